@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class BookingApiConfig(AppConfig):
+    """Services, staff schedules, availability and bookings."""
+
+    name = "booking_api"
+    verbose_name = "Booking"

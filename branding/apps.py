@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class BrandingConfig(AppConfig):
+    """The clinic itself: tenancy, locations, branding, feature toggles, booking policy."""
+
+    name = "branding"
+    verbose_name = "Branding and tenancy"

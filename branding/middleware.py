@@ -1,0 +1,35 @@
+import zoneinfo
+
+from django.shortcuts import render
+from django.utils import timezone
+
+from branding.selectors import clinic_for_host
+
+# Paths that work on any allowed host, with or without a clinic: the platform admin and
+# assets. Everything else belongs to a clinic's portal or API.
+CLINIC_OPTIONAL_PREFIXES = ("/admin/", "/static/", "/media/", "/healthz", "/django-admin/")
+
+
+class ClinicMiddleware:
+    """Sets ``request.clinic`` from the request's host. An unknown host gets a clear 404
+    page: never a crash, never another clinic's portal."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.clinic = clinic_for_host(request.get_host())
+        if request.clinic is None:
+            if not request.path.startswith(CLINIC_OPTIONAL_PREFIXES):
+                return render(
+                    request,
+                    "branding/unknown_clinic.html",
+                    {"host": request.get_host()},
+                    status=404,
+                )
+            return self.get_response(request)
+        timezone.activate(zoneinfo.ZoneInfo(request.clinic.timezone))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

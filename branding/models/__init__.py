@@ -1,0 +1,23 @@
+from branding.models.clinic import Clinic, Closure, Location, OpeningHours, Weekday
+from branding.models.settings import (
+    FEATURE_DEFAULTS,
+    BookingPolicySettings,
+    BrandingSettings,
+    FeatureSettings,
+    FeeKind,
+    Font,
+)
+
+__all__ = [
+    "FEATURE_DEFAULTS",
+    "BookingPolicySettings",
+    "BrandingSettings",
+    "Clinic",
+    "Closure",
+    "FeatureSettings",
+    "FeeKind",
+    "Font",
+    "Location",
+    "OpeningHours",
+    "Weekday",
+]

@@ -1,0 +1,270 @@
+"""Per-clinic settings that managers edit in the Wagtail admin (Settings menu).
+
+Each is a Wagtail site setting, so it belongs to the clinic's Site; GroupSitePermission
+limits a manager to their own clinic's settings. Other apps read them only through
+``branding.selectors``.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+from branding.contrast import brand_contrast_warnings
+from branding.panels import ContrastWarningPanel
+from branding.validators import validate_hex_colour
+
+
+class Font(models.TextChoices):
+    SYSTEM = "system", _("System (fast, native)")
+    SERIF = "serif", _("Classic serif")
+    ROUNDED = "rounded", _("Rounded sans-serif")
+    MONO = "mono", _("Monospace accent")
+
+
+FONT_STACKS = {
+    Font.SYSTEM: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
+    Font.SERIF: 'Georgia, "Times New Roman", serif',
+    Font.ROUNDED: '"Nunito", "Varela Round", system-ui, sans-serif',
+    Font.MONO: 'ui-monospace, "SFMono-Regular", Menlo, monospace',
+}
+
+
+@register_setting(icon="image")
+class BrandingSettings(BaseSiteSetting):
+    logo = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    favicon = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    primary_color = models.CharField(
+        _("primary colour"),
+        max_length=7,
+        default="#2f5d8a",
+        validators=[validate_hex_colour],
+        help_text=_("Buttons, links and headings, e.g. #2f5d8a."),
+    )
+    accent_color = models.CharField(
+        _("accent colour"),
+        max_length=7,
+        default="#f2c14e",
+        validators=[validate_hex_colour],
+        help_text=_("Highlights and badges, behind dark text."),
+    )
+    font = models.CharField(_("font"), max_length=16, choices=Font.choices, default=Font.SYSTEM)
+    app_name = models.CharField(
+        _("app name"),
+        max_length=30,
+        blank=True,
+        help_text=_("Shown under the icon when the portal is installed on a phone."),
+    )
+
+    panels = [
+        MultiFieldPanel([FieldPanel("logo"), FieldPanel("favicon")], heading=_("Images")),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("primary_color"), FieldPanel("accent_color")]),
+                ContrastWarningPanel(),
+                FieldPanel("font"),
+            ],
+            heading=_("Colours and type"),
+        ),
+        FieldPanel("app_name"),
+    ]
+
+    class Meta:
+        verbose_name = _("branding")
+
+    def contrast_warnings(self):
+        return brand_contrast_warnings(self.primary_color, self.accent_color)
+
+
+# The feature toggles, with their defaults. Other apps check them through
+# ``branding.selectors.feature_enabled``; the import file uses these names.
+FEATURE_DEFAULTS = {
+    "online_booking": True,
+    "self_reschedule": True,
+    "self_cancel": True,
+    "history": True,
+    "rewards": True,
+    "games": False,
+    "referrals": True,
+    "cart": True,
+    "notifications": True,
+    "pets": False,
+    "selfies": False,
+    "wallet_passes": False,
+}
+
+
+@register_setting(icon="cogs")
+class FeatureSettings(BaseSiteSetting):
+    online_booking = models.BooleanField(_("online booking"), default=True)
+    self_reschedule = models.BooleanField(_("clients may reschedule"), default=True)
+    self_cancel = models.BooleanField(_("clients may cancel"), default=True)
+    history = models.BooleanField(_("clients see their history"), default=True)
+    rewards = models.BooleanField(_("rewards"), default=True)
+    games = models.BooleanField(_("games (spin and scratch)"), default=False)
+    referrals = models.BooleanField(_("referrals"), default=True)
+    cart = models.BooleanField(_("cart of saved services"), default=True)
+    notifications = models.BooleanField(_("notification centre"), default=True)
+    pets = models.BooleanField(_("pets"), default=False)
+    selfies = models.BooleanField(_("selfies and photos"), default=False)
+    wallet_passes = models.BooleanField(_("wallet passes"), default=False)
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("online_booking"),
+                FieldPanel("self_reschedule"),
+                FieldPanel("self_cancel"),
+                FieldPanel("history"),
+            ],
+            heading=_("Booking"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("rewards"),
+                FieldPanel("games"),
+                FieldPanel("referrals"),
+                FieldPanel("wallet_passes"),
+            ],
+            heading=_("Loyalty and engagement"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("cart"),
+                FieldPanel("notifications"),
+                FieldPanel("pets"),
+                FieldPanel("selfies"),
+            ],
+            heading=_("Portal"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("features")
+
+    def as_dict(self):
+        return {name: getattr(self, name) for name in FEATURE_DEFAULTS}
+
+
+class FeeKind(models.TextChoices):
+    NONE = "none", _("No fee")
+    PERCENT = "percent", _("Percent of the price")
+    FIXED = "fixed", _("Fixed amount")
+
+
+def _fee_is_consistent(kind, value, field):
+    if kind == FeeKind.NONE:
+        return {}
+    if value is None or value <= 0:
+        return {field: _("Give a fee greater than zero, or choose 'No fee'.")}
+    if kind == FeeKind.PERCENT and value > 100:
+        return {field: _("A percentage fee cannot exceed 100.")}
+    return {}
+
+
+@register_setting(icon="calendar-alt")
+class BookingPolicySettings(BaseSiteSetting):
+    min_notice_minutes = models.PositiveIntegerField(
+        _("minimum notice (minutes)"),
+        default=60,
+        help_text=_("Clients cannot book a slot that starts sooner than this."),
+    )
+    max_advance_days = models.PositiveIntegerField(
+        _("book up to (days ahead)"),
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(730)],
+    )
+    cancellation_window_hours = models.PositiveIntegerField(
+        _("free cancellation until (hours before)"),
+        default=24,
+    )
+    late_cancel_fee_kind = models.CharField(
+        _("late cancellation fee"), max_length=8, choices=FeeKind.choices, default=FeeKind.NONE
+    )
+    late_cancel_fee_value = models.PositiveIntegerField(
+        _("late cancellation fee value"),
+        null=True,
+        blank=True,
+        help_text=_("A percentage (1–100), or an amount in minor units (pence, cents)."),
+    )
+    late_cancel_contact_clinic = models.BooleanField(
+        _("inside the window, ask clients to contact the clinic instead"),
+        default=False,
+    )
+    reschedule_limit = models.PositiveIntegerField(
+        _("reschedules allowed per booking"),
+        default=2,
+    )
+    reschedule_window_hours = models.PositiveIntegerField(
+        _("self-reschedule until (hours before)"),
+        default=24,
+    )
+    deposit_required = models.BooleanField(_("require a deposit to book online"), default=False)
+    deposit_percent = models.PositiveIntegerField(
+        _("deposit percent (when a service has no deposit amount)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    no_show_fee_kind = models.CharField(
+        _("no-show fee"), max_length=8, choices=FeeKind.choices, default=FeeKind.NONE
+    )
+    no_show_fee_value = models.PositiveIntegerField(_("no-show fee value"), null=True, blank=True)
+    no_show_blocks_online_booking = models.BooleanField(
+        _("a no-show blocks online booking"),
+        default=False,
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("min_notice_minutes"), FieldPanel("max_advance_days")],
+            heading=_("When clients can book"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("cancellation_window_hours"),
+                FieldRowPanel(
+                    [FieldPanel("late_cancel_fee_kind"), FieldPanel("late_cancel_fee_value")]
+                ),
+                FieldPanel("late_cancel_contact_clinic"),
+            ],
+            heading=_("Cancellation"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("reschedule_limit"), FieldPanel("reschedule_window_hours")],
+            heading=_("Rescheduling"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("deposit_required"), FieldPanel("deposit_percent")],
+            heading=_("Deposits"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("no_show_fee_kind"), FieldPanel("no_show_fee_value")]),
+                FieldPanel("no_show_blocks_online_booking"),
+            ],
+            heading=_("No-shows"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("booking policy")
+
+    def clean(self):
+        errors = {}
+        errors.update(
+            _fee_is_consistent(
+                self.late_cancel_fee_kind, self.late_cancel_fee_value, "late_cancel_fee_value"
+            )
+        )
+        errors.update(
+            _fee_is_consistent(self.no_show_fee_kind, self.no_show_fee_value, "no_show_fee_value")
+        )
+        if errors:
+            raise ValidationError(errors)

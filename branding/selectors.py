@@ -1,0 +1,85 @@
+"""Reads about a clinic. Every function takes the clinic first (or resolves it)."""
+
+from branding.contrast import readable_text_on
+from branding.models import (
+    FEATURE_DEFAULTS,
+    BookingPolicySettings,
+    BrandingSettings,
+    Clinic,
+    FeatureSettings,
+    Location,
+)
+from branding.models.settings import FONT_STACKS
+
+
+def clinic_for_host(host):
+    """The clinic whose domain is ``host`` (port ignored), or None. One query."""
+    hostname = (host or "").split(":")[0].lower().rstrip(".")
+    if not hostname:
+        return None
+    return Clinic.objects.select_related("site").filter(site__hostname=hostname).first()
+
+
+def _cached(clinic, attr, loader):
+    # Settings rows are read many times per request; keep them on the instance.
+    value = getattr(clinic, attr, None)
+    if value is None:
+        value = loader()
+        setattr(clinic, attr, value)
+    return value
+
+
+def clinic_branding(clinic) -> BrandingSettings:
+    return _cached(
+        clinic,
+        "_branding_cache",
+        lambda: BrandingSettings.objects.select_related("logo", "favicon").get_or_create(
+            site_id=clinic.site_id
+        )[0],
+    )
+
+
+def clinic_features(clinic) -> dict:
+    """Feature name → enabled, for every toggle."""
+    return _cached(
+        clinic,
+        "_features_cache",
+        lambda: FeatureSettings.objects.get_or_create(site_id=clinic.site_id)[0].as_dict(),
+    )
+
+
+def feature_enabled(clinic, name) -> bool:
+    if name not in FEATURE_DEFAULTS:
+        raise KeyError(f"Unknown feature toggle {name!r}")
+    return clinic_features(clinic)[name]
+
+
+def clinic_policy(clinic) -> BookingPolicySettings:
+    return _cached(
+        clinic,
+        "_policy_cache",
+        lambda: BookingPolicySettings.objects.get_or_create(site_id=clinic.site_id)[0],
+    )
+
+
+def clinic_theme(clinic) -> dict:
+    """CSS custom properties for the clinic's portal."""
+    branding = clinic_branding(clinic)
+    return {
+        "--brand-primary": branding.primary_color,
+        "--brand-on-primary": readable_text_on(branding.primary_color),
+        "--brand-accent": branding.accent_color,
+        "--brand-on-accent": readable_text_on(branding.accent_color),
+        "--brand-font": FONT_STACKS.get(branding.font, FONT_STACKS["system"]),
+    }
+
+
+def clinic_locations(clinic):
+    """Locations with their opening hours and closures, main location first."""
+    return list(
+        Location.objects.filter(clinic=clinic).prefetch_related("opening_hours", "closures")
+    )
+
+
+def clinic_main_location(clinic):
+    return Location.objects.filter(clinic=clinic, is_main=True).first()

@@ -1,0 +1,245 @@
+"""Writes about a clinic: creating it (site, home page, groups), its locations and the
+settings managers edit. Callers pass keyword arguments; every function is atomic."""
+
+import datetime
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    GroupSitePermission,
+    Page,
+    Site,
+)
+
+from branding.errors import DomainError
+from branding.models import (
+    FEATURE_DEFAULTS,
+    BookingPolicySettings,
+    BrandingSettings,
+    Clinic,
+    Closure,
+    FeatureSettings,
+    Location,
+    OpeningHours,
+)
+
+
+class ClinicError(DomainError):
+    pass
+
+
+class Role:
+    MANAGER = "manager"
+    STAFF = "staff"
+    THERAPIST = "therapist"
+    ALL = (MANAGER, STAFF, THERAPIST)
+
+
+PAGE_PERMISSIONS = [
+    "add_page",
+    "change_page",
+    "publish_page",
+    "bulk_delete_page",
+    "lock_page",
+    "unlock_page",
+]
+COLLECTION_PERMISSIONS = {
+    "wagtailimages": ["add_image", "change_image", "choose_image", "delete_image"],
+    "wagtaildocs": ["add_document", "change_document", "choose_document", "delete_document"],
+}
+SETTING_MODELS = [BrandingSettings, FeatureSettings, BookingPolicySettings]
+
+
+def _full_clean(instance, exclude=None):
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise ClinicError(messages[0], field=None if field == "__all__" else field) from exc
+
+
+def _root_page_model():
+    return apps.get_model(settings.CLINIC_ROOT_PAGE_MODEL)
+
+
+@transaction.atomic
+def clinic_upsert(
+    *, slug, name, domain, timezone="Europe/London", currency="GBP", language="en"
+) -> tuple[Clinic, bool]:
+    """Create the clinic (with its Site, home page, media collection and admin groups) or
+    update its details. Returns (clinic, created)."""
+    clinic = Clinic.objects.select_related("site").filter(slug=slug).first()
+    created = clinic is None
+    if created:
+        home_model = _root_page_model()
+        tree_root = Page.get_first_root_node()
+        home = tree_root.add_child(instance=home_model(title=name, slug=slug))
+        site = Site.objects.create(
+            hostname=domain, port=80, root_page=home, site_name=name, is_default_site=False
+        )
+        clinic = Clinic(site=site, slug=slug)
+    clinic.name, clinic.timezone, clinic.currency, clinic.language = (
+        name,
+        timezone,
+        currency,
+        language,
+    )
+    _full_clean(clinic, exclude=["site"])
+    if not created and (clinic.site.hostname, clinic.site.site_name) != (domain, name):
+        clinic.site.hostname, clinic.site.site_name = domain, name
+        clinic.site.save()
+    clinic.save()
+    clinic_admin_groups_ensure(clinic)
+    return clinic, created
+
+
+def clinic_collection(clinic) -> Collection:
+    """The clinic's own media collection (logos, promotions, documents)."""
+    root = Collection.get_first_root_node()
+    name = f"{clinic.name} [{clinic.slug}]"
+    existing = Collection.objects.filter(name__endswith=f"[{clinic.slug}]").first()
+    if existing:
+        if existing.name != name:
+            existing.name = name
+            existing.save()
+        return existing
+    return root.add_child(name=name)
+
+
+def clinic_group_name(clinic, role):
+    return f"{clinic.slug}: {role}"
+
+
+@transaction.atomic
+def clinic_admin_groups_ensure(clinic) -> dict[str, Group]:
+    """The clinic's admin groups, one per role, with permissions scoped to its own site,
+    pages and media. A member of one clinic's group has no rights in another clinic."""
+    access_admin = Permission.objects.get(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
+    groups = {}
+    for role in Role.ALL:
+        group, _ = Group.objects.get_or_create(name=clinic_group_name(clinic, role))
+        group.permissions.add(access_admin)
+        groups[role] = group
+
+    manager = groups[Role.MANAGER]
+    home = clinic.site.root_page
+    for codename in PAGE_PERMISSIONS:
+        GroupPagePermission.objects.get_or_create(
+            group=manager,
+            page=home,
+            permission=Permission.objects.get(
+                content_type__app_label="wagtailcore", codename=codename
+            ),
+        )
+    collection = clinic_collection(clinic)
+    for app_label, codenames in COLLECTION_PERMISSIONS.items():
+        for codename in codenames:
+            perm = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            GroupCollectionPermission.objects.get_or_create(
+                group=manager, collection=collection, permission=perm
+            )
+    for model in SETTING_MODELS:
+        perm = Permission.objects.get(
+            content_type__app_label=model._meta.app_label,
+            codename=f"change_{model._meta.model_name}",
+        )
+        GroupSitePermission.objects.get_or_create(group=manager, site=clinic.site, permission=perm)
+    return groups
+
+
+@transaction.atomic
+def location_upsert(
+    *, clinic, key, name, address="", phone="", is_main=False, opening_hours=None, closures=None
+) -> Location:
+    """Create or update a location. ``opening_hours`` maps weekday (0=Mon) to a list of
+    (start, end) times; ``closures`` is a list of dates. Both replace what was there, and
+    rows are rewritten only when they differ, so re-importing changes nothing."""
+    location = Location.objects.filter(clinic=clinic, key=key).first() or Location(
+        clinic=clinic, key=key
+    )
+    location.name, location.address, location.phone, location.is_main = (
+        name,
+        address,
+        phone,
+        is_main,
+    )
+    _full_clean(location, exclude=["clinic"])
+    location.save()
+    if opening_hours is not None:
+        _replace_opening_hours(location, opening_hours)
+    if closures is not None:
+        _replace_closures(location, closures)
+    return location
+
+
+def _replace_opening_hours(location, opening_hours):
+    wanted = {
+        (weekday, start, end) for weekday, ranges in opening_hours.items() for start, end in ranges
+    }
+    for weekday, start, end in wanted:
+        if end <= start:
+            raise ClinicError(
+                f"Opening hours on weekday {weekday}: end {end} is before start {start}.",
+                field="opening_hours",
+            )
+    current = {(h.weekday, h.start, h.end): h.pk for h in location.opening_hours.all()}
+    stale = [pk for key, pk in current.items() if key not in wanted]
+    OpeningHours.objects.filter(pk__in=stale).delete()
+    OpeningHours.objects.bulk_create(
+        OpeningHours(location=location, weekday=w, start=s, end=e)
+        for (w, s, e) in wanted
+        if (w, s, e) not in current
+    )
+
+
+def _replace_closures(location, closures):
+    wanted = set(closures)
+    current = {c.date: c.pk for c in location.closures.all()}
+    Closure.objects.filter(pk__in=[pk for d, pk in current.items() if d not in wanted]).delete()
+    Closure.objects.bulk_create(
+        Closure(location=location, date=d) for d in sorted(wanted) if d not in current
+    )
+
+
+def _settings_update(model, clinic, fields, exclude=()):
+    instance, _ = model.objects.get_or_create(site_id=clinic.site_id)
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    _full_clean(instance, exclude=["site", *exclude])
+    instance.save()
+    for attr in ("_branding_cache", "_features_cache", "_policy_cache"):
+        if hasattr(clinic, attr):
+            delattr(clinic, attr)
+    return instance
+
+
+@transaction.atomic
+def branding_update(*, clinic, **fields) -> BrandingSettings:
+    return _settings_update(BrandingSettings, clinic, fields, exclude=["logo", "favicon"])
+
+
+@transaction.atomic
+def features_update(*, clinic, **toggles) -> FeatureSettings:
+    unknown = set(toggles) - set(FEATURE_DEFAULTS)
+    if unknown:
+        raise ClinicError(
+            f"Unknown feature toggle {sorted(unknown)[0]!r}.", field=sorted(unknown)[0]
+        )
+    return _settings_update(FeatureSettings, clinic, toggles)
+
+
+@transaction.atomic
+def policy_update(*, clinic, **fields) -> BookingPolicySettings:
+    return _settings_update(BookingPolicySettings, clinic, fields)
+
+
+def parse_clock(value) -> datetime.time:
+    return datetime.time.fromisoformat(value)

@@ -1,0 +1,23 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+
+from clients.services import client_account_ensure
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """Sign-in belongs to a clinic's portal: signing up or in there gives the person a
+    client account at that clinic."""
+
+    def is_open_for_signup(self, request):
+        return getattr(request, "clinic", None) is not None
+
+    def post_login(self, request, user, **kwargs):
+        clinic = getattr(request, "clinic", None)
+        if clinic is not None:
+            client_account_ensure(clinic=clinic, user=user)
+        return super().post_login(request, user, **kwargs)
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def is_open_for_signup(self, request, sociallogin):
+        return getattr(request, "clinic", None) is not None

@@ -1,0 +1,51 @@
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from branding.api.permissions import ClinicRequired
+from clients.api.serializers import MeSerializer, TokenRequestSerializer, TokenSerializer
+from clients.services import client_account_ensure
+
+
+class TokenView(APIView):
+    """Mobile apps sign in here and then send ``Authorization: Token <key>``."""
+
+    permission_classes = [AllowAny, ClinicRequired]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+    @extend_schema(request=TokenRequestSerializer, responses=TokenSerializer, tags=["auth"])
+    def post(self, request):
+        payload = TokenRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        user = authenticate(
+            request,
+            email=payload.validated_data["email"],
+            password=payload.validated_data["password"],
+        )
+        if user is None or not user.is_active:
+            raise AuthenticationFailed("That email and password do not match an account.")
+        client_account_ensure(clinic=request.clinic, user=user)
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+    @extend_schema(responses={204: None}, tags=["auth"])
+    def delete(self, request):
+        if request.user.is_authenticated:
+            Token.objects.filter(user=request.user).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(APIView):
+    permission_classes = [IsAuthenticated, ClinicRequired]
+
+    @extend_schema(responses=MeSerializer, tags=["account"])
+    def get(self, request):
+        account = client_account_ensure(clinic=request.clinic, user=request.user)
+        return Response(MeSerializer(account).data)

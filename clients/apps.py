@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ClientsConfig(AppConfig):
+    """People: users, client accounts, staff roles."""
+
+    name = "clients"
+    verbose_name = "Clients"

@@ -1,0 +1,145 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from branding.models import Clinic
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. Signs in with their email; has one client account per clinic visited
+    and, if they work at a clinic, a staff membership there."""
+
+    email = models.EmailField(_("email address"), unique=True)
+    first_name = models.CharField(_("first name"), max_length=80, blank=True)
+    last_name = models.CharField(_("last name"), max_length=80, blank=True)
+    is_staff = models.BooleanField(
+        _("platform staff"),
+        default=False,
+        help_text=_("May use the Django admin. Clinic staff use the Wagtail admin instead."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = _("user")
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def get_full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self):
+        return self.first_name or self.email
+
+    def save(self, *args, **kwargs):
+        self.email = (self.email or "").strip().lower()
+        super().save(*args, **kwargs)
+
+
+class ClientAccount(models.Model):
+    """A person as a client of one clinic: their contact details and standing there."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="client_accounts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="client_accounts"
+    )
+    key = models.SlugField(
+        _("import key"),
+        max_length=60,
+        blank=True,
+        help_text=_("The client's id in an imported file or another system."),
+    )
+    phone = models.CharField(
+        _("phone"), max_length=20, blank=True, help_text=_("E.164, e.g. +447700900123.")
+    )
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    vip = models.BooleanField(_("VIP"), default=False)
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+    invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
+    online_booking_blocked = models.BooleanField(
+        _("blocked from online booking"),
+        default=False,
+        help_text=_("Set by the no-show policy; staff can lift it."),
+    )
+    created_at = models.DateTimeField(_("client since"), default=timezone.now)
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "user"], name="one_account_per_clinic"),
+            models.UniqueConstraint(
+                fields=["clinic", "key"], condition=~Q(key=""), name="client_key_unique_per_clinic"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} at {self.clinic}"
+
+    @property
+    def name(self):
+        return self.user.get_full_name() or self.user.email
+
+
+class StaffRole(models.TextChoices):
+    MANAGER = "manager", _("Clinic manager")
+    STAFF = "staff", _("Staff")
+    THERAPIST = "therapist", _("Therapist")
+
+
+class ClinicMembership(models.Model):
+    """A person who works at a clinic, and in which role. Grants the clinic's admin
+    group for that role (see ``clients.services.membership_grant``)."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=StaffRole.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "user"], name="one_role_per_clinic"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} at {self.clinic}"

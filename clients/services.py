@@ -1,0 +1,141 @@
+"""Writes about people: users, client accounts, staff memberships, invitations."""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from branding.errors import DomainError
+from branding.services import clinic_admin_groups_ensure
+from clients.models import ClientAccount, ClinicMembership, StaffRole
+from clients.phones import phone_to_e164, region_for_clinic
+from notifications.services import Category, notify
+
+User = get_user_model()
+
+
+class ClientError(DomainError):
+    pass
+
+
+def _clean_email(email, field="email"):
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ClientError(
+            f"{email or 'An empty value'} is not an email address.", field=field
+        ) from exc
+    return email
+
+
+def split_name(full_name):
+    first, _, last = (full_name or "").strip().partition(" ")
+    return first, last.strip()
+
+
+@transaction.atomic
+def user_get_or_create(*, email, first_name="", last_name="") -> tuple[User, bool]:
+    email = _clean_email(email)
+    user = User.objects.filter(email__iexact=email).first()
+    if user:
+        changed = False
+        for attr, value in (("first_name", first_name), ("last_name", last_name)):
+            if value and not getattr(user, attr):
+                setattr(user, attr, value)
+                changed = True
+        if changed:
+            user.save(update_fields=["first_name", "last_name"])
+        return user, False
+    return User.objects.create_user(email=email, first_name=first_name, last_name=last_name), True
+
+
+@transaction.atomic
+def client_account_ensure(*, clinic, user) -> ClientAccount:
+    """The person's account at this clinic, created on their first visit."""
+    account, _ = ClientAccount.objects.get_or_create(clinic=clinic, user=user)
+    return account
+
+
+@transaction.atomic
+def client_upsert(*, clinic, email, first_name="", last_name="", phone="", key="") -> ClientAccount:
+    """Create or update a client of the clinic (used by staff and the importer)."""
+    phone = phone_to_e164(phone, region=region_for_clinic(clinic))
+    user, _ = user_get_or_create(email=email, first_name=first_name, last_name=last_name)
+    account = ClientAccount.objects.filter(clinic=clinic, user=user).first()
+    if account is None:
+        account = ClientAccount(clinic=clinic, user=user)
+    changed = account.pk is None or (account.phone, account.key) != (
+        phone or account.phone,
+        key or account.key,
+    )
+    account.phone = phone or account.phone
+    account.key = key or account.key
+    if changed:
+        account.save()
+    return account
+
+
+@transaction.atomic
+def client_invite(
+    *, clinic, email, first_name="", last_name="", phone="", invited_by=None, base_url
+) -> ClientAccount:
+    """Staff create a client's profile; the client gets an email to set a password."""
+    account = client_upsert(
+        clinic=clinic, email=email, first_name=first_name, last_name=last_name, phone=phone
+    )
+    account.invited_at = timezone.now()
+    account.save(update_fields=["invited_at"])
+    user = account.user
+    link = base_url.rstrip("/") + _password_set_path(user)
+    notify(
+        clinic=clinic,
+        user=user,
+        kind="account.invitation",
+        category=Category.ACCOUNT,
+        title=f"{clinic.name} has created your account",
+        body=(
+            f"Hello {user.get_short_name()},\n\n{clinic.name} has set up your client account "
+            f"so you can book and manage appointments online. Choose a password to "
+            f"get started:\n\n{link}\n\nThe link works once."
+        ),
+        url=link,
+        idempotency_key=f"invite-{account.pk}-{account.invited_at.timestamp():.0f}",
+    )
+    return account
+
+
+def _password_set_path(user):
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+
+    return reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(user),
+            "key": default_token_generator.make_token(user),
+        },
+    )
+
+
+@transaction.atomic
+def membership_grant(*, clinic, user, role) -> ClinicMembership:
+    """Make ``user`` a member of the clinic's staff in ``role`` (one role per clinic)."""
+    if role not in StaffRole.values:
+        raise ClientError(f"Unknown role {role!r}.", field="role")
+    groups = clinic_admin_groups_ensure(clinic)
+    membership, _ = ClinicMembership.objects.update_or_create(
+        clinic=clinic, user=user, defaults={"role": role}
+    )
+    user.groups.remove(*[g for r, g in groups.items() if r != role])
+    user.groups.add(groups[role])
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, clinic, user) -> None:
+    groups = clinic_admin_groups_ensure(clinic)
+    user.groups.remove(*groups.values())
+    ClinicMembership.objects.filter(clinic=clinic, user=user).delete()

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class LoyaltyConfig(AppConfig):
+    """Points, rewards, referrals and games."""
+
+    name = "loyalty"
+    verbose_name = "Loyalty"

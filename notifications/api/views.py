@@ -1,0 +1,33 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from branding.api.permissions import ClinicRequired, require_feature
+from notifications.api.serializers import MarkReadSerializer, NotificationSerializer
+from notifications.selectors import notifications_for_user
+from notifications.services import notifications_mark_read
+
+
+class NotificationListView(generics.ListAPIView):
+    """The signed-in person's notification centre at this clinic, newest first."""
+
+    serializer_class = NotificationSerializer
+    permission_classes = [IsAuthenticated, ClinicRequired, require_feature("notifications")]
+
+    def get_queryset(self):
+        return notifications_for_user(self.request.clinic, self.request.user)
+
+
+class NotificationMarkReadView(APIView):
+    permission_classes = [IsAuthenticated, ClinicRequired, require_feature("notifications")]
+
+    @extend_schema(request=MarkReadSerializer, responses={200: None}, tags=["notifications"])
+    def post(self, request):
+        payload = MarkReadSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        count = notifications_mark_read(
+            clinic=request.clinic, user=request.user, ids=payload.validated_data.get("ids")
+        )
+        return Response({"marked": count})

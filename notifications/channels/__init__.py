@@ -1,0 +1,10 @@
+"""Delivery channels. Each is a function ``send(delivery)`` that raises on failure.
+Later channels (SMS, push) register here; ``notify`` only plans deliveries for channels
+that exist."""
+
+from notifications.channels.email import send_email
+from notifications.models import Channel
+
+CHANNELS = {
+    Channel.EMAIL: send_email,
+}

@@ -1,0 +1,110 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from branding.models import Clinic
+
+
+class Category(models.TextChoices):
+    ACCOUNT = "account", _("Account and security")
+    BOOKING = "booking", _("Booking confirmations and changes")
+    REMINDER = "reminder", _("Appointment reminders")
+    MESSAGE = "message", _("Messages from the clinic")
+    MARKETING = "marketing", _("Offers and news")
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS")
+    PUSH = "push", _("Push")
+
+
+class Notification(models.Model):
+    """One thing we told one person; also their in-app notification centre item.
+
+    ``idempotency_key`` is unique: telling the same thing twice (a task that runs again,
+    a double click) returns the first notification instead of sending it again.
+    """
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=60)
+    category = models.CharField(max_length=16, choices=Category.choices)
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    url = models.CharField(max_length=500, blank=True)
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["clinic", "user", "-created_at"])]
+
+    def __str__(self):
+        return self.title
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to send")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class Delivery(models.Model):
+    """The outbox: one row per notification and channel, sent at most once."""
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    status = models.CharField(
+        max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification", "channel"], name="one_delivery_per_channel"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.channel} → {self.notification.user}: {self.status}"
+
+
+class Preferences(models.Model):
+    """What a person wants to hear from one clinic, and how. The patient edits these in
+    the portal; staff see and change the same record."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_prefs"
+    )
+    booking_email = models.BooleanField(_("booking confirmations by email"), default=True)
+    reminder_email = models.BooleanField(_("reminders by email"), default=True)
+    reminder_sms = models.BooleanField(_("reminders by SMS"), default=True)
+    message_email = models.BooleanField(_("messages from the clinic by email"), default=True)
+    marketing_email = models.BooleanField(_("offers and news by email"), default=False)
+    marketing_sms = models.BooleanField(_("offers and news by SMS"), default=False)
+    push = models.BooleanField(_("push notifications"), default=True)
+    surveys = models.BooleanField(_("post-visit surveys"), default=True)
+    postcards = models.BooleanField(_("postcard reminders"), default=False)
+
+    class Meta:
+        verbose_name_plural = "preferences"
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "user"], name="one_prefs_per_clinic"),
+        ]
+
+    def __str__(self):
+        return f"Preferences of {self.user} at {self.clinic}"

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class PaymentsConfig(AppConfig):
+    """Stripe payments, refunds and receipts."""
+
+    name = "payments"
+    verbose_name = "Payments"

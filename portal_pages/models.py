@@ -1,0 +1,33 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+
+from portal_pages.blocks import DashboardCards
+
+
+class PortalHomePage(Page):
+    """The root page of a clinic's portal: a dashboard of cards the manager arranges."""
+
+    cards = StreamField(
+        DashboardCards(), blank=True, use_json_field=True, verbose_name=_("dashboard cards")
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("cards")]
+    parent_page_types = ["wagtailcore.Page"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("portal home page")
+
+
+class ContentPage(Page):
+    """A page of text: about us, aftercare advice, FAQs."""
+
+    body = RichTextField(blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("body")]
+    parent_page_types = ["portal_pages.PortalHomePage", "portal_pages.ContentPage"]
+
+    class Meta:
+        verbose_name = _("content page")

@@ -1,0 +1,40 @@
+import factory
+
+from branding.models import Clinic, Location
+from branding.services import clinic_upsert, location_upsert
+
+
+class ClinicFactory(factory.django.DjangoModelFactory):
+    """A clinic made the way the product makes one: site, home page, groups, collection."""
+
+    class Meta:
+        model = Clinic
+
+    name = factory.Sequence(lambda n: f"Clinic {n}")
+    slug = factory.Sequence(lambda n: f"clinic{n}")
+    domain = factory.LazyAttribute(lambda o: f"{o.slug}.localhost")
+    timezone = "Europe/London"
+    currency = "GBP"
+    language = "en"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        clinic, _ = clinic_upsert(**kwargs)
+        return clinic
+
+
+class LocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Location
+
+    clinic = factory.SubFactory(ClinicFactory)
+    key = factory.Sequence(lambda n: f"loc{n}")
+    name = factory.Sequence(lambda n: f"Location {n}")
+    address = "1 High Street"
+    is_main = False
+    opening_hours = None
+    closures = None
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return location_upsert(**kwargs)

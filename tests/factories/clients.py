@@ -1,0 +1,48 @@
+import factory
+from django.contrib.auth import get_user_model
+
+from clients.models import ClientAccount, ClinicMembership, StaffRole
+from clients.services import membership_grant
+from tests.factories.branding import ClinicFactory
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.com")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class ClientAccountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClientAccount
+
+    clinic = factory.SubFactory(ClinicFactory)
+    user = factory.SubFactory(UserFactory)
+    phone = "+447700900123"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    """A staff member of a clinic, in the clinic's admin group for the role."""
+
+    class Meta:
+        model = ClinicMembership
+
+    clinic = factory.SubFactory(ClinicFactory)
+    user = factory.SubFactory(UserFactory)
+    role = StaffRole.STAFF
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return membership_grant(**kwargs)
