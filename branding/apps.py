@@ -6,3 +6,8 @@ class BrandingConfig(AppConfig):
 
     name = "branding"
     verbose_name = "Branding and tenancy"
+
+    def ready(self):
+        from branding import import_sections
+
+        import_sections.register()
