@@ -58,4 +58,4 @@ lock: | $(BIN)/python
 	$(BIN)/uv pip compile pyproject.toml --extra test -o requirements/test.lock -q
 
 clean:
-	rm -rf $(VENV) var/test.sqlite3*
+	rm -rf $(VENV) var/test-*.sqlite3*

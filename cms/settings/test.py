@@ -1,6 +1,8 @@
 """The test suite: SQLite file (so threads get their own connections) unless
 DATABASE_URL names another server; jobs run synchronously; email kept in memory."""
 
+import os
+
 from .base import *  # noqa: F401,F403
 from .base import DATABASES, Q_CLUSTER, VAR_DIR
 
@@ -10,9 +12,13 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["*"]
 
+# Each test run gets its own database, so several runs on one machine never collide.
+_RUN = os.environ.get("TEST_DB_SUFFIX", str(os.getpid()))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so concurrent tests get separate connections to one database.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{_RUN}.sqlite3")}
+else:
+    DATABASES["default"]["TEST"] = {"NAME": f"test_portal_{_RUN}"}
 
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 MEDIA_ROOT = VAR_DIR / "test-media"
