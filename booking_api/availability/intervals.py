@@ -1,0 +1,65 @@
+"""Half-open intervals of integer seconds, [start, end). Lists are sorted and disjoint."""
+
+
+def intersect(a, b):
+    out, i, j = [], 0, 0
+    while i < len(a) and j < len(b):
+        start = max(a[i][0], b[j][0])
+        end = min(a[i][1], b[j][1])
+        if start < end:
+            out.append((start, end))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return out
+
+
+def subtract(ranges, cuts):
+    """``ranges`` minus ``cuts`` (cuts sorted by start; may overlap each other)."""
+    if not cuts:
+        return list(ranges)
+    out = []
+    for start, end in ranges:
+        cursor = start
+        for cut_start, cut_end in cuts:
+            if cut_end <= cursor:
+                continue
+            if cut_start >= end:
+                break
+            if cut_start > cursor:
+                out.append((cursor, cut_start))
+            cursor = max(cursor, cut_end)
+            if cursor >= end:
+                break
+        if cursor < end:
+            out.append((cursor, end))
+    return out
+
+
+def normalise(ranges):
+    """Sort and merge overlapping or touching ranges."""
+    merged = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def starts_in(free, duration, step, earliest, latest):
+    """Candidate starts: from the start of each free range, every ``step`` seconds, while
+    the appointment fits; kept only between ``earliest`` and ``latest``."""
+    out = []
+    for start, end in free:
+        last = end - duration
+        t = start
+        if t < earliest:
+            # Skip whole steps that start too early; the grid stays anchored at ``start``.
+            t += -(-(earliest - t) // step) * step
+        while t <= last and t <= latest:
+            out.append(t)
+            t += step
+    return out

@@ -1,0 +1,30 @@
+from booking_api.models.bookings import (
+    BLOCKING_STATUSES,
+    UPCOMING_STATUSES,
+    Booking,
+    BookingEvent,
+    BookingSource,
+    BookingStatus,
+)
+from booking_api.models.cart import CartItem, WaitlistEntry
+from booking_api.models.catalogue import DEFAULT_SLOT_STEP_MINUTES, Service, ServiceCategory
+from booking_api.models.reminders import Reminder
+from booking_api.models.staff import StaffMember, TimeOff, WorkingHours
+
+__all__ = [
+    "BLOCKING_STATUSES",
+    "DEFAULT_SLOT_STEP_MINUTES",
+    "UPCOMING_STATUSES",
+    "Booking",
+    "BookingEvent",
+    "BookingSource",
+    "BookingStatus",
+    "CartItem",
+    "Reminder",
+    "Service",
+    "ServiceCategory",
+    "StaffMember",
+    "TimeOff",
+    "WaitlistEntry",
+    "WorkingHours",
+]

@@ -1,0 +1,116 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from booking_api.models.catalogue import Service
+from booking_api.models.staff import StaffMember
+from branding.models import Clinic, Location
+from clients.models import ClientAccount
+
+
+class BookingStatus(models.TextChoices):
+    PENDING_PAYMENT = "pending_payment", _("Awaiting payment")
+    BOOKED = "booked", _("Booked")
+    CONFIRMED = "confirmed", _("Confirmed")
+    STARTED = "started", _("Started")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+    REFUNDED = "refunded", _("Refunded")
+    NO_SHOW = "no_show", _("No-show")
+
+
+# Statuses whose time is taken: the availability engine and the PostgreSQL exclusion
+# constraint both use this list (see migration 0002).
+BLOCKING_STATUSES = (
+    BookingStatus.PENDING_PAYMENT,
+    BookingStatus.BOOKED,
+    BookingStatus.CONFIRMED,
+    BookingStatus.STARTED,
+    BookingStatus.COMPLETED,
+    BookingStatus.NO_SHOW,
+)
+UPCOMING_STATUSES = (BookingStatus.PENDING_PAYMENT, BookingStatus.BOOKED, BookingStatus.CONFIRMED)
+
+
+class BookingSource(models.TextChoices):
+    PORTAL = "portal", _("Portal")
+    APP = "app", _("Mobile app")
+    STAFF = "staff", _("Staff")
+    IMPORT = "import", _("Import")
+
+
+class Booking(models.Model):
+    """An appointment. ``blocked_start``/``blocked_end`` add the service's buffers; the
+    blocked intervals of one staff member's active bookings never overlap."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="bookings")
+    reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(ClientAccount, on_delete=models.PROTECT, related_name="bookings")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="bookings")
+    staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="bookings")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="bookings")
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    blocked_start = models.DateTimeField()
+    blocked_end = models.DateTimeField()
+    status = models.CharField(
+        _("status"), max_length=16, choices=BookingStatus.choices, default=BookingStatus.BOOKED
+    )
+    price = models.PositiveIntegerField(_("price (minor units)"))
+    deposit = models.PositiveIntegerField(_("deposit (minor units)"), default=0)
+    currency = models.CharField(max_length=3)
+    client_notes = models.TextField(_("notes from the client"), blank=True)
+    internal_notes = models.TextField(_("internal notes"), blank=True)
+    source = models.CharField(max_length=8, choices=BookingSource.choices)
+    reschedule_count = models.PositiveSmallIntegerField(default=0)
+    # Bumped on every change the client's calendar must follow (iCalendar SEQUENCE).
+    sequence = models.PositiveIntegerField(default=0)
+    hold_expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["start"]
+        indexes = [
+            models.Index(fields=["staff", "blocked_start"]),
+            models.Index(fields=["clinic", "start"]),
+            models.Index(fields=["client", "start"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="booking_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(blocked_start__lte=F("start")) & Q(blocked_end__gte=F("end")),
+                name="blocked_covers_appointment",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.service} with {self.staff} at {self.start:%Y-%m-%d %H:%M} UTC"
+
+    @property
+    def is_blocking(self):
+        return self.status in BLOCKING_STATUSES
+
+
+class BookingEvent(models.Model):
+    """The booking's history: every status change, reschedule, payment or refund."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.booking_id}: {self.kind} {self.from_status}→{self.to_status}"

@@ -1,0 +1,75 @@
+"""The clinic's booking policy applied to one booking: what cancelling would cost, whether
+it may be moved, what a no-show costs. The payments app charges or refunds these amounts."""
+
+import datetime
+from dataclasses import asdict, dataclass
+
+from django.utils import timezone
+
+from branding.models import FeeKind
+from branding.selectors import clinic_policy
+
+
+@dataclass(frozen=True)
+class CancellationQuote:
+    allowed: bool  # may the client cancel online
+    free: bool  # before the window: no fee
+    fee: int  # minor units the clinic keeps or charges
+    currency: str
+    message: str
+    window_ends_at: datetime.datetime  # free cancellation until this moment
+
+    def as_dict(self):
+        data = asdict(self)
+        data["window_ends_at"] = self.window_ends_at.isoformat()
+        return data
+
+
+def _fee(kind, value, price):
+    if kind == FeeKind.PERCENT and value:
+        return price * value // 100
+    if kind == FeeKind.FIXED and value:
+        return min(value, price)
+    return 0
+
+
+def cancellation_quote(booking, *, now=None) -> CancellationQuote:
+    now = now or timezone.now()
+    policy = clinic_policy(booking.clinic)
+    window_ends_at = booking.start - datetime.timedelta(hours=policy.cancellation_window_hours)
+    currency = booking.currency
+    if now < window_ends_at:
+        return CancellationQuote(True, True, 0, currency,
+                                 "You can cancel free of charge.", window_ends_at)
+    hours = policy.cancellation_window_hours
+    if policy.late_cancel_contact_clinic:
+        return CancellationQuote(
+            False, False, 0, currency,
+            f"Your appointment is less than {hours} hours away. Please contact the clinic "
+            "to cancel.", window_ends_at)
+    fee = _fee(policy.late_cancel_fee_kind, policy.late_cancel_fee_value, booking.price)
+    if fee == 0:
+        return CancellationQuote(True, True, 0, currency,
+                                 "You can cancel free of charge.", window_ends_at)
+    return CancellationQuote(
+        True, False, fee, currency,
+        f"Your appointment is less than {hours} hours away, so a late cancellation fee "
+        "applies.", window_ends_at)
+
+
+def reschedule_refusal(booking, *, now=None) -> str | None:
+    """Why the client may not move this booking online, or None if they may."""
+    now = now or timezone.now()
+    policy = clinic_policy(booking.clinic)
+    if booking.reschedule_count >= policy.reschedule_limit:
+        return (f"This booking has been moved {booking.reschedule_count} times, the most "
+                "allowed online. Please contact the clinic.")
+    if now > booking.start - datetime.timedelta(hours=policy.reschedule_window_hours):
+        return (f"Bookings can be moved online until {policy.reschedule_window_hours} hours "
+                "before the appointment. Please contact the clinic.")
+    return None
+
+
+def no_show_fee(booking) -> int:
+    policy = clinic_policy(booking.clinic)
+    return _fee(policy.no_show_fee_kind, policy.no_show_fee_value, booking.price)

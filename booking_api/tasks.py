@@ -1,0 +1,18 @@
+"""django-q2 entry points of the booking app. They take ids and are idempotent."""
+
+from django.conf import settings
+
+
+def queue_booking_changed(booking_id, what, **extra):
+    """Called after commit: hand the side effects of a booking change to the worker."""
+    from django_q.tasks import async_task
+
+    async_task("booking_api.tasks.booking_changed", booking_id, what, extra,
+               task_name=f"booking-{booking_id}-{what}", sync=settings.Q_CLUSTER.get("sync"))
+
+
+def booking_changed(booking_id, what, extra=None):
+    """Messages, reminders and the waitlist after a booking changed."""
+    from booking_api.services.side_effects import booking_side_effects
+
+    booking_side_effects(booking_id=booking_id, what=what, extra=extra or {})
