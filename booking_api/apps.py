@@ -6,3 +6,8 @@ class BookingApiConfig(AppConfig):
 
     name = "booking_api"
     verbose_name = "Booking"
+
+    def ready(self):
+        from booking_api import import_sections
+
+        import_sections.register()

@@ -7,8 +7,14 @@ def queue_booking_changed(booking_id, what, **extra):
     """Called after commit: hand the side effects of a booking change to the worker."""
     from django_q.tasks import async_task
 
-    async_task("booking_api.tasks.booking_changed", booking_id, what, extra,
-               task_name=f"booking-{booking_id}-{what}", sync=settings.Q_CLUSTER.get("sync"))
+    async_task(
+        "booking_api.tasks.booking_changed",
+        booking_id,
+        what,
+        extra,
+        task_name=f"booking-{booking_id}-{what}",
+        sync=settings.Q_CLUSTER.get("sync"),
+    )
 
 
 def booking_changed(booking_id, what, extra=None):

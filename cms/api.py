@@ -14,6 +14,7 @@ v1 = [
     path("", include("branding.api.urls")),
     path("", include("clients.api.urls")),
     path("", include("notifications.api.urls")),
+    path("", include("booking_api.api.urls")),
 ]
 
 urlpatterns = [

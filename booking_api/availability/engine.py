@@ -71,9 +71,19 @@ def _dates(date_from, date_to):
         day += datetime.timedelta(days=1)
 
 
-def find_slots(*, clinic, service, date_from, date_to, staff_ids=None, location_id=None,
-               now=None, ignore_booking_id=None, apply_policy=True,
-               ignore_bookings=False) -> list[Slot]:
+def find_slots(
+    *,
+    clinic,
+    service,
+    date_from,
+    date_to,
+    staff_ids=None,
+    location_id=None,
+    now=None,
+    ignore_booking_id=None,
+    apply_policy=True,
+    ignore_bookings=False,
+) -> list[Slot]:
     """Free slots for ``service`` between two local dates (inclusive).
 
     ``staff_ids``: the staff to consider (None: every active staff member who performs

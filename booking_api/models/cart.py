@@ -40,6 +40,7 @@ class WaitlistEntry(models.Model):
         ordering = ["created_at", "id"]
         verbose_name_plural = "waitlist entries"
         constraints = [
-            models.CheckConstraint(condition=Q(date_to__gte=models.F("date_from")),
-                                   name="waitlist_dates_in_order"),
+            models.CheckConstraint(
+                condition=Q(date_to__gte=models.F("date_from")), name="waitlist_dates_in_order"
+            ),
         ]

@@ -42,7 +42,10 @@ class Service(models.Model):
     buffer_after_minutes = models.PositiveIntegerField(_("buffer after (minutes)"), default=0)
     deposit = models.PositiveIntegerField(_("deposit (minor units)"), null=True, blank=True)
     slot_step_minutes = models.PositiveIntegerField(
-        _("slot step (minutes)"), null=True, blank=True, validators=[MinValueValidator(1)],
+        _("slot step (minutes)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
         help_text=_("Leave empty for the clinic's default of 15 minutes."),
     )
     active = models.BooleanField(_("bookable"), default=True)
@@ -50,7 +53,9 @@ class Service(models.Model):
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     locations = models.ManyToManyField(
-        Location, blank=True, related_name="services",
+        Location,
+        blank=True,
+        related_name="services",
         help_text=_("Leave empty to offer the service at every location."),
     )
     position = models.PositiveIntegerField(default=0)

@@ -4,8 +4,9 @@ from django.db import models
 class Reminder(models.Model):
     """One reminder of one booking at one start time, sent at most once."""
 
-    booking = models.ForeignKey("booking_api.Booking", on_delete=models.CASCADE,
-                                related_name="reminders")
+    booking = models.ForeignKey(
+        "booking_api.Booking", on_delete=models.CASCADE, related_name="reminders"
+    )
     kind = models.CharField(max_length=16)  # e.g. "24h", "1h"
     for_start = models.DateTimeField()  # the booking start this reminder is about
     due_at = models.DateTimeField()
@@ -16,6 +17,7 @@ class Reminder(models.Model):
         ordering = ["due_at"]
         indexes = [models.Index(fields=["sent_at", "skipped", "due_at"])]
         constraints = [
-            models.UniqueConstraint(fields=["booking", "kind", "for_start"],
-                                    name="reminder_once_per_start"),
+            models.UniqueConstraint(
+                fields=["booking", "kind", "for_start"], name="reminder_once_per_start"
+            ),
         ]

@@ -18,7 +18,10 @@ class StaffMember(models.Model):
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="staff_profiles",
     )
     services = models.ManyToManyField(Service, blank=True, related_name="staff")
@@ -67,7 +70,9 @@ class TimeOff(models.Model):
         ordering = ["start"]
         verbose_name_plural = _("time off")
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="time_off_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="time_off_end_after_start"
+            ),
         ]
 
     def __str__(self):

@@ -32,12 +32,22 @@ CLIENT_SOURCES = (BookingSource.PORTAL, BookingSource.APP)
 # Allowed lifecycle moves: booked/confirmed → started → completed; cancelled → refunded;
 # no-show. Anything else is refused naming the current status.
 TRANSITIONS = {
-    BookingStatus.PENDING_PAYMENT: {BookingStatus.BOOKED, BookingStatus.CONFIRMED,
-                                    BookingStatus.CANCELLED},
-    BookingStatus.BOOKED: {BookingStatus.CONFIRMED, BookingStatus.STARTED,
-                           BookingStatus.CANCELLED, BookingStatus.NO_SHOW},
-    BookingStatus.CONFIRMED: {BookingStatus.STARTED, BookingStatus.CANCELLED,
-                              BookingStatus.NO_SHOW},
+    BookingStatus.PENDING_PAYMENT: {
+        BookingStatus.BOOKED,
+        BookingStatus.CONFIRMED,
+        BookingStatus.CANCELLED,
+    },
+    BookingStatus.BOOKED: {
+        BookingStatus.CONFIRMED,
+        BookingStatus.STARTED,
+        BookingStatus.CANCELLED,
+        BookingStatus.NO_SHOW,
+    },
+    BookingStatus.CONFIRMED: {
+        BookingStatus.STARTED,
+        BookingStatus.CANCELLED,
+        BookingStatus.NO_SHOW,
+    },
     BookingStatus.STARTED: {BookingStatus.COMPLETED},
     BookingStatus.COMPLETED: {BookingStatus.REFUNDED},
     BookingStatus.CANCELLED: {BookingStatus.REFUNDED},
@@ -58,8 +68,13 @@ class BookingRequest:
 
 def _event(booking, kind, *, actor=None, from_status="", to_status="", reason="", data=None):
     return BookingEvent.objects.create(
-        booking=booking, kind=kind, actor=actor if getattr(actor, "pk", None) else None,
-        from_status=from_status, to_status=to_status, reason=reason, data=data or {},
+        booking=booking,
+        kind=kind,
+        actor=actor if getattr(actor, "pk", None) else None,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+        data=data or {},
     )
 
 
@@ -72,7 +87,9 @@ def _check_client_may_book(clinic, client, source):
         if client.online_booking_blocked:
             raise NotAllowedError(
                 "Online booking is paused on your account after a missed appointment. "
-                "Please call the clinic to book.", code="client_blocked")
+                "Please call the clinic to book.",
+                code="client_blocked",
+            )
 
 
 def _check_service_and_staff(clinic, service, staff):
@@ -88,31 +105,48 @@ def _check_service_and_staff(clinic, service, staff):
 def _lock_staff(clinic, staff_ids):
     # Row locks serialise bookings of the same staff on PostgreSQL (SQLite's IMMEDIATE
     # transaction already serialises every writer). Ordered, so two requests never deadlock.
-    list(StaffMember.objects.select_for_update().filter(clinic=clinic, pk__in=staff_ids)
-         .order_by("pk").values_list("pk", flat=True))
+    list(
+        StaffMember.objects.select_for_update()
+        .filter(clinic=clinic, pk__in=staff_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def _least_busy(staff_ids, day_start, day_end):
     """Spread the load: the staff member with the fewest bookings that day."""
     counts = dict(
-        Booking.objects.filter(staff_id__in=staff_ids, status__in=BLOCKING_STATUSES,
-                               start__gte=day_start, start__lt=day_end)
-        .values_list("staff_id").annotate(n=Count("id")).values_list("staff_id", "n")
+        Booking.objects.filter(
+            staff_id__in=staff_ids,
+            status__in=BLOCKING_STATUSES,
+            start__gte=day_start,
+            start__lt=day_end,
+        )
+        .values_list("staff_id")
+        .annotate(n=Count("id"))
+        .values_list("staff_id", "n")
     )
     return min(staff_ids, key=lambda pk: (counts.get(pk, 0), pk))
 
 
-def _refuse_unoffered(*, clinic, service, staff_ids, start, location_id, apply_policy,
-                      ignore_booking_id=None):
+def _refuse_unoffered(
+    *, clinic, service, staff_ids, start, location_id, apply_policy, ignore_booking_id=None
+):
     """Tell a slot someone else just took (409) from a time never offered (400)."""
     on_schedule = slot_offered(
-        clinic=clinic, service=service, staff_ids=staff_ids, start=start,
-        location_id=location_id, apply_policy=apply_policy, ignore_bookings=True,
+        clinic=clinic,
+        service=service,
+        staff_ids=staff_ids,
+        start=start,
+        location_id=location_id,
+        apply_policy=apply_policy,
+        ignore_bookings=True,
         ignore_booking_id=ignore_booking_id,
     )
     if on_schedule:
         raise SlotTakenError(
-            "Sorry, that time has just been taken. Please choose another time.", field="start")
+            "Sorry, that time has just been taken. Please choose another time.", field="start"
+        )
     raise BookingError("That start time is not one of the offered slots.", field="start")
 
 
@@ -122,14 +156,25 @@ def _insert(booking):
             booking.save()
     except IntegrityError as exc:
         raise SlotTakenError(
-            "Sorry, that time has just been taken. Please choose another time.",
-            field="start") from exc
+            "Sorry, that time has just been taken. Please choose another time.", field="start"
+        ) from exc
 
 
 @transaction.atomic
-def booking_create(*, clinic, client, service, start, staff=None, location=None,
-                   source=BookingSource.PORTAL, client_notes="", actor=None,
-                   status=BookingStatus.BOOKED, hold_minutes=None) -> Booking:
+def booking_create(
+    *,
+    clinic,
+    client,
+    service,
+    start,
+    staff=None,
+    location=None,
+    source=BookingSource.PORTAL,
+    client_notes="",
+    actor=None,
+    status=BookingStatus.BOOKED,
+    hold_minutes=None,
+) -> Booking:
     """Book ``service`` at ``start`` with ``staff`` (None: any available)."""
     _check_client_may_book(clinic, client, source)
     _check_service_and_staff(clinic, service, staff)
@@ -139,30 +184,56 @@ def booking_create(*, clinic, client, service, start, staff=None, location=None,
     if staff is not None:
         candidates = [staff.pk]
     else:
-        candidates = list(service.staff.filter(clinic=clinic, active=True)
-                          .values_list("pk", flat=True))
+        candidates = list(
+            service.staff.filter(clinic=clinic, active=True).values_list("pk", flat=True)
+        )
         if not candidates:
             raise BookingError("Nobody performs that service at the moment.", field="service")
     _lock_staff(clinic, candidates)
     location_id = location.pk if location else None
-    slot = slot_offered(clinic=clinic, service=service, staff_ids=candidates, start=start,
-                        location_id=location_id, apply_policy=apply_policy)
+    slot = slot_offered(
+        clinic=clinic,
+        service=service,
+        staff_ids=candidates,
+        start=start,
+        location_id=location_id,
+        apply_policy=apply_policy,
+    )
     if slot is None:
-        _refuse_unoffered(clinic=clinic, service=service, staff_ids=candidates, start=start,
-                          location_id=location_id, apply_policy=apply_policy)
+        _refuse_unoffered(
+            clinic=clinic,
+            service=service,
+            staff_ids=candidates,
+            start=start,
+            location_id=location_id,
+            apply_policy=apply_policy,
+        )
     day_start = slot.start.replace(hour=0, minute=0, second=0)
-    staff_id = slot.staff_ids[0] if len(slot.staff_ids) == 1 else _least_busy(
-        list(slot.staff_ids), day_start, day_start + datetime.timedelta(days=1))
+    staff_id = (
+        slot.staff_ids[0]
+        if len(slot.staff_ids) == 1
+        else _least_busy(list(slot.staff_ids), day_start, day_start + datetime.timedelta(days=1))
+    )
     end = slot.end
     booking = Booking(
-        clinic=clinic, client=client, service=service, staff_id=staff_id,
-        location_id=slot.location_id, start=slot.start, end=end,
+        clinic=clinic,
+        client=client,
+        service=service,
+        staff_id=staff_id,
+        location_id=slot.location_id,
+        start=slot.start,
+        end=end,
         blocked_start=slot.start - datetime.timedelta(minutes=service.buffer_before_minutes),
         blocked_end=end + datetime.timedelta(minutes=service.buffer_after_minutes),
-        status=status, price=service.price, deposit=_deposit_for(clinic, service),
-        currency=clinic.currency, client_notes=client_notes, source=source,
-        hold_expires_at=(timezone.now() + datetime.timedelta(minutes=hold_minutes)
-                         if hold_minutes else None),
+        status=status,
+        price=service.price,
+        deposit=_deposit_for(clinic, service),
+        currency=clinic.currency,
+        client_notes=client_notes,
+        source=source,
+        hold_expires_at=(
+            timezone.now() + datetime.timedelta(minutes=hold_minutes) if hold_minutes else None
+        ),
     )
     _insert(booking)
     _event(booking, "created", actor=actor, to_status=status, data={"source": source})
@@ -187,8 +258,11 @@ def _after_commit(booking, what, **extra):
 
 
 def _locked(booking) -> Booking:
-    return Booking.objects.select_for_update().select_related("clinic", "service", "client").get(
-        pk=booking.pk)
+    return (
+        Booking.objects.select_for_update()
+        .select_related("clinic", "service", "client")
+        .get(pk=booking.pk)
+    )
 
 
 @transaction.atomic
@@ -199,13 +273,23 @@ def booking_transition(*, booking, to_status, actor=None, reason="", data=None) 
     if to_status not in TRANSITIONS[booking.status]:
         raise BookingError(
             f"This booking is {booking.get_status_display().lower()}; it cannot become "
-            f"{BookingStatus(to_status).label.lower()}.", field="status", status=409,
-            code="invalid_transition")
+            f"{BookingStatus(to_status).label.lower()}.",
+            field="status",
+            status=409,
+            code="invalid_transition",
+        )
     from_status = booking.status
     booking.status = to_status
     booking.save(update_fields=["status", "updated_at"])
-    _event(booking, "status", actor=actor, from_status=from_status, to_status=to_status,
-           reason=reason, data=data)
+    _event(
+        booking,
+        "status",
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+        data=data,
+    )
     _after_commit(booking, to_status)
     return booking
 
@@ -222,24 +306,34 @@ def booking_cancel(*, booking, actor=None, by_client=True, reason="", now=None) 
         if not quote.allowed:
             raise NotAllowedError(quote.message, code="contact_clinic")
     booking = booking_transition(
-        booking=booking, to_status=BookingStatus.CANCELLED, actor=actor, reason=reason,
+        booking=booking,
+        to_status=BookingStatus.CANCELLED,
+        actor=actor,
+        reason=reason,
         data={"quote": quote.as_dict(), "by_client": by_client},
     )
     return booking
 
 
 @transaction.atomic
-def booking_reschedule(*, booking, start, staff=None, actor=None, by_client=True,
-                       now=None) -> Booking:
+def booking_reschedule(
+    *, booking, start, staff=None, actor=None, by_client=True, now=None
+) -> Booking:
     """Move a booking to another offered slot. It keeps its identity (id, reference,
     calendar UID); the calendar SEQUENCE goes up."""
     booking = _locked(booking)
     clinic = booking.clinic
-    if booking.status not in (BookingStatus.BOOKED, BookingStatus.CONFIRMED,
-                              BookingStatus.PENDING_PAYMENT):
+    if booking.status not in (
+        BookingStatus.BOOKED,
+        BookingStatus.CONFIRMED,
+        BookingStatus.PENDING_PAYMENT,
+    ):
         raise BookingError(
             f"This booking is {booking.get_status_display().lower()} and cannot be moved.",
-            field="status", status=409, code="invalid_transition")
+            field="status",
+            status=409,
+            code="invalid_transition",
+        )
     if by_client:
         if not feature_enabled(clinic, "self_reschedule"):
             raise FeatureDisabledError("Online rescheduling is turned off; please call us.")
@@ -250,12 +344,24 @@ def booking_reschedule(*, booking, start, staff=None, actor=None, by_client=True
     if staff is not None:
         _check_service_and_staff(clinic, booking.service, staff)
     _lock_staff(clinic, staff_ids)
-    slot = slot_offered(clinic=clinic, service=booking.service, staff_ids=staff_ids,
-                        start=start, ignore_booking_id=booking.pk, apply_policy=by_client)
+    slot = slot_offered(
+        clinic=clinic,
+        service=booking.service,
+        staff_ids=staff_ids,
+        start=start,
+        ignore_booking_id=booking.pk,
+        apply_policy=by_client,
+    )
     if slot is None:
-        _refuse_unoffered(clinic=clinic, service=booking.service, staff_ids=staff_ids,
-                          start=start, location_id=None, apply_policy=by_client,
-                          ignore_booking_id=booking.pk)
+        _refuse_unoffered(
+            clinic=clinic,
+            service=booking.service,
+            staff_ids=staff_ids,
+            start=start,
+            location_id=None,
+            apply_policy=by_client,
+            ignore_booking_id=booking.pk,
+        )
     old = {"start": booking.start.isoformat(), "staff": booking.staff_id}
     service = booking.service
     booking.staff_id = slot.staff_ids[0]
@@ -267,8 +373,12 @@ def booking_reschedule(*, booking, start, staff=None, actor=None, by_client=True
         booking.reschedule_count += 1
     booking.sequence += 1
     _insert(booking)
-    _event(booking, "rescheduled", actor=actor, data={"from": old, "to": {
-        "start": booking.start.isoformat(), "staff": booking.staff_id}})
+    _event(
+        booking,
+        "rescheduled",
+        actor=actor,
+        data={"from": old, "to": {"start": booking.start.isoformat(), "staff": booking.staff_id}},
+    )
     _after_commit(booking, "rescheduled", previous_start=old["start"])
     return booking
 
@@ -279,8 +389,13 @@ def booking_mark_no_show(*, booking, actor=None, reason="") -> Booking:
     charge, and the client may be blocked from booking online."""
     from booking_api.services.policy import no_show_fee
 
-    booking = booking_transition(booking=booking, to_status=BookingStatus.NO_SHOW, actor=actor,
-                                 reason=reason, data={"fee": no_show_fee(booking)})
+    booking = booking_transition(
+        booking=booking,
+        to_status=BookingStatus.NO_SHOW,
+        actor=actor,
+        reason=reason,
+        data={"fee": no_show_fee(booking)},
+    )
     if clinic_policy(booking.clinic).no_show_blocks_online_booking:
         client = booking.client
         client.online_booking_blocked = True
@@ -292,5 +407,7 @@ def bookings_overlapping(staff_id, blocked_start, blocked_end, exclude_id=None):
     """Active bookings of a staff member whose blocked time overlaps the given interval."""
     qs = Booking.objects.filter(
         Q(blocked_start__lt=blocked_end) & Q(blocked_end__gt=blocked_start),
-        staff_id=staff_id, status__in=BLOCKING_STATUSES)
+        staff_id=staff_id,
+        status__in=BLOCKING_STATUSES,
+    )
     return qs.exclude(pk=exclude_id) if exclude_id else qs

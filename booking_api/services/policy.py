@@ -39,22 +39,33 @@ def cancellation_quote(booking, *, now=None) -> CancellationQuote:
     window_ends_at = booking.start - datetime.timedelta(hours=policy.cancellation_window_hours)
     currency = booking.currency
     if now < window_ends_at:
-        return CancellationQuote(True, True, 0, currency,
-                                 "You can cancel free of charge.", window_ends_at)
+        return CancellationQuote(
+            True, True, 0, currency, "You can cancel free of charge.", window_ends_at
+        )
     hours = policy.cancellation_window_hours
     if policy.late_cancel_contact_clinic:
         return CancellationQuote(
-            False, False, 0, currency,
+            False,
+            False,
+            0,
+            currency,
             f"Your appointment is less than {hours} hours away. Please contact the clinic "
-            "to cancel.", window_ends_at)
+            "to cancel.",
+            window_ends_at,
+        )
     fee = _fee(policy.late_cancel_fee_kind, policy.late_cancel_fee_value, booking.price)
     if fee == 0:
-        return CancellationQuote(True, True, 0, currency,
-                                 "You can cancel free of charge.", window_ends_at)
+        return CancellationQuote(
+            True, True, 0, currency, "You can cancel free of charge.", window_ends_at
+        )
     return CancellationQuote(
-        True, False, fee, currency,
-        f"Your appointment is less than {hours} hours away, so a late cancellation fee "
-        "applies.", window_ends_at)
+        True,
+        False,
+        fee,
+        currency,
+        f"Your appointment is less than {hours} hours away, so a late cancellation fee applies.",
+        window_ends_at,
+    )
 
 
 def reschedule_refusal(booking, *, now=None) -> str | None:
@@ -62,11 +73,15 @@ def reschedule_refusal(booking, *, now=None) -> str | None:
     now = now or timezone.now()
     policy = clinic_policy(booking.clinic)
     if booking.reschedule_count >= policy.reschedule_limit:
-        return (f"This booking has been moved {booking.reschedule_count} times, the most "
-                "allowed online. Please contact the clinic.")
+        return (
+            f"This booking has been moved {booking.reschedule_count} times, the most "
+            "allowed online. Please contact the clinic."
+        )
     if now > booking.start - datetime.timedelta(hours=policy.reschedule_window_hours):
-        return (f"Bookings can be moved online until {policy.reschedule_window_hours} hours "
-                "before the appointment. Please contact the clinic.")
+        return (
+            f"Bookings can be moved online until {policy.reschedule_window_hours} hours "
+            "before the appointment. Please contact the clinic."
+        )
     return None
 
 

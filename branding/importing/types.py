@@ -62,6 +62,9 @@ def parse_time_range(value, *, allow_location=False):
     ):
         shape = '["09:00", "17:00"(, location)]' if allow_location else '["09:00", "17:00"]'
         raise ValueError(f"a range is written {shape}")
+    if not all(isinstance(v, str | datetime.time) for v in value[:2]):
+        # YAML reads an unquoted 17:00 as the number 1020 (base 60); never guess.
+        raise ValueError('times are written in quotes, e.g. ["09:00", "17:00"]')
     try:
         start, end = (datetime.time.fromisoformat(str(v)) for v in value[:2])
     except ValueError as exc:
@@ -121,3 +124,18 @@ class LocatedWeekHours(_Week):
     fri: list[LocatedTimeRange] = []
     sat: list[LocatedTimeRange] = []
     sun: list[LocatedTimeRange] = []
+
+
+def _email(value: str) -> str:
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    value = (value or "").strip().lower()
+    try:
+        validate_email(value)
+    except ValidationError as exc:
+        raise ValueError(f"{value or 'an empty value'!r} is not an email address") from exc
+    return value
+
+
+Email = Annotated[str, AfterValidator(_email)]

@@ -18,24 +18,34 @@ pytestmark = pytest.mark.django_db
 
 
 def starts(slots, tz=None):
-    return [s.start.astimezone(tz).strftime("%H:%M") if tz else s.start.strftime("%H:%M")
-            for s in slots]
+    return [
+        s.start.astimezone(tz).strftime("%H:%M") if tz else s.start.strftime("%H:%M") for s in slots
+    ]
 
 
 def slots_on(clinic, service, day=MONDAY, now=None, **kwargs):
-    return find_slots(clinic=clinic, service=service, date_from=day, date_to=day,
-                      now=now or early_now(), **kwargs)
+    return find_slots(
+        clinic=clinic, service=service, date_from=day, date_to=day, now=now or early_now(), **kwargs
+    )
 
 
 def book(clinic, service, staff, start, status=BookingStatus.CONFIRMED):
     """Store a booking directly (as an import would), with the service's buffers."""
     end = start + datetime.timedelta(minutes=service.duration_minutes)
     return Booking.objects.create(
-        clinic=clinic, client=ClientAccountFactory(clinic=clinic), service=service, staff=staff,
-        location=main_location(clinic), start=start, end=end,
+        clinic=clinic,
+        client=ClientAccountFactory(clinic=clinic),
+        service=service,
+        staff=staff,
+        location=main_location(clinic),
+        start=start,
+        end=end,
         blocked_start=start - datetime.timedelta(minutes=service.buffer_before_minutes),
         blocked_end=end + datetime.timedelta(minutes=service.buffer_after_minutes),
-        status=status, price=service.price, currency="GBP", source="staff",
+        status=status,
+        price=service.price,
+        currency="GBP",
+        source="staff",
     )
 
 
@@ -52,8 +62,9 @@ def test_default_step_is_fifteen_minutes(clinic, open_policy):
 
 
 def test_breaks_split_the_day(clinic, open_policy, service):
-    StaffFactory(clinic=clinic, services=[service],
-                 hours={0: [("09:00", "10:00"), ("13:00", "13:45")]})
+    StaffFactory(
+        clinic=clinic, services=[service], hours={0: [("09:00", "10:00"), ("13:00", "13:45")]}
+    )
     assert starts(slots_on(clinic, service)) == ["09:00", "09:15", "09:30", "13:00", "13:15"]
 
 
@@ -63,8 +74,13 @@ def test_staff_who_do_not_perform_the_service_offer_nothing(clinic, open_policy,
 
 
 def test_a_booking_and_its_buffers_block_time(clinic, open_policy):
-    service = ServiceFactory(clinic=clinic, duration_minutes=30, buffer_before_minutes=15,
-                             buffer_after_minutes=30, slot_step_minutes=15)
+    service = ServiceFactory(
+        clinic=clinic,
+        duration_minutes=30,
+        buffer_before_minutes=15,
+        buffer_after_minutes=30,
+        slot_step_minutes=15,
+    )
     staff = StaffFactory(clinic=clinic, services=[service], hours={0: [("09:00", "17:00")]})
     book(clinic, service, staff, at(MONDAY, "12:00"))  # blocks 11:45–13:00
     offered = starts(slots_on(clinic, service))
@@ -76,8 +92,13 @@ def test_a_booking_and_its_buffers_block_time(clinic, open_policy):
 def test_buffers_add_up_to_a_gap_of_120_minutes(clinic, open_policy):
     """15 before and 30 after: a 30-minute appointment fits between two bookings only
     when their appointments are 120 minutes apart."""
-    service = ServiceFactory(clinic=clinic, duration_minutes=30, buffer_before_minutes=15,
-                             buffer_after_minutes=30, slot_step_minutes=5)
+    service = ServiceFactory(
+        clinic=clinic,
+        duration_minutes=30,
+        buffer_before_minutes=15,
+        buffer_after_minutes=30,
+        slot_step_minutes=5,
+    )
     staff = StaffFactory(clinic=clinic, services=[service], hours={0: [("08:00", "18:00")]})
     book(clinic, service, staff, at(MONDAY, "09:00"))  # ends 09:30
     book(clinic, service, staff, at(MONDAY, "11:30"))  # 120 minutes after the first ends
@@ -85,15 +106,23 @@ def test_buffers_add_up_to_a_gap_of_120_minutes(clinic, open_policy):
     assert between == ["10:15"]
 
     Booking.objects.filter(start=at(MONDAY, "11:30")).update(
-        start=at(MONDAY, "11:25"), end=at(MONDAY, "11:55"),
-        blocked_start=at(MONDAY, "11:10"), blocked_end=at(MONDAY, "12:25"))
+        start=at(MONDAY, "11:25"),
+        end=at(MONDAY, "11:55"),
+        blocked_start=at(MONDAY, "11:10"),
+        blocked_end=at(MONDAY, "12:25"),
+    )
     between = [s for s in starts(slots_on(clinic, service)) if "09:30" <= s < "11:30"]
     assert between == []
 
 
 def test_buffers_may_fall_outside_working_hours(clinic, open_policy):
-    service = ServiceFactory(clinic=clinic, duration_minutes=30, buffer_before_minutes=15,
-                             buffer_after_minutes=15, slot_step_minutes=30)
+    service = ServiceFactory(
+        clinic=clinic,
+        duration_minutes=30,
+        buffer_before_minutes=15,
+        buffer_after_minutes=15,
+        slot_step_minutes=30,
+    )
     StaffFactory(clinic=clinic, services=[service], hours={0: [("09:00", "10:00")]})
     assert starts(slots_on(clinic, service)) == ["09:00", "09:30"]
 
@@ -117,10 +146,18 @@ def test_closures_close_the_whole_day(clinic, open_policy, service, emma):
 
 
 def test_appointments_stay_inside_opening_hours(clinic, open_policy, service, emma):
-    OpeningHours.objects.create(location=main_location(clinic), weekday=0,
-                                start=datetime.time(10), end=datetime.time(12))
-    assert starts(slots_on(clinic, service)) == ["10:00", "10:15", "10:30", "10:45",
-                                                 "11:00", "11:15", "11:30"]
+    OpeningHours.objects.create(
+        location=main_location(clinic), weekday=0, start=datetime.time(10), end=datetime.time(12)
+    )
+    assert starts(slots_on(clinic, service)) == [
+        "10:00",
+        "10:15",
+        "10:30",
+        "10:45",
+        "11:00",
+        "11:15",
+        "11:30",
+    ]
     # A weekday with no opening hours, when others have some, is closed.
     assert slots_on(clinic, service, day=MONDAY + datetime.timedelta(days=1)) == []
 
@@ -153,8 +190,13 @@ def test_any_available_is_the_union_of_staff(clinic, open_policy, service):
 
 
 def test_a_range_of_days(clinic, open_policy, service, emma):
-    slots = find_slots(clinic=clinic, service=service, date_from=MONDAY,
-                       date_to=MONDAY + datetime.timedelta(days=6), now=early_now())
+    slots = find_slots(
+        clinic=clinic,
+        service=service,
+        date_from=MONDAY,
+        date_to=MONDAY + datetime.timedelta(days=6),
+        now=early_now(),
+    )
     assert len(slots) == 7 * 31
     assert slots == sorted(slots, key=lambda s: s.start)
 
@@ -165,8 +207,9 @@ def test_locations_limit_where_a_service_is_offered(clinic, open_policy, service
     soho = location_upsert(clinic=clinic, key="soho", name="Soho")
     main = main_location(clinic)
     StaffFactory(clinic=clinic, services=[service], hours={0: [("09:00", "10:00")]})
-    StaffFactory(clinic=clinic, services=[service], hours={0: [("14:00", "15:00")]},
-                 hours__location=soho)
+    StaffFactory(
+        clinic=clinic, services=[service], hours={0: [("14:00", "15:00")]}, hours__location=soho
+    )
     every = slots_on(clinic, service)
     assert {s.location_id for s in every} == {main.pk, soho.pk}
     assert {s.location_id for s in slots_on(clinic, service, location_id=soho.pk)} == {soho.pk}
@@ -186,10 +229,15 @@ def test_schedules_are_local_wall_clock_across_dst(tz_name, spring, autumn):
     policy_update(clinic=clinic, min_notice_minutes=0, max_advance_days=730)
     tz = zoneinfo.ZoneInfo(tz_name)
     service = ServiceFactory(clinic=clinic, duration_minutes=60, slot_step_minutes=60)
-    StaffFactory(clinic=clinic, services=[service],
-                 hours={d: [("09:00", "17:00")] for d in range(7)})
-    for day in (spring - datetime.timedelta(days=1), spring, autumn - datetime.timedelta(days=1),
-                autumn):
+    StaffFactory(
+        clinic=clinic, services=[service], hours={d: [("09:00", "17:00")] for d in range(7)}
+    )
+    for day in (
+        spring - datetime.timedelta(days=1),
+        spring,
+        autumn - datetime.timedelta(days=1),
+        autumn,
+    ):
         slots = slots_on(clinic, service, day=day)
         assert starts(slots, tz) == [f"{h:02d}:00" for h in range(9, 17)], day
         assert all(s.start.utcoffset() == s.start.astimezone(tz).utcoffset() for s in slots)
@@ -215,8 +263,13 @@ def test_missing_and_repeated_hours_are_handled(clinic):
 
 
 def test_half_hour_offset_zone():
-    clinic, _ = clinic_upsert(slug="adelaide", name="Adelaide", domain="adl.localhost",
-                              timezone="Australia/Adelaide", currency="AUD")
+    clinic, _ = clinic_upsert(
+        slug="adelaide",
+        name="Adelaide",
+        domain="adl.localhost",
+        timezone="Australia/Adelaide",
+        currency="AUD",
+    )
     policy_update(clinic=clinic, min_notice_minutes=0, max_advance_days=730)
     tz = zoneinfo.ZoneInfo("Australia/Adelaide")
     service = ServiceFactory(clinic=clinic, duration_minutes=30, slot_step_minutes=30)

@@ -1,0 +1,128 @@
+from rest_framework import serializers
+
+MAX_RANGE_DAYS = 62
+
+
+class CategorySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ServiceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    key = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    category = CategorySerializer(allow_null=True)
+    duration_minutes = serializers.IntegerField()
+    price = serializers.IntegerField(help_text="Minor units (pence, cents).")
+    deposit = serializers.IntegerField(allow_null=True, help_text="Minor units.")
+    currency = serializers.CharField(source="clinic.currency")
+    staff = serializers.SerializerMethodField()
+    locations = serializers.SerializerMethodField()
+
+    def get_staff(self, obj) -> list[int]:
+        return [s.pk for s in obj.staff.all()]
+
+    def get_locations(self, obj) -> list[int]:
+        return [loc.pk for loc in obj.locations.all()]
+
+
+class StaffSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    key = serializers.CharField()
+    name = serializers.CharField(source="display_name")
+    bio = serializers.CharField()
+    services = serializers.SerializerMethodField()
+
+    def get_services(self, obj) -> list[int]:
+        return [s.pk for s in obj.services.all()]
+
+
+class AvailabilityQuerySerializer(serializers.Serializer):
+    service = serializers.CharField(help_text="Service id or key.")
+    staff = serializers.CharField(
+        required=False, default="any", help_text="Staff id, key, or 'any'."
+    )
+    location = serializers.CharField(
+        required=False, allow_blank=True, help_text="Location id or key; default every location."
+    )
+    # "from" is a Python keyword, so these two are declared through locals().
+    locals()["from"] = serializers.DateField(help_text="First local date, YYYY-MM-DD.")
+    locals()["to"] = serializers.DateField(help_text="Last local date (inclusive), YYYY-MM-DD.")
+
+    def validate(self, attrs):
+        start, end = attrs["from"], attrs["to"]
+        if end < start:
+            raise serializers.ValidationError({"to": "'to' must not be before 'from'."})
+        if (end - start).days + 1 > MAX_RANGE_DAYS:
+            raise serializers.ValidationError(
+                {"to": f"Ask for at most {MAX_RANGE_DAYS} days at a time."}
+            )
+        return attrs
+
+
+class SlotSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    staff = serializers.ListField(child=serializers.IntegerField(), source="staff_ids")
+    location = serializers.IntegerField(source="location_id")
+
+
+class AvailabilitySerializer(serializers.Serializer):
+    timezone = serializers.CharField()
+    slots = SlotSerializer(many=True)
+
+
+class BookingCreateSerializer(serializers.Serializer):
+    service = serializers.CharField(help_text="Service id or key.")
+    staff = serializers.CharField(required=False, default="any")
+    location = serializers.CharField(required=False, allow_blank=True)
+    start = serializers.DateTimeField(help_text="ISO 8601 with offset; an offered slot.")
+    client_notes = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, default=""
+    )
+
+
+class BookingRescheduleSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    staff = serializers.CharField(required=False, help_text="Staff id or key; default the same.")
+
+
+class BookingCancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+
+class QuoteSerializer(serializers.Serializer):
+    allowed = serializers.BooleanField()
+    free = serializers.BooleanField()
+    fee = serializers.IntegerField(help_text="Minor units.")
+    currency = serializers.CharField()
+    message = serializers.CharField()
+    window_ends_at = serializers.DateTimeField()
+
+
+class BookingSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.UUIDField()
+    status = serializers.CharField()
+    service = serializers.SerializerMethodField()
+    staff = serializers.SerializerMethodField()
+    location = serializers.SerializerMethodField()
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    price = serializers.IntegerField()
+    deposit = serializers.IntegerField()
+    currency = serializers.CharField()
+    client_notes = serializers.CharField()
+    reschedule_count = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+
+    def get_service(self, obj) -> dict:
+        return {"id": obj.service_id, "key": obj.service.key, "name": obj.service.name}
+
+    def get_staff(self, obj) -> dict:
+        return {"id": obj.staff_id, "key": obj.staff.key, "name": obj.staff.display_name}
+
+    def get_location(self, obj) -> dict:
+        return {"id": obj.location_id, "key": obj.location.key, "name": obj.location.name}

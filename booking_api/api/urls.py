@@ -1,0 +1,20 @@
+from django.urls import include, path
+
+from booking_api.api import views
+
+urlpatterns = [
+    path("services", views.ServiceListView.as_view(), name="service-list"),
+    path("staff", views.StaffListView.as_view(), name="staff-list"),
+    path("locations", views.LocationListView.as_view(), name="location-list"),
+    path("availability", views.AvailabilityView.as_view(), name="availability"),
+    path("bookings", views.BookingListCreateView.as_view(), name="booking-list"),
+    path("bookings/<int:pk>", views.BookingDetailView.as_view(), name="booking-detail"),
+    path(
+        "bookings/<int:pk>/reschedule",
+        views.BookingRescheduleView.as_view(),
+        name="booking-reschedule",
+    ),
+    path("bookings/<int:pk>/cancel", views.BookingCancelView.as_view(), name="booking-cancel"),
+    path("bookings/<int:pk>/calendar.ics", views.BookingCalendarView.as_view(), name="booking-ics"),
+    path("", include("booking_api.api.cart_urls")),
+]

@@ -1,0 +1,92 @@
+"""Reads of the booking app. Clinic first; a reference that is not found raises a
+BookingError naming the field, so the API answers 400 (or 404 for a booking)."""
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils import timezone
+
+from booking_api.models import UPCOMING_STATUSES, Booking, Service, ServiceCategory, StaffMember
+from booking_api.services.errors import BookingError
+from branding.models import Location
+
+
+def services_for_clinic(clinic, *, category_id=None):
+    qs = (
+        Service.objects.filter(clinic=clinic, active=True)
+        .select_related("category", "image")
+        .prefetch_related(Prefetch("staff", StaffMember.objects.filter(active=True)), "locations")
+        .order_by("category__position", "category__name", "position", "name")
+    )
+    if category_id is not None:
+        qs = qs.filter(category_id=category_id)
+    return qs
+
+
+def categories_for_clinic(clinic):
+    return ServiceCategory.objects.filter(clinic=clinic)
+
+
+def staff_for_clinic(clinic, *, service=None):
+    qs = StaffMember.objects.filter(clinic=clinic, active=True).prefetch_related("services")
+    if service is not None:
+        qs = qs.filter(services=service)
+    return qs
+
+
+def _by_ref(qs, ref, field, label):
+    ref = str(ref or "").strip()
+    if not ref:
+        raise BookingError(f"Choose a {label}.", field=field)
+    is_id = ref.isdigit() and len(ref) < 19  # beyond bigint is not an id
+    found = qs.filter(pk=int(ref)).first() if is_id else qs.filter(key=ref).first()
+    if found is None:
+        raise BookingError(f"There is no {label} {ref!r} at this clinic.", field=field)
+    return found
+
+
+def service_by_ref(clinic, ref, field="service"):
+    return _by_ref(
+        Service.objects.filter(clinic=clinic, active=True).select_related("clinic"),
+        ref,
+        field,
+        "service",
+    )
+
+
+def staff_by_ref(clinic, ref, field="staff"):
+    """A staff member by id or key; "any" (or empty) means any available: None."""
+    if str(ref or "any").strip().lower() == "any":
+        return None
+    return _by_ref(
+        StaffMember.objects.filter(clinic=clinic, active=True), ref, field, "staff member"
+    )
+
+
+def location_by_ref(clinic, ref, field="location"):
+    if ref in (None, ""):
+        return None
+    return _by_ref(Location.objects.filter(clinic=clinic), ref, field, "location")
+
+
+def bookings_for_client(clinic, client, *, when=None):
+    qs = Booking.objects.filter(clinic=clinic, client=client).select_related(
+        "service", "staff", "location"
+    )
+    now = timezone.now()
+    if when == "upcoming":
+        return qs.filter(start__gte=now, status__in=UPCOMING_STATUSES).order_by("start")
+    if when == "past":
+        return qs.exclude(start__gte=now, status__in=UPCOMING_STATUSES).order_by("-start")
+    return qs.order_by("-start")
+
+
+def booking_for_client(clinic, client, pk):
+    """The client's own booking, or 404: another person's booking is never reachable."""
+    booking = (
+        Booking.objects.filter(clinic=clinic, client=client, pk=pk)
+        .select_related("service", "staff", "location", "clinic__site", "client__user")
+        .first()
+    )
+    if booking is None:
+        raise Http404("No such booking.")
+    return booking
