@@ -22,6 +22,9 @@ class CartItem(models.Model):
             models.UniqueConstraint(fields=["client", "service"], name="cart_service_once"),
         ]
 
+    def __str__(self):
+        return f"{self.service} in {self.client}'s cart"
+
 
 class WaitlistEntry(models.Model):
     """A client waiting for a slot; told once, first come first served, when one frees."""
@@ -44,3 +47,6 @@ class WaitlistEntry(models.Model):
                 condition=Q(date_to__gte=models.F("date_from")), name="waitlist_dates_in_order"
             ),
         ]
+
+    def __str__(self):
+        return f"{self.client} waiting for {self.service}"

@@ -21,3 +21,6 @@ class Reminder(models.Model):
                 fields=["booking", "kind", "for_start"], name="reminder_once_per_start"
             ),
         ]
+
+    def __str__(self):
+        return f"{self.kind} reminder of booking {self.booking_id}"
