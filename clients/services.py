@@ -121,6 +121,29 @@ def _password_set_path(user):
 
 
 @transaction.atomic
+def email_mark_verified(*, user) -> None:
+    """The person proved they read mail at their address (e.g. by following an invitation
+    or reset link): record it as verified so sign-in does not ask again."""
+    from allauth.account.models import EmailAddress
+
+    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+    if address is None:
+        has_primary = EmailAddress.objects.filter(user=user, primary=True).exists()
+        EmailAddress.objects.create(
+            user=user, email=user.email, verified=True, primary=not has_primary
+        )
+    elif not address.verified:
+        address.verified = True
+        address.save(update_fields=["verified"])
+
+
+def email_is_verified(user) -> bool:
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+
+
+@transaction.atomic
 def membership_grant(*, clinic, user, role) -> ClinicMembership:
     """Make ``user`` a member of the clinic's staff in ``role`` (one role per clinic)."""
     if role not in StaffRole.values:

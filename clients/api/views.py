@@ -1,8 +1,9 @@
+from django.conf import settings
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -10,7 +11,7 @@ from rest_framework.views import APIView
 
 from branding.api.permissions import ClinicRequired
 from clients.api.serializers import MeSerializer, TokenRequestSerializer, TokenSerializer
-from clients.services import client_account_ensure
+from clients.services import client_account_ensure, email_is_verified
 
 
 class TokenView(APIView):
@@ -31,6 +32,11 @@ class TokenView(APIView):
         )
         if user is None or not user.is_active:
             raise AuthenticationFailed("That email and password do not match an account.")
+        if settings.ACCOUNT_EMAIL_VERIFICATION == "mandatory" and not email_is_verified(user):
+            # The same rule as the portal's sign-in: confirm the address first.
+            raise PermissionDenied(
+                "Please confirm your email address first: open the link we emailed you."
+            )
         client_account_ensure(clinic=request.clinic, user=user)
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

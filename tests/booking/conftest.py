@@ -6,8 +6,16 @@ import pytest
 from branding.services import policy_update
 from tests.factories.booking import ServiceFactory, StaffFactory
 
-# A Monday far enough ahead that "now" never interferes unless a test says so.
-MONDAY = datetime.date(2030, 1, 7)
+
+def _first_monday_of_next_january():
+    day = datetime.date(datetime.date.today().year + 1, 1, 1)
+    return day + datetime.timedelta(days=(7 - day.weekday()) % 7)
+
+
+# A winter Monday (GMT, so UTC times read the same) within a two-year horizon; tests
+# that care about "now" pass it explicitly.
+MONDAY = _first_monday_of_next_january()
+SUMMER_MONDAY = MONDAY + datetime.timedelta(weeks=26)
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
 
@@ -20,8 +28,9 @@ def open_policy(clinic):
 
 @pytest.fixture
 def service(clinic):
-    return ServiceFactory(clinic=clinic, key="consult", name="Consultation",
-                          duration_minutes=30, slot_step_minutes=15)
+    return ServiceFactory(
+        clinic=clinic, key="consult", name="Consultation", duration_minutes=30, slot_step_minutes=15
+    )
 
 
 @pytest.fixture
@@ -35,4 +44,5 @@ def at(day, hhmm, tz=LONDON):
 
 
 def early_now():
-    return datetime.datetime(2029, 1, 1, tzinfo=datetime.UTC)
+    """A "now" a month before MONDAY, so notice and horizon never get in the way."""
+    return at(MONDAY, "00:00") - datetime.timedelta(days=30)

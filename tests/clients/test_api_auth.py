@@ -119,13 +119,6 @@ def test_password_guessing_is_throttled(clinic, patient, api):
     assert "token" not in response.json()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: TokenView calls authenticate() directly, so the API door skips "
-        "ACCOUNT_EMAIL_VERIFICATION='mandatory' that the portal enforces."
-    ),
-)
 def test_an_unconfirmed_registration_gets_no_token(clinic, portal, api):
     portal.post(
         "/accounts/signup/",

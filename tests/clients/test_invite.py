@@ -58,29 +58,12 @@ def test_invited_client_chooses_a_password_then_signs_in(
     account = invite(clinic, django_capture_on_commit_callbacks)
     browser = choose_password_from_invitation(clinic)
 
-    # Today the first sign-in still asks them to confirm their address (see the xfail
-    # below); the confirmation link completes it.
-    response = browser.post(
-        "/accounts/login/", {"login": "jo.client@example.com", "password": CHOSEN}
-    )
-    if signed_in_user_id(browser) is None:
-        assert response["Location"] == "/accounts/confirm-email/"
-        _host, path = link_in(
-            last_email_to("jo.client@example.com"), r"/accounts/confirm-email/\S+/"
-        )
-        browser.post(path)
+    # Following the invitation link proved the address, so no second confirmation.
+    browser.post("/accounts/login/", {"login": "jo.client@example.com", "password": CHOSEN})
     assert signed_in_user_id(browser) == str(account.user.pk)
     assert list(ClientAccount.objects.filter(user=account.user)) == [account]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: following the invitation link proves the client owns the address, but "
-        "allauth does not mark it verified on a password reset, so with mandatory "
-        "verification the first sign-in sends a second 'confirm your email' message."
-    ),
-)
 def test_invited_client_signs_in_straight_after_choosing_a_password(
     clinic, django_capture_on_commit_callbacks
 ):

@@ -23,6 +23,17 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create:
             obj.save()
 
+    @factory.post_generation
+    def verified_email(obj, create, extracted, **kwargs):
+        """People in tests have confirmed their address unless a test says otherwise
+        (``UserFactory(verified_email=False)``)."""
+        if create and extracted is not False:
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.get_or_create(
+                user=obj, email=obj.email, defaults={"verified": True, "primary": True}
+            )
+
 
 class ClientAccountFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -1,0 +1,326 @@
+"""The booking REST API as a mobile app or the portal uses it."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from booking_api.models import Booking, BookingStatus
+from branding.models import Clinic
+from branding.services import features_update, policy_update
+from tests.booking.conftest import MONDAY, SUMMER_MONDAY, at
+from tests.conftest import host_client
+from tests.factories.booking import ServiceFactory, StaffFactory
+from tests.factories.clients import ClientAccountFactory
+
+pytestmark = pytest.mark.django_db
+
+D = str(MONDAY)
+
+
+@pytest.fixture
+def signed_in(clinic, patient):
+    client = host_client(clinic, APIClient)
+    client.force_authenticate(patient.user)
+    return client
+
+
+def availability(api, **params):
+    params = {"service": "consult", "from": str(MONDAY), "to": str(MONDAY), **params}
+    return api.get("/api/v1/availability", params)
+
+
+def test_services_staff_and_locations_are_listed(api, clinic, service, emma):
+    services = api.get("/api/v1/services").json()
+    assert [(s["id"], s["key"], s["name"]) for s in services] == [
+        (service.pk, "consult", "Consultation")
+    ]
+    assert services[0]["staff"] == [emma.pk] and services[0]["currency"] == "GBP"
+    staff = api.get("/api/v1/staff", {"service": "consult"}).json()
+    assert [s["key"] for s in staff] == ["emma"]
+    locations = api.get("/api/v1/locations").json()
+    assert [loc["key"] for loc in locations] == ["main"]
+
+
+def test_availability_is_public_and_in_the_clinic_time_zone(api, open_policy, service, emma):
+    response = availability(api)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["timezone"] == "Europe/London"
+    first = body["slots"][0]
+    assert first["start"] == f"{D}T09:00:00Z" or first["start"].startswith(f"{D}T09:00:00")
+    assert first["staff"] == [emma.pk]
+    assert [s["start"] for s in body["slots"]] == sorted(s["start"] for s in body["slots"])
+
+
+def test_availability_in_summer_carries_the_offset(api, open_policy, service, emma):
+    day = str(SUMMER_MONDAY)
+    body = availability(api, **{"from": day, "to": day}).json()
+    assert body["slots"][0]["start"] == f"{day}T09:00:00+01:00"
+
+
+def test_availability_accepts_keys_and_ids(api, open_policy, service, emma):
+    by_key = availability(api, staff="emma").json()["slots"]
+    by_id = availability(api, service=str(service.pk), staff=str(emma.pk)).json()["slots"]
+    assert by_key == by_id and by_key
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"service": "nope"}, "service"),
+        ({"staff": "nobody"}, "staff"),
+        ({"from": "2030-13-01"}, "from"),
+        ({"to": "yesterday"}, "to"),
+        ({"to": str(MONDAY + datetime.timedelta(days=62))}, "to"),
+        ({"to": str(MONDAY - datetime.timedelta(days=1))}, "to"),
+        ({"location": "mars"}, "location"),
+    ],
+)
+def test_bad_availability_queries_name_the_field(api, open_policy, service, emma, params, field):
+    response = availability(api, **params)
+    assert response.status_code == 400
+    body = response.json()
+    assert field in body or body.get("field") == field, body
+
+
+def test_availability_runs_a_constant_number_of_queries(clinic, open_policy, service):
+    """At most 8 SQL queries for the engine, however many days, staff and bookings."""
+    from booking_api.availability import find_slots
+
+    def count(days):
+        fresh = Clinic.objects.get(pk=clinic.pk)  # nothing cached from an earlier call
+        with CaptureQueriesContext(connection) as ctx:
+            find_slots(
+                clinic=fresh,
+                service=service,
+                date_from=MONDAY,
+                date_to=MONDAY + datetime.timedelta(days=days - 1),
+                now=at(MONDAY, "00:00"),
+            )
+        return len(ctx)
+
+    StaffFactory(clinic=clinic, services=[service])
+    small = count(1)
+    for _ in range(5):
+        StaffFactory(clinic=clinic, services=[service])
+    client = ClientAccountFactory(clinic=clinic)
+    for staff in service.staff.all():
+        for day in range(10):
+            start = at(MONDAY + datetime.timedelta(days=day), "10:00")
+            Booking.objects.create(
+                clinic=clinic,
+                client=client,
+                service=service,
+                staff=staff,
+                location_id=staff.working_hours.first().location_id,
+                start=start,
+                end=start + datetime.timedelta(minutes=30),
+                blocked_start=start,
+                blocked_end=start + datetime.timedelta(minutes=30),
+                price=1,
+                currency="GBP",
+                source="staff",
+            )
+    large = count(30)
+    assert small <= 8 and large <= 8
+    assert large == small
+
+
+def test_book_a_slot_then_it_is_gone(signed_in, api, open_policy, service, emma):
+    response = signed_in.post(
+        "/api/v1/bookings",
+        {"service": "consult", "staff": "any", "start": f"{D}T10:00:00+00:00"},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["staff"]["key"] == "emma" and body["status"] == "booked"
+    assert body["price"] == 4500 and body["currency"] == "GBP"
+    starts = [s["start"][11:16] for s in availability(api).json()["slots"]]
+    assert "10:00" not in starts and "09:30" in starts
+
+
+def test_booking_a_taken_slot_is_a_409_with_a_message(
+    signed_in, clinic, open_policy, service, emma
+):
+    other = host_client(clinic, APIClient)
+    other.force_authenticate(ClientAccountFactory(clinic=clinic).user)
+    payload = {"service": "consult", "staff": "emma", "start": f"{D}T10:00:00Z"}
+    assert other.post("/api/v1/bookings", payload, format="json").status_code == 201
+    response = signed_in.post("/api/v1/bookings", payload, format="json")
+    assert response.status_code == 409
+    assert "just been taken" in response.json()["detail"]
+
+
+def test_a_start_that_is_not_offered_is_a_400(signed_in, open_policy, service, emma):
+    response = signed_in.post(
+        "/api/v1/bookings", {"service": "consult", "start": f"{D}T10:07:00Z"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["field"] == "start"
+
+
+def test_booking_needs_sign_in(api, open_policy, service, emma):
+    response = api.post(
+        "/api/v1/bookings", {"service": "consult", "start": f"{D}T10:00:00Z"}, format="json"
+    )
+    assert response.status_code in (401, 403)
+    assert Booking.objects.count() == 0
+
+
+def test_online_booking_off_is_a_403_with_a_message(
+    signed_in, api, clinic, open_policy, service, emma
+):
+    features_update(clinic=clinic, online_booking=False)
+    response = signed_in.post(
+        "/api/v1/bookings", {"service": "consult", "start": f"{D}T10:00:00Z"}, format="json"
+    )
+    assert response.status_code == 403
+    assert "turned off" in response.json()["detail"]
+    assert availability(api).status_code == 403
+
+
+def test_my_bookings_and_another_clients_are_404(
+    signed_in, clinic, patient, open_policy, service, emma
+):
+    mine = signed_in.post(
+        "/api/v1/bookings", {"service": "consult", "start": f"{D}T10:00:00Z"}, format="json"
+    ).json()
+    stranger = host_client(clinic, APIClient)
+    stranger.force_authenticate(ClientAccountFactory(clinic=clinic).user)
+    assert stranger.get(f"/api/v1/bookings/{mine['id']}").status_code == 404
+    assert stranger.post(f"/api/v1/bookings/{mine['id']}/cancel").status_code == 404
+    assert stranger.get("/api/v1/bookings").json() == []
+    listed = signed_in.get("/api/v1/bookings", {"when": "upcoming"}).json()
+    assert [b["id"] for b in listed] == [mine["id"]]
+    assert signed_in.get("/api/v1/bookings", {"when": "past"}).json() == []
+
+
+def test_another_clinics_domain_never_shows_my_booking(
+    signed_in, patient, other_clinic, open_policy, service, emma
+):
+    mine = signed_in.post(
+        "/api/v1/bookings", {"service": "consult", "start": f"{D}T10:00:00Z"}, format="json"
+    ).json()
+    elsewhere = host_client(other_clinic, APIClient)
+    elsewhere.force_authenticate(patient.user)
+    assert elsewhere.get(f"/api/v1/bookings/{mine['id']}").status_code == 404
+    assert elsewhere.get("/api/v1/bookings").json() == []
+
+
+def test_reschedule_keeps_the_booking(signed_in, api, open_policy, service, emma):
+    booking = signed_in.post(
+        "/api/v1/bookings", {"service": "consult", "start": f"{D}T10:00:00Z"}, format="json"
+    ).json()
+    response = signed_in.post(
+        f"/api/v1/bookings/{booking['id']}/reschedule", {"start": f"{D}T14:00:00Z"}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    moved = response.json()
+    assert moved["id"] == booking["id"] and moved["reference"] == booking["reference"]
+    assert moved["start"].startswith(f"{D}T14:00") and moved["reschedule_count"] == 1
+    starts = [s["start"][11:16] for s in availability(api).json()["slots"]]
+    assert "10:00" in starts and "14:00" not in starts
+
+
+def test_reschedule_limit(signed_in, clinic, open_policy, service, emma):
+    policy_update(clinic=clinic, reschedule_limit=1)
+    booking = signed_in.post(
+        "/api/v1/bookings", {"service": "consult", "start": f"{D}T10:00:00Z"}, format="json"
+    ).json()
+    url = f"/api/v1/bookings/{booking['id']}/reschedule"
+    assert signed_in.post(url, {"start": f"{D}T11:00:00Z"}, format="json").status_code == 200
+    refused = signed_in.post(url, {"start": f"{D}T12:00:00Z"}, format="json")
+    assert refused.status_code == 403
+    assert "contact the clinic" in refused.json()["detail"]
+
+
+def test_cancel_shows_the_quote_first(signed_in, clinic, service, emma):
+    policy_update(
+        clinic=clinic,
+        min_notice_minutes=0,
+        max_advance_days=730,
+        cancellation_window_hours=24,
+        late_cancel_fee_kind="percent",
+        late_cancel_fee_value=50,
+    )
+    start = (datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=3)).replace(
+        minute=0, second=0, microsecond=0
+    )
+    # Make sure the staff member works then, whatever the hour of the test run.
+    emma.working_hours.update(start=datetime.time(0), end=datetime.time(23, 59))
+    booking = signed_in.post(
+        "/api/v1/bookings", {"service": "consult", "start": start.isoformat()}, format="json"
+    )
+    assert booking.status_code == 201, booking.json()
+    url = f"/api/v1/bookings/{booking.json()['id']}/cancel"
+    quote = signed_in.get(url).json()
+    assert quote["allowed"] is True and quote["free"] is False
+    assert quote["fee"] == 2250 and quote["currency"] == "GBP"
+    cancelled = signed_in.post(url, {"reason": "ill"}, format="json")
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    again = signed_in.post(url, format="json")
+    assert again.status_code == 409
+    assert "cancelled" in again.json()["detail"]
+
+
+def test_cancel_early_is_free(signed_in, open_policy, service, emma):
+    booking = signed_in.post(
+        "/api/v1/bookings", {"service": "consult", "start": f"{D}T10:00:00Z"}, format="json"
+    ).json()
+    quote = signed_in.get(f"/api/v1/bookings/{booking['id']}/cancel").json()
+    assert quote == {**quote, "allowed": True, "free": True, "fee": 0}
+
+
+def test_self_cancel_off_is_refused(signed_in, clinic, open_policy, service, emma):
+    booking = signed_in.post(
+        "/api/v1/bookings", {"service": "consult", "start": f"{D}T10:00:00Z"}, format="json"
+    ).json()
+    features_update(clinic=clinic, self_cancel=False)
+    response = signed_in.post(f"/api/v1/bookings/{booking['id']}/cancel", format="json")
+    assert response.status_code == 403
+    assert Booking.objects.get(pk=booking["id"]).status == BookingStatus.BOOKED
+
+
+def test_blocked_client_gets_a_clear_message(signed_in, patient, open_policy, service, emma):
+    patient.online_booking_blocked = True
+    patient.save()
+    response = signed_in.post(
+        "/api/v1/bookings", {"service": "consult", "start": f"{D}T10:00:00Z"}, format="json"
+    )
+    assert response.status_code == 403
+    assert "call the clinic" in response.json()["detail"]
+
+
+def test_any_available_spreads_the_load(signed_in, clinic, open_policy, service):
+    busy = StaffFactory(clinic=clinic, services=[service])
+    free = StaffFactory(clinic=clinic, services=[service])
+    other = ClientAccountFactory(clinic=clinic)
+    from booking_api.services import booking_create
+
+    booking_create(
+        clinic=clinic,
+        client=other,
+        service=service,
+        staff=busy,
+        start=at(MONDAY, "15:00"),
+        source="staff",
+    )
+    response = signed_in.post(
+        "/api/v1/bookings",
+        {"service": "consult", "staff": "any", "start": f"{D}T10:00:00Z"},
+        format="json",
+    )
+    assert response.json()["staff"]["id"] == free.pk
+
+
+def test_price_is_integer_minor_units(signed_in, clinic, open_policy):
+    service = ServiceFactory(clinic=clinic, key="peel", price=12999, deposit=2000)
+    StaffFactory(clinic=clinic, services=[service])
+    body = signed_in.post(
+        "/api/v1/bookings", {"service": "peel", "start": f"{D}T10:00:00Z"}, format="json"
+    ).json()
+    assert (body["price"], body["deposit"]) == (12999, 2000)
