@@ -114,6 +114,13 @@ def check_clinic(value: ClinicIn, doc):
 
 
 def apply_clinic(value: ClinicIn, ctx: ImportContext):
+    from wagtail.models import Site
+
+    taken = Site.objects.filter(hostname=value.domain).exclude(clinic__slug=value.slug).first()
+    if taken:
+        raise ImportFileError(
+            [("clinic.domain", f"{value.domain} is already the address of {taken.site_name!r}")]
+        )
     clinic, created = clinic_upsert(
         slug=value.slug,
         name=value.name,
@@ -161,11 +168,12 @@ def _image_from(source: str, ctx: ImportContext, path: str):
     from io import BytesIO
 
     image = image_model(title=f"{ctx.clinic.name} {Path(name).stem}", collection=collection)
-    image.file = ImageFile(BytesIO(data), name=name)
     image.file_hash = digest
     try:
+        # Assigning the file reads its dimensions: a file that is no image fails here.
+        image.file = ImageFile(BytesIO(data), name=name)
         image.full_clean(exclude=["file_hash"])
-    except ValidationError as exc:
+    except (ValidationError, OSError, ValueError) as exc:
         raise ImportFileError([(path, f"{source} is not an image we can use ({exc})")]) from exc
     image.save()
     return image

@@ -6,3 +6,8 @@ class ClientsConfig(AppConfig):
 
     name = "clients"
     verbose_name = "Clients"
+
+    def ready(self):
+        from clients import import_sections
+
+        import_sections.register()

@@ -67,6 +67,8 @@ def load_document(path: Path) -> dict:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ImportFileError([("(file)", f"cannot read {path}: {exc.strerror}")]) from exc
+    except UnicodeDecodeError as exc:
+        raise ImportFileError([("(file)", f"{path} is not a UTF-8 text file")]) from exc
     try:
         doc = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
@@ -106,5 +108,13 @@ def import_clinic_file(path, *, base_dir=None) -> ImportContext:
     with transaction.atomic():
         for section in sections():
             if values[section.key] is not None:
-                section.apply(values[section.key], ctx)
+                try:
+                    section.apply(values[section.key], ctx)
+                except ImportFileError:
+                    raise
+                except DomainError as exc:
+                    # A service's rule (e.g. a name too long for its column): name the
+                    # section, and the field when the service gave one.
+                    where = f"{section.key}.{exc.field}" if exc.field else section.key
+                    raise ImportFileError([(where, exc.message)]) from exc
     return ctx

@@ -1,0 +1,145 @@
+"""Two demo clinics, imported from the clinic files under ``demo/`` through the same code
+as ``import_clinic``, plus what a demo needs on top: people who can sign in with a known
+password, a superuser, and a little history for each patient. Idempotent: running it
+again changes nothing."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from branding.importing import ImportFileError, import_clinic_file
+
+DEMO_DIR = Path(settings.BASE_DIR) / "demo"
+DEMO_FILES = ("glow.yaml", "riverside.yaml")
+DEMO_PASSWORD = "demo-pass-1234"
+ADMIN_EMAIL = "admin@example.com"
+PORT = 8000
+
+
+class Command(BaseCommand):
+    help = (
+        "Import the two demo clinics (demo/glow.yaml, demo/riverside.yaml), give their "
+        f"people the password {DEMO_PASSWORD!r} (only if they have none), verify their "
+        "email, create the superuser admin@example.com and seed patients' notifications. "
+        "Safe to run again."
+    )
+
+    def handle(self, *args, **options):
+        logins = []  # (email, role, clinic, password)
+        clinics = []
+        with transaction.atomic():
+            for name in DEMO_FILES:
+                try:
+                    ctx = import_clinic_file(DEMO_DIR / name)
+                except ImportFileError as exc:
+                    raise CommandError(f"demo/{name} was not imported:\n{exc.message}") from exc
+                clinics.append(ctx.clinic)
+                for membership in ctx.refs.get("team", {}).values():
+                    demo_login_ensure(membership.user)
+                    logins.append(
+                        (membership.user.email, membership.role, ctx.clinic.name, DEMO_PASSWORD)
+                    )
+                for account in ctx.refs.get("client", {}).values():
+                    demo_login_ensure(account.user)
+                    logins.append((account.user.email, "patient", ctx.clinic.name, DEMO_PASSWORD))
+                seed_patient_notifications(ctx.clinic, ctx.refs.get("client", {}).values())
+            admin_ensure()
+            logins.append((ADMIN_EMAIL, "superuser", "(all, /admin/)", DEMO_PASSWORD))
+        self._report(clinics, logins)
+
+    def _report(self, clinics, logins):
+        out = self.stdout
+        out.write(self.style.SUCCESS("Demo data is ready."))
+        out.write("")
+        for clinic in clinics:
+            out.write(f"  {clinic.name:<24} http://{clinic.site.hostname}:{PORT}/")
+        first = clinics[0].site.hostname if clinics else "localhost"
+        out.write(f"  {'Admin (Wagtail)':<24} http://{first}:{PORT}/admin/")
+        out.write(f"  {'Django admin':<24} http://{first}:{PORT}/django-admin/")
+        out.write("")
+        out.write(
+            "Passwords are set only for people who had none; a password changed since "
+            "is left alone."
+        )
+        headers = ("email", "role", "clinic", "password")
+        widths = [max(len(str(row[i])) for row in [headers, *logins]) for i in range(4)]
+        line = "  ".join("{:<%d}" % w for w in widths)  # noqa: UP031
+        out.write(line.format(*headers))
+        out.write(line.format(*("-" * w for w in widths)))
+        for row in logins:
+            out.write(line.format(*row))
+
+
+def demo_login_ensure(user):
+    """Let a demo person sign in: the demo password if they have no usable one yet, and
+    their email verified (allauth requires it) and primary."""
+    from allauth.account.models import EmailAddress
+
+    if not user.has_usable_password():
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+    if address is None:
+        EmailAddress.objects.filter(user=user, primary=True).update(primary=False)
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    elif not (address.verified and address.primary):
+        EmailAddress.objects.filter(user=user, primary=True).exclude(pk=address.pk).update(
+            primary=False
+        )
+        address.verified = address.primary = True
+        address.save(update_fields=["verified", "primary"])
+
+
+def admin_ensure():
+    """The platform superuser, created once with the demo password."""
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=ADMIN_EMAIL).first()
+    if user is None:
+        user = User.objects.create_superuser(
+            email=ADMIN_EMAIL, password=DEMO_PASSWORD, first_name="Demo", last_name="Admin"
+        )
+    demo_login_ensure(user)
+    return user
+
+
+def seed_patient_notifications(clinic, accounts):
+    """Patients with history: a couple of in-app notifications each (bookings come from
+    the booking engine later). Stable idempotency keys, so seeding twice adds nothing;
+    in-app only (no channels), so the demo sends no email or SMS."""
+    from notifications.services import Category, notify
+
+    for account in accounts:
+        user = account.user
+        messages = [
+            (
+                "welcome",
+                Category.ACCOUNT,
+                f"Welcome to {clinic.name}",
+                f"Hello {user.get_short_name()}, your client account at {clinic.name} is "
+                "ready. You can book, reschedule and see your history here.",
+                "/",
+            ),
+            (
+                "visit-thanks",
+                Category.MESSAGE,
+                "Thank you for your visit",
+                f"Thank you for visiting {clinic.name}. We hope to see you again soon — "
+                "reply from the portal if you have any questions.",
+                "",
+            ),
+        ]
+        for kind, category, title, body, url in messages:
+            notify(
+                clinic=clinic,
+                user=user,
+                kind=f"demo.{kind}",
+                category=category,
+                title=title,
+                body=body,
+                url=url,
+                idempotency_key=f"demo:{clinic.slug}:{account.key}:{kind}",
+                channels=[],
+            )

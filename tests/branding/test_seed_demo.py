@@ -1,0 +1,205 @@
+"""``seed_demo``: two clinics from the files under demo/, people who can sign in, and a
+command that changes nothing when run again."""
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+from PIL import Image
+
+from branding.importing.runner import load_document, validate_document
+from branding.management.commands.seed_demo import ADMIN_EMAIL, DEMO_PASSWORD
+from branding.models import (
+    BookingPolicySettings,
+    BrandingSettings,
+    Clinic,
+    Closure,
+    FeatureSettings,
+    Location,
+)
+from clients.models import ClientAccount, ClinicMembership
+from notifications.models import Delivery, Notification
+from tests.branding.test_import import MODELS
+from tests.branding.test_import import snapshot as import_snapshot
+
+pytestmark = pytest.mark.django_db
+
+User = get_user_model()
+DEMO = Path(settings.BASE_DIR) / "demo"
+
+
+def seed():
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def snapshot():
+    rows = import_snapshot()
+    for model in (EmailAddress, Notification, Delivery):
+        rows[model._meta.label] = [
+            tuple(sorted(r.items())) for r in model.objects.order_by("pk").values()
+        ]
+    return rows
+
+
+@pytest.fixture
+def seeded(db):
+    return seed()
+
+
+def test_demo_files_are_valid_and_logos_small():
+    for name, logo in (("glow.yaml", "glow-logo.png"), ("riverside.yaml", "riverside-logo.png")):
+        values = validate_document(load_document(DEMO / name))
+        assert values["clinic"].branding.logo == logo
+        path = DEMO / logo
+        assert path.stat().st_size < 20_000
+        with Image.open(path) as image:
+            assert image.format == "PNG"
+
+
+def test_seed_twice_changes_nothing(seeded):
+    counts = {model._meta.label: model.objects.count() for model in MODELS}
+    before = snapshot()
+    seed()
+    assert snapshot() == before
+    assert {model._meta.label: model.objects.count() for model in MODELS} == counts
+    assert Clinic.objects.count() == 2
+
+
+def test_two_clinics_as_described(seeded):
+    glow = Clinic.objects.get(slug="glow")
+    riverside = Clinic.objects.get(slug="riverside")
+    assert (glow.name, glow.site.hostname, glow.timezone, glow.currency) == (
+        "Glow Aesthetics",
+        "glow.localhost",
+        "Europe/London",
+        "GBP",
+    )
+    assert (riverside.name, riverside.site.hostname, riverside.timezone, riverside.currency) == (
+        "Riverside Veterinary",
+        "riverside.localhost",
+        "America/New_York",
+        "USD",
+    )
+    assert list(Location.objects.filter(clinic=glow).values_list("name", "is_main")) == [
+        ("Glow Marylebone", True),
+        ("Glow Soho", False),
+    ]
+    for clinic in (glow, riverside):
+        christmas = Closure.objects.filter(location__clinic=clinic, date__month=12, date__day=25)
+        assert christmas.count() == clinic.locations.count()
+        branding = BrandingSettings.objects.get(site=clinic.site)
+        assert branding.logo is not None
+        roles = sorted(
+            ClinicMembership.objects.filter(clinic=clinic).values_list("role", flat=True)
+        )
+        assert roles == ["manager", "staff", "therapist"]
+        assert 3 <= ClientAccount.objects.filter(clinic=clinic).count() <= 4
+        assert all(a.phone.startswith("+") for a in ClientAccount.objects.filter(clinic=clinic))
+    glow_features = FeatureSettings.objects.get(site=glow.site)
+    riverside_features = FeatureSettings.objects.get(site=riverside.site)
+    assert (glow_features.games, glow_features.pets) == (True, False)
+    assert (riverside_features.games, riverside_features.pets) == (False, True)
+    glow_primary = BrandingSettings.objects.get(site=glow.site).primary_color
+    assert glow_primary != BrandingSettings.objects.get(site=riverside.site).primary_color
+
+
+def test_the_clinics_have_different_policies(seeded):
+    glow = BookingPolicySettings.objects.get(site__clinic__slug="glow")
+    riverside = BookingPolicySettings.objects.get(site__clinic__slug="riverside")
+    assert (glow.late_cancel_fee_kind, glow.deposit_required) == ("percent", True)
+    assert (riverside.late_cancel_fee_kind, riverside.deposit_required) == ("fixed", False)
+    assert riverside.no_show_blocks_online_booking is True
+
+
+@pytest.mark.parametrize(
+    ("host", "name", "currency"),
+    [
+        ("glow.localhost", "Glow Aesthetics", "GBP"),
+        ("riverside.localhost", "Riverside Veterinary", "USD"),
+    ],
+)
+def test_each_clinic_answers_at_its_host(seeded, host, name, currency):
+    response = Client(HTTP_HOST=host).get("/api/v1/clinic")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["name"], body["currency"], body["domain"]) == (name, currency, host)
+    assert body["logo_url"]
+
+
+def _login(host, email, password):
+    client = Client(HTTP_HOST=host)
+    response = client.post("/accounts/login/", {"login": email, "password": password})
+    return client, response
+
+
+def test_a_seeded_patient_signs_in_with_the_demo_password(seeded):
+    account = ClientAccount.objects.filter(clinic__slug="glow").first()
+    client, response = _login("glow.localhost", account.user.email, DEMO_PASSWORD)
+    assert response.status_code == 302, response.content[:500]
+    assert client.session["_auth_user_id"] == str(account.user.pk)
+
+
+def test_a_wrong_password_does_not_sign_in(seeded):
+    account = ClientAccount.objects.filter(clinic__slug="riverside").first()
+    client, response = _login("riverside.localhost", account.user.email, "not-the-password")
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_staff_and_admin_can_sign_in(seeded):
+    manager = ClinicMembership.objects.get(clinic__slug="riverside", role="manager").user
+    _, response = _login("riverside.localhost", manager.email, DEMO_PASSWORD)
+    assert response.status_code == 302
+    admin = User.objects.get(email=ADMIN_EMAIL)
+    assert admin.is_superuser and admin.is_staff
+    _, response = _login("glow.localhost", ADMIN_EMAIL, DEMO_PASSWORD)
+    assert response.status_code == 302
+
+
+def test_demo_people_have_verified_primary_email(seeded):
+    people = User.objects.filter(memberships__isnull=False) | User.objects.filter(
+        client_accounts__isnull=False
+    )
+    for user in people.distinct():
+        address = EmailAddress.objects.get(user=user)
+        assert (address.email, address.verified, address.primary) == (user.email, True, True)
+
+
+def test_a_password_someone_chose_is_left_alone(seeded):
+    user = ClientAccount.objects.filter(clinic__slug="glow").first().user
+    user.set_password("my-own-secret-99")
+    user.save()
+    seed()
+    user.refresh_from_db()
+    assert user.check_password("my-own-secret-99")
+    assert not user.check_password(DEMO_PASSWORD)
+
+
+def test_patients_have_a_little_history(seeded):
+    for account in ClientAccount.objects.all():
+        notifications = Notification.objects.filter(clinic=account.clinic, user=account.user)
+        assert notifications.count() == 2
+    assert not Delivery.objects.exists()  # in-app only: the demo sends nothing
+
+
+def test_output_lists_urls_and_logins(seeded):
+    assert "http://glow.localhost:8000/" in seeded
+    assert "http://riverside.localhost:8000/" in seeded
+    assert "/admin/" in seeded
+    for user in User.objects.all():
+        assert user.email in seeded
+    line = next(line for line in seeded.splitlines() if "amelia.hart@glow.example.com" in line)
+    assert line.split() == [
+        "amelia.hart@glow.example.com",
+        "manager",
+        "Glow",
+        "Aesthetics",
+        DEMO_PASSWORD,
+    ]
