@@ -8,7 +8,8 @@ marked, so a task that runs twice sends once.
 
 import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from notifications.models import Category, Channel, Delivery, DeliveryStatus, Notification
@@ -17,12 +18,19 @@ from notifications.models import Preferences as _Preferences
 # How long a claimed delivery is left alone before a retry may take it over (longer than
 # the worker's task timeout, so a live attempt is never doubled).
 CLAIM_TIMEOUT = datetime.timedelta(minutes=5)
+# A failed delivery is tried again after this long, up to MAX_ATTEMPTS times in all.
+RETRY_DELAY = datetime.timedelta(minutes=5)
+MAX_ATTEMPTS = 5
+# A delivery still pending after this long lost its queued task (say the process died
+# between the commit and the enqueue); the sweeper queues it again.
+PENDING_GRACE = datetime.timedelta(minutes=2)
 
 __all__ = [
     "Category",
     "Channel",
     "notify",
     "delivery_send",
+    "deliveries_requeue",
     "notifications_mark_read",
     "preferences_update",
 ]
@@ -65,16 +73,20 @@ def notify(
     existing = Notification.objects.filter(idempotency_key=idempotency_key).first()
     if existing:
         return existing
-    notification = Notification.objects.create(
-        clinic=clinic,
-        user=user,
-        kind=kind,
-        category=category,
-        title=title,
-        body=body,
-        url=url,
-        idempotency_key=idempotency_key,
-    )
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent twin may win the key
+            notification = Notification.objects.create(
+                clinic=clinic,
+                user=user,
+                kind=kind,
+                category=category,
+                title=title,
+                body=body,
+                url=url,
+                idempotency_key=idempotency_key,
+            )
+    except IntegrityError:
+        return Notification.objects.get(idempotency_key=idempotency_key)
     accepted = _channels_for(preferences_for(clinic, user), category, user)
     if channels is not None:
         accepted = [c for c in accepted if c in channels]
@@ -130,7 +142,7 @@ def delivery_send(*, delivery_id) -> Delivery | None:
         return None
     try:
         CHANNELS[delivery.channel](delivery)
-    except Exception as exc:  # a channel's failure is recorded, and retried by the queue
+    except Exception as exc:  # recorded; ``deliveries_requeue`` tries it again later
         Delivery.objects.filter(pk=delivery.pk).update(
             status=DeliveryStatus.FAILED, error=f"{type(exc).__name__}: {exc}"
         )
@@ -140,6 +152,27 @@ def delivery_send(*, delivery_id) -> Delivery | None:
     )
     delivery.refresh_from_db()
     return delivery
+
+
+def deliveries_requeue(*, now=None) -> list[int]:
+    """The outbox sweeper (a scheduled task): queue again every delivery that should
+    have been sent by now — pending ones whose task was lost, ones claimed by a worker
+    that died (claim older than CLAIM_TIMEOUT), and failed ones due for another try.
+    Sending stays once-only: ``delivery_send`` claims before it sends."""
+    now = now or timezone.now()
+    due = Delivery.objects.filter(
+        Q(status=DeliveryStatus.PENDING, notification__created_at__lt=now - PENDING_GRACE)
+        | Q(status=DeliveryStatus.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT)
+        | Q(
+            status=DeliveryStatus.FAILED,
+            attempts__lt=MAX_ATTEMPTS,
+            claimed_at__lt=now - RETRY_DELAY,
+        )
+    )
+    ids = list(due.order_by("pk").values_list("pk", flat=True)[:500])
+    for delivery_id in ids:
+        _queue_send(delivery_id)
+    return ids
 
 
 @transaction.atomic

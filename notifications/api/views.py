@@ -1,5 +1,5 @@
-from drf_spectacular.utils import extend_schema
-from rest_framework import generics
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
+from rest_framework import generics, serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -10,6 +10,7 @@ from notifications.selectors import notifications_for_user
 from notifications.services import notifications_mark_read
 
 
+@extend_schema_view(get=extend_schema(tags=["notifications"]))
 class NotificationListView(generics.ListAPIView):
     """The signed-in person's notification centre at this clinic, newest first."""
 
@@ -21,9 +22,15 @@ class NotificationListView(generics.ListAPIView):
 
 
 class NotificationMarkReadView(APIView):
+    """Mark the signed-in person's notifications read: the given ids, or all of them."""
+
     permission_classes = [IsAuthenticated, ClinicRequired, require_feature("notifications")]
 
-    @extend_schema(request=MarkReadSerializer, responses={200: None}, tags=["notifications"])
+    @extend_schema(
+        request=MarkReadSerializer,
+        responses=inline_serializer("MarkReadResult", {"marked": serializers.IntegerField()}),
+        tags=["notifications"],
+    )
     def post(self, request):
         payload = MarkReadSerializer(data=request.data)
         payload.is_valid(raise_exception=True)

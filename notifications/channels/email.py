@@ -1,3 +1,6 @@
+import hashlib
+from email.utils import formataddr, parseaddr
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -9,27 +12,36 @@ from branding.selectors import clinic_branding
 def send_email(delivery):
     notification = delivery.notification
     clinic = notification.clinic
+    hostname = clinic.site.hostname
     context = {
         "notification": notification,
         "clinic": clinic,
         "branding": clinic_branding(clinic),
-        "portal_url": f"https://{clinic.site.hostname}/",
+        "portal_url": f"https://{hostname}/",
     }
     with translation.override(clinic.language):
         text = render_to_string("notifications/email.txt", context)
         html = render_to_string("notifications/email.html", context)
     message = EmailMultiAlternatives(
-        subject=notification.title,
+        # A header may not hold a line break; a title built from user input might.
+        subject=" ".join(notification.title.split()),
         body=text,
-        from_email=f"{clinic.name} <{_from_address()}>",
+        # formataddr quotes a clinic name such as "Smith, Jones & Co" correctly.
+        from_email=formataddr((clinic.name, _from_address())),
         to=[notification.user.email],
-        # A stable Message-ID lets mail systems drop a duplicate if a retry ever re-sends.
-        headers={"Message-ID": f"<{notification.idempotency_key}@{clinic.site.hostname}>"},
+        headers={"Message-ID": message_id(notification)},
     )
     message.attach_alternative(html, "text/html")
     message.send()
 
 
+def message_id(notification):
+    """A stable Message-ID, so mail systems drop a duplicate if a retry ever re-sends.
+    Derived from the idempotency key (hashed: a key may hold characters a Message-ID
+    may not)."""
+    digest = hashlib.sha256(notification.idempotency_key.encode()).hexdigest()[:32]
+    return f"<{digest}@{notification.clinic.site.hostname}>"
+
+
 def _from_address():
-    value = settings.DEFAULT_FROM_EMAIL
-    return value.split("<", 1)[1].rstrip(">") if "<" in value else value
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or settings.DEFAULT_FROM_EMAIL
