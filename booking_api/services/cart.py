@@ -75,9 +75,9 @@ def cart_remove(*, clinic, client, item_id) -> None:
 def cart_book(
     *, clinic, client, item_id, start, staff=ITEM_STAFF, source=BookingSource.APP, actor=None
 ) -> Booking:
-    """Book a cart item at ``start`` with ``staff`` (None: anyone available; by default the
-    staff member saved with the item, if any). Availability is checked again by ``booking_create``; on
-    success the item leaves the cart, on failure the cart is unchanged."""
+    """Book a cart item at ``start`` with ``staff`` (None: anyone available; by default
+    the staff member saved with the item, if any). ``booking_create`` checks the slot
+    again; on success the item leaves the cart, on failure the cart is unchanged."""
     _check_cart(clinic, client)
     item = _item(clinic, client, item_id)
     booking = booking_create(
