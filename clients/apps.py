@@ -11,3 +11,7 @@ class ClientsConfig(AppConfig):
         from clients import import_sections
 
         import_sections.register()
+
+        from clients import receivers
+
+        receivers.connect()
