@@ -22,3 +22,11 @@ def booking_changed(booking_id, what, extra=None):
     from booking_api.services.side_effects import booking_side_effects
 
     booking_side_effects(booking_id=booking_id, what=what, extra=extra or {})
+
+
+def send_due_reminders():
+    """django-q2 schedule (every minute, see ``ensure_schedules``): send the reminders
+    that are due. Safe to run twice or after a crash: each is sent once."""
+    from booking_api.services.reminders import reminders_send_due
+
+    return reminders_send_due()

@@ -6,6 +6,7 @@ the transaction commits. Sending is idempotent: each delivery is claimed, sent, 
 marked, so a task that runs twice sends once.
 """
 
+import base64
 import datetime
 
 from django.db import IntegrityError, transaction
@@ -63,11 +64,22 @@ def preferences_for(clinic, user):
 
 @transaction.atomic
 def notify(
-    *, clinic, user, kind, category, title, body, idempotency_key, url="", channels=None
+    *,
+    clinic,
+    user,
+    kind,
+    category,
+    title,
+    body,
+    idempotency_key,
+    url="",
+    channels=None,
+    attachments=None,
 ) -> Notification:
     """Tell ``user`` something. ``channels`` narrows the channels (e.g. SMS only for a
     reminder); preferences always apply. Returns the notification, existing if the key
-    was used before (nothing is sent twice)."""
+    was used before (nothing is sent twice). ``attachments``: ``(filename, content,
+    mimetype)`` files for the email, stored on its delivery so a retry sends the same."""
     from notifications.channels import CHANNELS
 
     existing = Notification.objects.filter(idempotency_key=idempotency_key).first()
@@ -90,14 +102,32 @@ def notify(
     accepted = _channels_for(preferences_for(clinic, user), category, user)
     if channels is not None:
         accepted = [c for c in accepted if c in channels]
+    email_extra = {"attachments": _stored_attachments(attachments)} if attachments else {}
     deliveries = [
-        Delivery.objects.create(notification=notification, channel=c)
+        Delivery.objects.create(
+            notification=notification, channel=c, extra=email_extra if c == Channel.EMAIL else {}
+        )
         for c in accepted
         if c in CHANNELS
     ]
     for delivery in deliveries:
         transaction.on_commit(lambda pk=delivery.pk: _queue_send(pk))
     return notification
+
+
+def _stored_attachments(attachments):
+    """Attachments as JSON for ``Delivery.extra`` (content base64-encoded)."""
+    stored = []
+    for filename, content, mimetype in attachments:
+        data = content.encode() if isinstance(content, str) else bytes(content)
+        stored.append(
+            {
+                "filename": filename,
+                "mimetype": mimetype,
+                "content": base64.b64encode(data).decode("ascii"),
+            }
+        )
+    return stored
 
 
 def _queue_send(delivery_id):

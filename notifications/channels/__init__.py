@@ -3,8 +3,10 @@ Later channels (SMS, push) register here; ``notify`` only plans deliveries for c
 that exist."""
 
 from notifications.channels.email import send_email
+from notifications.channels.sms import send_sms
 from notifications.models import Channel
 
 CHANNELS = {
     Channel.EMAIL: send_email,
+    Channel.SMS: send_sms,
 }

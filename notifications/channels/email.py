@@ -1,3 +1,4 @@
+import base64
 import hashlib
 from email.utils import formataddr, parseaddr
 
@@ -32,6 +33,8 @@ def send_email(delivery):
         headers={"Message-ID": message_id(notification)},
     )
     message.attach_alternative(html, "text/html")
+    for item in delivery.extra.get("attachments", []):  # see notify(attachments=...)
+        message.attach(item["filename"], base64.b64decode(item["content"]), item["mimetype"])
     message.send()
 
 

@@ -1,0 +1,85 @@
+"""Signed links in booking messages that let a client reschedule or cancel without
+signing in: ``https://<clinic domain>/bookings/<reference>/<action>/?token=...``.
+
+The token is a ``django.core.signing`` payload (salted, timestamped) naming the booking
+and the action. It is refused when tampered with, used for another action or another
+clinic, older than ``ACTION_LINK_MAX_AGE``, or once the booking has started. Each message
+carries fresh links, so a reminder sent the day before works even if the confirmation's
+links have expired.
+"""
+
+import datetime
+from urllib.parse import urlencode
+
+from django.core import signing
+from django.utils import timezone
+
+from booking_api.models import Booking
+from booking_api.services.errors import BookingError
+
+ACTIONS = ("reschedule", "cancel")
+ACTION_LINK_SALT = "booking_api.action_links"
+ACTION_LINK_MAX_AGE = datetime.timedelta(days=7)
+
+
+class ActionLinkError(BookingError):
+    """A reschedule/cancel link that cannot be used (expired, tampered, wrong action)."""
+
+    status = 403
+    code = "link_invalid"
+
+
+def booking_url(booking) -> str:
+    """The booking's page in the clinic's portal."""
+    return f"https://{booking.clinic.site.hostname}/bookings/{booking.reference}/"
+
+
+def action_token(booking, action) -> str:
+    if action not in ACTIONS:
+        raise ValueError(f"Unknown booking action {action!r}.")
+    return signing.dumps({"b": str(booking.reference), "a": action}, salt=ACTION_LINK_SALT)
+
+
+def booking_action_links(booking) -> dict[str, str]:
+    """``{"reschedule": url, "cancel": url}``, each signed for its own action."""
+    base = booking_url(booking)
+    return {
+        action: f"{base}{action}/?{urlencode({'token': action_token(booking, action)})}"
+        for action in ACTIONS
+    }
+
+
+def booking_from_action_token(token, action, *, clinic=None, now=None) -> Booking:
+    """The booking a link's token grants ``action`` on, or ``ActionLinkError`` saying
+    why not. Pass the request's ``clinic`` so a link never works on another domain."""
+    try:
+        payload = signing.loads(token or "", salt=ACTION_LINK_SALT, max_age=ACTION_LINK_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise ActionLinkError(
+            "This link has expired. Please use the link in your latest message, or sign in "
+            "to manage your booking.",
+            field="token",
+            code="link_expired",
+        ) from exc
+    except signing.BadSignature as exc:
+        raise ActionLinkError(
+            "This link is not valid. Please use the link exactly as it was sent to you.",
+            field="token",
+        ) from exc
+    if not isinstance(payload, dict) or payload.get("a") != action:
+        raise ActionLinkError(f"This link cannot be used to {action} a booking.", field="token")
+    bookings = Booking.objects.select_related("clinic__site", "client__user", "service")
+    if clinic is not None:
+        bookings = bookings.filter(clinic=clinic)
+    booking = bookings.filter(reference=payload.get("b")).first()
+    if booking is None:
+        raise ActionLinkError(
+            "That booking was not found.", field="token", status=404, code="not_found"
+        )
+    if booking.start <= (now or timezone.now()):
+        raise ActionLinkError(
+            "This appointment has already started, so the link no longer works.",
+            field="token",
+            code="link_expired",
+        )
+    return booking

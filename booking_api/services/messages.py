@@ -1,0 +1,265 @@
+"""What we tell people about a booking, and when: the client's confirmation, change and
+cancellation emails (with a calendar invitation), the assigned staff member's notices, and
+the text of reminders.
+
+Every message goes through ``notifications.services.notify`` with an idempotency key
+derived from the booking and its revision (``sequence``), so running the side effects of
+one change twice tells nobody twice. Bodies are plain-text templates under
+``templates/booking_api/messages/``, rendered in the clinic's language, times in the
+clinic's zone.
+"""
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+from django.utils import dateformat, translation
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from booking_api.action_links import booking_action_links, booking_url
+from booking_api.calendar_invites import google_calendar_link, ics_attachment
+from booking_api.models import Booking
+from notifications.services import Category, notify
+
+
+@dataclass(frozen=True)
+class Message:
+    kind: str
+    title: str
+    body: str
+    url: str = ""
+
+
+def _local(dt, clinic):
+    return dt.astimezone(zoneinfo.ZoneInfo(clinic.timezone))
+
+
+def _as_datetime(value):
+    if value is None or isinstance(value, datetime.datetime):
+        return value
+    return parse_datetime(value)
+
+
+def _when(dt, clinic):
+    local = _local(dt, clinic)
+    return {
+        "date": dateformat.format(local, "l j F Y"),
+        "short_date": dateformat.format(local, "D j M"),
+        "time": dateformat.format(local, "H:i"),
+    }
+
+
+def _context(booking, **extra):
+    clinic = booking.clinic
+    start, end = _when(booking.start, clinic), _when(booking.end, clinic)
+    location = booking.location
+    user = booking.client.user
+    context = {
+        "booking": booking,
+        "clinic": clinic.name,
+        "service": booking.service.name,
+        "staff": booking.staff.display_name,
+        "client_name": user.get_full_name() or user.email,
+        "first_name": user.first_name,
+        "date": start["date"],
+        "short_date": start["short_date"],
+        "start_time": start["time"],
+        "end_time": end["time"],
+        "timezone": clinic.timezone,
+        "location": location.name,
+        # "Glow Aesthetics, Harley Street" — or just the clinic when the place shares its name
+        "place": clinic.name
+        if location.name.strip() == clinic.name.strip()
+        else f"{clinic.name}, {location.name}",
+        "address": " ".join(location.address.split()),
+        "reference": booking.reference,
+        "url": booking_url(booking),
+        "portal_url": f"https://{clinic.site.hostname}/",
+    }
+    context.update(extra)
+    return context
+
+
+def _render(booking, template, kind, title, **extra) -> Message:
+    """Render a message in the clinic's language. ``title`` is a (translated) format
+    string filled from the same context as the body."""
+    with translation.override(booking.clinic.language):
+        context = _context(booking, **extra)
+        body = render_to_string(f"booking_api/messages/{template}.txt", context).strip()
+        return Message(
+            kind=kind, title=str(title()).format(**context), body=body, url=context["url"]
+        )
+
+
+def _previous(booking, previous_start):
+    previous = _as_datetime(previous_start)
+    if previous is None:
+        return {}
+    when = _when(previous, booking.clinic)
+    return {"previous_date": when["date"], "previous_time": when["time"]}
+
+
+# --- the client ----------------------------------------------------------------------
+
+
+def client_confirmed_message(booking) -> Message:
+    return _render(
+        booking,
+        "client_confirmed",
+        "booking_confirmed",
+        lambda: _("Booking confirmed: {service} on {short_date} at {start_time}"),
+        links=booking_action_links(booking),
+        google_link=google_calendar_link(booking),
+    )
+
+
+def client_moved_message(booking, previous_start=None) -> Message:
+    return _render(
+        booking,
+        "client_moved",
+        "booking_rescheduled",
+        lambda: _("Booking moved: {service} now on {short_date} at {start_time}"),
+        links=booking_action_links(booking),
+        google_link=google_calendar_link(booking),
+        **_previous(booking, previous_start),
+    )
+
+
+def client_cancelled_message(booking) -> Message:
+    return _render(
+        booking,
+        "client_cancelled",
+        "booking_cancelled",
+        lambda: _("Booking cancelled: {service} on {short_date} at {start_time}"),
+    )
+
+
+def reminder_message(booking) -> Message:
+    """Short on purpose: the same text goes by email and by SMS."""
+    return _render(
+        booking,
+        "reminder",
+        "booking_reminder",
+        lambda: _("Reminder: {service} on {short_date} at {start_time}"),
+    )
+
+
+def _tell_client(booking, message, key, *, method):
+    return notify(
+        clinic=booking.clinic,
+        user=booking.client.user,
+        kind=message.kind,
+        category=Category.BOOKING,
+        title=message.title,
+        body=message.body,
+        url=message.url,
+        idempotency_key=key,
+        attachments=[ics_attachment(booking, method)],
+    )
+
+
+def tell_client_confirmed(booking):
+    """Once per booking, whatever the route to a confirmed booking (booked directly, or
+    paid after a hold, or confirmed by staff)."""
+    return _tell_client(
+        booking,
+        client_confirmed_message(booking),
+        f"booking-{booking.pk}-confirmed",
+        method="REQUEST",
+    )
+
+
+def tell_client_moved(booking, previous_start=None):
+    return _tell_client(
+        booking,
+        client_moved_message(booking, previous_start),
+        f"booking-{booking.pk}-moved-{booking.sequence}",
+        method="REQUEST",
+    )
+
+
+def tell_client_cancelled(booking):
+    return _tell_client(
+        booking,
+        client_cancelled_message(booking),
+        f"booking-{booking.pk}-cancelled",
+        method="CANCEL",
+    )
+
+
+# --- the assigned staff member -------------------------------------------------------
+
+
+def _tell_staff(booking, staff, template, kind, title, key_suffix, **extra):
+    if staff is None or staff.user_id is None:
+        return None
+    message = _render(booking, template, kind, title, **extra)
+    return notify(
+        clinic=booking.clinic,
+        user=staff.user,
+        kind=message.kind,
+        category=Category.BOOKING,
+        title=message.title,
+        body=message.body,
+        idempotency_key=f"booking-{booking.pk}-staff{staff.user_id}-{key_suffix}",
+    )
+
+
+def tell_staff_new(booking):
+    return _tell_staff(
+        booking,
+        booking.staff,
+        "staff_new",
+        "staff_booking_new",
+        lambda: _("New booking: {client_name}, {service} on {short_date} at {start_time}"),
+        f"new-{booking.sequence}",
+    )
+
+
+def tell_staff_moved(booking, previous_start=None, previous_staff=None):
+    """A reschedule. If the booking changed hands, the previous staff member is told it
+    left their diary and the new one is told of a new booking."""
+    if previous_staff is not None and previous_staff.pk != booking.staff_id:
+        _tell_staff(
+            booking,
+            previous_staff,
+            "staff_cancelled",
+            "staff_booking_moved_away",
+            lambda: _("Booking moved to {staff}: {client_name}, {service}"),
+            f"moved-away-{booking.sequence}",
+            moved_away=True,
+            **_previous(booking, previous_start),
+        )
+        return tell_staff_new(booking)
+    return _tell_staff(
+        booking,
+        booking.staff,
+        "staff_moved",
+        "staff_booking_moved",
+        lambda: _("Booking moved: {client_name}, {service} now on {short_date} at {start_time}"),
+        f"moved-{booking.sequence}",
+        **_previous(booking, previous_start),
+    )
+
+
+def tell_staff_cancelled(booking):
+    return _tell_staff(
+        booking,
+        booking.staff,
+        "staff_cancelled",
+        "staff_booking_cancelled",
+        lambda: _("Booking cancelled: {client_name}, {service} on {short_date} at {start_time}"),
+        "cancelled",
+    )
+
+
+def booking_for_messages(booking_id) -> Booking | None:
+    return (
+        Booking.objects.select_related(
+            "clinic__site", "client__user", "service", "staff__user", "location"
+        )
+        .filter(pk=booking_id)
+        .first()
+    )

@@ -1,0 +1,163 @@
+"""Appointment reminders: planned when a booking is made or moved, sent by a periodic
+django-q2 task (``booking_api.tasks.send_due_reminders``, scheduled by the
+``ensure_schedules`` command).
+
+Exactly once per booking, kind and start time:
+
+- ``Reminder`` rows are unique per (booking, kind, for_start), so planning twice adds
+  nothing; a reschedule plans rows for the new start and skips the old unsent ones.
+- ``reminder_send`` locks the row, checks it is still unsent and still about the
+  booking's current start, hands the message to the notifications outbox and marks the
+  row sent, all in one transaction. A worker that dies inside it leaves nothing behind
+  (the transaction rolls back, so a rerun starts clean); once it has committed, the
+  outbox owns the sending (claimed per channel, retried by its sweeper) and the row is
+  marked, so a rerun sends nothing. The outbox key ``reminder-<booking>-<kind>-<start>``
+  is a second guard: even a row whose mark were lost could not be told twice.
+
+Offsets are a module default for now; a per-clinic setting is left for later.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from booking_api.models import Booking, BookingStatus, Reminder
+from notifications.models import Channel
+from notifications.services import Category, notify
+
+# kind → minutes before the start
+REMINDER_OFFSETS = {"24h": 24 * 60, "1h": 60}
+# Statuses that are reminded. A booking still awaiting payment is left for a later run
+# (it is reminded once paid); any other status is never reminded.
+REMINDED_STATUSES = (BookingStatus.BOOKED, BookingStatus.CONFIRMED)
+WAITING_STATUSES = (BookingStatus.PENDING_PAYMENT,)
+SEND_BATCH = 500
+
+
+def reminder_offsets(clinic) -> dict[str, int]:
+    """The reminder kinds and their offsets (minutes) for a clinic."""
+    return dict(REMINDER_OFFSETS)
+
+
+def reminder_key(reminder) -> str:
+    return f"reminder-{reminder.booking_id}-{reminder.kind}-{int(reminder.for_start.timestamp())}"
+
+
+@transaction.atomic
+def reminders_plan(*, booking, made_at=None) -> list[Reminder]:
+    """Plan the booking's reminders for its current start; skip unsent ones planned for
+    an earlier start (a reschedule). A reminder whose moment had passed when the booking
+    was made or moved (``made_at``, default its last change) is planned as skipped.
+    Idempotent. Returns the reminders that will be sent."""
+    booking = Booking.objects.select_for_update().select_related("clinic").get(pk=booking.pk)
+    unsent = Reminder.objects.filter(booking=booking, sent_at__isnull=True, skipped=False)
+    if booking.status not in REMINDED_STATUSES + WAITING_STATUSES:
+        unsent.update(skipped=True)
+        return []
+    unsent.exclude(for_start=booking.start).update(skipped=True)
+    made_at = made_at or booking.updated_at
+    planned = []
+    for kind, minutes in reminder_offsets(booking.clinic).items():
+        due_at = booking.start - datetime.timedelta(minutes=minutes)
+        late = due_at <= made_at
+        reminder, created = Reminder.objects.get_or_create(
+            booking=booking,
+            kind=kind,
+            for_start=booking.start,
+            defaults={"due_at": due_at, "skipped": late},
+        )
+        if not created and reminder.skipped and reminder.sent_at is None and not late:
+            # Moved away and back to this start: the row was skipped, never sent.
+            reminder.skipped = False
+            reminder.save(update_fields=["skipped"])
+        if not reminder.skipped and reminder.sent_at is None:
+            planned.append(reminder)
+    return planned
+
+
+def reminders_skip_unsent(*, booking) -> int:
+    """The booking will not happen as planned (cancelled, no-show, ...): drop what is
+    left to send."""
+    return Reminder.objects.filter(booking=booking, sent_at__isnull=True, skipped=False).update(
+        skipped=True
+    )
+
+
+def reminders_send_due(*, now=None, limit=SEND_BATCH) -> int:
+    """Send every reminder that is due; the periodic task. Each reminder is sent in its
+    own transaction, so one failure does not hold up the others. Returns how many were
+    handed to the outbox."""
+    now = now or timezone.now()
+    due = Reminder.objects.filter(sent_at__isnull=True, skipped=False, due_at__lte=now)
+    sent = 0
+    for reminder_id in due.order_by("due_at", "pk").values_list("pk", flat=True)[:limit]:
+        if reminder_send(reminder_id=reminder_id, now=now):
+            sent += 1
+    return sent
+
+
+def _skip(reminder):
+    reminder.skipped = True
+    reminder.save(update_fields=["skipped"])
+    return False
+
+
+def _mark_sent(reminder, now):
+    reminder.sent_at = now
+    reminder.save(update_fields=["sent_at"])
+
+
+@transaction.atomic
+def reminder_send(*, reminder_id, now=None) -> bool:
+    """Send one reminder if it is still due and nobody has. True if it was sent now."""
+    now = now or timezone.now()
+    reminder = (
+        Reminder.objects.select_for_update()
+        .filter(pk=reminder_id, sent_at__isnull=True, skipped=False, due_at__lte=now)
+        .first()
+    )
+    if reminder is None:
+        return False  # sent, skipped or not due: another run got here first
+    # Lock the booking too, so a reschedule or cancellation cannot slip in between.
+    booking = (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("clinic__site", "client__user", "service", "staff", "location")
+        .get(pk=reminder.booking_id)
+    )
+    if booking.start != reminder.for_start or booking.start <= now:
+        return _skip(reminder)  # moved (its new reminders are planned) or too late
+    if booking.status in WAITING_STATUSES:
+        return False  # not paid yet: left for a later run
+    if booking.status not in REMINDED_STATUSES:
+        return _skip(reminder)
+    if Reminder.objects.filter(
+        booking=booking,
+        for_start=reminder.for_start,
+        sent_at__isnull=True,
+        skipped=False,
+        due_at__gt=reminder.due_at,
+        due_at__lte=now,
+    ).exists():
+        return _skip(reminder)  # late (the worker was down): only the closest one goes
+
+    from booking_api.services.messages import reminder_message
+    from notifications.channels.sms import phone_for
+
+    message = reminder_message(booking)
+    user = booking.client.user
+    # Email and SMS as the person's preferences say; SMS only with a number on file.
+    channels = None if phone_for(booking.clinic, user) else [c for c in Channel if c != Channel.SMS]
+    notify(
+        clinic=booking.clinic,
+        user=user,
+        kind=message.kind,
+        category=Category.REMINDER,
+        title=message.title,
+        body=message.body,
+        url=message.url,
+        idempotency_key=reminder_key(reminder),
+        channels=channels,
+    )
+    _mark_sent(reminder, now)
+    return True
