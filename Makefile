@@ -26,6 +26,7 @@ install-test: $(VENV)/.test-installed
 demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
+	$(BIN)/python manage.py ensure_schedules
 	$(BIN)/python manage.py seed_demo
 	HOST=$(HOST) PORT=$(PORT) scripts/run_demo.sh
 

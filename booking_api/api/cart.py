@@ -155,7 +155,10 @@ class CartBookView(_ClientView):
             actor=request.user,
             **extra,
         )
-        return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
+        return Response(
+            BookingSerializer(booking, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class WaitlistView(_ClientView):

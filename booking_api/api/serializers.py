@@ -117,6 +117,21 @@ class BookingSerializer(serializers.Serializer):
     client_notes = serializers.CharField()
     reschedule_count = serializers.IntegerField()
     created_at = serializers.DateTimeField()
+    add_to_calendar = serializers.SerializerMethodField(
+        help_text="`ics`: download for any calendar app; `google`: add to Google Calendar."
+    )
+
+    def get_add_to_calendar(self, obj) -> dict:
+        from django.urls import reverse
+
+        from booking_api.calendar_invites import google_calendar_link
+
+        ics = reverse("api:booking-ics", kwargs={"pk": obj.pk})
+        request = self.context.get("request")
+        return {
+            "ics": request.build_absolute_uri(ics) if request else ics,
+            "google": google_calendar_link(obj),
+        }
 
     def get_service(self, obj) -> dict:
         return {"id": obj.service_id, "key": obj.service.key, "name": obj.service.name}

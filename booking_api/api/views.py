@@ -151,7 +151,7 @@ class BookingListCreateView(ClientBookingMixin, APIView):
         bookings = bookings_for_client(
             request.clinic, self.client_account(), when=request.query_params.get("when")
         )
-        return Response(BookingSerializer(bookings, many=True).data)
+        return Response(BookingSerializer(bookings, many=True, context={"request": request}).data)
 
     @extend_schema(
         request=BookingCreateSerializer, responses={201: BookingSerializer}, tags=["booking"]
@@ -172,13 +172,16 @@ class BookingListCreateView(ClientBookingMixin, APIView):
             client_notes=data["client_notes"],
             actor=request.user,
         )
-        return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
+        return Response(
+            BookingSerializer(booking, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class BookingDetailView(ClientBookingMixin, APIView):
     @extend_schema(responses=BookingSerializer, tags=["booking"])
     def get(self, request, pk):
-        return Response(BookingSerializer(self.own_booking(pk)).data)
+        return Response(BookingSerializer(self.own_booking(pk), context={"request": request}).data)
 
 
 class BookingRescheduleView(ClientBookingMixin, APIView):
@@ -198,7 +201,7 @@ class BookingRescheduleView(ClientBookingMixin, APIView):
             actor=request.user,
             by_client=True,
         )
-        return Response(BookingSerializer(booking).data)
+        return Response(BookingSerializer(booking, context={"request": request}).data)
 
 
 class BookingCancelView(ClientBookingMixin, APIView):
@@ -219,7 +222,7 @@ class BookingCancelView(ClientBookingMixin, APIView):
             by_client=True,
             reason=payload.validated_data["reason"],
         )
-        return Response(BookingSerializer(booking).data)
+        return Response(BookingSerializer(booking, context={"request": request}).data)
 
 
 class BookingCalendarView(ClientBookingMixin, APIView):

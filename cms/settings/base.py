@@ -278,6 +278,13 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 
+# SMS: files under var/sms by default; a provider's HTTP API in production.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "file")
+SMS_FILE_PATH = Path(os.environ.get("SMS_FILE_PATH", VAR_DIR / "sms"))
+SMS_API_URL = os.environ.get("SMS_API_URL", "")
+SMS_API_KEY = os.environ.get("SMS_API_KEY", "")
+SMS_FROM = os.environ.get("SMS_FROM", "")
+
 # --- Wagtail -------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Clinic Portal"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")

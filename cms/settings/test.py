@@ -22,6 +22,7 @@ else:
 
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 MEDIA_ROOT = VAR_DIR / "test-media"
+SMS_FILE_PATH = VAR_DIR / "test-sms"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -324,3 +324,14 @@ def test_price_is_integer_minor_units(signed_in, clinic, open_policy):
         "/api/v1/bookings", {"service": "peel", "start": f"{D}T10:00:00Z"}, format="json"
     ).json()
     assert (body["price"], body["deposit"]) == (12999, 2000)
+
+
+def test_a_booking_can_be_added_to_a_calendar(signed_in, open_policy, service, emma):
+    booking = signed_in.post(
+        "/api/v1/bookings", {"service": "consult", "start": f"{D}T10:00:00Z"}, format="json"
+    ).json()
+    links = booking["add_to_calendar"]
+    assert links["google"].startswith("https://calendar.google.com/")
+    ics = signed_in.get(links["ics"].replace("http://glow.localhost", ""))
+    assert ics.status_code == 200 and ics["Content-Type"].startswith("text/calendar")
+    assert b"BEGIN:VEVENT" in ics.content and b"Consultation" in ics.content
