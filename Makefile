@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+PYTEST_ARGS ?= -n 2
 
 .PHONY: demo test test-sqlite test-postgres lint format bench install install-test clean
 
