@@ -6,3 +6,6 @@ class PaymentsConfig(AppConfig):
 
     name = "payments"
     verbose_name = "Payments"
+
+    def ready(self):
+        from payments import receivers  # noqa: F401

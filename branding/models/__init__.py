@@ -6,6 +6,7 @@ from branding.models.settings import (
     FeatureSettings,
     FeeKind,
     Font,
+    PaymentMode,
 )
 
 __all__ = [
@@ -19,5 +20,6 @@ __all__ = [
     "Font",
     "Location",
     "OpeningHours",
+    "PaymentMode",
     "Weekday",
 ]

@@ -158,6 +158,15 @@ class FeeKind(models.TextChoices):
     FIXED = "fixed", _("Fixed amount")
 
 
+class PaymentMode(models.TextChoices):
+    """What a client pays online when booking (the payments app charges it)."""
+
+    NONE = "none", _("No online payment")
+    DEPOSIT = "deposit", _("Deposit at booking")
+    FULL = "full", _("Full payment at booking")
+    CARD_ON_FILE = "card_on_file", _("Card on file (charged later)")
+
+
 def _fee_is_consistent(kind, value, field):
     if kind == FeeKind.NONE:
         return {}
@@ -212,6 +221,15 @@ class BookingPolicySettings(BaseSiteSetting):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
+    payment_mode = models.CharField(
+        _("online payment"), max_length=16, choices=PaymentMode.choices, default=PaymentMode.NONE
+    )
+    payment_hold_minutes = models.PositiveIntegerField(
+        _("hold a slot for payment (minutes)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_("An unpaid booking frees its slot after this long."),
+    )
     no_show_fee_kind = models.CharField(
         _("no-show fee"), max_length=8, choices=FeeKind.choices, default=FeeKind.NONE
     )
@@ -241,8 +259,13 @@ class BookingPolicySettings(BaseSiteSetting):
             heading=_("Rescheduling"),
         ),
         MultiFieldPanel(
-            [FieldPanel("deposit_required"), FieldPanel("deposit_percent")],
-            heading=_("Deposits"),
+            [
+                FieldPanel("payment_mode"),
+                FieldPanel("payment_hold_minutes"),
+                FieldPanel("deposit_required"),
+                FieldPanel("deposit_percent"),
+            ],
+            heading=_("Payment and deposits"),
         ),
         MultiFieldPanel(
             [

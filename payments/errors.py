@@ -1,0 +1,19 @@
+from branding.errors import DomainError
+
+
+class PaymentError(DomainError):
+    """A payment rule refused the request (400 unless said otherwise)."""
+
+    code = "payment_invalid"
+
+
+class CardDeclinedError(PaymentError):
+    """The card was declined: the message is Stripe's, in plain words; the hold stays."""
+
+    status = 402
+    code = "card_declined"
+
+
+class RefundTooLargeError(PaymentError):
+    status = 409
+    code = "refund_exceeds_captured"

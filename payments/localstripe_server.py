@@ -1,0 +1,75 @@
+"""Run localstripe (a stateful Stripe test server) on the loopback interface only.
+
+localstripe's own command line listens on every interface and keeps its state in
+``/tmp/localstripe.pickle``; this starts the same aiohttp app bound to 127.0.0.1, with its
+state file where we say (inside the project's ``var/``). Used by the test suite (a session
+fixture) and the demo::
+
+    python -m payments.localstripe_server --port 8420 --state var/localstripe.pickle
+
+localstripe is a test dependency, never imported by the product itself.
+"""
+
+import argparse
+import os
+import pickle
+import socket
+import sys
+
+
+def _use_state_file(path):
+    """Point localstripe's store at ``path`` instead of the shared /tmp file."""
+    from localstripe import resources
+
+    def try_load_from_disk(self):
+        try:
+            with open(path, "rb") as f:
+                old = pickle.load(f)
+        except (FileNotFoundError, EOFError):
+            return
+        self.clear()
+        self.update(old)
+
+    def dump_to_disk(self):
+        tmp = f"{path}.tmp"
+        with open(tmp, "wb") as f:
+            pickle.dump(dict(self), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+
+    resources.Store.try_load_from_disk = try_load_from_disk
+    resources.Store.dump_to_disk = dump_to_disk
+
+
+def free_port(host="127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def serve(*, port, state, host="127.0.0.1", from_scratch=False):
+    os.makedirs(os.path.dirname(os.path.abspath(state)), exist_ok=True)
+    _use_state_file(state)
+    from aiohttp import web
+    from localstripe import server
+
+    if from_scratch:
+        server.store.clear()
+    else:
+        server.store.try_load_from_disk()
+    web.run_app(server.app, host=host, port=port, print=None, access_log=None)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=8420)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--state", default=os.path.join("var", "localstripe.pickle"))
+    parser.add_argument("--from-scratch", action="store_true")
+    args = parser.parse_args(argv)
+    if args.host not in ("127.0.0.1", "::1", "localhost"):
+        sys.exit("localstripe is a test server: bind it to the loopback interface only.")
+    serve(port=args.port, state=args.state, host=args.host, from_scratch=args.from_scratch)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+"""Money taken for a booking, money given back, and the Stripe events we have seen.
+
+Amounts are integer minor units (pence, cents) in the booking's currency. Every Stripe
+call carries an idempotency key derived from these rows, so a retry after a crash never
+charges or refunds twice.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from booking_api.models import Booking
+from branding.models import Clinic
+
+
+class PaymentKind(models.TextChoices):
+    DEPOSIT = "deposit", _("Deposit")
+    FULL = "full", _("Full payment")
+    BALANCE = "balance", _("Balance")
+    FEE = "fee", _("Fee")
+
+
+class PaymentStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting payment")
+    REQUIRES_ACTION = "requires_action", _("Awaiting card authentication")
+    PROCESSING = "processing", _("Processing")
+    SUCCEEDED = "succeeded", _("Paid")
+    FAILED = "failed", _("Failed")
+    CANCELED = "canceled", _("Cancelled")
+
+
+class Payment(models.Model):
+    """One Stripe PaymentIntent for one booking."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="payments")
+    booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="payments")
+    kind = models.CharField(max_length=8, choices=PaymentKind.choices)
+    amount = models.PositiveIntegerField(_("amount (minor units)"))
+    currency = models.CharField(max_length=3)
+    status = models.CharField(
+        max_length=16, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
+    )
+    amount_captured = models.PositiveIntegerField(default=0)
+    stripe_payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
+    idempotency_key = models.CharField(max_length=255, unique=True)
+    confirm_attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stripe_payment_intent_id"],
+                condition=~Q(stripe_payment_intent_id=""),
+                name="one_payment_per_intent",
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.get_kind_display()} {self.amount} {self.currency} for booking {self.booking_id}"
+        )
+
+
+class RefundStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SUCCEEDED = "succeeded", _("Refunded")
+    FAILED = "failed", _("Failed")
+
+
+class Refund(models.Model):
+    """Money given back on a payment. The refunds of a payment never add up to more than
+    it captured (checked with the payment row locked)."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount = models.PositiveIntegerField(_("amount (minor units)"))
+    status = models.CharField(
+        max_length=16, choices=RefundStatus.choices, default=RefundStatus.PENDING
+    )
+    stripe_refund_id = models.CharField(max_length=255, blank=True)
+    idempotency_key = models.CharField(max_length=255, unique=True)
+    reason = models.TextField(blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"Refund {self.amount} on payment {self.payment_id}"
+
+
+class WebhookEvent(models.Model):
+    """A Stripe event we received: recorded once, processed once."""
+
+    stripe_event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=255, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    result = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["received_at", "id"]
+
+    def __str__(self):
+        return f"{self.type} {self.stripe_event_id}"

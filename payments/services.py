@@ -1,0 +1,665 @@
+"""Every write of the payments app: checkout, confirmation, webhooks, refunds, the hold
+expiry and reconciliation jobs.
+
+No charge without a booking:
+- a paid booking first holds its slot (``pending_payment``), the PaymentIntent is created
+  for that booking with the idempotency key ``booking-<id>-<kind>``;
+- success, from the synchronous confirmation or the webhook, goes through one function
+  (``payment_apply_intent``) under a row lock, so it is handled once;
+- a success that arrives after the hold lapsed (booking cancelled) is refunded and the
+  patient told; a hold that lapses unpaid cancels its PaymentIntent and frees the slot;
+- ``payments_reconcile`` compares Stripe with our rows and repairs what differs.
+
+Refunds never exceed what was captured: the sum of earlier refunds is read with the
+payment row locked (``select_for_update``; SQLite's IMMEDIATE transactions serialise).
+"""
+
+import datetime
+import logging
+from dataclasses import asdict, dataclass
+
+import stripe
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from booking_api.models import Booking, BookingEvent, BookingStatus
+from booking_api.services import booking_transition
+from branding.models import PaymentMode
+from branding.selectors import clinic_policy
+from notifications.models import Category
+from notifications.services import notify
+from payments.errors import CardDeclinedError, PaymentError, RefundTooLargeError
+from payments.models import (
+    Payment,
+    PaymentKind,
+    PaymentStatus,
+    Refund,
+    RefundStatus,
+    WebhookEvent,
+)
+from payments.stripe_api import field, stripe_client
+
+log = logging.getLogger(__name__)
+
+# Stripe's standard test payment methods, offered when pointed at the local test server.
+TEST_CARDS = {
+    "success": "pm_card_visa",  # 4242 4242 4242 4242
+    "decline": "pm_card_chargeCustomerFail",  # 4000 0000 0000 0341: declined when charged
+}
+
+WEBHOOK_TOLERANCE_SECONDS = 300
+OPEN_STATUSES = (PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION, PaymentStatus.PROCESSING)
+INTENT_STATUS = {
+    "requires_payment_method": PaymentStatus.PENDING,
+    "requires_confirmation": PaymentStatus.PENDING,
+    "requires_action": PaymentStatus.REQUIRES_ACTION,
+    "processing": PaymentStatus.PROCESSING,
+    "requires_capture": PaymentStatus.PROCESSING,
+    "canceled": PaymentStatus.CANCELED,
+}
+
+
+def _provider_error(exc):
+    log.warning("Stripe error: %s", exc)
+    return PaymentError(
+        "The payment provider could not be reached. Please try again in a moment.",
+        code="payment_provider_error",
+        status=502,
+    )
+
+
+def _history(booking_id, event_kind, **data):
+    BookingEvent.objects.create(booking_id=booking_id, kind=event_kind, data=data)
+
+
+# --- what is due ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckoutQuote:
+    mode: str
+    kind: str  # the Payment kind charged now, "" when nothing is
+    price: int
+    discount: int  # a reward the patient chose (the loyalty app fills this seam)
+    deposit: int
+    due_now: int
+    balance_later: int
+    currency: str
+
+    def as_dict(self):
+        return asdict(self)
+
+
+def checkout_quote(booking, *, discount=0) -> CheckoutQuote:
+    """What the patient pays now and later under the clinic's payment mode."""
+    policy = clinic_policy(booking.clinic)
+    mode = policy.payment_mode
+    total = max(booking.price - discount, 0)
+    deposit = booking.deposit
+    if not deposit and policy.deposit_percent:
+        deposit = total * policy.deposit_percent // 100
+    deposit = min(deposit, total)
+    if mode == PaymentMode.DEPOSIT and deposit:
+        kind, due = PaymentKind.DEPOSIT, deposit
+    elif mode == PaymentMode.FULL and total:
+        kind, due = PaymentKind.FULL, total
+    else:  # no online payment, or card on file (charged later)
+        kind, due = "", 0
+    return CheckoutQuote(
+        mode=mode,
+        kind=kind,
+        price=booking.price,
+        discount=discount,
+        deposit=deposit if kind == PaymentKind.DEPOSIT else 0,
+        due_now=due,
+        balance_later=total - due,
+        currency=booking.currency,
+    )
+
+
+def payment_hold_minutes(clinic) -> int | None:
+    """How long a booking waits for payment, or None when this clinic takes none online."""
+    policy = clinic_policy(clinic)
+    if policy.payment_mode in (PaymentMode.DEPOSIT, PaymentMode.FULL):
+        return policy.payment_hold_minutes
+    return None
+
+
+# --- checkout ------------------------------------------------------------------------
+
+
+def _check_payable(booking, now=None):
+    now = now or timezone.now()
+    if booking.status != BookingStatus.PENDING_PAYMENT:
+        raise PaymentError(
+            f"This booking is {booking.get_status_display().lower()}, not awaiting payment.",
+            field="booking",
+            status=409,
+            code="not_awaiting_payment",
+        )
+    if booking.hold_expires_at and booking.hold_expires_at <= now:
+        raise PaymentError(
+            "The time we held for you has run out. Please choose your time again.",
+            field="booking",
+            status=409,
+            code="hold_expired",
+        )
+
+
+def checkout_start(*, booking, discount=0) -> Payment:
+    """Create (or find again) the booking's PaymentIntent for the amount due now. Safe to
+    call twice: the row and the Stripe call share the key ``booking-<id>-<kind>``.
+    The returned payment carries ``client_secret`` for Stripe.js."""
+    booking = Booking.objects.select_related("clinic").get(pk=booking.pk)
+    _check_payable(booking)
+    quote = checkout_quote(booking, discount=discount)
+    if not quote.due_now:
+        raise PaymentError(
+            "Nothing is due online for this booking.", field="booking", code="nothing_due"
+        )
+    key = f"booking-{booking.pk}-{quote.kind}"
+    with transaction.atomic():
+        payment, _ = Payment.objects.get_or_create(
+            idempotency_key=key,
+            defaults={
+                "clinic": booking.clinic,
+                "booking": booking,
+                "kind": quote.kind,
+                "amount": quote.due_now,
+                "currency": booking.currency,
+            },
+        )
+    try:
+        intent = stripe_client().PaymentIntent.create(
+            amount=payment.amount,
+            currency=payment.currency.lower(),
+            metadata={
+                "booking_id": str(booking.pk),
+                "payment_id": str(payment.pk),
+                "clinic": booking.clinic.slug,
+                "kind": payment.kind,
+            },
+            idempotency_key=key,
+        )
+    except stripe.error.StripeError as exc:
+        raise _provider_error(exc) from exc
+    if not payment.stripe_payment_intent_id:
+        Payment.objects.filter(pk=payment.pk, stripe_payment_intent_id="").update(
+            stripe_payment_intent_id=intent.id
+        )
+        payment.refresh_from_db()
+    payment.client_secret = intent.client_secret
+    return payment
+
+
+def payment_confirm(*, payment, payment_method) -> Payment:
+    """Confirm on the server with a saved or test payment method. A decline raises
+    ``CardDeclinedError`` with the card error in plain words; the hold is kept."""
+    payment = Payment.objects.select_related("booking").get(pk=payment.pk)
+    if payment.status == PaymentStatus.SUCCEEDED:
+        return payment
+    _check_payable(payment.booking)
+    if not payment.stripe_payment_intent_id:
+        raise PaymentError("Start the checkout first.", field="payment", code="no_intent")
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        payment.confirm_attempts += 1
+        payment.save(update_fields=["confirm_attempts", "updated_at"])
+    attempt = payment.confirm_attempts
+    api = stripe_client()
+    pi = payment.stripe_payment_intent_id
+    try:
+        # Stripe accepts payment_method on confirm too; localstripe only on update.
+        api.PaymentIntent.modify(
+            pi,
+            payment_method=payment_method,
+            idempotency_key=f"{payment.idempotency_key}-method-{attempt}",
+        )
+        intent = api.PaymentIntent.confirm(
+            pi, idempotency_key=f"{payment.idempotency_key}-confirm-{attempt}"
+        )
+    except stripe.error.CardError as exc:
+        message = exc.user_message or "Your card was declined."
+        Payment.objects.filter(pk=payment.pk).update(last_error=message)
+        _history(payment.booking_id, "payment_declined", payment=payment.pk, message=message)
+        raise CardDeclinedError(
+            f"{message} Your time is still held for you: please try another card.",
+            field="payment_method",
+        ) from exc
+    except stripe.error.InvalidRequestError as exc:
+        raise PaymentError(
+            exc.user_message or "That card cannot be used.", field="payment_method"
+        ) from exc
+    except stripe.error.StripeError as exc:
+        raise _provider_error(exc) from exc
+    return payment_apply_intent(payment_id=payment.pk, intent=intent)
+
+
+# --- the one place a PaymentIntent's state reaches our rows ---------------------------
+
+
+@transaction.atomic
+def payment_apply_intent(*, payment_id, intent) -> Payment:
+    """Bring the payment (and its booking) in line with the PaymentIntent as Stripe has it
+    now. Success is applied once; a success after the hold lapsed is refunded."""
+    payment = Payment.objects.select_for_update().get(pk=payment_id)
+    if payment.status == PaymentStatus.SUCCEEDED:
+        return payment
+    status = intent["status"]
+    if status != "succeeded":
+        new = INTENT_STATUS.get(status, payment.status)
+        error = field(field(intent, "last_payment_error"), "message", "")
+        if new != payment.status or error != payment.last_error:
+            payment.status = new
+            payment.last_error = error
+            payment.save(update_fields=["status", "last_error", "updated_at"])
+        return payment
+    payment.status = PaymentStatus.SUCCEEDED
+    payment.amount_captured = field(intent, "amount_received") or intent["amount"]
+    payment.succeeded_at = timezone.now()
+    payment.last_error = ""
+    payment.save()
+    _history(
+        payment.booking_id,
+        "payment",
+        payment=payment.pk,
+        kind=payment.kind,
+        amount=payment.amount_captured,
+        currency=payment.currency,
+        stripe_payment_intent=intent["id"],
+    )
+    booking = Booking.objects.select_for_update().get(pk=payment.booking_id)
+    if booking.status == BookingStatus.PENDING_PAYMENT:
+        # Still ours even if the hold time passed: the slot was never given away.
+        booking_transition(
+            booking=booking,
+            to_status=BookingStatus.BOOKED,
+            reason="Paid online.",
+            data={"payment": payment.pk, "amount": payment.amount_captured},
+        )
+    elif booking.status in (BookingStatus.CANCELLED, BookingStatus.REFUNDED):
+        from payments import tasks
+
+        transaction.on_commit(lambda: tasks.queue("refund_late_payment", payment.pk))
+    return payment
+
+
+def refund_late_payment(*, payment_id):
+    """A payment that succeeded after its booking was given up: give it all back and tell
+    the patient. Idempotent (nothing left to refund → nothing done)."""
+    payment = Payment.objects.select_related("booking__client__user", "clinic").get(pk=payment_id)
+    if _refundable(payment) <= 0:
+        return None
+    refund = refund_create(
+        payment=payment,
+        reason="Paid after the time held for the booking ran out; the slot was released.",
+    )
+    booking = payment.booking
+    notify(
+        clinic=payment.clinic,
+        user=booking.client.user,
+        kind="payment_refunded",
+        category=Category.BOOKING,
+        title="Your payment has been refunded",
+        body=(
+            f"Your payment for {booking.service} arrived after the time we held for you "
+            f"had run out, and the time is no longer reserved. We have refunded it in full "
+            f"({_money(refund.amount, payment.currency)}); please book again."
+        ),
+        idempotency_key=f"payment-{payment.pk}-late-refund",
+    )
+    return refund
+
+
+def _money(amount, currency):
+    return f"{amount / 100:.2f} {currency}"
+
+
+# --- refunds -------------------------------------------------------------------------
+
+
+def _refunded(payment) -> int:
+    return (
+        payment.refunds.exclude(status=RefundStatus.FAILED).aggregate(total=Sum("amount"))["total"]
+        or 0
+    )
+
+
+def _refundable(payment) -> int:
+    if payment.status != PaymentStatus.SUCCEEDED:
+        return 0
+    return payment.amount_captured - _refunded(payment)
+
+
+@transaction.atomic
+def refund_create(*, payment, amount=None, actor=None, reason="") -> Refund:
+    """Refund ``amount`` (default: all that is left) of a payment. Never more than was
+    captured, counting earlier refunds, even under concurrent requests."""
+    # Lock order: booking, then payment (the refund number is per booking).
+    Booking.objects.select_for_update().filter(pk=payment.booking_id).first()
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.status != PaymentStatus.SUCCEEDED:
+        raise PaymentError("Only a completed payment can be refunded.", field="payment")
+    remaining = payment.amount_captured - _refunded(payment)
+    amount = remaining if amount is None else amount
+    if amount <= 0:
+        raise PaymentError("Give a refund amount greater than zero.", field="amount")
+    if amount > remaining:
+        raise RefundTooLargeError(
+            f"At most {_money(remaining, payment.currency)} can be refunded on this payment "
+            f"(captured {_money(payment.amount_captured, payment.currency)}).",
+            field="amount",
+        )
+    n = Refund.objects.filter(payment__booking_id=payment.booking_id).count() + 1
+    key = f"booking-{payment.booking_id}-refund-{n}"
+    refund = Refund.objects.create(
+        payment=payment, amount=amount, idempotency_key=key, reason=reason, actor=actor
+    )
+    try:
+        result = stripe_client().Refund.create(
+            payment_intent=payment.stripe_payment_intent_id,
+            amount=amount,
+            metadata={"booking_id": str(payment.booking_id), "refund_id": str(refund.pk)},
+            idempotency_key=key,
+        )
+    except stripe.error.StripeError as exc:
+        raise _provider_error(exc) from exc  # rolls the refund row back
+    refund.stripe_refund_id = result.id
+    refund.status = RefundStatus.FAILED if result.status == "failed" else RefundStatus.SUCCEEDED
+    refund.save(update_fields=["stripe_refund_id", "status"])
+    _history(
+        payment.booking_id,
+        "refund",
+        payment=payment.pk,
+        refund=refund.pk,
+        amount=amount,
+        currency=payment.currency,
+        reason=reason,
+    )
+    _mark_refunded_if_all_back(payment.booking_id, actor)
+    return refund
+
+
+def _mark_refunded_if_all_back(booking_id, actor):
+    booking = Booking.objects.get(pk=booking_id)
+    if booking.status not in (
+        BookingStatus.CANCELLED,
+        BookingStatus.COMPLETED,
+        BookingStatus.NO_SHOW,
+    ):
+        return
+    paid = booking.payments.filter(status=PaymentStatus.SUCCEEDED)
+    captured = paid.aggregate(total=Sum("amount_captured"))["total"] or 0
+    refunded = (
+        Refund.objects.filter(payment__in=paid)
+        .exclude(status=RefundStatus.FAILED)
+        .aggregate(total=Sum("amount"))["total"]
+        or 0
+    )
+    if captured and refunded >= captured:
+        booking_transition(
+            booking=booking, to_status=BookingStatus.REFUNDED, actor=actor, reason="Refunded."
+        )
+
+
+def _cancellation_fee(booking) -> int:
+    event = (
+        BookingEvent.objects.filter(booking=booking, kind="status", to_status="cancelled")
+        .order_by("-at", "-id")
+        .first()
+    )
+    quote = ((event.data if event else None) or {}).get("quote") or {}
+    return int(quote.get("fee") or 0)
+
+
+@transaction.atomic
+def refund_for_cancellation(*, booking_id, actor=None) -> list[Refund]:
+    """Refund a cancelled booking by the policy quote recorded when it was cancelled:
+    everything captured less the late-cancellation fee. Running it again refunds nothing
+    more."""
+    booking = Booking.objects.select_for_update().get(pk=booking_id)
+    if booking.status != BookingStatus.CANCELLED:
+        return []
+    paid = list(booking.payments.filter(status=PaymentStatus.SUCCEEDED).order_by("-id"))
+    captured = sum(p.amount_captured for p in paid)
+    already = sum(_refunded(p) for p in paid)
+    due = max(captured - _cancellation_fee(booking), 0) - already
+    refunds = []
+    for payment in paid:
+        if due <= 0:
+            break
+        amount = min(_refundable(payment), due)
+        if amount > 0:
+            refunds.append(
+                refund_create(
+                    payment=payment,
+                    amount=amount,
+                    actor=actor,
+                    reason="Cancelled: refunded under the clinic's cancellation policy.",
+                )
+            )
+            due -= amount
+    return refunds
+
+
+# --- webhooks ------------------------------------------------------------------------
+
+
+def webhook_receive(*, payload: bytes, signature: str) -> tuple[WebhookEvent, bool]:
+    """Verify a Stripe webhook on its raw body and record the event once. Returns the
+    record and whether it is new (new events are processed by a task after commit)."""
+    from django.conf import settings
+
+    try:
+        event = stripe.Webhook.construct_event(
+            payload,
+            signature or "",
+            settings.STRIPE_WEBHOOK_SECRET,
+            tolerance=WEBHOOK_TOLERANCE_SECONDS,
+        )
+    except (ValueError, stripe.error.SignatureVerificationError) as exc:
+        raise PaymentError(
+            "The webhook signature could not be verified.", code="bad_signature", status=400
+        ) from exc
+    obj = field(field(event, "data"), "object", {})
+    with transaction.atomic():
+        record, created = WebhookEvent.objects.get_or_create(
+            stripe_event_id=event["id"],
+            defaults={"type": event["type"], "object_id": field(obj, "id", "")},
+        )
+        if created:
+            from payments import tasks
+
+            transaction.on_commit(lambda: tasks.queue("process_webhook_event", record.pk))
+    return record, created
+
+
+@transaction.atomic
+def webhook_event_process(*, record_id) -> str:
+    """Do the work of one recorded event, once. The object is read again from Stripe, so
+    events arriving late or out of order never move a payment backwards."""
+    record = WebhookEvent.objects.select_for_update().get(pk=record_id)
+    if record.processed_at:
+        return record.result
+    result = "ignored"
+    if record.type.startswith("payment_intent.") and record.object_id:
+        try:
+            intent = stripe_client().PaymentIntent.retrieve(record.object_id)
+        except stripe.error.StripeError as exc:
+            raise _provider_error(exc) from exc
+        payment = _payment_for_intent(intent)
+        if payment is None:
+            result = "unknown payment intent (left to reconciliation)"
+        else:
+            payment = payment_apply_intent(payment_id=payment.pk, intent=intent)
+            result = f"payment {payment.pk}: {payment.status}"
+    record.processed_at = timezone.now()
+    record.result = result[:255]
+    record.save(update_fields=["processed_at", "result"])
+    return result
+
+
+def _payment_for_intent(intent):
+    payment = Payment.objects.filter(stripe_payment_intent_id=intent["id"]).first()
+    if payment is None:
+        payment_id = field(field(intent, "metadata"), "payment_id")
+        if payment_id and str(payment_id).isdigit():
+            payment = Payment.objects.filter(pk=int(payment_id)).first()
+            if payment is not None and not payment.stripe_payment_intent_id:
+                Payment.objects.filter(pk=payment.pk).update(stripe_payment_intent_id=intent["id"])
+                payment.stripe_payment_intent_id = intent["id"]
+            elif payment is not None and payment.stripe_payment_intent_id != intent["id"]:
+                return None
+    return payment
+
+
+# --- holds that run out --------------------------------------------------------------
+
+
+def hold_expire(*, booking_id, now=None) -> str:
+    """Release one lapsed hold: cancel its PaymentIntents at Stripe (a payment that got
+    through meanwhile confirms the booking instead), then cancel the booking."""
+    now = now or timezone.now()
+    api = stripe_client()
+    open_payments = Payment.objects.filter(booking_id=booking_id, status__in=OPEN_STATUSES).exclude(
+        stripe_payment_intent_id=""
+    )
+    for payment in open_payments:
+        pi = payment.stripe_payment_intent_id
+        try:
+            intent = api.PaymentIntent.retrieve(pi)
+            if intent.status not in ("succeeded", "canceled", "processing"):
+                try:
+                    intent = api.PaymentIntent.cancel(
+                        pi, idempotency_key=f"{payment.idempotency_key}-cancel"
+                    )
+                except stripe.error.InvalidRequestError:
+                    intent = api.PaymentIntent.retrieve(pi)  # it changed under us
+        except stripe.error.StripeError as exc:
+            raise _provider_error(exc) from exc
+        payment = payment_apply_intent(payment_id=payment.pk, intent=intent)
+        if payment.status == PaymentStatus.SUCCEEDED:
+            return "paid"
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().get(pk=booking_id)
+        if booking.status != BookingStatus.PENDING_PAYMENT:
+            return booking.status
+        if booking.hold_expires_at is None or booking.hold_expires_at > now:
+            return "held"
+        booking_transition(
+            booking=booking,
+            to_status=BookingStatus.CANCELLED,
+            reason="The time held for payment ran out.",
+            data={"hold_expired": True},
+        )
+    return "released"
+
+
+def holds_expire(*, now=None) -> dict:
+    """The scheduled job: release every hold whose time has run out."""
+    now = now or timezone.now()
+    ids = Booking.objects.filter(
+        status=BookingStatus.PENDING_PAYMENT, hold_expires_at__lte=now
+    ).values_list("pk", flat=True)
+    return {booking_id: hold_expire(booking_id=booking_id, now=now) for booking_id in ids}
+
+
+# --- reconciliation ------------------------------------------------------------------
+
+
+def _recent_intents(api, since):
+    """PaymentIntents created since ``since``. Stripe filters by ``created``; localstripe
+    refuses that parameter, so the list is then filtered here."""
+    ts = int(since.timestamp())
+    try:
+        page = api.PaymentIntent.list(limit=100, created={"gte": ts})
+    except stripe.error.InvalidRequestError:
+        page = api.PaymentIntent.list(limit=100)
+    return [i for i in page.auto_paging_iter() if i.created >= ts]
+
+
+def payments_reconcile(*, since=None) -> list[dict]:
+    """Compare recent PaymentIntents at Stripe with our payments and bookings; repair what
+    can be repaired and report the rest. Returns the findings (also logged)."""
+    since = since or timezone.now() - datetime.timedelta(days=2)
+    api = stripe_client()
+    findings = []
+
+    def found(problem, action, **data):
+        findings.append({"problem": problem, "action": action, **data})
+        log.warning("payments reconcile: %s → %s %s", problem, action, data)
+
+    known = set()
+    for payment in Payment.objects.filter(created_at__gte=since).exclude(
+        stripe_payment_intent_id=""
+    ):
+        known.add(payment.stripe_payment_intent_id)
+        try:
+            intent = api.PaymentIntent.retrieve(payment.stripe_payment_intent_id)
+        except stripe.error.StripeError as exc:
+            found("intent unreadable", "reported", payment=payment.pk, error=str(exc))
+            continue
+        if intent.status == "succeeded" and payment.status != PaymentStatus.SUCCEEDED:
+            payment_apply_intent(payment_id=payment.pk, intent=intent)
+            found("paid at Stripe, not recorded", "recorded", payment=payment.pk)
+        elif payment.status == PaymentStatus.SUCCEEDED and intent.status != "succeeded":
+            found(
+                "recorded as paid, not paid at Stripe",
+                "reported",
+                payment=payment.pk,
+                stripe_status=intent.status,
+            )
+        elif payment.status == PaymentStatus.SUCCEEDED:
+            booking = payment.booking
+            if booking.status == BookingStatus.PENDING_PAYMENT:
+                with transaction.atomic():
+                    booking_transition(
+                        booking=booking,
+                        to_status=BookingStatus.BOOKED,
+                        reason="Paid online (found by reconciliation).",
+                        data={"payment": payment.pk},
+                    )
+                found("paid but booking still held", "booking confirmed", payment=payment.pk)
+            elif (
+                booking.status == BookingStatus.CANCELLED
+                and _refundable(payment) > 0
+                and refund_for_cancellation(booking_id=booking.pk)
+            ):
+                found("cancelled booking not refunded", "refunded", payment=payment.pk)
+    for intent in _recent_intents(api, since):
+        if intent.id in known:
+            continue
+        payment = _payment_for_intent(intent)
+        if payment is not None:
+            if payment.stripe_payment_intent_id == intent.id and intent.status == "succeeded":
+                payment_apply_intent(payment_id=payment.pk, intent=intent)
+                found("intent not linked to its payment", "linked", payment=payment.pk)
+            continue
+        if not field(field(intent, "metadata"), "booking_id"):
+            continue  # not created by this system
+        if intent.status == "succeeded":
+            # Money taken with no payment of ours behind it: give it back (once).
+            try:
+                given_back = sum(
+                    r.amount
+                    for r in api.Refund.list(payment_intent=intent.id).auto_paging_iter()
+                    if r.status != "failed"
+                )
+                if given_back >= (field(intent, "amount_received") or intent.amount):
+                    continue
+                api.Refund.create(
+                    payment_intent=intent.id, idempotency_key=f"orphan-{intent.id}-refund"
+                )
+            except stripe.error.StripeError as exc:
+                found(
+                    "charge without a booking",
+                    "refund failed",
+                    error=str(exc),
+                    stripe_payment_intent=intent.id,
+                )
+                continue
+            found("charge without a booking", "refunded", stripe_payment_intent=intent.id)
+        elif intent.status in ("requires_payment_method", "requires_confirmation"):
+            found("intent without a booking", "reported", stripe_payment_intent=intent.id)
+    return findings
