@@ -29,6 +29,7 @@ demo: install
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py ensure_schedules
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_portal
 	HOST=$(HOST) PORT=$(PORT) scripts/run_demo.sh
 
 ## Run the whole suite on SQLite, and again on PostgreSQL when DATABASE_URL is set.

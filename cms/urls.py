@@ -20,7 +20,9 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("payments.urls")),
     *api.urlpatterns,
+    path("", include("portal_pages.urls")),
 ]
 
 if settings.DEBUG:

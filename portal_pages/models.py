@@ -20,6 +20,15 @@ class PortalHomePage(Page):
     class Meta:
         verbose_name = _("portal home page")
 
+    def get_context(self, request, *args, **kwargs):
+        from portal_pages.selectors import dashboard_for
+
+        context = super().get_context(request, *args, **kwargs)
+        clinic = getattr(request, "clinic", None)
+        if clinic is not None:
+            context["dashboard"] = dashboard_for(clinic, request.user, page=self, request=request)
+        return context
+
 
 class ContentPage(Page):
     """A page of text: about us, aftercare advice, FAQs."""

@@ -1,0 +1,354 @@
+"""Reads of the patient portal, clinic first. Each page gathers what it shows here, once,
+in a constant number of queries; templates only read the result.
+
+``dashboard_for`` builds the home dashboard: which cards this person sees (feature,
+audience and date window) and the data those cards show, from the other apps' selectors.
+Data is loaded only for the card types that are actually visible.
+"""
+
+import calendar
+import datetime
+import uuid
+import zoneinfo
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from booking_api.availability import find_slots
+from booking_api.cart_selectors import cart_items_for_client
+from booking_api.models import UPCOMING_STATUSES, Booking, BookingStatus, Service
+from booking_api.selectors import bookings_for_client, categories_for_clinic, services_for_clinic
+from branding.selectors import clinic_features, clinic_policy
+from clients.selectors import client_account_for_user
+from notifications.selectors import notifications_for_user, unread_count
+from portal_pages.blocks import card_is_visible
+
+# Past bookings that count as a visit (for "Book again").
+VISIT_STATUSES = (
+    BookingStatus.BOOKED,
+    BookingStatus.CONFIRMED,
+    BookingStatus.STARTED,
+    BookingStatus.COMPLETED,
+)
+MAX_LIST_ITEMS = 5
+BOOK_AGAIN_ITEMS = 3
+PROMOTION_RENDITION = "fill-720x360"
+
+
+@dataclass
+class DashboardStats:
+    total: int = 0  # bookings that were not cancelled, past and future
+    upcoming: int = 0
+
+
+@dataclass
+class VisibleCard:
+    """A card that shows for this person: its block, its value and what only the
+    server can resolve for it (image rendition, page URLs)."""
+
+    block_type: str
+    block: object
+    value: object
+    id: str
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def bound(self):
+        return self.block.bind(self.value)
+
+
+@dataclass
+class Dashboard:
+    client: object = None
+    features: dict = field(default_factory=dict)
+    stats: DashboardStats = field(default_factory=DashboardStats)
+    cards: list = field(default_factory=list)
+    upcoming: list = field(default_factory=list)
+    book_again: list = field(default_factory=list)
+    notifications: list = field(default_factory=list)
+    unread: int = 0
+    cart: list = field(default_factory=list)
+    policy: object = None
+
+    @property
+    def can_reschedule(self):
+        return self.features.get("self_reschedule", False)
+
+    @property
+    def can_cancel(self):
+        return self.features.get("self_cancel", False)
+
+
+def client_booking_stats(clinic, client, *, now=None) -> DashboardStats:
+    if client is None:
+        return DashboardStats()
+    now = now or timezone.now()
+    counts = (
+        Booking.objects.filter(clinic=clinic, client=client)
+        .exclude(status__in=(BookingStatus.CANCELLED, BookingStatus.REFUNDED))
+        .aggregate(
+            total=Count("id"),
+            upcoming=Count("id", filter=Q(start__gte=now, status__in=UPCOMING_STATUSES)),
+        )
+    )
+    return DashboardStats(total=counts["total"], upcoming=counts["upcoming"])
+
+
+def book_again_services(clinic, client, *, limit=BOOK_AGAIN_ITEMS, now=None):
+    """The services the client had most recently (still bookable), each with
+    ``last_staff_id`` (who did it last) and ``last_start``. One query, whatever the
+    history."""
+    if client is None:
+        return []
+    now = now or timezone.now()
+    last = Booking.objects.filter(
+        clinic=clinic,
+        client=client,
+        service=OuterRef("pk"),
+        start__lt=now,
+        status__in=VISIT_STATUSES,
+    ).order_by("-start")
+    return list(
+        Service.objects.filter(clinic=clinic, active=True)
+        .annotate(
+            last_start=Subquery(last.values("start")[:1]),
+            last_staff_id=Subquery(last.values("staff_id")[:1]),
+        )
+        .filter(last_start__isnull=False)
+        .order_by("-last_start")[:limit]
+    )
+
+
+def dashboard_for(clinic, user, *, page, request=None, today=None, now=None) -> Dashboard:
+    """Everything the home dashboard shows to ``user`` (possibly anonymous)."""
+    now = now or timezone.now()
+    today = today or timezone.localdate(now, zoneinfo.ZoneInfo(clinic.timezone))
+    features = clinic_features(clinic)
+    client = client_account_for_user(clinic, user)
+    stats = client_booking_stats(clinic, client, now=now)
+    dashboard = Dashboard(client=client, features=features, stats=stats)
+
+    for card in page.cards:
+        if card_is_visible(
+            card.block, card.value, features=features, client=client, stats=stats, today=today
+        ):
+            dashboard.cards.append(VisibleCard(card.block_type, card.block, card.value, card.id))
+    shown = {card.block_type for card in dashboard.cards}
+
+    if "upcoming" in shown and stats.upcoming:
+        dashboard.upcoming = list(
+            bookings_for_client(clinic, client, when="upcoming")[:MAX_LIST_ITEMS]
+        )
+    if "book_now" in shown and stats.total:
+        dashboard.book_again = book_again_services(clinic, client, now=now)
+    if "notifications" in shown:
+        dashboard.notifications = list(
+            notifications_for_user(clinic, user).order_by("-created_at")[:MAX_LIST_ITEMS]
+        )
+        dashboard.unread = unread_count(clinic, user) if dashboard.notifications else 0
+    if "cart" in shown:
+        dashboard.cart = list(cart_items_for_client(clinic, client)[: MAX_LIST_ITEMS + 1])
+    if "policy" in shown:
+        dashboard.policy = clinic_policy(clinic)
+    for card in dashboard.cards:
+        _resolve_extra(card, request)
+    return dashboard
+
+
+def _page_url(page, request):
+    if page is None:
+        return ""
+    return page.specific_deferred.get_url(request=request) or ""
+
+
+def _resolve_extra(card, request):
+    value = card.value
+    if card.block_type == "promotion":
+        if value.get("image"):
+            card.extra["rendition"] = value["image"].get_rendition(PROMOTION_RENDITION)
+        cta = value.get("cta") or {}
+        card.extra["cta_url"] = _page_url(cta.get("page"), request) or cta.get("url") or ""
+    elif card.block_type == "policy":
+        card.extra["page_url"] = _page_url(value.get("page"), request)
+
+
+def sample_dashboard():
+    """Made-up data for the editor's block previews: no queries, no patient."""
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    staff = SimpleNamespace(display_name="Zara")
+    location = SimpleNamespace(name="Main clinic")
+    upcoming = [
+        SimpleNamespace(
+            reference=uuid.UUID(int=n + 1),
+            service=SimpleNamespace(name=name),
+            staff=staff,
+            location=location,
+            start=now + datetime.timedelta(days=days, hours=1),
+            get_status_display=lambda: "Booked",
+        )
+        for n, (name, days) in enumerate([("Signature facial", 3), ("Skin consultation", 17)])
+    ]
+    return Dashboard(
+        client=SimpleNamespace(name="Alex Sample"),
+        features={"self_reschedule": True, "self_cancel": True},
+        stats=DashboardStats(total=4, upcoming=2),
+        upcoming=upcoming,
+        book_again=[SimpleNamespace(pk=1, name="Chemical peel", last_staff_id=None)],
+        notifications=[
+            SimpleNamespace(title="Your booking is confirmed", created_at=now, read_at=None),
+            SimpleNamespace(title="Thank you for your visit", created_at=now, read_at=now),
+        ],
+        unread=1,
+        cart=[SimpleNamespace(service=SimpleNamespace(pk=1, name="Signature facial"), staff=None)],
+        policy=SimpleNamespace(
+            cancellation_window_hours=24,
+            late_cancel_fee_kind="percent",
+            late_cancel_fee_value=50,
+            late_cancel_contact_clinic=False,
+            get_late_cancel_fee_kind_display=lambda: "Percent of the price",
+        ),
+    )
+
+
+# --- Booking wizard ---------------------------------------------------------------------
+
+
+def wizard_categories(clinic):
+    """Categories that have a bookable service, with how many."""
+    return list(
+        categories_for_clinic(clinic)
+        .annotate(n=Count("services", filter=Q(services__active=True)))
+        .filter(n__gt=0)
+        .order_by("position", "name")
+    )
+
+
+def wizard_services(clinic, *, category_id=None):
+    return list(services_for_clinic(clinic, category_id=category_id))
+
+
+def wizard_service(clinic, service_id):
+    """A bookable service of this clinic (with its staff), or 404."""
+    for service in services_for_clinic(clinic).filter(pk=service_id):
+        return service
+    raise Http404("No such service.")
+
+
+def wizard_staff(service, staff_ref):
+    """``"any"`` → None; otherwise the active staff member who performs ``service``, or
+    404. ``service`` comes from ``wizard_service`` (its staff prefetched)."""
+    if staff_ref == "any":
+        return None
+    for member in service.staff.all():
+        if str(member.pk) == str(staff_ref):
+            return member
+    raise Http404("No such staff member for this service.")
+
+
+@dataclass
+class CalendarDay:
+    date: datetime.date
+    in_month: bool
+    free: bool
+    past: bool
+
+
+@dataclass
+class MonthCalendar:
+    month: datetime.date  # the first of the month
+    weeks: list
+    previous: datetime.date | None
+    next: datetime.date | None
+    free_days: int
+
+
+def month_calendar(clinic, service, *, staff=None, month=None, now=None, ignore_booking_id=None):
+    """A month's grid of days (Monday first) marking the days with free slots, from the
+    booking engine. ``previous``/``next`` are the neighbouring months worth showing (not
+    before this month, not beyond the booking horizon)."""
+    now = now or timezone.now()
+    tz = zoneinfo.ZoneInfo(clinic.timezone)
+    today = now.astimezone(tz).date()
+    policy = clinic_policy(clinic)
+    last_day = today + datetime.timedelta(days=policy.max_advance_days)
+    this_month = today.replace(day=1)
+    month = (month or this_month).replace(day=1)
+    month = min(max(month, this_month), last_day.replace(day=1))
+    days_in_month = calendar.monthrange(month.year, month.month)[1]
+    first, last = month, month.replace(day=days_in_month)
+    free = set()
+    date_from, date_to = max(first, today), min(last, last_day)
+    if date_from <= date_to:
+        slots = find_slots(
+            clinic=clinic,
+            service=service,
+            date_from=date_from,
+            date_to=date_to,
+            staff_ids=[staff.pk] if staff else None,
+            now=now,
+            ignore_booking_id=ignore_booking_id,
+        )
+        free = {slot.start.astimezone(tz).date() for slot in slots}
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month):
+        weeks.append(
+            [
+                CalendarDay(
+                    date=day, in_month=day.month == month.month, free=day in free, past=day < today
+                )
+                for day in week
+            ]
+        )
+    previous = None if month <= this_month else (month - datetime.timedelta(days=1)).replace(day=1)
+    following = (last + datetime.timedelta(days=1)) if last < last_day else None
+    return MonthCalendar(
+        month=month, weeks=weeks, previous=previous, next=following, free_days=len(free)
+    )
+
+
+def day_slots(clinic, service, day, *, staff=None, now=None, ignore_booking_id=None):
+    """The free start times on ``day`` (local), one per start: "any available" merges
+    the staff (the booking service picks who)."""
+    slots = find_slots(
+        clinic=clinic,
+        service=service,
+        date_from=day,
+        date_to=day,
+        staff_ids=[staff.pk] if staff else None,
+        now=now,
+        ignore_booking_id=ignore_booking_id,
+    )
+    seen, result = set(), []
+    for slot in slots:
+        if slot.start not in seen:
+            seen.add(slot.start)
+            result.append(slot)
+    return sorted(result, key=lambda s: s.start)
+
+
+# --- My bookings ------------------------------------------------------------------------
+
+
+def client_booking_by_reference(clinic, client, reference):
+    """The client's own booking by its reference, or 404: another person's booking is
+    never reachable."""
+    if client is None:
+        raise Http404("No such booking.")
+    booking = (
+        Booking.objects.filter(clinic=clinic, client=client, reference=reference)
+        .select_related("service", "staff", "location", "clinic__site", "client__user")
+        .first()
+    )
+    if booking is None:
+        raise Http404("No such booking.")
+    return booking
+
+
+def client_bookings(clinic, client, *, when, limit=None):
+    if client is None:
+        return []
+    qs = bookings_for_client(clinic, client, when=when)
+    return list(qs[:limit] if limit else qs)

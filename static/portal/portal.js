@@ -1,0 +1,15 @@
+// The portal's only script: a form marked data-once cannot be sent twice (a double tap
+// on "Confirm booking" must not book twice). Everything works without it.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-once")) return;
+  if (form.dataset.sent) {
+    event.preventDefault();
+    return;
+  }
+  form.dataset.sent = "1";
+  // Disable after the browser has read the submitter's name/value.
+  setTimeout(() => {
+    form.querySelectorAll("button[type=submit]").forEach((b) => { b.disabled = true; b.setAttribute("aria-busy", "true"); });
+  }, 0);
+});
