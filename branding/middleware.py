@@ -7,7 +7,15 @@ from branding.selectors import clinic_for_host
 
 # Paths that work on any allowed host, with or without a clinic: the platform admin and
 # assets. Everything else belongs to a clinic's portal or API.
-CLINIC_OPTIONAL_PREFIXES = ("/admin/", "/static/", "/media/", "/healthz", "/django-admin/")
+# Stripe calls its webhook on whatever host it was given.
+CLINIC_OPTIONAL_PREFIXES = (
+    "/admin/",
+    "/static/",
+    "/media/",
+    "/healthz",
+    "/django-admin/",
+    "/payments/stripe/",
+)
 
 
 class ClinicMiddleware:
