@@ -15,6 +15,7 @@ v1 = [
     path("", include("clients.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("booking_api.api.urls")),
+    path("", include("payments.api.urls")),
 ]
 
 urlpatterns = [

@@ -1,0 +1,45 @@
+from rest_framework import serializers
+
+from payments.services import TEST_CARDS
+
+
+class QuoteSerializer(serializers.Serializer):
+    mode = serializers.CharField()
+    kind = serializers.CharField()
+    price = serializers.IntegerField()
+    discount = serializers.IntegerField(help_text="A reward the patient chose (loyalty).")
+    deposit = serializers.IntegerField()
+    due_now = serializers.IntegerField()
+    balance_later = serializers.IntegerField()
+    currency = serializers.CharField()
+
+
+class PaymentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    booking = serializers.IntegerField(source="booking_id")
+    kind = serializers.CharField()
+    amount = serializers.IntegerField()
+    currency = serializers.CharField()
+    status = serializers.CharField()
+    amount_captured = serializers.IntegerField()
+    last_error = serializers.CharField()
+
+
+class CheckoutSerializer(serializers.Serializer):
+    booking = serializers.IntegerField(source="booking.pk")
+    booking_status = serializers.CharField(source="booking.status")
+    hold_expires_at = serializers.DateTimeField(source="booking.hold_expires_at")
+    quote = QuoteSerializer()
+    payment = PaymentSerializer()
+    client_secret = serializers.CharField()
+    publishable_key = serializers.CharField()
+    test_cards = serializers.DictField(
+        child=serializers.CharField(),
+        help_text="Offered only when the server talks to the local Stripe test server.",
+    )
+
+
+class ConfirmSerializer(serializers.Serializer):
+    payment_method = serializers.CharField(
+        help_text=f"A PaymentMethod id, or a test card name: {', '.join(TEST_CARDS)}."
+    )

@@ -1,0 +1,103 @@
+"""The payments API: thin views over ``payments.services``."""
+
+from django.conf import settings
+from django.db import transaction
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from booking_api.api.serializers import BookingCreateSerializer
+from booking_api.models import BookingSource, BookingStatus
+from booking_api.selectors import (
+    booking_for_client,
+    location_by_ref,
+    service_by_ref,
+    staff_by_ref,
+)
+from booking_api.services import booking_create
+from branding.api.permissions import ClinicRequired
+from clients.services import client_account_ensure
+from payments import services
+from payments.api.serializers import CheckoutSerializer, ConfirmSerializer, PaymentSerializer
+from payments.errors import PaymentError
+from payments.selectors import payment_for_client
+
+
+def _checkout_body(booking, payment):
+    return CheckoutSerializer(
+        {
+            "booking": booking,
+            "quote": services.checkout_quote(booking).as_dict(),
+            "payment": payment,
+            "client_secret": getattr(payment, "client_secret", ""),
+            "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+            "test_cards": services.TEST_CARDS if settings.STRIPE_API_BASE else {},
+        }
+    ).data
+
+
+class PatientMixin:
+    permission_classes = [IsAuthenticated, ClinicRequired]
+
+    def client_account(self):
+        return client_account_ensure(clinic=self.request.clinic, user=self.request.user)
+
+
+class CheckoutCreateView(PatientMixin, APIView):
+    """Hold a slot for payment and start paying: the booking waits (``pending_payment``)
+    for the clinic's hold time, and the amount due now is charged to that booking."""
+
+    @extend_schema(
+        request=BookingCreateSerializer, responses={201: CheckoutSerializer}, tags=["payments"]
+    )
+    def post(self, request):
+        payload = BookingCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        clinic = request.clinic
+        hold = services.payment_hold_minutes(clinic)
+        if hold is None:
+            raise PaymentError("This clinic takes no payment online.", code="nothing_due")
+        with transaction.atomic():
+            booking = booking_create(
+                clinic=clinic,
+                client=self.client_account(),
+                service=service_by_ref(clinic, data["service"]),
+                staff=staff_by_ref(clinic, data["staff"]),
+                location=location_by_ref(clinic, data.get("location")),
+                start=data["start"],
+                source=BookingSource.APP if request.auth is not None else BookingSource.PORTAL,
+                client_notes=data["client_notes"],
+                actor=request.user,
+                status=BookingStatus.PENDING_PAYMENT,
+                hold_minutes=hold,
+            )
+        payment = services.checkout_start(booking=booking)
+        return Response(_checkout_body(booking, payment), status=status.HTTP_201_CREATED)
+
+
+class BookingCheckoutView(PatientMixin, APIView):
+    """Start (or resume) paying for a booking that is held for payment."""
+
+    @extend_schema(request=None, responses=CheckoutSerializer, tags=["payments"])
+    def post(self, request, pk):
+        booking = booking_for_client(request.clinic, self.client_account(), pk)
+        payment = services.checkout_start(booking=booking)
+        return Response(_checkout_body(booking, payment))
+
+
+class PaymentConfirmView(PatientMixin, APIView):
+    """Confirm on the server (test cards against the local test server, or a saved card).
+    A decline is a 402 with the card error in plain words; the slot stays held."""
+
+    @extend_schema(request=ConfirmSerializer, responses=PaymentSerializer, tags=["payments"])
+    def post(self, request, pk):
+        payload = ConfirmSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        method = payload.validated_data["payment_method"]
+        method = services.TEST_CARDS.get(method, method)
+        payment = payment_for_client(request.clinic, self.client_account(), pk)
+        payment = services.payment_confirm(payment=payment, payment_method=method)
+        return Response(PaymentSerializer(payment).data)
