@@ -36,7 +36,7 @@ def _check_service_and_staff(clinic, service, staff):
 
 def _item(clinic, client, item_id) -> CartItem:
     item = (
-        CartItem.objects.select_for_update()
+        CartItem.objects.select_for_update(of=("self",))
         .select_related("service", "staff")
         .filter(pk=item_id, client=client, client__clinic=clinic)
         .first()

@@ -116,7 +116,7 @@ def waitlist_offer_freed_slot(booking, *, freed_start=None, now=None) -> Waitlis
     ).exists():
         return None
     entries = (
-        WaitlistEntry.objects.select_for_update()
+        WaitlistEntry.objects.select_for_update(of=("self",))
         .select_related("client__user", "staff")
         .filter(
             client__clinic=clinic,
