@@ -4,7 +4,6 @@ into a message on the page. A feature that is switched off answers 404."""
 
 import datetime
 import functools
-import uuid
 import zoneinfo
 from urllib.parse import urlencode
 
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from booking_api.action_links import ActionLinkError, booking_from_action_token
 from booking_api.calendar_invites import booking_ics, google_calendar_link
+from booking_api.models import UPCOMING_STATUSES
 from booking_api.services import (
     BookingError,
     SlotTakenError,
@@ -367,8 +367,7 @@ def booking_reschedule_view(request, reference):
         return found
     booking, token = found
     clinic = request.clinic
-    refusal = None
-    if booking.status not in ("booked", "confirmed", "pending_payment"):
+    if booking.status not in UPCOMING_STATUSES:
         refusal = _("This booking can no longer be moved.")
     else:
         refusal = reschedule_refusal(booking)
@@ -443,7 +442,7 @@ def booking_cancel_view(request, reference):
     if isinstance(found, HttpResponse):
         return found
     booking, token = found
-    cancellable = booking.status in ("booked", "confirmed", "pending_payment")
+    cancellable = booking.status in UPCOMING_STATUSES
     quote = cancellation_quote(booking) if cancellable else None
     form = CancelForm(request.POST or None)
     if request.method == "POST" and cancellable and form.is_valid():
@@ -475,8 +474,4 @@ def booking_cancel_view(request, reference):
 def booking_link_done(request, reference):
     """Where a signed link lands after the change, for someone not signed in: just the
     message (the booking's details came by email)."""
-    try:
-        uuid.UUID(str(reference))
-    except ValueError as exc:
-        raise Http404 from exc
     return render(request, "portal_pages/bookings/link_done.html", {})
