@@ -1,0 +1,133 @@
+"""My bookings: upcoming with reschedule and cancel (quote first), history, signed links."""
+
+import pytest
+from django.urls import reverse
+
+from booking_api.action_links import booking_action_links
+from booking_api.models import BookingStatus
+from branding.services import features_update
+from tests.conftest import host_client
+from tests.factories.clients import ClientAccountFactory
+from tests.portal.conftest import add_booking, at, local_day
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def booking(clinic, patient, service, emma):
+    return add_booking(clinic, patient, service, emma, at(local_day(5), "10:00"))
+
+
+def test_list_detail_and_history(clinic, signed_in, patient, service, emma, booking):
+    add_booking(clinic, patient, service, emma, at(local_day(-20), "10:00"), "completed")
+    html = signed_in.get("/bookings/").content.decode()
+    assert "Skin consultation" in html
+    assert f"/bookings/{booking.reference}/reschedule/" in html
+    assert f"/bookings/{booking.reference}/cancel/" in html
+    assert "/bookings/history/" in html
+    detail = signed_in.get(f"/bookings/{booking.reference}/").content.decode()
+    assert "Emma" in detail and "£45.00" in detail and "calendar.ics" in detail
+    history = signed_in.get("/bookings/history/")
+    assert history.status_code == 200 and len(history.context["past"]) == 1
+
+
+def test_signing_in_is_required(portal, booking):
+    for url in ("/bookings/", f"/bookings/{booking.reference}/", "/bookings/history/"):
+        response = portal.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_another_patients_booking_is_not_found(clinic, booking):
+    stranger = host_client(clinic)
+    stranger.force_login(ClientAccountFactory(clinic=clinic).user)
+    ref = booking.reference
+    for url in (
+        f"/bookings/{ref}/",
+        f"/bookings/{ref}/cancel/",
+        f"/bookings/{ref}/reschedule/",
+        f"/bookings/{ref}/calendar.ics",
+    ):
+        assert stranger.get(url).status_code == 404, url
+    assert stranger.post(f"/bookings/{ref}/cancel/").status_code == 404
+
+
+def test_reschedule(signed_in, booking):
+    url = f"/bookings/{booking.reference}/reschedule/"
+    page = signed_in.get(url, {"month": booking.start.strftime("%Y-%m")})
+    assert page.status_code == 200 and page.context["cal"].free_days
+    day = local_day(6)
+    page = signed_in.get(url, {"date": day.isoformat()})
+    new_start = at(day, "14:00")
+    assert f'value="{int(new_start.timestamp())}"' in page.content.decode()
+    response = signed_in.post(url, {"t": int(new_start.timestamp())})
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.start == new_start and booking.reschedule_count == 1
+    follow = signed_in.get(response["Location"]).content.decode()
+    assert "Your appointment has been moved" in follow
+
+
+def test_reschedule_refused_by_policy_says_why(signed_in, booking):
+    booking.reschedule_count = 2
+    booking.save()
+    page = signed_in.get(f"/bookings/{booking.reference}/reschedule/")
+    assert "the most allowed online" in page.content.decode()
+    assert "cal" not in page.context
+
+
+def test_cancel_shows_the_quote_first(signed_in, booking):
+    url = f"/bookings/{booking.reference}/cancel/"
+    page = signed_in.get(url)
+    assert "You can cancel free of charge." in page.content.decode()
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.BOOKED  # looking is not cancelling
+    response = signed_in.post(url, {"reason": "Away"})
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED
+
+
+def test_a_late_cancel_quotes_the_fee(clinic, signed_in, patient, service, emma):
+    import datetime
+
+    from django.utils import timezone
+
+    start = (timezone.now() + datetime.timedelta(hours=5)).replace(
+        minute=0, second=0, microsecond=0
+    )
+    late = add_booking(clinic, patient, service, emma, start)
+    html = signed_in.get(f"/bookings/{late.reference}/cancel/").content.decode()
+    assert "A late cancellation fee of £22.50 applies." in html
+    assert "Cancel and pay £22.50" in html
+
+
+def test_toggles_hide_pages_and_links(clinic, signed_in, booking):
+    features_update(clinic=clinic, self_reschedule=False, self_cancel=False, history=False)
+    ref = booking.reference
+    assert signed_in.get(f"/bookings/{ref}/reschedule/").status_code == 404
+    assert signed_in.get(f"/bookings/{ref}/cancel/").status_code == 404
+    assert signed_in.get("/bookings/history/").status_code == 404
+    html = signed_in.get("/bookings/").content.decode()
+    assert "/reschedule/" not in html and "/cancel/" not in html and "/history/" not in html
+
+
+def test_signed_email_links_work_without_signing_in(clinic, portal, booking):
+    links = booking_action_links(booking)
+    cancel = links["cancel"].split(clinic.site.hostname, 1)[1]
+    page = portal.get(cancel)
+    assert page.status_code == 200 and "You can cancel free of charge." in page.content.decode()
+    token = page.context["token"]
+    response = portal.post(
+        reverse("portal:booking_cancel", args=[booking.reference]), {"token": token}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/bookings/{booking.reference}/done/"
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED
+
+
+def test_a_link_for_another_action_is_refused(clinic, portal, booking):
+    reschedule = booking_action_links(booking)["reschedule"].split("?", 1)[1]
+    page = portal.get(f"/bookings/{booking.reference}/cancel/?{reschedule}")
+    assert page.status_code == 403
+    assert "cannot be used to cancel" in page.content.decode()
