@@ -21,19 +21,23 @@ def category_ensure(*, clinic, name) -> ServiceCategory:
     return category
 
 
-@transaction.atomic
-def service_upsert(*, clinic, key, locations=None, **fields) -> Service:
-    service = Service.objects.filter(clinic=clinic, key=key).first() or Service(
-        clinic=clinic, key=key
-    )
-    changed = service.pk is None
+def _upsert(model, *, clinic, key, fields, exclude):
+    """Create or update the clinic's row with this key; saved only if something changed."""
+    obj = model.objects.filter(clinic=clinic, key=key).first() or model(clinic=clinic, key=key)
+    changed = obj.pk is None
     for name, value in fields.items():
-        if getattr(service, name) != value:
-            setattr(service, name, value)
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
             changed = True
     if changed:
-        _full_clean(service, exclude=["clinic", "image"])
-        service.save()
+        _full_clean(obj, exclude=["clinic", *exclude])
+        obj.save()
+    return obj
+
+
+@transaction.atomic
+def service_upsert(*, clinic, key, locations=None, **fields) -> Service:
+    service = _upsert(Service, clinic=clinic, key=key, fields=fields, exclude=["image"])
     if locations is not None:
         service.locations.set(locations)
     return service
@@ -41,17 +45,7 @@ def service_upsert(*, clinic, key, locations=None, **fields) -> Service:
 
 @transaction.atomic
 def staff_upsert(*, clinic, key, services=None, **fields) -> StaffMember:
-    staff = StaffMember.objects.filter(clinic=clinic, key=key).first() or StaffMember(
-        clinic=clinic, key=key
-    )
-    changed = staff.pk is None
-    for name, value in fields.items():
-        if getattr(staff, name) != value:
-            setattr(staff, name, value)
-            changed = True
-    if changed:
-        _full_clean(staff, exclude=["clinic", "photo", "user"])
-        staff.save()
+    staff = _upsert(StaffMember, clinic=clinic, key=key, fields=fields, exclude=["photo", "user"])
     if services is not None:
         staff.services.set(services)
     return staff
