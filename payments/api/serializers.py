@@ -3,7 +3,7 @@ from rest_framework import serializers
 from payments.services import TEST_CARDS
 
 
-class QuoteSerializer(serializers.Serializer):
+class CheckoutQuoteSerializer(serializers.Serializer):
     mode = serializers.CharField()
     kind = serializers.CharField()
     price = serializers.IntegerField()
@@ -29,7 +29,7 @@ class CheckoutSerializer(serializers.Serializer):
     booking = serializers.IntegerField(source="booking.pk")
     booking_status = serializers.CharField(source="booking.status")
     hold_expires_at = serializers.DateTimeField(source="booking.hold_expires_at")
-    quote = QuoteSerializer()
+    quote = CheckoutQuoteSerializer()
     payment = PaymentSerializer()
     client_secret = serializers.CharField()
     publishable_key = serializers.CharField()

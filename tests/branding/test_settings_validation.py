@@ -35,6 +35,8 @@ def policy_form(**overrides):
         "reschedule_limit": 2,
         "reschedule_window_hours": 24,
         "deposit_percent": "",
+        "payment_mode": "none",
+        "payment_hold_minutes": 10,
         "no_show_fee_kind": "none",
         "no_show_fee_value": "",
     }
