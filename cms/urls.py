@@ -21,7 +21,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("payments.urls")),
-    path("", include("payments.urls")),
     *api.urlpatterns,
     path("", include("portal_pages.urls")),
 ]
