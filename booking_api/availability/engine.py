@@ -18,13 +18,16 @@ off, bookings, opening hours, closures, service locations, and the policy), then
 integer seconds.
 """
 
+import bisect
 import datetime
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db import connections
 from django.utils import timezone
 
+from booking_api.availability.epoch import EpochSeconds
 from booking_api.availability.intervals import intersect, normalise, starts_in, subtract
 from booking_api.models import BLOCKING_STATUSES, Booking, TimeOff, WorkingHours
 from branding.models import Closure, OpeningHours
@@ -62,6 +65,15 @@ class _LocalClock:
         if wall == datetime.time(0):
             return self(day + datetime.timedelta(days=1), wall)
         return self(day, wall)
+
+
+def _plain_rows(queryset):
+    """Run the ORM's SQL and return the rows as the driver gives them: integers here,
+    so Django's per-value converters (thousands of calls) are not needed."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _dates(date_from, date_to):
@@ -131,10 +143,12 @@ def find_slots(
         ).values_list("location_id", "date")
     )
     time_off = defaultdict(list)
-    for staff_id, start, end in TimeOff.objects.filter(
-        staff_id__in=staff_in_play, start__lt=window[1], end__gt=window[0]
-    ).values_list("staff_id", "start", "end"):
-        time_off[staff_id].append((int(start.timestamp()), int(end.timestamp())))
+    for staff_id, start, end in (
+        TimeOff.objects.filter(staff_id__in=staff_in_play, start__lt=window[1], end__gt=window[0])
+        .order_by()
+        .values_list("staff_id", EpochSeconds("start"), EpochSeconds("end"))
+    ):
+        time_off[staff_id].append((start, end))
     duration = service.duration_minutes * 60
     before = service.buffer_before_minutes * 60
     after = service.buffer_after_minutes * 60
@@ -149,10 +163,17 @@ def find_slots(
     )
     if ignore_booking_id is not None:
         bookings = bookings.exclude(pk=ignore_booking_id)
-    if ignore_bookings:
-        bookings = bookings.none()
-    for staff_id, start, end in bookings.values_list("staff_id", "blocked_start", "blocked_end"):
-        busy[staff_id].append((int(start.timestamp()) - after, int(end.timestamp()) + before))
+    rows = (
+        []
+        if ignore_bookings
+        else _plain_rows(
+            bookings.order_by().values_list(
+                "staff_id", EpochSeconds("blocked_start"), EpochSeconds("blocked_end")
+            )
+        )
+    )
+    for staff_id, start, end in rows:
+        busy[staff_id].append((start - after, end + before))
 
     if apply_policy:
         policy = clinic_policy(clinic)
@@ -166,30 +187,42 @@ def find_slots(
     for staff_id, weekday, start, end, loc in hours:
         schedule[staff_id][weekday].append((start, end, loc))
 
-    found = {}  # (start, location) → [staff ids]
+    opening_ranges = {}  # (location, day) → UTC ranges the location is open
+
+    def open_on(loc, day):
+        key = (loc, day)
+        if key not in opening_ranges:
+            opening_ranges[key] = normalise(
+                (clock(day, s), clock.end_of(day, e))
+                for s, e in opening[loc].get(day.weekday(), ())
+            )
+        return opening_ranges[key]
+
+    days = list(_dates(date_from, date_to))
+    found = defaultdict(list)  # (start, location) → [staff ids]
     for staff_id in staff_in_play:
         blocked = normalise(time_off[staff_id] + busy[staff_id])
+        blocked_ends = [end for _, end in blocked]
         by_weekday = schedule[staff_id]
-        for day in _dates(date_from, date_to):
+        for day in days:
             ranges = by_weekday.get(day.weekday())
             if not ranges:
                 continue
             per_location = defaultdict(list)
             for start, end, loc in ranges:
-                if (loc, day) in closed:
-                    continue
-                per_location[loc].append((clock(day, start), clock.end_of(day, end)))
+                if (loc, day) not in closed:
+                    per_location[loc].append((clock(day, start), clock.end_of(day, end)))
             for loc, work in per_location.items():
                 work = normalise(work)
                 if loc in configured:
-                    open_ranges = normalise(
-                        (clock(day, s), clock.end_of(day, e))
-                        for s, e in opening[loc].get(day.weekday(), ())
-                    )
-                    work = intersect(work, open_ranges)
-                free = subtract(work, blocked)
+                    work = intersect(work, open_on(loc, day))
+                if not work:
+                    continue
+                # Only the blocked intervals that can touch this day's work matter.
+                first = bisect.bisect_right(blocked_ends, work[0][0])
+                free = subtract(work, blocked[first:], stop=work[-1][1])
                 for start in starts_in(free, duration, step, earliest, latest):
-                    found.setdefault((start, loc), []).append(staff_id)
+                    found[(start, loc)].append(staff_id)
 
     return [
         Slot(

@@ -15,14 +15,17 @@ def intersect(a, b):
     return out
 
 
-def subtract(ranges, cuts):
-    """``ranges`` minus ``cuts`` (cuts sorted by start; may overlap each other)."""
+def subtract(ranges, cuts, stop=None):
+    """``ranges`` minus ``cuts`` (cuts sorted by start; may overlap each other). Cuts
+    starting at or after ``stop`` are not looked at."""
     if not cuts:
         return list(ranges)
     out = []
     for start, end in ranges:
         cursor = start
         for cut_start, cut_end in cuts:
+            if stop is not None and cut_start >= stop:
+                break
             if cut_end <= cursor:
                 continue
             if cut_start >= end:
