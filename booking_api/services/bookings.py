@@ -172,10 +172,16 @@ def booking_create(
     source=BookingSource.PORTAL,
     client_notes="",
     actor=None,
-    status=BookingStatus.BOOKED,
+    status=None,
     hold_minutes=None,
 ) -> Booking:
-    """Book ``service`` at ``start`` with ``staff`` (None: any available)."""
+    """Book ``service`` at ``start`` with ``staff`` (None: any available).
+
+    A client booking at a clinic that takes payment when booking is only held
+    (``pending_payment``, for the clinic's hold time) until the payments app confirms it:
+    no door can skip the payment."""
+    if status is None:
+        status, hold_minutes = _initial_status(clinic, source, hold_minutes)
     _check_client_may_book(clinic, client, source)
     _check_service_and_staff(clinic, service, staff)
     if start.tzinfo is None:
@@ -239,6 +245,16 @@ def booking_create(
     _event(booking, "created", actor=actor, to_status=status, data={"source": source})
     _after_commit(booking, "created")
     return booking
+
+
+PAY_WHEN_BOOKING = ("deposit", "full")
+
+
+def _initial_status(clinic, source, hold_minutes):
+    policy = clinic_policy(clinic)
+    if source in CLIENT_SOURCES and policy.payment_mode in PAY_WHEN_BOOKING:
+        return BookingStatus.PENDING_PAYMENT, hold_minutes or policy.payment_hold_minutes
+    return BookingStatus.BOOKED, hold_minutes
 
 
 def _deposit_for(clinic, service):

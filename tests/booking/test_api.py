@@ -335,3 +335,18 @@ def test_a_booking_can_be_added_to_a_calendar(signed_in, open_policy, service, e
     ics = signed_in.get(links["ics"].replace("http://glow.localhost", ""))
     assert ics.status_code == 200 and ics["Content-Type"].startswith("text/calendar")
     assert b"BEGIN:VEVENT" in ics.content and b"Consultation" in ics.content
+
+
+@pytest.mark.parametrize("mode", ["deposit", "full"])
+def test_a_clinic_taking_payment_only_holds_a_plain_booking(
+    signed_in, clinic, open_policy, service, emma, mode
+):
+    """Booking through the plain endpoint cannot skip the payment: the slot is held
+    until the payments app confirms it."""
+    policy_update(clinic=clinic, payment_mode=mode, payment_hold_minutes=10)
+    body = signed_in.post(
+        "/api/v1/bookings", {"service": "consult", "start": f"{D}T10:00:00Z"}, format="json"
+    ).json()
+    assert body["status"] == "pending_payment"
+    booking = Booking.objects.get(pk=body["id"])
+    assert booking.hold_expires_at is not None

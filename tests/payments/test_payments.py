@@ -73,8 +73,10 @@ def test_no_online_payment_means_nothing_to_charge(open_policy, held):
 
 
 def test_no_charge_without_a_held_booking(deposit_policy, clinic, patient, service, emma):
+    # Staff book without taking payment: such a booking is never charged by checkout.
     booking = booking_create(
-        clinic=clinic, client=patient, service=service, staff=emma, start=at(MONDAY, "11:00")
+        clinic=clinic, client=patient, service=service, staff=emma, start=at(MONDAY, "11:00"),
+        source="staff",
     )
     with pytest.raises(PaymentError) as exc:
         services.checkout_start(booking=booking)
@@ -161,9 +163,10 @@ def test_an_unpaid_hold_that_runs_out_frees_the_slot(
     assert payment.status == PaymentStatus.CANCELED
     intent = stripe_client().PaymentIntent.retrieve(payment.stripe_payment_intent_id)
     assert intent.status == "canceled"
-    # The slot is free again for someone else.
+    # The slot is free again for someone else (booked here by staff, so not held).
     booking_create(
-        clinic=clinic, client=patient, service=service, staff=emma, start=at(MONDAY, "10:00")
+        clinic=clinic, client=patient, service=service, staff=emma, start=at(MONDAY, "10:00"),
+        source="staff",
     )
     # Nothing more happens the second time.
     assert services.holds_expire(now=later) == {}
