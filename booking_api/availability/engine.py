@@ -23,6 +23,7 @@ import datetime
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import islice
 
 from django.db import connections
 from django.utils import timezone
@@ -183,9 +184,10 @@ def find_slots(
         earliest, latest = int(now.timestamp()), window_end
     step = service.step_minutes * 60
 
-    schedule = defaultdict(lambda: defaultdict(list))  # staff → weekday → [(s, e, loc)]
-    for staff_id, weekday, start, end, loc in hours:
-        schedule[staff_id][weekday].append((start, end, loc))
+    # staff → weekday → location → [(start, end)] in local time, sorted once.
+    schedule = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
+    for staff_id, weekday, start, end, loc in sorted(hours, key=lambda row: row[2]):
+        schedule[staff_id][weekday][loc].append((start, end))
 
     opening_ranges = {}  # (location, day) → UTC ranges the location is open
 
@@ -205,22 +207,17 @@ def find_slots(
         blocked_ends = [end for _, end in blocked]
         by_weekday = schedule[staff_id]
         for day in days:
-            ranges = by_weekday.get(day.weekday())
-            if not ranges:
-                continue
-            per_location = defaultdict(list)
-            for start, end, loc in ranges:
-                if (loc, day) not in closed:
-                    per_location[loc].append((clock(day, start), clock.end_of(day, end)))
-            for loc, work in per_location.items():
-                work = normalise(work)
+            for loc, ranges in by_weekday.get(day.weekday(), {}).items():
+                if (loc, day) in closed:
+                    continue
+                work = normalise([(clock(day, s), clock.end_of(day, e)) for s, e in ranges])
                 if loc in configured:
                     work = intersect(work, open_on(loc, day))
                 if not work:
                     continue
                 # Only the blocked intervals that can touch this day's work matter.
                 first = bisect.bisect_right(blocked_ends, work[0][0])
-                free = subtract(work, blocked[first:], stop=work[-1][1])
+                free = subtract(work, islice(blocked, first, None), stop=work[-1][1])
                 for start in starts_in(free, duration, step, earliest, latest):
                     found[(start, loc)].append(staff_id)
 

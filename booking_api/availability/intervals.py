@@ -18,14 +18,13 @@ def intersect(a, b):
 def subtract(ranges, cuts, stop=None):
     """``ranges`` minus ``cuts`` (cuts sorted by start; may overlap each other). Cuts
     starting at or after ``stop`` are not looked at."""
+    cuts = list(cuts) if stop is None else _until(cuts, stop)
     if not cuts:
         return list(ranges)
     out = []
     for start, end in ranges:
         cursor = start
         for cut_start, cut_end in cuts:
-            if stop is not None and cut_start >= stop:
-                break
             if cut_end <= cursor:
                 continue
             if cut_start >= end:
@@ -40,8 +39,21 @@ def subtract(ranges, cuts, stop=None):
     return out
 
 
+def _until(cuts, stop):
+    """The cuts that start before ``stop`` (cuts sorted by start)."""
+    out = []
+    for cut in cuts:
+        if cut[0] >= stop:
+            break
+        out.append(cut)
+    return out
+
+
 def normalise(ranges):
     """Sort and merge overlapping or touching ranges."""
+    ranges = list(ranges)
+    if len(ranges) < 2:
+        return ranges
     merged = []
     for start, end in sorted(ranges):
         if merged and start <= merged[-1][1]:
