@@ -51,6 +51,7 @@ from clients.admin_views import (
     MANAGERS,
     ClinicRolePermissionPolicy,
     InlineFormsetPanel,
+    WithFormsetsMixin,
     request_admin_clinic,
     request_admin_role,
 )
@@ -598,9 +599,11 @@ def _kept_rows(formset):
         yield form.cleaned_data
 
 
-class StaffMemberForm(WagtailAdminModelForm):
+class StaffMemberForm(WithFormsetsMixin, WagtailAdminModelForm):
     """A staff member of the instance's clinic with their weekly schedule and time off,
     edited on one page. Clinic and key are set like a service's."""
+
+    formset_attrs = ("schedule_formset", "time_off_formset")
 
     user = TeamMemberChoiceField(
         label=_("Admin login"),
@@ -654,18 +657,6 @@ class StaffMemberForm(WagtailAdminModelForm):
                     params={"person": user.email, "staff": other.display_name},
                 )
         return user
-
-    def is_valid(self):
-        results = [
-            super().is_valid(),
-            self.schedule_formset.is_valid(),
-            self.time_off_formset.is_valid(),
-        ]
-        return all(results)
-
-    @property
-    def media(self):
-        return super().media + self.schedule_formset.media + self.time_off_formset.media
 
     def save(self, commit=True):
         if not commit:

@@ -159,9 +159,32 @@ ClosuresFormSet = inlineformset_factory(
 )
 
 
-class LocationForm(WagtailAdminModelForm):
+class WithFormsetsMixin:
+    """A model form that carries inline formsets (named in ``formset_attrs``): it is
+    valid only when they all are, and brings their media."""
+
+    formset_attrs = ()
+
+    def _formsets(self):
+        return [getattr(self, name) for name in self.formset_attrs]
+
+    def is_valid(self):
+        results = [super().is_valid(), *(formset.is_valid() for formset in self._formsets())]
+        return all(results)
+
+    @property
+    def media(self):
+        media = super().media
+        for formset in self._formsets():
+            media += formset.media
+        return media
+
+
+class LocationForm(WithFormsetsMixin, WagtailAdminModelForm):
     """A location with its opening hours and closures, edited on one page. The clinic is
     never a field: the view sets it from the admin clinic."""
+
+    formset_attrs = ("hours_formset", "closures_formset")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -189,18 +212,6 @@ class LocationForm(WagtailAdminModelForm):
                 params={"name": other.name},
             )
         return is_main
-
-    def is_valid(self):
-        results = [
-            super().is_valid(),
-            self.hours_formset.is_valid(),
-            self.closures_formset.is_valid(),
-        ]
-        return all(results)
-
-    @property
-    def media(self):
-        return super().media + self.hours_formset.media + self.closures_formset.media
 
     def save(self, commit=True):
         instance = super().save(commit=commit)
