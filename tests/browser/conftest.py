@@ -1,0 +1,121 @@
+"""Browser tests: Playwright (Python) driving Debian's Chromium against pytest-django's
+live server. No browser is downloaded: ``executable_path`` points at /usr/bin/chromium
+(installed by .ci/run). Each clinic is reached at its own ``*.localhost`` name, which
+Chromium resolves to the loopback address.
+
+Screenshots go to a temporary folder; with ``SAVE_SCREENSHOTS=1`` they replace the ones
+under docs/screenshots/ that the README shows."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+PHONE = {"width": 390, "height": 844}
+
+if not shutil.which(CHROMIUM):
+    pytest.skip(f"Chromium is not installed at {CHROMIUM}", allow_module_level=True)
+
+
+@pytest.fixture(scope="session")
+def _serialized_db_contents(django_db_setup):
+    """The database as migrations left it (Wagtail's root page, the default site),
+    serialized by pytest-django for ``serialized_rollback``, kept from the start."""
+    from django.db import connections
+
+    return {
+        alias: getattr(connections[alias], "_test_serialized_contents", None)
+        for alias in connections
+    }
+
+
+@pytest.fixture(autouse=True)
+def _serialized_rollback_after_browsing(_serialized_db_contents, django_db_blocker):
+    """After a test that drove the browser, the next test's connection object no longer
+    carries the serialized contents (seen with Playwright's sync API, which runs an event
+    loop in this thread), so ``serialized_rollback`` silently restores nothing and the
+    test starts without Wagtail's root page. Give the connection the contents back and
+    restore them, as Django would have."""
+    from django.db import connections
+
+    for alias, contents in _serialized_db_contents.items():
+        connection = connections[alias]
+        if contents and not hasattr(connection, "_test_serialized_contents"):
+            connection._test_serialized_contents = contents
+            with django_db_blocker.unblock():
+                connection.creation.deserialize_db_from_string(contents)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="module")
+def browser(browser_type_launch_args):
+    """Chromium for one test module. Playwright's sync API runs an event loop in this
+    thread while it is started, and Django refuses ORM calls beside a running loop; the
+    calls these tests make between browser steps are synchronous and safe, so they are
+    allowed — only while the browser runs, so that nothing leaks into other tests (the
+    variable fails ``check --deploy``, and a session-long loop would break every later
+    test in the worker)."""
+    from playwright.sync_api import sync_playwright
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(**browser_type_launch_args)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def phone(browser):
+    """A phone-sized page (touch, small viewport)."""
+    context = browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="en-GB"
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def shot(tmp_path):
+    """``shot(page, "name")`` saves a full-page screenshot."""
+    folder = (
+        Path(settings.BASE_DIR) / "docs" / "screenshots"
+        if os.environ.get("SAVE_SCREENSHOTS")
+        else tmp_path
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name):
+        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+    return take
+
+
+def clinic_url(live_server, clinic, path="/"):
+    port = live_server.url.rsplit(":", 1)[1]
+    return f"http://{clinic.site.hostname}:{port}{path}"
