@@ -165,6 +165,12 @@ def location_upsert(
     location = Location.objects.filter(clinic=clinic, key=key).first() or Location(
         clinic=clinic, key=key
     )
+    if is_main:
+        other = Location.objects.filter(clinic=clinic, is_main=True).exclude(key=key).first()
+        if other:
+            raise ClinicError(
+                f"{other.name} is already the main location of {clinic.name}.", field="is_main"
+            )
     location.name, location.address, location.phone, location.is_main = (
         name,
         address,

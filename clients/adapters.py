@@ -11,6 +11,11 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return getattr(request, "clinic", None) is not None
 
+    def format_email_subject(self, subject):
+        # Emails come from the clinic, so its name leads the subject, not its domain.
+        clinic = getattr(self.request, "clinic", None)
+        return f"[{clinic.name}] {subject}" if clinic else super().format_email_subject(subject)
+
     def post_login(self, request, user, **kwargs):
         clinic = getattr(request, "clinic", None)
         if clinic is not None:

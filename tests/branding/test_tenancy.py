@@ -35,3 +35,13 @@ def test_portal_home_renders_in_clinic_branding(clinic, portal):
     assert response.status_code == 200
     assert b"Glow Aesthetics" in response.content
     assert b"--brand-primary: #2f5d8a" in response.content
+
+
+def test_a_clinic_has_one_main_location(clinic):
+    from branding.services import ClinicError, location_upsert
+
+    location_upsert(clinic=clinic, key="main", name="Main", is_main=True)
+    with pytest.raises(ClinicError) as refused:
+        location_upsert(clinic=clinic, key="soho", name="Soho", is_main=True)
+    assert refused.value.field == "is_main"
+    assert "already the main location" in refused.value.message

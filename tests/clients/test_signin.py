@@ -115,6 +115,7 @@ def test_new_patient_must_confirm_their_email_before_signing_in(clinic, portal):
 
     # The link in the email, at this clinic's address, confirms and signs them in.
     message = last_email_to("new.patient@example.com")
+    assert message.subject.startswith("[Glow Aesthetics] ")
     host, path = link_in(message, r"/accounts/confirm-email/[^/\s]+/")
     assert host == "glow.localhost"
     page = portal.get(path)
