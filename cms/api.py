@@ -2,7 +2,7 @@
 interactive docs (from drf-spectacular-sidecar: no CDN)."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 
 def public_endpoints_only(endpoints):
@@ -16,11 +16,11 @@ v1 = [
     path("", include("notifications.api.urls")),
     path("", include("booking_api.api.urls")),
     path("", include("payments.api.urls")),
+    path("", include("loyalty.api.urls")),
 ]
 
 urlpatterns = [
     path("api/v1/", include((v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
 ]
