@@ -8,6 +8,7 @@ to it and another clinic's rows answer 404. Writes go through the services.
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.forms import inlineformset_factory
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -26,16 +27,23 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 
 from branding.errors import DomainError
 from branding.models import Closure, Location, OpeningHours
-from clients.models import ClientAccount, StaffRole
+from clients.models import AuditAction, ClientAccount, ClinicMembership, StaffRole
 from clients.selectors import (
     admin_clinic_for_user,
     admin_clinics_for_user,
+    audit_for_client,
     clinic_clients,
     clinic_ids_with_role,
     clinic_memberships,
     clinic_role_for_user,
 )
-from clients.services import client_invite, membership_grant, user_get_or_create
+from clients.services import (
+    audit_changes,
+    audit_record,
+    client_invite,
+    membership_grant,
+    user_get_or_create,
+)
 
 SESSION_KEY = "admin_clinic_id"
 MANAGERS = (StaffRole.MANAGER,)
@@ -330,6 +338,19 @@ def _apply_domain_error(form, error):
     form.add_error(field, error.message)
 
 
+def _client_snapshot(account):
+    """The client's fields staff can set here, for the audit log's before/after."""
+    if account is None:
+        return {}
+    return {
+        "email": account.user.email,
+        "first_name": account.user.first_name,
+        "last_name": account.user.last_name,
+        "phone": account.phone,
+        "invited_at": account.invited_at,
+    }
+
+
 class ClientIndexView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, TemplateView):
     template_name = "clients/admin/client_index.html"
     page_title = _("Clients")
@@ -360,11 +381,21 @@ class ClientDetailView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, Template
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["account"] = self.account
+        context["audit_entries"] = audit_for_client(self.clinic, self.account)
         return context
 
     def get(self, request, *args, **kwargs):
         self.account = get_object_or_404(
             ClientAccount.objects.select_related("user"), pk=kwargs["pk"], clinic=self.clinic
+        )
+        # Every staff read of a client record is in the audit log.
+        audit_record(
+            clinic=self.clinic,
+            actor=request.user,
+            action=AuditAction.VIEW,
+            client=self.account,
+            summary=f"Viewed {self.account.name}",
+            request=request,
         )
         return super().get(request, *args, **kwargs)
 
@@ -383,16 +414,33 @@ class ClientInviteView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, FormView
 
     def form_valid(self, form):
         data = form.cleaned_data
+        existing = (
+            ClientAccount.objects.filter(clinic=self.clinic, user__email__iexact=data["email"])
+            .select_related("user")
+            .first()
+        )
+        before = _client_snapshot(existing)
         try:
-            account = client_invite(
-                clinic=self.clinic,
-                email=data["email"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                phone=data["phone"],
-                invited_by=self.request.user,
-                base_url=f"{self.request.scheme}://{self.clinic.domain}",
-            )
+            with transaction.atomic():
+                account = client_invite(
+                    clinic=self.clinic,
+                    email=data["email"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    phone=data["phone"],
+                    invited_by=self.request.user,
+                    base_url=f"{self.request.scheme}://{self.clinic.domain}",
+                )
+                account.user.refresh_from_db()
+                audit_record(
+                    clinic=self.clinic,
+                    actor=self.request.user,
+                    action=AuditAction.INVITE,
+                    client=account,
+                    summary=f"Invited {account.user.email}" + ("" if existing else " (new client)"),
+                    changes=audit_changes(before, _client_snapshot(account)),
+                    request=self.request,
+                )
         except DomainError as exc:
             _apply_domain_error(form, exc)
             return self.form_invalid(form)
@@ -431,10 +479,26 @@ class TeamView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            user, _created = user_get_or_create(
-                email=data["email"], first_name=data["first_name"], last_name=data["last_name"]
-            )
-            membership = membership_grant(clinic=self.clinic, user=user, role=data["role"])
+            with transaction.atomic():
+                user, _created = user_get_or_create(
+                    email=data["email"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                )
+                old_role = (
+                    ClinicMembership.objects.filter(clinic=self.clinic, user=user)
+                    .values_list("role", flat=True)
+                    .first()
+                )
+                membership = membership_grant(clinic=self.clinic, user=user, role=data["role"])
+                audit_record(
+                    clinic=self.clinic,
+                    actor=self.request.user,
+                    action=AuditAction.TEAM,
+                    summary=f"Made {user.email} {membership.get_role_display()}",
+                    changes=audit_changes({"role": old_role}, {"role": membership.role}),
+                    request=self.request,
+                )
         except DomainError as exc:
             _apply_domain_error(form, exc)
             return self.form_invalid(form)

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -143,3 +144,82 @@ class ClinicMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} at {self.clinic}"
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", _("Viewed")
+    CREATE = "create", _("Created")
+    CHANGE = "change", _("Changed")
+    INVITE = "invite", _("Invited")
+    EXPORT = "export", _("Exported")
+    MESSAGE = "message", _("Messaged")
+    NOTE = "note", _("Note")
+    TEAM = "team", _("Team change")
+
+
+class AuditLogError(Exception):
+    """An attempt to rewrite or remove history."""
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditLogError("Audit entries cannot be changed.")
+
+    def delete(self):
+        raise AuditLogError("Audit entries cannot be deleted.")
+
+
+class AuditEntry(models.Model):
+    """One staff read or change of a client record (or of the clinic's team): who, what,
+    when and from where. Append-only: written by ``clients.services.audit_record`` and
+    never changed or deleted (the model refuses; no admin offers it)."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="audit_entries")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.RESTRICT,
+        null=True,
+        related_name="audit_entries_made",
+        verbose_name=_("who"),
+    )
+    client = models.ForeignKey(
+        ClientAccount,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
+        help_text=_("Empty for clinic-level actions (e.g. the team)."),
+    )
+    action = models.CharField(_("action"), max_length=16, choices=AuditAction.choices)
+    summary = models.CharField(_("summary"), max_length=300)
+    changes = models.JSONField(
+        _("changes"),
+        default=dict,
+        blank=True,
+        encoder=DjangoJSONEncoder,
+        help_text=_("Field name → [old value, new value]."),
+    )
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=400, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["clinic", "client", "-created_at"], name="audit_client_recent"),
+        ]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action}: {self.summary}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditLogError("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogError("Audit entries cannot be deleted.")

@@ -1,4 +1,4 @@
-from clients.models import ClientAccount, ClinicMembership
+from clients.models import AuditEntry, ClientAccount, ClinicMembership
 
 
 def client_account_for_user(clinic, user):
@@ -109,4 +109,14 @@ def clinic_memberships(clinic):
         ClinicMembership.objects.filter(clinic=clinic)
         .select_related("user")
         .order_by("role", "user__last_name", "user__first_name", "user__email")
+    )
+
+
+def audit_for_client(clinic, client):
+    """The client's audit entries at this clinic, newest first, with who made them.
+    One query when evaluated; another clinic's client yields nothing."""
+    return (
+        AuditEntry.objects.filter(clinic=clinic, client=client)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
     )

@@ -2,14 +2,14 @@
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import validate_email, validate_ipv46_address
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from branding.errors import DomainError
 from branding.services import clinic_admin_groups_ensure
-from clients.models import ClientAccount, ClinicMembership, StaffRole
+from clients.models import AuditAction, AuditEntry, ClientAccount, ClinicMembership, StaffRole
 from clients.phones import phone_to_e164, region_for_clinic
 from notifications.services import Category, notify
 
@@ -162,3 +162,50 @@ def membership_revoke(*, clinic, user) -> None:
     groups = clinic_admin_groups_ensure(clinic)
     user.groups.remove(*groups.values())
     ClinicMembership.objects.filter(clinic=clinic, user=user).delete()
+
+
+def _request_origin(request):
+    """Where a request came from: (IP address or None, user agent)."""
+    if request is None:
+        return None, ""
+    ip = (request.META.get("REMOTE_ADDR") or "").strip() or None
+    if ip:
+        try:
+            validate_ipv46_address(ip)
+        except ValidationError:
+            ip = None
+    agent = (request.META.get("HTTP_USER_AGENT") or "")[:400]
+    return ip, agent
+
+
+@transaction.atomic
+def audit_record(
+    *, clinic, actor, action, client=None, summary, changes=None, request=None
+) -> AuditEntry:
+    """Append one entry to the clinic's audit log: ``actor`` did ``action`` (an
+    ``AuditAction``) to ``client`` (None for clinic-level actions), with ``changes`` as
+    field → [old, new]. ``request`` supplies the IP address and user agent."""
+    if action not in AuditAction.values:
+        raise ClientError(f"Unknown audit action {action!r}.", field="action")
+    if client is not None and client.clinic_id != clinic.pk:
+        raise ClientError("That client belongs to another clinic.", field="client")
+    ip, agent = _request_origin(request)
+    return AuditEntry.objects.create(
+        clinic=clinic,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        client=client,
+        action=action,
+        summary=str(summary)[:300],
+        changes={field: [old, new] for field, (old, new) in (changes or {}).items()},
+        ip_address=ip,
+        user_agent=agent,
+    )
+
+
+def audit_changes(before, after):
+    """The fields whose values differ between two snapshots, as field → [old, new]."""
+    return {
+        field: [before.get(field), after.get(field)]
+        for field in sorted(set(before) | set(after))
+        if before.get(field) != after.get(field)
+    }
