@@ -1,0 +1,5 @@
+from branding.errors import DomainError
+
+
+class LoyaltyError(DomainError):
+    code = "loyalty"

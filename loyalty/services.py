@@ -1,0 +1,196 @@
+"""Every write to the loyalty ledger.
+
+Each one locks the client's ``LoyaltyAccount`` row (``select_for_update``) before it
+reads the current balance, so concurrent writes for one client queue and a redemption
+can never spend points another has just spent. On SQLite every transaction is
+``BEGIN IMMEDIATE``, which serialises writers the same way.
+"""
+
+from django.db import transaction
+
+from branding.validators import CURRENCY_EXPONENTS
+from loyalty.errors import LoyaltyError
+from loyalty.models import EntryKind, LedgerEntry, LoyaltyAccount, LoyaltyProgramme
+from loyalty.selectors import programme_for
+
+__all__ = [
+    "LoyaltyError",
+    "entry_reverse",
+    "points_adjust",
+    "points_award",
+    "points_for_completed_booking",
+    "points_redeem",
+    "programme_upsert",
+]
+
+
+def _positive(amount):
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        raise LoyaltyError("Enter a whole number greater than zero.", field="amount")
+    return amount
+
+
+def _locked_account(*, clinic, client):
+    if client.clinic_id != clinic.pk:
+        raise LoyaltyError("This client belongs to another clinic.", field="client")
+    account, _ = LoyaltyAccount.objects.get_or_create(client=client, defaults={"clinic": clinic})
+    return LoyaltyAccount.objects.select_for_update().get(pk=account.pk)
+
+
+def _post(*, clinic, client, kind, amount, reason, actor, idempotency_key, reverses=None):
+    """Append one entry under the client's lock. A repeated idempotency key returns the
+    entry it first made and writes nothing."""
+    _locked_account(clinic=clinic, client=client)
+    if idempotency_key:
+        existing = LedgerEntry.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            if existing.client_id != client.pk:
+                raise LoyaltyError(
+                    "This idempotency key was used for another client.",
+                    field="idempotency_key",
+                    code="conflict",
+                    status=409,
+                )
+            return existing
+    newest = (
+        LedgerEntry.objects.filter(client=client)
+        .order_by("-id")
+        .values_list("balance_after", flat=True)
+    ).first()
+    balance = newest or 0
+    if balance + amount < 0:
+        unit = programme_for(clinic).unit_name
+        raise LoyaltyError(
+            f"Not enough {unit}: the balance is {balance} and this needs {-amount}.",
+            field="amount",
+            code="insufficient_balance",
+            status=409,
+        )
+    return LedgerEntry.objects.create(
+        clinic=clinic,
+        client=client,
+        kind=kind,
+        amount=amount,
+        balance_after=balance + amount,
+        reason=reason[:200],
+        actor=actor,
+        idempotency_key=idempotency_key or None,
+        reverses=reverses,
+    )
+
+
+@transaction.atomic
+def programme_upsert(*, clinic, **fields) -> LoyaltyProgramme:
+    allowed = {f.name for f in LoyaltyProgramme._meta.fields} - {"id", "clinic"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise LoyaltyError(f"Unknown setting {sorted(unknown)[0]!r}.", field=sorted(unknown)[0])
+    programme, _ = LoyaltyProgramme.objects.get_or_create(clinic=clinic)
+    for name, value in fields.items():
+        setattr(programme, name, value)
+    programme.full_clean()
+    programme.save()
+    return programme
+
+
+@transaction.atomic
+def points_award(*, clinic, client, amount, reason, actor=None, idempotency_key=None):
+    """Earn: add points to the client's balance."""
+    return _post(
+        clinic=clinic,
+        client=client,
+        kind=EntryKind.EARN,
+        amount=_positive(amount),
+        reason=reason,
+        actor=actor,
+        idempotency_key=idempotency_key,
+    )
+
+
+@transaction.atomic
+def points_redeem(*, clinic, client, amount, reason, actor=None, idempotency_key=None):
+    """Spend points; refused (409, field ``amount``) when the balance is too small."""
+    return _post(
+        clinic=clinic,
+        client=client,
+        kind=EntryKind.REDEEM,
+        amount=-_positive(amount),
+        reason=reason,
+        actor=actor,
+        idempotency_key=idempotency_key,
+    )
+
+
+@transaction.atomic
+def points_adjust(*, clinic, client, amount, reason, actor, idempotency_key=None):
+    """A manual correction by staff, up or down, with a reason."""
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount == 0:
+        raise LoyaltyError("Enter a whole number other than zero.", field="amount")
+    if not (reason or "").strip():
+        raise LoyaltyError("Say why the balance is being adjusted.", field="reason")
+    return _post(
+        clinic=clinic,
+        client=client,
+        kind=EntryKind.ADJUST,
+        amount=amount,
+        reason=reason,
+        actor=actor,
+        idempotency_key=idempotency_key,
+    )
+
+
+@transaction.atomic
+def entry_reverse(*, entry, actor, reason):
+    """Undo a mistaken entry ("oops") with an entry of the opposite amount, once."""
+    if not (reason or "").strip():
+        raise LoyaltyError("Say why this entry is being reversed.", field="reason")
+    if entry.kind == EntryKind.REVERSAL:
+        raise LoyaltyError("A reversal cannot itself be reversed.", field="entry")
+    _locked_account(clinic=entry.clinic, client=entry.client)
+    if LedgerEntry.objects.filter(reverses=entry).exists():
+        raise LoyaltyError(
+            "This entry has already been reversed.", field="entry", code="conflict", status=409
+        )
+    return _post(
+        clinic=entry.clinic,
+        client=entry.client,
+        kind=EntryKind.REVERSAL,
+        amount=-entry.amount,
+        reason=reason,
+        actor=actor,
+        idempotency_key=f"reverse-{entry.pk}",
+        reverses=entry,
+    )
+
+
+def booking_earnings(programme, *, price, currency) -> int:
+    """Points for a completed visit: per whole currency unit spent, plus per visit."""
+    whole_units = price // 10 ** CURRENCY_EXPONENTS.get(currency, 2)
+    return whole_units * programme.per_currency_unit + programme.per_visit
+
+
+@transaction.atomic
+def points_for_completed_booking(booking_id):
+    """Post a completed booking's earnings, exactly once (key ``booking-<id>-earn``).
+    Returns the entry, or None when nothing is due (not completed, no active programme,
+    nothing to earn)."""
+    from booking_api.models import Booking, BookingStatus
+
+    booking = Booking.objects.select_related("clinic", "client").get(pk=booking_id)
+    if booking.status != BookingStatus.COMPLETED:
+        return None
+    programme = LoyaltyProgramme.objects.filter(clinic=booking.clinic, active=True).first()
+    if programme is None:
+        return None
+    amount = booking_earnings(programme, price=booking.price, currency=booking.currency)
+    if amount <= 0:
+        return None
+    return _post(
+        clinic=booking.clinic,
+        client=booking.client,
+        kind=EntryKind.EARN,
+        amount=amount,
+        reason=f"Visit: {booking.service}"[:200] if booking.service_id else "Visit",
+        actor=None,
+        idempotency_key=f"booking-{booking.pk}-earn",
+    )
