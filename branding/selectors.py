@@ -79,7 +79,3 @@ def clinic_locations(clinic):
     return list(
         Location.objects.filter(clinic=clinic).prefetch_related("opening_hours", "closures")
     )
-
-
-def clinic_main_location(clinic):
-    return Location.objects.filter(clinic=clinic, is_main=True).first()

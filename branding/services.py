@@ -1,8 +1,6 @@
 """Writes about a clinic: creating it (site, home page, groups), its locations and the
 settings managers edit. Callers pass keyword arguments; every function is atomic."""
 
-import datetime
-
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
@@ -245,7 +243,3 @@ def features_update(*, clinic, **toggles) -> FeatureSettings:
 @transaction.atomic
 def policy_update(*, clinic, **fields) -> BookingPolicySettings:
     return _settings_update(BookingPolicySettings, clinic, fields)
-
-
-def parse_clock(value) -> datetime.time:
-    return datetime.time.fromisoformat(value)

@@ -14,11 +14,6 @@ def membership_for_user(clinic, user):
     return ClinicMembership.objects.filter(clinic=clinic, user=user).first()
 
 
-def clinic_ids_for_staff(user):
-    """The clinics a person works at (superusers: every clinic)."""
-    return list(ClinicMembership.objects.filter(user=user).values_list("clinic_id", flat=True))
-
-
 def admin_clinics_for_user(user):
     """The clinics a person may work on in the Wagtail admin: the clinics they are a
     member of (superusers: every clinic). One query when evaluated."""

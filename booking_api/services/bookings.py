@@ -7,10 +7,9 @@ backs it up. A lost race is a ``SlotTakenError`` (409), never a double booking.
 """
 
 import datetime
-from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from booking_api.availability import slot_offered
@@ -54,16 +53,6 @@ TRANSITIONS = {
     BookingStatus.NO_SHOW: {BookingStatus.REFUNDED},
     BookingStatus.REFUNDED: set(),
 }
-
-
-@dataclass(frozen=True)
-class BookingRequest:
-    """What a client (or staff on their behalf) asks for."""
-
-    service_id: int
-    start: datetime.datetime
-    staff_id: int | None = None  # None: any available
-    location_id: int | None = None
 
 
 def _event(booking, kind, *, actor=None, from_status="", to_status="", reason="", data=None):
@@ -417,13 +406,3 @@ def booking_mark_no_show(*, booking, actor=None, reason="") -> Booking:
         client.online_booking_blocked = True
         client.save(update_fields=["online_booking_blocked"])
     return booking
-
-
-def bookings_overlapping(staff_id, blocked_start, blocked_end, exclude_id=None):
-    """Active bookings of a staff member whose blocked time overlaps the given interval."""
-    qs = Booking.objects.filter(
-        Q(blocked_start__lt=blocked_end) & Q(blocked_end__gt=blocked_start),
-        staff_id=staff_id,
-        status__in=BLOCKING_STATUSES,
-    )
-    return qs.exclude(pk=exclude_id) if exclude_id else qs
