@@ -27,6 +27,7 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 
 from branding.errors import DomainError
 from branding.models import Closure, Location, OpeningHours
+from clients.account_tabs import account_tabs
 from clients.models import AuditAction, ClientAccount, ClinicMembership, StaffRole
 from clients.selectors import (
     admin_clinic_for_user,
@@ -382,6 +383,7 @@ class ClientDetailView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, Template
         context = super().get_context_data(**kwargs)
         context["account"] = self.account
         context["audit_entries"] = audit_for_client(self.clinic, self.account)
+        context["tabs"] = account_tabs(self.request, self.clinic, self.account)
         return context
 
     def get(self, request, *args, **kwargs):

@@ -1,0 +1,22 @@
+"""Loyalty data. One module per concern (ledger, rewards, games…); this package
+re-exports the models so `from loyalty.models import X` keeps working."""
+
+from .ledger import (
+    AppendOnlyError,
+    EntryKind,
+    LedgerEntry,
+    LedgerEntryQuerySet,
+    LoyaltyAccount,
+    LoyaltyProgramme,
+    LoyaltyUnit,
+)
+
+__all__ = [
+    "AppendOnlyError",
+    "EntryKind",
+    "LedgerEntry",
+    "LedgerEntryQuerySet",
+    "LoyaltyAccount",
+    "LoyaltyProgramme",
+    "LoyaltyUnit",
+]
