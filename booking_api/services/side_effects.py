@@ -6,9 +6,10 @@ The task may run late, so each step looks at the booking as it is now: a booking
 cancelled before its "created" task ran is not confirmed to anybody.
 """
 
-from booking_api.models import BookingEvent, BookingSource, BookingStatus, StaffMember
+from booking_api.models import Booking, BookingEvent, BookingSource, BookingStatus, StaffMember
 from booking_api.services import messages, reminders
 from booking_api.services.waitlist import waitlist_offer_freed_slot
+from booking_api.signals import booking_changed
 
 CONFIRMED_STATUSES = (BookingStatus.BOOKED, BookingStatus.CONFIRMED)
 
@@ -28,6 +29,7 @@ def booking_side_effects(*, booking_id, what, extra):
         _cancelled(booking)
     else:  # started, completed, no-show, refunded: nothing more to remind
         reminders.reminders_skip_unsent(booking=booking)
+    booking_changed.send(sender=Booking, booking=booking, what=what)
     return None
 
 

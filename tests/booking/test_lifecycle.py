@@ -204,3 +204,30 @@ def test_a_booking_for_another_clinics_client_is_refused(
             source="staff",
         )
     assert refused.value.field == "client"
+
+
+def test_other_apps_hear_of_each_change_after_it_is_committed(
+    booking, staff_user, django_capture_on_commit_callbacks
+):
+    heard = []
+
+    def listener(sender, booking, what, **kwargs):
+        heard.append((booking.pk, what, booking.status))
+
+    from booking_api.signals import booking_changed
+
+    booking_changed.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            booking_transition(booking=booking, to_status="confirmed", actor=staff_user)
+        with django_capture_on_commit_callbacks(execute=True):
+            booking_transition(booking=booking, to_status="started", actor=staff_user)
+        with django_capture_on_commit_callbacks(execute=True):
+            booking_transition(booking=booking, to_status="completed", actor=staff_user)
+    finally:
+        booking_changed.disconnect(listener)
+    assert heard == [
+        (booking.pk, "confirmed", "confirmed"),
+        (booking.pk, "started", "started"),
+        (booking.pk, "completed", "completed"),
+    ]
