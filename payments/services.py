@@ -38,6 +38,7 @@ from payments.models import (
     RefundStatus,
     WebhookEvent,
 )
+from payments.signals import refund_succeeded
 from payments.stripe_api import field, stripe_client
 
 log = logging.getLogger(__name__)
@@ -378,7 +379,14 @@ def refund_create(*, payment, amount=None, actor=None, reason="") -> Refund:
         reason=reason,
     )
     _mark_refunded_if_all_back(payment.booking_id, actor)
+    if refund.status == RefundStatus.SUCCEEDED:
+        transaction.on_commit(lambda: _send_refund_succeeded(refund.pk))
     return refund
+
+
+def _send_refund_succeeded(refund_id):
+    refund = Refund.objects.select_related("payment__booking").get(pk=refund_id)
+    refund_succeeded.send(sender=Refund, refund=refund, booking=refund.payment.booking)
 
 
 def _mark_refunded_if_all_back(booking_id, actor):

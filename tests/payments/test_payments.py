@@ -75,7 +75,11 @@ def test_no_online_payment_means_nothing_to_charge(open_policy, held):
 def test_no_charge_without_a_held_booking(deposit_policy, clinic, patient, service, emma):
     # Staff book without taking payment: such a booking is never charged by checkout.
     booking = booking_create(
-        clinic=clinic, client=patient, service=service, staff=emma, start=at(MONDAY, "11:00"),
+        clinic=clinic,
+        client=patient,
+        service=service,
+        staff=emma,
+        start=at(MONDAY, "11:00"),
         source="staff",
     )
     with pytest.raises(PaymentError) as exc:
@@ -165,7 +169,11 @@ def test_an_unpaid_hold_that_runs_out_frees_the_slot(
     assert intent.status == "canceled"
     # The slot is free again for someone else (booked here by staff, so not held).
     booking_create(
-        clinic=clinic, client=patient, service=service, staff=emma, start=at(MONDAY, "10:00"),
+        clinic=clinic,
+        client=patient,
+        service=service,
+        staff=emma,
+        start=at(MONDAY, "10:00"),
         source="staff",
     )
     # Nothing more happens the second time.
@@ -302,3 +310,27 @@ def test_history_records_payment_and_refund(full_policy, held):
     services.refund_create(payment=payment, amount=500)
     events = BookingEvent.objects.filter(booking=booking).values_list("kind", flat=True)
     assert {"payment", "refund"} <= set(events)
+
+
+def test_refund_succeeded_is_sent_after_commit_with_refund_and_booking(
+    full_policy, held, django_capture_on_commit_callbacks
+):
+    from payments.signals import refund_succeeded
+
+    booking = held()
+    payment = pay(booking)
+    received = []
+
+    def receiver(sender, refund, booking, **kwargs):
+        received.append((refund.pk, refund.amount, booking.pk))
+
+    refund_succeeded.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            refund = services.refund_create(payment=payment, amount=1500)
+        assert received == []  # nothing before commit
+        for callback in callbacks:
+            callback()
+    finally:
+        refund_succeeded.disconnect(receiver)
+    assert received == [(refund.pk, 1500, booking.pk)]
