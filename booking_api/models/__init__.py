@@ -8,6 +8,7 @@ from booking_api.models.bookings import (
 )
 from booking_api.models.cart import CartItem, WaitlistEntry
 from booking_api.models.catalogue import DEFAULT_SLOT_STEP_MINUTES, Service, ServiceCategory
+from booking_api.models.clinical import PatchTest, PatchTestResult, SessionNote
 from booking_api.models.reminders import Reminder
 from booking_api.models.staff import StaffMember, TimeOff, WorkingHours
 
@@ -20,9 +21,12 @@ __all__ = [
     "BookingSource",
     "BookingStatus",
     "CartItem",
+    "PatchTest",
+    "PatchTestResult",
     "Reminder",
     "Service",
     "ServiceCategory",
+    "SessionNote",
     "StaffMember",
     "TimeOff",
     "WaitlistEntry",

@@ -59,11 +59,31 @@ class Service(models.Model):
         help_text=_("Leave empty to offer the service at every location."),
     )
     position = models.PositiveIntegerField(default=0)
+    patch_test_months = models.PositiveSmallIntegerField(
+        _("requires a patch test within (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_(
+            "Leave empty if no patch test is needed. Online bookings without a passed "
+            "test this recent are refused."
+        ),
+    )
+    is_patch_test = models.BooleanField(
+        _("this is the clinic's patch test"),
+        default=False,
+        help_text=_("Offered to clients who need a patch test before booking a treatment."),
+    )
 
     class Meta:
         ordering = ["position", "name"]
         constraints = [
             models.UniqueConstraint(fields=["clinic", "key"], name="service_key_unique"),
+            models.UniqueConstraint(
+                fields=["clinic"],
+                condition=Q(is_patch_test=True),
+                name="one_patch_test_service_per_clinic",
+            ),
             models.CheckConstraint(
                 condition=Q(deposit__isnull=True) | Q(deposit__lte=models.F("price")),
                 name="deposit_not_above_price",
