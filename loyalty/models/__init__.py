@@ -1,6 +1,15 @@
 """Loyalty data. One module per concern (ledger, rewards, games…); this package
 re-exports the models so `from loyalty.models import X` keeps working."""
 
+from .games import (
+    Eligibility,
+    Game,
+    GameKind,
+    GamePlay,
+    GamePrize,
+    PlayLimitPeriod,
+    PrizeKind,
+)
 from .ledger import (
     AppendOnlyError,
     EntryKind,
@@ -12,6 +21,13 @@ from .ledger import (
 )
 
 __all__ = [
+    "Eligibility",
+    "Game",
+    "GameKind",
+    "GamePlay",
+    "GamePrize",
+    "PlayLimitPeriod",
+    "PrizeKind",
     "AppendOnlyError",
     "EntryKind",
     "LedgerEntry",
