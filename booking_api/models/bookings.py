@@ -52,6 +52,15 @@ class Booking(models.Model):
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="bookings")
     staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="bookings")
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="bookings")
+    # At a vet practice: which of the client's pets the appointment is for.
+    pet = models.ForeignKey(
+        "clients.Pet",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="bookings",
+        verbose_name=_("pet"),
+    )
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
     blocked_start = models.DateTimeField()

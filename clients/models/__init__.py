@@ -12,14 +12,37 @@ from .accounts import (
     User,
     UserManager,
 )
+from .feedback import Feedback
+from .forms import FormKind, FormReminder, FormTemplate, SignatureMethod, SignedForm
+from .medical import MEDICAL_FIELDS, MedicalHistoryVersion
+from .messages import Message, MessageThread, Sender, ThreadKind
+from .pets import Pet, PetQuerySet, Species
+from .photos import Photo, PhotoKind
 
 __all__ = [
+    "MEDICAL_FIELDS",
+    "Feedback",
+    "FormKind",
+    "FormReminder",
+    "FormTemplate",
+    "MedicalHistoryVersion",
+    "SignatureMethod",
+    "SignedForm",
     "AuditAction",
     "AuditEntry",
     "AuditEntryQuerySet",
     "AuditLogError",
     "ClientAccount",
     "ClinicMembership",
+    "Message",
+    "MessageThread",
+    "Pet",
+    "PetQuerySet",
+    "Photo",
+    "PhotoKind",
+    "Sender",
+    "Species",
+    "ThreadKind",
     "StaffRole",
     "User",
     "UserManager",
