@@ -19,6 +19,16 @@ from .ledger import (
     LoyaltyProgramme,
     LoyaltyUnit,
 )
+from .referrals import Referral, ReferralCode
+from .rewards import (
+    RequestStatus,
+    Reward,
+    RewardKind,
+    RewardRequest,
+    Voucher,
+    VoucherStatus,
+)
+from .tiers import Tier
 
 __all__ = [
     "Eligibility",
@@ -35,4 +45,13 @@ __all__ = [
     "LoyaltyAccount",
     "LoyaltyProgramme",
     "LoyaltyUnit",
+    "Referral",
+    "ReferralCode",
+    "RequestStatus",
+    "Reward",
+    "RewardKind",
+    "RewardRequest",
+    "Tier",
+    "Voucher",
+    "VoucherStatus",
 ]

@@ -33,7 +33,13 @@ class LoyaltyProgramme(models.Model):
     )
     per_currency_unit = models.PositiveIntegerField(_("earned per currency unit spent"), default=0)
     per_visit = models.PositiveIntegerField(_("earned per completed visit"), default=0)
-    per_referral = models.PositiveIntegerField(_("earned per referral"), default=0)
+    per_referral = models.PositiveIntegerField(
+        _("earned per referral"),
+        default=0,
+        help_text=_("Given to both sides when a referred client completes a first visit."),
+    )
+    per_review = models.PositiveIntegerField(_("earned per review"), default=0)
+    birthday_bonus = models.PositiveIntegerField(_("birthday bonus"), default=0)
     expiry_months = models.PositiveSmallIntegerField(
         _("expire after (months)"), null=True, blank=True
     )
