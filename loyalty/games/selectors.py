@@ -1,0 +1,142 @@
+"""Reads of games, clinic first, in a constant number of queries.
+
+A client's plays left depend on the game's period: plays since local midnight (day),
+since Monday (week), or visits completed since the game opened (per visit). All three
+counts come from one query over the clinic's open games.
+"""
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.http import Http404
+from django.utils import timezone
+
+from branding.selectors import clinic_features
+from loyalty.models import Eligibility, Game, GamePlay, PlayLimitPeriod
+
+
+@dataclass(frozen=True)
+class PlayAllowance:
+    allowed: int  # plays granted in the current period
+    used: int
+    eligible: bool  # meets the game's eligibility rule
+
+    @property
+    def left(self) -> int:
+        return max(self.allowed - self.used, 0) if self.eligible else 0
+
+
+def period_starts(clinic, now) -> dict:
+    """The start of the clinic's local day and week (Monday) containing ``now``."""
+    local = now.astimezone(zoneinfo.ZoneInfo(clinic.timezone))
+    day = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return {"day": day, "week": day - datetime.timedelta(days=local.weekday())}
+
+
+def open_games(clinic, *, now=None):
+    """The clinic's active games within their dates, with their prizes; none when the
+    ``games`` feature is off."""
+    now = now or timezone.now()
+    if not clinic_features(clinic).get("games"):
+        return Game.objects.none()
+    return (
+        Game.objects.filter(clinic=clinic, active=True)
+        .filter(Q(starts_at__isnull=True) | Q(starts_at__lte=now))
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+        .prefetch_related("prizes")
+        .order_by("name", "id")
+    )
+
+
+def open_game(clinic, game_id, *, now=None) -> Game:
+    """An open game of this clinic, or 404 (another clinic's, disabled, out of dates)."""
+    for game in open_games(clinic, now=now).filter(pk=game_id):
+        return game
+    raise Http404("No such game.")
+
+
+def completed_visits_since(clinic, client, since) -> int:
+    from booking_api.models import Booking, BookingStatus
+
+    visits = Booking.objects.filter(clinic=clinic, client=client, status=BookingStatus.COMPLETED)
+    if since is not None:
+        visits = visits.filter(start__gte=since)
+    return visits.count()
+
+
+def allowance(game, *, used_day, used_week, used_total, visits, has_visited) -> PlayAllowance:
+    eligible = game.eligibility != Eligibility.AFTER_VISIT or has_visited
+    if game.limit_period == PlayLimitPeriod.DAY:
+        return PlayAllowance(game.plays_allowed, used_day, eligible)
+    if game.limit_period == PlayLimitPeriod.WEEK:
+        return PlayAllowance(game.plays_allowed, used_week, eligible)
+    return PlayAllowance(game.plays_allowed * visits, used_total, eligible)
+
+
+def game_opened_at(game):
+    return game.starts_at or game.created_at
+
+
+def games_for_client(clinic, client, *, now=None) -> list:
+    """Open games, each with ``.allowance`` for ``client`` (None: a visitor). Three
+    queries whatever the number of games: games with play counts, prizes, visits."""
+    now = now or timezone.now()
+    starts = period_starts(clinic, now)
+    games = open_games(clinic, now=now)
+    if client is None:
+        return [_with_allowance(game, None) for game in games]
+    mine = Q(plays__client=client)
+    games = list(
+        games.annotate(
+            used_day=Count("plays", filter=mine & Q(plays__played_at__gte=starts["day"])),
+            used_week=Count("plays", filter=mine & Q(plays__played_at__gte=starts["week"])),
+            used_total=Count("plays", filter=mine),
+        )
+    )
+    visit_starts = _visit_starts(clinic, client) if games else []
+    for game in games:
+        opened = game_opened_at(game)
+        game.allowance = allowance(
+            game,
+            used_day=game.used_day,
+            used_week=game.used_week,
+            used_total=game.used_total,
+            visits=sum(1 for start in visit_starts if start >= opened),
+            has_visited=bool(visit_starts),
+        )
+    return games
+
+
+def _visit_starts(clinic, client):
+    from booking_api.models import Booking, BookingStatus
+
+    return list(
+        Booking.objects.filter(
+            clinic=clinic, client=client, status=BookingStatus.COMPLETED
+        ).values_list("start", flat=True)
+    )
+
+
+def _with_allowance(game, value):
+    game.allowance = value
+    return game
+
+
+def plays_for_client(clinic, client):
+    """The client's plays at this clinic, newest first."""
+    return (
+        GamePlay.objects.filter(clinic=clinic, client=client)
+        .select_related("game")
+        .order_by("-played_at", "-id")
+    )
+
+
+def plays_for_clinic(clinic):
+    """Every play at the clinic, newest first, for staff: who won what."""
+    return (
+        GamePlay.objects.filter(clinic=clinic)
+        .select_related("game", "client__user")
+        .order_by("-played_at", "-id")
+    )
