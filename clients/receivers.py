@@ -1,8 +1,10 @@
 """Signal receivers: each only hands over to a service."""
 
 from allauth.account.signals import password_reset
+from django.contrib.auth import get_user_model
+from django.db.models.signals import post_save
 
-from clients.services import email_mark_verified
+from clients.services import client_search_text_refresh, email_mark_verified
 
 
 def _password_reset(sender, request, user, **kwargs):
@@ -10,5 +12,18 @@ def _password_reset(sender, request, user, **kwargs):
     email_mark_verified(user=user)
 
 
+def _user_saved(sender, instance, created, update_fields=None, **kwargs):
+    # A name or email changed anywhere (portal profile, import, admin): the person's
+    # client accounts must still be found by it.
+    if created or (
+        update_fields is not None and not {"first_name", "last_name", "email"} & set(update_fields)
+    ):
+        return
+    client_search_text_refresh(user=instance)
+
+
 def connect():
     password_reset.connect(_password_reset, dispatch_uid="clients.password_reset_verifies")
+    post_save.connect(
+        _user_saved, sender=get_user_model(), dispatch_uid="clients.user_saved_search_text"
+    )

@@ -1,3 +1,5 @@
+from clients.documents.selectors import forms_missing_for  # noqa: F401 (re-exported)
+from clients.feedback.selectors import client_average_rating  # noqa: F401 (re-exported)
 from clients.models import AuditEntry, ClientAccount, ClinicMembership
 
 
@@ -70,32 +72,90 @@ def clinic_ids_with_role(user, roles):
     )
 
 
-def clinic_clients(clinic, *, search=""):
-    """The clinic's client accounts with their users, optionally matching ``search``:
-    a phone number in any common form, or words that must each match a name or email."""
-    import re
-    from contextlib import suppress
+def clinic_clients(
+    clinic,
+    *,
+    search="",
+    tag="",
+    vip=None,
+    archived=False,
+    last_visit_from=None,
+    last_visit_to=None,
+):
+    """The clinic's client accounts with their users, filtered:
 
-    from django.db.models import Q
+    - ``search``: words that must each appear in the name or email (any case or accent),
+      or a phone number in any common form (see clients/search.py);
+    - ``tag``: has this tag; ``vip``: True/False/None (either);
+    - ``archived``: False hides archived clients (the default), True shows only them;
+    - ``last_visit_from`` / ``last_visit_to``: dates bounding the last completed visit.
+    """
+    import json
 
-    from branding.errors import DomainError
-    from clients.phones import phone_to_e164, region_for_clinic
+    from django.db import connection
+    from django.db.models import Max, Q
 
-    accounts = ClientAccount.objects.filter(clinic=clinic).select_related("user")
-    search = (search or "").strip()
-    if re.fullmatch(r"[+\d\s().-]{3,}", search) and any(ch.isdigit() for ch in search):
-        digits = re.sub(r"\D", "", search)
-        match = Q(phone__contains=digits)
-        with suppress(DomainError):  # not a whole number: the digits alone still match
-            match |= Q(phone=phone_to_e164(search, region=region_for_clinic(clinic)))
-        return accounts.filter(match)
-    for word in search.split():
-        accounts = accounts.filter(
-            Q(user__first_name__icontains=word)
-            | Q(user__last_name__icontains=word)
-            | Q(user__email__icontains=word)
+    from clients.search import query_terms
+
+    accounts = ClientAccount.objects.filter(
+        clinic=clinic, archived_at__isnull=not archived
+    ).select_related("user")
+    for term in query_terms(search):
+        # search_text and the terms are both lower case: a plain LIKE, which the
+        # PostgreSQL trigram index serves.
+        accounts = accounts.filter(search_text__contains=term)
+    if tag:
+        if connection.vendor == "postgresql":
+            accounts = accounts.filter(tags__contains=[tag])
+        else:  # SQLite has no JSON containment; match the stored JSON text instead
+            accounts = accounts.filter(tags__icontains=json.dumps(tag))
+    if vip is not None:
+        accounts = accounts.filter(vip=vip)
+    if last_visit_from or last_visit_to:
+        accounts = accounts.annotate(
+            last_visit=Max("bookings__start", filter=Q(bookings__status="completed"))
         )
+        if last_visit_from:
+            accounts = accounts.filter(last_visit__date__gte=last_visit_from)
+        if last_visit_to:
+            accounts = accounts.filter(last_visit__date__lte=last_visit_to)
     return accounts
+
+
+def clinic_client_tags(clinic):
+    """Every tag used on the clinic's clients, sorted (for the list's tag filter)."""
+    combos = (
+        ClientAccount.objects.filter(clinic=clinic)
+        .exclude(tags=[])
+        .values_list("tags", flat=True)
+        .distinct()
+    )
+    return sorted({tag for combo in combos for tag in combo or []}, key=str.casefold)
+
+
+def client_ids_with_notes(clinic, ids):
+    """Of these client account ids, the ones with internal notes at this clinic (for the
+    notes icon beside a name in admin lists). One query."""
+    from clients.models import ClientNote
+
+    return set(
+        ClientNote.objects.filter(clinic=clinic, client_id__in=list(ids))
+        .values_list("client_id", flat=True)
+        .distinct()
+    )
+
+
+def notes_for_client(clinic, client):
+    """The client's internal notes, pinned first then newest, with their authors."""
+    from clients.models import ClientNote
+
+    return ClientNote.objects.filter(clinic=clinic, client=client).select_related("author")
+
+
+def client_for_staff(clinic, pk):
+    """A client account of this clinic by id, with its user, or None (another clinic's
+    id finds nothing)."""
+    return ClientAccount.objects.filter(clinic=clinic, pk=pk).select_related("user").first()
 
 
 def clinic_memberships(clinic):

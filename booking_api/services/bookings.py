@@ -73,6 +73,11 @@ def _check_client_may_book(clinic, client, source):
     if source in CLIENT_SOURCES:
         if not feature_enabled(clinic, "online_booking"):
             raise FeatureDisabledError("Online booking is turned off at this clinic.")
+        if client.deactivated_at is not None:
+            raise NotAllowedError(
+                "Your account at this clinic is not active. Please call the clinic to book.",
+                code="client_deactivated",
+            )
         if client.online_booking_blocked:
             raise NotAllowedError(
                 "Online booking is paused on your account after a missed appointment. "

@@ -16,6 +16,7 @@ from .feedback import Feedback
 from .forms import FormKind, FormReminder, FormTemplate, SignatureMethod, SignedForm
 from .medical import MEDICAL_FIELDS, MedicalHistoryVersion
 from .messages import Message, MessageThread, Sender, ThreadKind
+from .notes import ClientNote
 from .pets import Pet, PetQuerySet, Species
 from .photos import Photo, PhotoKind
 
@@ -33,6 +34,7 @@ __all__ = [
     "AuditEntryQuerySet",
     "AuditLogError",
     "ClientAccount",
+    "ClientNote",
     "ClinicMembership",
     "Message",
     "MessageThread",

@@ -101,7 +101,16 @@ class ClientAccount(models.Model):
         default=False,
         help_text=_("Set by the no-show policy; staff can lift it."),
     )
+    deactivated_at = models.DateTimeField(
+        _("deactivated"),
+        null=True,
+        blank=True,
+        help_text=_("A deactivated client stays listed but cannot book online."),
+    )
     created_at = models.DateTimeField(_("client since"), default=timezone.now)
+    # Name, email and phone normalised for search (see clients/search.py); kept in step
+    # by save() and, for name or email changes on the user, by clients.receivers.
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
         ordering = ["user__last_name", "user__first_name", "user__email"]
@@ -114,6 +123,24 @@ class ClientAccount(models.Model):
 
     def __str__(self):
         return f"{self.user} at {self.clinic}"
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.compute_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_text" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_text"]
+        super().save(*args, **kwargs)
+
+    def compute_search_text(self):
+        from clients.search import search_text_for
+
+        user = self.user
+        return search_text_for(
+            first_name=user.first_name,
+            last_name=user.last_name,
+            email=user.email,
+            phone=self.phone,
+        )
 
     @property
     def name(self):

@@ -1,0 +1,82 @@
+"""Reads of a client's bookings for the staff account view and client list: the
+header's figures, the appointments timeline, last visits. Clinic first; each function
+runs a fixed number of queries."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Sum
+from django.utils import timezone
+
+from booking_api.models import Booking, BookingStatus
+from booking_api.models.bookings import UPCOMING_STATUSES
+
+COMPLETED = BookingStatus.COMPLETED
+
+
+@dataclass(frozen=True)
+class VisitSummary:
+    visits: int
+    spent: int  # minor units, from the prices of completed bookings
+    currency: str
+    last: Booking | None
+    next: Booking | None
+
+
+def client_visit_summary(clinic, client) -> VisitSummary:
+    """Completed visits, what they came to, and the last and next appointments (with
+    service and staff). Three queries."""
+    bookings = Booking.objects.filter(clinic=clinic, client=client)
+    totals = bookings.filter(status=COMPLETED).aggregate(visits=Count("pk"), spent=Sum("price"))
+    related = bookings.select_related("service", "staff")
+    now = timezone.now()
+    last = related.filter(status=COMPLETED).order_by("-start").first()
+    upcoming = related.filter(start__gte=now, status__in=UPCOMING_STATUSES).order_by("start")
+    return VisitSummary(
+        visits=totals["visits"] or 0,
+        spent=totals["spent"] or 0,
+        currency=clinic.currency,
+        last=last,
+        next=upcoming.first(),
+    )
+
+
+def client_timeline(clinic, client, *, pet_id=None):
+    """All the client's bookings, upcoming first (soonest first), then past (newest
+    first), with service, staff, location and pet; optionally for one pet."""
+    bookings = Booking.objects.filter(clinic=clinic, client=client).select_related(
+        "service", "staff", "location", "pet"
+    )
+    if pet_id:
+        bookings = bookings.filter(pet_id=pet_id)
+    now = timezone.now()
+    rows = list(bookings.order_by("start"))
+    upcoming = [b for b in rows if b.start >= now and b.status in UPCOMING_STATUSES]
+    upcoming_ids = {b.pk for b in upcoming}
+    past = [b for b in reversed(rows) if b.pk not in upcoming_ids]
+    return upcoming, past
+
+
+def client_last_visits(clinic, client_ids):
+    """client id → start of their last completed visit, for the given ids. One query."""
+    return dict(
+        Booking.objects.filter(clinic=clinic, client_id__in=list(client_ids), status=COMPLETED)
+        .values("client_id")
+        .annotate(last=Max("start"))
+        .values_list("client_id", "last")
+    )
+
+
+def client_seen_by_staff_user(clinic, client, user) -> bool:
+    """Whether this person (a therapist) has, or had, an appointment with the client:
+    what lets a therapist open the client's account."""
+    return Booking.objects.filter(clinic=clinic, client=client, staff__user=user).exists()
+
+
+def client_pets_in_bookings(clinic, client):
+    """The pets the client's bookings were for (id, name), for the timeline's filter."""
+    return list(
+        Booking.objects.filter(clinic=clinic, client=client, pet__isnull=False)
+        .values_list("pet_id", "pet__name")
+        .distinct()
+        .order_by("pet__name")
+    )
