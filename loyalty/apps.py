@@ -6,3 +6,8 @@ class LoyaltyConfig(AppConfig):
 
     name = "loyalty"
     verbose_name = "Loyalty"
+
+    def ready(self):
+        from loyalty import receivers
+
+        receivers.connect()

@@ -18,6 +18,7 @@ __all__ = [
     "entry_reverse",
     "points_adjust",
     "points_award",
+    "points_expire",
     "points_for_completed_booking",
     "points_redeem",
     "programme_upsert",
@@ -135,6 +136,20 @@ def points_adjust(*, clinic, client, amount, reason, actor, idempotency_key=None
         amount=amount,
         reason=reason,
         actor=actor,
+        idempotency_key=idempotency_key,
+    )
+
+
+@transaction.atomic
+def points_expire(*, clinic, client, amount, reason, idempotency_key):
+    """Expiry: remove points that were earned too long ago (``loyalty.earning``)."""
+    return _post(
+        clinic=clinic,
+        client=client,
+        kind=EntryKind.EXPIRE,
+        amount=-_positive(amount),
+        reason=reason,
+        actor=None,
         idempotency_key=idempotency_key,
     )
 

@@ -1,0 +1,49 @@
+"""Signal receivers: each hands over to a loyalty task after the sender's commit."""
+
+from django.db import transaction
+
+from loyalty.tasks import queue
+
+
+def _booking_changed(sender, booking, what, **kwargs):
+    if what == "completed":
+        transaction.on_commit(
+            lambda: queue(
+                "loyalty.tasks.booking_completed", booking.pk, name=f"loyalty-booking-{booking.pk}"
+            )
+        )
+    elif what == "refunded":
+        _queue_reversal(booking.pk)
+
+
+def _refund_succeeded(sender, refund, booking, **kwargs):
+    # A partial refund of a completed visit also takes its points back: the visit's
+    # points are one entry, and the ledger has no partial reversal.
+    if booking is not None and booking.status in ("completed", "refunded"):
+        _queue_reversal(booking.pk)
+
+
+def _queue_reversal(booking_id):
+    transaction.on_commit(
+        lambda: queue(
+            "loyalty.tasks.booking_refunded", booking_id, name=f"loyalty-refund-{booking_id}"
+        )
+    )
+
+
+def _signed_up_or_in(sender, request, user, **kwargs):
+    from loyalty.referrals.claims import referral_claim_from_session
+
+    referral_claim_from_session(request, user)
+
+
+def connect():
+    from allauth.account.signals import user_logged_in, user_signed_up
+
+    from booking_api.signals import booking_changed
+    from payments.signals import refund_succeeded
+
+    booking_changed.connect(_booking_changed, dispatch_uid="loyalty.booking_changed")
+    refund_succeeded.connect(_refund_succeeded, dispatch_uid="loyalty.refund_succeeded")
+    user_signed_up.connect(_signed_up_or_in, dispatch_uid="loyalty.referral_signup")
+    user_logged_in.connect(_signed_up_or_in, dispatch_uid="loyalty.referral_login")

@@ -1,0 +1,1 @@
+"""Referral codes, who joined through them, and the reward for both sides."""

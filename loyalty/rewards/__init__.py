@@ -1,0 +1,1 @@
+"""The rewards catalogue, vouchers and reward requests (services and selectors)."""

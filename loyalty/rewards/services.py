@@ -1,0 +1,263 @@
+"""Every write to rewards: redeeming points for a voucher, staff gifts, reward requests
+and their decisions, and the checkout's use of a voucher.
+
+Spending goes through ``loyalty.services.points_redeem``, which locks the client's
+loyalty account, so two redemptions racing for the last points cannot both succeed.
+"""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from loyalty.errors import LoyaltyError
+from loyalty.models import (
+    RequestStatus,
+    Reward,
+    RewardKind,
+    RewardRequest,
+    Voucher,
+    VoucherStatus,
+)
+from loyalty.rewards.selectors import available_rewards_q, clinic_today, voucher_discount
+from loyalty.selectors import balance, programme_for
+from loyalty.services import points_redeem
+
+__all__ = [
+    "reward_grant",
+    "reward_redeem",
+    "reward_request_approve",
+    "reward_request_create",
+    "reward_request_decline",
+    "voucher_mark_used",
+    "voucher_quote",
+    "vouchers_expire",
+]
+
+
+def _available_reward(clinic, reward_id):
+    """The reward, if it belongs to ``clinic`` and can be had today; a clear error
+    naming ``reward`` otherwise (another clinic's reward is simply not found)."""
+    reward = Reward.objects.filter(clinic=clinic, pk=reward_id).first()
+    if reward is None:
+        raise LoyaltyError(_("This reward was not found."), field="reward", status=404)
+    if not Reward.objects.filter(available_rewards_q(clinic_today(clinic)), pk=reward.pk).exists():
+        raise LoyaltyError(_("This reward is not available at the moment."), field="reward")
+    return reward
+
+
+def _voucher_for(reward, *, client, entry=None, issued_by=None):
+    return Voucher.objects.create(
+        clinic=reward.clinic,
+        client=client,
+        reward=reward,
+        name=reward.name,
+        kind=reward.kind,
+        amount_off=reward.amount_off if reward.kind == RewardKind.AMOUNT_OFF else None,
+        percent_off=reward.percent_off if reward.kind == RewardKind.PERCENT_OFF else None,
+        service_ids=list(reward.services.values_list("pk", flat=True)),
+        entry=entry,
+        issued_by=issued_by,
+        expires_at=timezone.now() + datetime.timedelta(days=reward.voucher_valid_days),
+    )
+
+
+@transaction.atomic
+def reward_redeem(*, clinic, client, reward_id, actor=None, idempotency_key=None) -> Voucher:
+    """Spend the reward's cost in points and issue its voucher. Refused (409, field
+    ``amount``) when the balance is too small; a repeated ``idempotency_key`` returns the
+    voucher it first issued."""
+    reward = _available_reward(clinic, reward_id)
+    entry = points_redeem(
+        clinic=clinic,
+        client=client,
+        amount=reward.cost,
+        reason=f"Reward: {reward.name}",
+        actor=actor,
+        idempotency_key=idempotency_key,
+    )
+    existing = Voucher.objects.filter(entry=entry).first()
+    return existing or _voucher_for(reward, client=client, entry=entry, issued_by=actor)
+
+
+@transaction.atomic
+def reward_grant(*, clinic, client, reward_id, actor, charge_points=False) -> Voucher:
+    """Staff's "manual reward": a voucher without a request, as a gift or (with
+    ``charge_points``) paid for from the client's points."""
+    if client.clinic_id != clinic.pk:
+        raise LoyaltyError(_("This client belongs to another clinic."), field="client")
+    if charge_points:
+        return reward_redeem(clinic=clinic, client=client, reward_id=reward_id, actor=actor)
+    reward = Reward.objects.filter(clinic=clinic, pk=reward_id, active=True).first()
+    if reward is None:
+        raise LoyaltyError(_("Choose an active reward."), field="reward")
+    return _voucher_for(reward, client=client, issued_by=actor)
+
+
+@transaction.atomic
+def reward_request_create(*, clinic, client, reward_id, note="") -> RewardRequest:
+    """A patient asks for a reward. They must have enough points now (checked again
+    when staff approve); one open request per reward."""
+    reward = _available_reward(clinic, reward_id)
+    if len(note or "") > 300:
+        raise LoyaltyError(_("Keep the note under 300 characters."), field="note")
+    have = balance(clinic, client)
+    if have < reward.cost:
+        unit = programme_for(clinic).unit_name
+        raise LoyaltyError(
+            _("You need %(cost)s %(unit)s for this reward and have %(have)s.")
+            % {"cost": reward.cost, "unit": unit, "have": have},
+            field="reward",
+            code="insufficient_balance",
+            status=409,
+        )
+    try:
+        with transaction.atomic():
+            return RewardRequest.objects.create(
+                clinic=clinic, client=client, reward=reward, note=(note or "").strip()
+            )
+    except IntegrityError:
+        raise LoyaltyError(
+            _("You have already asked for this reward; the clinic will answer soon."),
+            field="reward",
+            code="conflict",
+            status=409,
+        ) from None
+
+
+def _pending_request(clinic, request_id):
+    request = (
+        RewardRequest.objects.select_for_update()
+        .filter(clinic=clinic, pk=request_id)
+        .select_related("reward", "client__user")
+        .first()
+    )
+    if request is None:
+        raise LoyaltyError(_("This request was not found."), field="request", status=404)
+    if request.status != RequestStatus.PENDING:
+        raise LoyaltyError(
+            _("This request has already been answered."),
+            field="request",
+            code="conflict",
+            status=409,
+        )
+    return request
+
+
+def _tell_client(request, *, title, body):
+    from notifications.models import Category
+    from notifications.services import notify
+
+    notify(
+        clinic=request.clinic,
+        user=request.client.user,
+        kind="reward_request",
+        category=Category.MESSAGE,
+        title=title,
+        body=body,
+        url="/rewards/",
+        idempotency_key=f"reward-request-{request.pk}-{request.status}",
+    )
+
+
+@transaction.atomic
+def reward_request_approve(*, clinic, request_id, actor) -> RewardRequest:
+    """Deduct the points, issue the voucher and tell the patient, all or nothing."""
+    request = _pending_request(clinic, request_id)
+    voucher = reward_redeem(
+        clinic=clinic,
+        client=request.client,
+        reward_id=request.reward_id,
+        actor=actor,
+        idempotency_key=f"reward-request-{request.pk}",
+    )
+    request.status = RequestStatus.APPROVED
+    request.voucher = voucher
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.save(update_fields=["status", "voucher", "decided_by", "decided_at"])
+    _tell_client(
+        request,
+        title=_("Your reward is ready: %(name)s") % {"name": voucher.name},
+        body=_("Your voucher code is %(code)s. Choose it when you pay.") % {"code": voucher.code},
+    )
+    return request
+
+
+@transaction.atomic
+def reward_request_decline(*, clinic, request_id, actor, reason) -> RewardRequest:
+    """Decline with a reason the patient is told."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise LoyaltyError(_("Say why the request is declined."), field="reason")
+    if len(reason) > 300:
+        raise LoyaltyError(_("Keep the reason under 300 characters."), field="reason")
+    request = _pending_request(clinic, request_id)
+    request.status = RequestStatus.DECLINED
+    request.decline_reason = reason
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.save(update_fields=["status", "decline_reason", "decided_by", "decided_at"])
+    _tell_client(
+        request,
+        title=_("About your reward request: %(name)s") % {"name": request.reward.name},
+        body=reason,
+    )
+    return request
+
+
+# --- Checkout ------------------------------------------------------------------------
+
+
+def _client_voucher(clinic, client, code, *, lock=False):
+    vouchers = Voucher.objects.filter(clinic=clinic, client=client, code=(code or "").upper())
+    voucher = (vouchers.select_for_update() if lock else vouchers).first()
+    if voucher is None:
+        raise LoyaltyError(_("This voucher was not found."), field="voucher", status=404)
+    return voucher
+
+
+def voucher_quote(*, clinic, client, code, service_id, amount) -> tuple[Voucher, int]:
+    """What the client's voucher ``code`` takes off ``amount`` (minor units) for a
+    booking of ``service_id``. Nothing is written: the voucher is used only when the
+    payment succeeds (``voucher_mark_used``)."""
+    voucher = _client_voucher(clinic, client, code)
+    if voucher.status == VoucherStatus.USED:
+        raise LoyaltyError(_("This voucher has already been used."), field="voucher")
+    if voucher.status == VoucherStatus.EXPIRED or voucher.expires_at <= timezone.now():
+        raise LoyaltyError(_("This voucher has expired."), field="voucher")
+    discount = voucher_discount(voucher, service_id=service_id, amount=amount)
+    if discount <= 0:
+        raise LoyaltyError(_("This voucher does not apply to this service."), field="voucher")
+    return voucher, discount
+
+
+@transaction.atomic
+def voucher_mark_used(*, clinic, client, code, used_for) -> Voucher:
+    """Called when the payment that used the voucher succeeded. Idempotent for the same
+    ``used_for`` (e.g. the payment's id); a voucher already used for something else is
+    refused (409)."""
+    voucher = _client_voucher(clinic, client, code, lock=True)
+    if voucher.status == VoucherStatus.USED:
+        if voucher.used_for == used_for:
+            return voucher
+        raise LoyaltyError(
+            _("This voucher has already been used."),
+            field="voucher",
+            code="conflict",
+            status=409,
+        )
+    voucher.status = VoucherStatus.USED
+    voucher.used_at = timezone.now()
+    voucher.used_for = str(used_for)[:120]
+    voucher.save(update_fields=["status", "used_at", "used_for"])
+    return voucher
+
+
+@transaction.atomic
+def vouchers_expire(*, now=None) -> int:
+    """Mark issued vouchers past their date as expired (the nightly job)."""
+    return Voucher.objects.filter(
+        status=VoucherStatus.ISSUED, expires_at__lte=now or timezone.now()
+    ).update(status=VoucherStatus.EXPIRED)
