@@ -14,7 +14,7 @@ e.g. when its feature is off or the viewer's role may not see it.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from wagtail import hooks
 
@@ -33,6 +33,9 @@ class ClientAccountTab:
     get_context: Callable = field(default=lambda request, clinic, account: {})
     is_shown: Callable = field(default=_always)
     order: int = 100
+    # Optional ``(request, clinic, account) -> str``: a label for this client, e.g. with
+    # a count ("Messages (2)").
+    label_for: Callable | None = None
 
 
 def account_tabs(request, clinic, account):
@@ -40,7 +43,10 @@ def account_tabs(request, clinic, account):
     with its rendered context."""
     tabs = sorted((fn() for fn in hooks.get_hooks(HOOK_NAME)), key=lambda tab: tab.order)
     return [
-        (tab, tab.get_context(request, clinic, account))
+        (
+            replace(tab, label=tab.label_for(request, clinic, account)) if tab.label_for else tab,
+            tab.get_context(request, clinic, account),
+        )
         for tab in tabs
         if tab.is_shown(request, clinic, account)
     ]

@@ -3,7 +3,7 @@ before Wagtail's page serving, which answers every other path with the clinic's 
 
 from django.urls import path
 
-from portal_pages import views
+from portal_pages import message_views, pet_views, photo_views, views
 
 app_name = "portal"
 
@@ -35,4 +35,17 @@ urlpatterns = [
     ),
     path("bookings/<uuid:reference>/cancel/", views.booking_cancel_view, name="booking_cancel"),
     path("bookings/<uuid:reference>/done/", views.booking_link_done, name="booking_link_done"),
+]
+
+# Pets, photos and messages (clients' own records).
+urlpatterns += [
+    path("pets/", pet_views.pets_list, name="pets"),
+    path("pets/add/", pet_views.pet_add, name="pet_add"),
+    path("pets/<int:pet_id>/", pet_views.pet_edit, name="pet_edit"),
+    path("photos/", photo_views.photos_page, name="photos"),
+    path("photos/<int:photo_id>/image", photo_views.photo_file, name="photo_file"),
+    path("photos/<int:photo_id>/share/", photo_views.photo_share, name="photo_share"),
+    path("photos/<int:photo_id>/remove/", photo_views.photo_remove, name="photo_remove"),
+    path("messages/", message_views.messages_list, name="messages"),
+    path("messages/<int:thread_id>/", message_views.message_thread, name="message_thread"),
 ]

@@ -1,0 +1,99 @@
+"""Uploaded images, checked by their content and re-encoded before they are stored.
+
+Whatever a file is called, Pillow must recognise it as JPEG, PNG or WebP; it must fit the
+size and pixel limits (settings ``PHOTO_MAX_UPLOAD_BYTES``, ``PHOTO_MAX_PIXELS``). The
+stored copy is rebuilt from the pixels alone, so EXIF (camera, GPS position, time) and
+any other metadata or trailing bytes never reach storage; the EXIF orientation is applied
+first so the picture stays upright."""
+
+import io
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from branding.errors import DomainError
+
+# Pillow format → (stored extension, content type, save options).
+ACCEPTED = {
+    "JPEG": ("jpg", "image/jpeg", {"quality": 88, "optimize": True}),
+    "PNG": ("png", "image/png", {"optimize": True}),
+    "WEBP": ("webp", "image/webp", {"quality": 88}),
+}
+
+
+class ImageRejected(DomainError):
+    code = "invalid_image"
+
+
+@dataclass(frozen=True)
+class CleanImage:
+    content: ContentFile
+    content_type: str
+    width: int
+    height: int
+
+
+def _mb(n):
+    return f"{n / (1024 * 1024):.0f} MB"
+
+
+def image_clean(upload, *, field="image") -> CleanImage:
+    """Check ``upload`` (a Django ``UploadedFile`` or any binary file) and return a
+    re-encoded copy, or raise ``ImageRejected`` naming ``field``."""
+    if upload is None:
+        raise ImageRejected("Choose a photo to upload.", field=field)
+    limit = settings.PHOTO_MAX_UPLOAD_BYTES
+    size = getattr(upload, "size", None)
+    if size is None:
+        upload.seek(0, io.SEEK_END)
+        size = upload.tell()
+    if size > limit:
+        raise ImageRejected(
+            f"The photo is {_mb(size)}; the limit is {_mb(limit)}.", field=field, code="too_large"
+        )
+    upload.seek(0)
+    try:
+        source = Image.open(upload)  # reads the header only
+        fmt = source.format
+        width, height = source.size
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+        raise ImageRejected(
+            "This file is not an image we can read (JPEG, PNG or WebP).", field=field
+        ) from exc
+    if fmt not in ACCEPTED:
+        raise ImageRejected(
+            f"{fmt} images are not accepted; upload a JPEG, PNG or WebP.", field=field
+        )
+    if width * height > settings.PHOTO_MAX_PIXELS:
+        raise ImageRejected(
+            f"The photo is {width}×{height} pixels, more than we accept "
+            f"({settings.PHOTO_MAX_PIXELS // 1_000_000} megapixels).",
+            field=field,
+            code="too_large",
+        )
+    try:
+        source.load()
+        upright = ImageOps.exif_transpose(source)
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise ImageRejected("The image is damaged and cannot be read.", field=field) from exc
+    return _reencode(upright, fmt)
+
+
+def _reencode(image, fmt) -> CleanImage:
+    extension, content_type, options = ACCEPTED[fmt]
+    has_alpha = image.mode in ("RGBA", "LA") or "transparency" in image.info
+    mode = "RGBA" if has_alpha and fmt != "JPEG" else "RGB"
+    image = image.convert(mode)
+    image.thumbnail((settings.PHOTO_STORED_MAX_SIDE, settings.PHOTO_STORED_MAX_SIDE))
+    # Pixels only: a fresh image carries no info dict, so no EXIF, XMP or comments.
+    pixels = Image.frombytes(mode, image.size, image.tobytes())
+    out = io.BytesIO()
+    pixels.save(out, format=fmt, **options)
+    return CleanImage(
+        content=ContentFile(out.getvalue(), name=f"photo.{extension}"),
+        content_type=content_type,
+        width=pixels.width,
+        height=pixels.height,
+    )

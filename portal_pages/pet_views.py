@@ -1,0 +1,103 @@
+"""The owner's pets page (/pets/): list active and inactive pets, add and edit one.
+Only at clinics with the ``pets`` feature; another person's pet answers 404."""
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from branding.errors import DomainError
+from clients.models import Species
+from clients.pet_selectors import client_pet, pets_for_client
+from clients.pet_services import pet_create, pet_update
+from clients.photo_selectors import client_photo
+from clients.selectors import client_account_for_user
+from clients.services import client_account_ensure
+from portal_pages.views import _signed_in, feature_required
+
+
+class PetForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=80)
+    species = forms.ChoiceField(label=gettext_lazy("Species"), choices=Species.choices)
+    breed = forms.CharField(label=gettext_lazy("Breed"), max_length=80, required=False)
+    date_of_birth = forms.DateField(
+        label=gettext_lazy("Date of birth"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    notes = forms.CharField(
+        label=gettext_lazy("Notes for the clinic"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("Shown on the back of your pet's card: likes, fears, diet."),
+    )
+
+
+def _apply_error(form, error):
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+@feature_required("pets")
+@_signed_in
+def pets_list(request):
+    clinic = request.clinic
+    client = client_account_for_user(clinic, request.user)
+    pets = pets_for_client(clinic, client)
+    return render(
+        request,
+        "portal_pages/pets/list.html",
+        {
+            "active_pets": [p for p in pets if p.active],
+            "inactive_pets": [p for p in pets if not p.active],
+        },
+    )
+
+
+@feature_required("pets")
+@_signed_in
+def pet_add(request):
+    clinic = request.clinic
+    form = PetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            owner = client_account_ensure(clinic=clinic, user=request.user)
+            pet = pet_create(clinic=clinic, owner=owner, **form.cleaned_data)
+        except DomainError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("%(name)s was added.") % {"name": pet.name})
+            return redirect("portal:pets")
+    return render(request, "portal_pages/pets/form.html", {"form": form, "pet": None})
+
+
+@feature_required("pets")
+@_signed_in
+def pet_edit(request, pet_id):
+    clinic = request.clinic
+    client = client_account_for_user(clinic, request.user)
+    pet = client_pet(clinic, client, pet_id)
+    if pet is None or not pet.active:
+        raise Http404(_("No such pet."))
+    initial = {f: getattr(pet, f) for f in PetForm.base_fields}
+    form = PetForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        photo = ...
+        if request.POST.get("photo"):
+            photo = client_photo(clinic, client, request.POST["photo"])
+            if photo is None:
+                raise Http404(_("No such photo."))
+        try:
+            pet_update(pet=pet, photo=photo, **form.cleaned_data)
+        except DomainError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("%(name)s was saved.") % {"name": pet.name})
+            return redirect("portal:pets")
+    return render(
+        request,
+        "portal_pages/pets/form.html",
+        {"form": form, "pet": pet, "pet_photos": list(pet.photos.all()[:12])},
+    )
