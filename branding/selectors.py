@@ -79,3 +79,31 @@ def clinic_locations(clinic):
     return list(
         Location.objects.filter(clinic=clinic).prefetch_related("opening_hours", "closures")
     )
+
+
+def clinic_manifest(clinic, *, icon_url) -> dict:
+    """The clinic's web app manifest: its name, colours and icons, so the installed
+    portal looks like the clinic's own app. ``icon_url(size)`` gives an icon's URL."""
+    from branding.icons import ICON_SIZES
+
+    branding = clinic_branding(clinic)
+    return {
+        "id": "/",
+        "name": clinic.name,
+        "short_name": branding.app_name or clinic.name[:12],
+        "lang": clinic.language,
+        "start_url": "/?source=pwa",
+        "scope": "/",
+        "display": "standalone",
+        "theme_color": branding.primary_color,
+        "background_color": "#ffffff",
+        "icons": [
+            {
+                "src": icon_url(size),
+                "sizes": f"{size}x{size}",
+                "type": "image/png",
+                "purpose": "any maskable",
+            }
+            for size in ICON_SIZES
+        ],
+    }

@@ -22,6 +22,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("payments.urls")),
     *api.urlpatterns,
+    path("", include("notifications.urls")),
     path("", include("portal_pages.urls")),
 ]
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from notifications.models import Category, Channel, Delivery, DeliveryStatus, Notification
 from notifications.models import Preferences as _Preferences
+from notifications.push import push_enabled_for
 
 # How long a claimed delivery is left alone before a retry may take it over (longer than
 # the worker's task timeout, so a live attempt is never doubled).
@@ -102,6 +103,8 @@ def notify(
     accepted = _channels_for(preferences_for(clinic, user), category, user)
     if channels is not None:
         accepted = [c for c in accepted if c in channels]
+    if Channel.PUSH in accepted and not push_enabled_for(clinic, user):
+        accepted.remove(Channel.PUSH)  # no browser subscribed here: nothing to push to
     email_extra = {"attachments": _stored_attachments(attachments)} if attachments else {}
     deliveries = [
         Delivery.objects.create(

@@ -3,7 +3,18 @@ before Wagtail's page serving, which answers every other path with the clinic's 
 
 from django.urls import path
 
-from portal_pages import message_views, pet_views, photo_views, views
+from portal_pages import (
+    account_views,
+    document_views,
+    feedback_views,
+    game_views,
+    medical_views,
+    message_views,
+    pet_views,
+    photo_views,
+    pwa_views,
+    views,
+)
 
 app_name = "portal"
 
@@ -35,6 +46,16 @@ urlpatterns = [
     ),
     path("bookings/<uuid:reference>/cancel/", views.booking_cancel_view, name="booking_cancel"),
     path("bookings/<uuid:reference>/done/", views.booking_link_done, name="booking_link_done"),
+    path("manifest.webmanifest", pwa_views.manifest, name="pwa_manifest"),
+    path("pwa/icon-<int:size>.png", pwa_views.icon, name="pwa_icon"),
+    path("sw.js", pwa_views.service_worker, name="pwa_service_worker"),
+    path("offline/", pwa_views.offline, name="pwa_offline"),
+    path("account/", account_views.profile, name="profile"),
+    path("account/push/", account_views.push_subscription, name="push_subscription"),
+    path("notifications/", account_views.notification_centre, name="notifications"),
+    path("notifications/read/", account_views.notification_read, name="notification_read"),
+    path("cart/", account_views.cart, name="cart"),
+    path("cart/<int:item_id>/remove/", account_views.cart_item_remove, name="cart_remove"),
 ]
 
 # Pets, photos and messages (clients' own records).
@@ -48,4 +69,24 @@ urlpatterns += [
     path("photos/<int:photo_id>/remove/", photo_views.photo_remove, name="photo_remove"),
     path("messages/", message_views.messages_list, name="messages"),
     path("messages/<int:thread_id>/", message_views.message_thread, name="message_thread"),
+]
+
+# Forms and documents, medical history, the post-visit survey.
+urlpatterns += [
+    path("documents/", document_views.documents, name="documents"),
+    path(
+        "documents/forms/<int:template_id>/sign/",
+        document_views.document_sign,
+        name="document_sign",
+    ),
+    path("documents/signed/<int:signed_id>.pdf", document_views.document_pdf, name="document_pdf"),
+    path("medical-history/", medical_views.medical_history, name="medical_history"),
+    path("feedback/<str:token>/", feedback_views.feedback, name="feedback"),
+]
+
+# Games: spin the wheel and scratch cards.
+urlpatterns += [
+    path("games/", game_views.game_list, name="games"),
+    path("games/<int:game_id>/", game_views.game_detail, name="game"),
+    path("games/<int:game_id>/play/", game_views.game_play_view, name="game_play"),
 ]

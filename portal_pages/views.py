@@ -30,9 +30,10 @@ from booking_api.services import (
 from booking_api.services.policy import reschedule_refusal
 from branding.errors import DomainError
 from branding.selectors import clinic_features
-from clients.selectors import client_account_for_user
+from clients.selectors import client_account_for_user, forms_missing_for
 from portal_pages import selectors
 from portal_pages.forms import CancelForm, GuestForm, NotesForm
+from portal_pages.pet_forms import wizard_pet_field
 from portal_pages.services import portal_booking_create
 
 
@@ -206,6 +207,9 @@ def book_confirm(request):
     signed_in = request.user.is_authenticated
     form_class = NotesForm if signed_in else GuestForm
     form = form_class(request.POST or None)
+    pet_field = wizard_pet_field(clinic, request.user)
+    if pet_field:  # a vet practice: which pet is the appointment for?
+        form.fields["pet"] = pet_field
     if request.method == "POST" and form.is_valid():
         guest = None
         if not signed_in:
@@ -219,6 +223,7 @@ def book_confirm(request):
                 user=request.user,
                 guest=guest,
                 notes=form.cleaned_data["notes"],
+                pet_id=form.cleaned_data.get("pet") or None,
             )
         except SlotTakenError:
             messages.warning(
@@ -244,10 +249,16 @@ def book_confirm(request):
                 )
             return redirect("portal:book_done", reference=booking.reference)
     here = confirm_url(service, staff_ref, start)
+    # Forms the service requires and this client has not signed: booking waits for them.
+    forms_missing = forms_missing_for(
+        clinic, client_account_for_user(clinic, request.user), [service]
+    )
     return render(
         request,
         "portal_pages/book/confirm.html",
         {
+            "forms_missing": forms_missing,
+            "here": here,
             "service": service,
             "member": member,
             "staff_ref": staff_ref,

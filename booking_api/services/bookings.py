@@ -25,6 +25,7 @@ from booking_api.services.errors import BookingError, SlotTakenError
 from booking_api.services.policy import cancellation_quote, reschedule_refusal
 from branding.errors import FeatureDisabledError, NotAllowedError
 from branding.selectors import clinic_policy, feature_enabled
+from clients.documents.rules import forms_check_signed
 
 CLIENT_SOURCES = (BookingSource.PORTAL, BookingSource.APP)
 
@@ -181,6 +182,8 @@ def booking_create(
     if start.tzinfo is None:
         raise BookingError("The start time must include a time zone offset.", field="start")
     apply_policy = source in CLIENT_SOURCES
+    if apply_policy:  # consent and intake forms the service requires are signed first
+        forms_check_signed(clinic=clinic, client=client, service=service)
     if staff is not None:
         candidates = [staff.pk]
     else:

@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from branding.selectors import clinic_branding
+from notifications.unsubscribe import unsubscribe_url
 
 
 def send_email(delivery):
@@ -20,6 +21,12 @@ def send_email(delivery):
         "branding": clinic_branding(clinic),
         "portal_url": f"https://{hostname}/",
     }
+    headers = {"Message-ID": message_id(notification)}
+    unsubscribe = unsubscribe_url(notification)
+    if unsubscribe:  # RFC 8058: mail programs show an "Unsubscribe" button that posts here
+        headers["List-Unsubscribe"] = f"<{unsubscribe}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    context["unsubscribe_url"] = unsubscribe
     with translation.override(clinic.language):
         text = render_to_string("notifications/email.txt", context)
         html = render_to_string("notifications/email.html", context)
@@ -30,7 +37,7 @@ def send_email(delivery):
         # formataddr quotes a clinic name such as "Smith, Jones & Co" correctly.
         from_email=formataddr((clinic.name, _from_address())),
         to=[notification.user.email],
-        headers={"Message-ID": message_id(notification)},
+        headers=headers,
     )
     message.attach_alternative(html, "text/html")
     for item in delivery.extra.get("attachments", []):  # see notify(attachments=...)

@@ -1,0 +1,1 @@
+"""Consent and intake forms: answering, signing, the signed PDF and renewals."""

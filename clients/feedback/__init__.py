@@ -1,0 +1,1 @@
+"""Post-visit surveys: the invitation after a completed visit, the answer, follow-up."""

@@ -1,0 +1,1 @@
+"""Medical history: every change a new version, the newest the current one."""

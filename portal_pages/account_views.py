@@ -1,0 +1,166 @@
+"""The patient's own account pages: profile and communication preferences, web push
+subscription, the notification centre and the cart. Thin: reads through selectors,
+writes through the owning app's services; a switched-off feature answers 404."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from booking_api.cart_selectors import cart_items_for_client
+from booking_api.services.cart import cart_remove
+from branding.errors import DomainError
+from clients.selectors import client_account_for_user
+from clients.services import client_account_ensure, client_contact_update
+from notifications.push import (
+    push_enabled_for,
+    push_subscription_delete,
+    push_subscription_save,
+    vapid_public_key,
+)
+from notifications.selectors import notifications_for_user
+from notifications.services import notifications_mark_read, preferences_for, preferences_update
+from portal_pages.account_forms import PREFERENCE_FIELDS, ContactForm, PreferencesForm
+from portal_pages.views import feature_required
+
+NOTIFICATIONS_PAGE_SIZE = 50
+
+
+def _form_error(form, error: DomainError):
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    clinic, user = request.clinic, request.user
+    account = client_account_ensure(clinic=clinic, user=user)
+    prefs = preferences_for(clinic, user)
+    contact_form = ContactForm(
+        prefix="contact",
+        initial={
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "phone": account.phone,
+        },
+    )
+    prefs_form = PreferencesForm(prefix="prefs", instance=prefs)
+    if request.method == "POST":
+        if request.POST.get("section") == "contact":
+            contact_form = ContactForm(request.POST, prefix="contact")
+            if contact_form.is_valid():
+                try:
+                    client_contact_update(clinic=clinic, user=user, **contact_form.cleaned_data)
+                except DomainError as error:
+                    _form_error(contact_form, error)
+                else:
+                    messages.success(request, _("Your contact details are saved."))
+                    return redirect("portal:profile")
+        elif request.POST.get("section") == "preferences":
+            # Unticked checkboxes are absent from the POST: every field is sent.
+            changes = {name: f"prefs-{name}" in request.POST for name in PREFERENCE_FIELDS}
+            preferences_update(clinic=clinic, user=user, **changes)
+            messages.success(request, _("Your communication preferences are saved."))
+            return redirect("portal:profile")
+    return render(
+        request,
+        "portal_pages/account/profile.html",
+        {
+            "account": account,
+            "contact_form": contact_form,
+            "prefs_form": prefs_form,
+            "vapid_public_key": vapid_public_key(),
+            "push_on": push_enabled_for(clinic, user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["POST", "DELETE"])
+def push_subscription(request):
+    """The browser's push subscription as JSON (PushSubscription.toJSON()): POST stores
+    it, DELETE forgets it."""
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        return JsonResponse({"detail": _("Send JSON."), "field": "body"}, status=400)
+    if not isinstance(body, dict):
+        return JsonResponse({"detail": _("Send a JSON object."), "field": "body"}, status=400)
+    if request.method == "DELETE":
+        push_subscription_delete(
+            clinic=request.clinic, user=request.user, endpoint=body.get("endpoint")
+        )
+        return HttpResponse(status=204)
+    keys = body.get("keys") if isinstance(body.get("keys"), dict) else {}
+    try:
+        push_subscription_save(
+            clinic=request.clinic,
+            user=request.user,
+            endpoint=str(body.get("endpoint") or ""),
+            p256dh=str(keys.get("p256dh") or ""),
+            auth=str(keys.get("auth") or ""),
+            browser=str(body.get("browser") or "CHROME"),
+        )
+    except DomainError as error:
+        return JsonResponse(error.as_dict(), status=error.status)
+    return JsonResponse({"subscribed": True}, status=201)
+
+
+@login_required
+@feature_required("notifications")
+def notification_centre(request):
+    items = list(
+        notifications_for_user(request.clinic, request.user).order_by("-created_at", "-id")[
+            :NOTIFICATIONS_PAGE_SIZE
+        ]
+    )
+    return render(request, "portal_pages/account/notifications.html", {"items": items})
+
+
+@login_required
+@feature_required("notifications")
+@require_POST
+def notification_read(request):
+    """Mark one notification (``id``) or all of them read; another person's id is
+    simply not found among the patient's own."""
+    ids = None
+    if request.POST.get("id"):
+        try:
+            ids = [int(request.POST["id"])]
+        except ValueError as exc:
+            raise Http404(_("No such notification.")) from exc
+    notifications_mark_read(clinic=request.clinic, user=request.user, ids=ids)
+    next_url = request.POST.get("next") or ""
+    if ids and next_url.startswith("/") and not next_url.startswith("//"):
+        return redirect(next_url)
+    return redirect("portal:notifications")
+
+
+@login_required
+@feature_required("cart")
+def cart(request):
+    client = client_account_for_user(request.clinic, request.user)
+    items = list(cart_items_for_client(request.clinic, client))
+    return render(request, "portal_pages/account/cart.html", {"items": items})
+
+
+@login_required
+@feature_required("cart")
+@require_POST
+def cart_item_remove(request, item_id):
+    client = client_account_for_user(request.clinic, request.user)
+    if client is None:
+        raise Http404(_("That item is not in your cart."))
+    try:
+        cart_remove(clinic=request.clinic, client=client, item_id=item_id)
+    except DomainError as error:
+        if error.status == 404:
+            raise Http404(error.message) from error
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Removed from your cart."))
+    return redirect("portal:cart")
