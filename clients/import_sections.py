@@ -121,3 +121,6 @@ def register():
             order=30,
         )
     )
+    from clients import import_pets
+
+    import_pets.register()

@@ -289,6 +289,41 @@ class CartCardBlock(CardBlock):
         form_layout = card_layout("heading")
 
 
+class PetsCardBlock(CardBlock):
+    heading = blocks.CharBlock(
+        required=False, max_length=80, label=_("Heading"), default="Your pets"
+    )
+
+    feature = "pets"
+    needs_client = True
+
+    class Meta:
+        icon = "folder-open-inverse"
+        label = _("Pets")
+        template = "portal_pages/cards/pets.html"
+        preview_template = PREVIEW_TEMPLATE
+        preview_value = {"heading": "Your pets"}
+        description = _("The client's pets on cards that flip to show their notes.")
+        form_layout = card_layout("heading")
+
+
+class PhotoSlideshowCardBlock(CardBlock):
+    heading = blocks.CharBlock(
+        required=False, max_length=80, label=_("Heading"), default="Happy clients"
+    )
+
+    feature = "selfies"
+
+    class Meta:
+        icon = "image"
+        label = _("Photo slideshow")
+        template = "portal_pages/cards/slideshow.html"
+        preview_template = PREVIEW_TEMPLATE
+        preview_value = {"heading": "Happy clients"}
+        description = _("Photos staff starred whose owners agreed to share them, newest first.")
+        form_layout = card_layout("heading")
+
+
 class DashboardCards(blocks.StreamBlock):
     welcome = WelcomeCardBlock()
     upcoming = UpcomingAppointmentsCardBlock()
@@ -298,6 +333,8 @@ class DashboardCards(blocks.StreamBlock):
     promotion = PromotionCardBlock()
     notifications = NotificationsCardBlock()
     cart = CartCardBlock()
+    pets = PetsCardBlock()
+    slideshow = PhotoSlideshowCardBlock()
 
 
 def card_is_visible(block, value, *, features, client, stats, today: datetime.date) -> bool:

@@ -1,39 +1,19 @@
 """The owner's pets page (/pets/): list active and inactive pets, add and edit one.
 Only at clinics with the ``pets`` feature; another person's pet answers 404."""
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from branding.errors import DomainError
-from clients.models import Species
 from clients.pet_selectors import client_pet, pets_for_client
 from clients.pet_services import pet_create, pet_update
 from clients.photo_selectors import client_photo
 from clients.selectors import client_account_for_user
 from clients.services import client_account_ensure
+from portal_pages.pet_forms import PetForm
 from portal_pages.views import _signed_in, feature_required
-
-
-class PetForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=80)
-    species = forms.ChoiceField(label=gettext_lazy("Species"), choices=Species.choices)
-    breed = forms.CharField(label=gettext_lazy("Breed"), max_length=80, required=False)
-    date_of_birth = forms.DateField(
-        label=gettext_lazy("Date of birth"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    notes = forms.CharField(
-        label=gettext_lazy("Notes for the clinic"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=gettext_lazy("Shown on the back of your pet's card: likes, fears, diet."),
-    )
 
 
 def _apply_error(form, error):

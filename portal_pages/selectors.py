@@ -22,6 +22,8 @@ from booking_api.cart_selectors import cart_items_for_client
 from booking_api.models import UPCOMING_STATUSES, Booking, BookingStatus, Service
 from booking_api.selectors import bookings_for_client, categories_for_clinic, services_for_clinic
 from branding.selectors import clinic_features, clinic_policy
+from clients.pet_selectors import active_pets_for_client
+from clients.photo_selectors import slideshow_photos
 from clients.selectors import client_account_for_user
 from notifications.selectors import notifications_for_user, unread_count
 from portal_pages.blocks import card_is_visible
@@ -71,6 +73,8 @@ class Dashboard:
     notifications: list = field(default_factory=list)
     unread: int = 0
     cart: list = field(default_factory=list)
+    pets: list = field(default_factory=list)
+    slideshow: list = field(default_factory=list)
     policy: object = None
 
     @property
@@ -153,6 +157,10 @@ def dashboard_for(clinic, user, *, page, request=None, today=None, now=None) -> 
         dashboard.cart = list(cart_items_for_client(clinic, client)[: MAX_LIST_ITEMS + 1])
     if "policy" in shown:
         dashboard.policy = clinic_policy(clinic)
+    if "pets" in shown:
+        dashboard.pets = active_pets_for_client(clinic, client)
+    if "slideshow" in shown:
+        dashboard.slideshow = slideshow_photos(clinic)
     for card in dashboard.cards:
         _resolve_extra(card, request)
     return dashboard
@@ -203,6 +211,18 @@ def sample_dashboard():
         ],
         unread=1,
         cart=[SimpleNamespace(service=SimpleNamespace(pk=1, name="Signature facial"), staff=None)],
+        pets=[
+            SimpleNamespace(
+                pk=1,
+                name="Biscuit",
+                get_species_display=lambda: "Dog",
+                breed="Beagle",
+                date_of_birth=datetime.date(2019, 4, 12),
+                notes="Loves cheese.",
+                photo_id=None,
+                active=True,
+            )
+        ],
         policy=SimpleNamespace(
             cancellation_window_hours=24,
             late_cancel_fee_kind="percent",

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from booking_api.models import BookingSource
 from booking_api.services import booking_create
 from branding.errors import DomainError
+from clients.pet_selectors import client_pet
 from clients.services import client_account_ensure, client_upsert, split_name
 
 
@@ -43,10 +44,12 @@ def guest_client_register(*, clinic, name, email, phone=""):
 
 
 @transaction.atomic
-def portal_booking_create(*, clinic, service, start, staff=None, user=None, guest=None, notes=""):
+def portal_booking_create(
+    *, clinic, service, start, staff=None, user=None, guest=None, notes="", pet_id=None
+):
     """Book from the wizard, for the signed-in ``user`` or a new ``guest`` (a dict of
-    name, email, phone). All or nothing: if the slot was taken meanwhile, no guest
-    account is left behind either."""
+    name, email, phone), optionally for one of the client's pets (``pet_id``). All or
+    nothing: if the slot was taken meanwhile, no guest account is left behind either."""
     if user is not None and user.is_authenticated:
         client = client_account_ensure(clinic=clinic, user=user)
         actor = user
@@ -55,6 +58,11 @@ def portal_booking_create(*, clinic, service, start, staff=None, user=None, gues
         actor = client.user
     else:
         raise PortalError(_("Sign in, or tell us who you are, to book."), field="email")
+    pet = None
+    if pet_id:
+        pet = client_pet(clinic, client, pet_id)
+        if pet is None or not pet.active:
+            raise PortalError(_("Choose one of your own pets."), field="pet")
     return booking_create(
         clinic=clinic,
         client=client,
@@ -64,6 +72,7 @@ def portal_booking_create(*, clinic, service, start, staff=None, user=None, gues
         source=BookingSource.PORTAL,
         client_notes=notes,
         actor=actor,
+        pet=pet,
     )
 
 

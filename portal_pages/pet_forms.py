@@ -1,0 +1,43 @@
+"""Forms about pets in the portal: the owner's pet form, and the booking wizard's
+"which pet?" choice at clinics with the ``pets`` feature."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from branding.selectors import feature_enabled
+from clients.models import Species
+from clients.pet_selectors import active_pets_for_client
+from clients.selectors import client_account_for_user
+
+
+class PetForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=80)
+    species = forms.ChoiceField(label=_("Species"), choices=Species.choices)
+    breed = forms.CharField(label=_("Breed"), max_length=80, required=False)
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    notes = forms.CharField(
+        label=_("Notes for the clinic"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Shown on the back of your pet's card: likes, fears, diet."),
+    )
+
+
+def wizard_pet_field(clinic, user):
+    """A required choice of the signed-in client's active pets, or None when the clinic
+    keeps no pets or the client has none yet."""
+    if not user.is_authenticated or not feature_enabled(clinic, "pets"):
+        return None
+    pets = active_pets_for_client(clinic, client_account_for_user(clinic, user))
+    if not pets:
+        return None
+    return forms.ChoiceField(
+        label=_("Which pet is the appointment for?"),
+        choices=[(str(pet.pk), pet.name) for pet in pets],
+        initial=str(pets[0].pk) if len(pets) == 1 else None,
+    )

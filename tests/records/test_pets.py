@@ -1,0 +1,253 @@
+"""Pets: the owner's /pets/ page, the staff Pets tab, merge, the wizard's pet choice and
+the practice import. Another person's (or clinic's) pet is never reachable."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from booking_api.models import Booking
+from branding.importing import import_clinic_file
+from clients.models import AuditEntry, Pet, Photo
+from clients.pet_services import PetError, pet_merge
+from tests.conftest import host_client
+from tests.factories.booking import ServiceFactory, StaffFactory, main_location
+from tests.factories.clients import ClientAccountFactory, MembershipFactory
+from tests.factories.records import PetFactory, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def tab_url(account):
+    return reverse("clinic_workspace:client_detail", kwargs={"pk": account.pk})
+
+
+def staff_url(name, account, **kwargs):
+    return reverse(f"client_records:{name}", kwargs={"client_pk": account.pk, **kwargs})
+
+
+def test_owner_adds_a_pet_and_sees_its_notes_on_the_card(vet_portal, owner):
+    response = vet_portal.post(
+        "/pets/add/",
+        {
+            "name": "Biscuit",
+            "species": "dog",
+            "breed": "Beagle",
+            "date_of_birth": "2019-04-12",
+            "notes": "Loves cheese",
+        },
+    )
+    assert response.status_code == 302
+    pet = Pet.objects.get(owner=owner)
+    assert (pet.name, pet.breed, pet.date_of_birth) == (
+        "Biscuit",
+        "Beagle",
+        datetime.date(2019, 4, 12),
+    )
+    page = vet_portal.get("/pets/").content.decode()
+    assert "Biscuit" in page and "Loves cheese" in page
+    # The flip is a real, focusable control tied to the back of the card.
+    assert f'id="flip-pet-{pet.pk}"' in page and f'aria-controls="pet-pet-{pet.pk}-back"' in page
+
+
+def test_a_birth_date_in_the_future_is_refused_naming_the_field(vet_portal, owner):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=2)
+    response = vet_portal.post(
+        "/pets/add/", {"name": "Biscuit", "species": "dog", "date_of_birth": tomorrow.isoformat()}
+    )
+    assert response.status_code == 200
+    assert "date_of_birth" in response.context["form"].errors
+    assert "future" in response.content.decode()
+    assert not Pet.objects.exists()
+
+
+def test_pets_page_is_gone_when_the_feature_is_off(clinic, patient):
+    browser = host_client(clinic)
+    browser.force_login(patient.user)
+    assert browser.get("/pets/").status_code == 404
+
+
+def test_another_owners_or_clinics_pet_is_not_found_anywhere(
+    vet, owner, vet_portal, vet_admin, glow_on
+):
+    neighbour_pet = PetFactory(owner=ClientAccountFactory(clinic=vet), name="Rex")
+    assert vet_portal.get(f"/pets/{neighbour_pet.pk}/").status_code == 404
+    assert (
+        vet_portal.post(
+            f"/pets/{neighbour_pet.pk}/", {"name": "Mine", "species": "cat"}
+        ).status_code
+        == 404
+    )
+    neighbour_pet.refresh_from_db()
+    assert neighbour_pet.name == "Rex"
+
+    # Staff of Glow, on Glow's admin, cannot reach Riverside's client or pet by id.
+    glow_staff = host_client(glow_on)
+    glow_staff.force_login(MembershipFactory(clinic=glow_on, role="manager").user)
+    own_pet = PetFactory(owner=owner)
+    for name, kwargs in (("pet_edit", {"pet_id": own_pet.pk}), ("pet_add", {})):
+        assert glow_staff.get(staff_url(name, owner, **kwargs)).status_code == 404
+    response = glow_staff.post(staff_url("pet_deactivate", owner, pet_id=own_pet.pk))
+    assert response.status_code == 404
+    own_pet.refresh_from_db()
+    assert own_pet.active
+
+    # Riverside staff: a pet id that is not this client's is 404 even within the clinic.
+    assert vet_admin.get(staff_url("pet_edit", owner, pet_id=neighbour_pet.pk)).status_code == 404
+
+
+def test_staff_add_edit_and_remove_a_pet_which_is_then_listed_as_inactive(
+    vet_admin, owner, vet_portal
+):
+    response = vet_admin.post(
+        staff_url("pet_add", owner), {"name": "Pepper", "species": "rabbit", "notes": "Hay only"}
+    )
+    assert response.status_code == 302
+    pet = Pet.objects.get(owner=owner)
+    vet_admin.post(
+        staff_url("pet_edit", owner, pet_id=pet.pk),
+        {"name": "Pepper", "species": "rabbit", "breed": "Lop", "notes": "Hay only"},
+    )
+    pet.refresh_from_db()
+    assert pet.breed == "Lop"
+    vet_admin.post(staff_url("pet_deactivate", owner, pet_id=pet.pk))
+    pet.refresh_from_db()
+    assert not pet.active and pet.deactivated_at
+
+    page = vet_admin.get(tab_url(owner)).content.decode()
+    assert 'data-pets="inactive"' in page and "Pepper" in page
+    portal_page = vet_portal.get("/pets/")
+    assert "Pepper" in portal_page.content.decode()
+    assert [p.pk for p in portal_page.context["inactive_pets"]] == [pet.pk]
+    assert portal_page.context["active_pets"] == []
+    summaries = list(AuditEntry.objects.filter(client=owner).values_list("summary", flat=True))
+    assert "Added pet Pepper" in summaries
+    assert "Removed pet Pepper from the app" in summaries
+    assert any(s == "Edited pet Pepper" for s in summaries)
+
+
+@pytest.fixture
+def vet_service(vet):
+    service = ServiceFactory(clinic=vet, name="Wellness exam")
+    staff = StaffFactory(clinic=vet, services=[service])
+    return service, staff
+
+
+def _booking(vet, owner, pet, service, staff, days_ago):
+    start = timezone.now().replace(microsecond=0) - datetime.timedelta(days=days_ago)
+    return Booking.objects.create(
+        clinic=vet,
+        client=owner,
+        service=service,
+        staff=staff,
+        location=main_location(vet),
+        start=start,
+        end=start + datetime.timedelta(minutes=30),
+        blocked_start=start,
+        blocked_end=start + datetime.timedelta(minutes=30),
+        status="completed",
+        price=100,
+        currency="USD",
+        source="import",
+        pet=pet,
+    )
+
+
+def test_merge_moves_bookings_and_photos_to_the_kept_profile(
+    vet, owner, vet_admin, vet_portal, vet_service
+):
+    born = datetime.date(2019, 4, 12)
+    imported = PetFactory(owner=owner, name="Biscuit", date_of_birth=born, external_id="PMS-1")
+    added = PetFactory(owner=owner, name="biscuit", date_of_birth=born, notes="Loves cheese")
+    bookings = [
+        _booking(vet, owner, pet, *vet_service, days)
+        for pet, days in ((imported, 30), (added, 10), (added, 5))
+    ]
+    vet_portal.post("/photos/", {"image": upload(), "pet": added.pk})
+    photo = Photo.objects.get(pet=added)
+
+    page = vet_admin.get(tab_url(owner)).content.decode()
+    assert "data-pet-duplicates" in page  # staff are offered the merge
+    response = vet_admin.post(
+        staff_url("pet_merge", owner), {"keep": imported.pk, "duplicate": added.pk}
+    )
+    assert response.status_code == 302
+
+    assert set(Booking.objects.filter(pet=imported).values_list("pk", flat=True)) == {
+        b.pk for b in bookings
+    }
+    photo.refresh_from_db()
+    imported.refresh_from_db()
+    added.refresh_from_db()
+    assert photo.pet_id == imported.pk
+    assert imported.notes == "Loves cheese" and imported.photo_id == photo.pk
+    assert imported.external_id == "PMS-1" and imported.active
+    assert added.merged_into_id == imported.pk and not added.active
+    # The merged profile is listed nowhere any more.
+    assert [p.pk for p in vet_portal.get("/pets/").context["active_pets"]] == [imported.pk]
+    assert vet_portal.get("/pets/").context["inactive_pets"] == []
+    assert AuditEntry.objects.filter(client=owner, summary__startswith="Merged pet").exists()
+
+
+def test_profiles_with_different_birth_dates_are_not_merged(owner):
+    a = PetFactory(owner=owner, name="Biscuit", date_of_birth=datetime.date(2019, 4, 12))
+    b = PetFactory(owner=owner, name="Biscuit", date_of_birth=datetime.date(2020, 4, 12))
+    with pytest.raises(PetError) as caught:
+        pet_merge(keep=a, duplicate=b)
+    assert caught.value.field == "duplicate"
+    b.refresh_from_db()
+    assert b.merged_into_id is None
+
+
+def test_the_wizard_books_for_the_chosen_pet_and_refuses_someone_elses(
+    vet, owner, vet_portal, vet_service
+):
+    from branding.errors import DomainError
+    from portal_pages.services import portal_booking_create
+
+    service, staff = vet_service
+    mine = PetFactory(owner=owner, name="Biscuit")
+    theirs = PetFactory(owner=ClientAccountFactory(clinic=vet), name="Rex")
+    from booking_api.availability import find_slots
+
+    today = timezone.localdate()
+    slots = find_slots(
+        clinic=vet, service=service, date_from=today, date_to=today + datetime.timedelta(days=14)
+    )
+    assert slots, "the test service needs free slots"
+    with pytest.raises(DomainError) as caught:
+        portal_booking_create(
+            clinic=vet, service=service, start=slots[0].start, user=owner.user, pet_id=theirs.pk
+        )
+    assert caught.value.field == "pet"
+    assert not Booking.objects.exists()
+
+    page = vet_portal.get(
+        reverse("portal:book_confirm"),
+        {"service": service.pk, "t": int(slots[0].start.timestamp())},
+    )
+    assert "Which pet is the appointment for?" in page.content.decode()
+    response = vet_portal.post(
+        reverse("portal:book_confirm"),
+        {
+            "service": service.pk,
+            "staff": "any",
+            "t": int(slots[0].start.timestamp()),
+            "notes": "",
+            "pet": mine.pk,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Booking.objects.get().pet_id == mine.pk
+
+
+def test_riverside_demo_imports_its_pets_once():
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "demo" / "riverside.yaml"
+    import_clinic_file(path)
+    names = set(Pet.objects.values_list("name", "external_id"))
+    assert {("Biscuit", "PMS-1001"), ("Miso", "PMS-1002"), ("Pepper", "PMS-1003")} <= names
+    import_clinic_file(path)
+    assert Pet.objects.count() == 3
