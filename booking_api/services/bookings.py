@@ -169,8 +169,10 @@ def booking_create(
     actor=None,
     status=None,
     hold_minutes=None,
+    pet=None,
 ) -> Booking:
-    """Book ``service`` at ``start`` with ``staff`` (None: any available).
+    """Book ``service`` at ``start`` with ``staff`` (None: any available), for one of
+    the client's active ``pet``s at a vet practice.
 
     A client booking at a clinic that takes payment when booking is only held
     (``pending_payment``, for the clinic's hold time) until the payments app confirms it:
@@ -181,6 +183,8 @@ def booking_create(
     _check_service_and_staff(clinic, service, staff)
     if start.tzinfo is None:
         raise BookingError("The start time must include a time zone offset.", field="start")
+    if pet is not None and not _is_own_active_pet(pet, clinic, client):
+        raise BookingError("Choose one of the client's own pets.", field="pet")
     apply_policy = source in CLIENT_SOURCES
     if apply_policy:  # consent and intake forms the service requires are signed first
         forms_check_signed(clinic=clinic, client=client, service=service)
@@ -233,6 +237,7 @@ def booking_create(
         deposit=_deposit_for(clinic, service),
         currency=clinic.currency,
         client_notes=client_notes,
+        pet=pet,
         source=source,
         hold_expires_at=(
             timezone.now() + datetime.timedelta(minutes=hold_minutes) if hold_minutes else None
@@ -242,6 +247,15 @@ def booking_create(
     _event(booking, "created", actor=actor, to_status=status, data={"source": source})
     _after_commit(booking, "created")
     return booking
+
+
+def _is_own_active_pet(pet, clinic, client):
+    return (
+        pet.clinic_id == clinic.pk
+        and pet.owner_id == client.pk
+        and pet.active
+        and pet.merged_into_id is None
+    )
 
 
 PAY_WHEN_BOOKING = ("deposit", "full")
