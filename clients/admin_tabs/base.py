@@ -43,7 +43,7 @@ class ClientRecordMixin(ClinicWorkspaceMixin):
 
     def back_to_tab(self, tab):
         url = reverse("clinic_workspace:client_detail", kwargs={"pk": self.account.pk})
-        return redirect(f"{url}#tab-{tab}-heading")
+        return redirect(f"{url}#tab-{tab}")
 
 
 class ClientActionView(ClientRecordMixin, View):

@@ -121,7 +121,7 @@ class ThreadView(ClientRecordMixin, WagtailAdminTemplateMixin, FormView):
             thread=self.thread,
             thread_messages=list(self.thread.messages.select_related("author")),
             back_url=reverse("clinic_workspace:client_detail", kwargs={"pk": self.account.pk})
-            + f"#tab-{TAB}-heading",
+            + f"#tab-{TAB}",
         )
         return context
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clients.api import messages
+from clients.api import messages, pets_photos
 from clients.api.views import MeView, TokenView
 
 urlpatterns = [
@@ -8,4 +8,8 @@ urlpatterns = [
     path("me", MeView.as_view(), name="me"),
     path("messages", messages.MessagesView.as_view(), name="messages"),
     path("messages/<int:thread_id>", messages.ThreadView.as_view(), name="message-thread"),
+    path("pets", pets_photos.PetsView.as_view(), name="pets"),
+    path("pets/<int:pet_id>", pets_photos.PetView.as_view(), name="pet"),
+    path("photos", pets_photos.PhotosView.as_view(), name="photos"),
+    path("photos/<int:photo_id>/image", pets_photos.PhotoFileView.as_view(), name="photo-file"),
 ]
