@@ -289,6 +289,25 @@ class CartCardBlock(CardBlock):
         form_layout = card_layout("heading")
 
 
+class GamesCardBlock(CardBlock):
+    heading = blocks.CharBlock(
+        required=False, max_length=80, label=_("Heading"), default="Spin or scratch"
+    )
+    text = blocks.CharBlock(required=False, max_length=200, label=_("Text"))
+
+    feature = "games"
+    needs_client = True
+
+    class Meta:
+        icon = "pick"
+        label = _("Spin or scratch")
+        template = "portal_pages/cards/games.html"
+        preview_template = PREVIEW_TEMPLATE
+        preview_value = {"heading": "Spin or scratch", "text": "Try your luck after each visit."}
+        description = _("The clinic's open games and how many plays the client has left.")
+        form_layout = card_layout("heading", "text")
+
+
 class PetsCardBlock(CardBlock):
     heading = blocks.CharBlock(
         required=False, max_length=80, label=_("Heading"), default="Your pets"
@@ -335,6 +354,7 @@ class DashboardCards(blocks.StreamBlock):
     cart = CartCardBlock()
     pets = PetsCardBlock()
     slideshow = PhotoSlideshowCardBlock()
+    games = GamesCardBlock()
 
 
 def card_is_visible(block, value, *, features, client, stats, today: datetime.date) -> bool:

@@ -25,6 +25,7 @@ from branding.selectors import clinic_features, clinic_policy
 from clients.pet_selectors import active_pets_for_client
 from clients.photo_selectors import slideshow_photos
 from clients.selectors import client_account_for_user
+from loyalty.games.selectors import games_for_client
 from notifications.selectors import notifications_for_user, unread_count
 from portal_pages.blocks import card_is_visible
 
@@ -75,6 +76,7 @@ class Dashboard:
     cart: list = field(default_factory=list)
     pets: list = field(default_factory=list)
     slideshow: list = field(default_factory=list)
+    games: list = field(default_factory=list)
     policy: object = None
 
     @property
@@ -161,6 +163,8 @@ def dashboard_for(clinic, user, *, page, request=None, today=None, now=None) -> 
         dashboard.pets = active_pets_for_client(clinic, client)
     if "slideshow" in shown:
         dashboard.slideshow = slideshow_photos(clinic)
+    if "games" in shown:
+        dashboard.games = games_for_client(clinic, client, now=now)[:MAX_LIST_ITEMS]
     for card in dashboard.cards:
         _resolve_extra(card, request)
     return dashboard
@@ -221,6 +225,14 @@ def sample_dashboard():
                 notes="Loves cheese.",
                 photo_id=None,
                 active=True,
+            )
+        ],
+        games=[
+            SimpleNamespace(
+                pk=1,
+                name="Lucky wheel",
+                get_kind_display=lambda: "Spin the wheel",
+                allowance=SimpleNamespace(eligible=True, left=1),
             )
         ],
         policy=SimpleNamespace(

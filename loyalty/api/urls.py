@@ -1,6 +1,6 @@
 from django.urls import path
 
-from loyalty.api import referrals, rewards, views
+from loyalty.api import games, referrals, rewards, views
 
 urlpatterns = [
     path("loyalty", views.LoyaltySummaryView.as_view(), name="loyalty"),
@@ -15,4 +15,7 @@ urlpatterns = [
     path("loyalty/vouchers", rewards.VoucherListView.as_view(), name="loyalty-vouchers"),
     path("loyalty/requests", rewards.RewardRequestView.as_view(), name="loyalty-requests"),
     path("loyalty/referrals", referrals.ReferralsView.as_view(), name="loyalty-referrals"),
+    path("games", games.GameListView.as_view(), name="games"),
+    path("games/plays", games.MyPlaysView.as_view(), name="game-plays"),
+    path("games/<int:game_id>/play", games.GamePlayView.as_view(), name="game-play"),
 ]

@@ -95,28 +95,31 @@ def games_for_client(clinic, client, *, now=None) -> list:
             used_total=Count("plays", filter=mine),
         )
     )
-    visit_starts = _visit_starts(clinic, client) if games else []
+    visits = _visits_per_game(clinic, client, games) if games else {}
     for game in games:
-        opened = game_opened_at(game)
         game.allowance = allowance(
             game,
             used_day=game.used_day,
             used_week=game.used_week,
             used_total=game.used_total,
-            visits=sum(1 for start in visit_starts if start >= opened),
-            has_visited=bool(visit_starts),
+            visits=visits[game.pk],
+            has_visited=visits["any"] > 0,
         )
     return games
 
 
-def _visit_starts(clinic, client):
+def _visits_per_game(clinic, client, games) -> dict:
+    """Completed visits since each game opened (by game id) and in all (``"any"``), in
+    one aggregate query."""
     from booking_api.models import Booking, BookingStatus
 
-    return list(
-        Booking.objects.filter(
-            clinic=clinic, client=client, status=BookingStatus.COMPLETED
-        ).values_list("start", flat=True)
-    )
+    counts = {"any": Count("id")}
+    for game in games:
+        counts[str(game.pk)] = Count("id", filter=Q(start__gte=game_opened_at(game)))
+    row = Booking.objects.filter(
+        clinic=clinic, client=client, status=BookingStatus.COMPLETED
+    ).aggregate(**counts)
+    return {"any": row["any"], **{game.pk: row[str(game.pk)] for game in games}}
 
 
 def _with_allowance(game, value):

@@ -1,0 +1,129 @@
+"""Games for the signed-in client: list the open games, play one, list my plays.
+Behind the ``games`` toggle: when it is off the endpoints are not there (404)."""
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from branding.api.permissions import ClinicRequired
+from branding.selectors import feature_enabled
+from clients.services import client_account_ensure
+from loyalty.games.selectors import games_for_client, open_game, plays_for_client
+from loyalty.games.services import game_play
+from loyalty.models import GamePlay
+
+
+def feature_or_404(name):
+    """A permission class under which a switched-off feature's endpoints answer 404."""
+
+    class FeatureOr404(BasePermission):
+        def has_permission(self, request, view):
+            if not feature_enabled(request.clinic, name):
+                raise Http404(f"This clinic has turned off '{name.replace('_', ' ')}'.")
+            return True
+
+    FeatureOr404.__name__ = f"FeatureOr404_{name}"
+    return FeatureOr404
+
+
+PERMISSIONS = [IsAuthenticated, ClinicRequired, feature_or_404("games")]
+
+
+class PrizeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+    kind = serializers.CharField()
+    points = serializers.IntegerField(allow_null=True)
+
+
+class GameSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    description = serializers.CharField()
+    ends_at = serializers.DateTimeField(allow_null=True)
+    plays_left = serializers.SerializerMethodField()
+    prizes = PrizeSerializer(many=True, source="prizes.all")
+
+    def get_plays_left(self, game) -> int:
+        return game.allowance.left if game.allowance else 0
+
+
+class GamePlaySerializer(serializers.ModelSerializer):
+    game = serializers.IntegerField(source="game_id")
+    game_name = serializers.CharField(source="game.name")
+    prize = serializers.IntegerField(source="prize_id", allow_null=True)
+    won = serializers.BooleanField()
+
+    class Meta:
+        model = GamePlay
+        fields = [
+            "id",
+            "game",
+            "game_name",
+            "prize",
+            "prize_label",
+            "prize_kind",
+            "points",
+            "won",
+            "played_at",
+        ]
+        read_only_fields = fields
+
+
+class PlayResultSerializer(GamePlaySerializer):
+    plays_left = serializers.IntegerField()
+
+    class Meta(GamePlaySerializer.Meta):
+        fields = [*GamePlaySerializer.Meta.fields, "plays_left"]
+        read_only_fields = fields
+
+
+def plays_left(clinic, client, game_id) -> int:
+    for game in games_for_client(clinic, client):
+        if game.pk == game_id:
+            return game.allowance.left
+    return 0
+
+
+class GameListView(APIView):
+    permission_classes = PERMISSIONS
+
+    @extend_schema(tags=["games"], responses=GameSerializer(many=True))
+    def get(self, request):
+        client = client_account_ensure(clinic=request.clinic, user=request.user)
+        games = games_for_client(request.clinic, client)
+        return Response(GameSerializer(games, many=True).data)
+
+
+class GamePlayView(APIView):
+    """Play: the server draws the outcome, records it and awards it; the answer is the
+    recorded play, which the app then animates."""
+
+    permission_classes = PERMISSIONS
+
+    @extend_schema(tags=["games"], request=None, responses={201: PlayResultSerializer})
+    def post(self, request, game_id):
+        client = client_account_ensure(clinic=request.clinic, user=request.user)
+        game = open_game(request.clinic, game_id)
+        play = game_play(game=game, client=client)
+        play.plays_left = plays_left(request.clinic, client, game.pk)
+        return Response(PlayResultSerializer(play).data, status=status.HTTP_201_CREATED)
+
+
+class MyPlaysView(generics.ListAPIView):
+    """The signed-in client's plays, newest first, paged."""
+
+    serializer_class = GamePlaySerializer
+    permission_classes = PERMISSIONS
+
+    @extend_schema(tags=["games"])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        client = client_account_ensure(clinic=self.request.clinic, user=self.request.user)
+        return plays_for_client(self.request.clinic, client)

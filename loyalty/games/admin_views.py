@@ -1,0 +1,110 @@
+"""Games in the Wagtail admin: managers set up their clinic's games (prizes inline);
+managers and front-desk staff see who played and what they won. Everything is scoped
+to the admin clinic; another clinic's game answers 404."""
+
+from django import forms
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import ListView
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from booking_api.admin_views import (
+    ClinicCreateView,
+    ClinicDeleteView,
+    ClinicEditView,
+    ClinicIndexView,
+    ManagersOnlyPolicy,
+    unique_key,
+)
+from clients.admin_views import FRONT_DESK, ClinicWorkspaceMixin
+from loyalty.games.selectors import plays_for_clinic
+from loyalty.models import Game
+
+
+class GameForm(WagtailAdminModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        prizes = self.formsets.get("prizes")
+        if prizes is not None and prizes.is_valid():
+            kept = [f for f in prizes.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+            if not kept:
+                raise forms.ValidationError(_("Add at least one prize."))
+        return cleaned
+
+    def save(self, commit=True):
+        if not self.instance.key:
+            self.instance.key = unique_key(Game, self.instance.clinic, self.cleaned_data["name"])
+        return super().save(commit=commit)
+
+
+class GameViewSet(ModelViewSet):
+    model = Game
+    icon = "pick"
+    menu_label = _("Games")
+    url_prefix = "loyalty/games"
+    name = "loyalty_games"
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    list_display = ["name", "kind", "active", "starts_at", "ends_at"]
+    list_filter = ["kind", "active"]
+    search_fields = ["name"]
+    index_view_class = ClinicIndexView
+    add_view_class = ClinicCreateView
+    edit_view_class = ClinicEditView
+    delete_view_class = type(
+        "GameDeleteView",
+        (ClinicDeleteView,),
+        {"protected_message": _("%(object)s has been played; untick “active” instead.")},
+    )
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("name"), FieldPanel("kind")]),
+            FieldPanel("description"),
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("plays_allowed"), FieldPanel("limit_period")]),
+                    FieldPanel("eligibility"),
+                ],
+                heading=_("Who may play, and how often"),
+            ),
+            FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
+            FieldPanel("active"),
+            InlinePanel(
+                "prizes",
+                label=_("Prizes"),
+                min_num=1,
+                panels=[
+                    FieldRowPanel([FieldPanel("label"), FieldPanel("kind")]),
+                    FieldRowPanel(
+                        [FieldPanel("points"), FieldPanel("weight"), FieldPanel("stock")]
+                    ),
+                ],
+            ),
+        ],
+        base_form_class=GameForm,
+    )
+
+    @cached_property
+    def permission_policy(self):
+        return ManagersOnlyPolicy(Game)
+
+
+class GamePlayListView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, ListView):
+    """Who played which game and what they won, newest first."""
+
+    roles = FRONT_DESK
+    template_name = "loyalty/admin/game_plays.html"
+    page_title = _("Game plays")
+    header_icon = "pick"
+    paginate_by = 50
+    context_object_name = "plays"
+
+    def get_page_subtitle(self):
+        return self.clinic.name
+
+    def get_queryset(self):
+        return plays_for_clinic(self.clinic)
