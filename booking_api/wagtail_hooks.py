@@ -2,18 +2,22 @@
 (with their schedules and time off), each scoped to the admin clinic.
 
 Managers edit all three; front-desk staff may list services and staff (read only);
-therapists see none of it. Other booking screens (a calendar, the bookings list) join the
-same menu with ``@hooks.register("register_bookings_menu_item")``.
+therapists see none of it, only the Calendar (their own schedule). Other booking screens
+join the same menu with ``@hooks.register("register_bookings_menu_item")``. The client
+account view gets a "Patch tests" tab.
 """
 
-from django.urls import reverse
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, SubmenuMenuItem
 from wagtail.permissions import register_permission_policy
 
 from booking_api.admin_views import ServiceCategoryViewSet, ServiceViewSet, StaffMemberViewSet
+from booking_api.calendar_views import CALENDAR_ROLES, PatchTestForm, calendar_urlpatterns
 from booking_api.models import Service, ServiceCategory, StaffMember
+from booking_api.patch_test_selectors import client_patch_tests
+from clients.account_tabs import ClientAccountTab
 from clients.admin_views import FRONT_DESK, MANAGERS
 from clients.wagtail_hooks import RoleMenuItem
 
@@ -32,6 +36,42 @@ for _model, _viewset in (
 @hooks.register("register_admin_viewset")
 def register_catalogue_viewsets():
     return [category_viewset, service_viewset, staff_viewset]
+
+
+@hooks.register("register_admin_urls")
+def register_calendar_urls():
+    return [path("bookings/calendar/", include((calendar_urlpatterns(), "booking_calendar")))]
+
+
+@hooks.register("register_bookings_menu_item")
+def register_calendar_menu_item():
+    return RoleMenuItem(
+        _("Calendar"),
+        reverse("booking_calendar:calendar"),
+        name="booking-calendar",
+        icon_name="date",
+        order=50,
+        roles=CALENDAR_ROLES,
+    )
+
+
+def _patch_tests_tab_context(request, clinic, account):
+    return {
+        "patch_tests": list(client_patch_tests(clinic, account)),
+        "form": PatchTestForm(),
+        "add_url": reverse("booking_calendar:patch_test_add", args=[account.pk]),
+    }
+
+
+@hooks.register("register_client_account_tab")
+def register_patch_tests_tab():
+    return ClientAccountTab(
+        key="patch_tests",
+        label=_("Patch tests"),
+        order=70,
+        template_name="booking_api/admin/patch_tests_tab.html",
+        get_context=_patch_tests_tab_context,
+    )
 
 
 @hooks.register("register_bookings_menu_item")

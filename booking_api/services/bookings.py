@@ -22,6 +22,7 @@ from booking_api.models import (
     StaffMember,
 )
 from booking_api.services.errors import BookingError, SlotTakenError
+from booking_api.services.patch_tests import patch_test_check
 from booking_api.services.policy import cancellation_quote, reschedule_refusal
 from branding.errors import FeatureDisabledError, NotAllowedError
 from branding.selectors import clinic_policy, feature_enabled
@@ -188,6 +189,8 @@ def booking_create(
     apply_policy = source in CLIENT_SOURCES
     if apply_policy:  # consent and intake forms the service requires are signed first
         forms_check_signed(clinic=clinic, client=client, service=service)
+    if apply_policy:  # staff may book without a patch test; the admin warns them first
+        patch_test_check(clinic=clinic, client=client, service=service, start=start)
     if staff is not None:
         candidates = [staff.pk]
     else:

@@ -1,0 +1,218 @@
+"""Reads for the staff calendar: one or seven local days of bookings, time off,
+working hours and closures, for all the clinic's staff or one. A fixed number of
+queries however many bookings there are (asserted in tests/booking/test_admin_calendar.py).
+
+Times are stored in UTC and laid out here in the clinic's time zone: each event carries
+its minutes from the top of the grid, so templates only place boxes."""
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass, field
+
+from booking_api.models import (
+    Booking,
+    BookingStatus,
+    SessionNote,
+    StaffMember,
+    TimeOff,
+    WorkingHours,
+)
+from branding.models import Closure
+
+GRID_START_HOUR = 7  # the grid covers at least 07:00–20:00, widened for earlier/later work
+GRID_END_HOUR = 20
+HIDDEN_STATUSES = (BookingStatus.CANCELLED, BookingStatus.REFUNDED)
+
+
+@dataclass
+class CalendarEvent:
+    kind: str  # "booking" or "time_off"
+    start: datetime.datetime  # local
+    end: datetime.datetime
+    top: int  # minutes from the grid's first hour
+    height: int
+    booking: Booking | None = None
+    label: str = ""
+
+
+@dataclass
+class CalendarColumn:
+    day: datetime.date
+    staff: StaffMember
+    working: list[tuple[int, int]] = field(default_factory=list)  # (top, height) minutes
+    events: list[CalendarEvent] = field(default_factory=list)
+
+
+@dataclass
+class CalendarDay:
+    day: datetime.date
+    closed: str | None  # the closure's reason ("" if none given), None when open
+    columns: list[CalendarColumn]
+
+
+@dataclass
+class Calendar:
+    days: list[CalendarDay]
+    staff: list[StaffMember]
+    first_hour: int
+    last_hour: int
+    tz: zoneinfo.ZoneInfo
+
+    @property
+    def hours(self):
+        return list(range(self.first_hour, self.last_hour))
+
+    @property
+    def height(self):
+        return (self.last_hour - self.first_hour) * 60
+
+
+def calendar_staff(clinic, *, staff_ids=None):
+    """The clinic's active staff (or those of ``staff_ids``, active or not), by name."""
+    qs = StaffMember.objects.filter(clinic=clinic)
+    if staff_ids is not None:
+        return list(qs.filter(pk__in=staff_ids))
+    return list(qs.filter(active=True))
+
+
+def staff_for_user(clinic, user):
+    """The staff profiles ``user`` signs in as at this clinic (a therapist's own)."""
+    return list(StaffMember.objects.filter(clinic=clinic, user=user).values_list("pk", flat=True))
+
+
+def _minutes(moment, day_start, first_hour):
+    return int((moment - day_start).total_seconds() // 60) - first_hour * 60
+
+
+def calendar_for(clinic, *, first_day: datetime.date, days: int = 1, staff_ids=None):
+    """The calendar of ``days`` local days from ``first_day`` for the clinic's staff (or
+    those of ``staff_ids``). Five queries: staff, working hours, bookings (with client,
+    service and location), time off and closures."""
+    tz = zoneinfo.ZoneInfo(clinic.timezone)
+    staff = calendar_staff(clinic, staff_ids=staff_ids)
+    ids = [member.pk for member in staff]
+    day_list = [first_day + datetime.timedelta(days=n) for n in range(days)]
+    starts = {day: datetime.datetime.combine(day, datetime.time(), tzinfo=tz) for day in day_list}
+    range_start = starts[day_list[0]]
+    range_end = datetime.datetime.combine(
+        day_list[-1] + datetime.timedelta(days=1), datetime.time(), tzinfo=tz
+    )
+
+    hours = list(WorkingHours.objects.filter(staff_id__in=ids))
+    bookings = list(
+        Booking.objects.filter(
+            clinic=clinic, staff_id__in=ids, start__lt=range_end, end__gt=range_start
+        )
+        .exclude(status__in=HIDDEN_STATUSES)
+        .select_related("client__user", "service")
+        .order_by("start")
+    )
+    time_off = list(
+        TimeOff.objects.filter(staff_id__in=ids, start__lt=range_end, end__gt=range_start)
+    )
+    closures = {
+        closure.date: closure.reason
+        for closure in Closure.objects.filter(
+            location__clinic=clinic, date__in=day_list, location__is_main=True
+        )
+    }
+
+    first_hour, last_hour = GRID_START_HOUR, GRID_END_HOUR
+    for row in hours:
+        first_hour = min(first_hour, row.start.hour)
+        last_hour = max(last_hour, row.end.hour + (1 if row.end.minute else 0))
+    for booking in bookings:
+        local_start, local_end = booking.start.astimezone(tz), booking.end.astimezone(tz)
+        first_hour = min(first_hour, local_start.hour)
+        if local_end.date() == local_start.date():
+            last_hour = max(last_hour, local_end.hour + (1 if local_end.minute else 0))
+        else:
+            last_hour = 24
+
+    columns = {
+        (day, member.pk): CalendarColumn(day=day, staff=member)
+        for day in day_list
+        for member in staff
+    }
+    for row in hours:
+        for day in day_list:
+            if day.weekday() == row.weekday and (day, row.staff_id) in columns:
+                top = (row.start.hour - first_hour) * 60 + row.start.minute
+                end = (row.end.hour - first_hour) * 60 + row.end.minute
+                columns[(day, row.staff_id)].working.append((top, end - top))
+    grid_minutes = (last_hour - first_hour) * 60
+
+    def place(kind, start, end, staff_id, **extra):
+        for day in day_list:
+            key = (day, staff_id)
+            day_start, day_end = starts[day], starts[day] + datetime.timedelta(days=1)
+            if key not in columns or start >= day_end or end <= day_start:
+                continue
+            top = max(0, _minutes(max(start, day_start), day_start, first_hour))
+            bottom = min(grid_minutes, _minutes(min(end, day_end), day_start, first_hour))
+            if bottom <= top:
+                continue
+            columns[key].events.append(
+                CalendarEvent(
+                    kind=kind,
+                    start=start.astimezone(tz),
+                    end=end.astimezone(tz),
+                    top=top,
+                    height=bottom - top,
+                    **extra,
+                )
+            )
+
+    for booking in bookings:
+        place("booking", booking.start, booking.end, booking.staff_id, booking=booking)
+    for period in time_off:
+        place("time_off", period.start, period.end, period.staff_id, label=period.reason)
+
+    return Calendar(
+        days=[
+            CalendarDay(
+                day=day,
+                closed=closures.get(day),
+                columns=[columns[(day, member.pk)] for member in staff],
+            )
+            for day in day_list
+        ],
+        staff=staff,
+        first_hour=first_hour,
+        last_hour=last_hour,
+        tz=tz,
+    )
+
+
+def calendar_bookings(clinic, *, staff_ids=None):
+    """Bookings the viewer may open: the clinic's, or only those of ``staff_ids`` (a
+    therapist's own). Anything else is simply not found."""
+    qs = Booking.objects.filter(clinic=clinic).select_related(
+        "client__user", "service", "staff", "location", "clinic"
+    )
+    if staff_ids is not None:
+        qs = qs.filter(staff_id__in=staff_ids)
+    return qs
+
+
+def client_history(clinic, client, *, exclude_booking_id=None, limit=10):
+    """The client's other bookings at the clinic, newest first, with service and staff."""
+    return list(
+        Booking.objects.filter(clinic=clinic, client=client)
+        .exclude(pk=exclude_booking_id)
+        .select_related("service", "staff")
+        .order_by("-start")[:limit]
+    )
+
+
+def booking_session_notes(booking):
+    return list(SessionNote.objects.filter(booking=booking).select_related("author"))
+
+
+def client_session_notes(clinic, client, *, limit=20):
+    """Session notes from the client's earlier appointments, newest first."""
+    return list(
+        SessionNote.objects.filter(booking__clinic=clinic, booking__client=client)
+        .select_related("author", "booking__service")
+        .order_by("-created_at")[:limit]
+    )

@@ -1,0 +1,164 @@
+"""What staff do to a client's booking from the admin calendar, each written to the
+client's audit trail in the same transaction: book, move or reassign, move along the
+lifecycle (start, complete, no-show, cancel), and add session notes.
+
+These wrap the booking services (same engine, same policy); they add only the audit
+entry and, for staff bookings of a service that needs a patch test, a record that the
+warning was overridden."""
+
+import zoneinfo
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from booking_api.models import BookingSource, BookingStatus, SessionNote
+from booking_api.patch_test_selectors import patch_test_missing
+from booking_api.services.bookings import (
+    booking_cancel,
+    booking_create,
+    booking_mark_no_show,
+    booking_reschedule,
+    booking_transition,
+)
+from booking_api.services.errors import BookingError
+from clients.models import AuditAction
+from clients.services import audit_record
+
+
+def _local(booking_or_clinic, moment):
+    clinic = getattr(booking_or_clinic, "clinic", booking_or_clinic)
+    return moment.astimezone(zoneinfo.ZoneInfo(clinic.timezone))
+
+
+@transaction.atomic
+def staff_booking_create(*, clinic, client, service, staff, start, actor, notes="", request=None):
+    """Book for a client from the calendar. The engine refuses a collision exactly as it
+    would online; a missing patch test is allowed here (the form warned) and noted."""
+    local_day = _local(clinic, start).date()
+    overridden = patch_test_missing(clinic, client, service, local_day)
+    booking = booking_create(
+        clinic=clinic,
+        client=client,
+        service=service,
+        staff=staff,
+        start=start,
+        source=BookingSource.STAFF,
+        actor=actor,
+    )
+    if notes.strip():
+        booking.internal_notes = notes.strip()
+        booking.save(update_fields=["internal_notes", "updated_at"])
+    when = _local(clinic, booking.start)
+    summary = f"Booked {service.name} with {booking.staff} on {when:%Y-%m-%d %H:%M}"
+    if overridden:
+        summary += " without a valid patch test"
+        booking.events.filter(kind="created").update(
+            data={"source": BookingSource.STAFF, "patch_test_overridden": True}
+        )
+    audit_record(
+        clinic=clinic,
+        actor=actor,
+        action=AuditAction.CREATE,
+        client=client,
+        summary=summary,
+        request=request,
+    )
+    return booking
+
+
+@transaction.atomic
+def staff_booking_move(*, booking, start, staff=None, actor, request=None):
+    """Reschedule and/or reassign (``staff``) a booking, ignoring the online policy's
+    notice and limits but never a collision."""
+    before = {
+        "start": f"{_local(booking, booking.start):%Y-%m-%d %H:%M}",
+        "staff": str(booking.staff),
+    }
+    moved = booking_reschedule(
+        booking=booking, start=start, staff=staff, actor=actor, by_client=False
+    )
+    after = {
+        "start": f"{_local(moved, moved.start):%Y-%m-%d %H:%M}",
+        "staff": str(staff or moved.staff),  # booking_reschedule set staff_id only
+    }
+    audit_record(
+        clinic=moved.clinic,
+        actor=actor,
+        action=AuditAction.CHANGE,
+        client=moved.client,
+        summary=f"Moved {moved.service.name} to {after['start']} with {after['staff']}",
+        changes={key: (before[key], after[key]) for key in before if before[key] != after[key]},
+        request=request,
+    )
+    return moved
+
+
+# What a staff action is called, and the status it leads to.
+STAFF_ACTIONS = {
+    "confirm": BookingStatus.CONFIRMED,
+    "start": BookingStatus.STARTED,
+    "complete": BookingStatus.COMPLETED,
+    "no_show": BookingStatus.NO_SHOW,
+    "cancel": BookingStatus.CANCELLED,
+}
+
+
+@transaction.atomic
+def staff_booking_action(*, booking, action, actor, reason="", request=None):
+    """Move a booking along its lifecycle from the admin. No-show applies the clinic's
+    fee and blocking; cancel is the staff cancel (always allowed, fee quoted)."""
+    if action not in STAFF_ACTIONS:
+        raise BookingError(_("Unknown action."), field="action")
+    from_status = booking.get_status_display()
+    if action == "no_show":
+        booking = booking_mark_no_show(booking=booking, actor=actor, reason=reason)
+    elif action == "cancel":
+        booking = booking_cancel(booking=booking, actor=actor, by_client=False, reason=reason)
+    else:
+        booking = booking_transition(
+            booking=booking, to_status=STAFF_ACTIONS[action], actor=actor, reason=reason
+        )
+    audit_record(
+        clinic=booking.clinic,
+        actor=actor,
+        action=AuditAction.CHANGE,
+        client=booking.client,
+        summary=(
+            f"{booking.service.name} on {_local(booking, booking.start):%Y-%m-%d %H:%M}: "
+            f"{booking.get_status_display()}"
+        ),
+        changes={"status": (from_status, booking.get_status_display())},
+        request=request,
+    )
+    return booking
+
+
+@transaction.atomic
+def session_note_add(
+    *, booking, author, body, follow_up="", follow_up_on=None, request=None
+) -> SessionNote:
+    """A therapist's note on the appointment (and an optional follow-up), staff-only."""
+    body = (body or "").strip()
+    if not body:
+        raise BookingError(_("Write the session notes."), field="body")
+    if follow_up_on is not None and follow_up_on < _local(booking, booking.start).date():
+        raise BookingError(
+            _("The follow-up date cannot be before the appointment."), field="follow_up_on"
+        )
+    note = SessionNote.objects.create(
+        booking=booking,
+        author=author,
+        body=body,
+        follow_up=(follow_up or "").strip(),
+        follow_up_on=follow_up_on,
+    )
+    audit_record(
+        clinic=booking.clinic,
+        actor=author,
+        action=AuditAction.NOTE,
+        client=booking.client,
+        summary=f"Session note on {booking.service.name} "
+        f"of {_local(booking, booking.start):%Y-%m-%d}",
+        request=request,
+    )
+    return note
