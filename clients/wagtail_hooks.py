@@ -8,6 +8,7 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.permissions import register_permission_policy
 
 import clients.admin_tabs  # noqa: F401 -- registers the pets, photos and messages tabs
+import clients.forms_admin  # noqa: F401 -- forms, medical history, feedback
 from branding.models import Location
 from clients.admin_views import (
     FRONT_DESK,
@@ -16,6 +17,7 @@ from clients.admin_views import (
     request_admin_role,
     workspace_urlpatterns,
 )
+from clients.workspace.tabs import own_tabs
 
 location_viewset = LocationViewSet()
 register_permission_policy(Location, location_viewset.permission_policy, exact_class=True)
@@ -64,6 +66,22 @@ def register_clinic_menu():
             roles=MANAGERS,
         ),
         RoleMenuItem(
+            _("Forms"),
+            reverse("clinic_forms:index"),
+            name="clinic-forms",
+            icon_name="doc-full",
+            order=250,
+            roles=MANAGERS,
+        ),
+        RoleMenuItem(
+            _("Feedback"),
+            reverse("clinic_feedback:list"),
+            name="clinic-feedback",
+            icon_name="comment",
+            order=260,
+            roles=FRONT_DESK,
+        ),
+        RoleMenuItem(
             _("Team"),
             reverse("clinic_workspace:team"),
             name="clinic-team",
@@ -75,3 +93,16 @@ def register_clinic_menu():
     return SubmenuMenuItem(
         _("Clinic"), Menu(items=items), name="clinic", icon_name="home", order=150
     )
+
+
+def _tab_hook(tab):
+    def hook():
+        return tab
+
+    return hook
+
+
+# The account view's own tabs (Overview, Appointments, Notes, Communication
+# preferences, Audit trail) join other apps' tabs through the same hook.
+for _tab in own_tabs():
+    hooks.register("register_client_account_tab", _tab_hook(_tab))
