@@ -1,7 +1,8 @@
 import zoneinfo
 
+from django.conf import settings
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from branding.selectors import clinic_for_host
 
@@ -37,7 +38,22 @@ class ClinicMiddleware:
                 )
             return self.get_response(request)
         timezone.activate(zoneinfo.ZoneInfo(request.clinic.timezone))
+        _activate_clinic_language(request)
         try:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+def _activate_clinic_language(request):
+    """The portal speaks the clinic's default language unless the patient picked one
+    (Django's set_language cookie, which LocaleMiddleware has already honoured). The
+    admin keeps its own language."""
+    if request.path.startswith(CLINIC_OPTIONAL_PREFIXES):
+        return
+    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME):
+        return
+    language = request.clinic.language
+    if language in dict(settings.LANGUAGES):
+        translation.activate(language)
+        request.LANGUAGE_CODE = language

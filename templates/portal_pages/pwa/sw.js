@@ -1,7 +1,7 @@
 {% load static %}// The portal's service worker: pages come from the network first (so patients always
 // see what the booking engine holds) and fall back to the last copy, then to the offline
 // page; the app shell is cached on install. Push messages become notifications.
-const CACHE = "{{ cache_name|escapejs }}";
+const CACHE = "{{ cache_name }}";  // a slug: safe in a string
 const OFFLINE_URL = "{% url 'portal:pwa_offline' %}";
 const SHELL = [
   OFFLINE_URL,

@@ -1,0 +1,182 @@
+"""The patient's own pages: profile (contact details, communication preferences, sign-in
+links), notification centre and cart. Switched-off features answer 404 and lose their
+links; nobody reaches another person's notifications or cart items."""
+
+import pytest
+
+from booking_api.models import CartItem
+from branding.services import features_update
+from notifications.models import Notification, Preferences
+from notifications.services import Category, notify
+from tests.conftest import host_client
+from tests.factories.clients import ClientAccountFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _note(clinic, user, key, title="Your booking is confirmed", url=""):
+    return notify(
+        clinic=clinic,
+        user=user,
+        kind="test",
+        category=Category.MESSAGE,
+        title=title,
+        body="See you soon.",
+        idempotency_key=key,
+        url=url,
+    )
+
+
+# --- Profile ------------------------------------------------------------------------------
+
+
+def test_profile_needs_signing_in(portal):
+    response = portal.get("/account/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_the_patient_updates_contact_details(clinic, patient, signed_in):
+    page = signed_in.get("/account/")
+    assert page.status_code == 200
+    assert patient.user.email in page.content.decode()
+    for link in ("/accounts/password/change/", "/accounts/email/", "/account/cards/"):
+        assert link in page.content.decode()
+
+    response = signed_in.post(
+        "/account/",
+        {
+            "section": "contact",
+            "contact-first_name": "Ana",
+            "contact-last_name": "Petrova",
+            "contact-phone": "07700 900123",
+        },
+    )
+    assert response.status_code == 302
+    patient.refresh_from_db()
+    patient.user.refresh_from_db()
+    assert (patient.user.first_name, patient.user.last_name) == ("Ana", "Petrova")
+    assert patient.phone == "+447700900123"
+
+
+def test_a_bad_phone_is_named_and_nothing_is_saved(clinic, patient, signed_in):
+    before = patient.user.first_name
+    response = signed_in.post(
+        "/account/",
+        {
+            "section": "contact",
+            "contact-first_name": "Changed",
+            "contact-last_name": "",
+            "contact-phone": "not a number",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["contact_form"].errors["phone"]
+    patient.user.refresh_from_db()
+    assert patient.user.first_name == before
+
+
+def test_the_patient_sets_communication_preferences(clinic, patient, signed_in):
+    response = signed_in.post(
+        "/account/",
+        {"section": "preferences", "prefs-booking_email": "on", "prefs-marketing_email": "on"},
+    )
+    assert response.status_code == 302
+    prefs = Preferences.objects.get(clinic=clinic, user=patient.user)
+    assert prefs.booking_email and prefs.marketing_email
+    assert not prefs.reminder_email and not prefs.reminder_sms and not prefs.push
+    # The switches show what was saved.
+    page = signed_in.get("/account/").content.decode()
+    assert 'name="prefs-marketing_email" id="id_prefs-marketing_email" checked' in page
+
+
+def test_preferences_are_per_clinic(clinic, other_clinic, patient, signed_in):
+    signed_in.post("/account/", {"section": "preferences"})
+    assert not Preferences.objects.get(clinic=clinic, user=patient.user).booking_email
+    assert not Preferences.objects.filter(clinic=other_clinic, user=patient.user).exists()
+
+
+# --- Notification centre ----------------------------------------------------------------
+
+
+def test_notification_centre_lists_and_marks_read(clinic, patient, signed_in):
+    first = _note(clinic, patient.user, "n1", title="Booking confirmed")
+    second = _note(clinic, patient.user, "n2", title="Reminder: tomorrow", url="/bookings/")
+    page = signed_in.get("/notifications/")
+    assert page.status_code == 200
+    assert "Booking confirmed" in page.content.decode()
+    assert "Reminder: tomorrow" in page.content.decode()
+
+    response = signed_in.post("/notifications/read/", {"id": second.pk, "next": second.url})
+    assert response["Location"] == "/bookings/"
+    second.refresh_from_db()
+    first.refresh_from_db()
+    assert second.read_at and not first.read_at
+
+    signed_in.post("/notifications/read/")
+    first.refresh_from_db()
+    assert first.read_at
+
+
+def test_another_persons_notification_is_out_of_reach(clinic, patient, signed_in):
+    stranger = ClientAccountFactory(clinic=clinic)
+    theirs = _note(clinic, stranger.user, "theirs", title="Private to someone else")
+    assert "Private to someone else" not in signed_in.get("/notifications/").content.decode()
+    signed_in.post("/notifications/read/", {"id": theirs.pk})
+    signed_in.post("/notifications/read/")
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+
+
+def test_an_open_redirect_is_refused(clinic, patient, signed_in):
+    note = _note(clinic, patient.user, "n3")
+    response = signed_in.post("/notifications/read/", {"id": note.pk, "next": "//evil.test/"})
+    assert response["Location"] == "/notifications/"
+
+
+def test_notification_centre_off_answers_404_and_hides_the_link(clinic, patient, signed_in):
+    assert 'href="/notifications/"' in signed_in.get("/account/").content.decode()
+    features_update(clinic=clinic, notifications=False)
+    assert signed_in.get("/notifications/").status_code == 404
+    assert signed_in.post("/notifications/read/").status_code == 404
+    assert 'href="/notifications/"' not in signed_in.get("/account/").content.decode()
+
+
+def test_another_clinics_notifications_stay_there(clinic, other_clinic, patient):
+    _note(other_clinic, patient.user, "elsewhere", title="From the vets")
+    ClientAccountFactory(clinic=other_clinic, user=patient.user)
+    here = host_client(clinic)
+    here.force_login(patient.user)
+    assert "From the vets" not in here.get("/notifications/").content.decode()
+    assert Notification.objects.filter(clinic=other_clinic).count() == 1
+
+
+# --- Cart -------------------------------------------------------------------------------
+
+
+def test_cart_lists_books_and_removes(clinic, patient, signed_in, service, emma):
+    item = CartItem.objects.create(client=patient, service=service, staff=emma)
+    page = signed_in.get("/cart/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Skin consultation" in body
+    assert f"/book/service/{service.pk}/{emma.pk}/" in body
+
+    response = signed_in.post(f"/cart/{item.pk}/remove/")
+    assert response.status_code == 302
+    assert not CartItem.objects.filter(pk=item.pk).exists()
+
+
+def test_another_clients_cart_item_is_not_found(clinic, patient, signed_in, service):
+    stranger = ClientAccountFactory(clinic=clinic)
+    theirs = CartItem.objects.create(client=stranger, service=service)
+    assert "Skin consultation" not in signed_in.get("/cart/").content.decode()
+    assert signed_in.post(f"/cart/{theirs.pk}/remove/").status_code == 404
+    assert CartItem.objects.filter(pk=theirs.pk).exists()
+
+
+def test_cart_off_answers_404_and_hides_the_link(clinic, patient, signed_in):
+    assert 'href="/cart/"' in signed_in.get("/account/").content.decode()
+    features_update(clinic=clinic, cart=False)
+    assert signed_in.get("/cart/").status_code == 404
+    assert 'href="/cart/"' not in signed_in.get("/account/").content.decode()
