@@ -27,6 +27,7 @@ from booking_api.services import (
     booking_reschedule,
     cancellation_quote,
 )
+from booking_api.services.patch_tests import PatchTestRequiredError
 from booking_api.services.policy import reschedule_refusal
 from branding.errors import DomainError
 from branding.selectors import clinic_features
@@ -205,6 +206,7 @@ def book_confirm(request):
         },
     )
     signed_in = request.user.is_authenticated
+    patch_test_offer = None
     form_class = NotesForm if signed_in else GuestForm
     form = form_class(request.POST or None)
     pet_field = wizard_pet_field(clinic, request.user)
@@ -238,6 +240,9 @@ def book_confirm(request):
                 request, _("That time is no longer available. Here are the times still free.")
             )
             return redirect(times_url)
+        except PatchTestRequiredError as exc:
+            form.add_error(None, exc.message)
+            patch_test_offer = exc.patch_test_service  # offered as a button beside the error
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
@@ -257,6 +262,7 @@ def book_confirm(request):
         request,
         "portal_pages/book/confirm.html",
         {
+            "patch_test_offer": patch_test_offer,
             "forms_missing": forms_missing,
             "here": here,
             "service": service,
