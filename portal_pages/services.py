@@ -135,3 +135,38 @@ def dashboard_cards_seed(*, clinic) -> bool:
         page.cards = default_dashboard_cards(clinic)
     page.save_revision().publish()
     return True
+
+
+POLICY_PAGE_SLUG = "cancellation-policy"
+
+
+@transaction.atomic
+def policy_page_seed(*, clinic):
+    """Give the clinic's portal a published cancellation policy page (under its home
+    page) whose text uses the policy placeholders, unless it has one. Returns the page
+    and whether it was created."""
+    from portal_pages.models import PolicyPage
+
+    home = clinic.site.root_page
+    existing = PolicyPage.objects.child_of(home).first()
+    if existing:
+        return existing, False
+    with translation.override(clinic.language or None):
+        page = PolicyPage(
+            title=_("Cancellation policy"),
+            slug=POLICY_PAGE_SLUG,
+            show_summary=True,
+            body="<p>{}</p><p>{}</p>".format(
+                _(
+                    "You can cancel free of charge up to {free_cancellation_hours} before "
+                    "your appointment. After that: {late_cancellation_fee}."
+                ),
+                _(
+                    "You can move a booking up to {reschedule_limit} times, until "
+                    "{reschedule_window_hours} before it starts."
+                ),
+            ),
+        )
+    home.add_child(instance=page)
+    page.save_revision().publish()
+    return page, True

@@ -40,3 +40,13 @@ def weekday_names():
     from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 
     return [(WEEKDAYS_ABBR[day], WEEKDAYS[day]) for day in range(7)]
+
+
+@register.filter
+def fill_policy(html, numbers):
+    """Rich text with the clinic's policy numbers in place of its placeholders."""
+    from django.utils.safestring import mark_safe
+
+    from portal_pages.policy import fill_policy_placeholders
+
+    return mark_safe(fill_policy_placeholders(str(html), numbers or {}))  # noqa: S308 - values escaped

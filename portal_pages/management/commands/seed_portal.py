@@ -1,11 +1,12 @@
-"""Give every clinic's portal home page a starter set of dashboard cards (`make demo`
-runs it after seed_demo). Pages that already have cards are left alone, so it is safe to
-run again and never undoes a manager's work."""
+"""Give every clinic's portal home page a starter set of dashboard cards and a policy
+page (`make demo` runs it after seed_demo). Pages that already have cards, and portals
+that have a policy page, are left alone: safe to run again, never undoes a manager's
+work."""
 
 from django.core.management.base import BaseCommand
 
 from branding.models import Clinic
-from portal_pages.services import dashboard_cards_seed
+from portal_pages.services import dashboard_cards_seed, policy_page_seed
 
 
 class Command(BaseCommand):
@@ -21,4 +22,7 @@ class Command(BaseCommand):
         for clinic in clinics:
             changed = dashboard_cards_seed(clinic=clinic)
             state = "cards added" if changed else "already has cards"
+            _, created = policy_page_seed(clinic=clinic)
+            if created:
+                state += ", policy page added"
             self.stdout.write(f"  {clinic.name:<24} {state}")

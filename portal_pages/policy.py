@@ -1,0 +1,65 @@
+"""The clinic's booking policy in words, for PolicyPage: the numbers come from the
+booking policy settings (what the engine enforces), never typed into the page, so the
+page cannot drift from what happens when a patient cancels."""
+
+import re
+
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from branding.selectors import clinic_policy
+from portal_pages.templatetags.portal import money
+
+# Placeholders an editor may write in a policy page's text, e.g. "{free_cancellation_hours}".
+PLACEHOLDERS = (
+    "free_cancellation_hours",
+    "late_cancellation_fee",
+    "reschedule_limit",
+    "reschedule_window_hours",
+    "minimum_notice",
+    "no_show_fee",
+)
+_PLACEHOLDER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
+
+
+def _fee(kind, value, currency):
+    if kind == "percent" and value:
+        return _("%(percent)s%% of the price") % {"percent": value}
+    if kind == "fixed" and value:
+        return money(value, currency)
+    return _("no fee")
+
+
+def _hours(hours):
+    return ngettext("%(n)s hour", "%(n)s hours", hours) % {"n": hours}
+
+
+def policy_numbers(clinic) -> dict[str, str]:
+    """Placeholder → the clinic's actual value, in words, in the active language."""
+    policy = clinic_policy(clinic)
+    late_fee = (
+        _("please contact the clinic")
+        if policy.late_cancel_contact_clinic
+        else _fee(policy.late_cancel_fee_kind, policy.late_cancel_fee_value, clinic.currency)
+    )
+    minutes = policy.min_notice_minutes
+    notice = (
+        _hours(minutes // 60)
+        if minutes % 60 == 0 and minutes
+        else (ngettext("%(n)s minute", "%(n)s minutes", minutes) % {"n": minutes})
+    )
+    return {
+        "free_cancellation_hours": _hours(policy.cancellation_window_hours),
+        "late_cancellation_fee": late_fee,
+        "reschedule_limit": str(policy.reschedule_limit),
+        "reschedule_window_hours": _hours(policy.reschedule_window_hours),
+        "minimum_notice": notice,
+        "no_show_fee": _fee(policy.no_show_fee_kind, policy.no_show_fee_value, clinic.currency),
+    }
+
+
+def fill_policy_placeholders(html: str, numbers: dict[str, str]) -> str:
+    """Replace known ``{placeholders}`` in rendered rich text with escaped values;
+    anything else in braces is left as the editor wrote it."""
+    return _PLACEHOLDER.sub(lambda match: escape(numbers[match.group(1)]), html)
