@@ -20,14 +20,21 @@ $(VENV)/.test-installed: requirements/test.lock | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements/test.lock
 	touch $@ $(VENV)/.installed
 
+# axe-core for the browser tests' accessibility checks (npm ci only when the lock changed).
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 install: $(VENV)/.installed
-install-test: $(VENV)/.test-installed
+install-test: $(VENV)/.test-installed node_modules/.installed
 
 ## Run the demo: two clinics on SQLite with a local worker, at http://glow.localhost:8000/
 demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py ensure_schedules
+	$(BIN)/python manage.py ensure_vapid_keys
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py seed_portal
 	HOST=$(HOST) PORT=$(PORT) scripts/run_demo.sh
