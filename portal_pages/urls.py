@@ -8,12 +8,14 @@ from portal_pages import (
     document_views,
     feedback_views,
     game_views,
+    loyalty_views,
     medical_views,
     message_views,
     pet_views,
     photo_views,
     pwa_views,
     views,
+    wallet_views,
 )
 
 app_name = "portal"
@@ -89,4 +91,17 @@ urlpatterns += [
     path("games/", game_views.game_list, name="games"),
     path("games/<int:game_id>/", game_views.game_detail, name="game"),
     path("games/<int:game_id>/play/", game_views.game_play_view, name="game_play"),
+    path("wallet/", wallet_views.wallet_page, name="wallet"),
+    path("wallet/membership.pkpass", wallet_views.wallet_apple_pass, name="wallet_apple"),
+]
+
+# Rewards and referrals.
+urlpatterns += [
+    path("rewards/", loyalty_views.rewards_page, name="rewards"),
+    path("rewards/<int:reward_id>/redeem/", loyalty_views.reward_redeem_view, name="reward_redeem"),
+    path(
+        "rewards/<int:reward_id>/request/", loyalty_views.reward_request_view, name="reward_request"
+    ),
+    path("referrals/", loyalty_views.referrals_page, name="referrals"),
+    path("r/<str:code>/", loyalty_views.referral_link, name="referral_link"),
 ]
