@@ -380,6 +380,8 @@ SERVICE_FIELDS = [
     "slot_step_minutes",
     "active",
     "image",
+    "patch_test_months",
+    "is_patch_test",
 ]
 
 
@@ -415,6 +417,21 @@ class ServiceForm(WagtailAdminModelForm):
             self.fields["image"].queryset = clinic_images(clinic)
         if self.instance.pk:
             self.initial.setdefault("staff", list(self.instance.staff.all()))
+
+    def clean_is_patch_test(self):
+        flagged = self.cleaned_data.get("is_patch_test")
+        if flagged:
+            other = (
+                Service.objects.filter(clinic_id=self.instance.clinic_id, is_patch_test=True)
+                .exclude(pk=self.instance.pk)
+                .first()
+            )
+            if other is not None:
+                raise forms.ValidationError(
+                    _("%(service)s is already the clinic's patch test."),
+                    params={"service": other.name},
+                )
+        return flagged
 
     def clean(self):
         cleaned = super().clean()
@@ -505,6 +522,10 @@ class ServiceViewSet(ModelViewSet):
             FieldPanel("locations", widget=forms.CheckboxSelectMultiple),
             FieldPanel("staff"),
             FieldPanel("image"),
+            MultiFieldPanel(
+                [FieldPanel("patch_test_months"), FieldPanel("is_patch_test")],
+                heading=_("Patch test"),
+            ),
             FieldPanel("active"),
         ],
         base_form_class=ServiceForm,

@@ -51,7 +51,7 @@ from booking_api.services.staff_actions import (
 from branding.errors import DomainError
 from clients.admin_views import FRONT_DESK, ClinicWorkspaceMixin, request_admin_role
 from clients.models import AuditAction, ClientAccount, StaffRole
-from clients.selectors import clinic_clients
+from clients.selectors import clinic_clients, notes_for_client
 from clients.services import audit_record
 
 CALENDAR_ROLES = (*FRONT_DESK, StaffRole.THERAPIST)
@@ -555,13 +555,8 @@ class BookingDetailView(CalendarAccessMixin, WagtailAdminTemplateMixin, Template
 
 
 def _pinned_notes(clinic, client):
-    """The client's pinned notes, from the clients app's selector when it has one."""
-    from clients import selectors
-
-    reader = getattr(selectors, "pinned_notes_for_client", None) or getattr(
-        selectors, "pinned_notes", None
-    )
-    return list(reader(clinic, client)) if reader else []
+    """The client's pinned internal notes (the clients app's notes, pinned first)."""
+    return [note for note in notes_for_client(clinic, client) if note.pinned]
 
 
 class BookingActionView(CalendarAccessMixin, View):

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.test import Client
 
-from booking_api.models import Booking, PatchTest
+from booking_api.models import Booking, PatchTest, Service
 from booking_api.services import booking_create
 from booking_api.services.patch_tests import PatchTestRequiredError
 from clients.models import AuditEntry
@@ -221,3 +221,21 @@ def test_the_portal_wizard_refuses_and_offers_the_patch_test(
     assert f'href="/book/service/{patch_service.pk}/"' in html
     assert "Book a Patch test" in html
     assert Booking.objects.count() == 0
+
+
+def test_managers_set_the_requirement_and_one_patch_test_service(
+    open_policy, manager, patch_service
+):
+    from tests.booking.test_admin_catalogue import SERVICES, service_form
+
+    desk = staff_client(manager, open_policy)
+    response = desk.post(SERVICES + "new/", service_form(name="Brow tint", patch_test_months=6))
+    assert response.status_code == 302
+    assert Service.objects.get(name="Brow tint").patch_test_months == 6
+
+    response = desk.post(SERVICES + "new/", service_form(name="Second patch", is_patch_test="on"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["is_patch_test"] == [
+        "Patch test is already the clinic's patch test."
+    ]
+    assert not Service.objects.filter(name="Second patch").exists()
