@@ -19,6 +19,8 @@ class PaymentKind(models.TextChoices):
     FULL = "full", _("Full payment")
     BALANCE = "balance", _("Balance")
     FEE = "fee", _("Fee")
+    LATE_CANCEL_FEE = "late_cancel_fee", _("Late-cancellation fee")
+    NO_SHOW_FEE = "no_show_fee", _("No-show fee")
 
 
 class PaymentStatus(models.TextChoices):
@@ -35,9 +37,20 @@ class Payment(models.Model):
 
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="payments")
     booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="payments")
-    kind = models.CharField(max_length=8, choices=PaymentKind.choices)
+    kind = models.CharField(max_length=16, choices=PaymentKind.choices)
     amount = models.PositiveIntegerField(_("amount (minor units)"))
     currency = models.CharField(max_length=3)
+    # A reward voucher taken off the price (payments.discounts); marked used on success.
+    discount = models.PositiveIntegerField(_("discount (minor units)"), default=0)
+    discount_label = models.CharField(max_length=200, blank=True)
+    voucher_ref = models.CharField(max_length=100, blank=True)
+    # Charged off-session to a saved card (card on file) and by whom (staff), if so.
+    saved_card = models.ForeignKey(
+        "SavedCard", null=True, blank=True, on_delete=models.SET_NULL, related_name="payments"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     status = models.CharField(
         max_length=16, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
     )
@@ -64,6 +77,70 @@ class Payment(models.Model):
         return (
             f"{self.get_kind_display()} {self.amount} {self.currency} for booking {self.booking_id}"
         )
+
+
+class StripeCustomer(models.Model):
+    """The Stripe Customer that holds a client account's saved cards (one per account)."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
+    client = models.OneToOneField(
+        "clients.ClientAccount", on_delete=models.CASCADE, related_name="stripe_customer"
+    )
+    stripe_customer_id = models.CharField(max_length=255, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.stripe_customer_id
+
+
+class SavedCard(models.Model):
+    """A card the client saved with the clinic (a Stripe PaymentMethod attached to their
+    Customer), charged off-session for a balance or a fee. Only the brand, last four
+    digits and expiry are kept here."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey(
+        "clients.ClientAccount", on_delete=models.CASCADE, related_name="saved_cards"
+    )
+    stripe_payment_method_id = models.CharField(max_length=255, unique=True)
+    brand = models.CharField(max_length=30, blank=True)
+    last4 = models.CharField(max_length=4, blank=True)
+    exp_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    exp_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.brand or 'card'} •••• {self.last4}"
+
+
+class CardSetupStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting card")
+    REQUIRES_ACTION = "requires_action", _("Awaiting card authentication")
+    SUCCEEDED = "succeeded", _("Card saved")
+    FAILED = "failed", _("Failed")
+
+
+class CardSetup(models.Model):
+    """The SetupIntent that saves a card for a card-on-file booking (one per booking)."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
+    booking = models.OneToOneField(Booking, on_delete=models.CASCADE, related_name="card_setup")
+    stripe_setup_intent_id = models.CharField(max_length=255, blank=True)
+    status = models.CharField(
+        max_length=16, choices=CardSetupStatus.choices, default=CardSetupStatus.PENDING
+    )
+    card = models.ForeignKey(
+        SavedCard, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirm_attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Card setup for booking {self.booking_id}"
 
 
 class RefundStatus(models.TextChoices):

@@ -29,6 +29,7 @@ from branding.models import PaymentMode
 from branding.selectors import clinic_policy
 from notifications.models import Category
 from notifications.services import notify
+from payments import discounts
 from payments.errors import CardDeclinedError, PaymentError, RefundTooLargeError
 from payments.models import (
     Payment,
@@ -38,16 +39,12 @@ from payments.models import (
     RefundStatus,
     WebhookEvent,
 )
+from payments.selectors import FEE_KINDS
 from payments.signals import refund_succeeded
 from payments.stripe_api import field, stripe_client
+from payments.test_cards import TEST_CARDS, test_card_payment_method, uses_local_test_server
 
 log = logging.getLogger(__name__)
-
-# Stripe's standard test payment methods, offered when pointed at the local test server.
-TEST_CARDS = {
-    "success": "pm_card_visa",  # 4242 4242 4242 4242
-    "decline": "pm_card_chargeCustomerFail",  # 4000 0000 0000 0341: declined when charged
-}
 
 WEBHOOK_TOLERANCE_SECONDS = 300
 OPEN_STATUSES = (PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION, PaymentStatus.PROCESSING)
@@ -148,20 +145,40 @@ def _check_payable(booking, now=None):
         )
 
 
-def checkout_start(*, booking, discount=0) -> Payment:
+def checkout_discount(booking, voucher_ref=""):
+    """The reward voucher's quote for this booking, or None; an unusable voucher is
+    refused naming the field ``voucher``."""
+    if not voucher_ref:
+        return None
+    quote = discounts.discount_quote(booking, voucher_ref)
+    if quote is None:
+        raise PaymentError(
+            "That voucher cannot be used on this booking.", field="voucher", code="bad_voucher"
+        )
+    return quote
+
+
+def checkout_start(*, booking, voucher_ref="") -> Payment:
     """Create (or find again) the booking's PaymentIntent for the amount due now. Safe to
     call twice: the row and the Stripe call share the key ``booking-<id>-<kind>``.
+    Choosing another voucher before paying changes the amount of the same intent.
     The returned payment carries ``client_secret`` for Stripe.js."""
     booking = Booking.objects.select_related("clinic").get(pk=booking.pk)
     _check_payable(booking)
-    quote = checkout_quote(booking, discount=discount)
+    voucher = checkout_discount(booking, voucher_ref)
+    quote = checkout_quote(booking, discount=voucher.amount if voucher else 0)
     if not quote.due_now:
         raise PaymentError(
             "Nothing is due online for this booking.", field="booking", code="nothing_due"
         )
     key = f"booking-{booking.pk}-{quote.kind}"
+    discount_fields = {
+        "discount": quote.discount,
+        "discount_label": voucher.label if voucher else "",
+        "voucher_ref": voucher.voucher_ref if voucher else "",
+    }
     with transaction.atomic():
-        payment, _ = Payment.objects.get_or_create(
+        payment, _ = Payment.objects.select_for_update().get_or_create(
             idempotency_key=key,
             defaults={
                 "clinic": booking.clinic,
@@ -169,20 +186,40 @@ def checkout_start(*, booking, discount=0) -> Payment:
                 "kind": quote.kind,
                 "amount": quote.due_now,
                 "currency": booking.currency,
+                **discount_fields,
             },
         )
+        changed = payment.status in OPEN_STATUSES and payment.amount != quote.due_now
+        if changed or payment.voucher_ref != discount_fields["voucher_ref"]:
+            payment.amount = quote.due_now
+            for name, value in discount_fields.items():
+                setattr(payment, name, value)
+            payment.save()
+    api = stripe_client()
     try:
-        intent = stripe_client().PaymentIntent.create(
-            amount=payment.amount,
-            currency=payment.currency.lower(),
-            metadata={
-                "booking_id": str(booking.pk),
-                "payment_id": str(payment.pk),
-                "clinic": booking.clinic.slug,
-                "kind": payment.kind,
-            },
-            idempotency_key=key,
-        )
+        if payment.stripe_payment_intent_id:
+            intent = api.PaymentIntent.retrieve(payment.stripe_payment_intent_id)
+            if intent.amount != payment.amount and intent.status in (
+                "requires_payment_method",
+                "requires_confirmation",
+            ):
+                intent = api.PaymentIntent.modify(
+                    intent.id,
+                    amount=payment.amount,
+                    idempotency_key=f"{key}-amount-{payment.amount}",
+                )
+        else:
+            intent = api.PaymentIntent.create(
+                amount=payment.amount,
+                currency=payment.currency.lower(),
+                metadata={
+                    "booking_id": str(booking.pk),
+                    "payment_id": str(payment.pk),
+                    "clinic": booking.clinic.slug,
+                    "kind": payment.kind,
+                },
+                idempotency_key=key,
+            )
     except stripe.error.StripeError as exc:
         raise _provider_error(exc) from exc
     if not payment.stripe_payment_intent_id:
@@ -211,6 +248,13 @@ def payment_confirm(*, payment, payment_method) -> Payment:
     api = stripe_client()
     pi = payment.stripe_payment_intent_id
     try:
+        if payment_method in TEST_CARDS and uses_local_test_server():
+            from payments.cards import customer_ensure
+
+            customer = customer_ensure(client=payment.booking.client)
+            payment_method = test_card_payment_method(
+                payment_method, customer_id=customer.stripe_customer_id
+            )
         # Stripe accepts payment_method on confirm too; localstripe only on update.
         api.PaymentIntent.modify(
             pi,
@@ -270,6 +314,7 @@ def payment_apply_intent(*, payment_id, intent) -> Payment:
         currency=payment.currency,
         stripe_payment_intent=intent["id"],
     )
+    transaction.on_commit(lambda: _after_payment_succeeded(payment.pk))
     booking = Booking.objects.select_for_update().get(pk=payment.booking_id)
     if booking.status == BookingStatus.PENDING_PAYMENT:
         # Still ours even if the hold time passed: the slot was never given away.
@@ -279,11 +324,24 @@ def payment_apply_intent(*, payment_id, intent) -> Payment:
             reason="Paid online.",
             data={"payment": payment.pk, "amount": payment.amount_captured},
         )
-    elif booking.status in (BookingStatus.CANCELLED, BookingStatus.REFUNDED):
+    elif booking.status in (BookingStatus.CANCELLED, BookingStatus.REFUNDED) and payment.kind in (
+        PaymentKind.DEPOSIT,
+        PaymentKind.FULL,
+    ):
         from payments import tasks
 
         transaction.on_commit(lambda: tasks.queue("refund_late_payment", payment.pk))
     return payment
+
+
+def _after_payment_succeeded(payment_id):
+    """Mark the voucher used and email the receipt, once the success is committed."""
+    from payments import tasks
+
+    payment = Payment.objects.select_related("booking").get(pk=payment_id)
+    if payment.voucher_ref:
+        discounts.voucher_used(voucher_ref=payment.voucher_ref, payment=payment)
+    tasks.queue("email_payment_receipt", payment_id)
 
 
 def refund_late_payment(*, payment_id):
@@ -387,6 +445,9 @@ def refund_create(*, payment, amount=None, actor=None, reason="") -> Refund:
 def _send_refund_succeeded(refund_id):
     refund = Refund.objects.select_related("payment__booking").get(pk=refund_id)
     refund_succeeded.send(sender=Refund, refund=refund, booking=refund.payment.booking)
+    from payments import tasks
+
+    tasks.queue("email_refund_receipt", refund.pk)
 
 
 def _mark_refunded_if_all_back(booking_id, actor):
@@ -429,7 +490,12 @@ def refund_for_cancellation(*, booking_id, actor=None) -> list[Refund]:
     booking = Booking.objects.select_for_update().get(pk=booking_id)
     if booking.status != BookingStatus.CANCELLED:
         return []
-    paid = list(booking.payments.filter(status=PaymentStatus.SUCCEEDED).order_by("-id"))
+    # Fees charged for the cancellation itself are never given back by the policy.
+    paid = list(
+        booking.payments.filter(status=PaymentStatus.SUCCEEDED)
+        .exclude(kind__in=FEE_KINDS)
+        .order_by("-id")
+    )
     captured = sum(p.amount_captured for p in paid)
     already = sum(_refunded(p) for p in paid)
     due = max(captured - _cancellation_fee(booking), 0) - already

@@ -45,3 +45,20 @@ def reconcile():
     from payments.services import payments_reconcile
 
     return payments_reconcile()
+
+
+def email_payment_receipt(payment_id):
+    """Queued after a payment succeeds: the receipt, once."""
+    from payments.models import Payment
+    from payments.receipts import receipt_email
+
+    receipt_email(payment=Payment.objects.get(pk=payment_id))
+
+
+def email_refund_receipt(refund_id):
+    """Queued after a refund succeeds: its receipt, once."""
+    from payments.models import Refund
+    from payments.receipts import receipt_email
+
+    refund = Refund.objects.select_related("payment").get(pk=refund_id)
+    receipt_email(payment=refund.payment, refund=refund)

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from payments.services import TEST_CARDS
+from payments.test_cards import TEST_CARDS
 
 
 class CheckoutQuoteSerializer(serializers.Serializer):
@@ -35,7 +35,8 @@ class CheckoutSerializer(serializers.Serializer):
     publishable_key = serializers.CharField()
     test_cards = serializers.DictField(
         child=serializers.CharField(),
-        help_text="Offered only when the server talks to the local Stripe test server.",
+        help_text="Test card numbers by name, offered only when the server talks to the "
+        "local Stripe test server; confirm with the name as payment_method.",
     )
 
 

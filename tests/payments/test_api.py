@@ -43,7 +43,7 @@ def test_checkout_holds_the_slot_and_shows_what_is_due(deposit_policy, emma, sig
         "currency": "GBP",
     }
     assert body["payment"]["amount"] == 900 and body["client_secret"]
-    assert body["test_cards"]["success"] == "pm_card_visa"
+    assert body["test_cards"]["success"] == "4242 4242 4242 4242"
     # The held slot is no longer offered to anyone.
     again = checkout(signed_in)
     assert again.status_code == 409

@@ -1,0 +1,368 @@
+"""Card on file: a card saved at booking (a SetupIntent on the client's Stripe Customer)
+and charged later, off-session, for the balance, a late-cancellation fee or a no-show
+fee. Each charge's idempotency key is derived from the booking
+(``booking-<id>-balance``, ``booking-<id>-late-cancel-fee``, ``booking-<id>-no-show-fee``),
+so a retried request never charges twice.
+
+localstripe differs from Stripe in two places met here (the code is right for Stripe):
+a confirmed SetupIntent does not attach its PaymentMethod to the Customer (Stripe does),
+so we attach it explicitly when it is not; and it confirms a PaymentIntent only without
+a ``payment_method`` argument, so a retry sets the method with ``modify`` first.
+"""
+
+import logging
+
+import stripe
+from django.db import transaction
+from django.http import Http404
+
+from booking_api.models import Booking, BookingEvent, BookingStatus
+from booking_api.services.policy import no_show_fee
+from payments.errors import CardDeclinedError, PaymentError
+from payments.models import (
+    CardSetup,
+    CardSetupStatus,
+    Payment,
+    PaymentKind,
+    PaymentStatus,
+    SavedCard,
+    StripeCustomer,
+)
+from payments.money import format_money
+from payments.selectors import booking_money
+from payments.stripe_api import field, object_id, stripe_client
+from payments.test_cards import TEST_CARDS, test_card_payment_method, uses_local_test_server
+
+log = logging.getLogger(__name__)
+
+CHARGE_KEYS = {
+    PaymentKind.BALANCE: "balance",
+    PaymentKind.LATE_CANCEL_FEE: "late-cancel-fee",
+    PaymentKind.NO_SHOW_FEE: "no-show-fee",
+}
+
+
+def _provider_error(exc):
+    log.warning("Stripe error: %s", exc)
+    return PaymentError(
+        "The payment provider could not be reached. Please try again in a moment.",
+        code="payment_provider_error",
+        status=502,
+    )
+
+
+# --- the client's Stripe Customer and saved cards --------------------------------------
+
+
+def customer_ensure(*, client) -> StripeCustomer:
+    """The client account's Stripe Customer, created once (key ``client-<id>-customer``)."""
+    existing = StripeCustomer.objects.filter(client=client).first()
+    if existing:
+        return existing
+    try:
+        customer = stripe_client().Customer.create(
+            email=client.user.email,
+            name=client.user.get_full_name() or client.user.email,
+            metadata={"client_id": str(client.pk), "clinic": client.clinic.slug},
+            idempotency_key=f"client-{client.pk}-customer",
+        )
+    except stripe.error.StripeError as exc:
+        raise _provider_error(exc) from exc
+    record, _ = StripeCustomer.objects.get_or_create(
+        client=client, defaults={"clinic_id": client.clinic_id, "stripe_customer_id": customer.id}
+    )
+    return record
+
+
+def _card_save(*, client, customer, payment_method_id) -> SavedCard:
+    api = stripe_client()
+    method = api.PaymentMethod.retrieve(payment_method_id)
+    if object_id(field(method, "customer")) != customer.stripe_customer_id:
+        # Stripe attaches it on SetupIntent success; localstripe does not.
+        method = api.PaymentMethod.attach(
+            payment_method_id,
+            customer=customer.stripe_customer_id,
+            idempotency_key=f"client-{client.pk}-attach-{payment_method_id}",
+        )
+    card = field(method, "card", {})
+    saved, _ = SavedCard.objects.update_or_create(
+        stripe_payment_method_id=method.id,
+        defaults={
+            "clinic_id": client.clinic_id,
+            "client": client,
+            "brand": field(card, "brand", ""),
+            "last4": field(card, "last4", ""),
+            "exp_month": field(card, "exp_month"),
+            "exp_year": field(card, "exp_year"),
+        },
+    )
+    return saved
+
+
+def saved_card_for_client(clinic, client, pk) -> SavedCard:
+    card = SavedCard.objects.filter(clinic=clinic, client=client, pk=pk).first()
+    if card is None:
+        raise Http404("No such card.")
+    return card
+
+
+def saved_card_remove(*, card) -> None:
+    """Forget a saved card: detach it from the Customer at Stripe, then delete our row
+    (past payments keep their history; they only lose the link to the card)."""
+    try:
+        stripe_client().PaymentMethod.detach(card.stripe_payment_method_id)
+    except stripe.error.InvalidRequestError:
+        pass  # already detached or gone at Stripe: nothing left to forget there
+    except stripe.error.StripeError as exc:
+        raise _provider_error(exc) from exc
+    card.delete()
+
+
+# --- saving a card at booking (SetupIntent) --------------------------------------------
+
+
+def card_setup_start(*, booking) -> CardSetup:
+    """Start (or resume) saving a card for a card-on-file booking. The returned setup
+    carries ``client_secret`` for Stripe.js."""
+    booking = Booking.objects.select_related("clinic", "client__user").get(pk=booking.pk)
+    if booking.status not in (
+        BookingStatus.PENDING_PAYMENT,
+        BookingStatus.BOOKED,
+        BookingStatus.CONFIRMED,
+    ):
+        raise PaymentError(
+            "A card can only be saved for an upcoming booking.", field="booking", status=409
+        )
+    customer = customer_ensure(client=booking.client)
+    setup, _ = CardSetup.objects.get_or_create(booking=booking, clinic=booking.clinic)
+    api = stripe_client()
+    try:
+        if setup.stripe_setup_intent_id:
+            intent = api.SetupIntent.retrieve(setup.stripe_setup_intent_id)
+        else:
+            intent = api.SetupIntent.create(
+                customer=customer.stripe_customer_id,
+                usage="off_session",
+                metadata={"booking_id": str(booking.pk), "clinic": booking.clinic.slug},
+                idempotency_key=f"booking-{booking.pk}-setup",
+            )
+            CardSetup.objects.filter(pk=setup.pk).update(stripe_setup_intent_id=intent.id)
+            setup.stripe_setup_intent_id = intent.id
+    except stripe.error.StripeError as exc:
+        raise _provider_error(exc) from exc
+    setup.client_secret = intent.client_secret
+    return setup
+
+
+def card_setup_confirm(*, setup, payment_method) -> CardSetup:
+    """Confirm the SetupIntent on the server with a payment method (a test card against
+    the local test server). A decline raises ``CardDeclinedError`` in plain words."""
+    setup = CardSetup.objects.select_related("booking__client__user").get(pk=setup.pk)
+    if setup.status == CardSetupStatus.SUCCEEDED:
+        return setup
+    if not setup.stripe_setup_intent_id:
+        raise PaymentError("Start saving the card first.", field="setup", code="no_intent")
+    with transaction.atomic():
+        CardSetup.objects.filter(pk=setup.pk).update(confirm_attempts=setup.confirm_attempts + 1)
+    attempt = setup.confirm_attempts + 1
+    booking = setup.booking
+    api = stripe_client()
+    try:
+        if payment_method in TEST_CARDS and uses_local_test_server():
+            payment_method = test_card_payment_method(payment_method)
+        intent = api.SetupIntent.confirm(
+            setup.stripe_setup_intent_id,
+            payment_method=payment_method,
+            idempotency_key=f"booking-{booking.pk}-setup-confirm-{attempt}",
+        )
+    except stripe.error.CardError as exc:
+        message = exc.user_message or "Your card was declined."
+        CardSetup.objects.filter(pk=setup.pk).update(last_error=message)
+        BookingEvent.objects.create(
+            booking=booking, kind="card_declined", data={"message": message}
+        )
+        raise CardDeclinedError(
+            f"{message} Please try another card.", field="payment_method"
+        ) from exc
+    except stripe.error.InvalidRequestError as exc:
+        raise PaymentError(
+            exc.user_message or "That card cannot be used.", field="payment_method"
+        ) from exc
+    except stripe.error.StripeError as exc:
+        raise _provider_error(exc) from exc
+    return card_setup_apply(setup_id=setup.pk, intent=intent)
+
+
+@transaction.atomic
+def card_setup_apply(*, setup_id, intent) -> CardSetup:
+    """Bring the setup in line with the SetupIntent: on success the card is saved."""
+    setup = CardSetup.objects.select_for_update().select_related("booking__client").get(pk=setup_id)
+    if setup.status == CardSetupStatus.SUCCEEDED:
+        return setup
+    status = intent["status"]
+    if status == "succeeded":
+        client = setup.booking.client
+        customer = customer_ensure(client=client)
+        card = _card_save(
+            client=client, customer=customer, payment_method_id=object_id(intent.payment_method)
+        )
+        setup.card = card
+        setup.status = CardSetupStatus.SUCCEEDED
+        setup.last_error = ""
+        BookingEvent.objects.create(
+            booking=setup.booking, kind="card_saved", data={"card": card.pk, "last4": card.last4}
+        )
+    elif status == "requires_action":
+        setup.status = CardSetupStatus.REQUIRES_ACTION
+    elif status == "canceled":
+        setup.status = CardSetupStatus.FAILED
+    setup.save()
+    return setup
+
+
+# --- charging the card later -----------------------------------------------------------
+
+
+def _late_cancel_fee(booking) -> int:
+    event = (
+        BookingEvent.objects.filter(booking=booking, kind="status", to_status="cancelled")
+        .order_by("-at", "-id")
+        .first()
+    )
+    quote = ((event.data if event else None) or {}).get("quote") or {}
+    return int(quote.get("fee") or 0)
+
+
+def charge_due(booking, kind) -> int:
+    """What a staff member may charge to the card now for ``kind`` (minor units): the
+    balance left after what was paid, or a fee less what the clinic already kept."""
+    money = booking_money(booking)
+    if kind == PaymentKind.BALANCE:
+        return max(money.balance_due, 0)
+    if kind == PaymentKind.NO_SHOW_FEE:
+        return max(no_show_fee(booking) - money.net_paid, 0)
+    if kind == PaymentKind.LATE_CANCEL_FEE:
+        return max(_late_cancel_fee(booking) - money.net_paid, 0)
+    raise PaymentError("Unknown charge.", field="kind")
+
+
+ALLOWED_STATUSES = {
+    PaymentKind.BALANCE: (
+        BookingStatus.BOOKED,
+        BookingStatus.CONFIRMED,
+        BookingStatus.STARTED,
+        BookingStatus.COMPLETED,
+    ),
+    PaymentKind.NO_SHOW_FEE: (BookingStatus.NO_SHOW,),
+    PaymentKind.LATE_CANCEL_FEE: (BookingStatus.CANCELLED,),
+}
+
+
+def card_charge(*, booking, kind, amount=None, actor=None, card=None) -> Payment:
+    """Charge the client's saved card off-session for ``kind`` (balance, late-cancel fee,
+    no-show fee); ``amount`` defaults to what is due and may not exceed the booking's
+    price (fees) or the balance left. One payment per booking and kind; a declined
+    charge may be tried again (each attempt has its own key at Stripe)."""
+    booking = Booking.objects.select_related("clinic", "client__user").get(pk=booking.pk)
+    if kind not in CHARGE_KEYS:
+        raise PaymentError("Choose a balance, late-cancellation or no-show charge.", field="kind")
+    if booking.status not in ALLOWED_STATUSES[kind]:
+        raise PaymentError(
+            f"A {PaymentKind(kind).label.lower()} cannot be charged on a booking that is "
+            f"{booking.get_status_display().lower()}.",
+            field="kind",
+            status=409,
+        )
+    key = f"booking-{booking.pk}-{CHARGE_KEYS[kind]}"
+    if Payment.objects.filter(idempotency_key=key, status=PaymentStatus.SUCCEEDED).exists():
+        raise PaymentError(
+            f"The {PaymentKind(kind).label.lower()} was already charged.",
+            field="kind",
+            status=409,
+            code="already_charged",
+        )
+    limit = charge_due(booking, kind) if kind == PaymentKind.BALANCE else booking.price
+    amount = charge_due(booking, kind) if amount is None else int(amount)
+    if amount <= 0:
+        raise PaymentError("Nothing is due: give an amount greater than zero.", field="amount")
+    if amount > limit:
+        raise PaymentError(
+            f"At most {format_money(limit, booking.currency)} can be charged.", field="amount"
+        )
+    card = card or SavedCard.objects.filter(client=booking.client).first()
+    if card is None or card.client_id != booking.client_id:
+        raise PaymentError("This client has no card on file.", field="card", code="no_card")
+    customer = customer_ensure(client=booking.client)
+    with transaction.atomic():
+        payment, _ = Payment.objects.select_for_update().get_or_create(
+            idempotency_key=key,
+            defaults={
+                "clinic": booking.clinic,
+                "booking": booking,
+                "kind": kind,
+                "amount": amount,
+                "currency": booking.currency,
+            },
+        )
+        if payment.status == PaymentStatus.SUCCEEDED:
+            raise PaymentError(
+                f"The {payment.get_kind_display().lower()} was already charged.",
+                field="kind",
+                status=409,
+                code="already_charged",
+            )
+        payment.amount = amount
+        payment.saved_card = card
+        payment.actor = actor
+        payment.confirm_attempts += 1
+        payment.save()
+    attempt = payment.confirm_attempts
+    api = stripe_client()
+    try:
+        if not payment.stripe_payment_intent_id:
+            intent = api.PaymentIntent.create(
+                amount=amount,
+                currency=booking.currency.lower(),
+                customer=customer.stripe_customer_id,
+                payment_method=card.stripe_payment_method_id,
+                off_session=True,
+                confirm=True,
+                metadata={
+                    "booking_id": str(booking.pk),
+                    "payment_id": str(payment.pk),
+                    "clinic": booking.clinic.slug,
+                    "kind": kind,
+                },
+                idempotency_key=key if attempt == 1 else f"{key}-{attempt}",
+            )
+        else:
+            pi = payment.stripe_payment_intent_id
+            api.PaymentIntent.modify(
+                pi,
+                amount=amount,
+                payment_method=card.stripe_payment_method_id,
+                idempotency_key=f"{key}-method-{attempt}",
+            )
+            intent = api.PaymentIntent.confirm(pi, idempotency_key=f"{key}-confirm-{attempt}")
+    except stripe.error.CardError as exc:
+        message = exc.user_message or "The card was declined."
+        failed_pi = object_id(field(exc.error, "payment_intent"))
+        updates = {"status": PaymentStatus.FAILED, "last_error": message}
+        if failed_pi and not payment.stripe_payment_intent_id:
+            updates["stripe_payment_intent_id"] = failed_pi
+        Payment.objects.filter(pk=payment.pk).update(**updates)
+        BookingEvent.objects.create(
+            booking=booking,
+            kind="payment_declined",
+            data={"payment": payment.pk, "message": message},
+        )
+        raise CardDeclinedError(f"The card on file was declined: {message}", field="card") from exc
+    except stripe.error.StripeError as exc:
+        raise _provider_error(exc) from exc
+    if not payment.stripe_payment_intent_id:
+        Payment.objects.filter(pk=payment.pk, stripe_payment_intent_id="").update(
+            stripe_payment_intent_id=intent.id
+        )
+    from payments.services import payment_apply_intent
+
+    return payment_apply_intent(payment_id=payment.pk, intent=intent)

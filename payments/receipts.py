@@ -1,0 +1,150 @@
+"""PDF receipts, one per payment and one per refund, in the clinic's branding.
+
+A receipt is made from the rows each time it is asked for (nothing is stored), in the
+clinic's language, time zone and currency format. It is emailed once when a payment
+succeeds (``receipt_email``, key ``payment-<id>-receipt``); "send me a copy" sends it
+again under a new key.
+"""
+
+import base64
+import mimetypes
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from branding.pdf import render_pdf
+from branding.selectors import clinic_branding
+from notifications.models import Category, Channel
+from notifications.services import notify
+from payments.models import Payment, Refund, RefundStatus
+from payments.money import format_money
+from payments.selectors import booking_money
+
+TEMPLATE = "payments/receipt.html"
+
+
+def _logo_data_url(branding):
+    """The logo embedded as a data: URL (the PDF renderer fetches nothing else)."""
+    if not branding.logo_id:
+        return ""
+    try:
+        rendition = branding.logo.get_rendition("max-360x120")
+        with rendition.file.open("rb") as f:
+            data = f.read()
+        name = rendition.file.name
+    except (OSError, ValueError):
+        return ""
+    mime = mimetypes.guess_type(name)[0] or "image/png"
+    return f"data:{mime};base64,{base64.b64encode(data).decode()}"
+
+
+def _context(payment, refund=None):
+    booking = payment.booking
+    clinic = payment.clinic
+    locale = clinic.language or "en"
+    zone = ZoneInfo(clinic.timezone)
+    branding = clinic_branding(clinic)
+    money = booking_money(booking)
+
+    def fmt(amount):
+        return format_money(amount, payment.currency, locale)
+
+    deposit_paid = sum(
+        p.amount_captured
+        for p in booking.payments.filter(status="succeeded", kind="deposit").only("amount_captured")
+    )
+    issued = refund.created_at if refund else (payment.succeeded_at or payment.created_at)
+    user = booking.client.user
+    return {
+        "clinic": clinic,
+        "branding": branding,
+        "logo": _logo_data_url(branding),
+        "location": booking.location,
+        "patient": user.get_full_name() or user.email,
+        "patient_email": user.email,
+        "booking": booking,
+        "service": booking.service.name,
+        "staff": booking.staff.display_name,
+        "when": format_datetime(booking.start, "medium", tzinfo=zone, locale=locale),
+        "issued": format_datetime(issued, "medium", tzinfo=zone, locale=locale),
+        "number": receipt_number(payment, refund),
+        "payment": payment,
+        "refund": refund,
+        "title": _("Refund receipt") if refund else _("Payment receipt"),
+        "amounts": {
+            "price": fmt(booking.price),
+            "discount": fmt(money.discount) if money.discount else "",
+            "discount_label": payment.discount_label,
+            "deposit": fmt(deposit_paid) if deposit_paid else "",
+            "this": fmt(refund.amount if refund else payment.amount_captured),
+            "paid": fmt(money.net_paid),
+            "refunded": fmt(money.refunded) if money.refunded else "",
+            "balance": fmt(max(money.balance_due, 0)),
+        },
+    }
+
+
+def receipt_number(payment, refund=None) -> str:
+    prefix = payment.clinic.slug.upper()
+    return f"{prefix}-R{refund.pk}" if refund else f"{prefix}-P{payment.pk}"
+
+
+def receipt_filename(payment, refund=None) -> str:
+    return f"receipt-{receipt_number(payment, refund).lower()}.pdf"
+
+
+def _load(payment_id):
+    return Payment.objects.select_related(
+        "clinic", "booking__client__user", "booking__service", "booking__staff", "booking__location"
+    ).get(pk=payment_id)
+
+
+def payment_receipt_pdf(payment) -> bytes:
+    """The receipt of a succeeded payment, as PDF bytes."""
+    payment = _load(payment.pk)
+    with translation.override(payment.clinic.language or "en"):
+        return render_pdf(TEMPLATE, _context(payment))
+
+
+def refund_receipt_pdf(refund) -> bytes:
+    payment = _load(refund.payment_id)
+    refund = Refund.objects.get(pk=refund.pk)
+    with translation.override(payment.clinic.language or "en"):
+        return render_pdf(TEMPLATE, _context(payment, refund))
+
+
+def receipt_email(*, payment, refund=None, copy=False):
+    """Email the receipt to the patient (always by email: it is a record of money). The
+    first sending is once per payment or refund; a copy is sent each time it is asked
+    for, at most once a minute."""
+    payment = _load(payment.pk)
+    if payment.status != "succeeded" or (refund and refund.status != RefundStatus.SUCCEEDED):
+        return None
+    clinic = payment.clinic
+    with translation.override(clinic.language or "en"):
+        pdf = refund_receipt_pdf(refund) if refund else payment_receipt_pdf(payment)
+        subject = _context(payment, refund)["title"]
+        amount = format_money(
+            refund.amount if refund else payment.amount_captured, payment.currency, clinic.language
+        )
+        body = (
+            _("Your refund of %(amount)s for %(service)s: the receipt is attached.")
+            if refund
+            else _("Thank you for your payment of %(amount)s for %(service)s: receipt attached.")
+        ) % {"amount": amount, "service": payment.booking.service.name}
+    key = f"refund-{refund.pk}-receipt" if refund else f"payment-{payment.pk}-receipt"
+    if copy:
+        key += f"-copy-{timezone.now():%Y%m%d%H%M}"
+    return notify(
+        clinic=clinic,
+        user=payment.booking.client.user,
+        kind="payment_receipt",
+        category=Category.ACCOUNT,
+        channels=[Channel.EMAIL],
+        title=f"{subject} {receipt_number(payment, refund)}",
+        body=body,
+        idempotency_key=key,
+        attachments=[(receipt_filename(payment, refund), pdf, "application/pdf")],
+    )
