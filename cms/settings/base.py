@@ -353,7 +353,10 @@ STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
 
 # --- Push ----------------------------------------------------------------------------
 PUSH_NOTIFICATIONS_SETTINGS = {
-    "WP_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY_PATH", str(VAR_DIR / "vapid_private.pem")),
+    # Production: the key itself (VAPID_PRIVATE_KEY, PEM or base64url) or a path to it;
+    # the demo creates var/vapid_private.pem (manage.py ensure_vapid_keys).
+    "WP_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY")
+    or os.environ.get("VAPID_PRIVATE_KEY_PATH", str(VAR_DIR / "vapid_private.pem")),
     "WP_CLAIMS": {"sub": "mailto:" + os.environ.get("VAPID_CONTACT", "admin@localhost")},
     "UPDATE_ON_DUPLICATE_REG_ID": True,
 }
@@ -365,3 +368,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django_q": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"}},
 }
+
+# Wallet passes (loyalty.wallet): PEM text or a file path each; unset = not offered.
+WALLET_APPLE_PASS_TYPE_ID = os.environ.get("WALLET_APPLE_PASS_TYPE_ID", "")
+WALLET_APPLE_TEAM_ID = os.environ.get("WALLET_APPLE_TEAM_ID", "")
+WALLET_APPLE_CERTIFICATE = os.environ.get("WALLET_APPLE_CERTIFICATE", "")
+WALLET_APPLE_KEY = os.environ.get("WALLET_APPLE_KEY", "")
+WALLET_APPLE_KEY_PASSWORD = os.environ.get("WALLET_APPLE_KEY_PASSWORD", "")
+WALLET_APPLE_WWDR_CERTIFICATE = os.environ.get("WALLET_APPLE_WWDR_CERTIFICATE", "")
+WALLET_GOOGLE_ISSUER_ID = os.environ.get("WALLET_GOOGLE_ISSUER_ID", "")
+WALLET_GOOGLE_SERVICE_ACCOUNT = os.environ.get("WALLET_GOOGLE_SERVICE_ACCOUNT", "")
