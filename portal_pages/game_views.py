@@ -139,6 +139,7 @@ def game_play_view(request, game_id):
             "label": play.prize_label,
             "kind": play.prize_kind,
             "points": play.points,
+            "voucher_code": play.voucher.code if play.voucher_id else None,
             "won": play.won,
             "plays_left": left,
         },

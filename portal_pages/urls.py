@@ -15,6 +15,7 @@ from portal_pages import (
     photo_views,
     pwa_views,
     views,
+    wallet_views,
 )
 
 app_name = "portal"
@@ -90,6 +91,8 @@ urlpatterns += [
     path("games/", game_views.game_list, name="games"),
     path("games/<int:game_id>/", game_views.game_detail, name="game"),
     path("games/<int:game_id>/play/", game_views.game_play_view, name="game_play"),
+    path("wallet/", wallet_views.wallet_page, name="wallet"),
+    path("wallet/membership.pkpass", wallet_views.wallet_apple_pass, name="wallet_apple"),
 ]
 
 # Rewards and referrals.

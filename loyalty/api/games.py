@@ -57,6 +57,7 @@ class GamePlaySerializer(serializers.ModelSerializer):
     game_name = serializers.CharField(source="game.name")
     prize = serializers.IntegerField(source="prize_id", allow_null=True)
     won = serializers.BooleanField()
+    voucher_code = serializers.CharField(source="voucher.code", default=None, allow_null=True)
 
     class Meta:
         model = GamePlay
@@ -68,6 +69,7 @@ class GamePlaySerializer(serializers.ModelSerializer):
             "prize_label",
             "prize_kind",
             "points",
+            "voucher_code",
             "won",
             "played_at",
         ]

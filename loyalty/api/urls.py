@@ -1,6 +1,6 @@
 from django.urls import path
 
-from loyalty.api import games, referrals, rewards, views
+from loyalty.api import games, referrals, rewards, views, wallet
 
 urlpatterns = [
     path("loyalty", views.LoyaltySummaryView.as_view(), name="loyalty"),
@@ -18,4 +18,6 @@ urlpatterns = [
     path("games", games.GameListView.as_view(), name="games"),
     path("games/plays", games.MyPlaysView.as_view(), name="game-plays"),
     path("games/<int:game_id>/play", games.GamePlayView.as_view(), name="game-play"),
+    path("wallet", wallet.WalletView.as_view(), name="wallet"),
+    path("wallet/membership.pkpass", wallet.ApplePassView.as_view(), name="wallet-apple-pass"),
 ]

@@ -21,10 +21,20 @@ from booking_api.admin_views import (
 )
 from clients.admin_views import FRONT_DESK, ClinicWorkspaceMixin
 from loyalty.games.selectors import plays_for_clinic
-from loyalty.models import Game
+from loyalty.models import Game, Reward
 
 
 class GameForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A voucher prize names one of this clinic's rewards, never another clinic's.
+        prizes = self.formsets.get("prizes")
+        if prizes is not None:
+            rewards = Reward.objects.filter(clinic_id=self.instance.clinic_id)
+            for form in [*prizes.forms, prizes.empty_form]:
+                if "reward" in form.fields:
+                    form.fields["reward"].queryset = rewards
+
     def clean(self):
         cleaned = super().clean()
         prizes = self.formsets.get("prizes")
@@ -79,9 +89,8 @@ class GameViewSet(ModelViewSet):
                 min_num=1,
                 panels=[
                     FieldRowPanel([FieldPanel("label"), FieldPanel("kind")]),
-                    FieldRowPanel(
-                        [FieldPanel("points"), FieldPanel("weight"), FieldPanel("stock")]
-                    ),
+                    FieldRowPanel([FieldPanel("points"), FieldPanel("reward")]),
+                    FieldRowPanel([FieldPanel("weight"), FieldPanel("stock")]),
                 ],
             ),
         ],

@@ -131,7 +131,7 @@ def plays_for_client(clinic, client):
     """The client's plays at this clinic, newest first."""
     return (
         GamePlay.objects.filter(clinic=clinic, client=client)
-        .select_related("game")
+        .select_related("game", "voucher")
         .order_by("-played_at", "-id")
     )
 

@@ -23,6 +23,7 @@ from loyalty.games.selectors import (
     period_starts,
 )
 from loyalty.models import Game, GamePlay, GamePrize, LoyaltyAccount, PrizeKind
+from loyalty.rewards.services import reward_grant
 from loyalty.services import points_award
 
 
@@ -41,7 +42,7 @@ GAME_FIELDS = {
     "ends_at",
     "active",
 }
-PRIZE_FIELDS = {"label", "kind", "points", "weight", "stock"}
+PRIZE_FIELDS = {"label", "kind", "points", "reward", "weight", "stock"}
 
 
 def _first_error(exc: ValidationError, prefix=""):
@@ -138,9 +139,12 @@ def game_play(*, game, client, rng=None, now=None) -> GamePlay:
         )
 
     prizes = list(
-        GamePrize.objects.select_for_update().filter(game=game).order_by("sort_order", "id")
+        GamePrize.objects.select_for_update(of=("self",))
+        .filter(game=game)
+        .select_related("reward")
+        .order_by("sort_order", "id")
     )
-    in_stock = [prize for prize in prizes if prize.stock is None or prize.stock > 0]
+    in_stock = [prize for prize in prizes if _can_be_won(prize)]
     if not in_stock:
         raise GameError(
             _("Every prize in this game has been won."),
@@ -171,4 +175,16 @@ def game_play(*, game, client, rng=None, now=None) -> GamePlay:
             idempotency_key=f"game-play-{play.pk}",
         )
         play.save(update_fields=["ledger_entry"])
+    elif prize.kind == PrizeKind.VOUCHER:
+        play.voucher = reward_grant(
+            clinic=clinic, client=client, reward_id=prize.reward_id, actor=None
+        )
+        play.save(update_fields=["voucher"])
     return play
+
+
+def _can_be_won(prize) -> bool:
+    """In stock, and (for a voucher) its reward still offered."""
+    if prize.stock is not None and prize.stock <= 0:
+        return False
+    return prize.kind != PrizeKind.VOUCHER or (prize.reward is not None and prize.reward.active)

@@ -36,6 +36,7 @@ class Eligibility(models.TextChoices):
 
 class PrizeKind(models.TextChoices):
     POINTS = "points", _("Points")
+    VOUCHER = "voucher", _("A reward voucher")
     NOTHING = "nothing", _("Nothing (try again)")
 
 
@@ -97,6 +98,15 @@ class GamePrize(Orderable):
     points = models.PositiveIntegerField(
         _("points"), null=True, blank=True, help_text=_("For a points prize.")
     )
+    reward = models.ForeignKey(
+        "loyalty.Reward",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="game_prizes",
+        verbose_name=_("reward"),
+        help_text=_("For a voucher prize: the reward whose voucher is won."),
+    )
     weight = models.PositiveIntegerField(
         _("weight"),
         default=1,
@@ -118,6 +128,10 @@ class GamePrize(Orderable):
                 condition=~models.Q(kind="points") | models.Q(points__gte=1),
                 name="points_prize_has_points",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="voucher") | models.Q(reward__isnull=False),
+                name="voucher_prize_has_reward",
+            ),
         ]
 
     def __str__(self):
@@ -126,8 +140,15 @@ class GamePrize(Orderable):
     def clean(self):
         if self.kind == PrizeKind.POINTS and not self.points:
             raise ValidationError({"points": _("A points prize needs a number of points.")})
-        if self.kind == PrizeKind.NOTHING:
+        if self.kind == PrizeKind.VOUCHER:
+            if self.reward_id is None:
+                raise ValidationError({"reward": _("A voucher prize needs a reward.")})
+            if self.game_id and self.reward.clinic_id != self.game.clinic_id:
+                raise ValidationError({"reward": _("Choose one of this clinic's rewards.")})
+        if self.kind != PrizeKind.POINTS:
             self.points = None
+        if self.kind != PrizeKind.VOUCHER:
+            self.reward = None
 
 
 class GamePlay(models.Model):
@@ -144,6 +165,13 @@ class GamePlay(models.Model):
     points = models.PositiveIntegerField(_("points"), null=True, blank=True)
     ledger_entry = models.OneToOneField(
         "loyalty.LedgerEntry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="game_play",
+    )
+    voucher = models.OneToOneField(
+        "loyalty.Voucher",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -112,6 +112,7 @@
     if (section.dataset.kind === "wheel") await spinTo(answer.prize);
     else await scratchOff(answer.label);
     result.textContent = text(answer.won ? "won" : "lost", answer.label);
+    if (answer.voucher_code) result.textContent += ` ${text("voucher", answer.voucher_code)}`;
     if (answer.plays_left > 0) {
       button.disabled = false;
       playsLeft.textContent = "";

@@ -236,3 +236,44 @@ def test_games_for_client_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(4):
         games = games_for_client(clinic, patient)
         assert [g.allowance.left for g in games] == [1] * 5
+
+
+def test_a_voucher_prize_issues_the_rewards_voucher(clinic, patient):
+    from tests.factories.loyalty import RewardFactory
+
+    reward = RewardFactory(clinic=clinic, name="£5 off", amount_off=500)
+    game = make_game(clinic, prizes=[{"label": "£5 voucher", "kind": "voucher", "reward": reward}])
+    play = game_play(game=game, client=patient)
+    play.refresh_from_db()
+    assert play.voucher.reward == reward and play.voucher.client == patient
+    assert play.voucher.amount_off == 500 and play.ledger_entry is None
+    assert balance(clinic, patient) == 0  # a prize costs no points
+
+
+def test_a_voucher_prize_whose_reward_was_withdrawn_does_not_come_up(clinic, patient):
+    from tests.factories.loyalty import RewardFactory
+
+    reward = RewardFactory(clinic=clinic, amount_off=500)
+    game = make_game(
+        clinic,
+        plays_allowed=5,
+        prizes=[
+            {"label": "Voucher", "kind": "voucher", "reward": reward, "weight": 1000},
+            {"label": "Try again", "kind": "nothing", "weight": 1},
+        ],
+    )
+    reward.active = False
+    reward.save()
+    assert {game_play(game=game, client=patient).prize_label for _ in range(3)} == {"Try again"}
+
+
+def test_a_voucher_prize_cannot_name_another_clinics_reward(clinic, other_clinic):
+    from tests.factories.loyalty import RewardFactory
+
+    theirs = RewardFactory(clinic=other_clinic)
+    with pytest.raises(GameError) as refused:
+        make_game(clinic, prizes=[{"label": "V", "kind": "voucher", "reward": theirs}])
+    assert refused.value.field == "prizes.0.reward"
+    with pytest.raises(GameError) as refused:
+        make_game(clinic, key="v2", prizes=[{"label": "V", "kind": "voucher"}])
+    assert refused.value.field == "prizes.0.reward"

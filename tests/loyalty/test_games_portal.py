@@ -56,6 +56,7 @@ def test_the_game_page_draws_the_wheel_and_the_play_is_recorded_first(clinic, pa
         "label": "25 points",
         "kind": "points",
         "points": 25,
+        "voucher_code": None,
         "won": True,
         "plays_left": 0,
     }
