@@ -25,6 +25,11 @@ class PaymentSerializer(serializers.Serializer):
     last_error = serializers.CharField()
 
 
+class VoucherSerializer(serializers.Serializer):
+    ref = serializers.CharField()
+    label = serializers.CharField()
+
+
 class CheckoutSerializer(serializers.Serializer):
     booking = serializers.IntegerField(source="booking.pk")
     booking_status = serializers.CharField(source="booking.status")
@@ -33,6 +38,7 @@ class CheckoutSerializer(serializers.Serializer):
     payment = PaymentSerializer()
     client_secret = serializers.CharField()
     publishable_key = serializers.CharField()
+    vouchers = VoucherSerializer(many=True)
     test_cards = serializers.DictField(
         child=serializers.CharField(),
         help_text="Test card numbers by name, offered only when the server talks to the "
@@ -44,3 +50,37 @@ class ConfirmSerializer(serializers.Serializer):
     payment_method = serializers.CharField(
         help_text=f"A PaymentMethod id, or a test card name: {', '.join(TEST_CARDS)}."
     )
+
+
+class BookingCheckoutSerializer(serializers.Serializer):
+    voucher = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="A reward voucher ref from the checkout's ``vouchers`` (loyalty).",
+    )
+
+
+class SavedCardSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    brand = serializers.CharField()
+    last4 = serializers.CharField()
+    exp_month = serializers.IntegerField(allow_null=True)
+    exp_year = serializers.IntegerField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class CardSetupSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    booking = serializers.IntegerField(source="booking_id")
+    status = serializers.CharField()
+    card = SavedCardSerializer(allow_null=True)
+    last_error = serializers.CharField()
+    client_secret = serializers.CharField(required=False)
+    publishable_key = serializers.CharField(required=False)
+    test_cards = serializers.DictField(child=serializers.CharField(), required=False)
+
+
+class ReceiptSentSerializer(serializers.Serializer):
+    sent = serializers.BooleanField()
+    to = serializers.EmailField()

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import transaction
+from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
@@ -19,10 +20,18 @@ from booking_api.selectors import (
 from booking_api.services import booking_create
 from branding.api.permissions import ClinicRequired
 from clients.services import client_account_ensure
-from payments import services
-from payments.api.serializers import CheckoutSerializer, ConfirmSerializer, PaymentSerializer
+from payments import cards, discounts, receipts, services
+from payments.api.serializers import (
+    BookingCheckoutSerializer,
+    CardSetupSerializer,
+    CheckoutSerializer,
+    ConfirmSerializer,
+    PaymentSerializer,
+    ReceiptSentSerializer,
+    SavedCardSerializer,
+)
 from payments.errors import PaymentError
-from payments.selectors import payment_for_client
+from payments.selectors import payment_for_client, refund_for_client, saved_cards_for_client
 from payments.test_cards import test_cards_offered
 
 
@@ -30,7 +39,8 @@ def _checkout_body(booking, payment):
     return CheckoutSerializer(
         {
             "booking": booking,
-            "quote": services.checkout_quote(booking).as_dict(),
+            "quote": services.checkout_quote(booking, discount=payment.discount).as_dict(),
+            "vouchers": [vars(v) for v in discounts.vouchers_for(booking)],
             "payment": payment,
             "client_secret": getattr(payment, "client_secret", ""),
             "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
@@ -82,10 +92,16 @@ class CheckoutCreateView(PatientMixin, APIView):
 class BookingCheckoutView(PatientMixin, APIView):
     """Start (or resume) paying for a booking that is held for payment."""
 
-    @extend_schema(request=None, responses=CheckoutSerializer, tags=["payments"])
+    @extend_schema(
+        request=BookingCheckoutSerializer, responses=CheckoutSerializer, tags=["payments"]
+    )
     def post(self, request, pk):
+        payload = BookingCheckoutSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
         booking = booking_for_client(request.clinic, self.client_account(), pk)
-        payment = services.checkout_start(booking=booking)
+        payment = services.checkout_start(
+            booking=booking, voucher_ref=payload.validated_data["voucher"]
+        )
         return Response(_checkout_body(booking, payment))
 
 
@@ -101,3 +117,109 @@ class PaymentConfirmView(PatientMixin, APIView):
         payment = payment_for_client(request.clinic, self.client_account(), pk)
         payment = services.payment_confirm(payment=payment, payment_method=method)
         return Response(PaymentSerializer(payment).data)
+
+
+# --- card on file --------------------------------------------------------------------
+
+
+def _setup_body(setup):
+    data = CardSetupSerializer(setup).data
+    data["client_secret"] = getattr(setup, "client_secret", "")
+    data["publishable_key"] = settings.STRIPE_PUBLISHABLE_KEY
+    data["test_cards"] = test_cards_offered()
+    return data
+
+
+class CardSetupStartView(PatientMixin, APIView):
+    """Save a card for a card-on-file booking (a SetupIntent; nothing is charged now)."""
+
+    @extend_schema(request=None, responses=CardSetupSerializer, tags=["payments"])
+    def post(self, request, pk):
+        booking = booking_for_client(request.clinic, self.client_account(), pk)
+        return Response(_setup_body(cards.card_setup_start(booking=booking)))
+
+
+class CardSetupConfirmView(PatientMixin, APIView):
+    """Confirm saving the card on the server (a test card name against the local test
+    server). A decline is a 402 in plain words."""
+
+    @extend_schema(request=ConfirmSerializer, responses=CardSetupSerializer, tags=["payments"])
+    def post(self, request, pk):
+        payload = ConfirmSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        booking = booking_for_client(request.clinic, self.client_account(), pk)
+        setup = cards.card_setup_start(booking=booking)
+        setup = cards.card_setup_confirm(
+            setup=setup, payment_method=payload.validated_data["payment_method"]
+        )
+        return Response(CardSetupSerializer(setup).data)
+
+
+class SavedCardListView(PatientMixin, APIView):
+    """The cards I saved with this clinic."""
+
+    @extend_schema(responses=SavedCardSerializer(many=True), tags=["payments"])
+    def get(self, request):
+        found = saved_cards_for_client(request.clinic, self.client_account())
+        return Response(SavedCardSerializer(found, many=True).data)
+
+
+class SavedCardDetailView(PatientMixin, APIView):
+    @extend_schema(request=None, responses={204: None}, tags=["payments"])
+    def delete(self, request, pk):
+        card = cards.saved_card_for_client(request.clinic, self.client_account(), pk)
+        cards.saved_card_remove(card=card)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- receipts ------------------------------------------------------------------------
+
+
+def _pdf_response(data, filename):
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _paid(payment):
+    if payment.status != "succeeded":
+        raise PaymentError(
+            "There is no receipt for a payment that has not gone through.",
+            field="payment",
+            status=404,
+            code="no_receipt",
+        )
+    return payment
+
+
+class PaymentReceiptView(PatientMixin, APIView):
+    """My payment's PDF receipt."""
+
+    @extend_schema(responses={(200, "application/pdf"): bytes}, tags=["payments"])
+    def get(self, request, pk):
+        payment = _paid(payment_for_client(request.clinic, self.client_account(), pk))
+        return _pdf_response(
+            receipts.payment_receipt_pdf(payment), receipts.receipt_filename(payment)
+        )
+
+
+class RefundReceiptView(PatientMixin, APIView):
+    """My refund's PDF receipt."""
+
+    @extend_schema(responses={(200, "application/pdf"): bytes}, tags=["payments"])
+    def get(self, request, pk):
+        refund = refund_for_client(request.clinic, self.client_account(), pk)
+        return _pdf_response(
+            receipts.refund_receipt_pdf(refund), receipts.receipt_filename(refund.payment, refund)
+        )
+
+
+class PaymentReceiptSendView(PatientMixin, APIView):
+    """Send me a copy of the receipt by email."""
+
+    @extend_schema(request=None, responses=ReceiptSentSerializer, tags=["payments"])
+    def post(self, request, pk):
+        payment = _paid(payment_for_client(request.clinic, self.client_account(), pk))
+        with transaction.atomic():
+            receipts.receipt_email(payment=payment, copy=True)
+        return Response({"sent": True, "to": request.user.email})
