@@ -343,6 +343,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["cms.api.public_endpoints_only"],
+    # Several models have a "kind" with their own choices: each gets its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "ThreadKindEnum": "clients.models.messages.ThreadKind",
+        "PhotoKindEnum": "clients.models.photos.PhotoKind",
+    },
 }
 
 # --- Payments ------------------------------------------------------------------------
