@@ -1,4 +1,5 @@
-"""The clinic workspace in the Wagtail admin: locations, clients and team.
+"""The clinic workspace in the Wagtail admin: locations, inviting clients, and team.
+The client list and account view live in ``clients.workspace``.
 
 Everything here works on one clinic, the request's admin clinic
 (``clients.selectors.admin_clinic_for_user``), and on nothing else: lists are filtered
@@ -11,12 +12,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.forms import inlineformset_factory
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList, Panel
@@ -27,13 +28,10 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 
 from branding.errors import DomainError
 from branding.models import Closure, Location, OpeningHours
-from clients.account_tabs import account_tabs
 from clients.models import AuditAction, ClientAccount, ClinicMembership, StaffRole
 from clients.selectors import (
     admin_clinic_for_user,
     admin_clinics_for_user,
-    audit_for_client,
-    clinic_clients,
     clinic_ids_with_role,
     clinic_memberships,
     clinic_role_for_user,
@@ -352,59 +350,6 @@ def _client_snapshot(account):
     }
 
 
-class ClientIndexView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, TemplateView):
-    template_name = "clients/admin/client_index.html"
-    page_title = _("Clients")
-    header_icon = "group"
-    per_page = 50
-
-    def get_page_subtitle(self):
-        return self.clinic.name
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = self.request.GET.get("q", "").strip()
-        accounts = clinic_clients(self.clinic, search=query)
-        context.update(
-            query=query,
-            accounts=accounts[: self.per_page],
-            total=accounts.count(),
-            invite_url=reverse("clinic_workspace:client_invite"),
-        )
-        return context
-
-
-class ClientDetailView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, TemplateView):
-    template_name = "clients/admin/client_detail.html"
-    page_title = _("Client")
-    header_icon = "user"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["account"] = self.account
-        context["audit_entries"] = audit_for_client(self.clinic, self.account)
-        context["tabs"] = account_tabs(self.request, self.clinic, self.account)
-        return context
-
-    def get(self, request, *args, **kwargs):
-        self.account = get_object_or_404(
-            ClientAccount.objects.select_related("user"), pk=kwargs["pk"], clinic=self.clinic
-        )
-        # Every staff read of a client record is in the audit log.
-        audit_record(
-            clinic=self.clinic,
-            actor=request.user,
-            action=AuditAction.VIEW,
-            client=self.account,
-            summary=f"Viewed {self.account.name}",
-            request=request,
-        )
-        return super().get(request, *args, **kwargs)
-
-    def get_page_subtitle(self):
-        return self.account.name
-
-
 class ClientInviteView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, FormView):
     template_name = "clients/admin/client_invite.html"
     form_class = InviteClientForm
@@ -533,10 +478,30 @@ def switch_clinic(request):
 
 
 def workspace_urlpatterns():
+    # The client workspace's views build on the mixins above: imported here, not at the
+    # top, so that they can import this module.
+    from clients.workspace import client_actions as actions
+    from clients.workspace.client_account import ClientDetailView
+    from clients.workspace.client_list import ClientIndexView
+
+    client = "clients/<int:pk>/"
     return [
         path("clients/", ClientIndexView.as_view(), name="clients"),
         path("clients/invite/", ClientInviteView.as_view(), name="client_invite"),
-        path("clients/<int:pk>/", ClientDetailView.as_view(), name="client_detail"),
+        path(client, ClientDetailView.as_view(), name="client_detail"),
+        path(f"{client}field/", actions.ClientFieldView.as_view(), name="client_field"),
+        path(f"{client}status/", actions.ClientStatusView.as_view(), name="client_status"),
+        path(f"{client}notes/", actions.NoteCreateView.as_view(), name="client_note_create"),
+        path(
+            f"{client}notes/<int:note_pk>/pin/",
+            actions.NotePinView.as_view(),
+            name="client_note_pin",
+        ),
+        path(
+            f"{client}preferences/",
+            actions.PreferencesView.as_view(),
+            name="client_preferences",
+        ),
         path("team/", TeamView.as_view(), name="team"),
         path("switch/", switch_clinic, name="switch"),
     ]

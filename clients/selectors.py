@@ -97,9 +97,11 @@ def clinic_clients(
 
     from clients.search import query_terms
 
-    accounts = ClientAccount.objects.filter(
-        clinic=clinic, archived_at__isnull=not archived
-    ).select_related("user")
+    accounts = (
+        ClientAccount.objects.filter(clinic=clinic, archived_at__isnull=not archived)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__email", "pk")
+    )
     for term in query_terms(search):
         # search_text and the terms are both lower case: a plain LIKE, which the
         # PostgreSQL trigram index serves.

@@ -499,3 +499,29 @@ def note_pin(*, clinic, note, actor, pinned, request=None):
         request=request,
     )
     return note
+
+
+@transaction.atomic
+def client_preferences_update(*, clinic, account, actor, values, request=None):
+    """Staff change the client's communication preferences (the same record the client
+    edits in the portal), audited with before/after. ``values``: name → bool; names
+    not given keep their value."""
+    from notifications.services import preferences_for, preferences_update
+
+    if account.clinic_id != clinic.pk:
+        raise ClientError("That client belongs to another clinic.", field="client")
+    prefs = preferences_for(clinic, account.user)
+    before = {name: getattr(prefs, name) for name in values if hasattr(prefs, name)}
+    prefs = preferences_update(clinic=clinic, user=account.user, **values)
+    changes = audit_changes(before, {name: getattr(prefs, name) for name in before})
+    if changes:
+        audit_record(
+            clinic=clinic,
+            actor=actor,
+            action=AuditAction.CHANGE,
+            client=account,
+            summary=f"Changed the communication preferences of {account.name}",
+            changes=changes,
+            request=request,
+        )
+    return prefs

@@ -17,6 +17,7 @@ from clients.admin_views import (
     request_admin_role,
     workspace_urlpatterns,
 )
+from clients.workspace.tabs import own_tabs
 
 location_viewset = LocationViewSet()
 register_permission_policy(Location, location_viewset.permission_policy, exact_class=True)
@@ -93,3 +94,15 @@ def register_clinic_menu():
         _("Clinic"), Menu(items=items), name="clinic", icon_name="home", order=150
     )
 
+
+def _tab_hook(tab):
+    def hook():
+        return tab
+
+    return hook
+
+
+# The account view's own tabs (Overview, Appointments, Notes, Communication
+# preferences, Audit trail) join other apps' tabs through the same hook.
+for _tab in own_tabs():
+    hooks.register("register_client_account_tab", _tab_hook(_tab))

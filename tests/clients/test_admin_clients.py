@@ -235,7 +235,7 @@ def test_clinic_people_list_only_their_clinics_clients(clinic, clients_of_both, 
 def test_client_search_by_name_email_or_phone(clinic, staff_user, clients_of_both, query, expected):
     response = signed_in(staff_user, clinic).get(CLIENTS, {"q": query})
 
-    shown = [a.name for a in response.context["accounts"]]
+    shown = [a.name for a in response.context["page"].object_list]
     assert shown == expected
 
 

@@ -175,7 +175,8 @@ def test_the_detail_page_lists_the_entries_newest_first(clinic, staff_user, mana
 
     response = signed_in(staff_user, clinic).get(f"{CLIENTS}{ada.pk}/")
 
-    entries = list(response.context["audit_entries"])
+    tabs = {tab.key: context for tab, context in response.context["tabs"]}
+    entries = list(tabs["audit"]["audit_entries"])
     assert [e.action for e in entries] == ["view", "change"]
     assert entries[0].actor == staff_user
     html = response.content.decode()

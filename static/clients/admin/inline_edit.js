@@ -1,0 +1,48 @@
+// Inline edits on the client account view: each contact field is saved as soon as the
+// field is left (or Enter is pressed), by POSTing its own small form with fetch. The
+// server validates; its error, naming the field, is shown beside it and the value stays
+// for correction. Without JS each form has a Save button.
+(function () {
+  "use strict";
+
+  function save(form, input, status) {
+    if (input.value === input.dataset.savedValue) return;
+    status.dataset.state = "saving";
+    status.textContent = status.dataset.saving || "…";
+    fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    })
+      .then((response) => response.json().then((data) => ({ ok: response.ok, data })))
+      .then(({ ok, data }) => {
+        if (ok) {
+          input.value = data.value;
+          input.dataset.savedValue = data.value;
+          input.removeAttribute("aria-invalid");
+          status.dataset.state = "saved";
+          status.textContent = form.dataset.savedLabel || "✓";
+        } else {
+          input.setAttribute("aria-invalid", "true");
+          status.dataset.state = "error";
+          status.textContent = data.error;
+        }
+      })
+      .catch(() => {
+        status.dataset.state = "error";
+        status.textContent = form.dataset.failedLabel || "!";
+      });
+  }
+
+  document.querySelectorAll("form[data-inline-edit]").forEach((form) => {
+    const input = form.querySelector("input[name=value]:not([type=hidden])");
+    if (!input) return; // e.g. the VIP toggle: a plain form post
+    const status = form.querySelector("[data-field-status]");
+    input.addEventListener("change", () => save(form, input, status));
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      save(form, input, status);
+    });
+  });
+})();
