@@ -1,0 +1,42 @@
+"""The client account's Loyalty tab: balance, tier, ledger history with "oops", the
+staff actions, vouchers and pending requests. All reads through loyalty selectors."""
+
+from django.urls import reverse
+
+from branding.selectors import feature_enabled
+from clients.admin_views import FRONT_DESK, request_admin_role
+from loyalty.models import LedgerEntry
+from loyalty.rewards.selectors import client_vouchers, pending_requests
+from loyalty.selectors import balance, history, programme_for
+from loyalty.staff.views import AddPointsForm, AdjustForm, DeclineForm, GrantForm
+from loyalty.tiers import tier_status
+
+HISTORY_ROWS = 50
+
+
+def is_shown(request, clinic, account):
+    return feature_enabled(clinic, "rewards") and request_admin_role(request) in FRONT_DESK
+
+
+def tab_context(request, clinic, account):
+    entries = list(history(clinic, account).select_related("actor")[:HISTORY_ROWS])
+    reversed_ids = set(
+        LedgerEntry.objects.filter(reverses__in=entries).values_list("reverses_id", flat=True)
+    )
+    for entry in entries:
+        entry.can_reverse = entry.kind != "reversal" and entry.pk not in reversed_ids
+    action = lambda name: reverse("loyalty_client_action", args=[account.pk, name])  # noqa: E731
+    return {
+        "programme": programme_for(clinic),
+        "balance": balance(clinic, account),
+        "status": tier_status(clinic, account),
+        "entries": entries,
+        "vouchers": client_vouchers(clinic, account),
+        "requests": list(pending_requests(clinic, client=account)),
+        "add_form": AddPointsForm(),
+        "adjust_form": AdjustForm(),
+        "grant_form": GrantForm(clinic=clinic),
+        "decline_form": DeclineForm(),
+        "urls": {name: action(name) for name in ("add", "adjust", "reverse", "grant")},
+        "back": reverse("clinic_workspace:client_detail", args=[account.pk]) + "#tab-loyalty",
+    }

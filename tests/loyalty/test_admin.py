@@ -1,0 +1,200 @@
+"""Staff loyalty in the admin: the client's Loyalty tab and its actions (add, adjust,
+oops, manual reward), the reward request queue, the rewards catalogue, tiers and
+programme — each audited, each limited to the admin clinic."""
+
+import pytest
+from django.test import Client
+
+from clients.models import AuditEntry
+from loyalty.models import EntryKind, LedgerEntry, RequestStatus, Reward, Tier, Voucher
+from loyalty.rewards.services import reward_request_create
+from loyalty.selectors import balance, programme_for
+from loyalty.services import points_award
+from notifications.models import Notification
+from tests.factories.booking import ServiceFactory
+from tests.factories.clients import ClientAccountFactory, MembershipFactory
+from tests.factories.loyalty import RewardFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(user, clinic):
+    client = Client(HTTP_HOST=clinic.site.hostname)
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def desk(staff_user, clinic):
+    return signed_in(staff_user, clinic)
+
+
+@pytest.fixture
+def reward(clinic, programme):
+    return RewardFactory(clinic=clinic, name="£5 off", cost=100, amount_off=500)
+
+
+def action(client_account, name):
+    return f"/admin/loyalty/clients/{client_account.pk}/{name}/"
+
+
+def test_the_loyalty_tab_shows_balance_history_and_actions(desk, clinic, patient, programme):
+    points_award(clinic=clinic, client=patient, amount=40, reason="Welcome gift")
+    html = desk.get(f"/admin/clinic/clients/{patient.pk}/").content.decode()
+    assert "data-loyalty-tab" in html
+    assert "data-loyalty-balance>40</strong> paws" in html
+    assert "Welcome gift" in html and "Oops — undo" in html
+
+
+def test_adding_points_is_audited_and_needs_a_reason(desk, clinic, patient, staff_user, programme):
+    desk.post(action(patient, "add"), {"amount": "3", "reason": ""})
+    assert balance(clinic, patient) == 0
+    response = desk.post(action(patient, "add"), {"amount": "3", "reason": "Stamp card"})
+    assert response.status_code == 302 and response["Location"].endswith("#tab-loyalty")
+    entry = LedgerEntry.objects.get(client=patient)
+    assert (entry.amount, entry.actor, entry.reason) == (3, staff_user, "Stamp card")
+    audit = AuditEntry.objects.filter(client=patient, actor=staff_user).latest("id")
+    assert audit.summary == "Added 3 paws: Stamp card"
+
+
+def test_oops_reverses_once_with_a_reason_and_is_audited(desk, clinic, patient, staff_user):
+    entry = points_award(clinic=clinic, client=patient, amount=25, reason="wrong client")
+    desk.post(action(patient, "reverse"), {"entry": entry.pk, "reason": ""})
+    assert balance(clinic, patient) == 25
+    desk.post(action(patient, "reverse"), {"entry": entry.pk, "reason": "Meant for Ann"})
+    desk.post(action(patient, "reverse"), {"entry": entry.pk, "reason": "again"})
+    assert balance(clinic, patient) == 0
+    assert LedgerEntry.objects.filter(kind=EntryKind.REVERSAL).count() == 1
+    assert AuditEntry.objects.filter(client=patient, summary__startswith="Reversed").count() == 1
+
+
+def test_adjust_cannot_take_the_balance_below_zero(desk, clinic, patient, programme):
+    points_award(clinic=clinic, client=patient, amount=10, reason="visit")
+    response = desk.post(action(patient, "adjust"), {"amount": "-11", "reason": "fix"}, follow=True)
+    assert "Not enough paws" in response.content.decode()
+    desk.post(action(patient, "adjust"), {"amount": "-4", "reason": "fix"})
+    assert balance(clinic, patient) == 6
+
+
+def test_manual_reward_as_a_gift(desk, clinic, patient, reward, staff_user):
+    desk.post(action(patient, "grant"), {"reward": reward.pk})
+    voucher = Voucher.objects.get(client=patient)
+    assert voucher.entry is None and voucher.issued_by == staff_user
+    assert AuditEntry.objects.filter(client=patient, summary__contains=voucher.code).exists()
+
+
+def test_another_clinics_client_or_entry_is_not_reachable(desk, clinic, other_clinic, patient):
+    theirs = ClientAccountFactory(clinic=other_clinic)
+    assert desk.post(action(theirs, "add"), {"amount": "5", "reason": "x"}).status_code == 404
+    their_entry = points_award(clinic=other_clinic, client=theirs, amount=5, reason="x")
+    desk.post(action(patient, "reverse"), {"entry": their_entry.pk, "reason": "guess"})
+    assert balance(other_clinic, theirs) == 5
+    assert not LedgerEntry.objects.filter(kind=EntryKind.REVERSAL).exists()
+
+
+def test_therapists_have_no_loyalty_actions(clinic, patient, programme):
+    therapist = MembershipFactory(clinic=clinic, role="therapist").user
+    browser = signed_in(therapist, clinic)
+    # Wagtail turns a refusal into a redirect to the dashboard with a message.
+    refused = browser.post(action(patient, "add"), {"amount": "5", "reason": "x"})
+    assert (refused.status_code, refused["Location"]) == (302, "/admin/")
+    assert balance(clinic, patient) == 0
+    assert browser.get("/admin/loyalty/requests/")["Location"] == "/admin/"
+
+
+def test_the_queue_approves_and_declines_and_tells_the_client(
+    desk, clinic, other_clinic, patient, reward, staff_user
+):
+    points_award(clinic=clinic, client=patient, amount=250, reason="visits")
+    second = RewardFactory(clinic=clinic, name="Free tea", cost=50)
+    first = reward_request_create(clinic=clinic, client=patient, reward_id=reward.pk)
+    other = reward_request_create(clinic=clinic, client=patient, reward_id=second.pk)
+    theirs_client = ClientAccountFactory(clinic=other_clinic)
+    their_reward = RewardFactory(clinic=other_clinic, cost=1)
+    points_award(clinic=other_clinic, client=theirs_client, amount=5, reason="x")
+    theirs = reward_request_create(
+        clinic=other_clinic, client=theirs_client, reward_id=their_reward.pk
+    )
+    html = desk.get("/admin/loyalty/requests/").content.decode()
+    assert f'data-request="{first.pk}"' in html and f'data-request="{theirs.pk}"' not in html
+
+    desk.post(f"/admin/loyalty/requests/{first.pk}/approve/")
+    desk.post(f"/admin/loyalty/requests/{other.pk}/decline/", {"reason": "Not this month"})
+    desk.post(f"/admin/loyalty/requests/{theirs.pk}/approve/")
+    first.refresh_from_db()
+    other.refresh_from_db()
+    theirs.refresh_from_db()
+    assert first.status == RequestStatus.APPROVED and balance(clinic, patient) == 150
+    assert other.status == RequestStatus.DECLINED and other.decline_reason == "Not this month"
+    assert theirs.status == RequestStatus.PENDING
+    titles = set(Notification.objects.filter(user=patient.user).values_list("title", flat=True))
+    assert titles == {"Your reward is ready: £5 off", "About your reward request: Free tea"}
+    summaries = AuditEntry.objects.filter(client=patient).values_list("summary", flat=True)
+    assert any(s.startswith("Approved reward request") for s in summaries)
+    assert any(s.startswith("Declined reward request") for s in summaries)
+
+
+def test_managers_edit_the_catalogue_for_their_clinic_only(clinic, other_clinic, manager):
+    browser = signed_in(manager, clinic)
+    facial = ServiceFactory(clinic=clinic, name="Facial")
+    theirs = ServiceFactory(clinic=other_clinic, name="Theirs")
+    form = {
+        "name": "Free facial",
+        "description": "",
+        "cost": "500",
+        "kind": "free_service",
+        "amount_off": "",
+        "percent_off": "",
+        "services": [str(theirs.pk)],
+        "voucher_valid_days": "60",
+        "position": "0",
+        "active": "on",
+    }
+    response = browser.post("/admin/loyalty/rewards/new/", form)
+    assert response.status_code == 200 and not Reward.objects.exists()  # another clinic's service
+    form["services"] = [str(facial.pk)]
+    response = browser.post("/admin/loyalty/rewards/new/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    reward = Reward.objects.get()
+    assert reward.clinic == clinic and list(reward.services.all()) == [facial]
+    amount = dict(form, name="£10 off", kind="amount_off", amount_off="", services=[])
+    response = browser.post("/admin/loyalty/rewards/new/", amount)
+    assert "Enter the amount this reward takes off" in response.content.decode()
+    amount["amount_off"] = "10.00"
+    browser.post("/admin/loyalty/rewards/new/", amount)
+    assert Reward.objects.get(name="£10 off").amount_off == 1000
+    their_reward = RewardFactory(clinic=other_clinic)
+    assert browser.get(f"/admin/loyalty/rewards/edit/{their_reward.pk}/").status_code == 404
+
+
+def test_tiers_and_programme(clinic, manager):
+    browser = signed_in(manager, clinic)
+    browser.post("/admin/loyalty/tiers/new/", {"name": "Gold", "threshold": "500", "benefits": ""})
+    assert Tier.objects.get().clinic == clinic
+    response = browser.post(
+        "/admin/loyalty/tiers/new/", {"name": "gold", "threshold": "600", "benefits": ""}
+    )
+    assert "already has a tier with this name" in response.content.decode()
+    response = browser.post(
+        "/admin/loyalty/programme/",
+        {
+            "active": "on",
+            "unit": "points",
+            "unit_name": "paws",
+            "per_currency_unit": "2",
+            "per_visit": "10",
+            "per_referral": "100",
+            "per_review": "5",
+            "birthday_bonus": "50",
+            "expiry_months": "",
+        },
+    )
+    assert response.status_code == 302
+    programme = programme_for(clinic)
+    assert (programme.unit_name, programme.per_currency_unit, programme.birthday_bonus) == (
+        "paws",
+        2,
+        50,
+    )
+    staff = MembershipFactory(clinic=clinic, role="staff").user
+    assert signed_in(staff, clinic).get("/admin/loyalty/programme/")["Location"] == "/admin/"
