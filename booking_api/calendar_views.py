@@ -100,6 +100,15 @@ class CalendarAccessMixin(ClinicWorkspaceMixin):
             calendar_bookings(self.clinic, staff_ids=self.own_staff_ids), pk=pk
         )
 
+    def get_breadcrumbs_items(self):
+        items = [
+            *super().get_breadcrumbs_items(),
+            {"url": reverse("booking_calendar:calendar"), "label": _("Calendar")},
+        ]
+        if not isinstance(self, CalendarView):
+            items.append({"url": "", "label": self.get_page_title()})
+        return items
+
     @property
     def allowed_actions(self):
         return FRONT_DESK_ACTIONS if self.is_front_desk else THERAPIST_ACTIONS

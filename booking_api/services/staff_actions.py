@@ -11,7 +11,7 @@ import zoneinfo
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from booking_api.models import BookingSource, BookingStatus, SessionNote
+from booking_api.models import BookingEvent, BookingSource, BookingStatus, SessionNote
 from booking_api.patch_test_selectors import patch_test_missing
 from booking_api.services.bookings import (
     booking_cancel,
@@ -52,8 +52,11 @@ def staff_booking_create(*, clinic, client, service, staff, start, actor, notes=
     summary = f"Booked {service.name} with {booking.staff} on {when:%Y-%m-%d %H:%M}"
     if overridden:
         summary += " without a valid patch test"
-        booking.events.filter(kind="created").update(
-            data={"source": BookingSource.STAFF, "patch_test_overridden": True}
+        BookingEvent.objects.create(
+            booking=booking,
+            kind="patch_test_overridden",
+            actor=actor,
+            data={"service": service.pk, "months": service.patch_test_months},
         )
     audit_record(
         clinic=clinic,
