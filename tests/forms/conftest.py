@@ -38,3 +38,7 @@ def drawn_signature():
     out = io.BytesIO()
     image.save(out, format="PNG")
     return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+# The booking fixtures the portal tests use (a policy, a service, Emma, a signed-in patient).
+from tests.portal.conftest import emma, policy, service, signed_in  # noqa: E402, F401

@@ -1,0 +1,127 @@
+"""A service that requires a form is booked online only once the client has signed it:
+the API and the wizard refuse with a clear message and a link to sign; staff are not
+held up; a signed (not expired) form lets the booking through."""
+
+import datetime
+
+import pytest
+from rest_framework.test import APIClient
+
+from booking_api.models import Booking
+from clients.documents.selectors import forms_missing_for
+from clients.models import FormTemplate
+from tests.booking.conftest import MONDAY
+from tests.conftest import host_client
+from tests.factories.forms import FormTemplateFactory
+from tests.forms.conftest import sign
+from tests.portal.conftest import at, local_day
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def laser_consent(clinic, service):
+    return FormTemplateFactory(clinic=clinic, title="Laser consent", services=[service])
+
+
+@pytest.fixture
+def api_client(clinic, patient):
+    client = host_client(clinic, APIClient)
+    client.force_authenticate(patient.user)
+    return client
+
+
+def book_via_api(api_client, service):
+    from branding.services import policy_update
+
+    policy_update(clinic=service.clinic, min_notice_minutes=0, max_advance_days=730)
+    return api_client.post(
+        "/api/v1/bookings",
+        {"service": service.key, "staff": "any", "start": f"{MONDAY}T10:00:00+00:00"},
+        format="json",
+    )
+
+
+def test_the_api_refuses_until_the_form_is_signed(
+    api_client, patient, service, emma, laser_consent
+):
+    response = book_via_api(api_client, service)
+    assert response.status_code == 403
+    body = response.json()
+    assert body["code"] == "forms_required" and body["field"] == "service"
+    assert "Laser consent" in body["detail"]
+    assert body["forms"] == [
+        {
+            "id": laser_consent.pk,
+            "title": "Laser consent",
+            "sign_url": f"/documents/forms/{laser_consent.pk}/sign/",
+        }
+    ]
+    assert not Booking.objects.exists()
+    sign(laser_consent, patient)
+    assert book_via_api(api_client, service).status_code == 201
+
+
+def test_an_expired_signature_does_not_count(clinic, patient, service, laser_consent):
+    signed = sign(laser_consent, patient)
+    later = signed.expires_at + datetime.timedelta(minutes=1)
+    assert forms_missing_for(clinic, patient, [service], now=later) == [laser_consent]
+    assert forms_missing_for(clinic, patient, [service]) == []
+    assert forms_missing_for(clinic, None, [service]) == [laser_consent]
+
+
+def test_an_inactive_form_or_another_service_is_not_required(clinic, patient, service):
+    FormTemplateFactory(clinic=clinic, title="Retired", services=[service], active=False)
+    assert forms_missing_for(clinic, patient, [service]) == []
+    FormTemplateFactory(clinic=clinic, title="Other", services=[])
+    assert forms_missing_for(clinic, patient, [service]) == []
+
+
+def test_the_wizard_asks_to_sign_first_and_then_books(
+    clinic, signed_in, patient, service, emma, laser_consent
+):
+    start = at(local_day(4), "11:30")
+    params = {"service": service.pk, "staff": emma.pk, "t": int(start.timestamp())}
+    page = signed_in.get("/book/confirm/", params)
+    content = page.content.decode()
+    assert "Please sign first" in content
+    assert f"/documents/forms/{laser_consent.pk}/sign/?next=" in content
+    assert "Confirm booking" not in content
+    refused = signed_in.post("/book/confirm/", {**params, "notes": ""})
+    assert refused.status_code == 200 and "Laser consent" in refused.content.decode()
+    assert not Booking.objects.exists()
+    sign(laser_consent, patient)
+    assert "Please sign first" not in signed_in.get("/book/confirm/", params).content.decode()
+    done = signed_in.post("/book/confirm/", {**params, "notes": ""})
+    assert done.status_code == 302 and Booking.objects.get().client == patient
+
+
+def test_a_new_client_in_the_wizard_is_asked_to_sign_in_first(
+    clinic, portal, service, emma, laser_consent
+):
+    start = at(local_day(4), "11:30")
+    params = {"service": service.pk, "staff": emma.pk, "t": int(start.timestamp())}
+    content = portal.get("/book/confirm/", params).content.decode()
+    assert "Please sign first" in content and "Sign in or create an account" in content
+    response = portal.post(
+        "/book/confirm/",
+        {**params, "name": "Nina New", "email": "nina@example.com", "phone": "07700 900111"},
+    )
+    assert response.status_code == 200 and not Booking.objects.exists()
+
+
+def test_signing_from_the_wizard_returns_to_it(clinic, signed_in, service, emma, laser_consent):
+    from tests.forms.conftest import GOOD, answers_for
+
+    back = "/book/confirm/?service=1&staff=any&t=1"
+    response = signed_in.post(
+        f"/documents/forms/{laser_consent.pk}/sign/",
+        {**answers_for(laser_consent, **GOOD), "typed_name": "Ada", "next": back},
+    )
+    assert response.status_code == 302 and response["Location"] == back
+    evil = signed_in.post(
+        f"/documents/forms/{laser_consent.pk}/sign/",
+        {**answers_for(laser_consent, **GOOD), "typed_name": "Ada", "next": "https://evil.test/"},
+    )
+    assert evil["Location"] == "/documents/"
+    assert FormTemplate.objects.count() == 1
