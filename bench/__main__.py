@@ -1,4 +1,4 @@
-"""``make bench`` / ``python -m bench``: the availability benchmark.
+"""``make bench`` / ``python -m bench``: the availability and dashboard benchmarks.
 
 Builds the scenario of bench/scenario.py in a SQLite database of its own
 (var/bench/bench.sqlite3, copied from a cached migrated database when the migrations have
@@ -40,6 +40,12 @@ def parse_args():
         help="profile the engine (auto: when slower than the target)",
     )
     parser.add_argument("--rebuild-db", action="store_true", help="ignore the cached migrations")
+    parser.add_argument(
+        "--only",
+        choices=["all", "availability", "dashboard"],
+        default="all",
+        help="run one benchmark (default: both)",
+    )
     return parser.parse_args()
 
 
@@ -75,6 +81,11 @@ def main():
         log("Migrating a fresh bench database (cached for next time) ...")
         availability.migrate_and_cache(db_path, OUT_DIR)
     migrate_s = time.perf_counter() - t0
+
+    if args.only in ("all", "dashboard"):
+        run_dashboard(args)
+    if args.only == "dashboard":
+        return
 
     date_from = datetime.datetime.now(zoneinfo.ZoneInfo(scenario.TIMEZONE)).date()
     date_from += datetime.timedelta(days=1)
@@ -165,6 +176,23 @@ def main():
     print(f"\nWritten to {out.relative_to(BASE_DIR)}")
     if profile:
         print(profile_summary(profile, engine["median_ms"]))
+
+
+def run_dashboard(args):
+    from bench import dashboard
+
+    log(
+        f"Building the dashboard scenario ({dashboard.PAST_BOOKINGS:,} past bookings, "
+        f"{dashboard.LEDGER_ENTRIES} ledger entries) ..."
+    )
+    built = dashboard.build()
+    result = dashboard.run(built=built, runs=args.runs, warmup=args.warmup)
+    result["measured_at"] = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    result["loadavg"] = [round(x, 2) for x in os.getloadavg()]
+    out = OUT_DIR / "dashboard.json"
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    print(dashboard.table(result))
+    print(f"Written to {out.relative_to(BASE_DIR)}\n")
 
 
 def table(result, runs):
