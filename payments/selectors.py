@@ -135,3 +135,25 @@ def client_balance(clinic, client) -> ClientBalance:
         credit=credit,
         currency=clinic.currency,
     )
+
+
+def attach_receipts(bookings):
+    """Give each booking ``receipts``: its succeeded payments and their succeeded
+    refunds, for the portal's history (two queries for any number of bookings)."""
+    bookings = list(bookings)
+    found = {}
+    paid = (
+        Payment.objects.filter(booking__in=bookings, status=PaymentStatus.SUCCEEDED)
+        .prefetch_related(
+            Prefetch(
+                "refunds",
+                queryset=Refund.objects.filter(status=RefundStatus.SUCCEEDED).order_by("id"),
+            )
+        )
+        .order_by("id")
+    )
+    for payment in paid:
+        found.setdefault(payment.booking_id, []).append(payment)
+    for booking in bookings:
+        booking.receipts = found.get(booking.pk, [])
+    return bookings

@@ -281,6 +281,44 @@ def payment_confirm(*, payment, payment_method) -> Payment:
     return payment_apply_intent(payment_id=payment.pk, intent=intent)
 
 
+def payment_refresh(*, payment) -> Payment:
+    """Read the payment's intent again from Stripe and apply it (the Payment Element's
+    return page: Stripe.js confirmed in the browser, the webhook may not have arrived)."""
+    if payment.status == PaymentStatus.SUCCEEDED or not payment.stripe_payment_intent_id:
+        return payment
+    try:
+        intent = stripe_client().PaymentIntent.retrieve(payment.stripe_payment_intent_id)
+    except stripe.error.StripeError as exc:
+        raise _provider_error(exc) from exc
+    return payment_apply_intent(payment_id=payment.pk, intent=intent)
+
+
+def hold_minutes_left(booking, now=None) -> int:
+    """Whole minutes (rounded up) before the booking's payment hold runs out."""
+    if not booking.hold_expires_at:
+        return 0
+    seconds = (booking.hold_expires_at - (now or timezone.now())).total_seconds()
+    return max(0, -int(-seconds // 60))
+
+
+def checkout_mode(booking) -> str:
+    """What the portal's checkout step does for this booking: "pay" (a held booking at a
+    clinic taking a deposit or full payment), "save_card" (card on file, no card saved
+    for it yet) or "" (nothing to do)."""
+    policy = clinic_policy(booking.clinic)
+    if booking.status == BookingStatus.PENDING_PAYMENT:
+        return "pay"
+    if policy.payment_mode == PaymentMode.CARD_ON_FILE and booking.status in (
+        BookingStatus.BOOKED,
+        BookingStatus.CONFIRMED,
+    ):
+        from payments.models import CardSetup, CardSetupStatus
+
+        saved = CardSetup.objects.filter(booking=booking, status=CardSetupStatus.SUCCEEDED).exists()
+        return "" if saved else "save_card"
+    return ""
+
+
 # --- the one place a PaymentIntent's state reaches our rows ---------------------------
 
 

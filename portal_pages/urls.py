@@ -11,6 +11,7 @@ from portal_pages import (
     loyalty_views,
     medical_views,
     message_views,
+    payment_views,
     pet_views,
     photo_views,
     pwa_views,
@@ -58,6 +59,32 @@ urlpatterns = [
     path("notifications/read/", account_views.notification_read, name="notification_read"),
     path("cart/", account_views.cart, name="cart"),
     path("cart/<int:item_id>/remove/", account_views.cart_item_remove, name="cart_remove"),
+]
+
+# Payments: the wizard's checkout step, saved cards, receipts.
+urlpatterns += [
+    path("book/pay/<uuid:reference>/", payment_views.checkout, name="book_pay"),
+    path("account/cards/", payment_views.saved_cards, name="saved_cards"),
+    path(
+        "account/cards/<int:card_id>/remove/",
+        payment_views.saved_card_remove,
+        name="saved_card_remove",
+    ),
+    path(
+        "receipts/payment/<int:payment_id>.pdf",
+        payment_views.payment_receipt,
+        name="payment_receipt",
+    ),
+    path(
+        "receipts/payment/<int:payment_id>/send/",
+        payment_views.payment_receipt_send,
+        name="payment_receipt_send",
+    ),
+    path(
+        "receipts/refund/<int:refund_id>.pdf",
+        payment_views.refund_receipt,
+        name="refund_receipt",
+    ),
 ]
 
 # Pets, photos and messages (clients' own records).

@@ -32,6 +32,8 @@ from booking_api.services.policy import reschedule_refusal
 from branding.errors import DomainError
 from branding.selectors import clinic_features
 from clients.selectors import client_account_for_user, forms_missing_for
+from payments.selectors import attach_receipts
+from payments.services import checkout_mode
 from portal_pages import selectors
 from portal_pages.forms import CancelForm, GuestForm, NotesForm
 from portal_pages.pet_forms import wizard_pet_field
@@ -252,6 +254,8 @@ def book_confirm(request):
                     booking.client.user,
                     backend="django.contrib.auth.backends.ModelBackend",
                 )
+            if checkout_mode(booking):  # a deposit, full payment or card to save
+                return redirect("portal:book_pay", reference=booking.reference)
             return redirect("portal:book_done", reference=booking.reference)
     here = confirm_url(service, staff_ref, start)
     # Forms the service requires and this client has not signed: booking waits for them.
@@ -327,7 +331,11 @@ def booking_history(request):
     return render(
         request,
         "portal_pages/bookings/history.html",
-        {"past": selectors.client_bookings(clinic, client, when="past", limit=200)},
+        {
+            "past": attach_receipts(
+                selectors.client_bookings(clinic, client, when="past", limit=200)
+            )
+        },
     )
 
 

@@ -1,0 +1,254 @@
+"""The portal's payment pages: the checkout step of the booking wizard (pay a deposit or
+in full, or save a card on file), saved cards, and receipts. Every rule is in
+``payments``; these views only show and collect."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from branding.errors import DomainError
+from clients.selectors import client_account_for_user
+from payments import cards, discounts, receipts, services
+from payments.errors import CardDeclinedError
+from payments.models import CardSetupStatus, PaymentStatus
+from payments.money import format_money
+from payments.selectors import payment_for_client, refund_for_client, saved_cards_for_client
+from payments.test_cards import TEST_CARDS, uses_local_test_server
+from portal_pages import selectors
+from portal_pages.views import _signed_in
+
+
+def _own_booking(request, reference):
+    client = client_account_for_user(request.clinic, request.user)
+    return selectors.client_booking_by_reference(request.clinic, client, reference)
+
+
+def _test_cards():
+    if not uses_local_test_server():
+        return []
+    return [
+        {
+            "name": c.name,
+            "number": " ".join(c.number[i : i + 4] for i in range(0, 16, 4)),
+            "label": c.label,
+            "outcome": c.outcome,
+        }
+        for c in TEST_CARDS.values()
+    ]
+
+
+def _amounts(quote, clinic):
+    def fmt(value):
+        return format_money(value, quote.currency, clinic.language)
+
+    return {
+        "price": fmt(quote.price),
+        "discount": fmt(quote.discount) if quote.discount else "",
+        "deposit": fmt(quote.deposit) if quote.deposit else "",
+        "due_now": fmt(quote.due_now),
+        "balance_later": fmt(quote.balance_later) if quote.balance_later else "",
+    }
+
+
+@_signed_in
+def checkout(request, reference):
+    """The wizard's checkout step: shown after the hold is created."""
+    booking = _own_booking(request, reference)
+    mode = services.checkout_mode(booking)
+    done = redirect("portal:book_done", reference=booking.reference)
+    if not mode:
+        return done
+    if mode == "save_card":
+        return _save_card(request, booking, done)
+    return _pay(request, booking, done)
+
+
+def _pay(request, booking, done):
+    clinic = request.clinic
+    voucher = request.POST.get("voucher", request.GET.get("voucher", ""))
+    error = ""
+    try:
+        payment = services.checkout_start(booking=booking, voucher_ref=voucher)
+    except DomainError as exc:
+        if exc.field == "voucher":
+            messages.warning(request, exc.message)
+            payment = services.checkout_start(booking=booking)
+            voucher = ""
+        elif exc.code in ("hold_expired", "not_awaiting_payment"):
+            messages.warning(request, exc.message)
+            return redirect("portal:book")
+        else:
+            raise
+    if request.GET.get("returned"):  # back from Stripe.js (the Payment Element)
+        payment = services.payment_refresh(payment=payment)
+    if request.method == "POST" and request.POST.get("card"):
+        card = request.POST["card"]
+        if card not in TEST_CARDS or not uses_local_test_server():
+            raise Http404("Test cards are only offered against the local test server.")
+        try:
+            payment = services.payment_confirm(payment=payment, payment_method=card)
+        except CardDeclinedError as exc:
+            error = exc.message
+        except DomainError as exc:
+            if exc.code == "hold_expired":
+                messages.warning(request, exc.message)
+                return redirect("portal:book")
+            error = exc.message
+    if payment.status == PaymentStatus.SUCCEEDED:
+        messages.success(request, _("Thank you: your payment went through."))
+        return done
+    if payment.status == PaymentStatus.REQUIRES_ACTION and not error:
+        error = _(
+            "Your bank asks you to confirm this payment. With the test cards it cannot be "
+            "confirmed here: please try another card."
+            if uses_local_test_server()
+            else "Your bank asks you to confirm this payment: please follow its steps."
+        )
+    quote = services.checkout_quote(booking, discount=payment.discount)
+    booking.refresh_from_db()
+    return render(
+        request,
+        "payments/portal/checkout.html",
+        {
+            "booking": booking,
+            "mode": "pay",
+            "payment": payment,
+            "quote": quote,
+            "amounts": _amounts(quote, request.clinic),
+            "voucher": voucher,
+            "vouchers": discounts.vouchers_for(booking),
+            "minutes_left": services.hold_minutes_left(booking),
+            "error": error,
+            "test_cards": _test_cards(),
+            "stripe": _stripe_js(payment.client_secret, booking, clinic),
+            "step": 7,
+        },
+        status=402 if error else 200,
+    )
+
+
+def _save_card(request, booking, done):
+    error = ""
+    setup = cards.card_setup_start(booking=booking)
+    if request.method == "POST" and request.POST.get("card"):
+        card = request.POST["card"]
+        if card not in TEST_CARDS or not uses_local_test_server():
+            raise Http404("Test cards are only offered against the local test server.")
+        try:
+            setup = cards.card_setup_confirm(setup=setup, payment_method=card)
+        except DomainError as exc:
+            error = exc.message
+    if setup.status == CardSetupStatus.SUCCEEDED:
+        messages.success(request, _("Your card is saved with the clinic."))
+        return done
+    if setup.status == CardSetupStatus.REQUIRES_ACTION and not error:
+        error = _("Your bank asks you to confirm this card: please try another card.")
+    return render(
+        request,
+        "payments/portal/checkout.html",
+        {
+            "booking": booking,
+            "mode": "save_card",
+            "error": error,
+            "test_cards": _test_cards(),
+            "stripe": _stripe_js(setup.client_secret, booking, request.clinic, setup=True),
+            "step": 7,
+        },
+        status=402 if error else 200,
+    )
+
+
+def _stripe_js(client_secret, booking, clinic, setup=False):
+    """What the Payment Element needs, or None against the local test server."""
+    if uses_local_test_server() or not settings.STRIPE_PUBLISHABLE_KEY:
+        return None
+    return {
+        "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+        "client_secret": client_secret,
+        "setup": setup,
+        "return_url": f"https://{clinic.domain}"
+        + reverse("portal:book_pay", kwargs={"reference": booking.reference})
+        + "?returned=1",
+    }
+
+
+# --- saved cards ---------------------------------------------------------------------
+
+
+@_signed_in
+def saved_cards(request):
+    clinic = request.clinic
+    client = client_account_for_user(clinic, request.user)
+    found = saved_cards_for_client(clinic, client) if client else []
+    return render(request, "payments/portal/saved_cards.html", {"cards": found})
+
+
+@require_POST
+@_signed_in
+def saved_card_remove(request, card_id):
+    clinic = request.clinic
+    client = client_account_for_user(clinic, request.user)
+    if client is None:
+        raise Http404("No such card.")
+    card = cards.saved_card_for_client(clinic, client, card_id)
+    try:
+        cards.saved_card_remove(card=card)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("Card ending %(last4)s removed.") % {"last4": card.last4 or "····"}
+        )
+    return redirect("portal:saved_cards")
+
+
+# --- receipts ------------------------------------------------------------------------
+
+
+def _pdf(data, filename):
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _client(request):
+    client = client_account_for_user(request.clinic, request.user)
+    if client is None:
+        raise Http404("No such receipt.")
+    return client
+
+
+@_signed_in
+def payment_receipt(request, payment_id):
+    payment = payment_for_client(request.clinic, _client(request), payment_id)
+    if payment.status != PaymentStatus.SUCCEEDED:
+        raise Http404("No receipt for a payment that has not gone through.")
+    return _pdf(receipts.payment_receipt_pdf(payment), receipts.receipt_filename(payment))
+
+
+@_signed_in
+def refund_receipt(request, refund_id):
+    refund = refund_for_client(request.clinic, _client(request), refund_id)
+    return _pdf(
+        receipts.refund_receipt_pdf(refund), receipts.receipt_filename(refund.payment, refund)
+    )
+
+
+@require_POST
+@_signed_in
+def payment_receipt_send(request, payment_id):
+    payment = payment_for_client(request.clinic, _client(request), payment_id)
+    if payment.status != PaymentStatus.SUCCEEDED:
+        raise Http404("No receipt for a payment that has not gone through.")
+    with transaction.atomic():
+        receipts.receipt_email(payment=payment, copy=True)
+    messages.success(
+        request,
+        _("We have emailed a copy of the receipt to %(email)s.") % {"email": request.user.email},
+    )
+    return redirect("portal:booking_history")
