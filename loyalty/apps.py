@@ -8,6 +8,11 @@ class LoyaltyConfig(AppConfig):
     verbose_name = "Loyalty"
 
     def ready(self):
-        from loyalty import receivers
+        from loyalty import import_sections, receivers
+        from loyalty.rewards import checkout
+        from payments.discounts import register_discount_provider
 
         receivers.connect()
+        import_sections.register()
+        # Reward vouchers at checkout: the patient picks one, payments asks us.
+        register_discount_provider(checkout)
