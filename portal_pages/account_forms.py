@@ -48,3 +48,31 @@ class PreferencesForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.label = field.label[:1].upper() + field.label[1:]
+
+
+class BookingPreferencesForm(forms.Form):
+    """Preferred location, staff member and services; choices are this clinic's own."""
+
+    location = forms.ModelChoiceField(
+        label=_("Preferred location"), queryset=None, required=False, empty_label=_("No preference")
+    )
+    staff = forms.ModelChoiceField(
+        label=_("Preferred staff member"),
+        queryset=None,
+        required=False,
+        empty_label=_("No preference"),
+    )
+    services = forms.ModelMultipleChoiceField(
+        label=_("Favourite services"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = choices["locations"]
+        self.fields["staff"].queryset = choices["staff"]
+        self.fields["services"].queryset = choices["services"]
+        if choices["locations"].count() < 2:  # one location: nothing to choose
+            del self.fields["location"]

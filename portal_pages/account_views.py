@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from booking_api.cart_selectors import cart_items_for_client
+from booking_api.preference_selectors import booking_preferences_for, preference_choices
 from booking_api.services.cart import cart_remove
+from booking_api.services.preferences import booking_preferences_update
 from branding.errors import DomainError
 from clients.selectors import client_account_for_user
 from clients.services import client_account_ensure, client_contact_update
@@ -24,7 +26,12 @@ from notifications.push import (
 )
 from notifications.selectors import notifications_for_user
 from notifications.services import notifications_mark_read, preferences_for, preferences_update
-from portal_pages.account_forms import PREFERENCE_FIELDS, ContactForm, PreferencesForm
+from portal_pages.account_forms import (
+    PREFERENCE_FIELDS,
+    BookingPreferencesForm,
+    ContactForm,
+    PreferencesForm,
+)
 from portal_pages.views import feature_required
 
 NOTIFICATIONS_PAGE_SIZE = 50
@@ -49,6 +56,17 @@ def profile(request):
         },
     )
     prefs_form = PreferencesForm(prefix="prefs", instance=prefs)
+    choices = preference_choices(clinic)
+    booking_prefs = booking_preferences_for(clinic, account)
+    booking_form = BookingPreferencesForm(
+        prefix="booking",
+        choices=choices,
+        initial={
+            "location": booking_prefs.location if booking_prefs else None,
+            "staff": booking_prefs.staff if booking_prefs else None,
+            "services": list(booking_prefs.services.all()) if booking_prefs else [],
+        },
+    )
     if request.method == "POST":
         if request.POST.get("section") == "contact":
             contact_form = ContactForm(request.POST, prefix="contact")
@@ -59,6 +77,23 @@ def profile(request):
                     _form_error(contact_form, error)
                 else:
                     messages.success(request, _("Your contact details are saved."))
+                    return redirect("portal:profile")
+        elif request.POST.get("section") == "booking":
+            booking_form = BookingPreferencesForm(request.POST, prefix="booking", choices=choices)
+            if booking_form.is_valid():
+                data = booking_form.cleaned_data
+                try:
+                    booking_preferences_update(
+                        clinic=clinic,
+                        client=account,
+                        location=data.get("location"),
+                        staff=data.get("staff"),
+                        services=data.get("services") or [],
+                    )
+                except DomainError as error:
+                    _form_error(booking_form, error)
+                else:
+                    messages.success(request, _("Your booking preferences are saved."))
                     return redirect("portal:profile")
         elif request.POST.get("section") == "preferences":
             # Unticked checkboxes are absent from the POST: every field is sent.
@@ -73,6 +108,7 @@ def profile(request):
             "account": account,
             "contact_form": contact_form,
             "prefs_form": prefs_form,
+            "booking_form": booking_form,
             "vapid_public_key": vapid_public_key(),
             "push_on": push_enabled_for(clinic, user),
         },

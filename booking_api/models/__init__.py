@@ -9,6 +9,7 @@ from booking_api.models.bookings import (
 from booking_api.models.cart import CartItem, WaitlistEntry
 from booking_api.models.catalogue import DEFAULT_SLOT_STEP_MINUTES, Service, ServiceCategory
 from booking_api.models.clinical import PatchTest, PatchTestResult, SessionNote
+from booking_api.models.preferences import BookingPreferences
 from booking_api.models.reminders import Reminder
 from booking_api.models.staff import StaffMember, TimeOff, WorkingHours
 
@@ -18,6 +19,7 @@ __all__ = [
     "UPCOMING_STATUSES",
     "Booking",
     "BookingEvent",
+    "BookingPreferences",
     "BookingSource",
     "BookingStatus",
     "CartItem",

@@ -180,3 +180,32 @@ def test_cart_off_answers_404_and_hides_the_link(clinic, patient, signed_in):
     features_update(clinic=clinic, cart=False)
     assert signed_in.get("/cart/").status_code == 404
     assert 'href="/cart/"' not in signed_in.get("/account/").content.decode()
+
+
+# --- Booking preferences -------------------------------------------------------------------
+
+
+def test_the_patient_sets_booking_preferences(clinic, patient, signed_in, service, emma):
+    from booking_api.models import BookingPreferences
+
+    response = signed_in.post(
+        "/account/",
+        {"section": "booking", "booking-staff": emma.pk, "booking-services": [service.pk]},
+    )
+    assert response.status_code == 302
+    prefs = BookingPreferences.objects.get(client=patient)
+    assert prefs.staff == emma
+    assert list(prefs.services.all()) == [service]
+    page = signed_in.get("/account/").content.decode()
+    assert f'<option value="{emma.pk}" selected>Emma</option>' in page
+
+
+def test_another_clinics_staff_cannot_be_preferred(clinic, other_clinic, patient, signed_in):
+    from booking_api.models import BookingPreferences
+    from tests.factories.booking import StaffFactory
+
+    theirs = StaffFactory(clinic=other_clinic, key="vet", display_name="Dr Vet")
+    response = signed_in.post("/account/", {"section": "booking", "booking-staff": theirs.pk})
+    assert response.status_code == 200
+    assert response.context["booking_form"].errors["staff"]
+    assert not BookingPreferences.objects.filter(client=patient).exists()
