@@ -36,6 +36,11 @@ def add_months(moment, months):
 
 def clean_answers(questions, data):
     """The answers as JSON, or a FormError naming the first question at fault."""
+    if not hasattr(data, "getlist"):  # JSON from the API: booleans answer yes/no questions
+        data = {
+            k: {True: "yes", False: "no"}.get(v, v) if isinstance(v, bool) else v
+            for k, v in data.items()
+        }
     form = answers_form_class(questions)(data)
     if not form.is_valid():
         key, errors = next(iter(form.errors.items()))
