@@ -6,11 +6,14 @@ load, so a document looks the same whenever it is made and cannot be used to pro
 other hosts or read local files."""
 
 from django.template.loader import render_to_string
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 
 def render_pdf(template_name, context) -> bytes:
+    # Imported here: WeasyPrint is slow to import and logs its stylesheet parsing, which
+    # every process (manage.py commands, workers) would otherwise pay for at start-up.
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
     html = render_to_string(template_name, context)
     fetcher = URLFetcher(allowed_protocols={"data"}, timeout=5)
     return HTML(string=html, url_fetcher=fetcher).write_pdf()
