@@ -119,3 +119,27 @@ def shot(tmp_path):
 def clinic_url(live_server, clinic, path="/"):
     port = live_server.url.rsplit(":", 1)[1]
     return f"http://{clinic.site.hostname}:{port}{path}"
+
+
+AXE_SCRIPT = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture
+def axe():
+    """``axe(page)`` runs axe-core (from npm, see package.json) on the page as it is and
+    fails on any serious or critical violation, listing them."""
+    if not AXE_SCRIPT.exists():
+        pytest.fail("axe-core is missing: run `npm ci` (make install-test does).")
+
+    def check(page):
+        page.add_script_tag(path=str(AXE_SCRIPT))
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        details = "\n".join(
+            f"{v['impact']}: {v['id']} — {v['help']} — "
+            + "; ".join(node["target"][0] for node in v["nodes"][:5])
+            for v in bad
+        )
+        assert not bad, f"Accessibility violations on {page.url}:\n{details}"
+
+    return check

@@ -47,15 +47,17 @@ def glow(clinic):
 
 
 def test_a_new_patient_books_on_a_phone_and_sees_it_on_the_dashboard(
-    live_server, glow, phone, shot
+    live_server, glow, phone, shot, axe
 ):
     phone.goto(clinic_url(live_server, glow))
     expect(phone.get_by_role("heading", name="Welcome to Glow Aesthetics")).to_be_visible()
     shot(phone, "dashboard-visitor")
+    axe(phone)
 
     phone.locator(".card-book_now").get_by_role("link", name="Book now").click()
     expect(phone.get_by_role("heading", name="What would you like to book?")).to_be_visible()
     shot(phone, "wizard-1-category")
+    axe(phone)
     phone.get_by_role("link", name="Facials").click()
 
     expect(phone.get_by_role("heading", name="Facials")).to_be_visible()
@@ -70,6 +72,7 @@ def test_a_new_patient_books_on_a_phone_and_sees_it_on_the_dashboard(
     if phone.locator("a.day.free").count() == 0:  # late in the month: try the next one
         phone.get_by_role("link", name="Next month").click()
     shot(phone, "wizard-4-day")
+    axe(phone)
     phone.locator("a.day.free").first.click()
 
     expect(phone.get_by_role("heading", name="Choose a time")).to_be_visible()
@@ -81,6 +84,7 @@ def test_a_new_patient_books_on_a_phone_and_sees_it_on_the_dashboard(
     phone.get_by_label("Email").fill("nina@example.com")
     phone.get_by_label("Mobile phone").fill("07700 900999")
     shot(phone, "wizard-6-details")
+    axe(phone)
     phone.get_by_role("button", name="Confirm booking").click()
 
     expect(phone.get_by_role("heading", name="You're booked!")).to_be_visible()
@@ -96,9 +100,10 @@ def test_a_new_patient_books_on_a_phone_and_sees_it_on_the_dashboard(
     expect(upcoming.get_by_text("Signature facial")).to_be_visible()
     expect(upcoming.get_by_role("link", name="Reschedule")).to_be_visible()
     shot(phone, "dashboard-patient")
+    axe(phone)
 
 
-def test_a_returning_patient_reschedules_and_then_cancels(live_server, glow, phone, shot):
+def test_a_returning_patient_reschedules_and_then_cancels(live_server, glow, phone, shot, axe):
     user = UserFactory(email="olivia@example.com", first_name="Olivia")
     patient = ClientAccountFactory(clinic=glow, user=user)
     consult = glow.services.get(key="consult")
@@ -119,6 +124,7 @@ def test_a_returning_patient_reschedules_and_then_cancels(live_server, glow, pho
     if phone.locator("a.day.free").count() == 0:
         phone.get_by_role("link", name="Next month").click()
     shot(phone, "reschedule-day")
+    axe(phone)
     phone.locator("a.day.free").last.click()
     shot(phone, "reschedule-time")
     phone.locator("button.time").first.click()
@@ -129,7 +135,33 @@ def test_a_returning_patient_reschedules_and_then_cancels(live_server, glow, pho
     phone.get_by_role("link", name="Cancel").click()
     expect(phone.get_by_text("You can cancel free of charge.")).to_be_visible()
     shot(phone, "cancel-quote")
+    axe(phone)
     phone.get_by_role("button", name="Cancel appointment").click()
     expect(phone.get_by_text("Your appointment has been cancelled.")).to_be_visible()
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
+
+
+def test_my_bookings_and_profile_are_accessible(live_server, glow, phone, shot, axe):
+    user = UserFactory(email="paula@example.com", first_name="Paula")
+    patient = ClientAccountFactory(clinic=glow, user=user)
+    consult = glow.services.get(key="consult")
+    zara = glow.staff_members.get(key="zara")
+    add_booking(glow, patient, consult, zara, at(local_day(3), "11:00"))
+
+    phone.goto(clinic_url(live_server, glow, "/accounts/login/"))
+    phone.get_by_label("Email").fill(user.email)
+    phone.get_by_label("Password").fill(PASSWORD)
+    phone.get_by_role("button", name="Sign in").click()
+
+    phone.goto(clinic_url(live_server, glow, "/bookings/"))
+    expect(phone.get_by_role("heading", name="My bookings")).to_be_visible()
+    axe(phone)
+
+    phone.goto(clinic_url(live_server, glow, "/account/"))
+    expect(phone.get_by_role("heading", name="My profile")).to_be_visible()
+    phone.get_by_label("Offers and news by email").check()
+    phone.get_by_role("button", name="Save preferences").click()
+    expect(phone.get_by_text("Your communication preferences are saved.")).to_be_visible()
+    shot(phone, "profile")
+    axe(phone)
