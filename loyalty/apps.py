@@ -9,6 +9,7 @@ class LoyaltyConfig(AppConfig):
 
     def ready(self):
         from loyalty import import_sections, receivers
+        from loyalty.games import import_sections as game_import
         from loyalty.rewards import checkout
         from payments.discounts import register_discount_provider
 
@@ -16,3 +17,4 @@ class LoyaltyConfig(AppConfig):
         import_sections.register()
         # Reward vouchers at checkout: the patient picks one, payments asks us.
         register_discount_provider(checkout)
+        game_import.register()

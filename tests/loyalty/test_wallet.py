@@ -281,3 +281,10 @@ def test_each_client_gets_only_their_own_card(
 def test_a_visitor_is_asked_to_sign_in(clinic, portal, wallet_on):
     assert portal.get("/wallet/").status_code == 302
     assert portal.get("/wallet/membership.pkpass").status_code == 302
+
+
+def test_the_rewards_page_links_to_the_card_only_when_wallet_is_on(clinic, member, signed_in):
+    features_update(clinic=clinic, rewards=True)
+    assert "/wallet/" not in signed_in.get("/rewards/").content.decode()
+    features_update(clinic=clinic, wallet_passes=True)
+    assert "/wallet/" in signed_in.get("/rewards/").content.decode()
