@@ -39,7 +39,11 @@ def tier_status(clinic, client, *, now=None, tiers=None) -> TierStatus:
     share one list across clients)."""
     if tiers is None:
         tiers = list(Tier.objects.filter(clinic=clinic).order_by("threshold"))
-    earned = earned_in_window(clinic, client, now=now)
+    return tier_from(tiers, earned_in_window(clinic, client, now=now))
+
+
+def tier_from(tiers, earned) -> TierStatus:
+    """The status for ``earned`` points against ``tiers`` (ordered by threshold)."""
     reached = [t for t in tiers if t.threshold <= earned]
     ahead = [t for t in tiers if t.threshold > earned]
     tier = reached[-1] if reached else None

@@ -343,6 +343,43 @@ class PhotoSlideshowCardBlock(CardBlock):
         form_layout = card_layout("heading")
 
 
+class RewardsBalanceCardBlock(CardBlock):
+    heading = blocks.CharBlock(
+        required=False, max_length=80, label=_("Heading"), default="Your rewards"
+    )
+
+    feature = "rewards"
+    needs_client = True
+
+    class Meta:
+        icon = "tag"
+        label = _("Rewards balance")
+        template = "portal_pages/cards/rewards.html"
+        preview_template = PREVIEW_TEMPLATE
+        preview_value = {"heading": "Your rewards"}
+        description = _("The client's points, tier and progress, and the next reward in reach.")
+        form_layout = card_layout("heading")
+
+
+class ReferralsCardBlock(CardBlock):
+    heading = blocks.CharBlock(
+        required=False, max_length=80, label=_("Heading"), default="Invite a friend"
+    )
+    text = blocks.CharBlock(required=False, max_length=200, label=_("Text"))
+
+    feature = "referrals"
+    needs_client = True
+
+    class Meta:
+        icon = "group"
+        label = _("Referrals")
+        template = "portal_pages/cards/referrals.html"
+        preview_template = PREVIEW_TEMPLATE
+        preview_value = {"heading": "Invite a friend", "text": "You both earn points."}
+        description = _("The client's referral link, who joined and what they earned.")
+        form_layout = card_layout("heading", "text")
+
+
 class DashboardCards(blocks.StreamBlock):
     welcome = WelcomeCardBlock()
     upcoming = UpcomingAppointmentsCardBlock()
@@ -355,6 +392,8 @@ class DashboardCards(blocks.StreamBlock):
     pets = PetsCardBlock()
     slideshow = PhotoSlideshowCardBlock()
     games = GamesCardBlock()
+    rewards = RewardsBalanceCardBlock()
+    referrals = ReferralsCardBlock()
 
 
 def card_is_visible(block, value, *, features, client, stats, today: datetime.date) -> bool:

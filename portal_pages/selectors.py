@@ -25,6 +25,7 @@ from branding.selectors import clinic_features, clinic_policy
 from clients.pet_selectors import active_pets_for_client
 from clients.photo_selectors import slideshow_photos
 from clients.selectors import client_account_for_user
+from loyalty.cards import referrals_card, rewards_card
 from loyalty.games.selectors import games_for_client
 from notifications.selectors import notifications_for_user, unread_count
 from portal_pages.blocks import card_is_visible
@@ -77,6 +78,8 @@ class Dashboard:
     pets: list = field(default_factory=list)
     slideshow: list = field(default_factory=list)
     games: list = field(default_factory=list)
+    rewards: object = None
+    referrals: object = None
     policy: object = None
 
     @property
@@ -165,6 +168,10 @@ def dashboard_for(clinic, user, *, page, request=None, today=None, now=None) -> 
         dashboard.slideshow = slideshow_photos(clinic)
     if "games" in shown:
         dashboard.games = games_for_client(clinic, client, now=now)[:MAX_LIST_ITEMS]
+    if "rewards" in shown:
+        dashboard.rewards = rewards_card(clinic, client, now=now)
+    if "referrals" in shown:
+        dashboard.referrals = referrals_card(clinic, client)
     for card in dashboard.cards:
         _resolve_extra(card, request)
     return dashboard
@@ -235,6 +242,19 @@ def sample_dashboard():
                 allowance=SimpleNamespace(eligible=True, left=1),
             )
         ],
+        rewards=SimpleNamespace(
+            balance=320,
+            unit_name="points",
+            status=SimpleNamespace(
+                tier=SimpleNamespace(name="Silver"),
+                next_tier=SimpleNamespace(name="Gold"),
+                to_next=180,
+                progress=64,
+            ),
+            next_reward=SimpleNamespace(name="10% off a facial", cost=400),
+            ready_reward=SimpleNamespace(name="£5 off your next visit", cost=250),
+        ),
+        referrals=SimpleNamespace(code="GLOW2345", joined=2, earned=200),
         policy=SimpleNamespace(
             cancellation_window_hours=24,
             late_cancel_fee_kind="percent",
