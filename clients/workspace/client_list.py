@@ -11,6 +11,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from booking_api.client_selectors import client_last_visits
 from clients.admin_views import ClinicWorkspaceMixin
+from clients.message_selectors import staff_unread_by_client
 from clients.selectors import client_ids_with_notes, clinic_client_tags, clinic_clients
 
 VIP_CHOICES = [("", _("Any")), ("yes", _("VIP only")), ("no", _("Not VIP"))]
@@ -78,9 +79,11 @@ class ClientIndexView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, TemplateV
             ids = [account.pk for account in page.object_list]
             with_notes = client_ids_with_notes(self.clinic, ids)
             last_visits = client_last_visits(self.clinic, ids)
+            unread = staff_unread_by_client(self.clinic, ids)
             for account in page.object_list:
                 account.has_notes = account.pk in with_notes
                 account.last_visit_at = last_visits.get(account.pk)
+                account.unread_messages = unread.get(account.pk, 0)
         query = self.request.GET.copy()
         query.pop("page", None)
         query.pop("partial", None)

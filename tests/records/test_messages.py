@@ -155,3 +155,22 @@ def test_another_persons_thread_is_not_found_through_any_door(
         == 404
     )
     assert Message.objects.count() == 1
+
+
+def test_the_clients_list_shows_unread_messages_per_client(vet, owner, vet_admin, vet_api):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    quiet = ClientAccountFactory(clinic=vet)
+    vet_admin.post(new_url(owner), {"kind": "chat", "subject": "Hi", "body": "Hello"})
+    thread = MessageThread.objects.get()
+    for body in ("One", "Two"):
+        vet_api.post("/api/v1/messages", {"thread": thread.pk, "body": body}, format="json")
+    with CaptureQueriesContext(connection) as few:
+        page = vet_admin.get(reverse("clinic_workspace:clients")).content.decode()
+    assert 'data-unread-messages="2"' in page and page.count("data-unread-messages") == 1
+    assert quiet.name in page
+    ClientAccountFactory.create_batch(10, clinic=vet)
+    with CaptureQueriesContext(connection) as many:
+        vet_admin.get(reverse("clinic_workspace:clients"))
+    assert len(many) == len(few)  # one query for the counts, however many rows
