@@ -60,6 +60,7 @@ format: install-test
 
 bench: install-test
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.client_search
 
 ## Regenerate the lock files after changing pyproject.toml.
 lock: | $(BIN)/python

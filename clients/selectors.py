@@ -129,6 +129,7 @@ def clinic_client_tags(clinic):
     combos = (
         ClientAccount.objects.filter(clinic=clinic)
         .exclude(tags=[])
+        .order_by()  # DISTINCT over the tags alone, not the model's ordering columns
         .values_list("tags", flat=True)
         .distinct()
     )
@@ -142,6 +143,7 @@ def client_ids_with_notes(clinic, ids):
 
     return set(
         ClientNote.objects.filter(clinic=clinic, client_id__in=list(ids))
+        .order_by()
         .values_list("client_id", flat=True)
         .distinct()
     )

@@ -19,7 +19,12 @@ VIP_CHOICES = [("", _("Any")), ("yes", _("VIP only")), ("no", _("Not VIP"))]
 
 class ClientFilterForm(forms.Form):
     q = forms.CharField(label=_("Search by name, email or phone"), required=False, max_length=100)
-    tag = forms.ChoiceField(label=_("Tag"), required=False)
+    tag = forms.CharField(
+        label=_("Tag"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"list": "client-tags", "autocomplete": "off"}),
+    )
     vip = forms.ChoiceField(label=_("VIP"), choices=VIP_CHOICES, required=False)
     archived = forms.BooleanField(label=_("Archived clients"), required=False)
     visited_from = forms.DateField(
@@ -28,10 +33,6 @@ class ClientFilterForm(forms.Form):
     visited_to = forms.DateField(
         label=_("Last visit to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-
-    def __init__(self, *args, tags=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["tag"].choices = [("", _("Any")), *((t, t) for t in tags)]
 
     def clean(self):
         cleaned = super().clean()
@@ -63,14 +64,24 @@ class ClientIndexView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, TemplateV
         return self.clinic.name
 
     def get(self, request, *args, **kwargs):
-        context = self.get_context_data(**kwargs)
         if request.GET.get("partial"):
+            # Results as you type: only the results, without the admin page around them.
+            context = self.results_context()
             return TemplateResponse(request, self.results_template_name, context)
-        return self.render_to_response(context)
+        return self.render_to_response(self.get_context_data(**kwargs))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = ClientFilterForm(self.request.GET, tags=clinic_client_tags(self.clinic))
+        context.update(self.results_context())
+        context.update(
+            tags=clinic_client_tags(self.clinic),
+            invite_url=reverse("clinic_workspace:client_invite"),
+        )
+        return context
+
+    def results_context(self):
+        context = {"clinic": self.clinic}
+        form = ClientFilterForm(self.request.GET)
         page = None
         if form.is_valid():
             accounts = clinic_clients(self.clinic, **form.filters())
@@ -92,6 +103,5 @@ class ClientIndexView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, TemplateV
             page=page,
             query_string=query.urlencode(),
             filtered=any(form.data.get(name) for name in form.fields),
-            invite_url=reverse("clinic_workspace:client_invite"),
         )
         return context
