@@ -14,7 +14,7 @@ from pydantic import create_model, field_validator
 
 from branding.importing import ImportContext, ImportFileError, ImportSection, register_section
 from branding.importing.types import CurrencyCode, HexColour, Key, Strict, TimeZoneName, WeekHours
-from branding.models import FEATURE_DEFAULTS, BookingPolicySettings, FeeKind, Font
+from branding.models import FEATURE_DEFAULTS, BookingPolicySettings, FeeKind, Font, PaymentMode
 from branding.services import (
     branding_update,
     clinic_collection,
@@ -53,6 +53,8 @@ class PolicyIn(Strict):
     reschedule_window_hours: int | None = None
     deposit_required: bool | None = None
     deposit_percent: int | None = None
+    payment_mode: Literal[tuple(PaymentMode.values)] | None = None  # type: ignore[valid-type]
+    payment_hold_minutes: int | None = None
     no_show_fee_kind: Literal[tuple(FeeKind.values)] | None = None  # type: ignore[valid-type]
     no_show_fee_value: int | None = None
     no_show_blocks_online_booking: bool | None = None

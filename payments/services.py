@@ -39,6 +39,7 @@ from payments.models import (
     RefundStatus,
     WebhookEvent,
 )
+from payments.money import format_money
 from payments.selectors import FEE_KINDS
 from payments.signals import refund_succeeded
 from payments.stripe_api import field, stripe_client
@@ -410,7 +411,7 @@ def refund_late_payment(*, payment_id):
 
 
 def _money(amount, currency):
-    return f"{amount / 100:.2f} {currency}"
+    return format_money(amount, currency)
 
 
 # --- refunds -------------------------------------------------------------------------
@@ -524,9 +525,11 @@ def _cancellation_fee(booking) -> int:
 def refund_for_cancellation(*, booking_id, actor=None) -> list[Refund]:
     """Refund a cancelled booking by the policy quote recorded when it was cancelled:
     everything captured less the late-cancellation fee. Running it again refunds nothing
-    more."""
+    more; nothing is done when staff chose the refund themselves (``refund_decided``)."""
     booking = Booking.objects.select_for_update().get(pk=booking_id)
     if booking.status != BookingStatus.CANCELLED:
+        return []
+    if booking.events.filter(kind="refund_decided").exists():
         return []
     # Fees charged for the cancellation itself are never given back by the policy.
     paid = list(
@@ -553,6 +556,54 @@ def refund_for_cancellation(*, booking_id, actor=None) -> list[Refund]:
             )
             due -= amount
     return refunds
+
+
+def booking_refundable(booking) -> int:
+    """What can still be given back on the booking (all its succeeded payments)."""
+    paid = booking.payments.filter(status=PaymentStatus.SUCCEEDED)
+    return sum(_refundable(p) for p in paid)
+
+
+@transaction.atomic
+def booking_refund(*, booking, amount, actor=None, reason="") -> list[Refund]:
+    """Staff give back ``amount`` on a booking, newest payment first; never more than
+    was captured less earlier refunds (checked with the booking locked)."""
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    remaining = booking_refundable(booking)
+    if amount is None or amount <= 0:
+        raise PaymentError("Give a refund amount greater than zero.", field="amount")
+    if amount > remaining:
+        raise RefundTooLargeError(
+            f"At most {_money(remaining, booking.currency)} can be refunded on this booking.",
+            field="amount",
+        )
+    refunds = []
+    for payment in booking.payments.filter(status=PaymentStatus.SUCCEEDED).order_by("-id"):
+        part = min(_refundable(payment), amount)
+        if part > 0:
+            refunds.append(refund_create(payment=payment, amount=part, actor=actor, reason=reason))
+            amount -= part
+        if amount <= 0:
+            break
+    return refunds
+
+
+@transaction.atomic
+def booking_cancel_with_refund(*, booking, actor, amount=None, reason="") -> list[Refund]:
+    """Staff cancel a booking and refund it: by the policy quote (``amount`` None) or
+    any amount up to what was captured. All or nothing: a refused refund leaves the
+    booking as it was."""
+    from booking_api.services import booking_cancel
+
+    booking = booking_cancel(booking=booking, actor=actor, by_client=False, reason=reason)
+    if amount is None:
+        return refund_for_cancellation(booking_id=booking.pk, actor=actor)
+    _history(booking.pk, "refund_decided", amount=amount, actor=actor.pk if actor else None)
+    if amount == 0:
+        return []
+    return booking_refund(
+        booking=booking, amount=amount, actor=actor, reason=reason or "Cancelled by the clinic."
+    )
 
 
 # --- webhooks ------------------------------------------------------------------------

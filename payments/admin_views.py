@@ -1,0 +1,217 @@
+"""Staff screens for a booking's money, in the clinic workspace: payment status and
+history (payments and refunds), capture the balance or charge a late-cancellation or
+no-show fee to the card on file, refund, and cancel with refund. Only the admin clinic's
+bookings are reachable (another clinic's id answers 404); every view and action is in
+the audit log. The rules are in ``payments.services`` and ``payments.cards``."""
+
+from decimal import Decimal, InvalidOperation
+
+from babel.numbers import get_currency_precision
+from django import forms
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import TemplateView
+from wagtail.admin import messages
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from booking_api.models import Booking
+from branding.errors import DomainError
+from clients.admin_views import FRONT_DESK, ClinicWorkspaceMixin
+from clients.models import AuditAction
+from clients.services import audit_record
+from payments import cards, services
+from payments.models import PaymentKind, SavedCard
+from payments.money import format_money
+from payments.selectors import booking_money, payments_for_booking
+
+CHARGES = {
+    "charge-balance": PaymentKind.BALANCE,
+    "charge-late-fee": PaymentKind.LATE_CANCEL_FEE,
+    "charge-no-show-fee": PaymentKind.NO_SHOW_FEE,
+}
+ACTIONS = (*CHARGES, "refund", "cancel-refund")
+
+
+class AmountForm(forms.Form):
+    """An optional amount in the currency's major unit (blank: what the policy says)."""
+
+    amount = forms.CharField(label=_("Amount"), required=False, max_length=20)
+
+    def __init__(self, *args, currency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+
+    def clean_amount(self):
+        raw = (self.cleaned_data["amount"] or "").strip().replace(",", ".")
+        if not raw:
+            return None
+        try:
+            value = Decimal(raw)
+        except InvalidOperation as exc:
+            raise forms.ValidationError(_("Enter an amount such as 12.50.")) from exc
+        digits = get_currency_precision(self.currency)
+        if value < 0 or value != value.quantize(Decimal(1).scaleb(-digits)):
+            raise forms.ValidationError(_("Enter an amount such as 12.50."))
+        return int(value.scaleb(digits))
+
+
+def booking_for_admin(clinic, pk) -> Booking:
+    booking = (
+        Booking.objects.filter(clinic=clinic, pk=pk)
+        .select_related("client__user", "service", "staff", "clinic")
+        .first()
+    )
+    if booking is None:
+        raise Http404("No such booking.")
+    return booking
+
+
+class BookingPaymentsView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "payments/admin/booking_payments.html"
+    roles = FRONT_DESK
+    page_title = _("Payments")
+    header_icon = "doc-full"
+
+    def get_page_subtitle(self):
+        return str(self.booking.service)
+
+    def get(self, request, pk):
+        self.booking = booking_for_admin(self.clinic, pk)
+        audit_record(
+            clinic=self.clinic,
+            actor=request.user,
+            action=AuditAction.VIEW,
+            client=self.booking.client,
+            summary=f"Viewed the payments of booking {self.booking.pk}",
+            request=request,
+        )
+        return super().get(request, pk=pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        booking = self.booking
+        language = self.clinic.language
+
+        def fmt(value):
+            return format_money(value, booking.currency, language)
+
+        money = booking_money(booking)
+        payments = payments_for_booking(self.clinic, booking)
+        charges = [
+            {
+                "action": action,
+                "label": PaymentKind(kind).label,
+                "due": fmt(cards.charge_due(booking, kind)),
+                "allowed": booking.status in cards.ALLOWED_STATUSES[kind],
+            }
+            for action, kind in CHARGES.items()
+        ]
+        context.update(
+            booking=booking,
+            payments=[
+                {
+                    "payment": p,
+                    "amount": fmt(p.amount),
+                    "captured": fmt(p.amount_captured),
+                    "refunds": [{"refund": r, "amount": fmt(r.amount)} for r in p.refunds.all()],
+                }
+                for p in payments
+            ],
+            summary={
+                "price": fmt(money.price),
+                "discount": fmt(money.discount),
+                "paid": fmt(money.net_paid),
+                "refunded": fmt(money.refunded),
+                "balance": fmt(money.balance_due),
+                "refundable": fmt(services.booking_refundable(booking)),
+            },
+            card=SavedCard.objects.filter(client=booking.client).first(),
+            charges=charges,
+            form=AmountForm(currency=booking.currency),
+            can_cancel=booking.status in ("pending_payment", "booked", "confirmed"),
+        )
+        return context
+
+
+class BookingPaymentActionView(ClinicWorkspaceMixin, View):
+    roles = FRONT_DESK
+    http_method_names = ["post"]
+
+    def post(self, request, pk, action):
+        if action not in ACTIONS:
+            raise Http404("No such action.")
+        booking = booking_for_admin(self.clinic, pk)
+        back = redirect("payments_admin:booking", pk=booking.pk)
+        form = AmountForm(request.POST, currency=booking.currency)
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors["amount"]))
+            return back
+        amount = form.cleaned_data["amount"]
+        try:
+            summary, message = self._act(request, booking, action, amount)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return back
+        audit_record(
+            clinic=self.clinic,
+            actor=request.user,
+            action=AuditAction.CHANGE,
+            client=booking.client,
+            summary=summary,
+            request=request,
+        )
+        messages.success(request, message)
+        return back
+
+    def _act(self, request, booking, action, amount):
+        def fmt(value):
+            return format_money(value, booking.currency, self.clinic.language)
+
+        user = request.user
+        if action in CHARGES:
+            payment = cards.card_charge(
+                booking=booking, kind=CHARGES[action], amount=amount, actor=user
+            )
+            values = {"kind": payment.get_kind_display(), "amount": fmt(payment.amount_captured)}
+            return (
+                f"Charged {payment.kind} {values['amount']} to the card on file "
+                f"(booking {booking.pk})",
+                gettext("%(kind)s of %(amount)s charged to the card on file.") % values,
+            )
+        if action == "refund":
+            if amount is None:
+                raise DomainError(gettext("Give the amount to refund."), field="amount")
+            refunds = services.booking_refund(
+                booking=booking, amount=amount, actor=user, reason="Refunded by the clinic."
+            )
+            total = fmt(sum(r.amount for r in refunds))
+            return (
+                f"Refunded {total} on booking {booking.pk}",
+                gettext("%(amount)s refunded.") % {"amount": total},
+            )
+        refunds = services.booking_cancel_with_refund(booking=booking, actor=user, amount=amount)
+        total = fmt(sum(r.amount for r in refunds))
+        how = "by the cancellation policy" if amount is None else "as chosen by staff"
+        return (
+            f"Cancelled booking {booking.pk} and refunded {total} {how}",
+            gettext("Booking cancelled; %(amount)s refunded.") % {"amount": total},
+        )
+
+
+def admin_urlpatterns():
+    return [
+        path("bookings/<int:pk>/", BookingPaymentsView.as_view(), name="booking"),
+        path(
+            "bookings/<int:pk>/<slug:action>/",
+            BookingPaymentActionView.as_view(),
+            name="action",
+        ),
+    ]
+
+
+def booking_payments_url(booking) -> str:
+    return reverse("payments_admin:booking", args=[booking.pk])

@@ -1,0 +1,53 @@
+"""The payments screens in the clinic workspace: a booking's payments page (with its
+actions) and the "Balance" tab on the client account view."""
+
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+
+from clients.account_tabs import ClientAccountTab
+from clients.admin_views import FRONT_DESK, request_admin_role
+from payments.admin_views import admin_urlpatterns
+from payments.money import format_money
+from payments.selectors import client_balance
+
+
+@hooks.register("register_admin_urls")
+def register_payments_admin_urls():
+    return [path("payments/", include((admin_urlpatterns(), "payments_admin")))]
+
+
+def _balance_tab_context(request, clinic, account):
+    balance = client_balance(clinic, account)
+
+    def fmt(value, currency=None):
+        return format_money(value, currency or balance.currency, clinic.language)
+
+    return {
+        "payments": [
+            {"payment": p, "amount": fmt(p.amount_captured or p.amount, p.currency)}
+            for p in balance.payments
+        ],
+        "refunds": [
+            {"refund": r, "amount": fmt(r.amount, r.payment.currency)} for r in balance.refunds
+        ],
+        "outstanding": fmt(balance.outstanding),
+        "credit": fmt(balance.credit),
+        "cards": list(account.saved_cards.all()),
+    }
+
+
+def _front_desk(request, clinic, account):
+    return request_admin_role(request) in FRONT_DESK
+
+
+@hooks.register("register_client_account_tab")
+def register_balance_tab():
+    return ClientAccountTab(
+        key="balance",
+        label=_("Balance"),
+        order=40,
+        template_name="payments/admin/balance_tab.html",
+        get_context=_balance_tab_context,
+        is_shown=_front_desk,
+    )
