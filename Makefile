@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?= -n 2
 
-.PHONY: demo test test-sqlite test-postgres lint format bench install install-test clean
+.PHONY: demo install-demo test test-sqlite test-postgres lint format bench install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,11 @@ $(BIN)/python:
 $(VENV)/.installed: requirements/base.lock | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements/base.lock
 	touch $@
+
+# localstripe for the demo's offline checkout (a test server, not part of the product).
+$(VENV)/.demo-installed: requirements/demo.lock | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/demo.lock
+	touch $@ $(VENV)/.installed
 
 $(VENV)/.test-installed: requirements/test.lock | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements/test.lock
@@ -26,10 +31,11 @@ node_modules/.installed: package-lock.json
 	touch $@
 
 install: $(VENV)/.installed
+install-demo: $(VENV)/.demo-installed
 install-test: $(VENV)/.test-installed node_modules/.installed
 
 ## Run the demo: two clinics on SQLite with a local worker, at http://glow.localhost:8000/
-demo: install
+demo: install-demo
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py ensure_schedules
@@ -67,6 +73,7 @@ lock: | $(BIN)/python
 	$(BIN)/pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml -o requirements/base.lock -q
 	$(BIN)/uv pip compile pyproject.toml --extra test -o requirements/test.lock -q
+	$(BIN)/uv pip compile pyproject.toml --extra demo -o requirements/demo.lock -q
 
 clean:
 	rm -rf $(VENV) var/test-*.sqlite3*

@@ -193,6 +193,18 @@ def card_setup_confirm(*, setup, payment_method) -> CardSetup:
     return card_setup_apply(setup_id=setup.pk, intent=intent)
 
 
+def card_setup_refresh(*, setup) -> CardSetup:
+    """Read the SetupIntent again from Stripe and apply it (the Payment Element's return
+    page: Stripe.js confirmed it in the browser)."""
+    if setup.status == CardSetupStatus.SUCCEEDED or not setup.stripe_setup_intent_id:
+        return setup
+    try:
+        intent = stripe_client().SetupIntent.retrieve(setup.stripe_setup_intent_id)
+    except stripe.error.StripeError as exc:
+        raise _provider_error(exc) from exc
+    return card_setup_apply(setup_id=setup.pk, intent=intent)
+
+
 @transaction.atomic
 def card_setup_apply(*, setup_id, intent) -> CardSetup:
     """Bring the setup in line with the SetupIntent: on success the card is saved."""

@@ -135,6 +135,8 @@ def _pay(request, booking, done):
 def _save_card(request, booking, done):
     error = ""
     setup = cards.card_setup_start(booking=booking)
+    if request.GET.get("returned"):  # back from Stripe.js (the Payment Element)
+        setup = cards.card_setup_refresh(setup=setup)
     if request.method == "POST" and request.POST.get("card"):
         card = request.POST["card"]
         if card not in TEST_CARDS or not uses_local_test_server():
