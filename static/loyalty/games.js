@@ -11,7 +11,7 @@
   const playsLeft = section.querySelector("[data-plays-left]");
   const reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   const text = (name, label) =>
-    section.querySelector(`[data-text-${name}]`).innerHTML.trim().replace("%(label)s", label);
+    section.querySelector(`[data-text-${name}]`).content.textContent.trim().replace("%(label)s", label);
 
   let turned = 0; // the wheel's total rotation so far, in degrees
 
