@@ -72,7 +72,7 @@ def referral_reward_for_booking(booking_id):
     if booking.status != BookingStatus.COMPLETED:
         return None
     referral = (
-        Referral.objects.select_for_update()
+        Referral.objects.select_for_update(of=("self",))
         .filter(clinic=booking.clinic, referred_id=booking.client_id, rewarded_at__isnull=True)
         .select_related("referrer__user", "referred__user")
         .first()

@@ -127,8 +127,11 @@ def reward_request_create(*, clinic, client, reward_id, note="") -> RewardReques
 
 
 def _pending_request(clinic, request_id):
+    # Lock only the request row: on PostgreSQL FOR UPDATE would otherwise also lock the
+    # joined client row, which the ledger's inserts need (FOR KEY SHARE) — a deadlock
+    # against a redemption holding the client's loyalty account lock.
     request = (
-        RewardRequest.objects.select_for_update()
+        RewardRequest.objects.select_for_update(of=("self",))
         .filter(clinic=clinic, pk=request_id)
         .select_related("reward", "client__user")
         .first()
