@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -69,10 +70,13 @@ def _clinic_tz(clinic):
 
 
 def _parse_day(value, default):
+    """A ``YYYY-MM-DD`` date from the query string; anything else (or a year the
+    calendar's previous/next links would overflow on) is ``default``."""
     try:
-        return datetime.date.fromisoformat(value)
+        day = datetime.date.fromisoformat(value)
     except (TypeError, ValueError):
         return default
+    return day if 1900 <= day.year <= 2999 else default
 
 
 def _wants_json(request):
@@ -85,11 +89,11 @@ class CalendarAccessMixin(ClinicWorkspaceMixin):
 
     roles = CALENDAR_ROLES
 
-    @property
+    @cached_property
     def is_front_desk(self):
         return request_admin_role(self.request) in FRONT_DESK
 
-    @property
+    @cached_property
     def own_staff_ids(self):
         if self.is_front_desk:
             return None
@@ -386,7 +390,13 @@ class MoveBookingForm(forms.Form):
         widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M"),
     )
     staff = forms.ModelChoiceField(
-        label=gettext_lazy("Staff member"), queryset=StaffMember.objects.none()
+        label=gettext_lazy("Staff member"),
+        queryset=StaffMember.objects.none(),
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "That staff member does not perform this service or is not taking bookings."
+            )
+        },
     )
 
     def __init__(self, *args, booking, **kwargs):

@@ -47,6 +47,15 @@ class ServiceIn(Strict):
     deposit: decimal.Decimal | None = None
     locations: list[Key] = []
     active: bool = True
+    patch_test_months: int | None = None  # needs a passed patch test this recent
+    is_patch_test: bool = False  # the clinic's patch-test service (one at most)
+
+    @field_validator("patch_test_months")
+    @classmethod
+    def _patch_test_months(cls, value):
+        if value is not None and not 1 <= value <= 120:
+            raise ValueError("between 1 and 120 months")
+        return value
 
     @field_validator("price", "deposit", mode="before")
     @classmethod
@@ -143,11 +152,15 @@ def check_services(value, doc):
         for j, key in enumerate(service.locations):
             if key not in locations:
                 yield (f"services[{i}].locations[{j}]", f"no location {key!r} in this file")
+    flagged = [i for i, service in enumerate(value) if service.is_patch_test]
+    for i in flagged[1:]:
+        yield (f"services[{i}].is_patch_test", "only one service can be the patch test")
 
 
 def apply_services(value, ctx: ImportContext):
     currency = ctx.clinic.currency
-    for position, item in enumerate(value):
+    # Unflagged services first, so a change of patch-test service never has two at once.
+    for position, item in sorted(enumerate(value), key=lambda pair: pair[1].is_patch_test):
         category = category_ensure(clinic=ctx.clinic, name=item.category)
         service = service_upsert(
             clinic=ctx.clinic,
@@ -162,6 +175,8 @@ def apply_services(value, ctx: ImportContext):
             buffer_after_minutes=item.buffer_after_minutes,
             slot_step_minutes=item.slot_step_minutes,
             active=item.active,
+            patch_test_months=item.patch_test_months,
+            is_patch_test=item.is_patch_test,
             position=position,
             locations=[ctx.refs["location"][k] for k in item.locations],
         )

@@ -303,6 +303,7 @@ def test_a_refused_drop_explains_and_changes_nothing(desk, open_policy, booking,
     response = move(desk, booking, time="11:00", staff=nobody)
     assert response.status_code == 400
     assert response.json()["field"] == "staff"
+    assert "does not perform this service" in response.json()["detail"]
     assert other.pk != booking.pk
     assert not BookingEvent.objects.filter(booking=booking, kind="rescheduled").exists()
 
@@ -318,3 +319,9 @@ def test_the_move_form_works_without_javascript(desk, booking, emma):
     response = move(desk, booking, time="17:30", staff=emma, as_json=False)
     assert response.status_code == 200
     assert "not one of the offered slots" in response.context["form"].errors["time"][0]
+
+
+def test_a_nonsense_date_shows_today(desk):
+    for value in ("yesterday", "9999-12-31", "0001-01-01"):
+        response = desk.get(CALENDAR, {"date": value, "view": "week"})
+        assert response.status_code == 200

@@ -252,3 +252,25 @@ def test_bad_booking_keys_are_refused_with_their_path(write, mutate, path, messa
     assert path in problems, refused.value.problems
     assert message in problems[path]
     assert not Clinic.objects.exists() and not Service.objects.exists()
+
+
+def test_patch_test_requirement_and_service_are_imported_and_can_move(write):
+    doc = copy.deepcopy(DOC)
+    doc["services"][0]["is_patch_test"] = True
+    doc["services"][1]["patch_test_months"] = 6
+    import_clinic_file(write(doc))
+    consult, peel = Service.objects.get(key="consult"), Service.objects.get(key="peel")
+    assert (consult.is_patch_test, peel.patch_test_months) == (True, 6)
+
+    # The patch test moves to the peel's row in a later file: never two at once.
+    doc["services"][0]["is_patch_test"] = False
+    doc["services"][1]["is_patch_test"] = True
+    import_clinic_file(write(doc))
+    assert list(Service.objects.filter(is_patch_test=True).values_list("key", flat=True)) == [
+        "peel"
+    ]
+
+    doc["services"][0]["is_patch_test"] = True
+    with pytest.raises(ImportFileError) as refused:
+        import_clinic_file(write(doc))
+    assert "services[1].is_patch_test" in dict(refused.value.problems)
