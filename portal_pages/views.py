@@ -341,7 +341,7 @@ def booking_history(request):
 
 @_signed_in
 def booking_detail(request, reference):
-    booking = _own_booking(request, reference)
+    booking = attach_receipts([_own_booking(request, reference)])[0]
     return render(
         request,
         "portal_pages/bookings/detail.html",

@@ -139,3 +139,16 @@ def test_history_links_receipts_only_for_their_owner(
     with django_capture_on_commit_callbacks(execute=True):
         sent = signed_in.post(f"/receipts/payment/{payment.pk}/send/")
     assert sent.status_code == 302 and len(mail.outbox) == before + 1
+
+
+def test_an_upcoming_booking_shows_its_deposit_receipt(
+    deposit_policy, service, emma, signed_in, django_capture_on_commit_callbacks
+):
+    book(signed_in, service)
+    booking = Booking.objects.get()
+    detail = signed_in.get(f"/bookings/{booking.reference}/").content.decode()
+    assert f"/book/pay/{booking.reference}/" in detail  # still to pay
+    signed_in.post(f"/book/pay/{booking.reference}/", {"card": "success"})
+    payment = Payment.objects.get()
+    detail = signed_in.get(f"/bookings/{booking.reference}/").content.decode()
+    assert f"/receipts/payment/{payment.pk}.pdf" in detail
