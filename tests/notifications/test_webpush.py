@@ -290,3 +290,24 @@ def test_subscribing_needs_a_signed_in_client(clinic):
         "/account/push/", {"endpoint": "https://x/1"}, content_type="application/json"
     )
     assert response.status_code in (302, 403)
+
+
+def test_ensure_vapid_keys_creates_the_key_once(tmp_path, settings, monkeypatch):
+    from django.core.management import call_command
+
+    path = tmp_path / "var" / "vapid.pem"
+    monkeypatch.setitem(settings.PUSH_NOTIFICATIONS_SETTINGS, "WP_PRIVATE_KEY", str(path))
+    call_command("ensure_vapid_keys")
+    first = path.read_bytes()
+    public = vapid_public_key()
+    assert len(unb64url(public)) == 65  # an uncompressed P-256 point
+    call_command("ensure_vapid_keys")
+    assert path.read_bytes() == first and vapid_public_key() == public
+
+
+def test_the_profile_offers_push_only_with_a_key(clinic, patient, settings, monkeypatch, vapid):
+    portal = host_client(clinic)
+    portal.force_login(patient.user)
+    assert f'data-vapid-key="{vapid}"' in portal.get("/account/").content.decode()
+    monkeypatch.setitem(settings.PUSH_NOTIFICATIONS_SETTINGS, "WP_PRIVATE_KEY", "")
+    assert "data-vapid-key" not in portal.get("/account/").content.decode()
