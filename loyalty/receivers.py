@@ -38,7 +38,10 @@ def _signed_up_or_in(sender, request, user, **kwargs):
 
 
 def connect():
-    from allauth.account.signals import user_logged_in, user_signed_up
+    # Django's own user_logged_in covers every sign-in: allauth's, and the booking
+    # wizard's sign-in of a new client who booked as a guest.
+    from allauth.account.signals import user_signed_up
+    from django.contrib.auth.signals import user_logged_in
 
     from booking_api.signals import booking_changed
     from payments.signals import refund_succeeded

@@ -169,3 +169,29 @@ def test_referral_rules_name_the_code(clinic, patient, programme):
     referral_record(clinic=clinic, code=code, referred=newcomer)
     with pytest.raises(LoyaltyError, match="already been referred"):
         referral_record(clinic=clinic, code=code, referred=newcomer)
+
+
+def test_a_friend_who_books_as_a_guest_through_the_link_is_referred(
+    clinic, patient, programme, open_policy, service, emma
+):
+
+    code = referral_code_ensure(clinic=clinic, client=patient).code
+    browser = host_client(clinic)
+    browser.get(f"/r/{code}/")
+    start = at(MONDAY, "10:00")
+    response = browser.post(
+        "/book/confirm/",
+        {
+            "service": service.pk,
+            "staff": emma.pk,
+            "t": int(start.timestamp()),
+            "name": "Nina Newcomer",
+            "email": "nina@example.com",
+            "phone": "07700 900999",
+            "notes": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    referral = Referral.objects.get()
+    assert referral.referrer == patient
+    assert referral.referred.user.email == "nina@example.com"
