@@ -17,6 +17,9 @@ def register_payments_admin_urls():
     return [path("payments/", include((admin_urlpatterns(), "payments_admin")))]
 
 
+RECENT_BOOKINGS = 20
+
+
 def _balance_tab_context(request, clinic, account):
     balance = client_balance(clinic, account)
 
@@ -34,6 +37,12 @@ def _balance_tab_context(request, clinic, account):
         "outstanding": fmt(balance.outstanding),
         "credit": fmt(balance.credit),
         "cards": list(account.saved_cards.all()),
+        # Every booking leads to its payments page (charges, refunds, cancel with refund).
+        "bookings": list(
+            account.bookings.filter(clinic=clinic)
+            .select_related("service")
+            .order_by("-start")[:RECENT_BOOKINGS]
+        ),
     }
 
 

@@ -119,6 +119,8 @@ def test_charge_no_show_fee_to_the_card_on_file(
     tabs = {t.key: context for t, context in tab.context["tabs"]}
     assert tabs["balance"]["outstanding"] == "£45.00"  # the visit itself is still unpaid
     assert [row["amount"] for row in tabs["balance"]["payments"]] == ["£20.00"]
+    assert tabs["balance"]["bookings"] == [booking]
+    assert page(booking.pk) in tab.content.decode()  # the way to the booking's payments
 
 
 def test_another_clinics_booking_is_not_found(paid, other_clinic):
