@@ -125,10 +125,13 @@ class ClientAccount(models.Model):
         return f"{self.user} at {self.clinic}"
 
     def save(self, *args, **kwargs):
-        self.search_text = self.compute_search_text()
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "search_text" not in update_fields:
-            kwargs["update_fields"] = [*update_fields, "search_text"]
+        # Saves of other fields (a flag, a date) leave the search text, and skip the
+        # user lookup it needs.
+        if update_fields is None or {"phone", "user"} & set(update_fields):
+            self.search_text = self.compute_search_text()
+            if update_fields is not None and "search_text" not in update_fields:
+                kwargs["update_fields"] = [*update_fields, "search_text"]
         super().save(*args, **kwargs)
 
     def compute_search_text(self):
