@@ -75,10 +75,10 @@ def image_clean(upload, *, field="image") -> CleanImage:
         )
     try:
         source.load()
-        upright = ImageOps.exif_transpose(source)
+        return _reencode(ImageOps.exif_transpose(source), fmt)
     except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        # Truncated data, or a pixel format we cannot convert (e.g. 16-bit greyscale).
         raise ImageRejected("The image is damaged and cannot be read.", field=field) from exc
-    return _reencode(upright, fmt)
 
 
 def _reencode(image, fmt) -> CleanImage:

@@ -19,6 +19,12 @@ def _require_photos(clinic):
         raise FeatureDisabledError("This clinic does not take photos.", field="image")
 
 
+def _own_active_pet(clinic, client, pet_id):
+    if not str(pet_id).isdigit():
+        return None
+    return Pet.objects.active().filter(clinic=clinic, owner=client, pk=pet_id).first()
+
+
 @transaction.atomic
 def photo_upload(
     *, clinic, client, image, kind=PhotoKind.SELFIE, pet_id=None, caption="", shareable=False
@@ -32,13 +38,7 @@ def photo_upload(
         raise PhotoError(f"Unknown kind of photo {kind!r}.", field="kind")
     pet = None
     if pet_id not in (None, ""):
-        pet = (
-            Pet.objects.filter(
-                clinic=clinic, owner=client, pk=pet_id, active=True, merged_into__isnull=True
-            ).first()
-            if str(pet_id).isdigit()
-            else None
-        )
+        pet = _own_active_pet(clinic, client, pet_id)
         if pet is None:
             raise PhotoError("Choose one of your own pets.", field="pet")
         kind = PhotoKind.PET
