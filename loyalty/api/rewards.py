@@ -20,21 +20,21 @@ def _client(request):
     return client_account_ensure(clinic=request.clinic, user=request.user)
 
 
-class TierBriefSerializer(serializers.Serializer):
+class LoyaltyTierSerializer(serializers.Serializer):
     name = serializers.CharField()
     threshold = serializers.IntegerField()
     benefits = serializers.CharField()
 
 
-class TierStatusSerializer(serializers.Serializer):
-    tier = TierBriefSerializer(allow_null=True)
-    next_tier = TierBriefSerializer(allow_null=True)
+class LoyaltyTierStatusSerializer(serializers.Serializer):
+    tier = LoyaltyTierSerializer(allow_null=True)
+    next_tier = LoyaltyTierSerializer(allow_null=True)
     earned = serializers.IntegerField(help_text="Points earned in the last 12 months.")
     to_next = serializers.IntegerField()
     progress = serializers.IntegerField(help_text="Percent of the way to the next tier.")
 
 
-class RewardSerializer(serializers.Serializer):
+class LoyaltyRewardSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     description = serializers.CharField()
@@ -49,7 +49,7 @@ class RewardSerializer(serializers.Serializer):
         return [service.pk for service in reward.services.all()]
 
 
-class VoucherSerializer(serializers.Serializer):
+class LoyaltyVoucherSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     kind = serializers.CharField()
@@ -61,7 +61,7 @@ class VoucherSerializer(serializers.Serializer):
     used_at = serializers.DateTimeField(allow_null=True)
 
 
-class RewardRequestSerializer(serializers.Serializer):
+class LoyaltyRewardRequestSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     reward = serializers.IntegerField(source="reward_id")
     reward_name = serializers.CharField(source="reward.name", read_only=True)
@@ -75,17 +75,19 @@ class RewardRequestSerializer(serializers.Serializer):
 class TierView(APIView):
     permission_classes = PERMISSIONS
 
-    @extend_schema(tags=["loyalty"], responses=TierStatusSerializer)
+    @extend_schema(tags=["loyalty"], responses=LoyaltyTierStatusSerializer)
     def get(self, request):
-        return Response(TierStatusSerializer(tier_status(request.clinic, _client(request))).data)
+        return Response(
+            LoyaltyTierStatusSerializer(tier_status(request.clinic, _client(request))).data
+        )
 
 
 class RewardListView(APIView):
     permission_classes = PERMISSIONS
 
-    @extend_schema(tags=["loyalty"], responses=RewardSerializer(many=True))
+    @extend_schema(tags=["loyalty"], responses=LoyaltyRewardSerializer(many=True))
     def get(self, request):
-        return Response(RewardSerializer(reward_catalogue(request.clinic), many=True).data)
+        return Response(LoyaltyRewardSerializer(reward_catalogue(request.clinic), many=True).data)
 
 
 class RedeemView(APIView):
@@ -94,19 +96,19 @@ class RedeemView(APIView):
 
     permission_classes = PERMISSIONS
 
-    @extend_schema(tags=["loyalty"], request=None, responses={201: VoucherSerializer})
+    @extend_schema(tags=["loyalty"], request=None, responses={201: LoyaltyVoucherSerializer})
     def post(self, request, reward_id):
         voucher = reward_redeem(clinic=request.clinic, client=_client(request), reward_id=reward_id)
-        return Response(VoucherSerializer(voucher).data, status=status.HTTP_201_CREATED)
+        return Response(LoyaltyVoucherSerializer(voucher).data, status=status.HTTP_201_CREATED)
 
 
 class VoucherListView(APIView):
     permission_classes = PERMISSIONS
 
-    @extend_schema(tags=["loyalty"], responses=VoucherSerializer(many=True))
+    @extend_schema(tags=["loyalty"], responses=LoyaltyVoucherSerializer(many=True))
     def get(self, request):
         vouchers = client_vouchers(request.clinic, _client(request))
-        return Response(VoucherSerializer(vouchers, many=True).data)
+        return Response(LoyaltyVoucherSerializer(vouchers, many=True).data)
 
 
 class RewardRequestView(APIView):
@@ -114,16 +116,18 @@ class RewardRequestView(APIView):
 
     permission_classes = PERMISSIONS
 
-    @extend_schema(tags=["loyalty"], responses=RewardRequestSerializer(many=True))
+    @extend_schema(tags=["loyalty"], responses=LoyaltyRewardRequestSerializer(many=True))
     def get(self, request):
         requests = client_requests(request.clinic, _client(request))
-        return Response(RewardRequestSerializer(requests, many=True).data)
+        return Response(LoyaltyRewardRequestSerializer(requests, many=True).data)
 
     @extend_schema(
-        tags=["loyalty"], request=RewardRequestSerializer, responses={201: RewardRequestSerializer}
+        tags=["loyalty"],
+        request=LoyaltyRewardRequestSerializer,
+        responses={201: LoyaltyRewardRequestSerializer},
     )
     def post(self, request):
-        data = RewardRequestSerializer(data=request.data)
+        data = LoyaltyRewardRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         created = reward_request_create(
             clinic=request.clinic,
@@ -131,4 +135,6 @@ class RewardRequestView(APIView):
             reward_id=data.validated_data["reward_id"],
             note=data.validated_data.get("note", ""),
         )
-        return Response(RewardRequestSerializer(created).data, status=status.HTTP_201_CREATED)
+        return Response(
+            LoyaltyRewardRequestSerializer(created).data, status=status.HTTP_201_CREATED
+        )
