@@ -195,3 +195,10 @@ def test_a_friend_who_books_as_a_guest_through_the_link_is_referred(
     referral = Referral.objects.get()
     assert referral.referrer == patient
     assert referral.referred.user.email == "nina@example.com"
+
+
+def test_the_rewards_link_shows_only_while_the_feature_is_on(portal, clinic, patient):
+    portal.force_login(patient.user)
+    assert 'href="/rewards/"' in portal.get("/bookings/").content.decode()
+    features_update(clinic=clinic, rewards=False)
+    assert 'href="/rewards/"' not in portal.get("/bookings/").content.decode()
