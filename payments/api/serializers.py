@@ -25,7 +25,7 @@ class PaymentSerializer(serializers.Serializer):
     last_error = serializers.CharField()
 
 
-class VoucherSerializer(serializers.Serializer):
+class CheckoutVoucherSerializer(serializers.Serializer):
     ref = serializers.CharField()
     label = serializers.CharField()
 
@@ -38,7 +38,7 @@ class CheckoutSerializer(serializers.Serializer):
     payment = PaymentSerializer()
     client_secret = serializers.CharField()
     publishable_key = serializers.CharField()
-    vouchers = VoucherSerializer(many=True)
+    vouchers = CheckoutVoucherSerializer(many=True)
     test_cards = serializers.DictField(
         child=serializers.CharField(),
         help_text="Test card numbers by name, offered only when the server talks to the "
