@@ -53,10 +53,10 @@ def pay(api, body, method):
 def test_a_reward_voucher_is_offered_applied_and_used_only_when_paid(
     clinic,
     patient,
-    full_policy,
+    full_policy,  # noqa: F811  (the fixture imported above)
     emma,
     signed_in,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     reward = RewardFactory(clinic=clinic, name="£10 off", cost=100, amount_off=1000)
     voucher = reward_grant(clinic=clinic, client=patient, reward_id=reward.pk, actor=None)
@@ -95,9 +95,9 @@ def test_a_reward_voucher_is_offered_applied_and_used_only_when_paid(
 def test_another_patients_voucher_is_refused(
     clinic,
     patient,
-    full_policy,
+    full_policy,  # noqa: F811  (the fixture imported above)
     emma,
-    signed_in,  # noqa: F811
+    signed_in,
 ):
     reward = RewardFactory(clinic=clinic, cost=100, amount_off=1000)
     theirs = reward_grant(

@@ -83,9 +83,9 @@ def test_a_refund_after_points_were_spent_takes_only_what_is_left(clinic, patien
 
 
 def test_a_refunded_status_sent_by_booking_changed_reverses_points(clinic, patient, visit):
-    from booking_api.signals import booking_changed
-
     from django.test import TestCase
+
+    from booking_api.signals import booking_changed
 
     with TestCase.captureOnCommitCallbacks(execute=True):
         booking_changed.send(sender=None, booking=visit, what="refunded")
