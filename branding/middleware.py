@@ -47,13 +47,22 @@ class ClinicMiddleware:
 
 def _activate_clinic_language(request):
     """The portal speaks the clinic's default language unless the patient picked one
-    (Django's set_language cookie, which LocaleMiddleware has already honoured). The
-    admin keeps its own language."""
+    (Django's set_language cookie) or their browser asks for a language we speak — both
+    already honoured by LocaleMiddleware. The admin keeps its own language."""
     if request.path.startswith(CLINIC_OPTIONAL_PREFIXES):
         return
-    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME):
+    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or _browser_asks_supported(request):
         return
     language = request.clinic.language
     if language in dict(settings.LANGUAGES):
         translation.activate(language)
         request.LANGUAGE_CODE = language
+
+
+def _browser_asks_supported(request) -> bool:
+    supported = {code for code, _name in settings.LANGUAGES}
+    for part in request.META.get("HTTP_ACCEPT_LANGUAGE", "").split(","):
+        code = part.split(";")[0].strip().lower().split("-")[0]
+        if code in supported:
+            return True
+    return False

@@ -45,7 +45,7 @@ def test_a_manager_turns_the_cart_off_and_it_disappears(live_server, clinic, pho
 
     sign_in(phone, clinic_url(live_server, clinic, "/accounts/login/"), patient.user.email)
     expect(phone.locator(".card-cart").get_by_text("Signature facial")).to_be_visible()
-    expect(phone.get_by_role("link", name="Saved")).to_be_visible()
+    expect(phone.get_by_role("link", name="Saved", exact=True)).to_be_visible()
 
     # The manager, in the admin at the clinic's own domain: Settings → Features.
     desktop.goto(clinic_url(live_server, clinic, "/admin/login/"))
@@ -64,7 +64,7 @@ def test_a_manager_turns_the_cart_off_and_it_disappears(live_server, clinic, pho
     phone.reload()
     expect(phone.get_by_role("heading", name="Welcome back, Petra")).to_be_visible()
     expect(phone.locator(".card-cart")).to_have_count(0)
-    expect(phone.get_by_role("link", name="Saved")).to_have_count(0)
+    expect(phone.get_by_role("link", name="Saved", exact=True)).to_have_count(0)
     response = phone.goto(clinic_url(live_server, clinic, "/cart/"))
     assert response.status == 404
 

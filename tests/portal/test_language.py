@@ -17,6 +17,13 @@ def test_a_bulgarian_clinic_shows_its_portal_in_bulgarian(clinic):
     assert "Опитайте отново" in body
 
 
+def test_a_browser_asking_for_english_gets_english_at_a_bulgarian_clinic(clinic):
+    clinic.language = "bg"
+    clinic.save()
+    body = host_client(clinic).get("/offline/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    assert "You are offline" in body.content.decode()
+
+
 def test_english_by_default(clinic):
     body = host_client(clinic).get("/offline/").content.decode()
     assert '<html lang="en">' in body
