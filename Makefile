@@ -40,7 +40,6 @@ demo: install-demo
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py ensure_schedules
 	$(BIN)/python manage.py ensure_vapid_keys
-	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py seed_portal
 	HOST=$(HOST) PORT=$(PORT) scripts/run_demo.sh

@@ -250,7 +250,9 @@ class InlineFormsetPanel(Panel):
             return context
 
 
-class LocationScopeMixin:
+class ClinicScopeMixin:
+    """Rows of the admin clinic only, through the viewset's permission policy."""
+
     def get_base_queryset(self):
         return self.permission_policy.instances_user_has_any_permission_for(
             self.request.user, ["change"]
@@ -259,15 +261,18 @@ class LocationScopeMixin:
     def get_queryset(self):
         if isinstance(self, generic.IndexView):
             return super().get_queryset()
-        # Edit and delete: another clinic's location is simply not there (404).
+        # Edit and delete: another clinic's row is simply not there (404).
         return self.get_base_queryset()
 
 
-class LocationIndexView(LocationScopeMixin, generic.IndexView):
+class LocationIndexView(ClinicScopeMixin, generic.IndexView):
     pass
 
 
-class LocationCreateView(generic.CreateView):
+class ManagerCreateView(generic.CreateView):
+    """Create view for a clinic-owned model that only the admin clinic's managers may
+    add to: the new row belongs to that clinic, whatever the form says."""
+
     def dispatch(self, request, *args, **kwargs):
         clinic = request_admin_clinic(request)
         if clinic is None or request_admin_role(request) not in MANAGERS:
@@ -276,17 +281,21 @@ class LocationCreateView(generic.CreateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial_form_instance(self):
-        return Location(clinic=self.clinic)
+        return self.model(clinic=self.clinic)
 
     def get_page_subtitle(self):
         return self.clinic.name
 
 
-class LocationEditView(LocationScopeMixin, generic.EditView):
+class LocationCreateView(ManagerCreateView):
     pass
 
 
-class LocationDeleteView(LocationScopeMixin, generic.DeleteView):
+class LocationEditView(ClinicScopeMixin, generic.EditView):
+    pass
+
+
+class LocationDeleteView(ClinicScopeMixin, generic.DeleteView):
     pass
 
 

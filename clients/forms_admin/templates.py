@@ -3,7 +3,6 @@ admin (Clinic → Forms). Scoped to the admin clinic like locations: another cli
 template is not there (404); the services offered are the clinic's own."""
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.db.models import ProtectedError
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
@@ -18,9 +17,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from clients.admin_views import (
     MANAGERS,
     ClinicRolePermissionPolicy,
-    LocationScopeMixin,
-    request_admin_clinic,
-    request_admin_role,
+    ClinicScopeMixin,
+    ManagerCreateView,
 )
 from clients.models import FormTemplate
 
@@ -58,30 +56,19 @@ class FormTemplateForm(WagtailAdminModelForm):
         pass
 
 
-class FormTemplateIndexView(LocationScopeMixin, generic.IndexView):
+class FormTemplateIndexView(ClinicScopeMixin, generic.IndexView):
     pass
 
 
-class FormTemplateCreateView(generic.CreateView):
-    def dispatch(self, request, *args, **kwargs):
-        clinic = request_admin_clinic(request)
-        if clinic is None or request_admin_role(request) not in MANAGERS:
-            raise PermissionDenied
-        self.clinic = clinic
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_initial_form_instance(self):
-        return FormTemplate(clinic=self.clinic)
-
-    def get_page_subtitle(self):
-        return self.clinic.name
-
-
-class FormTemplateEditView(LocationScopeMixin, generic.EditView):
+class FormTemplateCreateView(ManagerCreateView):
     pass
 
 
-class FormTemplateDeleteView(LocationScopeMixin, generic.DeleteView):
+class FormTemplateEditView(ClinicScopeMixin, generic.EditView):
+    pass
+
+
+class FormTemplateDeleteView(ClinicScopeMixin, generic.DeleteView):
     def form_valid(self, form):
         try:
             return super().form_valid(form)
