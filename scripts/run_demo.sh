@@ -17,7 +17,19 @@ export STRIPE_API_BASE=${STRIPE_API_BASE:-http://127.0.0.1:$STRIPE_PORT}
 
 "$BIN/python" manage.py qcluster &
 WORKER=$!
-trap 'kill $WORKER $STRIPE 2>/dev/null || true; wait $WORKER $STRIPE 2>/dev/null || true' EXIT INT TERM
+# Background jobs of a script ignore Ctrl-C, so stop them ourselves: politely first, then
+# for good if the worker is still finishing a task after ten seconds.
+stop_background() {
+  trap - EXIT INT TERM
+  kill -TERM "$WORKER" "$STRIPE" 2>/dev/null || true
+  for _ in $(seq 1 20); do
+    kill -0 "$WORKER" 2>/dev/null || kill -0 "$STRIPE" 2>/dev/null || break
+    sleep 0.5
+  done
+  pkill -KILL -P "$WORKER" 2>/dev/null || true
+  kill -KILL "$WORKER" "$STRIPE" 2>/dev/null || true
+}
+trap stop_background EXIT INT TERM
 
 echo
 echo "Clinic portals:  http://glow.localhost:$PORT/   http://riverside.localhost:$PORT/"
