@@ -37,6 +37,8 @@ class ClinicMiddleware:
                     status=404,
                 )
             return self.get_response(request)
+        # Wagtail looks the site up again unless told: it is the clinic's own.
+        request._wagtail_site = request.clinic.site
         timezone.activate(zoneinfo.ZoneInfo(request.clinic.timezone))
         _activate_clinic_language(request)
         try:

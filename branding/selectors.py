@@ -1,5 +1,7 @@
 """Reads about a clinic. Every function takes the clinic first (or resolves it)."""
 
+from django.core.exceptions import ObjectDoesNotExist
+
 from branding.contrast import readable_text_on
 from branding.models import (
     FEATURE_DEFAULTS,
@@ -11,13 +13,45 @@ from branding.models import (
 )
 from branding.models.settings import FONT_STACKS
 
+# The clinic's three settings rows, joined to the clinic lookup: every page needs them.
+SETTINGS_JOINS = (
+    "site__brandingsettings__logo",
+    "site__brandingsettings__favicon",
+    "site__featuresettings",
+    "site__bookingpolicysettings",
+)
+
 
 def clinic_for_host(host):
-    """The clinic whose domain is ``host`` (port ignored), or None. One query."""
+    """The clinic whose domain is ``host`` (port ignored), or None. One query, which also
+    brings the clinic's branding, feature and policy settings."""
     hostname = (host or "").split(":")[0].lower().rstrip(".")
     if not hostname:
         return None
-    return Clinic.objects.select_related("site").filter(site__hostname=hostname).first()
+    clinic = (
+        Clinic.objects.select_related("site__root_page", *SETTINGS_JOINS)
+        .filter(site__hostname=hostname)
+        .first()
+    )
+    if clinic is not None:
+        _keep_joined_settings(clinic)
+    return clinic
+
+
+def _keep_joined_settings(clinic):
+    """Fill the per-instance caches below from the joined rows; a settings row that does
+    not exist yet is left to be created on first use."""
+    site = clinic.site
+    for related, attr, value in (
+        ("brandingsettings", "_branding_cache", lambda row: row),
+        ("featuresettings", "_features_cache", lambda row: row.as_dict()),
+        ("bookingpolicysettings", "_policy_cache", lambda row: row),
+    ):
+        try:
+            row = getattr(site, related)
+        except ObjectDoesNotExist:
+            continue
+        setattr(clinic, attr, value(row))
 
 
 def _cached(clinic, attr, loader):

@@ -1,3 +1,6 @@
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
 from notifications.models import Notification
 
 
@@ -7,3 +10,20 @@ def notifications_for_user(clinic, user):
 
 def unread_count(clinic, user) -> int:
     return Notification.objects.filter(clinic=clinic, user=user, read_at__isnull=True).count()
+
+
+def latest_notifications(clinic, user, *, limit) -> tuple[list, int]:
+    """The newest ``limit`` notifications and how many are unread in all, in one query
+    (the count rides along on each row)."""
+    unread = (
+        Notification.objects.filter(clinic=clinic, user=OuterRef("user"), read_at__isnull=True)
+        .values("user")
+        .annotate(total=Count("id"))
+        .values("total")
+    )
+    rows = list(
+        notifications_for_user(clinic, user)
+        .annotate(unread_total=Coalesce(Subquery(unread, output_field=IntegerField()), 0))
+        .order_by("-created_at")[:limit]
+    )
+    return rows, (rows[0].unread_total if rows else 0)

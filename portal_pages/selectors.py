@@ -27,7 +27,7 @@ from clients.photo_selectors import slideshow_photos
 from clients.selectors import client_account_for_user
 from loyalty.cards import referrals_card, rewards_card
 from loyalty.games.selectors import games_for_client
-from notifications.selectors import notifications_for_user, unread_count
+from notifications.selectors import latest_notifications
 from portal_pages.blocks import card_is_visible
 
 # Past bookings that count as a visit (for "Book again").
@@ -154,10 +154,9 @@ def dashboard_for(clinic, user, *, page, request=None, today=None, now=None) -> 
     if "book_now" in shown and stats.total:
         dashboard.book_again = book_again_services(clinic, client, now=now)
     if "notifications" in shown:
-        dashboard.notifications = list(
-            notifications_for_user(clinic, user).order_by("-created_at")[:MAX_LIST_ITEMS]
+        dashboard.notifications, dashboard.unread = latest_notifications(
+            clinic, user, limit=MAX_LIST_ITEMS
         )
-        dashboard.unread = unread_count(clinic, user) if dashboard.notifications else 0
     if "cart" in shown:
         dashboard.cart = list(cart_items_for_client(clinic, client)[: MAX_LIST_ITEMS + 1])
     if "policy" in shown:
@@ -167,7 +166,9 @@ def dashboard_for(clinic, user, *, page, request=None, today=None, now=None) -> 
     if "slideshow" in shown:
         dashboard.slideshow = slideshow_photos(clinic)
     if "games" in shown:
-        dashboard.games = games_for_client(clinic, client, now=now)[:MAX_LIST_ITEMS]
+        dashboard.games = games_for_client(clinic, client, now=now, with_prizes=False)[
+            :MAX_LIST_ITEMS
+        ]
     if "rewards" in shown:
         dashboard.rewards = rewards_card(clinic, client, now=now)
     if "referrals" in shown:

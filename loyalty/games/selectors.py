@@ -35,19 +35,19 @@ def period_starts(clinic, now) -> dict:
     return {"day": day, "week": day - datetime.timedelta(days=local.weekday())}
 
 
-def open_games(clinic, *, now=None):
-    """The clinic's active games within their dates, with their prizes; none when the
-    ``games`` feature is off."""
+def open_games(clinic, *, now=None, with_prizes=True):
+    """The clinic's active games within their dates, with their prizes unless told
+    otherwise; none when the ``games`` feature is off."""
     now = now or timezone.now()
     if not clinic_features(clinic).get("games"):
         return Game.objects.none()
-    return (
+    games = (
         Game.objects.filter(clinic=clinic, active=True)
         .filter(Q(starts_at__isnull=True) | Q(starts_at__lte=now))
         .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
-        .prefetch_related("prizes")
         .order_by("name", "id")
     )
+    return games.prefetch_related("prizes") if with_prizes else games
 
 
 def open_game(clinic, game_id, *, now=None) -> Game:
@@ -79,12 +79,13 @@ def game_opened_at(game):
     return game.starts_at or game.created_at
 
 
-def games_for_client(clinic, client, *, now=None) -> list:
+def games_for_client(clinic, client, *, now=None, with_prizes=True) -> list:
     """Open games, each with ``.allowance`` for ``client`` (None: a visitor). Three
-    queries whatever the number of games: games with play counts, prizes, visits."""
+    queries whatever the number of games: games with play counts, prizes (unless
+    ``with_prizes`` is off, as on the dashboard card), visits."""
     now = now or timezone.now()
     starts = period_starts(clinic, now)
-    games = open_games(clinic, now=now)
+    games = open_games(clinic, now=now, with_prizes=with_prizes)
     if client is None:
         return [_with_allowance(game, None) for game in games]
     mine = Q(plays__client=client)

@@ -174,9 +174,35 @@ def test_promotion_card_with_image_and_page_link(clinic, portal, tmp_path):
     assert 'href="/">See offers' in html
 
 
-def test_the_dashboard_runs_a_bounded_number_of_queries(clinic, patient, signed_in, service, emma):
-    """1,000 past bookings, upcoming ones, notifications and a cart: still ≤ 20 queries."""
+def every_card(clinic):
+    """The seeded cards plus one of each type the seed leaves out, as a manager would
+    add them (their preview values)."""
     dashboard_cards_seed(clinic=clinic)
+    page = clinic.site.root_page.specific
+    page.refresh_from_db()
+    cards = [(card.block_type, card.value) for card in page.cards]
+    seeded = {block_type for block_type, _ in cards}
+    for name, block in DashboardCards.base_blocks.items():
+        if name not in seeded and name != "promotion":  # a promotion needs an image
+            cards.append((name, block.meta.preview_value))
+    return set_cards(clinic, *cards)
+
+
+def test_the_dashboard_runs_a_bounded_number_of_queries(clinic, patient, signed_in, service, emma):
+    """Every card type on, 1,000 past bookings, 500 ledger entries, upcoming bookings,
+    notifications, a cart, a game, pets and slideshow photos: still ≤ 20 queries."""
+    from clients.models import Pet
+    from loyalty.services import points_award, programme_upsert
+    from tests.factories.games import make_game
+
+    features_update(clinic=clinic, games=True, pets=True, selfies=True)
+    every_card(clinic)
+    programme_upsert(clinic=clinic, unit_name="points", per_currency_unit=1, per_visit=10)
+    for n in range(500):
+        points_award(clinic=clinic, client=patient, amount=5, reason=f"visit {n}")
+    make_game(clinic)
+    for n in range(3):
+        Pet.objects.create(clinic=clinic, owner=patient, name=f"Rex {n}", species="dog")
     location = main_location(clinic)
     others = [ServiceFactory(clinic=clinic, name=f"Treatment {n}") for n in range(5)]
     start = timezone.now().replace(minute=0, second=0, microsecond=0) - datetime.timedelta(days=1)
@@ -224,6 +250,10 @@ def test_the_dashboard_runs_a_bounded_number_of_queries(clinic, patient, signed_
     assert response.status_code == 200
     html = response.content.decode()
     assert "Message 29" in html and "Book again" in html and "Treatment" in html
+    shown = set(card_types(response))
+    assert set(DashboardCards.base_blocks) - {"promotion"} <= shown, shown
+    assert "2500" in html.replace(",", "")  # the rewards balance: 500 entries of 5
+    assert "Rex 2" in html and "Lucky wheel" in html
     assert len(queries) <= 20, "\n".join(q["sql"][:160] for q in queries.captured_queries)
 
 
