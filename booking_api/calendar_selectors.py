@@ -18,6 +18,7 @@ from booking_api.models import (
     WorkingHours,
 )
 from branding.models import Closure
+from clients.selectors import client_ids_with_notes
 
 GRID_START_HOUR = 7  # the grid covers at least 07:00–20:00, widened for earlier/later work
 GRID_END_HOUR = 20
@@ -86,8 +87,9 @@ def _minutes(moment, day_start, first_hour):
 
 def calendar_for(clinic, *, first_day: datetime.date, days: int = 1, staff_ids=None):
     """The calendar of ``days`` local days from ``first_day`` for the clinic's staff (or
-    those of ``staff_ids``). Five queries: staff, working hours, bookings (with client,
-    service and location), time off and closures."""
+    those of ``staff_ids``). Six queries: staff, working hours, bookings (with client,
+    service and location), time off, closures, and which clients have internal notes (for
+    the notes icon beside their names; skipped when there are no bookings)."""
     tz = zoneinfo.ZoneInfo(clinic.timezone)
     staff = calendar_staff(clinic, staff_ids=staff_ids)
     ids = [member.pk for member in staff]
@@ -107,6 +109,9 @@ def calendar_for(clinic, *, first_day: datetime.date, days: int = 1, staff_ids=N
         .select_related("client__user", "service")
         .order_by("start")
     )
+    with_notes = client_ids_with_notes(clinic, {booking.client_id for booking in bookings})
+    for booking in bookings:
+        booking.client_has_notes = booking.client_id in with_notes
     time_off = list(
         TimeOff.objects.filter(staff_id__in=ids, start__lt=range_end, end__gt=range_start)
     )

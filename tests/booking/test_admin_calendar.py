@@ -13,6 +13,7 @@ from booking_api.models import Booking, BookingEvent, TimeOff
 from booking_api.services import booking_create
 from branding.models import Closure
 from clients.models import AuditEntry
+from clients.services import note_create
 from tests.booking.conftest import MONDAY, at
 from tests.factories.booking import ServiceFactory, StaffFactory, main_location
 from tests.factories.clients import ClientAccountFactory, MembershipFactory
@@ -111,10 +112,14 @@ def test_week_view_query_count_does_not_grow_with_bookings(
             assert desk.get(CALENDAR, {"view": "week", "date": DAY}).status_code == 200
         return len(queries)
 
+    # One booking already, so that both counts include the notes-icon query.
+    book(open_policy, clients[1], service, zara, at(MONDAY, "09:00"))
     few = week_queries()
     for day in range(7):
         for hour in range(9, 17):
             for member in (emma, zara):
+                if (day, hour, member) == (0, 9, zara):
+                    continue  # booked above
                 book(
                     open_policy,
                     clients[hour % 5],
@@ -126,11 +131,13 @@ def test_week_view_query_count_does_not_grow_with_bookings(
     many = week_queries()
     assert many == few  # the admin's own queries (session, menu…) plus the calendar's
 
-    with django_assert_max_num_queries(5):
+    note_create(clinic=open_policy, account=clients[0], author=None, body="Prefers mornings")
+    with django_assert_max_num_queries(6):
         calendar = calendar_for(open_policy, first_day=MONDAY, days=7)
         events = [e for day in calendar.days for col in day.columns for e in col.events]
         assert len(events) == 112
         assert {e.booking.client.name for e in events} == {c.name for c in clients}
+        assert {e.booking.client for e in events if e.booking.client_has_notes} == {clients[0]}
 
 
 def test_another_clinics_booking_is_not_found(desk, other_clinic, open_policy):
@@ -325,3 +332,17 @@ def test_a_nonsense_date_shows_today(desk):
     for value in ("yesterday", "9999-12-31", "0001-01-01"):
         response = desk.get(CALENDAR, {"date": value, "view": "week"})
         assert response.status_code == 200
+
+
+def test_a_client_with_internal_notes_has_the_notes_icon_in_the_calendar(
+    desk, open_policy, patient, service, emma
+):
+    other = ClientAccountFactory(clinic=open_policy)
+    book(open_policy, patient, service, emma, at(MONDAY, "10:00"))
+    book(open_policy, other, service, emma, at(MONDAY, "11:00"))
+    note_create(clinic=open_policy, account=patient, author=None, body="Allergic to latex")
+    html = desk.get(CALENDAR, {"date": DAY}).content.decode()
+    assert html.count("data-has-notes") == 1
+    mine = html.split("data-has-notes")[0].rsplit("data-booking=", 1)[1]
+    assert patient.name in mine and other.name not in mine
+    assert "Allergic to latex" not in html  # the icon says notes exist, not what they say
