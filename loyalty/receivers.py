@@ -31,6 +31,11 @@ def _queue_reversal(booking_id):
     )
 
 
+def _feedback_submitted(sender, feedback, **kwargs):
+    # Called after the answer's commit; the ledger's idempotency key makes it once.
+    queue("loyalty.tasks.review_submitted", feedback.pk, name=f"loyalty-review-{feedback.pk}")
+
+
 def _signed_up_or_in(sender, request, user, **kwargs):
     from loyalty.referrals.claims import referral_claim_from_session
 
@@ -44,9 +49,11 @@ def connect():
     from django.contrib.auth.signals import user_logged_in
 
     from booking_api.signals import booking_changed
+    from clients.signals import feedback_submitted
     from payments.signals import refund_succeeded
 
     booking_changed.connect(_booking_changed, dispatch_uid="loyalty.booking_changed")
     refund_succeeded.connect(_refund_succeeded, dispatch_uid="loyalty.refund_succeeded")
+    feedback_submitted.connect(_feedback_submitted, dispatch_uid="loyalty.review_points")
     user_signed_up.connect(_signed_up_or_in, dispatch_uid="loyalty.referral_signup")
     user_logged_in.connect(_signed_up_or_in, dispatch_uid="loyalty.referral_login")

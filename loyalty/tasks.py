@@ -20,6 +20,18 @@ def booking_completed(booking_id):
     referral_reward_for_booking(booking_id)
 
 
+def review_submitted(feedback_id):
+    """A client rated a visit: the programme's points for a review, once per answer."""
+    from clients.models import Feedback
+    from loyalty.earning import points_for_review
+
+    feedback = Feedback.objects.filter(pk=feedback_id).select_related("clinic", "client").first()
+    if feedback is not None:
+        points_for_review(
+            clinic=feedback.clinic, client=feedback.client, review_key=f"feedback-{feedback.pk}"
+        )
+
+
 def booking_refunded(booking_id):
     """Money went back for a booking: take back the points its visit earned."""
     from loyalty.earning import booking_points_reverse

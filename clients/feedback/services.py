@@ -10,6 +10,7 @@ from branding.errors import ConflictError, DomainError
 from clients.feedback.tokens import survey_token
 from clients.models import AuditAction, Feedback
 from clients.services import audit_record
+from clients.signals import feedback_submitted
 from notifications.services import Category, notify, preferences_for
 
 # The booking model, reached through the relation: clients never imports booking_api.
@@ -80,7 +81,7 @@ def feedback_submit(*, clinic, booking_id, rating, comment="") -> Feedback:
         raise FeedbackError(_("Please keep the comment under 2,000 characters."), field="comment")
     try:
         with transaction.atomic():  # a savepoint: a second answer hits the unique key
-            return Feedback.objects.create(
+            feedback = Feedback.objects.create(
                 clinic=clinic,
                 client_id=booking.client_id,
                 booking=booking,
@@ -91,6 +92,8 @@ def feedback_submit(*, clinic, booking_id, rating, comment="") -> Feedback:
         raise ConflictError(
             _("Thank you, this visit has already been rated."), field="booking"
         ) from exc
+    transaction.on_commit(lambda: feedback_submitted.send(sender=Feedback, feedback=feedback))
+    return feedback
 
 
 @transaction.atomic
