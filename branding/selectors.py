@@ -14,9 +14,10 @@ from branding.models import (
 from branding.models.settings import FONT_STACKS
 
 # The clinic's three settings rows, joined to the clinic lookup: every page needs them.
+# (Not the logo and favicon images: on PostgreSQL each further join costs more planning
+# than the query it saves.)
 SETTINGS_JOINS = (
-    "site__brandingsettings__logo",
-    "site__brandingsettings__favicon",
+    "site__brandingsettings",
     "site__featuresettings",
     "site__bookingpolicysettings",
 )

@@ -126,6 +126,10 @@ SQLITE_OPTIONS = {
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        # Short OLTP queries only: PostgreSQL's JIT would compile a multi-join lookup
+        # whose estimates are high on tiny, rarely analysed tables (half a second each).
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
 else:
