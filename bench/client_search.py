@@ -67,9 +67,9 @@ def build(count, rebuild):
     from faker import Faker
 
     from branding.models import Clinic
-    from clients.models import ClientAccount
-    from clients.search import search_text_for
-    from clients.services import membership_grant
+    from people.models import ClientAccount
+    from people.search import search_text_for
+    from people.services import membership_grant
     from tests.factories.branding import ClinicFactory
 
     User = get_user_model()
@@ -131,7 +131,7 @@ def build(count, rebuild):
 
 def queries(clinic):
     """Realistic searches, some taken from the data (so they match someone)."""
-    from clients.models import ClientAccount
+    from people.models import ClientAccount
 
     sample = ClientAccount.objects.filter(clinic=clinic).select_related("user").order_by("pk")
     # Client n was named by LOCALES[n % 5]: 1231 is French, 4324 Bulgarian.
@@ -183,7 +183,7 @@ def main():
     from django.conf import settings
     from django.test import Client
 
-    from clients.selectors import clinic_clients
+    from people.selectors import clinic_clients
 
     if CLINIC_DOMAIN not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
         settings.ALLOWED_HOSTS.append(CLINIC_DOMAIN)

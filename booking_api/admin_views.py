@@ -1,7 +1,7 @@
 """The booking catalogue in the Wagtail admin: service categories, services, and staff
 members with their weekly schedule and time off.
 
-Same rules as the clinic workspace (``clients.admin_views``): lists hold only the rows of
+Same rules as the clinic workspace (``people.admin_views``): lists hold only the rows of
 the clinics the person works at, another clinic's row answers 404, a new row belongs to
 the request's admin clinic, and every choice a form offers (categories, locations,
 services, staff, team logins, images) comes from the row's own clinic. Managers edit;
@@ -46,7 +46,7 @@ from booking_api.services.catalogue import (
 from branding.errors import DomainError
 from branding.models import Location, Weekday
 from branding.validators import CURRENCY_EXPONENTS
-from clients.admin_views import (
+from people.admin_views import (
     FRONT_DESK,
     MANAGERS,
     ClinicRolePermissionPolicy,
@@ -55,7 +55,7 @@ from clients.admin_views import (
     request_admin_clinic,
     request_admin_role,
 )
-from clients.selectors import clinic_ids_with_role
+from people.selectors import clinic_ids_with_role
 
 MAX_MINOR_UNITS = 2**31 - 1  # the largest PositiveIntegerField on every database
 

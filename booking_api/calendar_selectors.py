@@ -18,7 +18,7 @@ from booking_api.models import (
     WorkingHours,
 )
 from branding.models import Closure
-from clients.selectors import client_ids_with_notes
+from people.selectors import client_ids_with_notes
 
 GRID_START_HOUR = 7  # the grid covers at least 07:00–20:00, widened for earlier/later work
 GRID_END_HOUR = 20

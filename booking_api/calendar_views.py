@@ -50,10 +50,10 @@ from booking_api.services.staff_actions import (
     staff_booking_move,
 )
 from branding.errors import DomainError
-from clients.admin_views import FRONT_DESK, ClinicWorkspaceMixin, request_admin_role
-from clients.models import AuditAction, ClientAccount, StaffRole
-from clients.selectors import clinic_clients, notes_for_client
-from clients.services import audit_record
+from people.admin_views import FRONT_DESK, ClinicWorkspaceMixin, request_admin_role
+from people.models import AuditAction, ClientAccount, StaffRole
+from people.selectors import clinic_clients, notes_for_client
+from people.services import audit_record
 
 CALENDAR_ROLES = (*FRONT_DESK, StaffRole.THERAPIST)
 THERAPIST_ACTIONS = ("start", "complete", "no_show")

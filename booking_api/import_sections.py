@@ -199,7 +199,7 @@ def check_staff(value, doc):
 
 
 def apply_staff(value, ctx: ImportContext):
-    from clients.services import split_name, user_get_or_create
+    from people.services import split_name, user_get_or_create
 
     tz = zoneinfo.ZoneInfo(ctx.clinic.timezone)
     for item in value:

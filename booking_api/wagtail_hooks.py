@@ -17,9 +17,9 @@ from booking_api.admin_views import ServiceCategoryViewSet, ServiceViewSet, Staf
 from booking_api.calendar_views import CALENDAR_ROLES, PatchTestForm, calendar_urlpatterns
 from booking_api.models import Service, ServiceCategory, StaffMember
 from booking_api.patch_test_selectors import client_patch_tests
-from clients.account_tabs import ClientAccountTab
-from clients.admin_views import FRONT_DESK, MANAGERS
-from clients.wagtail_hooks import RoleMenuItem
+from people.account_tabs import ClientAccountTab
+from people.admin_views import FRONT_DESK, MANAGERS
+from people.wagtail_hooks import RoleMenuItem
 
 category_viewset = ServiceCategoryViewSet()
 service_viewset = ServiceViewSet()

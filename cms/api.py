@@ -12,7 +12,7 @@ def public_endpoints_only(endpoints):
 
 v1 = [
     path("", include("branding.api.urls")),
-    path("", include("clients.api.urls")),
+    path("", include("people.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("booking_api.api.urls")),
     path("", include("payments.api.urls")),

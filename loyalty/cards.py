@@ -8,10 +8,10 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from clients.models import ClientAccount
 from loyalty.models import EntryKind, LedgerEntry, LoyaltyProgramme, ReferralCode, Reward, Tier
 from loyalty.rewards.selectors import available_rewards_q, clinic_today
 from loyalty.tiers import WINDOW, TierStatus, tier_from
+from people.models import ClientAccount
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,11 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from clients.models import ClientAccount
 from loyalty.errors import LoyaltyError
 from loyalty.models import LedgerEntry, LoyaltyAccount, LoyaltyProgramme
 from loyalty.selectors import balance
 from loyalty.services import entry_reverse, points_adjust, points_award, points_expire
+from people.models import ClientAccount
 
 
 def months_before(moment, months):

@@ -49,8 +49,8 @@ def connect():
     from django.contrib.auth.signals import user_logged_in
 
     from booking_api.signals import booking_changed
-    from clients.signals import feedback_submitted
     from payments.signals import refund_succeeded
+    from people.signals import feedback_submitted
 
     booking_changed.connect(_booking_changed, dispatch_uid="loyalty.booking_changed")
     refund_succeeded.connect(_refund_succeeded, dispatch_uid="loyalty.refund_succeeded")

@@ -20,13 +20,13 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from booking_api.models import Booking
 from branding.errors import DomainError
-from clients.admin_views import FRONT_DESK, ClinicWorkspaceMixin
-from clients.models import AuditAction
-from clients.services import audit_record
 from payments import cards, services
 from payments.models import PaymentKind, SavedCard
 from payments.money import format_money
 from payments.selectors import booking_money, payments_for_booking
+from people.admin_views import FRONT_DESK, ClinicWorkspaceMixin
+from people.models import AuditAction
+from people.services import audit_record
 
 CHARGES = {
     "charge-balance": PaymentKind.BALANCE,

@@ -5,11 +5,11 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from clients.account_tabs import ClientAccountTab
-from clients.admin_views import FRONT_DESK, request_admin_role
 from payments.admin_views import admin_urlpatterns
 from payments.money import format_money
 from payments.selectors import client_balance
+from people.account_tabs import ClientAccountTab
+from people.admin_views import FRONT_DESK, request_admin_role
 
 
 @hooks.register("register_admin_urls")

@@ -16,8 +16,6 @@ from booking_api.preference_selectors import booking_preferences_for, preference
 from booking_api.services.cart import cart_remove
 from booking_api.services.preferences import booking_preferences_update
 from branding.errors import DomainError
-from clients.selectors import client_account_for_user
-from clients.services import client_account_ensure, client_contact_update
 from notifications.push import (
     push_enabled_for,
     push_subscription_delete,
@@ -26,6 +24,8 @@ from notifications.push import (
 )
 from notifications.selectors import notifications_for_user
 from notifications.services import notifications_mark_read, preferences_for, preferences_update
+from people.selectors import client_account_for_user
+from people.services import client_account_ensure, client_contact_update
 from portal_pages.account_forms import (
     PREFERENCE_FIELDS,
     BookingPreferencesForm,

@@ -11,16 +11,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from branding.errors import DomainError
-from clients.documents.answers import answers_form_class
-from clients.documents.selectors import (
+from people.documents.answers import answers_form_class
+from people.documents.selectors import (
     form_template_for_signing,
     forms_for_client,
     signed_form_for_client,
     signed_forms_for_client,
 )
-from clients.documents.services import signed_form_create
-from clients.selectors import client_account_for_user
-from clients.services import client_account_ensure
+from people.documents.services import signed_form_create
+from people.selectors import client_account_for_user
+from people.services import client_account_ensure
 from portal_pages.views import _signed_in
 
 

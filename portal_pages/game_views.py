@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from branding.errors import DomainError
-from clients.services import client_account_ensure
 from loyalty.games.selectors import games_for_client, open_game, plays_for_client
 from loyalty.games.services import game_play
 from loyalty.models import GameKind
+from people.services import client_account_ensure
 from portal_pages.views import _signed_in, feature_required
 
 WHEEL_RADIUS = 100

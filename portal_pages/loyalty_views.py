@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branding.errors import DomainError
-from clients.services import client_account_ensure
 from loyalty.referrals.claims import referral_remember
 from loyalty.referrals.selectors import referrals_made
 from loyalty.referrals.services import referral_code_ensure
@@ -22,6 +21,7 @@ from loyalty.rewards.selectors import client_requests, client_vouchers, reward_c
 from loyalty.rewards.services import reward_redeem, reward_request_create
 from loyalty.selectors import balance, history, programme_for
 from loyalty.tiers import tier_status
+from people.services import client_account_ensure
 from portal_pages.views import _signed_in, feature_required
 
 

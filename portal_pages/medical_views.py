@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from branding.errors import DomainError
-from clients.medical.selectors import medical_history_current
-from clients.medical.services import medical_history_update
-from clients.selectors import client_account_for_user
-from clients.services import client_account_ensure
+from people.medical.selectors import medical_history_current
+from people.medical.services import medical_history_update
+from people.selectors import client_account_for_user
+from people.services import client_account_ensure
 from portal_pages.views import _signed_in
 
 

@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branding.errors import DomainError
-from clients.selectors import client_account_for_user
 from payments import cards, discounts, receipts, services
 from payments.errors import CardDeclinedError
 from payments.models import CardSetupStatus, PaymentStatus
 from payments.money import format_money
 from payments.selectors import payment_for_client, refund_for_client, saved_cards_for_client
 from payments.test_cards import TEST_CARDS, uses_local_test_server
+from people.selectors import client_account_for_user
 from portal_pages import selectors
 from portal_pages.views import _signed_in
 

@@ -5,9 +5,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from branding.selectors import feature_enabled
-from clients.models import Species
-from clients.pet_selectors import active_pets_for_client
-from clients.selectors import client_account_for_user
+from people.models import Species
+from people.pet_selectors import active_pets_for_client
+from people.selectors import client_account_for_user
 
 
 class PetForm(forms.Form):

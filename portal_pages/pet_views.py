@@ -7,11 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from branding.errors import DomainError
-from clients.pet_selectors import client_pet, pets_for_client
-from clients.pet_services import pet_create, pet_update
-from clients.photo_selectors import client_photo
-from clients.selectors import client_account_for_user
-from clients.services import client_account_ensure
+from people.pet_selectors import client_pet, pets_for_client
+from people.pet_services import pet_create, pet_update
+from people.photo_selectors import client_photo
+from people.selectors import client_account_for_user
+from people.services import client_account_ensure
 from portal_pages.pet_forms import PetForm
 from portal_pages.views import _signed_in, feature_required
 

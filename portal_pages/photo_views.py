@@ -1,6 +1,6 @@
 """The client's photos page (/photos/): upload a selfie or a pet photo, choose whether
 the clinic may show it in its slideshow, remove one. Files are served by ``photo_file``
-only to who may see them (``clients.photo_selectors.photo_for_viewer``)."""
+only to who may see them (``people.photo_selectors.photo_for_viewer``)."""
 
 from django import forms
 from django.contrib import messages
@@ -12,11 +12,11 @@ from django.views.decorators.http import require_POST
 
 from branding.errors import DomainError
 from branding.selectors import clinic_features
-from clients.pet_selectors import active_pets_for_client
-from clients.photo_selectors import client_photo, photo_for_viewer, photos_for_client
-from clients.photo_services import photo_delete, photo_share_set, photo_upload
-from clients.selectors import client_account_for_user, membership_for_user
-from clients.services import client_account_ensure
+from people.pet_selectors import active_pets_for_client
+from people.photo_selectors import client_photo, photo_for_viewer, photos_for_client
+from people.photo_services import photo_delete, photo_share_set, photo_upload
+from people.selectors import client_account_for_user, membership_for_user
+from people.services import client_account_ensure
 from portal_pages.views import _signed_in, feature_required
 
 

@@ -22,12 +22,12 @@ from booking_api.cart_selectors import cart_items_for_client
 from booking_api.models import UPCOMING_STATUSES, Booking, BookingStatus, Service
 from booking_api.selectors import bookings_for_client, categories_for_clinic, services_for_clinic
 from branding.selectors import clinic_features, clinic_policy
-from clients.pet_selectors import active_pets_for_client
-from clients.photo_selectors import slideshow_photos
-from clients.selectors import client_account_for_user
 from loyalty.cards import referrals_card, rewards_card
 from loyalty.games.selectors import games_for_client
 from notifications.selectors import latest_notifications
+from people.pet_selectors import active_pets_for_client
+from people.photo_selectors import slideshow_photos
+from people.selectors import client_account_for_user
 from portal_pages.blocks import card_is_visible
 
 # Past bookings that count as a visit (for "Book again").

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from booking_api.models import BookingSource
 from booking_api.services import booking_create
 from branding.errors import DomainError
-from clients.pet_selectors import client_pet
-from clients.services import client_account_ensure, client_upsert, split_name
+from people.pet_selectors import client_pet
+from people.services import client_account_ensure, client_upsert, split_name
 
 
 class PortalError(DomainError):

@@ -31,9 +31,9 @@ from booking_api.services.patch_tests import PatchTestRequiredError
 from booking_api.services.policy import reschedule_refusal
 from branding.errors import DomainError
 from branding.selectors import clinic_features
-from clients.selectors import client_account_for_user, forms_missing_for
 from payments.selectors import attach_receipts
 from payments.services import checkout_mode
+from people.selectors import client_account_for_user, forms_missing_for
 from portal_pages import selectors
 from portal_pages.forms import CancelForm, GuestForm, NotesForm
 from portal_pages.pet_forms import wizard_pet_field

@@ -6,9 +6,9 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from clients.services import client_account_ensure
 from loyalty.wallet.membership import member_qr_svg
 from loyalty.wallet.selectors import apple_pass_for, wallet_offer
+from people.services import client_account_ensure
 from portal_pages.views import _signed_in, feature_required
 
 PKPASS_TYPE = "application/vnd.apple.pkpass"

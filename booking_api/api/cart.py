@@ -14,8 +14,8 @@ from booking_api.selectors import service_by_ref, staff_by_ref
 from booking_api.services.cart import cart_add, cart_book, cart_remove
 from booking_api.services.waitlist import clinic_today, waitlist_join, waitlist_leave
 from branding.api.permissions import ClinicRequired, require_feature
-from clients.selectors import client_account_for_user
-from clients.services import client_account_ensure
+from people.selectors import client_account_for_user
+from people.services import client_account_ensure
 
 # --- serializers -------------------------------------------------------------------------
 

@@ -39,7 +39,7 @@ from booking_api.services import (
 from branding.api.permissions import ClinicRequired, require_feature
 from branding.api.serializers import LocationSerializer
 from branding.selectors import clinic_locations
-from clients.services import client_account_ensure
+from people.services import client_account_ensure
 
 
 def _source(request):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from booking_api.models.catalogue import Service
 from booking_api.models.staff import StaffMember
 from branding.models import Clinic, Location
-from clients.models import ClientAccount
+from people.models import ClientAccount
 
 
 class BookingStatus(models.TextChoices):

@@ -3,7 +3,7 @@ from django.db.models import Q
 
 from booking_api.models.catalogue import Service
 from booking_api.models.staff import StaffMember
-from clients.models import ClientAccount
+from people.models import ClientAccount
 
 
 class CartItem(models.Model):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from booking_api.models.bookings import Booking
 from branding.models import Clinic
-from clients.models import ClientAccount
+from people.models import ClientAccount
 
 
 class PatchTestResult(models.TextChoices):

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from booking_api.models.catalogue import Service
 from booking_api.models.staff import StaffMember
 from branding.models import Location
-from clients.models import ClientAccount
+from people.models import ClientAccount
 
 
 class BookingPreferences(models.Model):

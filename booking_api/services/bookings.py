@@ -26,7 +26,7 @@ from booking_api.services.patch_tests import patch_test_check
 from booking_api.services.policy import cancellation_quote, reschedule_refusal
 from branding.errors import FeatureDisabledError, NotAllowedError
 from branding.selectors import clinic_policy, feature_enabled
-from clients.documents.rules import forms_check_signed
+from people.documents.rules import forms_check_signed
 
 CLIENT_SOURCES = (BookingSource.PORTAL, BookingSource.APP)
 

@@ -12,8 +12,8 @@ from booking_api.models import PatchTest, PatchTestResult
 from booking_api.patch_test_selectors import clinic_patch_test_service, patch_test_missing
 from booking_api.services.errors import BookingError
 from branding.errors import NotAllowedError
-from clients.models import AuditAction
-from clients.services import audit_record
+from people.models import AuditAction
+from people.services import audit_record
 
 
 class PatchTestRequiredError(NotAllowedError):

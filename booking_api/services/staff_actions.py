@@ -21,8 +21,8 @@ from booking_api.services.bookings import (
     booking_transition,
 )
 from booking_api.services.errors import BookingError
-from clients.models import AuditAction
-from clients.services import audit_record
+from people.models import AuditAction
+from people.services import audit_record
 
 
 def _local(booking_or_clinic, moment):

@@ -35,7 +35,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     # Our apps first so their templates and static files win.
     "branding",
-    "clients",
+    "people",  # app label "clients" (tables and AUTH_USER_MODEL keep their names)
     "notifications",
     "booking_api",
     "payments",
@@ -215,8 +215,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
-ACCOUNT_ADAPTER = "clients.adapters.AccountAdapter"
-SOCIALACCOUNT_ADAPTER = "clients.adapters.SocialAccountAdapter"
+ACCOUNT_ADAPTER = "people.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "people.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_LOGIN_ON_GET = False
@@ -349,8 +349,8 @@ SPECTACULAR_SETTINGS = {
     "PREPROCESSING_HOOKS": ["cms.api.public_endpoints_only"],
     # Several models have a "kind" with their own choices: each gets its own name.
     "ENUM_NAME_OVERRIDES": {
-        "ThreadKindEnum": "clients.models.messages.ThreadKind",
-        "PhotoKindEnum": "clients.models.photos.PhotoKind",
+        "ThreadKindEnum": "people.models.messages.ThreadKind",
+        "PhotoKindEnum": "people.models.photos.PhotoKind",
     },
 }
 

@@ -10,10 +10,10 @@ from rest_framework.views import APIView
 
 from branding.api.permissions import ClinicRequired
 from branding.selectors import feature_enabled
-from clients.services import client_account_ensure
 from loyalty.games.selectors import games_for_client, open_game, plays_for_client
 from loyalty.games.services import game_play
 from loyalty.models import GamePlay
+from people.services import client_account_ensure
 
 
 def feature_or_404(name):

@@ -7,10 +7,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from branding.api.permissions import ClinicRequired, require_feature
-from clients.services import client_account_ensure
 from loyalty.referrals.selectors import referrals_made
 from loyalty.referrals.services import referral_code_ensure
 from loyalty.selectors import programme_for
+from people.services import client_account_ensure
 
 
 class JoinedSerializer(serializers.Serializer):

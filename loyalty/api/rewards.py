@@ -8,10 +8,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from branding.api.permissions import ClinicRequired, require_feature
-from clients.services import client_account_ensure
 from loyalty.rewards.selectors import client_requests, client_vouchers, reward_catalogue
 from loyalty.rewards.services import reward_redeem, reward_request_create
 from loyalty.tiers import tier_status
+from people.services import client_account_ensure
 
 PERMISSIONS = [IsAuthenticated, ClinicRequired, require_feature("rewards")]
 

@@ -7,9 +7,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from branding.api.permissions import ClinicRequired, require_feature
-from clients.services import client_account_ensure
 from loyalty.api.serializers import LedgerEntrySerializer, LoyaltySummarySerializer
 from loyalty.selectors import balance, history, programme_for
+from people.services import client_account_ensure
 
 PERMISSIONS = [IsAuthenticated, ClinicRequired, require_feature("rewards")]
 

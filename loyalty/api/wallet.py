@@ -12,9 +12,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from branding.api.permissions import ClinicRequired
-from clients.services import client_account_ensure
 from loyalty.api.games import feature_or_404
 from loyalty.wallet.selectors import apple_pass_for, wallet_offer
+from people.services import client_account_ensure
 
 PERMISSIONS = [IsAuthenticated, ClinicRequired, feature_or_404("wallet_passes")]
 

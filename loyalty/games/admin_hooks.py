@@ -7,10 +7,10 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, SubmenuMenuItem
 from wagtail.permissions import register_permission_policy
 
-from clients.admin_views import FRONT_DESK, MANAGERS
-from clients.wagtail_hooks import RoleMenuItem
 from loyalty.games.admin_views import GamePlayListView, GameViewSet
 from loyalty.models import Game
+from people.admin_views import FRONT_DESK, MANAGERS
+from people.wagtail_hooks import RoleMenuItem
 
 game_viewset = GameViewSet()
 register_permission_policy(Game, game_viewset.permission_policy, exact_class=True)

@@ -19,9 +19,9 @@ from booking_api.admin_views import (
     ManagersOnlyPolicy,
     unique_key,
 )
-from clients.admin_views import FRONT_DESK, ClinicWorkspaceMixin
 from loyalty.games.selectors import plays_for_clinic
 from loyalty.models import Game, Reward
+from people.admin_views import FRONT_DESK, ClinicWorkspaceMixin
 
 
 class GameForm(WagtailAdminModelForm):

@@ -15,7 +15,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
 from branding.models import Clinic
-from clients.models import ClientAccount
+from people.models import ClientAccount
 
 
 class GameKind(models.TextChoices):

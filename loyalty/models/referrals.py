@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from branding.models import Clinic
-from clients.models import ClientAccount
+from people.models import ClientAccount
 
 from .rewards import CODE_ALPHABET
 

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from branding.models import Clinic
-from clients.models import ClientAccount
+from people.models import ClientAccount
 
 # No 0/O or 1/I/L: codes are read aloud at the desk and typed from a phone screen.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

@@ -14,8 +14,8 @@ def referral_claim_from_session(request, user):
     """Record the referral the session carries, if any; anything that does not qualify
     (self-referral, an existing client, an unknown code) is dropped quietly: the person
     is signing in, not asking about referrals."""
-    from clients.services import client_account_ensure
     from loyalty.referrals.services import referral_record
+    from people.services import client_account_ensure
 
     clinic = getattr(request, "clinic", None)
     session = getattr(request, "session", None)

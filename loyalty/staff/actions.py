@@ -1,16 +1,16 @@
 """What staff do to a client's loyalty from the admin, each written together with its
-audit entry (``clients.services.audit_record``) in one transaction: either both are
+audit entry (``people.services.audit_record``) in one transaction: either both are
 written or neither."""
 
 from django.db import transaction
 
-from clients.models import AuditAction
-from clients.services import audit_record
 from loyalty.errors import LoyaltyError
 from loyalty.models import LedgerEntry
 from loyalty.rewards.services import reward_grant, reward_request_approve, reward_request_decline
 from loyalty.selectors import programme_for
 from loyalty.services import entry_reverse, points_adjust, points_award
+from people.models import AuditAction
+from people.services import audit_record
 
 
 def _audit(request, clinic, client, summary, changes=None):

@@ -8,13 +8,13 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, SubmenuMenuItem
 from wagtail.permissions import register_permission_policy
 
-from clients.account_tabs import ClientAccountTab
-from clients.admin_views import FRONT_DESK, MANAGERS
-from clients.wagtail_hooks import RoleMenuItem
 from loyalty.models import Reward, Tier
 from loyalty.staff import tab
 from loyalty.staff.catalogue import ProgrammeView, RewardViewSet, TierViewSet
 from loyalty.staff.views import ClientLoyaltyActionView, RequestDecisionView, RequestQueueView
+from people.account_tabs import ClientAccountTab
+from people.admin_views import FRONT_DESK, MANAGERS
+from people.wagtail_hooks import RoleMenuItem
 
 reward_viewset = RewardViewSet()
 tier_viewset = TierViewSet()

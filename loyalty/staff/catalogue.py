@@ -24,10 +24,10 @@ from booking_api.admin_views import (
     MoneyField,
 )
 from booking_api.models import Service
-from clients.admin_views import MANAGERS, ClinicWorkspaceMixin
 from loyalty.errors import LoyaltyError
 from loyalty.models import LoyaltyProgramme, Reward, RewardKind, Tier
 from loyalty.services import programme_upsert
+from people.admin_views import MANAGERS, ClinicWorkspaceMixin
 
 
 class RewardForm(WagtailAdminModelForm):

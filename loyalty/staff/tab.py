@@ -4,12 +4,12 @@ staff actions, vouchers and pending requests. All reads through loyalty selector
 from django.urls import reverse
 
 from branding.selectors import feature_enabled
-from clients.admin_views import FRONT_DESK, request_admin_role
 from loyalty.models import LedgerEntry
 from loyalty.rewards.selectors import client_vouchers, pending_requests
 from loyalty.selectors import balance, history, programme_for
 from loyalty.staff.views import AddPointsForm, AdjustForm, DeclineForm, GrantForm
 from loyalty.tiers import tier_status
+from people.admin_views import FRONT_DESK, request_admin_role
 
 HISTORY_ROWS = 50
 

@@ -13,11 +13,11 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from branding.errors import DomainError
-from clients.admin_views import ClinicWorkspaceMixin
-from clients.models import ClientAccount
 from loyalty.models import Reward
 from loyalty.rewards.selectors import pending_requests
 from loyalty.staff import actions
+from people.admin_views import ClinicWorkspaceMixin
+from people.models import ClientAccount
 
 MAX_POINTS = 1_000_000
 

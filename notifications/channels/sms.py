@@ -54,7 +54,7 @@ def send_sms(delivery):
 
 
 def phone_for(clinic, user) -> str:
-    from clients.models import ClientAccount
+    from people.models import ClientAccount
 
     account = ClientAccount.objects.filter(clinic=clinic, user=user).only("phone").first()
     return (account.phone or "").strip() if account else ""

@@ -19,7 +19,6 @@ from booking_api.selectors import (
 )
 from booking_api.services import booking_create
 from branding.api.permissions import ClinicRequired
-from clients.services import client_account_ensure
 from payments import cards, discounts, receipts, services
 from payments.api.serializers import (
     BookingCheckoutSerializer,
@@ -33,6 +32,7 @@ from payments.api.serializers import (
 from payments.errors import PaymentError
 from payments.selectors import payment_for_client, refund_for_client, saved_cards_for_client
 from payments.test_cards import test_cards_offered
+from people.services import client_account_ensure
 
 
 def _checkout_body(booking, payment):

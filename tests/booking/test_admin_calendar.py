@@ -12,8 +12,8 @@ from booking_api.calendar_selectors import calendar_for
 from booking_api.models import Booking, BookingEvent, TimeOff
 from booking_api.services import booking_create
 from branding.models import Closure
-from clients.models import AuditEntry
-from clients.services import note_create
+from people.models import AuditEntry
+from people.services import note_create
 from tests.booking.conftest import MONDAY, at
 from tests.factories.booking import ServiceFactory, StaffFactory, main_location
 from tests.factories.clients import ClientAccountFactory, MembershipFactory

@@ -10,7 +10,7 @@ from django.test import Client
 from booking_api.models import Booking, PatchTest, Service
 from booking_api.services import booking_create
 from booking_api.services.patch_tests import PatchTestRequiredError
-from clients.models import AuditEntry
+from people.models import AuditEntry
 from tests.booking.conftest import MONDAY, at
 from tests.factories.booking import ServiceFactory, StaffFactory
 from tests.factories.clients import ClientAccountFactory

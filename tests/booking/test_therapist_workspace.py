@@ -8,7 +8,7 @@ from django.test import Client
 from booking_api.models import Booking, SessionNote
 from booking_api.services import booking_create
 from branding.services import policy_update
-from clients.models import AuditEntry
+from people.models import AuditEntry
 from tests.booking.conftest import MONDAY, at
 from tests.factories.booking import StaffFactory
 from tests.factories.clients import ClientAccountFactory, MembershipFactory

@@ -38,7 +38,7 @@ from branding.models import (
     Location,
     OpeningHours,
 )
-from clients.models import ClientAccount, ClinicMembership
+from people.models import ClientAccount, ClinicMembership
 
 pytestmark = pytest.mark.django_db
 

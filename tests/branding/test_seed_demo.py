@@ -22,8 +22,8 @@ from branding.models import (
     FeatureSettings,
     Location,
 )
-from clients.models import ClientAccount, ClinicMembership
 from notifications.models import Delivery, Notification
+from people.models import ClientAccount, ClinicMembership
 from tests.branding.test_import import MODELS
 from tests.branding.test_import import snapshot as import_snapshot
 

@@ -5,8 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from branding.services import features_update
-from clients.message_services import thread_start
-from clients.models import Message, Pet, Photo
+from people.message_services import thread_start
+from people.models import Message, Pet, Photo
 from tests.browser.conftest import clinic_url
 from tests.factories.clients import PASSWORD, ClientAccountFactory, MembershipFactory, UserFactory
 from tests.factories.records import image_bytes

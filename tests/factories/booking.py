@@ -10,8 +10,9 @@ from tests.factories.branding import ClinicFactory
 def main_location(clinic):
     location = Location.objects.filter(clinic=clinic, is_main=True).first()
     if location is None:
-        location = Location.objects.create(clinic=clinic, key="main", name=clinic.name,
-                                           is_main=True)
+        location = Location.objects.create(
+            clinic=clinic, key="main", name=clinic.name, is_main=True
+        )
     return location
 
 
@@ -29,7 +30,8 @@ class ServiceFactory(factory.django.DjangoModelFactory):
 
     clinic = factory.SubFactory(ClinicFactory)
     category = factory.LazyAttribute(
-        lambda o: ServiceCategory.objects.get_or_create(clinic=o.clinic, name="Treatments")[0])
+        lambda o: ServiceCategory.objects.get_or_create(clinic=o.clinic, name="Treatments")[0]
+    )
     key = factory.Sequence(lambda n: f"service{n}")
     name = factory.Sequence(lambda n: f"Service {n}")
     duration_minutes = 30
@@ -64,9 +66,15 @@ class StaffFactory(factory.django.DjangoModelFactory):
             extracted = {day: [("09:00", "17:00")] for day in range(7)}
         location = kwargs.get("location") or main_location(obj.clinic)
         WorkingHours.objects.bulk_create(
-            WorkingHours(staff=obj, weekday=day, start=datetime.time.fromisoformat(s),
-                         end=datetime.time.fromisoformat(e), location=location)
-            for day, ranges in extracted.items() for s, e in ranges
+            WorkingHours(
+                staff=obj,
+                weekday=day,
+                start=datetime.time.fromisoformat(s),
+                end=datetime.time.fromisoformat(e),
+                location=location,
+            )
+            for day, ranges in extracted.items()
+            for s, e in ranges
         )
 
 

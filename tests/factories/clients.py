@@ -1,8 +1,8 @@
 import factory
 from django.contrib.auth import get_user_model
 
-from clients.models import ClientAccount, ClinicMembership, StaffRole
-from clients.services import membership_grant
+from people.models import ClientAccount, ClinicMembership, StaffRole
+from people.services import membership_grant
 from tests.factories.branding import ClinicFactory
 
 PASSWORD = "correct-horse-battery-staple"

@@ -1,6 +1,6 @@
 import factory
 
-from clients.models import FormKind, FormTemplate
+from people.models import FormKind, FormTemplate
 from tests.factories.branding import ClinicFactory
 
 

@@ -6,7 +6,7 @@ import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from clients.models import Pet, Species
+from people.models import Pet, Species
 from tests.factories.clients import ClientAccountFactory
 
 

@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from booking_api.models import BookingStatus
 from booking_api.services import booking_transition
-from clients.feedback.selectors import client_average_rating
-from clients.feedback.tokens import survey_token
-from clients.models import AuditEntry, Feedback
 from notifications.models import Notification
 from notifications.services import preferences_update
+from people.feedback.selectors import client_average_rating
+from people.feedback.tokens import survey_token
+from people.models import AuditEntry, Feedback
 from tests.conftest import host_client
 from tests.factories.booking import ServiceFactory, StaffFactory
 from tests.factories.clients import ClientAccountFactory, MembershipFactory

@@ -2,9 +2,9 @@
 
 import pytest
 
-from clients.medical.selectors import medical_history_current
-from clients.models import AuditEntry, MedicalHistoryVersion
-from clients.models.append_only import ImmutableRecordError
+from people.medical.selectors import medical_history_current
+from people.models import AuditEntry, MedicalHistoryVersion
+from people.models.append_only import ImmutableRecordError
 from tests.conftest import host_client
 
 pytestmark = pytest.mark.django_db

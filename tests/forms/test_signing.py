@@ -9,10 +9,10 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from branding.errors import DomainError
-from clients.documents.selectors import FormStatus, forms_for_client
-from clients.documents.services import add_months
-from clients.models import SignedForm
-from clients.models.append_only import ImmutableRecordError
+from people.documents.selectors import FormStatus, forms_for_client
+from people.documents.services import add_months
+from people.models import SignedForm
+from people.models.append_only import ImmutableRecordError
 from tests.conftest import host_client
 from tests.factories.clients import ClientAccountFactory
 from tests.factories.forms import FormTemplateFactory

@@ -5,12 +5,12 @@ programme — each audited, each limited to the admin clinic."""
 import pytest
 from django.test import Client
 
-from clients.models import AuditEntry
 from loyalty.models import EntryKind, LedgerEntry, RequestStatus, Reward, Tier, Voucher
 from loyalty.rewards.services import reward_request_create
 from loyalty.selectors import balance, programme_for
 from loyalty.services import points_award
 from notifications.models import Notification
+from people.models import AuditEntry
 from tests.factories.booking import ServiceFactory
 from tests.factories.clients import ClientAccountFactory, MembershipFactory
 from tests.factories.loyalty import RewardFactory

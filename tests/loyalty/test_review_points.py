@@ -7,11 +7,11 @@ import pytest
 from django.utils import timezone
 
 from booking_api.models import BookingStatus
-from clients.feedback.services import feedback_submit
-from clients.models import Feedback
 from loyalty import tasks
 from loyalty.selectors import balance
 from loyalty.services import programme_upsert
+from people.feedback.services import feedback_submit
+from people.models import Feedback
 from tests.factories.booking import ServiceFactory, StaffFactory
 from tests.portal.conftest import add_booking
 

@@ -9,9 +9,9 @@ from booking_api.models import BookingStatus
 from booking_api.services import booking_create, booking_transition
 from branding.models import PaymentMode
 from branding.services import policy_update
-from clients.models import AuditEntry
 from payments import cards, services
 from payments.models import Payment, PaymentKind, Refund
+from people.models import AuditEntry
 from tests.booking.conftest import MONDAY, at
 from tests.factories.booking import ServiceFactory, StaffFactory
 from tests.factories.clients import ClientAccountFactory, MembershipFactory

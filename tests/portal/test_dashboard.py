@@ -191,8 +191,8 @@ def every_card(clinic):
 def test_the_dashboard_runs_a_bounded_number_of_queries(clinic, patient, signed_in, service, emma):
     """Every card type on, 1,000 past bookings, 500 ledger entries, upcoming bookings,
     notifications, a cart, a game, pets and slideshow photos: still ≤ 20 queries."""
-    from clients.models import Pet
     from loyalty.services import points_award, programme_upsert
+    from people.models import Pet
     from tests.factories.games import make_game
 
     features_update(clinic=clinic, games=True, pets=True, selfies=True)

@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from clients.models import Pet, Photo
+from people.models import Pet, Photo
 from tests.conftest import host_client
 from tests.factories.clients import ClientAccountFactory
 from tests.factories.records import PetFactory, upload

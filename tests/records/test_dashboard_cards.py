@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from clients.photo_services import photo_mark
+from people.photo_services import photo_mark
 from tests.conftest import host_client
 from tests.factories.clients import ClientAccountFactory
 from tests.factories.records import PetFactory, upload
@@ -19,7 +19,7 @@ def test_pets_and_slideshow_cards_show_the_right_things_in_few_queries(vet, owne
     PetFactory(owner=owner, name="Gone", active=False)
     vet_portal.post("/photos/", {"image": upload(), "shareable": "on", "caption": "Shared one"})
     vet_portal.post("/photos/", {"image": upload(), "caption": "Kept private"})
-    from clients.models import Photo
+    from people.models import Photo
 
     for photo in Photo.objects.all():
         photo_mark(photo=photo, starred=True)

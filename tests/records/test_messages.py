@@ -4,8 +4,8 @@ portal and the API, staff see unread counts; everything staff do is audited."""
 import pytest
 from django.urls import reverse
 
-from clients.models import AuditEntry, Message, MessageThread
 from notifications.models import Notification
+from people.models import AuditEntry, Message, MessageThread
 from tests.conftest import host_client
 from tests.factories.clients import ClientAccountFactory, MembershipFactory
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from booking_api.models import Booking
 from branding.importing import import_clinic_file
-from clients.models import AuditEntry, Pet, Photo
-from clients.pet_services import PetError, pet_merge
+from people.models import AuditEntry, Pet, Photo
+from people.pet_services import PetError, pet_merge
 from tests.conftest import host_client
 from tests.factories.booking import ServiceFactory, StaffFactory, main_location
 from tests.factories.clients import ClientAccountFactory, MembershipFactory
@@ -320,6 +320,6 @@ def test_a_therapist_cannot_use_the_client_record_screens(vet, owner):
         staff_url("message_new", owner), {"kind": "chat", "subject": "x", "body": "y"}
     )
     assert response.status_code in (302, 403)
-    from clients.models import MessageThread
+    from people.models import MessageThread
 
     assert not MessageThread.objects.exists()

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
-from clients.models import AuditEntry, Photo
+from people.models import AuditEntry, Photo
 from tests.conftest import host_client
 from tests.factories.clients import ClientAccountFactory, MembershipFactory
 from tests.factories.records import PetFactory, image_bytes, upload
@@ -138,7 +138,7 @@ def test_staff_star_and_heart_and_the_slideshow_shows_only_shared_stars(
     assert shared.starred and shared.favourite
     assert AuditEntry.objects.filter(client=owner, summary=f"Marked photo #{shared.pk}").exists()
 
-    from clients.photo_selectors import slideshow_photos
+    from people.photo_selectors import slideshow_photos
 
     assert [p.pk for p in slideshow_photos(vet)] == [shared.pk]
     visitor = host_client(vet)  # anyone on the clinic's home screen

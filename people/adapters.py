@@ -1,0 +1,28 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+
+from people.services import client_account_ensure
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """Sign-in belongs to a clinic's portal: signing up or in there gives the person a
+    client account at that clinic."""
+
+    def is_open_for_signup(self, request):
+        return getattr(request, "clinic", None) is not None
+
+    def format_email_subject(self, subject):
+        # Emails come from the clinic, so its name leads the subject, not its domain.
+        clinic = getattr(self.request, "clinic", None)
+        return f"[{clinic.name}] {subject}" if clinic else super().format_email_subject(subject)
+
+    def post_login(self, request, user, **kwargs):
+        clinic = getattr(request, "clinic", None)
+        if clinic is not None:
+            client_account_ensure(clinic=clinic, user=user)
+        return super().post_login(request, user, **kwargs)
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def is_open_for_signup(self, request, sociallogin):
+        return getattr(request, "clinic", None) is not None

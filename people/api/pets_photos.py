@@ -1,0 +1,139 @@
+"""The pets and photos API for the patient apps: the signed-in person's own pets (list,
+add, edit) at clinics with the ``pets`` feature, and their photos (list, upload, file)
+at clinics with ``selfies``. Another person's pet or photo answers 404."""
+
+from django.http import FileResponse, Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from branding.api.permissions import ClinicRequired, require_feature
+from people.models import Pet, Photo, PhotoKind, Species
+from people.pet_selectors import client_pet, pets_for_client
+from people.pet_services import pet_create, pet_update
+from people.photo_selectors import photo_for_viewer, photos_for_client
+from people.photo_services import photo_upload
+from people.selectors import client_account_for_user
+from people.services import client_account_ensure
+
+
+class PetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Pet
+        fields = ["id", "name", "species", "breed", "date_of_birth", "notes", "active", "photo"]
+        read_only_fields = ["id", "active", "photo"]
+
+
+class PetInSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=80)
+    species = serializers.ChoiceField(choices=Species.choices)
+    breed = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+    date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
+    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class PhotoSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Photo
+        fields = ["id", "kind", "pet", "caption", "shareable", "width", "height", "created_at"]
+
+
+class PhotoInSerializer(serializers.Serializer):
+    # A FileField: the service checks the content and names the field itself.
+    image = serializers.FileField()
+    pet = serializers.IntegerField(required=False, allow_null=True, default=None)
+    caption = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    shareable = serializers.BooleanField(required=False, default=False)
+
+
+def _client(request):
+    return client_account_for_user(request.clinic, request.user)
+
+
+class PetsView(APIView):
+    permission_classes = [IsAuthenticated, ClinicRequired, require_feature("pets")]
+
+    @extend_schema(responses=PetSerializer(many=True), tags=["pets"])
+    def get(self, request):
+        return Response(
+            PetSerializer(pets_for_client(request.clinic, _client(request)), many=True).data
+        )
+
+    @extend_schema(request=PetInSerializer, responses={201: PetSerializer}, tags=["pets"])
+    def post(self, request):
+        payload = PetInSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        owner = client_account_ensure(clinic=request.clinic, user=request.user)
+        pet = pet_create(clinic=request.clinic, owner=owner, **payload.validated_data)
+        return Response(PetSerializer(pet).data, status=status.HTTP_201_CREATED)
+
+
+class PetView(APIView):
+    permission_classes = [IsAuthenticated, ClinicRequired, require_feature("pets")]
+
+    def _pet(self, request, pet_id):
+        pet = client_pet(request.clinic, _client(request), pet_id)
+        if pet is None:
+            raise Http404("No such pet.")
+        return pet
+
+    @extend_schema(responses=PetSerializer, tags=["pets"])
+    def get(self, request, pet_id):
+        return Response(PetSerializer(self._pet(request, pet_id)).data)
+
+    @extend_schema(request=PetInSerializer(partial=True), responses=PetSerializer, tags=["pets"])
+    def patch(self, request, pet_id):
+        pet = self._pet(request, pet_id)
+        payload = PetInSerializer(data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        fields = {k: v for k, v in payload.validated_data.items() if k in request.data}
+        return Response(PetSerializer(pet_update(pet=pet, **fields)).data)
+
+
+class PhotosView(APIView):
+    permission_classes = [IsAuthenticated, ClinicRequired, require_feature("selfies")]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(responses=PhotoSerializer(many=True), tags=["photos"])
+    def get(self, request):
+        return Response(
+            PhotoSerializer(photos_for_client(request.clinic, _client(request)), many=True).data
+        )
+
+    @extend_schema(
+        request={"multipart/form-data": PhotoInSerializer},
+        responses={201: PhotoSerializer},
+        tags=["photos"],
+    )
+    def post(self, request):
+        payload = PhotoInSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        owner = client_account_ensure(clinic=request.clinic, user=request.user)
+        photo = photo_upload(
+            clinic=request.clinic,
+            client=owner,
+            image=data["image"],
+            kind=PhotoKind.PET if data["pet"] else PhotoKind.SELFIE,
+            pet_id=data["pet"],
+            caption=data["caption"],
+            shareable=data["shareable"],
+        )
+        return Response(PhotoSerializer(photo).data, status=status.HTTP_201_CREATED)
+
+
+class PhotoFileView(APIView):
+    permission_classes = [IsAuthenticated, ClinicRequired, require_feature("selfies")]
+
+    @extend_schema(responses={(200, "image/*"): OpenApiTypes.BINARY}, tags=["photos"])
+    def get(self, request, photo_id):
+        photo = photo_for_viewer(request.clinic, photo_id, client=_client(request))
+        if photo is None:
+            raise Http404("No such photo.")
+        response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
+        response["Cache-Control"] = "private, max-age=3600"
+        return response

@@ -1,0 +1,50 @@
+"""Reads about pets, clinic first."""
+
+from people.models import Pet, Photo
+
+
+def _pets(clinic):
+    return Pet.objects.filter(clinic=clinic).current().select_related("photo")
+
+
+def pets_for_client(clinic, client):
+    """The client's pets at this clinic (not merged-away profiles): active ones first,
+    then the inactive. One query."""
+    if client is None:
+        return []
+    return list(_pets(clinic).filter(owner=client).order_by("-active", "name", "pk"))
+
+
+def active_pets_for_client(clinic, client):
+    if client is None:
+        return []
+    return list(_pets(clinic).filter(owner=client, active=True))
+
+
+def client_pet(clinic, client, pet_id):
+    """The client's own pet by id, or None: another person's pet is never found."""
+    if client is None:
+        return None
+    return _pets(clinic).filter(owner=client, pk=pet_id).first()
+
+
+def clinic_pet(clinic, pet_id):
+    """One of the clinic's pets by id (for staff), or None."""
+    return _pets(clinic).filter(pk=pet_id).select_related("owner__user").first()
+
+
+def pet_photos(clinic, pet):
+    return Photo.objects.filter(clinic=clinic, pet=pet)
+
+
+def duplicate_pairs(pets):
+    """Pairs of profiles that look like one pet (same name, ignoring case, and same
+    date of birth), from an already loaded list: (older profile, newer profile)."""
+    seen, pairs = {}, []
+    for pet in sorted(pets, key=lambda p: p.pk):
+        key = (pet.name.strip().casefold(), pet.date_of_birth)
+        if pet.date_of_birth and key in seen:
+            pairs.append((seen[key], pet))
+        else:
+            seen.setdefault(key, pet)
+    return pairs

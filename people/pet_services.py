@@ -1,0 +1,208 @@
+"""Writes about pets: owners and staff add and edit them, staff take one out of the app
+(e.g. after a death) and merge duplicate profiles; the practice import upserts by the
+practice system's id."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from branding.errors import FeatureDisabledError
+from branding.selectors import feature_enabled
+from people.models import Pet, Photo, Species
+from people.services import ClientError
+
+EDITABLE = ("name", "species", "breed", "date_of_birth", "notes")
+
+
+class PetError(ClientError):
+    pass
+
+
+def _require_pets(clinic):
+    if not feature_enabled(clinic, "pets"):
+        raise FeatureDisabledError("This clinic does not keep pet profiles.", field="pets")
+
+
+def _clean(fields):
+    """Checked values for the editable fields present in ``fields``."""
+    clean = {}
+    if "name" in fields:
+        name = (fields["name"] or "").strip()
+        if not name:
+            raise PetError("Give the pet's name.", field="name")
+        if len(name) > 80:
+            raise PetError("The name is longer than 80 characters.", field="name")
+        clean["name"] = name
+    if "species" in fields:
+        if fields["species"] not in Species.values:
+            raise PetError(f"Unknown species {fields['species']!r}.", field="species")
+        clean["species"] = fields["species"]
+    if "breed" in fields:
+        breed = (fields["breed"] or "").strip()
+        if len(breed) > 80:
+            raise PetError("The breed is longer than 80 characters.", field="breed")
+        clean["breed"] = breed
+    if "date_of_birth" in fields:
+        born = fields["date_of_birth"]
+        if born and born > timezone.localdate():
+            raise PetError("The date of birth is in the future.", field="date_of_birth")
+        if born and born < datetime.date(1950, 1, 1):
+            raise PetError("The date of birth is too far in the past.", field="date_of_birth")
+        clean["date_of_birth"] = born or None
+    if "notes" in fields:
+        clean["notes"] = (fields["notes"] or "").strip()[:2000]
+    return clean
+
+
+def _check_photo(pet, photo):
+    if photo is not None and (photo.clinic_id != pet.clinic_id or photo.client_id != pet.owner_id):
+        raise PetError("That photo is not one of the owner's photos.", field="photo")
+
+
+@transaction.atomic
+def pet_create(
+    *, clinic, owner, name, species, breed="", date_of_birth=None, notes="", external_id=""
+) -> Pet:
+    _require_pets(clinic)
+    if owner.clinic_id != clinic.pk:
+        raise PetError("That client belongs to another clinic.", field="owner")
+    values = _clean(
+        {
+            "name": name,
+            "species": species,
+            "breed": breed,
+            "date_of_birth": date_of_birth,
+            "notes": notes,
+        }
+    )
+    external_id = (external_id or "").strip()
+    if external_id and Pet.objects.filter(clinic=clinic, external_id=external_id).exists():
+        raise PetError(f"Another pet already has the id {external_id!r}.", field="external_id")
+    return Pet.objects.create(clinic=clinic, owner=owner, external_id=external_id, **values)
+
+
+@transaction.atomic
+def pet_update(*, pet, photo=..., **fields) -> Pet:
+    """Change any of name, species, breed, date_of_birth, notes (and the photo)."""
+    _require_pets(pet.clinic)
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise PetError(f"{sorted(unknown)[0]} cannot be changed here.", field=sorted(unknown)[0])
+    for attr, value in _clean(fields).items():
+        setattr(pet, attr, value)
+    if photo is not ...:
+        _check_photo(pet, photo)
+        pet.photo = photo
+    pet.save()
+    return pet
+
+
+@transaction.atomic
+def pet_deactivate(*, pet) -> Pet:
+    """Take the pet out of the app at once; its history stays."""
+    if pet.active:
+        pet.active = False
+        pet.deactivated_at = timezone.now()
+        pet.save(update_fields=["active", "deactivated_at"])
+    return pet
+
+
+@transaction.atomic
+def pet_reactivate(*, pet) -> Pet:
+    if pet.merged_into_id:
+        raise PetError("This profile was merged into another.", field="pet")
+    if not pet.active:
+        pet.active = True
+        pet.deactivated_at = None
+        pet.save(update_fields=["active", "deactivated_at"])
+    return pet
+
+
+@transaction.atomic
+def pet_merge(*, keep, duplicate) -> Pet:
+    """Fold ``duplicate`` into ``keep``: two profiles of one pet (same owner, same name
+    ignoring case, same date of birth). Bookings and photos move to ``keep``; what
+    ``keep`` lacks (breed, notes, photo, practice id) is taken from the duplicate, which
+    stays for the record, inactive and marked ``merged_into``. Used by staff and by the
+    practice sync."""
+    keep, duplicate = (
+        Pet.objects.select_for_update().get(pk=keep.pk),
+        Pet.objects.select_for_update().get(pk=duplicate.pk),
+    )
+    if keep.pk == duplicate.pk:
+        raise PetError("Choose two different profiles to merge.", field="duplicate")
+    if keep.clinic_id != duplicate.clinic_id or keep.owner_id != duplicate.owner_id:
+        raise PetError("Only profiles of the same owner can be merged.", field="duplicate")
+    if keep.merged_into_id or duplicate.merged_into_id:
+        raise PetError("One of these profiles was already merged.", field="duplicate")
+    if keep.name.strip().casefold() != duplicate.name.strip().casefold():
+        raise PetError("The two profiles have different names.", field="duplicate")
+    if keep.date_of_birth != duplicate.date_of_birth or keep.date_of_birth is None:
+        raise PetError(
+            "The two profiles need the same date of birth to be merged.", field="duplicate"
+        )
+    duplicate.bookings.update(pet=keep)
+    Photo.objects.filter(pet=duplicate).update(pet=keep)
+    for attr in ("breed", "notes", "photo_id"):
+        if not getattr(keep, attr) and getattr(duplicate, attr):
+            setattr(keep, attr, getattr(duplicate, attr))
+    external_id = keep.external_id or duplicate.external_id
+    keep.active = keep.active or duplicate.active
+    keep.deactivated_at = None if keep.active else keep.deactivated_at
+    duplicate.external_id = ""  # frees the unique practice id for the kept profile
+    duplicate.active = False
+    duplicate.deactivated_at = duplicate.deactivated_at or timezone.now()
+    duplicate.merged_into = keep
+    duplicate.photo = None
+    duplicate.save()
+    keep.external_id = external_id
+    keep.save()
+    return keep
+
+
+@transaction.atomic
+def pet_import(
+    *,
+    clinic,
+    owner,
+    external_id,
+    name,
+    species,
+    breed="",
+    date_of_birth=None,
+    notes="",
+    active=True,
+) -> Pet:
+    """Create or update the pet the practice system knows as ``external_id``."""
+    pet = Pet.objects.filter(clinic=clinic, external_id=external_id).first()
+    if pet is None:
+        pet = pet_create(
+            clinic=clinic,
+            owner=owner,
+            name=name,
+            species=species,
+            breed=breed,
+            date_of_birth=date_of_birth,
+            notes=notes,
+            external_id=external_id,
+        )
+    else:
+        if pet.owner_id != owner.pk:
+            raise PetError(f"The pet {external_id!r} belongs to another client.", field="owner")
+        values = _clean(
+            {
+                "name": name,
+                "species": species,
+                "breed": breed,
+                "date_of_birth": date_of_birth,
+                "notes": notes or pet.notes,
+            }
+        )
+        if any(getattr(pet, k) != v for k, v in values.items()):
+            for attr, value in values.items():
+                setattr(pet, attr, value)
+            pet.save()
+    if not active and pet.active:
+        pet_deactivate(pet=pet)
+    return pet

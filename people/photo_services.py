@@ -1,0 +1,106 @@
+"""Writes about photos: a client uploads one (checked and re-encoded by
+``people.images``), removes their own, and staff star or heart one."""
+
+from django.db import transaction
+
+from branding.errors import FeatureDisabledError
+from branding.selectors import feature_enabled
+from people.images import image_clean
+from people.models import Pet, Photo, PhotoKind
+from people.services import ClientError
+
+
+class PhotoError(ClientError):
+    pass
+
+
+def _require_photos(clinic):
+    if not feature_enabled(clinic, "selfies"):
+        raise FeatureDisabledError("This clinic does not take photos.", field="image")
+
+
+def _own_active_pet(clinic, client, pet_id):
+    if not str(pet_id).isdigit():
+        return None
+    return Pet.objects.active().filter(clinic=clinic, owner=client, pk=pet_id).first()
+
+
+@transaction.atomic
+def photo_upload(
+    *, clinic, client, image, kind=PhotoKind.SELFIE, pet_id=None, caption="", shareable=False
+) -> Photo:
+    """Store a photo the client took. ``pet_id`` (one of the client's own active pets)
+    makes it a pet photo. Nothing is stored unless every check passes."""
+    _require_photos(clinic)
+    if client.clinic_id != clinic.pk:
+        raise PhotoError("That client belongs to another clinic.", field="client")
+    if kind not in PhotoKind.values:
+        raise PhotoError(f"Unknown kind of photo {kind!r}.", field="kind")
+    pet = None
+    if pet_id not in (None, ""):
+        pet = _own_active_pet(clinic, client, pet_id)
+        if pet is None:
+            raise PhotoError("Choose one of your own pets.", field="pet")
+        kind = PhotoKind.PET
+    elif kind == PhotoKind.PET:
+        raise PhotoError("Choose which pet is in the photo.", field="pet")
+    caption = (caption or "").strip()
+    if len(caption) > 200:
+        raise PhotoError("The caption is longer than 200 characters.", field="caption")
+    clean = image_clean(image, field="image")
+    photo = Photo(
+        clinic=clinic,
+        client=client,
+        pet=pet,
+        kind=kind,
+        caption=caption,
+        shareable=bool(shareable),
+        content_type=clean.content_type,
+        width=clean.width,
+        height=clean.height,
+        size=clean.content.size,
+    )
+    photo.image.save(clean.content.name, clean.content, save=False)
+    try:
+        photo.save()
+        if pet is not None and pet.photo_id is None:
+            pet.photo = photo
+            pet.save(update_fields=["photo"])
+    except Exception:
+        # The row was not written: the file must not stay behind either.
+        photo.image.storage.delete(photo.image.name)
+        raise
+    return photo
+
+
+@transaction.atomic
+def photo_delete(*, photo) -> None:
+    """The owner removes their photo (from the slideshow too)."""
+    name, storage = photo.image.name, photo.image.storage
+    Pet.objects.filter(photo=photo).update(photo=None)
+    photo.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def photo_mark(*, photo, starred=None, favourite=None) -> Photo:
+    """Staff: ``starred`` puts the photo in the clinic's slideshow (shown only if the
+    client agreed to share it); ``favourite`` marks it for push notifications."""
+    changed = []
+    if starred is not None and photo.starred != bool(starred):
+        photo.starred = bool(starred)
+        changed.append("starred")
+    if favourite is not None and photo.favourite != bool(favourite):
+        photo.favourite = bool(favourite)
+        changed.append("favourite")
+    if changed:
+        photo.save(update_fields=changed)
+    return photo
+
+
+@transaction.atomic
+def photo_share_set(*, photo, shareable) -> Photo:
+    """The client gives or withdraws consent to show the photo in the slideshow."""
+    photo.shareable = bool(shareable)
+    photo.save(update_fields=["shareable"])
+    return photo

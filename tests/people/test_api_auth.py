@@ -1,0 +1,128 @@
+"""Mobile apps sign in with POST /api/v1/auth/token and then send
+``Authorization: Token <key>``; GET /api/v1/me is the person's account at the clinic
+whose domain they call."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from people.models import ClientAccount
+from tests.conftest import host_client
+from tests.factories.clients import PASSWORD, ClientAccountFactory
+
+pytestmark = pytest.mark.django_db
+
+MISMATCH = "That email and password do not match an account."
+
+
+def get_token(api, email, password=PASSWORD):
+    return api.post("/api/v1/auth/token", {"email": email, "password": password}, format="json")
+
+
+def app_with_token(clinic, token):
+    client = host_client(clinic, APIClient)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return client
+
+
+def test_right_password_gives_a_token_that_signs_the_app_in(clinic, patient, api):
+    response = get_token(api, patient.user.email)
+    assert response.status_code == 200
+    token = response.json()["token"]
+
+    me = app_with_token(clinic, token).get("/api/v1/me")
+    assert me.status_code == 200
+    assert me.json()["email"] == patient.user.email
+    assert me.json()["phone"] == patient.phone
+
+
+def test_email_is_matched_whatever_its_case(clinic, patient, api):
+    response = get_token(api, patient.user.email.upper())
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("email", "password"),
+    [("{email}", "wrong-password"), ("nobody@example.com", PASSWORD)],
+    ids=["wrong password", "unknown email"],
+)
+def test_wrong_credentials_are_refused_with_a_message(clinic, patient, api, email, password):
+    response = get_token(api, email.format(email=patient.user.email), password)
+    assert response.status_code in (401, 403)
+    assert response.json()["detail"] == MISMATCH
+    assert "token" not in response.json()
+
+
+def test_missing_fields_are_named(clinic, api):
+    response = api.post("/api/v1/auth/token", {"email": "not-an-email"}, format="json")
+    assert response.status_code == 400
+    body = response.json()
+    assert "email" in body and "password" in body
+
+
+def test_without_a_token_me_is_refused(clinic, api):
+    response = api.get("/api/v1/me")
+    assert response.status_code in (401, 403)
+
+
+def test_a_made_up_token_is_refused(clinic):
+    response = app_with_token(clinic, "0" * 40).get("/api/v1/me")
+    assert response.status_code in (401, 403)
+    assert response.json()["detail"] == "Invalid token."
+
+
+def test_signing_out_revokes_the_token(clinic, patient, api):
+    token = get_token(api, patient.user.email).json()["token"]
+    app = app_with_token(clinic, token)
+    assert app.delete("/api/v1/auth/token").status_code == 204
+    response = app.get("/api/v1/me")
+    assert response.status_code in (401, 403)
+    assert response.json()["detail"] == "Invalid token."
+
+
+def test_deactivated_people_cannot_get_a_token(clinic, patient, api):
+    patient.user.is_active = False
+    patient.user.save()
+    response = get_token(api, patient.user.email)
+    assert response.status_code in (401, 403)
+    assert response.json()["detail"] == MISMATCH
+
+
+def test_a_token_shows_only_the_account_at_the_clinic_it_calls(clinic, other_clinic, patient, api):
+    ClientAccountFactory(clinic=other_clinic, user=patient.user, phone="+12025550199")
+    token = get_token(api, patient.user.email).json()["token"]
+
+    at_glow = app_with_token(clinic, token).get("/api/v1/me").json()
+    at_riverside = app_with_token(other_clinic, token).get("/api/v1/me").json()
+    assert at_glow["phone"] == patient.phone
+    assert at_riverside["phone"] == "+12025550199"
+
+
+def test_getting_a_token_at_a_clinic_makes_a_client_there_only(clinic, other_clinic, user, api):
+    assert get_token(api, user.email).status_code == 200
+    clinics = set(ClientAccount.objects.filter(user=user).values_list("clinic__slug", flat=True))
+    assert clinics == {"glow"}
+
+
+def test_no_token_at_an_unknown_address(clinic, patient):
+    stranger = APIClient(HTTP_HOST="nowhere.localhost")
+    response = get_token(stranger, patient.user.email)
+    assert response.status_code == 404
+    assert "token" not in response.content.decode()
+
+
+def test_password_guessing_is_throttled(clinic, patient, api):
+    # settings.REST_FRAMEWORK: "auth": "10/min" (DRF reads the rate at import time).
+    for _attempt in range(10):
+        assert get_token(api, patient.user.email, "guess").status_code in (401, 403)
+    response = get_token(api, patient.user.email)
+    assert response.status_code == 429
+    assert "token" not in response.json()
+
+
+def test_an_unconfirmed_registration_gets_no_token(clinic, portal, api):
+    portal.post(
+        "/accounts/signup/",
+        {"email": "unconfirmed@example.com", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    response = get_token(api, "unconfirmed@example.com")
+    assert response.status_code in (401, 403)
