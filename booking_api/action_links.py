@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from booking_api.models import Booking
 from booking_api.services.errors import BookingError
+from branding.links import portal_url
 
 ACTIONS = ("reschedule", "cancel")
 ACTION_LINK_SALT = "booking_api.action_links"
@@ -31,7 +32,7 @@ class ActionLinkError(BookingError):
 
 def booking_url(booking) -> str:
     """The booking's page in the clinic's portal."""
-    return f"https://{booking.clinic.site.hostname}/bookings/{booking.reference}/"
+    return portal_url(booking.clinic, f"/bookings/{booking.reference}/")
 
 
 def action_token(booking, action) -> str:

@@ -76,11 +76,14 @@ def notify(
     url="",
     channels=None,
     attachments=None,
+    phone="",
 ) -> Notification:
     """Tell ``user`` something. ``channels`` narrows the channels (e.g. SMS only for a
     reminder); preferences always apply. Returns the notification, existing if the key
     was used before (nothing is sent twice). ``attachments``: ``(filename, content,
-    mimetype)`` files for the email, stored on its delivery so a retry sends the same."""
+    mimetype)`` files for the email, stored on its delivery so a retry sends the same.
+    ``phone``: the person's mobile number (E.164) for SMS, given by the caller, who knows
+    the person's account; notifications keeps no contact book of its own."""
     from notifications.channels import CHANNELS
 
     existing = Notification.objects.filter(idempotency_key=idempotency_key).first()
@@ -105,11 +108,12 @@ def notify(
         accepted = [c for c in accepted if c in channels]
     if Channel.PUSH in accepted and not push_enabled_for(clinic, user):
         accepted.remove(Channel.PUSH)  # no browser subscribed here: nothing to push to
-    email_extra = {"attachments": _stored_attachments(attachments)} if attachments else {}
+    extra = {
+        Channel.EMAIL: {"attachments": _stored_attachments(attachments)} if attachments else {},
+        Channel.SMS: {"to": (phone or "").strip()},
+    }
     deliveries = [
-        Delivery.objects.create(
-            notification=notification, channel=c, extra=email_extra if c == Channel.EMAIL else {}
-        )
+        Delivery.objects.create(notification=notification, channel=c, extra=extra.get(c, {}))
         for c in accepted
         if c in CHANNELS
     ]

@@ -6,8 +6,8 @@ an unsubscribe link in an old email must still work.
 """
 
 from django.core import signing
-from django.urls import reverse
 
+from branding.links import portal_reverse
 from notifications.models import Category
 
 SALT = "notifications.unsubscribe"
@@ -34,8 +34,7 @@ def unsubscribe_url(notification) -> str | None:
     if field is None:
         return None
     token = unsubscribe_token(clinic=notification.clinic, user=notification.user, field=field)
-    path = reverse("notifications:unsubscribe", args=[token])
-    return f"https://{notification.clinic.site.hostname}{path}"
+    return portal_reverse(notification.clinic, "notifications:unsubscribe", token)
 
 
 def read_unsubscribe_token(token, *, clinic) -> tuple[int, str]:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from branding.links import portal_url
 from notifications.models import Category
 from notifications.services import notify
 from people.models import AuditAction, Message, MessageThread, Sender, ThreadKind
@@ -49,7 +50,7 @@ def _tell_client(thread, message):
         category=Category.MESSAGE,
         title=thread.subject,
         body=message.body,
-        url=f"https://{clinic.domain}{path}",
+        url=portal_url(clinic, path),
         idempotency_key=f"message-{message.pk}",
     )
 

@@ -7,11 +7,11 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branding.errors import DomainError
+from branding.links import portal_reverse
 from payments import cards, discounts, receipts, services
 from payments.errors import CardDeclinedError
 from payments.models import CardSetupStatus, PaymentStatus
@@ -173,9 +173,9 @@ def _stripe_js(client_secret, booking, clinic, setup=False):
         "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
         "client_secret": client_secret,
         "setup": setup,
-        "return_url": f"https://{clinic.domain}"
-        + reverse("portal:book_pay", kwargs={"reference": booking.reference})
-        + "?returned=1",
+        "return_url": portal_reverse(
+            clinic, "portal:book_pay", reference=booking.reference, query="?returned=1"
+        ),
     }
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from booking_api.action_links import booking_action_links, booking_url
 from booking_api.calendar_invites import google_calendar_link, ics_attachment
 from booking_api.models import Booking
+from branding.links import portal_url
 from notifications.services import Category, notify
 
 
@@ -76,7 +77,7 @@ def _context(booking, **extra):
         "address": " ".join(location.address.split()),
         "reference": booking.reference,
         "url": booking_url(booking),
-        "portal_url": f"https://{clinic.site.hostname}/",
+        "portal_url": portal_url(clinic),
     }
     context.update(extra)
     return context

@@ -142,12 +142,12 @@ def reminder_send(*, reminder_id, now=None) -> bool:
         return _skip(reminder)  # late (the worker was down): only the closest one goes
 
     from booking_api.services.messages import reminder_message
-    from notifications.channels.sms import phone_for
 
     message = reminder_message(booking)
     user = booking.client.user
     # Email and SMS as the person's preferences say; SMS only with a number on file.
-    channels = None if phone_for(booking.clinic, user) else [c for c in Channel if c != Channel.SMS]
+    phone = (booking.client.phone or "").strip()
+    channels = None if phone else [c for c in Channel if c != Channel.SMS]
     notify(
         clinic=booking.clinic,
         user=user,
@@ -158,6 +158,7 @@ def reminder_send(*, reminder_id, now=None) -> bool:
         url=message.url,
         idempotency_key=reminder_key(reminder),
         channels=channels,
+        phone=phone,
     )
     _mark_sent(reminder, now)
     return True

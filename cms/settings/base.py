@@ -307,6 +307,10 @@ else:
 # SMS: files under var/sms by default; a provider's HTTP API in production.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "file")
 SMS_FILE_PATH = Path(os.environ.get("SMS_FILE_PATH", VAR_DIR / "sms"))
+
+# Absolute links into a clinic's portal (emails, SMS, PDFs): https://<clinic domain>.
+PORTAL_URL_SCHEME = os.environ.get("PORTAL_URL_SCHEME", "https")
+PORTAL_URL_PORT = os.environ.get("PORTAL_URL_PORT", "")
 SMS_API_URL = os.environ.get("SMS_API_URL", "")
 SMS_API_KEY = os.environ.get("SMS_API_KEY", "")
 SMS_FROM = os.environ.get("SMS_FROM", "")

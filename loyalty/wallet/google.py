@@ -7,6 +7,7 @@ import time
 import jwt
 from django.utils.translation import gettext as _
 
+from branding.links import portal_origin
 from loyalty.wallet.config import GoogleSigning
 from loyalty.wallet.membership import MembershipCard
 
@@ -41,7 +42,7 @@ def save_claims(card: MembershipCard, signing: GoogleSigning, *, logo_url: str, 
         "aud": "google",
         "typ": "savetowallet",
         "iat": int(now if now is not None else time.time()),
-        "origins": [f"https://{card.clinic_domain}"],
+        "origins": [portal_origin(card.clinic_domain)],
         "payload": {
             "loyaltyClasses": [
                 {

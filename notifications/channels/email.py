@@ -7,6 +7,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from branding.links import portal_url
 from branding.selectors import clinic_branding
 from notifications.unsubscribe import unsubscribe_url
 
@@ -14,12 +15,11 @@ from notifications.unsubscribe import unsubscribe_url
 def send_email(delivery):
     notification = delivery.notification
     clinic = notification.clinic
-    hostname = clinic.site.hostname
     context = {
         "notification": notification,
         "clinic": clinic,
         "branding": clinic_branding(clinic),
-        "portal_url": f"https://{hostname}/",
+        "portal_url": portal_url(clinic),
     }
     headers = {"Message-ID": message_id(notification)}
     unsubscribe = unsubscribe_url(notification)

@@ -1,5 +1,5 @@
-"""SMS: one text per delivery, to the phone on the person's client account at the
-notification's clinic (E.164).
+"""SMS: one text per delivery, to the mobile number (E.164) that the sender of the
+notification gave ``notify(phone=…)``, stored on the delivery so a retry texts the same.
 
 ``settings.SMS_BACKEND`` picks how it leaves:
 
@@ -38,7 +38,7 @@ class SmsError(Exception):
 def send_sms(delivery):
     notification = delivery.notification
     clinic = notification.clinic
-    phone = phone_for(clinic, notification.user)
+    phone = delivery.extra.get("to", "")
     if not phone:
         raise SmsError(f"{notification.user} has no mobile number at {clinic}.")
     backend = _backend()
@@ -51,13 +51,6 @@ def send_sms(delivery):
     if provider_id:
         extra = {**delivery.extra, "provider_id": str(provider_id)}
         Delivery.objects.filter(pk=delivery.pk).update(extra=extra)
-
-
-def phone_for(clinic, user) -> str:
-    from people.models import ClientAccount
-
-    account = ClientAccount.objects.filter(clinic=clinic, user=user).only("phone").first()
-    return (account.phone or "").strip() if account else ""
 
 
 def sms_sender(clinic) -> str:

@@ -6,11 +6,11 @@ import logging
 import zoneinfo
 
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from branding.errors import DomainError
+from branding.links import portal_reverse
 from branding.pdf import render_pdf
 from notifications.services import Category, notify
 from people.documents.answers import answer_display, answers_form_class, json_answers
@@ -141,7 +141,7 @@ def signed_form_create(
 
 def _remind(signed):
     clinic, user = signed.clinic, signed.client.user
-    link = f"https://{clinic.domain}" + reverse("portal:document_sign", args=[signed.template_id])
+    link = portal_reverse(clinic, "portal:document_sign", signed.template_id)
     with transaction.atomic(), translation.override(clinic.language):
         try:
             with transaction.atomic():  # a savepoint: a concurrent run may hold the row
@@ -166,6 +166,7 @@ def _remind(signed):
             },
             url=link,
             idempotency_key=f"form-renewal-{signed.pk}",
+            phone=signed.client.phone,
         )
     return True
 

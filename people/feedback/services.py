@@ -2,11 +2,11 @@
 and staff marking it followed up."""
 
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from branding.errors import ConflictError, DomainError
+from branding.links import portal_reverse
 from notifications.services import Category, notify, preferences_for
 from people.feedback.tokens import survey_token
 from people.models import AuditAction, Feedback
@@ -23,8 +23,7 @@ class FeedbackError(DomainError):
 
 
 def survey_url(booking) -> str:
-    path = reverse("portal:feedback", args=[survey_token(booking)])
-    return f"https://{booking.clinic.domain}{path}"
+    return portal_reverse(booking.clinic, "portal:feedback", survey_token(booking))
 
 
 def survey_invite(*, booking_id) -> bool:

@@ -17,6 +17,8 @@ TEXT = "Reminder: Consultation at 10:00\nConsultation with Emma, Monday at 10:00
 
 
 def text_someone(clinic, user, key="sms-1", body="Consultation with Emma, Monday at 10:00."):
+    # The caller knows the person's number, as the reminder service does.
+    account = user.client_accounts.get(clinic=clinic)
     notification = notify(
         clinic=clinic,
         user=user,
@@ -26,6 +28,7 @@ def text_someone(clinic, user, key="sms-1", body="Consultation with Emma, Monday
         body=body,
         idempotency_key=key,
         channels=[Channel.SMS],
+        phone=account.phone,
     )
     return Delivery.objects.get(notification=notification, channel=Channel.SMS)
 
