@@ -84,7 +84,12 @@ def to_major(minor: int, currency: str) -> Decimal:
 def to_minor(amount, currency: str) -> int:
     """Decimal("45.00") (or "45.00", or 45), "GBP" → 4500. An amount finer than the
     currency allows (4.999 GBP, 45.5 JPY) raises ``AmountError`` rather than rounding."""
-    amount = Decimal(str(amount))
+    try:
+        amount = Decimal(str(amount))
+    except InvalidOperation:
+        raise AmountError(ERRORS["invalid"], code="invalid") from None
+    if not amount.is_finite():
+        raise AmountError(ERRORS["invalid"], code="invalid")
     digits = minor_digits(currency)
     minor = amount.scaleb(digits)
     if minor != minor.to_integral_value():
@@ -172,7 +177,7 @@ def _to_decimal(text: str, locale=None) -> Decimal:
     in Bulgarian). Raises ``ValueError`` for anything else."""
     for space in _SPACES:
         text = text.replace(space, "")
-    if not re.fullmatch(r"\d+([.,]\d+)*", text):
+    if not re.fullmatch(r"[0-9]+([.,][0-9]+)*", text):  # ASCII digits only
         raise ValueError(text)
     marks = re.findall(r"[.,]", text)
     if not marks:

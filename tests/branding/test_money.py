@@ -69,6 +69,10 @@ def test_to_major_and_to_minor():
     with pytest.raises(AmountError) as yen:
         to_minor(Decimal("45.5"), "JPY")
     assert yen.value.code == "no_decimals"
+    for bad in ("abc", Decimal("NaN"), Decimal("Infinity")):
+        with pytest.raises(AmountError) as exc:
+            to_minor(bad, "GBP")
+        assert exc.value.code == "invalid"
 
 
 @pytest.mark.parametrize("language,currency", list(FORMATTED))
@@ -139,6 +143,7 @@ def test_grouping_is_read_per_language():
         ("£45", "invalid"),
         ("NaN", "invalid"),
         ("1e3", "invalid"),
+        ("٤٥", "invalid"),  # Arabic-Indic digits: not what an amount input takes
         ("-5", "negative"),
         ("−5,00", "negative"),
         ("4.999", "decimals"),
