@@ -9,9 +9,9 @@ import datetime
 import zoneinfo
 from dataclasses import dataclass, field
 
+from booking_api.lifecycle import CANCELLED_STATUSES
 from booking_api.models import (
     Booking,
-    BookingStatus,
     SessionNote,
     StaffMember,
     TimeOff,
@@ -22,7 +22,7 @@ from people.selectors import client_ids_with_notes
 
 GRID_START_HOUR = 7  # the grid covers at least 07:00–20:00, widened for earlier/later work
 GRID_END_HOUR = 20
-HIDDEN_STATUSES = (BookingStatus.CANCELLED, BookingStatus.REFUNDED)
+HIDDEN_STATUSES = CANCELLED_STATUSES
 
 
 @dataclass

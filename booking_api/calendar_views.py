@@ -38,9 +38,9 @@ from booking_api.calendar_selectors import (
     client_session_notes,
     staff_for_user,
 )
+from booking_api.lifecycle import TRANSITIONS
 from booking_api.models import BookingStatus, PatchTestResult, Service, StaffMember
 from booking_api.patch_test_selectors import patch_test_missing
-from booking_api.services.bookings import TRANSITIONS
 from booking_api.services.patch_tests import patch_test_record
 from booking_api.services.staff_actions import (
     STAFF_ACTIONS,
@@ -58,11 +58,6 @@ from people.services import audit_record
 CALENDAR_ROLES = (*FRONT_DESK, StaffRole.THERAPIST)
 THERAPIST_ACTIONS = ("start", "complete", "no_show")
 FRONT_DESK_ACTIONS = ("confirm", *THERAPIST_ACTIONS, "cancel")
-MOVABLE_STATUSES = (
-    BookingStatus.PENDING_PAYMENT,
-    BookingStatus.BOOKED,
-    BookingStatus.CONFIRMED,
-)
 
 
 def _clinic_tz(clinic):
@@ -168,7 +163,6 @@ class CalendarView(CalendarAccessMixin, WagtailAdminTemplateMixin, TemplateView)
             not_linked=own is not None and not own,
             statuses=BookingStatus.choices,
             slot_minutes=15,
-            movable=MOVABLE_STATUSES,
         )
         return context
 
@@ -549,7 +543,7 @@ class BookingDetailView(CalendarAccessMixin, WagtailAdminTemplateMixin, Template
             clinic_tz=tz,
             local_start=booking.start.astimezone(tz),
             local_end=booking.end.astimezone(tz),
-            movable=booking.status in MOVABLE_STATUSES,
+            movable=booking.is_upcoming,
             actions=[
                 (action, labels[action]) for action in allowed if STAFF_ACTIONS[action] in possible
             ],

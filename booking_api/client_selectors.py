@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
+from booking_api.lifecycle import UPCOMING_STATUSES
 from booking_api.models import Booking, BookingStatus
-from booking_api.models.bookings import UPCOMING_STATUSES
 
 COMPLETED = BookingStatus.COMPLETED
 

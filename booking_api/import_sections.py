@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import field_validator
 
+from booking_api.lifecycle import IMPORTABLE_STATUSES
 from booking_api.models import BLOCKING_STATUSES, Booking, BookingSource, BookingStatus
 from booking_api.services.catalogue import (
     category_ensure,
@@ -107,9 +108,7 @@ class BookingIn(Strict):
     service: Key
     client: Key
     start: datetime.datetime
-    status: Literal["booked", "confirmed", "started", "completed", "cancelled", "no_show"] = (
-        "confirmed"
-    )
+    status: Literal[tuple(IMPORTABLE_STATUSES)] = "confirmed"  # type: ignore[valid-type]
     location: Key | None = None
     notes: str = ""
 

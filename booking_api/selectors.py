@@ -5,7 +5,14 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 
-from booking_api.models import UPCOMING_STATUSES, Booking, Service, ServiceCategory, StaffMember
+from booking_api.models import (
+    UPCOMING_STATUSES,
+    Booking,
+    BookingEvent,
+    Service,
+    ServiceCategory,
+    StaffMember,
+)
 from booking_api.services.errors import BookingError
 from branding.models import Location
 
@@ -90,3 +97,20 @@ def booking_for_client(clinic, client, pk):
     if booking is None:
         raise Http404("No such booking.")
     return booking
+
+
+def booking_last_move(booking, to_status) -> BookingEvent | None:
+    """The event of the booking's latest move to ``to_status`` (its ``fee`` and, for a
+    cancellation, ``refund_decided`` are what that move decided), or None."""
+    return (
+        BookingEvent.objects.filter(booking=booking, kind="status", to_status=to_status)
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
+def booking_fee(booking, to_status) -> int:
+    """The fee (minor units) the booking's move to ``to_status`` (cancelled, no-show)
+    decided; 0 when there was none."""
+    event = booking_last_move(booking, to_status)
+    return event.fee if event else 0

@@ -2,24 +2,26 @@
 
 from django.db import transaction
 
+from booking_api.lifecycle import BookingStatus
 from loyalty.tasks import queue
 
 
-def _booking_changed(sender, booking, what, **kwargs):
-    if what == "completed":
-        transaction.on_commit(
-            lambda: queue(
-                "loyalty.tasks.booking_completed", booking.pk, name=f"loyalty-booking-{booking.pk}"
-            )
+def _booking_completed(sender, booking_id, **kwargs):
+    transaction.on_commit(
+        lambda: queue(
+            "loyalty.tasks.booking_completed", booking_id, name=f"loyalty-booking-{booking_id}"
         )
-    elif what == "refunded":
-        _queue_reversal(booking.pk)
+    )
+
+
+def _booking_refunded(sender, booking_id, **kwargs):
+    _queue_reversal(booking_id)
 
 
 def _refund_succeeded(sender, refund, booking, **kwargs):
     # A partial refund of a completed visit also takes its points back: the visit's
     # points are one entry, and the ledger has no partial reversal.
-    if booking is not None and booking.status in ("completed", "refunded"):
+    if booking is not None and booking.status in (BookingStatus.COMPLETED, BookingStatus.REFUNDED):
         _queue_reversal(booking.pk)
 
 
@@ -48,11 +50,12 @@ def connect():
     from allauth.account.signals import user_signed_up
     from django.contrib.auth.signals import user_logged_in
 
-    from booking_api.signals import booking_changed
+    from booking_api.signals import booking_completed, booking_refunded
     from payments.signals import refund_succeeded
     from people.signals import feedback_submitted
 
-    booking_changed.connect(_booking_changed, dispatch_uid="loyalty.booking_changed")
+    booking_completed.connect(_booking_completed, dispatch_uid="loyalty.booking_completed")
+    booking_refunded.connect(_booking_refunded, dispatch_uid="loyalty.booking_refunded")
     refund_succeeded.connect(_refund_succeeded, dispatch_uid="loyalty.refund_succeeded")
     feedback_submitted.connect(_feedback_submitted, dispatch_uid="loyalty.review_points")
     user_signed_up.connect(_signed_up_or_in, dispatch_uid="loyalty.referral_signup")

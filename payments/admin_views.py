@@ -20,7 +20,7 @@ from branding.errors import DomainError
 from branding.money import AmountField, format_money
 from payments import cards, services
 from payments.models import PaymentKind, SavedCard
-from payments.selectors import booking_money, payments_for_booking
+from payments.selectors import booking_money, booking_refundable, payments_for_booking
 from people.admin_views import FRONT_DESK, ClinicWorkspaceMixin
 from people.models import AuditAction
 from people.services import audit_record
@@ -115,12 +115,12 @@ class BookingPaymentsView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, Templ
                 "paid": fmt(money.net_paid),
                 "refunded": fmt(money.refunded),
                 "balance": fmt(money.balance_due),
-                "refundable": fmt(services.booking_refundable(booking)),
+                "refundable": fmt(booking_refundable(booking)),
             },
             card=SavedCard.objects.filter(client=booking.client).first(),
             charges=charges,
             form=AmountForm(currency=booking.currency),
-            can_cancel=booking.status in ("pending_payment", "booked", "confirmed"),
+            can_cancel=booking.is_upcoming,
         )
         return context
 
@@ -181,8 +181,9 @@ class BookingPaymentActionView(ClinicWorkspaceMixin, View):
                 f"Refunded {total} on booking {booking.pk}",
                 gettext("%(amount)s refunded.") % {"amount": total},
             )
-        refunds = services.booking_cancel_with_refund(booking=booking, actor=user, amount=amount)
-        total = fmt(sum(r.amount for r in refunds))
+        # Cancelled through booking_cancel like every door; the refund follows after
+        # commit, once (payments.receivers), for the amount returned here.
+        total = fmt(services.booking_cancel_with_refund(booking=booking, actor=user, amount=amount))
         how = "by the cancellation policy" if amount is None else "as chosen by staff"
         return (
             f"Cancelled booking {booking.pk} and refunded {total} {how}",

@@ -8,4 +8,6 @@ class PaymentsConfig(AppConfig):
     verbose_name = "Payments"
 
     def ready(self):
-        from payments import receivers  # noqa: F401
+        from payments import receivers
+
+        receivers.connect()

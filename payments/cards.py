@@ -10,16 +10,17 @@ so we attach it explicitly when it is not; and it confirms a PaymentIntent only 
 a ``payment_method`` argument, so a retry sets the method with ``modify`` first.
 """
 
-import logging
-
 import stripe
 from django.db import transaction
 from django.http import Http404
 
-from booking_api.models import Booking, BookingEvent, BookingStatus
-from booking_api.services.policy import no_show_fee
+from booking_api.lifecycle import UPCOMING_STATUSES, VISIT_STATUSES, BookingStatus
+from booking_api.models import Booking
+from booking_api.selectors import booking_fee
+from booking_api.services import booking_event_record
 from branding.money import format_money
-from payments.errors import CardDeclinedError, PaymentError
+from payments.customers import customer_ensure
+from payments.errors import CardDeclinedError, PaymentError, provider_error
 from payments.models import (
     CardSetup,
     CardSetupStatus,
@@ -27,13 +28,11 @@ from payments.models import (
     PaymentKind,
     PaymentStatus,
     SavedCard,
-    StripeCustomer,
 )
 from payments.selectors import booking_money
+from payments.services.intents import payment_apply_intent
 from payments.stripe_api import field, object_id, stripe_client
 from payments.test_cards import TEST_CARDS, test_card_payment_method, uses_local_test_server
-
-log = logging.getLogger(__name__)
 
 CHARGE_KEYS = {
     PaymentKind.BALANCE: "balance",
@@ -42,36 +41,7 @@ CHARGE_KEYS = {
 }
 
 
-def _provider_error(exc):
-    log.warning("Stripe error: %s", exc)
-    return PaymentError(
-        "The payment provider could not be reached. Please try again in a moment.",
-        code="payment_provider_error",
-        status=502,
-    )
-
-
 # --- the client's Stripe Customer and saved cards --------------------------------------
-
-
-def customer_ensure(*, client) -> StripeCustomer:
-    """The client account's Stripe Customer, created once (key ``client-<id>-customer``)."""
-    existing = StripeCustomer.objects.filter(client=client).first()
-    if existing:
-        return existing
-    try:
-        customer = stripe_client().Customer.create(
-            email=client.user.email,
-            name=client.user.get_full_name() or client.user.email,
-            metadata={"client_id": str(client.pk), "clinic": client.clinic.slug},
-            idempotency_key=f"client-{client.pk}-customer",
-        )
-    except stripe.error.StripeError as exc:
-        raise _provider_error(exc) from exc
-    record, _ = StripeCustomer.objects.get_or_create(
-        client=client, defaults={"clinic_id": client.clinic_id, "stripe_customer_id": customer.id}
-    )
-    return record
 
 
 def _card_save(*, client, customer, payment_method_id) -> SavedCard:
@@ -114,7 +84,7 @@ def saved_card_remove(*, card) -> None:
     except stripe.error.InvalidRequestError:
         pass  # already detached or gone at Stripe: nothing left to forget there
     except stripe.error.StripeError as exc:
-        raise _provider_error(exc) from exc
+        raise provider_error(exc) from exc
     card.delete()
 
 
@@ -125,11 +95,7 @@ def card_setup_start(*, booking) -> CardSetup:
     """Start (or resume) saving a card for a card-on-file booking. The returned setup
     carries ``client_secret`` for Stripe.js."""
     booking = Booking.objects.select_related("clinic", "client__user").get(pk=booking.pk)
-    if booking.status not in (
-        BookingStatus.PENDING_PAYMENT,
-        BookingStatus.BOOKED,
-        BookingStatus.CONFIRMED,
-    ):
+    if booking.status not in UPCOMING_STATUSES:
         raise PaymentError(
             "A card can only be saved for an upcoming booking.", field="booking", status=409
         )
@@ -149,7 +115,7 @@ def card_setup_start(*, booking) -> CardSetup:
             CardSetup.objects.filter(pk=setup.pk).update(stripe_setup_intent_id=intent.id)
             setup.stripe_setup_intent_id = intent.id
     except stripe.error.StripeError as exc:
-        raise _provider_error(exc) from exc
+        raise provider_error(exc) from exc
     setup.client_secret = intent.client_secret
     return setup
 
@@ -178,9 +144,7 @@ def card_setup_confirm(*, setup, payment_method) -> CardSetup:
     except stripe.error.CardError as exc:
         message = exc.user_message or "Your card was declined."
         CardSetup.objects.filter(pk=setup.pk).update(last_error=message)
-        BookingEvent.objects.create(
-            booking=booking, kind="card_declined", data={"message": message}
-        )
+        booking_event_record(booking_id=booking.pk, kind="card_declined", data={"message": message})
         raise CardDeclinedError(
             f"{message} Please try another card.", field="payment_method"
         ) from exc
@@ -189,7 +153,7 @@ def card_setup_confirm(*, setup, payment_method) -> CardSetup:
             exc.user_message or "That card cannot be used.", field="payment_method"
         ) from exc
     except stripe.error.StripeError as exc:
-        raise _provider_error(exc) from exc
+        raise provider_error(exc) from exc
     return card_setup_apply(setup_id=setup.pk, intent=intent)
 
 
@@ -201,7 +165,7 @@ def card_setup_refresh(*, setup) -> CardSetup:
     try:
         intent = stripe_client().SetupIntent.retrieve(setup.stripe_setup_intent_id)
     except stripe.error.StripeError as exc:
-        raise _provider_error(exc) from exc
+        raise provider_error(exc) from exc
     return card_setup_apply(setup_id=setup.pk, intent=intent)
 
 
@@ -221,8 +185,10 @@ def card_setup_apply(*, setup_id, intent) -> CardSetup:
         setup.card = card
         setup.status = CardSetupStatus.SUCCEEDED
         setup.last_error = ""
-        BookingEvent.objects.create(
-            booking=setup.booking, kind="card_saved", data={"card": card.pk, "last4": card.last4}
+        booking_event_record(
+            booking_id=setup.booking_id,
+            kind="card_saved",
+            data={"card": card.pk, "last4": card.last4},
         )
     elif status == "requires_action":
         setup.status = CardSetupStatus.REQUIRES_ACTION
@@ -235,16 +201,6 @@ def card_setup_apply(*, setup_id, intent) -> CardSetup:
 # --- charging the card later -----------------------------------------------------------
 
 
-def _late_cancel_fee(booking) -> int:
-    event = (
-        BookingEvent.objects.filter(booking=booking, kind="status", to_status="cancelled")
-        .order_by("-at", "-id")
-        .first()
-    )
-    quote = ((event.data if event else None) or {}).get("quote") or {}
-    return int(quote.get("fee") or 0)
-
-
 def charge_due(booking, kind) -> int:
     """What a staff member may charge to the card now for ``kind`` (minor units): the
     balance left after what was paid, or a fee less what the clinic already kept."""
@@ -252,19 +208,14 @@ def charge_due(booking, kind) -> int:
     if kind == PaymentKind.BALANCE:
         return max(money.balance_due, 0)
     if kind == PaymentKind.NO_SHOW_FEE:
-        return max(no_show_fee(booking) - money.net_paid, 0)
+        return max(booking_fee(booking, BookingStatus.NO_SHOW) - money.net_paid, 0)
     if kind == PaymentKind.LATE_CANCEL_FEE:
-        return max(_late_cancel_fee(booking) - money.net_paid, 0)
+        return max(booking_fee(booking, BookingStatus.CANCELLED) - money.net_paid, 0)
     raise PaymentError("Unknown charge.", field="kind")
 
 
 ALLOWED_STATUSES = {
-    PaymentKind.BALANCE: (
-        BookingStatus.BOOKED,
-        BookingStatus.CONFIRMED,
-        BookingStatus.STARTED,
-        BookingStatus.COMPLETED,
-    ),
+    PaymentKind.BALANCE: VISIT_STATUSES,
     PaymentKind.NO_SHOW_FEE: (BookingStatus.NO_SHOW,),
     PaymentKind.LATE_CANCEL_FEE: (BookingStatus.CANCELLED,),
 }
@@ -363,18 +314,16 @@ def card_charge(*, booking, kind, amount=None, actor=None, card=None) -> Payment
         if failed_pi and not payment.stripe_payment_intent_id:
             updates["stripe_payment_intent_id"] = failed_pi
         Payment.objects.filter(pk=payment.pk).update(**updates)
-        BookingEvent.objects.create(
-            booking=booking,
+        booking_event_record(
+            booking_id=booking.pk,
             kind="payment_declined",
             data={"payment": payment.pk, "message": message},
         )
         raise CardDeclinedError(f"The card on file was declined: {message}", field="card") from exc
     except stripe.error.StripeError as exc:
-        raise _provider_error(exc) from exc
+        raise provider_error(exc) from exc
     if not payment.stripe_payment_intent_id:
         Payment.objects.filter(pk=payment.pk, stripe_payment_intent_id="").update(
             stripe_payment_intent_id=intent.id
         )
-    from payments.services import payment_apply_intent
-
     return payment_apply_intent(payment_id=payment.pk, intent=intent)

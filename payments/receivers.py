@@ -1,22 +1,17 @@
-"""Payments follows the booking's history without booking_api importing payments: when a
-booking is cancelled, what was paid is refunded by the policy quote, after commit."""
+"""Payments follows the booking lifecycle through booking_api's named events (sent after
+commit), never through another app's model saves: a cancelled booking is refunded as
+its cancellation decided, by a task, once."""
 
-from django.db import transaction
-from django.db.models.signals import post_save
-from django.dispatch import receiver
-
-from booking_api.models import BookingEvent, BookingStatus
+from booking_api.signals import booking_cancelled
+from payments.models import Payment, PaymentStatus
+from payments.task_queue import queue
 
 
-@receiver(post_save, sender=BookingEvent, dispatch_uid="payments_refund_on_cancel")
-def refund_on_cancel(sender, instance, created, **kwargs):
-    if not created or instance.kind != "status" or instance.to_status != BookingStatus.CANCELLED:
-        return
-    from payments.models import Payment, PaymentStatus
+def _booking_cancelled(sender, booking_id, **kwargs):
+    # The task refunds only what is still due, so a second delivery refunds nothing.
+    if Payment.objects.filter(booking_id=booking_id, status=PaymentStatus.SUCCEEDED).exists():
+        queue("refund_cancelled_booking", booking_id)
 
-    booking_id = instance.booking_id
-    if not Payment.objects.filter(booking_id=booking_id, status=PaymentStatus.SUCCEEDED).exists():
-        return
-    from payments import tasks
 
-    transaction.on_commit(lambda: tasks.queue("refund_cancelled_booking", booking_id))
+def connect():
+    booking_cancelled.connect(_booking_cancelled, dispatch_uid="payments.refund_on_cancel")

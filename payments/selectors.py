@@ -1,12 +1,25 @@
 """Reads of the payments app, clinic first."""
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.db.models import Prefetch, Q, Sum
 from django.http import Http404
+from django.utils import timezone
 
+from booking_api.lifecycle import CONFIRMED_STATUSES, OWING_STATUSES, BookingStatus
 from booking_api.models import Booking
-from payments.models import Payment, PaymentKind, PaymentStatus, Refund, RefundStatus, SavedCard
+from branding.models import PaymentMode
+from branding.selectors import clinic_policy
+from payments.models import (
+    CardSetup,
+    CardSetupStatus,
+    Payment,
+    PaymentKind,
+    PaymentStatus,
+    Refund,
+    RefundStatus,
+    SavedCard,
+)
 
 FEE_KINDS = (PaymentKind.FEE, PaymentKind.LATE_CANCEL_FEE, PaymentKind.NO_SHOW_FEE)
 
@@ -96,9 +109,6 @@ class ClientBalance:
     currency: str
 
 
-OWING_STATUSES = ("booked", "confirmed", "started", "completed", "no_show")
-
-
 def client_balance(clinic, client) -> ClientBalance:
     """The Balance tab: every payment and refund of the client at this clinic, newest
     first, and what is outstanding or in credit. A constant number of queries."""
@@ -157,3 +167,109 @@ def attach_receipts(bookings):
     for booking in bookings:
         booking.receipts = found.get(booking.pk, [])
     return bookings
+
+
+# --- what is due ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckoutQuote:
+    mode: str
+    kind: str  # the Payment kind charged now, "" when nothing is
+    price: int
+    discount: int  # a reward the patient chose (the loyalty app fills this seam)
+    deposit: int
+    due_now: int
+    balance_later: int
+    currency: str
+
+    def as_dict(self):
+        return asdict(self)
+
+
+def checkout_quote(booking, *, discount=0) -> CheckoutQuote:
+    """What the patient pays now and later under the clinic's payment mode."""
+    policy = clinic_policy(booking.clinic)
+    mode = policy.payment_mode
+    total = max(booking.price - discount, 0)
+    deposit = booking.deposit
+    if not deposit and policy.deposit_percent:
+        deposit = total * policy.deposit_percent // 100
+    deposit = min(deposit, total)
+    if mode == PaymentMode.DEPOSIT and deposit:
+        kind, due = PaymentKind.DEPOSIT, deposit
+    elif mode == PaymentMode.FULL and total:
+        kind, due = PaymentKind.FULL, total
+    else:  # no online payment, or card on file (charged later)
+        kind, due = "", 0
+    return CheckoutQuote(
+        mode=mode,
+        kind=kind,
+        price=booking.price,
+        discount=discount,
+        deposit=deposit if kind == PaymentKind.DEPOSIT else 0,
+        due_now=due,
+        balance_later=total - due,
+        currency=booking.currency,
+    )
+
+
+def payment_hold_minutes(clinic) -> int | None:
+    """How long a booking waits for payment, or None when this clinic takes none online."""
+    policy = clinic_policy(clinic)
+    if policy.payment_mode in (PaymentMode.DEPOSIT, PaymentMode.FULL):
+        return policy.payment_hold_minutes
+    return None
+
+
+def hold_minutes_left(booking, now=None) -> int:
+    """Whole minutes (rounded up) before the booking's payment hold runs out."""
+    if not booking.hold_expires_at:
+        return 0
+    seconds = (booking.hold_expires_at - (now or timezone.now())).total_seconds()
+    return max(0, -int(-seconds // 60))
+
+
+def checkout_mode(booking) -> str:
+    """What the portal's checkout step does for this booking: "pay" (a held booking at a
+    clinic taking a deposit or full payment), "save_card" (card on file, no card saved
+    for it yet) or "" (nothing to do)."""
+    policy = clinic_policy(booking.clinic)
+    if booking.status == BookingStatus.PENDING_PAYMENT:
+        return "pay"
+    if policy.payment_mode == PaymentMode.CARD_ON_FILE and booking.status in CONFIRMED_STATUSES:
+        saved = CardSetup.objects.filter(booking=booking, status=CardSetupStatus.SUCCEEDED).exists()
+        return "" if saved else "save_card"
+    return ""
+
+
+# --- what can still be refunded --------------------------------------------------------
+
+
+def payment_refunded(payment) -> int:
+    return (
+        payment.refunds.exclude(status=RefundStatus.FAILED).aggregate(total=Sum("amount"))["total"]
+        or 0
+    )
+
+
+def payment_refundable(payment) -> int:
+    if payment.status != PaymentStatus.SUCCEEDED:
+        return 0
+    return payment.amount_captured - payment_refunded(payment)
+
+
+def booking_refundable(booking) -> int:
+    """What can still be given back on the booking (all its succeeded payments)."""
+    paid = booking.payments.filter(status=PaymentStatus.SUCCEEDED)
+    return sum(payment_refundable(p) for p in paid)
+
+
+def cancellation_refund_due(booking, *, fee) -> int:
+    """What the cancellation policy gives back: everything captured for the visit (fees
+    charged for the cancellation itself are never given back) less ``fee``, less what
+    was refunded already."""
+    paid = booking.payments.filter(status=PaymentStatus.SUCCEEDED).exclude(kind__in=FEE_KINDS)
+    captured = sum(p.amount_captured for p in paid)
+    already = sum(payment_refunded(p) for p in paid)
+    return max(max(captured - fee, 0) - already, 0)

@@ -1,48 +1,36 @@
 """django-q2 entry points of the payments app. They take ids, call services and are
-idempotent; they are queued after commit."""
-
-from django.conf import settings
-
-
-def queue(name, *args):
-    from django_q.tasks import async_task
-
-    async_task(
-        f"payments.tasks.{name}",
-        *args,
-        task_name=f"payments-{name}-{'-'.join(map(str, args))}",
-        sync=settings.Q_CLUSTER.get("sync"),
-    )
+idempotent; they are queued after commit (``payments.task_queue.queue``)."""
 
 
 def process_webhook_event(record_id):
-    from payments.services import webhook_event_process
+    from payments.services.webhooks import webhook_event_process
 
     return webhook_event_process(record_id=record_id)
 
 
 def refund_late_payment(payment_id):
-    from payments.services import refund_late_payment as run
+    from payments.services.refunds import refund_late_payment as run
 
     run(payment_id=payment_id)
 
 
 def refund_cancelled_booking(booking_id):
-    from payments.services import refund_for_cancellation
+    """Queued on ``booking_cancelled``: refund as the cancellation decided, once."""
+    from payments.services.refunds import refund_for_cancellation
 
     refund_for_cancellation(booking_id=booking_id)
 
 
 def expire_holds():
     """Scheduled every minute: release the payment holds whose time has run out."""
-    from payments.services import holds_expire
+    from payments.services.holds import holds_expire
 
     return holds_expire()
 
 
 def reconcile():
     """Scheduled hourly: compare recent PaymentIntents with our payments and bookings."""
-    from payments.services import payments_reconcile
+    from payments.services.reconciliation import payments_reconcile
 
     return payments_reconcile()
 

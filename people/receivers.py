@@ -34,9 +34,9 @@ def connect():
     password_reset.connect(_password_reset, dispatch_uid="clients.password_reset_verifies")
     # The one place clients listens to booking_api: a leaf module of signals only, looked
     # up here so that clients' modules never import booking_api.
-    from booking_api.signals import booking_changed
+    from booking_api.signals import booking_completed
 
-    booking_changed.connect(_booking_changed, dispatch_uid="clients.survey_after_visit")
+    booking_completed.connect(_booking_changed, dispatch_uid="clients.survey_after_visit")
     post_save.connect(
         _user_saved, sender=get_user_model(), dispatch_uid="clients.user_saved_search_text"
     )

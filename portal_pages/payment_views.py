@@ -14,6 +14,7 @@ from branding.errors import DomainError
 from branding.links import portal_reverse
 from branding.money import format_money
 from payments import cards, discounts, receipts, services
+from payments import selectors as payment_selectors
 from payments.errors import CardDeclinedError
 from payments.models import CardSetupStatus, PaymentStatus
 from payments.selectors import payment_for_client, refund_for_client, saved_cards_for_client
@@ -59,7 +60,7 @@ def _amounts(quote, clinic):
 def checkout(request, reference):
     """The wizard's checkout step: shown after the hold is created."""
     booking = _own_booking(request, reference)
-    mode = services.checkout_mode(booking)
+    mode = payment_selectors.checkout_mode(booking)
     done = redirect("portal:book_done", reference=booking.reference)
     if not mode:
         return done
@@ -109,7 +110,7 @@ def _pay(request, booking, done):
             if uses_local_test_server()
             else "Your bank asks you to confirm this payment: please follow its steps."
         )
-    quote = services.checkout_quote(booking, discount=payment.discount)
+    quote = payment_selectors.checkout_quote(booking, discount=payment.discount)
     booking.refresh_from_db()
     return render(
         request,
@@ -122,7 +123,7 @@ def _pay(request, booking, done):
             "amounts": _amounts(quote, request.clinic),
             "voucher": voucher,
             "vouchers": discounts.vouchers_for(booking),
-            "minutes_left": services.hold_minutes_left(booking),
+            "minutes_left": payment_selectors.hold_minutes_left(booking),
             "error": error,
             "test_cards": _test_cards(),
             "stripe": _stripe_js(payment.client_secret, booking, clinic),

@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from booking_api.availability import find_slots
 from booking_api.cart_selectors import cart_items_for_client
-from booking_api.models import UPCOMING_STATUSES, Booking, BookingStatus, Service
+from booking_api.lifecycle import CANCELLED_STATUSES, UPCOMING_STATUSES, VISIT_STATUSES
+from booking_api.models import Booking, Service
 from booking_api.selectors import bookings_for_client, categories_for_clinic, services_for_clinic
 from branding.selectors import clinic_features, clinic_policy
 from loyalty.cards import referrals_card, rewards_card
@@ -30,13 +31,6 @@ from people.photo_selectors import slideshow_photos
 from people.selectors import client_account_for_user
 from portal_pages.audience import card_is_visible
 
-# Past bookings that count as a visit (for "Book again").
-VISIT_STATUSES = (
-    BookingStatus.BOOKED,
-    BookingStatus.CONFIRMED,
-    BookingStatus.STARTED,
-    BookingStatus.COMPLETED,
-)
 MAX_LIST_ITEMS = 5
 BOOK_AGAIN_ITEMS = 3
 PROMOTION_RENDITION = "fill-720x360"
@@ -97,7 +91,7 @@ def client_booking_stats(clinic, client, *, now=None) -> DashboardStats:
     now = now or timezone.now()
     counts = (
         Booking.objects.filter(clinic=clinic, client=client)
-        .exclude(status__in=(BookingStatus.CANCELLED, BookingStatus.REFUNDED))
+        .exclude(status__in=CANCELLED_STATUSES)
         .aggregate(
             total=Count("id"),
             upcoming=Count("id", filter=Q(start__gte=now, status__in=UPCOMING_STATUSES)),

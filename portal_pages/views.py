@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from booking_api.action_links import ActionLinkError, booking_from_action_token
 from booking_api.calendar_invites import booking_ics, google_calendar_link
-from booking_api.models import UPCOMING_STATUSES
+from booking_api.lifecycle import UPCOMING_STATUSES
 from booking_api.services import (
     BookingError,
     SlotTakenError,
@@ -31,8 +31,7 @@ from booking_api.services.patch_tests import PatchTestRequiredError
 from booking_api.services.policy import reschedule_refusal
 from branding.errors import DomainError
 from branding.selectors import clinic_features
-from payments.selectors import attach_receipts
-from payments.services import checkout_mode
+from payments.selectors import attach_receipts, checkout_mode
 from people.selectors import client_account_for_user, forms_missing_for
 from portal_pages import selectors
 from portal_pages.forms import CancelForm, GuestForm, NotesForm

@@ -5,34 +5,15 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from booking_api import lifecycle
+
+# The states and their named groups live in the lifecycle module; re-exported with the
+# model for the many callers that import them from here.
+from booking_api.lifecycle import BLOCKING_STATUSES, UPCOMING_STATUSES, BookingStatus  # noqa: F401
 from booking_api.models.catalogue import Service
 from booking_api.models.staff import StaffMember
 from branding.models import Clinic, Location
 from people.models import ClientAccount
-
-
-class BookingStatus(models.TextChoices):
-    PENDING_PAYMENT = "pending_payment", _("Awaiting payment")
-    BOOKED = "booked", _("Booked")
-    CONFIRMED = "confirmed", _("Confirmed")
-    STARTED = "started", _("Started")
-    COMPLETED = "completed", _("Completed")
-    CANCELLED = "cancelled", _("Cancelled")
-    REFUNDED = "refunded", _("Refunded")
-    NO_SHOW = "no_show", _("No-show")
-
-
-# Statuses whose time is taken: the availability engine and the PostgreSQL exclusion
-# constraint both use this list (see migration 0002).
-BLOCKING_STATUSES = (
-    BookingStatus.PENDING_PAYMENT,
-    BookingStatus.BOOKED,
-    BookingStatus.CONFIRMED,
-    BookingStatus.STARTED,
-    BookingStatus.COMPLETED,
-    BookingStatus.NO_SHOW,
-)
-UPCOMING_STATUSES = (BookingStatus.PENDING_PAYMENT, BookingStatus.BOOKED, BookingStatus.CONFIRMED)
 
 
 class BookingSource(models.TextChoices):
@@ -99,9 +80,23 @@ class Booking(models.Model):
     def __str__(self):
         return f"{self.service} with {self.staff} at {self.start:%Y-%m-%d %H:%M} UTC"
 
+    # What templates ask instead of listing statuses (see booking_api.lifecycle).
     @property
     def is_blocking(self):
-        return self.status in BLOCKING_STATUSES
+        return self.status in lifecycle.BLOCKING_STATUSES
+
+    @property
+    def is_upcoming(self):
+        """Still to come: may be moved, cancelled, added to a calendar."""
+        return self.status in lifecycle.UPCOMING_STATUSES
+
+    @property
+    def awaits_payment(self):
+        return self.status in lifecycle.AWAITING_PAYMENT_STATUSES
+
+    @property
+    def is_cancelled(self):
+        return self.status in lifecycle.CANCELLED_STATUSES
 
 
 class BookingEvent(models.Model):
@@ -115,6 +110,13 @@ class BookingEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reason = models.TextField(blank=True)
+    # Money a transition decides, as columns rather than inside ``data``: the policy fee
+    # of a cancellation or a no-show, and the refund staff chose when cancelling (None:
+    # the cancellation policy decides, i.e. what was captured less the fee).
+    fee = models.PositiveIntegerField(_("fee (minor units)"), default=0)
+    refund_decided = models.PositiveIntegerField(
+        _("refund chosen by staff (minor units)"), null=True, blank=True
+    )
     data = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(auto_now_add=True)
 

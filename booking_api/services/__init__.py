@@ -1,22 +1,29 @@
 """Writes of the booking app. Import from the submodules; the common ones are here."""
 
-from booking_api.services.bookings import (
-    booking_cancel,
-    booking_create,
-    booking_mark_no_show,
-    booking_reschedule,
-    booking_transition,
-)
+from booking_api.services.bookings import booking_create, booking_reschedule
 from booking_api.services.errors import BookingError, SlotTakenError
 from booking_api.services.policy import cancellation_quote
+from booking_api.services.transitions import (
+    booking_cancel,
+    booking_confirm_paid,
+    booking_event_record,
+    booking_mark_no_show,
+    booking_mark_refunded,
+    booking_release_hold,
+    booking_transition,
+)
 
 __all__ = [
     "BookingError",
     "SlotTakenError",
     "booking_cancel",
+    "booking_confirm_paid",
     "booking_create",
+    "booking_event_record",
     "booking_mark_no_show",
+    "booking_mark_refunded",
     "booking_reschedule",
+    "booking_release_hold",
     "booking_transition",
     "cancellation_quote",
 ]

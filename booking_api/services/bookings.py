@@ -1,4 +1,5 @@
-"""Every write to a booking: create, reschedule, cancel, and the lifecycle transitions.
+"""Making and moving a booking: create and reschedule. Status changes (cancel included)
+are in ``booking_api.services.transitions``.
 
 Collisions are impossible by construction: the slot is checked with the same engine that
 lists slots, inside a transaction that serialises bookings of the same staff (row locks on
@@ -12,61 +13,25 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from booking_api import lifecycle
 from booking_api.availability import slot_offered
+from booking_api.lifecycle import Role
 from booking_api.models import (
     BLOCKING_STATUSES,
     Booking,
-    BookingEvent,
     BookingSource,
     BookingStatus,
     StaffMember,
 )
 from booking_api.services.errors import BookingError, SlotTakenError
 from booking_api.services.patch_tests import patch_test_check
-from booking_api.services.policy import cancellation_quote, reschedule_refusal
+from booking_api.services.policy import reschedule_refusal
+from booking_api.services.transitions import actor_role, after_commit, event_add, locked_booking
 from branding.errors import FeatureDisabledError, NotAllowedError
 from branding.selectors import clinic_policy, feature_enabled
 from people.documents.rules import forms_check_signed
 
 CLIENT_SOURCES = (BookingSource.PORTAL, BookingSource.APP)
-
-# Allowed lifecycle moves: booked/confirmed → started → completed; cancelled → refunded;
-# no-show. Anything else is refused naming the current status.
-TRANSITIONS = {
-    BookingStatus.PENDING_PAYMENT: {
-        BookingStatus.BOOKED,
-        BookingStatus.CONFIRMED,
-        BookingStatus.CANCELLED,
-    },
-    BookingStatus.BOOKED: {
-        BookingStatus.CONFIRMED,
-        BookingStatus.STARTED,
-        BookingStatus.CANCELLED,
-        BookingStatus.NO_SHOW,
-    },
-    BookingStatus.CONFIRMED: {
-        BookingStatus.STARTED,
-        BookingStatus.CANCELLED,
-        BookingStatus.NO_SHOW,
-    },
-    BookingStatus.STARTED: {BookingStatus.COMPLETED},
-    BookingStatus.COMPLETED: {BookingStatus.REFUNDED},
-    BookingStatus.CANCELLED: {BookingStatus.REFUNDED},
-    BookingStatus.NO_SHOW: {BookingStatus.REFUNDED},
-    BookingStatus.REFUNDED: set(),
-}
-
-
-def _event(booking, kind, *, actor=None, from_status="", to_status="", reason="", data=None):
-    return BookingEvent.objects.create(
-        booking=booking,
-        kind=kind,
-        actor=actor if getattr(actor, "pk", None) else None,
-        from_status=from_status,
-        to_status=to_status,
-        reason=reason,
-        data=data or {},
-    )
 
 
 def _check_client_may_book(clinic, client, source):
@@ -247,8 +212,8 @@ def booking_create(
         ),
     )
     _insert(booking)
-    _event(booking, "created", actor=actor, to_status=status, data={"source": source})
-    _after_commit(booking, "created")
+    event = event_add(booking, "created", actor=actor, to_status=status, data={"source": source})
+    after_commit(booking, "created", event=event, actor=actor)
     return booking
 
 
@@ -280,84 +245,20 @@ def _deposit_for(clinic, service):
     return 0
 
 
-def _after_commit(booking, what, **extra):
-    """Side effects (messages, reminders, waitlist) run after the booking is safely stored."""
-    from booking_api import tasks
-
-    transaction.on_commit(lambda: tasks.queue_booking_changed(booking.pk, what, **extra))
-
-
-def _locked(booking) -> Booking:
-    return (
-        Booking.objects.select_for_update()
-        .select_related("clinic", "service", "client")
-        .get(pk=booking.pk)
-    )
-
-
-@transaction.atomic
-def booking_transition(*, booking, to_status, actor=None, reason="", data=None) -> Booking:
-    """Move a booking along its lifecycle; a move that is not allowed is a 409 naming the
-    current status."""
-    booking = _locked(booking)
-    if to_status not in TRANSITIONS[booking.status]:
-        raise BookingError(
-            f"This booking is {booking.get_status_display().lower()}; it cannot become "
-            f"{BookingStatus(to_status).label.lower()}.",
-            field="status",
-            status=409,
-            code="invalid_transition",
-        )
-    from_status = booking.status
-    booking.status = to_status
-    booking.save(update_fields=["status", "updated_at"])
-    _event(
-        booking,
-        "status",
-        actor=actor,
-        from_status=from_status,
-        to_status=to_status,
-        reason=reason,
-        data=data,
-    )
-    _after_commit(booking, to_status)
-    return booking
-
-
-@transaction.atomic
-def booking_cancel(*, booking, actor=None, by_client=True, reason="", now=None) -> Booking:
-    """Cancel under the clinic's policy. A client inside the window pays the quoted fee (the
-    payments app charges it) or is asked to contact the clinic; staff may always cancel."""
-    booking = _locked(booking)
-    quote = cancellation_quote(booking, now=now)
-    if by_client:
-        if not feature_enabled(booking.clinic, "self_cancel"):
-            raise FeatureDisabledError("Online cancellation is turned off; please call us.")
-        if not quote.allowed:
-            raise NotAllowedError(quote.message, code="contact_clinic")
-    booking = booking_transition(
-        booking=booking,
-        to_status=BookingStatus.CANCELLED,
-        actor=actor,
-        reason=reason,
-        data={"quote": quote.as_dict(), "by_client": by_client},
-    )
-    return booking
-
-
 @transaction.atomic
 def booking_reschedule(
     *, booking, start, staff=None, actor=None, by_client=True, now=None
 ) -> Booking:
     """Move a booking to another offered slot. It keeps its identity (id, reference,
     calendar UID); the calendar SEQUENCE goes up."""
-    booking = _locked(booking)
+    booking = locked_booking(booking)
     clinic = booking.clinic
-    if booking.status not in (
-        BookingStatus.BOOKED,
-        BookingStatus.CONFIRMED,
-        BookingStatus.PENDING_PAYMENT,
-    ):
+    role = actor_role(booking, actor, by_client=by_client)
+    if role not in lifecycle.RESCHEDULE_ROLES:
+        raise NotAllowedError(
+            f"A {Role(role).label.lower()} cannot move bookings.", code="role_not_allowed"
+        )
+    if booking.status not in lifecycle.UPCOMING_STATUSES:
         raise BookingError(
             f"This booking is {booking.get_status_display().lower()} and cannot be moved.",
             field="status",
@@ -403,31 +304,11 @@ def booking_reschedule(
         booking.reschedule_count += 1
     booking.sequence += 1
     _insert(booking)
-    _event(
+    event = event_add(
         booking,
         "rescheduled",
         actor=actor,
         data={"from": old, "to": {"start": booking.start.isoformat(), "staff": booking.staff_id}},
     )
-    _after_commit(booking, "rescheduled", previous_start=old["start"])
-    return booking
-
-
-@transaction.atomic
-def booking_mark_no_show(*, booking, actor=None, reason="") -> Booking:
-    """Staff mark a missed appointment. The policy's fee is recorded for payments to
-    charge, and the client may be blocked from booking online."""
-    from booking_api.services.policy import no_show_fee
-
-    booking = booking_transition(
-        booking=booking,
-        to_status=BookingStatus.NO_SHOW,
-        actor=actor,
-        reason=reason,
-        data={"fee": no_show_fee(booking)},
-    )
-    if clinic_policy(booking.clinic).no_show_blocks_online_booking:
-        client = booking.client
-        client.online_booking_blocked = True
-        client.save(update_fields=["online_booking_blocked"])
+    after_commit(booking, "rescheduled", event=event, actor=actor, previous_start=old["start"])
     return booking

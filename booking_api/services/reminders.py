@@ -22,7 +22,8 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from booking_api.models import Booking, BookingStatus, Reminder
+from booking_api import lifecycle
+from booking_api.models import Booking, Reminder
 from notifications.models import Channel
 from notifications.services import Category, notify
 
@@ -30,8 +31,8 @@ from notifications.services import Category, notify
 REMINDER_OFFSETS = {"24h": 24 * 60, "1h": 60}
 # Statuses that are reminded. A booking still awaiting payment is left for a later run
 # (it is reminded once paid); any other status is never reminded.
-REMINDED_STATUSES = (BookingStatus.BOOKED, BookingStatus.CONFIRMED)
-WAITING_STATUSES = (BookingStatus.PENDING_PAYMENT,)
+REMINDED_STATUSES = lifecycle.CONFIRMED_STATUSES
+WAITING_STATUSES = lifecycle.AWAITING_PAYMENT_STATUSES
 SEND_BATCH = 500
 
 

@@ -13,14 +13,13 @@ from django.utils.translation import gettext as _
 
 from booking_api.models import BookingEvent, BookingSource, BookingStatus, SessionNote
 from booking_api.patch_test_selectors import patch_test_missing
-from booking_api.services.bookings import (
+from booking_api.services.bookings import booking_create, booking_reschedule
+from booking_api.services.errors import BookingError
+from booking_api.services.transitions import (
     booking_cancel,
-    booking_create,
     booking_mark_no_show,
-    booking_reschedule,
     booking_transition,
 )
-from booking_api.services.errors import BookingError
 from people.models import AuditAction
 from people.services import audit_record
 

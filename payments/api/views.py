@@ -19,7 +19,7 @@ from booking_api.selectors import (
 )
 from booking_api.services import booking_create
 from branding.api.permissions import ClinicRequired
-from payments import cards, discounts, receipts, services
+from payments import cards, discounts, receipts, selectors, services
 from payments.api.serializers import (
     BookingCheckoutSerializer,
     CardSetupSerializer,
@@ -39,7 +39,7 @@ def _checkout_body(booking, payment):
     return CheckoutSerializer(
         {
             "booking": booking,
-            "quote": services.checkout_quote(booking, discount=payment.discount).as_dict(),
+            "quote": selectors.checkout_quote(booking, discount=payment.discount).as_dict(),
             "vouchers": [vars(v) for v in discounts.vouchers_for(booking)],
             "payment": payment,
             "client_secret": getattr(payment, "client_secret", ""),
@@ -68,7 +68,7 @@ class CheckoutCreateView(PatientMixin, APIView):
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         clinic = request.clinic
-        hold = services.payment_hold_minutes(clinic)
+        hold = selectors.payment_hold_minutes(clinic)
         if hold is None:
             raise PaymentError("This clinic takes no payment online.", code="nothing_due")
         with transaction.atomic():

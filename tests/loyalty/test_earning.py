@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 def complete(clinic, client, service, staff, actor, hhmm="10:00"):
     """Book and complete a visit, running the after-commit side effects (the booking's
-    task, its booking_changed signal and loyalty's task) as the worker would."""
+    task, its booking_completed signal and loyalty's task) as the worker would."""
     from django.test import TestCase
 
     with TestCase.captureOnCommitCallbacks(execute=True):
@@ -50,7 +50,7 @@ def visit_points(booking):
 
 
 def test_completing_a_visit_posts_its_points_once(clinic, patient, visit):
-    # The booking's side-effects task sent booking_changed("completed"); our task ran.
+    # The booking's side-effects task sent booking_completed; our task ran.
     entry = LedgerEntry.objects.get(client=patient)
     assert (entry.kind, entry.amount) == (EntryKind.EARN, visit_points(visit))
     tasks.booking_completed(visit.pk)  # a retried task
@@ -82,13 +82,13 @@ def test_a_refund_after_points_were_spent_takes_only_what_is_left(clinic, patien
     assert LedgerEntry.objects.filter(client=patient, kind=EntryKind.ADJUST).count() == 1
 
 
-def test_a_refunded_status_sent_by_booking_changed_reverses_points(clinic, patient, visit):
+def test_a_refunded_status_sent_by_booking_refunded_reverses_points(clinic, patient, visit):
     from django.test import TestCase
 
-    from booking_api.signals import booking_changed
+    from booking_api.signals import booking_refunded
 
     with TestCase.captureOnCommitCallbacks(execute=True):
-        booking_changed.send(sender=None, booking=visit, what="refunded")
+        booking_refunded.send(sender=None, booking=visit, booking_id=visit.pk, what="refunded")
     assert balance(clinic, patient) == 0
 
 

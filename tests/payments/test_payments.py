@@ -14,7 +14,7 @@ from booking_api.models import Booking, BookingEvent, BookingStatus
 from booking_api.services import booking_cancel, booking_create, booking_transition
 from branding.services import policy_update
 from notifications.models import Notification
-from payments import services
+from payments import selectors, services
 from payments.errors import CardDeclinedError, PaymentError, RefundTooLargeError
 from payments.models import Payment, PaymentKind, PaymentStatus, Refund
 from payments.stripe_api import stripe_client
@@ -30,7 +30,7 @@ def pay(booking, card="pm_card_visa"):
 
 def test_deposit_is_charged_with_a_key_from_the_booking_and_confirms_it(deposit_policy, held):
     booking = held()
-    quote = services.checkout_quote(booking)
+    quote = selectors.checkout_quote(booking)
     assert (quote.kind, quote.due_now, quote.balance_later) == ("deposit", 900, 3600)
 
     payment = services.checkout_start(booking=booking)
@@ -66,7 +66,7 @@ def test_full_payment_charges_the_price(full_policy, held):
 
 def test_no_online_payment_means_nothing_to_charge(open_policy, held):
     booking = held()
-    assert services.checkout_quote(booking).due_now == 0
+    assert selectors.checkout_quote(booking).due_now == 0
     with pytest.raises(PaymentError) as exc:
         services.checkout_start(booking=booking)
     assert exc.value.code == "nothing_due"

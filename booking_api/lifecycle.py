@@ -1,0 +1,127 @@
+"""The booking lifecycle, in one place: the states, the allowed moves, who may make each
+move, and the named groups of states the rest of the code asks about.
+
+    pending_payment ─┬─► booked ─┬─► confirmed ─► started ─► completed ─┐
+                     └─► confirmed│                                     ├─► refunded
+    (pending, booked, confirmed) ─┴─► cancelled ────────────────────────┤
+    (booked, confirmed) ─► no_show ─────────────────────────────────────┘
+
+The services (``booking_api.services.bookings``) enforce the table and the roles; views
+only decide what to offer. Nothing here touches the database, so models, selectors,
+templates (through ``Booking`` properties) and other apps can all ask it.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class BookingStatus(models.TextChoices):
+    PENDING_PAYMENT = "pending_payment", _("Awaiting payment")
+    BOOKED = "booked", _("Booked")
+    CONFIRMED = "confirmed", _("Confirmed")
+    STARTED = "started", _("Started")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+    REFUNDED = "refunded", _("Refunded")
+    NO_SHOW = "no_show", _("No-show")
+
+
+class Role(models.TextChoices):
+    """Who triggers a move. Staff roles follow ``people.StaffRole`` (manager, staff →
+    front desk, therapist); ``system`` is the platform itself (payments, hold expiry,
+    imports, scheduled jobs)."""
+
+    CLIENT = "client", _("Client")
+    FRONT_DESK = "front_desk", _("Front desk")
+    THERAPIST = "therapist", _("Therapist")
+    MANAGER = "manager", _("Manager")
+    SYSTEM = "system", _("System")
+
+
+S = BookingStatus
+STAFF = frozenset({Role.FRONT_DESK, Role.MANAGER})
+CLINICAL = STAFF | {Role.THERAPIST}
+
+# (from, to) → the roles that may make the move. Anything not listed is refused, naming
+# the current status. Clients only ever cancel (under the policy, in booking_cancel);
+# payment moves (paid → booked, all given back → refunded) are the system's.
+TRANSITION_ROLES: dict[tuple[str, str], frozenset] = {
+    (S.PENDING_PAYMENT, S.BOOKED): frozenset({Role.SYSTEM}),
+    (S.PENDING_PAYMENT, S.CONFIRMED): STAFF | {Role.SYSTEM},
+    (S.PENDING_PAYMENT, S.CANCELLED): STAFF | {Role.CLIENT, Role.SYSTEM},
+    (S.BOOKED, S.CONFIRMED): STAFF | {Role.SYSTEM},
+    (S.BOOKED, S.STARTED): CLINICAL | {Role.SYSTEM},
+    (S.BOOKED, S.CANCELLED): STAFF | {Role.CLIENT, Role.SYSTEM},
+    (S.BOOKED, S.NO_SHOW): CLINICAL | {Role.SYSTEM},
+    (S.CONFIRMED, S.STARTED): CLINICAL | {Role.SYSTEM},
+    (S.CONFIRMED, S.CANCELLED): STAFF | {Role.CLIENT, Role.SYSTEM},
+    (S.CONFIRMED, S.NO_SHOW): CLINICAL | {Role.SYSTEM},
+    (S.STARTED, S.COMPLETED): CLINICAL | {Role.SYSTEM},
+    (S.COMPLETED, S.REFUNDED): STAFF | {Role.SYSTEM},
+    (S.CANCELLED, S.REFUNDED): STAFF | {Role.SYSTEM},
+    (S.NO_SHOW, S.REFUNDED): STAFF | {Role.SYSTEM},
+}
+
+# The same table by starting state (what the calendar offers, what the 409 checks).
+TRANSITIONS: dict[str, set] = {status: set() for status in S}
+for _from, _to in TRANSITION_ROLES:
+    TRANSITIONS[_from].add(_to)
+
+
+def can_move(from_status, to_status) -> bool:
+    return to_status in TRANSITIONS.get(from_status, ())
+
+
+def role_may_move(role, from_status, to_status) -> bool:
+    return role in TRANSITION_ROLES.get((from_status, to_status), ())
+
+
+# Moving a booking to another time is not a status change; therapists may not do it.
+RESCHEDULE_ROLES = STAFF | {Role.CLIENT, Role.SYSTEM}
+
+
+# --- named groups of states ------------------------------------------------------------
+
+# Their time is taken: the availability engine and the PostgreSQL exclusion constraint
+# (migration 0002 spells the same list in SQL).
+BLOCKING_STATUSES = (
+    S.PENDING_PAYMENT,
+    S.BOOKED,
+    S.CONFIRMED,
+    S.STARTED,
+    S.COMPLETED,
+    S.NO_SHOW,
+)
+# Still to come: listed as upcoming, may be moved, cancelled or given a card.
+UPCOMING_STATUSES = (S.PENDING_PAYMENT, S.BOOKED, S.CONFIRMED)
+# Held until paid: no reminder or confirmation yet.
+AWAITING_PAYMENT_STATUSES = (S.PENDING_PAYMENT,)
+# Confirmed to the client: reminders go out, confirmations are sent.
+CONFIRMED_STATUSES = (S.BOOKED, S.CONFIRMED)
+# Given up: hidden from the calendar and from the dashboard's counts.
+CANCELLED_STATUSES = (S.CANCELLED, S.REFUNDED)
+# A visit that went or is going ahead ("Book again", the balance may be charged).
+VISIT_STATUSES = (S.BOOKED, S.CONFIRMED, S.STARTED, S.COMPLETED)
+# The client owes the price (the Balance tab).
+OWING_STATUSES = (*VISIT_STATUSES, S.NO_SHOW)
+# A refund of everything captured may mark these refunded.
+REFUNDABLE_STATUSES = tuple(s for s in S if can_move(s, S.REFUNDED))
+# What a clinic import may bring in (history included, never a payment hold).
+IMPORTABLE_STATUSES = (S.BOOKED, S.CONFIRMED, S.STARTED, S.COMPLETED, S.CANCELLED, S.NO_SHOW)
+
+
+# --- the named events other apps hear (booking_api.signals) -----------------------------
+
+# The signal sent after commit for each kind of change ("created", "rescheduled" or the
+# new status).
+EVENT_SIGNAL_NAMES = {
+    "created": "booking_created",
+    "rescheduled": "booking_rescheduled",
+    S.BOOKED: "booking_confirmed",
+    S.CONFIRMED: "booking_confirmed",
+    S.STARTED: "booking_started",
+    S.COMPLETED: "booking_completed",
+    S.CANCELLED: "booking_cancelled",
+    S.NO_SHOW: "booking_no_show",
+    S.REFUNDED: "booking_refunded",
+}

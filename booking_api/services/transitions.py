@@ -1,0 +1,266 @@
+"""Every move of a booking along its lifecycle, and the history other apps add to it.
+
+The table of moves and who may make each is ``booking_api.lifecycle``; this module
+enforces it. Whoever calls — the portal, the API, the staff calendar, the payments app,
+a scheduled job — a booking is cancelled by ``booking_cancel`` and nothing else, and the
+fee (and staff's chosen refund) it decides are stored as columns of its ``BookingEvent``.
+After commit the side-effects task sends the named event (``booking_cancelled``, …,
+``booking_api.signals``), which the payments app answers with the refund, once.
+"""
+
+from django.db import transaction
+
+from booking_api import lifecycle
+from booking_api.lifecycle import BookingStatus, Role
+from booking_api.models import Booking, BookingEvent
+from booking_api.services.errors import BookingError
+from booking_api.services.policy import cancellation_quote, no_show_fee
+from branding.errors import FeatureDisabledError, NotAllowedError
+from branding.selectors import clinic_policy, feature_enabled
+from people.selectors import clinic_role_for_user
+
+# A clinic membership's role → the role it plays in the lifecycle.
+STAFF_ROLES = {"manager": Role.MANAGER, "staff": Role.FRONT_DESK, "therapist": Role.THERAPIST}
+
+# History the payments app records on a booking (through ``booking_event_record``).
+MONEY_EVENT_KINDS = frozenset(
+    {"payment", "payment_declined", "card_saved", "card_declined", "refund"}
+)
+
+
+def actor_role(booking, actor, *, by_client=False) -> str:
+    """The role ``actor`` plays on ``booking``: the client (``by_client``, signed in or
+    through a signed link), their staff role at the booking's clinic, or the system
+    (no actor). Someone with no role at the clinic may not act for it."""
+    if by_client:
+        return Role.CLIENT
+    if actor is None or not getattr(actor, "pk", None):
+        return Role.SYSTEM
+    role = clinic_role_for_user(booking.clinic, actor)
+    if role not in STAFF_ROLES:
+        raise NotAllowedError(
+            "Only the clinic's team can change this booking.", code="not_clinic_staff"
+        )
+    return STAFF_ROLES[role]
+
+
+def _check_move(booking, to_status, role):
+    if not lifecycle.can_move(booking.status, to_status):
+        raise BookingError(
+            f"This booking is {booking.get_status_display().lower()}; it cannot become "
+            f"{BookingStatus(to_status).label.lower()}.",
+            field="status",
+            status=409,
+            code="invalid_transition",
+        )
+    if not lifecycle.role_may_move(role, booking.status, to_status):
+        raise NotAllowedError(
+            f"A {Role(role).label.lower()} cannot mark this booking "
+            f"{BookingStatus(to_status).label.lower()}.",
+            code="role_not_allowed",
+            field="status",
+        )
+
+
+def event_add(booking, kind, *, actor=None, from_status="", to_status="", reason="", **columns):
+    return BookingEvent.objects.create(
+        booking=booking,
+        kind=kind,
+        actor=actor if getattr(actor, "pk", None) else None,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+        **columns,
+    )
+
+
+def after_commit(booking, what, *, event=None, actor=None, **extra):
+    """Side effects (messages, reminders, waitlist, the named event) run after the
+    change is safely stored."""
+    from booking_api import tasks
+
+    extra = {
+        **extra,
+        "event_id": event.pk if event else None,
+        "actor_id": actor.pk if getattr(actor, "pk", None) else None,
+    }
+    transaction.on_commit(lambda: tasks.queue_booking_changed(booking.pk, what, **extra))
+
+
+def locked_booking(booking) -> Booking:
+    return (
+        Booking.objects.select_for_update()
+        .select_related("clinic", "service", "client")
+        .get(pk=booking.pk)
+    )
+
+
+def _move(booking, to_status, *, role, actor=None, reason="", data=None, **columns) -> Booking:
+    """The one place a status changes: check the table and the role, save, record the
+    event with its money columns, and queue the side effects."""
+    _check_move(booking, to_status, role)
+    from_status = booking.status
+    booking.status = to_status
+    booking.save(update_fields=["status", "updated_at"])
+    event = event_add(
+        booking,
+        "status",
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+        data=data or {},
+        **columns,
+    )
+    after_commit(booking, to_status, event=event, actor=actor)
+    return booking
+
+
+@transaction.atomic
+def booking_transition(
+    *, booking, to_status, actor=None, reason="", data=None, role=None
+) -> Booking:
+    """Move a booking along its lifecycle; a move that is not allowed is a 409 naming the
+    current status, a role that may not make it a 403. Cancelling and no-shows go
+    through their own services (the fee they decide), whoever asks."""
+    booking = locked_booking(booking)
+    role = role or actor_role(booking, actor)
+    if to_status == BookingStatus.CANCELLED:
+        return booking_cancel(
+            booking=booking, actor=actor, by_client=False, reason=reason, data=data, role=role
+        )
+    if to_status == BookingStatus.NO_SHOW:
+        return booking_mark_no_show(booking=booking, actor=actor, reason=reason, role=role)
+    return _move(booking, to_status, role=role, actor=actor, reason=reason, data=data)
+
+
+@transaction.atomic
+def booking_cancel(
+    *,
+    booking,
+    actor=None,
+    by_client=True,
+    reason="",
+    now=None,
+    refund_decided=None,
+    data=None,
+    role=None,
+) -> Booking:
+    """Cancel under the clinic's policy — the one way any door cancels. A client inside
+    the window pays the quoted fee (the payments app charges or keeps it) or is asked to
+    contact the clinic; staff may always cancel, and may choose the refund themselves
+    (``refund_decided``, minor units; None: the policy's refund). The payments app
+    refunds after commit, once, on ``booking_cancelled``."""
+    booking = locked_booking(booking)
+    role = role or actor_role(booking, actor, by_client=by_client)
+    quote = cancellation_quote(booking, now=now)
+    if role == Role.CLIENT:
+        if not feature_enabled(booking.clinic, "self_cancel"):
+            raise FeatureDisabledError("Online cancellation is turned off; please call us.")
+        if not quote.allowed:
+            raise NotAllowedError(quote.message, code="contact_clinic")
+        if refund_decided is not None:
+            raise NotAllowedError("Only the clinic can choose a refund.", field="refund")
+    if refund_decided is not None and refund_decided < 0:
+        raise BookingError("Give a refund amount of zero or more.", field="amount")
+    return _move(
+        booking,
+        BookingStatus.CANCELLED,
+        role=role,
+        actor=actor,
+        reason=reason,
+        # The quote is kept as the record of what was shown; the fee is the column.
+        data={"quote": quote.as_dict(), "by_client": role == Role.CLIENT, **(data or {})},
+        # The system's cancel (a lapsed payment hold) never charges a fee.
+        fee=0 if role == Role.SYSTEM else quote.fee,
+        refund_decided=refund_decided,
+    )
+
+
+@transaction.atomic
+def booking_mark_no_show(*, booking, actor=None, reason="", role=None) -> Booking:
+    """Staff mark a missed appointment. The policy's fee is recorded for payments to
+    charge, and the client may be blocked from booking online."""
+    booking = locked_booking(booking)
+    role = role or actor_role(booking, actor)
+    fee = no_show_fee(booking)
+    booking = _move(
+        booking,
+        BookingStatus.NO_SHOW,
+        role=role,
+        actor=actor,
+        reason=reason,
+        data={"fee": fee},
+        fee=fee,
+    )
+    if clinic_policy(booking.clinic).no_show_blocks_online_booking:
+        client = booking.client
+        client.online_booking_blocked = True
+        client.save(update_fields=["online_booking_blocked"])
+    return booking
+
+
+# --- what the payments app asks for ------------------------------------------------------
+
+
+@transaction.atomic
+def booking_confirm_paid(*, booking, payment_id, amount, reason="Paid online.") -> Booking:
+    """A booking held for payment is paid: it is booked (the system's move). Does
+    nothing to a booking that is no longer held."""
+    booking = locked_booking(booking)
+    if booking.status != BookingStatus.PENDING_PAYMENT:
+        return booking
+    return _move(
+        booking,
+        BookingStatus.BOOKED,
+        role=Role.SYSTEM,
+        reason=reason,
+        data={"payment": payment_id, "amount": amount},
+    )
+
+
+@transaction.atomic
+def booking_release_hold(*, booking_id, now=None) -> str:
+    """A payment hold ran out unpaid: cancel the booking (the system's cancel, through
+    ``booking_cancel``) so its slot is free. Returns what happened: "released", "held"
+    (time left) or the booking's status when it is no longer held."""
+    booking = Booking.objects.select_for_update().get(pk=booking_id)
+    if booking.status != BookingStatus.PENDING_PAYMENT:
+        return booking.status
+    from django.utils import timezone
+
+    if booking.hold_expires_at is None or booking.hold_expires_at > (now or timezone.now()):
+        return "held"
+    booking_cancel(
+        booking=booking,
+        by_client=False,
+        role=Role.SYSTEM,
+        reason="The time held for payment ran out.",
+        data={"hold_expired": True},
+        now=now,
+    )
+    return "released"
+
+
+@transaction.atomic
+def booking_mark_refunded(*, booking_id, actor=None) -> Booking | None:
+    """Everything captured went back: the booking is refunded — the system's move, decided
+    by the money (``actor``, who gave the last of it back, is recorded). Does nothing to
+    a booking that cannot be refunded (still upcoming, already refunded)."""
+    booking = Booking.objects.select_for_update().select_related("clinic").get(pk=booking_id)
+    if booking.status not in lifecycle.REFUNDABLE_STATUSES:
+        return None
+    return _move(booking, BookingStatus.REFUNDED, role=Role.SYSTEM, actor=actor, reason="Refunded.")
+
+
+def booking_event_record(*, booking_id, kind, actor=None, data=None) -> BookingEvent:
+    """Add a money fact (a payment, a refund, a declined card, a saved card) to the
+    booking's history, on behalf of the payments app."""
+    if kind not in MONEY_EVENT_KINDS:
+        raise ValueError(f"Unknown booking history kind: {kind}")
+    return BookingEvent.objects.create(
+        booking_id=booking_id,
+        kind=kind,
+        actor=actor if getattr(actor, "pk", None) else None,
+        data=data or {},
+    )

@@ -1,0 +1,191 @@
+"""Checkout: the PaymentIntent for what is due now on a held booking, and its
+confirmation on the server (a saved or test card) or by Stripe.js.
+
+No charge without a booking: a paid booking first holds its slot (``pending_payment``);
+the PaymentIntent is created for that booking with the idempotency key
+``booking-<id>-<kind>``; success goes through ``payment_apply_intent``.
+"""
+
+import stripe
+from django.db import transaction
+from django.utils import timezone
+
+from booking_api.lifecycle import BookingStatus
+from booking_api.models import Booking
+from booking_api.services import booking_event_record
+from payments import discounts
+from payments.customers import customer_ensure
+from payments.errors import CardDeclinedError, PaymentError, provider_error
+from payments.models import Payment, PaymentStatus
+from payments.selectors import checkout_quote
+from payments.services.intents import OPEN_STATUSES, payment_apply_intent
+from payments.stripe_api import stripe_client
+from payments.test_cards import TEST_CARDS, test_card_payment_method, uses_local_test_server
+
+
+def _check_payable(booking, now=None):
+    now = now or timezone.now()
+    if booking.status != BookingStatus.PENDING_PAYMENT:
+        raise PaymentError(
+            f"This booking is {booking.get_status_display().lower()}, not awaiting payment.",
+            field="booking",
+            status=409,
+            code="not_awaiting_payment",
+        )
+    if booking.hold_expires_at and booking.hold_expires_at <= now:
+        raise PaymentError(
+            "The time we held for you has run out. Please choose your time again.",
+            field="booking",
+            status=409,
+            code="hold_expired",
+        )
+
+
+def checkout_discount(booking, voucher_ref=""):
+    """The reward voucher's quote for this booking, or None; an unusable voucher is
+    refused naming the field ``voucher``."""
+    if not voucher_ref:
+        return None
+    quote = discounts.discount_quote(booking, voucher_ref)
+    if quote is None:
+        raise PaymentError(
+            "That voucher cannot be used on this booking.", field="voucher", code="bad_voucher"
+        )
+    return quote
+
+
+def checkout_start(*, booking, voucher_ref="") -> Payment:
+    """Create (or find again) the booking's PaymentIntent for the amount due now. Safe to
+    call twice: the row and the Stripe call share the key ``booking-<id>-<kind>``.
+    Choosing another voucher before paying changes the amount of the same intent.
+    The returned payment carries ``client_secret`` for Stripe.js."""
+    booking = Booking.objects.select_related("clinic").get(pk=booking.pk)
+    _check_payable(booking)
+    voucher = checkout_discount(booking, voucher_ref)
+    quote = checkout_quote(booking, discount=voucher.amount if voucher else 0)
+    if not quote.due_now:
+        raise PaymentError(
+            "Nothing is due online for this booking.", field="booking", code="nothing_due"
+        )
+    key = f"booking-{booking.pk}-{quote.kind}"
+    discount_fields = {
+        "discount": quote.discount,
+        "discount_label": voucher.label if voucher else "",
+        "voucher_ref": voucher.voucher_ref if voucher else "",
+    }
+    with transaction.atomic():
+        payment, _ = Payment.objects.select_for_update().get_or_create(
+            idempotency_key=key,
+            defaults={
+                "clinic": booking.clinic,
+                "booking": booking,
+                "kind": quote.kind,
+                "amount": quote.due_now,
+                "currency": booking.currency,
+                **discount_fields,
+            },
+        )
+        changed = payment.status in OPEN_STATUSES and payment.amount != quote.due_now
+        if changed or payment.voucher_ref != discount_fields["voucher_ref"]:
+            payment.amount = quote.due_now
+            for name, value in discount_fields.items():
+                setattr(payment, name, value)
+            payment.save()
+    api = stripe_client()
+    try:
+        if payment.stripe_payment_intent_id:
+            intent = api.PaymentIntent.retrieve(payment.stripe_payment_intent_id)
+            if intent.amount != payment.amount and intent.status in (
+                "requires_payment_method",
+                "requires_confirmation",
+            ):
+                intent = api.PaymentIntent.modify(
+                    intent.id,
+                    amount=payment.amount,
+                    idempotency_key=f"{key}-amount-{payment.amount}",
+                )
+        else:
+            intent = api.PaymentIntent.create(
+                amount=payment.amount,
+                currency=payment.currency.lower(),
+                metadata={
+                    "booking_id": str(booking.pk),
+                    "payment_id": str(payment.pk),
+                    "clinic": booking.clinic.slug,
+                    "kind": payment.kind,
+                },
+                idempotency_key=key,
+            )
+    except stripe.error.StripeError as exc:
+        raise provider_error(exc) from exc
+    if not payment.stripe_payment_intent_id:
+        Payment.objects.filter(pk=payment.pk, stripe_payment_intent_id="").update(
+            stripe_payment_intent_id=intent.id
+        )
+        payment.refresh_from_db()
+    payment.client_secret = intent.client_secret
+    return payment
+
+
+def payment_confirm(*, payment, payment_method) -> Payment:
+    """Confirm on the server with a saved or test payment method. A decline raises
+    ``CardDeclinedError`` with the card error in plain words; the hold is kept."""
+    payment = Payment.objects.select_related("booking").get(pk=payment.pk)
+    if payment.status == PaymentStatus.SUCCEEDED:
+        return payment
+    _check_payable(payment.booking)
+    if not payment.stripe_payment_intent_id:
+        raise PaymentError("Start the checkout first.", field="payment", code="no_intent")
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        payment.confirm_attempts += 1
+        payment.save(update_fields=["confirm_attempts", "updated_at"])
+    attempt = payment.confirm_attempts
+    api = stripe_client()
+    pi = payment.stripe_payment_intent_id
+    try:
+        if payment_method in TEST_CARDS and uses_local_test_server():
+            customer = customer_ensure(client=payment.booking.client)
+            payment_method = test_card_payment_method(
+                payment_method, customer_id=customer.stripe_customer_id
+            )
+        # Stripe accepts payment_method on confirm too; localstripe only on update.
+        api.PaymentIntent.modify(
+            pi,
+            payment_method=payment_method,
+            idempotency_key=f"{payment.idempotency_key}-method-{attempt}",
+        )
+        intent = api.PaymentIntent.confirm(
+            pi, idempotency_key=f"{payment.idempotency_key}-confirm-{attempt}"
+        )
+    except stripe.error.CardError as exc:
+        message = exc.user_message or "Your card was declined."
+        Payment.objects.filter(pk=payment.pk).update(last_error=message)
+        booking_event_record(
+            booking_id=payment.booking_id,
+            kind="payment_declined",
+            data={"payment": payment.pk, "message": message},
+        )
+        raise CardDeclinedError(
+            f"{message} Your time is still held for you: please try another card.",
+            field="payment_method",
+        ) from exc
+    except stripe.error.InvalidRequestError as exc:
+        raise PaymentError(
+            exc.user_message or "That card cannot be used.", field="payment_method"
+        ) from exc
+    except stripe.error.StripeError as exc:
+        raise provider_error(exc) from exc
+    return payment_apply_intent(payment_id=payment.pk, intent=intent)
+
+
+def payment_refresh(*, payment) -> Payment:
+    """Read the payment's intent again from Stripe and apply it (the Payment Element's
+    return page: Stripe.js confirmed in the browser, the webhook may not have arrived)."""
+    if payment.status == PaymentStatus.SUCCEEDED or not payment.stripe_payment_intent_id:
+        return payment
+    try:
+        intent = stripe_client().PaymentIntent.retrieve(payment.stripe_payment_intent_id)
+    except stripe.error.StripeError as exc:
+        raise provider_error(exc) from exc
+    return payment_apply_intent(payment_id=payment.pk, intent=intent)

@@ -1,0 +1,93 @@
+"""The one place a PaymentIntent's state reaches our rows (the synchronous
+confirmation, the webhook, the hold expiry and reconciliation all come here), under a
+row lock, so success is applied once."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from booking_api.lifecycle import CANCELLED_STATUSES, BookingStatus
+from booking_api.models import Booking
+from booking_api.services import booking_confirm_paid, booking_event_record
+from payments import discounts
+from payments.models import Payment, PaymentKind, PaymentStatus
+from payments.stripe_api import field
+from payments.task_queue import queue
+
+OPEN_STATUSES = (PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION, PaymentStatus.PROCESSING)
+INTENT_STATUS = {
+    "requires_payment_method": PaymentStatus.PENDING,
+    "requires_confirmation": PaymentStatus.PENDING,
+    "requires_action": PaymentStatus.REQUIRES_ACTION,
+    "processing": PaymentStatus.PROCESSING,
+    "requires_capture": PaymentStatus.PROCESSING,
+    "canceled": PaymentStatus.CANCELED,
+}
+
+
+@transaction.atomic
+def payment_apply_intent(*, payment_id, intent) -> Payment:
+    """Bring the payment (and its booking) in line with the PaymentIntent as Stripe has it
+    now. Success is applied once; a success after the hold lapsed is refunded."""
+    payment = Payment.objects.select_for_update().get(pk=payment_id)
+    if payment.status == PaymentStatus.SUCCEEDED:
+        return payment
+    status = intent["status"]
+    if status != "succeeded":
+        new = INTENT_STATUS.get(status, payment.status)
+        error = field(field(intent, "last_payment_error"), "message", "")
+        if new != payment.status or error != payment.last_error:
+            payment.status = new
+            payment.last_error = error
+            payment.save(update_fields=["status", "last_error", "updated_at"])
+        return payment
+    payment.status = PaymentStatus.SUCCEEDED
+    payment.amount_captured = field(intent, "amount_received") or intent["amount"]
+    payment.succeeded_at = timezone.now()
+    payment.last_error = ""
+    payment.save()
+    booking_event_record(
+        booking_id=payment.booking_id,
+        kind="payment",
+        data={
+            "payment": payment.pk,
+            "kind": payment.kind,
+            "amount": payment.amount_captured,
+            "currency": payment.currency,
+            "stripe_payment_intent": intent["id"],
+        },
+    )
+    transaction.on_commit(lambda: _after_payment_succeeded(payment.pk))
+    booking = Booking.objects.select_for_update().get(pk=payment.booking_id)
+    if booking.status == BookingStatus.PENDING_PAYMENT:
+        # Still ours even if the hold time passed: the slot was never given away.
+        booking_confirm_paid(booking=booking, payment_id=payment.pk, amount=payment.amount_captured)
+    elif booking.status in CANCELLED_STATUSES and payment.kind in (
+        PaymentKind.DEPOSIT,
+        PaymentKind.FULL,
+    ):
+        transaction.on_commit(lambda: queue("refund_late_payment", payment.pk))
+    return payment
+
+
+def _after_payment_succeeded(payment_id):
+    """Mark the voucher used and email the receipt, once the success is committed."""
+    payment = Payment.objects.select_related("booking").get(pk=payment_id)
+    if payment.voucher_ref:
+        discounts.voucher_used(voucher_ref=payment.voucher_ref, payment=payment)
+    queue("email_payment_receipt", payment_id)
+
+
+def payment_for_intent(intent):
+    """Our payment behind a PaymentIntent (by id, or by the ``payment_id`` in its
+    metadata, linking it then), or None."""
+    payment = Payment.objects.filter(stripe_payment_intent_id=intent["id"]).first()
+    if payment is None:
+        payment_id = field(field(intent, "metadata"), "payment_id")
+        if payment_id and str(payment_id).isdigit():
+            payment = Payment.objects.filter(pk=int(payment_id)).first()
+            if payment is not None and not payment.stripe_payment_intent_id:
+                Payment.objects.filter(pk=payment.pk).update(stripe_payment_intent_id=intent["id"])
+                payment.stripe_payment_intent_id = intent["id"]
+            elif payment is not None and payment.stripe_payment_intent_id != intent["id"]:
+                return None
+    return payment
