@@ -24,7 +24,7 @@ from payments import cards, services
 from payments.models import PaymentKind, SavedCard
 from payments.money import format_money
 from payments.selectors import booking_money, payments_for_booking
-from people.admin_views import FRONT_DESK, ClinicWorkspaceMixin
+from people.admin_toolkit.workspace import FRONT_DESK, ClinicWorkspaceMixin
 from people.models import AuditAction
 from people.services import audit_record
 
