@@ -21,7 +21,7 @@ from booking_api.services.catalogue import (
 )
 from branding.importing import ImportContext, ImportFileError, ImportSection, register_section
 from branding.importing.types import Email, Key, LocatedWeekHours, Strict
-from branding.validators import CURRENCY_EXPONENTS
+from branding.money import AmountError, to_minor
 
 
 def _money(value) -> decimal.Decimal:
@@ -115,11 +115,10 @@ class BookingIn(Strict):
 
 
 def _minor_units(amount, currency):
-    exponent = CURRENCY_EXPONENTS[currency]
-    minor = amount * (10**exponent)
-    if minor != minor.to_integral_value():
-        raise ValueError(f"{amount} has more decimals than {currency} allows")
-    return int(minor)
+    try:
+        return to_minor(amount, currency)
+    except AmountError:
+        raise ValueError(f"{amount} has more decimals than {currency} allows") from None
 
 
 def _duplicates(items, path):

@@ -6,35 +6,9 @@ import zoneinfo
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+from branding.money import CURRENCIES
 
-# ISO 4217 codes and their minor-unit exponent; the ones clinics on this platform use.
-CURRENCY_EXPONENTS = {
-    "GBP": 2,
-    "EUR": 2,
-    "USD": 2,
-    "CAD": 2,
-    "AUD": 2,
-    "NZD": 2,
-    "CHF": 2,
-    "SEK": 2,
-    "NOK": 2,
-    "DKK": 2,
-    "PLN": 2,
-    "CZK": 2,
-    "HUF": 2,
-    "RON": 2,
-    "BGN": 2,
-    "ZAR": 2,
-    "SGD": 2,
-    "HKD": 2,
-    "AED": 2,
-    "INR": 2,
-    "MXN": 2,
-    "BRL": 2,
-    "JPY": 0,
-    "KRW": 0,
-}
+HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 def validate_hex_colour(value):
@@ -55,7 +29,7 @@ def validate_timezone(value):
 
 
 def validate_currency(value):
-    if value not in CURRENCY_EXPONENTS:
+    if value not in CURRENCIES:
         raise ValidationError(
             _("%(value)s is not a supported ISO 4217 currency code."), params={"value": value}
         )

@@ -34,7 +34,7 @@ from booking_api.models import Service
 from branding.errors import DomainError
 from branding.importing import ImportContext, ImportFileError, ImportSection, register_section
 from branding.importing.types import Key, Strict
-from branding.validators import CURRENCY_EXPONENTS
+from branding.money import AmountError, minor_digits, to_minor
 from loyalty.models import LoyaltyUnit, Reward, RewardKind, Tier
 from loyalty.services import programme_upsert
 
@@ -143,21 +143,20 @@ def apply_loyalty(value: LoyaltyIn, ctx: ImportContext):
 @transaction.atomic
 def apply_rewards(value: list[RewardIn], ctx: ImportContext):
     clinic = ctx.clinic
-    places = CURRENCY_EXPONENTS.get(clinic.currency, 2)
+    places = minor_digits(clinic.currency)
     services = {s.key: s for s in Service.objects.filter(clinic=clinic)}
     for i, item in enumerate(value):
         for j, key in enumerate(item.services):
             if key not in services:
                 raise ImportFileError([(f"rewards[{i}].services[{j}]", f"no service {key!r}")])
-        amount = item.amount_off
-        if amount is not None and amount != amount.quantize(decimal.Decimal(1).scaleb(-places)):
+        try:
+            amount = None if item.amount_off is None else to_minor(item.amount_off, clinic.currency)
+        except AmountError:
             raise ImportFileError(
                 [(f"rewards[{i}].amount_off", f"{clinic.currency} has {places} decimal places")]
-            )
+            ) from None
         defaults = item.model_dump(exclude={"name", "services", "amount_off"})
-        defaults["amount_off"] = (
-            int(amount.scaleb(places)) if item.kind == RewardKind.AMOUNT_OFF else None
-        )
+        defaults["amount_off"] = amount if item.kind == RewardKind.AMOUNT_OFF else None
         if item.kind != RewardKind.PERCENT_OFF:
             defaults["percent_off"] = None
         reward, _ = Reward.objects.update_or_create(

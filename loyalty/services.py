@@ -8,7 +8,7 @@ can never spend points another has just spent. On SQLite every transaction is
 
 from django.db import transaction
 
-from branding.validators import CURRENCY_EXPONENTS
+from branding.money import minor_digits
 from loyalty.errors import LoyaltyError
 from loyalty.models import EntryKind, LedgerEntry, LoyaltyAccount, LoyaltyProgramme
 from loyalty.selectors import programme_for
@@ -180,7 +180,7 @@ def entry_reverse(*, entry, actor, reason):
 
 def booking_earnings(programme, *, price, currency) -> int:
     """Points for a completed visit: per whole currency unit spent, plus per visit."""
-    whole_units = price // 10 ** CURRENCY_EXPONENTS.get(currency, 2)
+    whole_units = price // 10 ** minor_digits(currency)
     return whole_units * programme.per_currency_unit + programme.per_visit
 
 

@@ -4,9 +4,6 @@ no-show fee to the card on file, refund, and cancel with refund. Only the admin 
 bookings are reachable (another clinic's id answers 404); every view and action is in
 the audit log. The rules are in ``payments.services`` and ``payments.cards``."""
 
-from decimal import Decimal, InvalidOperation
-
-from babel.numbers import get_currency_precision
 from django import forms
 from django.http import Http404
 from django.shortcuts import redirect
@@ -20,9 +17,9 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from booking_api.models import Booking
 from branding.errors import DomainError
+from branding.money import AmountField, format_money
 from payments import cards, services
 from payments.models import PaymentKind, SavedCard
-from payments.money import format_money
 from payments.selectors import booking_money, payments_for_booking
 from people.admin_toolkit.workspace import FRONT_DESK, ClinicWorkspaceMixin
 from people.models import AuditAction
@@ -39,24 +36,16 @@ ACTIONS = (*CHARGES, "refund", "cancel-refund")
 class AmountForm(forms.Form):
     """An optional amount in the currency's major unit (blank: what the policy says)."""
 
-    amount = forms.CharField(label=_("Amount"), required=False, max_length=20)
+    amount = AmountField(
+        label=_("Amount"),
+        required=False,
+        error_messages={"invalid": _("Enter an amount such as 12.50.")},
+    )
 
     def __init__(self, *args, currency, **kwargs):
         super().__init__(*args, **kwargs)
         self.currency = currency
-
-    def clean_amount(self):
-        raw = (self.cleaned_data["amount"] or "").strip().replace(",", ".")
-        if not raw:
-            return None
-        try:
-            value = Decimal(raw)
-        except InvalidOperation as exc:
-            raise forms.ValidationError(_("Enter an amount such as 12.50.")) from exc
-        digits = get_currency_precision(self.currency)
-        if value < 0 or value != value.quantize(Decimal(1).scaleb(-digits)):
-            raise forms.ValidationError(_("Enter an amount such as 12.50."))
-        return int(value.scaleb(digits))
+        self.fields["amount"].currency = currency
 
 
 def booking_for_admin(clinic, pk) -> Booking:
@@ -94,10 +83,9 @@ class BookingPaymentsView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, Templ
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         booking = self.booking
-        language = self.clinic.language
 
         def fmt(value):
-            return format_money(value, booking.currency, language)
+            return format_money(value, booking.currency)
 
         money = booking_money(booking)
         payments = payments_for_booking(self.clinic, booking)
@@ -169,7 +157,7 @@ class BookingPaymentActionView(ClinicWorkspaceMixin, View):
 
     def _act(self, request, booking, action, amount):
         def fmt(value):
-            return format_money(value, booking.currency, self.clinic.language)
+            return format_money(value, booking.currency)
 
         user = request.user
         if action in CHARGES:

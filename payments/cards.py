@@ -18,6 +18,7 @@ from django.http import Http404
 
 from booking_api.models import Booking, BookingEvent, BookingStatus
 from booking_api.services.policy import no_show_fee
+from branding.money import format_money
 from payments.errors import CardDeclinedError, PaymentError
 from payments.models import (
     CardSetup,
@@ -28,7 +29,6 @@ from payments.models import (
     SavedCard,
     StripeCustomer,
 )
-from payments.money import format_money
 from payments.selectors import booking_money
 from payments.stripe_api import field, object_id, stripe_client
 from payments.test_cards import TEST_CARDS, test_card_payment_method, uses_local_test_server

@@ -14,12 +14,12 @@ from babel.dates import format_datetime
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from branding.money import format_money
 from branding.pdf import render_pdf
 from branding.selectors import clinic_branding
 from notifications.models import Category, Channel
 from notifications.services import notify
 from payments.models import Payment, Refund, RefundStatus
-from payments.money import format_money
 from payments.selectors import booking_money
 
 TEMPLATE = "payments/receipt.html"
@@ -49,7 +49,7 @@ def _context(payment, refund=None):
     money = booking_money(booking)
 
     def fmt(amount):
-        return format_money(amount, payment.currency, locale)
+        return format_money(amount, payment.currency)
 
     deposit_paid = sum(
         p.amount_captured
@@ -127,7 +127,7 @@ def receipt_email(*, payment, refund=None, copy=False):
         pdf = refund_receipt_pdf(refund) if refund else payment_receipt_pdf(payment)
         subject = _context(payment, refund)["title"]
         amount = format_money(
-            refund.amount if refund else payment.amount_captured, payment.currency, clinic.language
+            refund.amount if refund else payment.amount_captured, payment.currency
         )
         body = (
             _("Your refund of %(amount)s for %(service)s: the receipt is attached.")

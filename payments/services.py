@@ -26,6 +26,7 @@ from django.utils import timezone
 from booking_api.models import Booking, BookingEvent, BookingStatus
 from booking_api.services import booking_transition
 from branding.models import PaymentMode
+from branding.money import format_money
 from branding.selectors import clinic_policy
 from notifications.models import Category
 from notifications.services import notify
@@ -39,7 +40,6 @@ from payments.models import (
     RefundStatus,
     WebhookEvent,
 )
-from payments.money import format_money
 from payments.selectors import FEE_KINDS
 from payments.signals import refund_succeeded
 from payments.stripe_api import field, stripe_client

@@ -5,8 +5,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from branding.money import format_money
 from payments.admin_views import admin_urlpatterns
-from payments.money import format_money
 from payments.selectors import client_balance
 from people.account_tabs import ClientAccountTab
 from people.admin_toolkit.workspace import FRONT_DESK, request_admin_role
@@ -24,7 +24,7 @@ def _balance_tab_context(request, clinic, account):
     balance = client_balance(clinic, account)
 
     def fmt(value, currency=None):
-        return format_money(value, currency or balance.currency, clinic.language)
+        return format_money(value, currency or balance.currency)
 
     return {
         "payments": [

@@ -13,30 +13,14 @@ previews each card supplies sample data (``preview_dashboard``), so previews run
 queries and need no patient.
 """
 
-import datetime
-
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import BlockGroup
 from wagtail.images.blocks import ImageChooserBlock
 
+from portal_pages.audience import Audience
+
 PREVIEW_TEMPLATE = "portal_pages/cards/preview.html"
-
-
-class Audience:
-    EVERYONE = "everyone"
-    NEW = "new"
-    RETURNING = "returning"
-    VIP = "vip"
-    TAG = "tag"
-
-    CHOICES = [
-        (EVERYONE, _("Everyone")),
-        (NEW, _("New clients (no bookings yet)")),
-        (RETURNING, _("Returning clients (booked before)")),
-        (VIP, _("VIP clients")),
-        (TAG, _("Clients with a tag")),
-    ]
 
 
 VISIBILITY_FIELDS = ["audience", "tag", "show_from", "show_until"]
@@ -394,30 +378,3 @@ class DashboardCards(blocks.StreamBlock):
     games = GamesCardBlock()
     rewards = RewardsBalanceCardBlock()
     referrals = ReferralsCardBlock()
-
-
-def card_is_visible(block, value, *, features, client, stats, today: datetime.date) -> bool:
-    """Whether a card shows for this person today. ``stats`` is the client's booking
-    counts (``DashboardStats``); ``client`` is None for a visitor."""
-    if block.feature and not features.get(block.feature, False):
-        return False
-    if block.needs_client and client is None:
-        return False
-    start, end = value.get("show_from"), value.get("show_until")
-    if (start and today < start) or (end and today > end):
-        return False
-    audience = value.get("audience") or Audience.EVERYONE
-    if audience == Audience.EVERYONE:
-        return True
-    if audience == Audience.NEW:
-        return client is None or stats.total == 0
-    if client is None:
-        return False
-    if audience == Audience.RETURNING:
-        return stats.total > 0
-    if audience == Audience.VIP:
-        return bool(client.vip)
-    if audience == Audience.TAG:
-        wanted = (value.get("tag") or "").strip().lower()
-        return bool(wanted) and wanted in {str(t).strip().lower() for t in client.tags or []}
-    return False

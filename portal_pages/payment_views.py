@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 
 from branding.errors import DomainError
 from branding.links import portal_reverse
+from branding.money import format_money
 from payments import cards, discounts, receipts, services
 from payments.errors import CardDeclinedError
 from payments.models import CardSetupStatus, PaymentStatus
-from payments.money import format_money
 from payments.selectors import payment_for_client, refund_for_client, saved_cards_for_client
 from payments.test_cards import TEST_CARDS, uses_local_test_server
 from people.selectors import client_account_for_user
@@ -44,7 +44,7 @@ def _test_cards():
 
 def _amounts(quote, clinic):
     def fmt(value):
-        return format_money(value, quote.currency, clinic.language)
+        return format_money(value, quote.currency)
 
     return {
         "price": fmt(quote.price),

@@ -8,8 +8,8 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from branding.money import format_money
 from branding.selectors import clinic_policy
-from portal_pages.templatetags.portal import money
 
 # Placeholders an editor may write in a policy page's text, e.g. "{free_cancellation_hours}".
 PLACEHOLDERS = (
@@ -27,7 +27,7 @@ def _fee(kind, value, currency):
     if kind == "percent" and value:
         return _("%(percent)s%% of the price") % {"percent": value}
     if kind == "fixed" and value:
-        return money(value, currency)
+        return format_money(value, currency)
     return _("no fee")
 
 

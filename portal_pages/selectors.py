@@ -28,7 +28,7 @@ from notifications.selectors import latest_notifications
 from people.pet_selectors import active_pets_for_client
 from people.photo_selectors import slideshow_photos
 from people.selectors import client_account_for_user
-from portal_pages.blocks import card_is_visible
+from portal_pages.audience import card_is_visible
 
 # Past bookings that count as a visit (for "Book again").
 VISIT_STATUSES = (

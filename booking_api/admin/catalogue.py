@@ -18,7 +18,8 @@ from wagtail.admin.ui.tables import Column
 from booking_api.models import Service, ServiceCategory, StaffMember
 from booking_api.services.catalogue import service_upsert
 from branding.models import Location
-from people.admin_toolkit.fields import MoneyField, minor_to_amount
+from branding.money import amount_for_input, format_money
+from people.admin_toolkit.fields import MoneyField
 from people.admin_toolkit.forms import clinic_images, unique_key
 from people.admin_toolkit.views import ClinicIndexView
 from people.admin_toolkit.viewsets import ClinicModelViewSet
@@ -131,7 +132,7 @@ class ServiceForm(WagtailAdminModelForm):
             self.add_error(
                 "deposit",
                 _("The deposit cannot be more than the price (%(price)s).")
-                % {"price": minor_to_amount(price, self.instance.clinic.currency)},
+                % {"price": amount_for_input(price, self.instance.clinic.currency)},
             )
         return cleaned
 
@@ -150,7 +151,7 @@ class ServiceForm(WagtailAdminModelForm):
 
 
 def _price_column(service):
-    return minor_to_amount(service.price, service.clinic.currency)
+    return format_money(service.price, service.clinic.currency)
 
 
 class ServiceIndexView(ClinicIndexView):

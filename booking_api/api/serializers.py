@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from branding.api.fields import MoneyDisplayField
+
 MAX_RANGE_DAYS = 62
 
 
@@ -18,6 +20,8 @@ class ServiceSerializer(serializers.Serializer):
     price = serializers.IntegerField(help_text="Minor units (pence, cents).")
     deposit = serializers.IntegerField(allow_null=True, help_text="Minor units.")
     currency = serializers.CharField(source="clinic.currency")
+    price_display = MoneyDisplayField("price", "clinic.currency")
+    deposit_display = MoneyDisplayField("deposit", "clinic.currency")
     staff = serializers.SerializerMethodField()
     locations = serializers.SerializerMethodField()
 
@@ -98,6 +102,7 @@ class QuoteSerializer(serializers.Serializer):
     free = serializers.BooleanField()
     fee = serializers.IntegerField(help_text="Minor units.")
     currency = serializers.CharField()
+    fee_display = MoneyDisplayField("fee")
     message = serializers.CharField()
     window_ends_at = serializers.DateTimeField()
 
@@ -114,6 +119,8 @@ class BookingSerializer(serializers.Serializer):
     price = serializers.IntegerField()
     deposit = serializers.IntegerField()
     currency = serializers.CharField()
+    price_display = MoneyDisplayField("price")
+    deposit_display = MoneyDisplayField("deposit")
     client_notes = serializers.CharField()
     reschedule_count = serializers.IntegerField()
     created_at = serializers.DateTimeField()

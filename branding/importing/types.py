@@ -12,7 +12,8 @@ from pydantic import (
     model_validator,
 )
 
-from branding.validators import CURRENCY_EXPONENTS, HEX_COLOUR, validate_timezone
+from branding.money import CURRENCIES
+from branding.validators import HEX_COLOUR, validate_timezone
 
 DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -28,7 +29,7 @@ def _timezone(value: str) -> str:
 
 
 def _currency(value: str) -> str:
-    if value not in CURRENCY_EXPONENTS:
+    if value not in CURRENCIES:
         raise ValueError(f"{value!r} is not a supported ISO 4217 currency code")
     return value
 

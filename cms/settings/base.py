@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "payments",
     "loyalty",
     "portal_pages",
+    "demo",  # manage.py seed_demo (uses every app; nothing imports it)
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

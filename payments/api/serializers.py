@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from branding.api.fields import MoneyDisplayField
 from payments.test_cards import TEST_CARDS
 
 
@@ -22,6 +23,8 @@ class PaymentSerializer(serializers.Serializer):
     currency = serializers.CharField()
     status = serializers.CharField()
     amount_captured = serializers.IntegerField()
+    amount_display = MoneyDisplayField("amount")
+    amount_captured_display = MoneyDisplayField("amount_captured")
     last_error = serializers.CharField()
 
 

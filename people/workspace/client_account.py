@@ -6,7 +6,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from booking_api.client_selectors import client_visit_summary
-from payments.money import format_money
+from branding.money import format_money
 from people.account_tabs import account_tabs
 from people.admin_toolkit.workspace import ClinicWorkspaceMixin, request_admin_role
 from people.feedback.selectors import client_average_rating

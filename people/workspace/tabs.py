@@ -6,7 +6,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from booking_api.client_selectors import client_pets_in_bookings, client_timeline
-from payments.money import format_money
+from branding.money import format_money
 from people.account_tabs import ClientAccountTab
 from people.models import ClinicMembership
 from people.selectors import audit_for_client, notes_for_client

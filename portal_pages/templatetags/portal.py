@@ -1,24 +1,8 @@
-import decimal
-
 from django import template
-from django.utils.formats import number_format
 
-from branding.validators import CURRENCY_EXPONENTS
+from branding.money import format_money
 
 register = template.Library()
-
-SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€", "CAD": "CA$", "AUD": "A$"}
-
-
-@register.filter
-def money(minor, currency):
-    """4500, "GBP" → "£45.00"; currencies without a symbol here: "45.00 BGN"."""
-    if minor in (None, ""):
-        return ""
-    exponent = CURRENCY_EXPONENTS.get(currency, 2)
-    amount = number_format(decimal.Decimal(minor).scaleb(-exponent), exponent)
-    symbol = SYMBOLS.get(currency)
-    return f"{symbol}{amount}" if symbol else f"{amount} {currency}"
 
 
 @register.filter
@@ -30,7 +14,7 @@ def fee_summary(policy, currency):
     if kind == "percent" and value:
         return _("%(percent)s%% of the price") % {"percent": value}
     if kind == "fixed" and value:
-        return money(value, currency)
+        return format_money(value, currency)
     return ""
 
 

@@ -5,14 +5,13 @@ again changes nothing."""
 
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from branding.importing import ImportFileError, import_clinic_file
 
-DEMO_DIR = Path(settings.BASE_DIR) / "demo"
+DEMO_DIR = Path(__file__).resolve().parents[2]  # demo/, beside this app's code
 DEMO_FILES = ("glow.yaml", "riverside.yaml")
 DEMO_PASSWORD = "demo-pass-1234"
 ADMIN_EMAIL = "admin@example.com"

@@ -13,7 +13,6 @@ from django.test import Client
 from PIL import Image
 
 from branding.importing.runner import load_document, validate_document
-from branding.management.commands.seed_demo import ADMIN_EMAIL, DEMO_PASSWORD
 from branding.models import (
     BookingPolicySettings,
     BrandingSettings,
@@ -22,6 +21,7 @@ from branding.models import (
     FeatureSettings,
     Location,
 )
+from demo.management.commands.seed_demo import ADMIN_EMAIL, DEMO_PASSWORD
 from notifications.models import Delivery, Notification
 from people.models import ClientAccount, ClinicMembership
 from tests.branding.test_import import MODELS
