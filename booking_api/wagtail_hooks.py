@@ -1,5 +1,5 @@
-"""A "Bookings" menu next to the "Clinic" one: services, service categories and staff
-(with their schedules and time off), each scoped to the admin clinic.
+"""A "Bookings" menu next to the "Clinic" one: the Calendar, services, service categories
+and staff (with their schedules and time off), each scoped to the admin clinic.
 
 Managers edit all three; front-desk staff may list services and staff (read only);
 therapists see none of it, only the Calendar (their own schedule). Other booking screens
@@ -10,49 +10,47 @@ account view gets a "Patch tests" tab.
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import Menu, SubmenuMenuItem
-from wagtail.permissions import register_permission_policy
 
-from booking_api.admin_views import ServiceCategoryViewSet, ServiceViewSet, StaffMemberViewSet
-from booking_api.calendar_views import CALENDAR_ROLES, PatchTestForm, calendar_urlpatterns
-from booking_api.models import Service, ServiceCategory, StaffMember
+from booking_api.admin.calendar.access import CALENDAR_ROLES
+from booking_api.admin.calendar.patch_tests import PatchTestForm
+from booking_api.admin.calendar.urls import calendar_urlpatterns
+from booking_api.admin.catalogue import ServiceCategoryViewSet, ServiceViewSet
+from booking_api.admin.staff import StaffMemberViewSet
 from booking_api.patch_test_selectors import client_patch_tests
 from people.account_tabs import ClientAccountTab
-from people.admin_views import FRONT_DESK, MANAGERS
-from people.wagtail_hooks import RoleMenuItem
+from people.admin_toolkit.menus import ClinicMenu, MenuLink
 
-category_viewset = ServiceCategoryViewSet()
-service_viewset = ServiceViewSet()
-staff_viewset = StaffMemberViewSet()
 
-for _model, _viewset in (
-    (ServiceCategory, category_viewset),
-    (Service, service_viewset),
-    (StaffMember, staff_viewset),
-):
-    register_permission_policy(_model, _viewset.permission_policy, exact_class=True)
+class BookingsMenu(ClinicMenu):
+    menu_label = _("Bookings")
+    menu_name = "bookings"
+    menu_icon = "date"
+    menu_order = 160
+    submenu_hook = "register_bookings_menu_item"
+    items = [ServiceViewSet, ServiceCategoryViewSet, StaffMemberViewSet]
+    links = [
+        MenuLink(
+            _("Calendar"),
+            "booking_calendar:calendar",
+            "booking-calendar",
+            "date",
+            50,
+            CALENDAR_ROLES,
+        ),
+    ]
+
+
+bookings_menu = BookingsMenu()
 
 
 @hooks.register("register_admin_viewset")
-def register_catalogue_viewsets():
-    return [category_viewset, service_viewset, staff_viewset]
+def register_bookings_menu():
+    return bookings_menu
 
 
 @hooks.register("register_admin_urls")
 def register_calendar_urls():
     return [path("bookings/calendar/", include((calendar_urlpatterns(), "booking_calendar")))]
-
-
-@hooks.register("register_bookings_menu_item")
-def register_calendar_menu_item():
-    return RoleMenuItem(
-        _("Calendar"),
-        reverse("booking_calendar:calendar"),
-        name="booking-calendar",
-        icon_name="date",
-        order=50,
-        roles=CALENDAR_ROLES,
-    )
 
 
 def _patch_tests_tab_context(request, clinic, account):
@@ -71,51 +69,4 @@ def register_patch_tests_tab():
         order=70,
         template_name="booking_api/admin/patch_tests_tab.html",
         get_context=_patch_tests_tab_context,
-    )
-
-
-@hooks.register("register_bookings_menu_item")
-def register_services_menu_item():
-    return RoleMenuItem(
-        _("Services"),
-        reverse(service_viewset.get_url_name("index")),
-        name="booking-services",
-        icon_name="list-ul",
-        order=100,
-        roles=FRONT_DESK,
-    )
-
-
-@hooks.register("register_bookings_menu_item")
-def register_categories_menu_item():
-    return RoleMenuItem(
-        _("Service categories"),
-        reverse(category_viewset.get_url_name("index")),
-        name="booking-categories",
-        icon_name="folder-open-inverse",
-        order=200,
-        roles=MANAGERS,
-    )
-
-
-@hooks.register("register_bookings_menu_item")
-def register_staff_menu_item():
-    return RoleMenuItem(
-        _("Staff"),
-        reverse(staff_viewset.get_url_name("index")),
-        name="booking-staff",
-        icon_name="user",
-        order=300,
-        roles=FRONT_DESK,
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def register_bookings_menu():
-    return SubmenuMenuItem(
-        _("Bookings"),
-        Menu(register_hook_name="register_bookings_menu_item"),
-        name="bookings",
-        icon_name="date",
-        order=160,
     )

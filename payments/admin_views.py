@@ -21,7 +21,7 @@ from branding.money import AmountField, format_money
 from payments import cards, services
 from payments.models import PaymentKind, SavedCard
 from payments.selectors import booking_money, booking_refundable, payments_for_booking
-from people.admin_views import FRONT_DESK, ClinicWorkspaceMixin
+from people.admin_toolkit.workspace import FRONT_DESK, ClinicWorkspaceMixin
 from people.models import AuditAction
 from people.services import audit_record
 

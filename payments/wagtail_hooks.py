@@ -9,7 +9,7 @@ from branding.money import format_money
 from payments.admin_views import admin_urlpatterns
 from payments.selectors import client_balance
 from people.account_tabs import ClientAccountTab
-from people.admin_views import FRONT_DESK, request_admin_role
+from people.admin_toolkit.workspace import FRONT_DESK, request_admin_role
 
 
 @hooks.register("register_admin_urls")

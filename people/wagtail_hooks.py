@@ -1,31 +1,45 @@
-"""The clinic workspace in the Wagtail admin: a "Clinic" menu with Locations (managers),
-Clients (managers and staff) and Team (managers), each scoped to the admin clinic."""
+"""The clinic workspace in the Wagtail admin: a "Clinic" menu with Clients (front desk),
+Locations and Forms (managers), Feedback (front desk) and Team (managers), each scoped
+to the admin clinic."""
 
-from django.urls import include, path, reverse
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
-from wagtail.permissions import register_permission_policy
 
 import people.admin_tabs  # noqa: F401 -- registers the pets, photos and messages tabs
 import people.forms_admin  # noqa: F401 -- forms, medical history, feedback
-from branding.models import Location
-from people.admin_views import (
-    FRONT_DESK,
-    MANAGERS,
-    LocationViewSet,
-    request_admin_role,
-    workspace_urlpatterns,
-)
+from people.admin.locations import LocationViewSet
+from people.admin.urls import workspace_urlpatterns
+from people.admin_toolkit.menus import ClinicMenu, MenuLink
+from people.admin_toolkit.workspace import FRONT_DESK, MANAGERS
 from people.workspace.tabs import own_tabs
 
-location_viewset = LocationViewSet()
-register_permission_policy(Location, location_viewset.permission_policy, exact_class=True)
+
+class ClinicWorkspaceMenu(ClinicMenu):
+    menu_label = _("Clinic")
+    menu_name = "clinic"
+    menu_icon = "home"
+    menu_order = 150
+    items = [LocationViewSet]
+    links = [
+        MenuLink(
+            _("Clients"), "clinic_workspace:clients", "clinic-clients", "group", 100, FRONT_DESK
+        ),
+        # The forms viewset registers itself (people.forms_admin); linked here by URL.
+        MenuLink(_("Forms"), "clinic_forms:index", "clinic-forms", "doc-full", 250, MANAGERS),
+        MenuLink(
+            _("Feedback"), "clinic_feedback:list", "clinic-feedback", "comment", 260, FRONT_DESK
+        ),
+        MenuLink(_("Team"), "clinic_workspace:team", "clinic-team", "user", 300, MANAGERS),
+    ]
+
+
+clinic_menu = ClinicWorkspaceMenu()
 
 
 @hooks.register("register_admin_viewset")
-def register_location_viewset():
-    return location_viewset
+def register_clinic_menu():
+    return clinic_menu
 
 
 @hooks.register("register_admin_urls")
@@ -33,66 +47,6 @@ def register_workspace_urls():
     return [
         path("clinic/", include((workspace_urlpatterns(), "clinic_workspace"))),
     ]
-
-
-class RoleMenuItem(MenuItem):
-    """Shown only to people with one of ``roles`` at the request's admin clinic."""
-
-    def __init__(self, *args, roles, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.roles = roles
-
-    def is_shown(self, request):
-        return request_admin_role(request) in self.roles
-
-
-@hooks.register("register_admin_menu_item")
-def register_clinic_menu():
-    items = [
-        RoleMenuItem(
-            _("Clients"),
-            reverse("clinic_workspace:clients"),
-            name="clinic-clients",
-            icon_name="group",
-            order=100,
-            roles=FRONT_DESK,
-        ),
-        RoleMenuItem(
-            _("Locations"),
-            reverse(location_viewset.get_url_name("index")),
-            name="clinic-locations",
-            icon_name="site",
-            order=200,
-            roles=MANAGERS,
-        ),
-        RoleMenuItem(
-            _("Forms"),
-            reverse("clinic_forms:index"),
-            name="clinic-forms",
-            icon_name="doc-full",
-            order=250,
-            roles=MANAGERS,
-        ),
-        RoleMenuItem(
-            _("Feedback"),
-            reverse("clinic_feedback:list"),
-            name="clinic-feedback",
-            icon_name="comment",
-            order=260,
-            roles=FRONT_DESK,
-        ),
-        RoleMenuItem(
-            _("Team"),
-            reverse("clinic_workspace:team"),
-            name="clinic-team",
-            icon_name="user",
-            order=300,
-            roles=MANAGERS,
-        ),
-    ]
-    return SubmenuMenuItem(
-        _("Clinic"), Menu(items=items), name="clinic", icon_name="home", order=150
-    )
 
 
 def _tab_hook(tab):

@@ -1,49 +1,36 @@
 """Admin registrations for games (imported by ``loyalty/wagtail_hooks.py``): a "Games"
 menu with the games (managers) and the plays (front desk)."""
 
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import Menu, SubmenuMenuItem
-from wagtail.permissions import register_permission_policy
 
 from loyalty.games.admin_views import GamePlayListView, GameViewSet
-from loyalty.models import Game
-from people.admin_views import FRONT_DESK, MANAGERS
-from people.wagtail_hooks import RoleMenuItem
+from people.admin_toolkit.menus import ClinicMenu, MenuLink
+from people.admin_toolkit.workspace import FRONT_DESK
 
-game_viewset = GameViewSet()
-register_permission_policy(Game, game_viewset.permission_policy, exact_class=True)
+
+class GamesMenu(ClinicMenu):
+    menu_label = _("Games")
+    menu_name = "games"
+    menu_icon = "pick"
+    menu_order = 180
+    items = [GameViewSet]
+    links = [
+        MenuLink(
+            _("Game plays"), "loyalty_game_plays", "loyalty-game-plays", "list-ul", 200, FRONT_DESK
+        ),
+    ]
+
+
+games_menu = GamesMenu()
 
 
 @hooks.register("register_admin_viewset")
-def register_game_viewset():
-    return game_viewset
+def register_games_menu():
+    return games_menu
 
 
 @hooks.register("register_admin_urls")
 def register_game_plays_url():
     return [path("loyalty/game-plays/", GamePlayListView.as_view(), name="loyalty_game_plays")]
-
-
-@hooks.register("register_admin_menu_item")
-def register_games_menu():
-    items = [
-        RoleMenuItem(
-            _("Games"),
-            reverse(game_viewset.get_url_name("index")),
-            name="loyalty-games",
-            icon_name="pick",
-            order=100,
-            roles=MANAGERS,
-        ),
-        RoleMenuItem(
-            _("Game plays"),
-            reverse("loyalty_game_plays"),
-            name="loyalty-game-plays",
-            icon_name="list-ul",
-            order=200,
-            roles=FRONT_DESK,
-        ),
-    ]
-    return SubmenuMenuItem(_("Games"), Menu(items=items), name="games", icon_name="pick", order=180)

@@ -3,25 +3,17 @@ managers and front-desk staff see who played and what they won. Everything is sc
 to the admin clinic; another clinic's game answers 404."""
 
 from django import forms
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.viewsets.model import ModelViewSet
 
-from booking_api.admin_views import (
-    ClinicCreateView,
-    ClinicDeleteView,
-    ClinicEditView,
-    ClinicIndexView,
-    ManagersOnlyPolicy,
-    unique_key,
-)
 from loyalty.games.selectors import plays_for_clinic
 from loyalty.models import Game, Reward
-from people.admin_views import FRONT_DESK, ClinicWorkspaceMixin
+from people.admin_toolkit.forms import unique_key
+from people.admin_toolkit.viewsets import ClinicModelViewSet
+from people.admin_toolkit.workspace import FRONT_DESK, MANAGERS, ClinicWorkspaceMixin
 
 
 class GameForm(WagtailAdminModelForm):
@@ -50,26 +42,19 @@ class GameForm(WagtailAdminModelForm):
         return super().save(commit=commit)
 
 
-class GameViewSet(ModelViewSet):
+class GameViewSet(ClinicModelViewSet):
     model = Game
+    name = "loyalty_games"
+    url_prefix = "loyalty/games"
     icon = "pick"
     menu_label = _("Games")
-    url_prefix = "loyalty/games"
-    name = "loyalty_games"
-    add_to_admin_menu = False
-    copy_view_enabled = False
-    inspect_view_enabled = False
+    menu_name = "loyalty-games"
+    menu_order = 100
+    edit_roles = MANAGERS
+    protected_message = _("%(object)s has been played; untick “active” instead.")
     list_display = ["name", "kind", "active", "starts_at", "ends_at"]
     list_filter = ["kind", "active"]
     search_fields = ["name"]
-    index_view_class = ClinicIndexView
-    add_view_class = ClinicCreateView
-    edit_view_class = ClinicEditView
-    delete_view_class = type(
-        "GameDeleteView",
-        (ClinicDeleteView,),
-        {"protected_message": _("%(object)s has been played; untick “active” instead.")},
-    )
     edit_handler = ObjectList(
         [
             FieldRowPanel([FieldPanel("name"), FieldPanel("kind")]),
@@ -96,10 +81,6 @@ class GameViewSet(ModelViewSet):
         ],
         base_form_class=GameForm,
     )
-
-    @cached_property
-    def permission_policy(self):
-        return ManagersOnlyPolicy(Game)
 
 
 class GamePlayListView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, ListView):

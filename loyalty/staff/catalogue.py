@@ -6,28 +6,21 @@ clinic's own), and the programme's unit and earn rules."""
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.viewsets.model import ModelViewSet
 
-from booking_api.admin_views import (
-    ClinicCreateView,
-    ClinicDeleteView,
-    ClinicEditView,
-    ClinicIndexView,
-    ManagersOnlyPolicy,
-    MoneyField,
-)
 from booking_api.models import Service
 from loyalty.errors import LoyaltyError
 from loyalty.models import LoyaltyProgramme, Reward, RewardKind, Tier
 from loyalty.services import programme_upsert
-from people.admin_views import MANAGERS, ClinicWorkspaceMixin
+from people.admin_toolkit.fields import MoneyField
+from people.admin_toolkit.views import form_add_domain_error
+from people.admin_toolkit.viewsets import ClinicModelViewSet
+from people.admin_toolkit.workspace import MANAGERS, ClinicWorkspaceMixin
 
 
 class RewardForm(WagtailAdminModelForm):
@@ -63,15 +56,18 @@ def _cost_column(reward):
     return reward.cost
 
 
-class RewardViewSet(ModelViewSet):
+class RewardViewSet(ClinicModelViewSet):
     model = Reward
+    name = "loyalty_rewards"
+    url_prefix = "loyalty/rewards"
     icon = "tag"
     menu_label = _("Rewards catalogue")
-    url_prefix = "loyalty/rewards"
-    name = "loyalty_rewards"
-    add_to_admin_menu = False
-    copy_view_enabled = False
-    inspect_view_enabled = False
+    menu_name = "loyalty-rewards"
+    menu_order = 200
+    edit_roles = MANAGERS
+    protected_message = _(
+        "%(object)s has vouchers or requests and cannot be deleted; untick “active”."
+    )
     list_display = [
         "name",
         Column("cost", label=_("Cost"), accessor=_cost_column),
@@ -81,18 +77,6 @@ class RewardViewSet(ModelViewSet):
         "active",
     ]
     search_fields = ["name", "description"]
-    index_view_class = ClinicIndexView
-    add_view_class = ClinicCreateView
-    edit_view_class = ClinicEditView
-    delete_view_class = type(
-        "RewardDeleteView",
-        (ClinicDeleteView,),
-        {
-            "protected_message": _(
-                "%(object)s has vouchers or requests and cannot be deleted; untick “active”."
-            )
-        },
-    )
     edit_handler = ObjectList(
         [
             FieldRowPanel([FieldPanel("name"), FieldPanel("cost")]),
@@ -113,10 +97,6 @@ class RewardViewSet(ModelViewSet):
         base_form_class=RewardForm,
     )
 
-    @cached_property
-    def permission_policy(self):
-        return ManagersOnlyPolicy(Reward)
-
 
 class TierForm(WagtailAdminModelForm):
     def clean(self):
@@ -134,28 +114,20 @@ class TierForm(WagtailAdminModelForm):
         return data
 
 
-class TierViewSet(ModelViewSet):
+class TierViewSet(ClinicModelViewSet):
     model = Tier
+    name = "loyalty_tiers"
+    url_prefix = "loyalty/tiers"
     icon = "order"
     menu_label = _("Tiers")
-    url_prefix = "loyalty/tiers"
-    name = "loyalty_tiers"
-    add_to_admin_menu = False
-    copy_view_enabled = False
-    inspect_view_enabled = False
+    menu_name = "loyalty-tiers"
+    menu_order = 300
+    edit_roles = MANAGERS
     list_display = ["name", "threshold"]
-    index_view_class = ClinicIndexView
-    add_view_class = ClinicCreateView
-    edit_view_class = ClinicEditView
-    delete_view_class = ClinicDeleteView
     edit_handler = ObjectList(
         [FieldRowPanel([FieldPanel("name"), FieldPanel("threshold")]), FieldPanel("benefits")],
         base_form_class=TierForm,
     )
-
-    @cached_property
-    def permission_policy(self):
-        return ManagersOnlyPolicy(Tier)
 
 
 class ProgrammeForm(forms.ModelForm):
@@ -197,7 +169,7 @@ class ProgrammeView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, FormView):
         try:
             programme_upsert(clinic=self.clinic, **form.cleaned_data)
         except LoyaltyError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form_add_domain_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Loyalty programme saved."))
         return redirect("loyalty_programme")

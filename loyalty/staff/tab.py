@@ -9,7 +9,7 @@ from loyalty.rewards.selectors import client_vouchers, pending_requests
 from loyalty.selectors import balance, history, programme_for
 from loyalty.staff.views import AddPointsForm, AdjustForm, DeclineForm, GrantForm
 from loyalty.tiers import tier_status
-from people.admin_views import FRONT_DESK, request_admin_role
+from people.admin_toolkit.workspace import FRONT_DESK, request_admin_role
 
 HISTORY_ROWS = 50
 

@@ -16,7 +16,7 @@ from branding.errors import DomainError
 from loyalty.models import Reward
 from loyalty.rewards.selectors import pending_requests
 from loyalty.staff import actions
-from people.admin_views import ClinicWorkspaceMixin
+from people.admin_toolkit.workspace import ClinicWorkspaceMixin
 from people.models import ClientAccount
 
 MAX_POINTS = 1_000_000

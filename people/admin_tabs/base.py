@@ -8,7 +8,7 @@ from django.views import View
 from wagtail.admin import messages
 
 from branding.errors import DomainError
-from people.admin_views import ClinicWorkspaceMixin
+from people.admin_toolkit.workspace import ClinicWorkspaceMixin
 from people.models import ClientAccount
 from people.services import audit_record
 

@@ -11,7 +11,7 @@ from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from people.admin_views import ClinicWorkspaceMixin
+from people.admin_toolkit.workspace import ClinicWorkspaceMixin
 from people.feedback.selectors import clinic_feedback
 from people.feedback.services import feedback_mark_followed_up
 

@@ -14,12 +14,9 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from people.admin_views import (
-    MANAGERS,
-    ClinicRolePermissionPolicy,
-    ClinicScopeMixin,
-    ManagerCreateView,
-)
+from people.admin_toolkit.policies import ClinicRolePermissionPolicy
+from people.admin_toolkit.views import ClinicCreateView, ClinicScopeMixin
+from people.admin_toolkit.workspace import MANAGERS
 from people.models import FormTemplate
 
 Service = FormTemplate._meta.get_field("services").related_model
@@ -60,7 +57,7 @@ class FormTemplateIndexView(ClinicScopeMixin, generic.IndexView):
     pass
 
 
-class FormTemplateCreateView(ManagerCreateView):
+class FormTemplateCreateView(ClinicCreateView):
     pass
 
 

@@ -8,7 +8,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from booking_api.client_selectors import client_visit_summary
 from branding.money import format_money
 from people.account_tabs import account_tabs
-from people.admin_views import ClinicWorkspaceMixin, request_admin_role
+from people.admin_toolkit.workspace import ClinicWorkspaceMixin, request_admin_role
 from people.feedback.selectors import client_average_rating
 from people.models import AuditAction
 from people.selectors import notes_for_client

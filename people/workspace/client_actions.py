@@ -11,7 +11,8 @@ from django.views import View
 from wagtail.admin import messages
 
 from branding.errors import DomainError
-from people.admin_views import ClinicWorkspaceMixin, request_admin_role
+from people.admin_toolkit.responses import json_error, wants_json
+from people.admin_toolkit.workspace import ClinicWorkspaceMixin, request_admin_role
 from people.models import ClientNote
 from people.services import (
     CLIENT_EDITABLE_FIELDS,
@@ -26,10 +27,6 @@ from people.services import (
 )
 from people.workspace.access import ALL_ROLES, EDITORS, client_for_viewer
 from people.workspace.tabs import PREFERENCE_FIELDS
-
-
-def wants_json(request):
-    return "application/json" in request.headers.get("Accept", "")
 
 
 class ClientActionView(ClinicWorkspaceMixin, View):
@@ -51,7 +48,7 @@ class ClientActionView(ClinicWorkspaceMixin, View):
 
     def refused(self, error):
         if wants_json(self.request):
-            return JsonResponse({"field": error.field, "error": error.message}, status=400)
+            return json_error(error)
         messages.error(self.request, error.message)
         return self.back()
 

@@ -10,7 +10,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from booking_api.client_selectors import client_last_visits
-from people.admin_views import ClinicWorkspaceMixin
+from people.admin_toolkit.workspace import ClinicWorkspaceMixin
 from people.message_selectors import staff_unread_by_client
 from people.selectors import client_ids_with_notes, clinic_client_tags, clinic_clients
 

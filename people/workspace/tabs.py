@@ -35,7 +35,7 @@ PREFERENCE_FIELDS = [
 
 
 def _role(request):
-    from people.admin_views import request_admin_role
+    from people.admin_toolkit.workspace import request_admin_role
 
     return request_admin_role(request)
 

@@ -346,3 +346,19 @@ def test_a_client_with_internal_notes_has_the_notes_icon_in_the_calendar(
     mine = html.split("data-has-notes")[0].rsplit("data-booking=", 1)[1]
     assert patient.name in mine and other.name not in mine
     assert "Allergic to latex" not in html  # the icon says notes exist, not what they say
+
+
+def test_the_drop_answers_errors_in_the_apis_json_shape(desk, open_policy, booking, service, emma):
+    # A form error: the field at fault, and every field's messages.
+    nobody = StaffFactory(clinic=open_policy, display_name="Nobody")
+    body = move(desk, booking, time="11:00", staff=nobody).json()
+    assert set(body) == {"detail", "code", "field", "errors"}
+    assert body["code"] == "invalid" and body["errors"] == {"staff": [body["detail"]]}
+    # A refusal of the service: its code, field and status, as the API answers it.
+    book(open_policy, ClientAccountFactory(clinic=open_policy), service, emma, at(MONDAY, "15:00"))
+    response = move(desk, booking, time="15:00", staff=emma)
+    body = response.json()
+    assert response.status_code in (400, 409) and body["code"] not in ("", None)
+    assert set(body) <= {"detail", "code", "field", "errors"} and body["detail"]
+    if "field" in body:
+        assert body["errors"] == {body["field"]: [body["detail"]]}

@@ -26,7 +26,7 @@
         } else {
           input.setAttribute("aria-invalid", "true");
           status.dataset.state = "error";
-          status.textContent = data.error;
+          status.textContent = data.detail;
         }
       })
       .catch(() => {

@@ -1,0 +1,164 @@
+"""The appointment page (the therapists' workspace): the booking, the client's history and
+notes, the lifecycle actions the viewer may take, and session notes."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from booking_api.admin.calendar.access import CalendarAccessMixin, clinic_tz
+from booking_api.calendar_selectors import (
+    booking_session_notes,
+    client_history,
+    client_session_notes,
+)
+from booking_api.lifecycle import TRANSITIONS
+from booking_api.services.staff_actions import (
+    STAFF_ACTIONS,
+    session_note_add,
+    staff_booking_action,
+)
+from branding.errors import DomainError
+from people.admin_toolkit.views import form_add_domain_error
+from people.models import AuditAction
+from people.selectors import notes_for_client
+from people.services import audit_record
+
+
+class SessionNoteForm(forms.Form):
+    body = forms.CharField(
+        label=gettext_lazy("Session notes"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    follow_up = forms.CharField(
+        label=gettext_lazy("Follow-up"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    follow_up_on = forms.DateField(
+        label=gettext_lazy("Follow up on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class BookingDetailView(CalendarAccessMixin, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "booking_api/admin/booking_detail.html"
+    page_title = gettext_lazy("Appointment")
+    header_icon = "date"
+
+    def get(self, request, *args, **kwargs):
+        self.booking = self.get_booking(kwargs["pk"])
+        audit_record(
+            clinic=self.clinic,
+            actor=request.user,
+            action=AuditAction.VIEW,
+            client=self.booking.client,
+            summary=f"Viewed the appointment {self.booking.service.name} "
+            f"of {self.booking.client.name}",
+            request=request,
+        )
+        return super().get(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return self.booking.client.name
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        booking = self.booking
+        tz = clinic_tz(self.clinic)
+        allowed = self.allowed_actions
+        possible = TRANSITIONS[booking.status]
+        labels = {
+            "confirm": _("Confirm"),
+            "start": _("Mark started"),
+            "complete": _("Mark completed"),
+            "no_show": _("Mark no-show"),
+            "cancel": _("Cancel booking"),
+        }
+        context.update(
+            booking=booking,
+            clinic_tz=tz,
+            local_start=booking.start.astimezone(tz),
+            local_end=booking.end.astimezone(tz),
+            movable=booking.is_upcoming,
+            actions=[
+                (action, labels[action]) for action in allowed if STAFF_ACTIONS[action] in possible
+            ],
+            notes=booking_session_notes(booking),
+            earlier_notes=[
+                n
+                for n in client_session_notes(self.clinic, booking.client)
+                if n.booking_id != booking.pk
+            ],
+            history=client_history(self.clinic, booking.client, exclude_booking_id=booking.pk),
+            pinned_notes=_pinned_notes(self.clinic, booking.client),
+            note_form=kwargs.get("note_form") or SessionNoteForm(),
+            can_edit=self.is_front_desk,
+            client_url=reverse("clinic_workspace:client_detail", args=[booking.client_id])
+            if self.is_front_desk
+            else None,
+            calendar_url=reverse("booking_calendar:calendar")
+            + "?"
+            + urlencode({"date": booking.start.astimezone(tz).date().isoformat()}),
+        )
+        return context
+
+
+def _pinned_notes(clinic, client):
+    """The client's pinned internal notes (the clients app's notes, pinned first)."""
+    return [note for note in notes_for_client(clinic, client) if note.pinned]
+
+
+class BookingActionView(CalendarAccessMixin, View):
+    """POST start / complete / no_show (and for front desk confirm / cancel)."""
+
+    def post(self, request, pk, action):
+        booking = self.get_booking(pk)
+        if action not in self.allowed_actions:
+            raise PermissionDenied
+        try:
+            booking = staff_booking_action(
+                booking=booking,
+                action=action,
+                actor=request.user,
+                reason=request.POST.get("reason", ""),
+                request=request,
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("The booking is now %(status)s.")
+                % {"status": booking.get_status_display().lower()},
+            )
+        return redirect("booking_calendar:booking", pk=pk)
+
+
+class SessionNoteView(BookingDetailView):
+    def post(self, request, pk):
+        self.booking = self.get_booking(pk)
+        form = SessionNoteForm(request.POST)
+        if form.is_valid():
+            try:
+                session_note_add(
+                    booking=self.booking,
+                    author=request.user,
+                    request=request,
+                    **form.cleaned_data,
+                )
+            except DomainError as exc:
+                form_add_domain_error(form, exc)
+            else:
+                messages.success(request, _("Session note saved."))
+                return redirect("booking_calendar:booking", pk=pk)
+        return self.render_to_response(self.get_context_data(note_form=form))
+
+    def get(self, request, *args, **kwargs):
+        raise Http404

@@ -1,0 +1,228 @@
+"""Booking a client into a free slot (front desk), with the client picker's search."""
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import FormView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from booking_api.admin.calendar.access import CalendarAccessMixin, clinic_tz
+from booking_api.availability import find_slots
+from booking_api.models import Service, StaffMember
+from booking_api.patch_test_selectors import patch_test_missing
+from booking_api.services.staff_actions import staff_booking_create
+from branding.errors import DomainError
+from people.admin_toolkit.workspace import FRONT_DESK
+from people.models import ClientAccount
+from people.selectors import clinic_clients
+
+
+class ClientSearchView(CalendarAccessMixin, View):
+    """Type-ahead for the client picker: up to ten of the clinic's clients as JSON."""
+
+    roles = FRONT_DESK
+
+    def get(self, request):
+        query = request.GET.get("q", "").strip()
+        if len(query) < 2:
+            return JsonResponse({"results": []})
+        accounts = clinic_clients(self.clinic, search=query).filter(archived_at__isnull=True)[:10]
+        return JsonResponse(
+            {
+                "results": [
+                    {
+                        "id": account.pk,
+                        "name": account.name,
+                        "detail": " · ".join(x for x in (account.user.email, account.phone) if x),
+                    }
+                    for account in accounts
+                ]
+            }
+        )
+
+
+class NewBookingForm(forms.Form):
+    client = forms.IntegerField(label=gettext_lazy("Client"), widget=forms.HiddenInput)
+    service = forms.ModelChoiceField(label=gettext_lazy("Service"), queryset=Service.objects.none())
+    staff = forms.ModelChoiceField(
+        label=gettext_lazy("Staff member"), queryset=StaffMember.objects.none()
+    )
+    date = forms.DateField(
+        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    time = forms.TimeField(
+        label=gettext_lazy("Time"),
+        widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M"),
+    )
+    notes = forms.CharField(
+        label=gettext_lazy("Internal notes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    override_patch_test = forms.BooleanField(
+        label=gettext_lazy("Book without a valid patch test"), required=False
+    )
+
+    def __init__(self, *args, clinic, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.clinic = clinic
+        self.fields["service"].queryset = Service.objects.filter(clinic=clinic, active=True)
+        self.fields["staff"].queryset = StaffMember.objects.filter(clinic=clinic, active=True)
+        self.client_account = None
+
+    def clean_client(self):
+        account = (
+            ClientAccount.objects.filter(clinic=self.clinic, pk=self.cleaned_data["client"])
+            .select_related("user")
+            .first()
+        )
+        if account is None:
+            raise forms.ValidationError(_("Choose a client of this clinic."))
+        self.client_account = account
+        return account
+
+    def start(self):
+        data = self.cleaned_data
+        return datetime.datetime.combine(data["date"], data["time"], tzinfo=clinic_tz(self.clinic))
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        missing = patch_test_missing(
+            self.clinic, cleaned["client"], cleaned["service"], cleaned["date"]
+        )
+        if missing and not cleaned.get("override_patch_test"):
+            self.add_error(
+                "override_patch_test",
+                _(
+                    "%(client)s has no passed patch test in the %(months)s months before this "
+                    "appointment. Tick the box to book anyway."
+                )
+                % {
+                    "client": cleaned["client"].name,
+                    "months": cleaned["service"].patch_test_months,
+                },
+            )
+        return cleaned
+
+
+class NewBookingView(CalendarAccessMixin, WagtailAdminTemplateMixin, FormView):
+    template_name = "booking_api/admin/booking_new.html"
+    page_title = gettext_lazy("New booking")
+    header_icon = "date"
+    roles = FRONT_DESK
+    form_class = NewBookingForm
+
+    def get_page_subtitle(self):
+        return self.clinic.name
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["clinic"] = self.clinic
+        return kwargs
+
+    def get_initial(self):
+        params = self.request.GET
+        initial = {
+            key: params[key]
+            for key in ("staff", "date", "time", "service", "client")
+            if params.get(key)
+        }
+        return initial
+
+    def _free_times(self, form):
+        """Free start times for the chosen service, staff member and day, from the same
+        engine that takes the booking (staff ignore online notice and horizon)."""
+        data = form.data if form.is_bound else form.initial
+        try:
+            service = Service.objects.get(clinic=self.clinic, pk=int(data.get("service")))
+            staff = StaffMember.objects.get(clinic=self.clinic, pk=int(data.get("staff")))
+            day = datetime.date.fromisoformat(str(data.get("date")))
+        except (TypeError, ValueError, Service.DoesNotExist, StaffMember.DoesNotExist):
+            return None
+        slots = find_slots(
+            clinic=self.clinic,
+            service=service,
+            date_from=day,
+            date_to=day,
+            staff_ids=[staff.pk],
+            apply_policy=False,
+        )
+        return [f"{slot.start.astimezone(clinic_tz(self.clinic)):%H:%M}" for slot in slots]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        data = form.data if form.is_bound else form.initial
+        client_id = str(data.get("client") or "")
+        context["chosen_client"] = (
+            ClientAccount.objects.filter(clinic=self.clinic, pk=int(client_id))
+            .select_related("user")
+            .first()
+            if client_id.isdigit()
+            else None
+        )
+        # Links that keep what was typed so far and choose one more thing (no JS needed).
+        keep = {
+            key: str(data.get(key))
+            for key in ("client", "service", "staff", "date", "time")
+            if data.get(key) not in (None, "")
+        }
+
+        def choose(**change):
+            return "?" + urlencode({**keep, **change})
+
+        query = self.request.GET.get("q", "").strip()
+        matches = clinic_clients(self.clinic, search=query).filter(archived_at__isnull=True)
+        context["query"] = query
+        context["matches"] = [
+            (account, choose(client=account.pk)) for account in (matches[:10] if query else [])
+        ]
+        free = self._free_times(form)
+        context["free_times"] = None if free is None else [(t, choose(time=t)) for t in free]
+        context["search_url"] = reverse("booking_calendar:client_search")
+        context["calendar_url"] = reverse("booking_calendar:calendar")
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            booking = staff_booking_create(
+                clinic=self.clinic,
+                client=data["client"],
+                service=data["service"],
+                staff=data["staff"],
+                start=form.start(),
+                notes=data["notes"],
+                actor=self.request.user,
+                request=self.request,
+            )
+        except DomainError as exc:
+            field = {"start": "time"}.get(exc.field, exc.field)
+            form.add_error(field if field in form.fields else None, exc.message)
+            return self.form_invalid(form)
+        local = booking.start.astimezone(clinic_tz(self.clinic))
+        messages.success(
+            self.request,
+            _("Booked %(service)s for %(client)s on %(when)s.")
+            % {
+                "service": booking.service.name,
+                "client": booking.client.name,
+                "when": date_format(local, "DATETIME_FORMAT"),
+            },
+        )
+        return redirect(
+            reverse("booking_calendar:calendar")
+            + "?"
+            + urlencode({"date": local.date().isoformat()})
+        )

@@ -1,0 +1,69 @@
+"""The calendar page: a day or week grid of the admin clinic's staff (or one of them)."""
+
+import datetime
+
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from booking_api.admin.calendar.access import (
+    CalendarAccessMixin,
+    clinic_tz,
+    parse_day,
+)
+from booking_api.calendar_selectors import calendar_for, calendar_staff
+from booking_api.models import BookingStatus
+
+
+class CalendarView(CalendarAccessMixin, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "booking_api/admin/calendar.html"
+    page_title = gettext_lazy("Calendar")
+    header_icon = "date"
+    is_calendar_page = True
+
+    def get_page_subtitle(self):
+        return self.clinic.name
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        tz = clinic_tz(self.clinic)
+        today = timezone.localdate(timezone=tz)
+        mode = "week" if self.request.GET.get("view") == "week" else "day"
+        day = parse_day(self.request.GET.get("date"), today)
+        first_day = day - datetime.timedelta(days=day.weekday()) if mode == "week" else day
+        span = 7 if mode == "week" else 1
+
+        own = self.own_staff_ids
+        all_staff = calendar_staff(self.clinic, staff_ids=own)
+        chosen = self.request.GET.get("staff", "")
+        staff_ids = own
+        if chosen.isdigit() and any(member.pk == int(chosen) for member in all_staff):
+            staff_ids = [int(chosen)]
+        calendar = calendar_for(self.clinic, first_day=first_day, days=span, staff_ids=staff_ids)
+
+        def link(**changes):
+            params = {"view": mode, "date": day.isoformat(), "staff": chosen, **changes}
+            return "?" + urlencode({k: v for k, v in params.items() if v})
+
+        step = datetime.timedelta(days=span)
+        context.update(
+            calendar=calendar,
+            mode=mode,
+            day=day,
+            first_day=first_day,
+            last_day=first_day + step - datetime.timedelta(days=1),
+            staff_options=all_staff,
+            chosen_staff=chosen,
+            prev_url=link(date=(day - step).isoformat()),
+            next_url=link(date=(day + step).isoformat()),
+            today_url=link(date=today.isoformat()),
+            day_url=link(view="day"),
+            week_url=link(view="week"),
+            can_edit=self.is_front_desk,
+            not_linked=own is not None and not own,
+            statuses=BookingStatus.choices,
+            slot_minutes=15,
+        )
+        return context

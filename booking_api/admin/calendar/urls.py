@@ -1,0 +1,30 @@
+"""The calendar's URLs (``/admin/bookings/calendar/``, namespace ``booking_calendar``)."""
+
+from django.urls import path
+
+from booking_api.admin.calendar.appointment import (
+    BookingActionView,
+    BookingDetailView,
+    SessionNoteView,
+)
+from booking_api.admin.calendar.move import MoveBookingView
+from booking_api.admin.calendar.new_booking import ClientSearchView, NewBookingView
+from booking_api.admin.calendar.page import CalendarView
+from booking_api.admin.calendar.patch_tests import PatchTestAddView
+
+
+def calendar_urlpatterns():
+    return [
+        path("", CalendarView.as_view(), name="calendar"),
+        path("new/", NewBookingView.as_view(), name="new"),
+        path("clients/", ClientSearchView.as_view(), name="client_search"),
+        path("<int:pk>/", BookingDetailView.as_view(), name="booking"),
+        path("<int:pk>/move/", MoveBookingView.as_view(), name="move"),
+        path("<int:pk>/notes/", SessionNoteView.as_view(), name="session_note"),
+        path(
+            "<int:pk>/<slug:action>/",
+            BookingActionView.as_view(),
+            name="action",
+        ),
+        path("patch-tests/<int:client_pk>/", PatchTestAddView.as_view(), name="patch_test_add"),
+    ]

@@ -1,0 +1,127 @@
+"""The admin's clinic menus, as each role sees them: names, labels, order, icons and
+links. Pinned so that how the menus are built can change without anyone noticing."""
+
+import pytest
+from django.test import Client, RequestFactory
+from wagtail.admin.menu import SubmenuMenuItem, admin_menu
+
+from tests.factories.clients import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+OURS = ("clinic", "bookings", "rewards", "games")
+
+
+def menu_tree(user, clinic):
+    signed_in = Client(HTTP_HOST=clinic.site.hostname)
+    signed_in.force_login(user)
+    assert signed_in.get("/admin/").status_code == 200  # loads the admin's URLs and hooks
+    request = RequestFactory(HTTP_HOST=clinic.site.hostname).get("/admin/")
+    request.user, request.session, request.clinic = user, {}, clinic
+
+    def walk(items):
+        tree = []
+        for item in sorted(items, key=lambda i: i.order):
+            entry = [item.name, str(item.label), item.order, item.icon_name]
+            if isinstance(item, SubmenuMenuItem):
+                entry.append(walk(item.menu.menu_items_for_request(request)))
+            else:
+                entry.append(item.url)
+            tree.append(entry)
+        return tree
+
+    return [entry for entry in walk(admin_menu.menu_items_for_request(request)) if entry[0] in OURS]
+
+
+CLINIC_FOR_MANAGER = [
+    "clinic",
+    "Clinic",
+    150,
+    "home",
+    [
+        ["clinic-clients", "Clients", 100, "group", "/admin/clinic/clients/"],
+        ["clinic-locations", "Locations", 200, "site", "/admin/clinic/locations/"],
+        ["clinic-forms", "Forms", 250, "doc-full", "/admin/clinic/forms/"],
+        ["clinic-feedback", "Feedback", 260, "comment", "/admin/clinic/feedback/"],
+        ["clinic-team", "Team", 300, "user", "/admin/clinic/team/"],
+    ],
+]
+BOOKINGS_FOR_MANAGER = [
+    "bookings",
+    "Bookings",
+    160,
+    "date",
+    [
+        ["booking-calendar", "Calendar", 50, "date", "/admin/bookings/calendar/"],
+        ["booking-services", "Services", 100, "list-ul", "/admin/bookings/services/"],
+        [
+            "booking-categories",
+            "Service categories",
+            200,
+            "folder-open-inverse",
+            "/admin/bookings/categories/",
+        ],
+        ["booking-staff", "Staff", 300, "user", "/admin/bookings/staff/"],
+    ],
+]
+REWARDS_FOR_MANAGER = [
+    "rewards",
+    "Rewards",
+    170,
+    "pick",
+    [
+        ["loyalty-requests", "Reward requests", 100, "pick", "/admin/loyalty/requests/"],
+        ["loyalty-rewards", "Rewards catalogue", 200, "tag", "/admin/loyalty/rewards/"],
+        ["loyalty-tiers", "Tiers", 300, "order", "/admin/loyalty/tiers/"],
+        ["loyalty-programme", "Loyalty programme", 400, "cog", "/admin/loyalty/programme/"],
+    ],
+]
+GAMES_FOR_MANAGER = [
+    "games",
+    "Games",
+    180,
+    "pick",
+    [
+        ["loyalty-games", "Games", 100, "pick", "/admin/loyalty/games/"],
+        ["loyalty-game-plays", "Game plays", 200, "list-ul", "/admin/loyalty/game-plays/"],
+    ],
+]
+
+
+def only(entry, *names):
+    """The menu ``entry`` with only the sub-items called ``names``."""
+    return [*entry[:4], [item for item in entry[4] if item[0] in names]]
+
+
+def test_managers_see_every_clinic_menu(clinic, manager):
+    assert menu_tree(manager, clinic) == [
+        CLINIC_FOR_MANAGER,
+        BOOKINGS_FOR_MANAGER,
+        REWARDS_FOR_MANAGER,
+        GAMES_FOR_MANAGER,
+    ]
+
+
+def test_front_desk_sees_the_daily_screens_only(clinic, staff_user):
+    assert menu_tree(staff_user, clinic) == [
+        only(CLINIC_FOR_MANAGER, "clinic-clients", "clinic-feedback"),
+        only(BOOKINGS_FOR_MANAGER, "booking-calendar", "booking-services", "booking-staff"),
+        only(REWARDS_FOR_MANAGER, "loyalty-requests"),
+        only(GAMES_FOR_MANAGER, "loyalty-game-plays"),
+    ]
+
+
+def test_therapists_see_the_calendar_only(clinic):
+    therapist = MembershipFactory(clinic=clinic, role="therapist").user
+    assert menu_tree(therapist, clinic) == [only(BOOKINGS_FOR_MANAGER, "booking-calendar")]
+
+
+def test_a_manager_elsewhere_sees_this_clinics_menus_by_their_role_here(
+    clinic, other_clinic, staff_user
+):
+    # Staff here and manager at another clinic: on this clinic's domain, the menus are
+    # the front desk's (roles are read at the admin clinic, not anywhere).
+    MembershipFactory(clinic=other_clinic, user=staff_user, role="manager")
+    assert menu_tree(staff_user, clinic)[0] == only(
+        CLINIC_FOR_MANAGER, "clinic-clients", "clinic-feedback"
+    )
