@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?= -n 2
 
-.PHONY: demo install-demo test test-sqlite test-postgres lint format bench install install-test clean
+.PHONY: demo install-demo test test-sqlite test-postgres lint check format bench install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,12 @@ test-postgres: install-test
 
 lint: install-test
 	$(BIN)/ruff check .
+
+## What CI checks before the tests: lint, formatting, and the layer contract (pyproject.toml).
+check: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install-test
 	$(BIN)/ruff check --fix .
