@@ -17,8 +17,8 @@ from booking_api.services import (
 )
 from branding.errors import NotAllowedError
 from branding.services import policy_update
-from tests.booking.conftest import MONDAY, at
 from tests.factories.clients import ClientAccountFactory
+from tests.fixtures.booking import MONDAY, at
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,10 @@ from loyalty.referrals.services import referral_code_ensure
 from loyalty.rewards.services import reward_grant
 from loyalty.selectors import balance
 from loyalty.services import points_award, programme_upsert
-from tests.booking.conftest import MONDAY, at
-from tests.conftest import host_client
 from tests.factories.clients import PASSWORD, ClientAccountFactory
 from tests.factories.loyalty import RewardFactory, TierFactory
+from tests.fixtures.booking import MONDAY, at
+from tests.fixtures.clinics import host_client
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from payments import services
 from payments.errors import CardDeclinedError, PaymentError, RefundTooLargeError
 from payments.models import Payment, PaymentKind, PaymentStatus, Refund
 from payments.stripe_api import stripe_client
-from tests.booking.conftest import MONDAY, at
+from tests.fixtures.booking import MONDAY, at
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

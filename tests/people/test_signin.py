@@ -13,15 +13,15 @@ from django.core.cache import cache
 from django.db import connection
 
 from people.models import ClientAccount, User
-from tests.people.conftest import (
+from tests.factories.clients import PASSWORD, ClientAccountFactory
+from tests.fixtures.clinics import host_client
+from tests.fixtures.people import (
     confirm_email,
     last_email_to,
     link_in,
     login_code_in,
     signed_in_user_id,
 )
-from tests.conftest import host_client
-from tests.factories.clients import PASSWORD, ClientAccountFactory
 
 pytestmark = pytest.mark.django_db
 
