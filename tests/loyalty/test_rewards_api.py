@@ -4,13 +4,14 @@ code and results — the signed-in client's own only, behind their feature toggl
 import pytest
 
 from branding.services import features_update
-from loyalty.models import Referral, Voucher
+from loyalty.models import LedgerEntry, Referral, RewardRequest, Voucher
 from loyalty.referrals.services import referral_code_ensure
 from loyalty.rewards.services import reward_grant
 from loyalty.services import points_award
 from tests.factories.clients import ClientAccountFactory
 from tests.factories.loyalty import RewardFactory, TierFactory
 from tests.fixtures.clinics import host_client
+from tests.fixtures.honesty import nothing_changes
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,8 @@ def test_catalogue_redeem_and_vouchers(patient_api, clinic, other_clinic, patien
 def test_another_clinics_reward_is_not_found(patient_api, clinic, other_clinic, patient, reward):
     theirs = RewardFactory(clinic=other_clinic)
     points_award(clinic=clinic, client=patient, amount=500, reason="visit")
-    response = patient_api.post(f"/api/v1/loyalty/rewards/{theirs.pk}/redeem")
+    with nothing_changes(Voucher, LedgerEntry):
+        response = patient_api.post(f"/api/v1/loyalty/rewards/{theirs.pk}/redeem")
     assert response.status_code == 404
     assert response.json()["field"] == "reward"
 
@@ -70,7 +72,8 @@ def test_vouchers_of_another_client_never_show(patient_api, clinic, patient, rew
 
 
 def test_request_a_reward(patient_api, clinic, patient, reward):
-    refused = patient_api.post("/api/v1/loyalty/requests", {"reward": reward.pk}, format="json")
+    with nothing_changes(RewardRequest, Voucher, LedgerEntry):
+        refused = patient_api.post("/api/v1/loyalty/requests", {"reward": reward.pk}, format="json")
     assert refused.status_code == 409 and refused.json()["field"] == "reward"
     points_award(clinic=clinic, client=patient, amount=100, reason="visit")
     made = patient_api.post(
