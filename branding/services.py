@@ -69,10 +69,21 @@ def _root_page_model():
 
 @transaction.atomic
 def clinic_upsert(
-    *, slug, name, domain, timezone="Europe/London", currency="GBP", language="en"
+    *,
+    slug,
+    name,
+    domain,
+    timezone="Europe/London",
+    currency="GBP",
+    language="en",
+    admin_groups=True,
 ) -> tuple[Clinic, bool]:
     """Create the clinic (with its Site, home page, media collection and admin groups) or
-    update its details. Returns (clinic, created)."""
+    update its details. Returns (clinic, created).
+
+    ``admin_groups=False`` leaves the groups and the media collection to the first
+    ``people.services.membership_grant`` (which ensures them): the test suite's cheap
+    clinic, for the many tests that never open the admin."""
     clinic = Clinic.objects.select_related("site").filter(slug=slug).first()
     created = clinic is None
     if created:
@@ -94,7 +105,8 @@ def clinic_upsert(
         clinic.site.hostname, clinic.site.site_name = domain, name
         clinic.site.save()
     clinic.save()
-    clinic_admin_groups_ensure(clinic)
+    if admin_groups:
+        clinic_admin_groups_ensure(clinic)
     return clinic, created
 
 
