@@ -24,12 +24,6 @@ def reward(clinic, programme):
     return RewardFactory(clinic=clinic, name="Free brow tidy", cost=100, amount_off=1500)
 
 
-@pytest.fixture
-def signed_in(portal, patient):
-    portal.force_login(patient.user)
-    return portal
-
-
 def test_rewards_page_shows_balance_tier_catalogue_and_the_posting_note(
     signed_in, clinic, patient, reward
 ):
