@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from wagtail.models import (
     Collection,
     GroupCollectionPermission,
@@ -68,10 +69,21 @@ def _root_page_model():
 
 @transaction.atomic
 def clinic_upsert(
-    *, slug, name, domain, timezone="Europe/London", currency="GBP", language="en"
+    *,
+    slug,
+    name,
+    domain,
+    timezone="Europe/London",
+    currency="GBP",
+    language="en",
+    admin_groups=True,
 ) -> tuple[Clinic, bool]:
     """Create the clinic (with its Site, home page, media collection and admin groups) or
-    update its details. Returns (clinic, created)."""
+    update its details. Returns (clinic, created).
+
+    ``admin_groups=False`` leaves the groups and the media collection to the first
+    ``people.services.membership_grant`` (which ensures them): the test suite's cheap
+    clinic, for the many tests that never open the admin."""
     clinic = Clinic.objects.select_related("site").filter(slug=slug).first()
     created = clinic is None
     if created:
@@ -93,7 +105,8 @@ def clinic_upsert(
         clinic.site.hostname, clinic.site.site_name = domain, name
         clinic.site.save()
     clinic.save()
-    clinic_admin_groups_ensure(clinic)
+    if admin_groups:
+        clinic_admin_groups_ensure(clinic)
     return clinic, created
 
 
@@ -117,40 +130,84 @@ def clinic_group_name(clinic, role):
 @transaction.atomic
 def clinic_admin_groups_ensure(clinic) -> dict[str, Group]:
     """The clinic's admin groups, one per role, with permissions scoped to its own site,
-    pages and media. A member of one clinic's group has no rights in another clinic."""
-    access_admin = Permission.objects.get(
-        content_type__app_label="wagtailadmin", codename="access_admin"
-    )
+    pages and media. A member of one clinic's group has no rights in another clinic.
+
+    Idempotent, and a constant number of queries (about fifteen, whatever is missing):
+    it runs for every new clinic and every membership granted."""
     groups = {}
     for role in Role.ALL:
-        group, _ = Group.objects.get_or_create(name=clinic_group_name(clinic, role))
-        group.permissions.add(access_admin)
-        groups[role] = group
+        groups[role], _ = Group.objects.get_or_create(name=clinic_group_name(clinic, role))
+    wanted = [("wagtailadmin", "access_admin")]
+    wanted += [("wagtailcore", codename) for codename in PAGE_PERMISSIONS]
+    wanted += [
+        (app_label, codename)
+        for app_label, codenames in COLLECTION_PERMISSIONS.items()
+        for codename in codenames
+    ]
+    wanted += [
+        (model._meta.app_label, f"change_{model._meta.model_name}") for model in SETTING_MODELS
+    ]
+    lookup = Q()
+    for app_label, codename in wanted:
+        lookup |= Q(content_type__app_label=app_label, codename=codename)
+    perms = {
+        (perm.content_type.app_label, perm.codename): perm
+        for perm in Permission.objects.filter(lookup).select_related("content_type")
+    }
+    missing_perms = [key for key in wanted if key not in perms]
+    if missing_perms:
+        raise Permission.DoesNotExist(f"Permissions missing: {missing_perms}")
+
+    # Every role may open the admin.
+    access_admin = perms[("wagtailadmin", "access_admin")]
+    through = Group.permissions.through
+    has_access = set(
+        through.objects.filter(group__in=groups.values(), permission=access_admin).values_list(
+            "group_id", flat=True
+        )
+    )
+    through.objects.bulk_create(
+        [
+            through(group_id=group.pk, permission_id=access_admin.pk)
+            for group in groups.values()
+            if group.pk not in has_access
+        ]
+    )
 
     manager = groups[Role.MANAGER]
     home = clinic.site.root_page
-    for codename in PAGE_PERMISSIONS:
-        GroupPagePermission.objects.get_or_create(
-            group=manager,
-            page=home,
-            permission=Permission.objects.get(
-                content_type__app_label="wagtailcore", codename=codename
-            ),
-        )
-    collection = clinic_collection(clinic)
-    for app_label, codenames in COLLECTION_PERMISSIONS.items():
-        for codename in codenames:
-            perm = Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            GroupCollectionPermission.objects.get_or_create(
-                group=manager, collection=collection, permission=perm
-            )
-    for model in SETTING_MODELS:
-        perm = Permission.objects.get(
-            content_type__app_label=model._meta.app_label,
-            codename=f"change_{model._meta.model_name}",
-        )
-        GroupSitePermission.objects.get_or_create(group=manager, site=clinic.site, permission=perm)
+    _ensure_rows(
+        GroupPagePermission,
+        {"group": manager, "page": home},
+        [perms[("wagtailcore", codename)] for codename in PAGE_PERMISSIONS],
+    )
+    _ensure_rows(
+        GroupCollectionPermission,
+        {"group": manager, "collection": clinic_collection(clinic)},
+        [
+            perms[(app_label, codename)]
+            for app_label, codenames in COLLECTION_PERMISSIONS.items()
+            for codename in codenames
+        ],
+    )
+    _ensure_rows(
+        GroupSitePermission,
+        {"group": manager, "site": clinic.site},
+        [
+            perms[(model._meta.app_label, f"change_{model._meta.model_name}")]
+            for model in SETTING_MODELS
+        ],
+    )
     return groups
+
+
+def _ensure_rows(model, scope, permissions):
+    """One ``model`` row per permission for ``scope`` (group and page/collection/site):
+    those already there are left alone, the others are made in one insert."""
+    present = set(model.objects.filter(**scope).values_list("permission_id", flat=True))
+    model.objects.bulk_create(
+        [model(permission=perm, **scope) for perm in permissions if perm.pk not in present]
+    )
 
 
 @transaction.atomic

@@ -8,8 +8,8 @@ from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
 
 from branding.services import branding_update, features_update
-from tests.conftest import host_client
 from tests.factories.clients import PASSWORD
+from tests.fixtures.clinics import host_client
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,9 @@ from booking_api.services import booking_create
 from branding.models import Closure
 from people.models import AuditEntry
 from people.services import note_create
-from tests.booking.conftest import MONDAY, at
 from tests.factories.booking import ServiceFactory, StaffFactory, main_location
 from tests.factories.clients import ClientAccountFactory, MembershipFactory
+from tests.fixtures.booking import MONDAY, at
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +85,7 @@ def test_day_view_shows_bookings_in_clinic_time_with_status_time_off_and_closure
 
 
 def test_summer_times_are_shown_in_the_clinics_zone(desk, open_policy, patient, service, emma):
-    from tests.booking.conftest import SUMMER_MONDAY
+    from tests.fixtures.booking import SUMMER_MONDAY
 
     book(open_policy, patient, service, emma, at(SUMMER_MONDAY, "09:00"))  # 08:00 UTC
     html = desk.get(CALENDAR, {"date": SUMMER_MONDAY.isoformat()}).content.decode()

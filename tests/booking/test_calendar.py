@@ -17,9 +17,9 @@ from booking_api.action_links import (
 )
 from booking_api.calendar_invites import booking_ics, google_calendar_link
 from booking_api.services import booking_create, booking_reschedule
-from tests.booking.conftest import MONDAY, at
 from tests.factories.booking import ServiceFactory, StaffFactory
 from tests.factories.clients import ClientAccountFactory
+from tests.fixtures.booking import MONDAY, at
 
 pytestmark = pytest.mark.django_db
 

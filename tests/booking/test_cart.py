@@ -10,9 +10,9 @@ from booking_api.models import Booking, CartItem
 from booking_api.services import booking_create
 from booking_api.services.cart import CartError, cart_add
 from branding.services import features_update
-from tests.booking.conftest import at
 from tests.factories.booking import ServiceFactory, StaffFactory
 from tests.factories.clients import ClientAccountFactory
+from tests.fixtures.booking import at
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,9 @@ def soon():
 
 
 @pytest.fixture
-def signed_in(api, patient):
+def patient_api(api, patient):
+    """The shared ``patient_api``, but the very client ``api`` is: tests here check both
+    faces of one client."""
     api.force_authenticate(user=patient.user)
     return api
 
@@ -35,34 +37,34 @@ def item(patient, service, emma):
     return CartItem.objects.create(client=patient, service=service, staff=emma)
 
 
-def test_a_client_saves_lists_and_removes_services(signed_in, service, emma, open_policy):
-    response = signed_in.post(CART, {"service": service.pk, "staff": emma.pk}, format="json")
+def test_a_client_saves_lists_and_removes_services(patient_api, service, emma, open_policy):
+    response = patient_api.post(CART, {"service": service.pk, "staff": emma.pk}, format="json")
     assert response.status_code == 201
     assert response.json()["service"]["name"] == "Consultation"
     assert response.json()["staff"]["name"] == "Emma"
 
-    listing = signed_in.get(CART).json()
+    listing = patient_api.get(CART).json()
     assert [(i["service"]["name"], i["staff"]["name"]) for i in listing] == [
         ("Consultation", "Emma")
     ]
 
-    assert signed_in.delete(f"{CART}/{listing[0]['id']}").status_code == 204
-    assert signed_in.get(CART).json() == []
+    assert patient_api.delete(f"{CART}/{listing[0]['id']}").status_code == 204
+    assert patient_api.get(CART).json() == []
 
 
 def test_a_service_is_saved_once_and_the_preferred_staff_can_change(
-    signed_in, clinic, service, emma
+    patient_api, clinic, service, emma
 ):
-    first = signed_in.post(CART, {"service": service.key, "staff": emma.key}, format="json")
-    again = signed_in.post(CART, {"service": service.pk}, format="json")
+    first = patient_api.post(CART, {"service": service.key, "staff": emma.key}, format="json")
+    again = patient_api.post(CART, {"service": service.pk}, format="json")
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json()["id"] == first.json()["id"]
     assert again.json()["staff"] is None  # now: anyone available
-    assert len(signed_in.get(CART).json()) == 1
+    assert len(patient_api.get(CART).json()) == 1
 
 
-def test_the_cart_reserves_nothing(signed_in, clinic, service, emma, open_policy):
-    signed_in.post(CART, {"service": service.pk, "staff": emma.pk}, format="json")
+def test_the_cart_reserves_nothing(patient_api, clinic, service, emma, open_policy):
+    patient_api.post(CART, {"service": service.pk, "staff": emma.pk}, format="json")
     someone = ClientAccountFactory(clinic=clinic)
     start = at(soon(), "10:00")
     booking_create(clinic=clinic, client=someone, service=service, start=start, staff=emma)
@@ -78,47 +80,49 @@ def test_the_cart_reserves_nothing(signed_in, clinic, service, emma, open_policy
         ({"service": "consult", "staff": 999999}, "staff"),
     ],
 )
-def test_bad_input_names_the_field(signed_in, service, emma, payload, field):
-    response = signed_in.post(CART, payload, format="json")
+def test_bad_input_names_the_field(patient_api, service, emma, payload, field):
+    response = patient_api.post(CART, payload, format="json")
     assert response.status_code == 400
     assert field in response.json().get("errors", response.json())
     assert CartItem.objects.count() == 0
 
 
-def test_staff_who_do_not_perform_the_service_are_refused(signed_in, clinic, service):
+def test_staff_who_do_not_perform_the_service_are_refused(patient_api, clinic, service):
     other = StaffFactory(
         clinic=clinic, display_name="Noah", services=[ServiceFactory(clinic=clinic)]
     )
-    response = signed_in.post(CART, {"service": service.pk, "staff": other.pk}, format="json")
+    response = patient_api.post(CART, {"service": service.pk, "staff": other.pk}, format="json")
     assert response.status_code == 400
     assert response.json()["field"] == "staff"
     assert "Noah does not perform Consultation" in response.json()["detail"]
 
 
-def test_another_clinics_service_cannot_be_saved(signed_in, other_clinic):
+def test_another_clinics_service_cannot_be_saved(patient_api, other_clinic):
     theirs = ServiceFactory(clinic=other_clinic)
-    response = signed_in.post(CART, {"service": theirs.pk}, format="json")
+    response = patient_api.post(CART, {"service": theirs.pk}, format="json")
     assert response.status_code == 400
     assert response.json()["field"] == "service"
 
 
-def test_booking_from_the_cart_books_and_empties_the_item(signed_in, item, open_policy):
+def test_booking_from_the_cart_books_and_empties_the_item(patient_api, item, open_policy):
     start = at(soon(), "10:00")
-    response = signed_in.post(f"{CART}/{item.pk}/book", {"start": start.isoformat()}, format="json")
+    response = patient_api.post(
+        f"{CART}/{item.pk}/book", {"start": start.isoformat()}, format="json"
+    )
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["service"]["name"] == "Consultation"
     assert body["staff"]["name"] == "Emma"  # the preferred staff saved with the item
     assert datetime.datetime.fromisoformat(body["start"]) == start
-    assert signed_in.get(CART).json() == []
+    assert patient_api.get(CART).json() == []
 
 
 def test_booking_from_the_cart_may_choose_other_staff(
-    signed_in, clinic, service, item, open_policy
+    patient_api, clinic, service, item, open_policy
 ):
     StaffFactory(clinic=clinic, display_name="Zoe", key="zoe", services=[service])
     start = at(soon(), "11:00")
-    response = signed_in.post(
+    response = patient_api.post(
         f"{CART}/{item.pk}/book", {"start": start.isoformat(), "staff": "zoe"}, format="json"
     )
     assert response.status_code == 201
@@ -126,7 +130,7 @@ def test_booking_from_the_cart_may_choose_other_staff(
 
 
 def test_a_taken_slot_is_a_409_and_the_item_stays(
-    signed_in, clinic, service, emma, item, open_policy
+    patient_api, clinic, service, emma, item, open_policy
 ):
     start = at(soon(), "10:00")
     booking_create(
@@ -136,34 +140,36 @@ def test_a_taken_slot_is_a_409_and_the_item_stays(
         start=start,
         staff=emma,
     )
-    response = signed_in.post(f"{CART}/{item.pk}/book", {"start": start.isoformat()}, format="json")
+    response = patient_api.post(
+        f"{CART}/{item.pk}/book", {"start": start.isoformat()}, format="json"
+    )
     assert response.status_code == 409
     assert "just been taken" in response.json()["detail"]
-    assert len(signed_in.get(CART).json()) == 1
+    assert len(patient_api.get(CART).json()) == 1
 
 
-def test_a_time_never_offered_is_refused_naming_start(signed_in, item, open_policy):
-    response = signed_in.post(
+def test_a_time_never_offered_is_refused_naming_start(patient_api, item, open_policy):
+    response = patient_api.post(
         f"{CART}/{item.pk}/book", {"start": at(soon(), "03:00").isoformat()}, format="json"
     )
     assert response.status_code == 400
     assert response.json()["field"] == "start"
-    assert len(signed_in.get(CART).json()) == 1
+    assert len(patient_api.get(CART).json()) == 1
 
 
-def test_a_start_without_a_time_is_refused_naming_start(signed_in, item):
-    response = signed_in.post(f"{CART}/{item.pk}/book", {"start": "tomorrow"}, format="json")
+def test_a_start_without_a_time_is_refused_naming_start(patient_api, item):
+    response = patient_api.post(f"{CART}/{item.pk}/book", {"start": "tomorrow"}, format="json")
     assert response.status_code == 400
     assert "start" in response.json()
 
 
-def test_the_cart_is_403_when_the_clinic_turns_it_off(signed_in, clinic, service, item):
+def test_the_cart_is_403_when_the_clinic_turns_it_off(patient_api, clinic, service, item):
     features_update(clinic=clinic, cart=False)
     for response in (
-        signed_in.get(CART),
-        signed_in.post(CART, {"service": service.pk}, format="json"),
-        signed_in.delete(f"{CART}/{item.pk}"),
-        signed_in.post(
+        patient_api.get(CART),
+        patient_api.post(CART, {"service": service.pk}, format="json"),
+        patient_api.delete(f"{CART}/{item.pk}"),
+        patient_api.post(
             f"{CART}/{item.pk}/book", {"start": at(soon(), "10:00").isoformat()}, format="json"
         ),
     ):
@@ -188,7 +194,7 @@ def test_another_clients_cart_item_is_not_found(api, clinic, item, open_policy):
 def test_the_same_person_at_another_clinic_sees_another_cart(clinic, other_clinic, item):
     from rest_framework.test import APIClient
 
-    from tests.conftest import host_client
+    from tests.fixtures.clinics import host_client
 
     there = host_client(other_clinic, APIClient)
     there.force_authenticate(user=item.client.user)

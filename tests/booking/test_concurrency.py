@@ -13,10 +13,10 @@ from django.db import connection, connections
 from rest_framework.test import APIClient
 
 from booking_api.models import Booking
-from tests.booking.conftest import MONDAY
-from tests.conftest import host_client
 from tests.factories.booking import StaffFactory
 from tests.factories.clients import ClientAccountFactory
+from tests.fixtures.booking import MONDAY
+from tests.fixtures.clinics import host_client
 
 # serialized_rollback: the flush after each test would drop Wagtail's root page and locale.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -10,9 +10,9 @@ from booking_api.availability import find_slots
 from booking_api.models import Booking, BookingStatus
 from branding.models import Closure, OpeningHours
 from branding.services import clinic_upsert, policy_update
-from tests.booking.conftest import MONDAY, at, early_now
 from tests.factories.booking import ServiceFactory, StaffFactory, TimeOffFactory, main_location
 from tests.factories.clients import ClientAccountFactory
+from tests.fixtures.booking import MONDAY, at, early_now
 
 pytestmark = pytest.mark.django_db
 

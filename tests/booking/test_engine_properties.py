@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from booking_api.availability import find_slots
 from booking_api.models import BLOCKING_STATUSES, Booking, TimeOff
 from booking_api.services import booking_create
-from tests.booking.conftest import MONDAY, at
 from tests.factories.booking import ServiceFactory, StaffFactory
 from tests.factories.clients import ClientAccountFactory
+from tests.fixtures.booking import MONDAY, at
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from booking_api.models import BookingEvent, BookingStatus
+from booking_api.models import Booking, BookingEvent, BookingStatus
 from booking_api.services import (
     BookingError,
     SlotTakenError,
@@ -17,8 +17,9 @@ from booking_api.services import (
 )
 from branding.errors import NotAllowedError
 from branding.services import policy_update
-from tests.booking.conftest import MONDAY, at
 from tests.factories.clients import ClientAccountFactory
+from tests.fixtures.booking import MONDAY, at
+from tests.fixtures.honesty import nothing_changes
 
 pytestmark = pytest.mark.django_db
 
@@ -157,7 +158,7 @@ def test_no_show_without_blocking_policy_leaves_the_client_free(clinic, booking,
 
 def test_reschedule_window(clinic, booking):
     policy_update(clinic=clinic, reschedule_window_hours=48)
-    with pytest.raises(NotAllowedError) as refused:
+    with nothing_changes(Booking, BookingEvent), pytest.raises(NotAllowedError) as refused:
         booking_reschedule(
             booking=booking,
             start=at(MONDAY, "15:00"),
@@ -177,7 +178,7 @@ def test_reschedule_to_a_taken_slot_is_refused_and_keeps_the_booking(
         start=at(MONDAY, "15:00"),
         source="staff",
     )
-    with pytest.raises(SlotTakenError) as refused:
+    with nothing_changes(Booking, BookingEvent), pytest.raises(SlotTakenError) as refused:
         booking_reschedule(booking=booking, start=other.start)
     assert refused.value.status == 409
     booking.refresh_from_db()
@@ -194,7 +195,7 @@ def test_a_booking_for_another_clinics_client_is_refused(
     clinic, other_clinic, open_policy, service, emma
 ):
     stranger = ClientAccountFactory(clinic=other_clinic)
-    with pytest.raises(BookingError) as refused:
+    with nothing_changes(Booking, BookingEvent), pytest.raises(BookingError) as refused:
         booking_create(
             clinic=clinic,
             client=stranger,

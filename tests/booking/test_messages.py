@@ -21,9 +21,9 @@ from booking_api.services import (
     booking_transition,
 )
 from booking_api.services import side_effects as side_effects_module
-from tests.booking.conftest import MONDAY, at
 from tests.factories.booking import StaffFactory
 from tests.factories.clients import UserFactory
+from tests.fixtures.booking import MONDAY, at
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def run_after_commit(django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
-def therapist(clinic, emma):
+def emma_with_login(clinic, emma):
     """Emma with a login, so she is told about her bookings."""
     emma.user = UserFactory(email="emma@glow.example")
     emma.save(update_fields=["user"])
@@ -76,10 +76,10 @@ def invite(message):
 
 
 def test_the_confirmation_email_carries_the_invite_in_local_time(
-    open_policy, patient, service, therapist, run_after_commit
+    open_policy, patient, service, emma_with_login, run_after_commit
 ):
     booking = create(
-        run_after_commit, open_policy, patient, service, therapist, at(SUMMER_MONDAY, "10:00")
+        run_after_commit, open_policy, patient, service, emma_with_login, at(SUMMER_MONDAY, "10:00")
     )
 
     (email,) = emails_to(patient.user.email)
@@ -105,10 +105,10 @@ def test_the_confirmation_email_carries_the_invite_in_local_time(
 
 
 def test_a_reschedule_updates_the_same_event_and_a_cancel_removes_it(
-    open_policy, patient, service, therapist, run_after_commit
+    open_policy, patient, service, emma_with_login, run_after_commit
 ):
     booking = create(
-        run_after_commit, open_policy, patient, service, therapist, at(MONDAY, "10:00")
+        run_after_commit, open_policy, patient, service, emma_with_login, at(MONDAY, "10:00")
     )
     booking = run_after_commit(
         booking_reschedule, booking=booking, start=at(TUESDAY, "14:00"), by_client=False
@@ -135,10 +135,10 @@ def test_a_reschedule_updates_the_same_event_and_a_cancel_removes_it(
 
 
 def test_running_the_side_effects_again_tells_nobody_twice(
-    open_policy, patient, service, therapist, run_after_commit
+    open_policy, patient, service, emma_with_login, run_after_commit
 ):
     booking = create(
-        run_after_commit, open_policy, patient, service, therapist, at(MONDAY, "10:00")
+        run_after_commit, open_policy, patient, service, emma_with_login, at(MONDAY, "10:00")
     )
     assert len(mail.outbox) == 2  # the client and Emma
     run_after_commit(tasks.booking_changed, booking.pk, "created")
@@ -147,7 +147,7 @@ def test_running_the_side_effects_again_tells_nobody_twice(
 
 
 def test_the_staff_member_is_told_of_new_moved_and_cancelled_bookings(
-    open_policy, patient, service, therapist, run_after_commit
+    open_policy, patient, service, emma_with_login, run_after_commit
 ):
     patient.user.first_name, patient.user.last_name = "Ada", "Lovelace"
     patient.user.save()
@@ -156,7 +156,7 @@ def test_the_staff_member_is_told_of_new_moved_and_cancelled_bookings(
         open_policy,
         patient,
         service,
-        therapist,
+        emma_with_login,
         at(MONDAY, "10:00"),
         client_notes="Sensitive skin",
     )
@@ -173,12 +173,12 @@ def test_the_staff_member_is_told_of_new_moved_and_cancelled_bookings(
     assert cancelled.subject.startswith("Booking cancelled: Ada Lovelace, Consultation")
     assert "15:00" in cancelled.subject
     assert all(not m.attachments for m in (new, moved, cancelled))
-    notes = therapist.user.notifications.order_by("pk")
+    notes = emma_with_login.user.notifications.order_by("pk")
     assert [n.category for n in notes] == ["booking"] * 3
 
 
 def test_a_booking_handed_to_another_staff_member_tells_both(
-    open_policy, clinic, patient, service, therapist, run_after_commit
+    open_policy, clinic, patient, service, emma_with_login, run_after_commit
 ):
     lena = StaffFactory(
         clinic=clinic,
@@ -188,7 +188,7 @@ def test_a_booking_handed_to_another_staff_member_tells_both(
         user=UserFactory(email="lena@glow.example"),
     )
     booking = create(
-        run_after_commit, open_policy, patient, service, therapist, at(MONDAY, "10:00")
+        run_after_commit, open_policy, patient, service, emma_with_login, at(MONDAY, "10:00")
     )
     run_after_commit(
         booking_reschedule, booking=booking, start=at(MONDAY, "11:00"), staff=lena, by_client=False
@@ -210,14 +210,14 @@ def test_staff_without_a_login_are_not_emailed(
 
 
 def test_a_held_booking_is_confirmed_once_paid_and_a_lapsed_hold_tells_nobody(
-    open_policy, patient, service, therapist, run_after_commit
+    open_policy, patient, service, emma_with_login, run_after_commit
 ):
     held = create(
         run_after_commit,
         open_policy,
         patient,
         service,
-        therapist,
+        emma_with_login,
         at(MONDAY, "10:00"),
         status=BookingStatus.PENDING_PAYMENT,
         hold_minutes=15,
@@ -233,7 +233,7 @@ def test_a_held_booking_is_confirmed_once_paid_and_a_lapsed_hold_tells_nobody(
         open_policy,
         patient,
         service,
-        therapist,
+        emma_with_login,
         at(MONDAY, "12:00"),
         status=BookingStatus.PENDING_PAYMENT,
         hold_minutes=15,
@@ -243,14 +243,14 @@ def test_a_held_booking_is_confirmed_once_paid_and_a_lapsed_hold_tells_nobody(
 
 
 def test_an_imported_booking_is_not_announced(
-    open_policy, patient, service, therapist, run_after_commit
+    open_policy, patient, service, emma_with_login, run_after_commit
 ):
     create(
         run_after_commit,
         open_policy,
         patient,
         service,
-        therapist,
+        emma_with_login,
         at(MONDAY, "10:00"),
         source="import",
     )

@@ -11,9 +11,9 @@ from booking_api.models import Booking, PatchTest, Service
 from booking_api.services import booking_create
 from booking_api.services.patch_tests import PatchTestRequiredError
 from people.models import AuditEntry
-from tests.booking.conftest import MONDAY, at
 from tests.factories.booking import ServiceFactory, StaffFactory
 from tests.factories.clients import ClientAccountFactory
+from tests.fixtures.booking import MONDAY, at
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from booking_api.services.reminders import REMINDER_OFFSETS, reminder_key, remin
 from notifications import channels as channel_registry
 from notifications.models import Channel, Delivery, DeliveryStatus, Notification
 from notifications.services import RETRY_DELAY, deliveries_requeue, preferences_update
-from tests.booking.conftest import MONDAY, at
+from tests.fixtures.booking import MONDAY, at
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from booking_api.models import Booking, SessionNote
 from booking_api.services import booking_create
 from branding.services import policy_update
 from people.models import AuditEntry
-from tests.booking.conftest import MONDAY, at
 from tests.factories.booking import StaffFactory
 from tests.factories.clients import ClientAccountFactory, MembershipFactory
+from tests.fixtures.booking import MONDAY, at
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from booking_api.models import WaitlistEntry
 from booking_api.services import booking_cancel, booking_create, booking_reschedule
 from booking_api.services.waitlist import waitlist_join, waitlist_offer_freed_slot
 from notifications.models import Notification
-from tests.booking.conftest import at
 from tests.factories.booking import StaffFactory
 from tests.factories.clients import ClientAccountFactory
+from tests.fixtures.booking import at
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,9 @@ def soon():
 
 
 @pytest.fixture
-def signed_in(api, patient):
+def patient_api(api, patient):
+    """The shared ``patient_api``, but the very client ``api`` is: tests here check both
+    faces of one client."""
     api.force_authenticate(user=patient.user)
     return api
 
@@ -79,9 +81,9 @@ def told(entry):
 # --- joining and leaving, through the API ------------------------------------------------
 
 
-def test_a_client_joins_lists_and_leaves_the_waitlist(signed_in, service, emma):
+def test_a_client_joins_lists_and_leaves_the_waitlist(patient_api, service, emma):
     day = soon()
-    response = signed_in.post(
+    response = patient_api.post(
         WAITLIST,
         {
             "service": service.pk,
@@ -92,17 +94,17 @@ def test_a_client_joins_lists_and_leaves_the_waitlist(signed_in, service, emma):
         format="json",
     )
     assert response.status_code == 201, response.json()
-    listing = signed_in.get(WAITLIST).json()
+    listing = patient_api.get(WAITLIST).json()
     assert [
         (e["service"]["name"], e["staff"]["name"], e["date_from"], e["notified_at"])
         for e in listing
     ] == [("Consultation", "Emma", day.isoformat(), None)]
-    assert signed_in.delete(f"{WAITLIST}/{listing[0]['id']}").status_code == 204
-    assert signed_in.get(WAITLIST).json() == []
+    assert patient_api.delete(f"{WAITLIST}/{listing[0]['id']}").status_code == 204
+    assert patient_api.get(WAITLIST).json() == []
 
 
-def test_without_dates_the_client_waits_from_today_for_62_days(signed_in, service):
-    body = signed_in.post(WAITLIST, {"service": "consult"}, format="json").json()
+def test_without_dates_the_client_waits_from_today_for_62_days(patient_api, service):
+    body = patient_api.post(WAITLIST, {"service": "consult"}, format="json").json()
     assert body["staff"] is None
     assert body["date_from"] == today().isoformat()
     assert body["date_to"] == (today() + datetime.timedelta(days=61)).isoformat()
@@ -120,22 +122,22 @@ def test_without_dates_the_client_waits_from_today_for_62_days(signed_in, servic
         ({"service": "consult", "date_from": 0, "date_to": 62}, "date_to"),
     ],
 )
-def test_bad_input_names_the_field(signed_in, service, emma, payload, field):
+def test_bad_input_names_the_field(patient_api, service, emma, payload, field):
     payload = {
         k: (today() + datetime.timedelta(days=v)).isoformat()
         if isinstance(v, int) and k.startswith("date")
         else v
         for k, v in payload.items()
     }
-    response = signed_in.post(WAITLIST, payload, format="json")
+    response = patient_api.post(WAITLIST, payload, format="json")
     assert response.status_code == 400
     body = response.json()
     assert field in body.get("errors", body)
     assert not WaitlistEntry.objects.exists()
 
 
-def test_the_longest_range_allowed_is_62_days(signed_in, service):
-    response = signed_in.post(
+def test_the_longest_range_allowed_is_62_days(patient_api, service):
+    response = patient_api.post(
         WAITLIST,
         {
             "service": "consult",
@@ -147,9 +149,9 @@ def test_the_longest_range_allowed_is_62_days(signed_in, service):
     assert response.status_code == 201
 
 
-def test_waiting_twice_for_the_same_thing_is_refused(signed_in, service):
-    assert signed_in.post(WAITLIST, {"service": "consult"}, format="json").status_code == 201
-    again = signed_in.post(WAITLIST, {"service": "consult"}, format="json")
+def test_waiting_twice_for_the_same_thing_is_refused(patient_api, service):
+    assert patient_api.post(WAITLIST, {"service": "consult"}, format="json").status_code == 201
+    again = patient_api.post(WAITLIST, {"service": "consult"}, format="json")
     assert again.status_code == 409
     assert "already on the waitlist" in again.json()["detail"]
 

@@ -13,8 +13,8 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, strea
 
 from branding.models import BrandingSettings
 from branding.services import clinic_collection
-from tests.branding.conftest import admin_client_for
 from tests.factories.clients import PASSWORD
+from tests.fixtures.clinics import admin_client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -236,7 +236,7 @@ def test_manager_uploads_images_into_own_clinics_collection(clinic, manager):
 # --- Staff and therapists -----------------------------------------------------------
 
 
-@pytest.mark.parametrize("role_fixture", ["staff_user", "therapist"])
+@pytest.mark.parametrize("role_fixture", ["staff_user", "therapist_user"])
 def test_staff_and_therapists_open_the_admin_but_cannot_edit_pages_or_settings(
     request, clinic, role_fixture
 ):

@@ -1,7 +1,7 @@
 import pytest
 from django.test import Client
 
-from tests.conftest import host_client
+from tests.fixtures.clinics import host_client
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ explained beside the field and nothing is saved, a good one is stored in E.164."
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import clinic_url
 from tests.factories.clients import PASSWORD, ClientAccountFactory, MembershipFactory, UserFactory
+from tests.fixtures.browser import clinic_url
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -5,9 +5,9 @@ import pytest
 from playwright.sync_api import expect
 
 from people.models import SignedForm
-from tests.browser.conftest import clinic_url
 from tests.factories.clients import PASSWORD, ClientAccountFactory, UserFactory
 from tests.factories.forms import FormTemplateFactory
+from tests.fixtures.browser import clinic_url
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

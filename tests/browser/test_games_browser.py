@@ -9,9 +9,9 @@ from playwright.sync_api import expect
 
 from branding.services import features_update
 from loyalty.models import GamePlay
-from tests.browser.conftest import clinic_url
 from tests.factories.clients import PASSWORD, ClientAccountFactory, UserFactory
 from tests.factories.games import make_game
+from tests.fixtures.browser import clinic_url
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -7,9 +7,9 @@ from playwright.sync_api import expect
 from branding.services import features_update
 from people.message_services import thread_start
 from people.models import Message, Pet, Photo
-from tests.browser.conftest import clinic_url
 from tests.factories.clients import PASSWORD, ClientAccountFactory, MembershipFactory, UserFactory
 from tests.factories.records import image_bytes
+from tests.fixtures.browser import clinic_url
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

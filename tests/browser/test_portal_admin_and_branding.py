@@ -10,9 +10,9 @@ from booking_api.models import CartItem
 from branding.selectors import clinic_branding
 from branding.services import branding_update
 from portal_pages.services import dashboard_cards_seed
-from tests.browser.conftest import clinic_url
 from tests.factories.booking import ServiceFactory
 from tests.factories.clients import PASSWORD, ClientAccountFactory, MembershipFactory, UserFactory
+from tests.fixtures.browser import clinic_url
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

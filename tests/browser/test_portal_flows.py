@@ -6,10 +6,10 @@ from playwright.sync_api import expect
 from booking_api.models import Booking, BookingStatus
 from branding.services import branding_update, policy_update
 from portal_pages.services import dashboard_cards_seed
-from tests.browser.conftest import clinic_url
 from tests.factories.booking import ServiceCategoryFactory, ServiceFactory, StaffFactory
 from tests.factories.clients import PASSWORD, ClientAccountFactory, UserFactory
-from tests.portal.conftest import add_booking, at, local_day
+from tests.fixtures.booking import add_booking, at, local_day
+from tests.fixtures.browser import clinic_url
 
 # Wagtail's root page comes from a migration: keep it across the flush of each test.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

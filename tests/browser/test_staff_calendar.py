@@ -10,9 +10,9 @@ from playwright.sync_api import expect
 from booking_api.models import TimeOff
 from booking_api.services import booking_create
 from branding.services import policy_update
-from tests.browser.conftest import clinic_url
 from tests.factories.booking import ServiceFactory, StaffFactory
 from tests.factories.clients import PASSWORD, ClientAccountFactory, MembershipFactory, UserFactory
+from tests.fixtures.browser import clinic_url
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -5,7 +5,11 @@ from branding.services import clinic_upsert, location_upsert
 
 
 class ClinicFactory(factory.django.DjangoModelFactory):
-    """A clinic made the way the product makes one: site, home page, groups, collection."""
+    """A clinic made the way the product makes one: site, home page, groups, collection.
+
+    ``ClinicFactory(admin_groups=False)`` skips the admin groups and the collection until
+    the first membership is granted (``membership_grant`` ensures them), as the shared
+    ``clinic`` fixtures do: most tests never open the admin."""
 
     class Meta:
         model = Clinic

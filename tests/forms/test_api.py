@@ -4,10 +4,10 @@ import pytest
 from rest_framework.test import APIClient
 
 from people.models import MedicalHistoryVersion, SignedForm
-from tests.conftest import host_client
 from tests.factories.clients import ClientAccountFactory
 from tests.factories.forms import FormTemplateFactory
-from tests.forms.conftest import answers_for, sign
+from tests.fixtures.clinics import host_client
+from tests.fixtures.forms import answers_for, sign
 
 pytestmark = pytest.mark.django_db
 

@@ -15,10 +15,10 @@ from notifications.services import preferences_update
 from people.feedback.selectors import client_average_rating
 from people.feedback.tokens import survey_token
 from people.models import AuditEntry, Feedback
-from tests.conftest import host_client
 from tests.factories.booking import ServiceFactory, StaffFactory
 from tests.factories.clients import ClientAccountFactory, MembershipFactory
-from tests.portal.conftest import add_booking
+from tests.fixtures.booking import add_booking
+from tests.fixtures.clinics import host_client
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from people.medical.selectors import medical_history_current
 from people.models import AuditEntry, MedicalHistoryVersion
 from people.models.append_only import ImmutableRecordError
-from tests.conftest import host_client
+from tests.fixtures.clinics import host_client
 
 pytestmark = pytest.mark.django_db
 

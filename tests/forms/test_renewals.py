@@ -10,7 +10,7 @@ from people import tasks
 from people.documents.services import form_renewal_reminders_send
 from people.models import FormReminder
 from tests.factories.clients import ClientAccountFactory
-from tests.forms.conftest import sign
+from tests.fixtures.forms import sign
 
 pytestmark = pytest.mark.django_db
 

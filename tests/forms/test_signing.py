@@ -13,10 +13,10 @@ from people.documents.selectors import FormStatus, forms_for_client
 from people.documents.services import add_months
 from people.models import SignedForm
 from people.models.append_only import ImmutableRecordError
-from tests.conftest import host_client
 from tests.factories.clients import ClientAccountFactory
 from tests.factories.forms import FormTemplateFactory
-from tests.forms.conftest import GOOD, answers_for, drawn_signature, sign
+from tests.fixtures.clinics import host_client
+from tests.fixtures.forms import GOOD, answers_for, drawn_signature, sign
 
 pytestmark = pytest.mark.django_db
 

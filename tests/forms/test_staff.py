@@ -4,11 +4,11 @@ tabs, signed PDFs for staff (audited), and nothing of another clinic's."""
 import pytest
 
 from people.models import AuditEntry, FormTemplate, MedicalHistoryVersion
-from tests.conftest import host_client
 from tests.factories.booking import ServiceFactory
 from tests.factories.clients import ClientAccountFactory, MembershipFactory
 from tests.factories.forms import FormTemplateFactory
-from tests.forms.conftest import sign
+from tests.fixtures.clinics import host_client
+from tests.fixtures.forms import sign
 
 pytestmark = pytest.mark.django_db
 
@@ -17,13 +17,6 @@ pytestmark = pytest.mark.django_db
 def admin(clinic, staff_user):
     client = host_client(clinic)
     client.force_login(staff_user)
-    return client
-
-
-@pytest.fixture
-def manager_admin(clinic, manager):
-    client = host_client(clinic)
-    client.force_login(manager)
     return client
 
 

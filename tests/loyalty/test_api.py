@@ -5,8 +5,8 @@ from rest_framework.test import APIClient
 
 from branding.services import features_update
 from loyalty.services import points_award, points_redeem
-from tests.conftest import host_client
 from tests.factories.clients import ClientAccountFactory
+from tests.fixtures.clinics import host_client
 
 pytestmark = pytest.mark.django_db
 

@@ -3,28 +3,15 @@ server: the patient's own usable vouchers are offered, the chosen one lowers wha
 due, and it is marked used only when the payment succeeds — a decline leaves it ready."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from loyalty.models import VoucherStatus
 from loyalty.rewards.services import reward_grant
-from tests.booking.conftest import MONDAY, at
-from tests.conftest import host_client
 from tests.factories.clients import ClientAccountFactory
 from tests.factories.loyalty import RewardFactory
-from tests.payments.conftest import (  # noqa: F401  (the local Stripe server)
-    _stripe_at_localstripe,
-    full_policy,
-    localstripe,
-)
+from tests.fixtures.booking import MONDAY, at
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def signed_in(clinic, patient):
-    client = host_client(clinic, APIClient)
-    client.force_authenticate(patient.user)
-    return client
+# The voucher is paid for through the real payments API, at localstripe.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stripe_at_localstripe")]
 
 
 def checkout(api, hhmm="10:00", voucher=None):
@@ -55,7 +42,7 @@ def test_a_reward_voucher_is_offered_applied_and_used_only_when_paid(
     patient,
     full_policy,  # noqa: F811  (the fixture imported above)
     emma,
-    signed_in,
+    patient_api,
     django_capture_on_commit_callbacks,
 ):
     reward = RewardFactory(clinic=clinic, name="£10 off", cost=100, amount_off=1000)
@@ -64,29 +51,29 @@ def test_a_reward_voucher_is_offered_applied_and_used_only_when_paid(
     reward_grant(clinic=clinic, client=someone, reward_id=reward.pk, actor=None)
     ref = f"loyalty:{voucher.code}"
 
-    body = checkout(signed_in)
+    body = checkout(patient_api)
     assert [v["ref"] for v in body["vouchers"]] == [ref]  # only the patient's own
-    chosen = signed_in.post(
+    chosen = patient_api.post(
         f"/api/v1/bookings/{body['booking']}/checkout", {"voucher": ref}, format="json"
     )
     body["quote"] = chosen.json()["quote"]
     assert (body["quote"]["discount"], body["quote"]["due_now"]) == (1000, 3500)
-    pay(signed_in, body, "decline")
+    pay(patient_api, body, "decline")
     voucher.refresh_from_db()
     assert voucher.status == VoucherStatus.ISSUED
 
     # localstripe will not confirm an intent again after a failed charge: a fresh booking.
-    body = checkout(signed_in, "11:00", voucher=ref)
+    body = checkout(patient_api, "11:00", voucher=ref)
     with django_capture_on_commit_callbacks(execute=True):
-        paid = pay(signed_in, body, "success")
+        paid = pay(patient_api, body, "success")
     assert paid.json()["amount_captured"] == 3500
     voucher.refresh_from_db()
     assert voucher.status == VoucherStatus.USED
     assert voucher.used_for == f"payment-{body['payment']['id']}"
     # Used: no longer offered, and refused if named.
-    body = checkout(signed_in, "12:00")
+    body = checkout(patient_api, "12:00")
     assert body["vouchers"] == []
-    refused = signed_in.post(
+    refused = patient_api.post(
         f"/api/v1/bookings/{body['booking']}/checkout", {"voucher": ref}, format="json"
     )
     assert refused.status_code == 400 and refused.json()["field"] == "voucher"
@@ -97,14 +84,14 @@ def test_another_patients_voucher_is_refused(
     patient,
     full_policy,  # noqa: F811  (the fixture imported above)
     emma,
-    signed_in,
+    patient_api,
 ):
     reward = RewardFactory(clinic=clinic, cost=100, amount_off=1000)
     theirs = reward_grant(
         clinic=clinic, client=ClientAccountFactory(clinic=clinic), reward_id=reward.pk, actor=None
     )
-    body = checkout(signed_in)
-    refused = signed_in.post(
+    body = checkout(patient_api)
+    refused = patient_api.post(
         f"/api/v1/bookings/{body['booking']}/checkout",
         {"voucher": f"loyalty:{theirs.code}"},
         format="json",

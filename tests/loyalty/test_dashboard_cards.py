@@ -10,22 +10,15 @@ from loyalty.models import Referral
 from loyalty.referrals.services import referral_code_ensure
 from loyalty.services import points_award, points_redeem
 from portal_pages.services import dashboard_cards_seed
-from tests.conftest import host_client
 from tests.factories.clients import ClientAccountFactory
 from tests.factories.loyalty import RewardFactory, TierFactory
-from tests.portal.conftest import set_cards
+from tests.fixtures.clinics import host_client
+from tests.fixtures.portal import set_cards
 
 pytestmark = pytest.mark.django_db
 
 REWARDS = ("rewards", {"heading": "Your rewards"})
 REFERRALS = ("referrals", {"heading": "Invite a friend", "text": "You both earn."})
-
-
-@pytest.fixture
-def signed_in(clinic, patient):
-    browser = host_client(clinic)
-    browser.force_login(patient.user)
-    return browser
 
 
 def with_loyalty_cards(clinic):

@@ -19,9 +19,9 @@ from loyalty.models import EntryKind, LedgerEntry
 from loyalty.selectors import balance
 from loyalty.services import entry_reverse, points_award, points_redeem, programme_upsert
 from loyalty.tiers import tier_status
-from tests.booking.conftest import MONDAY, at
 from tests.factories.clients import ClientAccountFactory
 from tests.factories.loyalty import TierFactory
+from tests.fixtures.booking import MONDAY, at
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,9 @@ from loyalty.games.selectors import games_for_client, open_games
 from loyalty.games.services import GameError, game_play, game_upsert
 from loyalty.models import GamePlay, GamePrize, LedgerEntry
 from loyalty.selectors import balance
-from tests.booking.conftest import MONDAY, at
 from tests.factories.clients import ClientAccountFactory
 from tests.factories.games import make_game
+from tests.fixtures.booking import MONDAY, at
 
 pytestmark = pytest.mark.django_db
 

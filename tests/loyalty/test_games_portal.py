@@ -10,10 +10,10 @@ from branding.services import features_update
 from loyalty.models import GamePlay
 from loyalty.selectors import balance
 from portal_pages.services import dashboard_cards_seed
-from tests.conftest import host_client
 from tests.factories.clients import ClientAccountFactory
 from tests.factories.games import make_game
-from tests.portal.conftest import set_cards
+from tests.fixtures.clinics import host_client
+from tests.fixtures.portal import set_cards
 
 pytestmark = pytest.mark.django_db
 
@@ -23,13 +23,6 @@ ONE_PRIZE = [{"label": "25 points", "kind": "points", "points": 25}]
 @pytest.fixture(autouse=True)
 def games_on(clinic):
     features_update(clinic=clinic, games=True)
-
-
-@pytest.fixture
-def signed_in(clinic, patient):
-    client = host_client(clinic)
-    client.force_login(patient.user)
-    return client
 
 
 @pytest.fixture

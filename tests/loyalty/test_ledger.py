@@ -16,8 +16,8 @@ from loyalty.services import (
     points_for_completed_booking,
     points_redeem,
 )
-from tests.booking.conftest import MONDAY, at
 from tests.factories.clients import ClientAccountFactory
+from tests.fixtures.booking import MONDAY, at
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,10 @@ from loyalty.referrals.services import referral_code_ensure
 from loyalty.rewards.services import reward_grant
 from loyalty.selectors import balance
 from loyalty.services import points_award, programme_upsert
-from tests.booking.conftest import MONDAY, at
-from tests.conftest import host_client
 from tests.factories.clients import PASSWORD, ClientAccountFactory
 from tests.factories.loyalty import RewardFactory, TierFactory
+from tests.fixtures.booking import MONDAY, at
+from tests.fixtures.clinics import host_client
 
 pytestmark = pytest.mark.django_db
 
@@ -22,12 +22,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def reward(clinic, programme):
     return RewardFactory(clinic=clinic, name="Free brow tidy", cost=100, amount_off=1500)
-
-
-@pytest.fixture
-def signed_in(portal, patient):
-    portal.force_login(patient.user)
-    return portal
 
 
 def test_rewards_page_shows_balance_tier_catalogue_and_the_posting_note(

@@ -13,7 +13,7 @@ from loyalty.services import programme_upsert
 from people.feedback.services import feedback_submit
 from people.models import Feedback
 from tests.factories.booking import ServiceFactory, StaffFactory
-from tests.portal.conftest import add_booking
+from tests.fixtures.booking import add_booking
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,14 @@ import pytest
 from django.utils import timezone
 
 from loyalty.errors import LoyaltyError
-from loyalty.models import LedgerEntry, RequestStatus, RewardKind, Voucher, VoucherStatus
+from loyalty.models import (
+    LedgerEntry,
+    RequestStatus,
+    RewardKind,
+    RewardRequest,
+    Voucher,
+    VoucherStatus,
+)
 from loyalty.rewards.selectors import client_vouchers, pending_requests, reward_catalogue
 from loyalty.rewards.services import (
     reward_grant,
@@ -25,6 +32,7 @@ from notifications.models import Notification
 from tests.factories.booking import ServiceFactory
 from tests.factories.clients import ClientAccountFactory
 from tests.factories.loyalty import RewardFactory
+from tests.fixtures.honesty import nothing_changes
 
 pytestmark = pytest.mark.django_db
 
@@ -69,13 +77,13 @@ def test_a_reward_of_another_clinic_or_out_of_dates_cannot_be_redeemed(
 ):
     give(clinic, patient, 500)
     theirs = RewardFactory(clinic=other_clinic)
-    with pytest.raises(LoyaltyError) as caught:
+    with nothing_changes(Voucher, LedgerEntry), pytest.raises(LoyaltyError) as caught:
         reward_redeem(clinic=clinic, client=patient, reward_id=theirs.pk)
     assert (caught.value.field, caught.value.status) == ("reward", 404)
     today = timezone.localdate()
     reward.ends_on = today - datetime.timedelta(days=1)
     reward.save()
-    with pytest.raises(LoyaltyError) as caught:
+    with nothing_changes(Voucher, LedgerEntry), pytest.raises(LoyaltyError) as caught:
         reward_redeem(clinic=clinic, client=patient, reward_id=reward.pk)
     assert caught.value.field == "reward"
     assert reward not in reward_catalogue(clinic)
@@ -153,7 +161,10 @@ def test_staff_cannot_decide_another_clinics_request(clinic, other_clinic, rewar
     their_reward = RewardFactory(clinic=other_clinic)
     give(other_clinic, theirs, 200)
     request = reward_request_create(clinic=other_clinic, client=theirs, reward_id=their_reward.pk)
-    with pytest.raises(LoyaltyError) as caught:
+    with (
+        nothing_changes(RewardRequest, Voucher, LedgerEntry),
+        pytest.raises(LoyaltyError) as caught,
+    ):
         reward_request_approve(clinic=clinic, request_id=request.pk, actor=staff_user)
     assert caught.value.status == 404
 

@@ -4,13 +4,14 @@ code and results — the signed-in client's own only, behind their feature toggl
 import pytest
 
 from branding.services import features_update
-from loyalty.models import Referral, Voucher
+from loyalty.models import LedgerEntry, Referral, RewardRequest, Voucher
 from loyalty.referrals.services import referral_code_ensure
 from loyalty.rewards.services import reward_grant
 from loyalty.services import points_award
-from tests.conftest import host_client
 from tests.factories.clients import ClientAccountFactory
 from tests.factories.loyalty import RewardFactory, TierFactory
+from tests.fixtures.clinics import host_client
+from tests.fixtures.honesty import nothing_changes
 
 pytestmark = pytest.mark.django_db
 
@@ -21,72 +22,76 @@ def reward(clinic, programme):
 
 
 @pytest.fixture
-def signed_in(api, patient):
+def patient_api(api, patient):
+    """The shared ``patient_api``, but the very client ``api`` is: tests here check both
+    faces of one client."""
     api.force_authenticate(patient.user)
     return api
 
 
-def test_tier_and_progress(signed_in, clinic, patient, programme):
+def test_tier_and_progress(patient_api, clinic, patient, programme):
     TierFactory(clinic=clinic, name="Silver", threshold=0)
     TierFactory(clinic=clinic, name="Gold", threshold=200, benefits="Free tea")
     points_award(clinic=clinic, client=patient, amount=50, reason="visit")
-    body = signed_in.get("/api/v1/loyalty/tier").json()
+    body = patient_api.get("/api/v1/loyalty/tier").json()
     assert body["tier"]["name"] == "Silver"
     assert body["next_tier"] == {"name": "Gold", "threshold": 200, "benefits": "Free tea"}
     assert (body["earned"], body["to_next"], body["progress"]) == (50, 150, 25)
 
 
-def test_catalogue_redeem_and_vouchers(signed_in, clinic, other_clinic, patient, reward):
+def test_catalogue_redeem_and_vouchers(patient_api, clinic, other_clinic, patient, reward):
     RewardFactory(clinic=other_clinic, name="Theirs")
     points_award(clinic=clinic, client=patient, amount=130, reason="visit")
-    names = [r["name"] for r in signed_in.get("/api/v1/loyalty/rewards").json()]
+    names = [r["name"] for r in patient_api.get("/api/v1/loyalty/rewards").json()]
     assert names == ["£5 off"]
-    response = signed_in.post(f"/api/v1/loyalty/rewards/{reward.pk}/redeem")
+    response = patient_api.post(f"/api/v1/loyalty/rewards/{reward.pk}/redeem")
     assert response.status_code == 201, response.json()
     code = response.json()["code"]
-    assert signed_in.get("/api/v1/loyalty").json()["balance"] == 30
-    vouchers = signed_in.get("/api/v1/loyalty/vouchers").json()
+    assert patient_api.get("/api/v1/loyalty").json()["balance"] == 30
+    vouchers = patient_api.get("/api/v1/loyalty/vouchers").json()
     assert [(v["code"], v["status"]) for v in vouchers] == [(code, "issued")]
-    again = signed_in.post(f"/api/v1/loyalty/rewards/{reward.pk}/redeem")
+    again = patient_api.post(f"/api/v1/loyalty/rewards/{reward.pk}/redeem")
     assert again.status_code == 409
     assert again.json()["field"] == "amount"
     assert Voucher.objects.count() == 1
 
 
-def test_another_clinics_reward_is_not_found(signed_in, clinic, other_clinic, patient, reward):
+def test_another_clinics_reward_is_not_found(patient_api, clinic, other_clinic, patient, reward):
     theirs = RewardFactory(clinic=other_clinic)
     points_award(clinic=clinic, client=patient, amount=500, reason="visit")
-    response = signed_in.post(f"/api/v1/loyalty/rewards/{theirs.pk}/redeem")
+    with nothing_changes(Voucher, LedgerEntry):
+        response = patient_api.post(f"/api/v1/loyalty/rewards/{theirs.pk}/redeem")
     assert response.status_code == 404
     assert response.json()["field"] == "reward"
 
 
-def test_vouchers_of_another_client_never_show(signed_in, clinic, patient, reward):
+def test_vouchers_of_another_client_never_show(patient_api, clinic, patient, reward):
     someone = ClientAccountFactory(clinic=clinic)
     reward_grant(clinic=clinic, client=someone, reward_id=reward.pk, actor=None)
-    assert signed_in.get("/api/v1/loyalty/vouchers").json() == []
+    assert patient_api.get("/api/v1/loyalty/vouchers").json() == []
 
 
-def test_request_a_reward(signed_in, clinic, patient, reward):
-    refused = signed_in.post("/api/v1/loyalty/requests", {"reward": reward.pk}, format="json")
+def test_request_a_reward(patient_api, clinic, patient, reward):
+    with nothing_changes(RewardRequest, Voucher, LedgerEntry):
+        refused = patient_api.post("/api/v1/loyalty/requests", {"reward": reward.pk}, format="json")
     assert refused.status_code == 409 and refused.json()["field"] == "reward"
     points_award(clinic=clinic, client=patient, amount=100, reason="visit")
-    made = signed_in.post(
+    made = patient_api.post(
         "/api/v1/loyalty/requests", {"reward": reward.pk, "note": "birthday"}, format="json"
     )
     assert made.status_code == 201
     assert made.json()["status"] == "pending"
-    listed = signed_in.get("/api/v1/loyalty/requests").json()
+    listed = patient_api.get("/api/v1/loyalty/requests").json()
     assert [(r["reward_name"], r["note"]) for r in listed] == [("£5 off", "birthday")]
-    missing = signed_in.post("/api/v1/loyalty/requests", {"note": "x"}, format="json")
+    missing = patient_api.post("/api/v1/loyalty/requests", {"note": "x"}, format="json")
     assert missing.status_code == 400 and "reward" in missing.json()
 
 
-def test_referral_code_share_link_and_who_joined(signed_in, api, clinic, patient, programme):
+def test_referral_code_share_link_and_who_joined(patient_api, api, clinic, patient, programme):
     friend = ClientAccountFactory(clinic=clinic)
     code = referral_code_ensure(clinic=clinic, client=patient)
     Referral.objects.create(clinic=clinic, referrer=patient, referred=friend)
-    body = signed_in.get("/api/v1/loyalty/referrals").json()
+    body = patient_api.get("/api/v1/loyalty/referrals").json()
     assert body["code"] == code.code
     assert body["share_url"] == f"http://glow.localhost/r/{code.code}/"
     assert [(j["first_name"], j["rewarded"]) for j in body["joined"]] == [

@@ -20,9 +20,9 @@ from cryptography.x509.oid import NameOID
 from branding.services import features_update
 from loyalty.services import points_award
 from loyalty.wallet.membership import member_number
-from tests.conftest import host_client
 from tests.factories.clients import ClientAccountFactory
 from tests.factories.loyalty import TierFactory
+from tests.fixtures.clinics import host_client
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +111,7 @@ def member(clinic, patient):
 
 
 @pytest.fixture
-def signed_in(clinic, member):
+def member_portal(clinic, member):
     client = host_client(clinic)
     client.force_login(member.user)
     return client
@@ -123,9 +123,9 @@ def _unzip(data):
 
 
 def test_the_pkpass_has_a_true_manifest_and_a_verifiable_signature(
-    clinic, member, signed_in, wallet_on, apple_settings, tmp_path
+    clinic, member, member_portal, wallet_on, apple_settings, tmp_path
 ):
-    response = signed_in.get("/wallet/membership.pkpass")
+    response = member_portal.get("/wallet/membership.pkpass")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.apple.pkpass"
     files = _unzip(response.content)
@@ -196,9 +196,9 @@ def test_the_pkpass_has_a_true_manifest_and_a_verifiable_signature(
 
 
 def test_the_google_link_carries_a_signed_jwt_with_the_card(
-    clinic, member, signed_in, wallet_on, google_settings
+    clinic, member, member_portal, wallet_on, google_settings
 ):
-    html = signed_in.get("/wallet/").content.decode()
+    html = member_portal.get("/wallet/").content.decode()
     start = html.index("https://pay.google.com/gp/v/save/")
     token = html[start:].split('"', 1)[0].removeprefix("https://pay.google.com/gp/v/save/")
     claims = jwt.decode(
@@ -225,39 +225,39 @@ def test_the_google_link_carries_a_signed_jwt_with_the_card(
 
 
 def test_the_wallet_page_shows_the_card_with_a_qr_code(
-    clinic, member, signed_in, wallet_on, apple_settings
+    clinic, member, member_portal, wallet_on, apple_settings
 ):
-    html = signed_in.get("/wallet/").content.decode()
+    html = member_portal.get("/wallet/").content.decode()
     assert member_number(member) in html and "<svg" in html
     assert "320 points" in html and "Gold" in html
     assert "Add to Apple Wallet" in html and "Save to Google Wallet" not in html
 
 
 def test_without_keys_the_page_works_as_the_card_and_no_pass_is_offered(
-    clinic, member, signed_in, wallet_on
+    clinic, member, member_portal, wallet_on
 ):
-    html = signed_in.get("/wallet/").content.decode()
+    html = member_portal.get("/wallet/").content.decode()
     assert member_number(member) in html
     assert "Add to Apple Wallet" not in html and "Save to Google Wallet" not in html
-    assert signed_in.get("/wallet/membership.pkpass").status_code == 404
+    assert member_portal.get("/wallet/membership.pkpass").status_code == 404
 
 
-def test_wallet_off_answers_404_in_portal_and_api(clinic, member, signed_in, apple_settings):
-    assert signed_in.get("/wallet/").status_code == 404
-    assert signed_in.get("/wallet/membership.pkpass").status_code == 404
-    assert signed_in.get("/api/v1/wallet").status_code == 404
-    assert signed_in.get("/api/v1/wallet/membership.pkpass").status_code == 404
+def test_wallet_off_answers_404_in_portal_and_api(clinic, member, member_portal, apple_settings):
+    assert member_portal.get("/wallet/").status_code == 404
+    assert member_portal.get("/wallet/membership.pkpass").status_code == 404
+    assert member_portal.get("/api/v1/wallet").status_code == 404
+    assert member_portal.get("/api/v1/wallet/membership.pkpass").status_code == 404
 
 
 def test_api_gives_the_card_and_the_pass(
-    clinic, member, signed_in, wallet_on, apple_settings, google_settings
+    clinic, member, member_portal, wallet_on, apple_settings, google_settings
 ):
-    body = signed_in.get("/api/v1/wallet").json()
+    body = member_portal.get("/api/v1/wallet").json()
     assert body["member_number"] == member_number(member)
     assert body["balance"] == 320 and body["tier"] == "Gold"
     assert body["apple_pass_url"] == "http://glow.localhost/api/v1/wallet/membership.pkpass"
     assert body["google_save_url"].startswith("https://pay.google.com/gp/v/save/")
-    data = signed_in.get("/api/v1/wallet/membership.pkpass").content
+    data = member_portal.get("/api/v1/wallet/membership.pkpass").content
     card = json.loads(_unzip(data)["pass.json"])
     assert card["serialNumber"] == f"glow-{member.pk}"
 
@@ -283,8 +283,8 @@ def test_a_visitor_is_asked_to_sign_in(clinic, portal, wallet_on):
     assert portal.get("/wallet/membership.pkpass").status_code == 302
 
 
-def test_the_rewards_page_links_to_the_card_only_when_wallet_is_on(clinic, member, signed_in):
+def test_the_rewards_page_links_to_the_card_only_when_wallet_is_on(clinic, member, member_portal):
     features_update(clinic=clinic, rewards=True)
-    assert "/wallet/" not in signed_in.get("/rewards/").content.decode()
+    assert "/wallet/" not in member_portal.get("/rewards/").content.decode()
     features_update(clinic=clinic, wallet_passes=True)
-    assert "/wallet/" in signed_in.get("/rewards/").content.decode()
+    assert "/wallet/" in member_portal.get("/rewards/").content.decode()

@@ -7,8 +7,8 @@ from rest_framework.test import APIClient
 from branding.services import features_update
 from notifications.models import Notification
 from notifications.services import Category, notify
-from tests.conftest import host_client
 from tests.factories.clients import ClientAccountFactory
+from tests.fixtures.clinics import host_client
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.core import mail
 from notifications.models import Preferences
 from notifications.services import Category, Channel, notify, preferences_update
 from notifications.unsubscribe import unsubscribe_token
-from tests.conftest import host_client
+from tests.fixtures.clinics import host_client
 
 pytestmark = pytest.mark.django_db
 

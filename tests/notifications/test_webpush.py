@@ -27,7 +27,7 @@ from notifications.push import (
     vapid_public_key,
 )
 from notifications.services import Category, Channel, notify, preferences_update
-from tests.conftest import host_client
+from tests.fixtures.clinics import host_client
 
 pytestmark = pytest.mark.django_db
 

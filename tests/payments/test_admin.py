@@ -12,9 +12,9 @@ from branding.services import policy_update
 from payments import cards, services
 from payments.models import Payment, PaymentKind, Refund
 from people.models import AuditEntry
-from tests.booking.conftest import MONDAY, at
 from tests.factories.booking import ServiceFactory, StaffFactory
 from tests.factories.clients import ClientAccountFactory, MembershipFactory
+from tests.fixtures.booking import MONDAY, at
 
 pytestmark = pytest.mark.django_db
 

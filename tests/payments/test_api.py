@@ -5,18 +5,11 @@ from rest_framework.test import APIClient
 
 from booking_api.models import Booking, BookingStatus
 from payments.models import Payment, PaymentStatus, Refund
-from tests.booking.conftest import MONDAY, at
-from tests.conftest import host_client
 from tests.factories.clients import ClientAccountFactory
+from tests.fixtures.booking import MONDAY, at
+from tests.fixtures.clinics import host_client
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def signed_in(clinic, patient):
-    client = host_client(clinic, APIClient)
-    client.force_authenticate(patient.user)
-    return client
 
 
 def checkout(api, hhmm="10:00"):
@@ -27,8 +20,8 @@ def checkout(api, hhmm="10:00"):
     )
 
 
-def test_checkout_holds_the_slot_and_shows_what_is_due(deposit_policy, emma, signed_in):
-    response = checkout(signed_in)
+def test_checkout_holds_the_slot_and_shows_what_is_due(deposit_policy, emma, patient_api):
+    response = checkout(patient_api)
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["booking_status"] == "pending_payment" and body["hold_expires_at"]
@@ -45,16 +38,16 @@ def test_checkout_holds_the_slot_and_shows_what_is_due(deposit_policy, emma, sig
     assert body["payment"]["amount"] == 900 and body["client_secret"]
     assert body["test_cards"]["success"] == "4242 4242 4242 4242"
     # The held slot is no longer offered to anyone.
-    again = checkout(signed_in)
+    again = checkout(patient_api)
     assert again.status_code == 409
 
 
 def test_paying_with_the_test_card_confirms_the_booking(
-    full_policy, emma, signed_in, django_capture_on_commit_callbacks
+    full_policy, emma, patient_api, django_capture_on_commit_callbacks
 ):
-    body = checkout(signed_in).json()
+    body = checkout(patient_api).json()
     with django_capture_on_commit_callbacks(execute=True):
-        paid = signed_in.post(
+        paid = patient_api.post(
             f"/api/v1/payments/{body['payment']['id']}/confirm",
             {"payment_method": "success"},
             format="json",
@@ -66,16 +59,16 @@ def test_paying_with_the_test_card_confirms_the_booking(
 
     # Cancelling in good time refunds by the policy: all of it.
     with django_capture_on_commit_callbacks(execute=True):
-        cancelled = signed_in.post(f"/api/v1/bookings/{booking.pk}/cancel", {}, format="json")
+        cancelled = patient_api.post(f"/api/v1/bookings/{booking.pk}/cancel", {}, format="json")
     assert cancelled.status_code == 200, cancelled.json()
     assert list(Refund.objects.values_list("amount", flat=True)) == [4500]
     booking.refresh_from_db()
     assert booking.status == BookingStatus.REFUNDED
 
 
-def test_a_declined_card_is_a_plain_error_and_the_hold_is_kept(deposit_policy, emma, signed_in):
-    body = checkout(signed_in).json()
-    declined = signed_in.post(
+def test_a_declined_card_is_a_plain_error_and_the_hold_is_kept(deposit_policy, emma, patient_api):
+    body = checkout(patient_api).json()
+    declined = patient_api.post(
         f"/api/v1/payments/{body['payment']['id']}/confirm",
         {"payment_method": "decline"},
         format="json",
@@ -87,12 +80,12 @@ def test_a_declined_card_is_a_plain_error_and_the_hold_is_kept(deposit_policy, e
     assert Booking.objects.get(pk=body["booking"]).status == BookingStatus.PENDING_PAYMENT
     assert Payment.objects.get().status == PaymentStatus.PENDING
     # Resuming the checkout finds the same payment.
-    resumed = signed_in.post(f"/api/v1/bookings/{body['booking']}/checkout")
+    resumed = patient_api.post(f"/api/v1/bookings/{body['booking']}/checkout")
     assert resumed.status_code == 200 and resumed.json()["payment"]["id"] == body["payment"]["id"]
 
 
-def test_nobody_else_can_pay_or_see_my_payment(deposit_policy, emma, signed_in, clinic):
-    body = checkout(signed_in).json()
+def test_nobody_else_can_pay_or_see_my_payment(deposit_policy, emma, patient_api, clinic):
+    body = checkout(patient_api).json()
     other = host_client(clinic, APIClient)
     other.force_authenticate(ClientAccountFactory(clinic=clinic).user)
     response = other.post(
@@ -104,7 +97,7 @@ def test_nobody_else_can_pay_or_see_my_payment(deposit_policy, emma, signed_in, 
     assert other.post(f"/api/v1/bookings/{body['booking']}/checkout").status_code == 404
 
 
-def test_a_clinic_without_online_payment_has_no_checkout(open_policy, emma, signed_in):
-    response = checkout(signed_in)
+def test_a_clinic_without_online_payment_has_no_checkout(open_policy, emma, patient_api):
+    response = checkout(patient_api)
     assert response.status_code == 400 and response.json()["code"] == "nothing_due"
     assert not Booking.objects.exists()

@@ -14,9 +14,9 @@ from branding.models import PaymentMode
 from branding.services import policy_update
 from payments import discounts
 from payments.models import Payment, SavedCard
-from tests.booking.conftest import MONDAY, at
-from tests.conftest import host_client
 from tests.factories.clients import ClientAccountFactory
+from tests.fixtures.booking import MONDAY, at
+from tests.fixtures.clinics import host_client
 
 pytestmark = pytest.mark.django_db
 
@@ -47,13 +47,6 @@ def provider():
     discounts.unregister_discount_provider(provider)
 
 
-@pytest.fixture
-def signed_in(clinic, patient):
-    client = host_client(clinic, APIClient)
-    client.force_authenticate(patient.user)
-    return client
-
-
 def checkout(api, hhmm="10:00"):
     return api.post(
         "/api/v1/checkout",
@@ -67,15 +60,15 @@ def pdf_text(data):
 
 
 def test_a_voucher_lowers_what_is_due_and_is_used_only_when_paid(
-    full_policy, emma, signed_in, provider, django_capture_on_commit_callbacks
+    full_policy, emma, patient_api, provider, django_capture_on_commit_callbacks
 ):
-    body = checkout(signed_in).json()
+    body = checkout(patient_api).json()
     assert body["vouchers"] == [{"ref": "test:ten", "label": "£10 off"}]
-    bad = signed_in.post(
+    bad = patient_api.post(
         f"/api/v1/bookings/{body['booking']}/checkout", {"voucher": "test:nope"}, format="json"
     )
     assert bad.status_code == 400 and bad.json()["field"] == "voucher"
-    chosen = signed_in.post(
+    chosen = patient_api.post(
         f"/api/v1/bookings/{body['booking']}/checkout", {"voucher": "test:ten"}, format="json"
     )
     assert chosen.status_code == 200, chosen.json()
@@ -83,7 +76,7 @@ def test_a_voucher_lowers_what_is_due_and_is_used_only_when_paid(
     assert (quote["price"], quote["discount"], quote["due_now"]) == (4500, 1000, 3500)
     assert chosen.json()["payment"]["id"] == body["payment"]["id"]  # the same payment
     # A decline does not use the voucher.
-    signed_in.post(
+    patient_api.post(
         f"/api/v1/payments/{body['payment']['id']}/confirm",
         {"payment_method": "decline"},
         format="json",
@@ -93,35 +86,35 @@ def test_a_voucher_lowers_what_is_due_and_is_used_only_when_paid(
     # localstripe will not confirm an intent again after a failed charge (Stripe does),
     # so the successful payment is shown on a fresh booking.
     assert payment.amount == 3500 and payment.voucher_ref == "test:ten"
-    body = checkout(signed_in, "11:00").json()
-    signed_in.post(
+    body = checkout(patient_api, "11:00").json()
+    patient_api.post(
         f"/api/v1/bookings/{body['booking']}/checkout", {"voucher": "test:ten"}, format="json"
     )
     with django_capture_on_commit_callbacks(execute=True):
-        paid = signed_in.post(
+        paid = patient_api.post(
             f"/api/v1/payments/{body['payment']['id']}/confirm",
             {"payment_method": "success"},
             format="json",
         )
     assert paid.json()["amount_captured"] == 3500
     assert provider.used == [("test:ten", body["payment"]["id"])]
-    receipt = signed_in.get(f"/api/v1/payments/{body['payment']['id']}/receipt.pdf")
+    receipt = patient_api.get(f"/api/v1/payments/{body['payment']['id']}/receipt.pdf")
     text = pdf_text(receipt.content)
     assert "£10 off" in text and "£10.00" in text and "£35.00" in text
 
 
 def test_receipts_only_for_their_owner_and_only_on_their_clinic(
-    full_policy, emma, signed_in, clinic, other_clinic, django_capture_on_commit_callbacks
+    full_policy, emma, patient_api, clinic, other_clinic, django_capture_on_commit_callbacks
 ):
-    body = checkout(signed_in).json()
+    body = checkout(patient_api).json()
     pid = body["payment"]["id"]
-    unpaid = signed_in.get(f"/api/v1/payments/{pid}/receipt.pdf")
+    unpaid = patient_api.get(f"/api/v1/payments/{pid}/receipt.pdf")
     assert unpaid.status_code == 404
     with django_capture_on_commit_callbacks(execute=True):
-        signed_in.post(
+        patient_api.post(
             f"/api/v1/payments/{pid}/confirm", {"payment_method": "success"}, format="json"
         )
-    mine = signed_in.get(f"/api/v1/payments/{pid}/receipt.pdf")
+    mine = patient_api.get(f"/api/v1/payments/{pid}/receipt.pdf")
     assert mine.status_code == 200 and mine["Content-Type"] == "application/pdf"
     assert "£45.00" in pdf_text(mine.content)
 
@@ -136,14 +129,14 @@ def test_receipts_only_for_their_owner_and_only_on_their_clinic(
 
     before = len(mail.outbox)
     with django_capture_on_commit_callbacks(execute=True):
-        sent = signed_in.post(f"/api/v1/payments/{pid}/receipt/send")
+        sent = patient_api.post(f"/api/v1/payments/{pid}/receipt/send")
     assert sent.status_code == 200 and sent.json()["sent"] is True
     assert len(mail.outbox) == before + 1 and mail.outbox[-1].attachments
 
 
-def test_card_on_file_through_the_api(clinic, open_policy, emma, signed_in, patient):
+def test_card_on_file_through_the_api(clinic, open_policy, emma, patient_api, patient):
     policy_update(clinic=clinic, payment_mode=PaymentMode.CARD_ON_FILE)
-    booked = signed_in.post(
+    booked = patient_api.post(
         "/api/v1/bookings",
         {"service": "consult", "staff": "emma", "start": at(MONDAY, "10:00").isoformat()},
         format="json",
@@ -151,15 +144,15 @@ def test_card_on_file_through_the_api(clinic, open_policy, emma, signed_in, pati
     assert booked.status_code == 201, booked.json()
     booking_id = booked.json()["id"]
     assert Booking.objects.get(pk=booking_id).status == BookingStatus.BOOKED
-    setup = signed_in.post(f"/api/v1/bookings/{booking_id}/card-setup")
+    setup = patient_api.post(f"/api/v1/bookings/{booking_id}/card-setup")
     assert setup.status_code == 200 and setup.json()["client_secret"].startswith("seti_")
-    declined = signed_in.post(
+    declined = patient_api.post(
         f"/api/v1/bookings/{booking_id}/card-setup/confirm",
         {"payment_method": "decline_generic"},
         format="json",
     )
     assert declined.status_code == 402 and declined.json()["field"] == "payment_method"
-    saved = signed_in.post(
+    saved = patient_api.post(
         f"/api/v1/bookings/{booking_id}/card-setup/confirm",
         {"payment_method": "success"},
         format="json",
@@ -167,12 +160,12 @@ def test_card_on_file_through_the_api(clinic, open_policy, emma, signed_in, pati
     assert saved.status_code == 200, saved.json()
     assert saved.json()["status"] == "succeeded" and saved.json()["card"]["last4"] == "4242"
 
-    listed = signed_in.get("/api/v1/cards").json()
+    listed = patient_api.get("/api/v1/cards").json()
     assert [c["last4"] for c in listed] == ["4242"]
     card_id = listed[0]["id"]
     stranger = host_client(clinic, APIClient)
     stranger.force_authenticate(ClientAccountFactory(clinic=clinic).user)
     assert stranger.get("/api/v1/cards").json() == []
     assert stranger.delete(f"/api/v1/cards/{card_id}").status_code == 404
-    assert signed_in.delete(f"/api/v1/cards/{card_id}").status_code == 204
+    assert patient_api.delete(f"/api/v1/cards/{card_id}").status_code == 204
     assert not SavedCard.objects.exists()

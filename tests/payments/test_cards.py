@@ -18,8 +18,8 @@ from payments import cards
 from payments.errors import CardDeclinedError, PaymentError
 from payments.models import CardSetupStatus, Payment, PaymentKind, PaymentStatus, SavedCard
 from payments.stripe_api import stripe_client
-from tests.booking.conftest import MONDAY, at
 from tests.factories.clients import ClientAccountFactory
+from tests.fixtures.booking import MONDAY, at
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

@@ -18,7 +18,8 @@ from payments import selectors, services
 from payments.errors import CardDeclinedError, PaymentError, RefundTooLargeError
 from payments.models import Payment, PaymentKind, PaymentStatus, Refund
 from payments.stripe_api import stripe_client
-from tests.booking.conftest import MONDAY, at
+from tests.fixtures.booking import MONDAY, at
+from tests.fixtures.honesty import nothing_changes
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -115,12 +116,12 @@ def test_refund_full_and_partial_never_more_than_captured(full_policy, held):
     first = services.refund_create(payment=payment, amount=1000, reason="goodwill")
     assert first.idempotency_key == f"booking-{booking.pk}-refund-1"
     assert first.stripe_refund_id.startswith("re_")
-    with pytest.raises(RefundTooLargeError) as exc:
+    with nothing_changes(Refund, Payment), pytest.raises(RefundTooLargeError) as exc:
         services.refund_create(payment=payment, amount=3501)
     assert exc.value.field == "amount" and "35.00" in exc.value.message
     rest = services.refund_create(payment=payment)
     assert rest.amount == 3500 and rest.idempotency_key == f"booking-{booking.pk}-refund-2"
-    with pytest.raises(RefundTooLargeError):
+    with nothing_changes(Refund, Payment), pytest.raises(RefundTooLargeError):
         services.refund_create(payment=payment, amount=1)
     charge_refunds = stripe_client().Refund.list(payment_intent=payment.stripe_payment_intent_id)
     assert sorted(r.amount for r in charge_refunds.data) == [1000, 3500]

@@ -13,18 +13,11 @@ from booking_api.services import booking_transition
 from branding.models import PaymentMode
 from branding.services import policy_update
 from payments.models import Payment, SavedCard
-from tests.booking.conftest import MONDAY, at
-from tests.conftest import host_client
 from tests.factories.clients import ClientAccountFactory
+from tests.fixtures.booking import MONDAY, at
+from tests.fixtures.clinics import host_client
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def signed_in(clinic, patient):
-    client = host_client(clinic)
-    client.force_login(patient.user)
-    return client
 
 
 def book(portal, service, hhmm="10:00"):

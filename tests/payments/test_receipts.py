@@ -8,7 +8,6 @@ from django.core import mail
 from pypdf import PdfReader
 
 from payments import receipts, services
-from tests.booking.conftest import MONDAY, at  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

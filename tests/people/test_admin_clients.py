@@ -45,16 +45,6 @@ def location_form(name="Soho", key="soho", is_main="", hours=(), closures=(), **
     return data
 
 
-@pytest.fixture
-def other_manager(other_clinic):
-    return MembershipFactory(clinic=other_clinic, role="manager").user
-
-
-@pytest.fixture
-def therapist(clinic):
-    return MembershipFactory(clinic=clinic, role="therapist").user
-
-
 # --- Which clinic the admin works on ------------------------------------------------
 
 
@@ -284,9 +274,9 @@ def test_invite_names_the_field_at_fault(clinic, staff_user):
 
 
 def test_therapists_and_other_clinics_cannot_use_the_client_list(
-    clinic, other_clinic, therapist, other_manager, clients_of_both
+    clinic, other_clinic, therapist_user, other_manager, clients_of_both
 ):
-    assert signed_in(therapist, clinic).get(CLIENTS).status_code in (302, 403)
+    assert signed_in(therapist_user, clinic).get(CLIENTS).status_code in (302, 403)
     # Another clinic's manager, even on this clinic's domain, sees only their own clients.
     response = signed_in(other_manager, clinic).get(CLIENTS)
     assert b"Rosalind Franklin" in response.content
@@ -326,7 +316,7 @@ def test_staff_cannot_open_or_change_the_team(clinic, staff_user):
     assert not ClinicMembership.objects.filter(user__email="x@example.com").exists()
 
 
-def test_menu_shows_each_role_its_workspace(clinic, manager, staff_user, therapist):
+def test_menu_shows_each_role_its_workspace(clinic, manager, staff_user, therapist_user):
     def menu(user):
         return signed_in(user, clinic).get("/admin/").content
 
@@ -335,4 +325,4 @@ def test_menu_shows_each_role_its_workspace(clinic, manager, staff_user, therapi
     )
     assert b"/admin/clinic/clients/" in menu(staff_user)
     assert b"/admin/clinic/team/" not in menu(staff_user)
-    assert b"/admin/clinic/" not in menu(therapist)
+    assert b"/admin/clinic/" not in menu(therapist_user)

@@ -6,8 +6,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from people.models import ClientAccount
-from tests.conftest import host_client
 from tests.factories.clients import PASSWORD, ClientAccountFactory
+from tests.fixtures.clinics import host_client
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,9 @@ from django.core.cache import cache
 from django.db import connection
 
 from people.models import ClientAccount, User
-from tests.conftest import host_client
 from tests.factories.clients import PASSWORD, ClientAccountFactory
-from tests.people.conftest import (
+from tests.fixtures.clinics import host_client
+from tests.fixtures.people import (
     confirm_email,
     last_email_to,
     link_in,

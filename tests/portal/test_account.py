@@ -8,8 +8,8 @@ from booking_api.models import CartItem
 from branding.services import features_update
 from notifications.models import Notification, Preferences
 from notifications.services import Category, notify
-from tests.conftest import host_client
 from tests.factories.clients import ClientAccountFactory
+from tests.fixtures.clinics import host_client
 
 pytestmark = pytest.mark.django_db
 
@@ -154,22 +154,22 @@ def test_another_clinics_notifications_stay_there(clinic, other_clinic, patient)
 # --- Cart -------------------------------------------------------------------------------
 
 
-def test_cart_lists_books_and_removes(clinic, patient, signed_in, service, emma):
-    item = CartItem.objects.create(client=patient, service=service, staff=emma)
+def test_cart_lists_books_and_removes(clinic, patient, signed_in, skin_consult, portal_emma):
+    item = CartItem.objects.create(client=patient, service=skin_consult, staff=portal_emma)
     page = signed_in.get("/cart/")
     assert page.status_code == 200
     body = page.content.decode()
     assert "Skin consultation" in body
-    assert f"/book/service/{service.pk}/{emma.pk}/" in body
+    assert f"/book/service/{skin_consult.pk}/{portal_emma.pk}/" in body
 
     response = signed_in.post(f"/cart/{item.pk}/remove/")
     assert response.status_code == 302
     assert not CartItem.objects.filter(pk=item.pk).exists()
 
 
-def test_another_clients_cart_item_is_not_found(clinic, patient, signed_in, service):
+def test_another_clients_cart_item_is_not_found(clinic, patient, signed_in, skin_consult):
     stranger = ClientAccountFactory(clinic=clinic)
-    theirs = CartItem.objects.create(client=stranger, service=service)
+    theirs = CartItem.objects.create(client=stranger, service=skin_consult)
     assert "Skin consultation" not in signed_in.get("/cart/").content.decode()
     assert signed_in.post(f"/cart/{theirs.pk}/remove/").status_code == 404
     assert CartItem.objects.filter(pk=theirs.pk).exists()
@@ -185,19 +185,25 @@ def test_cart_off_answers_404_and_hides_the_link(clinic, patient, signed_in):
 # --- Booking preferences -------------------------------------------------------------------
 
 
-def test_the_patient_sets_booking_preferences(clinic, patient, signed_in, service, emma):
+def test_the_patient_sets_booking_preferences(
+    clinic, patient, signed_in, skin_consult, portal_emma
+):
     from booking_api.models import BookingPreferences
 
     response = signed_in.post(
         "/account/",
-        {"section": "booking", "booking-staff": emma.pk, "booking-services": [service.pk]},
+        {
+            "section": "booking",
+            "booking-staff": portal_emma.pk,
+            "booking-services": [skin_consult.pk],
+        },
     )
     assert response.status_code == 302
     prefs = BookingPreferences.objects.get(client=patient)
-    assert prefs.staff == emma
-    assert list(prefs.services.all()) == [service]
+    assert prefs.staff == portal_emma
+    assert list(prefs.services.all()) == [skin_consult]
     page = signed_in.get("/account/").content.decode()
-    assert f'<option value="{emma.pk}" selected>Emma</option>' in page
+    assert f'<option value="{portal_emma.pk}" selected>Emma</option>' in page
 
 
 def test_another_clinics_staff_cannot_be_preferred(clinic, other_clinic, patient, signed_in):

@@ -13,10 +13,11 @@ from branding.services import features_update
 from notifications.services import Category, notify
 from portal_pages.blocks import DashboardCards
 from portal_pages.services import dashboard_cards_seed
-from tests.conftest import host_client
 from tests.factories.booking import ServiceFactory, main_location
 from tests.factories.clients import ClientAccountFactory
-from tests.portal.conftest import add_booking, at, local_day, set_cards
+from tests.fixtures.booking import add_booking, at, local_day
+from tests.fixtures.clinics import host_client
+from tests.fixtures.portal import set_cards
 
 pytestmark = pytest.mark.django_db
 
@@ -27,11 +28,18 @@ def card_types(response):
     return [card.block_type for card in response.context["dashboard"].cards]
 
 
-def test_every_card_type_renders_for_a_patient(clinic, patient, signed_in, service, emma):
+def test_every_card_type_renders_for_a_patient(
+    clinic, patient, signed_in, skin_consult, portal_emma
+):
     dashboard_cards_seed(clinic=clinic)
-    add_booking(clinic, patient, service, emma, at(local_day(5), "10:00"))
+    add_booking(clinic, patient, skin_consult, portal_emma, at(local_day(5), "10:00"))
     add_booking(
-        clinic, patient, service, emma, at(local_day(-30), "10:00"), BookingStatus.COMPLETED
+        clinic,
+        patient,
+        skin_consult,
+        portal_emma,
+        at(local_day(-30), "10:00"),
+        BookingStatus.COMPLETED,
     )
     notify(
         clinic=clinic,
@@ -57,20 +65,20 @@ def test_every_card_type_renders_for_a_patient(clinic, patient, signed_in, servi
     }  # the promotion is for new clients; this patient has booked before
     assert "Welcome to Glow Aesthetics" in html
     assert "Skin consultation" in html and "with Emma" in html  # upcoming
-    assert "Book again" in html and f"/book/service/{service.pk}/{emma.pk}/" in html
+    assert "Book again" in html and f"/book/service/{skin_consult.pk}/{portal_emma.pk}/" in html
     assert "Your results are in" in html
     assert "Cancel free of charge up to 24 hours before" in html
     assert "50% of the price" in html
 
 
-def test_a_visitor_sees_only_cards_that_need_no_account(portal, clinic, service):
+def test_a_visitor_sees_only_cards_that_need_no_account(portal, clinic, skin_consult):
     dashboard_cards_seed(clinic=clinic)
     response = portal.get("/")
     assert card_types(response) == ["welcome", "book_now", "promotion", "instructions", "policy"]
     assert "New here?" in response.content.decode()
 
 
-def test_a_feature_switched_off_hides_its_cards(clinic, signed_in, service):
+def test_a_feature_switched_off_hides_its_cards(clinic, signed_in, skin_consult):
     dashboard_cards_seed(clinic=clinic)
     features_update(clinic=clinic, online_booking=False, notifications=False, cart=False)
     response = signed_in.get("/")
@@ -88,7 +96,7 @@ def test_a_feature_switched_off_hides_its_cards(clinic, signed_in, service):
         ("tag", "Bridal", {"tagged"}),
     ],
 )
-def test_audience(clinic, service, emma, audience, tag, visible_to):
+def test_audience(clinic, skin_consult, portal_emma, audience, tag, visible_to):
     set_cards(clinic, ("welcome", {**WELCOME[1], "audience": audience, "tag": tag}))
     past = at(local_day(-10), "10:00")
     people = {
@@ -99,7 +107,7 @@ def test_audience(clinic, service, emma, audience, tag, visible_to):
     }
     for hours, name in enumerate(["returning", "vip", "tagged"]):
         start = past + datetime.timedelta(hours=hours)
-        add_booking(clinic, people[name], service, emma, start, BookingStatus.COMPLETED)
+        add_booking(clinic, people[name], skin_consult, portal_emma, start, BookingStatus.COMPLETED)
     seen = set()
     for name in ["visitor", *people]:
         client = host_client(clinic)
@@ -111,10 +119,17 @@ def test_audience(clinic, service, emma, audience, tag, visible_to):
 
 
 def test_a_cancelled_booking_does_not_make_a_returning_client(
-    clinic, patient, signed_in, service, emma
+    clinic, patient, signed_in, skin_consult, portal_emma
 ):
     set_cards(clinic, ("welcome", {**WELCOME[1], "audience": "new"}))
-    add_booking(clinic, patient, service, emma, at(local_day(3), "10:00"), BookingStatus.CANCELLED)
+    add_booking(
+        clinic,
+        patient,
+        skin_consult,
+        portal_emma,
+        at(local_day(3), "10:00"),
+        BookingStatus.CANCELLED,
+    )
     assert card_types(signed_in.get("/")) == ["welcome"]
 
 
@@ -188,7 +203,9 @@ def every_card(clinic):
     return set_cards(clinic, *cards)
 
 
-def test_the_dashboard_runs_a_bounded_number_of_queries(clinic, patient, signed_in, service, emma):
+def test_the_dashboard_runs_a_bounded_number_of_queries(
+    clinic, patient, signed_in, skin_consult, portal_emma
+):
     """Every card type on, 1,000 past bookings, 500 ledger entries, upcoming bookings,
     notifications, a cart, a game, pets and slideshow photos: still ≤ 20 queries."""
     from loyalty.services import points_award, programme_upsert
@@ -215,7 +232,7 @@ def test_the_dashboard_runs_a_bounded_number_of_queries(clinic, patient, signed_
                 clinic=clinic,
                 client=patient,
                 service=svc,
-                staff=emma,
+                staff=portal_emma,
                 location=location,
                 start=begin,
                 end=begin + datetime.timedelta(minutes=30),
@@ -229,7 +246,7 @@ def test_the_dashboard_runs_a_bounded_number_of_queries(clinic, patient, signed_
         )
     Booking.objects.bulk_create(rows)
     for days in (3, 4, 5, 6):
-        add_booking(clinic, patient, service, emma, at(local_day(days), "11:00"))
+        add_booking(clinic, patient, skin_consult, portal_emma, at(local_day(days), "11:00"))
     for n in range(30):
         notify(
             clinic=clinic,
@@ -243,7 +260,7 @@ def test_the_dashboard_runs_a_bounded_number_of_queries(clinic, patient, signed_
         )
     from booking_api.services.cart import cart_add
 
-    cart_add(clinic=clinic, client=patient, service=service)
+    cart_add(clinic=clinic, client=patient, service=skin_consult)
     signed_in.get("/")  # warm: first-request work (sessions, site root paths)
     with CaptureQueriesContext(connection) as queries:
         response = signed_in.get("/")

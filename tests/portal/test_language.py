@@ -3,7 +3,7 @@
 import pytest
 from django.conf import settings
 
-from tests.conftest import host_client
+from tests.fixtures.clinics import host_client
 
 pytestmark = pytest.mark.django_db
 

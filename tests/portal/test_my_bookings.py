@@ -6,20 +6,22 @@ from django.urls import reverse
 from booking_api.action_links import booking_action_links
 from booking_api.models import BookingStatus
 from branding.services import features_update
-from tests.conftest import host_client
 from tests.factories.clients import ClientAccountFactory
-from tests.portal.conftest import add_booking, at, local_day
+from tests.fixtures.booking import add_booking, at, local_day
+from tests.fixtures.clinics import host_client
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def booking(clinic, patient, service, emma):
-    return add_booking(clinic, patient, service, emma, at(local_day(5), "10:00"))
+def booking(clinic, patient, skin_consult, portal_emma):
+    return add_booking(clinic, patient, skin_consult, portal_emma, at(local_day(5), "10:00"))
 
 
-def test_list_detail_and_history(clinic, signed_in, patient, service, emma, booking):
-    add_booking(clinic, patient, service, emma, at(local_day(-20), "10:00"), "completed")
+def test_list_detail_and_history(clinic, signed_in, patient, skin_consult, portal_emma, booking):
+    add_booking(
+        clinic, patient, skin_consult, portal_emma, at(local_day(-20), "10:00"), "completed"
+    )
     html = signed_in.get("/bookings/").content.decode()
     assert "Skin consultation" in html
     assert f"/bookings/{booking.reference}/reschedule/" in html
@@ -87,7 +89,7 @@ def test_cancel_shows_the_quote_first(signed_in, booking):
     assert booking.status == BookingStatus.CANCELLED
 
 
-def test_a_late_cancel_quotes_the_fee(clinic, signed_in, patient, service, emma):
+def test_a_late_cancel_quotes_the_fee(clinic, signed_in, patient, skin_consult, portal_emma):
     import datetime
 
     from django.utils import timezone
@@ -95,7 +97,7 @@ def test_a_late_cancel_quotes_the_fee(clinic, signed_in, patient, service, emma)
     start = (timezone.now() + datetime.timedelta(hours=5)).replace(
         minute=0, second=0, microsecond=0
     )
-    late = add_booking(clinic, patient, service, emma, start)
+    late = add_booking(clinic, patient, skin_consult, portal_emma, start)
     html = signed_in.get(f"/bookings/{late.reference}/cancel/").content.decode()
     assert "A late cancellation fee of £22.50 applies." in html
     assert "Cancel and pay £22.50" in html

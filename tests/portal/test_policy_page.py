@@ -6,7 +6,7 @@ import pytest
 from branding.services import policy_update
 from portal_pages.models import PolicyPage
 from portal_pages.services import policy_page_seed
-from tests.conftest import host_client
+from tests.fixtures.clinics import host_client
 
 pytestmark = pytest.mark.django_db
 

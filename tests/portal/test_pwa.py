@@ -8,7 +8,7 @@ from PIL import Image
 from wagtail.images.tests.utils import get_test_image_file
 
 from branding.selectors import clinic_branding
-from tests.conftest import host_client
+from tests.fixtures.clinics import host_client
 
 pytestmark = pytest.mark.django_db
 

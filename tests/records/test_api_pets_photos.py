@@ -4,35 +4,35 @@ import pytest
 from rest_framework.test import APIClient
 
 from people.models import Pet, Photo
-from tests.conftest import host_client
 from tests.factories.clients import ClientAccountFactory
 from tests.factories.records import PetFactory, upload
+from tests.fixtures.clinics import host_client
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def api(vet, owner):
+def owner_api(vet, owner):
     client = host_client(vet, APIClient)
     client.force_authenticate(owner.user)
     return client
 
 
-def test_pets_add_edit_list_and_others_are_not_found(vet, owner, api):
-    created = api.post("/api/v1/pets", {"name": "Biscuit", "species": "dog"}, format="json")
+def test_pets_add_edit_list_and_others_are_not_found(vet, owner, owner_api):
+    created = owner_api.post("/api/v1/pets", {"name": "Biscuit", "species": "dog"}, format="json")
     assert created.status_code == 201
     pet_id = created.json()["id"]
     assert (
-        api.patch(f"/api/v1/pets/{pet_id}", {"notes": "Loves cheese"}, format="json").json()[
+        owner_api.patch(f"/api/v1/pets/{pet_id}", {"notes": "Loves cheese"}, format="json").json()[
             "notes"
         ]
         == "Loves cheese"
     )
-    assert [p["name"] for p in api.get("/api/v1/pets").json()] == ["Biscuit"]
+    assert [p["name"] for p in owner_api.get("/api/v1/pets").json()] == ["Biscuit"]
 
-    bad = api.post("/api/v1/pets", {"name": "Rex", "species": "dragon"}, format="json")
+    bad = owner_api.post("/api/v1/pets", {"name": "Rex", "species": "dragon"}, format="json")
     assert bad.status_code == 400 and "species" in bad.json()
-    future = api.post(
+    future = owner_api.post(
         "/api/v1/pets",
         {"name": "Rex", "species": "dog", "date_of_birth": "2999-01-01"},
         format="json",
@@ -41,23 +41,26 @@ def test_pets_add_edit_list_and_others_are_not_found(vet, owner, api):
     assert Pet.objects.count() == 1
 
     theirs = PetFactory(owner=ClientAccountFactory(clinic=vet))
-    assert api.get(f"/api/v1/pets/{theirs.pk}").status_code == 404
+    assert owner_api.get(f"/api/v1/pets/{theirs.pk}").status_code == 404
     assert (
-        api.patch(f"/api/v1/pets/{theirs.pk}", {"name": "Mine"}, format="json").status_code == 404
+        owner_api.patch(f"/api/v1/pets/{theirs.pk}", {"name": "Mine"}, format="json").status_code
+        == 404
     )
 
 
-def test_photos_upload_is_checked_and_files_are_private(vet, owner, api, glow_on):
-    refused = api.post(
+def test_photos_upload_is_checked_and_files_are_private(vet, owner, owner_api, glow_on):
+    refused = owner_api.post(
         "/api/v1/photos", {"image": upload("x.jpg", b"not an image")}, format="multipart"
     )
     assert refused.status_code == 400 and refused.json()["field"] == "image"
     assert not Photo.objects.exists()
 
-    created = api.post("/api/v1/photos", {"image": upload(), "caption": "Me"}, format="multipart")
+    created = owner_api.post(
+        "/api/v1/photos", {"image": upload(), "caption": "Me"}, format="multipart"
+    )
     assert created.status_code == 201, created.content
     photo_id = created.json()["id"]
-    assert api.get(f"/api/v1/photos/{photo_id}/image").status_code == 200
+    assert owner_api.get(f"/api/v1/photos/{photo_id}/image").status_code == 200
 
     neighbour = host_client(vet, APIClient)
     neighbour.force_authenticate(ClientAccountFactory(clinic=vet).user)
@@ -69,7 +72,7 @@ def test_photos_upload_is_checked_and_files_are_private(vet, owner, api, glow_on
 
 
 def test_the_api_answers_403_when_the_feature_is_off(clinic, patient):
-    api = host_client(clinic, APIClient)
-    api.force_authenticate(patient.user)
-    assert api.get("/api/v1/pets").status_code == 403
-    assert api.get("/api/v1/photos").status_code == 403
+    owner_api = host_client(clinic, APIClient)
+    owner_api.force_authenticate(patient.user)
+    assert owner_api.get("/api/v1/pets").status_code == 403
+    assert owner_api.get("/api/v1/photos").status_code == 403

@@ -5,10 +5,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from people.photo_services import photo_mark
-from tests.conftest import host_client
 from tests.factories.clients import ClientAccountFactory
 from tests.factories.records import PetFactory, upload
-from tests.portal.conftest import set_cards
+from tests.fixtures.clinics import host_client
+from tests.fixtures.portal import set_cards
 
 pytestmark = pytest.mark.django_db
 

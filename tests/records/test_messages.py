@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from notifications.models import Notification
 from people.models import AuditEntry, Message, MessageThread
-from tests.conftest import host_client
 from tests.factories.clients import ClientAccountFactory, MembershipFactory
+from tests.fixtures.clinics import host_client
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,10 @@ from booking_api.models import Booking
 from branding.importing import import_clinic_file
 from people.models import AuditEntry, Pet, Photo
 from people.pet_services import PetError, pet_merge
-from tests.conftest import host_client
 from tests.factories.booking import ServiceFactory, StaffFactory, main_location
 from tests.factories.clients import ClientAccountFactory, MembershipFactory
 from tests.factories.records import PetFactory, upload
+from tests.fixtures.clinics import host_client
 
 pytestmark = pytest.mark.django_db
 

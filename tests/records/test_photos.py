@@ -8,9 +8,9 @@ from django.urls import reverse
 from PIL import Image
 
 from people.models import AuditEntry, Photo
-from tests.conftest import host_client
 from tests.factories.clients import ClientAccountFactory, MembershipFactory
 from tests.factories.records import PetFactory, image_bytes, upload
+from tests.fixtures.clinics import host_client
 
 pytestmark = pytest.mark.django_db
 
