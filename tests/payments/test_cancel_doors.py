@@ -18,8 +18,8 @@ from branding.errors import NotAllowedError
 from payments import services
 from payments.models import Refund
 from payments.stripe_api import stripe_client
-from tests.conftest import host_client
 from tests.factories.clients import MembershipFactory
+from tests.fixtures.clinics import host_client
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +108,7 @@ def test_a_late_cancellation_fee_is_a_column_and_kept(
     full_policy, held, django_capture_on_commit_callbacks
 ):
     from branding.services import policy_update
-    from tests.booking.conftest import MONDAY, at
+    from tests.fixtures.booking import MONDAY, at
 
     policy_update(clinic=full_policy, late_cancel_fee_kind="percent", late_cancel_fee_value=50)
     booking = held()

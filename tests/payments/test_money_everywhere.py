@@ -13,8 +13,8 @@ from rest_framework.test import APIClient
 
 from booking_api.models import Booking
 from branding.money import format_money
-from tests.booking.conftest import MONDAY, at
-from tests.conftest import host_client
+from tests.fixtures.booking import MONDAY, at
+from tests.fixtures.clinics import host_client
 
 pytestmark = pytest.mark.django_db
 
