@@ -50,7 +50,7 @@ def connect():
 
     from booking_api.signals import booking_changed
     from payments.signals import refund_succeeded
-    from people.signals import feedback_submitted
+    from records.signals import feedback_submitted
 
     booking_changed.connect(_booking_changed, dispatch_uid="loyalty.booking_changed")
     refund_succeeded.connect(_refund_succeeded, dispatch_uid="loyalty.refund_succeeded")

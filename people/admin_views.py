@@ -1,5 +1,5 @@
 """The clinic workspace in the Wagtail admin: locations, inviting clients, and team.
-The client list and account view live in ``people.workspace``.
+The client list and account view live in ``records.workspace``.
 
 Everything here works on one clinic, the request's admin clinic
 (``people.selectors.admin_clinic_for_user``), and on nothing else: lists are filtered
@@ -487,30 +487,10 @@ def switch_clinic(request):
 
 
 def workspace_urlpatterns():
-    # The client workspace's views build on the mixins above: imported here, not at the
-    # top, so that they can import this module.
-    from people.workspace import client_actions as actions
-    from people.workspace.client_account import ClientDetailView
-    from people.workspace.client_list import ClientIndexView
-
-    client = "clients/<int:pk>/"
+    # The client list and account view (records.workspace) join this namespace through
+    # the "register_clinic_workspace_urls" hook (people/wagtail_hooks.py).
     return [
-        path("clients/", ClientIndexView.as_view(), name="clients"),
         path("clients/invite/", ClientInviteView.as_view(), name="client_invite"),
-        path(client, ClientDetailView.as_view(), name="client_detail"),
-        path(f"{client}field/", actions.ClientFieldView.as_view(), name="client_field"),
-        path(f"{client}status/", actions.ClientStatusView.as_view(), name="client_status"),
-        path(f"{client}notes/", actions.NoteCreateView.as_view(), name="client_note_create"),
-        path(
-            f"{client}notes/<int:note_pk>/pin/",
-            actions.NotePinView.as_view(),
-            name="client_note_pin",
-        ),
-        path(
-            f"{client}preferences/",
-            actions.PreferencesView.as_view(),
-            name="client_preferences",
-        ),
         path("team/", TeamView.as_view(), name="team"),
         path("switch/", switch_clinic, name="switch"),
     ]

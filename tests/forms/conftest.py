@@ -4,7 +4,7 @@ import io
 import pytest
 from PIL import Image, ImageDraw
 
-from people.documents.services import signed_form_create
+from records.documents.services import signed_form_create
 from tests.factories.forms import FormTemplateFactory
 
 

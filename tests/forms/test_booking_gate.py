@@ -8,8 +8,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from booking_api.models import Booking
-from people.documents.selectors import forms_missing_for
-from people.models import FormTemplate
+from records.documents.selectors import forms_missing_for
+from records.models import FormTemplate
 from tests.booking.conftest import MONDAY
 from tests.conftest import host_client
 from tests.factories.forms import FormTemplateFactory

@@ -47,8 +47,8 @@ from cryptography.x509.oid import NameOID
 from django.conf import settings as django_settings
 
 from people.models import ClientAccount, User
-from tests.people.conftest import signed_in_user_id
 from tests.conftest import host_client
+from tests.people.conftest import signed_in_user_id
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ import pytest
 
 from people.models import ClientAccount
 from people.services import client_invite
-from tests.people.conftest import last_email_to, link_in, signed_in_user_id
 from tests.conftest import host_client
+from tests.people.conftest import last_email_to, link_in, signed_in_user_id
 
 pytestmark = pytest.mark.django_db
 

@@ -13,6 +13,8 @@ from django.core.cache import cache
 from django.db import connection
 
 from people.models import ClientAccount, User
+from tests.conftest import host_client
+from tests.factories.clients import PASSWORD, ClientAccountFactory
 from tests.people.conftest import (
     confirm_email,
     last_email_to,
@@ -20,8 +22,6 @@ from tests.people.conftest import (
     login_code_in,
     signed_in_user_id,
 )
-from tests.conftest import host_client
-from tests.factories.clients import PASSWORD, ClientAccountFactory
 
 pytestmark = pytest.mark.django_db
 
