@@ -16,6 +16,7 @@ v1 = [
     path("", include("notifications.api.urls")),
     path("", include("booking_api.api.urls")),
     path("", include("payments.api.urls")),
+    path("", include("records.api.urls")),
     path("", include("loyalty.api.urls")),
 ]
 

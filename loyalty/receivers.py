@@ -52,7 +52,7 @@ def connect():
 
     from booking_api.signals import booking_completed, booking_refunded
     from payments.signals import refund_succeeded
-    from people.signals import feedback_submitted
+    from records.signals import feedback_submitted
 
     booking_completed.connect(_booking_completed, dispatch_uid="loyalty.booking_completed")
     booking_refunded.connect(_booking_refunded, dispatch_uid="loyalty.booking_refunded")

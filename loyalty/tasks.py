@@ -23,7 +23,7 @@ def booking_completed(booking_id):
 def review_submitted(feedback_id):
     """A client rated a visit: the programme's points for a review, once per answer."""
     from loyalty.earning import points_for_review
-    from people.models import Feedback
+    from records.models import Feedback
 
     feedback = Feedback.objects.filter(pk=feedback_id).select_related("clinic", "client").first()
     if feedback is not None:

@@ -1,5 +1,3 @@
-from people.documents.selectors import forms_missing_for  # noqa: F401 (re-exported)
-from people.feedback.selectors import client_average_rating  # noqa: F401 (re-exported)
 from people.models import AuditEntry, ClientAccount, ClinicMembership
 
 

@@ -11,17 +11,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from branding.errors import DomainError
-from people.documents.answers import answers_form_class
-from people.documents.selectors import (
+from people.selectors import client_account_for_user
+from people.services import client_account_ensure
+from portal_pages.views import _signed_in
+from records.documents.answers import answers_form_class
+from records.documents.selectors import (
     form_template_for_signing,
     forms_for_client,
     signed_form_for_client,
     signed_forms_for_client,
 )
-from people.documents.services import signed_form_create
-from people.selectors import client_account_for_user
-from people.services import client_account_ensure
-from portal_pages.views import _signed_in
+from records.documents.services import signed_form_create
 
 
 class SignatureForm(forms.Form):

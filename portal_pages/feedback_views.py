@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from branding.errors import DomainError
-from people.feedback.selectors import feedback_for_booking
-from people.feedback.services import feedback_submit
-from people.feedback.tokens import booking_id_from_token
+from records.feedback.selectors import feedback_for_booking
+from records.feedback.services import feedback_submit
+from records.feedback.tokens import booking_id_from_token
 
 RATINGS = [(n, str(n)) for n in range(5, 0, -1)]
 

@@ -9,11 +9,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from branding.errors import DomainError
-from people.medical.selectors import medical_history_current
-from people.medical.services import medical_history_update
 from people.selectors import client_account_for_user
 from people.services import client_account_ensure
 from portal_pages.views import _signed_in
+from records.medical.selectors import medical_history_current
+from records.medical.services import medical_history_update
 
 
 def _area(label, help_text=""):

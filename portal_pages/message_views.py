@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from branding.errors import DomainError
-from people.message_selectors import client_thread, threads_for_client
-from people.message_services import MAX_BODY, client_reply, thread_read_by_client
 from people.selectors import client_account_for_user
 from portal_pages.views import _signed_in
+from records.message_selectors import client_thread, threads_for_client
+from records.message_services import MAX_BODY, client_reply, thread_read_by_client
 
 
 class ReplyForm(forms.Form):

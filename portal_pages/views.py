@@ -32,11 +32,12 @@ from booking_api.services.policy import reschedule_refusal
 from branding.errors import DomainError
 from branding.selectors import clinic_features
 from payments.selectors import attach_receipts, checkout_mode
-from people.selectors import client_account_for_user, forms_missing_for
+from people.selectors import client_account_for_user
 from portal_pages import selectors
 from portal_pages.forms import CancelForm, GuestForm, NotesForm
 from portal_pages.pet_forms import wizard_pet_field
 from portal_pages.services import portal_booking_create
+from records.documents.selectors import forms_missing_for
 
 
 def feature_required(*names):

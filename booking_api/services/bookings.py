@@ -23,13 +23,13 @@ from booking_api.models import (
     BookingStatus,
     StaffMember,
 )
+from booking_api.preconditions import booking_preconditions_check
 from booking_api.services.errors import BookingError, SlotTakenError
 from booking_api.services.patch_tests import patch_test_check
 from booking_api.services.policy import reschedule_refusal
 from booking_api.services.transitions import actor_role, after_commit, event_add, locked_booking
 from branding.errors import FeatureDisabledError, NotAllowedError
 from branding.selectors import clinic_policy, feature_enabled
-from people.documents.rules import forms_check_signed
 
 CLIENT_SOURCES = (BookingSource.PORTAL, BookingSource.APP)
 
@@ -152,8 +152,8 @@ def booking_create(
     if pet is not None and not _is_own_active_pet(pet, clinic, client):
         raise BookingError("Choose one of the client's own pets.", field="pet")
     apply_policy = source in CLIENT_SOURCES
-    if apply_policy:  # consent and intake forms the service requires are signed first
-        forms_check_signed(clinic=clinic, client=client, service=service)
+    if apply_policy:  # rules other apps register, e.g. the forms a service requires are signed
+        booking_preconditions_check(clinic=clinic, client=client, service=service, start=start)
     if apply_policy:  # staff may book without a patch test; the admin warns them first
         patch_test_check(clinic=clinic, client=client, service=service, start=start)
     if staff is not None:

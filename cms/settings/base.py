@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "notifications",
     "booking_api",
     "payments",
+    "records",  # the client's record: forms, medical history, feedback, messages
     "loyalty",
     "portal_pages",
     "demo",  # manage.py seed_demo (uses every app; nothing imports it)
@@ -354,7 +355,7 @@ SPECTACULAR_SETTINGS = {
     "PREPROCESSING_HOOKS": ["cms.api.public_endpoints_only"],
     # Several models have a "kind" with their own choices: each gets its own name.
     "ENUM_NAME_OVERRIDES": {
-        "ThreadKindEnum": "people.models.messages.ThreadKind",
+        "ThreadKindEnum": "records.models.messages.ThreadKind",
         "PhotoKindEnum": "people.models.photos.PhotoKind",
     },
 }

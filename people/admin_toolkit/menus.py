@@ -7,6 +7,7 @@ only to people with one of its roles at the request's admin clinic."""
 from dataclasses import dataclass
 
 from django.urls import reverse
+from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSetGroup
 
@@ -47,9 +48,17 @@ class MenuLink:
 
 
 class ClinicMenu(ViewSetGroup):
-    """One admin menu: ``items`` (viewsets, each with its ``menu_order``) and ``links``."""
+    """One admin menu: ``items`` (viewsets, each with its ``menu_order``), ``links``, and
+    the menu items that apps above register with ``item_hook_name`` (if set), so a menu
+    can hold entries of apps its own app may not import."""
 
     links = ()
+    item_hook_name = ""
 
     def get_submenu_items(self):
-        return [*super().get_submenu_items(), *(link.menu_item() for link in self.links)]
+        hooked = hooks.get_hooks(self.item_hook_name) if self.item_hook_name else []
+        return [
+            *super().get_submenu_items(),
+            *(link.menu_item() for link in self.links),
+            *(fn() for fn in hooked),
+        ]

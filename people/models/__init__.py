@@ -1,5 +1,7 @@
-"""Client-side data. One module per concern; this package re-exports the models so
-`from people.models import X` keeps working as modules are added."""
+"""People: users, client accounts, memberships and roles, notes, pets, photos, the audit
+log. One module per concern; this package re-exports the models so
+`from people.models import X` keeps working as modules are added. The client's record
+(forms, medical history, feedback, messages) lives in ``records.models``."""
 
 from .accounts import (
     AuditAction,
@@ -12,23 +14,11 @@ from .accounts import (
     User,
     UserManager,
 )
-from .feedback import Feedback
-from .forms import FormKind, FormReminder, FormTemplate, SignatureMethod, SignedForm
-from .medical import MEDICAL_FIELDS, MedicalHistoryVersion
-from .messages import Message, MessageThread, Sender, ThreadKind
 from .notes import ClientNote
 from .pets import Pet, PetQuerySet, Species
 from .photos import Photo, PhotoKind
 
 __all__ = [
-    "MEDICAL_FIELDS",
-    "Feedback",
-    "FormKind",
-    "FormReminder",
-    "FormTemplate",
-    "MedicalHistoryVersion",
-    "SignatureMethod",
-    "SignedForm",
     "AuditAction",
     "AuditEntry",
     "AuditEntryQuerySet",
@@ -36,15 +26,11 @@ __all__ = [
     "ClientAccount",
     "ClientNote",
     "ClinicMembership",
-    "Message",
-    "MessageThread",
     "Pet",
     "PetQuerySet",
     "Photo",
     "PhotoKind",
-    "Sender",
     "Species",
-    "ThreadKind",
     "StaffRole",
     "User",
     "UserManager",

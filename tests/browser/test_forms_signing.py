@@ -4,7 +4,7 @@ pointer, once from the keyboard alone (the typed name is then the signature)."""
 import pytest
 from playwright.sync_api import expect
 
-from people.models import SignedForm
+from records.models import SignedForm
 from tests.factories.clients import PASSWORD, ClientAccountFactory, UserFactory
 from tests.factories.forms import FormTemplateFactory
 from tests.fixtures.browser import clinic_url

@@ -5,8 +5,9 @@ import pytest
 from playwright.sync_api import expect
 
 from branding.services import features_update
-from people.message_services import thread_start
-from people.models import Message, Pet, Photo
+from people.models import Pet, Photo
+from records.message_services import thread_start
+from records.models import Message
 from tests.factories.clients import PASSWORD, ClientAccountFactory, MembershipFactory, UserFactory
 from tests.factories.records import image_bytes
 from tests.fixtures.browser import clinic_url

@@ -1,6 +1,6 @@
 import factory
 
-from people.models import FormKind, FormTemplate
+from records.models import FormKind, FormTemplate
 from tests.factories.branding import ClinicFactory
 
 

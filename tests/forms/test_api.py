@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from people.models import MedicalHistoryVersion, SignedForm
+from records.models import MedicalHistoryVersion, SignedForm
 from tests.factories.clients import ClientAccountFactory
 from tests.factories.forms import FormTemplateFactory
 from tests.fixtures.clinics import host_client

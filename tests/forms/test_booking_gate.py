@@ -8,8 +8,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from booking_api.models import Booking
-from people.documents.selectors import forms_missing_for
-from people.models import FormTemplate
+from records.documents.selectors import forms_missing_for
+from records.models import FormTemplate
 from tests.factories.forms import FormTemplateFactory
 from tests.fixtures.booking import MONDAY, at, local_day
 from tests.fixtures.clinics import host_client

@@ -12,9 +12,10 @@ from booking_api.models import BookingStatus
 from booking_api.services import booking_transition
 from notifications.models import Notification
 from notifications.services import preferences_update
-from people.feedback.selectors import client_average_rating
-from people.feedback.tokens import survey_token
-from people.models import AuditEntry, Feedback
+from people.models import AuditEntry
+from records.feedback.selectors import client_average_rating
+from records.feedback.tokens import survey_token
+from records.models import Feedback
 from tests.factories.booking import ServiceFactory, StaffFactory
 from tests.factories.clients import ClientAccountFactory, MembershipFactory
 from tests.fixtures.booking import add_booking

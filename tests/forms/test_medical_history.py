@@ -2,9 +2,10 @@
 
 import pytest
 
-from people.medical.selectors import medical_history_current
-from people.models import AuditEntry, MedicalHistoryVersion
+from people.models import AuditEntry
 from people.models.append_only import ImmutableRecordError
+from records.medical.selectors import medical_history_current
+from records.models import MedicalHistoryVersion
 from tests.fixtures.clinics import host_client
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from people import tasks
-from people.documents.services import form_renewal_reminders_send
-from people.models import FormReminder
+from records import tasks
+from records.documents.services import form_renewal_reminders_send
+from records.models import FormReminder
 from tests.factories.clients import ClientAccountFactory
 from tests.fixtures.forms import sign
 

@@ -9,10 +9,10 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from branding.errors import DomainError
-from people.documents.selectors import FormStatus, forms_for_client
-from people.documents.services import add_months
-from people.models import SignedForm
 from people.models.append_only import ImmutableRecordError
+from records.documents.selectors import FormStatus, forms_for_client
+from records.documents.services import add_months
+from records.models import SignedForm
 from tests.factories.clients import ClientAccountFactory
 from tests.factories.forms import FormTemplateFactory
 from tests.fixtures.clinics import host_client

@@ -3,7 +3,8 @@ tabs, signed PDFs for staff (audited), and nothing of another clinic's."""
 
 import pytest
 
-from people.models import AuditEntry, FormTemplate, MedicalHistoryVersion
+from people.models import AuditEntry
+from records.models import FormTemplate, MedicalHistoryVersion
 from tests.factories.booking import ServiceFactory
 from tests.factories.clients import ClientAccountFactory, MembershipFactory
 from tests.factories.forms import FormTemplateFactory

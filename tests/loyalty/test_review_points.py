@@ -10,8 +10,8 @@ from booking_api.models import BookingStatus
 from loyalty import tasks
 from loyalty.selectors import balance
 from loyalty.services import programme_upsert
-from people.feedback.services import feedback_submit
-from people.models import Feedback
+from records.feedback.services import feedback_submit
+from records.models import Feedback
 from tests.factories.booking import ServiceFactory, StaffFactory
 from tests.fixtures.booking import add_booking
 

@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 
 from notifications.models import Notification
-from people.models import AuditEntry, Message, MessageThread
+from people.models import AuditEntry
+from records.models import Message, MessageThread
 from tests.factories.clients import ClientAccountFactory, MembershipFactory
 from tests.fixtures.clinics import host_client
 

@@ -320,6 +320,6 @@ def test_a_therapist_cannot_use_the_client_record_screens(vet, owner):
         staff_url("message_new", owner), {"kind": "chat", "subject": "x", "body": "y"}
     )
     assert response.status_code in (302, 403)
-    from people.models import MessageThread
+    from records.models import MessageThread
 
     assert not MessageThread.objects.exists()

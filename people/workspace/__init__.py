@@ -1,3 +1,0 @@
-"""The staff client workspace: the client list with search and filters, the client
-account view (header and tabs) and its small POST actions. Views only: every read is a
-selector and every write a service (clients.services, notifications.services)."""

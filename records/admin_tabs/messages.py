@@ -1,0 +1,174 @@
+"""The "Messages" tab of the client account view: the whole history, unread counts,
+start a chat or send a one-way notification, open a thread and reply. Every message
+staff send and every thread they open is in the audit log (``records.message_services``)."""
+
+from django import forms
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView
+from wagtail.admin import messages
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from branding.errors import DomainError
+from people.account_tabs import ClientAccountTab
+from records.admin_tabs.base import ClientRecordMixin
+from records.message_selectors import clinic_thread, staff_unread_count, threads_for_staff
+from records.message_services import (
+    MAX_BODY,
+    staff_reply,
+    thread_read_by_staff,
+    thread_start,
+)
+from records.models import ThreadKind
+
+TAB = "messages"
+
+
+class NewMessageForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"),
+        choices=[
+            (ThreadKind.CHAT, gettext_lazy("Chat (the client can reply)")),
+            (ThreadKind.NOTICE, gettext_lazy("One-way notification")),
+        ],
+        widget=forms.RadioSelect,
+        initial=ThreadKind.CHAT,
+    )
+    subject = forms.CharField(label=gettext_lazy("Subject"), max_length=120)
+    body = forms.CharField(
+        label=gettext_lazy("Message"), max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=gettext_lazy("Reply"), max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+def _apply_error(form, error):
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+class NewMessageView(ClientRecordMixin, WagtailAdminTemplateMixin, FormView):
+    template_name = "records/admin/tabs/message_new.html"
+    form_class = NewMessageForm
+    page_title = gettext_lazy("New message")
+    header_icon = "mail"
+
+    def get_page_subtitle(self):
+        return self.account.name
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["account"] = self.account
+        return context
+
+    def form_valid(self, form):
+        try:
+            thread = thread_start(
+                clinic=self.clinic,
+                client=self.account,
+                author=self.request.user,
+                request=self.request,
+                **form.cleaned_data,
+            )
+        except DomainError as exc:
+            _apply_error(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Sent to %(name)s.") % {"name": self.account.name})
+        if thread.kind == ThreadKind.CHAT:
+            return _redirect_thread(self.account, thread)
+        return self.back_to_tab(TAB)
+
+
+def _redirect_thread(account, thread):
+    return redirect("client_records:message_thread", client_pk=account.pk, thread_id=thread.pk)
+
+
+class ThreadView(ClientRecordMixin, WagtailAdminTemplateMixin, FormView):
+    """One thread: reading it marks the client's messages read; staff reply here."""
+
+    template_name = "records/admin/tabs/message_thread.html"
+    form_class = ReplyForm
+    header_icon = "mail"
+
+    @property
+    def thread(self):
+        if not hasattr(self, "_thread"):
+            self._thread = clinic_thread(self.clinic, self.account, self.kwargs["thread_id"])
+            if self._thread is None:
+                raise Http404(_("No such conversation."))
+        return self._thread
+
+    def get_page_title(self):
+        return self.thread.subject
+
+    def get_page_subtitle(self):
+        return self.account.name
+
+    def get(self, request, *args, **kwargs):
+        thread_read_by_staff(thread=self.thread, actor=request.user, request=request)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            account=self.account,
+            thread=self.thread,
+            thread_messages=list(self.thread.messages.select_related("author")),
+            back_url=reverse("clinic_workspace:client_detail", kwargs={"pk": self.account.pk})
+            + f"#tab-{TAB}",
+        )
+        return context
+
+    def form_valid(self, form):
+        try:
+            staff_reply(
+                thread=self.thread,
+                author=self.request.user,
+                body=form.cleaned_data["body"],
+                request=self.request,
+            )
+        except DomainError as exc:
+            _apply_error(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Reply sent."))
+        return _redirect_thread(self.account, self.thread)
+
+
+def messages_tab_context(request, clinic, account):
+    threads = threads_for_staff(clinic, account)
+    return {
+        "threads": threads,
+        "unread": sum(t.unread for t in threads),
+        "new_url": reverse("client_records:message_new", kwargs={"client_pk": account.pk}),
+        "client_pk": account.pk,
+    }
+
+
+def messages_tab_label(request, clinic, account):
+    unread = staff_unread_count(clinic, account)
+    if not unread:
+        return _("Messages")
+    return _("Messages (%(count)s unread)") % {"count": unread}
+
+
+def messages_tab():
+    return ClientAccountTab(
+        key=TAB,
+        label=_("Messages"),
+        order=70,
+        template_name="records/admin/tabs/messages.html",
+        get_context=messages_tab_context,
+        label_for=messages_tab_label,
+    )
+
+
+urlpatterns = [
+    path("messages/new/", NewMessageView.as_view(), name="message_new"),
+    path("messages/<int:thread_id>/", ThreadView.as_view(), name="message_thread"),
+]

@@ -1,0 +1,117 @@
+"""The Forms and Medical history tabs of the client account view. Staff download a
+signed PDF (an export, audited) and update the medical history (a new version, audited
+by the service)."""
+
+from django import forms
+from django.http import Http404, HttpResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from branding.errors import DomainError
+from people.account_tabs import ClientAccountTab
+from people.models import AuditAction
+from records.admin_tabs.base import ClientActionView, ClientRecordMixin
+from records.documents.selectors import (
+    forms_for_client,
+    signed_form_in_clinic,
+    signed_forms_for_client,
+)
+from records.medical.selectors import medical_history_current, medical_history_versions
+from records.medical.services import medical_history_update
+from records.models import MEDICAL_FIELDS
+
+VERSIONS_SHOWN = 50
+
+
+def forms_tab_context(request, clinic, account):
+    return {
+        "standing": forms_for_client(clinic, account),
+        "signed_forms": list(signed_forms_for_client(clinic, account)),
+        "client_pk": account.pk,
+    }
+
+
+def forms_tab():
+    return ClientAccountTab(
+        key="forms",
+        label=_("Forms"),
+        order=70,
+        template_name="records/admin/tabs/forms.html",
+        get_context=forms_tab_context,
+    )
+
+
+def _area(label):
+    return forms.CharField(
+        label=label, required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class StaffMedicalHistoryForm(forms.Form):
+    allergies = _area(gettext_lazy("Allergies"))
+    medications = _area(gettext_lazy("Current medications"))
+    conditions = _area(gettext_lazy("Medical conditions"))
+    notes = _area(gettext_lazy("Other notes"))
+
+
+def medical_tab_context(request, clinic, account):
+    current = medical_history_current(clinic, account)
+    return {
+        "current": current,
+        "versions": list(medical_history_versions(clinic, account)[:VERSIONS_SHOWN]),
+        "form": StaffMedicalHistoryForm(initial=current.as_dict() if current else None),
+        "fields": MEDICAL_FIELDS,
+        "update_url": reverse("client_forms:medical_update", kwargs={"client_pk": account.pk}),
+    }
+
+
+def medical_tab():
+    return ClientAccountTab(
+        key="medical",
+        label=_("Medical history"),
+        order=75,
+        template_name="records/admin/tabs/medical.html",
+        get_context=medical_tab_context,
+    )
+
+
+class SignedFormPdfView(ClientRecordMixin, View):
+    """The signed PDF, to this clinic's staff only; each download is in the audit log."""
+
+    def get(self, request, *args, **kwargs):
+        signed = signed_form_in_clinic(self.clinic, kwargs["signed_id"])
+        if signed is None or signed.client_id != self.account.pk:
+            raise Http404(_("No such signed form."))
+        self.audit(AuditAction.EXPORT, f"Downloaded signed form “{signed.title}” ({signed.pk})")
+        response = HttpResponse(bytes(signed.pdf), content_type="application/pdf")
+        filename = f"{signed.title}-{signed.signed_at:%Y-%m-%d}.pdf".replace('"', "")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class MedicalHistoryUpdateView(ClientActionView):
+    tab = "medical"
+
+    def act(self):
+        form = StaffMedicalHistoryForm(self.request.POST)
+        if not form.is_valid():
+            field, errors = next(iter(form.errors.items()))
+            raise DomainError(f"{form.fields[field].label}: {errors[0]}", field=field)
+        medical_history_update(
+            clinic=self.clinic,
+            client=self.account,
+            author=self.request.user,
+            by_staff=True,
+            request=self.request,
+            **form.cleaned_data,
+        )
+        return _("Medical history saved.")
+
+
+urlpatterns = [
+    path("forms/<int:signed_id>.pdf", SignedFormPdfView.as_view(), name="signed_pdf"),
+    path("medical-history/", MedicalHistoryUpdateView.as_view(), name="medical_update"),
+]

@@ -1,0 +1,83 @@
+"""Reads about messages, clinic first, each in a constant number of queries."""
+
+from django.db.models import Count, Prefetch, Q
+
+from records.models import Message, MessageThread, Sender
+
+
+def _threads(clinic, client, *, unread_from):
+    return (
+        MessageThread.objects.filter(clinic=clinic, client=client)
+        .annotate(
+            unread=Count(
+                "messages",
+                filter=Q(messages__sender=unread_from, messages__read_at__isnull=True),
+            )
+        )
+        .order_by("-last_message_at", "-pk")
+    )
+
+
+def threads_for_staff(clinic, client):
+    """The client's threads with ``unread`` = the client's messages staff have not read,
+    and their messages (the whole history). Two queries."""
+    return list(
+        _threads(clinic, client, unread_from=Sender.CLIENT).prefetch_related(
+            Prefetch("messages", queryset=Message.objects.select_related("author"))
+        )
+    )
+
+
+def threads_for_client(clinic, client):
+    """The client's own threads with ``unread`` = clinic messages they have not read.
+    One query; another person's threads are never included."""
+    if client is None:
+        return MessageThread.objects.none()
+    return _threads(clinic, client, unread_from=Sender.CLINIC)
+
+
+def client_thread(clinic, client, thread_id):
+    """The client's own thread by id with its messages, or None."""
+    if client is None:
+        return None
+    return (
+        MessageThread.objects.filter(clinic=clinic, client=client, pk=thread_id)
+        .prefetch_related("messages")
+        .first()
+    )
+
+
+def clinic_thread(clinic, client, thread_id):
+    """For staff: one of this client's threads at this clinic, or None."""
+    return (
+        MessageThread.objects.filter(clinic=clinic, client=client, pk=thread_id)
+        .select_related("client__user", "clinic")
+        .first()
+    )
+
+
+def _unread(clinic, sender):
+    return Message.objects.filter(thread__clinic=clinic, sender=sender, read_at__isnull=True)
+
+
+def staff_unread_count(clinic, client):
+    """Messages from this client that staff have not read yet. One query."""
+    return _unread(clinic, Sender.CLIENT).filter(thread__client=client).count()
+
+
+def staff_unread_by_client(clinic, client_ids):
+    """client id → unread messages from them, for a page of the clients list. One query."""
+    rows = (
+        _unread(clinic, Sender.CLIENT)
+        .filter(thread__client_id__in=list(client_ids))
+        .values("thread__client_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["thread__client_id"]: row["n"] for row in rows}
+
+
+def client_unread_count(clinic, client):
+    """Clinic messages the client has not read. One query."""
+    if client is None:
+        return 0
+    return _unread(clinic, Sender.CLINIC).filter(thread__client=client).count()

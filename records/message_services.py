@@ -1,0 +1,146 @@
+"""Writes about messages between a clinic and a client.
+
+Staff send a one-way notice or start / continue a chat; the client replies to a chat.
+Each staff message goes to the client through ``notifications.notify`` (by their
+preferences for "Messages from the clinic") and into the audit log, in the same
+transaction as the message itself."""
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from branding.links import portal_url
+from notifications.models import Category
+from notifications.services import notify
+from people.models import AuditAction
+from people.services import ClientError, audit_record
+from records.models import Message, MessageThread, Sender, ThreadKind
+
+MAX_BODY = 5000
+
+
+class MessageError(ClientError):
+    pass
+
+
+def _clean_body(body):
+    body = (body or "").strip()
+    if not body:
+        raise MessageError("Write a message.", field="body")
+    if len(body) > MAX_BODY:
+        raise MessageError(f"The message is longer than {MAX_BODY} characters.", field="body")
+    return body
+
+
+def _clean_subject(subject):
+    subject = (subject or "").strip()
+    if not subject:
+        raise MessageError("Give the message a subject.", field="subject")
+    if len(subject) > 120:
+        raise MessageError("The subject is longer than 120 characters.", field="subject")
+    return subject
+
+
+def _tell_client(thread, message):
+    clinic = thread.clinic
+    path = reverse("portal:message_thread", kwargs={"thread_id": thread.pk})
+    notify(
+        clinic=clinic,
+        user=thread.client.user,
+        kind=f"message.{thread.kind}",
+        category=Category.MESSAGE,
+        title=thread.subject,
+        body=message.body,
+        url=portal_url(clinic, path),
+        idempotency_key=f"message-{message.pk}",
+    )
+
+
+def _post(thread, *, sender, author, body):
+    message = Message.objects.create(thread=thread, sender=sender, author=author, body=body)
+    thread.last_message_at = message.created_at
+    thread.save(update_fields=["last_message_at"])
+    return message
+
+
+def _check_client(clinic, client):
+    if client.clinic_id != clinic.pk:
+        raise MessageError("That client belongs to another clinic.", field="client")
+
+
+@transaction.atomic
+def thread_start(
+    *, clinic, client, author, subject, body, kind=ThreadKind.CHAT, request=None
+) -> MessageThread:
+    """Staff start a conversation (``kind`` chat) or send a one-way notice."""
+    _check_client(clinic, client)
+    if kind not in ThreadKind.values:
+        raise MessageError(f"Unknown kind of message {kind!r}.", field="kind")
+    subject, body = _clean_subject(subject), _clean_body(body)
+    thread = MessageThread.objects.create(
+        clinic=clinic, client=client, kind=kind, subject=subject, started_by=author
+    )
+    message = _post(thread, sender=Sender.CLINIC, author=author, body=body)
+    audit_record(
+        clinic=clinic,
+        actor=author,
+        action=AuditAction.MESSAGE,
+        client=client,
+        summary=f"Sent {thread.get_kind_display().lower()} “{subject}”",
+        request=request,
+    )
+    _tell_client(thread, message)
+    return thread
+
+
+@transaction.atomic
+def staff_reply(*, thread, author, body, request=None) -> Message:
+    """Staff continue a chat."""
+    if thread.kind != ThreadKind.CHAT:
+        raise MessageError("A notification cannot be continued; start a chat.", field="thread")
+    body = _clean_body(body)
+    message = _post(thread, sender=Sender.CLINIC, author=author, body=body)
+    audit_record(
+        clinic=thread.clinic,
+        actor=author,
+        action=AuditAction.MESSAGE,
+        client=thread.client,
+        summary=f"Replied in “{thread.subject}”",
+        request=request,
+    )
+    _tell_client(thread, message)
+    return message
+
+
+@transaction.atomic
+def client_reply(*, thread, author, body) -> Message:
+    """The client answers in a chat (portal or app)."""
+    if thread.kind != ThreadKind.CHAT:
+        raise MessageError("This message does not take replies.", field="thread")
+    return _post(thread, sender=Sender.CLIENT, author=author, body=_clean_body(body))
+
+
+def _mark_read(thread, sender):
+    return thread.messages.filter(sender=sender, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def thread_read_by_staff(*, thread, actor, request=None) -> int:
+    """Staff opened the thread: the client's messages are read. Audited as a view."""
+    count = _mark_read(thread, Sender.CLIENT)
+    audit_record(
+        clinic=thread.clinic,
+        actor=actor,
+        action=AuditAction.VIEW,
+        client=thread.client,
+        summary=f"Read messages “{thread.subject}”",
+        request=request,
+    )
+    return count
+
+
+@transaction.atomic
+def thread_read_by_client(*, thread) -> int:
+    return _mark_read(thread, Sender.CLINIC)

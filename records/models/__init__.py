@@ -1,0 +1,23 @@
+"""The client's record: consent and intake forms, medical history, post-visit feedback
+and messages. The tables keep their names from the ``clients`` app they came from
+(``db_table = "clients_<name>"``), so moving the code moved no row."""
+
+from .feedback import Feedback
+from .forms import FormKind, FormReminder, FormTemplate, SignatureMethod, SignedForm
+from .medical import MEDICAL_FIELDS, MedicalHistoryVersion
+from .messages import Message, MessageThread, Sender, ThreadKind
+
+__all__ = [
+    "MEDICAL_FIELDS",
+    "Feedback",
+    "FormKind",
+    "FormReminder",
+    "FormTemplate",
+    "Message",
+    "MessageThread",
+    "MedicalHistoryVersion",
+    "Sender",
+    "SignatureMethod",
+    "SignedForm",
+    "ThreadKind",
+]

@@ -1,0 +1,90 @@
+"""The client-record workspace in the Wagtail admin: the client list and account view
+(in people's ``clinic_workspace`` namespace, under /admin/clinic/clients/), the account
+view's tabs (its own, pets, photos, messages, forms, medical history), form templates
+and the Feedback list, and their items in people's "Clinic" menu."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+
+import records.admin_tabs  # noqa: F401 -- registers the pets, photos and messages tabs
+import records.forms_admin  # noqa: F401 -- forms, medical history, feedback
+from people.account_tabs import HOOK_NAME
+from people.admin_toolkit.menus import RoleMenuItem
+from people.admin_toolkit.workspace import FRONT_DESK, MANAGERS
+from records.workspace import client_actions as actions
+from records.workspace.client_account import ClientDetailView
+from records.workspace.client_list import ClientIndexView
+from records.workspace.tabs import own_tabs
+
+
+@hooks.register("register_clinic_workspace_urls")
+def register_client_workspace_urls():
+    # Names and paths as they were when people served them: clinic_workspace:clients…
+    client = "clients/<int:pk>/"
+    return [
+        path("clients/", ClientIndexView.as_view(), name="clients"),
+        path(client, ClientDetailView.as_view(), name="client_detail"),
+        path(f"{client}field/", actions.ClientFieldView.as_view(), name="client_field"),
+        path(f"{client}status/", actions.ClientStatusView.as_view(), name="client_status"),
+        path(f"{client}notes/", actions.NoteCreateView.as_view(), name="client_note_create"),
+        path(
+            f"{client}notes/<int:note_pk>/pin/",
+            actions.NotePinView.as_view(),
+            name="client_note_pin",
+        ),
+        path(
+            f"{client}preferences/",
+            actions.PreferencesView.as_view(),
+            name="client_preferences",
+        ),
+    ]
+
+
+@hooks.register("register_clinic_menu_item")
+def register_clients_menu_item():
+    return RoleMenuItem(
+        _("Clients"),
+        reverse("clinic_workspace:clients"),
+        name="clinic-clients",
+        icon_name="group",
+        order=100,
+        roles=FRONT_DESK,
+    )
+
+
+@hooks.register("register_clinic_menu_item")
+def register_forms_menu_item():
+    return RoleMenuItem(
+        _("Forms"),
+        reverse("clinic_forms:index"),
+        name="clinic-forms",
+        icon_name="doc-full",
+        order=250,
+        roles=MANAGERS,
+    )
+
+
+@hooks.register("register_clinic_menu_item")
+def register_feedback_menu_item():
+    return RoleMenuItem(
+        _("Feedback"),
+        reverse("clinic_feedback:list"),
+        name="clinic-feedback",
+        icon_name="comment",
+        order=260,
+        roles=FRONT_DESK,
+    )
+
+
+def _tab_hook(tab):
+    def hook():
+        return tab
+
+    return hook
+
+
+# The account view's own tabs (Overview, Appointments, Notes, Communication
+# preferences, Audit trail) join other apps' tabs through the same hook.
+for _tab in own_tabs():
+    hooks.register(HOOK_NAME, _tab_hook(_tab))

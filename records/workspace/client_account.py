@@ -1,0 +1,60 @@
+"""The client account view: a header with who the client is and how they stand, then
+the tabs every app contributes (``people.account_tabs``). Opening it is audited."""
+
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from booking_api.client_selectors import client_visit_summary
+from branding.money import format_money
+from people.account_tabs import account_tabs
+from people.admin_toolkit.workspace import ClinicWorkspaceMixin, request_admin_role
+from people.models import AuditAction
+from people.selectors import notes_for_client
+from people.services import audit_record
+from records.feedback.selectors import client_average_rating
+from records.workspace.access import ALL_ROLES, client_for_viewer, may_edit
+from records.workspace.tabs import calendar_url
+
+
+class ClientDetailView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "records/admin/client_detail.html"
+    page_title = _("Client")
+    header_icon = "user"
+    roles = ALL_ROLES
+
+    def get(self, request, *args, **kwargs):
+        self.account = client_for_viewer(
+            self.clinic, kwargs["pk"], user=request.user, role=request_admin_role(request)
+        )
+        # Every staff read of a client record is in the audit log.
+        audit_record(
+            clinic=self.clinic,
+            actor=request.user,
+            action=AuditAction.VIEW,
+            client=self.account,
+            summary=f"Viewed {self.account.name}",
+            request=request,
+        )
+        return super().get(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return self.account.name
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        account = self.account
+        summary = client_visit_summary(self.clinic, account)
+        rating, ratings = client_average_rating(self.clinic, account)
+        context.update(
+            account=account,
+            summary=summary,
+            spent=format_money(summary.spent, summary.currency),
+            rating=rating,
+            ratings=ratings,
+            pinned_notes=list(notes_for_client(self.clinic, account).filter(pinned=True)),
+            book_url=calendar_url("new", query=f"?client={account.pk}"),
+            can_edit=may_edit(request_admin_role(self.request)),
+            tabs=account_tabs(self.request, self.clinic, account),
+        )
+        return context

@@ -1,0 +1,165 @@
+"""The account view's own tabs (Overview, Appointments, Notes, Communication
+preferences, Audit trail), registered through the same hook as other apps' tabs (see
+records/wagtail_hooks.py). Each context function only calls selectors."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from booking_api.client_selectors import client_pets_in_bookings, client_timeline
+from branding.money import format_money
+from people.account_tabs import ClientAccountTab
+from people.models import ClinicMembership
+from people.selectors import audit_for_client, notes_for_client
+from records.workspace.access import EDITORS, may_edit
+
+# Inline-editable contact details: field name → (label, input type).
+CONTACT_FIELDS = [
+    ("first_name", _("First name"), "text"),
+    ("last_name", _("Last name"), "text"),
+    ("email", _("Email"), "email"),
+    ("phone", _("Phone"), "tel"),
+    ("date_of_birth", _("Date of birth"), "date"),
+]
+# The preferences staff see and change, in the order the portal shows them.
+PREFERENCE_FIELDS = [
+    "surveys",
+    "postcards",
+    "booking_email",
+    "reminder_email",
+    "reminder_sms",
+    "message_email",
+    "marketing_email",
+    "marketing_sms",
+    "push",
+]
+
+
+def _role(request):
+    from people.admin_toolkit.workspace import request_admin_role
+
+    return request_admin_role(request)
+
+
+def calendar_url(name, *args, query=""):
+    """A URL of the staff calendar (booking_api), or None while it is not installed."""
+    try:
+        return reverse(f"booking_calendar:{name}", args=args) + query
+    except NoReverseMatch:
+        return None
+
+
+def overview_context(request, clinic, account):
+    user = account.user
+    values = {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "phone": account.phone,
+        "date_of_birth": account.date_of_birth.isoformat() if account.date_of_birth else "",
+    }
+    membership = ClinicMembership.objects.filter(clinic=clinic, user=user).first()
+    return {
+        "can_edit": may_edit(_role(request)),
+        "fields": [
+            {"name": name, "label": label, "type": kind, "value": values[name]}
+            for name, label, kind in CONTACT_FIELDS
+        ],
+        "staff_role": membership.get_role_display() if membership else None,
+        "tags": ", ".join(account.tags),
+        "field_url": reverse("clinic_workspace:client_field", args=[account.pk]),
+        "status_url": reverse("clinic_workspace:client_status", args=[account.pk]),
+    }
+
+
+def appointments_context(request, clinic, account):
+    pets = client_pets_in_bookings(clinic, account)
+    pet_id = request.GET.get("pet")
+    pet_id = int(pet_id) if pet_id and pet_id.isdigit() else None
+    upcoming, past = client_timeline(clinic, account, pet_id=pet_id)
+    for booking in (*upcoming, *past):
+        booking.open_url = calendar_url("booking", booking.pk)
+        booking.move_url = calendar_url("move", booking.pk)
+        booking.amount_display = format_money(booking.price, booking.currency)
+    return {
+        "upcoming": upcoming,
+        "past": past,
+        "pets": pets,
+        "pet_id": pet_id,
+        "can_change": may_edit(_role(request)),
+    }
+
+
+def notes_context(request, clinic, account):
+    return {
+        "notes": list(notes_for_client(clinic, account)),
+        "create_url": reverse("clinic_workspace:client_note_create", args=[account.pk]),
+    }
+
+
+def preferences_context(request, clinic, account):
+    from notifications.models import Preferences
+    from notifications.services import preferences_for
+
+    prefs = preferences_for(clinic, account.user)
+    return {
+        "preferences": [
+            {
+                "name": name,
+                "label": Preferences._meta.get_field(name).verbose_name,
+                "on": getattr(prefs, name),
+            }
+            for name in PREFERENCE_FIELDS
+        ],
+        "can_edit": may_edit(_role(request)),
+        "update_url": reverse("clinic_workspace:client_preferences", args=[account.pk]),
+    }
+
+
+def audit_context(request, clinic, account):
+    return {"audit_entries": audit_for_client(clinic, account)[:200]}
+
+
+def _editors_only(request, clinic, account):
+    return _role(request) in EDITORS
+
+
+def own_tabs():
+    return [
+        ClientAccountTab(
+            key="overview",
+            label=_("Overview"),
+            order=10,
+            template_name="records/admin/tabs/overview.html",
+            get_context=overview_context,
+        ),
+        ClientAccountTab(
+            key="appointments",
+            label=_("Appointments"),
+            order=20,
+            template_name="records/admin/tabs/appointments.html",
+            get_context=appointments_context,
+        ),
+        ClientAccountTab(
+            key="notes",
+            label=_("Notes"),
+            order=30,
+            template_name="records/admin/tabs/notes.html",
+            get_context=notes_context,
+        ),
+        ClientAccountTab(
+            key="preferences",
+            label=_("Communication preferences"),
+            order=80,
+            template_name="records/admin/tabs/preferences.html",
+            get_context=preferences_context,
+            is_shown=_editors_only,
+        ),
+        ClientAccountTab(
+            key="audit",
+            label=_("Audit trail"),
+            order=1000,
+            template_name="records/admin/tabs/audit.html",
+            get_context=audit_context,
+            is_shown=_editors_only,
+        ),
+    ]
