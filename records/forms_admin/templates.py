@@ -5,17 +5,14 @@ template is not there (404); the services offered are the clinic's own."""
 from django import forms
 from django.db.models import ProtectedError
 from django.shortcuts import redirect
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
-from wagtail.admin.views import generic
-from wagtail.admin.viewsets.model import ModelViewSet
 
-from people.admin_toolkit.policies import ClinicRolePermissionPolicy
-from people.admin_toolkit.views import ClinicCreateView, ClinicScopeMixin
+from people.admin_toolkit.views import ClinicDeleteView
+from people.admin_toolkit.viewsets import ClinicModelViewSet
 from people.admin_toolkit.workspace import MANAGERS
 from records.models import FormTemplate
 
@@ -53,22 +50,10 @@ class FormTemplateForm(WagtailAdminModelForm):
         pass
 
 
-class FormTemplateIndexView(ClinicScopeMixin, generic.IndexView):
-    pass
-
-
-class FormTemplateCreateView(ClinicCreateView):
-    pass
-
-
-class FormTemplateEditView(ClinicScopeMixin, generic.EditView):
-    pass
-
-
-class FormTemplateDeleteView(ClinicScopeMixin, generic.DeleteView):
+class FormTemplateDeleteView(ClinicDeleteView):
     def form_valid(self, form):
         try:
-            return super().form_valid(form)
+            return super(ClinicDeleteView, self).form_valid(form)
         except ProtectedError:
             # Signed forms keep their template: retire it instead.
             messages.error(
@@ -79,26 +64,17 @@ class FormTemplateDeleteView(ClinicScopeMixin, generic.DeleteView):
             return redirect(self.get_success_url())
 
 
-class FormTemplateViewSet(ModelViewSet):
+class FormTemplateViewSet(ClinicModelViewSet):
     model = FormTemplate
     icon = "doc-full"
     menu_label = gettext_lazy("Forms")
     url_prefix = "clinic/forms"
     name = "clinic_forms"
-    add_to_admin_menu = False
-    copy_view_enabled = False
-    inspect_view_enabled = False
     list_display = ["title", "kind", "valid_for_months", "active"]
     list_filter = ["kind", "active"]
     search_fields = ["title"]
-    index_view_class = FormTemplateIndexView
-    add_view_class = FormTemplateCreateView
-    edit_view_class = FormTemplateEditView
     delete_view_class = FormTemplateDeleteView
-
-    @cached_property
-    def permission_policy(self):
-        return ClinicRolePermissionPolicy(FormTemplate, roles=MANAGERS)
+    edit_roles = MANAGERS  # linked from the Clinic menu by records' menu hook
 
     edit_handler = ObjectList(
         [

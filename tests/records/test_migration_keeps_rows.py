@@ -32,7 +32,7 @@ from records.models import (
 )
 from tests.factories.booking import ServiceFactory, StaffFactory
 from tests.factories.clients import ClientAccountFactory, UserFactory
-from tests.portal.conftest import add_booking
+from tests.fixtures.booking import add_booking
 
 # serialized_rollback: the flush after each transactional test would drop Wagtail's root
 # page and locale, which the clinic fixture needs.
