@@ -339,6 +339,18 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "branding.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"auth": "10/min"},
 }
+# Every app's error-code enum (branding.errors.ErrorCode), in layer order: DomainError
+# accepts only these codes, and the OpenAPI schema and docs/api.md list them.
+ERROR_CODE_ENUMS = [
+    "branding.errors.BrandingErrorCode",
+    "notifications.errors.NotificationErrorCode",
+    "people.errors.PeopleErrorCode",
+    "people.errors.RecordsErrorCode",
+    "booking_api.errors.BookingErrorCode",
+    "payments.error_codes.PaymentErrorCode",
+    "loyalty.errors.LoyaltyErrorCode",
+    "portal_pages.errors.PortalErrorCode",
+]
 SPECTACULAR_SETTINGS = {
     "TITLE": "Clinic Portal API",
     "DESCRIPTION": (
