@@ -365,6 +365,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["cms.api.public_endpoints_only"],
+    # The Error shape and every app's error codes (ErrorCodeEnum), on every operation.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cms.api.error_responses",
+    ],
     # Several models have a "kind" with their own choices: each gets its own name.
     "ENUM_NAME_OVERRIDES": {
         "ThreadKindEnum": "records.models.messages.ThreadKind",
