@@ -60,6 +60,7 @@ PENDING = {
     "people/forms_admin/": "records",
     "people/workspace/": "records",
     "people/admin_tabs/": "records",
+    "records/": "records",  # where the lines above are moving
 }
 # Messages that are not a literal here because they were translated where they were
 # made (Django's validation messages, a message put together from translated parts).
@@ -257,7 +258,7 @@ def test_every_error_class_defaults_to_a_listed_code_and_agrees_on_its_status():
 
     for path, _source in _product_files():
         if "class " in _source and "Error" in _source and not path.endswith("__init__.py"):
-            if "/management/" in path or path.startswith("records/"):
+            if "/management/" in path:
                 continue
             importlib.import_module(path[:-3].replace("/", "."))
     for cls in _subclasses(DomainError):
