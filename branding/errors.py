@@ -42,6 +42,11 @@ class BrandingErrorCode(ErrorCode):
         "Another location is already the clinic's main one.",
     )
     OPENING_HOURS_INVALID = "opening_hours_invalid", 400, "Opening hours end before they start."
+    # Amounts people type (branding.money; "invalid" above is theirs too).
+    AMOUNT_NEGATIVE = "negative", 400, "The amount is negative."
+    AMOUNT_DECIMALS = "decimals", 400, "The amount has more decimal places than the currency."
+    AMOUNT_NO_DECIMALS = "no_decimals", 400, "The currency has no decimal places."
+    AMOUNT_TOO_LARGE = "too_large", 400, "The amount is too large."
     IMPORT_INVALID = (
         "import_invalid",
         400,
