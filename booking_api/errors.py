@@ -36,6 +36,12 @@ class BookingErrorCode(ErrorCode):
     )
     ALREADY_WAITLISTED = "already_waitlisted", 409, "The client is already on that waitlist."
     NOT_FOUND = "not_found", 404, "The booking, cart item or waitlist entry was not found."
+    NOT_CLINIC_STAFF = "not_clinic_staff", 403, "Only the clinic's team can change this booking."
+    ROLE_NOT_ALLOWED = (
+        "role_not_allowed",
+        403,
+        "The person's role may not make this change to the booking.",
+    )
     CLIENT_DEACTIVATED = "client_deactivated", 403, "The client's account here is not active."
     CLIENT_BLOCKED = "client_blocked", 403, "Online booking is paused after a missed appointment."
     CONTACT_CLINIC = "contact_clinic", 403, "Inside the cancellation window: contact the clinic."
