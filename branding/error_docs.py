@@ -11,7 +11,7 @@ TITLES = {
     "BrandingErrorCode": "Clinic and generic (`branding`)",
     "NotificationErrorCode": "Notifications (`notifications`)",
     "PeopleErrorCode": "People: accounts, pets, photos (`people`)",
-    "RecordsErrorCode": "Records: forms, medical history, feedback, messages",
+    "RecordsErrorCode": "Records: forms, medical history, feedback, messages (`records`)",
     "BookingErrorCode": "Booking (`booking_api`)",
     "PaymentErrorCode": "Payments (`payments`)",
     "LoyaltyErrorCode": "Loyalty, rewards, referrals, games (`loyalty`)",

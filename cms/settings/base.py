@@ -345,9 +345,9 @@ ERROR_CODE_ENUMS = [
     "branding.errors.BrandingErrorCode",
     "notifications.errors.NotificationErrorCode",
     "people.errors.PeopleErrorCode",
-    "people.errors.RecordsErrorCode",
     "booking_api.errors.BookingErrorCode",
     "payments.error_codes.PaymentErrorCode",
+    "records.errors.RecordsErrorCode",
     "loyalty.errors.LoyaltyErrorCode",
     "portal_pages.errors.PortalErrorCode",
 ]

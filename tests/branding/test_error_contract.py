@@ -55,15 +55,7 @@ PENDING = {
     "booking_api/services/transitions.py": "booking_api",
     "booking_api/lifecycle.py": "booking_api",
     "people/admin_toolkit/": "people",  # the admin's JSON error shape (json_form_errors)
-    "people/documents/": "records",
-    "people/feedback/": "records",
-    "people/medical/": "records",
-    "people/message_services.py": "records",
-    "people/message_selectors.py": "records",
-    "people/forms_admin/": "records",
-    "people/workspace/": "records",
-    "people/admin_tabs/": "records",
-    "records/": "records",  # where the lines above are moving
+    "records/": "records",
 }
 # Messages that are not a literal here because they were translated where they were
 # made (Django's validation messages, a message put together from translated parts).
