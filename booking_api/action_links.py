@@ -13,7 +13,9 @@ from urllib.parse import urlencode
 
 from django.core import signing
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from booking_api.errors import BookingErrorCode
 from booking_api.models import Booking
 from booking_api.services.errors import BookingError
 from branding.links import portal_url
@@ -26,8 +28,7 @@ ACTION_LINK_MAX_AGE = datetime.timedelta(days=7)
 class ActionLinkError(BookingError):
     """A reschedule/cancel link that cannot be used (expired, tampered, wrong action)."""
 
-    status = 403
-    code = "link_invalid"
+    code = BookingErrorCode.LINK_INVALID
 
 
 def booking_url(booking) -> str:
@@ -57,30 +58,44 @@ def booking_from_action_token(token, action, *, clinic=None, now=None) -> Bookin
         payload = signing.loads(token or "", salt=ACTION_LINK_SALT, max_age=ACTION_LINK_MAX_AGE)
     except signing.SignatureExpired as exc:
         raise ActionLinkError(
-            "This link has expired. Please use the link in your latest message, or sign in "
-            "to manage your booking.",
+            _(
+                "This link has expired. Please use the link in your latest message, or sign in "
+                "to manage your booking."
+            ),
             field="token",
-            code="link_expired",
+            code=BookingErrorCode.LINK_EXPIRED,
         ) from exc
     except signing.BadSignature as exc:
         raise ActionLinkError(
-            "This link is not valid. Please use the link exactly as it was sent to you.",
+            _("This link is not valid. Please use the link exactly as it was sent to you."),
             field="token",
+            code=BookingErrorCode.LINK_INVALID,
         ) from exc
     if not isinstance(payload, dict) or payload.get("a") != action:
-        raise ActionLinkError(f"This link cannot be used to {action} a booking.", field="token")
+        raise ActionLinkError(
+            (
+                _("This link cannot be used to reschedule a booking.")
+                if action == "reschedule"
+                else _("This link cannot be used to cancel a booking.")
+            ),
+            field="token",
+            code=BookingErrorCode.LINK_INVALID,
+        )
     bookings = Booking.objects.select_related("clinic__site", "client__user", "service")
     if clinic is not None:
         bookings = bookings.filter(clinic=clinic)
     booking = bookings.filter(reference=payload.get("b")).first()
     if booking is None:
         raise ActionLinkError(
-            "That booking was not found.", field="token", status=404, code="not_found"
+            _("That booking was not found."),
+            field="token",
+            status=404,
+            code=BookingErrorCode.NOT_FOUND,
         )
     if booking.start <= (now or timezone.now()):
         raise ActionLinkError(
-            "This appointment has already started, so the link no longer works.",
+            _("This appointment has already started, so the link no longer works."),
             field="token",
-            code="link_expired",
+            code=BookingErrorCode.LINK_EXPIRED,
         )
     return booking

@@ -4,7 +4,9 @@ BookingError naming the field, so the API answers 400 (or 404 for a booking)."""
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from booking_api.errors import BookingErrorCode
 from booking_api.models import (
     UPCOMING_STATUSES,
     Booking,
@@ -41,13 +43,20 @@ def staff_for_clinic(clinic, *, service=None):
 
 
 def _by_ref(qs, ref, field, label):
+    # ``label`` is translated by the caller ("service", "staff member", "location").
     ref = str(ref or "").strip()
     if not ref:
-        raise BookingError(f"Choose a {label}.", field=field)
+        raise BookingError(
+            _("Choose a %(thing)s.") % {"thing": label}, field=field, code=BookingErrorCode.REQUIRED
+        )
     is_id = ref.isdigit() and len(ref) < 19  # beyond bigint is not an id
     found = qs.filter(pk=int(ref)).first() if is_id else qs.filter(key=ref).first()
     if found is None:
-        raise BookingError(f"There is no {label} {ref!r} at this clinic.", field=field)
+        raise BookingError(
+            _("There is no %(thing)s %(ref)r at this clinic.") % {"thing": label, "ref": ref},
+            field=field,
+            code=BookingErrorCode.UNKNOWN_REFERENCE,
+        )
     return found
 
 
@@ -56,7 +65,7 @@ def service_by_ref(clinic, ref, field="service"):
         Service.objects.filter(clinic=clinic, active=True).select_related("clinic"),
         ref,
         field,
-        "service",
+        _("service"),
     )
 
 
@@ -65,14 +74,14 @@ def staff_by_ref(clinic, ref, field="staff"):
     if str(ref or "any").strip().lower() == "any":
         return None
     return _by_ref(
-        StaffMember.objects.filter(clinic=clinic, active=True), ref, field, "staff member"
+        StaffMember.objects.filter(clinic=clinic, active=True), ref, field, _("staff member")
     )
 
 
 def location_by_ref(clinic, ref, field="location"):
     if ref in (None, ""):
         return None
-    return _by_ref(Location.objects.filter(clinic=clinic), ref, field, "location")
+    return _by_ref(Location.objects.filter(clinic=clinic), ref, field, _("location"))
 
 
 def bookings_for_client(clinic, client, *, when=None):

@@ -1,29 +1,98 @@
 """The domain error every service raises; each door (API, portal, admin) turns it into a
-clear message. Apps subclass it so callers can tell whose rule was broken."""
+clear message. Apps subclass it so callers can tell whose rule was broken.
+
+Error codes are a contract with the apps that call the API: each app lists the codes it
+raises in an ``ErrorCode`` enum (``<app>/errors.py``), each code with the HTTP status it
+answers with and what it means. The enums are named in the ``ERROR_CODE_ENUMS`` setting
+(branding is told, it does not import the apps above it); the OpenAPI schema and the
+table in docs/api.md are built from them."""
+
+import enum
+import functools
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+
+class ErrorCode(enum.StrEnum):
+    """Base of every app's error-code enum. A member is ``NAME = value, status, meaning``:
+    the value is the API's ``code`` (never rename one: apps depend on it), the status
+    the HTTP status the refusal answers with, the meaning a line for docs/api.md."""
+
+    def __new__(cls, value, status=400, meaning=""):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.status = status
+        member.meaning = meaning
+        return member
+
+
+class BrandingErrorCode(ErrorCode):
+    # The generic codes of the base classes below.
+    INVALID = "invalid", 400, "The input broke a rule; the message says which."
+    CONFLICT = "conflict", 409, "The request conflicts with the current state."
+    NOT_ALLOWED = "not_allowed", 403, "The person may not do this."
+    FEATURE_DISABLED = "feature_disabled", 403, "The clinic has turned this feature off."
+    # The clinic's own rules.
+    CLINIC_INVALID = "clinic_invalid", 400, "A clinic setting is not valid (names the field)."
+    UNKNOWN_FEATURE = "unknown_feature", 400, "There is no feature toggle of that name."
+    MAIN_LOCATION_TAKEN = (
+        "main_location_taken",
+        400,
+        "Another location is already the clinic's main one.",
+    )
+    OPENING_HOURS_INVALID = "opening_hours_invalid", 400, "Opening hours end before they start."
+    # Amounts people type (branding.money; "invalid" above is theirs too).
+    AMOUNT_NEGATIVE = "negative", 400, "The amount is negative."
+    AMOUNT_DECIMALS = "decimals", 400, "The amount has more decimal places than the currency."
+    AMOUNT_NO_DECIMALS = "no_decimals", 400, "The currency has no decimal places."
+    AMOUNT_TOO_LARGE = "too_large", 400, "The amount is too large."
+    IMPORT_INVALID = (
+        "import_invalid",
+        400,
+        "The clinic import file was refused (every problem listed).",
+    )
+
+
+@functools.cache
+def error_code_enums() -> tuple[type[ErrorCode], ...]:
+    """Every app's error-code enum, in the order of the ERROR_CODE_ENUMS setting."""
+    return tuple(import_string(path) for path in settings.ERROR_CODE_ENUMS)
+
+
+def error_code(value) -> ErrorCode:
+    """The enum member for ``value``. A plain string is accepted only while it is some
+    app's code (call sites are being converted to members); anything else is refused,
+    so a code the contract does not list can never reach a client."""
+    if isinstance(value, ErrorCode):
+        return value
+    for codes in error_code_enums():
+        if value in codes._value2member_map_:
+            return codes(value)
+    raise ValueError(f"{value!r} is not an error code listed in ERROR_CODE_ENUMS.")
 
 
 class DomainError(Exception):
     """A business rule refused the request.
 
-    ``field`` names the input at fault (for a 400 naming the field); ``status`` is the
-    HTTP status the API answers with (400 bad input, 403 not allowed, 404 not found,
+    ``message`` is translated text (gettext, so the person reads their language);
+    ``code`` a member of the raising app's ``ErrorCode`` enum; ``field`` names the input
+    at fault (for a 400 naming the field); ``status`` is the HTTP status the API answers
+    with, the code's own unless given (400 bad input, 403 not allowed, 404 not found,
     409 conflict with the current state).
     """
 
-    status = 400
-    code = "invalid"
+    code = BrandingErrorCode.INVALID
 
     def __init__(self, message, *, field=None, code=None, status=None):
         super().__init__(message)
         self.message = str(message)
         self.field = field
-        if code:
-            self.code = code
-        if status:
-            self.status = status
+        self.code = error_code(code or self.code)
+        self.status = status or self.code.status
 
     def as_dict(self):
-        body = {"detail": self.message, "code": self.code}
+        body = {"detail": self.message, "code": self.code.value}
         if self.field:
             body["field"] = self.field
             body["errors"] = {self.field: [self.message]}
@@ -31,14 +100,22 @@ class DomainError(Exception):
 
 
 class ConflictError(DomainError):
-    status = 409
-    code = "conflict"
+    code = BrandingErrorCode.CONFLICT
 
 
 class NotAllowedError(DomainError):
-    status = 403
-    code = "not_allowed"
+    code = BrandingErrorCode.NOT_ALLOWED
 
 
 class FeatureDisabledError(NotAllowedError):
-    code = "feature_disabled"
+    code = BrandingErrorCode.FEATURE_DISABLED
+
+
+__all__ = [
+    "BrandingErrorCode",
+    "ConflictError",
+    "DomainError",
+    "ErrorCode",
+    "FeatureDisabledError",
+    "NotAllowedError",
+]

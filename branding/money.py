@@ -28,7 +28,7 @@ from django import forms
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from branding.errors import DomainError
+from branding.errors import BrandingErrorCode, DomainError
 
 # The ISO 4217 codes a clinic may use. Their precision is babel's, not a table of ours.
 CURRENCIES = (
@@ -87,13 +87,13 @@ def to_minor(amount, currency: str) -> int:
     try:
         amount = Decimal(str(amount))
     except InvalidOperation:
-        raise AmountError(ERRORS["invalid"], code="invalid") from None
+        raise AmountError(ERRORS["invalid"], code=BrandingErrorCode.INVALID) from None
     if not amount.is_finite():
-        raise AmountError(ERRORS["invalid"], code="invalid")
+        raise AmountError(ERRORS["invalid"], code=BrandingErrorCode.INVALID)
     digits = minor_digits(currency)
     minor = amount.scaleb(digits)
     if minor != minor.to_integral_value():
-        code = "decimals" if digits else "no_decimals"
+        code = BrandingErrorCode.AMOUNT_DECIMALS if digits else BrandingErrorCode.AMOUNT_NO_DECIMALS
         raise AmountError(
             ERRORS[code] % {"currency": currency.upper(), "places": digits}, code=code
         )
@@ -142,12 +142,16 @@ def amount_for_input(minor, currency: str) -> str:
 
 # --- reading what people type --------------------------------------------------------
 
+# Keyed by error code (members compare equal to their strings, so the form field's
+# error_messages keep working).
 ERRORS = {
-    "invalid": _("Enter an amount such as 45.00."),
-    "negative": _("The amount cannot be negative."),
-    "decimals": _("%(currency)s amounts have at most %(places)s decimal places."),
-    "no_decimals": _("%(currency)s amounts have no decimal places."),
-    "too_large": _("The amount is too large."),
+    BrandingErrorCode.INVALID: _("Enter an amount such as 45.00."),
+    BrandingErrorCode.AMOUNT_NEGATIVE: _("The amount cannot be negative."),
+    BrandingErrorCode.AMOUNT_DECIMALS: _(
+        "%(currency)s amounts have at most %(places)s decimal places."
+    ),
+    BrandingErrorCode.AMOUNT_NO_DECIMALS: _("%(currency)s amounts have no decimal places."),
+    BrandingErrorCode.AMOUNT_TOO_LARGE: _("The amount is too large."),
 }
 
 
@@ -218,19 +222,19 @@ def parse_amount(text, currency: str, *, field: str = "amount", locale=None) -> 
         try:
             _to_decimal(text[1:], locale)
         except (ValueError, InvalidOperation):
-            raise refuse("invalid") from None
-        raise refuse("negative")
+            raise refuse(BrandingErrorCode.INVALID) from None
+        raise refuse(BrandingErrorCode.AMOUNT_NEGATIVE)
     try:
         amount = _to_decimal(text, locale)
     except (ValueError, InvalidOperation):
-        raise refuse("invalid") from None
+        raise refuse(BrandingErrorCode.INVALID) from None
     try:
         minor = to_minor(amount, currency)
     except AmountError as exc:
         exc.field = field
         raise
     if minor > MAX_MINOR_UNITS:
-        raise refuse("too_large")
+        raise refuse(BrandingErrorCode.AMOUNT_TOO_LARGE)
     return minor
 
 

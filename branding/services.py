@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext
 from wagtail.models import (
     Collection,
     GroupCollectionPermission,
@@ -16,7 +17,7 @@ from wagtail.models import (
     Site,
 )
 
-from branding.errors import DomainError
+from branding.errors import BrandingErrorCode, DomainError
 from branding.models import (
     FEATURE_DEFAULTS,
     BookingPolicySettings,
@@ -60,7 +61,12 @@ def _full_clean(instance, exclude=None):
         instance.full_clean(exclude=exclude)
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
-        raise ClinicError(messages[0], field=None if field == "__all__" else field) from exc
+        # Django already translated the model's validation message.
+        raise ClinicError(
+            messages[0],
+            field=None if field == "__all__" else field,
+            code=BrandingErrorCode.CLINIC_INVALID,
+        ) from exc
 
 
 def _root_page_model():
@@ -224,7 +230,10 @@ def location_upsert(
         other = Location.objects.filter(clinic=clinic, is_main=True).exclude(key=key).first()
         if other:
             raise ClinicError(
-                f"{other.name} is already the main location of {clinic.name}.", field="is_main"
+                gettext("%(location)s is already the main location of %(clinic)s.")
+                % {"location": other.name, "clinic": clinic.name},
+                field="is_main",
+                code=BrandingErrorCode.MAIN_LOCATION_TAKEN,
             )
     location.name, location.address, location.phone, location.is_main = (
         name,
@@ -248,8 +257,12 @@ def _replace_opening_hours(location, opening_hours):
     for weekday, start, end in wanted:
         if end <= start:
             raise ClinicError(
-                f"Opening hours on weekday {weekday}: end {end} is before start {start}.",
+                gettext(
+                    "Opening hours on weekday %(weekday)s: end %(end)s is before start %(start)s."
+                )
+                % {"weekday": weekday, "end": end, "start": start},
                 field="opening_hours",
+                code=BrandingErrorCode.OPENING_HOURS_INVALID,
             )
     current = {(h.weekday, h.start, h.end): h.pk for h in location.opening_hours.all()}
     stale = [pk for key, pk in current.items() if key not in wanted]
@@ -292,7 +305,9 @@ def features_update(*, clinic, **toggles) -> FeatureSettings:
     unknown = set(toggles) - set(FEATURE_DEFAULTS)
     if unknown:
         raise ClinicError(
-            f"Unknown feature toggle {sorted(unknown)[0]!r}.", field=sorted(unknown)[0]
+            gettext("Unknown feature toggle %(name)r.") % {"name": sorted(unknown)[0]},
+            field=sorted(unknown)[0],
+            code=BrandingErrorCode.UNKNOWN_FEATURE,
         )
     return _settings_update(FeatureSettings, clinic, toggles)
 

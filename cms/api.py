@@ -4,10 +4,59 @@ interactive docs (from drf-spectacular-sidecar: no CDN)."""
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from branding.errors import error_code_enums
+
 
 def public_endpoints_only(endpoints):
     """The schema documents the public API only, not Wagtail's internal admin API."""
     return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]
+
+
+def error_responses(result, generator, request, public):
+    """Every operation may be refused with the one error shape (``Error``) whose
+    ``code`` is one of the apps' error codes (``ErrorCodeEnum``, from ERROR_CODE_ENUMS;
+    the table in docs/api.md says what each means)."""
+    codes = {}
+    for enum in error_code_enums():
+        for member in enum:
+            codes.setdefault(member.value, member)
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["ErrorCodeEnum"] = {
+        "type": "string",
+        "enum": sorted(codes),
+        "description": "\n".join(
+            f"* `{value}` - {member.status}: {member.meaning}"
+            for value, member in sorted(codes.items())
+        ),
+    }
+    schemas["Error"] = {
+        "type": "object",
+        "description": (
+            "A refusal. Business rules answer with all four keys (`field` and `errors` "
+            "when one input is at fault); other errors (authentication, permission, "
+            "throttling, not found) with `detail` alone."
+        ),
+        "properties": {
+            "detail": {"type": "string", "description": "A message fit to show the person."},
+            "code": {"$ref": "#/components/schemas/ErrorCodeEnum"},
+            "field": {"type": "string", "description": "The input at fault."},
+            "errors": {
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+        "required": ["detail"],
+    }
+    refusal = {
+        "description": "Refused: 400 bad input, 403 not allowed, 404 not found, 409 conflict.",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.get("responses")
+            if isinstance(responses, dict) and not any(str(k).startswith("4") for k in responses):
+                responses["4XX"] = refusal
+    return result
 
 
 v1 = [

@@ -7,9 +7,10 @@ can never spend points another has just spent. On SQLite every transaction is
 """
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from branding.money import minor_digits
-from loyalty.errors import LoyaltyError
+from loyalty.errors import LoyaltyError, LoyaltyErrorCode
 from loyalty.models import EntryKind, LedgerEntry, LoyaltyAccount, LoyaltyProgramme
 from loyalty.selectors import programme_for
 
@@ -27,13 +28,21 @@ __all__ = [
 
 def _positive(amount):
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
-        raise LoyaltyError("Enter a whole number greater than zero.", field="amount")
+        raise LoyaltyError(
+            gettext("Enter a whole number greater than zero."),
+            field="amount",
+            code=LoyaltyErrorCode.AMOUNT_INVALID,
+        )
     return amount
 
 
 def _locked_account(*, clinic, client):
     if client.clinic_id != clinic.pk:
-        raise LoyaltyError("This client belongs to another clinic.", field="client")
+        raise LoyaltyError(
+            gettext("This client belongs to another clinic."),
+            field="client",
+            code=LoyaltyErrorCode.OTHER_CLINIC,
+        )
     account, _ = LoyaltyAccount.objects.get_or_create(client=client, defaults={"clinic": clinic})
     return LoyaltyAccount.objects.select_for_update().get(pk=account.pk)
 
@@ -47,9 +56,9 @@ def _post(*, clinic, client, kind, amount, reason, actor, idempotency_key, rever
         if existing is not None:
             if existing.client_id != client.pk:
                 raise LoyaltyError(
-                    "This idempotency key was used for another client.",
+                    gettext("This idempotency key was used for another client."),
                     field="idempotency_key",
-                    code="conflict",
+                    code=LoyaltyErrorCode.CONFLICT,
                     status=409,
                 )
             return existing
@@ -62,9 +71,10 @@ def _post(*, clinic, client, kind, amount, reason, actor, idempotency_key, rever
     if balance + amount < 0:
         unit = programme_for(clinic).unit_name
         raise LoyaltyError(
-            f"Not enough {unit}: the balance is {balance} and this needs {-amount}.",
+            gettext("Not enough %(unit)s: the balance is %(balance)s and this needs %(needed)s.")
+            % {"unit": unit, "balance": balance, "needed": -amount},
             field="amount",
-            code="insufficient_balance",
+            code=LoyaltyErrorCode.INSUFFICIENT_BALANCE,
             status=409,
         )
     return LedgerEntry.objects.create(
@@ -85,7 +95,11 @@ def programme_upsert(*, clinic, **fields) -> LoyaltyProgramme:
     allowed = {f.name for f in LoyaltyProgramme._meta.fields} - {"id", "clinic"}
     unknown = set(fields) - allowed
     if unknown:
-        raise LoyaltyError(f"Unknown setting {sorted(unknown)[0]!r}.", field=sorted(unknown)[0])
+        raise LoyaltyError(
+            gettext("Unknown setting %(name)r.") % {"name": sorted(unknown)[0]},
+            field=sorted(unknown)[0],
+            code=LoyaltyErrorCode.UNKNOWN_SETTING,
+        )
     programme, _ = LoyaltyProgramme.objects.get_or_create(clinic=clinic)
     for name, value in fields.items():
         setattr(programme, name, value)
@@ -126,9 +140,17 @@ def points_redeem(*, clinic, client, amount, reason, actor=None, idempotency_key
 def points_adjust(*, clinic, client, amount, reason, actor, idempotency_key=None):
     """A manual correction by staff, up or down, with a reason."""
     if isinstance(amount, bool) or not isinstance(amount, int) or amount == 0:
-        raise LoyaltyError("Enter a whole number other than zero.", field="amount")
+        raise LoyaltyError(
+            gettext("Enter a whole number other than zero."),
+            field="amount",
+            code=LoyaltyErrorCode.AMOUNT_INVALID,
+        )
     if not (reason or "").strip():
-        raise LoyaltyError("Say why the balance is being adjusted.", field="reason")
+        raise LoyaltyError(
+            gettext("Say why the balance is being adjusted."),
+            field="reason",
+            code=LoyaltyErrorCode.REQUIRED,
+        )
     return _post(
         clinic=clinic,
         client=client,
@@ -158,13 +180,24 @@ def points_expire(*, clinic, client, amount, reason, idempotency_key):
 def entry_reverse(*, entry, actor, reason):
     """Undo a mistaken entry ("oops") with an entry of the opposite amount, once."""
     if not (reason or "").strip():
-        raise LoyaltyError("Say why this entry is being reversed.", field="reason")
+        raise LoyaltyError(
+            gettext("Say why this entry is being reversed."),
+            field="reason",
+            code=LoyaltyErrorCode.REQUIRED,
+        )
     if entry.kind == EntryKind.REVERSAL:
-        raise LoyaltyError("A reversal cannot itself be reversed.", field="entry")
+        raise LoyaltyError(
+            gettext("A reversal cannot itself be reversed."),
+            field="entry",
+            code=LoyaltyErrorCode.NOT_REVERSIBLE,
+        )
     _locked_account(clinic=entry.clinic, client=entry.client)
     if LedgerEntry.objects.filter(reverses=entry).exists():
         raise LoyaltyError(
-            "This entry has already been reversed.", field="entry", code="conflict", status=409
+            gettext("This entry has already been reversed."),
+            field="entry",
+            code=LoyaltyErrorCode.CONFLICT,
+            status=409,
         )
     return _post(
         clinic=entry.clinic,

@@ -12,9 +12,11 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext
 from push_notifications.models import WebPushDevice
 
 from branding.errors import DomainError
+from notifications.errors import NotificationErrorCode
 
 
 class PushError(DomainError):
@@ -91,14 +93,26 @@ def push_subscription_save(*, clinic, user, endpoint, p256dh, auth, browser="CHR
     clinic. The same endpoint is one device: subscribing again updates its keys."""
     endpoint = (endpoint or "").strip()
     if not endpoint.startswith("https://") or len(endpoint) > 2000:
-        raise PushError("The push endpoint must be an https:// address.", field="endpoint")
+        raise PushError(
+            gettext("The push endpoint must be an https:// address."),
+            field="endpoint",
+            code=NotificationErrorCode.PUSH_ENDPOINT_INVALID,
+        )
     for field, value, size in (("p256dh", p256dh, 88), ("auth", auth, 24)):
         if not value or len(value) > size:
-            raise PushError(f"The subscription's {field} key is missing or too long.", field=field)
+            raise PushError(
+                gettext("The subscription's %(key)s key is missing or too long.") % {"key": field},
+                field=field,
+                code=NotificationErrorCode.PUSH_KEY_INVALID,
+            )
         try:
             base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
         except ValueError as exc:
-            raise PushError(f"The subscription's {field} key is not base64.", field=field) from exc
+            raise PushError(
+                gettext("The subscription's %(key)s key is not base64.") % {"key": field},
+                field=field,
+                code=NotificationErrorCode.PUSH_KEY_INVALID,
+            ) from exc
     browser = (browser or "CHROME").upper()
     if browser not in _BROWSERS:
         browser = "CHROME"

@@ -12,7 +12,9 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from notifications.errors import NotificationErrorCode
 from notifications.models import Category, Channel, Delivery, DeliveryStatus, Notification
 from notifications.models import Preferences as _Preferences
 from notifications.push import push_enabled_for
@@ -229,7 +231,11 @@ def preferences_update(*, clinic, user, **changes) -> _Preferences:
         if name not in fields:
             from branding.errors import DomainError
 
-            raise DomainError(f"Unknown preference {name!r}.", field=name)
+            raise DomainError(
+                gettext("Unknown preference %(name)r.") % {"name": name},
+                field=name,
+                code=NotificationErrorCode.UNKNOWN_PREFERENCE,
+            )
         setattr(prefs, name, bool(value))
     prefs.save()
     return prefs

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from branding.errors import DomainError
+from people.errors import PeopleErrorCode
 
 # Pillow format → (stored extension, content type, save options).
 ACCEPTED = {
@@ -24,7 +26,7 @@ ACCEPTED = {
 
 
 class ImageRejected(DomainError):
-    code = "invalid_image"
+    code = PeopleErrorCode.INVALID_IMAGE
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,9 @@ def image_clean(upload, *, field="image") -> CleanImage:
     """Check ``upload`` (a Django ``UploadedFile`` or any binary file) and return a
     re-encoded copy, or raise ``ImageRejected`` naming ``field``."""
     if upload is None:
-        raise ImageRejected("Choose a photo to upload.", field=field)
+        raise ImageRejected(
+            _("Choose a photo to upload."), field=field, code=PeopleErrorCode.INVALID_IMAGE
+        )
     limit = settings.PHOTO_MAX_UPLOAD_BYTES
     size = getattr(upload, "size", None)
     if size is None:
@@ -51,7 +55,10 @@ def image_clean(upload, *, field="image") -> CleanImage:
         size = upload.tell()
     if size > limit:
         raise ImageRejected(
-            f"The photo is {_mb(size)}; the limit is {_mb(limit)}.", field=field, code="too_large"
+            _("The photo is %(size)s; the limit is %(limit)s.")
+            % {"size": _mb(size), "limit": _mb(limit)},
+            field=field,
+            code=PeopleErrorCode.TOO_LARGE,
         )
     upload.seek(0)
     try:
@@ -60,25 +67,40 @@ def image_clean(upload, *, field="image") -> CleanImage:
         width, height = source.size
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise ImageRejected(
-            "This file is not an image we can read (JPEG, PNG or WebP).", field=field
+            _("This file is not an image we can read (JPEG, PNG or WebP)."),
+            field=field,
+            code=PeopleErrorCode.INVALID_IMAGE,
         ) from exc
     if fmt not in ACCEPTED:
         raise ImageRejected(
-            f"{fmt} images are not accepted; upload a JPEG, PNG or WebP.", field=field
+            _("%(format)s images are not accepted; upload a JPEG, PNG or WebP.") % {"format": fmt},
+            field=field,
+            code=PeopleErrorCode.INVALID_IMAGE,
         )
     if width * height > settings.PHOTO_MAX_PIXELS:
         raise ImageRejected(
-            f"The photo is {width}×{height} pixels, more than we accept "
-            f"({settings.PHOTO_MAX_PIXELS // 1_000_000} megapixels).",
+            _(
+                "The photo is %(width)s×%(height)s pixels, more than we accept "
+                "(%(megapixels)s megapixels)."
+            )
+            % {
+                "width": width,
+                "height": height,
+                "megapixels": settings.PHOTO_MAX_PIXELS // 1_000_000,
+            },
             field=field,
-            code="too_large",
+            code=PeopleErrorCode.TOO_LARGE,
         )
     try:
         source.load()
         return _reencode(ImageOps.exif_transpose(source), fmt)
     except (OSError, ValueError, Image.DecompressionBombError) as exc:
         # Truncated data, or a pixel format we cannot convert (e.g. 16-bit greyscale).
-        raise ImageRejected("The image is damaged and cannot be read.", field=field) from exc
+        raise ImageRejected(
+            _("The image is damaged and cannot be read."),
+            field=field,
+            code=PeopleErrorCode.INVALID_IMAGE,
+        ) from exc
 
 
 def _reencode(image, fmt) -> CleanImage:

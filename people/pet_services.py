@@ -6,9 +6,11 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from branding.errors import FeatureDisabledError
 from branding.selectors import feature_enabled
+from people.errors import PeopleErrorCode
 from people.models import Pet, Photo, Species
 from people.services import ClientError
 
@@ -21,7 +23,7 @@ class PetError(ClientError):
 
 def _require_pets(clinic):
     if not feature_enabled(clinic, "pets"):
-        raise FeatureDisabledError("This clinic does not keep pet profiles.", field="pets")
+        raise FeatureDisabledError(_("This clinic does not keep pet profiles."), field="pets")
 
 
 def _clean(fields):
@@ -30,25 +32,45 @@ def _clean(fields):
     if "name" in fields:
         name = (fields["name"] or "").strip()
         if not name:
-            raise PetError("Give the pet's name.", field="name")
+            raise PetError(_("Give the pet's name."), field="name", code=PeopleErrorCode.REQUIRED)
         if len(name) > 80:
-            raise PetError("The name is longer than 80 characters.", field="name")
+            raise PetError(
+                _("The name is longer than 80 characters."),
+                field="name",
+                code=PeopleErrorCode.TOO_LONG,
+            )
         clean["name"] = name
     if "species" in fields:
         if fields["species"] not in Species.values:
-            raise PetError(f"Unknown species {fields['species']!r}.", field="species")
+            raise PetError(
+                _("Unknown species %(species)r.") % {"species": fields["species"]},
+                field="species",
+                code=PeopleErrorCode.UNKNOWN_CHOICE,
+            )
         clean["species"] = fields["species"]
     if "breed" in fields:
         breed = (fields["breed"] or "").strip()
         if len(breed) > 80:
-            raise PetError("The breed is longer than 80 characters.", field="breed")
+            raise PetError(
+                _("The breed is longer than 80 characters."),
+                field="breed",
+                code=PeopleErrorCode.TOO_LONG,
+            )
         clean["breed"] = breed
     if "date_of_birth" in fields:
         born = fields["date_of_birth"]
         if born and born > timezone.localdate():
-            raise PetError("The date of birth is in the future.", field="date_of_birth")
+            raise PetError(
+                _("The date of birth is in the future."),
+                field="date_of_birth",
+                code=PeopleErrorCode.DATE_INVALID,
+            )
         if born and born < datetime.date(1950, 1, 1):
-            raise PetError("The date of birth is too far in the past.", field="date_of_birth")
+            raise PetError(
+                _("The date of birth is too far in the past."),
+                field="date_of_birth",
+                code=PeopleErrorCode.DATE_INVALID,
+            )
         clean["date_of_birth"] = born or None
     if "notes" in fields:
         clean["notes"] = (fields["notes"] or "").strip()[:2000]
@@ -57,7 +79,11 @@ def _clean(fields):
 
 def _check_photo(pet, photo):
     if photo is not None and (photo.clinic_id != pet.clinic_id or photo.client_id != pet.owner_id):
-        raise PetError("That photo is not one of the owner's photos.", field="photo")
+        raise PetError(
+            _("That photo is not one of the owner's photos."),
+            field="photo",
+            code=PeopleErrorCode.NOT_YOUR_PET,
+        )
 
 
 @transaction.atomic
@@ -66,7 +92,11 @@ def pet_create(
 ) -> Pet:
     _require_pets(clinic)
     if owner.clinic_id != clinic.pk:
-        raise PetError("That client belongs to another clinic.", field="owner")
+        raise PetError(
+            _("That client belongs to another clinic."),
+            field="owner",
+            code=PeopleErrorCode.OTHER_CLINIC,
+        )
     values = _clean(
         {
             "name": name,
@@ -78,7 +108,11 @@ def pet_create(
     )
     external_id = (external_id or "").strip()
     if external_id and Pet.objects.filter(clinic=clinic, external_id=external_id).exists():
-        raise PetError(f"Another pet already has the id {external_id!r}.", field="external_id")
+        raise PetError(
+            _("Another pet already has the id %(id)r.") % {"id": external_id},
+            field="external_id",
+            code=PeopleErrorCode.DUPLICATE_ID,
+        )
     return Pet.objects.create(clinic=clinic, owner=owner, external_id=external_id, **values)
 
 
@@ -88,7 +122,11 @@ def pet_update(*, pet, photo=..., **fields) -> Pet:
     _require_pets(pet.clinic)
     unknown = set(fields) - set(EDITABLE)
     if unknown:
-        raise PetError(f"{sorted(unknown)[0]} cannot be changed here.", field=sorted(unknown)[0])
+        raise PetError(
+            _("%(field)s cannot be changed here.") % {"field": sorted(unknown)[0]},
+            field=sorted(unknown)[0],
+            code=PeopleErrorCode.FIELD_NOT_EDITABLE,
+        )
     for attr, value in _clean(fields).items():
         setattr(pet, attr, value)
     if photo is not ...:
@@ -111,7 +149,9 @@ def pet_deactivate(*, pet) -> Pet:
 @transaction.atomic
 def pet_reactivate(*, pet) -> Pet:
     if pet.merged_into_id:
-        raise PetError("This profile was merged into another.", field="pet")
+        raise PetError(
+            _("This profile was merged into another."), field="pet", code=PeopleErrorCode.PET_MERGED
+        )
     if not pet.active:
         pet.active = True
         pet.deactivated_at = None
@@ -131,16 +171,34 @@ def pet_merge(*, keep, duplicate) -> Pet:
         Pet.objects.select_for_update().get(pk=duplicate.pk),
     )
     if keep.pk == duplicate.pk:
-        raise PetError("Choose two different profiles to merge.", field="duplicate")
+        raise PetError(
+            _("Choose two different profiles to merge."),
+            field="duplicate",
+            code=PeopleErrorCode.MERGE_REFUSED,
+        )
     if keep.clinic_id != duplicate.clinic_id or keep.owner_id != duplicate.owner_id:
-        raise PetError("Only profiles of the same owner can be merged.", field="duplicate")
+        raise PetError(
+            _("Only profiles of the same owner can be merged."),
+            field="duplicate",
+            code=PeopleErrorCode.MERGE_REFUSED,
+        )
     if keep.merged_into_id or duplicate.merged_into_id:
-        raise PetError("One of these profiles was already merged.", field="duplicate")
+        raise PetError(
+            _("One of these profiles was already merged."),
+            field="duplicate",
+            code=PeopleErrorCode.MERGE_REFUSED,
+        )
     if keep.name.strip().casefold() != duplicate.name.strip().casefold():
-        raise PetError("The two profiles have different names.", field="duplicate")
+        raise PetError(
+            _("The two profiles have different names."),
+            field="duplicate",
+            code=PeopleErrorCode.MERGE_REFUSED,
+        )
     if keep.date_of_birth != duplicate.date_of_birth or keep.date_of_birth is None:
         raise PetError(
-            "The two profiles need the same date of birth to be merged.", field="duplicate"
+            _("The two profiles need the same date of birth to be merged."),
+            field="duplicate",
+            code=PeopleErrorCode.MERGE_REFUSED,
         )
     duplicate.bookings.update(pet=keep)
     Photo.objects.filter(pet=duplicate).update(pet=keep)
@@ -189,7 +247,11 @@ def pet_import(
         )
     else:
         if pet.owner_id != owner.pk:
-            raise PetError(f"The pet {external_id!r} belongs to another client.", field="owner")
+            raise PetError(
+                _("The pet %(id)r belongs to another client.") % {"id": external_id},
+                field="owner",
+                code=PeopleErrorCode.NOT_YOUR_PET,
+            )
         values = _clean(
             {
                 "name": name,

@@ -1,6 +1,8 @@
 import phonenumbers
+from django.utils.translation import gettext as _
 
 from branding.errors import DomainError
+from people.errors import PeopleErrorCode
 
 # The region assumed for numbers written without a country code, by clinic currency.
 DEFAULT_REGION_BY_CURRENCY = {
@@ -22,9 +24,17 @@ def phone_to_e164(value, *, region="GB", field="phone"):
     try:
         parsed = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException as exc:
-        raise DomainError(f"{value} is not a phone number.", field=field) from exc
+        raise DomainError(
+            _("%(value)s is not a phone number.") % {"value": value},
+            field=field,
+            code=PeopleErrorCode.PHONE_INVALID,
+        ) from exc
     if not phonenumbers.is_possible_number(parsed):
-        raise DomainError(f"{value} is not a possible phone number.", field=field)
+        raise DomainError(
+            _("%(value)s is not a possible phone number.") % {"value": value},
+            field=field,
+            code=PeopleErrorCode.PHONE_INVALID,
+        )
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 

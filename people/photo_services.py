@@ -2,9 +2,11 @@
 ``people.images``), removes their own, and staff star or heart one."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from branding.errors import FeatureDisabledError
 from branding.selectors import feature_enabled
+from people.errors import PeopleErrorCode
 from people.images import image_clean
 from people.models import Pet, Photo, PhotoKind
 from people.services import ClientError
@@ -16,7 +18,7 @@ class PhotoError(ClientError):
 
 def _require_photos(clinic):
     if not feature_enabled(clinic, "selfies"):
-        raise FeatureDisabledError("This clinic does not take photos.", field="image")
+        raise FeatureDisabledError(_("This clinic does not take photos."), field="image")
 
 
 def _own_active_pet(clinic, client, pet_id):
@@ -33,20 +35,36 @@ def photo_upload(
     makes it a pet photo. Nothing is stored unless every check passes."""
     _require_photos(clinic)
     if client.clinic_id != clinic.pk:
-        raise PhotoError("That client belongs to another clinic.", field="client")
+        raise PhotoError(
+            _("That client belongs to another clinic."),
+            field="client",
+            code=PeopleErrorCode.OTHER_CLINIC,
+        )
     if kind not in PhotoKind.values:
-        raise PhotoError(f"Unknown kind of photo {kind!r}.", field="kind")
+        raise PhotoError(
+            _("Unknown kind of photo %(kind)r.") % {"kind": kind},
+            field="kind",
+            code=PeopleErrorCode.UNKNOWN_CHOICE,
+        )
     pet = None
     if pet_id not in (None, ""):
         pet = _own_active_pet(clinic, client, pet_id)
         if pet is None:
-            raise PhotoError("Choose one of your own pets.", field="pet")
+            raise PhotoError(
+                _("Choose one of your own pets."), field="pet", code=PeopleErrorCode.NOT_YOUR_PET
+            )
         kind = PhotoKind.PET
     elif kind == PhotoKind.PET:
-        raise PhotoError("Choose which pet is in the photo.", field="pet")
+        raise PhotoError(
+            _("Choose which pet is in the photo."), field="pet", code=PeopleErrorCode.REQUIRED
+        )
     caption = (caption or "").strip()
     if len(caption) > 200:
-        raise PhotoError("The caption is longer than 200 characters.", field="caption")
+        raise PhotoError(
+            _("The caption is longer than 200 characters."),
+            field="caption",
+            code=PeopleErrorCode.TOO_LONG,
+        )
     clean = image_clean(image, field="image")
     photo = Photo(
         clinic=clinic,

@@ -6,10 +6,12 @@ from django.core.validators import validate_email, validate_ipv46_address
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from branding.errors import DomainError
 from branding.services import clinic_admin_groups_ensure
 from notifications.services import Category, notify
+from people.errors import PeopleErrorCode
 from people.models import AuditAction, AuditEntry, ClientAccount, ClinicMembership, StaffRole
 from people.phones import phone_to_e164, region_for_clinic
 
@@ -26,7 +28,11 @@ def _clean_email(email, field="email"):
         validate_email(email)
     except ValidationError as exc:
         raise ClientError(
-            f"{email or 'An empty value'} is not an email address.", field=field
+            gettext("%(value)s is not an email address.") % {"value": email}
+            if email
+            else gettext("An empty value is not an email address."),
+            field=field,
+            code=PeopleErrorCode.EMAIL_INVALID,
         ) from exc
     return email
 
@@ -147,7 +153,11 @@ def email_is_verified(user) -> bool:
 def membership_grant(*, clinic, user, role) -> ClinicMembership:
     """Make ``user`` a member of the clinic's staff in ``role`` (one role per clinic)."""
     if role not in StaffRole.values:
-        raise ClientError(f"Unknown role {role!r}.", field="role")
+        raise ClientError(
+            gettext("Unknown role %(role)r.") % {"role": role},
+            field="role",
+            code=PeopleErrorCode.UNKNOWN_CHOICE,
+        )
     groups = clinic_admin_groups_ensure(clinic)
     membership, _ = ClinicMembership.objects.update_or_create(
         clinic=clinic, user=user, defaults={"role": role}
@@ -186,9 +196,17 @@ def audit_record(
     ``AuditAction``) to ``client`` (None for clinic-level actions), with ``changes`` as
     field → [old, new]. ``request`` supplies the IP address and user agent."""
     if action not in AuditAction.values:
-        raise ClientError(f"Unknown audit action {action!r}.", field="action")
+        raise ClientError(
+            gettext("Unknown audit action %(action)r.") % {"action": action},
+            field="action",
+            code=PeopleErrorCode.UNKNOWN_CHOICE,
+        )
     if client is not None and client.clinic_id != clinic.pk:
-        raise ClientError("That client belongs to another clinic.", field="client")
+        raise ClientError(
+            gettext("That client belongs to another clinic."),
+            field="client",
+            code=PeopleErrorCode.OTHER_CLINIC,
+        )
     ip, agent = _request_origin(request)
     return AuditEntry.objects.create(
         clinic=clinic,
@@ -217,7 +235,11 @@ def client_contact_update(*, clinic, user, first_name, last_name, phone) -> Clie
     clinic they visit) and their phone at this clinic. Nothing is saved if one is bad."""
     first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
     if not first_name:
-        raise ClientError("Please give your first name.", field="first_name")
+        raise ClientError(
+            gettext("Please give your first name."),
+            field="first_name",
+            code=PeopleErrorCode.REQUIRED,
+        )
     phone = phone_to_e164(phone, region=region_for_clinic(clinic))
     user.first_name, user.last_name = first_name[:80], last_name[:80]
     user.save(update_fields=["first_name", "last_name"])
@@ -255,9 +277,13 @@ def client_search_text_refresh(*, user) -> int:
 def _clean_name(value, field, *, required):
     value = " ".join(str(value or "").split())
     if required and not value:
-        raise ClientError("A first name is required.", field=field)
+        raise ClientError(
+            gettext("A first name is required."), field=field, code=PeopleErrorCode.REQUIRED
+        )
     if len(value) > 80:
-        raise ClientError("Names are at most 80 characters.", field=field)
+        raise ClientError(
+            gettext("Names are at most 80 characters."), field=field, code=PeopleErrorCode.TOO_LONG
+        )
     return value
 
 
@@ -273,10 +299,16 @@ def _clean_date_of_birth(value):
             parsed = datetime.date.fromisoformat(str(value).strip())
         except ValueError as exc:
             raise ClientError(
-                f"{value} is not a date (use YYYY-MM-DD).", field="date_of_birth"
+                gettext("%(value)s is not a date (use YYYY-MM-DD).") % {"value": value},
+                field="date_of_birth",
+                code=PeopleErrorCode.DATE_INVALID,
             ) from exc
     if parsed > timezone.localdate() or parsed.year < 1900:
-        raise ClientError("The date of birth is not a possible one.", field="date_of_birth")
+        raise ClientError(
+            gettext("The date of birth is not a possible one."),
+            field="date_of_birth",
+            code=PeopleErrorCode.DATE_INVALID,
+        )
     return parsed
 
 
@@ -288,7 +320,11 @@ def _clean_bool(value, field):
         return True
     if text in ("", "0", "false", "off", "no"):
         return False
-    raise ClientError(f"{value} is not yes or no.", field=field)
+    raise ClientError(
+        gettext("%(value)s is not yes or no.") % {"value": value},
+        field=field,
+        code=PeopleErrorCode.BOOLEAN_INVALID,
+    )
 
 
 def _clean_tags(value):
@@ -299,11 +335,19 @@ def _clean_tags(value):
         if not tag or tag.casefold() in seen:
             continue
         if len(tag) > MAX_TAG_LENGTH:
-            raise ClientError(f"Tags are at most {MAX_TAG_LENGTH} characters.", field="tags")
+            raise ClientError(
+                gettext("Tags are at most %(n)s characters.") % {"n": MAX_TAG_LENGTH},
+                field="tags",
+                code=PeopleErrorCode.TOO_LONG,
+            )
         seen.add(tag.casefold())
         tags.append(tag)
     if len(tags) > MAX_TAGS:
-        raise ClientError(f"A client has at most {MAX_TAGS} tags.", field="tags")
+        raise ClientError(
+            gettext("A client has at most %(n)s tags.") % {"n": MAX_TAGS},
+            field="tags",
+            code=PeopleErrorCode.TOO_MANY_TAGS,
+        )
     return tags
 
 
@@ -313,7 +357,11 @@ def _clean_client_email(account, value):
     if email == user.email:
         return email
     if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
-        raise ClientError(f"{email} already belongs to another person.", field="email")
+        raise ClientError(
+            gettext("%(email)s already belongs to another person.") % {"email": email},
+            field="email",
+            code=PeopleErrorCode.EMAIL_TAKEN,
+        )
     # The login is the person's, shared by every clinic they use: one clinic's staff
     # must not change how they sign in elsewhere.
     shared = (
@@ -323,9 +371,12 @@ def _clean_client_email(account, value):
     )
     if shared:
         raise ClientError(
-            "This person also signs in at another clinic or works at one; only they can "
-            "change their email, in their profile.",
+            gettext(
+                "This person also signs in at another clinic or works at one; only they can "
+                "change their email, in their profile."
+            ),
             field="email",
+            code=PeopleErrorCode.EMAIL_SHARED,
         )
     return email
 
@@ -341,9 +392,17 @@ def client_update(*, clinic, account, actor, field, value, request=None) -> Clie
     """Change one of the client's details (``CLIENT_EDITABLE_FIELDS``), validated and
     audited with its before and after. Raises ``ClientError`` naming the field."""
     if account.clinic_id != clinic.pk:
-        raise ClientError("That client belongs to another clinic.", field="client")
+        raise ClientError(
+            gettext("That client belongs to another clinic."),
+            field="client",
+            code=PeopleErrorCode.OTHER_CLINIC,
+        )
     if field not in CLIENT_EDITABLE_FIELDS:
-        raise ClientError(f"{field} cannot be changed here.", field=field)
+        raise ClientError(
+            gettext("%(field)s cannot be changed here.") % {"field": field},
+            field=field,
+            code=PeopleErrorCode.FIELD_NOT_EDITABLE,
+        )
     cleaners = {
         "first_name": lambda v: _clean_name(v, "first_name", required=True),
         "last_name": lambda v: _clean_name(v, "last_name", required=False),
@@ -378,7 +437,11 @@ def client_update(*, clinic, account, actor, field, value, request=None) -> Clie
 
 def _client_flag(*, clinic, account, actor, attr, on, summary, request):
     if account.clinic_id != clinic.pk:
-        raise ClientError("That client belongs to another clinic.", field="client")
+        raise ClientError(
+            gettext("That client belongs to another clinic."),
+            field="client",
+            code=PeopleErrorCode.OTHER_CLINIC,
+        )
     old = getattr(account, attr)
     if bool(old) == on:
         return account
@@ -458,12 +521,22 @@ def note_create(*, clinic, account, author, body, pinned=False, request=None):
     from people.models import ClientNote
 
     if account.clinic_id != clinic.pk:
-        raise ClientError("That client belongs to another clinic.", field="client")
+        raise ClientError(
+            gettext("That client belongs to another clinic."),
+            field="client",
+            code=PeopleErrorCode.OTHER_CLINIC,
+        )
     body = (body or "").strip()
     if not body:
-        raise ClientError("Write the note first.", field="body")
+        raise ClientError(
+            gettext("Write the note first."), field="body", code=PeopleErrorCode.REQUIRED
+        )
     if len(body) > 4000:
-        raise ClientError("A note is at most 4,000 characters.", field="body")
+        raise ClientError(
+            gettext("A note is at most 4,000 characters."),
+            field="body",
+            code=PeopleErrorCode.TOO_LONG,
+        )
     note = ClientNote.objects.create(
         clinic=clinic, client=account, author=author, body=body, pinned=bool(pinned)
     )
@@ -483,7 +556,11 @@ def note_create(*, clinic, account, author, body, pinned=False, request=None):
 def note_pin(*, clinic, note, actor, pinned, request=None):
     """Pin a note (shown first, in the header) or unpin it."""
     if note.clinic_id != clinic.pk:
-        raise ClientError("That note belongs to another clinic.", field="note")
+        raise ClientError(
+            gettext("That note belongs to another clinic."),
+            field="note",
+            code=PeopleErrorCode.OTHER_CLINIC,
+        )
     pinned = bool(pinned)
     if note.pinned == pinned:
         return note
@@ -509,7 +586,11 @@ def client_preferences_update(*, clinic, account, actor, values, request=None):
     from notifications.services import preferences_for, preferences_update
 
     if account.clinic_id != clinic.pk:
-        raise ClientError("That client belongs to another clinic.", field="client")
+        raise ClientError(
+            gettext("That client belongs to another clinic."),
+            field="client",
+            code=PeopleErrorCode.OTHER_CLINIC,
+        )
     prefs = preferences_for(clinic, account.user)
     before = {name: getattr(prefs, name) for name in values if hasattr(prefs, name)}
     prefs = preferences_update(clinic=clinic, user=account.user, **values)

@@ -11,6 +11,7 @@ from booking_api.services import booking_create
 from branding.errors import DomainError
 from people.pet_selectors import client_pet
 from people.services import client_account_ensure, client_upsert, split_name
+from portal_pages.errors import PortalErrorCode
 
 
 class PortalError(DomainError):
@@ -29,7 +30,7 @@ def guest_client_register(*, clinic, name, email, phone=""):
         raise PortalError(
             _("There is already an account with this email. Please sign in to book."),
             field="email",
-            code="account_exists",
+            code=PortalErrorCode.ACCOUNT_EXISTS,
         )
     first, last = split_name(name)
     account = client_upsert(
@@ -57,12 +58,18 @@ def portal_booking_create(
         client = guest_client_register(clinic=clinic, **guest)
         actor = client.user
     else:
-        raise PortalError(_("Sign in, or tell us who you are, to book."), field="email")
+        raise PortalError(
+            _("Sign in, or tell us who you are, to book."),
+            field="email",
+            code=PortalErrorCode.SIGN_IN_REQUIRED,
+        )
     pet = None
     if pet_id:
         pet = client_pet(clinic, client, pet_id)
         if pet is None or not pet.active:
-            raise PortalError(_("Choose one of your own pets."), field="pet")
+            raise PortalError(
+                _("Choose one of your own pets."), field="pet", code=PortalErrorCode.NOT_YOUR_PET
+            )
     return booking_create(
         clinic=clinic,
         client=client,

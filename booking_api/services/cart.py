@@ -2,7 +2,9 @@
 goes through ``booking_create``, so the slot is checked again at that moment."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from booking_api.errors import BookingErrorCode
 from booking_api.models import Booking, BookingSource, CartItem
 from booking_api.services.bookings import booking_create
 from booking_api.services.errors import BookingError
@@ -19,19 +21,35 @@ ITEM_STAFF = object()  # cart_book's default: the staff member saved with the it
 
 def _check_cart(clinic, client):
     if not feature_enabled(clinic, "cart"):
-        raise FeatureDisabledError("The cart is turned off at this clinic.")
+        raise FeatureDisabledError(_("The cart is turned off at this clinic."))
     if client.clinic_id != clinic.pk:
-        raise CartError("That client does not belong to this clinic.", field="client")
+        raise CartError(
+            _("That client does not belong to this clinic."),
+            field="client",
+            code=BookingErrorCode.OTHER_CLINIC,
+        )
 
 
 def _check_service_and_staff(clinic, service, staff):
     if service is None or service.clinic_id != clinic.pk or not service.active:
-        raise CartError("That service is not offered here.", field="service")
+        raise CartError(
+            _("That service is not offered here."),
+            field="service",
+            code=BookingErrorCode.SERVICE_UNAVAILABLE,
+        )
     if staff is not None:
         if staff.clinic_id != clinic.pk or not staff.active:
-            raise CartError("That staff member is not available here.", field="staff")
+            raise CartError(
+                _("That staff member is not available here."),
+                field="staff",
+                code=BookingErrorCode.STAFF_UNAVAILABLE,
+            )
         if not staff.services.filter(pk=service.pk).exists():
-            raise CartError(f"{staff} does not perform {service}.", field="staff")
+            raise CartError(
+                _("%(staff)s does not perform %(service)s.") % {"staff": staff, "service": service},
+                field="staff",
+                code=BookingErrorCode.STAFF_UNAVAILABLE,
+            )
 
 
 def _item(clinic, client, item_id) -> CartItem:
@@ -43,7 +61,10 @@ def _item(clinic, client, item_id) -> CartItem:
     )
     if item is None:
         raise CartError(
-            "That item is not in your cart.", field="item", status=404, code="not_found"
+            _("That item is not in your cart."),
+            field="item",
+            status=404,
+            code=BookingErrorCode.NOT_FOUND,
         )
     return item
 

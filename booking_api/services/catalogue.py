@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from booking_api.errors import BookingErrorCode
 from booking_api.models import Service, ServiceCategory, StaffMember, TimeOff, WorkingHours
 from booking_api.services.errors import BookingError
 
@@ -12,7 +13,11 @@ def _full_clean(instance, exclude=()):
         instance.full_clean(exclude=list(exclude))
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
-        raise BookingError(messages[0], field=None if field == "__all__" else field) from exc
+        raise BookingError(
+            messages[0],
+            field=None if field == "__all__" else field,
+            code=BookingErrorCode.CATALOGUE_INVALID,
+        ) from exc
 
 
 @transaction.atomic

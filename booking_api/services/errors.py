@@ -1,3 +1,4 @@
+from booking_api.errors import BookingErrorCode
 from branding.errors import ConflictError, DomainError
 
 
@@ -8,4 +9,4 @@ class BookingError(DomainError):
 class SlotTakenError(ConflictError):
     """Somebody else got the slot first."""
 
-    code = "slot_taken"
+    code = BookingErrorCode.SLOT_TAKEN

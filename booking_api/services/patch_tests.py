@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from booking_api.errors import BookingErrorCode
 from booking_api.models import PatchTest, PatchTestResult
 from booking_api.patch_test_selectors import clinic_patch_test_service, patch_test_missing
 from booking_api.services.errors import BookingError
@@ -20,7 +21,7 @@ class PatchTestRequiredError(NotAllowedError):
     """The service needs a recent passed patch test the client does not have. Carries
     the clinic's patch-test service (or None), so every door can offer to book it."""
 
-    code = "patch_test_required"
+    code = BookingErrorCode.PATCH_TEST_REQUIRED
 
     def __init__(self, message, *, patch_test_service=None, **kwargs):
         super().__init__(message, field="service", **kwargs)
@@ -60,14 +61,24 @@ def patch_test_record(
 ) -> PatchTest:
     """Record a patch test result for a client of ``clinic`` (audited)."""
     if client.clinic_id != clinic.pk:
-        raise BookingError(_("That client does not belong to this clinic."), field="client")
+        raise BookingError(
+            _("That client does not belong to this clinic."),
+            field="client",
+            code=BookingErrorCode.OTHER_CLINIC,
+        )
     if result not in PatchTestResult.values:
-        raise BookingError(_("Choose a result."), field="result")
+        raise BookingError(_("Choose a result."), field="result", code=BookingErrorCode.REQUIRED)
     if not isinstance(tested_on, datetime.date):
-        raise BookingError(_("Enter the date of the test."), field="tested_on")
+        raise BookingError(
+            _("Enter the date of the test."), field="tested_on", code=BookingErrorCode.REQUIRED
+        )
     today = timezone.localdate(timezone=zoneinfo.ZoneInfo(clinic.timezone))
     if tested_on > today:
-        raise BookingError(_("The test date cannot be in the future."), field="tested_on")
+        raise BookingError(
+            _("The test date cannot be in the future."),
+            field="tested_on",
+            code=BookingErrorCode.DATE_INVALID,
+        )
     test = PatchTest.objects.create(
         clinic=clinic,
         client=client,

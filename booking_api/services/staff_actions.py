@@ -11,6 +11,7 @@ import zoneinfo
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from booking_api.errors import BookingErrorCode
 from booking_api.models import BookingEvent, BookingSource, BookingStatus, SessionNote
 from booking_api.patch_test_selectors import patch_test_missing
 from booking_api.services.bookings import booking_create, booking_reschedule
@@ -110,7 +111,9 @@ def staff_booking_action(*, booking, action, actor, reason="", request=None):
     """Move a booking along its lifecycle from the admin. No-show applies the clinic's
     fee and blocking; cancel is the staff cancel (always allowed, fee quoted)."""
     if action not in STAFF_ACTIONS:
-        raise BookingError(_("Unknown action."), field="action")
+        raise BookingError(
+            _("Unknown action."), field="action", code=BookingErrorCode.UNKNOWN_ACTION
+        )
     from_status = booking.get_status_display()
     if action == "no_show":
         booking = booking_mark_no_show(booking=booking, actor=actor, reason=reason)
@@ -142,10 +145,14 @@ def session_note_add(
     """A therapist's note on the appointment (and an optional follow-up), staff-only."""
     body = (body or "").strip()
     if not body:
-        raise BookingError(_("Write the session notes."), field="body")
+        raise BookingError(
+            _("Write the session notes."), field="body", code=BookingErrorCode.REQUIRED
+        )
     if follow_up_on is not None and follow_up_on < _local(booking, booking.start).date():
         raise BookingError(
-            _("The follow-up date cannot be before the appointment."), field="follow_up_on"
+            _("The follow-up date cannot be before the appointment."),
+            field="follow_up_on",
+            code=BookingErrorCode.DATE_INVALID,
         )
     note = SessionNote.objects.create(
         booking=booking,

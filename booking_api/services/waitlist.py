@@ -9,8 +9,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 
 from booking_api.availability import find_slots
+from booking_api.errors import BookingErrorCode
 from booking_api.models import Booking, BookingEvent, WaitlistEntry
 from booking_api.services.errors import BookingError
 from branding.errors import ConflictError
@@ -29,22 +31,45 @@ def clinic_today(clinic, now=None) -> datetime.date:
 
 def _check_service_and_staff(clinic, service, staff):
     if service is None or service.clinic_id != clinic.pk or not service.active:
-        raise WaitlistError("That service is not offered here.", field="service")
+        raise WaitlistError(
+            gettext("That service is not offered here."),
+            field="service",
+            code=BookingErrorCode.SERVICE_UNAVAILABLE,
+        )
     if staff is not None:
         if staff.clinic_id != clinic.pk or not staff.active:
-            raise WaitlistError("That staff member is not available here.", field="staff")
+            raise WaitlistError(
+                gettext("That staff member is not available here."),
+                field="staff",
+                code=BookingErrorCode.STAFF_UNAVAILABLE,
+            )
         if not staff.services.filter(pk=service.pk).exists():
-            raise WaitlistError(f"{staff} does not perform {service}.", field="staff")
+            raise WaitlistError(
+                gettext("%(staff)s does not perform %(service)s.")
+                % {"staff": staff, "service": service},
+                field="staff",
+                code=BookingErrorCode.STAFF_UNAVAILABLE,
+            )
 
 
 def _check_dates(date_from, date_to, today):
     if date_from < today:
-        raise WaitlistError("The waitlist starts today at the earliest.", field="date_from")
+        raise WaitlistError(
+            gettext("The waitlist starts today at the earliest."),
+            field="date_from",
+            code=BookingErrorCode.DATE_INVALID,
+        )
     if date_to < date_from:
-        raise WaitlistError("The end date must not be before the start date.", field="date_to")
+        raise WaitlistError(
+            gettext("The end date must not be before the start date."),
+            field="date_to",
+            code=BookingErrorCode.DATE_INVALID,
+        )
     if (date_to - date_from).days + 1 > MAX_RANGE_DAYS:
         raise WaitlistError(
-            f"A waitlist entry may cover at most {MAX_RANGE_DAYS} days.", field="date_to"
+            gettext("A waitlist entry may cover at most %(n)s days.") % {"n": MAX_RANGE_DAYS},
+            field="date_to",
+            code=BookingErrorCode.DATE_INVALID,
         )
 
 
@@ -56,7 +81,11 @@ def waitlist_join(
     between two local dates, inclusive. Without dates: from today for the longest range
     allowed."""
     if client.clinic_id != clinic.pk:
-        raise WaitlistError("That client does not belong to this clinic.", field="client")
+        raise WaitlistError(
+            gettext("That client does not belong to this clinic."),
+            field="client",
+            code=BookingErrorCode.OTHER_CLINIC,
+        )
     _check_service_and_staff(clinic, service, staff)
     today = clinic_today(clinic, now)
     date_from = date_from or today
@@ -67,11 +96,20 @@ def waitlist_join(
     )
     if waiting.exists():
         raise ConflictError(
-            f"You are already on the waitlist for {service}"
-            + (f" with {staff}." if staff else ".")
-            + " Remove that entry first to change the dates.",
+            (
+                gettext(
+                    "You are already on the waitlist for %(service)s with %(staff)s. "
+                    "Remove that entry first to change the dates."
+                )
+                if staff
+                else gettext(
+                    "You are already on the waitlist for %(service)s. "
+                    "Remove that entry first to change the dates."
+                )
+            )
+            % {"service": service, "staff": staff},
             field="service",
-            code="already_waitlisted",
+            code=BookingErrorCode.ALREADY_WAITLISTED,
         )
     return WaitlistEntry.objects.create(
         client=client, service=service, staff=staff, date_from=date_from, date_to=date_to
@@ -86,7 +124,10 @@ def waitlist_leave(*, clinic, client, entry_id) -> None:
     ).delete()
     if not deleted:
         raise WaitlistError(
-            "That waitlist entry was not found.", field="entry", status=404, code="not_found"
+            gettext("That waitlist entry was not found."),
+            field="entry",
+            status=404,
+            code=BookingErrorCode.NOT_FOUND,
         )
 
 

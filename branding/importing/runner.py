@@ -7,12 +7,16 @@ import yaml
 from django.db import transaction
 from pydantic import ConfigDict, ValidationError, create_model
 
-from branding.errors import DomainError
+from branding.errors import BrandingErrorCode, DomainError
 from branding.importing.registry import sections
 
 
 class ImportFileError(DomainError):
-    """The file was refused. ``problems`` lists every (path, message) found."""
+    """The file was refused. ``problems`` lists every (path, message) found. The
+    problems are for the operator who runs the import (key paths, pydantic's words), so
+    they are not translated."""
+
+    code = BrandingErrorCode.IMPORT_INVALID
 
     def __init__(self, problems):
         self.problems = list(problems)

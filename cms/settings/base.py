@@ -339,6 +339,18 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "branding.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"auth": "10/min"},
 }
+# Every app's error-code enum (branding.errors.ErrorCode), in layer order: DomainError
+# accepts only these codes, and the OpenAPI schema and docs/api.md list them.
+ERROR_CODE_ENUMS = [
+    "branding.errors.BrandingErrorCode",
+    "notifications.errors.NotificationErrorCode",
+    "people.errors.PeopleErrorCode",
+    "booking_api.errors.BookingErrorCode",
+    "payments.error_codes.PaymentErrorCode",
+    "records.errors.RecordsErrorCode",
+    "loyalty.errors.LoyaltyErrorCode",
+    "portal_pages.errors.PortalErrorCode",
+]
 SPECTACULAR_SETTINGS = {
     "TITLE": "Clinic Portal API",
     "DESCRIPTION": (
@@ -353,6 +365,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["cms.api.public_endpoints_only"],
+    # The Error shape and every app's error codes (ErrorCodeEnum), on every operation.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cms.api.error_responses",
+    ],
     # Several models have a "kind" with their own choices: each gets its own name.
     "ENUM_NAME_OVERRIDES": {
         "ThreadKindEnum": "records.models.messages.ThreadKind",

@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from loyalty.errors import LoyaltyError
+from loyalty.errors import LoyaltyError, LoyaltyErrorCode
 from loyalty.games.draw import prize_draw
 from loyalty.games.selectors import (
     allowance,
@@ -28,7 +28,7 @@ from loyalty.services import points_award
 
 
 class GameError(LoyaltyError):
-    code = "game"
+    code = LoyaltyErrorCode.GAME
 
 
 GAME_FIELDS = {
@@ -49,7 +49,8 @@ def _first_error(exc: ValidationError, prefix=""):
     errors = getattr(exc, "message_dict", None) or {"__all__": exc.messages}
     field, messages = next(iter(errors.items()))
     name = prefix + field if field != "__all__" else prefix.rstrip(".") or None
-    return GameError(messages[0], field=name)
+    # Django already translated the model's validation message.
+    return GameError(messages[0], field=name, code=LoyaltyErrorCode.GAME_INVALID)
 
 
 @transaction.atomic
@@ -60,9 +61,15 @@ def game_upsert(*, clinic, key, prizes, **fields) -> Game:
     unknown = set(fields) - GAME_FIELDS
     if unknown:
         name = sorted(unknown)[0]
-        raise GameError(f"Unknown game setting {name!r}.", field=name)
+        raise GameError(
+            _("Unknown game setting %(name)r.") % {"name": name},
+            field=name,
+            code=LoyaltyErrorCode.UNKNOWN_SETTING,
+        )
     if not prizes:
-        raise GameError(_("Add at least one prize."), field="prizes")
+        raise GameError(
+            _("Add at least one prize."), field="prizes", code=LoyaltyErrorCode.GAME_INVALID
+        )
     game = Game.objects.filter(clinic=clinic, key=key).first() or Game(clinic=clinic, key=key)
     for name, value in fields.items():
         setattr(game, name, value)
@@ -76,7 +83,9 @@ def game_upsert(*, clinic, key, prizes, **fields) -> Game:
         unknown = set(data) - PRIZE_FIELDS
         if unknown:
             raise GameError(
-                f"Unknown prize setting {sorted(unknown)[0]!r}.", field=f"prizes.{position}"
+                _("Unknown prize setting %(name)r.") % {"name": sorted(unknown)[0]},
+                field=f"prizes.{position}",
+                code=LoyaltyErrorCode.UNKNOWN_SETTING,
             )
         prize = GamePrize(game=game, sort_order=position, **data)
         try:
@@ -117,9 +126,13 @@ def game_play(*, game, client, rng=None, now=None) -> GamePlay:
     now = now or timezone.now()
     clinic = game.clinic
     if client.clinic_id != game.clinic_id:
-        raise GameError(_("No such game."), field="game", code="not_found", status=404)
+        raise GameError(
+            _("No such game."), field="game", code=LoyaltyErrorCode.NOT_FOUND, status=404
+        )
     if not game.is_open(now):
-        raise GameError(_("This game is not open."), field="game", code="closed", status=409)
+        raise GameError(
+            _("This game is not open."), field="game", code=LoyaltyErrorCode.CLOSED, status=409
+        )
     _lock_client(clinic, client)
 
     plays = _allowance_now(game, client, now)
@@ -127,14 +140,14 @@ def game_play(*, game, client, rng=None, now=None) -> GamePlay:
         raise GameError(
             _("This game opens to you after your first completed visit."),
             field="game",
-            code="not_eligible",
+            code=LoyaltyErrorCode.NOT_ELIGIBLE,
             status=409,
         )
     if plays.left <= 0:
         raise GameError(
             _("You have no plays left for now. Come back later!"),
             field="game",
-            code="no_plays_left",
+            code=LoyaltyErrorCode.NO_PLAYS_LEFT,
             status=409,
         )
 
@@ -149,7 +162,7 @@ def game_play(*, game, client, rng=None, now=None) -> GamePlay:
         raise GameError(
             _("Every prize in this game has been won."),
             field="game",
-            code="sold_out",
+            code=LoyaltyErrorCode.SOLD_OUT,
             status=409,
         )
     prize = prize_draw(in_stock, rng=rng)

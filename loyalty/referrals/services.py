@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from loyalty.errors import LoyaltyError
+from loyalty.errors import LoyaltyError, LoyaltyErrorCode
 from loyalty.models import LoyaltyProgramme, Referral, ReferralCode
 from loyalty.services import points_award
 
@@ -22,7 +22,11 @@ NEW_CLIENT_WINDOW = datetime.timedelta(days=1)
 @transaction.atomic
 def referral_code_ensure(*, clinic, client) -> ReferralCode:
     if client.clinic_id != clinic.pk:
-        raise LoyaltyError(_("This client belongs to another clinic."), field="client")
+        raise LoyaltyError(
+            _("This client belongs to another clinic."),
+            field="client",
+            code=LoyaltyErrorCode.OTHER_CLINIC,
+        )
     code, _created = ReferralCode.objects.get_or_create(client=client, defaults={"clinic": clinic})
     return code
 
@@ -39,11 +43,22 @@ def referral_record(*, clinic, code, referred) -> Referral:
         .first()
     )
     if owner is None:
-        raise LoyaltyError(_("This referral code was not found."), field="code", status=404)
+        raise LoyaltyError(
+            _("This referral code was not found."),
+            field="code",
+            status=404,
+            code=LoyaltyErrorCode.NOT_FOUND,
+        )
     if referred.clinic_id != clinic.pk:
-        raise LoyaltyError(_("This client belongs to another clinic."), field="client")
+        raise LoyaltyError(
+            _("This client belongs to another clinic."),
+            field="client",
+            code=LoyaltyErrorCode.OTHER_CLINIC,
+        )
     if owner.client_id == referred.pk or owner.client.user_id == referred.user_id:
-        raise LoyaltyError(_("You cannot refer yourself."), field="code")
+        raise LoyaltyError(
+            _("You cannot refer yourself."), field="code", code=LoyaltyErrorCode.REFERRAL_REFUSED
+        )
     is_new = referred.created_at >= timezone.now() - NEW_CLIENT_WINDOW
     if (
         not is_new
@@ -51,13 +66,20 @@ def referral_record(*, clinic, code, referred) -> Referral:
             clinic=clinic, client=referred, status=BookingStatus.COMPLETED
         ).exists()
     ):
-        raise LoyaltyError(_("Referrals are for new clients only."), field="code")
+        raise LoyaltyError(
+            _("Referrals are for new clients only."),
+            field="code",
+            code=LoyaltyErrorCode.REFERRAL_REFUSED,
+        )
     try:
         with transaction.atomic():
             return Referral.objects.create(clinic=clinic, referrer=owner.client, referred=referred)
     except IntegrityError:
         raise LoyaltyError(
-            _("This client has already been referred."), field="code", code="conflict", status=409
+            _("This client has already been referred."),
+            field="code",
+            code=LoyaltyErrorCode.CONFLICT,
+            status=409,
         ) from None
 
 

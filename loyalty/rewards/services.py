@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from loyalty.errors import LoyaltyError
+from loyalty.errors import LoyaltyError, LoyaltyErrorCode
 from loyalty.models import (
     RequestStatus,
     Reward,
@@ -41,9 +41,18 @@ def _available_reward(clinic, reward_id):
     naming ``reward`` otherwise (another clinic's reward is simply not found)."""
     reward = Reward.objects.filter(clinic=clinic, pk=reward_id).first()
     if reward is None:
-        raise LoyaltyError(_("This reward was not found."), field="reward", status=404)
+        raise LoyaltyError(
+            _("This reward was not found."),
+            field="reward",
+            status=404,
+            code=LoyaltyErrorCode.NOT_FOUND,
+        )
     if not Reward.objects.filter(available_rewards_q(clinic_today(clinic)), pk=reward.pk).exists():
-        raise LoyaltyError(_("This reward is not available at the moment."), field="reward")
+        raise LoyaltyError(
+            _("This reward is not available at the moment."),
+            field="reward",
+            code=LoyaltyErrorCode.REWARD_UNAVAILABLE,
+        )
     return reward
 
 
@@ -86,12 +95,18 @@ def reward_grant(*, clinic, client, reward_id, actor, charge_points=False) -> Vo
     """Staff's "manual reward": a voucher without a request, as a gift or (with
     ``charge_points``) paid for from the client's points."""
     if client.clinic_id != clinic.pk:
-        raise LoyaltyError(_("This client belongs to another clinic."), field="client")
+        raise LoyaltyError(
+            _("This client belongs to another clinic."),
+            field="client",
+            code=LoyaltyErrorCode.OTHER_CLINIC,
+        )
     if charge_points:
         return reward_redeem(clinic=clinic, client=client, reward_id=reward_id, actor=actor)
     reward = Reward.objects.filter(clinic=clinic, pk=reward_id, active=True).first()
     if reward is None:
-        raise LoyaltyError(_("Choose an active reward."), field="reward")
+        raise LoyaltyError(
+            _("Choose an active reward."), field="reward", code=LoyaltyErrorCode.REWARD_UNAVAILABLE
+        )
     return _voucher_for(reward, client=client, issued_by=actor)
 
 
@@ -101,7 +116,9 @@ def reward_request_create(*, clinic, client, reward_id, note="") -> RewardReques
     when staff approve); one open request per reward."""
     reward = _available_reward(clinic, reward_id)
     if len(note or "") > 300:
-        raise LoyaltyError(_("Keep the note under 300 characters."), field="note")
+        raise LoyaltyError(
+            _("Keep the note under 300 characters."), field="note", code=LoyaltyErrorCode.TOO_LONG
+        )
     have = balance(clinic, client)
     if have < reward.cost:
         unit = programme_for(clinic).unit_name
@@ -109,7 +126,7 @@ def reward_request_create(*, clinic, client, reward_id, note="") -> RewardReques
             _("You need %(cost)s %(unit)s for this reward and have %(have)s.")
             % {"cost": reward.cost, "unit": unit, "have": have},
             field="reward",
-            code="insufficient_balance",
+            code=LoyaltyErrorCode.INSUFFICIENT_BALANCE,
             status=409,
         )
     try:
@@ -121,7 +138,7 @@ def reward_request_create(*, clinic, client, reward_id, note="") -> RewardReques
         raise LoyaltyError(
             _("You have already asked for this reward; the clinic will answer soon."),
             field="reward",
-            code="conflict",
+            code=LoyaltyErrorCode.CONFLICT,
             status=409,
         ) from None
 
@@ -137,12 +154,17 @@ def _pending_request(clinic, request_id):
         .first()
     )
     if request is None:
-        raise LoyaltyError(_("This request was not found."), field="request", status=404)
+        raise LoyaltyError(
+            _("This request was not found."),
+            field="request",
+            status=404,
+            code=LoyaltyErrorCode.NOT_FOUND,
+        )
     if request.status != RequestStatus.PENDING:
         raise LoyaltyError(
             _("This request has already been answered."),
             field="request",
-            code="conflict",
+            code=LoyaltyErrorCode.CONFLICT,
             status=409,
         )
     return request
@@ -193,9 +215,15 @@ def reward_request_decline(*, clinic, request_id, actor, reason) -> RewardReques
     """Decline with a reason the patient is told."""
     reason = (reason or "").strip()
     if not reason:
-        raise LoyaltyError(_("Say why the request is declined."), field="reason")
+        raise LoyaltyError(
+            _("Say why the request is declined."), field="reason", code=LoyaltyErrorCode.REQUIRED
+        )
     if len(reason) > 300:
-        raise LoyaltyError(_("Keep the reason under 300 characters."), field="reason")
+        raise LoyaltyError(
+            _("Keep the reason under 300 characters."),
+            field="reason",
+            code=LoyaltyErrorCode.TOO_LONG,
+        )
     request = _pending_request(clinic, request_id)
     request.status = RequestStatus.DECLINED
     request.decline_reason = reason
@@ -217,7 +245,12 @@ def _client_voucher(clinic, client, code, *, lock=False):
     vouchers = Voucher.objects.filter(clinic=clinic, client=client, code=(code or "").upper())
     voucher = (vouchers.select_for_update() if lock else vouchers).first()
     if voucher is None:
-        raise LoyaltyError(_("This voucher was not found."), field="voucher", status=404)
+        raise LoyaltyError(
+            _("This voucher was not found."),
+            field="voucher",
+            status=404,
+            code=LoyaltyErrorCode.NOT_FOUND,
+        )
     return voucher
 
 
@@ -227,12 +260,22 @@ def voucher_quote(*, clinic, client, code, service_id, amount) -> tuple[Voucher,
     payment succeeds (``voucher_mark_used``)."""
     voucher = _client_voucher(clinic, client, code)
     if voucher.status == VoucherStatus.USED:
-        raise LoyaltyError(_("This voucher has already been used."), field="voucher")
+        raise LoyaltyError(
+            _("This voucher has already been used."),
+            field="voucher",
+            code=LoyaltyErrorCode.VOUCHER_UNUSABLE,
+        )
     if voucher.status == VoucherStatus.EXPIRED or voucher.expires_at <= timezone.now():
-        raise LoyaltyError(_("This voucher has expired."), field="voucher")
+        raise LoyaltyError(
+            _("This voucher has expired."), field="voucher", code=LoyaltyErrorCode.VOUCHER_UNUSABLE
+        )
     discount = voucher_discount(voucher, service_id=service_id, amount=amount)
     if discount <= 0:
-        raise LoyaltyError(_("This voucher does not apply to this service."), field="voucher")
+        raise LoyaltyError(
+            _("This voucher does not apply to this service."),
+            field="voucher",
+            code=LoyaltyErrorCode.VOUCHER_UNUSABLE,
+        )
     return voucher, discount
 
 
@@ -248,7 +291,7 @@ def voucher_mark_used(*, clinic, client, code, used_for) -> Voucher:
         raise LoyaltyError(
             _("This voucher has already been used."),
             field="voucher",
-            code="conflict",
+            code=LoyaltyErrorCode.CONFLICT,
             status=409,
         )
     voucher.status = VoucherStatus.USED

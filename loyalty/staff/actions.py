@@ -3,8 +3,9 @@ audit entry (``people.services.audit_record``) in one transaction: either both a
 written or neither."""
 
 from django.db import transaction
+from django.utils.translation import gettext
 
-from loyalty.errors import LoyaltyError
+from loyalty.errors import LoyaltyError, LoyaltyErrorCode
 from loyalty.models import LedgerEntry
 from loyalty.rewards.services import reward_grant, reward_request_approve, reward_request_decline
 from loyalty.selectors import programme_for
@@ -29,7 +30,9 @@ def _audit(request, clinic, client, summary, changes=None):
 def staff_points_add(*, request, clinic, client, amount, reason):
     """Add points (or a stamp) by hand; a reason is required."""
     if not (reason or "").strip():
-        raise LoyaltyError("Say what the points are for.", field="reason")
+        raise LoyaltyError(
+            gettext("Say what the points are for."), field="reason", code=LoyaltyErrorCode.REQUIRED
+        )
     entry = points_award(
         clinic=clinic, client=client, amount=amount, reason=reason, actor=request.user
     )
@@ -52,7 +55,12 @@ def staff_entry_reverse(*, request, clinic, client, entry_id, reason):
     """Oops: undo one of this client's entries, with a reason."""
     entry = LedgerEntry.objects.filter(clinic=clinic, client=client, pk=entry_id).first()
     if entry is None:
-        raise LoyaltyError("This entry was not found.", field="entry", status=404)
+        raise LoyaltyError(
+            gettext("This entry was not found."),
+            field="entry",
+            status=404,
+            code=LoyaltyErrorCode.NOT_FOUND,
+        )
     reversal = entry_reverse(entry=entry, actor=request.user, reason=reason)
     _audit(
         request,

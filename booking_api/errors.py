@@ -1,0 +1,59 @@
+"""The error codes booking raises (see branding.errors.ErrorCode). The error classes
+are in booking_api/services/errors.py."""
+
+from branding.errors import ErrorCode
+
+
+class BookingErrorCode(ErrorCode):
+    REQUIRED = "required", 400, "A required input is missing (names the field)."
+    UNKNOWN_REFERENCE = (
+        "unknown_reference",
+        400,
+        "No service, staff member or location with that id or key at this clinic.",
+    )
+    OTHER_CLINIC = "other_clinic", 400, "The record named belongs to another clinic."
+    SERVICE_UNAVAILABLE = "service_unavailable", 400, "That service is not offered here (now)."
+    STAFF_UNAVAILABLE = (
+        "staff_unavailable",
+        400,
+        "That staff member is not available here, or does not perform the service.",
+    )
+    SLOT_NOT_OFFERED = "slot_not_offered", 400, "The start time is not one of the offered slots."
+    START_INVALID = "start_invalid", 400, "The start time has no time zone offset."
+    NOT_YOUR_PET = "not_your_pet", 400, "The pet is not one of the client's own."
+    DATE_INVALID = "date_invalid", 400, "A date is outside what is allowed (names the field)."
+    UNKNOWN_ACTION = "unknown_action", 400, "There is no such booking action."
+    CATALOGUE_INVALID = (
+        "catalogue_invalid",
+        400,
+        "A service, category, staff member or schedule is not valid (names the field).",
+    )
+    SLOT_TAKEN = "slot_taken", 409, "Somebody else took the slot first; choose another time."
+    INVALID_TRANSITION = (
+        "invalid_transition",
+        409,
+        "The booking's status does not allow this (already cancelled, completed…).",
+    )
+    ALREADY_WAITLISTED = "already_waitlisted", 409, "The client is already on that waitlist."
+    NOT_FOUND = "not_found", 404, "The booking, cart item or waitlist entry was not found."
+    NOT_CLINIC_STAFF = "not_clinic_staff", 403, "Only the clinic's team can change this booking."
+    ROLE_NOT_ALLOWED = (
+        "role_not_allowed",
+        403,
+        "The person's role may not make this change to the booking.",
+    )
+    CLIENT_DEACTIVATED = "client_deactivated", 403, "The client's account here is not active."
+    CLIENT_BLOCKED = "client_blocked", 403, "Online booking is paused after a missed appointment."
+    CONTACT_CLINIC = "contact_clinic", 403, "Inside the cancellation window: contact the clinic."
+    RESCHEDULE_NOT_ALLOWED = (
+        "reschedule_not_allowed",
+        403,
+        "The clinic's reschedule count or window does not allow it (says why).",
+    )
+    PATCH_TEST_REQUIRED = (
+        "patch_test_required",
+        403,
+        "The service needs a recent passed patch test; may offer `patch_test_service`.",
+    )
+    LINK_INVALID = "link_invalid", 403, "The emailed reschedule/cancel link is not valid."
+    LINK_EXPIRED = "link_expired", 403, "The emailed link has expired or the visit has started."

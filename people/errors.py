@@ -1,0 +1,28 @@
+"""The error codes people's services raise (see branding.errors.ErrorCode)."""
+
+from branding.errors import ErrorCode
+
+
+class PeopleErrorCode(ErrorCode):
+    REQUIRED = "required", 400, "A required input is missing (names the field)."
+    TOO_LONG = "too_long", 400, "An input is longer than allowed (names the field)."
+    OTHER_CLINIC = "other_clinic", 400, "The record named belongs to another clinic."
+    UNKNOWN_CHOICE = "unknown_choice", 400, "A value is not one of the choices (names the field)."
+    FIELD_NOT_EDITABLE = "field_not_editable", 400, "That field cannot be changed here."
+    EMAIL_INVALID = "email_invalid", 400, "Not an email address."
+    EMAIL_TAKEN = "email_taken", 400, "The email address belongs to another person."
+    EMAIL_SHARED = (
+        "email_shared",
+        400,
+        "The person signs in at another clinic too: only they can change their email.",
+    )
+    PHONE_INVALID = "phone_invalid", 400, "Not a (possible) phone number."
+    DATE_INVALID = "date_invalid", 400, "Not a date, or not a possible one (names the field)."
+    BOOLEAN_INVALID = "boolean_invalid", 400, "The value is not yes or no."
+    TOO_MANY_TAGS = "too_many_tags", 400, "A client has too many tags."
+    DUPLICATE_ID = "duplicate_id", 400, "Another record already has that external id."
+    NOT_YOUR_PET = "not_your_pet", 400, "The pet (or its photo) is not the client's own."
+    PET_MERGED = "pet_merged", 400, "The pet profile was merged into another."
+    MERGE_REFUSED = "merge_refused", 400, "These two pet profiles cannot be merged (says why)."
+    INVALID_IMAGE = "invalid_image", 400, "The upload is not a JPEG, PNG or WebP image we can read."
+    TOO_LARGE = "too_large", 400, "The photo is over the size or pixel limit."

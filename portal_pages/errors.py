@@ -1,0 +1,13 @@
+"""The error codes the portal's own steps raise (see branding.errors.ErrorCode)."""
+
+from branding.errors import ErrorCode
+
+
+class PortalErrorCode(ErrorCode):
+    ACCOUNT_EXISTS = (
+        "account_exists",
+        400,
+        "A guest booking gave the email of an existing account: sign in instead.",
+    )
+    SIGN_IN_REQUIRED = "sign_in_required", 400, "Sign in, or give a name and email, to book."
+    NOT_YOUR_PET = "not_your_pet", 400, "The pet is not one of the client's own."
