@@ -13,6 +13,7 @@ from tests.factories.clients import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
+
 def clinic_viewsets(clinic, manager):
     signed_in = Client(HTTP_HOST=clinic.site.hostname)
     signed_in.force_login(manager)
