@@ -47,7 +47,7 @@ def clean_answers(questions, data):
         key, errors = next(iter(form.errors.items()))
         label = form.fields[key].label if key in form.fields else _("The form")
         raise FormError(
-            _("%(label)s: %(error)s") % {"label": label, "error": errors[0]},
+            f"{label}: {errors[0]}",
             field=key,
             code=RecordsErrorCode.FORM_ANSWER_INVALID,
         )

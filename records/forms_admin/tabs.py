@@ -101,7 +101,7 @@ class MedicalHistoryUpdateView(ClientActionView):
         if not form.is_valid():
             field, errors = next(iter(form.errors.items()))
             raise DomainError(
-                _("%(label)s: %(error)s") % {"label": form.fields[field].label, "error": errors[0]},
+                f"{form.fields[field].label}: {errors[0]}",
                 field=field,
                 code=RecordsErrorCode.FORM_ANSWER_INVALID,
             )

@@ -59,6 +59,9 @@ PASS_THROUGH = {
     # The form's own (Django) messages, and the forms-required text built with ngettext.
     ("people/admin_toolkit/responses.py", "messages[0]"),
     ("records/documents/rules.py", "message"),
+    # A form field's (translated) label and Django's (translated) message for it.
+    ("records/documents/services.py", 'f"{label}: {errors[0]}"'),
+    ("records/forms_admin/tabs.py", 'f"{form.fields[field].label}: {errors[0]}"'),
     # Translated in booking_api.services.policy, which words the refusal.
     ("booking_api/services/bookings.py", "refusal"),
     ("booking_api/services/transitions.py", "quote.message"),
