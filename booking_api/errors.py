@@ -23,6 +23,7 @@ class BookingErrorCode(ErrorCode):
     NOT_YOUR_PET = "not_your_pet", 400, "The pet is not one of the client's own."
     DATE_INVALID = "date_invalid", 400, "A date is outside what is allowed (names the field)."
     UNKNOWN_ACTION = "unknown_action", 400, "There is no such booking action."
+    AMOUNT_INVALID = "amount_invalid", 400, "The refund amount staff chose is below zero."
     CATALOGUE_INVALID = (
         "catalogue_invalid",
         400,

@@ -19,6 +19,7 @@ from booking_api.models import Booking
 from branding.errors import DomainError
 from branding.money import AmountField, format_money
 from payments import cards, services
+from payments.errors import PaymentErrorCode
 from payments.models import PaymentKind, SavedCard
 from payments.selectors import booking_money, booking_refundable, payments_for_booking
 from people.admin_toolkit.workspace import FRONT_DESK, ClinicWorkspaceMixin
@@ -172,7 +173,11 @@ class BookingPaymentActionView(ClinicWorkspaceMixin, View):
             )
         if action == "refund":
             if amount is None:
-                raise DomainError(gettext("Give the amount to refund."), field="amount")
+                raise DomainError(
+                    gettext("Give the amount to refund."),
+                    field="amount",
+                    code=PaymentErrorCode.AMOUNT_INVALID,
+                )
             refunds = services.booking_refund(
                 booking=booking, amount=amount, actor=user, reason="Refunded by the clinic."
             )

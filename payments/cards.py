@@ -13,6 +13,7 @@ a ``payment_method`` argument, so a retry sets the method with ``modify`` first.
 import stripe
 from django.db import transaction
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from booking_api.lifecycle import UPCOMING_STATUSES, VISIT_STATUSES, BookingStatus
 from booking_api.models import Booking
@@ -20,7 +21,7 @@ from booking_api.selectors import booking_fee
 from booking_api.services import booking_event_record
 from branding.money import format_money
 from payments.customers import customer_ensure
-from payments.errors import CardDeclinedError, PaymentError, provider_error
+from payments.errors import CardDeclinedError, PaymentError, PaymentErrorCode, provider_error
 from payments.models import (
     CardSetup,
     CardSetupStatus,
@@ -55,7 +56,7 @@ def _card_save(*, client, customer, payment_method_id) -> SavedCard:
             idempotency_key=f"client-{client.pk}-attach-{payment_method_id}",
         )
     card = field(method, "card", {})
-    saved, _ = SavedCard.objects.update_or_create(
+    saved, _created = SavedCard.objects.update_or_create(
         stripe_payment_method_id=method.id,
         defaults={
             "clinic_id": client.clinic_id,
@@ -97,10 +98,12 @@ def card_setup_start(*, booking) -> CardSetup:
     booking = Booking.objects.select_related("clinic", "client__user").get(pk=booking.pk)
     if booking.status not in UPCOMING_STATUSES:
         raise PaymentError(
-            "A card can only be saved for an upcoming booking.", field="booking", status=409
+            _("A card can only be saved for an upcoming booking."),
+            field="booking",
+            code=PaymentErrorCode.BOOKING_NOT_CHARGEABLE,
         )
     customer = customer_ensure(client=booking.client)
-    setup, _ = CardSetup.objects.get_or_create(booking=booking, clinic=booking.clinic)
+    setup, _created = CardSetup.objects.get_or_create(booking=booking, clinic=booking.clinic)
     api = stripe_client()
     try:
         if setup.stripe_setup_intent_id:
@@ -127,7 +130,9 @@ def card_setup_confirm(*, setup, payment_method) -> CardSetup:
     if setup.status == CardSetupStatus.SUCCEEDED:
         return setup
     if not setup.stripe_setup_intent_id:
-        raise PaymentError("Start saving the card first.", field="setup", code="no_intent")
+        raise PaymentError(
+            _("Start saving the card first."), field="setup", code=PaymentErrorCode.NO_INTENT
+        )
     with transaction.atomic():
         CardSetup.objects.filter(pk=setup.pk).update(confirm_attempts=setup.confirm_attempts + 1)
     attempt = setup.confirm_attempts + 1
@@ -142,15 +147,18 @@ def card_setup_confirm(*, setup, payment_method) -> CardSetup:
             idempotency_key=f"booking-{booking.pk}-setup-confirm-{attempt}",
         )
     except stripe.error.CardError as exc:
-        message = exc.user_message or "Your card was declined."
+        message = exc.user_message or _("Your card was declined.")
         CardSetup.objects.filter(pk=setup.pk).update(last_error=message)
         booking_event_record(booking_id=booking.pk, kind="card_declined", data={"message": message})
         raise CardDeclinedError(
-            f"{message} Please try another card.", field="payment_method"
+            _("%(message)s Please try another card.") % {"message": message},
+            field="payment_method",
         ) from exc
     except stripe.error.InvalidRequestError as exc:
         raise PaymentError(
-            exc.user_message or "That card cannot be used.", field="payment_method"
+            exc.user_message or _("That card cannot be used."),
+            field="payment_method",
+            code=PaymentErrorCode.CARD_UNUSABLE,
         ) from exc
     except stripe.error.StripeError as exc:
         raise provider_error(exc) from exc
@@ -211,7 +219,7 @@ def charge_due(booking, kind) -> int:
         return max(booking_fee(booking, BookingStatus.NO_SHOW) - money.net_paid, 0)
     if kind == PaymentKind.LATE_CANCEL_FEE:
         return max(booking_fee(booking, BookingStatus.CANCELLED) - money.net_paid, 0)
-    raise PaymentError("Unknown charge.", field="kind")
+    raise PaymentError(_("Unknown charge."), field="kind", code=PaymentErrorCode.CHARGE_INVALID)
 
 
 ALLOWED_STATUSES = {
@@ -228,36 +236,51 @@ def card_charge(*, booking, kind, amount=None, actor=None, card=None) -> Payment
     charge may be tried again (each attempt has its own key at Stripe)."""
     booking = Booking.objects.select_related("clinic", "client__user").get(pk=booking.pk)
     if kind not in CHARGE_KEYS:
-        raise PaymentError("Choose a balance, late-cancellation or no-show charge.", field="kind")
+        raise PaymentError(
+            _("Choose a balance, late-cancellation or no-show charge."),
+            field="kind",
+            code=PaymentErrorCode.CHARGE_INVALID,
+        )
     if booking.status not in ALLOWED_STATUSES[kind]:
         raise PaymentError(
-            f"A {PaymentKind(kind).label.lower()} cannot be charged on a booking that is "
-            f"{booking.get_status_display().lower()}.",
+            _("A %(charge)s cannot be charged on a booking that is %(status)s.")
+            % {
+                "charge": PaymentKind(kind).label.lower(),
+                "status": booking.get_status_display().lower(),
+            },
             field="kind",
-            status=409,
+            code=PaymentErrorCode.BOOKING_NOT_CHARGEABLE,
         )
     key = f"booking-{booking.pk}-{CHARGE_KEYS[kind]}"
     if Payment.objects.filter(idempotency_key=key, status=PaymentStatus.SUCCEEDED).exists():
         raise PaymentError(
-            f"The {PaymentKind(kind).label.lower()} was already charged.",
+            _("The %(charge)s was already charged.") % {"charge": PaymentKind(kind).label.lower()},
             field="kind",
-            status=409,
-            code="already_charged",
+            code=PaymentErrorCode.ALREADY_CHARGED,
         )
     limit = charge_due(booking, kind) if kind == PaymentKind.BALANCE else booking.price
     amount = charge_due(booking, kind) if amount is None else int(amount)
     if amount <= 0:
-        raise PaymentError("Nothing is due: give an amount greater than zero.", field="amount")
+        raise PaymentError(
+            _("Nothing is due: give an amount greater than zero."),
+            field="amount",
+            code=PaymentErrorCode.AMOUNT_INVALID,
+        )
     if amount > limit:
         raise PaymentError(
-            f"At most {format_money(limit, booking.currency)} can be charged.", field="amount"
+            _("At most %(amount)s can be charged.")
+            % {"amount": format_money(limit, booking.currency)},
+            field="amount",
+            code=PaymentErrorCode.AMOUNT_INVALID,
         )
     card = card or SavedCard.objects.filter(client=booking.client).first()
     if card is None or card.client_id != booking.client_id:
-        raise PaymentError("This client has no card on file.", field="card", code="no_card")
+        raise PaymentError(
+            _("This client has no card on file."), field="card", code=PaymentErrorCode.NO_CARD
+        )
     customer = customer_ensure(client=booking.client)
     with transaction.atomic():
-        payment, _ = Payment.objects.select_for_update().get_or_create(
+        payment, _created = Payment.objects.select_for_update().get_or_create(
             idempotency_key=key,
             defaults={
                 "clinic": booking.clinic,
@@ -269,10 +292,10 @@ def card_charge(*, booking, kind, amount=None, actor=None, card=None) -> Payment
         )
         if payment.status == PaymentStatus.SUCCEEDED:
             raise PaymentError(
-                f"The {payment.get_kind_display().lower()} was already charged.",
+                _("The %(charge)s was already charged.")
+                % {"charge": payment.get_kind_display().lower()},
                 field="kind",
-                status=409,
-                code="already_charged",
+                code=PaymentErrorCode.ALREADY_CHARGED,
             )
         payment.amount = amount
         payment.saved_card = card
@@ -308,7 +331,7 @@ def card_charge(*, booking, kind, amount=None, actor=None, card=None) -> Payment
             )
             intent = api.PaymentIntent.confirm(pi, idempotency_key=f"{key}-confirm-{attempt}")
     except stripe.error.CardError as exc:
-        message = exc.user_message or "The card was declined."
+        message = exc.user_message or _("The card was declined.")
         failed_pi = object_id(field(exc.error, "payment_intent"))
         updates = {"status": PaymentStatus.FAILED, "last_error": message}
         if failed_pi and not payment.stripe_payment_intent_id:
@@ -319,7 +342,9 @@ def card_charge(*, booking, kind, amount=None, actor=None, card=None) -> Payment
             kind="payment_declined",
             data={"payment": payment.pk, "message": message},
         )
-        raise CardDeclinedError(f"The card on file was declined: {message}", field="card") from exc
+        raise CardDeclinedError(
+            _("The card on file was declined: %(message)s") % {"message": message}, field="card"
+        ) from exc
     except stripe.error.StripeError as exc:
         raise provider_error(exc) from exc
     if not payment.stripe_payment_intent_id:

@@ -4,6 +4,9 @@ from branding.errors import ErrorCode
 
 
 class PeopleErrorCode(ErrorCode):
+    # The admin's JSON answer to an invalid form (people.admin_toolkit.responses); the
+    # same value and status as branding's generic "invalid".
+    INVALID = "invalid", 400, "A form's input is not valid (names the field; `errors` lists all)."
     REQUIRED = "required", 400, "A required input is missing (names the field)."
     TOO_LONG = "too_long", 400, "An input is longer than allowed (names the field)."
     OTHER_CLINIC = "other_clinic", 400, "The record named belongs to another clinic."

@@ -8,12 +8,14 @@ transaction as the message itself."""
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from branding.links import portal_url
 from notifications.models import Category
 from notifications.services import notify
 from people.models import AuditAction
 from people.services import ClientError, audit_record
+from records.errors import RecordsErrorCode
 from records.models import Message, MessageThread, Sender, ThreadKind
 
 MAX_BODY = 5000
@@ -26,18 +28,28 @@ class MessageError(ClientError):
 def _clean_body(body):
     body = (body or "").strip()
     if not body:
-        raise MessageError("Write a message.", field="body")
+        raise MessageError(_("Write a message."), field="body", code=RecordsErrorCode.REQUIRED)
     if len(body) > MAX_BODY:
-        raise MessageError(f"The message is longer than {MAX_BODY} characters.", field="body")
+        raise MessageError(
+            _("The message is longer than %(n)s characters.") % {"n": MAX_BODY},
+            field="body",
+            code=RecordsErrorCode.TOO_LONG,
+        )
     return body
 
 
 def _clean_subject(subject):
     subject = (subject or "").strip()
     if not subject:
-        raise MessageError("Give the message a subject.", field="subject")
+        raise MessageError(
+            _("Give the message a subject."), field="subject", code=RecordsErrorCode.REQUIRED
+        )
     if len(subject) > 120:
-        raise MessageError("The subject is longer than 120 characters.", field="subject")
+        raise MessageError(
+            _("The subject is longer than %(n)s characters.") % {"n": 120},
+            field="subject",
+            code=RecordsErrorCode.TOO_LONG,
+        )
     return subject
 
 
@@ -65,7 +77,11 @@ def _post(thread, *, sender, author, body):
 
 def _check_client(clinic, client):
     if client.clinic_id != clinic.pk:
-        raise MessageError("That client belongs to another clinic.", field="client")
+        raise MessageError(
+            _("That client belongs to another clinic."),
+            field="client",
+            code=RecordsErrorCode.OTHER_CLINIC,
+        )
 
 
 @transaction.atomic
@@ -75,7 +91,11 @@ def thread_start(
     """Staff start a conversation (``kind`` chat) or send a one-way notice."""
     _check_client(clinic, client)
     if kind not in ThreadKind.values:
-        raise MessageError(f"Unknown kind of message {kind!r}.", field="kind")
+        raise MessageError(
+            _("Unknown kind of message %(kind)s.") % {"kind": repr(kind)},
+            field="kind",
+            code=RecordsErrorCode.UNKNOWN_CHOICE,
+        )
     subject, body = _clean_subject(subject), _clean_body(body)
     thread = MessageThread.objects.create(
         clinic=clinic, client=client, kind=kind, subject=subject, started_by=author
@@ -97,7 +117,11 @@ def thread_start(
 def staff_reply(*, thread, author, body, request=None) -> Message:
     """Staff continue a chat."""
     if thread.kind != ThreadKind.CHAT:
-        raise MessageError("A notification cannot be continued; start a chat.", field="thread")
+        raise MessageError(
+            _("A notification cannot be continued; start a chat."),
+            field="thread",
+            code=RecordsErrorCode.REPLIES_CLOSED,
+        )
     body = _clean_body(body)
     message = _post(thread, sender=Sender.CLINIC, author=author, body=body)
     audit_record(
@@ -116,7 +140,11 @@ def staff_reply(*, thread, author, body, request=None) -> Message:
 def client_reply(*, thread, author, body) -> Message:
     """The client answers in a chat (portal or app)."""
     if thread.kind != ThreadKind.CHAT:
-        raise MessageError("This message does not take replies.", field="thread")
+        raise MessageError(
+            _("This message does not take replies."),
+            field="thread",
+            code=RecordsErrorCode.REPLIES_CLOSED,
+        )
     return _post(thread, sender=Sender.CLIENT, author=author, body=_clean_body(body))
 
 

@@ -12,9 +12,11 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from booking_api import lifecycle
 from booking_api.availability import slot_offered
+from booking_api.errors import BookingErrorCode
 from booking_api.lifecycle import Role
 from booking_api.models import (
     BLOCKING_STATUSES,
@@ -36,31 +38,49 @@ CLIENT_SOURCES = (BookingSource.PORTAL, BookingSource.APP)
 
 def _check_client_may_book(clinic, client, source):
     if client.clinic_id != clinic.pk:
-        raise BookingError("That client does not belong to this clinic.", field="client")
+        raise BookingError(
+            _("That client does not belong to this clinic."),
+            field="client",
+            code=BookingErrorCode.OTHER_CLINIC,
+        )
     if source in CLIENT_SOURCES:
         if not feature_enabled(clinic, "online_booking"):
-            raise FeatureDisabledError("Online booking is turned off at this clinic.")
+            raise FeatureDisabledError(_("Online booking is turned off at this clinic."))
         if client.deactivated_at is not None:
             raise NotAllowedError(
-                "Your account at this clinic is not active. Please call the clinic to book.",
-                code="client_deactivated",
+                _("Your account at this clinic is not active. Please call the clinic to book."),
+                code=BookingErrorCode.CLIENT_DEACTIVATED,
             )
         if client.online_booking_blocked:
             raise NotAllowedError(
-                "Online booking is paused on your account after a missed appointment. "
-                "Please call the clinic to book.",
-                code="client_blocked",
+                _(
+                    "Online booking is paused on your account after a missed appointment. "
+                    "Please call the clinic to book."
+                ),
+                code=BookingErrorCode.CLIENT_BLOCKED,
             )
 
 
 def _check_service_and_staff(clinic, service, staff):
     if service.clinic_id != clinic.pk or not service.active:
-        raise BookingError("That service is not offered here.", field="service")
+        raise BookingError(
+            _("That service is not offered here."),
+            field="service",
+            code=BookingErrorCode.SERVICE_UNAVAILABLE,
+        )
     if staff is not None:
         if staff.clinic_id != clinic.pk or not staff.active:
-            raise BookingError("That staff member is not available here.", field="staff")
+            raise BookingError(
+                _("That staff member is not available here."),
+                field="staff",
+                code=BookingErrorCode.STAFF_UNAVAILABLE,
+            )
         if not staff.services.filter(pk=service.pk).exists():
-            raise BookingError(f"{staff} does not perform {service}.", field="staff")
+            raise BookingError(
+                _("%(staff)s does not perform %(service)s.") % {"staff": staff, "service": service},
+                field="staff",
+                code=BookingErrorCode.STAFF_UNAVAILABLE,
+            )
 
 
 def _lock_staff(clinic, staff_ids):
@@ -106,9 +126,13 @@ def _refuse_unoffered(
     )
     if on_schedule:
         raise SlotTakenError(
-            "Sorry, that time has just been taken. Please choose another time.", field="start"
+            _("Sorry, that time has just been taken. Please choose another time."), field="start"
         )
-    raise BookingError("That start time is not one of the offered slots.", field="start")
+    raise BookingError(
+        _("That start time is not one of the offered slots."),
+        field="start",
+        code=BookingErrorCode.SLOT_NOT_OFFERED,
+    )
 
 
 def _insert(booking):
@@ -117,7 +141,7 @@ def _insert(booking):
             booking.save()
     except IntegrityError as exc:
         raise SlotTakenError(
-            "Sorry, that time has just been taken. Please choose another time.", field="start"
+            _("Sorry, that time has just been taken. Please choose another time."), field="start"
         ) from exc
 
 
@@ -148,9 +172,17 @@ def booking_create(
     _check_client_may_book(clinic, client, source)
     _check_service_and_staff(clinic, service, staff)
     if start.tzinfo is None:
-        raise BookingError("The start time must include a time zone offset.", field="start")
+        raise BookingError(
+            _("The start time must include a time zone offset."),
+            field="start",
+            code=BookingErrorCode.START_INVALID,
+        )
     if pet is not None and not _is_own_active_pet(pet, clinic, client):
-        raise BookingError("Choose one of the client's own pets.", field="pet")
+        raise BookingError(
+            _("Choose one of the client's own pets."),
+            field="pet",
+            code=BookingErrorCode.NOT_YOUR_PET,
+        )
     apply_policy = source in CLIENT_SOURCES
     if apply_policy:  # rules other apps register, e.g. the forms a service requires are signed
         booking_preconditions_check(clinic=clinic, client=client, service=service, start=start)
@@ -163,7 +195,11 @@ def booking_create(
             service.staff.filter(clinic=clinic, active=True).values_list("pk", flat=True)
         )
         if not candidates:
-            raise BookingError("Nobody performs that service at the moment.", field="service")
+            raise BookingError(
+                _("Nobody performs that service at the moment."),
+                field="service",
+                code=BookingErrorCode.SERVICE_UNAVAILABLE,
+            )
     _lock_staff(clinic, candidates)
     location_id = location.pk if location else None
     slot = slot_offered(
@@ -256,21 +292,22 @@ def booking_reschedule(
     role = actor_role(booking, actor, by_client=by_client)
     if role not in lifecycle.RESCHEDULE_ROLES:
         raise NotAllowedError(
-            f"A {Role(role).label.lower()} cannot move bookings.", code="role_not_allowed"
+            _("A %(role)s cannot move bookings.") % {"role": Role(role).label.lower()},
+            code=BookingErrorCode.ROLE_NOT_ALLOWED,
         )
     if booking.status not in lifecycle.UPCOMING_STATUSES:
         raise BookingError(
-            f"This booking is {booking.get_status_display().lower()} and cannot be moved.",
+            _("This booking is %(status)s and cannot be moved.")
+            % {"status": booking.get_status_display().lower()},
             field="status",
-            status=409,
-            code="invalid_transition",
+            code=BookingErrorCode.INVALID_TRANSITION,
         )
     if by_client:
         if not feature_enabled(clinic, "self_reschedule"):
-            raise FeatureDisabledError("Online rescheduling is turned off; please call us.")
+            raise FeatureDisabledError(_("Online rescheduling is turned off; please call us."))
         refusal = reschedule_refusal(booking, now=now)
         if refusal:
-            raise NotAllowedError(refusal, code="reschedule_not_allowed")
+            raise NotAllowedError(refusal, code=BookingErrorCode.RESCHEDULE_NOT_ALLOWED)
     staff_ids = [staff.pk] if staff else [booking.staff_id]
     if staff is not None:
         _check_service_and_staff(clinic, booking.service, staff)

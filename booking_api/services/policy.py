@@ -5,6 +5,7 @@ import datetime
 from dataclasses import asdict, dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from branding.models import FeeKind
 from branding.selectors import clinic_policy
@@ -40,7 +41,7 @@ def cancellation_quote(booking, *, now=None) -> CancellationQuote:
     currency = booking.currency
     if now < window_ends_at:
         return CancellationQuote(
-            True, True, 0, currency, "You can cancel free of charge.", window_ends_at
+            True, True, 0, currency, _("You can cancel free of charge."), window_ends_at
         )
     hours = policy.cancellation_window_hours
     if policy.late_cancel_contact_clinic:
@@ -49,21 +50,25 @@ def cancellation_quote(booking, *, now=None) -> CancellationQuote:
             False,
             0,
             currency,
-            f"Your appointment is less than {hours} hours away. Please contact the clinic "
-            "to cancel.",
+            _(
+                "Your appointment is less than %(hours)s hours away. Please contact the clinic "
+                "to cancel."
+            )
+            % {"hours": hours},
             window_ends_at,
         )
     fee = _fee(policy.late_cancel_fee_kind, policy.late_cancel_fee_value, booking.price)
     if fee == 0:
         return CancellationQuote(
-            True, True, 0, currency, "You can cancel free of charge.", window_ends_at
+            True, True, 0, currency, _("You can cancel free of charge."), window_ends_at
         )
     return CancellationQuote(
         True,
         False,
         fee,
         currency,
-        f"Your appointment is less than {hours} hours away, so a late cancellation fee applies.",
+        _("Your appointment is less than %(hours)s hours away, so a late cancellation fee applies.")
+        % {"hours": hours},
         window_ends_at,
     )
 
@@ -73,15 +78,15 @@ def reschedule_refusal(booking, *, now=None) -> str | None:
     now = now or timezone.now()
     policy = clinic_policy(booking.clinic)
     if booking.reschedule_count >= policy.reschedule_limit:
-        return (
-            f"This booking has been moved {booking.reschedule_count} times, the most "
-            "allowed online. Please contact the clinic."
-        )
+        return _(
+            "This booking has been moved %(count)s times, the most allowed online. "
+            "Please contact the clinic."
+        ) % {"count": booking.reschedule_count}
     if now > booking.start - datetime.timedelta(hours=policy.reschedule_window_hours):
-        return (
-            f"Bookings can be moved online until {policy.reschedule_window_hours} hours "
-            "before the appointment. Please contact the clinic."
-        )
+        return _(
+            "Bookings can be moved online until %(hours)s hours before the appointment. "
+            "Please contact the clinic."
+        ) % {"hours": policy.reschedule_window_hours}
     return None
 
 

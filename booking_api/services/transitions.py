@@ -9,8 +9,10 @@ After commit the side-effects task sends the named event (``booking_cancelled``,
 """
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from booking_api import lifecycle
+from booking_api.errors import BookingErrorCode
 from booking_api.lifecycle import BookingStatus, Role
 from booking_api.models import Booking, BookingEvent
 from booking_api.services.errors import BookingError
@@ -39,7 +41,8 @@ def actor_role(booking, actor, *, by_client=False) -> str:
     role = clinic_role_for_user(booking.clinic, actor)
     if role not in STAFF_ROLES:
         raise NotAllowedError(
-            "Only the clinic's team can change this booking.", code="not_clinic_staff"
+            _("Only the clinic's team can change this booking."),
+            code=BookingErrorCode.NOT_CLINIC_STAFF,
         )
     return STAFF_ROLES[role]
 
@@ -47,17 +50,22 @@ def actor_role(booking, actor, *, by_client=False) -> str:
 def _check_move(booking, to_status, role):
     if not lifecycle.can_move(booking.status, to_status):
         raise BookingError(
-            f"This booking is {booking.get_status_display().lower()}; it cannot become "
-            f"{BookingStatus(to_status).label.lower()}.",
+            _("This booking is %(status)s; it cannot become %(to_status)s.")
+            % {
+                "status": booking.get_status_display().lower(),
+                "to_status": BookingStatus(to_status).label.lower(),
+            },
             field="status",
-            status=409,
-            code="invalid_transition",
+            code=BookingErrorCode.INVALID_TRANSITION,
         )
     if not lifecycle.role_may_move(role, booking.status, to_status):
         raise NotAllowedError(
-            f"A {Role(role).label.lower()} cannot mark this booking "
-            f"{BookingStatus(to_status).label.lower()}.",
-            code="role_not_allowed",
+            _("A %(role)s cannot mark this booking %(to_status)s.")
+            % {
+                "role": Role(role).label.lower(),
+                "to_status": BookingStatus(to_status).label.lower(),
+            },
+            code=BookingErrorCode.ROLE_NOT_ALLOWED,
             field="status",
         )
 
@@ -156,13 +164,21 @@ def booking_cancel(
     quote = cancellation_quote(booking, now=now)
     if role == Role.CLIENT:
         if not feature_enabled(booking.clinic, "self_cancel"):
-            raise FeatureDisabledError("Online cancellation is turned off; please call us.")
+            raise FeatureDisabledError(_("Online cancellation is turned off; please call us."))
         if not quote.allowed:
-            raise NotAllowedError(quote.message, code="contact_clinic")
+            raise NotAllowedError(quote.message, code=BookingErrorCode.CONTACT_CLINIC)
         if refund_decided is not None:
-            raise NotAllowedError("Only the clinic can choose a refund.", field="refund")
+            raise NotAllowedError(
+                _("Only the clinic can choose a refund."),
+                field="refund",
+                code=BookingErrorCode.ROLE_NOT_ALLOWED,
+            )
     if refund_decided is not None and refund_decided < 0:
-        raise BookingError("Give a refund amount of zero or more.", field="amount")
+        raise BookingError(
+            _("Give a refund amount of zero or more."),
+            field="amount",
+            code=BookingErrorCode.AMOUNT_INVALID,
+        )
     return _move(
         booking,
         BookingStatus.CANCELLED,

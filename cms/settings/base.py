@@ -346,7 +346,7 @@ ERROR_CODE_ENUMS = [
     "notifications.errors.NotificationErrorCode",
     "people.errors.PeopleErrorCode",
     "booking_api.errors.BookingErrorCode",
-    "payments.error_codes.PaymentErrorCode",
+    "payments.errors.PaymentErrorCode",
     "records.errors.RecordsErrorCode",
     "loyalty.errors.LoyaltyErrorCode",
     "portal_pages.errors.PortalErrorCode",

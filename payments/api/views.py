@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
@@ -29,7 +30,7 @@ from payments.api.serializers import (
     ReceiptSentSerializer,
     SavedCardSerializer,
 )
-from payments.errors import PaymentError
+from payments.errors import PaymentError, PaymentErrorCode
 from payments.selectors import payment_for_client, refund_for_client, saved_cards_for_client
 from payments.test_cards import test_cards_offered
 from people.services import client_account_ensure
@@ -70,7 +71,9 @@ class CheckoutCreateView(PatientMixin, APIView):
         clinic = request.clinic
         hold = selectors.payment_hold_minutes(clinic)
         if hold is None:
-            raise PaymentError("This clinic takes no payment online.", code="nothing_due")
+            raise PaymentError(
+                _("This clinic takes no payment online."), code=PaymentErrorCode.NOTHING_DUE
+            )
         with transaction.atomic():
             booking = booking_create(
                 clinic=clinic,
@@ -184,10 +187,9 @@ def _pdf_response(data, filename):
 def _paid(payment):
     if payment.status != "succeeded":
         raise PaymentError(
-            "There is no receipt for a payment that has not gone through.",
+            _("There is no receipt for a payment that has not gone through."),
             field="payment",
-            status=404,
-            code="no_receipt",
+            code=PaymentErrorCode.NO_RECEIPT,
         )
     return payment
 

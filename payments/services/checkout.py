@@ -9,13 +9,14 @@ the PaymentIntent is created for that booking with the idempotency key
 import stripe
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from booking_api.lifecycle import BookingStatus
 from booking_api.models import Booking
 from booking_api.services import booking_event_record
 from payments import discounts
 from payments.customers import customer_ensure
-from payments.errors import CardDeclinedError, PaymentError, provider_error
+from payments.errors import CardDeclinedError, PaymentError, PaymentErrorCode, provider_error
 from payments.models import Payment, PaymentStatus
 from payments.selectors import checkout_quote
 from payments.services.intents import OPEN_STATUSES, payment_apply_intent
@@ -27,17 +28,16 @@ def _check_payable(booking, now=None):
     now = now or timezone.now()
     if booking.status != BookingStatus.PENDING_PAYMENT:
         raise PaymentError(
-            f"This booking is {booking.get_status_display().lower()}, not awaiting payment.",
+            _("This booking is %(status)s, not awaiting payment.")
+            % {"status": booking.get_status_display().lower()},
             field="booking",
-            status=409,
-            code="not_awaiting_payment",
+            code=PaymentErrorCode.NOT_AWAITING_PAYMENT,
         )
     if booking.hold_expires_at and booking.hold_expires_at <= now:
         raise PaymentError(
-            "The time we held for you has run out. Please choose your time again.",
+            _("The time we held for you has run out. Please choose your time again."),
             field="booking",
-            status=409,
-            code="hold_expired",
+            code=PaymentErrorCode.HOLD_EXPIRED,
         )
 
 
@@ -49,7 +49,9 @@ def checkout_discount(booking, voucher_ref=""):
     quote = discounts.discount_quote(booking, voucher_ref)
     if quote is None:
         raise PaymentError(
-            "That voucher cannot be used on this booking.", field="voucher", code="bad_voucher"
+            _("That voucher cannot be used on this booking."),
+            field="voucher",
+            code=PaymentErrorCode.BAD_VOUCHER,
         )
     return quote
 
@@ -65,7 +67,9 @@ def checkout_start(*, booking, voucher_ref="") -> Payment:
     quote = checkout_quote(booking, discount=voucher.amount if voucher else 0)
     if not quote.due_now:
         raise PaymentError(
-            "Nothing is due online for this booking.", field="booking", code="nothing_due"
+            _("Nothing is due online for this booking."),
+            field="booking",
+            code=PaymentErrorCode.NOTHING_DUE,
         )
     key = f"booking-{booking.pk}-{quote.kind}"
     discount_fields = {
@@ -74,7 +78,7 @@ def checkout_start(*, booking, voucher_ref="") -> Payment:
         "voucher_ref": voucher.voucher_ref if voucher else "",
     }
     with transaction.atomic():
-        payment, _ = Payment.objects.select_for_update().get_or_create(
+        payment, _created = Payment.objects.select_for_update().get_or_create(
             idempotency_key=key,
             defaults={
                 "clinic": booking.clinic,
@@ -135,7 +139,9 @@ def payment_confirm(*, payment, payment_method) -> Payment:
         return payment
     _check_payable(payment.booking)
     if not payment.stripe_payment_intent_id:
-        raise PaymentError("Start the checkout first.", field="payment", code="no_intent")
+        raise PaymentError(
+            _("Start the checkout first."), field="payment", code=PaymentErrorCode.NO_INTENT
+        )
     with transaction.atomic():
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
         payment.confirm_attempts += 1
@@ -159,7 +165,7 @@ def payment_confirm(*, payment, payment_method) -> Payment:
             pi, idempotency_key=f"{payment.idempotency_key}-confirm-{attempt}"
         )
     except stripe.error.CardError as exc:
-        message = exc.user_message or "Your card was declined."
+        message = exc.user_message or _("Your card was declined.")
         Payment.objects.filter(pk=payment.pk).update(last_error=message)
         booking_event_record(
             booking_id=payment.booking_id,
@@ -167,12 +173,15 @@ def payment_confirm(*, payment, payment_method) -> Payment:
             data={"payment": payment.pk, "message": message},
         )
         raise CardDeclinedError(
-            f"{message} Your time is still held for you: please try another card.",
+            _("%(message)s Your time is still held for you: please try another card.")
+            % {"message": message},
             field="payment_method",
         ) from exc
     except stripe.error.InvalidRequestError as exc:
         raise PaymentError(
-            exc.user_message or "That card cannot be used.", field="payment_method"
+            exc.user_message or _("That card cannot be used."),
+            field="payment_method",
+            code=PaymentErrorCode.CARD_UNUSABLE,
         ) from exc
     except stripe.error.StripeError as exc:
         raise provider_error(exc) from exc

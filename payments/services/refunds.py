@@ -13,6 +13,7 @@ gives back only what is still due — running it again refunds nothing more.
 import stripe
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from booking_api.lifecycle import BookingStatus
 from booking_api.models import Booking
@@ -21,7 +22,7 @@ from booking_api.services import booking_cancel, booking_event_record, booking_m
 from branding.money import format_money
 from notifications.models import Category
 from notifications.services import notify
-from payments.errors import PaymentError, RefundTooLargeError, provider_error
+from payments.errors import PaymentError, PaymentErrorCode, RefundTooLargeError, provider_error
 from payments.models import Payment, PaymentStatus, Refund, RefundStatus
 from payments.selectors import (
     FEE_KINDS,
@@ -43,15 +44,26 @@ def refund_create(*, payment, amount=None, actor=None, reason="") -> Refund:
     Booking.objects.select_for_update().filter(pk=payment.booking_id).first()
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     if payment.status != PaymentStatus.SUCCEEDED:
-        raise PaymentError("Only a completed payment can be refunded.", field="payment")
+        raise PaymentError(
+            _("Only a completed payment can be refunded."),
+            field="payment",
+            code=PaymentErrorCode.NOT_REFUNDABLE,
+        )
     remaining = payment.amount_captured - payment_refunded(payment)
     amount = remaining if amount is None else amount
     if amount <= 0:
-        raise PaymentError("Give a refund amount greater than zero.", field="amount")
+        raise PaymentError(
+            _("Give a refund amount greater than zero."),
+            field="amount",
+            code=PaymentErrorCode.AMOUNT_INVALID,
+        )
     if amount > remaining:
         raise RefundTooLargeError(
-            f"At most {format_money(remaining, payment.currency)} can be refunded on this "
-            f"payment (captured {format_money(payment.amount_captured, payment.currency)}).",
+            _("At most %(amount)s can be refunded on this payment (captured %(captured)s).")
+            % {
+                "amount": format_money(remaining, payment.currency),
+                "captured": format_money(payment.amount_captured, payment.currency),
+            },
             field="amount",
         )
     n = Refund.objects.filter(payment__booking_id=payment.booking_id).count() + 1
@@ -164,10 +176,15 @@ def booking_refund(*, booking, amount, actor=None, reason="") -> list[Refund]:
 def _check_refund_amount(booking, amount):
     remaining = booking_refundable(booking)
     if amount is None or amount <= 0:
-        raise PaymentError("Give a refund amount greater than zero.", field="amount")
+        raise PaymentError(
+            _("Give a refund amount greater than zero."),
+            field="amount",
+            code=PaymentErrorCode.AMOUNT_INVALID,
+        )
     if amount > remaining:
         raise RefundTooLargeError(
-            f"At most {format_money(remaining, booking.currency)} can be refunded on this booking.",
+            _("At most %(amount)s can be refunded on this booking.")
+            % {"amount": format_money(remaining, booking.currency)},
             field="amount",
         )
 

@@ -4,8 +4,9 @@ import stripe
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from payments.errors import PaymentError, provider_error
+from payments.errors import PaymentError, PaymentErrorCode, provider_error
 from payments.models import WebhookEvent
 from payments.services.intents import payment_apply_intent, payment_for_intent
 from payments.stripe_api import field, stripe_client
@@ -26,7 +27,7 @@ def webhook_receive(*, payload: bytes, signature: str) -> tuple[WebhookEvent, bo
         )
     except (ValueError, stripe.error.SignatureVerificationError) as exc:
         raise PaymentError(
-            "The webhook signature could not be verified.", code="bad_signature", status=400
+            _("The webhook signature could not be verified."), code=PaymentErrorCode.BAD_SIGNATURE
         ) from exc
     obj = field(field(event, "data"), "object", {})
     with transaction.atomic():

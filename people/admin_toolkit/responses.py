@@ -5,6 +5,7 @@ the refusal carries. The admin's scripts show ``detail`` (beside ``field`` when 
 from django.http import JsonResponse
 
 from branding.errors import DomainError
+from people.errors import PeopleErrorCode
 
 
 def wants_json(request):
@@ -24,6 +25,8 @@ def json_form_errors(form):
         name: [str(message) for message in messages] for name, messages in form.errors.items()
     }
     field, messages = next(iter(errors.items()))
-    body = DomainError(messages[0], field=None if field == "__all__" else field).as_dict()
+    body = DomainError(
+        messages[0], field=None if field == "__all__" else field, code=PeopleErrorCode.INVALID
+    ).as_dict()
     body["errors"] = errors
     return JsonResponse(body, status=400)

@@ -7,10 +7,11 @@ from django.utils.translation import ngettext
 
 from branding.errors import NotAllowedError
 from records.documents.selectors import forms_missing_for
+from records.errors import RecordsErrorCode
 
 
 class FormsRequiredError(NotAllowedError):
-    code = "forms_required"
+    code = RecordsErrorCode.FORMS_REQUIRED
 
     def __init__(self, message, *, forms, **kwargs):
         super().__init__(message, **kwargs)

@@ -17,6 +17,7 @@ from people.services import _request_origin
 from records.documents.answers import answer_display, answers_form_class, json_answers
 from records.documents.selectors import signed_forms_due_reminder
 from records.documents.signature import signature_png_from_data_url
+from records.errors import RecordsErrorCode
 from records.models import FormReminder, SignatureMethod, SignedForm
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,11 @@ def clean_answers(questions, data):
     if not form.is_valid():
         key, errors = next(iter(form.errors.items()))
         label = form.fields[key].label if key in form.fields else _("The form")
-        raise FormError(f"{label}: {errors[0]}", field=key)
+        raise FormError(
+            f"{label}: {errors[0]}",
+            field=key,
+            code=RecordsErrorCode.FORM_ANSWER_INVALID,
+        )
     return json_answers(questions, form.cleaned_data)
 
 
@@ -89,16 +94,28 @@ def signed_form_create(
     questions, the drawn signature (a PNG data URL; empty means the typed name alone is
     the signature) is cleaned, and an immutable record with its PDF is stored."""
     if client is None or client.clinic_id != clinic.pk:
-        raise FormError(_("That client does not belong to this clinic."), field="client")
+        raise FormError(
+            _("That client does not belong to this clinic."),
+            field="client",
+            code=RecordsErrorCode.OTHER_CLINIC,
+        )
     if template.clinic_id != clinic.pk or not template.active:
-        raise FormError(_("That form is not available here."), field="template")
+        raise FormError(
+            _("That form is not available here."),
+            field="template",
+            code=RecordsErrorCode.FORM_UNAVAILABLE,
+        )
     questions = template.questions()
     cleaned = clean_answers(questions, answers)
     typed_name = " ".join((typed_name or "").split())
     if not typed_name:
-        raise FormError(_("Type your full name to sign."), field="typed_name")
+        raise FormError(
+            _("Type your full name to sign."), field="typed_name", code=RecordsErrorCode.REQUIRED
+        )
     if len(typed_name) > 150:
-        raise FormError(_("The typed name is too long."), field="typed_name")
+        raise FormError(
+            _("The typed name is too long."), field="typed_name", code=RecordsErrorCode.TOO_LONG
+        )
     signature_png = signature_png_from_data_url(signature)
     ip, agent = _request_origin(request)
     signed_at = timezone.now()

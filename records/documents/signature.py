@@ -5,9 +5,11 @@ import base64
 import binascii
 import io
 
+from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from branding.errors import DomainError
+from records.errors import RecordsErrorCode
 
 MAX_BYTES = 300_000
 MAX_SIDE = 2000
@@ -24,15 +26,27 @@ def signature_png_from_data_url(data_url) -> bytes:
     if not data_url:
         return b""
     if not data_url.startswith(PREFIX) or len(data_url) > MAX_BYTES * 4 // 3 + len(PREFIX) + 4:
-        raise SignatureError("The drawn signature could not be read.", field="signature")
+        raise SignatureError(
+            _("The drawn signature could not be read."),
+            field="signature",
+            code=RecordsErrorCode.SIGNATURE_INVALID,
+        )
     try:
         raw = base64.b64decode(data_url[len(PREFIX) :], validate=True)
         image = Image.open(io.BytesIO(raw))
         if image.format != "PNG" or max(image.size) > MAX_SIDE:
-            raise SignatureError("The drawn signature could not be read.", field="signature")
+            raise SignatureError(
+                _("The drawn signature could not be read."),
+                field="signature",
+                code=RecordsErrorCode.SIGNATURE_INVALID,
+            )
         image.load()
     except (binascii.Error, UnidentifiedImageError, OSError, ValueError) as exc:
-        raise SignatureError("The drawn signature could not be read.", field="signature") from exc
+        raise SignatureError(
+            _("The drawn signature could not be read."),
+            field="signature",
+            code=RecordsErrorCode.SIGNATURE_INVALID,
+        ) from exc
     if image.getbbox() is None or (
         image.mode == "RGBA" and image.getchannel("A").getbbox() is None
     ):

@@ -11,6 +11,7 @@ from branding.links import portal_reverse
 from notifications.services import Category, notify, preferences_for
 from people.models import AuditAction
 from people.services import audit_record
+from records.errors import RecordsErrorCode
 from records.feedback.tokens import survey_token
 from records.models import Feedback
 from records.signals import feedback_submitted
@@ -68,16 +69,26 @@ def feedback_submit(*, clinic, booking_id, rating, comment="") -> Feedback:
     """The client's answer to the survey for one completed booking; once per booking."""
     booking = Booking.objects.filter(clinic=clinic, pk=booking_id).first()
     if booking is None or booking.status != COMPLETED:
-        raise FeedbackError(_("This visit cannot be rated."), field="booking", status=404)
+        raise FeedbackError(
+            _("This visit cannot be rated."),
+            field="booking",
+            code=RecordsErrorCode.VISIT_NOT_RATEABLE,
+        )
     try:
         rating = int(rating)
     except (TypeError, ValueError):
         rating = 0
     if not 1 <= rating <= 5:
-        raise FeedbackError(_("Choose a rating from 1 to 5."), field="rating")
+        raise FeedbackError(
+            _("Choose a rating from 1 to 5."), field="rating", code=RecordsErrorCode.RATING_INVALID
+        )
     comment = (comment or "").strip()
     if len(comment) > 2000:
-        raise FeedbackError(_("Please keep the comment under 2,000 characters."), field="comment")
+        raise FeedbackError(
+            _("Please keep the comment under 2,000 characters."),
+            field="comment",
+            code=RecordsErrorCode.TOO_LONG,
+        )
     try:
         with transaction.atomic():  # a savepoint: a second answer hits the unique key
             feedback = Feedback.objects.create(
@@ -89,7 +100,9 @@ def feedback_submit(*, clinic, booking_id, rating, comment="") -> Feedback:
             )
     except IntegrityError as exc:
         raise ConflictError(
-            _("Thank you, this visit has already been rated."), field="booking"
+            _("Thank you, this visit has already been rated."),
+            field="booking",
+            code=RecordsErrorCode.ALREADY_RATED,
         ) from exc
     transaction.on_commit(lambda: feedback_submitted.send(sender=Feedback, feedback=feedback))
     return feedback
@@ -98,7 +111,11 @@ def feedback_submit(*, clinic, booking_id, rating, comment="") -> Feedback:
 @transaction.atomic
 def feedback_mark_followed_up(*, clinic, feedback, actor, request=None) -> Feedback:
     if feedback.clinic_id != clinic.pk:
-        raise FeedbackError(_("That feedback belongs to another clinic."), field="feedback")
+        raise FeedbackError(
+            _("That feedback belongs to another clinic."),
+            field="feedback",
+            code=RecordsErrorCode.OTHER_CLINIC,
+        )
     if feedback.followed_up_at is None:
         feedback.followed_up_at = timezone.now()
         feedback.followed_up_by = actor

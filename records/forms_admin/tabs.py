@@ -18,6 +18,7 @@ from records.documents.selectors import (
     signed_form_in_clinic,
     signed_forms_for_client,
 )
+from records.errors import RecordsErrorCode
 from records.medical.selectors import medical_history_current, medical_history_versions
 from records.medical.services import medical_history_update
 from records.models import MEDICAL_FIELDS
@@ -99,7 +100,11 @@ class MedicalHistoryUpdateView(ClientActionView):
         form = StaffMedicalHistoryForm(self.request.POST)
         if not form.is_valid():
             field, errors = next(iter(form.errors.items()))
-            raise DomainError(f"{form.fields[field].label}: {errors[0]}", field=field)
+            raise DomainError(
+                f"{form.fields[field].label}: {errors[0]}",
+                field=field,
+                code=RecordsErrorCode.FORM_ANSWER_INVALID,
+            )
         medical_history_update(
             clinic=self.clinic,
             client=self.account,

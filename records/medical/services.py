@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from branding.errors import DomainError
 from people.models import AuditAction
 from people.services import audit_changes, audit_record
+from records.errors import RecordsErrorCode
 from records.medical.selectors import medical_history_current
 from records.models import MEDICAL_FIELDS, MedicalHistoryVersion
 
@@ -20,10 +21,16 @@ def medical_history_update(*, clinic, client, author, by_staff=False, request=No
     conditions, notes) in a new version; the old ones stay. Nothing changed: no new
     version. A staff change is written to the audit log."""
     if client.clinic_id != clinic.pk:
-        raise MedicalHistoryError(_("That client belongs to another clinic."), field="client")
+        raise MedicalHistoryError(
+            _("That client belongs to another clinic."),
+            field="client",
+            code=RecordsErrorCode.OTHER_CLINIC,
+        )
     unknown = set(answers) - set(MEDICAL_FIELDS)
     if unknown:
-        raise MedicalHistoryError(_("Unknown field."), field=sorted(unknown)[0])
+        raise MedicalHistoryError(
+            _("Unknown field."), field=sorted(unknown)[0], code=RecordsErrorCode.FIELD_NOT_EDITABLE
+        )
     cleaned = {}
     for name in MEDICAL_FIELDS:
         value = (answers.get(name) or "").strip()
@@ -31,6 +38,7 @@ def medical_history_update(*, clinic, client, author, by_staff=False, request=No
             raise MedicalHistoryError(
                 _("Please keep this under %(n)s characters.") % {"n": f"{MAX_LENGTH:,}"},
                 field=name,
+                code=RecordsErrorCode.TOO_LONG,
             )
         cleaned[name] = value
     current = medical_history_current(clinic, client)

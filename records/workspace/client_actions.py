@@ -25,6 +25,7 @@ from people.services import (
     note_create,
     note_pin,
 )
+from records.errors import RecordsErrorCode
 from records.workspace.access import ALL_ROLES, EDITORS, client_for_viewer
 from records.workspace.tabs import PREFERENCE_FIELDS
 
@@ -59,7 +60,13 @@ class ClientFieldView(ClientActionView):
     def act(self, request):
         field = request.POST.get("field", "")
         if field not in CLIENT_EDITABLE_FIELDS:
-            return self.refused(DomainError(_("This field cannot be changed here."), field=field))
+            return self.refused(
+                DomainError(
+                    _("This field cannot be changed here."),
+                    field=field,
+                    code=RecordsErrorCode.FIELD_NOT_EDITABLE,
+                )
+            )
         value = request.POST.get("value", "")
         try:
             account = client_update(
@@ -97,7 +104,11 @@ class ClientStatusView(ClientActionView):
     def act(self, request):
         action = self.ACTIONS.get(request.POST.get("action", ""))
         if action is None:
-            return self.refused(DomainError(_("Unknown action."), field="action"))
+            return self.refused(
+                DomainError(
+                    _("Unknown action."), field="action", code=RecordsErrorCode.UNKNOWN_ACTION
+                )
+            )
         service, message = action
         try:
             service(clinic=self.clinic, account=self.account, actor=request.user, request=request)
