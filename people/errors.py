@@ -1,6 +1,6 @@
 """The error codes people's services raise (see branding.errors.ErrorCode)."""
 
-from branding.errors import ErrorCode
+from branding.errors import DomainError, ErrorCode
 
 
 class PeopleErrorCode(ErrorCode):
@@ -29,3 +29,7 @@ class PeopleErrorCode(ErrorCode):
     MERGE_REFUSED = "merge_refused", 400, "These two pet profiles cannot be merged (says why)."
     INVALID_IMAGE = "invalid_image", 400, "The upload is not a JPEG, PNG or WebP image we can read."
     TOO_LARGE = "too_large", 400, "The photo is over the size or pixel limit."
+
+
+class ClientError(DomainError):
+    """A write about a person or client account refused (names the field)."""

@@ -26,13 +26,13 @@ from notifications.selectors import notifications_for_user
 from notifications.services import notifications_mark_read, preferences_for, preferences_update
 from people.selectors import client_account_for_user
 from people.services import client_account_ensure, client_contact_update
+from portal_pages.access import feature_required
 from portal_pages.account_forms import (
     PREFERENCE_FIELDS,
     BookingPreferencesForm,
     ContactForm,
     PreferencesForm,
 )
-from portal_pages.views import feature_required
 
 NOTIFICATIONS_PAGE_SIZE = 50
 

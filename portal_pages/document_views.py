@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from branding.errors import DomainError
 from people.selectors import client_account_for_user
 from people.services import client_account_ensure
-from portal_pages.views import _signed_in
+from portal_pages.access import signed_in
 from records.documents.answers import answers_form_class
 from records.documents.selectors import (
     form_template_for_signing,
@@ -44,7 +44,7 @@ def _safe_next(request):
     return ""
 
 
-@_signed_in
+@signed_in
 def documents(request):
     clinic = request.clinic
     client = client_account_for_user(clinic, request.user)
@@ -59,7 +59,7 @@ def documents(request):
     )
 
 
-@_signed_in
+@signed_in
 @require_http_methods(["GET", "POST"])
 def document_sign(request, template_id):
     clinic = request.clinic
@@ -103,7 +103,7 @@ def document_sign(request, template_id):
     )
 
 
-@_signed_in
+@signed_in
 def document_pdf(request, signed_id):
     clinic = request.clinic
     client = client_account_for_user(clinic, request.user)

@@ -20,7 +20,7 @@ from loyalty.games.selectors import games_for_client, open_game, plays_for_clien
 from loyalty.games.services import game_play
 from loyalty.models import GameKind
 from people.services import client_account_ensure
-from portal_pages.views import _signed_in, feature_required
+from portal_pages.access import feature_required, signed_in
 
 WHEEL_RADIUS = 100
 
@@ -79,14 +79,14 @@ def _game_with_allowance(request, client, game_id):
 
 
 @feature_required("games")
-@_signed_in
+@signed_in
 def game_list(request):
     games = games_for_client(request.clinic, _client(request))
     return render(request, "loyalty/games/list.html", {"games": games})
 
 
 @feature_required("games")
-@_signed_in
+@signed_in
 def game_detail(request, game_id):
     client = _client(request)
     game = _game_with_allowance(request, client, game_id)
@@ -117,7 +117,7 @@ def _wants_json(request):
 
 
 @feature_required("games")
-@_signed_in
+@signed_in
 @require_POST
 def game_play_view(request, game_id):
     client = _client(request)

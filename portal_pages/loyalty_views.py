@@ -22,7 +22,7 @@ from loyalty.rewards.services import reward_redeem, reward_request_create
 from loyalty.selectors import balance, history, programme_for
 from loyalty.tiers import tier_status
 from people.services import client_account_ensure
-from portal_pages.views import _signed_in, feature_required
+from portal_pages.access import feature_required, signed_in
 
 
 def _client(request):
@@ -30,7 +30,7 @@ def _client(request):
 
 
 @feature_required("rewards")
-@_signed_in
+@signed_in
 def rewards_page(request):
     clinic = request.clinic
     client = _client(request)
@@ -65,7 +65,7 @@ def _after_write(request, action, success):
 
 
 @feature_required("rewards")
-@_signed_in
+@signed_in
 @require_POST
 def reward_redeem_view(request, reward_id):
     client = _client(request)
@@ -77,7 +77,7 @@ def reward_redeem_view(request, reward_id):
 
 
 @feature_required("rewards")
-@_signed_in
+@signed_in
 @require_POST
 def reward_request_view(request, reward_id):
     client = _client(request)
@@ -94,7 +94,7 @@ def reward_request_view(request, reward_id):
 
 
 @feature_required("referrals")
-@_signed_in
+@signed_in
 def referrals_page(request):
     clinic = request.clinic
     client = _client(request)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from branding.errors import DomainError
 from people.selectors import client_account_for_user
 from people.services import client_account_ensure
-from portal_pages.views import _signed_in
+from portal_pages.access import signed_in
 from records.medical.selectors import medical_history_current
 from records.medical.services import medical_history_update
 
@@ -35,7 +35,7 @@ class MedicalHistoryForm(forms.Form):
     notes = _area(gettext_lazy("Anything else the clinic should know"))
 
 
-@_signed_in
+@signed_in
 @require_http_methods(["GET", "POST"])
 def medical_history(request):
     clinic = request.clinic

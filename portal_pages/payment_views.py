@@ -21,7 +21,7 @@ from payments.selectors import payment_for_client, refund_for_client, saved_card
 from payments.test_cards import TEST_CARDS, uses_local_test_server
 from people.selectors import client_account_for_user
 from portal_pages import selectors
-from portal_pages.views import _signed_in
+from portal_pages.access import signed_in
 
 
 def _own_booking(request, reference):
@@ -56,7 +56,7 @@ def _amounts(quote, clinic):
     }
 
 
-@_signed_in
+@signed_in
 def checkout(request, reference):
     """The wizard's checkout step: shown after the hold is created."""
     booking = _own_booking(request, reference)
@@ -183,7 +183,7 @@ def _stripe_js(client_secret, booking, clinic, setup=False):
 # --- saved cards ---------------------------------------------------------------------
 
 
-@_signed_in
+@signed_in
 def saved_cards(request):
     clinic = request.clinic
     client = client_account_for_user(clinic, request.user)
@@ -192,7 +192,7 @@ def saved_cards(request):
 
 
 @require_POST
-@_signed_in
+@signed_in
 def saved_card_remove(request, card_id):
     clinic = request.clinic
     client = client_account_for_user(clinic, request.user)
@@ -226,7 +226,7 @@ def _client(request):
     return client
 
 
-@_signed_in
+@signed_in
 def payment_receipt(request, payment_id):
     payment = payment_for_client(request.clinic, _client(request), payment_id)
     if payment.status != PaymentStatus.SUCCEEDED:
@@ -234,7 +234,7 @@ def payment_receipt(request, payment_id):
     return _pdf(receipts.payment_receipt_pdf(payment), receipts.receipt_filename(payment))
 
 
-@_signed_in
+@signed_in
 def refund_receipt(request, refund_id):
     refund = refund_for_client(request.clinic, _client(request), refund_id)
     return _pdf(
@@ -243,7 +243,7 @@ def refund_receipt(request, refund_id):
 
 
 @require_POST
-@_signed_in
+@signed_in
 def payment_receipt_send(request, payment_id):
     payment = payment_for_client(request.clinic, _client(request), payment_id)
     if payment.status != PaymentStatus.SUCCEEDED:

@@ -12,8 +12,8 @@ from people.pet_services import pet_create, pet_update
 from people.photo_selectors import client_photo
 from people.selectors import client_account_for_user
 from people.services import client_account_ensure
+from portal_pages.access import feature_required, signed_in
 from portal_pages.pet_forms import PetForm
-from portal_pages.views import _signed_in, feature_required
 
 
 def _apply_error(form, error):
@@ -21,7 +21,7 @@ def _apply_error(form, error):
 
 
 @feature_required("pets")
-@_signed_in
+@signed_in
 def pets_list(request):
     clinic = request.clinic
     client = client_account_for_user(clinic, request.user)
@@ -37,7 +37,7 @@ def pets_list(request):
 
 
 @feature_required("pets")
-@_signed_in
+@signed_in
 def pet_add(request):
     clinic = request.clinic
     form = PetForm(request.POST or None)
@@ -54,7 +54,7 @@ def pet_add(request):
 
 
 @feature_required("pets")
-@_signed_in
+@signed_in
 def pet_edit(request, pet_id):
     clinic = request.clinic
     client = client_account_for_user(clinic, request.user)

@@ -17,7 +17,7 @@ from people.photo_selectors import client_photo, photo_for_viewer, photos_for_cl
 from people.photo_services import photo_delete, photo_share_set, photo_upload
 from people.selectors import client_account_for_user, membership_for_user
 from people.services import client_account_ensure
-from portal_pages.views import _signed_in, feature_required
+from portal_pages.access import feature_required, signed_in
 
 
 class PhotoForm(forms.Form):
@@ -44,7 +44,7 @@ class PhotoForm(forms.Form):
 
 
 @feature_required("selfies")
-@_signed_in
+@signed_in
 def photos_page(request):
     clinic = request.clinic
     client = client_account_for_user(clinic, request.user)
@@ -83,7 +83,7 @@ def _own_photo(request, photo_id):
 
 
 @feature_required("selfies")
-@_signed_in
+@signed_in
 @require_POST
 def photo_share(request, photo_id):
     photo = _own_photo(request, photo_id)
@@ -93,7 +93,7 @@ def photo_share(request, photo_id):
 
 
 @feature_required("selfies")
-@_signed_in
+@signed_in
 @require_POST
 def photo_remove(request, photo_id):
     photo_delete(photo=_own_photo(request, photo_id))

@@ -5,6 +5,7 @@ from django.urls import path
 
 from portal_pages import (
     account_views,
+    booking_views,
     document_views,
     feedback_views,
     game_views,
@@ -34,21 +35,27 @@ urlpatterns = [
     ),
     path("book/confirm/", views.book_confirm, name="book_confirm"),
     path("book/done/<uuid:reference>/", views.book_done, name="book_done"),
-    path("bookings/", views.my_bookings, name="bookings"),
-    path("bookings/history/", views.booking_history, name="booking_history"),
-    path("bookings/<uuid:reference>/", views.booking_detail, name="booking_detail"),
+    path("bookings/", booking_views.my_bookings, name="bookings"),
+    path("bookings/history/", booking_views.booking_history, name="booking_history"),
+    path("bookings/<uuid:reference>/", booking_views.booking_detail, name="booking_detail"),
     path(
         "bookings/<uuid:reference>/calendar.ics",
-        views.booking_calendar,
+        booking_views.booking_calendar,
         name="booking_calendar",
     ),
     path(
         "bookings/<uuid:reference>/reschedule/",
-        views.booking_reschedule_view,
+        booking_views.booking_reschedule_view,
         name="booking_reschedule",
     ),
-    path("bookings/<uuid:reference>/cancel/", views.booking_cancel_view, name="booking_cancel"),
-    path("bookings/<uuid:reference>/done/", views.booking_link_done, name="booking_link_done"),
+    path(
+        "bookings/<uuid:reference>/cancel/",
+        booking_views.booking_cancel_view,
+        name="booking_cancel",
+    ),
+    path(
+        "bookings/<uuid:reference>/done/", booking_views.booking_link_done, name="booking_link_done"
+    ),
     path("manifest.webmanifest", pwa_views.manifest, name="pwa_manifest"),
     path("pwa/icon-<int:size>.png", pwa_views.icon, name="pwa_icon"),
     path("sw.js", pwa_views.service_worker, name="pwa_service_worker"),

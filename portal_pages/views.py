@@ -1,82 +1,34 @@
-"""The portal's self-service pages: the booking wizard and my bookings. Thin: read
-through ``portal_pages.selectors``, write through services, translate a DomainError
-into a message on the page. A feature that is switched off answers 404."""
+"""The booking wizard: service, staff, day, time, details and confirmation. Thin: read
+through ``portal_pages.selectors``, write through services, translate a DomainError into
+a message on the page. A feature that is switched off answers 404."""
 
-import datetime
-import functools
-import zoneinfo
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from booking_api.action_links import ActionLinkError, booking_from_action_token
-from booking_api.calendar_invites import booking_ics, google_calendar_link
-from booking_api.lifecycle import UPCOMING_STATUSES
+from booking_api.calendar_invites import google_calendar_link
 from booking_api.services import (
     BookingError,
     SlotTakenError,
-    booking_cancel,
-    booking_reschedule,
-    cancellation_quote,
 )
 from booking_api.services.patch_tests import PatchTestRequiredError
-from booking_api.services.policy import reschedule_refusal
 from branding.errors import DomainError
-from branding.selectors import clinic_features
-from payments.selectors import attach_receipts, checkout_mode
+from payments.selectors import checkout_mode
 from people.selectors import client_account_for_user
 from portal_pages import selectors
-from portal_pages.forms import CancelForm, GuestForm, NotesForm
+from portal_pages.access import feature_required, own_booking
+from portal_pages.forms import GuestForm, NotesForm
+from portal_pages.params import parse_date, parse_month, parse_start
 from portal_pages.pet_forms import wizard_pet_field
 from portal_pages.services import portal_booking_create
 from records.documents.selectors import forms_missing_for
-
-
-def feature_required(*names):
-    """404 unless the clinic has every named feature switched on."""
-
-    def decorator(view):
-        @functools.wraps(view)
-        def wrapped(request, *args, **kwargs):
-            features = clinic_features(request.clinic)
-            if not all(features.get(name) for name in names):
-                raise Http404(_("This page is not available."))
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-def _parse_month(value):
-    try:
-        return datetime.date.fromisoformat(f"{value}-01") if value else None
-    except ValueError:
-        return None
-
-
-def _parse_date(value):
-    try:
-        return datetime.date.fromisoformat(value)
-    except (TypeError, ValueError) as exc:
-        raise Http404("Not a date.") from exc
-
-
-def _parse_start(value, clinic):
-    """A slot's start from its epoch seconds (``t``), aware in the clinic's zone."""
-    try:
-        stamp = int(value)
-    except (TypeError, ValueError):
-        return None
-    return datetime.datetime.fromtimestamp(stamp, zoneinfo.ZoneInfo(clinic.timezone))
 
 
 def _staff_ref(staff):
@@ -145,7 +97,7 @@ def book_date(request, service_id, staff):
     except _Redirect as go:
         return redirect(go.url)
     cal = selectors.month_calendar(
-        request.clinic, service, staff=member, month=_parse_month(request.GET.get("month"))
+        request.clinic, service, staff=member, month=parse_month(request.GET.get("month"))
     )
     return render(
         request,
@@ -164,7 +116,7 @@ def book_date(request, service_id, staff):
 def book_time(request, service_id, staff, day):
     service = selectors.wizard_service(request.clinic, service_id)
     member = selectors.wizard_staff(service, staff)
-    date = _parse_date(day)
+    date = parse_date(day)
     slots = selectors.day_slots(request.clinic, service, date, staff=member)
     return render(
         request,
@@ -196,7 +148,7 @@ def book_confirm(request):
     service = selectors.wizard_service(clinic, int(service_id))
     staff_ref = data.get("staff") or "any"
     member = selectors.wizard_staff(service, staff_ref)
-    start = _parse_start(data.get("t"), clinic)
+    start = parse_start(data.get("t"), clinic)
     if start is None:
         return redirect("portal:book_date", service_id=service.pk, staff=staff_ref)
     times_url = reverse(
@@ -283,220 +235,12 @@ def book_confirm(request):
     )
 
 
-def _own_booking(request, reference):
-    client = client_account_for_user(request.clinic, request.user)
-    return selectors.client_booking_by_reference(request.clinic, client, reference)
-
-
 def book_done(request, reference):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    booking = _own_booking(request, reference)
+    booking = own_booking(request, reference)
     return render(
         request,
         "portal_pages/book/done.html",
         {"booking": booking, "google_url": google_calendar_link(booking), "step": 7},
     )
-
-
-# --- My bookings ------------------------------------------------------------------------
-
-
-def _signed_in(view):
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-@_signed_in
-def my_bookings(request):
-    clinic = request.clinic
-    client = client_account_for_user(clinic, request.user)
-    return render(
-        request,
-        "portal_pages/bookings/list.html",
-        {"upcoming": selectors.client_bookings(clinic, client, when="upcoming")},
-    )
-
-
-@feature_required("history")
-@_signed_in
-def booking_history(request):
-    clinic = request.clinic
-    client = client_account_for_user(clinic, request.user)
-    return render(
-        request,
-        "portal_pages/bookings/history.html",
-        {
-            "past": attach_receipts(
-                selectors.client_bookings(clinic, client, when="past", limit=200)
-            )
-        },
-    )
-
-
-@_signed_in
-def booking_detail(request, reference):
-    booking = attach_receipts([_own_booking(request, reference)])[0]
-    return render(
-        request,
-        "portal_pages/bookings/detail.html",
-        {"booking": booking, "google_url": google_calendar_link(booking)},
-    )
-
-
-@_signed_in
-def booking_calendar(request, reference):
-    booking = _own_booking(request, reference)
-    response = HttpResponse(booking_ics(booking), content_type="text/calendar")
-    response["Content-Disposition"] = f'attachment; filename="booking-{booking.reference}.ics"'
-    return response
-
-
-def _managed_booking(request, reference, action):
-    """The booking to reschedule or cancel: by the signed link from an email (no sign-in
-    needed), or the signed-in client's own. Returns (booking, token) or a response."""
-    token = request.POST.get("token") or request.GET.get("token")
-    if token:
-        try:
-            booking = booking_from_action_token(token, action, clinic=request.clinic)
-        except ActionLinkError as exc:
-            response = render(
-                request, "portal_pages/bookings/link_error.html", {"message": exc.message}
-            )
-            response.status_code = exc.status
-            return response
-        if booking.reference != reference:
-            raise Http404("No such booking.")
-        return booking, token
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    return _own_booking(request, reference), ""
-
-
-def _done_url(request, booking, token):
-    if token and not request.user.is_authenticated:
-        return reverse("portal:booking_link_done", args=[booking.reference])
-    return reverse("portal:booking_detail", args=[booking.reference])
-
-
-@feature_required("self_reschedule")
-@require_http_methods(["GET", "POST"])
-def booking_reschedule_view(request, reference):
-    found = _managed_booking(request, reference, "reschedule")
-    if isinstance(found, HttpResponse):
-        return found
-    booking, token = found
-    clinic = request.clinic
-    if booking.status not in UPCOMING_STATUSES:
-        refusal = _("This booking can no longer be moved.")
-    else:
-        refusal = reschedule_refusal(booking)
-    if request.method == "POST" and not refusal:
-        start = _parse_start(request.POST.get("t"), clinic)
-        if start is None:
-            return redirect(request.path + (f"?{urlencode({'token': token})}" if token else ""))
-        try:
-            booking = booking_reschedule(
-                booking=booking,
-                start=start,
-                actor=request.user if request.user.is_authenticated else None,
-                by_client=True,
-            )
-        except (SlotTakenError, BookingError) as exc:
-            if isinstance(exc, BookingError) and exc.field not in ("start", None):
-                raise
-            messages.warning(
-                request,
-                _("Sorry, that time has just been taken. Here are the times still free."),
-            )
-            query = {"date": start.date().isoformat(), **({"token": token} if token else {})}
-            return redirect(f"{request.path}?{urlencode(query)}")
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request,
-                _("Your appointment has been moved to %(when)s.")
-                % {"when": _format_when(booking.start)},
-            )
-            return redirect(_done_url(request, booking, token))
-    context = {"booking": booking, "token": token, "refusal": refusal}
-    if not refusal:
-        day = request.GET.get("date")
-        if day:
-            date = _parse_date(day)
-            context["date"] = date
-            context["slots"] = [
-                slot
-                for slot in selectors.day_slots(
-                    clinic,
-                    booking.service,
-                    date,
-                    staff=booking.staff,
-                    ignore_booking_id=booking.pk,
-                )
-                if slot.start != booking.start
-            ]
-        else:
-            context["cal"] = selectors.month_calendar(
-                clinic,
-                booking.service,
-                staff=booking.staff,
-                month=_parse_month(request.GET.get("month")),
-                ignore_booking_id=booking.pk,
-            )
-    return render(request, "portal_pages/bookings/reschedule.html", context)
-
-
-def _format_when(value):
-    from django.utils.formats import date_format
-
-    local = timezone.localtime(value)
-    return f"{date_format(local, 'l j F')} {date_format(local, 'TIME_FORMAT')}"
-
-
-@feature_required("self_cancel")
-@require_http_methods(["GET", "POST"])
-def booking_cancel_view(request, reference):
-    found = _managed_booking(request, reference, "cancel")
-    if isinstance(found, HttpResponse):
-        return found
-    booking, token = found
-    cancellable = booking.status in UPCOMING_STATUSES
-    quote = cancellation_quote(booking) if cancellable else None
-    form = CancelForm(request.POST or None)
-    if request.method == "POST" and cancellable and form.is_valid():
-        try:
-            booking = booking_cancel(
-                booking=booking,
-                actor=request.user if request.user.is_authenticated else None,
-                by_client=True,
-                reason=form.cleaned_data["reason"],
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Your appointment has been cancelled."))
-            return redirect(_done_url(request, booking, token))
-    return render(
-        request,
-        "portal_pages/bookings/cancel.html",
-        {
-            "booking": booking,
-            "token": token,
-            "quote": quote,
-            "cancellable": cancellable,
-            "form": form,
-        },
-    )
-
-
-def booking_link_done(request, reference):
-    """Where a signed link lands after the change, for someone not signed in: just the
-    message (the booking's details came by email)."""
-    return render(request, "portal_pages/bookings/link_done.html", {})

@@ -9,7 +9,7 @@ from django.urls import reverse
 from loyalty.wallet.membership import member_qr_svg
 from loyalty.wallet.selectors import apple_pass_for, wallet_offer
 from people.services import client_account_ensure
-from portal_pages.views import _signed_in, feature_required
+from portal_pages.access import feature_required, signed_in
 
 PKPASS_TYPE = "application/vnd.apple.pkpass"
 
@@ -19,7 +19,7 @@ def logo_url(request):
 
 
 @feature_required("wallet_passes")
-@_signed_in
+@signed_in
 def wallet_page(request):
     client = client_account_ensure(clinic=request.clinic, user=request.user)
     offer = wallet_offer(request.clinic, client, logo_url=logo_url(request))
@@ -31,7 +31,7 @@ def wallet_page(request):
 
 
 @feature_required("wallet_passes")
-@_signed_in
+@signed_in
 def wallet_apple_pass(request):
     client = client_account_ensure(clinic=request.clinic, user=request.user)
     return pkpass_response(apple_pass_for(request.clinic, client), request.clinic)

@@ -13,7 +13,7 @@ from branding.errors import DomainError
 from branding.links import portal_reverse
 from branding.pdf import render_pdf
 from notifications.services import Category, notify
-from people.services import _request_origin
+from people.services import request_origin
 from records.documents.answers import answer_display, answers_form_class, json_answers
 from records.documents.selectors import signed_forms_due_reminder
 from records.documents.signature import signature_png_from_data_url
@@ -117,7 +117,7 @@ def signed_form_create(
             _("The typed name is too long."), field="typed_name", code=RecordsErrorCode.TOO_LONG
         )
     signature_png = signature_png_from_data_url(signature)
-    ip, agent = _request_origin(request)
+    ip, agent = request_origin(request)
     signed_at = timezone.now()
     with translation.override(clinic.language):
         pdf = render_pdf(

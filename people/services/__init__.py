@@ -1,0 +1,34 @@
+"""Writes about people, a module per job: ``accounts`` (a person and their client
+accounts, invitations, verification), ``client_record`` (staff edits of an account from
+the workspace, notes, preferences), ``team`` (staff memberships) and ``audit`` (the audit
+trail). Callers import from here."""
+
+from people.errors import ClientError  # noqa: F401
+from people.services.accounts import (  # noqa: F401
+    client_account_ensure,
+    client_contact_update,
+    client_invite,
+    client_search_text_refresh,
+    client_upsert,
+    email_is_verified,
+    email_mark_verified,
+    split_name,
+    user_get_or_create,
+)
+from people.services.audit import audit_changes, audit_record, request_origin  # noqa: F401
+from people.services.client_record import (  # noqa: F401
+    CLIENT_ACCOUNT_FIELDS,
+    CLIENT_EDITABLE_FIELDS,
+    CLIENT_USER_FIELDS,
+    MAX_TAG_LENGTH,
+    MAX_TAGS,
+    client_archive,
+    client_deactivate,
+    client_preferences_update,
+    client_reactivate,
+    client_unarchive,
+    client_update,
+    note_create,
+    note_pin,
+)
+from people.services.team import membership_grant, membership_revoke  # noqa: F401
