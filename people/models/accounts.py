@@ -72,7 +72,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def save(self, *args, **kwargs):
         self.email = (self.email or "").strip().lower()
+        # set_password() keeps the raw password until the save (a hash upgrade at sign-in
+        # clears it first): a new password on an existing person, through whichever door
+        # (portal, reset link, admin, manage.py), signs every app out.
+        password_changed = self._password is not None and not self._state.adding
         super().save(*args, **kwargs)
+        if password_changed:
+            from people.services.accounts import api_tokens_revoke
+
+            api_tokens_revoke(user=self)
 
 
 class ClientAccount(models.Model):

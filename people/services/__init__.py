@@ -5,6 +5,7 @@ trail). Callers import from here."""
 
 from people.errors import ClientError  # noqa: F401
 from people.services.accounts import (  # noqa: F401
+    api_tokens_revoke,
     client_account_ensure,
     client_contact_update,
     client_invite,

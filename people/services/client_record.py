@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from people.errors import ClientError, PeopleErrorCode
 from people.models import AuditAction, ClientAccount, ClinicMembership
 from people.phones import phone_to_e164, region_for_clinic
-from people.services.accounts import clean_email
+from people.services.accounts import api_tokens_revoke, clean_email
 from people.services.audit import audit_changes, audit_record
 
 User = get_user_model()
@@ -246,8 +246,9 @@ def client_unarchive(*, clinic, account, actor, request=None) -> ClientAccount:
 
 @transaction.atomic
 def client_deactivate(*, clinic, account, actor, request=None) -> ClientAccount:
-    """The client stays listed but may no longer book online at this clinic."""
-    return _client_flag(
+    """The client stays listed but may no longer book online at this clinic; their apps
+    are signed out (an API token still serves every clinic until apps get one per clinic)."""
+    account = _client_flag(
         clinic=clinic,
         account=account,
         actor=actor,
@@ -256,6 +257,8 @@ def client_deactivate(*, clinic, account, actor, request=None) -> ClientAccount:
         summary=f"Deactivated {account.name}",
         request=request,
     )
+    api_tokens_revoke(user=account.user)
+    return account
 
 
 @transaction.atomic

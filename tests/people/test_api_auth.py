@@ -126,3 +126,53 @@ def test_an_unconfirmed_registration_gets_no_token(clinic, portal, api):
     )
     response = get_token(api, "unconfirmed@example.com")
     assert response.status_code in (401, 403)
+
+
+def assert_signed_out(app):
+    response = app.get("/api/v1/me")
+    assert response.status_code in (401, 403)
+    assert response.json()["detail"] == "Invalid token."
+
+
+def test_changing_the_password_in_the_portal_signs_every_app_out(clinic, patient, api):
+    token = get_token(api, patient.user.email).json()["token"]
+    app = app_with_token(clinic, token)
+    assert app.get("/api/v1/me").status_code == 200
+
+    browser = host_client(clinic)
+    browser.force_login(patient.user)
+    new = "a-new-pass-5678"
+    response = browser.post(
+        "/accounts/password/change/",
+        {"oldpassword": PASSWORD, "password1": new, "password2": new},
+    )
+    assert response.status_code == 302
+    assert_signed_out(app)
+    # The new password gives a new token that works.
+    fresh = get_token(api, patient.user.email, new).json()["token"]
+    assert fresh != token
+    assert app_with_token(clinic, fresh).get("/api/v1/me").status_code == 200
+
+
+def test_a_password_set_by_any_other_door_signs_every_app_out(clinic, patient, api):
+    # A reset link, the admin and manage.py all end in set_password() and save().
+    app = app_with_token(clinic, get_token(api, patient.user.email).json()["token"])
+    patient.user.set_password("reset-pass-9012")
+    patient.user.save()
+    assert_signed_out(app)
+
+
+def test_signing_in_again_or_editing_the_name_keeps_the_token(clinic, patient, api):
+    token = get_token(api, patient.user.email).json()["token"]
+    assert get_token(api, patient.user.email).json()["token"] == token
+    patient.user.first_name = "Renamed"
+    patient.user.save()
+    assert app_with_token(clinic, token).get("/api/v1/me").status_code == 200
+
+
+def test_deactivating_the_client_signs_their_apps_out(clinic, patient, manager, api):
+    from people.services import client_deactivate
+
+    app = app_with_token(clinic, get_token(api, patient.user.email).json()["token"])
+    client_deactivate(clinic=clinic, account=patient, actor=manager)
+    assert_signed_out(app)
