@@ -111,6 +111,17 @@ def test_an_event_signed_more_than_five_minutes_ago_is_refused(paid):
     assert booking.status == BookingStatus.PENDING_PAYMENT
 
 
+def test_an_event_signed_more_than_five_minutes_in_the_future_is_refused(paid):
+    # A timestamp ahead of the clock is no fresher than one behind it: a captured request
+    # re-signed with a future time must not replay for the next hour.
+    booking, _, payload = paid
+    response = post(payload, signed(payload, at=time.time() + 3600))
+    assert response.status_code == 400
+    assert not WebhookEvent.objects.exists()
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.PENDING_PAYMENT
+
+
 def test_events_out_of_order_follow_stripe_not_the_payload(
     paid, django_capture_on_commit_callbacks
 ):
