@@ -65,10 +65,16 @@ def webhook_event_process(*, record_id) -> str:
     if record.type.startswith("payment_intent.") and record.object_id:
         try:
             intent = stripe_client().PaymentIntent.retrieve(record.object_id)
+        except stripe.error.InvalidRequestError as exc:
+            if exc.http_status != 404:
+                raise provider_error(exc) from exc
+            intent = None  # no retry can succeed: settle it without effect
         except stripe.error.StripeError as exc:
             raise provider_error(exc) from exc
-        payment = payment_for_intent(intent)
-        if payment is None:
+        payment = payment_for_intent(intent) if intent is not None else None
+        if intent is None:
+            result = f"unknown to Stripe: {record.object_id} (nothing done)"
+        elif payment is None:
             result = "unknown payment intent (left to reconciliation)"
         else:
             payment = payment_apply_intent(payment_id=payment.pk, intent=intent)

@@ -155,3 +155,24 @@ def test_the_webhook_answers_on_a_clinic_domain_too(paid, clinic):
         HTTP_STRIPE_SIGNATURE=signed(payload),
     )
     assert response.status_code == 200
+
+
+def test_an_event_for_an_intent_stripe_does_not_know_is_settled_once(
+    paid, django_capture_on_commit_callbacks
+):
+    # Stripe answers 404 for the object: retrying can never succeed, so the event is
+    # recorded as settled without effect instead of failing on every retry.
+    booking, payment, payload = paid
+    event = json.loads(payload)
+    event["id"] = "evt_unknown_intent"
+    event["data"]["object"]["id"] = "pi_nobody_knows_this_one"
+    body = json.dumps(event).encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(body, signed(body))
+    assert response.status_code == 200
+    record = WebhookEvent.objects.get(stripe_event_id="evt_unknown_intent")
+    assert record.processed_at is not None
+    assert "unknown to Stripe" in record.result
+    payment.refresh_from_db()
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.PENDING_PAYMENT
