@@ -17,6 +17,7 @@ from booking_api.models import (
 )
 from booking_api.services.errors import BookingError
 from branding.models import Location
+from people.models import Pet
 
 
 def services_for_clinic(clinic, *, category_id=None):
@@ -82,6 +83,21 @@ def location_by_ref(clinic, ref, field="location"):
     if ref in (None, ""):
         return None
     return _by_ref(Location.objects.filter(clinic=clinic), ref, field, _("location"))
+
+
+def pet_for_booking(clinic, client, pet_id):
+    """The client's own active pet named by a booking request, or None when none is named.
+    Anyone else's pet, or an unknown id, is the same refusal naming ``pet``."""
+    if pet_id is None:
+        return None
+    pet = Pet.objects.filter(clinic=clinic, owner=client, active=True, pk=pet_id).first()
+    if pet is None:
+        raise BookingError(
+            _("Choose one of the client's own pets."),
+            field="pet",
+            code=BookingErrorCode.NOT_YOUR_PET,
+        )
+    return pet
 
 
 def bookings_for_client(clinic, client, *, when=None):

@@ -86,6 +86,12 @@ class BookingCreateSerializer(serializers.Serializer):
     client_notes = serializers.CharField(
         required=False, allow_blank=True, max_length=2000, default=""
     )
+    pet = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="At a vet practice: the id of one of your active pets (GET /api/v1/pets).",
+    )
 
 
 class BookingRescheduleSerializer(serializers.Serializer):
@@ -122,6 +128,7 @@ class BookingSerializer(serializers.Serializer):
     price_display = MoneyDisplayField("price")
     deposit_display = MoneyDisplayField("deposit")
     client_notes = serializers.CharField()
+    pet = serializers.IntegerField(source="pet_id", allow_null=True)
     reschedule_count = serializers.IntegerField()
     created_at = serializers.DateTimeField()
     add_to_calendar = serializers.SerializerMethodField(

@@ -25,6 +25,7 @@ from booking_api.selectors import (
     booking_for_client,
     bookings_for_client,
     location_by_ref,
+    pet_for_booking,
     service_by_ref,
     services_for_clinic,
     staff_by_ref,
@@ -161,9 +162,10 @@ class BookingListCreateView(ClientBookingMixin, APIView):
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         clinic = request.clinic
+        client = self.client_account()
         booking = booking_create(
             clinic=clinic,
-            client=self.client_account(),
+            client=client,
             service=service_by_ref(clinic, data["service"]),
             staff=staff_by_ref(clinic, data["staff"]),
             location=location_by_ref(clinic, data.get("location")),
@@ -171,6 +173,7 @@ class BookingListCreateView(ClientBookingMixin, APIView):
             source=_source(request),
             client_notes=data["client_notes"],
             actor=request.user,
+            pet=pet_for_booking(clinic, client, data["pet"]),
         )
         return Response(
             BookingSerializer(booking, context={"request": request}).data,

@@ -323,3 +323,32 @@ def test_a_therapist_cannot_use_the_client_record_screens(vet, owner):
     from records.models import MessageThread
 
     assert not MessageThread.objects.exists()
+
+
+def test_the_api_books_for_the_clients_own_pet_and_refuses_anyone_elses(vet, owner, vet_service):
+    from rest_framework.test import APIClient
+
+    from booking_api.availability import find_slots
+
+    service, staff = vet_service
+    mine = PetFactory(owner=owner, name="Biscuit")
+    theirs = PetFactory(owner=ClientAccountFactory(clinic=vet), name="Rex")
+    today = timezone.localdate()
+    slots = find_slots(
+        clinic=vet, service=service, date_from=today, date_to=today + datetime.timedelta(days=14)
+    )
+    api = host_client(vet, APIClient)
+    api.force_authenticate(owner.user)
+    body = {"service": str(service.pk), "start": slots[0].start.isoformat()}
+
+    for foreign in (theirs.pk, 999999):  # another client's pet, or no pet at all
+        response = api.post("/api/v1/bookings", {**body, "pet": foreign}, format="json")
+        assert response.status_code == 400, response.content
+        assert response.json()["field"] == "pet"
+        assert response.json()["code"] == "not_your_pet"
+    assert not Booking.objects.exists()
+
+    response = api.post("/api/v1/bookings", {**body, "pet": mine.pk}, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["pet"] == mine.pk
+    assert Booking.objects.get().pet_id == mine.pk
