@@ -1,8 +1,27 @@
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from branding.api.fields import MoneyDisplayField
 
 MAX_RANGE_DAYS = 62
+
+
+class OffsetDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 time that says its UTC offset. A bare local time is ambiguous (whose
+    clock? which side of a DST change?), so it is refused naming the field, rather than
+    guessed and then reported as "not one of the offered slots"."""
+
+    default_error_messages = {
+        "offset": _("Give the time with its UTC offset, e.g. 2026-12-07T10:00:00+00:00 or …Z."),
+    }
+
+    def to_internal_value(self, value):
+        if isinstance(value, str):
+            parsed = parse_datetime(value.strip())
+            if parsed is not None and parsed.tzinfo is None:
+                self.fail("offset")
+        return super().to_internal_value(value)
 
 
 class CategorySerializer(serializers.Serializer):
@@ -82,7 +101,7 @@ class BookingCreateSerializer(serializers.Serializer):
     service = serializers.CharField(help_text="Service id or key.")
     staff = serializers.CharField(required=False, default="any")
     location = serializers.CharField(required=False, allow_blank=True)
-    start = serializers.DateTimeField(help_text="ISO 8601 with offset; an offered slot.")
+    start = OffsetDateTimeField(help_text="ISO 8601 with offset; an offered slot.")
     client_notes = serializers.CharField(
         required=False, allow_blank=True, max_length=2000, default=""
     )
@@ -95,7 +114,7 @@ class BookingCreateSerializer(serializers.Serializer):
 
 
 class BookingRescheduleSerializer(serializers.Serializer):
-    start = serializers.DateTimeField()
+    start = OffsetDateTimeField(help_text="ISO 8601 with offset; an offered slot.")
     staff = serializers.CharField(required=False, help_text="Staff id or key; default the same.")
 
 

@@ -157,6 +157,17 @@ def test_a_start_that_is_not_offered_is_a_400(patient_api, open_policy, service,
     assert response.json()["field"] == "start"
 
 
+def test_a_start_without_its_utc_offset_is_refused_saying_so(
+    patient_api, open_policy, service, emma
+):
+    response = patient_api.post(
+        "/api/v1/bookings", {"service": "consult", "start": f"{D}T10:00:00"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "UTC offset" in response.json()["start"][0]  # DRF's shape for an input's errors
+    assert Booking.objects.count() == 0
+
+
 def test_booking_needs_sign_in(api, open_policy, service, emma):
     response = api.post(
         "/api/v1/bookings", {"service": "consult", "start": f"{D}T10:00:00Z"}, format="json"
