@@ -27,3 +27,10 @@ def latest_notifications(clinic, user, *, limit) -> tuple[list, int]:
         .order_by("-created_at")[:limit]
     )
     return rows, (rows[0].unread_total if rows else 0)
+
+
+def notified_since(*, key_prefix, since) -> bool:
+    """Whether something was told under a key starting with ``key_prefix`` since then."""
+    return Notification.objects.filter(
+        idempotency_key__startswith=key_prefix, created_at__gte=since
+    ).exists()

@@ -7,6 +7,7 @@ again under a new key.
 """
 
 import base64
+import datetime
 import mimetypes
 from zoneinfo import ZoneInfo
 
@@ -18,11 +19,13 @@ from branding.money import format_money
 from branding.pdf import render_pdf
 from branding.selectors import clinic_branding
 from notifications.models import Category, Channel
+from notifications.selectors import notified_since
 from notifications.services import notify
 from payments.models import Payment, Refund, RefundStatus
 from payments.selectors import booking_money
 
 TEMPLATE = "payments/receipt.html"
+COPY_INTERVAL = datetime.timedelta(minutes=1)  # "send me a copy" at most this often
 
 
 def _logo_data_url(branding):
@@ -136,7 +139,10 @@ def receipt_email(*, payment, refund=None, copy=False):
         ) % {"amount": amount, "service": payment.booking.service.name}
     key = f"refund-{refund.pk}-receipt" if refund else f"payment-{payment.pk}-receipt"
     if copy:
-        key += f"-copy-{timezone.now():%Y%m%d%H%M}"
+        now = timezone.now()
+        if notified_since(key_prefix=f"{key}-copy-", since=now - COPY_INTERVAL):
+            return None  # a copy went less than a minute ago: nothing is sent
+        key += f"-copy-{now:%Y%m%d%H%M%S%f}"
     return notify(
         clinic=clinic,
         user=payment.booking.client.user,

@@ -249,9 +249,17 @@ def payment_receipt_send(request, payment_id):
     if payment.status != PaymentStatus.SUCCEEDED:
         raise Http404("No receipt for a payment that has not gone through.")
     with transaction.atomic():
-        receipts.receipt_email(payment=payment, copy=True)
-    messages.success(
-        request,
-        _("We have emailed a copy of the receipt to %(email)s.") % {"email": request.user.email},
-    )
+        sent = receipts.receipt_email(payment=payment, copy=True)
+    if sent is None:
+        messages.info(
+            request,
+            _("A copy went to %(email)s less than a minute ago: please check your inbox.")
+            % {"email": request.user.email},
+        )
+    else:
+        messages.success(
+            request,
+            _("We have emailed a copy of the receipt to %(email)s.")
+            % {"email": request.user.email},
+        )
     return redirect("portal:booking_history")

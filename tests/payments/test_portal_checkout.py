@@ -132,6 +132,13 @@ def test_history_links_receipts_only_for_their_owner(
     with django_capture_on_commit_callbacks(execute=True):
         sent = signed_in.post(f"/receipts/payment/{payment.pk}/send/")
     assert sent.status_code == 302 and len(mail.outbox) == before + 1
+    assert "We have emailed a copy" in signed_in.get(sent.url).content.decode()
+    # Asked again within the minute: nothing is sent, and the page does not claim it was.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = signed_in.post(f"/receipts/payment/{payment.pk}/send/", follow=True)
+    page = again.content.decode()
+    assert len(mail.outbox) == before + 1
+    assert "less than a minute ago" in page and "We have emailed a copy" not in page
 
 
 def test_an_upcoming_booking_shows_its_deposit_receipt(
