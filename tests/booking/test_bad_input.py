@@ -1,6 +1,8 @@
 """Issue #18 item 6: bad input is a 400 naming the field (JSON under /api/), never a 500.
 Each test reproduced a 500 or an uncaught exception before its fix."""
 
+import datetime
+
 import pytest
 from django.test import Client, override_settings
 
@@ -106,3 +108,27 @@ def test_a_body_over_the_size_limit_is_a_json_400_under_api(patient_api, open_po
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/json")
     assert response.json()["code"] == "body_too_large"
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        {"date_from": "9999-12-31", "date_to": "9999-12-31"},
+        {"date_from": "0001-01-01", "date_to": "0001-01-02"},
+    ],
+)
+def test_waitlist_at_the_edge_of_the_calendar_is_not_a_500(
+    patient_api, clinic, open_policy, service, emma, dates
+):
+    patient_api.raise_request_exception = True
+    response = patient_api.post("/api/v1/waitlist", {"service": "consult", **dates}, format="json")
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert "date_from" in body or body.get("field") in ("date_from", "date_to"), body
+
+
+@pytest.mark.parametrize("day", [datetime.date.max, datetime.date.min])
+def test_the_engine_offers_nothing_at_the_calendar_edges(clinic, open_policy, service, emma, day):
+    from booking_api.availability import find_slots
+
+    assert find_slots(clinic=clinic, service=service, date_from=day, date_to=day) == []
