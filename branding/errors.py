@@ -47,6 +47,7 @@ class BrandingErrorCode(ErrorCode):
     AMOUNT_DECIMALS = "decimals", 400, "The amount has more decimal places than the currency."
     AMOUNT_NO_DECIMALS = "no_decimals", 400, "The currency has no decimal places."
     AMOUNT_TOO_LARGE = "too_large", 400, "The amount is too large."
+    BODY_TOO_LARGE = "body_too_large", 400, "The request body is over the size limit."
     IMPORT_INVALID = (
         "import_invalid",
         400,

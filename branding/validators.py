@@ -1,5 +1,6 @@
 """Validators for clinic data, shared by the admin forms, the API and the importer."""
 
+import datetime
 import re
 import zoneinfo
 
@@ -33,3 +34,13 @@ def validate_currency(value):
         raise ValidationError(
             _("%(value)s is not a supported ISO 4217 currency code."), params={"value": value}
         )
+
+
+# The calendar Python can count in: a day either side of these overflows (OverflowError)
+# once a time zone or a following day is added, so input outside them is refused.
+FIRST_DAY = datetime.date(2, 1, 1)
+LAST_DAY = datetime.date(9998, 12, 31)
+
+
+def within_calendar(day):
+    return FIRST_DAY <= day <= LAST_DAY

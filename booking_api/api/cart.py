@@ -14,6 +14,7 @@ from booking_api.selectors import service_by_ref, staff_by_ref
 from booking_api.services.cart import cart_add, cart_book, cart_remove
 from booking_api.services.waitlist import clinic_today, waitlist_join, waitlist_leave
 from branding.api.permissions import ClinicRequired, require_feature
+from branding.validators import within_calendar
 from people.selectors import client_account_for_user
 from people.services import client_account_ensure
 
@@ -76,6 +77,13 @@ class WaitlistJoinSerializer(serializers.Serializer):
     date_to = serializers.DateField(
         required=False, help_text="Local date (inclusive); at most 62 days in all."
     )
+
+    def _on_the_calendar(self, value):  # the waitlist job's engine would overflow past it
+        if not within_calendar(value):
+            raise serializers.ValidationError("Enter a date between 0002 and 9998.")
+        return value
+
+    validate_date_from = validate_date_to = _on_the_calendar
 
 
 # --- views -------------------------------------------------------------------------------

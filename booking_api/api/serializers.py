@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from branding.api.fields import MoneyDisplayField
+from branding.validators import within_calendar
 
 MAX_RANGE_DAYS = 62
 
@@ -76,6 +77,9 @@ class AvailabilityQuerySerializer(serializers.Serializer):
 
     def validate(self, attrs):
         start, end = attrs["from"], attrs["to"]
+        for name in ("from", "to"):  # year 0001 or 9999 would overflow in the engine
+            if not within_calendar(attrs[name]):
+                raise serializers.ValidationError({name: "Enter a date between 0002 and 9998."})
         if end < start:
             raise serializers.ValidationError({"to": "'to' must not be before 'from'."})
         if (end - start).days + 1 > MAX_RANGE_DAYS:

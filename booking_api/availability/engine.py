@@ -33,6 +33,7 @@ from booking_api.availability.intervals import intersect, normalise, starts_in, 
 from booking_api.models import BLOCKING_STATUSES, Booking, TimeOff, WorkingHours
 from branding.models import Closure, OpeningHours
 from branding.selectors import clinic_policy
+from branding.validators import within_calendar
 
 UTC = datetime.UTC
 
@@ -105,6 +106,8 @@ def find_slots(
     behalf may ignore minimum notice and horizon, never collisions. ``ignore_bookings``:
     the schedule alone, to tell a taken slot (409) from one never offered (400).
     """
+    if not (within_calendar(date_from) and within_calendar(date_to)):
+        return []  # no slots at the calendar's edges, where the window would overflow
     tz = zoneinfo.ZoneInfo(clinic.timezone)
     clock = _LocalClock(tz)
     now = now or timezone.now()
