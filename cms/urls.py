@@ -1,17 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
-from django.http import HttpResponse
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import api
-
-
-def healthz(request):
-    return HttpResponse("ok", content_type="text/plain")
-
+from cms.health import healthz
 
 urlpatterns = [
     path("healthz", healthz),

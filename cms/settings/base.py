@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "branding.middleware.ClinicMiddleware",
+    "branding.service_busy.ServiceBusyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -126,12 +127,21 @@ SQLITE_OPTIONS = {
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
 }
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "15000"))
+DB_LOCK_TIMEOUT_MS = int(os.environ.get("DB_LOCK_TIMEOUT_MS", "5000"))
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
     if DATABASES["default"]["ENGINE"].endswith("postgresql"):
         # Short OLTP queries only: PostgreSQL's JIT would compile a multi-join lookup
         # whose estimates are high on tiny, rarely analysed tables (half a second each).
-        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+        # A stuck statement or a lock held too long fails fast (a friendly 503, see
+        # branding.service_busy) instead of holding a worker for a minute; 0 turns a
+        # timeout off (e.g. for a long manual migration).
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+            "-c jit=off"
+            f" -c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
+            f" -c lock_timeout={DB_LOCK_TIMEOUT_MS}"
+        )
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
 else:
