@@ -31,6 +31,10 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-dev-key-change-me")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ".localhost,localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Proxies (load balancers) in front of the app that append to X-Forwarded-For: the client's
+# real address, for rate limits and the audit trail, is read that many hops from the end
+# (branding.client_address). 0: REMOTE_ADDR is the client and the header is ignored.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 INSTALLED_APPS = [
     # Our apps first so their templates and static files win.
@@ -348,6 +352,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "branding.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"auth": "10/min"},
+    # DRF's throttles read X-Forwarded-For only this far (None would trust the client's).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 # Every app's error-code enum (branding.errors.ErrorCode), in layer order: DomainError
 # accepts only these codes, and the OpenAPI schema and docs/api.md list them.

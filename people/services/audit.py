@@ -2,11 +2,10 @@
 as the change."""
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_ipv46_address
 from django.db import transaction
 from django.utils.translation import gettext
 
+from branding.client_address import client_ip
 from people.errors import ClientError, PeopleErrorCode
 from people.models import AuditAction, AuditEntry
 
@@ -17,12 +16,7 @@ def request_origin(request):
     """Where a request came from: (IP address or None, user agent)."""
     if request is None:
         return None, ""
-    ip = (request.META.get("REMOTE_ADDR") or "").strip() or None
-    if ip:
-        try:
-            validate_ipv46_address(ip)
-        except ValidationError:
-            ip = None
+    ip = client_ip(request)
     agent = (request.META.get("HTTP_USER_AGENT") or "")[:400]
     return ip, agent
 
