@@ -186,6 +186,7 @@ class ClinicMembership(models.Model):
 
 class AuditAction(models.TextChoices):
     VIEW = "view", _("Viewed")
+    SEARCH = "search", _("Searched")
     CREATE = "create", _("Created")
     CHANGE = "change", _("Changed")
     INVITE = "invite", _("Invited")

@@ -164,7 +164,9 @@ def test_a_lost_any_staff_race_is_a_409_slot_taken_even_off_the_plain_grid(
     offered = [s["start"][11:16] for s in availability(api, service="facial").json()["slots"]]
     assert "10:20" in offered
     for member in team:  # the race: others take 10:20 with everyone who could do it
-        add_booking(clinic, ClientAccountFactory(clinic=clinic), hourly, member, at(MONDAY, "10:20"))
+        add_booking(
+            clinic, ClientAccountFactory(clinic=clinic), hourly, member, at(MONDAY, "10:20")
+        )
 
     with nothing_changes(Booking):
         response = patient_api.post(
