@@ -14,6 +14,8 @@ from loyalty.models import Game, Reward
 from people.admin_toolkit.forms import unique_key
 from people.admin_toolkit.viewsets import ClinicModelViewSet
 from people.admin_toolkit.workspace import FRONT_DESK, MANAGERS, ClinicWorkspaceMixin
+from people.models import AuditAction
+from people.services import audit_record
 
 
 class GameForm(WagtailAdminModelForm):
@@ -98,3 +100,15 @@ class GamePlayListView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, ListView
 
     def get_queryset(self):
         return plays_for_clinic(self.clinic)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        audit_record(  # who played and what they won is client data: the read is audited
+            clinic=self.clinic,
+            actor=self.request.user,
+            action=AuditAction.VIEW,
+            summary=f"Viewed game plays, page {page.number} of {page.paginator.num_pages}",
+            request=self.request,
+        )
+        return context

@@ -367,3 +367,22 @@ def test_one_tap_token_with_a_forged_signature_is_refused(
     assert "Third-Party Login Failure" in response.content.decode()
     assert signed_in_user_id(portal) is None
     assert not User.objects.filter(email="maria.google@example.com").exists()
+
+
+def test_a_name_from_google_with_markup_is_not_taken(
+    clinic, portal, google_server, google_configured
+):
+    """Issue 18 #12: names are checked at every door, Google's included. Nobody is there
+    to ask, so a name with markup or control characters is left for the person to give
+    on their profile page; the sign-in still works."""
+    google_server.claims = {
+        "given_name": '<img src=x onerror="alert(1)">',
+        "family_name": "Lo\x1bpez",
+    }
+
+    response = google_sign_in(portal)
+
+    assert response.status_code == 302
+    user = User.objects.get(email="maria.google@example.com")
+    assert (user.first_name, user.last_name) == ("", "")
+    assert signed_in_user_id(portal) == str(user.pk)
