@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "branding.middleware.ClinicMiddleware",
+    # Wagtail's own admin views answer only for the person's clinic (issue 18 #4).
+    "branding.admin_guard.ClinicAdminGuardMiddleware",
     "branding.service_busy.ServiceBusyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
