@@ -18,6 +18,18 @@ from people.models import AuditAction
 from people.services import audit_record
 
 
+def _with_rewards(form_class, rewards):
+    """``form_class`` whose reward field offers ``rewards`` only."""
+
+    class PrizeForm(form_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if "reward" in self.fields:
+                self.fields["reward"].queryset = rewards
+
+    return PrizeForm
+
+
 class GameForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -25,9 +37,11 @@ class GameForm(WagtailAdminModelForm):
         prizes = self.formsets.get("prizes")
         if prizes is not None:
             rewards = Reward.objects.filter(clinic_id=self.instance.clinic_id)
-            for form in [*prizes.forms, prizes.empty_form]:
+            for form in prizes.forms:
                 if "reward" in form.fields:
                     form.fields["reward"].queryset = rewards
+            # ``empty_form`` (the template for "add a prize") is made anew at each use.
+            prizes.form = _with_rewards(prizes.form, rewards)
 
     def clean(self):
         cleaned = super().clean()
