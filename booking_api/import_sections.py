@@ -21,7 +21,7 @@ from booking_api.services.catalogue import (
     staff_upsert,
 )
 from branding.importing import ImportContext, ImportFileError, ImportSection, register_section
-from branding.importing.types import Email, Key, LocatedWeekHours, Strict
+from branding.importing.types import Email, Key, LocatedWeekHours, Name, Strict
 from branding.money import AmountError, to_minor
 
 
@@ -94,7 +94,7 @@ class TimeOffIn(Strict):
 
 class StaffIn(Strict):
     key: Key
-    name: str
+    name: Name
     email: Email | None = None
     bio: str = ""
     services: list[Key] = []

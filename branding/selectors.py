@@ -1,6 +1,7 @@
 """Reads about a clinic. Every function takes the clinic first (or resolves it)."""
 
 from django.core.exceptions import ObjectDoesNotExist
+from wagtail.models import Collection
 
 from branding.contrast import readable_text_on
 from branding.models import (
@@ -12,6 +13,9 @@ from branding.models import (
     Location,
 )
 from branding.models.settings import FONT_STACKS
+
+# The collection, inside a clinic's own, of documents anyone on its domain may download.
+PUBLIC_COLLECTION_NAME = "Public"
 
 # The clinic's three settings rows, joined to the clinic lookup: every page needs them.
 # (Not the logo and favicon images: on PostgreSQL each further join costs more planning
@@ -107,6 +111,16 @@ def clinic_theme(clinic) -> dict:
         "--brand-on-accent": readable_text_on(branding.accent_color),
         "--brand-font": FONT_STACKS.get(branding.font, FONT_STACKS["system"]),
     }
+
+
+def clinic_document_collections(clinic):
+    """The clinic's media collection and its "Public" collection (each None until made):
+    where its staff's documents and its public ones live, with the collections under
+    them."""
+    own = Collection.objects.filter(name__endswith=f"[{clinic.slug}]").first()
+    if own is None:
+        return None, None
+    return own, own.get_children().filter(name=PUBLIC_COLLECTION_NAME).first()
 
 
 def clinic_locations(clinic):

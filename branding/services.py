@@ -28,6 +28,7 @@ from branding.models import (
     Location,
     OpeningHours,
 )
+from branding.selectors import PUBLIC_COLLECTION_NAME
 
 
 class ClinicError(DomainError):
@@ -117,7 +118,8 @@ def clinic_upsert(
 
 
 def clinic_collection(clinic) -> Collection:
-    """The clinic's own media collection (logos, promotions, documents)."""
+    """The clinic's own media collection (logos, promotions, documents). A document in it
+    is for the clinic's staff only (``people.documents``)."""
     root = Collection.get_first_root_node()
     name = f"{clinic.name} [{clinic.slug}]"
     existing = Collection.objects.filter(name__endswith=f"[{clinic.slug}]").first()
@@ -127,6 +129,14 @@ def clinic_collection(clinic) -> Collection:
             existing.save()
         return existing
     return root.add_child(name=name)
+
+
+def clinic_public_collection(clinic) -> Collection:
+    """The "Public" collection inside the clinic's own: documents the clinic puts there
+    are downloadable by anyone on its domain (leaflets linked from its pages)."""
+    parent = clinic_collection(clinic)
+    existing = parent.get_children().filter(name=PUBLIC_COLLECTION_NAME).first()
+    return existing or parent.add_child(name=PUBLIC_COLLECTION_NAME)
 
 
 def clinic_group_name(clinic, role):
@@ -187,6 +197,8 @@ def clinic_admin_groups_ensure(clinic) -> dict[str, Group]:
         {"group": manager, "page": home},
         [perms[("wagtailcore", codename)] for codename in PAGE_PERMISSIONS],
     )
+    # The permissions on the clinic's collection reach its "Public" collection too.
+    clinic_public_collection(clinic)
     _ensure_rows(
         GroupCollectionPermission,
         {"group": manager, "collection": clinic_collection(clinic)},

@@ -10,6 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from branding.money import CURRENCIES
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+# What a person's or a pet's name never needs and markup or terminal tricks do: angle
+# brackets, control characters (C0, DEL, C1) and the bidirectional overrides that make
+# text read backwards.
+NOT_IN_NAMES = re.compile(r"[<>\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+NAME_MESSAGE = _("Names cannot contain “<”, “>” or control characters.")
 
 
 def validate_hex_colour(value):
@@ -44,3 +49,15 @@ LAST_DAY = datetime.date(9998, 12, 31)
 
 def within_calendar(day):
     return FIRST_DAY <= day <= LAST_DAY
+
+
+def name_is_clean(value):
+    """Whether a name (first, last, a pet's, a typed signature…) is free of markup and
+    control characters. Every door that stores a name asks this, through
+    ``validate_name`` (forms, models) or the service that writes it."""
+    return not NOT_IN_NAMES.search(str(value or ""))
+
+
+def validate_name(value):
+    if not name_is_clean(value):
+        raise ValidationError(NAME_MESSAGE, code="name_invalid")

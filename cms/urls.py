@@ -32,7 +32,12 @@ urlpatterns = [
 if settings.DEBUG:
     from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    from cms.media import serve_media_in_development
+
+    # Not the documents: only their serve view (under /documents/) hands them out.
+    urlpatterns += static(
+        settings.MEDIA_URL, view=serve_media_in_development, document_root=settings.MEDIA_ROOT
+    )
 
 # Wagtail's page serving comes last: it answers every remaining path with the clinic's pages.
 # Its own sign-in page for private pages (Django's bare LoginView: no failed sign-in limit,

@@ -18,8 +18,15 @@ import sys
 
 
 def _use_state_file(path):
-    """Point localstripe's store at ``path`` instead of the shared /tmp file."""
+    """Point localstripe's store at ``path`` instead of the shared /tmp file; with no
+    path, keep the state in memory only (the test suite: localstripe would otherwise
+    pickle its whole, growing store after every request)."""
     from localstripe import resources
+
+    if not path:
+        resources.Store.try_load_from_disk = lambda self: None
+        resources.Store.dump_to_disk = lambda self: None
+        return
 
     def try_load_from_disk(self):
         try:
@@ -47,7 +54,8 @@ def free_port(host="127.0.0.1") -> int:
 
 
 def serve(*, port, state, host="127.0.0.1", from_scratch=False):
-    os.makedirs(os.path.dirname(os.path.abspath(state)), exist_ok=True)
+    if state:
+        os.makedirs(os.path.dirname(os.path.abspath(state)), exist_ok=True)
     _use_state_file(state)
     from aiohttp import web
     from localstripe import server
@@ -63,7 +71,11 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8420)
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--state", default=os.path.join("var", "localstripe.pickle"))
+    parser.add_argument(
+        "--state",
+        default=os.path.join("var", "localstripe.pickle"),
+        help="state file; an empty string keeps the state in memory only",
+    )
     parser.add_argument("--from-scratch", action="store_true")
     args = parser.parse_args(argv)
     if args.host not in ("127.0.0.1", "::1", "localhost"):

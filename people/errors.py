@@ -20,6 +20,11 @@ class PeopleErrorCode(ErrorCode):
         "The person signs in at another clinic too: only they can change their email.",
     )
     PHONE_INVALID = "phone_invalid", 400, "Not a (possible) phone number."
+    NAME_INVALID = (
+        "name_invalid",
+        400,
+        "A name contains markup (`<`, `>`) or control characters (names the field).",
+    )
     DATE_INVALID = "date_invalid", 400, "Not a date, or not a possible one (names the field)."
     BOOLEAN_INVALID = "boolean_invalid", 400, "The value is not yes or no."
     TOO_MANY_TAGS = "too_many_tags", 400, "A client has too many tags."

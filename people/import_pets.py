@@ -12,7 +12,7 @@ from typing import Literal
 
 from branding.errors import DomainError
 from branding.importing import ImportContext, ImportFileError, ImportSection, register_section
-from branding.importing.types import Key, Strict
+from branding.importing.types import Key, Name, Strict
 from people.models import Species
 from people.pet_services import pet_import
 
@@ -20,7 +20,7 @@ from people.pet_services import pet_import
 class PetIn(Strict):
     external_id: str
     owner: Key
-    name: str
+    name: Name
     species: Literal[tuple(Species.values)]  # type: ignore[valid-type]
     breed: str = ""
     date_of_birth: datetime.date | None = None

@@ -10,7 +10,7 @@ from typing import Literal
 
 from branding.errors import DomainError
 from branding.importing import ImportContext, ImportFileError, ImportSection, register_section
-from branding.importing.types import Email, Key, Strict
+from branding.importing.types import Email, Key, Name, Strict
 from people.models import ClientAccount, StaffRole
 from people.phones import phone_to_e164, region_for_clinic
 from people.services import client_upsert, membership_grant, split_name, user_get_or_create
@@ -18,13 +18,13 @@ from people.services import client_upsert, membership_grant, split_name, user_ge
 
 class TeamMemberIn(Strict):
     email: Email
-    name: str
+    name: Name
     role: Literal[tuple(StaffRole.values)]  # type: ignore[valid-type]
 
 
 class ClientIn(Strict):
     key: Key
-    name: str
+    name: Name
     email: Email
     phone: str = ""
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from branding.errors import FeatureDisabledError
 from branding.selectors import feature_enabled
+from branding.validators import name_is_clean
 from people.errors import PeopleErrorCode
 from people.models import Pet, Photo, Species
 from people.services import ClientError
@@ -38,6 +39,12 @@ def _clean(fields):
                 _("The name is longer than 80 characters."),
                 field="name",
                 code=PeopleErrorCode.TOO_LONG,
+            )
+        if not name_is_clean(name):
+            raise PetError(
+                _("The pet's name cannot contain “<”, “>” or control characters."),
+                field="name",
+                code=PeopleErrorCode.NAME_INVALID,
             )
         clean["name"] = name
     if "species" in fields:

@@ -5,7 +5,10 @@ Apps above people add to both without people importing them: menu entries with
 ``@hooks.register("register_clinic_menu_item")`` (records adds Clients, Forms and
 Feedback) and URL patterns in the namespace with
 ``@hooks.register("register_clinic_workspace_urls")`` (records adds the client list and
-account view)."""
+account view).
+
+Wagtail documents are served to their clinic's staff, on its domain, unless the clinic
+made them public (``people.documents``)."""
 
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +18,7 @@ from people.admin.locations import LocationViewSet
 from people.admin.urls import workspace_urlpatterns
 from people.admin_toolkit.menus import ClinicMenu, MenuLink
 from people.admin_toolkit.workspace import MANAGERS
+from people.documents import document_refusal
 
 
 class ClinicWorkspaceMenu(ClinicMenu):
@@ -43,3 +47,9 @@ def register_workspace_urls():
     for fn in hooks.get_hooks("register_clinic_workspace_urls"):
         patterns.extend(fn())
     return [path("clinic/", include((patterns, "clinic_workspace")))]
+
+
+# Before Wagtail's own check of collection privacy (order 0), which can only narrow it.
+@hooks.register("before_serve_document", order=-10)
+def serve_documents_to_their_clinic(document, request):
+    return document_refusal(document, request)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from branding.validators import validate_name
 from notifications.models import Preferences
 
 
@@ -8,12 +9,14 @@ class ContactForm(forms.Form):
     first_name = forms.CharField(
         label=_("First name"),
         max_length=80,
+        validators=[validate_name],
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = forms.CharField(
         label=_("Last name"),
         max_length=80,
         required=False,
+        validators=[validate_name],
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
     phone = forms.CharField(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from branding.errors import DomainError
+from branding.validators import validate_name
 from people.selectors import client_account_for_user
 from people.services import client_account_ensure
 from portal_pages.access import signed_in
@@ -28,6 +29,7 @@ class SignatureForm(forms.Form):
     typed_name = forms.CharField(
         label=gettext_lazy("Type your full name to sign"),
         max_length=150,
+        validators=[validate_name],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     # A PNG data URL from the signature pad; empty when nothing was drawn (the typed name

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from branding.validators import validate_name
+
 
 class NotesForm(forms.Form):
     notes = forms.CharField(
@@ -15,7 +17,10 @@ class GuestForm(NotesForm):
     """Continue as a new client: who they are, so the clinic can reach them."""
 
     name = forms.CharField(
-        label=_("Full name"), max_length=160, widget=forms.TextInput(attrs={"autocomplete": "name"})
+        label=_("Full name"),
+        max_length=160,
+        validators=[validate_name],
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
         label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"})

@@ -69,22 +69,23 @@ def _signed_in_as_client(request, booking):
 
 def _pay(request, booking, done):
     clinic = request.clinic
-    # A visitor paying a guest booking sees none of the account's reward vouchers.
+    # No voucher field (the first visit, the return from Stripe.js) keeps the payment's.
+    # A visitor paying a guest booking neither sees nor applies the account's vouchers.
     own = _signed_in_as_client(request, booking)
-    voucher = request.POST.get("voucher", request.GET.get("voucher", "")) if own else ""
+    chosen = request.POST.get("voucher", request.GET.get("voucher")) if own else None
     error = ""
     try:
-        payment = services.checkout_start(booking=booking, voucher_ref=voucher)
+        payment = services.checkout_start(booking=booking, voucher_ref=chosen)
     except DomainError as exc:
         if exc.field == "voucher":
             messages.warning(request, exc.message)
             payment = services.checkout_start(booking=booking)
-            voucher = ""
         elif exc.code in ("hold_expired", "not_awaiting_payment"):
             messages.warning(request, exc.message)
             return redirect("portal:book")
         else:
             raise
+    client_secret = payment.client_secret  # the refreshed rows below do not carry it
     if request.GET.get("returned"):  # back from Stripe.js (the Payment Element)
         payment = services.payment_refresh(payment=payment)
     if request.method == "POST" and request.POST.get("card"):
@@ -121,12 +122,12 @@ def _pay(request, booking, done):
             "payment": payment,
             "quote": quote,
             "amounts": _amounts(quote, request.clinic),
-            "voucher": voucher,
+            "voucher": payment.voucher_ref,
             "vouchers": discounts.vouchers_for(booking) if own else [],
             "minutes_left": payment_selectors.hold_minutes_left(booking),
             "error": error,
             "test_cards": _test_cards(),
-            "stripe": _stripe_js(payment.client_secret, booking, clinic),
+            "stripe": _stripe_js(client_secret, booking, clinic),
             "step": 7,
         },
         status=402 if error else 200,

@@ -5,13 +5,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from branding.selectors import feature_enabled
+from branding.validators import validate_name
 from people.models import Species
 from people.pet_selectors import active_pets_for_client
 from people.selectors import client_account_for_user
 
 
 class PetForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=80)
+    name = forms.CharField(label=_("Name"), max_length=80, validators=[validate_name])
     species = forms.ChoiceField(label=_("Species"), choices=Species.choices)
     breed = forms.CharField(label=_("Breed"), max_length=80, required=False)
     date_of_birth = forms.DateField(

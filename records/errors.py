@@ -10,6 +10,11 @@ class RecordsErrorCode(ErrorCode):
 
     REQUIRED = "required", 400, "A required input is missing (names the field)."
     TOO_LONG = "too_long", 400, "An input is longer than allowed (names the field)."
+    NAME_INVALID = (
+        "name_invalid",
+        400,
+        "A name contains markup (`<`, `>`) or control characters (names the field).",
+    )
     OTHER_CLINIC = "other_clinic", 400, "The record named belongs to another clinic."
     UNKNOWN_CHOICE = "unknown_choice", 400, "A value is not one of the choices (names the field)."
     FIELD_NOT_EDITABLE = "field_not_editable", 400, "That field cannot be changed here."

@@ -3,6 +3,7 @@ here once, so every test sees one fixture per name. Directory conftests hold onl
 applies to their directory alone."""
 
 pytest_plugins = [
+    "tests.fixtures.database",
     "tests.fixtures.clinics",
     "tests.fixtures.booking",
     "tests.fixtures.payments",
@@ -11,3 +12,45 @@ pytest_plugins = [
     "tests.fixtures.forms",
     "tests.fixtures.loyalty",
 ]
+
+import pytest  # noqa: E402
+from pytest_django.plugin import validate_django_db  # noqa: E402
+
+# The longest tests, started first among those that need a real transaction (which
+# pytest-django runs after the rest): on two workers, one of them picked last would keep
+# the other idle for its whole length.
+_LONGEST_FIRST = ("tests/records/test_migration_keeps_rows.py", "tests/browser/")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Keep pytest-django's groups (database tests, transactional tests, the rest) and
+    their order, but start the longest tests of each group first."""
+    position = {id(item): index for index, item in enumerate(items)}
+    items.sort(
+        key=lambda item: (
+            _group(item),
+            _rank(item),
+            position[id(item)],
+        )
+    )
+
+
+def _rank(item):
+    for rank, prefix in enumerate(_LONGEST_FIRST):
+        if item.nodeid.startswith(prefix):
+            return rank
+    return len(_LONGEST_FIRST)
+
+
+def _group(item):
+    """pytest-django's group: 0 database, 1 transactional, 2 no database."""
+    fixtures = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    transactional = "transactional_db" in fixtures or "live_server" in fixtures
+    if marker is not None:
+        transaction, reset_sequences, *_ = validate_django_db(marker)
+        transactional = transactional or transaction or reset_sequences
+    if transactional:
+        return 1
+    return 0 if marker is not None or "db" in fixtures else 2

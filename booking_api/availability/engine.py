@@ -97,6 +97,7 @@ def find_slots(
     ignore_booking_id=None,
     apply_policy=True,
     ignore_bookings=False,
+    taken_at=None,
 ) -> list[Slot]:
     """Free slots for ``service`` between two local dates (inclusive).
 
@@ -105,6 +106,9 @@ def find_slots(
     counts as free (for rescheduling it). ``apply_policy``: staff booking on a client's
     behalf may ignore minimum notice and horizon, never collisions. ``ignore_bookings``:
     the schedule alone, to tell a taken slot (409) from one never offered (400).
+    ``taken_at``: an aware start whose colliding bookings count as free — the times
+    offered before someone took that one (offered starts step from where each free range
+    begins, so ignoring every booking would lay a different grid).
     """
     if not (within_calendar(date_from) and within_calendar(date_to)):
         return []  # no slots at the calendar's edges, where the window would overflow
@@ -167,6 +171,11 @@ def find_slots(
     )
     if ignore_booking_id is not None:
         bookings = bookings.exclude(pk=ignore_booking_id)
+    if taken_at is not None:
+        bookings = bookings.exclude(
+            blocked_start__lt=taken_at + datetime.timedelta(seconds=duration + after),
+            blocked_end__gt=taken_at - datetime.timedelta(seconds=before),
+        )
     rows = (
         []
         if ignore_bookings

@@ -110,18 +110,20 @@ def _least_busy(staff_ids, day_start, day_end):
 def _refuse_unoffered(
     *, clinic, service, staff_ids, start, location_id, apply_policy, ignore_booking_id=None
 ):
-    """Tell a slot someone else just took (409) from a time never offered (400)."""
-    on_schedule = slot_offered(
-        clinic=clinic,
-        service=service,
-        staff_ids=staff_ids,
-        start=start,
-        location_id=location_id,
-        apply_policy=apply_policy,
-        ignore_bookings=True,
-        ignore_booking_id=ignore_booking_id,
-    )
-    if on_schedule:
+    """Tell a slot someone else just took (409) from a time never offered (400): the
+    start is offered once the bookings colliding with it are set aside (the grid as it
+    was before they were made; offered starts step from where each free range begins),
+    or on the schedule alone."""
+    common = {
+        "clinic": clinic,
+        "service": service,
+        "staff_ids": staff_ids,
+        "start": start,
+        "location_id": location_id,
+        "apply_policy": apply_policy,
+        "ignore_booking_id": ignore_booking_id,
+    }
+    if slot_offered(**common, taken_at=start) or slot_offered(**common, ignore_bookings=True):
         raise SlotTakenError(
             _("Sorry, that time has just been taken. Please choose another time."), field="start"
         )

@@ -13,7 +13,7 @@ from pydantic import (
 )
 
 from branding.money import CURRENCIES
-from branding.validators import HEX_COLOUR, validate_timezone
+from branding.validators import HEX_COLOUR, name_is_clean, validate_timezone
 
 DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -40,7 +40,15 @@ def _colour(value: str) -> str:
     return value.lower()
 
 
+def _name(value: str) -> str:
+    if not name_is_clean(value):
+        raise ValueError(f"{value!r}: names cannot contain <, > or control characters")
+    return value
+
+
 TimeZoneName = Annotated[str, AfterValidator(_timezone)]
+# A person's or a pet's name (branding.validators' rule, as every other door applies it).
+Name = Annotated[str, AfterValidator(_name)]
 CurrencyCode = Annotated[str, AfterValidator(_currency)]
 HexColour = Annotated[str, AfterValidator(_colour)]
 

@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "branding.middleware.ClinicMiddleware",
+    # Wagtail's own admin views answer only for the person's clinic (issue 18 #4).
+    "branding.admin_guard.ClinicAdminGuardMiddleware",
     "branding.service_busy.ServiceBusyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -344,6 +346,9 @@ WAGTAIL_SITE_NAME = "Clinic Portal"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "txt", "png", "jpg", "jpeg"]
+# Documents are always streamed by Wagtail's serve view after its checks (who may have
+# them: people.documents), never redirected to the storage's own (e.g. S3) URL.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_I18N_ENABLED = False
 # The page type a new clinic's site starts from (branding must not import portal_pages).
 CLINIC_ROOT_PAGE_MODEL = "portal_pages.PortalHomePage"

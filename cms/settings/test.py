@@ -33,3 +33,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
+
+# WhiteNoise scans every static file when its middleware starts, and every test client
+# starts the middleware again (a fifteenth of a second each); in autorefresh mode it looks
+# a file up when it is asked for instead, as in development.
+WHITENOISE_AUTOREFRESH = True

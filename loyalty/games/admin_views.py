@@ -14,6 +14,20 @@ from loyalty.models import Game, Reward
 from people.admin_toolkit.forms import unique_key
 from people.admin_toolkit.viewsets import ClinicModelViewSet
 from people.admin_toolkit.workspace import FRONT_DESK, MANAGERS, ClinicWorkspaceMixin
+from people.models import AuditAction
+from people.services import audit_record
+
+
+def _with_rewards(form_class, rewards):
+    """``form_class`` whose reward field offers ``rewards`` only."""
+
+    class PrizeForm(form_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if "reward" in self.fields:
+                self.fields["reward"].queryset = rewards
+
+    return PrizeForm
 
 
 class GameForm(WagtailAdminModelForm):
@@ -23,9 +37,11 @@ class GameForm(WagtailAdminModelForm):
         prizes = self.formsets.get("prizes")
         if prizes is not None:
             rewards = Reward.objects.filter(clinic_id=self.instance.clinic_id)
-            for form in [*prizes.forms, prizes.empty_form]:
+            for form in prizes.forms:
                 if "reward" in form.fields:
                     form.fields["reward"].queryset = rewards
+            # ``empty_form`` (the template for "add a prize") is made anew at each use.
+            prizes.form = _with_rewards(prizes.form, rewards)
 
     def clean(self):
         cleaned = super().clean()
@@ -98,3 +114,15 @@ class GamePlayListView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, ListView
 
     def get_queryset(self):
         return plays_for_clinic(self.clinic)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        audit_record(  # who played and what they won is client data: the read is audited
+            clinic=self.clinic,
+            actor=self.request.user,
+            action=AuditAction.VIEW,
+            summary=f"Viewed game plays, page {page.number} of {page.paginator.num_pages}",
+            request=self.request,
+        )
+        return context

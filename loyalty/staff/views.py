@@ -1,6 +1,7 @@
 """Staff screens: the actions behind the client's Loyalty tab, and the reward request
 queue. Scoped to the admin clinic (``ClinicWorkspaceMixin``): another clinic's client
-or request answers 404. Front-desk staff and managers act here; therapists do not."""
+or request answers 404. Front-desk staff and managers act here; therapists do not.
+Viewing the queue is an entry in the audit log."""
 
 from django import forms
 from django.contrib import messages
@@ -17,7 +18,8 @@ from loyalty.models import Reward
 from loyalty.rewards.selectors import pending_requests
 from loyalty.staff import actions
 from people.admin_toolkit.workspace import ClinicWorkspaceMixin
-from people.models import ClientAccount
+from people.models import AuditAction, ClientAccount
+from people.services import audit_record
 
 MAX_POINTS = 1_000_000
 
@@ -162,4 +164,11 @@ class RequestQueueView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, Template
         context = super().get_context_data(**kwargs)
         context["requests"] = list(pending_requests(self.clinic))
         context["decline_form"] = DeclineForm()
+        audit_record(
+            clinic=self.clinic,
+            actor=self.request.user,
+            action=AuditAction.VIEW,
+            summary=f"Viewed the reward request queue ({len(context['requests'])} pending)",
+            request=self.request,
+        )
         return context

@@ -34,8 +34,7 @@ def send_email(delivery):
         # A header may not hold a line break; a title built from user input might.
         subject=" ".join(notification.title.split()),
         body=text,
-        # formataddr quotes a clinic name such as "Smith, Jones & Co" correctly.
-        from_email=formataddr((clinic.name, _from_address())),
+        from_email=clinic_sender(clinic),
         to=[notification.user.email],
         headers=headers,
     )
@@ -51,6 +50,13 @@ def message_id(notification):
     may not)."""
     digest = hashlib.sha256(notification.idempotency_key.encode()).hexdigest()[:32]
     return f"<{digest}@{notification.clinic.site.hostname}>"
+
+
+def clinic_sender(clinic):
+    """The From of every email a clinic sends (notifications and account emails alike):
+    the clinic's name on the platform's address. formataddr quotes a clinic name such
+    as "Smith, Jones & Co" correctly."""
+    return formataddr((clinic.name, _from_address()))
 
 
 def _from_address():

@@ -9,6 +9,7 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from branding.errors import DomainError
+from branding.validators import validate_name
 from people.admin_toolkit.views import form_add_domain_error
 from people.admin_toolkit.workspace import ClinicWorkspaceMixin
 from people.models import AuditAction, ClientAccount
@@ -16,8 +17,10 @@ from people.services import audit_changes, audit_record, client_invite
 
 
 class InviteClientForm(forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=80)
-    last_name = forms.CharField(label=_("Last name"), max_length=80, required=False)
+    first_name = forms.CharField(label=_("First name"), max_length=80, validators=[validate_name])
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=80, required=False, validators=[validate_name]
+    )
     email = forms.EmailField(label=_("Email"))
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
 

@@ -9,6 +9,7 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from branding.errors import DomainError
+from branding.validators import validate_name
 from people.admin_toolkit.views import form_add_domain_error
 from people.admin_toolkit.workspace import MANAGERS, ClinicWorkspaceMixin
 from people.models import AuditAction, ClinicMembership, StaffRole
@@ -18,8 +19,12 @@ from people.services import audit_changes, audit_record, membership_grant, user_
 
 class AddMemberForm(forms.Form):
     email = forms.EmailField(label=_("Email"))
-    first_name = forms.CharField(label=_("First name"), max_length=80, required=False)
-    last_name = forms.CharField(label=_("Last name"), max_length=80, required=False)
+    first_name = forms.CharField(
+        label=_("First name"), max_length=80, required=False, validators=[validate_name]
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=80, required=False, validators=[validate_name]
+    )
     role = forms.ChoiceField(label=_("Role"), choices=StaffRole.choices)
 
 

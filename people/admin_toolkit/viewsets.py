@@ -1,5 +1,6 @@
 """``ClinicModelViewSet``: a Wagtail model viewset for a clinic-owned model, with the
-scoping, the role permission policy and the views above wired in. An app's viewset
+scoping, the role permission policy and the views above wired in (every view of the
+viewset: index, add, edit, delete, history and its results, usage, inspect, copy). An app's viewset
 declares its model, form (``edit_handler``), list columns, menu entry and roles:
 
     class TierViewSet(ClinicModelViewSet):
@@ -17,10 +18,14 @@ from wagtail.permissions import register_permission_policy
 from people.admin_toolkit.menus import RoleMenuItem
 from people.admin_toolkit.policies import ClinicRolePermissionPolicy
 from people.admin_toolkit.views import (
+    ClinicCopyView,
     ClinicCreateView,
     ClinicDeleteView,
     ClinicEditView,
+    ClinicHistoryView,
     ClinicIndexView,
+    ClinicInspectView,
+    ClinicUsageView,
 )
 from people.admin_toolkit.workspace import MANAGERS
 
@@ -38,6 +43,12 @@ class ClinicModelViewSet(ModelViewSet):
     add_view_class = ClinicCreateView
     edit_view_class = ClinicEditView
     delete_view_class = ClinicDeleteView
+    # Every view of one row finds it among the person's clinic's rows only (else 404),
+    # Wagtail's generic history, usage, inspect and copy views included.
+    history_view_class = ClinicHistoryView
+    usage_view_class = ClinicUsageView
+    inspect_view_class = ClinicInspectView
+    copy_view_class = ClinicCopyView
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

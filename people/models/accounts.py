@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branding.models import Clinic
+from branding.validators import validate_name
 
 
 class UserManager(BaseUserManager):
@@ -41,8 +42,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     and, if they work at a clinic, a staff membership there."""
 
     email = models.EmailField(_("email address"), unique=True)
-    first_name = models.CharField(_("first name"), max_length=80, blank=True)
-    last_name = models.CharField(_("last name"), max_length=80, blank=True)
+    first_name = models.CharField(
+        _("first name"), max_length=80, blank=True, validators=[validate_name]
+    )
+    last_name = models.CharField(
+        _("last name"), max_length=80, blank=True, validators=[validate_name]
+    )
     is_staff = models.BooleanField(
         _("platform staff"),
         default=False,
@@ -186,6 +191,7 @@ class ClinicMembership(models.Model):
 
 class AuditAction(models.TextChoices):
     VIEW = "view", _("Viewed")
+    SEARCH = "search", _("Searched")
     CREATE = "create", _("Created")
     CHANGE = "change", _("Changed")
     INVITE = "invite", _("Invited")

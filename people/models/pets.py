@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branding.models import Clinic
+from branding.validators import validate_name
 
 from .accounts import ClientAccount
 
@@ -38,7 +39,7 @@ class Pet(models.Model):
 
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="pets")
     owner = models.ForeignKey(ClientAccount, on_delete=models.CASCADE, related_name="pets")
-    name = models.CharField(_("name"), max_length=80)
+    name = models.CharField(_("name"), max_length=80, validators=[validate_name])
     species = models.CharField(_("species"), max_length=16, choices=Species.choices)
     breed = models.CharField(_("breed"), max_length=80, blank=True)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from branding.validators import name_is_clean
 from notifications.services import Category, notify
 from people.errors import ClientError, PeopleErrorCode
 from people.models import ClientAccount
@@ -32,6 +33,19 @@ def clean_email(email, field="email"):
     return email
 
 
+def name_check(value, field):
+    """Refuse a first or last name with markup or control characters, naming the field.
+    Every write of a person's name goes through here (``branding.validators``' rule)."""
+    if not name_is_clean(value):
+        label = gettext("First name") if field == "first_name" else gettext("Last name")
+        raise ClientError(
+            gettext("%(field)s cannot contain “<”, “>” or control characters.") % {"field": label},
+            field=field,
+            code=PeopleErrorCode.NAME_INVALID,
+        )
+    return value
+
+
 def split_name(full_name):
     first, _, last = (full_name or "").strip().partition(" ")
     return first, last.strip()
@@ -40,6 +54,8 @@ def split_name(full_name):
 @transaction.atomic
 def user_get_or_create(*, email, first_name="", last_name="") -> tuple[User, bool]:
     email = clean_email(email)
+    name_check(first_name, "first_name")
+    name_check(last_name, "last_name")
     user = User.objects.filter(email__iexact=email).first()
     if user:
         changed = False
@@ -155,6 +171,8 @@ def client_contact_update(*, clinic, user, first_name, last_name, phone) -> Clie
             field="first_name",
             code=PeopleErrorCode.REQUIRED,
         )
+    name_check(first_name, "first_name")
+    name_check(last_name, "last_name")
     phone = phone_to_e164(phone, region=region_for_clinic(clinic))
     user.first_name, user.last_name = first_name[:80], last_name[:80]
     user.save(update_fields=["first_name", "last_name"])

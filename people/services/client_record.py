@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from people.errors import ClientError, PeopleErrorCode
 from people.models import AuditAction, ClientAccount, ClinicMembership
 from people.phones import phone_to_e164, region_for_clinic
-from people.services.accounts import api_tokens_revoke, clean_email
+from people.services.accounts import api_tokens_revoke, clean_email, name_check
 from people.services.audit import audit_changes, audit_record
 
 User = get_user_model()
@@ -32,6 +32,7 @@ MAX_TAG_LENGTH = 40
 
 
 def _clean_name(value, field, *, required):
+    name_check(str(value or "").strip(), field)
     value = " ".join(str(value or "").split())
     if required and not value:
         raise ClientError(

@@ -13,6 +13,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from branding.errors import DomainError
 from branding.selectors import feature_enabled
+from branding.validators import validate_name
 from people.account_tabs import ClientAccountTab
 from people.models import AuditAction, Species
 from people.pet_selectors import clinic_pet, duplicate_pairs, pets_for_client
@@ -31,7 +32,7 @@ FIELDS = ("name", "species", "breed", "date_of_birth", "notes")
 
 
 class StaffPetForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=80)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=80, validators=[validate_name])
     species = forms.ChoiceField(label=gettext_lazy("Species"), choices=Species.choices)
     breed = forms.CharField(label=gettext_lazy("Breed"), max_length=80, required=False)
     date_of_birth = forms.DateField(

@@ -52,6 +52,7 @@ class PhotoMarkView(ClientPhotoMixin, ClientActionView):
 class PhotoFileView(ClientPhotoMixin, View):
     def get(self, request, *args, **kwargs):
         photo = self.get_photo()
+        self.audit(AuditAction.VIEW, f"Viewed photo #{photo.pk} of {self.account.name}")
         response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
         response["Cache-Control"] = "private, max-age=3600"
         response["X-Content-Type-Options"] = "nosniff"

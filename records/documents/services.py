@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from branding.errors import DomainError
 from branding.links import portal_reverse
 from branding.pdf import render_pdf
+from branding.validators import name_is_clean
 from notifications.services import Category, notify
 from people.services import request_origin
 from records.documents.answers import answer_display, answers_form_class, json_answers
@@ -107,6 +108,12 @@ def signed_form_create(
         )
     questions = template.questions()
     cleaned = clean_answers(questions, answers)
+    if not name_is_clean((typed_name or "").strip()):
+        raise FormError(
+            _("The typed name cannot contain “<”, “>” or control characters."),
+            field="typed_name",
+            code=RecordsErrorCode.NAME_INVALID,
+        )
     typed_name = " ".join((typed_name or "").split())
     if not typed_name:
         raise FormError(

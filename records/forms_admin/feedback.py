@@ -1,5 +1,6 @@
 """The clinic's Feedback list (managers and staff): post-visit ratings and comments,
-newest first, open ones first to follow up; marking one followed up is audited."""
+newest first, open ones first to follow up; viewing the list and marking one followed up
+are audited."""
 
 from django.http import Http404
 from django.shortcuts import redirect
@@ -12,6 +13,8 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from people.admin_toolkit.workspace import ClinicWorkspaceMixin
+from people.models import AuditAction
+from people.services import audit_record
 from records.feedback.selectors import clinic_feedback
 from records.feedback.services import feedback_mark_followed_up
 
@@ -32,6 +35,14 @@ class FeedbackListView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, Template
         context.update(
             feedback=list(clinic_feedback(self.clinic, open_only=not show_all)[:PER_PAGE]),
             show_all=show_all,
+        )
+        audit_record(
+            clinic=self.clinic,
+            actor=self.request.user,
+            action=AuditAction.VIEW,
+            summary=f"Viewed {'all' if show_all else 'open'} feedback "
+            f"({len(context['feedback'])} shown)",
+            request=self.request,
         )
         return context
 

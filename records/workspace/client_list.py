@@ -1,5 +1,7 @@
 """The client list: search as you type, filters (tag, VIP, archived, last visit) and
-pages. The same view answers the live search with just the results (``?partial=1``)."""
+pages. The same view answers the live search with just the results (``?partial=1``).
+Each list or search shown is one ``search`` entry in the audit log (what was asked,
+how many clients matched)."""
 
 from django import forms
 from django.core.paginator import Paginator
@@ -11,7 +13,9 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from booking_api.client_selectors import client_last_visits
 from people.admin_toolkit.workspace import ClinicWorkspaceMixin
+from people.models import AuditAction
 from people.selectors import client_ids_with_notes, clinic_client_tags, clinic_clients
+from people.services import audit_record
 from records.message_selectors import staff_unread_by_client
 
 VIP_CHOICES = [("", _("Any")), ("yes", _("VIP only")), ("no", _("Not VIP"))]
@@ -40,6 +44,16 @@ class ClientFilterForm(forms.Form):
         if start and end and end < start:
             self.add_error("visited_to", _("The end of the range is before its start."))
         return cleaned
+
+    def described(self):
+        """What was asked, for the audit log: the filters given, as name=value."""
+        data = self.cleaned_data
+        asked = [
+            f"{name}={data[name]!r}" if isinstance(data[name], str) else f"{name}={data[name]}"
+            for name in self.fields
+            if data.get(name) not in (None, "", False)
+        ]
+        return ", ".join(asked) or "no filters"
 
     def filters(self):
         data = self.cleaned_data
@@ -95,6 +109,16 @@ class ClientIndexView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, TemplateV
                 account.has_notes = account.pk in with_notes
                 account.last_visit_at = last_visits.get(account.pk)
                 account.unread_messages = unread.get(account.pk, 0)
+            live = " (live search)" if self.request.GET.get("partial") else ""
+            audit_record(
+                clinic=self.clinic,
+                actor=self.request.user,
+                action=AuditAction.SEARCH,
+                summary=f"Searched the client list{live}: {form.described()}; "
+                f"page {page.number} of {page.paginator.num_pages}, "
+                f"{page.paginator.count} clients matched",
+                request=self.request,
+            )
         query = self.request.GET.copy()
         query.pop("page", None)
         query.pop("partial", None)

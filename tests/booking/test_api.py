@@ -12,7 +12,7 @@ from branding.models import Clinic
 from branding.services import features_update, policy_update
 from tests.factories.booking import ServiceFactory, StaffFactory
 from tests.factories.clients import ClientAccountFactory
-from tests.fixtures.booking import MONDAY, SUMMER_MONDAY, at
+from tests.fixtures.booking import MONDAY, SUMMER_MONDAY, add_booking, at
 from tests.fixtures.clinics import host_client
 from tests.fixtures.honesty import nothing_changes
 
@@ -147,6 +147,55 @@ def test_booking_a_taken_slot_is_a_409_with_a_message(
     response = patient_api.post("/api/v1/bookings", payload, format="json")
     assert response.status_code == 409
     assert "just been taken" in response.json()["detail"]
+
+
+def test_a_lost_any_staff_race_is_a_409_slot_taken_even_off_the_plain_grid(
+    patient_api, api, clinic, open_policy
+):
+    """Issue 18 #12: the times offered step from where each free range begins, so after a
+    20-minute visit at 09:00 an hourly service is offered at 10:20. When every staff
+    member is booked at 10:20 between the listing and "Book" (staff: any), the client
+    lost a race: 409 slot_taken, not 400 "not one of the offered slots"."""
+    hourly = ServiceFactory(clinic=clinic, key="facial", duration_minutes=60, slot_step_minutes=60)
+    quick = ServiceFactory(clinic=clinic, key="quick", duration_minutes=20)
+    team = [StaffFactory(clinic=clinic, services=[hourly, quick]) for _ in range(2)]
+    for member in team:
+        add_booking(clinic, ClientAccountFactory(clinic=clinic), quick, member, at(MONDAY, "09:00"))
+    offered = [s["start"][11:16] for s in availability(api, service="facial").json()["slots"]]
+    assert "10:20" in offered
+    for member in team:  # the race: others take 10:20 with everyone who could do it
+        add_booking(
+            clinic, ClientAccountFactory(clinic=clinic), hourly, member, at(MONDAY, "10:20")
+        )
+
+    with nothing_changes(Booking):
+        response = patient_api.post(
+            "/api/v1/bookings",
+            {"service": "facial", "staff": "any", "start": f"{D}T10:20:00Z"},
+            format="json",
+        )
+
+    assert response.status_code == 409, response.json()
+    assert response.json()["code"] == "slot_taken"
+    assert response.json()["field"] == "start"
+    assert "just been taken" in response.json()["detail"]
+
+
+def test_a_start_off_every_grid_is_still_a_400(patient_api, clinic, open_policy):
+    hourly = ServiceFactory(clinic=clinic, key="facial", duration_minutes=60, slot_step_minutes=60)
+    quick = ServiceFactory(clinic=clinic, key="quick", duration_minutes=20)
+    member = StaffFactory(clinic=clinic, services=[hourly, quick])
+    add_booking(clinic, ClientAccountFactory(clinic=clinic), quick, member, at(MONDAY, "09:00"))
+    add_booking(clinic, ClientAccountFactory(clinic=clinic), hourly, member, at(MONDAY, "10:20"))
+
+    response = patient_api.post(
+        "/api/v1/bookings",
+        {"service": "facial", "staff": "any", "start": f"{D}T10:50:00Z"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "slot_not_offered"
 
 
 def test_a_start_that_is_not_offered_is_a_400(patient_api, open_policy, service, emma):

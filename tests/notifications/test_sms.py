@@ -2,14 +2,14 @@
 (tested against a real HTTP server on 127.0.0.1, no mocks)."""
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from notifications.channels.sms import SMS_MAX_CHARS, sms_text
 from notifications.models import Channel, Delivery, DeliveryStatus
 from notifications.services import delivery_send, notify
+from tests.fixtures.local_servers import serving
 
 pytestmark = pytest.mark.django_db
 
@@ -66,18 +66,15 @@ class Provider:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1/messages"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._serving = serving(Handler)
 
     def __enter__(self):
-        self.thread.start()
+        server = self._serving.__enter__()
+        self.url = f"http://127.0.0.1:{server.server_address[1]}/v1/messages"
         return self
 
     def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
+        return self._serving.__exit__(*exc)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import http.server
 import ipaddress
 import json
 import ssl
-import threading
 
 import http_ece
 import jwt
@@ -28,6 +27,7 @@ from notifications.push import (
 )
 from notifications.services import Category, Channel, notify, preferences_update
 from tests.fixtures.clinics import host_client
+from tests.fixtures.local_servers import serving
 
 pytestmark = pytest.mark.django_db
 
@@ -111,17 +111,12 @@ def push_service(tmp_path, monkeypatch):
             pass
 
     cert_path, key_path = _self_signed(tmp_path)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert_path, key_path)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert_path))  # trust our own certificate
-    base = f"https://127.0.0.1:{server.server_address[1]}"
-    yield {"base": base, "received": received, "status": status}
-    server.shutdown()
-    server.server_close()
+    with serving(Handler, wrap_socket=lambda s: context.wrap_socket(s, server_side=True)) as server:
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert_path))  # trust our own certificate
+        base = f"https://127.0.0.1:{server.server_address[1]}"
+        yield {"base": base, "received": received, "status": status}
 
 
 @pytest.fixture

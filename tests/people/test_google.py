@@ -26,14 +26,14 @@ allauth then reads apps from settings and from every SocialApp row).
 import base64
 import copy
 import datetime
+import functools
 import hashlib
 import json
 import os
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
 import jwt
@@ -48,6 +48,7 @@ from django.conf import settings as django_settings
 
 from people.models import ClientAccount, User
 from tests.fixtures.clinics import host_client
+from tests.fixtures.local_servers import serving
 from tests.fixtures.people import signed_in_user_id
 
 pytestmark = pytest.mark.django_db
@@ -58,12 +59,19 @@ GOOGLE_ISSUER = "https://accounts.google.com"
 KID = "local-test-key"
 
 
+@functools.cache
+def _signing_key():
+    """Google's token-signing key and certificate, made once per run (an RSA key takes a
+    tenth of a second to generate)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key, _self_signed_certificate(key)
+
+
 class FakeGoogle:
     """What the local server answers, and what it was asked."""
 
     def __init__(self):
-        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        self.certificate_pem = _self_signed_certificate(self.key)
+        self.key, self.certificate_pem = _signing_key()
         self.token_requests = []
         self.claims = {}
 
@@ -143,20 +151,15 @@ def _handler_for(google):
 @pytest.fixture
 def google_server(monkeypatch):
     google = FakeGoogle()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(google))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    google.base_url = base
-    # See the module docstring: allauth froze these URLs at import time.
-    adapter = google_views.GoogleOAuth2Adapter
-    monkeypatch.setattr(adapter, "access_token_url", f"{base}/token")
-    monkeypatch.setattr(adapter, "authorize_url", f"{base}/o/oauth2/v2/auth")
-    monkeypatch.setattr(google_views, "CERTS_URL", f"{base}/certs")
-    yield google
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with serving(_handler_for(google)) as server:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        google.base_url = base
+        # See the module docstring: allauth froze these URLs at import time.
+        adapter = google_views.GoogleOAuth2Adapter
+        monkeypatch.setattr(adapter, "access_token_url", f"{base}/token")
+        monkeypatch.setattr(adapter, "authorize_url", f"{base}/o/oauth2/v2/auth")
+        monkeypatch.setattr(google_views, "CERTS_URL", f"{base}/certs")
+        yield google
 
 
 @pytest.fixture
@@ -364,3 +367,22 @@ def test_one_tap_token_with_a_forged_signature_is_refused(
     assert "Third-Party Login Failure" in response.content.decode()
     assert signed_in_user_id(portal) is None
     assert not User.objects.filter(email="maria.google@example.com").exists()
+
+
+def test_a_name_from_google_with_markup_is_not_taken(
+    clinic, portal, google_server, google_configured
+):
+    """Issue 18 #12: names are checked at every door, Google's included. Nobody is there
+    to ask, so a name with markup or control characters is left for the person to give
+    on their profile page; the sign-in still works."""
+    google_server.claims = {
+        "given_name": '<img src=x onerror="alert(1)">',
+        "family_name": "Lo\x1bpez",
+    }
+
+    response = google_sign_in(portal)
+
+    assert response.status_code == 302
+    user = User.objects.get(email="maria.google@example.com")
+    assert (user.first_name, user.last_name) == ("", "")
+    assert signed_in_user_id(portal) == str(user.pk)

@@ -1,4 +1,6 @@
-"""Booking a client into a free slot (front desk), with the client picker's search."""
+"""Booking a client into a free slot (front desk), with the client picker's search.
+Each look-up (type-ahead or the page's own search) and each showing of the chosen
+client is one entry in the audit log."""
 
 import datetime
 
@@ -22,8 +24,19 @@ from booking_api.patch_test_selectors import patch_test_missing
 from booking_api.services.staff_actions import staff_booking_create
 from branding.errors import DomainError
 from people.admin_toolkit.workspace import FRONT_DESK
-from people.models import ClientAccount
+from people.models import AuditAction, ClientAccount
 from people.selectors import clinic_clients
+from people.services import audit_record
+
+
+def _audit_lookup(view, query, found):
+    audit_record(
+        clinic=view.clinic,
+        actor=view.request.user,
+        action=AuditAction.SEARCH,
+        summary=f"Looked up clients for a booking: {query!r}; {found} shown",
+        request=view.request,
+    )
 
 
 class ClientSearchView(CalendarAccessMixin, View):
@@ -35,7 +48,10 @@ class ClientSearchView(CalendarAccessMixin, View):
         query = request.GET.get("q", "").strip()
         if len(query) < 2:
             return JsonResponse({"results": []})
-        accounts = clinic_clients(self.clinic, search=query).filter(archived_at__isnull=True)[:10]
+        accounts = list(
+            clinic_clients(self.clinic, search=query).filter(archived_at__isnull=True)[:10]
+        )
+        _audit_lookup(self, query, len(accounts))
         return JsonResponse(
             {
                 "results": [
@@ -188,6 +204,18 @@ class NewBookingView(CalendarAccessMixin, WagtailAdminTemplateMixin, FormView):
         context["matches"] = [
             (account, choose(client=account.pk)) for account in (matches[:10] if query else [])
         ]
+        if query:
+            _audit_lookup(self, query, len(context["matches"]))
+        elif context["chosen_client"] is not None:
+            chosen = context["chosen_client"]
+            audit_record(
+                clinic=self.clinic,
+                actor=self.request.user,
+                action=AuditAction.VIEW,
+                client=chosen,
+                summary=f"Chose {chosen.name} for a new booking",
+                request=self.request,
+            )
         free = self._free_times(form)
         context["free_times"] = None if free is None else [(t, choose(time=t)) for t in free]
         context["search_url"] = reverse("booking_calendar:client_search")

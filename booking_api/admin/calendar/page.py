@@ -1,4 +1,5 @@
-"""The calendar page: a day or week grid of the admin clinic's staff (or one of them)."""
+"""The calendar page: a day or week grid of the admin clinic's staff (or one of them).
+Each view is one entry in the audit log, naming the days and staff shown."""
 
 import datetime
 
@@ -15,6 +16,8 @@ from booking_api.admin.calendar.access import (
 )
 from booking_api.calendar_selectors import calendar_for, calendar_staff
 from booking_api.models import BookingStatus
+from people.models import AuditAction
+from people.services import audit_record
 
 
 class CalendarView(CalendarAccessMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -48,12 +51,26 @@ class CalendarView(CalendarAccessMixin, WagtailAdminTemplateMixin, TemplateView)
             return "?" + urlencode({k: v for k, v in params.items() if v})
 
         step = datetime.timedelta(days=span)
+        last_day = first_day + step - datetime.timedelta(days=1)
+        shown = (
+            "all staff"
+            if staff_ids is None
+            else ", ".join(m.display_name for m in all_staff if m.pk in staff_ids) or "no staff"
+        )
+        audit_record(
+            clinic=self.clinic,
+            actor=self.request.user,
+            action=AuditAction.VIEW,
+            summary=f"Viewed the calendar {first_day.isoformat()} to {last_day.isoformat()} "
+            f"({mode}, {shown})",
+            request=self.request,
+        )
         context.update(
             calendar=calendar,
             mode=mode,
             day=day,
             first_day=first_day,
-            last_day=first_day + step - datetime.timedelta(days=1),
+            last_day=last_day,
             staff_options=all_staff,
             chosen_staff=chosen,
             prev_url=link(date=(day - step).isoformat()),
