@@ -7,9 +7,12 @@ Feedback) and URL patterns in the namespace with
 ``@hooks.register("register_clinic_workspace_urls")`` (records adds the client list and
 account view)."""
 
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.staticfiles import versioned_static
 
 from people.admin.locations import LocationViewSet
 from people.admin.urls import workspace_urlpatterns
@@ -43,3 +46,14 @@ def register_workspace_urls():
     for fn in hooks.get_hooks("register_clinic_workspace_urls"):
         patterns.extend(fn())
     return [path("clinic/", include((patterns, "clinic_workspace")))]
+
+
+@hooks.register("insert_global_admin_js")
+def clinic_date_pickers():
+    """Wagtail's date-time chooser and the script that starts it on the clinic-format
+    date fields (``people.admin_toolkit.fields``), on every admin page."""
+    return format_html(
+        '<script src="{}"></script><script src="{}" defer></script>',
+        versioned_static("wagtailadmin/js/date-time-chooser.js"),
+        static("people/admin/pickers.js"),
+    )

@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "branding.middleware.ClinicMiddleware",
+    "people.middleware.AdminClinicTimeMiddleware",
     "branding.service_busy.ServiceBusyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -337,6 +338,9 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhos
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "txt", "png", "jpg", "jpeg"]
 WAGTAIL_I18N_ENABLED = False
+# Staff see times on the wall clock of the clinic the admin works on
+# (people.middleware.AdminClinicTimeMiddleware), so the profile offers no time zone.
+WAGTAIL_USER_TIME_ZONES = []
 # The page type a new clinic's site starts from (branding must not import portal_pages).
 CLINIC_ROOT_PAGE_MODEL = "portal_pages.PortalHomePage"
 

@@ -14,6 +14,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from branding.errors import DomainError
 from branding.selectors import feature_enabled
 from people.account_tabs import ClientAccountTab
+from people.admin_toolkit.fields import ClinicDateField
 from people.models import AuditAction, Species
 from people.pet_selectors import clinic_pet, duplicate_pairs, pets_for_client
 from people.pet_services import (
@@ -34,11 +35,7 @@ class StaffPetForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=80)
     species = forms.ChoiceField(label=gettext_lazy("Species"), choices=Species.choices)
     breed = forms.CharField(label=gettext_lazy("Breed"), max_length=80, required=False)
-    date_of_birth = forms.DateField(
-        label=gettext_lazy("Date of birth"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    date_of_birth = ClinicDateField(label=gettext_lazy("Date of birth"), required=False)
     notes = forms.CharField(
         label=gettext_lazy("Owner's notes"),
         required=False,

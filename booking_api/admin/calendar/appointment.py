@@ -27,6 +27,7 @@ from booking_api.services.staff_actions import (
     staff_booking_action,
 )
 from branding.errors import DomainError
+from people.admin_toolkit.fields import ClinicDateField
 from people.admin_toolkit.views import form_add_domain_error
 from people.models import AuditAction
 from people.selectors import notes_for_client
@@ -40,11 +41,7 @@ class SessionNoteForm(forms.Form):
     follow_up = forms.CharField(
         label=gettext_lazy("Follow-up"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    follow_up_on = forms.DateField(
-        label=gettext_lazy("Follow up on"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    follow_up_on = ClinicDateField(label=gettext_lazy("Follow up on"), required=False)
 
 
 class BookingDetailView(CalendarAccessMixin, WagtailAdminTemplateMixin, TemplateView):
