@@ -265,6 +265,12 @@ def voucher_quote(*, clinic, client, code, service_id, amount) -> tuple[Voucher,
             field="voucher",
             code=LoyaltyErrorCode.VOUCHER_UNUSABLE,
         )
+    if voucher.status == VoucherStatus.REVOKED:
+        raise LoyaltyError(
+            _("This voucher was cancelled."),
+            field="voucher",
+            code=LoyaltyErrorCode.VOUCHER_UNUSABLE,
+        )
     if voucher.status == VoucherStatus.EXPIRED or voucher.expires_at <= timezone.now():
         raise LoyaltyError(
             _("This voucher has expired."), field="voucher", code=LoyaltyErrorCode.VOUCHER_UNUSABLE
@@ -285,6 +291,13 @@ def voucher_mark_used(*, clinic, client, code, used_for) -> Voucher:
     ``used_for`` (e.g. the payment's id); a voucher already used for something else is
     refused (409)."""
     voucher = _client_voucher(clinic, client, code, lock=True)
+    if voucher.status == VoucherStatus.REVOKED:
+        raise LoyaltyError(
+            _("This voucher was cancelled."),
+            field="voucher",
+            code=LoyaltyErrorCode.CONFLICT,
+            status=409,
+        )
     if voucher.status == VoucherStatus.USED:
         if voucher.used_for == used_for:
             return voucher
