@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,13 +15,14 @@ from django.views import View
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from booking_api import lifecycle
 from booking_api.admin.calendar.access import CalendarAccessMixin, clinic_tz
 from booking_api.calendar_selectors import (
     booking_session_notes,
     client_history,
     client_session_notes,
 )
-from booking_api.lifecycle import TRANSITIONS
+from booking_api.lifecycle import TRANSITIONS, BookingStatus
 from booking_api.services.staff_actions import (
     STAFF_ACTIONS,
     session_note_add,
@@ -85,8 +87,13 @@ class BookingDetailView(CalendarAccessMixin, WagtailAdminTemplateMixin, Template
             local_end=booking.end.astimezone(tz),
             movable=booking.is_upcoming,
             actions=[
-                (action, labels[action]) for action in allowed if STAFF_ACTIONS[action] in possible
+                (action, labels[action])
+                for action in allowed
+                if STAFF_ACTIONS[action] in possible and _time_has_come(booking, action)
             ],
+            starts_from=lifecycle.earliest_move(BookingStatus.STARTED, booking.start)
+            if STAFF_ACTIONS["start"] in possible and not _time_has_come(booking, "start")
+            else None,
             notes=booking_session_notes(booking),
             earlier_notes=[
                 n
@@ -105,6 +112,13 @@ class BookingDetailView(CalendarAccessMixin, WagtailAdminTemplateMixin, Template
             + urlencode({"date": booking.start.astimezone(tz).date().isoformat()}),
         )
         return context
+
+
+def _time_has_come(booking, action):
+    """Start, complete and no-show are offered only once the lifecycle allows them by the
+    clock (``lifecycle.earliest_move``); the service refuses them earlier anyway."""
+    earliest = lifecycle.earliest_move(STAFF_ACTIONS[action], booking.start)
+    return earliest is None or timezone.now() >= earliest
 
 
 def _pinned_notes(clinic, client):
