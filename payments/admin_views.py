@@ -90,14 +90,17 @@ class BookingPaymentsView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, Templ
 
         money = booking_money(booking)
         payments = payments_for_booking(self.clinic, booking)
+        # Only the charges this booking's status allows: a cancelled booking is offered
+        # no no-show fee, a completed one no late-cancellation fee.
         charges = [
             {
                 "action": action,
                 "label": PaymentKind(kind).label,
                 "due": fmt(cards.charge_due(booking, kind)),
-                "allowed": booking.status in cards.ALLOWED_STATUSES[kind],
+                "allowed": True,
             }
             for action, kind in CHARGES.items()
+            if booking.status in cards.ALLOWED_STATUSES[kind]
         ]
         context.update(
             booking=booking,
