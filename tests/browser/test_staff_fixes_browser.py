@@ -1,0 +1,68 @@
+"""What staff click, in a real browser: the payments page's amount fields can be seen and
+typed in, and an inline edit's error goes away once the value is put right."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.factories.booking import ServiceFactory, StaffFactory
+from tests.factories.clients import PASSWORD, ClientAccountFactory, MembershipFactory, UserFactory
+from tests.fixtures.booking import add_booking
+from tests.fixtures.browser import clinic_url
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def desktop(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+def sign_in(page, live_server, clinic, user):
+    page.goto(clinic_url(live_server, clinic, "/admin/login/"))
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def visible_box(locator):
+    """The field's own border and size, as drawn."""
+    return locator.evaluate(
+        """(el) => {
+            const s = getComputedStyle(el);
+            const r = el.getBoundingClientRect();
+            return {border: parseFloat(s.borderTopWidth), style: s.borderTopStyle,
+                    width: r.width, height: r.height};
+        }"""
+    )
+
+
+def test_the_payment_amount_fields_are_drawn_like_every_other_field(
+    live_server, clinic, desktop, axe
+):
+    staff = MembershipFactory(clinic=clinic, role="staff").user
+    client = ClientAccountFactory(clinic=clinic, user=UserFactory(first_name="Ada"))
+    service = ServiceFactory(clinic=clinic, name="Facial")
+    booking = add_booking(
+        clinic,
+        client,
+        service,
+        StaffFactory(clinic=clinic, services=[service]),
+        timezone.now() + datetime.timedelta(days=3),
+    )
+    sign_in(desktop, live_server, clinic, staff)
+    desktop.goto(clinic_url(live_server, clinic, f"/admin/payments/bookings/{booking.pk}/"))
+    for field in ("#amount-charge-balance", "#amount-refund", "#amount-cancel"):
+        box = visible_box(desktop.locator(field))
+        assert box["border"] >= 1 and box["style"] != "none", (field, box)
+        assert box["width"] >= 150 and box["height"] >= 30, (field, box)
+    refund = desktop.locator("#amount-refund")
+    refund.fill("12.50")
+    expect(refund).to_have_value("12.50")
+    axe(desktop)
