@@ -66,3 +66,39 @@ def test_the_payment_amount_fields_are_drawn_like_every_other_field(
     refund.fill("12.50")
     expect(refund).to_have_value("12.50")
     axe(desktop)
+
+
+def test_an_inline_edit_error_goes_once_the_value_is_put_right(live_server, clinic, desktop):
+    """A bad phone number is explained beside the field; putting the number back as it
+    was (nothing to save) or typing a good one clears the explanation and the field's
+    invalid state — no stale error next to a correct value."""
+    zoe = ClientAccountFactory(
+        clinic=clinic,
+        user=UserFactory(first_name="Zoë", last_name="Ångström"),
+        phone="+447700900123",
+    )
+    staff = MembershipFactory(clinic=clinic, role="staff").user
+    sign_in(desktop, live_server, clinic, staff)
+    desktop.goto(clinic_url(live_server, clinic, f"/admin/clinic/clients/{zoe.pk}/"))
+    phone = desktop.locator("#id_client_phone")
+    status = desktop.locator("[data-field-status='phone']")
+
+    phone.fill("12")
+    phone.press("Tab")
+    expect(status).to_contain_text("not a possible phone number")
+    expect(phone).to_have_attribute("aria-invalid", "true")
+
+    phone.fill("+447700900123")  # back to the saved number
+    phone.press("Tab")
+    expect(status).not_to_contain_text("not a possible phone number")
+    expect(phone).not_to_have_attribute("aria-invalid", "true")
+
+    phone.fill("12")
+    phone.press("Tab")
+    expect(status).to_contain_text("not a possible phone number")
+    phone.fill("07700 900999")
+    phone.press("Tab")
+    expect(status).to_have_text("Saved")
+    expect(phone).not_to_have_attribute("aria-invalid", "true")
+    zoe.refresh_from_db()
+    assert zoe.phone == "+447700900999"
