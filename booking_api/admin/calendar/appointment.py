@@ -28,6 +28,7 @@ from booking_api.services.staff_actions import (
     session_note_add,
     staff_booking_action,
 )
+from branding import clinic_time
 from branding.errors import DomainError
 from people.admin_toolkit.fields import ClinicDateField
 from people.admin_toolkit.views import form_add_domain_error
@@ -65,7 +66,11 @@ class BookingDetailView(CalendarAccessMixin, WagtailAdminTemplateMixin, Template
         return super().get(request, *args, **kwargs)
 
     def get_page_subtitle(self):
-        return self.booking.client.name
+        booking = self.booking
+        return (
+            f"{booking.client.name} · {booking.service.name}, "
+            f"{clinic_time.format_datetime(booking.start)}"
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
