@@ -35,6 +35,12 @@ class BookingErrorCode(ErrorCode):
         409,
         "The booking's status does not allow this (already cancelled, completed…).",
     )
+    TOO_EARLY = (
+        "too_early",
+        409,
+        "Not yet: a visit starts (or completes) at most 15 minutes before its time and is a "
+        "no-show only after its start.",
+    )
     ALREADY_WAITLISTED = "already_waitlisted", 409, "The client is already on that waitlist."
     NOT_FOUND = "not_found", 404, "The booking, cart item or waitlist entry was not found."
     NOT_CLINIC_STAFF = "not_clinic_staff", 403, "Only the clinic's team can change this booking."

@@ -18,6 +18,8 @@ only decide what to offer. Nothing here touches the database, so models, selecto
 templates (through ``Booking`` properties) and other apps can all ask it.
 """
 
+import datetime
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -85,6 +87,25 @@ def can_move(from_status, to_status) -> bool:
 
 def role_may_move(role, from_status, to_status) -> bool:
     return role in TRANSITION_ROLES.get((from_status, to_status), ())
+
+
+# Nothing happens before its time: a person (not the system) may start or complete a
+# visit from EARLY_START before its start (the client arrived early), and mark it a
+# no-show only once its start has passed — otherwise the post-visit survey went out
+# before the visit.
+EARLY_START = datetime.timedelta(minutes=15)
+EARLIEST_BEFORE_START = {
+    S.STARTED: EARLY_START,
+    S.COMPLETED: EARLY_START,
+    S.NO_SHOW: datetime.timedelta(0),
+}
+
+
+def earliest_move(to_status, start):
+    """The first moment a person may move a booking starting at ``start`` to
+    ``to_status`` (None: any time)."""
+    before = EARLIEST_BEFORE_START.get(to_status)
+    return None if before is None else start - before
 
 
 # Moving a booking to another time is not a status change; therapists may not do it.

@@ -1,9 +1,8 @@
-import zoneinfo
-
 from django.conf import settings
 from django.shortcuts import render
-from django.utils import timezone, translation
+from django.utils import translation
 
+from branding import clinic_time
 from branding.selectors import clinic_for_host
 
 # Paths that work on any allowed host, with or without a clinic: the platform admin and
@@ -44,12 +43,14 @@ class ClinicMiddleware:
             return self.get_response(request)
         # Wagtail looks the site up again unless told: it is the clinic's own.
         request._wagtail_site = request.clinic.site
-        timezone.activate(zoneinfo.ZoneInfo(request.clinic.timezone))
+        # The clinic's wall clock and formats (the admin may work on another clinic of
+        # the person's: people.middleware.AdminClinicTimeMiddleware decides there).
+        clinic_time.activate(request.clinic)
         _activate_clinic_language(request)
         try:
             return self.get_response(request)
         finally:
-            timezone.deactivate()
+            clinic_time.deactivate()
 
 
 def _activate_clinic_language(request):

@@ -22,7 +22,7 @@ class LoyaltyErrorCode(ErrorCode):
     VOUCHER_UNUSABLE = (
         "voucher_unusable",
         400,
-        "The voucher is used, expired or does not apply to this service.",
+        "The voucher is used, expired, cancelled or does not apply to this service.",
     )
     VOUCHER_RESERVED = (
         "voucher_reserved",

@@ -11,7 +11,14 @@ from django.utils.translation import gettext
 
 from branding.money import minor_digits
 from loyalty.errors import LoyaltyError, LoyaltyErrorCode
-from loyalty.models import EntryKind, LedgerEntry, LoyaltyAccount, LoyaltyProgramme
+from loyalty.models import (
+    EntryKind,
+    LedgerEntry,
+    LoyaltyAccount,
+    LoyaltyProgramme,
+    Voucher,
+    VoucherStatus,
+)
 from loyalty.selectors import programme_for
 
 __all__ = [
@@ -199,6 +206,23 @@ def entry_reverse(*, entry, actor, reason):
             code=LoyaltyErrorCode.CONFLICT,
             status=409,
         )
+    # Points that paid for a voucher come back only with the voucher: a used one cannot
+    # be undone, an unused one is cancelled (the checkout no longer offers or takes it).
+    voucher = Voucher.objects.select_for_update().filter(entry=entry).first()
+    if voucher is not None:
+        if voucher.status == VoucherStatus.USED:
+            raise LoyaltyError(
+                gettext(
+                    "The voucher these points paid for (%(code)s) has already been used: "
+                    "the points cannot be given back."
+                )
+                % {"code": voucher.code},
+                field="entry",
+                code=LoyaltyErrorCode.CONFLICT,
+                status=409,
+            )
+        voucher.status = VoucherStatus.REVOKED
+        voucher.save(update_fields=["status"])
     return _post(
         clinic=entry.clinic,
         client=entry.client,

@@ -16,6 +16,7 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from booking_api.models import Booking
+from branding import clinic_time
 from branding.errors import DomainError
 from branding.money import AmountField, format_money
 from payments import cards, services
@@ -67,7 +68,12 @@ class BookingPaymentsView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, Templ
     header_icon = "doc-full"
 
     def get_page_subtitle(self):
-        return str(self.booking.service)
+        # Names the booking: whose, what and when (the clinic's clock and format).
+        booking = self.booking
+        return (
+            f"{booking.client.name} · {booking.service.name}, "
+            f"{clinic_time.format_datetime(booking.start)}"
+        )
 
     def get(self, request, pk):
         self.booking = booking_for_admin(self.clinic, pk)
@@ -90,14 +96,17 @@ class BookingPaymentsView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, Templ
 
         money = booking_money(booking)
         payments = payments_for_booking(self.clinic, booking)
+        # Only the charges this booking's status allows: a cancelled booking is offered
+        # no no-show fee, a completed one no late-cancellation fee.
         charges = [
             {
                 "action": action,
                 "label": PaymentKind(kind).label,
                 "due": fmt(cards.charge_due(booking, kind)),
-                "allowed": booking.status in cards.ALLOWED_STATUSES[kind],
+                "allowed": True,
             }
             for action, kind in CHARGES.items()
+            if booking.status in cards.ALLOWED_STATUSES[kind]
         ]
         context.update(
             booking=booking,

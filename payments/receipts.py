@@ -9,12 +9,11 @@ again under a new key.
 import base64
 import datetime
 import mimetypes
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from branding import clinic_time
 from branding.money import format_money
 from branding.pdf import render_pdf
 from branding.selectors import clinic_branding
@@ -46,8 +45,6 @@ def _logo_data_url(branding):
 def _context(payment, refund=None):
     booking = payment.booking
     clinic = payment.clinic
-    locale = clinic.language or "en"
-    zone = ZoneInfo(clinic.timezone)
     branding = clinic_branding(clinic)
     money = booking_money(booking)
 
@@ -59,6 +56,10 @@ def _context(payment, refund=None):
         for p in booking.payments.filter(status="succeeded", kind="deposit").only("amount_captured")
     )
     issued = refund.created_at if refund else (payment.succeeded_at or payment.created_at)
+    # On the clinic's wall clock, in the clinic's locale (its language, its country).
+    with clinic_time.override(clinic):
+        when = clinic_time.format_datetime(booking.start)
+        issued_text = clinic_time.format_datetime(issued)
     user = booking.client.user
     return {
         "clinic": clinic,
@@ -70,8 +71,8 @@ def _context(payment, refund=None):
         "booking": booking,
         "service": booking.service.name,
         "staff": booking.staff.display_name,
-        "when": format_datetime(booking.start, "medium", tzinfo=zone, locale=locale),
-        "issued": format_datetime(issued, "medium", tzinfo=zone, locale=locale),
+        "when": when,
+        "issued": issued_text,
         "number": receipt_number(payment, refund),
         "payment": payment,
         "refund": refund,

@@ -66,6 +66,9 @@ class BookingMoney:
     refunded: int
     fees: int  # captured for fees (late cancellation, no-show)
     currency: str
+    # The visit is owed (it went or is going ahead, or was missed: OWING_STATUSES); a
+    # cancelled or refunded booking owes nothing for it.
+    owes_visit: bool = True
 
     @property
     def net_paid(self) -> int:
@@ -73,7 +76,11 @@ class BookingMoney:
 
     @property
     def balance_due(self) -> int:
-        """Still owed for the visit itself; negative means the client is in credit."""
+        """Still owed for the visit itself; negative means the client is in credit. A
+        cancelled or refunded booking owes none: what the clinic kept of it is its
+        decision (the refundable amount shows what could still go back)."""
+        if not self.owes_visit:
+            return 0
         return self.price - self.discount - (self.net_paid - self.fees)
 
 
@@ -97,6 +104,7 @@ def booking_money(booking) -> BookingMoney:
         refunded=refunded or 0,
         fees=totals["fees"] or 0,
         currency=booking.currency,
+        owes_visit=booking.status in OWING_STATUSES,
     )
 
 

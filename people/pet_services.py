@@ -166,11 +166,23 @@ def pet_reactivate(*, pet) -> Pet:
     return pet
 
 
+def _merged_notes(kept: str, other: str) -> str:
+    """Both profiles' owner's notes, the kept profile's first; the same words are not
+    repeated. The merged profile is shown nowhere afterwards, so nothing may stay there."""
+    kept, other = (kept or "").strip(), (other or "").strip()
+    if not other or other.casefold() in kept.casefold():
+        return kept
+    if not kept or kept.casefold() in other.casefold():
+        return other
+    return f"{kept}\n\n{other}"
+
+
 @transaction.atomic
 def pet_merge(*, keep, duplicate) -> Pet:
     """Fold ``duplicate`` into ``keep``: two profiles of one pet (same owner, same name
-    ignoring case, same date of birth). Bookings and photos move to ``keep``; what
-    ``keep`` lacks (breed, notes, photo, practice id) is taken from the duplicate, which
+    ignoring case, same date of birth). Bookings and photos move to ``keep``; the
+    owner's notes of both are kept (``keep``'s first); what ``keep`` lacks (breed,
+    photo, practice id) is taken from the duplicate, which
     stays for the record, inactive and marked ``merged_into``. Used by staff and by the
     practice sync."""
     keep, duplicate = (
@@ -209,9 +221,10 @@ def pet_merge(*, keep, duplicate) -> Pet:
         )
     duplicate.bookings.update(pet=keep)
     Photo.objects.filter(pet=duplicate).update(pet=keep)
-    for attr in ("breed", "notes", "photo_id"):
+    for attr in ("breed", "photo_id"):
         if not getattr(keep, attr) and getattr(duplicate, attr):
             setattr(keep, attr, getattr(duplicate, attr))
+    keep.notes = _merged_notes(keep.notes, duplicate.notes)
     external_id = keep.external_id or duplicate.external_id
     keep.active = keep.active or duplicate.active
     keep.deactivated_at = None if keep.active else keep.deactivated_at

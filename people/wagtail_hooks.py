@@ -10,9 +10,12 @@ account view).
 Wagtail documents are served to their clinic's staff, on its domain, unless the clinic
 made them public (``people.documents``)."""
 
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.staticfiles import versioned_static
 
 from people.admin.locations import LocationViewSet
 from people.admin.urls import workspace_urlpatterns
@@ -53,3 +56,14 @@ def register_workspace_urls():
 @hooks.register("before_serve_document", order=-10)
 def serve_documents_to_their_clinic(document, request):
     return document_refusal(document, request)
+
+
+@hooks.register("insert_global_admin_js")
+def clinic_date_pickers():
+    """Wagtail's date-time chooser and the script that starts it on the clinic-format
+    date fields (``people.admin_toolkit.fields``), on every admin page."""
+    return format_html(
+        '<script src="{}"></script><script src="{}" defer></script>',
+        versioned_static("wagtailadmin/js/date-time-chooser.js"),
+        static("people/admin/pickers.js"),
+    )

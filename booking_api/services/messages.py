@@ -14,13 +14,14 @@ import zoneinfo
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
-from django.utils import dateformat, translation
+from django.utils import translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from booking_api.action_links import booking_action_links, booking_url, verify_url
 from booking_api.calendar_invites import google_calendar_link, ics_attachment
 from booking_api.models import Booking
+from branding import clinic_time
 from branding.links import portal_url
 from notifications.services import Category, notify
 
@@ -44,12 +45,14 @@ def _as_datetime(value):
 
 
 def _when(dt, clinic):
-    local = _local(dt, clinic)
-    return {
-        "date": dateformat.format(local, "l j F Y"),
-        "short_date": dateformat.format(local, "D j M"),
-        "time": dateformat.format(local, "H:i"),
-    }
+    """The moment on the clinic's wall clock, in its locale (``branding.clinic_time``):
+    "Friday, 12 March 2027" / "Fri 12 Mar" / "08:00" in London, "8:00 AM" in New York."""
+    with clinic_time.override(clinic):
+        return {
+            "date": clinic_time.format_date(dt, "long"),
+            "short_date": clinic_time.format_date(dt, "short"),
+            "time": clinic_time.format_time(dt),
+        }
 
 
 def _context(booking, **extra):

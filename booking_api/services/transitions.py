@@ -11,6 +11,7 @@ After commit the side-effects task sends the named event (``booking_cancelled``,
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from booking_api import lifecycle
@@ -19,6 +20,7 @@ from booking_api.lifecycle import BookingStatus, Role
 from booking_api.models import Booking, BookingEvent
 from booking_api.services.errors import BookingError
 from booking_api.services.policy import cancellation_quote, initial_status, no_show_fee
+from branding import clinic_time
 from branding.errors import FeatureDisabledError, NotAllowedError
 from branding.selectors import clinic_policy, feature_enabled
 from people.selectors import clinic_role_for_user
@@ -49,7 +51,39 @@ def actor_role(booking, actor, *, by_client=False) -> str:
     return STAFF_ROLES[role]
 
 
-def _check_move(booking, to_status, role):
+def _check_time(booking, to_status, role, now):
+    """A person may not start, complete or no-show a visit before its time
+    (``lifecycle.earliest_move``); the platform's own moves are not held to the clock."""
+    if role == Role.SYSTEM:
+        return
+    earliest = lifecycle.earliest_move(to_status, booking.start)
+    if earliest is None or (now or timezone.now()) >= earliest:
+        return
+    with clinic_time.override(booking.clinic):
+        when = clinic_time.format_datetime(booking.start)
+        from_when = clinic_time.format_time(earliest)
+    if to_status == BookingStatus.NO_SHOW:
+        raise BookingError(
+            _(
+                "Too early: this appointment starts at %(when)s; it can be marked a no-show "
+                "only after it has begun."
+            )
+            % {"when": when},
+            field="status",
+            code=BookingErrorCode.TOO_EARLY,
+        )
+    raise BookingError(
+        _(
+            "Too early: this appointment starts at %(when)s; it can be marked "
+            "%(to_status)s from %(from)s."
+        )
+        % {"when": when, "to_status": BookingStatus(to_status).label.lower(), "from": from_when},
+        field="status",
+        code=BookingErrorCode.TOO_EARLY,
+    )
+
+
+def _check_move(booking, to_status, role, now=None):
     if not lifecycle.can_move(booking.status, to_status):
         raise BookingError(
             _("This booking is %(status)s; it cannot become %(to_status)s.")
@@ -70,6 +104,7 @@ def _check_move(booking, to_status, role):
             code=BookingErrorCode.ROLE_NOT_ALLOWED,
             field="status",
         )
+    _check_time(booking, to_status, role, now)
 
 
 def event_add(booking, kind, *, actor=None, from_status="", to_status="", reason="", **columns):
@@ -105,10 +140,12 @@ def locked_booking(booking) -> Booking:
     )
 
 
-def _move(booking, to_status, *, role, actor=None, reason="", data=None, **columns) -> Booking:
-    """The one place a status changes: check the table and the role, save, record the
-    event with its money columns, and queue the side effects."""
-    _check_move(booking, to_status, role)
+def _move(
+    booking, to_status, *, role, actor=None, reason="", data=None, now=None, **columns
+) -> Booking:
+    """The one place a status changes: check the table, the role and the clock, save,
+    record the event with its money columns, and queue the side effects."""
+    _check_move(booking, to_status, role, now)
     from_status = booking.status
     booking.status = to_status
     booking.save(update_fields=["status", "updated_at"])
@@ -128,11 +165,12 @@ def _move(booking, to_status, *, role, actor=None, reason="", data=None, **colum
 
 @transaction.atomic
 def booking_transition(
-    *, booking, to_status, actor=None, reason="", data=None, role=None
+    *, booking, to_status, actor=None, reason="", data=None, role=None, now=None
 ) -> Booking:
     """Move a booking along its lifecycle; a move that is not allowed is a 409 naming the
-    current status, a role that may not make it a 403. Cancelling and no-shows go
-    through their own services (the fee they decide), whoever asks."""
+    current status, a role that may not make it a 403, a start, completion or no-show
+    before its time a 409 ``too_early``. Cancelling and no-shows go through their own
+    services (the fee they decide), whoever asks."""
     booking = locked_booking(booking)
     role = role or actor_role(booking, actor)
     if to_status == BookingStatus.CANCELLED:
@@ -140,8 +178,8 @@ def booking_transition(
             booking=booking, actor=actor, by_client=False, reason=reason, data=data, role=role
         )
     if to_status == BookingStatus.NO_SHOW:
-        return booking_mark_no_show(booking=booking, actor=actor, reason=reason, role=role)
-    return _move(booking, to_status, role=role, actor=actor, reason=reason, data=data)
+        return booking_mark_no_show(booking=booking, actor=actor, reason=reason, role=role, now=now)
+    return _move(booking, to_status, role=role, actor=actor, reason=reason, data=data, now=now)
 
 
 @transaction.atomic
@@ -197,9 +235,9 @@ def booking_cancel(
 
 
 @transaction.atomic
-def booking_mark_no_show(*, booking, actor=None, reason="", role=None) -> Booking:
-    """Staff mark a missed appointment. The policy's fee is recorded for payments to
-    charge, and the client may be blocked from booking online."""
+def booking_mark_no_show(*, booking, actor=None, reason="", role=None, now=None) -> Booking:
+    """Staff mark a missed appointment, once its start has passed. The policy's fee is
+    recorded for payments to charge, and the client may be blocked from booking online."""
     booking = locked_booking(booking)
     role = role or actor_role(booking, actor)
     fee = no_show_fee(booking)
@@ -211,6 +249,7 @@ def booking_mark_no_show(*, booking, actor=None, reason="", role=None) -> Bookin
         reason=reason,
         data={"fee": fee},
         fee=fee,
+        now=now,
     )
     if clinic_policy(booking.clinic).no_show_blocks_online_booking:
         client = booking.client
@@ -290,7 +329,6 @@ def booking_release_hold(*, booking_id, now=None) -> str:
     booking = Booking.objects.select_for_update().get(pk=booking_id)
     if booking.status not in lifecycle.HELD_STATUSES:
         return booking.status
-    from django.utils import timezone
 
     if booking.hold_expires_at is None or booking.hold_expires_at > (now or timezone.now()):
         return "held"

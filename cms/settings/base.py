@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "branding.middleware.ClinicMiddleware",
     # Wagtail's own admin views answer only for the person's clinic (issue 18 #4).
     "branding.admin_guard.ClinicAdminGuardMiddleware",
+    "people.middleware.AdminClinicTimeMiddleware",
     "branding.service_busy.ServiceBusyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -350,6 +351,9 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "txt", "png", "jpg", "jpeg"]
 # them: people.documents), never redirected to the storage's own (e.g. S3) URL.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_I18N_ENABLED = False
+# Staff see times on the wall clock of the clinic the admin works on
+# (people.middleware.AdminClinicTimeMiddleware), so the profile offers no time zone.
+WAGTAIL_USER_TIME_ZONES = []
 # The page type a new clinic's site starts from (branding must not import portal_pages).
 CLINIC_ROOT_PAGE_MODEL = "portal_pages.PortalHomePage"
 

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from branding.models import Clinic
 from people.models import ClientAccount
@@ -82,6 +83,8 @@ class VoucherStatus(models.TextChoices):
     ISSUED = "issued", _("Ready to use")
     USED = "used", _("Used")
     EXPIRED = "expired", _("Expired")
+    # The points that paid for it were given back ("oops" on the redemption).
+    REVOKED = "revoked", pgettext_lazy("voucher", "Cancelled")
 
 
 class Voucher(models.Model):

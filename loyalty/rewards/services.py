@@ -266,6 +266,12 @@ def _usable_discount(voucher, *, service_id, amount) -> int:
             field="voucher",
             code=LoyaltyErrorCode.VOUCHER_UNUSABLE,
         )
+    if voucher.status == VoucherStatus.REVOKED:
+        raise LoyaltyError(
+            _("This voucher was cancelled."),
+            field="voucher",
+            code=LoyaltyErrorCode.VOUCHER_UNUSABLE,
+        )
     if voucher.status == VoucherStatus.EXPIRED or voucher.expires_at <= timezone.now():
         raise LoyaltyError(
             _("This voucher has expired."), field="voucher", code=LoyaltyErrorCode.VOUCHER_UNUSABLE
@@ -348,6 +354,13 @@ def voucher_mark_used(
     ``used_for`` (e.g. the payment's id); a voucher already used for something else, or
     reserved for another payment that may still use it, is refused (409)."""
     voucher = _client_voucher(clinic, client, code, lock=True)
+    if voucher.status == VoucherStatus.REVOKED:
+        raise LoyaltyError(
+            _("This voucher was cancelled."),
+            field="voucher",
+            code=LoyaltyErrorCode.CONFLICT,
+            status=409,
+        )
     if voucher.status == VoucherStatus.USED:
         if voucher.used_for == used_for:
             return voucher

@@ -8,6 +8,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 
 from branding.models import Closure, Location, OpeningHours
+from people.admin_toolkit.fields import ClinicDateField
 from people.admin_toolkit.forms import InlineFormsetPanel, WithFormsetsMixin
 from people.admin_toolkit.viewsets import ClinicModelViewSet
 from people.admin_toolkit.workspace import MANAGERS
@@ -38,7 +39,7 @@ class ClosureForm(forms.ModelForm):
     class Meta:
         model = Closure
         fields = ["date", "reason"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+        field_classes = {"date": ClinicDateField}
 
 
 HoursFormSet = inlineformset_factory(

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from branding import clinic_time
 from people.errors import ClientError, PeopleErrorCode
 from people.models import AuditAction, ClientAccount, ClinicMembership
 from people.phones import phone_to_e164, region_for_clinic
@@ -53,14 +54,18 @@ def _clean_date_of_birth(value):
     if isinstance(value, datetime.date):
         parsed = value
     else:
-        try:
-            parsed = datetime.date.fromisoformat(str(value).strip())
-        except ValueError as exc:
-            raise ClientError(
-                gettext("%(value)s is not a date (use YYYY-MM-DD).") % {"value": value},
-                field="date_of_birth",
-                code=PeopleErrorCode.DATE_INVALID,
-            ) from exc
+        # ISO (the API) or the clinic's own order (the admin: dd/mm/yyyy in the UK)
+        parsed = clinic_time.parse_date_input(str(value))
+        if parsed is None:
+            try:
+                parsed = datetime.date.fromisoformat(str(value).strip())
+            except ValueError as exc:
+                raise ClientError(
+                    gettext("%(value)s is not a date (use %(format)s).")
+                    % {"value": value, "format": clinic_time.date_input_placeholder()},
+                    field="date_of_birth",
+                    code=PeopleErrorCode.DATE_INVALID,
+                ) from exc
     if parsed > timezone.localdate() or parsed.year < 1900:
         raise ClientError(
             gettext("The date of birth is not a possible one."),

@@ -14,6 +14,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from branding.errors import DomainError
 from people.account_tabs import ClientAccountTab
+from people.admin_toolkit.workspace import FRONT_DESK, request_admin_role
 from records.admin_tabs.base import ClientRecordMixin
 from records.message_selectors import clinic_thread, staff_unread_count, threads_for_staff
 from records.message_services import (
@@ -141,11 +142,16 @@ class ThreadView(ClientRecordMixin, WagtailAdminTemplateMixin, FormView):
 
 
 def messages_tab_context(request, clinic, account):
+    """Everyone who may open the client reads the messages here; writing (a new message,
+    opening a thread to reply, which marks it read for the desk) is the front desk's, so
+    only they are offered those links."""
     threads = threads_for_staff(clinic, account)
     return {
         "threads": threads,
         "unread": sum(t.unread for t in threads),
-        "new_url": reverse("client_records:message_new", kwargs={"client_pk": account.pk}),
+        "new_url": reverse("client_records:message_new", kwargs={"client_pk": account.pk})
+        if request_admin_role(request) in FRONT_DESK
+        else None,
         "client_pk": account.pk,
     }
 

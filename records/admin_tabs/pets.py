@@ -15,6 +15,7 @@ from branding.errors import DomainError
 from branding.selectors import feature_enabled
 from branding.validators import validate_name
 from people.account_tabs import ClientAccountTab
+from people.admin_toolkit.fields import ClinicDateField
 from people.models import AuditAction, Species
 from people.pet_selectors import clinic_pet, duplicate_pairs, pets_for_client
 from people.pet_services import (
@@ -35,11 +36,7 @@ class StaffPetForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=80, validators=[validate_name])
     species = forms.ChoiceField(label=gettext_lazy("Species"), choices=Species.choices)
     breed = forms.CharField(label=gettext_lazy("Breed"), max_length=80, required=False)
-    date_of_birth = forms.DateField(
-        label=gettext_lazy("Date of birth"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    date_of_birth = ClinicDateField(label=gettext_lazy("Date of birth"), required=False)
     notes = forms.CharField(
         label=gettext_lazy("Owner's notes"),
         required=False,

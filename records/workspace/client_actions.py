@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from wagtail.admin import messages
 
+from branding import clinic_time
 from branding.errors import DomainError
 from people.admin_toolkit.responses import json_error, wants_json
 from people.admin_toolkit.workspace import ClinicWorkspaceMixin, request_admin_role
@@ -84,7 +85,7 @@ class ClientFieldView(ClientActionView):
         if field == "tags":
             shown = ", ".join(shown)
         elif field == "date_of_birth":
-            shown = shown.isoformat() if shown else ""
+            shown = shown.strftime(clinic_time.date_input_format()) if shown else ""
         if wants_json(request):
             return JsonResponse({"field": field, "value": shown})
         messages.success(request, _("Saved."))

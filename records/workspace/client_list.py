@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from booking_api.client_selectors import client_last_visits
+from people.admin_toolkit.fields import ClinicDateField
 from people.admin_toolkit.workspace import ClinicWorkspaceMixin
 from people.models import AuditAction
 from people.selectors import client_ids_with_notes, clinic_client_tags, clinic_clients
@@ -31,12 +32,8 @@ class ClientFilterForm(forms.Form):
     )
     vip = forms.ChoiceField(label=_("VIP"), choices=VIP_CHOICES, required=False)
     archived = forms.BooleanField(label=_("Archived clients"), required=False)
-    visited_from = forms.DateField(
-        label=_("Last visit from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    visited_to = forms.DateField(
-        label=_("Last visit to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    visited_from = ClinicDateField(label=_("Last visit from"), required=False)
+    visited_to = ClinicDateField(label=_("Last visit to"), required=False)
 
     def clean(self):
         cleaned = super().clean()

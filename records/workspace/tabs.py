@@ -6,8 +6,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from booking_api.client_selectors import client_pets_in_bookings, client_timeline
+from branding import clinic_time
 from branding.money import format_money
 from people.account_tabs import ClientAccountTab
+from people.admin_toolkit.fields import date_picker_config
 from people.models import ClinicMembership
 from people.selectors import audit_for_client, notes_for_client
 from records.workspace.access import EDITORS, may_edit
@@ -18,7 +20,7 @@ CONTACT_FIELDS = [
     ("last_name", _("Last name"), "text"),
     ("email", _("Email"), "email"),
     ("phone", _("Phone"), "tel"),
-    ("date_of_birth", _("Date of birth"), "date"),
+    ("date_of_birth", _("Date of birth"), "clinic-date"),
 ]
 # The preferences staff see and change, in the order the portal shows them.
 PREFERENCE_FIELDS = [
@@ -55,7 +57,10 @@ def overview_context(request, clinic, account):
         "last_name": user.last_name,
         "email": user.email,
         "phone": account.phone,
-        "date_of_birth": account.date_of_birth.isoformat() if account.date_of_birth else "",
+        # in the clinic's order (dd/mm/yyyy in the UK), with the clinic-format picker
+        "date_of_birth": account.date_of_birth.strftime(clinic_time.date_input_format())
+        if account.date_of_birth
+        else "",
     }
     membership = ClinicMembership.objects.filter(clinic=clinic, user=user).first()
     return {
@@ -64,6 +69,8 @@ def overview_context(request, clinic, account):
             {"name": name, "label": label, "type": kind, "value": values[name]}
             for name, label, kind in CONTACT_FIELDS
         ],
+        "date_placeholder": clinic_time.date_input_placeholder(),
+        "date_picker": date_picker_config(),
         "staff_role": membership.get_role_display() if membership else None,
         "tags": ", ".join(account.tags),
         "field_url": reverse("clinic_workspace:client_field", args=[account.pk]),

@@ -270,7 +270,8 @@ def test_staff_edit_shows_time_off_in_clinic_time_and_replaces_rows(clinic, mana
     page = client.get(f"{STAFF}edit/{staff.pk}/")
     time_off_form = page.context["form"].time_off_formset.forms[0]
     assert time_off_form["start"].value() == datetime.datetime(2030, 7, 1, 9)
-    assert b'value="2030-07-01T09:00"' in page.content
+    # typed and shown in the clinic's order (dd/mm/yyyy in London), 24-hour
+    assert b'value="01/07/2030 09:00"' in page.content
 
     data = staff_form(name="Emma")
     data.update(
@@ -296,7 +297,7 @@ def test_staff_edit_shows_time_off_in_clinic_time_and_replaces_rows(clinic, mana
                 {
                     "id": off.pk,
                     "staff": staff.pk,
-                    "start": "2030-07-01T09:00",
+                    "start": "01/07/2030 09:00",
                     "end": "2030-07-01T13:00",
                     "DELETE": "on",
                 }

@@ -38,7 +38,9 @@ def booking(clinic, open_policy, service, emma, patient):
 
 def test_the_happy_path_is_recorded_step_by_step(booking, staff_user):
     for status in ("confirmed", "started", "completed"):
-        booking = booking_transition(booking=booking, to_status=status, actor=staff_user)
+        booking = booking_transition(
+            booking=booking, to_status=status, actor=staff_user, now=at(MONDAY, "10:00")
+        )
     assert booking.status == BookingStatus.COMPLETED
     events = list(
         BookingEvent.objects.filter(booking=booking).values_list("kind", "from_status", "to_status")
@@ -222,9 +224,13 @@ def test_other_apps_hear_of_each_change_after_it_is_committed(
         with django_capture_on_commit_callbacks(execute=True):
             booking_transition(booking=booking, to_status="confirmed", actor=staff_user)
         with django_capture_on_commit_callbacks(execute=True):
-            booking_transition(booking=booking, to_status="started", actor=staff_user)
+            booking_transition(
+                booking=booking, to_status="started", actor=staff_user, now=at(MONDAY, "10:00")
+            )
         with django_capture_on_commit_callbacks(execute=True):
-            booking_transition(booking=booking, to_status="completed", actor=staff_user)
+            booking_transition(
+                booking=booking, to_status="completed", actor=staff_user, now=at(MONDAY, "10:30")
+            )
     finally:
         booking_changed.disconnect(listener)
     assert heard == [
@@ -232,3 +238,68 @@ def test_other_apps_hear_of_each_change_after_it_is_committed(
         (booking.pk, "started", "started"),
         (booking.pk, "completed", "completed"),
     ]
+
+
+# --- Nothing happens before its time -----------------------------------------------------
+# A visit is started (or completed) at the earliest 15 minutes before its start — the
+# client arrived early — and is a no-show only once its start has passed; otherwise the
+# post-visit survey went out before the visit. The platform's own moves (imports, jobs:
+# no actor) are not held to the clock.
+
+
+@pytest.mark.parametrize(
+    ("steps", "to_status", "now"),
+    [
+        ([], "started", "09:44"),
+        (["started@09:50"], "completed", "09:44"),
+        ([], "no_show", "09:59"),
+    ],
+)
+def test_staff_cannot_move_a_booking_along_before_its_time(
+    booking, staff_user, steps, to_status, now
+):
+    for step in steps:
+        status, hhmm = step.split("@")
+        booking = booking_transition(
+            booking=booking, to_status=status, actor=staff_user, now=at(MONDAY, hhmm)
+        )
+    with nothing_changes(Booking, BookingEvent), pytest.raises(BookingError) as refused:
+        booking_transition(
+            booking=booking, to_status=to_status, actor=staff_user, now=at(MONDAY, now)
+        )
+    assert refused.value.code == "too_early"
+    assert refused.value.status == 409
+    assert "10:00" in refused.value.message
+
+
+@pytest.mark.parametrize(
+    ("to_status", "now"), [("started", "09:45"), ("no_show", "10:00"), ("no_show", "10:20")]
+)
+def test_staff_may_start_a_little_early_and_mark_a_no_show_once_it_began(
+    booking, staff_user, to_status, now
+):
+    booking = booking_transition(
+        booking=booking, to_status=to_status, actor=staff_user, now=at(MONDAY, now)
+    )
+    assert booking.status == to_status
+
+
+def test_the_calendar_refuses_to_start_a_visit_a_day_early_and_offers_no_such_button(
+    clinic, staff_user, patient, service, emma, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+    from django.utils import timezone
+
+    from tests.fixtures.booking import add_booking
+
+    tomorrow = add_booking(
+        clinic, patient, service, emma, timezone.now() + datetime.timedelta(days=1)
+    )
+    desk = Client(HTTP_HOST=clinic.site.hostname)
+    desk.force_login(staff_user)
+    page = desk.get(f"/admin/bookings/calendar/{tomorrow.pk}/").content.decode()
+    assert "Mark started" not in page and "Mark no-show" not in page
+    for action in ("start", "no_show"):
+        with nothing_changes(Booking, BookingEvent):
+            response = desk.post(f"/admin/bookings/calendar/{tomorrow.pk}/{action}/", follow=True)
+        assert "Too early" in response.content.decode()

@@ -2,8 +2,11 @@
 client's history and notes, the lifecycle (start, session notes, complete or no-show,
 with the clinic's no-show policy), and nothing of another therapist's."""
 
+import datetime
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from booking_api.models import Booking, SessionNote
 from booking_api.services import booking_create
@@ -54,6 +57,18 @@ def zara(open_policy, service):
 @pytest.fixture
 def mine(open_policy, patient, service, emma):
     return book(open_policy, patient, service, emma, at(MONDAY, "10:00"))
+
+
+def its_time(booking):
+    """The appointment began five minutes ago (a visit is started, completed or marked
+    a no-show only once its time has come)."""
+    start = timezone.now() - datetime.timedelta(minutes=5)
+    end = start + (booking.end - booking.start)
+    Booking.objects.filter(pk=booking.pk).update(
+        start=start, end=end, blocked_start=start, blocked_end=end
+    )
+    booking.refresh_from_db()
+    return booking
 
 
 @pytest.fixture
@@ -116,6 +131,7 @@ def test_the_appointment_page_shows_client_service_history_and_is_audited(
 ):
     earlier = book(open_policy, patient, service, emma, at(MONDAY, "09:00"))
     SessionNote.objects.create(booking=earlier, author=therapist, body="Sensitive skin on the left")
+    its_time(mine)
     html = room.get(f"{CALENDAR}{mine.pk}/").content.decode()
     assert patient.name in html
     assert "Consultation" in html
@@ -127,6 +143,7 @@ def test_the_appointment_page_shows_client_service_history_and_is_audited(
 
 
 def test_start_note_follow_up_and_complete(room, mine, therapist):
+    its_time(mine)
     assert room.post(f"{CALENDAR}{mine.pk}/start/").status_code == 302
     mine.refresh_from_db()
     assert mine.status == "started"
@@ -177,6 +194,7 @@ def test_no_show_applies_the_clinics_fee_and_blocking(open_policy, room, mine):
         no_show_fee_value=50,
         no_show_blocks_online_booking=True,
     )
+    its_time(mine)
     assert room.post(f"{CALENDAR}{mine.pk}/no_show/").status_code == 302
     mine.refresh_from_db()
     mine.client.refresh_from_db()

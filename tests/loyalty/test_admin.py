@@ -5,8 +5,17 @@ programme — each audited, each limited to the admin clinic."""
 import pytest
 from django.test import Client
 
-from loyalty.models import EntryKind, LedgerEntry, RequestStatus, Reward, Tier, Voucher
-from loyalty.rewards.services import reward_request_create
+from loyalty.errors import LoyaltyError, LoyaltyErrorCode
+from loyalty.models import (
+    EntryKind,
+    LedgerEntry,
+    RequestStatus,
+    Reward,
+    Tier,
+    Voucher,
+)
+from loyalty.rewards.selectors import usable_vouchers
+from loyalty.rewards.services import reward_request_create, voucher_mark_used, voucher_quote
 from loyalty.selectors import balance, programme_for
 from loyalty.services import points_award
 from notifications.models import Notification
@@ -14,6 +23,7 @@ from people.models import AuditEntry
 from tests.factories.booking import ServiceFactory
 from tests.factories.clients import ClientAccountFactory, MembershipFactory
 from tests.factories.loyalty import RewardFactory
+from tests.fixtures.honesty import nothing_changes
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +91,45 @@ def test_manual_reward_as_a_gift(desk, clinic, patient, reward, staff_user):
     voucher = Voucher.objects.get(client=patient)
     assert voucher.entry is None and voucher.issued_by == staff_user
     assert AuditEntry.objects.filter(client=patient, summary__contains=voucher.code).exists()
+
+
+def _reward_bought_by_staff(desk, clinic, patient, reward):
+    points_award(clinic=clinic, client=patient, amount=150, reason="visits")
+    desk.post(action(patient, "grant"), {"reward": reward.pk, "charge_points": "on"})
+    voucher = Voucher.objects.get(client=patient)
+    assert voucher.entry is not None and balance(clinic, patient) == 50
+    return voucher
+
+
+def test_oops_on_a_manual_reward_for_points_cancels_its_voucher(desk, clinic, patient, reward):
+    """Undoing the points a manual reward cost gives them back and takes the voucher
+    away: it can no longer be chosen or quoted at checkout."""
+    voucher = _reward_bought_by_staff(desk, clinic, patient, reward)
+    desk.post(action(patient, "reverse"), {"entry": voucher.entry_id, "reason": "wrong reward"})
+    assert balance(clinic, patient) == 150
+    voucher.refresh_from_db()
+    assert voucher.status == "revoked"  # VoucherStatus.REVOKED
+    assert list(usable_vouchers(clinic, patient)) == []
+    with pytest.raises(LoyaltyError) as refused:
+        voucher_quote(
+            clinic=clinic, client=patient, code=voucher.code, service_id=None, amount=4500
+        )
+    assert refused.value.code == LoyaltyErrorCode.VOUCHER_UNUSABLE
+
+
+def test_oops_is_refused_once_the_voucher_was_used(desk, clinic, patient, reward):
+    """Points that paid for a voucher already used cannot be given back: refused, with
+    the reason, and nothing changes."""
+    voucher = _reward_bought_by_staff(desk, clinic, patient, reward)
+    voucher_mark_used(clinic=clinic, client=patient, code=voucher.code, used_for="payment-1")
+    with nothing_changes(LedgerEntry, Voucher):
+        response = desk.post(
+            action(patient, "reverse"),
+            {"entry": voucher.entry_id, "reason": "wrong reward"},
+            follow=True,
+        )
+    assert "already been used" in response.content.decode()
+    assert balance(clinic, patient) == 50
 
 
 def test_another_clinics_client_or_entry_is_not_reachable(desk, clinic, other_clinic, patient):

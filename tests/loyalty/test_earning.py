@@ -36,7 +36,10 @@ def complete(clinic, client, service, staff, actor, hhmm="10:00"):
             clinic=clinic, client=client, service=service, staff=staff, start=at(MONDAY, hhmm)
         )
         for status in ("confirmed", "started", "completed"):
-            booking = booking_transition(booking=booking, to_status=status, actor=actor)
+            # the visit has happened: the clock is past its end
+            booking = booking_transition(
+                booking=booking, to_status=status, actor=actor, now=booking.end
+            )
     return booking
 
 

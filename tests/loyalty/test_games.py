@@ -130,7 +130,10 @@ def _complete_visit(clinic, patient, service, emma, staff_user, hour):
         source="portal",
     )
     for status in ("confirmed", "started", "completed"):
-        booking = booking_transition(booking=booking, to_status=status, actor=staff_user)
+        # the visit has happened: the clock is past its start
+        booking = booking_transition(
+            booking=booking, to_status=status, actor=staff_user, now=booking.end
+        )
     return booking
 
 

@@ -162,7 +162,10 @@ def completed_booking(clinic, open_policy, service, emma, patient, staff_user):
         source="portal",
     )
     for status in ("confirmed", "started", "completed"):
-        booking = booking_transition(booking=booking, to_status=status, actor=staff_user)
+        # the visit has happened: the clock is past its start
+        booking = booking_transition(
+            booking=booking, to_status=status, actor=staff_user, now=at(MONDAY, "10:30")
+        )
     return booking
 
 

@@ -3,6 +3,7 @@
 and another clinic's booking answering 404."""
 
 import pytest
+from bs4 import BeautifulSoup
 from django.test import Client
 
 from booking_api.models import BookingStatus
@@ -86,6 +87,52 @@ def test_cancel_with_refund_follows_the_policy_or_the_amount_chosen(
     assert second.status == BookingStatus.CANCELLED
     # Only what staff chose, even after the policy refund task ran on commit.
     assert [r.amount for r in Refund.objects.filter(payment__booking=second)] == [2000]
+
+
+def test_a_fully_refunded_cancelled_booking_owes_nothing(
+    full_policy, held, staff_user, clinic, django_capture_on_commit_callbacks
+):
+    """Cancelled and every penny given back: no balance to pay, and no fee offered as
+    due (the no-show and late-cancellation charges are not for this booking) — on its
+    payments page and in the client's Balance tab."""
+    staff = signed_in(staff_user, clinic)
+    booking = held()
+    services.payment_confirm(
+        payment=services.checkout_start(booking=booking), payment_method="success"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(page(booking.pk) + "cancel-refund/", {"amount": ""})
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.REFUNDED
+
+    html = staff.get(page(booking.pk)).content.decode()
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.select_one("[data-balance]").get_text(strip=True) == "£0.00"
+    assert soup.select_one("[data-refunded]").get_text(strip=True) == "£45.00"
+    assert "No-show fee" not in html and "due:" not in html
+    tab = staff.get(f"/admin/clinic/clients/{booking.client_id}/").content.decode()
+    balance = BeautifulSoup(tab, "html.parser").select_one('[data-account-tab="balance"]')
+    assert balance.select_one("[data-outstanding]").get_text(strip=True) == "£0.00"
+    assert balance.select_one("[data-credit]").get_text(strip=True) == "£0.00"
+
+
+def test_a_cancelled_booking_whose_fee_was_kept_owes_no_balance(
+    full_policy, held, staff_user, clinic, django_capture_on_commit_callbacks
+):
+    """Cancelled with part kept (staff chose to give back 20.00 of 45.00): the visit is
+    not owed; the page shows no balance to pay."""
+    staff = signed_in(staff_user, clinic)
+    booking = held()
+    services.payment_confirm(
+        payment=services.checkout_start(booking=booking), payment_method="success"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(page(booking.pk) + "cancel-refund/", {"amount": "20"})
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED
+    soup = BeautifulSoup(staff.get(page(booking.pk)).content.decode(), "html.parser")
+    assert soup.select_one("[data-balance]").get_text(strip=True) == "£0.00"
+    assert "No-show fee" not in soup.get_text()
 
 
 def test_charge_no_show_fee_to_the_card_on_file(

@@ -7,6 +7,7 @@ import datetime
 import pathlib
 
 import pytest
+from bs4 import BeautifulSoup
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from notifications.models import Preferences
 from people.models import AuditEntry, ClientAccount, ClientNote
 from people.selectors import client_ids_with_notes, clinic_clients
 from people.services import note_create
+from records.models import Message, MessageThread
 from tests.factories.booking import ServiceFactory, StaffFactory, main_location
 from tests.factories.clients import ClientAccountFactory, UserFactory
 
@@ -338,6 +340,32 @@ def test_therapists_see_only_their_own_clients_read_only(clinic, therapist_user,
     zoe.refresh_from_db()
     assert zoe.phone == "+447700900123" and zoe.archived_at is None
     assert ClientNote.objects.get().author == therapist_user
+
+
+def test_a_therapist_is_offered_no_link_that_refuses_them(clinic, therapist_user, zoe):
+    """Every admin link on the client page a therapist opens leads somewhere they may go:
+    no "New message" (or thread) link that ends on the dashboard's permission refusal."""
+    mine = StaffFactory(clinic=clinic, user=therapist_user, display_name="Thea")
+    add_booking(clinic, zoe, days=-3, staff=mine)
+    thread = MessageThread.objects.create(
+        clinic=clinic, client=zoe, kind="chat", subject="Aftercare"
+    )
+    Message.objects.create(thread=thread, sender="client", body="Is redness normal?")
+    client = signed_in(therapist_user, clinic)
+    page = BeautifulSoup(client.get(f"{CLIENTS}{zoe.pk}/").content.decode(), "html.parser")
+    links = {
+        a["href"].split("#")[0]
+        for a in page.select("main a[href^='/admin/']")
+        if a["href"].split("#")[0]
+    }
+    assert links, "the page has admin links to check"
+    dead = {}
+    for href in sorted(links):
+        response = client.get(href)
+        if response.status_code != 200:
+            dead[href] = (response.status_code, response.get("Location"))
+    assert not dead, dead
+    assert "Is redness normal?" in str(page)  # the therapist still reads the messages
 
 
 # --- Inline edits ---------------------------------------------------------------------

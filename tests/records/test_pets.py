@@ -190,6 +190,25 @@ def test_merge_moves_bookings_and_photos_to_the_kept_profile(
     assert AuditEntry.objects.filter(client=owner, summary__startswith="Merged pet").exists()
 
 
+def test_merge_keeps_both_profiles_notes(owner):
+    """The owner wrote notes on both profiles: the kept one carries both, nothing the
+    owner wrote is lost with the merged profile (which is shown nowhere any more)."""
+    born = datetime.date(2019, 4, 12)
+    keep = PetFactory(owner=owner, name="Biscuit", date_of_birth=born, notes="Nervous at the vet")
+    duplicate = PetFactory(
+        owner=owner, name="Biscuit", date_of_birth=born, notes="Allergic to chicken"
+    )
+    same = PetFactory(owner=owner, name="Biscuit", date_of_birth=born, notes="Nervous at the vet")
+
+    kept = pet_merge(keep=keep, duplicate=duplicate)
+    assert "Nervous at the vet" in kept.notes and "Allergic to chicken" in kept.notes
+    # the same words on both profiles are not repeated
+    kept = pet_merge(keep=kept, duplicate=same)
+    assert kept.notes.count("Nervous at the vet") == 1
+    keep.refresh_from_db()
+    assert keep.notes == kept.notes
+
+
 def test_profiles_with_different_birth_dates_are_not_merged(owner):
     a = PetFactory(owner=owner, name="Biscuit", date_of_birth=datetime.date(2019, 4, 12))
     b = PetFactory(owner=owner, name="Biscuit", date_of_birth=datetime.date(2020, 4, 12))

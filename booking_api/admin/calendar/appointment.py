@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,19 +15,22 @@ from django.views import View
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from booking_api import lifecycle
 from booking_api.admin.calendar.access import CalendarAccessMixin, clinic_tz
 from booking_api.calendar_selectors import (
     booking_session_notes,
     client_history,
     client_session_notes,
 )
-from booking_api.lifecycle import TRANSITIONS
+from booking_api.lifecycle import TRANSITIONS, BookingStatus
 from booking_api.services.staff_actions import (
     STAFF_ACTIONS,
     session_note_add,
     staff_booking_action,
 )
+from branding import clinic_time
 from branding.errors import DomainError
+from people.admin_toolkit.fields import ClinicDateField
 from people.admin_toolkit.views import form_add_domain_error
 from people.models import AuditAction
 from people.selectors import notes_for_client
@@ -40,11 +44,7 @@ class SessionNoteForm(forms.Form):
     follow_up = forms.CharField(
         label=gettext_lazy("Follow-up"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    follow_up_on = forms.DateField(
-        label=gettext_lazy("Follow up on"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    follow_up_on = ClinicDateField(label=gettext_lazy("Follow up on"), required=False)
 
 
 class BookingDetailView(CalendarAccessMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -66,7 +66,11 @@ class BookingDetailView(CalendarAccessMixin, WagtailAdminTemplateMixin, Template
         return super().get(request, *args, **kwargs)
 
     def get_page_subtitle(self):
-        return self.booking.client.name
+        booking = self.booking
+        return (
+            f"{booking.client.name} · {booking.service.name}, "
+            f"{clinic_time.format_datetime(booking.start)}"
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -88,8 +92,13 @@ class BookingDetailView(CalendarAccessMixin, WagtailAdminTemplateMixin, Template
             local_end=booking.end.astimezone(tz),
             movable=booking.is_upcoming,
             actions=[
-                (action, labels[action]) for action in allowed if STAFF_ACTIONS[action] in possible
+                (action, labels[action])
+                for action in allowed
+                if STAFF_ACTIONS[action] in possible and _time_has_come(booking, action)
             ],
+            starts_from=lifecycle.earliest_move(BookingStatus.STARTED, booking.start)
+            if STAFF_ACTIONS["start"] in possible and not _time_has_come(booking, "start")
+            else None,
             notes=booking_session_notes(booking),
             earlier_notes=[
                 n
@@ -108,6 +117,13 @@ class BookingDetailView(CalendarAccessMixin, WagtailAdminTemplateMixin, Template
             + urlencode({"date": booking.start.astimezone(tz).date().isoformat()}),
         )
         return context
+
+
+def _time_has_come(booking, action):
+    """Start, complete and no-show are offered only once the lifecycle allows them by the
+    clock (``lifecycle.earliest_move``); the service refuses them earlier anyway."""
+    earliest = lifecycle.earliest_move(STAFF_ACTIONS[action], booking.start)
+    return earliest is None or timezone.now() >= earliest
 
 
 def _pinned_notes(clinic, client):

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,15 +17,15 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from booking_api.admin.calendar.access import CalendarAccessMixin, clinic_tz
 from booking_api.models import StaffMember
 from booking_api.services.staff_actions import staff_booking_move
+from branding import clinic_time
 from branding.errors import DomainError
+from people.admin_toolkit.fields import ClinicDateField
 from people.admin_toolkit.responses import json_error, json_form_errors, wants_json
 from people.admin_toolkit.workspace import FRONT_DESK
 
 
 class MoveBookingForm(forms.Form):
-    date = forms.DateField(
-        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date = ClinicDateField(label=gettext_lazy("Date"))
     time = forms.TimeField(
         label=gettext_lazy("Time"),
         widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M"),
@@ -112,7 +111,7 @@ class MoveBookingView(CalendarAccessMixin, WagtailAdminTemplateMixin, FormView):
             return super().form_invalid(form)
         local = booking.start.astimezone(clinic_tz(self.clinic))
         message = _("Moved to %(when)s with %(staff)s.") % {
-            "when": date_format(local, "DATETIME_FORMAT"),
+            "when": clinic_time.format_datetime(local),
             "staff": booking.staff.display_name,
         }
         if wants_json(self.request):
@@ -120,7 +119,7 @@ class MoveBookingView(CalendarAccessMixin, WagtailAdminTemplateMixin, FormView):
                 {
                     "detail": message,
                     "start": local.isoformat(),
-                    "time": f"{local:%H:%M}–{booking.end.astimezone(local.tzinfo):%H:%M}",
+                    "time": clinic_time.format_time_range(local, booking.end),
                     "staff": booking.staff_id,
                 }
             )

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,7 +21,9 @@ from booking_api.availability import find_slots
 from booking_api.models import Service, StaffMember
 from booking_api.patch_test_selectors import patch_test_missing
 from booking_api.services.staff_actions import staff_booking_create
+from branding import clinic_time
 from branding.errors import DomainError
+from people.admin_toolkit.fields import ClinicDateField
 from people.admin_toolkit.workspace import FRONT_DESK
 from people.models import AuditAction, ClientAccount
 from people.selectors import clinic_clients
@@ -72,9 +73,7 @@ class NewBookingForm(forms.Form):
     staff = forms.ModelChoiceField(
         label=gettext_lazy("Staff member"), queryset=StaffMember.objects.none()
     )
-    date = forms.DateField(
-        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date = ClinicDateField(label=gettext_lazy("Date"))
     time = forms.TimeField(
         label=gettext_lazy("Time"),
         widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M"),
@@ -163,7 +162,8 @@ class NewBookingView(CalendarAccessMixin, WagtailAdminTemplateMixin, FormView):
         try:
             service = Service.objects.get(clinic=self.clinic, pk=int(data.get("service")))
             staff = StaffMember.objects.get(clinic=self.clinic, pk=int(data.get("staff")))
-            day = datetime.date.fromisoformat(str(data.get("date")))
+            # through the field's widget: typed in the clinic's order, read as ISO
+            day = datetime.date.fromisoformat(str(form["date"].value()))
         except (TypeError, ValueError, Service.DoesNotExist, StaffMember.DoesNotExist):
             return None
         slots = find_slots(
@@ -174,7 +174,7 @@ class NewBookingView(CalendarAccessMixin, WagtailAdminTemplateMixin, FormView):
             staff_ids=[staff.pk],
             apply_policy=False,
         )
-        return [f"{slot.start.astimezone(clinic_tz(self.clinic)):%H:%M}" for slot in slots]
+        return [slot.start.astimezone(clinic_tz(self.clinic)) for slot in slots]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -194,6 +194,8 @@ class NewBookingView(CalendarAccessMixin, WagtailAdminTemplateMixin, FormView):
             for key in ("client", "service", "staff", "date", "time")
             if data.get(key) not in (None, "")
         }
+        if form["date"].value():
+            keep["date"] = str(form["date"].value())
 
         def choose(**change):
             return "?" + urlencode({**keep, **change})
@@ -217,7 +219,11 @@ class NewBookingView(CalendarAccessMixin, WagtailAdminTemplateMixin, FormView):
                 request=self.request,
             )
         free = self._free_times(form)
-        context["free_times"] = None if free is None else [(t, choose(time=t)) for t in free]
+        context["free_times"] = (
+            None
+            if free is None
+            else [(clinic_time.format_time(t), choose(time=f"{t:%H:%M}")) for t in free]
+        )
         context["search_url"] = reverse("booking_calendar:client_search")
         context["calendar_url"] = reverse("booking_calendar:calendar")
         return context
@@ -246,7 +252,7 @@ class NewBookingView(CalendarAccessMixin, WagtailAdminTemplateMixin, FormView):
             % {
                 "service": booking.service.name,
                 "client": booking.client.name,
-                "when": date_format(local, "DATETIME_FORMAT"),
+                "when": clinic_time.format_datetime(local),
             },
         )
         return redirect(

@@ -16,6 +16,7 @@ from booking_api.admin.calendar.access import (
 )
 from booking_api.calendar_selectors import calendar_for, calendar_staff
 from booking_api.models import BookingStatus
+from branding import clinic_time
 from people.models import AuditAction
 from people.services import audit_record
 
@@ -26,17 +27,31 @@ class CalendarView(CalendarAccessMixin, WagtailAdminTemplateMixin, TemplateView)
     header_icon = "date"
     is_calendar_page = True
 
+    def _period(self):
+        """(mode, the day asked for, the first day shown, the number of days shown)."""
+        today = timezone.localdate(timezone=clinic_tz(self.clinic))
+        mode = "week" if self.request.GET.get("view") == "week" else "day"
+        day = parse_day(self.request.GET.get("date"), today)
+        first_day = day - datetime.timedelta(days=day.weekday()) if mode == "week" else day
+        return mode, day, first_day, 7 if mode == "week" else 1
+
     def get_page_subtitle(self):
-        return self.clinic.name
+        # The title names the day or week shown ("Calendar: Thu, 4 Jul 2030").
+        mode, day, first_day, span = self._period()
+        if mode == "day":
+            shown = clinic_time.format_date(day, "weekday")
+        else:
+            last_day = first_day + datetime.timedelta(days=span - 1)
+            shown = (
+                f"{clinic_time.format_date(first_day, 'day')} – {clinic_time.format_date(last_day)}"
+            )
+        return f"{shown} · {self.clinic.name}"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         tz = clinic_tz(self.clinic)
         today = timezone.localdate(timezone=tz)
-        mode = "week" if self.request.GET.get("view") == "week" else "day"
-        day = parse_day(self.request.GET.get("date"), today)
-        first_day = day - datetime.timedelta(days=day.weekday()) if mode == "week" else day
-        span = 7 if mode == "week" else 1
+        mode, day, first_day, span = self._period()
 
         own = self.own_staff_ids
         all_staff = calendar_staff(self.clinic, staff_ids=own)

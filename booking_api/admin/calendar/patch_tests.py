@@ -12,13 +12,12 @@ from booking_api.admin.calendar.access import CalendarAccessMixin
 from booking_api.models import PatchTestResult
 from booking_api.services.patch_tests import patch_test_record
 from branding.errors import DomainError
+from people.admin_toolkit.fields import ClinicDateField
 from people.models import ClientAccount
 
 
 class PatchTestForm(forms.Form):
-    tested_on = forms.DateField(
-        label=gettext_lazy("Date of the test"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    tested_on = ClinicDateField(label=gettext_lazy("Date of the test"))
     result = forms.ChoiceField(label=gettext_lazy("Result"), choices=PatchTestResult.choices)
     notes = forms.CharField(
         label=gettext_lazy("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})

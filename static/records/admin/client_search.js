@@ -38,7 +38,7 @@
   }
 
   input.addEventListener("input", schedule);
-  form.querySelectorAll("select, input[type=checkbox], input[type=date]").forEach((el) => {
+  form.querySelectorAll("select, input[type=checkbox], input[type=date], input[data-clinic-picker]").forEach((el) => {
     el.addEventListener("change", schedule);
   });
 })();

@@ -5,8 +5,21 @@
 (function () {
   "use strict";
 
+  // The field holds what is saved again (put back after an error): nothing to save,
+  // and no error may stay beside a correct value.
+  function clearError(input, status) {
+    input.removeAttribute("aria-invalid");
+    if (status.dataset.state === "error") {
+      status.dataset.state = "";
+      status.textContent = "";
+    }
+  }
+
   function save(form, input, status) {
-    if (input.value === input.dataset.savedValue) return;
+    if (input.value === input.dataset.savedValue) {
+      clearError(input, status);
+      return;
+    }
     status.dataset.state = "saving";
     status.textContent = status.dataset.saving || "…";
     fetch(form.action, {
@@ -18,6 +31,7 @@
       .then((response) => response.json().then((data) => ({ ok: response.ok, data })))
       .then(({ ok, data }) => {
         if (ok) {
+          clearError(input, status);
           input.value = data.value;
           input.dataset.savedValue = data.value;
           input.removeAttribute("aria-invalid");

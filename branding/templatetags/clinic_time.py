@@ -1,0 +1,46 @@
+"""``{% load clinic_time %}``: ``branding.clinic_time``'s one format per locale, in
+templates, on the clinic's wall clock.
+
+- ``{{ booking.start|clinic_datetime }}`` → "2 Dec 2026, 10:00" (UK), "Dec 2, 2026,
+  10:00 AM" (US); ``|clinic_datetime:"weekday"`` adds the weekday, ``:"seconds"`` the
+  seconds;
+- ``{{ day|clinic_date }}`` → "2 Dec 2026"; ``:"weekday"``, ``:"short"`` (no year),
+  ``:"long"``;
+- ``{{ booking.start|clinic_time }}`` → "10:00", "10:00 AM";
+- ``{{ booking.start|clinic_time_range:booking.end }}`` → "10:00–10:30".
+"""
+
+from django import template
+
+from branding import clinic_time
+
+register = template.Library()
+
+
+@register.filter
+def clinic_datetime(value, style="medium"):
+    if value in (None, ""):
+        return ""
+    if style == "seconds":
+        return clinic_time.format_datetime(value, seconds=True)
+    return clinic_time.format_datetime(value, style)
+
+
+@register.filter
+def clinic_date(value, style="medium"):
+    return clinic_time.format_date(value, style)
+
+
+@register.filter
+def clinic_time_of_day(value):
+    return clinic_time.format_time(value)
+
+
+register.filter("clinic_time", clinic_time_of_day)
+
+
+@register.filter
+def clinic_time_range(start, end):
+    if start in (None, "") or end in (None, ""):
+        return ""
+    return clinic_time.format_time_range(start, end)
