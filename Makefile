@@ -81,4 +81,4 @@ lock: | $(BIN)/python
 	$(BIN)/uv pip compile pyproject.toml --extra demo -o requirements/demo.lock -q
 
 clean:
-	rm -rf $(VENV) var/test-*.sqlite3*
+	rm -rf $(VENV) var/test-*.sqlite3* var/test-templates

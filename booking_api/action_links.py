@@ -99,3 +99,49 @@ def booking_from_action_token(token, action, *, clinic=None, now=None) -> Bookin
             code=BookingErrorCode.LINK_EXPIRED,
         )
     return booking
+
+
+# --- confirming a guest's booking -------------------------------------------------------
+
+VERIFY_SALT = "booking_api.verify_links"
+# The hold itself decides how long the link is any use (``booking_verify_hold``); the
+# signature only outlives the longest hold a clinic may set.
+VERIFY_LINK_MAX_AGE = datetime.timedelta(hours=2)
+
+
+def verify_url(booking) -> str:
+    """The link that confirms a guest's ``unverified`` booking: whoever opens it reads
+    mail at the booking's address."""
+    token = signing.dumps({"b": str(booking.reference), "a": "verify"}, salt=VERIFY_SALT)
+    return portal_url(booking.clinic, f"/book/verify/?{urlencode({'token': token})}")
+
+
+def booking_from_verify_token(token, *, clinic) -> Booking:
+    """The booking a confirmation link names, at this clinic, or ``ActionLinkError``."""
+    try:
+        payload = signing.loads(token or "", salt=VERIFY_SALT, max_age=VERIFY_LINK_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise ActionLinkError(
+            _("This link has expired. Please book again."),
+            field="token",
+            code=BookingErrorCode.LINK_EXPIRED,
+        ) from exc
+    except signing.BadSignature as exc:
+        raise ActionLinkError(
+            _("This link is not valid. Please use the link exactly as it was sent to you."),
+            field="token",
+            code=BookingErrorCode.LINK_INVALID,
+        ) from exc
+    booking = (
+        Booking.objects.select_related("clinic__site", "client__user", "service", "staff")
+        .filter(clinic=clinic, reference=(payload or {}).get("b"))
+        .first()
+    )
+    if booking is None or payload.get("a") != "verify":
+        raise ActionLinkError(
+            _("That booking was not found."),
+            field="token",
+            status=404,
+            code=BookingErrorCode.NOT_FOUND,
+        )
+    return booking

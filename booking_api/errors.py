@@ -58,3 +58,4 @@ class BookingErrorCode(ErrorCode):
     )
     LINK_INVALID = "link_invalid", 403, "The emailed reschedule/cancel link is not valid."
     LINK_EXPIRED = "link_expired", 403, "The emailed link has expired or the visit has started."
+    HOLD_EXPIRED = "hold_expired", 409, "The held time ran out; choose the time again."

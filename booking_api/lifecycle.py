@@ -1,10 +1,17 @@
 """The booking lifecycle, in one place: the states, the allowed moves, who may make each
 move, and the named groups of states the rest of the code asks about.
 
+    unverified ─┬─► pending_payment
+                └─► booked
     pending_payment ─┬─► booked ─┬─► confirmed ─► started ─► completed ─┐
                      └─► confirmed│                                     ├─► refunded
-    (pending, booked, confirmed) ─┴─► cancelled ────────────────────────┤
+    (unverified, pending, booked, confirmed) ─┴─► cancelled ────────────┤
     (booked, confirmed) ─► no_show ─────────────────────────────────────┘
+
+``unverified``: a visitor who booked without signing in holds the slot for a short
+time until they confirm from the emailed link (the clinic's ``guest_verification``);
+then it goes on as any client booking would (``pending_payment`` where payment is taken
+when booking, else ``booked``), or it lapses and is cancelled by the system.
 
 The services (``booking_api.services.bookings``) enforce the table and the roles; views
 only decide what to offer. Nothing here touches the database, so models, selectors,
@@ -16,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class BookingStatus(models.TextChoices):
+    UNVERIFIED = "unverified", _("Awaiting the client's confirmation")
     PENDING_PAYMENT = "pending_payment", _("Awaiting payment")
     BOOKED = "booked", _("Booked")
     CONFIRMED = "confirmed", _("Confirmed")
@@ -46,6 +54,9 @@ CLINICAL = STAFF | {Role.THERAPIST}
 # the current status. Clients only ever cancel (under the policy, in booking_cancel);
 # payment moves (paid → booked, all given back → refunded) are the system's.
 TRANSITION_ROLES: dict[tuple[str, str], frozenset] = {
+    (S.UNVERIFIED, S.PENDING_PAYMENT): frozenset({Role.SYSTEM}),
+    (S.UNVERIFIED, S.BOOKED): frozenset({Role.SYSTEM}),
+    (S.UNVERIFIED, S.CANCELLED): STAFF | {Role.CLIENT, Role.SYSTEM},
     (S.PENDING_PAYMENT, S.BOOKED): frozenset({Role.SYSTEM}),
     (S.PENDING_PAYMENT, S.CONFIRMED): STAFF | {Role.SYSTEM},
     (S.PENDING_PAYMENT, S.CANCELLED): STAFF | {Role.CLIENT, Role.SYSTEM},
@@ -83,8 +94,9 @@ RESCHEDULE_ROLES = STAFF | {Role.CLIENT, Role.SYSTEM}
 # --- named groups of states ------------------------------------------------------------
 
 # Their time is taken: the availability engine and the PostgreSQL exclusion constraint
-# (migration 0002 spells the same list in SQL).
+# (migration 0007, after 0002, spells the same list in SQL).
 BLOCKING_STATUSES = (
+    S.UNVERIFIED,
     S.PENDING_PAYMENT,
     S.BOOKED,
     S.CONFIRMED,
@@ -93,9 +105,13 @@ BLOCKING_STATUSES = (
     S.NO_SHOW,
 )
 # Still to come: listed as upcoming, may be moved, cancelled or given a card.
-UPCOMING_STATUSES = (S.PENDING_PAYMENT, S.BOOKED, S.CONFIRMED)
+UPCOMING_STATUSES = (S.UNVERIFIED, S.PENDING_PAYMENT, S.BOOKED, S.CONFIRMED)
 # Held until paid: no reminder or confirmation yet.
 AWAITING_PAYMENT_STATUSES = (S.PENDING_PAYMENT,)
+# Held for a short time, until the client confirms who they are or pays: nothing has
+# been confirmed to anybody yet (no reminder, no confirmation, no fee to cancel), and
+# the time runs out (``Booking.hold_expires_at``).
+HELD_STATUSES = (S.UNVERIFIED, S.PENDING_PAYMENT)
 # Confirmed to the client: reminders go out, confirmations are sent.
 CONFIRMED_STATUSES = (S.BOOKED, S.CONFIRMED)
 # Given up: hidden from the calendar and from the dashboard's counts.

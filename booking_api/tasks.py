@@ -30,3 +30,11 @@ def send_due_reminders():
     from booking_api.services.reminders import reminders_send_due
 
     return reminders_send_due()
+
+
+def release_unverified_holds():
+    """django-q2 schedule (every minute, migration 0007 and ``ensure_schedules``): free
+    the slots of guest bookings nobody confirmed in time. Safe to run twice."""
+    from booking_api.services import holds_release_unverified
+
+    return holds_release_unverified()

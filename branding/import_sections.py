@@ -14,7 +14,14 @@ from pydantic import create_model, field_validator
 
 from branding.importing import ImportContext, ImportFileError, ImportSection, register_section
 from branding.importing.types import CurrencyCode, HexColour, Key, Strict, TimeZoneName, WeekHours
-from branding.models import FEATURE_DEFAULTS, BookingPolicySettings, FeeKind, Font, PaymentMode
+from branding.models import (
+    FEATURE_DEFAULTS,
+    BookingPolicySettings,
+    FeeKind,
+    Font,
+    GuestVerification,
+    PaymentMode,
+)
 from branding.services import (
     branding_update,
     clinic_collection,
@@ -58,6 +65,8 @@ class PolicyIn(Strict):
     no_show_fee_kind: Literal[tuple(FeeKind.values)] | None = None  # type: ignore[valid-type]
     no_show_fee_value: int | None = None
     no_show_blocks_online_booking: bool | None = None
+    guest_verification: Literal[tuple(GuestVerification.values)] | None = None  # type: ignore[valid-type]
+    guest_hold_minutes: int | None = None
 
     def changes(self):
         return self.model_dump(exclude_none=True)

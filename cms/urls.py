@@ -1,16 +1,24 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import api
 from cms.health import healthz
+from people.admin.login import VerifyingPasswordResetConfirmView
 
 urlpatterns = [
     path("healthz", healthz),
     path("django-admin/", admin.site.urls),
+    # The admin's reset link confirms the person's address, as the portal's does.
+    path(
+        "admin/password_reset/confirm/<uidb64>/<token>/",
+        VerifyingPasswordResetConfirmView.as_view(),
+        name="wagtailadmin_password_reset_confirm",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
@@ -38,4 +46,10 @@ handler404 = "cms.error_views.page_not_found"
 handler500 = "cms.error_views.server_error"
 
 # Wagtail's page serving comes last: it answers every remaining path with the clinic's pages.
-urlpatterns += [path("", include(wagtail_urls))]
+# Its own sign-in page for private pages (Django's bare LoginView: no failed sign-in limit,
+# no email confirmation) is not a door: it sends people to the portal's sign-in (see also
+# WAGTAIL_FRONTEND_LOGIN_URL), keeping ?next=.
+urlpatterns += [
+    path("_util/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    path("", include(wagtail_urls)),
+]

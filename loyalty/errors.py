@@ -24,6 +24,12 @@ class LoyaltyErrorCode(ErrorCode):
         400,
         "The voucher is used, expired or does not apply to this service.",
     )
+    VOUCHER_RESERVED = (
+        "voucher_reserved",
+        409,
+        "The voucher is applied to another booking waiting for payment (until that one is "
+        "paid, cancelled or paid without it).",
+    )
     REFERRAL_REFUSED = "referral_refused", 400, "A self-referral, or the client is not new."
     NOT_FOUND = (
         "not_found",

@@ -187,6 +187,28 @@ class CheckoutQuote:
         return asdict(self)
 
 
+def payment_holds_voucher(payment_id, voucher_ref) -> bool:
+    """Whether payment ``payment_id`` still carries ``voucher_ref`` and has used it or may
+    still use it: it succeeded, or it is open on a booking still held for payment. A
+    payment cancelled or failed, moved to another voucher, or whose booking was cancelled
+    holds nothing (one query). For discount providers deciding whether a voucher's
+    reservation stands."""
+    payment = (
+        Payment.objects.filter(pk=payment_id, voucher_ref=voucher_ref)
+        .values("status", "booking__status")
+        .first()
+    )
+    if payment is None:
+        return False
+    if payment["status"] == PaymentStatus.SUCCEEDED:
+        return True
+    return (
+        payment["status"]
+        in (PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION, PaymentStatus.PROCESSING)
+        and payment["booking__status"] == BookingStatus.PENDING_PAYMENT
+    )
+
+
 def checkout_quote(booking, *, discount=0) -> CheckoutQuote:
     """What the patient pays now and later under the clinic's payment mode."""
     policy = clinic_policy(booking.clinic)

@@ -21,6 +21,14 @@ def refund_cancelled_booking(booking_id):
     refund_for_cancellation(booking_id=booking_id)
 
 
+def close_cancelled_booking_payments(booking_id):
+    """Queued on ``booking_cancelled``: cancel the booking's unpaid PaymentIntents at
+    Stripe and give back the vouchers they reserved."""
+    from payments.services.holds import cancelled_booking_payments_close
+
+    cancelled_booking_payments_close(booking_id=booking_id)
+
+
 def expire_holds():
     """Scheduled every minute: release the payment holds whose time has run out."""
     from payments.services.holds import holds_expire

@@ -20,3 +20,10 @@ class PeopleConfig(AppConfig):
         from people import receivers
 
         receivers.connect()
+
+        # The Django admin signs in through people.signin too (its limit, its rules).
+        from django.contrib import admin
+
+        from people.admin.login import DjangoAdminLoginForm
+
+        admin.site.login_form = DjangoAdminLoginForm

@@ -34,7 +34,29 @@ class PeopleErrorCode(ErrorCode):
     MERGE_REFUSED = "merge_refused", 400, "These two pet profiles cannot be merged (says why)."
     INVALID_IMAGE = "invalid_image", 400, "The upload is not a JPEG, PNG or WebP image we can read."
     TOO_LARGE = "too_large", 400, "The photo is over the size or pixel limit."
+    # Signing in (people.signin), the same at every door.
+    SIGN_IN_FAILED = (
+        "sign_in_failed",
+        401,
+        "The email and password do not match an account that may sign in here.",
+    )
+    EMAIL_UNCONFIRMED = (
+        "email_unconfirmed",
+        403,
+        "The right password, but the email address is not confirmed yet.",
+    )
+    TOO_MANY_ATTEMPTS = (
+        "too_many_attempts",
+        429,
+        "Too many failed sign-ins for this account or from this address; try later.",
+    )
 
 
 class ClientError(DomainError):
     """A write about a person or client account refused (names the field)."""
+
+
+class SignInError(DomainError):
+    """A sign-in refused: wrong credentials, too many attempts, or an unconfirmed email."""
+
+    code = PeopleErrorCode.SIGN_IN_FAILED

@@ -43,3 +43,54 @@ def signed_in(view):
 def own_booking(request, reference):
     client = client_account_for_user(request.clinic, request.user)
     return selectors.client_booking_by_reference(request.clinic, client, reference)
+
+
+# A visitor who booked without signing in reaches that booking's own pages (pay, done,
+# calendar) from the browser that made or confirmed it, and nothing else of the account.
+VISITOR_BOOKINGS = "portal_visitor_bookings"
+VISITOR_BOOKINGS_KEPT = 10
+
+
+def visitor_booking_remember(request, booking):
+    references = [
+        r for r in request.session.get(VISITOR_BOOKINGS, []) if r != str(booking.reference)
+    ]
+    request.session[VISITOR_BOOKINGS] = [*references, str(booking.reference)][
+        -VISITOR_BOOKINGS_KEPT:
+    ]
+
+
+def visitor_booking(request, reference):
+    """The signed-in client's own booking, or one this browser booked as a guest (or
+    confirmed from the emailed link); 404 for anything else."""
+    if request.user.is_authenticated:
+        client = client_account_for_user(request.clinic, request.user)
+        found = client and selectors.client_booking_by_reference_or_none(
+            request.clinic, client, reference
+        )
+        if found:
+            return found
+    if str(reference) in request.session.get(VISITOR_BOOKINGS, []):
+        return selectors.booking_by_reference(request.clinic, reference)
+    if not request.user.is_authenticated:
+        raise _SignInFirst
+    raise Http404("No such booking.")
+
+
+class _SignInFirst(Exception):
+    """Raised by ``visitor_booking`` for a stranger: the view sends them to sign in."""
+
+
+def visitor_page(view):
+    """A booking page (``reference``) for its client or the visitor who booked it; a
+    stranger is sent to sign in first, back here after."""
+
+    @functools.wraps(view)
+    def wrapped(request, reference, *args, **kwargs):
+        try:
+            booking = visitor_booking(request, reference)
+        except _SignInFirst:
+            return redirect_to_login(request.get_full_path())
+        return view(request, booking, *args, **kwargs)
+
+    return wrapped

@@ -28,7 +28,7 @@ from branding.errors import DomainError
 from payments.selectors import attach_receipts
 from people.selectors import client_account_for_user
 from portal_pages import selectors
-from portal_pages.access import feature_required, own_booking, signed_in
+from portal_pages.access import feature_required, own_booking, signed_in, visitor_page
 from portal_pages.forms import CancelForm
 from portal_pages.params import parse_date, parse_month, parse_start
 
@@ -70,9 +70,8 @@ def booking_detail(request, reference):
     )
 
 
-@signed_in
-def booking_calendar(request, reference):
-    booking = own_booking(request, reference)
+@visitor_page
+def booking_calendar(request, booking):
     response = HttpResponse(booking_ics(booking), content_type="text/calendar")
     response["Content-Disposition"] = f'attachment; filename="booking-{booking.reference}.ics"'
     return response

@@ -7,7 +7,8 @@ class PortalErrorCode(ErrorCode):
     ACCOUNT_EXISTS = (
         "account_exists",
         400,
-        "A guest booking gave the email of an existing account: sign in instead.",
+        "No longer raised: a guest booking is answered alike whether or not the email has "
+        "an account (kept so apps that know it still parse).",
     )
     SIGN_IN_REQUIRED = "sign_in_required", 400, "Sign in, or give a name and email, to book."
     NOT_YOUR_PET = "not_your_pet", 400, "The pet is not one of the client's own."

@@ -20,13 +20,7 @@ from payments.models import CardSetupStatus, PaymentStatus
 from payments.selectors import payment_for_client, refund_for_client, saved_cards_for_client
 from payments.test_cards import TEST_CARDS, uses_local_test_server
 from people.selectors import client_account_for_user
-from portal_pages import selectors
-from portal_pages.access import signed_in
-
-
-def _own_booking(request, reference):
-    client = client_account_for_user(request.clinic, request.user)
-    return selectors.client_booking_by_reference(request.clinic, client, reference)
+from portal_pages.access import signed_in, visitor_page
 
 
 def _test_cards():
@@ -56,10 +50,10 @@ def _amounts(quote, clinic):
     }
 
 
-@signed_in
-def checkout(request, reference):
-    """The wizard's checkout step: shown after the hold is created."""
-    booking = _own_booking(request, reference)
+@visitor_page
+def checkout(request, booking):
+    """The wizard's checkout step: shown after the hold is created, to its client or the
+    visitor who booked it as a guest (a clinic may let paying confirm a guest)."""
     mode = payment_selectors.checkout_mode(booking)
     done = redirect("portal:book_done", reference=booking.reference)
     if not mode:
@@ -69,22 +63,29 @@ def checkout(request, reference):
     return _pay(request, booking, done)
 
 
+def _signed_in_as_client(request, booking):
+    return request.user.is_authenticated and request.user.pk == booking.client.user_id
+
+
 def _pay(request, booking, done):
     clinic = request.clinic
-    voucher = request.POST.get("voucher", request.GET.get("voucher", ""))
+    # No voucher field (the first visit, the return from Stripe.js) keeps the payment's.
+    # A visitor paying a guest booking neither sees nor applies the account's vouchers.
+    own = _signed_in_as_client(request, booking)
+    chosen = request.POST.get("voucher", request.GET.get("voucher")) if own else None
     error = ""
     try:
-        payment = services.checkout_start(booking=booking, voucher_ref=voucher)
+        payment = services.checkout_start(booking=booking, voucher_ref=chosen)
     except DomainError as exc:
         if exc.field == "voucher":
             messages.warning(request, exc.message)
             payment = services.checkout_start(booking=booking)
-            voucher = ""
         elif exc.code in ("hold_expired", "not_awaiting_payment"):
             messages.warning(request, exc.message)
             return redirect("portal:book")
         else:
             raise
+    client_secret = payment.client_secret  # the refreshed rows below do not carry it
     if request.GET.get("returned"):  # back from Stripe.js (the Payment Element)
         payment = services.payment_refresh(payment=payment)
     if request.method == "POST" and request.POST.get("card"):
@@ -121,12 +122,12 @@ def _pay(request, booking, done):
             "payment": payment,
             "quote": quote,
             "amounts": _amounts(quote, request.clinic),
-            "voucher": voucher,
-            "vouchers": discounts.vouchers_for(booking),
+            "voucher": payment.voucher_ref,
+            "vouchers": discounts.vouchers_for(booking) if own else [],
             "minutes_left": payment_selectors.hold_minutes_left(booking),
             "error": error,
             "test_cards": _test_cards(),
-            "stripe": _stripe_js(payment.client_secret, booking, clinic),
+            "stripe": _stripe_js(client_secret, booking, clinic),
             "step": 7,
         },
         status=402 if error else 200,

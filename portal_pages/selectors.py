@@ -455,6 +455,26 @@ def client_booking_by_reference(clinic, client, reference):
     return booking
 
 
+def client_booking_by_reference_or_none(clinic, client, reference):
+    try:
+        return client_booking_by_reference(clinic, client, reference)
+    except Http404:
+        return None
+
+
+def booking_by_reference(clinic, reference):
+    """A booking of this clinic by its reference, or 404 — only for a caller who has
+    already decided the asker may see it (``portal_pages.access.visitor_booking``)."""
+    booking = (
+        Booking.objects.filter(clinic=clinic, reference=reference)
+        .select_related("service", "staff", "location", "clinic__site", "client__user")
+        .first()
+    )
+    if booking is None:
+        raise Http404("No such booking.")
+    return booking
+
+
 def client_bookings(clinic, client, *, when, limit=None):
     if client is None:
         return []

@@ -6,32 +6,32 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from booking_api.errors import BookingErrorCode
+from booking_api.lifecycle import BookingStatus
 from booking_api.models import BookingSource
-from booking_api.services import booking_create
-from branding.errors import DomainError
+from booking_api.services import booking_create, booking_verify_hold
+from booking_api.services.messages import tell_client_to_verify
+from booking_api.services.patch_tests import patch_test_check
+from booking_api.services.policy import PAY_WHEN_BOOKING
+from branding.errors import DomainError, NotAllowedError
+from branding.models import GuestVerification
+from branding.selectors import clinic_policy
+from notifications.services import Category, notify
 from people.pet_selectors import client_pet
-from people.services import client_account_ensure, client_upsert, split_name
+from people.phones import phone_to_e164, region_for_clinic
+from people.services import client_account_ensure, client_upsert, email_mark_verified, split_name
 from portal_pages.errors import PortalErrorCode
+from records.documents.selectors import forms_missing_for
 
 
 class PortalError(DomainError):
     """A patient's request the portal cannot complete (the message says why)."""
 
 
-@transaction.atomic
-def guest_client_register(*, clinic, name, email, phone=""):
+def _guest_account_create(*, clinic, name, email, phone):
     """A first-time client who books without an account: a user without a password
-    (they can set one, or sign in by emailed code, later) and their client account.
-
-    An email that already has an account is refused: the person must sign in, so nobody
-    can book into someone else's account, or be signed in as them."""
-    email = (email or "").strip().lower()
-    if get_user_model().objects.filter(email__iexact=email).exists():
-        raise PortalError(
-            _("There is already an account with this email. Please sign in to book."),
-            field="email",
-            code=PortalErrorCode.ACCOUNT_EXISTS,
-        )
+    (they can set one, or sign in by emailed code, later) whose address is not confirmed
+    yet, and their client account."""
     first, last = split_name(name)
     account = client_upsert(
         clinic=clinic, email=email, first_name=first, last_name=last, phone=phone
@@ -44,25 +44,122 @@ def guest_client_register(*, clinic, name, email, phone=""):
     return account
 
 
+def guest_confirms_by_card(clinic) -> bool:
+    """The clinic lets a guest's payment at booking confirm them (where it takes one)."""
+    policy = clinic_policy(clinic)
+    return (
+        policy.guest_verification == GuestVerification.CARD
+        and policy.payment_mode in PAY_WHEN_BOOKING
+    )
+
+
+def guest_hold_minutes(clinic) -> int:
+    policy = clinic_policy(clinic)
+    return (
+        policy.payment_hold_minutes if guest_confirms_by_card(clinic) else policy.guest_hold_minutes
+    )
+
+
 @transaction.atomic
-def portal_booking_create(
-    *, clinic, service, start, staff=None, user=None, guest=None, notes="", pet_id=None
-):
-    """Book from the wizard, for the signed-in ``user`` or a new ``guest`` (a dict of
-    name, email, phone), optionally for one of the client's pets (``pet_id``). All or
-    nothing: if the slot was taken meanwhile, no guest account is left behind either."""
-    if user is not None and user.is_authenticated:
-        client = client_account_ensure(clinic=clinic, user=user)
-        actor = user
-    elif guest:
-        client = guest_client_register(clinic=clinic, **guest)
-        actor = client.user
+def guest_booking_hold(*, clinic, service, start, staff=None, guest, notes=""):
+    """A visitor who is not signed in books as ``guest`` (name, email, phone).
+
+    The visitor is answered the same whether or not the email has an account (issue 18
+    #7): either way the time is only held, under that address's account — a new one for
+    a new address; nothing the visitor typed is written to an existing one — for a short
+    time, until the address confirms it from the link we email it (or, where the clinic
+    chose so and takes payment when booking, until the visitor pays). Rules that depend
+    on a client's history (forms to sign, a patch test) apply as for a new client,
+    before the address is looked at.
+
+    Returns the held booking, or None when the address's account may not book online
+    (deactivated, blocked): its owner is told why by email, the visitor is answered as
+    for any other hold."""
+    email = (guest["email"] or "").strip().lower()
+    # Checked whoever the address belongs to, so a bad number is refused alike.
+    phone = phone_to_e164(guest.get("phone", ""), region=region_for_clinic(clinic))
+    if forms_missing_for(clinic, None, [service]):
+        raise PortalError(
+            _("This treatment needs forms signed first: please sign in or create an account."),
+            field="email",
+            code=PortalErrorCode.SIGN_IN_REQUIRED,
+        )
+    patch_test_check(clinic=clinic, client=None, service=service, start=start)
+    user = get_user_model().objects.filter(email__iexact=email).first()
+    if user is None:
+        client = _guest_account_create(clinic=clinic, name=guest["name"], email=email, phone=phone)
+    elif not user.is_active:
+        return None
     else:
+        client = client_account_ensure(clinic=clinic, user=user)
+    card = guest_confirms_by_card(clinic)
+    try:
+        with transaction.atomic():
+            booking = booking_create(
+                clinic=clinic,
+                client=client,
+                service=service,
+                staff=staff,
+                start=start,
+                source=BookingSource.PORTAL,
+                client_notes=notes,
+                actor=None,  # nobody has shown who they are yet
+                status=None if card else BookingStatus.UNVERIFIED,
+                hold_minutes=None if card else guest_hold_minutes(clinic),
+            )
+    except NotAllowedError as refused:
+        if user is None or refused.code not in REFUSED_FOR_THE_ACCOUNT:
+            raise
+        _tell_owner_refused(clinic=clinic, user=user, service=service, start=start, why=refused)
+        return None
+    if not card:
+        tell_client_to_verify(booking)
+    return booking
+
+
+# An existing account's own reasons not to book online: the visitor is not told them.
+REFUSED_FOR_THE_ACCOUNT = (BookingErrorCode.CLIENT_DEACTIVATED, BookingErrorCode.CLIENT_BLOCKED)
+
+
+def _tell_owner_refused(*, clinic, user, service, start, why):
+    notify(
+        clinic=clinic,
+        user=user,
+        kind="booking.guest_refused",
+        category=Category.ACCOUNT,
+        title=_("We could not hold your booking"),
+        body=_(
+            "Someone, perhaps you, asked to book %(service)s with this email address "
+            "without signing in. We could not hold the time: %(why)s If it was not you, "
+            "you can ignore this email."
+        )
+        % {"service": service.name, "why": why.message},
+        idempotency_key=f"guest-refused-{user.pk}-{service.pk}-{int(start.timestamp())}",
+        channels=["email"],
+    )
+
+
+@transaction.atomic
+def guest_hold_confirm(*, clinic, booking):
+    """The booking's address opened the link we emailed it: the booking goes ahead
+    (``booking_verify_hold``), and the address is confirmed."""
+    booking = booking_verify_hold(booking_id=booking.pk)
+    email_mark_verified(user=booking.client.user)
+    return booking
+
+
+@transaction.atomic
+def portal_booking_create(*, clinic, service, start, staff=None, user=None, notes="", pet_id=None):
+    """Book from the wizard for the signed-in ``user``, optionally for one of the
+    client's pets (``pet_id``). A visitor who is not signed in books through
+    ``guest_booking_hold``."""
+    if user is None or not user.is_authenticated:
         raise PortalError(
             _("Sign in, or tell us who you are, to book."),
             field="email",
             code=PortalErrorCode.SIGN_IN_REQUIRED,
         )
+    client = client_account_ensure(clinic=clinic, user=user)
     pet = None
     if pet_id:
         pet = client_pet(clinic, client, pet_id)
@@ -78,7 +175,7 @@ def portal_booking_create(
         start=start,
         source=BookingSource.PORTAL,
         client_notes=notes,
-        actor=actor,
+        actor=user,
         pet=pet,
     )
 

@@ -35,6 +35,8 @@ urlpatterns = [
     ),
     path("book/confirm/", views.book_confirm, name="book_confirm"),
     path("book/done/<uuid:reference>/", views.book_done, name="book_done"),
+    path("book/check-email/", views.book_check_email, name="book_check_email"),
+    path("book/verify/", views.book_verify, name="book_verify"),
     path("bookings/", booking_views.my_bookings, name="bookings"),
     path("bookings/history/", booking_views.booking_history, name="booking_history"),
     path("bookings/<uuid:reference>/", booking_views.booking_detail, name="booking_detail"),

@@ -2,17 +2,19 @@
 through ``portal_pages.selectors``, write through services, translate a DomainError into
 a message on the page. A feature that is switched off answers 404."""
 
+import datetime
 from urllib.parse import urlencode
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from booking_api.action_links import ActionLinkError, booking_from_verify_token
 from booking_api.calendar_invites import google_calendar_link
 from booking_api.services import (
     BookingError,
@@ -24,11 +26,21 @@ from branding.selectors import clinic_policy
 from payments.selectors import checkout_mode
 from people.selectors import client_account_for_user
 from portal_pages import selectors
-from portal_pages.access import feature_required, own_booking
+from portal_pages.access import (
+    feature_required,
+    visitor_booking_remember,
+    visitor_page,
+)
 from portal_pages.forms import GuestForm, NotesForm
 from portal_pages.params import parse_date, parse_month, parse_start
 from portal_pages.pet_forms import wizard_pet_field
-from portal_pages.services import portal_booking_create
+from portal_pages.services import (
+    guest_booking_hold,
+    guest_confirms_by_card,
+    guest_hold_confirm,
+    guest_hold_minutes,
+    portal_booking_create,
+)
 from records.documents.selectors import forms_missing_for
 
 
@@ -167,49 +179,70 @@ def book_confirm(request):
     pet_field = wizard_pet_field(clinic, request.user)
     if pet_field:  # a vet practice: which pet is the appointment for?
         form.fields["pet"] = pet_field
+    status = 200
     if request.method == "POST" and form.is_valid():
         guest = None
         if not signed_in:
             guest = {key: form.cleaned_data[key] for key in ("name", "email", "phone")}
-        try:
-            booking = portal_booking_create(
-                clinic=clinic,
-                service=service,
-                staff=member,
-                start=start,
-                user=request.user,
-                guest=guest,
-                notes=form.cleaned_data["notes"],
-                pet_id=form.cleaned_data.get("pet") or None,
-            )
-        except SlotTakenError:
-            messages.warning(
-                request,
-                _("Sorry, that time has just been taken. Here are the times still free."),
-            )
-            return redirect(times_url)
-        except BookingError as exc:
-            if exc.field != "start":
-                raise
-            messages.warning(
-                request, _("That time is no longer available. Here are the times still free.")
-            )
-            return redirect(times_url)
-        except PatchTestRequiredError as exc:
-            form.add_error(None, exc.message)
-            patch_test_offer = exc.patch_test_service  # offered as a button beside the error
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        if guest and not _guest_may_book(request, guest["email"]):
+            form.add_error(None, guest_limit_message())
+            status = 429
         else:
-            if not signed_in:
-                login(
-                    request,
-                    booking.client.user,
-                    backend="django.contrib.auth.backends.ModelBackend",
+            try:
+                if guest:
+                    return _guest_hold(request, service, member, start, guest, form)
+                booking = portal_booking_create(
+                    clinic=clinic,
+                    service=service,
+                    staff=member,
+                    start=start,
+                    user=request.user,
+                    notes=form.cleaned_data["notes"],
+                    pet_id=form.cleaned_data.get("pet") or None,
                 )
-            if checkout_mode(booking):  # a deposit, full payment or card to save
-                return redirect("portal:book_pay", reference=booking.reference)
-            return redirect("portal:book_done", reference=booking.reference)
+            except SlotTakenError:
+                messages.warning(
+                    request,
+                    _("Sorry, that time has just been taken. Here are the times still free."),
+                )
+                return redirect(times_url)
+            except BookingError as exc:
+                if exc.field != "start":
+                    raise
+                messages.warning(
+                    request,
+                    _("That time is no longer available. Here are the times still free."),
+                )
+                return redirect(times_url)
+            except PatchTestRequiredError as exc:
+                form.add_error(None, exc.message)
+                patch_test_offer = exc.patch_test_service  # offered as a button beside it
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                if checkout_mode(booking):  # a deposit, full payment or card to save
+                    return redirect("portal:book_pay", reference=booking.reference)
+                return redirect("portal:book_done", reference=booking.reference)
+    return _confirm_page(
+        request,
+        service=service,
+        member=member,
+        staff_ref=staff_ref,
+        start=start,
+        form=form,
+        patch_test_offer=patch_test_offer,
+        status=status,
+    )
+
+
+def _confirm_page(
+    request, *, service, member, staff_ref, start, form, patch_test_offer=None, status=200
+):
+    clinic = request.clinic
+    times_url = reverse(
+        "portal:book_time",
+        kwargs={"service_id": service.pk, "staff": staff_ref, "day": start.date().isoformat()},
+    )
     here = confirm_url(service, staff_ref, start)
     # Forms the service requires and this client has not signed: booking waits for them.
     forms_missing = forms_missing_for(
@@ -229,18 +262,118 @@ def book_confirm(request):
             "stamp": int(start.timestamp()),
             "form": form,
             "times_url": times_url,
+            "guest_hold_minutes": guest_hold_minutes(clinic),
+            "guest_pays": guest_confirms_by_card(clinic),
             "login_url": f"{reverse('account_login')}?{urlencode({'next': here})}",
             "signup_url": f"{reverse('account_signup')}?{urlencode({'next': here})}",
             "booking_instructions": clinic_policy(clinic).booking_instructions,
             "step": 6,
         },
+        status=status,
     )
 
 
-def book_done(request, reference):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    booking = own_booking(request, reference)
+# --- Guests: booking without signing in (issue 18 #7) ---------------------------------------
+
+
+def guest_limit_message():
+    return _(
+        "You have asked to book several times in a short while. Please try again later, "
+        "or call the clinic."
+    )
+
+
+def _guest_may_book(request, email):
+    """Guest holds are limited per client address and per email address (allauth's
+    limiter, ACCOUNT_RATE_LIMITS["guest_booking"]), so nobody fills a diary."""
+    return ratelimit.consume(request, action="guest_booking", key=email.strip().lower())
+
+
+GUEST_HOLD = "portal_guest_hold"
+
+
+def _guest_hold(request, service, member, start, guest, form):
+    """Hold the time and answer alike whether or not the email has an account: check
+    your email (or pay, where the clinic lets a payment confirm a guest)."""
+    booking = guest_booking_hold(
+        clinic=request.clinic,
+        service=service,
+        staff=member,
+        start=start,
+        guest=guest,
+        notes=form.cleaned_data["notes"],
+    )
+    request.session[GUEST_HOLD] = {
+        "email": guest["email"].strip().lower(),
+        "service": service.name,
+        "start": start.isoformat(),
+        "minutes": guest_hold_minutes(request.clinic),
+    }
+    if booking is not None and booking.awaits_payment:  # the clinic lets paying confirm
+        visitor_booking_remember(request, booking)
+        return redirect("portal:book_pay", reference=booking.reference)
+    return redirect("portal:book_check_email")
+
+
+@feature_required("online_booking")
+def book_check_email(request):
+    hold = request.session.get(GUEST_HOLD)
+    if not hold:
+        return redirect("portal:book")
+    start = datetime.datetime.fromisoformat(hold["start"])
+    return render(
+        request,
+        "portal_pages/book/check_email.html",
+        {
+            "email": hold["email"],
+            "service_name": hold["service"],
+            "start": start,
+            "minutes": hold["minutes"],
+            "step": 7,
+        },
+    )
+
+
+@feature_required("online_booking")
+@require_http_methods(["GET", "POST"])
+def book_verify(request):
+    """The link we emailed a guest. Opening it only asks (mail scanners open links);
+    the button confirms the booking and the address. Someone without a password of
+    their own (a new client) is signed in: they have just shown the address is theirs.
+    Anyone else reaches this booking's pages from this browser and signs in as usual."""
+    token = request.POST.get("token") or request.GET.get("token")
+    try:
+        booking = booking_from_verify_token(token, clinic=request.clinic)
+    except ActionLinkError as exc:
+        return render(
+            request, "portal_pages/book/verify.html", {"error": exc.message}, status=exc.status
+        )
+    if request.method == "POST":
+        try:
+            booking = guest_hold_confirm(clinic=request.clinic, booking=booking)
+        except BookingError as exc:
+            return render(
+                request,
+                "portal_pages/book/verify.html",
+                {"error": exc.message, "booking": booking},
+                status=exc.status,
+            )
+        visitor_booking_remember(request, booking)
+        person = booking.client.user
+        if not request.user.is_authenticated and not person.has_usable_password():
+            login(request, person, backend="django.contrib.auth.backends.ModelBackend")
+        if checkout_mode(booking):
+            return redirect("portal:book_pay", reference=booking.reference)
+        return redirect("portal:book_done", reference=booking.reference)
+    return render(
+        request,
+        "portal_pages/book/verify.html",
+        {"booking": booking, "token": token, "step": 7},
+    )
+
+
+@visitor_page
+def book_done(request, booking):
     return render(
         request,
         "portal_pages/book/done.html",

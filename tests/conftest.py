@@ -3,6 +3,7 @@ here once, so every test sees one fixture per name. Directory conftests hold onl
 applies to their directory alone."""
 
 pytest_plugins = [
+    "tests.fixtures.database",
     "tests.fixtures.clinics",
     "tests.fixtures.booking",
     "tests.fixtures.payments",

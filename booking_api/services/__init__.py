@@ -11,6 +11,8 @@ from booking_api.services.transitions import (
     booking_mark_refunded,
     booking_release_hold,
     booking_transition,
+    booking_verify_hold,
+    holds_release_unverified,
 )
 
 __all__ = [
@@ -25,5 +27,7 @@ __all__ = [
     "booking_reschedule",
     "booking_release_hold",
     "booking_transition",
+    "booking_verify_hold",
     "cancellation_quote",
+    "holds_release_unverified",
 ]

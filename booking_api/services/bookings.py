@@ -22,18 +22,15 @@ from booking_api.models import (
     BLOCKING_STATUSES,
     Booking,
     BookingSource,
-    BookingStatus,
     StaffMember,
 )
 from booking_api.preconditions import booking_preconditions_check
 from booking_api.services.errors import BookingError, SlotTakenError
 from booking_api.services.patch_tests import patch_test_check
-from booking_api.services.policy import reschedule_refusal
+from booking_api.services.policy import CLIENT_SOURCES, initial_status, reschedule_refusal
 from booking_api.services.transitions import actor_role, after_commit, event_add, locked_booking
 from branding.errors import FeatureDisabledError, NotAllowedError
 from branding.selectors import clinic_policy, feature_enabled
-
-CLIENT_SOURCES = (BookingSource.PORTAL, BookingSource.APP)
 
 
 def _check_client_may_book(clinic, client, source):
@@ -170,7 +167,7 @@ def booking_create(
     (``pending_payment``, for the clinic's hold time) until the payments app confirms it:
     no door can skip the payment."""
     if status is None:
-        status, hold_minutes = _initial_status(clinic, source, hold_minutes)
+        status, hold_minutes = initial_status(clinic, source, hold_minutes)
     _check_client_may_book(clinic, client, source)
     _check_service_and_staff(clinic, service, staff)
     if start.tzinfo is None:
@@ -262,16 +259,6 @@ def _is_own_active_pet(pet, clinic, client):
         and pet.active
         and pet.merged_into_id is None
     )
-
-
-PAY_WHEN_BOOKING = ("deposit", "full")
-
-
-def _initial_status(clinic, source, hold_minutes):
-    policy = clinic_policy(clinic)
-    if source in CLIENT_SOURCES and policy.payment_mode in PAY_WHEN_BOOKING:
-        return BookingStatus.PENDING_PAYMENT, hold_minutes or policy.payment_hold_minutes
-    return BookingStatus.BOOKED, hold_minutes
 
 
 def _deposit_for(clinic, service):

@@ -18,7 +18,7 @@ from django.utils import dateformat, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from booking_api.action_links import booking_action_links, booking_url
+from booking_api.action_links import booking_action_links, booking_url, verify_url
 from booking_api.calendar_invites import google_calendar_link, ics_attachment
 from booking_api.models import Booking
 from branding.links import portal_url
@@ -144,6 +144,20 @@ def client_cancelled_message(booking) -> Message:
     )
 
 
+def client_verify_message(booking) -> Message:
+    minutes = 0
+    if booking.hold_expires_at:
+        minutes = max(1, round((booking.hold_expires_at - booking.created_at).total_seconds() / 60))
+    return _render(
+        booking,
+        "client_verify",
+        "booking_verify",
+        lambda: _("Confirm your booking: {service} on {short_date} at {start_time}"),
+        verify_link=verify_url(booking),
+        minutes=minutes,
+    )
+
+
 def reminder_message(booking) -> Message:
     """Short on purpose: the same text goes by email and by SMS."""
     return _render(
@@ -185,6 +199,23 @@ def tell_client_moved(booking, previous_start=None):
         client_moved_message(booking, previous_start),
         f"booking-{booking.pk}-moved-{booking.sequence}",
         method="REQUEST",
+    )
+
+
+def tell_client_to_verify(booking):
+    """The link that confirms a guest's booking, to the booking's address only: an
+    account message, so it goes by email whatever the person's preferences."""
+    message = client_verify_message(booking)
+    return notify(
+        clinic=booking.clinic,
+        user=booking.client.user,
+        kind=message.kind,
+        category=Category.ACCOUNT,
+        title=message.title,
+        body=message.body,
+        url="",
+        idempotency_key=f"booking-{booking.pk}-verify",
+        channels=["email"],
     )
 
 

@@ -7,8 +7,22 @@ from dataclasses import asdict, dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from booking_api.models import BookingSource, BookingStatus
 from branding.models import FeeKind
 from branding.selectors import clinic_policy
+
+CLIENT_SOURCES = (BookingSource.PORTAL, BookingSource.APP)
+PAY_WHEN_BOOKING = ("deposit", "full")
+
+
+def initial_status(clinic, source, hold_minutes=None):
+    """The status a new booking starts in, and how long it is held: a client's booking
+    at a clinic that takes payment when booking waits for it (``pending_payment``, the
+    clinic's hold time); anything else is booked."""
+    policy = clinic_policy(clinic)
+    if source in CLIENT_SOURCES and policy.payment_mode in PAY_WHEN_BOOKING:
+        return BookingStatus.PENDING_PAYMENT, hold_minutes or policy.payment_hold_minutes
+    return BookingStatus.BOOKED, hold_minutes
 
 
 @dataclass(frozen=True)

@@ -29,10 +29,11 @@ from notifications.services import Category, notify
 
 # kind → minutes before the start
 REMINDER_OFFSETS = {"24h": 24 * 60, "1h": 60}
-# Statuses that are reminded. A booking still awaiting payment is left for a later run
-# (it is reminded once paid); any other status is never reminded.
+# Statuses that are reminded. A booking still held (awaiting payment or the guest's
+# confirmation) is left for a later run (it is reminded once it goes ahead); any other
+# status is never reminded.
 REMINDED_STATUSES = lifecycle.CONFIRMED_STATUSES
-WAITING_STATUSES = lifecycle.AWAITING_PAYMENT_STATUSES
+WAITING_STATUSES = lifecycle.HELD_STATUSES
 SEND_BATCH = 500
 
 

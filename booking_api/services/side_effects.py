@@ -107,9 +107,10 @@ def _previous_staff(booking):
 def _cancelled(booking, event):
     reminders.reminders_skip_unsent(booking=booking)
     still_cancelled = booking.status in CANCELLED_STATUSES
-    # A payment hold that lapsed was never confirmed to anyone: nothing to take back.
+    # A hold (for payment, or for the guest's confirmation) that lapsed or was given up
+    # was never confirmed to anyone: nothing to take back.
     from_status = event.from_status if event else ""
-    if still_cancelled and from_status not in lifecycle.AWAITING_PAYMENT_STATUSES:
+    if still_cancelled and from_status not in lifecycle.HELD_STATUSES:
         messages.tell_client_cancelled(booking)
         messages.tell_staff_cancelled(booking)
     waitlist_offer_freed_slot(booking)

@@ -8,6 +8,8 @@ After commit the side-effects task sends the named event (``booking_cancelled``,
 ``booking_api.signals``), which the payments app answers with the refund, once.
 """
 
+import datetime
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -16,7 +18,7 @@ from booking_api.errors import BookingErrorCode
 from booking_api.lifecycle import BookingStatus, Role
 from booking_api.models import Booking, BookingEvent
 from booking_api.services.errors import BookingError
-from booking_api.services.policy import cancellation_quote, no_show_fee
+from booking_api.services.policy import cancellation_quote, initial_status, no_show_fee
 from branding.errors import FeatureDisabledError, NotAllowedError
 from branding.selectors import clinic_policy, feature_enabled
 from people.selectors import clinic_role_for_user
@@ -187,8 +189,9 @@ def booking_cancel(
         reason=reason,
         # The quote is kept as the record of what was shown; the fee is the column.
         data={"quote": quote.as_dict(), "by_client": role == Role.CLIENT, **(data or {})},
-        # The system's cancel (a lapsed payment hold) never charges a fee.
-        fee=0 if role == Role.SYSTEM else quote.fee,
+        # The system's cancel (a lapsed hold) never charges a fee, nor does giving up a
+        # guest's hold that was never confirmed.
+        fee=0 if role == Role.SYSTEM or booking.status == BookingStatus.UNVERIFIED else quote.fee,
         refund_decided=refund_decided,
     )
 
@@ -236,26 +239,87 @@ def booking_confirm_paid(*, booking, payment_id, amount, reason="Paid online.") 
 
 
 @transaction.atomic
+def booking_verify_hold(*, booking_id, now=None) -> Booking:
+    """The client confirmed an ``unverified`` booking (a guest's, from the link we
+    emailed): it goes on as any client booking does — held for payment where the clinic
+    takes it when booking, else booked — the system's move. A second confirmation
+    changes nothing; one after the hold ran out (released or not yet) is refused."""
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    booking = locked_booking(Booking(pk=booking_id))
+    if booking.status != BookingStatus.UNVERIFIED:
+        if booking.status in lifecycle.UPCOMING_STATUSES:
+            return booking  # confirmed already
+        raise _hold_expired()
+    if booking.hold_expires_at is not None and booking.hold_expires_at <= now:
+        raise _hold_expired()
+    status, hold_minutes = initial_status(booking.clinic, booking.source)
+    booking.hold_expires_at = (
+        now + datetime.timedelta(minutes=hold_minutes)
+        if status == BookingStatus.PENDING_PAYMENT
+        else None
+    )
+    booking.save(update_fields=["hold_expires_at", "updated_at"])
+    return _move(
+        booking,
+        status,
+        role=Role.SYSTEM,
+        reason="The client confirmed the booking from the emailed link.",
+        data={"verified": True},
+    )
+
+
+def _hold_expired():
+    return BookingError(
+        _(
+            "Sorry, the time we held for you has run out and may have been taken. "
+            "Please choose a time again."
+        ),
+        field="start",
+        code=BookingErrorCode.HOLD_EXPIRED,
+    )
+
+
+@transaction.atomic
 def booking_release_hold(*, booking_id, now=None) -> str:
-    """A payment hold ran out unpaid: cancel the booking (the system's cancel, through
-    ``booking_cancel``) so its slot is free. Returns what happened: "released", "held"
-    (time left) or the booking's status when it is no longer held."""
+    """A hold ran out — unpaid, or a guest's booking nobody confirmed: cancel the booking
+    (the system's cancel, through ``booking_cancel``) so its slot is free. Returns what
+    happened: "released", "held" (time left) or the booking's status when it is no
+    longer held."""
     booking = Booking.objects.select_for_update().get(pk=booking_id)
-    if booking.status != BookingStatus.PENDING_PAYMENT:
+    if booking.status not in lifecycle.HELD_STATUSES:
         return booking.status
     from django.utils import timezone
 
     if booking.hold_expires_at is None or booking.hold_expires_at > (now or timezone.now()):
         return "held"
+    unverified = booking.status == BookingStatus.UNVERIFIED
     booking_cancel(
         booking=booking,
         by_client=False,
         role=Role.SYSTEM,
-        reason="The time held for payment ran out.",
-        data={"hold_expired": True},
+        reason=(
+            "Nobody confirmed the booking in time."
+            if unverified
+            else "The time held for payment ran out."
+        ),
+        data={"hold_expired": True, **({"unverified": True} if unverified else {})},
         now=now,
     )
     return "released"
+
+
+def holds_release_unverified(*, now=None) -> dict:
+    """The scheduled job: cancel every guest booking whose confirmation time ran out
+    (payment holds are the payments app's job, which asks Stripe first)."""
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    ids = Booking.objects.filter(
+        status=BookingStatus.UNVERIFIED, hold_expires_at__lte=now
+    ).values_list("pk", flat=True)
+    return {booking_id: booking_release_hold(booking_id=booking_id, now=now) for booking_id in ids}
 
 
 @transaction.atomic

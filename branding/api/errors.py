@@ -101,7 +101,10 @@ def exception_handler(exc, context):
     service chose (400, 403, 404 or 409). A body over DATA_UPLOAD_MAX_MEMORY_SIZE is a
     JSON 400 too. DRF's refusals get their code; missing or invalid credentials a 401."""
     if isinstance(exc, DomainError):
-        return Response(exc.as_dict(), status=exc.status)
+        response = Response(exc.as_dict(), status=exc.status)
+        if exc.status == 401:  # a 401 always says how to authenticate (RFC 9110)
+            response["WWW-Authenticate"] = _authenticate_header(context)
+        return response
     if isinstance(exc, RequestDataTooBig):  # else Django's HTML 400 page, not JSON
         refused = DomainError(_("The request is too large."), code=BrandingErrorCode.BODY_TOO_LARGE)
         return Response(refused.as_dict(), status=refused.status)

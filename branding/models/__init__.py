@@ -6,6 +6,7 @@ from branding.models.settings import (
     FeatureSettings,
     FeeKind,
     Font,
+    GuestVerification,
     PaymentMode,
 )
 
@@ -18,6 +19,7 @@ __all__ = [
     "FeatureSettings",
     "FeeKind",
     "Font",
+    "GuestVerification",
     "Location",
     "OpeningHours",
     "PaymentMode",

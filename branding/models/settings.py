@@ -168,6 +168,20 @@ class PaymentMode(models.TextChoices):
     CARD_ON_FILE = "card_on_file", _("Card on file (charged later)")
 
 
+class GuestVerification(models.TextChoices):
+    """How a new client who books without signing in proves who they are before their
+    slot is held for longer than ``guest_hold_minutes``."""
+
+    EMAIL = "email", _("Email link: the guest confirms from their inbox")
+    CARD = (
+        "card",
+        _(
+            "Payment at booking: paying confirms (where a deposit or full payment is taken; "
+            "otherwise the email link)"
+        ),
+    )
+
+
 def _fee_is_consistent(kind, value, field):
     if kind == FeeKind.NONE:
         return {}
@@ -253,6 +267,21 @@ class BookingPolicySettings(BaseSiteSetting):
             "app, and on a 'Booking instructions' dashboard card left without text of its own."
         ),
     )
+    guest_verification = models.CharField(
+        _("new clients booking without an account confirm by"),
+        max_length=8,
+        choices=GuestVerification.choices,
+        default=GuestVerification.EMAIL,
+        help_text=_(
+            "Until then their time is only held: it is freed if they do not confirm. "
+            "Whether the email has an account or not, the answer on the page is the same."
+        ),
+    )
+    guest_hold_minutes = models.PositiveIntegerField(
+        _("hold a new client's slot until they confirm (minutes)"),
+        default=15,
+        validators=[MinValueValidator(5), MaxValueValidator(60)],
+    )
 
     panels = [
         MultiFieldPanel(
@@ -288,6 +317,10 @@ class BookingPolicySettings(BaseSiteSetting):
                 FieldPanel("no_show_blocks_online_booking"),
             ],
             heading=_("No-shows"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("guest_verification"), FieldPanel("guest_hold_minutes")],
+            heading=_("New clients booking without an account"),
         ),
         MultiFieldPanel(
             [FieldPanel("booking_instructions")], heading=_("Instructions for clients")

@@ -232,8 +232,16 @@ ACCOUNT_RATE_LIMITS = {
     "request_login_code": "20/m/ip,3/m/key",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
+    # Not allauth's: guest bookings in the wizard (portal_pages.views), per client
+    # address and per email address, with the same limiter.
+    "guest_booking": "5/h/ip,3/h/key",
 }
 ACCOUNT_ADAPTER = "people.adapters.AccountAdapter"
+# Every password door (portal, app token, Wagtail admin, Django admin) signs in through
+# people.signin: allauth's "login_failed" limit above, per client address and per person.
+WAGTAILADMIN_USER_LOGIN_FORM = "people.admin.login.WagtailAdminLoginForm"
+# Wagtail's private pages send visitors to the portal's sign-in, not to its own bare one.
+WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 SOCIALACCOUNT_ADAPTER = "people.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True

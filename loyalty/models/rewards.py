@@ -108,6 +108,18 @@ class Voucher(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     expires_at = models.DateTimeField(_("expires"))
+    # Applied at a checkout: reserved for that payment until it succeeds (then used) or
+    # is given back (another voucher chosen, the booking cancelled or its hold run out).
+    # One payment at a time, so a voucher discounts one booking.
+    reserved_payment = models.ForeignKey(
+        "payments.Payment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reserved for payment"),
+    )
+    reserved_at = models.DateTimeField(_("reserved"), null=True, blank=True)
     used_at = models.DateTimeField(_("used"), null=True, blank=True)
     used_for = models.CharField(_("used for"), max_length=120, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

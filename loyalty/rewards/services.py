@@ -23,6 +23,7 @@ from loyalty.models import (
 from loyalty.rewards.selectors import available_rewards_q, clinic_today, voucher_discount
 from loyalty.selectors import balance, programme_for
 from loyalty.services import points_redeem
+from payments.selectors import payment_holds_voucher
 
 __all__ = [
     "reward_grant",
@@ -32,6 +33,8 @@ __all__ = [
     "reward_request_decline",
     "voucher_mark_used",
     "voucher_quote",
+    "voucher_release",
+    "voucher_reserve",
     "vouchers_expire",
 ]
 
@@ -254,11 +257,9 @@ def _client_voucher(clinic, client, code, *, lock=False):
     return voucher
 
 
-def voucher_quote(*, clinic, client, code, service_id, amount) -> tuple[Voucher, int]:
-    """What the client's voucher ``code`` takes off ``amount`` (minor units) for a
-    booking of ``service_id``. Nothing is written: the voucher is used only when the
-    payment succeeds (``voucher_mark_used``)."""
-    voucher = _client_voucher(clinic, client, code)
+def _usable_discount(voucher, *, service_id, amount) -> int:
+    """What the voucher takes off, or a refusal naming ``voucher`` when it is used,
+    expired or for another service."""
     if voucher.status == VoucherStatus.USED:
         raise LoyaltyError(
             _("This voucher has already been used."),
@@ -276,14 +277,76 @@ def voucher_quote(*, clinic, client, code, service_id, amount) -> tuple[Voucher,
             field="voucher",
             code=LoyaltyErrorCode.VOUCHER_UNUSABLE,
         )
-    return voucher, discount
+    return discount
+
+
+def _reserved_elsewhere():
+    return LoyaltyError(
+        _(
+            "This voucher is already applied to another booking that is waiting for "
+            "payment. Cancel that booking or pay it without the voucher to use it here."
+        ),
+        field="voucher",
+        code=LoyaltyErrorCode.VOUCHER_RESERVED,
+    )
+
+
+def voucher_quote(*, clinic, client, code, service_id, amount) -> tuple[Voucher, int]:
+    """What the client's voucher ``code`` takes off ``amount`` (minor units) for a
+    booking of ``service_id``. Nothing is written: applying it at a checkout reserves it
+    (``voucher_reserve``), and it is used only when that payment succeeds
+    (``voucher_mark_used``)."""
+    voucher = _client_voucher(clinic, client, code)
+    return voucher, _usable_discount(voucher, service_id=service_id, amount=amount)
 
 
 @transaction.atomic
-def voucher_mark_used(*, clinic, client, code, used_for) -> Voucher:
+def voucher_reserve(
+    *, clinic, client, code, payment_id, voucher_ref, service_id, amount
+) -> tuple[Voucher, int]:
+    """Reserve the client's voucher ``code`` for payment ``payment_id`` (carrying it as
+    ``voucher_ref``), under the voucher's row lock, so that of two checkouts applying it
+    at once only one gets it. Refused (409, field ``voucher``) while another payment
+    holds it — one that may still succeed, see ``payments.selectors
+    .payment_holds_voucher``; a reservation whose payment was cancelled, failed, moved
+    to another voucher or whose booking was cancelled is taken over. Reserving again for
+    the same payment changes nothing."""
+    voucher = _client_voucher(clinic, client, code, lock=True)
+    discount = _usable_discount(voucher, service_id=service_id, amount=amount)
+    holder = voucher.reserved_payment_id
+    if holder == payment_id:
+        return voucher, discount
+    if holder is not None and payment_holds_voucher(holder, voucher_ref):
+        raise _reserved_elsewhere()
+    voucher.reserved_payment_id = payment_id
+    voucher.reserved_at = timezone.now()
+    voucher.save(update_fields=["reserved_payment", "reserved_at"])
+    return voucher, discount
+
+
+def voucher_release(*, clinic, client, code, payment_id) -> bool:
+    """Payment ``payment_id`` no longer carries the voucher (another chosen, or its
+    booking cancelled unpaid): give the voucher back if that payment still reserves it.
+    One conditional update; idempotent."""
+    return bool(
+        Voucher.objects.filter(
+            clinic=clinic,
+            client=client,
+            code=(code or "").upper(),
+            reserved_payment_id=payment_id,
+        )
+        .exclude(status=VoucherStatus.USED)
+        .update(reserved_payment=None, reserved_at=None)
+    )
+
+
+@transaction.atomic
+def voucher_mark_used(
+    *, clinic, client, code, used_for, payment_id=None, voucher_ref=""
+) -> Voucher:
     """Called when the payment that used the voucher succeeded. Idempotent for the same
-    ``used_for`` (e.g. the payment's id); a voucher already used for something else is
-    refused (409)."""
+    ``used_for`` (e.g. the payment's id); a voucher already used for something else, or
+    reserved for another payment that may still use it, is refused (409)."""
     voucher = _client_voucher(clinic, client, code, lock=True)
     if voucher.status == VoucherStatus.USED:
         if voucher.used_for == used_for:
@@ -294,10 +357,19 @@ def voucher_mark_used(*, clinic, client, code, used_for) -> Voucher:
             code=LoyaltyErrorCode.CONFLICT,
             status=409,
         )
+    holder = voucher.reserved_payment_id
+    if (
+        payment_id is not None
+        and holder not in (None, payment_id)
+        and payment_holds_voucher(holder, voucher_ref)
+    ):
+        raise _reserved_elsewhere()
     voucher.status = VoucherStatus.USED
     voucher.used_at = timezone.now()
     voucher.used_for = str(used_for)[:120]
-    voucher.save(update_fields=["status", "used_at", "used_for"])
+    if payment_id is not None:
+        voucher.reserved_payment_id = payment_id
+    voucher.save(update_fields=["status", "used_at", "used_for", "reserved_payment"])
     return voucher
 
 

@@ -59,8 +59,10 @@ class BookingCheckoutSerializer(serializers.Serializer):
     voucher = serializers.CharField(
         required=False,
         allow_blank=True,
-        default="",
-        help_text="A reward voucher ref from the checkout's ``vouchers`` (loyalty).",
+        help_text="A reward voucher ref from the checkout's ``vouchers`` (loyalty): applying "
+        "it reserves it for this booking until paid (used) or cancelled (given back); "
+        "another booking cannot apply it meanwhile (409 ``voucher_reserved``). An empty "
+        "string removes the voucher; leaving the field out keeps the one applied.",
     )
 
 

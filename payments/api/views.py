@@ -103,7 +103,7 @@ class BookingCheckoutView(PatientMixin, APIView):
         payload.is_valid(raise_exception=True)
         booking = booking_for_client(request.clinic, self.client_account(), pk)
         payment = services.checkout_start(
-            booking=booking, voucher_ref=payload.validated_data["voucher"]
+            booking=booking, voucher_ref=payload.validated_data.get("voucher")
         )
         return Response(_checkout_body(booking, payment))
 

@@ -5,7 +5,8 @@
 - ``refunds``: refunds, the cancellation's refund (once, after ``booking_cancelled``),
   staff refunds and cancel-with-refund, the refund of a payment that came too late;
 - ``webhooks``: Stripe webhooks, verified, recorded once, processed by a task;
-- ``holds``: payment holds that run out;
+- ``holds``: payment holds that run out, and the unpaid intents of a cancelled booking
+  (cancelled at Stripe, their vouchers given back);
 - ``reconciliation``: Stripe compared with our rows, repaired.
 
 Card on file is ``payments.cards``; reads are ``payments.selectors``. The common writes
@@ -18,7 +19,12 @@ from payments.services.checkout import (
     payment_confirm,
     payment_refresh,
 )
-from payments.services.holds import hold_expire, holds_expire
+from payments.services.holds import (
+    cancelled_booking_payments_close,
+    hold_expire,
+    holds_expire,
+    payment_intent_cancel,
+)
 from payments.services.intents import payment_apply_intent
 from payments.services.reconciliation import payments_reconcile
 from payments.services.refunds import (
@@ -33,12 +39,14 @@ from payments.services.webhooks import webhook_event_process, webhook_receive
 __all__ = [
     "booking_cancel_with_refund",
     "booking_refund",
+    "cancelled_booking_payments_close",
     "checkout_discount",
     "checkout_start",
     "hold_expire",
     "holds_expire",
     "payment_apply_intent",
     "payment_confirm",
+    "payment_intent_cancel",
     "payment_refresh",
     "payments_reconcile",
     "refund_create",

@@ -19,6 +19,7 @@ from payments.customers import customer_ensure
 from payments.errors import CardDeclinedError, PaymentError, PaymentErrorCode, provider_error
 from payments.models import Payment, PaymentStatus
 from payments.selectors import checkout_quote
+from payments.services.holds import payment_intent_cancel
 from payments.services.intents import OPEN_STATUSES, payment_apply_intent
 from payments.stripe_api import stripe_client
 from payments.test_cards import TEST_CARDS, test_card_payment_method, uses_local_test_server
@@ -56,28 +57,61 @@ def checkout_discount(booking, voucher_ref=""):
     return quote
 
 
-def checkout_start(*, booking, voucher_ref="") -> Payment:
+def _reserve(booking, voucher_ref, payment):
+    """Reserve the voucher for ``payment`` with its provider, under the voucher's lock; a
+    voucher another booking's payment holds is refused by the provider (naming
+    ``voucher``), and the whole checkout step with it."""
+    if discounts.voucher_reserve(booking=booking, voucher_ref=voucher_ref, payment=payment) is None:
+        raise PaymentError(
+            _("That voucher cannot be used on this booking."),
+            field="voucher",
+            code=PaymentErrorCode.BAD_VOUCHER,
+        )
+
+
+def checkout_start(*, booking, voucher_ref=None) -> Payment:
     """Create (or find again) the booking's PaymentIntent for the amount due now. Safe to
     call twice: the row and the Stripe call share the key ``booking-<id>-<kind>``.
-    Choosing another voucher before paying changes the amount of the same intent.
+
+    ``voucher_ref`` applies a reward voucher: it is reserved for this payment (refused,
+    naming the field ``voucher``, while another booking's payment holds it) and used when
+    the payment succeeds. Choosing another voucher before paying, or none (``""``),
+    gives the previous one back and changes the amount of the same intent. ``None`` (a
+    resumed checkout, the return from Stripe.js) keeps the voucher the payment carries.
     The returned payment carries ``client_secret`` for Stripe.js."""
-    booking = Booking.objects.select_related("clinic").get(pk=booking.pk)
-    _check_payable(booking)
-    voucher = checkout_discount(booking, voucher_ref)
-    quote = checkout_quote(booking, discount=voucher.amount if voucher else 0)
-    if not quote.due_now:
-        raise PaymentError(
-            _("Nothing is due online for this booking."),
-            field="booking",
-            code=PaymentErrorCode.NOTHING_DUE,
-        )
-    key = f"booking-{booking.pk}-{quote.kind}"
-    discount_fields = {
-        "discount": quote.discount,
-        "discount_label": voucher.label if voucher else "",
-        "voucher_ref": voucher.voucher_ref if voucher else "",
-    }
     with transaction.atomic():
+        # Lock order: booking, payment, voucher. A cancellation (which locks the booking
+        # too) either comes first and is refused here, or comes after and gives back
+        # the voucher reserved here.
+        booking = Booking.objects.select_for_update().select_related("clinic").get(pk=booking.pk)
+        _check_payable(booking)
+        key = f"booking-{booking.pk}-{checkout_quote(booking).kind}"
+        current = Payment.objects.select_for_update().filter(idempotency_key=key).first()
+        had = current.voucher_ref if current else ""
+        chosen = voucher_ref is not None
+        if chosen:
+            voucher = checkout_discount(booking, voucher_ref)
+            voucher_ref = voucher.voucher_ref if voucher else ""  # the provider's spelling
+        else:  # keep what the payment carries (reserved when it was applied)
+            voucher_ref = had
+            voucher = (
+                discounts.DiscountQuote(had, current.discount, current.discount_label)
+                if had
+                else None
+            )
+        if current and had != voucher_ref and current.status != PaymentStatus.PENDING:
+            raise PaymentError(
+                _("This payment is already under way: its voucher can no longer be changed."),
+                field="voucher",
+                code=PaymentErrorCode.BAD_VOUCHER,
+            )
+        quote = checkout_quote(booking, discount=voucher.amount if voucher else 0)
+        if not quote.due_now:
+            raise PaymentError(
+                _("Nothing is due online for this booking."),
+                field="booking",
+                code=PaymentErrorCode.NOTHING_DUE,
+            )
         payment, _created = Payment.objects.select_for_update().get_or_create(
             idempotency_key=key,
             defaults={
@@ -86,13 +120,21 @@ def checkout_start(*, booking, voucher_ref="") -> Payment:
                 "kind": quote.kind,
                 "amount": quote.due_now,
                 "currency": booking.currency,
-                **discount_fields,
             },
         )
+        if had and had != voucher_ref:
+            discounts.voucher_release(voucher_ref=had, payment=payment)
+        if chosen and voucher_ref:
+            _reserve(booking, voucher_ref, payment)
+        fields = {
+            "discount": quote.discount,
+            "discount_label": voucher.label if voucher else "",
+            "voucher_ref": voucher_ref,
+        }
         changed = payment.status in OPEN_STATUSES and payment.amount != quote.due_now
-        if changed or payment.voucher_ref != discount_fields["voucher_ref"]:
+        if changed or any(getattr(payment, name) != value for name, value in fields.items()):
             payment.amount = quote.due_now
-            for name, value in discount_fields.items():
+            for name, value in fields.items():
                 setattr(payment, name, value)
             payment.save()
     api = stripe_client()
@@ -127,6 +169,12 @@ def checkout_start(*, booking, voucher_ref="") -> Payment:
             stripe_payment_intent_id=intent.id
         )
         payment.refresh_from_db()
+        booking = Booking.objects.get(pk=booking.pk)
+        if booking.status != BookingStatus.PENDING_PAYMENT:
+            # Cancelled while the intent was being created, after the cancellation
+            # closed this payment: the new intent must not stay payable either.
+            payment_intent_cancel(payment=payment)
+            _check_payable(booking)
     payment.client_secret = intent.client_secret
     return payment
 

@@ -28,6 +28,10 @@ INTENT_STATUS = {
 def payment_apply_intent(*, payment_id, intent) -> Payment:
     """Bring the payment (and its booking) in line with the PaymentIntent as Stripe has it
     now. Success is applied once; a success after the hold lapsed is refunded."""
+    # Lock order: booking, then payment (as checkout_start and refund_create), so a
+    # webhook and a checkout on the same booking queue instead of deadlocking.
+    booking_id = Payment.objects.values_list("booking_id", flat=True).get(pk=payment_id)
+    Booking.objects.select_for_update().filter(pk=booking_id).first()
     payment = Payment.objects.select_for_update().get(pk=payment_id)
     if payment.status == PaymentStatus.SUCCEEDED:
         return payment

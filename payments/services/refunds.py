@@ -13,6 +13,7 @@ gives back only what is still due — running it again refunds nothing more.
 import stripe
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from booking_api.lifecycle import BookingStatus
@@ -209,27 +210,49 @@ def booking_cancel_with_refund(*, booking, actor, amount=None, reason="") -> int
 
 
 def refund_late_payment(*, payment_id):
-    """A payment that succeeded after its booking was given up: give it all back and tell
-    the patient. Idempotent (nothing left to refund → nothing done)."""
-    payment = Payment.objects.select_related("booking__client__user", "clinic").get(pk=payment_id)
+    """A payment that succeeded after its booking was given up — its hold ran out, or it
+    was cancelled before the payment went through — gives it all back and tells the
+    patient which. Idempotent (nothing left to refund → nothing done)."""
+    payment = Payment.objects.select_related(
+        "booking__client__user", "booking__service", "clinic"
+    ).get(pk=payment_id)
     if payment_refundable(payment) <= 0:
         return None
+    booking = payment.booking
+    cancel = booking_last_move(booking, BookingStatus.CANCELLED)
+    hold_ran_out = cancel is None or bool((cancel.data or {}).get("hold_expired"))
     refund = refund_create(
         payment=payment,
-        reason="Paid after the time held for the booking ran out; the slot was released.",
-    )
-    booking = payment.booking
-    notify(
-        clinic=payment.clinic,
-        user=booking.client.user,
-        kind="payment_refunded",
-        category=Category.BOOKING,
-        title="Your payment has been refunded",
-        body=(
-            f"Your payment for {booking.service} arrived after the time we held for you "
-            f"had run out, and the time is no longer reserved. We have refunded it in full "
-            f"({format_money(refund.amount, payment.currency)}); please book again."
+        reason=(
+            "Paid after the time held for the booking ran out; the slot was released."
+            if hold_ran_out
+            else "The booking was cancelled before the payment went through."
         ),
-        idempotency_key=f"payment-{payment.pk}-late-refund",
     )
+    with translation.override(payment.clinic.language or "en"):
+        values = {
+            "service": booking.service.name,
+            "amount": format_money(refund.amount, payment.currency),
+        }
+        if hold_ran_out:
+            body = _(
+                "Your payment for %(service)s arrived after the time we held for you had "
+                "run out, and the time is no longer reserved. We have refunded it in full "
+                "(%(amount)s); please book again."
+            )
+        else:
+            body = _(
+                "Your payment for %(service)s went through after the booking had been "
+                "cancelled. We have refunded it in full (%(amount)s)."
+            )
+        title = _("Your payment has been refunded")
+        notify(
+            clinic=payment.clinic,
+            user=booking.client.user,
+            kind="payment_refunded",
+            category=Category.BOOKING,
+            title=str(title),
+            body=body % values,
+            idempotency_key=f"payment-{payment.pk}-late-refund",
+        )
     return refund

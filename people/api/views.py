@@ -1,42 +1,36 @@
-from django.conf import settings
-from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from branding.api.permissions import ClinicRequired
+from branding.api.throttling import ClientAddressScopedRateThrottle
 from people.api.serializers import MeSerializer, TokenRequestSerializer, TokenSerializer
-from people.services import client_account_ensure, email_is_verified
+from people.services import client_account_ensure
+from people.signin import password_sign_in_check
 
 
 class TokenView(APIView):
-    """Mobile apps sign in here and then send ``Authorization: Token <key>``."""
+    """Mobile apps sign in here and then send ``Authorization: Token <key>``. The same
+    check as the portal's sign-in (``people.signin``): its failed sign-in limit per
+    account and per client address, and a confirmed email; plus the "auth" throttle per
+    client address."""
 
     permission_classes = [AllowAny, ClinicRequired]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientAddressScopedRateThrottle]
     throttle_scope = "auth"
 
     @extend_schema(request=TokenRequestSerializer, responses=TokenSerializer, tags=["auth"])
     def post(self, request):
         payload = TokenRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        user = authenticate(
+        user = password_sign_in_check(
             request,
             email=payload.validated_data["email"],
             password=payload.validated_data["password"],
         )
-        if user is None or not user.is_active:
-            raise AuthenticationFailed("That email and password do not match an account.")
-        if settings.ACCOUNT_EMAIL_VERIFICATION == "mandatory" and not email_is_verified(user):
-            # The same rule as the portal's sign-in: confirm the address first.
-            raise PermissionDenied(
-                "Please confirm your email address first: open the link we emailed you."
-            )
         client_account_ensure(clinic=request.clinic, user=user)
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

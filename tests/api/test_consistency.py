@@ -136,3 +136,13 @@ def test_a_server_error_under_api_is_json_500(clinic, monkeypatch):
     client = APIClient(HTTP_HOST=clinic.site.hostname, raise_request_exception=False)
     body = assert_error(client.get("/api/v1/clinic"), 500, "server_error")
     assert "boom" not in body["detail"]  # nothing internal leaks
+
+
+def test_a_wrong_password_is_401_with_www_authenticate(api, patient):
+    response = api.post(
+        "/api/v1/auth/token",
+        {"email": patient.user.email, "password": "not the password"},
+        format="json",
+    )
+    assert_error(response, 401, "sign_in_failed")
+    assert response["WWW-Authenticate"].startswith("Token")

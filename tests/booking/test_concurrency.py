@@ -97,3 +97,25 @@ def test_the_database_itself_refuses_an_overlap(clinic, open_policy, service, em
     with pytest.raises(IntegrityError):
         book(clinic, service, emma, start + datetime.timedelta(minutes=15))
     assert connection.vendor == "postgresql"
+
+
+@pytest.mark.skipif(
+    "connection.vendor != 'postgresql'", reason="the exclusion constraint exists only on PostgreSQL"
+)
+def test_the_database_refuses_an_overlap_with_a_guests_unconfirmed_hold(
+    clinic, open_policy, service, emma
+):
+    """A guest's hold takes its time like any booking (migration 0007 rebuilt the
+    constraint with the ``unverified`` status)."""
+    import datetime
+
+    from django.db import IntegrityError
+
+    from booking_api.lifecycle import BookingStatus
+    from tests.booking.test_engine import book
+
+    start = datetime.datetime.combine(MONDAY, datetime.time(10), tzinfo=datetime.UTC)
+    book(clinic, service, emma, start, status=BookingStatus.UNVERIFIED)
+    with pytest.raises(IntegrityError):
+        book(clinic, service, emma, start + datetime.timedelta(minutes=15))
+    assert connection.vendor == "postgresql"

@@ -39,6 +39,8 @@ def policy_form(**overrides):
         "payment_hold_minutes": 10,
         "no_show_fee_kind": "none",
         "no_show_fee_value": "",
+        "guest_verification": "email",
+        "guest_hold_minutes": 15,
     }
     data.update(overrides)
     return data
@@ -145,6 +147,21 @@ def test_admin_saves_a_consistent_policy(clinic, manager_admin):
     assert response.status_code == 302
     policy = BookingPolicySettings.objects.get(site=clinic.site)
     assert (policy.late_cancel_fee_value, policy.no_show_fee_value) == (100, 2500)
+
+
+def test_the_manager_chooses_how_guests_confirm_and_how_long_their_slot_is_held(
+    clinic, manager_admin
+):
+    saved = manager_admin.post(
+        policy_url(clinic), policy_form(guest_verification="card", guest_hold_minutes=10)
+    )
+    assert saved.status_code == 302
+    policy = BookingPolicySettings.objects.get(site=clinic.site)
+    assert (policy.guest_verification, policy.guest_hold_minutes) == ("card", 10)
+
+    too_long = manager_admin.post(policy_url(clinic), policy_form(guest_hold_minutes=120))
+    assert too_long.status_code == 200
+    assert list(too_long.context["form"].errors) == ["guest_hold_minutes"]
 
 
 # --- Booking policy through the services ----------------------------------------------

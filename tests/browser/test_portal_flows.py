@@ -1,6 +1,9 @@
 """A patient's main journeys, in a real browser on a phone-sized screen."""
 
+import re
+
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from booking_api.models import Booking, BookingStatus
@@ -85,6 +88,14 @@ def test_a_new_patient_books_on_a_phone_and_sees_it_on_the_dashboard(
     phone.get_by_label("Mobile phone").fill("07700 900999")
     shot(phone, "wizard-6-details")
     axe(phone)
+    phone.get_by_role("button", name="Confirm booking").click()
+
+    # The time is held until the address confirms it from the emailed link.
+    expect(phone.get_by_role("heading", name="Check your email")).to_be_visible()
+    axe(phone)
+    link = re.search(r"(/book/verify/\?token=\S+)", mail.outbox[-1].body).group(1)
+    phone.goto(clinic_url(live_server, glow, link))
+    expect(phone.get_by_role("heading", name="Confirm your booking")).to_be_visible()
     phone.get_by_role("button", name="Confirm booking").click()
 
     expect(phone.get_by_role("heading", name="You're booked!")).to_be_visible()

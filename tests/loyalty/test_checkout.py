@@ -1,6 +1,8 @@
 """A reward voucher at checkout, through the real payments API and the local Stripe
 server: the patient's own usable vouchers are offered, the chosen one lowers what is
-due, and it is marked used only when the payment succeeds — a decline leaves it ready."""
+due, and it is marked used only when the payment succeeds — a decline leaves it ready
+(reserved for that booking until it is paid or cancelled: tests/loyalty/
+test_voucher_reservation.py)."""
 
 import pytest
 
@@ -62,7 +64,10 @@ def test_a_reward_voucher_is_offered_applied_and_used_only_when_paid(
     voucher.refresh_from_db()
     assert voucher.status == VoucherStatus.ISSUED
 
-    # localstripe will not confirm an intent again after a failed charge: a fresh booking.
+    # localstripe will not confirm an intent again after a failed charge: a fresh booking,
+    # once the first is cancelled (until then the voucher stays reserved for it).
+    with django_capture_on_commit_callbacks(execute=True):
+        patient_api.post(f"/api/v1/bookings/{body['booking']}/cancel", {}, format="json")
     body = checkout(patient_api, "11:00", voucher=ref)
     with django_capture_on_commit_callbacks(execute=True):
         paid = pay(patient_api, body, "success")

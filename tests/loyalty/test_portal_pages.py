@@ -1,7 +1,11 @@
 """The portal's /rewards/ and /referrals/ pages and the referral share link, end to
 end: a friend signs up through the link, completes a first visit, and both earn once."""
 
+import re
+from urllib.parse import parse_qs
+
 import pytest
+from django.core import mail
 from django.test import TestCase
 
 from booking_api.services import booking_create, booking_transition
@@ -166,26 +170,32 @@ def test_referral_rules_name_the_code(clinic, patient, programme):
 
 
 def test_a_friend_who_books_as_a_guest_through_the_link_is_referred(
-    clinic, patient, programme, open_policy, service, emma
+    clinic, patient, programme, open_policy, service, emma, django_capture_on_commit_callbacks
 ):
-
     code = referral_code_ensure(clinic=clinic, client=patient).code
     browser = host_client(clinic)
     browser.get(f"/r/{code}/")
     start = at(MONDAY, "10:00")
-    response = browser.post(
-        "/book/confirm/",
-        {
-            "service": service.pk,
-            "staff": emma.pk,
-            "t": int(start.timestamp()),
-            "name": "Nina Newcomer",
-            "email": "nina@example.com",
-            "phone": "07700 900999",
-            "notes": "",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = browser.post(
+            "/book/confirm/",
+            {
+                "service": service.pk,
+                "staff": emma.pk,
+                "t": int(start.timestamp()),
+                "name": "Nina Newcomer",
+                "email": "nina@example.com",
+                "phone": "07700 900999",
+                "notes": "",
+            },
+        )
     assert response.status_code == 302, response.content.decode()[:500]
+    assert not Referral.objects.exists()  # nobody has shown the address is theirs yet
+    # The emailed link, opened in the same browser, confirms and signs the friend in.
+    link = re.search(r"/book/verify/\?(\S+)", mail.outbox[-1].body).group(1)
+    token = parse_qs(link)["token"][0]
+    with django_capture_on_commit_callbacks(execute=True):
+        browser.post("/book/verify/", {"token": token})
     referral = Referral.objects.get()
     assert referral.referrer == patient
     assert referral.referred.user.email == "nina@example.com"

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 class TenOffProvider:
     """A provider as the loyalty app would write one: one voucher, £10 off, marked used
-    when the payment succeeds."""
+    when the payment succeeds (it keeps no reservations: loyalty's are tested there)."""
 
     def __init__(self):
         self.used = []
@@ -35,6 +35,12 @@ class TenOffProvider:
         if voucher_ref != "test:ten":
             return None
         return discounts.DiscountQuote(voucher_ref=voucher_ref, amount=1000, label="£10 off")
+
+    def reserve(self, *, booking, voucher_ref, payment):
+        return self.quote(booking=booking, voucher_ref=voucher_ref)
+
+    def release(self, *, voucher_ref, payment):
+        pass
 
     def on_payment_succeeded(self, *, voucher_ref, payment):
         self.used.append((voucher_ref, payment.pk))

@@ -2,15 +2,16 @@
 
 import re
 from unittest import mock
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 
 from booking_api.models import Booking
 from booking_api.services import SlotTakenError
 from branding.services import features_update
 from tests.factories.booking import ServiceCategoryFactory, ServiceFactory, StaffFactory
-from tests.factories.clients import UserFactory
 from tests.fixtures.booking import add_booking, at, local_day
 from tests.fixtures.clinics import host_client
 
@@ -21,7 +22,9 @@ def confirm_url(service, staff, start):
     return f"/book/confirm/?service={service.pk}&staff={staff}&t={int(start.timestamp())}"
 
 
-def test_walk_through_the_wizard_as_a_new_client(clinic, portal, skin_consult, portal_emma):
+def test_walk_through_the_wizard_as_a_new_client(
+    clinic, portal, skin_consult, portal_emma, django_capture_on_commit_callbacks
+):
     other = ServiceCategoryFactory(clinic=clinic, name="Facials")
     ServiceFactory(clinic=clinic, category=other, name="Signature facial")
     page = portal.get("/book/")
@@ -52,25 +55,35 @@ def test_walk_through_the_wizard_as_a_new_client(clinic, portal, skin_consult, p
     assert "Confirm your booking" in html and "Sign in" in html
     assert 'for="id_name"' in html and 'for="id_email"' in html and 'for="id_phone"' in html
 
-    response = portal.post(
-        "/book/confirm/",
-        {
-            "service": skin_consult.pk,
-            "staff": "any",
-            "t": int(start.timestamp()),
-            "name": "Nina Newcomer",
-            "email": "nina@example.com",
-            "phone": "07700 900999",
-            "notes": "First visit",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = portal.post(
+            "/book/confirm/",
+            {
+                "service": skin_consult.pk,
+                "staff": "any",
+                "t": int(start.timestamp()),
+                "name": "Nina Newcomer",
+                "email": "nina@example.com",
+                "phone": "07700 900999",
+                "notes": "First visit",
+            },
+        )
     booking = Booking.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == f"/book/done/{booking.reference}/"
+    assert response["Location"] == "/book/check-email/"
     assert booking.start == start and booking.staff == portal_emma and booking.source == "portal"
     assert booking.client.user.email == "nina@example.com"
     assert booking.client.phone == "+447700900999" and booking.client_notes == "First visit"
     assert not booking.client.user.has_usable_password()
+    assert "nina@example.com" in portal.get(response["Location"]).content.decode()
+
+    # The emailed link confirms the booking and signs the new client in.
+    link = re.search(r"(/book/verify/\?token=\S+)", mail.outbox[-1].body).group(1)
+    assert "Confirm booking" in portal.get(link).content.decode()
+    token = parse_qs(urlsplit(link).query)["token"][0]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = portal.post("/book/verify/", {"token": token})
+    assert response["Location"] == f"/book/done/{booking.reference}/"
 
     done = portal.get(response["Location"])
     html = done.content.decode()
@@ -98,26 +111,6 @@ def test_a_signed_in_client_books_with_notes(clinic, signed_in, patient, skin_co
     assert response.status_code == 302
     booking = Booking.objects.get()
     assert booking.client == patient and booking.staff == portal_emma
-
-
-def test_an_existing_email_must_sign_in(clinic, portal, skin_consult, portal_emma):
-    UserFactory(email="known@example.com")
-    start = at(local_day(3), "10:00")
-    response = portal.post(
-        "/book/confirm/",
-        {
-            "service": skin_consult.pk,
-            "staff": "any",
-            "t": int(start.timestamp()),
-            "name": "Someone",
-            "email": "known@example.com",
-            "phone": "07700 900999",
-        },
-    )
-    assert response.status_code == 200
-    assert "already an account with this email" in response.content.decode()
-    assert not Booking.objects.exists()
-    assert not response.wsgi_request.user.is_authenticated
 
 
 def test_a_bad_phone_is_named_and_nothing_is_written(clinic, portal, skin_consult, portal_emma):

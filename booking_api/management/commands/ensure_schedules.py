@@ -7,6 +7,11 @@ from django.db import transaction
 # name → (task, every N minutes)
 SCHEDULES = {
     "booking_api: send due reminders": ("booking_api.tasks.send_due_reminders", 1),
+    # Also made by migration 0007 (a deploy that skips this command still frees them).
+    "booking_api: release unconfirmed guest holds": (
+        "booking_api.tasks.release_unverified_holds",
+        1,
+    ),
 }
 
 
@@ -39,7 +44,7 @@ def ensure_schedules() -> list[str]:
 
 
 class Command(BaseCommand):
-    help = "Create or update the booking app's periodic tasks (reminders)."
+    help = "Create or update the booking app's periodic tasks (reminders, guest holds)."
 
     def handle(self, *args, **options):
         changed = ensure_schedules()

@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('branding', '0002_payment_mode'),
+        ('branding', '0003_guest_verification'),
     ]
 
     operations = [
