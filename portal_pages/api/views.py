@@ -10,6 +10,7 @@ import zoneinfo
 
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
@@ -131,29 +132,30 @@ def _summary(page, *, clinic, parents, request) -> dict:
     }
 
 
-class PageListView(APIView):
+class PageListView(ListAPIView):
     """The clinic's published content and policy pages (public ones), in the order of
     the portal's page tree. Paged like every list."""
 
     permission_classes = PERMISSIONS
+    serializer_class = PageSummarySerializer
+
+    def get_queryset(self):
+        return content_pages(self.request.clinic)
 
     @extend_schema(
         responses={200: PageSummarySerializer(many=True), 304: NOT_MODIFIED}, tags=["content"]
     )
-    def get(self, request):
-        from rest_framework.pagination import PageNumberPagination
-
+    def get(self, request, *args, **kwargs):
         clinic = request.clinic
-        pages = content_pages(clinic)
+        pages = self.get_queryset()
         key = tuple(pages.values_list("pk", "live_revision_id", "url_path", "title", "slug"))
         etag = version_etag("pages", request.get_full_path(), request.get_host(), key)
 
         def build():
-            paginator = PageNumberPagination()
-            chunk = paginator.paginate_queryset(pages, request, view=self)
+            chunk = self.paginate_queryset(pages)
             parents = _parents(chunk)
             data = [_summary(p, clinic=clinic, parents=parents, request=request) for p in chunk]
-            return paginator.get_paginated_response(PageSummarySerializer(data, many=True).data)
+            return self.get_paginated_response(self.get_serializer(data, many=True).data)
 
         return cached_response(request, etag, build, private=False)
 

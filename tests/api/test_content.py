@@ -16,6 +16,7 @@ from booking_api.models import BookingStatus
 from branding.selectors import clinic_policy
 from branding.services import branding_update, features_update, policy_update
 from notifications.services import Category, notify
+from people.models import ClientAccount
 from portal_pages.blocks import DashboardCards
 from portal_pages.models import ContentPage
 from portal_pages.policy import policy_numbers
@@ -239,6 +240,32 @@ def test_the_dashboard_matches_its_schema_card_by_card(
         schema_validator("DashboardCard").validate(card)
 
 
+@pytest.mark.parametrize(
+    ("path", "template"),
+    [
+        ("/api/v1/clinic", "/api/v1/clinic"),
+        ("/api/v1/dashboard", "/api/v1/dashboard"),
+        ("/api/v1/content", "/api/v1/content"),
+        ("/api/v1/pages", "/api/v1/pages"),
+        ("/api/v1/pages/{policy}", "/api/v1/pages/{page_id}"),
+        ("/api/v1/pages/{aftercare}", "/api/v1/pages/{page_id}"),
+        ("/api/v1/policy", "/api/v1/policy"),
+    ],
+)
+def test_every_content_answer_matches_its_documented_schema(
+    clinic, patient, patient_api, history, pages, openapi, path, template
+):
+    every_card(clinic)
+    policy_update(clinic=clinic, booking_instructions="<p>Arrive early.</p>")
+    url = path.format(**{name: page.pk for name, page in pages.items()})
+    response = patient_api.get(url)
+    assert response.status_code == 200, response.content[:300]
+    documented = openapi["paths"][template]["get"]["responses"]["200"]
+    schema = _json_schema(documented["content"]["application/json"]["schema"])
+    components = _json_schema(openapi["components"])
+    Draft202012Validator({**schema, "components": components}).validate(response.json())
+
+
 def test_every_card_type_is_in_the_schemas_union(openapi):
     card = openapi["components"]["schemas"]["DashboardCard"]
     assert card["discriminator"]["propertyName"] == "type"
@@ -390,6 +417,8 @@ def test_another_clinics_host_never_answers_this_clinics_content(
     )
     assert "Riverside" in seen
     assert "Glow" not in seen and "glow.localhost" not in seen
+    # Reading content never makes the Glow patient a Riverside client.
+    assert not ClientAccount.objects.filter(clinic=other_clinic).exists()
 
 
 # --- ETags ---------------------------------------------------------------------------------

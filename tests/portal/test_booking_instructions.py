@@ -40,21 +40,11 @@ def test_a_manager_writes_them_in_the_booking_policy_settings(clinic, manager_ad
     url = f"/admin/settings/branding/bookingpolicysettings/{clinic.site_id}/"
     page = manager_admin.get(url)
     assert page.status_code == 200 and b"booking_instructions" in page.content
-    form = {
-        "min_notice_minutes": 60,
-        "max_advance_days": 90,
-        "cancellation_window_hours": 24,
-        "late_cancel_fee_kind": "none",
-        "late_cancel_fee_value": "",
-        "reschedule_limit": 2,
-        "reschedule_window_hours": 24,
-        "deposit_percent": "",
-        "payment_mode": "none",
-        "payment_hold_minutes": 10,
-        "no_show_fee_kind": "none",
-        "no_show_fee_value": "",
-        "booking_instructions": contentstate("Arrive ten minutes early."),
-    }
+    # The form as the page shows it (every other setting unchanged), with instructions.
+    shown = page.context["form"]
+    form = {name: shown[name].value() for name in shown.fields}
+    form = {name: "" if value is None else value for name, value in form.items()}
+    form["booking_instructions"] = contentstate("Arrive ten minutes early.")
     response = manager_admin.post(url, form)
     assert response.status_code == 302, response.context["form"].errors
     clinic.__dict__.pop("_policy_cache", None)
