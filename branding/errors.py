@@ -53,6 +53,39 @@ class BrandingErrorCode(ErrorCode):
         400,
         "The clinic import file was refused (every problem listed).",
     )
+    # The API's own answers (sign-in, routing, reading the request), whatever the endpoint.
+    NOT_AUTHENTICATED = (
+        "not_authenticated",
+        401,
+        "No credentials were sent: sign in (`WWW-Authenticate` says how).",
+    )
+    AUTHENTICATION_FAILED = (
+        "authentication_failed",
+        401,
+        "The credentials sent are not valid: a wrong password, an unknown or revoked token.",
+    )
+    NOT_FOUND = "not_found", 404, "No such record here (or it is not yours)."
+    UNKNOWN_ENDPOINT = (
+        "unknown_endpoint",
+        404,
+        "No endpoint at this path (API paths have no trailing slash).",
+    )
+    UNKNOWN_CLINIC = "unknown_clinic", 404, "No clinic answers at this host name."
+    METHOD_NOT_ALLOWED = "method_not_allowed", 405, "The endpoint does not take this method."
+    NOT_ACCEPTABLE = "not_acceptable", 406, "The endpoint cannot answer in the format asked for."
+    UNSUPPORTED_MEDIA_TYPE = (
+        "unsupported_media_type",
+        415,
+        "The body's Content-Type is not one the endpoint reads.",
+    )
+    MALFORMED_REQUEST = (
+        "malformed_request",
+        400,
+        "The body could not be read (not valid JSON or form data).",
+    )
+    THROTTLED = "throttled", 429, "Too many requests: try again after `Retry-After` seconds."
+    SERVER_ERROR = "server_error", 500, "Something went wrong on our side; it has been logged."
+    SERVICE_BUSY = "service_busy", 503, "Busy: try again after `Retry-After` seconds."
 
 
 @functools.cache

@@ -2,9 +2,13 @@
 logo fitted inside a square of the page background (a wide logo is not cropped), or the
 clinic's initial on its brand colour when there is no logo."""
 
+import hashlib
 import io
 
+from django.core.cache import cache
 from PIL import Image, ImageColor, ImageDraw, ImageFont
+
+from branding.selectors import clinic_branding
 
 ICON_SIZES = (192, 512)
 # Android masks icons to a circle: keep the logo inside the safe zone (80%).
@@ -31,3 +35,33 @@ def icon_png(*, size: int, logo_file=None, initial: str = "", color: str = "#333
     out = io.BytesIO()
     canvas.convert("RGB").save(out, format="PNG", optimize=True)
     return out.getvalue()
+
+
+ICON_CACHE_SECONDS = 24 * 3600
+
+
+def clinic_icon_version(clinic) -> str:
+    """Changes when the icon would: a new logo (or a new file for it) or, without one,
+    a new name or brand colour. Reads the logo row only when there is one."""
+    branding = clinic_branding(clinic)
+    logo = branding.logo
+    if logo:
+        return f"logo:{logo.pk}:{logo.file_hash}"
+    return f"initial:{clinic.name[:1]}:{branding.primary_color}"
+
+
+def clinic_icon_png(clinic, size: int) -> bytes:
+    """The clinic's square app icon at ``size`` (one of ICON_SIZES), drawn once per
+    version and kept in the cache: the installed portal and the apps use the same one."""
+    version = clinic_icon_version(clinic)
+    key = "pwa-icon:" + hashlib.sha256(f"{clinic.pk}:{size}:{version}".encode()).hexdigest()
+    png = cache.get(key)
+    if png is None:
+        branding = clinic_branding(clinic)
+        if branding.logo:
+            with branding.logo.open_file() as logo_file:
+                png = icon_png(size=size, logo_file=logo_file)
+        else:
+            png = icon_png(size=size, initial=clinic.name, color=branding.primary_color)
+        cache.set(key, png, ICON_CACHE_SECONDS)
+    return png

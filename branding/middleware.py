@@ -1,8 +1,11 @@
 from django.conf import settings
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from branding import clinic_time
+from branding.api.errors import api_error_response, is_api_path
+from branding.errors import BrandingErrorCode
 from branding.selectors import clinic_for_host
 
 # Paths that work on any allowed host, with or without a clinic: the platform admin and
@@ -33,6 +36,10 @@ class ClinicMiddleware:
             return self.get_response(request)
         request.clinic = clinic_for_host(request.get_host())
         if request.clinic is None:
+            if is_api_path(request.path):  # the API answers JSON, never the HTML page
+                return api_error_response(
+                    _("No clinic at this address."), BrandingErrorCode.UNKNOWN_CLINIC
+                )
             if not request.path.startswith(CLINIC_OPTIONAL_PREFIXES):
                 return render(
                     request,

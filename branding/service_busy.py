@@ -13,6 +13,9 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from branding.api.errors import error_body
+from branding.errors import BrandingErrorCode
+
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5
@@ -39,7 +42,7 @@ def is_busy_error(exc) -> bool:
 def service_busy_response(request) -> HttpResponse:
     detail = _("We are busy right now. Please try again in a moment.")
     if request.path.startswith("/api/"):
-        response = JsonResponse({"detail": detail, "code": "service_busy"}, status=503)
+        response = JsonResponse(error_body(detail, BrandingErrorCode.SERVICE_BUSY), status=503)
     else:
         # Rendered without the request: its context processors read the database,
         # which is the thing that is busy.

@@ -1,9 +1,10 @@
 """Assembles each app's API routes under /api/v1/ and serves the OpenAPI schema and
 interactive docs (from drf-spectacular-sidecar: no CDN)."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from branding.api.errors import unknown_endpoint_view
 from branding.errors import error_code_enums
 
 
@@ -67,10 +68,14 @@ v1 = [
     path("", include("payments.api.urls")),
     path("", include("records.api.urls")),
     path("", include("loyalty.api.urls")),
+    path("", include("portal_pages.api.urls")),
 ]
 
 urlpatterns = [
     path("api/v1/", include((v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Last: any other path under /api/ (an unknown one, or a trailing slash) is a JSON 404,
+    # never the portal's HTML page nor a redirect to the path with a slash.
+    re_path(r"^api(?:/.*)?$", unknown_endpoint_view, name="api-unknown-endpoint"),
 ]

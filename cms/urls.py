@@ -39,6 +39,12 @@ if settings.DEBUG:
         settings.MEDIA_URL, view=serve_media_in_development, document_root=settings.MEDIA_ROOT
     )
 
+# Errors raised outside a view's own handling: JSON under /api/, Django's pages elsewhere.
+handler400 = "cms.error_views.bad_request"
+handler403 = "cms.error_views.permission_denied"
+handler404 = "cms.error_views.page_not_found"
+handler500 = "cms.error_views.server_error"
+
 # Wagtail's page serving comes last: it answers every remaining path with the clinic's pages.
 # Its own sign-in page for private pages (Django's bare LoginView: no failed sign-in limit,
 # no email confirmation) is not a door: it sends people to the portal's sign-in (see also

@@ -49,6 +49,9 @@ class CardBlock(blocks.StructBlock):
     show_from = blocks.DateBlock(required=False, label=_("Show from"))
     show_until = blocks.DateBlock(required=False, label=_("Show until"))
 
+    # What the card shows where the manager left a text empty (the templates and the API
+    # both read it: ``value.block.shown_defaults.heading``, ``shown_text``).
+    shown_defaults = {}
     # The feature toggle this card belongs to (branding.models.FEATURE_DEFAULTS), if any.
     feature = None
     # Shows the signed-in client's own records: hidden from visitors.
@@ -68,6 +71,10 @@ class CardBlock(blocks.StructBlock):
         if errors:
             raise StructBlockValidationError(block_errors=errors)
         return value
+
+    def shown_text(self, value, name) -> str:
+        """The text ``name`` as the card shows it: the manager's, or the default."""
+        return str(value.get(name) or self.shown_defaults.get(name, ""))
 
     def preview_dashboard(self):
         """Sample data for the editor's preview (see ``portal_pages.selectors``)."""
@@ -109,6 +116,11 @@ class UpcomingAppointmentsCardBlock(CardBlock):
 
     needs_client = True
 
+    shown_defaults = {
+        "heading": _("Your next appointments"),
+        "empty_text": _("You have no upcoming appointments."),
+    }
+
     class Meta:
         icon = "date"
         label = _("Upcoming appointments")
@@ -137,6 +149,8 @@ class BookNowCardBlock(CardBlock):
 
     feature = "online_booking"
 
+    shown_defaults = {"heading": _("Book an appointment"), "button_label": _("Book now")}
+
     class Meta:
         icon = "plus"
         label = _("Book now / Book again")
@@ -156,7 +170,15 @@ class BookingInstructionsCardBlock(CardBlock):
     heading = blocks.CharBlock(
         required=False, max_length=80, label=_("Heading"), default="Before your visit"
     )
-    text = blocks.RichTextBlock(features=["bold", "italic", "link", "ol", "ul"], label=_("Text"))
+    text = blocks.RichTextBlock(
+        required=False,
+        features=["bold", "italic", "link", "ol", "ul"],
+        label=_("Text"),
+        help_text=_(
+            "Leave empty to show your booking instructions (Settings → Booking policy), "
+            "the same text the booking wizard and the confirmation email show."
+        ),
+    )
 
     feature = "online_booking"
 
@@ -189,6 +211,8 @@ class PolicyLinkCardBlock(CardBlock):
         label=_("Show the policy's numbers"),
         help_text=_("The free cancellation window and late fee, from your booking policy."),
     )
+
+    shown_defaults = {"heading": _("Cancellation policy"), "link_label": _("Read the full policy")}
 
     class Meta:
         icon = "doc-full"
@@ -245,6 +269,8 @@ class NotificationsCardBlock(CardBlock):
     feature = "notifications"
     needs_client = True
 
+    shown_defaults = {"heading": _("Notifications")}
+
     class Meta:
         icon = "mail"
         label = _("Notifications")
@@ -262,6 +288,8 @@ class CartCardBlock(CardBlock):
 
     feature = "cart"
     needs_client = True
+
+    shown_defaults = {"heading": _("Saved for later")}
 
     class Meta:
         icon = "tasks"
@@ -282,6 +310,8 @@ class GamesCardBlock(CardBlock):
     feature = "games"
     needs_client = True
 
+    shown_defaults = {"heading": _("Spin or scratch")}
+
     class Meta:
         icon = "pick"
         label = _("Spin or scratch")
@@ -300,6 +330,8 @@ class PetsCardBlock(CardBlock):
     feature = "pets"
     needs_client = True
 
+    shown_defaults = {"heading": _("Your pets")}
+
     class Meta:
         icon = "folder-open-inverse"
         label = _("Pets")
@@ -316,6 +348,8 @@ class PhotoSlideshowCardBlock(CardBlock):
     )
 
     feature = "selfies"
+
+    shown_defaults = {"heading": _("Happy clients")}
 
     class Meta:
         icon = "image"
@@ -335,6 +369,8 @@ class RewardsBalanceCardBlock(CardBlock):
     feature = "rewards"
     needs_client = True
 
+    shown_defaults = {"heading": _("Your rewards")}
+
     class Meta:
         icon = "tag"
         label = _("Rewards balance")
@@ -353,6 +389,8 @@ class ReferralsCardBlock(CardBlock):
 
     feature = "referrals"
     needs_client = True
+
+    shown_defaults = {"heading": _("Invite a friend")}
 
     class Meta:
         icon = "group"

@@ -23,7 +23,8 @@ PLACEHOLDERS = (
 _PLACEHOLDER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
 
 
-def _fee(kind, value, currency):
+def fee_in_words(kind, value, currency):
+    """A fee as people read it: "50% of the price", "£10.00" or "no fee"."""
     if kind == "percent" and value:
         return _("%(percent)s%% of the price") % {"percent": value}
     if kind == "fixed" and value:
@@ -41,7 +42,9 @@ def policy_numbers(clinic) -> dict[str, str]:
     late_fee = (
         _("please contact the clinic")
         if policy.late_cancel_contact_clinic
-        else _fee(policy.late_cancel_fee_kind, policy.late_cancel_fee_value, clinic.currency)
+        else fee_in_words(
+            policy.late_cancel_fee_kind, policy.late_cancel_fee_value, clinic.currency
+        )
     )
     minutes = policy.min_notice_minutes
     notice = (
@@ -55,7 +58,9 @@ def policy_numbers(clinic) -> dict[str, str]:
         "reschedule_limit": str(policy.reschedule_limit),
         "reschedule_window_hours": _hours(policy.reschedule_window_hours),
         "minimum_notice": notice,
-        "no_show_fee": _fee(policy.no_show_fee_kind, policy.no_show_fee_value, clinic.currency),
+        "no_show_fee": fee_in_words(
+            policy.no_show_fee_kind, policy.no_show_fee_value, clinic.currency
+        ),
     }
 
 
@@ -63,3 +68,13 @@ def fill_policy_placeholders(html: str, numbers: dict[str, str]) -> str:
     """Replace known ``{placeholders}`` in rendered rich text with escaped values;
     anything else in braces is left as the editor wrote it."""
     return _PLACEHOLDER.sub(lambda match: escape(numbers[match.group(1)]), html)
+
+
+def policy_version(clinic) -> tuple:
+    """The policy's values (the row is loaded with the clinic): a page or answer that
+    shows them changes when this does."""
+    policy = clinic_policy(clinic)
+    return (
+        clinic.currency,
+        *(getattr(policy, field.attname) for field in policy._meta.concrete_fields),
+    )

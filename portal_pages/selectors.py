@@ -75,6 +75,7 @@ class Dashboard:
     rewards: object = None
     referrals: object = None
     policy: object = None
+    booking_instructions: str = ""  # the clinic's (rich text), for instruction cards
 
     @property
     def can_reschedule(self):
@@ -125,6 +126,37 @@ def book_again_services(clinic, client, *, limit=BOOK_AGAIN_ITEMS, now=None):
     )
 
 
+def home_page(clinic):
+    """The clinic's portal home page (its published content), whose cards the dashboard
+    shows; None if the site's root is not a portal home page."""
+    page = clinic.site.root_page.specific
+    return page if hasattr(page, "cards") else None
+
+
+def visible_cards(clinic, page, *, features, client, stats, today) -> list[VisibleCard]:
+    """The page's cards this person sees today, in the manager's order: feature,
+    audience and date window (``card_is_visible``). A "Booking instructions" card
+    without text of its own shows the clinic's instructions, so it is left out only
+    when there are none."""
+    cards = []
+    for card in page.cards:
+        if not card_is_visible(
+            card.block, card.value, features=features, client=client, stats=stats, today=today
+        ):
+            continue
+        if card.block_type == "instructions" and not instructions_card_source(clinic, card.value):
+            continue
+        cards.append(VisibleCard(card.block_type, card.block, card.value, card.id))
+    return cards
+
+
+def instructions_card_source(clinic, value) -> str:
+    """The rich text an instructions card shows: its own, or the clinic's."""
+    text = value.get("text")
+    own = getattr(text, "source", text) or ""
+    return own or clinic_policy(clinic).booking_instructions
+
+
 def dashboard_for(clinic, user, *, page, request=None, today=None, now=None) -> Dashboard:
     """Everything the home dashboard shows to ``user`` (possibly anonymous)."""
     now = now or timezone.now()
@@ -133,12 +165,9 @@ def dashboard_for(clinic, user, *, page, request=None, today=None, now=None) -> 
     client = client_account_for_user(clinic, user)
     stats = client_booking_stats(clinic, client, now=now)
     dashboard = Dashboard(client=client, features=features, stats=stats)
-
-    for card in page.cards:
-        if card_is_visible(
-            card.block, card.value, features=features, client=client, stats=stats, today=today
-        ):
-            dashboard.cards.append(VisibleCard(card.block_type, card.block, card.value, card.id))
+    dashboard.cards = visible_cards(
+        clinic, page, features=features, client=client, stats=stats, today=today
+    )
     shown = {card.block_type for card in dashboard.cards}
 
     if "upcoming" in shown and stats.upcoming:
@@ -155,6 +184,8 @@ def dashboard_for(clinic, user, *, page, request=None, today=None, now=None) -> 
         dashboard.cart = list(cart_items_for_client(clinic, client)[: MAX_LIST_ITEMS + 1])
     if "policy" in shown:
         dashboard.policy = clinic_policy(clinic)
+    if "instructions" in shown:
+        dashboard.booking_instructions = clinic_policy(clinic).booking_instructions
     if "pets" in shown:
         dashboard.pets = active_pets_for_client(clinic, client)
     if "slideshow" in shown:
@@ -250,6 +281,7 @@ def sample_dashboard():
             ready_reward=SimpleNamespace(name="£5 off your next visit", cost=250),
         ),
         referrals=SimpleNamespace(code="GLOW2345", joined=2, earned=200),
+        booking_instructions="<ul><li>Arrive ten minutes early.</li></ul>",
         policy=SimpleNamespace(
             cancellation_window_hours=24,
             late_cancel_fee_kind="percent",
@@ -258,6 +290,35 @@ def sample_dashboard():
             get_late_cancel_fee_kind_display=lambda: "Percent of the price",
         ),
     )
+
+
+# --- Content and policy pages (for the apps) -------------------------------------------
+
+
+def content_pages(clinic):
+    """The clinic's published content and policy pages that anyone may read (no view
+    restriction), under its home page, in the tree's order. Not specific: each row's
+    ``specific_class`` says its type without a query."""
+    from wagtail.models import Page
+
+    from portal_pages.models import ContentPage, PolicyPage
+
+    return (
+        Page.objects.live()
+        .public()
+        .descendant_of(clinic.site.root_page)
+        .type(ContentPage, PolicyPage)
+        .order_by("path")
+    )
+
+
+def content_page(clinic, page_id):
+    """One of ``content_pages``, specific, or 404: another clinic's page, a draft or a
+    restricted page is not found."""
+    page = content_pages(clinic).filter(pk=page_id).specific().first()
+    if page is None:
+        raise Http404("No such page.")
+    return page
 
 
 # --- Booking wizard ---------------------------------------------------------------------

@@ -22,6 +22,7 @@ from booking_api.services import (
 )
 from booking_api.services.patch_tests import PatchTestRequiredError
 from branding.errors import DomainError
+from branding.selectors import clinic_policy
 from payments.selectors import checkout_mode
 from people.selectors import client_account_for_user
 from portal_pages import selectors
@@ -265,6 +266,7 @@ def _confirm_page(
             "guest_pays": guest_confirms_by_card(clinic),
             "login_url": f"{reverse('account_login')}?{urlencode({'next': here})}",
             "signup_url": f"{reverse('account_signup')}?{urlencode({'next': here})}",
+            "booking_instructions": clinic_policy(clinic).booking_instructions,
             "step": 6,
         },
         status=status,
@@ -375,5 +377,10 @@ def book_done(request, booking):
     return render(
         request,
         "portal_pages/book/done.html",
-        {"booking": booking, "google_url": google_calendar_link(booking), "step": 7},
+        {
+            "booking": booking,
+            "google_url": google_calendar_link(booking),
+            "booking_instructions": clinic_policy(request.clinic).booking_instructions,
+            "step": 7,
+        },
     )

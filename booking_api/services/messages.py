@@ -23,6 +23,8 @@ from booking_api.calendar_invites import google_calendar_link, ics_attachment
 from booking_api.models import Booking
 from branding import clinic_time
 from branding.links import portal_url
+from branding.rich_text import rich_text_plain
+from branding.selectors import clinic_policy
 from notifications.services import Category, notify
 
 
@@ -109,6 +111,8 @@ def _previous(booking, previous_start):
 
 
 def client_confirmed_message(booking) -> Message:
+    """The confirmation, with the clinic's booking instructions (Settings → Booking
+    policy), as plain text."""
     return _render(
         booking,
         "client_confirmed",
@@ -116,6 +120,9 @@ def client_confirmed_message(booking) -> Message:
         lambda: _("Booking confirmed: {service} on {short_date} at {start_time}"),
         links=booking_action_links(booking),
         google_link=google_calendar_link(booking),
+        instructions=rich_text_plain(
+            clinic_policy(booking.clinic).booking_instructions, clinic=booking.clinic
+        ),
     )
 
 

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField
 
 from branding.contrast import brand_contrast_warnings
 from branding.panels import ContrastWarningPanel
@@ -191,6 +192,10 @@ def _fee_is_consistent(kind, value, field):
     return {}
 
 
+# What a manager may use in rich text shown to clients outside pages (instructions).
+CLIENT_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
+
+
 @register_setting(icon="calendar-alt")
 class BookingPolicySettings(BaseSiteSetting):
     min_notice_minutes = models.PositiveIntegerField(
@@ -252,6 +257,16 @@ class BookingPolicySettings(BaseSiteSetting):
         _("a no-show blocks online booking"),
         default=False,
     )
+    booking_instructions = RichTextField(
+        _("booking instructions"),
+        blank=True,
+        features=CLIENT_TEXT_FEATURES,
+        help_text=_(
+            "What clients should know before they book or arrive (e.g. arrive ten minutes "
+            "early). Shown in the booking wizard, in the booking confirmation email, in the "
+            "app, and on a 'Booking instructions' dashboard card left without text of its own."
+        ),
+    )
     guest_verification = models.CharField(
         _("new clients booking without an account confirm by"),
         max_length=8,
@@ -306,6 +321,9 @@ class BookingPolicySettings(BaseSiteSetting):
         MultiFieldPanel(
             [FieldPanel("guest_verification"), FieldPanel("guest_hold_minutes")],
             heading=_("New clients booking without an account"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("booking_instructions")], heading=_("Instructions for clients")
         ),
     ]
 

@@ -407,6 +407,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ThreadKindEnum": "records.models.messages.ThreadKind",
         "PhotoKindEnum": "people.models.photos.PhotoKind",
+        "PageTypeEnum": "portal_pages.api.serializers.PageType",
     },
 }
 

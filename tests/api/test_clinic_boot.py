@@ -24,8 +24,12 @@ FIELDS = {
     "logo_url",
     "favicon_url",
     "primary_color",
+    "on_primary_color",
     "accent_color",
+    "on_accent_color",
     "font",
+    "font_family",
+    "icons",
     "features",
 }
 
@@ -75,7 +79,7 @@ def test_unknown_host_is_404(clinic):
 
 def test_session_auth_works_for_the_portal(clinic, patient):
     portal = Client(HTTP_HOST="glow.localhost", enforce_csrf_checks=True)
-    assert portal.get("/api/v1/me").status_code == 403
+    assert portal.get("/api/v1/me").status_code == 401  # not signed in yet
     assert portal.login(email=patient.user.email, password=PASSWORD)
     response = portal.get("/api/v1/me")
     assert response.status_code == 200
