@@ -3,8 +3,8 @@ live server. No browser is downloaded: ``executable_path`` points at /usr/bin/ch
 (installed by .ci/run). Each clinic is reached at its own ``*.localhost`` name, which
 Chromium resolves to the loopback address.
 
-Screenshots go to a temporary folder; with ``SAVE_SCREENSHOTS=1`` they replace the ones
-under docs/screenshots/ that the README shows."""
+With ``SAVE_SCREENSHOTS=1`` the tests' screenshots replace the ones under
+docs/screenshots/ that the README shows; otherwise none are taken."""
 
 import os
 import shutil
@@ -103,17 +103,16 @@ def phone(browser):
 
 
 @pytest.fixture
-def shot(tmp_path):
-    """``shot(page, "name")`` saves a full-page screenshot."""
-    folder = (
-        Path(settings.BASE_DIR) / "docs" / "screenshots"
-        if os.environ.get("SAVE_SCREENSHOTS")
-        else tmp_path
-    )
-    folder.mkdir(parents=True, exist_ok=True)
+def shot():
+    """``shot(page, "name")`` saves a full-page screenshot for the README, with
+    ``SAVE_SCREENSHOTS=1``; otherwise nothing (a screenshot nobody looks at cost a few
+    tenths of a second each, two dozen times a run)."""
+    folder = Path(settings.BASE_DIR) / "docs" / "screenshots"
 
     def take(page, name):
-        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+        if os.environ.get("SAVE_SCREENSHOTS"):
+            folder.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
     return take
 

@@ -55,6 +55,8 @@ def test_the_wheel_stops_on_the_recorded_prize_and_the_card_reveals_it(
     expect(phone.locator("[data-plays-left]")).to_have_text("No plays left for now.")
     shot(phone, "game-wheel")
 
+    # The card for someone who asked for less motion: revealed at once, no scratching.
+    phone.emulate_media(reduced_motion="reduce")
     phone.goto(clinic_url(live_server, clinic, f"/games/{card.pk}/"))
     phone.get_by_role("button", name="Scratch").click()
     expect(result).to_have_text(re.compile(r"(You won|No prize)"), timeout=15_000)
