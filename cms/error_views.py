@@ -1,9 +1,15 @@
 """The project's error handlers (``cms.urls``): under /api/ every answer is JSON in the
 API's error shape (``branding.api.errors``); everywhere else Django's own pages."""
 
+import logging
+import sys
+
 from django.views import defaults
 
 from branding.api import errors as api_errors
+from branding.service_busy import is_busy_error, service_busy_response
+
+logger = logging.getLogger(__name__)
 
 
 def bad_request(request, exception=None):
@@ -25,6 +31,13 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    # Django calls this while handling the exception, so it is still at hand. A database
+    # timeout raised before any view (the clinic look-up, the session, the user, all in
+    # middleware) is as busy as one in a view: the same 503 (branding.service_busy).
+    exception = sys.exc_info()[1]
+    if is_busy_error(exception):
+        logger.warning("Database busy on %s %s: %s", request.method, request.path, exception)
+        return service_busy_response(request)
     if api_errors.is_api_path(request.path):
         return api_errors.api_server_error(request)
     return defaults.server_error(request)

@@ -106,3 +106,43 @@ def test_a_row_lock_held_past_the_lock_timeout_answers_503_json(clinic, open_pol
     assert response.status_code == 503, response.content
     assert response["Retry-After"]
     assert response.json()["code"] == "service_busy"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "json_answer"), [("/api/v1/clinic", True), ("/accounts/login/", False)]
+)
+def test_a_database_timeout_in_a_middleware_is_a_503_too(clinic, monkeypatch, path, json_answer):
+    """The clinic look-up (and the session, the user) run in middleware, before any
+    view: Django turns what they raise into the 500 page, so the 500 handler tells a
+    busy database apart as well."""
+    from django.test import Client
+
+    from branding import middleware
+
+    def locked(host):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(middleware, "clinic_for_host", locked)
+    browser = Client(HTTP_HOST=clinic.site.hostname, raise_request_exception=False)
+    response = browser.get(path)
+    assert response.status_code == 503
+    assert response["Retry-After"]
+    if json_answer:
+        assert response.json()["code"] == "service_busy"
+    else:
+        assert b"busy" in response.content
+
+
+@pytest.mark.django_db
+def test_any_other_error_in_a_middleware_stays_a_500(clinic, monkeypatch):
+    from django.test import Client
+
+    from branding import middleware
+
+    def broken(host):
+        raise OperationalError("no such table: branding_clinic")
+
+    monkeypatch.setattr(middleware, "clinic_for_host", broken)
+    browser = Client(HTTP_HOST=clinic.site.hostname, raise_request_exception=False)
+    assert browser.get("/api/v1/clinic").status_code == 500
