@@ -42,6 +42,11 @@ def _logo_data_url(branding):
     return f"data:{mime};base64,{base64.b64encode(data).decode()}"
 
 
+def _owes_balance(money) -> bool:
+    fully_refunded = money.captured > 0 and money.refunded >= money.captured
+    return money.owes_visit and not fully_refunded
+
+
 def _context(payment, refund=None):
     booking = payment.booking
     clinic = payment.clinic
@@ -85,7 +90,9 @@ def _context(payment, refund=None):
             "this": fmt(refund.amount if refund else payment.amount_captured),
             "paid": fmt(money.net_paid),
             "refunded": fmt(money.refunded) if money.refunded else "",
-            "balance": fmt(max(money.balance_due, 0)),
+            # Nothing is to pay on a booking refunded in full or whose visit is not owed
+            # (cancelled, refunded): the line is left off rather than asking for the price.
+            "balance": fmt(max(money.balance_due, 0)) if _owes_balance(money) else "",
         },
     }
 

@@ -156,8 +156,9 @@ def client_balance(clinic, client) -> ClientBalance:
 
 
 def attach_receipts(bookings):
-    """Give each booking ``receipts``: its succeeded payments and their succeeded
-    refunds, for the portal's history (two queries for any number of bookings)."""
+    """Give each booking ``receipts`` (its succeeded payments and their succeeded
+    refunds) and ``paid`` (what those payments captured less those refunds, minor
+    units), for the portal's history (two queries for any number of bookings)."""
     bookings = list(bookings)
     found = {}
     paid = (
@@ -174,6 +175,10 @@ def attach_receipts(bookings):
         found.setdefault(payment.booking_id, []).append(payment)
     for booking in bookings:
         booking.receipts = found.get(booking.pk, [])
+        # What the patient paid for it, refunds taken off (the history's "Paid").
+        booking.paid = sum(
+            p.amount_captured - sum(r.amount for r in p.refunds.all()) for p in booking.receipts
+        )
     return bookings
 
 
@@ -293,6 +298,19 @@ def booking_refundable(booking) -> int:
     """What can still be given back on the booking (all its succeeded payments)."""
     paid = booking.payments.filter(status=PaymentStatus.SUCCEEDED)
     return sum(payment_refundable(p) for p in paid)
+
+
+def paid_for_visit(booking) -> tuple[int, bool]:
+    """What the client paid for the visit and still has paid (fees aside, refunds
+    taken off), and whether the clinic holds a card it may charge: the numbers
+    booking_api's cancellation quote splits into kept, refunded and still to pay
+    (registered with ``register_paid_provider``)."""
+    if booking.pk is None:
+        return 0, False
+    paid = booking.payments.filter(status=PaymentStatus.SUCCEEDED).exclude(kind__in=FEE_KINDS)
+    net = sum(p.amount_captured - payment_refunded(p) for p in paid)
+    card = SavedCard.objects.filter(clinic_id=booking.clinic_id, client_id=booking.client_id)
+    return max(net, 0), card.exists()
 
 
 def cancellation_refund_due(booking, *, fee) -> int:

@@ -22,8 +22,10 @@ from booking_api.services import (
     booking_cancel,
     booking_reschedule,
     cancellation_quote,
+    quote_lines,
 )
 from booking_api.services.policy import reschedule_refusal
+from branding import clinic_time
 from branding.errors import DomainError
 from payments.selectors import attach_receipts
 from people.selectors import client_account_for_user
@@ -180,6 +182,13 @@ def _format_when(value):
     return f"{date_format(local, 'l j F')} {date_format(local, 'TIME_FORMAT')}"
 
 
+def _clinic_datetime(clinic, value):
+    """A moment on the clinic's clock, in its locale ("2 Dec 2026, 15:00"), as emails
+    and receipts show it."""
+    with clinic_time.override(clinic):
+        return clinic_time.format_datetime(value)
+
+
 @feature_required("self_cancel")
 @require_http_methods(["GET", "POST"])
 def booking_cancel_view(request, reference):
@@ -210,6 +219,8 @@ def booking_cancel_view(request, reference):
             "booking": booking,
             "token": token,
             "quote": quote,
+            "quote_lines": quote_lines(quote) if quote else [],
+            "window_ends": _clinic_datetime(booking.clinic, quote.window_ends_at) if quote else "",
             "cancellable": cancellable,
             "form": form,
         },

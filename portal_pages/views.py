@@ -19,8 +19,10 @@ from booking_api.calendar_invites import google_calendar_link
 from booking_api.services import (
     BookingError,
     SlotTakenError,
+    cancellation_terms,
 )
 from booking_api.services.patch_tests import PatchTestRequiredError
+from branding import clinic_time
 from branding.errors import DomainError
 from branding.selectors import clinic_policy
 from payments.selectors import checkout_mode
@@ -235,6 +237,15 @@ def book_confirm(request):
     )
 
 
+def _cancellation_terms(clinic, service, start):
+    """The cancellation policy for this time, with the moment free cancellation ends on
+    the clinic's clock and in its locale."""
+    terms = cancellation_terms(clinic, start=start, price=service.price, currency=clinic.currency)
+    with clinic_time.override(clinic):
+        free_until = clinic_time.format_datetime(terms.window_ends_at)
+    return {"terms": terms, "free_until": free_until}
+
+
 def _confirm_page(
     request, *, service, member, staff_ref, start, form, patch_test_offer=None, status=200
 ):
@@ -267,6 +278,7 @@ def _confirm_page(
             "login_url": f"{reverse('account_login')}?{urlencode({'next': here})}",
             "signup_url": f"{reverse('account_signup')}?{urlencode({'next': here})}",
             "booking_instructions": clinic_policy(clinic).booking_instructions,
+            "cancellation": _cancellation_terms(clinic, service, start),
             "step": 6,
         },
         status=status,

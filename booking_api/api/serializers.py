@@ -132,6 +132,16 @@ class QuoteSerializer(serializers.Serializer):
     fee = serializers.IntegerField(help_text="Minor units.")
     currency = serializers.CharField()
     fee_display = MoneyDisplayField("fee")
+    paid = serializers.IntegerField(help_text="Minor units paid for the visit (refunds off).")
+    kept = serializers.IntegerField(help_text="Minor units of what was paid kept as the fee.")
+    refund = serializers.IntegerField(help_text="Minor units of what was paid given back.")
+    to_pay = serializers.IntegerField(help_text="Minor units of the fee beyond what was paid.")
+    card_on_file = serializers.BooleanField(
+        help_text="The clinic holds a card it may charge `to_pay` to."
+    )
+    kept_display = MoneyDisplayField("kept")
+    refund_display = MoneyDisplayField("refund")
+    to_pay_display = MoneyDisplayField("to_pay")
     message = serializers.CharField()
     window_ends_at = serializers.DateTimeField()
 

@@ -2,7 +2,12 @@
 
 from booking_api.services.bookings import booking_create, booking_reschedule
 from booking_api.services.errors import BookingError, SlotTakenError
-from booking_api.services.policy import cancellation_quote
+from booking_api.services.policy import (
+    cancellation_quote,
+    cancellation_terms,
+    quote_lines,
+    register_paid_provider,
+)
 from booking_api.services.transitions import (
     booking_cancel,
     booking_confirm_paid,
@@ -29,5 +34,8 @@ __all__ = [
     "booking_transition",
     "booking_verify_hold",
     "cancellation_quote",
+    "cancellation_terms",
+    "quote_lines",
+    "register_paid_provider",
     "holds_release_unverified",
 ]

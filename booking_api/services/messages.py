@@ -138,12 +138,28 @@ def client_moved_message(booking, previous_start=None) -> Message:
     )
 
 
+def _cancellation_money(booking) -> list[str]:
+    """What the cancellation quoted, amount by amount (kept, refunded, still to pay), as
+    the cancel page showed it — when the policy decided it (not a refund staff chose)."""
+    from booking_api.lifecycle import BookingStatus
+    from booking_api.selectors import booking_last_move
+    from booking_api.services.policy import quote_lines
+
+    event = booking_last_move(booking, BookingStatus.CANCELLED)
+    quote = (event.data or {}).get("quote") if event else None
+    if not quote or event.refund_decided is not None or event.fee != quote.get("fee"):
+        return []
+    with translation.override(booking.clinic.language):
+        return [str(line) for line in quote_lines(quote)]
+
+
 def client_cancelled_message(booking) -> Message:
     return _render(
         booking,
         "client_cancelled",
         "booking_cancelled",
         lambda: _("Booking cancelled: {service} on {short_date} at {start_time}"),
+        money_lines=_cancellation_money(booking),
     )
 
 

@@ -1,6 +1,7 @@
 """The clinic's booking policy applied to one booking: what cancelling would cost, whether
 it may be moved, what a no-show costs. The payments app charges or refunds these amounts."""
 
+import dataclasses
 import datetime
 from dataclasses import asdict, dataclass
 
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from booking_api.models import BookingSource, BookingStatus
 from branding.models import FeeKind
+from branding.money import format_money
 from branding.selectors import clinic_policy
 
 CLIENT_SOURCES = (BookingSource.PORTAL, BookingSource.APP)
@@ -25,19 +27,77 @@ def initial_status(clinic, source, hold_minutes=None):
     return BookingStatus.BOOKED, hold_minutes
 
 
+# What the client has paid towards a booking, from the app that takes payments (it
+# registers a provider from its AppConfig.ready; booking_api never imports it). A
+# provider returns ``(paid, card_on_file)``: minor units paid for the visit and not
+# refunded, and whether the clinic holds a card it may charge.
+_paid_providers = []
+
+
+def register_paid_provider(provider):
+    if provider not in _paid_providers:
+        _paid_providers.append(provider)
+
+
+def _paid(booking):
+    paid, card = 0, False
+    for provider in _paid_providers:
+        amount, has_card = provider(booking)
+        paid, card = paid + amount, card or has_card
+    return paid, card
+
+
 @dataclass(frozen=True)
 class CancellationQuote:
     allowed: bool  # may the client cancel online
     free: bool  # before the window: no fee
-    fee: int  # minor units the clinic keeps or charges
+    fee: int  # minor units: the late-cancellation fee the policy sets
     currency: str
     message: str
     window_ends_at: datetime.datetime  # free cancellation until this moment
+    # Where the money goes when cancelling now (minor units). kept + to_pay == fee;
+    # kept + refund == paid (what was paid for the visit); a free cancellation refunds
+    # everything paid (the payments app refunds it).
+    paid: int = 0
+    kept: int = 0  # of what was paid, kept as the fee
+    refund: int = 0  # of what was paid, given back
+    to_pay: int = 0  # the rest of the fee, beyond what was paid
+    card_on_file: bool = False  # the clinic may charge ``to_pay`` to a saved card
 
     def as_dict(self):
         data = asdict(self)
         data["window_ends_at"] = self.window_ends_at.isoformat()
         return data
+
+
+def quote_lines(quote) -> list[str]:
+    """The quote in words, amount by amount: what is kept, refunded and still to pay.
+    Used by the portal's cancel page, the API's ``message`` and the cancellation email
+    (``quote`` is a ``CancellationQuote`` or its ``as_dict``)."""
+    q = quote if isinstance(quote, dict) else quote.as_dict()
+    currency = q["currency"]
+
+    def money(key):
+        return format_money(q.get(key) or 0, currency)
+
+    lines = []
+    if q["fee"]:
+        lines.append(_("A late cancellation fee of %(fee)s applies.") % {"fee": money("fee")})
+        if q.get("kept"):
+            lines.append(
+                _("%(kept)s of what you paid is kept as the fee.") % {"kept": money("kept")}
+            )
+    if q.get("refund"):
+        lines.append(_("%(refund)s is refunded to you.") % {"refund": money("refund")})
+    if q.get("to_pay"):
+        if q.get("card_on_file"):
+            text = _("The clinic may charge the remaining %(amount)s to your saved card.")
+        else:
+            text = _("The remaining %(amount)s is owed to the clinic.")
+        lines.append(text % {"amount": money("to_pay")})
+    elif q["fee"]:
+        lines.append(_("Nothing more is charged."))
+    return lines
 
 
 def _fee(kind, value, price):
@@ -48,15 +108,28 @@ def _fee(kind, value, price):
     return 0
 
 
+def _free(booking, window_ends_at, paid, card):
+    return CancellationQuote(
+        True,
+        True,
+        0,
+        booking.currency,
+        _("You can cancel free of charge."),
+        window_ends_at,
+        paid=paid,
+        refund=paid,
+        card_on_file=card,
+    )
+
+
 def cancellation_quote(booking, *, now=None) -> CancellationQuote:
     now = now or timezone.now()
     policy = clinic_policy(booking.clinic)
     window_ends_at = booking.start - datetime.timedelta(hours=policy.cancellation_window_hours)
     currency = booking.currency
+    paid, card = _paid(booking)
     if now < window_ends_at:
-        return CancellationQuote(
-            True, True, 0, currency, _("You can cancel free of charge."), window_ends_at
-        )
+        return _free(booking, window_ends_at, paid, card)
     hours = policy.cancellation_window_hours
     if policy.late_cancel_contact_clinic:
         return CancellationQuote(
@@ -70,20 +143,55 @@ def cancellation_quote(booking, *, now=None) -> CancellationQuote:
             )
             % {"hours": hours},
             window_ends_at,
+            paid=paid,
+            card_on_file=card,
         )
     fee = _fee(policy.late_cancel_fee_kind, policy.late_cancel_fee_value, booking.price)
     if fee == 0:
-        return CancellationQuote(
-            True, True, 0, currency, _("You can cancel free of charge."), window_ends_at
-        )
-    return CancellationQuote(
+        return _free(booking, window_ends_at, paid, card)
+    kept = min(fee, paid)
+    quote = CancellationQuote(
         True,
         False,
         fee,
         currency,
-        _("Your appointment is less than %(hours)s hours away, so a late cancellation fee applies.")
-        % {"hours": hours},
+        "",
         window_ends_at,
+        paid=paid,
+        kept=kept,
+        refund=paid - kept,
+        to_pay=fee - kept,
+        card_on_file=card,
+    )
+    intro = _(
+        "Your appointment is less than %(hours)s hours away, so a late cancellation fee applies."
+    ) % {"hours": hours}
+    return dataclasses.replace(quote, message=" ".join([intro, *quote_lines(quote)[1:]]))
+
+
+@dataclass(frozen=True)
+class CancellationTerms:
+    """The policy for a booking not yet made, shown before the client confirms it."""
+
+    hours: int  # free cancellation until this many hours before the start
+    window_ends_at: datetime.datetime
+    inside_window: bool  # the time chosen is already inside the late-cancellation window
+    late_fee: int  # minor units, for this price
+    contact_clinic: bool  # late cancellations go through the clinic
+    currency: str
+
+
+def cancellation_terms(clinic, *, start, price, currency, now=None) -> CancellationTerms:
+    now = now or timezone.now()
+    policy = clinic_policy(clinic)
+    window_ends_at = start - datetime.timedelta(hours=policy.cancellation_window_hours)
+    return CancellationTerms(
+        hours=policy.cancellation_window_hours,
+        window_ends_at=window_ends_at,
+        inside_window=now >= window_ends_at,
+        late_fee=_fee(policy.late_cancel_fee_kind, policy.late_cancel_fee_value, price),
+        contact_clinic=policy.late_cancel_contact_clinic,
+        currency=currency,
     )
 
 

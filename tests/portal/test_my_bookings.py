@@ -100,7 +100,10 @@ def test_a_late_cancel_quotes_the_fee(clinic, signed_in, patient, skin_consult, 
     late = add_booking(clinic, patient, skin_consult, portal_emma, start)
     html = signed_in.get(f"/bookings/{late.reference}/cancel/").content.decode()
     assert "A late cancellation fee of £22.50 applies." in html
-    assert "Cancel and pay £22.50" in html
+    # Nothing was paid online and no card is saved: the whole fee is still owed, and the
+    # button says so rather than "Cancel and pay" (issue 19).
+    assert "The remaining £22.50 is owed to the clinic." in html
+    assert "Cancel with a £22.50 fee" in html
 
 
 def test_toggles_hide_pages_and_links(clinic, signed_in, booking):
