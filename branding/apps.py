@@ -8,6 +8,7 @@ class BrandingConfig(AppConfig):
     verbose_name = "Branding and tenancy"
 
     def ready(self):
-        from branding import import_sections
+        from branding import import_sections, url_converters
 
         import_sections.register()
+        url_converters.register()

@@ -207,9 +207,9 @@ class BookingPaymentActionView(ClinicWorkspaceMixin, View):
 
 def admin_urlpatterns():
     return [
-        path("bookings/<int:pk>/", BookingPaymentsView.as_view(), name="booking"),
+        path("bookings/<id:pk>/", BookingPaymentsView.as_view(), name="booking"),
         path(
-            "bookings/<int:pk>/<slug:action>/",
+            "bookings/<id:pk>/<slug:action>/",
             BookingPaymentActionView.as_view(),
             name="action",
         ),

@@ -25,11 +25,11 @@ app_name = "portal"
 urlpatterns = [
     path("book/", views.book_start, name="book"),
     path("book/services/", views.book_services, name="book_services"),
-    path("book/category/<int:category_id>/", views.book_services, name="book_category"),
-    path("book/service/<int:service_id>/", views.book_staff, name="book_staff"),
-    path("book/service/<int:service_id>/<str:staff>/", views.book_date, name="book_date"),
+    path("book/category/<id:category_id>/", views.book_services, name="book_category"),
+    path("book/service/<id:service_id>/", views.book_staff, name="book_staff"),
+    path("book/service/<id:service_id>/<str:staff>/", views.book_date, name="book_date"),
     path(
-        "book/service/<int:service_id>/<str:staff>/<str:day>/",
+        "book/service/<id:service_id>/<str:staff>/<str:day>/",
         views.book_time,
         name="book_time",
     ),
@@ -67,7 +67,7 @@ urlpatterns = [
     path("notifications/", account_views.notification_centre, name="notifications"),
     path("notifications/read/", account_views.notification_read, name="notification_read"),
     path("cart/", account_views.cart, name="cart"),
-    path("cart/<int:item_id>/remove/", account_views.cart_item_remove, name="cart_remove"),
+    path("cart/<id:item_id>/remove/", account_views.cart_item_remove, name="cart_remove"),
 ]
 
 # Payments: the wizard's checkout step, saved cards, receipts.
@@ -75,22 +75,22 @@ urlpatterns += [
     path("book/pay/<uuid:reference>/", payment_views.checkout, name="book_pay"),
     path("account/cards/", payment_views.saved_cards, name="saved_cards"),
     path(
-        "account/cards/<int:card_id>/remove/",
+        "account/cards/<id:card_id>/remove/",
         payment_views.saved_card_remove,
         name="saved_card_remove",
     ),
     path(
-        "receipts/payment/<int:payment_id>.pdf",
+        "receipts/payment/<id:payment_id>.pdf",
         payment_views.payment_receipt,
         name="payment_receipt",
     ),
     path(
-        "receipts/payment/<int:payment_id>/send/",
+        "receipts/payment/<id:payment_id>/send/",
         payment_views.payment_receipt_send,
         name="payment_receipt_send",
     ),
     path(
-        "receipts/refund/<int:refund_id>.pdf",
+        "receipts/refund/<id:refund_id>.pdf",
         payment_views.refund_receipt,
         name="refund_receipt",
     ),
@@ -100,24 +100,24 @@ urlpatterns += [
 urlpatterns += [
     path("pets/", pet_views.pets_list, name="pets"),
     path("pets/add/", pet_views.pet_add, name="pet_add"),
-    path("pets/<int:pet_id>/", pet_views.pet_edit, name="pet_edit"),
+    path("pets/<id:pet_id>/", pet_views.pet_edit, name="pet_edit"),
     path("photos/", photo_views.photos_page, name="photos"),
-    path("photos/<int:photo_id>/image", photo_views.photo_file, name="photo_file"),
-    path("photos/<int:photo_id>/share/", photo_views.photo_share, name="photo_share"),
-    path("photos/<int:photo_id>/remove/", photo_views.photo_remove, name="photo_remove"),
+    path("photos/<id:photo_id>/image", photo_views.photo_file, name="photo_file"),
+    path("photos/<id:photo_id>/share/", photo_views.photo_share, name="photo_share"),
+    path("photos/<id:photo_id>/remove/", photo_views.photo_remove, name="photo_remove"),
     path("messages/", message_views.messages_list, name="messages"),
-    path("messages/<int:thread_id>/", message_views.message_thread, name="message_thread"),
+    path("messages/<id:thread_id>/", message_views.message_thread, name="message_thread"),
 ]
 
 # Forms and documents, medical history, the post-visit survey.
 urlpatterns += [
     path("documents/", document_views.documents, name="documents"),
     path(
-        "documents/forms/<int:template_id>/sign/",
+        "documents/forms/<id:template_id>/sign/",
         document_views.document_sign,
         name="document_sign",
     ),
-    path("documents/signed/<int:signed_id>.pdf", document_views.document_pdf, name="document_pdf"),
+    path("documents/signed/<id:signed_id>.pdf", document_views.document_pdf, name="document_pdf"),
     path("medical-history/", medical_views.medical_history, name="medical_history"),
     path("feedback/<str:token>/", feedback_views.feedback, name="feedback"),
 ]
@@ -125,8 +125,8 @@ urlpatterns += [
 # Games: spin the wheel and scratch cards.
 urlpatterns += [
     path("games/", game_views.game_list, name="games"),
-    path("games/<int:game_id>/", game_views.game_detail, name="game"),
-    path("games/<int:game_id>/play/", game_views.game_play_view, name="game_play"),
+    path("games/<id:game_id>/", game_views.game_detail, name="game"),
+    path("games/<id:game_id>/play/", game_views.game_play_view, name="game_play"),
     path("wallet/", wallet_views.wallet_page, name="wallet"),
     path("wallet/membership.pkpass", wallet_views.wallet_apple_pass, name="wallet_apple"),
 ]
@@ -134,9 +134,9 @@ urlpatterns += [
 # Rewards and referrals.
 urlpatterns += [
     path("rewards/", loyalty_views.rewards_page, name="rewards"),
-    path("rewards/<int:reward_id>/redeem/", loyalty_views.reward_redeem_view, name="reward_redeem"),
+    path("rewards/<id:reward_id>/redeem/", loyalty_views.reward_redeem_view, name="reward_redeem"),
     path(
-        "rewards/<int:reward_id>/request/", loyalty_views.reward_request_view, name="reward_request"
+        "rewards/<id:reward_id>/request/", loyalty_views.reward_request_view, name="reward_request"
     ),
     path("referrals/", loyalty_views.referrals_page, name="referrals"),
     path("r/<str:code>/", loyalty_views.referral_link, name="referral_link"),

@@ -21,7 +21,7 @@ from records.workspace.tabs import own_tabs
 @hooks.register("register_clinic_workspace_urls")
 def register_client_workspace_urls():
     # Names and paths as they were when people served them: clinic_workspace:clients…
-    client = "clients/<int:pk>/"
+    client = "clients/<id:pk>/"
     return [
         path("clients/", ClientIndexView.as_view(), name="clients"),
         path(client, ClientDetailView.as_view(), name="client_detail"),
@@ -29,7 +29,7 @@ def register_client_workspace_urls():
         path(f"{client}status/", actions.ClientStatusView.as_view(), name="client_status"),
         path(f"{client}notes/", actions.NoteCreateView.as_view(), name="client_note_create"),
         path(
-            f"{client}notes/<int:note_pk>/pin/",
+            f"{client}notes/<id:note_pk>/pin/",
             actions.NotePinView.as_view(),
             name="client_note_pin",
         ),

@@ -8,13 +8,13 @@ urlpatterns = [
     path("locations", views.LocationListView.as_view(), name="location-list"),
     path("availability", views.AvailabilityView.as_view(), name="availability"),
     path("bookings", views.BookingListCreateView.as_view(), name="booking-list"),
-    path("bookings/<int:pk>", views.BookingDetailView.as_view(), name="booking-detail"),
+    path("bookings/<id:pk>", views.BookingDetailView.as_view(), name="booking-detail"),
     path(
-        "bookings/<int:pk>/reschedule",
+        "bookings/<id:pk>/reschedule",
         views.BookingRescheduleView.as_view(),
         name="booking-reschedule",
     ),
-    path("bookings/<int:pk>/cancel", views.BookingCancelView.as_view(), name="booking-cancel"),
-    path("bookings/<int:pk>/calendar.ics", views.BookingCalendarView.as_view(), name="booking-ics"),
+    path("bookings/<id:pk>/cancel", views.BookingCancelView.as_view(), name="booking-cancel"),
+    path("bookings/<id:pk>/calendar.ics", views.BookingCalendarView.as_view(), name="booking-ics"),
     path("", include("booking_api.api.cart_urls")),
 ]

@@ -8,7 +8,7 @@ urlpatterns = [
     path("loyalty/tier", rewards.TierView.as_view(), name="loyalty-tier"),
     path("loyalty/rewards", rewards.RewardListView.as_view(), name="loyalty-rewards"),
     path(
-        "loyalty/rewards/<int:reward_id>/redeem",
+        "loyalty/rewards/<id:reward_id>/redeem",
         rewards.RedeemView.as_view(),
         name="loyalty-redeem",
     ),
@@ -17,7 +17,7 @@ urlpatterns = [
     path("loyalty/referrals", referrals.ReferralsView.as_view(), name="loyalty-referrals"),
     path("games", games.GameListView.as_view(), name="games"),
     path("games/plays", games.MyPlaysView.as_view(), name="game-plays"),
-    path("games/<int:game_id>/play", games.GamePlayView.as_view(), name="game-play"),
+    path("games/<id:game_id>/play", games.GamePlayView.as_view(), name="game-play"),
     path("wallet", wallet.WalletView.as_view(), name="wallet"),
     path("wallet/membership.pkpass", wallet.ApplePassView.as_view(), name="wallet-apple-pass"),
 ]

@@ -43,12 +43,12 @@ def register_loyalty_urls():
     return [
         path("loyalty/requests/", RequestQueueView.as_view(), name="loyalty_requests"),
         path(
-            "loyalty/requests/<int:pk>/<slug:decision>/",
+            "loyalty/requests/<id:pk>/<slug:decision>/",
             RequestDecisionView.as_view(),
             name="loyalty_request_decide",
         ),
         path(
-            "loyalty/clients/<int:pk>/<slug:action>/",
+            "loyalty/clients/<id:pk>/<slug:action>/",
             ClientLoyaltyActionView.as_view(),
             name="loyalty_client_action",
         ),

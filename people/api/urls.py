@@ -7,7 +7,7 @@ urlpatterns = [
     path("auth/token", TokenView.as_view(), name="auth-token"),
     path("me", MeView.as_view(), name="me"),
     path("pets", pets_photos.PetsView.as_view(), name="pets"),
-    path("pets/<int:pet_id>", pets_photos.PetView.as_view(), name="pet"),
+    path("pets/<id:pet_id>", pets_photos.PetView.as_view(), name="pet"),
     path("photos", pets_photos.PhotosView.as_view(), name="photos"),
-    path("photos/<int:photo_id>/image", pets_photos.PhotoFileView.as_view(), name="photo-file"),
+    path("photos/<id:photo_id>/image", pets_photos.PhotoFileView.as_view(), name="photo-file"),
 ]

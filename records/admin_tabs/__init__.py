@@ -18,7 +18,7 @@ def register_client_record_urls():
     patterns = [*pets.urlpatterns, *photos.urlpatterns, *messages.urlpatterns]
     return [
         path(
-            "clinic/clients/<int:client_pk>/",
+            "clinic/clients/<id:client_pk>/",
             include((patterns, "client_records")),
         )
     ]

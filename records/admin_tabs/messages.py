@@ -176,5 +176,5 @@ def messages_tab():
 
 urlpatterns = [
     path("messages/new/", NewMessageView.as_view(), name="message_new"),
-    path("messages/<int:thread_id>/", ThreadView.as_view(), name="message_thread"),
+    path("messages/<id:thread_id>/", ThreadView.as_view(), name="message_thread"),
 ]

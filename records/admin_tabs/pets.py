@@ -190,8 +190,8 @@ def pets_tab():
 
 urlpatterns = [
     path("pets/add/", PetFormView.as_view(), name="pet_add"),
-    path("pets/<int:pet_id>/", PetFormView.as_view(), name="pet_edit"),
-    path("pets/<int:pet_id>/deactivate/", PetDeactivateView.as_view(), name="pet_deactivate"),
-    path("pets/<int:pet_id>/reactivate/", PetReactivateView.as_view(), name="pet_reactivate"),
+    path("pets/<id:pet_id>/", PetFormView.as_view(), name="pet_edit"),
+    path("pets/<id:pet_id>/deactivate/", PetDeactivateView.as_view(), name="pet_deactivate"),
+    path("pets/<id:pet_id>/reactivate/", PetReactivateView.as_view(), name="pet_reactivate"),
     path("pets/merge/", PetMergeView.as_view(), name="pet_merge"),
 ]

@@ -75,6 +75,6 @@ def photos_tab():
 
 
 urlpatterns = [
-    path("photos/<int:photo_id>/mark/", PhotoMarkView.as_view(), name="photo_mark"),
-    path("photos/<int:photo_id>/image", PhotoFileView.as_view(), name="photo_file"),
+    path("photos/<id:photo_id>/mark/", PhotoMarkView.as_view(), name="photo_mark"),
+    path("photos/<id:photo_id>/image", PhotoFileView.as_view(), name="photo_file"),
 ]

@@ -27,6 +27,6 @@ def register_form_template_viewset():
 @hooks.register("register_admin_urls")
 def register_forms_urls():
     return [
-        path("clinic/clients/<int:client_pk>/", include((tabs.urlpatterns, "client_forms"))),
+        path("clinic/clients/<id:client_pk>/", include((tabs.urlpatterns, "client_forms"))),
         path("clinic/feedback/", include((feedback.urlpatterns, "clinic_feedback"))),
     ]

@@ -63,5 +63,5 @@ class FeedbackFollowUpView(ClinicWorkspaceMixin, View):
 
 urlpatterns = [
     path("", FeedbackListView.as_view(), name="list"),
-    path("<int:pk>/follow-up/", FeedbackFollowUpView.as_view(), name="follow_up"),
+    path("<id:pk>/follow-up/", FeedbackFollowUpView.as_view(), name="follow_up"),
 ]

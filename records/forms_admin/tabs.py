@@ -117,6 +117,6 @@ class MedicalHistoryUpdateView(ClientActionView):
 
 
 urlpatterns = [
-    path("forms/<int:signed_id>.pdf", SignedFormPdfView.as_view(), name="signed_pdf"),
+    path("forms/<id:signed_id>.pdf", SignedFormPdfView.as_view(), name="signed_pdf"),
     path("medical-history/", MedicalHistoryUpdateView.as_view(), name="medical_update"),
 ]

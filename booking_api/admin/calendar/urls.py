@@ -18,13 +18,13 @@ def calendar_urlpatterns():
         path("", CalendarView.as_view(), name="calendar"),
         path("new/", NewBookingView.as_view(), name="new"),
         path("clients/", ClientSearchView.as_view(), name="client_search"),
-        path("<int:pk>/", BookingDetailView.as_view(), name="booking"),
-        path("<int:pk>/move/", MoveBookingView.as_view(), name="move"),
-        path("<int:pk>/notes/", SessionNoteView.as_view(), name="session_note"),
+        path("<id:pk>/", BookingDetailView.as_view(), name="booking"),
+        path("<id:pk>/move/", MoveBookingView.as_view(), name="move"),
+        path("<id:pk>/notes/", SessionNoteView.as_view(), name="session_note"),
         path(
-            "<int:pk>/<slug:action>/",
+            "<id:pk>/<slug:action>/",
             BookingActionView.as_view(),
             name="action",
         ),
-        path("patch-tests/<int:client_pk>/", PatchTestAddView.as_view(), name="patch_test_add"),
+        path("patch-tests/<id:client_pk>/", PatchTestAddView.as_view(), name="patch_test_add"),
     ]
