@@ -7,7 +7,8 @@ used: ``uses_local_test_server()`` is false.
 
 from dataclasses import dataclass
 from ipaddress import ip_address
-from urllib.parse import urlparse
+from urllib.parse import urlencode, urlparse
+from urllib.request import Request, urlopen
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -77,3 +78,21 @@ def test_card_payment_method(name, *, customer_id="") -> str:
     if customer_id:
         api.PaymentMethod.attach(method.id, customer=customer_id)
     return method.id
+
+
+def test_card_authenticate(intent_id, *, client_secret, success) -> None:
+    """Complete (or fail) the 3-D Secure step of a test card's PaymentIntent on the local
+    test server, as Stripe's test authentication page does (localstripe's
+    ``/_authenticate``). Only against the local test server."""
+    if not uses_local_test_server():
+        raise ValueError("Test authentication only against the local test server.")
+    base = settings.STRIPE_API_BASE.rstrip("/")
+    body = urlencode({"client_secret": client_secret, "success": "true" if success else "false"})
+    request = Request(
+        f"{base}/v1/payment_intents/{intent_id}/_authenticate",
+        data=body.encode(),
+        headers={"Authorization": f"Bearer {settings.STRIPE_SECRET_KEY}"},
+        method="POST",
+    )
+    with urlopen(request, timeout=10) as response:  # noqa: S310 (loopback only, checked above)
+        response.read()

@@ -101,15 +101,36 @@ def _pay(request, booking, done):
                 messages.warning(request, exc.message)
                 return redirect("portal:book")
             error = exc.message
+    elif request.method == "POST" and request.POST.get("authenticate") in ("complete", "fail"):
+        if not uses_local_test_server():
+            raise Http404("Test authentication is only offered against the local test server.")
+        try:
+            payment = services.payment_test_authenticate(
+                payment=payment, success=request.POST["authenticate"] == "complete"
+            )
+        except DomainError as exc:
+            if exc.code == "hold_expired":
+                messages.warning(request, exc.message)
+                return redirect("portal:book")
+            error = exc.message
+        else:
+            if payment.status != PaymentStatus.SUCCEEDED:
+                error = _(
+                    "Your bank did not confirm this payment. Your time is still held for "
+                    "you: please try again or use another card."
+                )
     if payment.status == PaymentStatus.SUCCEEDED:
         messages.success(request, _("Thank you: your payment went through."))
         return done
-    if payment.status == PaymentStatus.REQUIRES_ACTION and not error:
-        error = _(
-            "Your bank asks you to confirm this payment. With the test cards it cannot be "
-            "confirmed here: please try another card."
+    authenticate = payment.status == PaymentStatus.REQUIRES_ACTION
+    if authenticate and not error:
+        error = (
+            _(
+                "Your bank asks you to confirm this payment (3-D Secure). This test card "
+                "shows the bank's step below: complete it, or choose another card."
+            )
             if uses_local_test_server()
-            else "Your bank asks you to confirm this payment: please follow its steps."
+            else _("Your bank asks you to confirm this payment: please follow its steps.")
         )
     quote = payment_selectors.checkout_quote(booking, discount=payment.discount)
     booking.refresh_from_db()
@@ -127,6 +148,7 @@ def _pay(request, booking, done):
             "minutes_left": payment_selectors.hold_minutes_left(booking),
             "error": error,
             "test_cards": _test_cards(),
+            "authenticate": authenticate and uses_local_test_server(),
             "stripe": _stripe_js(client_secret, booking, clinic),
             "step": 7,
         },

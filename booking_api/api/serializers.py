@@ -150,6 +150,16 @@ class BookingSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     reference = serializers.UUIDField()
     status = serializers.CharField()
+    status_display = serializers.CharField(
+        source="status_label",
+        help_text="The status as the patient reads it, in the clinic's language; a lapsed "
+        "hold reads 'Expired — not booked', never 'Cancelled'.",
+    )
+    hold_expired = serializers.BooleanField(
+        source="hold_lapsed",
+        help_text="Cancelled because the time held for payment (or for a guest's "
+        "confirmation) ran out: never booked.",
+    )
     service = serializers.SerializerMethodField()
     staff = serializers.SerializerMethodField()
     location = serializers.SerializerMethodField()

@@ -98,6 +98,30 @@ class Booking(models.Model):
     def is_cancelled(self):
         return self.status in lifecycle.CANCELLED_STATUSES
 
+    @property
+    def hold_lapsed(self):
+        """A hold (for payment, or a guest's confirmation) that ran out: the system
+        released it; the patient never was booked. Read from the ``hold_lapsed_flag``
+        annotation (``booking_api.selectors.with_hold_lapsed``) when there is one, else
+        from the history."""
+        if self.status != BookingStatus.CANCELLED:
+            return False
+        flag = getattr(self, "hold_lapsed_flag", None)
+        if flag is None:
+            flag = self.events.filter(
+                kind="status", to_status=BookingStatus.CANCELLED, data__hold_expired=True
+            ).exists()
+            self.hold_lapsed_flag = flag
+        return flag
+
+    @property
+    def status_label(self):
+        """The status as the patient reads it: a lapsed hold is "Expired — not booked",
+        never "Cancelled"."""
+        if self.hold_lapsed:
+            return _("Expired — not booked")
+        return self.get_status_display()
+
 
 class BookingEvent(models.Model):
     """The booking's history: every status change, reschedule, payment or refund."""

@@ -163,6 +163,16 @@ def client_cancelled_message(booking) -> Message:
     )
 
 
+def client_hold_expired_message(booking) -> Message:
+    """The time held for payment ran out unpaid: the patient is not booked."""
+    return _render(
+        booking,
+        "client_hold_expired",
+        "booking_hold_expired",
+        lambda: _("Not booked: {service} on {short_date} at {start_time}"),
+    )
+
+
 def client_verify_message(booking) -> Message:
     minutes = 0
     if booking.hold_expires_at:
@@ -244,6 +254,22 @@ def tell_client_cancelled(booking):
         client_cancelled_message(booking),
         f"booking-{booking.pk}-cancelled",
         method="CANCEL",
+    )
+
+
+def tell_client_hold_expired(booking):
+    """Once per booking: the hold for payment lapsed, so the time was released. No
+    calendar file: the booking never was in the patient's calendar."""
+    message = client_hold_expired_message(booking)
+    return notify(
+        clinic=booking.clinic,
+        user=booking.client.user,
+        kind=message.kind,
+        category=Category.BOOKING,
+        title=message.title,
+        body=message.body,
+        url=message.url,
+        idempotency_key=f"booking-{booking.pk}-hold-expired",
     )
 
 

@@ -113,4 +113,12 @@ def _cancelled(booking, event):
     if still_cancelled and from_status not in lifecycle.HELD_STATUSES:
         messages.tell_client_cancelled(booking)
         messages.tell_staff_cancelled(booking)
+    elif (
+        booking.status == BookingStatus.CANCELLED
+        and from_status == BookingStatus.PENDING_PAYMENT
+        and (event.data or {}).get("hold_expired")
+    ):
+        # The time held for payment ran out: the patient is told they are not booked
+        # (a guest's unconfirmed hold tells nobody: the address was never confirmed).
+        messages.tell_client_hold_expired(booking)
     waitlist_offer_freed_slot(booking)

@@ -28,6 +28,20 @@ class PaymentSerializer(serializers.Serializer):
     last_error = serializers.CharField()
 
 
+class NextActionSerializer(serializers.Serializer):
+    type = serializers.CharField(help_text="Stripe's next action, e.g. ``use_stripe_sdk``.")
+
+
+class ConfirmedPaymentSerializer(PaymentSerializer):
+    client_secret = serializers.CharField(
+        help_text="The PaymentIntent's client secret: with ``requires_action``, finish the "
+        "3-D Secure step with Stripe.js (``handleNextAction``)."
+    )
+    next_action = NextActionSerializer(
+        allow_null=True, help_text="What the bank asks for (``requires_action``), or null."
+    )
+
+
 class CheckoutVoucherSerializer(serializers.Serializer):
     ref = serializers.CharField()
     label = serializers.CharField()
@@ -40,6 +54,9 @@ class CheckoutSerializer(serializers.Serializer):
     quote = CheckoutQuoteSerializer()
     payment = PaymentSerializer()
     client_secret = serializers.CharField()
+    next_action = NextActionSerializer(
+        allow_null=True, help_text="What the bank asks for (``requires_action``), or null."
+    )
     publishable_key = serializers.CharField()
     vouchers = CheckoutVoucherSerializer(many=True)
     test_cards = serializers.DictField(

@@ -25,8 +25,8 @@ from payments.api.serializers import (
     BookingCheckoutSerializer,
     CardSetupSerializer,
     CheckoutSerializer,
+    ConfirmedPaymentSerializer,
     ConfirmSerializer,
-    PaymentSerializer,
     ReceiptSentSerializer,
     SavedCardSerializer,
 )
@@ -44,6 +44,7 @@ def _checkout_body(booking, payment):
             "vouchers": [vars(v) for v in discounts.vouchers_for(booking)],
             "payment": payment,
             "client_secret": getattr(payment, "client_secret", ""),
+            "next_action": getattr(payment, "next_action", None),
             "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
             "test_cards": test_cards_offered(),
         }
@@ -110,16 +111,22 @@ class BookingCheckoutView(PatientMixin, APIView):
 
 class PaymentConfirmView(PatientMixin, APIView):
     """Confirm on the server (test cards against the local test server, or a saved card).
-    A decline is a 402 with the card error in plain words; the slot stays held."""
+    A decline is a 402 with the card error in plain words; the slot stays held and the
+    next card is tried on a fresh PaymentIntent. A card that asks for authentication
+    answers ``requires_action`` with ``client_secret`` and ``next_action``."""
 
-    @extend_schema(request=ConfirmSerializer, responses=PaymentSerializer, tags=["payments"])
+    @extend_schema(
+        request=ConfirmSerializer, responses=ConfirmedPaymentSerializer, tags=["payments"]
+    )
     def post(self, request, pk):
         payload = ConfirmSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         method = payload.validated_data["payment_method"]
         payment = payment_for_client(request.clinic, self.client_account(), pk)
         payment = services.payment_confirm(payment=payment, payment_method=method)
-        return Response(PaymentSerializer(payment).data)
+        payment.client_secret = getattr(payment, "client_secret", "")
+        payment.next_action = getattr(payment, "next_action", None)
+        return Response(ConfirmedPaymentSerializer(payment).data)
 
 
 # --- card on file --------------------------------------------------------------------

@@ -18,6 +18,7 @@ from payments.services.checkout import (
     checkout_start,
     payment_confirm,
     payment_refresh,
+    payment_test_authenticate,
 )
 from payments.services.holds import (
     cancelled_booking_payments_close,
@@ -48,6 +49,7 @@ __all__ = [
     "payment_confirm",
     "payment_intent_cancel",
     "payment_refresh",
+    "payment_test_authenticate",
     "payments_reconcile",
     "refund_create",
     "refund_for_cancellation",

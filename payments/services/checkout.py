@@ -19,10 +19,15 @@ from payments.customers import customer_ensure
 from payments.errors import CardDeclinedError, PaymentError, PaymentErrorCode, provider_error
 from payments.models import Payment, PaymentStatus
 from payments.selectors import checkout_quote
-from payments.services.holds import payment_intent_cancel
+from payments.services.holds import CANCELLABLE, payment_intent_cancel
 from payments.services.intents import OPEN_STATUSES, payment_apply_intent
-from payments.stripe_api import stripe_client
-from payments.test_cards import TEST_CARDS, test_card_payment_method, uses_local_test_server
+from payments.stripe_api import field, stripe_client
+from payments.test_cards import (
+    TEST_CARDS,
+    test_card_authenticate,
+    test_card_payment_method,
+    uses_local_test_server,
+)
 
 
 def _check_payable(booking, now=None):
@@ -67,6 +72,69 @@ def _reserve(booking, voucher_ref, payment):
             field="voucher",
             code=PaymentErrorCode.BAD_VOUCHER,
         )
+
+
+def _intent_create(api, payment, *, idempotency_key):
+    return api.PaymentIntent.create(
+        amount=payment.amount,
+        currency=payment.currency.lower(),
+        metadata={
+            "booking_id": str(payment.booking_id),
+            "payment_id": str(payment.pk),
+            "clinic": payment.clinic.slug,
+            "kind": payment.kind,
+        },
+        idempotency_key=idempotency_key,
+    )
+
+
+def _declined(intent) -> bool:
+    """The intent's last attempt failed (a declined card, a failed authentication) or it
+    was cancelled: it is not confirmed again, a new card gets a fresh intent."""
+    return intent.status == "canceled" or (
+        intent.status == "requires_payment_method" and bool(field(intent, "last_payment_error"))
+    )
+
+
+def _fresh_attempt(api, payment, intent, *, attempt):
+    """Replace the payment's spent PaymentIntent (declined, or waiting for an
+    authentication the patient gave up for another card) with a fresh one, keyed
+    ``<payment key>-attempt-<n>``. The old intent is cancelled at Stripe first, so it can
+    never pay as well; if it got through meanwhile, that success is applied instead.
+    Returns ``(payment, intent)``."""
+    if intent.status in CANCELLABLE:
+        try:
+            intent = api.PaymentIntent.cancel(
+                intent.id, idempotency_key=f"{payment.idempotency_key}-cancel-{intent.id}"
+            )
+        except stripe.error.InvalidRequestError:
+            intent = api.PaymentIntent.retrieve(intent.id)  # it changed under us
+    if intent.status != "canceled":  # it went through (or is going through) after all
+        return payment_apply_intent(payment_id=payment.pk, intent=intent), intent
+    fresh = _intent_create(
+        api, payment, idempotency_key=f"{payment.idempotency_key}-attempt-{attempt}"
+    )
+    # Only a payment still open is moved to the fresh intent: one the booking's
+    # cancellation closed meanwhile stays closed.
+    replaced = Payment.objects.filter(
+        pk=payment.pk, stripe_payment_intent_id=intent.id, status__in=OPEN_STATUSES
+    ).update(
+        stripe_payment_intent_id=fresh.id,
+        status=PaymentStatus.PENDING,
+        last_error="",
+        updated_at=timezone.now(),
+    )
+    payment.refresh_from_db()
+    if not replaced:  # another attempt replaced it first, or the booking was cancelled
+        api.PaymentIntent.cancel(fresh.id, idempotency_key=f"{fresh.id}-cancel")
+        _check_payable(Booking.objects.get(pk=payment.booking_id))
+        return payment, api.PaymentIntent.retrieve(payment.stripe_payment_intent_id)
+    booking = Booking.objects.get(pk=payment.booking_id)
+    if booking.status != BookingStatus.PENDING_PAYMENT:
+        # Cancelled while the fresh intent was being created: it must not stay payable.
+        payment_intent_cancel(payment=payment)
+        _check_payable(booking)
+    return payment, fresh
 
 
 def checkout_start(*, booking, voucher_ref=None) -> Payment:
@@ -141,6 +209,10 @@ def checkout_start(*, booking, voucher_ref=None) -> Payment:
     try:
         if payment.stripe_payment_intent_id:
             intent = api.PaymentIntent.retrieve(payment.stripe_payment_intent_id)
+            if _declined(intent):  # another card gets a fresh attempt
+                payment, intent = _fresh_attempt(
+                    api, payment, intent, attempt=payment.confirm_attempts + 1
+                )
             if intent.amount != payment.amount and intent.status in (
                 "requires_payment_method",
                 "requires_confirmation",
@@ -148,20 +220,10 @@ def checkout_start(*, booking, voucher_ref=None) -> Payment:
                 intent = api.PaymentIntent.modify(
                     intent.id,
                     amount=payment.amount,
-                    idempotency_key=f"{key}-amount-{payment.amount}",
+                    idempotency_key=f"{key}-{intent.id}-amount-{payment.amount}",
                 )
         else:
-            intent = api.PaymentIntent.create(
-                amount=payment.amount,
-                currency=payment.currency.lower(),
-                metadata={
-                    "booking_id": str(booking.pk),
-                    "payment_id": str(payment.pk),
-                    "clinic": booking.clinic.slug,
-                    "kind": payment.kind,
-                },
-                idempotency_key=key,
-            )
+            intent = _intent_create(api, payment, idempotency_key=key)
     except stripe.error.StripeError as exc:
         raise provider_error(exc) from exc
     if not payment.stripe_payment_intent_id:
@@ -176,12 +238,25 @@ def checkout_start(*, booking, voucher_ref=None) -> Payment:
             payment_intent_cancel(payment=payment)
             _check_payable(booking)
     payment.client_secret = intent.client_secret
+    payment.next_action = _next_action(intent)
     return payment
+
+
+def _next_action(intent):
+    """What Stripe asks for before the payment can go on (3-D Secure), or None."""
+    if intent.status != "requires_action":
+        return None
+    action = field(intent, "next_action")
+    return {"type": field(action, "type", "")} if action else None
 
 
 def payment_confirm(*, payment, payment_method) -> Payment:
     """Confirm on the server with a saved or test payment method. A decline raises
-    ``CardDeclinedError`` with the card error in plain words; the hold is kept."""
+    ``CardDeclinedError`` with the card error in plain words; the hold is kept, and the
+    next card is confirmed on a fresh PaymentIntent (as is a card chosen instead of
+    authenticating the previous one). A card that asks for authentication leaves the
+    payment ``requires_action``; it carries ``client_secret`` and ``next_action`` for
+    Stripe.js."""
     payment = Payment.objects.select_related("booking").get(pk=payment.pk)
     if payment.status == PaymentStatus.SUCCEEDED:
         return payment
@@ -196,7 +271,15 @@ def payment_confirm(*, payment, payment_method) -> Payment:
         payment.save(update_fields=["confirm_attempts", "updated_at"])
     attempt = payment.confirm_attempts
     api = stripe_client()
-    pi = payment.stripe_payment_intent_id
+    try:
+        intent = api.PaymentIntent.retrieve(payment.stripe_payment_intent_id)
+        if _declined(intent) or intent.status == "requires_action":
+            payment, intent = _fresh_attempt(api, payment, intent, attempt=attempt)
+            if payment.status == PaymentStatus.SUCCEEDED:
+                return payment
+    except stripe.error.StripeError as exc:
+        raise provider_error(exc) from exc
+    pi = intent.id
     try:
         if payment_method in TEST_CARDS and uses_local_test_server():
             customer = customer_ensure(client=payment.booking.client)
@@ -218,7 +301,7 @@ def payment_confirm(*, payment, payment_method) -> Payment:
         booking_event_record(
             booking_id=payment.booking_id,
             kind="payment_declined",
-            data={"payment": payment.pk, "message": message},
+            data={"payment": payment.pk, "message": message, "stripe_payment_intent": pi},
         )
         raise CardDeclinedError(
             _("%(message)s Your time is still held for you: please try another card.")
@@ -232,6 +315,34 @@ def payment_confirm(*, payment, payment_method) -> Payment:
             code=PaymentErrorCode.CARD_UNUSABLE,
         ) from exc
     except stripe.error.StripeError as exc:
+        raise provider_error(exc) from exc
+    payment = payment_apply_intent(payment_id=payment.pk, intent=intent)
+    payment.client_secret = intent.client_secret
+    payment.next_action = _next_action(intent)
+    return payment
+
+
+def payment_test_authenticate(*, payment, success) -> Payment:
+    """The 3-D Secure step of a test card, on the local test server only (Stripe.js shows
+    the bank's own step against Stripe): complete it, and the payment goes through, or
+    fail it, and the next card gets a fresh PaymentIntent."""
+    payment = Payment.objects.select_related("booking").get(pk=payment.pk)
+    if payment.status == PaymentStatus.SUCCEEDED:
+        return payment
+    _check_payable(payment.booking)
+    if not uses_local_test_server() or payment.status != PaymentStatus.REQUIRES_ACTION:
+        raise PaymentError(
+            _("This payment is not waiting for your bank's confirmation."),
+            field="payment",
+            code=PaymentErrorCode.PAYMENT_INVALID,
+        )
+    api = stripe_client()
+    try:
+        intent = api.PaymentIntent.retrieve(payment.stripe_payment_intent_id)
+        if intent.status == "requires_action":
+            test_card_authenticate(intent.id, client_secret=intent.client_secret, success=success)
+            intent = api.PaymentIntent.retrieve(intent.id)
+    except (stripe.error.StripeError, OSError) as exc:
         raise provider_error(exc) from exc
     return payment_apply_intent(payment_id=payment.pk, intent=intent)
 

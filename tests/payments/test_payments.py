@@ -103,10 +103,7 @@ def test_a_declined_card_says_so_and_keeps_the_hold(deposit_policy, held):
     assert booking.status == BookingStatus.PENDING_PAYMENT
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.PENDING and "declined" in payment.last_error
-    # On Stripe the patient then tries another card on the same PaymentIntent (it is back
-    # in requires_payment_method; each attempt has its own idempotency key,
-    # ``...-confirm-<n>``). localstripe differs: after a failed charge it refuses to
-    # confirm that PaymentIntent again, so the retry is not exercised here.
+    # The next card is confirmed on a fresh PaymentIntent (test_payments_recover.py).
     assert payment.confirm_attempts == 1
 
 
