@@ -17,6 +17,7 @@ from branding.errors import DomainError
 from loyalty.models import Reward
 from loyalty.rewards.selectors import pending_requests
 from loyalty.staff import actions
+from people.admin_toolkit.fields import WholeNumberField
 from people.admin_toolkit.workspace import ClinicWorkspaceMixin
 from people.models import AuditAction, ClientAccount
 from people.services import audit_record
@@ -25,12 +26,12 @@ MAX_POINTS = 1_000_000
 
 
 class AddPointsForm(forms.Form):
-    amount = forms.IntegerField(label=_("Points"), min_value=1, max_value=MAX_POINTS, initial=1)
+    amount = WholeNumberField(label=_("Points"), min_value=1, max_value=MAX_POINTS, initial=1)
     reason = forms.CharField(label=_("What for"), max_length=200)
 
 
 class AdjustForm(forms.Form):
-    amount = forms.IntegerField(
+    amount = WholeNumberField(
         label=_("Change (+ or −)"), min_value=-MAX_POINTS, max_value=MAX_POINTS
     )
     reason = forms.CharField(label=_("Reason"), max_length=200)

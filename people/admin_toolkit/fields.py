@@ -10,6 +10,7 @@ and scripts send them. Anything else is refused, never guessed."""
 
 import datetime
 import json
+import re
 
 from babel import Locale
 from django import forms
@@ -146,3 +147,17 @@ class ClinicDateTimeField(forms.DateTimeField):
     def to_python(self, value):
         with timezone.override(self.tz):
             return super().to_python(value)
+
+
+class WholeNumberField(forms.IntegerField):
+    """A count typed by staff (points, sessions): ASCII digits with an optional sign.
+    Django's IntegerField takes any script's digits ("٣٠٠" as 300, full-width "７"),
+    which a person would not mean and the screen would not show back the same."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip():
+            text = value.strip().replace("−", "-")  # the minus sign staff may type
+            if not re.fullmatch(r"[+-]?[0-9]+", text):
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            value = text
+        return super().to_python(value)

@@ -247,3 +247,20 @@ def test_tiers_and_programme(clinic, manager):
     )
     staff = MembershipFactory(clinic=clinic, role="staff").user
     assert signed_in(staff, clinic).get("/admin/loyalty/programme/")["Location"] == "/admin/"
+
+
+@pytest.mark.parametrize("typed", ["٣٠٠", "７", "1٣", "-٢", "3.0", "1e3"])
+@pytest.mark.parametrize("name", ["add", "adjust"])
+def test_points_are_typed_in_plain_digits(desk, clinic, patient, programme, name, typed):
+    """Other scripts' digits ("٣٠٠", full-width "７") are refused, not read as 300 or 7:
+    the screen would not show back what the staff member meant."""
+    with nothing_changes(LedgerEntry.objects.filter(client=patient)):
+        response = desk.post(action(patient, name), {"amount": typed, "reason": "typo"})
+    assert response.status_code in (200, 302)
+    assert balance(clinic, patient) == 0
+
+
+@pytest.mark.parametrize("typed", ["12", " 12 ", "+12"])
+def test_plain_points_still_add(desk, clinic, patient, programme, typed):
+    desk.post(action(patient, "add"), {"amount": typed, "reason": "stamp card"})
+    assert balance(clinic, patient) == 12
