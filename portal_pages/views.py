@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from booking_api.action_links import ActionLinkError, booking_from_verify_token
 from booking_api.calendar_invites import google_calendar_link
+from booking_api.models import BookingStatus
 from booking_api.services import (
     BookingError,
     SlotTakenError,
@@ -361,6 +362,8 @@ def book_verify(request):
             request, "portal_pages/book/verify.html", {"error": exc.message}, status=exc.status
         )
     if request.method == "POST":
+        # Only the post that confirms signs in: the link is not a lasting sign-in.
+        confirming = booking.status == BookingStatus.UNVERIFIED
         try:
             booking = guest_hold_confirm(clinic=request.clinic, booking=booking)
         except BookingError as exc:
@@ -372,7 +375,7 @@ def book_verify(request):
             )
         visitor_booking_remember(request, booking)
         person = booking.client.user
-        if not request.user.is_authenticated and not person.has_usable_password():
+        if confirming and not request.user.is_authenticated and not person.has_usable_password():
             login(request, person, backend="django.contrib.auth.backends.ModelBackend")
         if checkout_mode(booking):
             return redirect("portal:book_pay", reference=booking.reference)

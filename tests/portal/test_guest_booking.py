@@ -386,3 +386,18 @@ def test_new_guests_are_no_longer_signed_in_by_typing_an_address(clinic, skin_co
     assert not user.has_usable_password()
     assert not EmailAddress.objects.filter(user=user, verified=True).exists()
     assert ClientAccount.objects.filter(user=user, clinic=clinic).exists()
+
+
+def test_the_emailed_link_signs_in_once(clinic, skin_consult, portal_emma):
+    """The link signs in the new guest who confirms with it, once: posted again (a
+    forwarded email, a shared screen) it signs nobody else in."""
+    guest_post(visitor(clinic), skin_consult, at(local_day(3), "10:00"), "nina@example.com")
+    link = verify_link("nina@example.com")
+    first = visitor(clinic)
+    confirm(first, link)
+    assert signed_in_user_id(first) == str(Booking.objects.get().client.user_id)
+
+    someone_else = visitor(clinic)
+    again = confirm(someone_else, link)
+    assert again.status_code == 302
+    assert signed_in_user_id(someone_else) is None
