@@ -11,6 +11,7 @@ pytest_plugins = [
     "tests.fixtures.records",
     "tests.fixtures.forms",
     "tests.fixtures.loyalty",
+    "tests.fixtures.portal",
 ]
 
 import pytest  # noqa: E402

@@ -90,36 +90,11 @@ def every_card(clinic):
     return set_cards(clinic, *cards)
 
 
-@pytest.fixture
-def history(clinic, patient, skin_consult, portal_emma):
-    """An upcoming and a past visit, and an unread message."""
-    upcoming = add_booking(clinic, patient, skin_consult, portal_emma, at(local_day(5), "10:00"))
-    add_booking(
-        clinic,
-        patient,
-        skin_consult,
-        portal_emma,
-        at(local_day(-30), "10:00"),
-        BookingStatus.COMPLETED,
-    )
-    notify(
-        clinic=clinic,
-        user=patient.user,
-        kind="test.hello",
-        category=Category.MESSAGE,
-        title="Your results are in",
-        body="…",
-        idempotency_key="t-1",
-        channels=[],
-    )
-    return upcoming
-
-
 # --- The dashboard: the portal's cards ----------------------------------------------------
 
 
 def test_the_api_answers_the_portals_cards_in_the_managers_order(
-    clinic, patient, signed_in, patient_api, portal, api, history
+    clinic, patient, signed_in, patient_api, portal, api, patient_history
 ):
     features_update(clinic=clinic, games=True, pets=True, selfies=True)
     every_card(clinic)
@@ -194,14 +169,14 @@ def test_date_window_is_the_portals(clinic, api, portal):
 
 
 def test_each_card_carries_what_the_portal_card_shows(
-    clinic, patient, patient_api, history, skin_consult
+    clinic, patient, patient_api, patient_history, skin_consult
 ):
     dashboard_cards_seed(clinic=clinic)
     cards = {card["type"]: card for card in patient_api.get("/api/v1/dashboard").json()["cards"]}
     assert cards["welcome"]["heading"] == "Welcome to Glow Aesthetics"
     assert cards["welcome"]["text"].startswith("<p>Book, move or cancel")
     upcoming = cards["upcoming"]
-    assert [b["reference"] for b in upcoming["bookings"]] == [str(history.reference)]
+    assert [b["reference"] for b in upcoming["bookings"]] == [str(patient_history.reference)]
     assert upcoming["bookings"][0]["service"]["name"] == "Skin consultation"
     assert upcoming["upcoming_count"] == 1 and upcoming["can_cancel"] is True
     book_now = cards["book_now"]
@@ -229,7 +204,7 @@ def test_an_unset_heading_is_the_default_the_portal_shows(clinic, patient_api):
 
 
 def test_the_dashboard_matches_its_schema_card_by_card(
-    clinic, patient, patient_api, history, schema_validator
+    clinic, patient, patient_api, patient_history, schema_validator
 ):
     features_update(clinic=clinic, games=True, pets=True, selfies=True)
     every_card(clinic)
@@ -253,7 +228,7 @@ def test_the_dashboard_matches_its_schema_card_by_card(
     ],
 )
 def test_every_content_answer_matches_its_documented_schema(
-    clinic, patient, patient_api, history, pages, openapi, path, template
+    clinic, patient, patient_api, patient_history, pages, openapi, path, template
 ):
     every_card(clinic)
     policy_update(clinic=clinic, booking_instructions="<p>Arrive early.</p>")
@@ -272,7 +247,9 @@ def test_every_card_type_is_in_the_schemas_union(openapi):
     assert set(card["discriminator"]["mapping"]) == set(DashboardCards.base_blocks)
 
 
-def test_the_api_dashboard_runs_a_bounded_number_of_queries(clinic, patient, patient_api, history):
+def test_the_api_dashboard_runs_a_bounded_number_of_queries(
+    clinic, patient, patient_api, patient_history
+):
     features_update(clinic=clinic, games=True, pets=True, selfies=True)
     every_card(clinic)
     patient_api.get("/api/v1/dashboard")
@@ -441,7 +418,7 @@ def round_trip(client, path):
     "path",
     ["/api/v1/dashboard", "/api/v1/content", "/api/v1/pages", "/api/v1/policy", "/api/v1/clinic"],
 )
-def test_etag_round_trip_gives_304(clinic, patient_api, history, pages, path):
+def test_etag_round_trip_gives_304(clinic, patient_api, patient_history, pages, path):
     dashboard_cards_seed(clinic=clinic)
     round_trip(patient_api, path)
 
@@ -466,7 +443,7 @@ def test_the_policy_pages_etag_follows_the_policy(clinic, api, pages):
     assert changed.json()["policy"]["cancellation_window_hours"] == 12
 
 
-def test_the_dashboard_etag_follows_the_persons_data(clinic, patient, patient_api, history):
+def test_the_dashboard_etag_follows_the_persons_data(clinic, patient, patient_api, patient_history):
     dashboard_cards_seed(clinic=clinic)
     first = round_trip(patient_api, "/api/v1/dashboard")
     assert "private" in first["Cache-Control"]

@@ -29,28 +29,9 @@ def card_types(response):
 
 
 def test_every_card_type_renders_for_a_patient(
-    clinic, patient, signed_in, skin_consult, portal_emma
+    clinic, patient, signed_in, skin_consult, portal_emma, patient_history
 ):
     dashboard_cards_seed(clinic=clinic)
-    add_booking(clinic, patient, skin_consult, portal_emma, at(local_day(5), "10:00"))
-    add_booking(
-        clinic,
-        patient,
-        skin_consult,
-        portal_emma,
-        at(local_day(-30), "10:00"),
-        BookingStatus.COMPLETED,
-    )
-    notify(
-        clinic=clinic,
-        user=patient.user,
-        kind="test.hello",
-        category=Category.MESSAGE,
-        title="Your results are in",
-        body="…",
-        idempotency_key="t-1",
-        channels=[],
-    )
     response = signed_in.get("/")
     assert response.status_code == 200
     html = response.content.decode()
