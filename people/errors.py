@@ -50,6 +50,12 @@ class PeopleErrorCode(ErrorCode):
         429,
         "Too many failed sign-ins for this account or from this address; try later.",
     )
+    # A token used at a clinic where the person has no account: reading never makes one.
+    NOT_A_CLIENT_HERE = (
+        "not_a_client_here",
+        403,
+        "No client account at this clinic: sign in at its host (`POST /auth/token`) first.",
+    )
 
 
 class ClientError(DomainError):

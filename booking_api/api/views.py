@@ -40,6 +40,7 @@ from booking_api.services import (
 from branding.api.permissions import ClinicRequired, require_feature
 from branding.api.serializers import LocationSerializer
 from branding.selectors import clinic_locations
+from people.api.accounts import client_account_here
 from people.services import client_account_ensure
 
 
@@ -129,10 +130,11 @@ class ClientBookingMixin:
     permission_classes = [IsAuthenticated, ClinicRequired]
 
     def client_account(self):
+        """For writes: booking here makes the person a client here."""
         return client_account_ensure(clinic=self.request.clinic, user=self.request.user)
 
     def own_booking(self, pk):
-        return booking_for_client(self.request.clinic, self.client_account(), pk)
+        return booking_for_client(self.request.clinic, client_account_here(self.request), pk)
 
 
 class BookingListCreateView(ClientBookingMixin, APIView):
@@ -150,7 +152,7 @@ class BookingListCreateView(ClientBookingMixin, APIView):
     )
     def get(self, request):
         bookings = bookings_for_client(
-            request.clinic, self.client_account(), when=request.query_params.get("when")
+            request.clinic, client_account_here(request), when=request.query_params.get("when")
         )
         return Response(BookingSerializer(bookings, many=True, context={"request": request}).data)
 

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from branding.api.permissions import ClinicRequired
 from loyalty.api.games import feature_or_404
 from loyalty.wallet.selectors import apple_pass_for, wallet_offer
-from people.services import client_account_ensure
+from people.api.accounts import client_account_here
 
 PERMISSIONS = [IsAuthenticated, ClinicRequired, feature_or_404("wallet_passes")]
 
@@ -34,7 +34,7 @@ class WalletView(APIView):
 
     @extend_schema(tags=["wallet"], responses=WalletSerializer)
     def get(self, request):
-        client = client_account_ensure(clinic=request.clinic, user=request.user)
+        client = client_account_here(request)
         logo = request.build_absolute_uri(reverse("portal:pwa_icon", args=[192]))
         offer = wallet_offer(request.clinic, client, logo_url=logo)
         card = offer.card
@@ -61,7 +61,7 @@ class ApplePassView(APIView):
         tags=["wallet"], responses={(200, "application/vnd.apple.pkpass"): OpenApiTypes.BINARY}
     )
     def get(self, request):
-        client = client_account_ensure(clinic=request.clinic, user=request.user)
+        client = client_account_here(request)
         response = HttpResponse(
             apple_pass_for(request.clinic, client), content_type="application/vnd.apple.pkpass"
         )

@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 
 from branding.api.permissions import ClinicRequired
 from branding.api.throttling import ClientAddressScopedRateThrottle
+from people.api.accounts import client_account_here
 from people.api.serializers import MeSerializer, TokenRequestSerializer, TokenSerializer
 from people.services import client_account_ensure
 from people.signin import password_sign_in_check
@@ -47,5 +48,4 @@ class MeView(APIView):
 
     @extend_schema(responses=MeSerializer, tags=["account"])
     def get(self, request):
-        account = client_account_ensure(clinic=request.clinic, user=request.user)
-        return Response(MeSerializer(account).data)
+        return Response(MeSerializer(client_account_here(request)).data)

@@ -261,6 +261,14 @@ def test_another_clinics_domain_never_shows_my_booking(
     ).json()
     elsewhere = host_client(other_clinic, APIClient)
     elsewhere.force_authenticate(patient.user)
+    # Not a client there (reading never makes one): refused, and nothing of Glow's shown.
+    for path in (f"/api/v1/bookings/{mine['id']}", "/api/v1/bookings"):
+        response = elsewhere.get(path)
+        assert response.status_code == 403
+        assert response.json()["code"] == "not_a_client_here"
+        assert mine["reference"] not in response.content.decode()
+    # A client there too: still only that clinic's bookings.
+    ClientAccountFactory(clinic=other_clinic, user=patient.user)
     assert elsewhere.get(f"/api/v1/bookings/{mine['id']}").status_code == 404
     assert elsewhere.get("/api/v1/bookings").json() == []
 

@@ -272,6 +272,7 @@ def test_each_client_gets_only_their_own_card(
     assert card["barcodes"][0]["message"] == member_number(someone) != member_number(member)
     # The same person at another clinic gets that clinic's card, never this one's.
     features_update(clinic=other_clinic, wallet_passes=True)
+    ClientAccountFactory(clinic=other_clinic, user=member.user)  # a client there too
     elsewhere = host_client(other_clinic)
     elsewhere.force_login(member.user)
     body = elsewhere.get("/api/v1/wallet").json()

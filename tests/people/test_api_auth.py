@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 from people.models import ClientAccount
 from tests.factories.clients import PASSWORD, ClientAccountFactory
 from tests.fixtures.clinics import host_client
+from tests.fixtures.honesty import nothing_changes
 
 pytestmark = pytest.mark.django_db
 
@@ -186,3 +187,26 @@ def test_deactivating_the_client_signs_their_apps_out(clinic, patient, manager, 
     app = app_with_token(clinic, get_token(api, patient.user.email).json()["token"])
     client_deactivate(clinic=clinic, account=patient, actor=manager)
     assert_signed_out(app)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/me", "/api/v1/bookings", "/api/v1/bookings/1"])
+def test_a_token_read_at_another_clinic_makes_nobody_a_client_there(
+    clinic, other_clinic, patient, api, path
+):
+    """Glow's patient sends their token to Riverside's host: the read is refused with a
+    code, and Riverside gains no client (their name never reaches its client list)."""
+    token = get_token(api, patient.user.email).json()["token"]
+    with nothing_changes(ClientAccount.objects.filter(user=patient.user)):
+        response = app_with_token(other_clinic, token).get(path)
+    assert response.status_code == 403
+    assert response.json()["code"] == "not_a_client_here"
+    assert not ClientAccount.objects.filter(clinic=other_clinic).exists()
+
+
+def test_signing_in_at_the_other_clinic_makes_a_client_there_and_me_answers(
+    clinic, other_clinic, patient
+):
+    riverside = host_client(other_clinic, APIClient)
+    token = get_token(riverside, patient.user.email).json()["token"]
+    assert app_with_token(other_clinic, token).get("/api/v1/me").status_code == 200
+    assert ClientAccount.objects.filter(clinic=other_clinic, user=patient.user).exists()
