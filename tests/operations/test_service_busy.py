@@ -20,10 +20,10 @@ needs_postgres = pytest.mark.skipif(
 def test_a_locked_sqlite_database_answers_503_json_under_the_api(clinic, monkeypatch):
     from people.api import views
 
-    def locked(**kwargs):
+    def locked(*args, **kwargs):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(views, "client_account_ensure", locked)
+    monkeypatch.setattr(views, "client_account_here", locked)
     api = host_client(clinic, APIClient)
     api.force_authenticate(ClientAccountFactory(clinic=clinic).user)
     response = api.get("/api/v1/me")
@@ -54,10 +54,10 @@ def test_a_busy_database_answers_a_friendly_503_page_on_the_portal(clinic, monke
 def test_other_database_errors_are_not_hidden_as_busy(clinic, monkeypatch):
     from people.api import views
 
-    def broken(**kwargs):
+    def broken(*args, **kwargs):
         raise OperationalError("no such table: clients_clientaccount")
 
-    monkeypatch.setattr(views, "client_account_ensure", broken)
+    monkeypatch.setattr(views, "client_account_here", broken)
     api = host_client(clinic, APIClient)
     api.force_authenticate(ClientAccountFactory(clinic=clinic).user)
     with pytest.raises(OperationalError):
