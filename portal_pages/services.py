@@ -142,10 +142,15 @@ def _tell_owner_refused(*, clinic, user, service, start, why):
 @transaction.atomic
 def guest_hold_confirm(*, clinic, booking):
     """The booking's address opened the link we emailed it: the booking goes ahead
-    (``booking_verify_hold``), and the address is confirmed."""
-    booking = booking_verify_hold(booking_id=booking.pk)
-    email_mark_verified(user=booking.client.user)
-    return booking
+    (``booking_verify_hold``), and the address is confirmed. Returns the booking and
+    the person this confirmation signs in: a new client without a password of their
+    own, who has just shown the address is theirs, and only on the confirmation that
+    moved the booking (the link is no lasting sign-in); else None."""
+    booking, confirmed_now = booking_verify_hold(booking_id=booking.pk)
+    person = booking.client.user
+    email_mark_verified(user=person)
+    newcomer = person if confirmed_now and not person.has_usable_password() else None
+    return booking, newcomer
 
 
 @transaction.atomic

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_http_methods
 
 from booking_api.action_links import ActionLinkError, booking_from_verify_token
 from booking_api.calendar_invites import google_calendar_link
-from booking_api.models import BookingStatus
 from booking_api.services import (
     BookingError,
     SlotTakenError,
@@ -362,10 +361,8 @@ def book_verify(request):
             request, "portal_pages/book/verify.html", {"error": exc.message}, status=exc.status
         )
     if request.method == "POST":
-        # Only the post that confirms signs in: the link is not a lasting sign-in.
-        confirming = booking.status == BookingStatus.UNVERIFIED
         try:
-            booking = guest_hold_confirm(clinic=request.clinic, booking=booking)
+            booking, newcomer = guest_hold_confirm(clinic=request.clinic, booking=booking)
         except BookingError as exc:
             return render(
                 request,
@@ -374,9 +371,8 @@ def book_verify(request):
                 status=exc.status,
             )
         visitor_booking_remember(request, booking)
-        person = booking.client.user
-        if confirming and not request.user.is_authenticated and not person.has_usable_password():
-            login(request, person, backend="django.contrib.auth.backends.ModelBackend")
+        if newcomer is not None and not request.user.is_authenticated:
+            login(request, newcomer, backend="django.contrib.auth.backends.ModelBackend")
         if checkout_mode(booking):
             return redirect("portal:book_pay", reference=booking.reference)
         return redirect("portal:book_done", reference=booking.reference)

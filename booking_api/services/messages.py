@@ -198,6 +198,7 @@ def reminder_message(booking) -> Message:
 
 
 def _tell_client(booking, message, key, *, method):
+    """``method``: the calendar file's (REQUEST, CANCEL), or None for none."""
     return notify(
         clinic=booking.clinic,
         user=booking.client.user,
@@ -207,7 +208,7 @@ def _tell_client(booking, message, key, *, method):
         body=message.body,
         url=message.url,
         idempotency_key=key,
-        attachments=[ics_attachment(booking, method)],
+        attachments=[ics_attachment(booking, method)] if method else None,
     )
 
 
@@ -260,16 +261,11 @@ def tell_client_cancelled(booking):
 def tell_client_hold_expired(booking):
     """Once per booking: the hold for payment lapsed, so the time was released. No
     calendar file: the booking never was in the patient's calendar."""
-    message = client_hold_expired_message(booking)
-    return notify(
-        clinic=booking.clinic,
-        user=booking.client.user,
-        kind=message.kind,
-        category=Category.BOOKING,
-        title=message.title,
-        body=message.body,
-        url=message.url,
-        idempotency_key=f"booking-{booking.pk}-hold-expired",
+    return _tell_client(
+        booking,
+        client_hold_expired_message(booking),
+        f"booking-{booking.pk}-hold-expired",
+        method=None,
     )
 
 

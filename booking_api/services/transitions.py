@@ -278,18 +278,20 @@ def booking_confirm_paid(*, booking, payment_id, amount, reason="Paid online.") 
 
 
 @transaction.atomic
-def booking_verify_hold(*, booking_id, now=None) -> Booking:
+def booking_verify_hold(*, booking_id, now=None) -> tuple[Booking, bool]:
     """The client confirmed an ``unverified`` booking (a guest's, from the link we
     emailed): it goes on as any client booking does — held for payment where the clinic
-    takes it when booking, else booked — the system's move. A second confirmation
-    changes nothing; one after the hold ran out (released or not yet) is refused."""
+    takes it when booking, else booked — the system's move. Returns the booking and
+    whether this call confirmed it (decided under the row lock): a second confirmation
+    changes nothing (False); one after the hold ran out (released or not yet) is
+    refused."""
     from django.utils import timezone
 
     now = now or timezone.now()
     booking = locked_booking(Booking(pk=booking_id))
     if booking.status != BookingStatus.UNVERIFIED:
         if booking.status in lifecycle.UPCOMING_STATUSES:
-            return booking  # confirmed already
+            return booking, False  # confirmed already
         raise _hold_expired()
     if booking.hold_expires_at is not None and booking.hold_expires_at <= now:
         raise _hold_expired()
@@ -300,13 +302,14 @@ def booking_verify_hold(*, booking_id, now=None) -> Booking:
         else None
     )
     booking.save(update_fields=["hold_expires_at", "updated_at"])
-    return _move(
+    booking = _move(
         booking,
         status,
         role=Role.SYSTEM,
         reason="The client confirmed the booking from the emailed link.",
         data={"verified": True},
     )
+    return booking, True
 
 
 def _hold_expired():
