@@ -19,6 +19,7 @@ from tests.factories.clients import PASSWORD, ClientAccountFactory
 from tests.factories.loyalty import RewardFactory, TierFactory
 from tests.fixtures.booking import MONDAY, at
 from tests.fixtures.clinics import host_client
+from tests.fixtures.people import SIGNUP_DETAILS
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +111,12 @@ def test_a_friend_who_joins_through_the_link_and_visits_earns_both_sides_once(
     assert landing.status_code == 302 and landing["Location"] == "/accounts/signup/"
     friend_browser.post(
         "/accounts/signup/",
-        {"email": "friend@example.com", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "email": "friend@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            **SIGNUP_DETAILS,
+        },
     )
     referral = Referral.objects.get()
     assert referral.referrer == patient

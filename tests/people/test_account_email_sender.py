@@ -8,7 +8,7 @@ from django.core import mail
 
 from tests.factories.clients import PASSWORD
 from tests.fixtures.clinics import host_client
-from tests.fixtures.people import last_email_to
+from tests.fixtures.people import SIGNUP_DETAILS, last_email_to
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,12 @@ GLOW = "Glow Aesthetics <no-reply@localhost>"
 def test_the_email_confirmation_comes_from_the_clinic(clinic, portal):
     portal.post(
         "/accounts/signup/",
-        {"email": "new.patient@example.com", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "email": "new.patient@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            **SIGNUP_DETAILS,
+        },
     )
 
     message = last_email_to("new.patient@example.com")

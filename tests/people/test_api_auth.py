@@ -9,6 +9,7 @@ from people.models import ClientAccount
 from tests.factories.clients import PASSWORD, ClientAccountFactory
 from tests.fixtures.clinics import host_client
 from tests.fixtures.honesty import nothing_changes
+from tests.fixtures.people import SIGNUP_DETAILS
 
 pytestmark = pytest.mark.django_db
 
@@ -133,7 +134,12 @@ def test_more_than_ten_requests_a_minute_from_one_address_are_throttled(clinic, 
 def test_an_unconfirmed_registration_gets_no_token(clinic, portal, api):
     portal.post(
         "/accounts/signup/",
-        {"email": "unconfirmed@example.com", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "email": "unconfirmed@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            **SIGNUP_DETAILS,
+        },
     )
     response = get_token(api, "unconfirmed@example.com")
     assert response.status_code in (401, 403)

@@ -16,6 +16,7 @@ from people.models import ClientAccount, User
 from tests.factories.clients import PASSWORD, ClientAccountFactory
 from tests.fixtures.clinics import host_client
 from tests.fixtures.people import (
+    SIGNUP_DETAILS,
     confirm_email,
     last_email_to,
     link_in,
@@ -97,7 +98,12 @@ def host_client_for(host):
 def test_new_patient_must_confirm_their_email_before_signing_in(clinic, portal):
     response = portal.post(
         "/accounts/signup/",
-        {"email": "new.patient@example.com", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "email": "new.patient@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            **SIGNUP_DETAILS,
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == "/accounts/confirm-email/"
@@ -143,6 +149,46 @@ def test_registration_shows_what_is_wrong_with_the_form(clinic, portal):
     assert "Enter a valid email address." in html
     assert "has-error" in html
     assert not User.objects.filter(email="not-an-email").exists()
+    assert mail.outbox == []
+
+
+def test_registration_keeps_the_name_and_mobile_for_the_clinic(clinic, portal):
+    portal.post(
+        "/accounts/signup/",
+        {
+            "email": "ana@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            **SIGNUP_DETAILS,
+        },
+    )
+    account = ClientAccount.objects.get(user__email="ana@example.com", clinic=clinic)
+    assert (account.user.first_name, account.user.last_name) == ("Ana", "Petrova")
+    assert account.phone == "+447700900123"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("phone", "12", "12 is not a possible phone number."),
+        ("phone", "", "This field is required."),
+        ("first_name", "", "This field is required."),
+        ("first_name", "<b>Ana</b>", "cannot contain"),
+    ],
+)
+def test_registration_refuses_a_bad_name_or_mobile_and_creates_nobody(
+    clinic, portal, field, value, message
+):
+    details = {**SIGNUP_DETAILS, field: value}
+    response = portal.post(
+        "/accounts/signup/",
+        {"email": "ana@example.com", "password1": PASSWORD, "password2": PASSWORD, **details},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    errors = re.search(rf'id="id_{field}".*?</(div|p|ul)>', html, re.S)
+    assert message in html and errors, html
+    assert not User.objects.filter(email="ana@example.com").exists()
     assert mail.outbox == []
 
 
@@ -345,7 +391,12 @@ def test_a_code_for_an_unknown_address_signs_nobody_in(clinic, portal):
 def test_signing_up_at_one_clinic_makes_a_client_there_only(clinic, other_clinic, portal):
     portal.post(
         "/accounts/signup/",
-        {"email": "ana@example.com", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "email": "ana@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            **SIGNUP_DETAILS,
+        },
     )
     _host, path = link_in(last_email_to("ana@example.com"), r"/accounts/confirm-email/\S+/")
     portal.post(path)
