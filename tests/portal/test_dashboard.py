@@ -289,3 +289,21 @@ def test_every_card_has_a_preview(admin_client, clinic, block_type):
     )
     assert response.status_code == 200, response.content[:500]
     assert b"portal.css" in response.content
+
+
+def test_a_newcomer_is_welcomed_and_a_returning_client_welcomed_back(
+    clinic, patient, signed_in, skin_consult, portal_emma
+):
+    patient.user.first_name = "Ana"
+    patient.user.save(update_fields=["first_name"])
+    assert "<h1>Welcome, Ana</h1>" in signed_in.get("/").content.decode()
+
+    add_booking(clinic, patient, skin_consult, portal_emma, at(local_day(3), "10:00"))
+    assert "<h1>Welcome back, Ana</h1>" in signed_in.get("/").content.decode()
+
+    # Without a name nobody is greeted by their email address.
+    patient.user.first_name = ""
+    patient.user.save(update_fields=["first_name"])
+    html = signed_in.get("/").content.decode()
+    assert "<h1>Welcome back</h1>" in html
+    assert f"<h1>Welcome back, {patient.user.email}" not in html
