@@ -2,13 +2,13 @@
 the page it shows offline. All per clinic, from the request's host."""
 
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from branding.icons import ICON_CACHE_SECONDS, ICON_SIZES, clinic_icon_png
-from branding.selectors import clinic_manifest
+from branding.selectors import clinic_branding, clinic_manifest
 
 
 @require_GET
@@ -28,6 +28,17 @@ def icon(request, size):
     if size not in ICON_SIZES:
         raise Http404("No icon of that size.")
     return HttpResponse(clinic_icon_png(request.clinic, size), content_type="image/png")
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """Browsers and bookmarks ask for /favicon.ico whatever the page links: the clinic's
+    favicon, or its app icon when it has none."""
+    branding = clinic_branding(request.clinic)
+    if branding.favicon:
+        return redirect(branding.favicon.get_rendition("fill-64x64").url)
+    return redirect("portal:pwa_icon", 192)
 
 
 @require_GET

@@ -61,6 +61,7 @@ urlpatterns = [
     path("manifest.webmanifest", pwa_views.manifest, name="pwa_manifest"),
     path("pwa/icon-<int:size>.png", pwa_views.icon, name="pwa_icon"),
     path("sw.js", pwa_views.service_worker, name="pwa_service_worker"),
+    path("favicon.ico", pwa_views.favicon, name="favicon"),
     path("offline/", pwa_views.offline, name="pwa_offline"),
     path("account/", account_views.profile, name="profile"),
     path("account/push/", account_views.push_subscription, name="push_subscription"),

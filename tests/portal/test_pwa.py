@@ -93,3 +93,23 @@ def test_an_unknown_host_gets_no_manifest(db):
     from django.test import Client
 
     assert Client(HTTP_HOST="nobody.localhost").get("/manifest.webmanifest").status_code == 404
+
+
+def test_every_page_has_an_icon_and_favicon_ico_answers(clinic):
+    from wagtail.images.models import Image as WagtailImage
+
+    portal = host_client(clinic)
+    # No favicon chosen: the app icon stands in, so browsers never ask for a missing one.
+    assert '<link rel="icon" type="image/png" href="/pwa/icon-192.png">' in (
+        portal.get("/").content.decode()
+    )
+    response = portal.get("/favicon.ico")
+    assert (response.status_code, response["Location"]) == (302, "/pwa/icon-192.png")
+
+    branding = clinic_branding(clinic)
+    branding.favicon = WagtailImage.objects.create(
+        title="Favicon", file=get_test_image_file(size=(64, 64), colour="blue")
+    )
+    branding.save()
+    response = host_client(clinic).get("/favicon.ico")
+    assert response["Location"] == branding.favicon.get_rendition("fill-64x64").url
