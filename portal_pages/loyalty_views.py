@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from branding.errors import DomainError
 from loyalty.referrals.claims import referral_remember
@@ -66,9 +66,27 @@ def _after_write(request, action, success):
 
 @feature_required("rewards")
 @signed_in
-@require_POST
+@require_http_methods(["GET", "POST"])
 def reward_redeem_view(request, reward_id):
+    """GET asks first (what it costs, the balance after); POST redeems."""
     client = _client(request)
+    if request.method == "GET":
+        reward = reward_catalogue(request.clinic).filter(pk=reward_id).first()
+        if reward is None:
+            messages.error(request, _("This reward was not found."))
+            return redirect("portal:rewards")
+        points = balance(request.clinic, client)
+        return render(
+            request,
+            "loyalty/rewards/confirm.html",
+            {
+                "reward": reward,
+                "programme": programme_for(request.clinic),
+                "balance": points,
+                "after": points - reward.cost,
+                "short_by": max(reward.cost - points, 0),
+            },
+        )
     return _after_write(
         request,
         lambda: reward_redeem(clinic=request.clinic, client=client, reward_id=reward_id),

@@ -43,6 +43,29 @@ def test_rewards_page_shows_balance_tier_catalogue_and_the_posting_note(
     assert "Free brow tidy" in html and "Redeem now" in html
 
 
+def test_redeeming_asks_first_with_the_cost_and_the_balance_after(
+    signed_in, clinic, patient, reward
+):
+    points_award(clinic=clinic, client=patient, amount=130, reason="Visit")
+    catalogue = signed_in.get("/rewards/").content.decode()
+    assert f'href="/rewards/{reward.pk}/redeem/"' in catalogue
+    html = signed_in.get(f"/rewards/{reward.pk}/redeem/").content.decode()
+    assert "Redeem Free brow tidy?" in html
+    assert "130 paws" in html and "<dd data-after>30 paws</dd>" in html
+    assert "Spend 100 paws" in html
+    # Looking is not redeeming.
+    assert not Voucher.objects.exists() and balance(clinic, patient) == 130
+
+
+def test_the_confirm_step_says_what_is_missing_and_offers_no_button(
+    signed_in, clinic, patient, reward
+):
+    points_award(clinic=clinic, client=patient, amount=60, reason="Visit")
+    html = signed_in.get(f"/rewards/{reward.pk}/redeem/").content.decode()
+    assert "You need 40 more paws for this reward." in html
+    assert "Spend 100 paws" not in html
+
+
 def test_redeeming_from_the_page_issues_a_voucher_and_shows_it(signed_in, clinic, patient, reward):
     points_award(clinic=clinic, client=patient, amount=100, reason="Visit")
     response = signed_in.post(f"/rewards/{reward.pk}/redeem/", follow=True)
