@@ -1,6 +1,8 @@
 """Games for the signed-in client: list the open games, play one, list my plays.
 Behind the ``games`` toggle: when it is off the endpoints are not there (404)."""
 
+import datetime
+
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
@@ -46,10 +48,22 @@ class GameSerializer(serializers.Serializer):
     description = serializers.CharField()
     ends_at = serializers.DateTimeField(allow_null=True)
     plays_left = serializers.SerializerMethodField()
+    next_plays_at = serializers.SerializerMethodField(
+        help_text="When used-up plays come back (the clinic's next midnight or Monday); "
+        "null for a game whose plays come with visits."
+    )
+    plays_come_with_visits = serializers.SerializerMethodField()
     prizes = PrizeSerializer(many=True, source="prizes.all")
 
     def get_plays_left(self, game) -> int:
         return game.allowance.left if game.allowance else 0
+
+    def get_next_plays_at(self, game) -> datetime.datetime | None:
+        when = game.allowance.next_period if game.allowance else None
+        return serializers.DateTimeField().to_representation(when) if when else None
+
+    def get_plays_come_with_visits(self, game) -> bool:
+        return bool(game.allowance and game.allowance.per_visit)
 
 
 class GamePlaySerializer(serializers.ModelSerializer):

@@ -22,6 +22,10 @@ class PlayAllowance:
     allowed: int  # plays granted in the current period
     used: int
     eligible: bool  # meets the game's eligibility rule
+    # When plays come back (the clinic's next midnight or Monday); None for a game whose
+    # plays come with visits, or when the period was not given.
+    next_period: datetime.datetime | None = None
+    per_visit: bool = False
 
     @property
     def left(self) -> int:
@@ -66,13 +70,19 @@ def completed_visits_since(clinic, client, since) -> int:
     return visits.count()
 
 
-def allowance(game, *, used_day, used_week, used_total, visits, has_visited) -> PlayAllowance:
+def allowance(
+    game, *, used_day, used_week, used_total, visits, has_visited, starts=None
+) -> PlayAllowance:
+    """``starts``: ``period_starts`` for now, to say when plays come back."""
     eligible = game.eligibility != Eligibility.AFTER_VISIT or has_visited
     if game.limit_period == PlayLimitPeriod.DAY:
-        return PlayAllowance(game.plays_allowed, used_day, eligible)
+        # Aware local datetimes add in wall-clock time: the next midnight, DST or not.
+        after = starts["day"] + datetime.timedelta(days=1) if starts else None
+        return PlayAllowance(game.plays_allowed, used_day, eligible, after)
     if game.limit_period == PlayLimitPeriod.WEEK:
-        return PlayAllowance(game.plays_allowed, used_week, eligible)
-    return PlayAllowance(game.plays_allowed * visits, used_total, eligible)
+        after = starts["week"] + datetime.timedelta(days=7) if starts else None
+        return PlayAllowance(game.plays_allowed, used_week, eligible, after)
+    return PlayAllowance(game.plays_allowed * visits, used_total, eligible, per_visit=True)
 
 
 def game_opened_at(game):
@@ -105,6 +115,7 @@ def games_for_client(clinic, client, *, now=None, with_prizes=True) -> list:
             used_total=game.used_total,
             visits=visits[game.pk],
             has_visited=visits["any"] > 0,
+            starts=starts,
         )
     return games
 

@@ -115,6 +115,7 @@ def _allowance_now(game, client, now):
         used_total=plays.count(),
         visits=completed_visits_since(game.clinic, client, game_opened_at(game)),
         has_visited=completed_visits_since(game.clinic, client, None) > 0,
+        starts=starts,
     )
 
 

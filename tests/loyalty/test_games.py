@@ -280,3 +280,32 @@ def test_a_voucher_prize_cannot_name_another_clinics_reward(clinic, other_clinic
     with pytest.raises(GameError) as refused:
         make_game(clinic, key="v2", prizes=[{"label": "V", "kind": "voucher"}])
     assert refused.value.field == "prizes.0.reward"
+
+
+@pytest.mark.parametrize(
+    ("period", "now_local", "opens_local"),
+    [
+        # The night the clocks go back: the next play opens at local midnight, not 23:00.
+        ("day", datetime.datetime(2026, 10, 24, 15, 0), datetime.datetime(2026, 10, 25, 0, 0)),
+        # A Saturday: the week's plays come back on Monday, after the change.
+        ("week", datetime.datetime(2026, 10, 24, 15, 0), datetime.datetime(2026, 10, 26, 0, 0)),
+    ],
+)
+def test_a_used_up_game_says_when_plays_come_back_in_clinic_time(
+    clinic, patient, period, now_local, opens_local
+):
+    import zoneinfo
+
+    london = zoneinfo.ZoneInfo("Europe/London")
+    clinic.timezone = "Europe/London"
+    clinic.save(update_fields=["timezone"])
+    make_game(clinic, limit_period=period, starts_at=datetime.datetime(2026, 1, 1, tzinfo=london))
+    (game,) = games_for_client(clinic, patient, now=now_local.replace(tzinfo=london))
+    assert game.allowance.next_period == opens_local.replace(tzinfo=london)
+    assert not game.allowance.per_visit
+
+
+def test_a_per_visit_game_says_the_next_visit_brings_a_play(clinic, patient):
+    make_game(clinic, limit_period="booking")
+    (game,) = games_for_client(clinic, patient)
+    assert game.allowance.per_visit and game.allowance.next_period is None

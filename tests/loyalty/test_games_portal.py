@@ -2,9 +2,13 @@
 what the page and the app get), my plays, the dashboard card; a switched-off feature,
 a disabled game and another clinic's game are not there."""
 
+import datetime
+import zoneinfo
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from branding.services import features_update
 from loyalty.models import GamePlay
@@ -68,7 +72,7 @@ def test_without_javascript_the_form_posts_and_the_page_shows_the_result(
     response = signed_in.post(f"/games/{game.pk}/play/", follow=True)
     html = response.content.decode()
     assert "You won: 25 points!" in html
-    assert "No plays left for now." in html
+    assert "No plays left for now: the next opens" in html
     again = signed_in.post(f"/games/{game.pk}/play/", follow=True)
     assert "You have no plays left for now" in again.content.decode()
 
@@ -131,6 +135,12 @@ def test_api_lists_plays_and_shows_my_plays(clinic, patient, api_signed_in):
     assert listing.status_code == 200
     [listed] = listing.json()
     assert listed["id"] == game.pk and listed["plays_left"] == 2
+    # A one-a-day game says when plays come back: the clinic's next midnight.
+    next_midnight = timezone.localtime(timezone.now(), zoneinfo.ZoneInfo(clinic.timezone))
+    next_midnight = next_midnight.replace(hour=0, minute=0, second=0, microsecond=0)
+    next_midnight += datetime.timedelta(days=1)
+    assert datetime.datetime.fromisoformat(listed["next_plays_at"]) == next_midnight
+    assert listed["plays_come_with_visits"] is False
     assert listed["prizes"] == [
         {"id": game.prizes.get().pk, "label": "25 points", "kind": "points", "points": 25}
     ]
