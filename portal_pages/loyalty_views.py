@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from branding.errors import DomainError
 from loyalty.referrals.claims import referral_remember
-from loyalty.referrals.selectors import referrals_made
+from loyalty.referrals.selectors import referral_inviter_name, referrals_made
 from loyalty.referrals.services import referral_code_ensure
 from loyalty.rewards.selectors import client_requests, client_vouchers, reward_catalogue
 from loyalty.rewards.services import reward_redeem, reward_request_create
@@ -133,12 +133,19 @@ def referrals_page(request):
 
 @feature_required("referrals")
 def referral_link(request, code):
-    """Where a shared link lands: remember the code, then sign up (a signed-in visitor
-    simply goes home; referrals are for new clients)."""
+    """Where a shared link lands: the clinic's invitation, who sent it and what both
+    earn; the code is remembered for the sign-up it leads to (a signed-in visitor simply
+    goes home; referrals are for new clients)."""
     if request.user.is_authenticated:
         return redirect("/")
     referral_remember(request, code)
-    messages.info(
-        request, _("Welcome! Create your account to join through your friend's invitation.")
+    inviter = referral_inviter_name(request.clinic, code)
+    return render(
+        request,
+        "loyalty/referrals/landing.html",
+        {
+            "programme": programme_for(request.clinic),
+            "inviter": inviter,
+            "known_code": inviter is not None,
+        },
     )
-    return redirect("account_signup")

@@ -8,6 +8,17 @@ def referral_code_of(clinic, client):
     return ReferralCode.objects.filter(clinic=clinic, client=client).first()
 
 
+def referral_inviter_name(clinic, code) -> str | None:
+    """The first name of whoever shares ``code`` at this clinic, for the friend's landing
+    page: "" for a client without one, None for a code that is not this clinic's."""
+    row = (
+        ReferralCode.objects.filter(clinic=clinic, code=(code or "").strip().upper()[:16])
+        .values_list("client__user__first_name", flat=True)
+        .first()
+    )
+    return row
+
+
 def referrals_made(clinic, client):
     """Who joined through the client's code, newest first, with the joiner's name."""
     return (

@@ -176,3 +176,38 @@ def test_my_bookings_and_profile_are_accessible(live_server, glow, phone, shot, 
     expect(phone.get_by_text("Your communication preferences are saved.")).to_be_visible()
     shot(phone, "profile")
     axe(phone)
+
+
+def test_a_patient_copies_their_referral_link_and_a_friend_lands_on_the_invitation(
+    live_server, glow, browser, axe
+):
+    from branding.services import features_update
+    from loyalty.services import programme_upsert
+
+    features_update(clinic=glow, referrals=True)
+    programme_upsert(clinic=glow, per_referral=50, per_currency_unit=0, per_visit=0)
+    user = UserFactory(email="olivia@example.com", first_name="Olivia")
+    ClientAccountFactory(clinic=glow, user=user)
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"], locale="en-GB")
+    page = context.new_page()
+    page.goto(clinic_url(live_server, glow, "/accounts/login/"))
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(clinic_url(live_server, glow, "/referrals/"))
+    page.get_by_role("button", name="Copy link").click()
+    expect(page.get_by_role("status")).to_have_text("Link copied")
+    link = page.evaluate("navigator.clipboard.readText()")
+    assert re.search(r"/r/[A-Z0-9]+/$", link)
+    axe(page)
+    context.close()
+
+    friend = browser.new_context(locale="en-GB").new_page()
+    friend.goto(link)
+    expect(
+        friend.get_by_role("heading", name="Olivia invited you to Glow Aesthetics")
+    ).to_be_visible()
+    friend.get_by_role("link", name="Create your account").click()
+    expect(friend.get_by_label("First name")).to_be_visible()
+    axe(friend)
+    friend.context.close()

@@ -111,6 +111,25 @@ def test_pages_need_sign_in_and_their_toggle(portal, clinic, patient, programme)
     assert portal.get("/r/ABCDEFGH/").status_code == 404
 
 
+def test_an_unknown_invitation_code_still_welcomes_without_naming_anyone(
+    clinic, other_clinic, programme
+):
+    features_update(clinic=other_clinic, referrals=True)
+    someone = ClientAccountFactory(clinic=other_clinic)
+    theirs = referral_code_ensure(clinic=other_clinic, client=someone).code
+    for code in ("NOPE1234", theirs):  # another clinic's code is unknown here
+        html = host_client(clinic).get(f"/r/{code}/").content.decode()
+        assert "You're invited to Glow Aesthetics" in html
+        assert "was not recognised" in html
+        assert someone.user.first_name not in html
+
+
+def test_the_referral_page_offers_share_and_copy_for_the_link(signed_in, clinic, programme):
+    html = signed_in.get("/referrals/").content.decode()
+    assert "data-share-url" in html and "loyalty/share.js" in html
+    assert ">Share</button>" in html and ">Copy link</button>" in html
+
+
 def complete_first_visit(clinic, client, service, staff, actor):
     with TestCase.captureOnCommitCallbacks(execute=True):
         booking = booking_create(
@@ -130,8 +149,14 @@ def test_a_friend_who_joins_through_the_link_and_visits_earns_both_sides_once(
     programme_upsert(clinic=clinic, per_referral=50, per_currency_unit=0, per_visit=0)
     code = referral_code_ensure(clinic=clinic, client=patient).code
     friend_browser = host_client(clinic)
+    patient.user.first_name = "Maya"
+    patient.user.save(update_fields=["first_name"])
     landing = friend_browser.get(f"/r/{code.lower()}/")
-    assert landing.status_code == 302 and landing["Location"] == "/accounts/signup/"
+    html = landing.content.decode()
+    assert landing.status_code == 200
+    assert "Maya invited you to Glow Aesthetics" in html
+    assert "after it, you both get 50 paws" in html
+    assert 'href="/accounts/signup/"' in html and 'href="/accounts/login/"' in html
     friend_browser.post(
         "/accounts/signup/",
         {
