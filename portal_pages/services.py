@@ -216,6 +216,14 @@ def default_dashboard_cards(clinic):
                 "cta": {"label": _("Book a consultation"), "url": "/book/"},
             },
         ),
+        # Each of these shows only while its feature is on (the card's ``feature``).
+        ("rewards", {"heading": _("Your rewards")}),
+        ("pets", {"heading": _("Your pets")}),
+        ("games", {"heading": _("Spin or scratch"), "text": _("Try your luck after each visit.")}),
+        (
+            "referrals",
+            {"heading": _("Invite a friend"), "text": _("You both earn when they visit.")},
+        ),
         ("notifications", {"heading": _("Notifications"), "max_items": 3}),
         (
             "instructions",

@@ -114,7 +114,7 @@ def test_a_feature_switched_off_hides_its_cards_in_both(
     dashboard_cards_seed(clinic=clinic)
     features_update(clinic=clinic, online_booking=False, notifications=False, cart=False)
     types = [t for t, _ in api_cards(patient_api)]
-    assert types == ["welcome", "upcoming", "promotion", "policy"]
+    assert types == ["welcome", "upcoming", "promotion", "rewards", "referrals", "policy"]
     assert api_cards(patient_api) == portal_cards(signed_in)
 
 

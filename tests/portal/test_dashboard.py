@@ -43,6 +43,8 @@ def test_every_card_type_renders_for_a_patient(
         "instructions",
         "policy",
         "cart",
+        "rewards",
+        "referrals",
     }  # the promotion is for new clients; this patient has booked before
     assert "Welcome to Glow Aesthetics" in html
     assert "Skin consultation" in html and "with Emma" in html  # upcoming
@@ -50,6 +52,17 @@ def test_every_card_type_renders_for_a_patient(
     assert "Your results are in" in html
     assert "Cancel free of charge up to 24 hours before" in html
     assert "50% of the price" in html
+
+
+def test_the_starter_dashboard_has_the_loyalty_and_pet_cards_of_features_that_are_on(
+    clinic, signed_in
+):
+    dashboard_cards_seed(clinic=clinic)
+    features_update(clinic=clinic, games=True, pets=True, rewards=True, referrals=True)
+    shown = card_types(signed_in.get("/"))
+    assert {"rewards", "pets", "games", "referrals"} <= set(shown)
+    features_update(clinic=clinic, games=False, pets=False, rewards=False, referrals=False)
+    assert not {"rewards", "pets", "games", "referrals"} & set(card_types(signed_in.get("/")))
 
 
 def test_a_visitor_sees_only_cards_that_need_no_account(portal, clinic, skin_consult):
@@ -61,7 +74,14 @@ def test_a_visitor_sees_only_cards_that_need_no_account(portal, clinic, skin_con
 
 def test_a_feature_switched_off_hides_its_cards(clinic, signed_in, skin_consult):
     dashboard_cards_seed(clinic=clinic)
-    features_update(clinic=clinic, online_booking=False, notifications=False, cart=False)
+    features_update(
+        clinic=clinic,
+        online_booking=False,
+        notifications=False,
+        cart=False,
+        rewards=False,
+        referrals=False,
+    )
     response = signed_in.get("/")
     assert card_types(response) == ["welcome", "upcoming", "promotion", "policy"]
     assert "/book/" not in response.content.decode().split("</header>")[0]  # no nav link
@@ -259,7 +279,7 @@ def test_seed_is_idempotent_and_keeps_a_managers_cards(clinic):
     assert dashboard_cards_seed(clinic=clinic) is True
     page = clinic.site.root_page.specific
     page.refresh_from_db()
-    assert len(page.cards) == 8
+    assert len(page.cards) == 12
     assert dashboard_cards_seed(clinic=clinic) is False
     set_cards(clinic, WELCOME)
     assert dashboard_cards_seed(clinic=clinic) is False
