@@ -5,6 +5,7 @@ import functools
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from branding.selectors import clinic_features
@@ -94,3 +95,13 @@ def visitor_page(view):
         return view(request, booking, *args, **kwargs)
 
     return wrapped
+
+
+def safe_next_url(request) -> str:
+    """The ``next`` the form or link carries, if it stays on this portal; else ""."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""

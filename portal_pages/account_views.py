@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from booking_api.cart_selectors import cart_items_for_client
 from booking_api.preference_selectors import booking_preferences_for, preference_choices
-from booking_api.services.cart import cart_remove
+from booking_api.services.cart import cart_add, cart_remove
 from booking_api.services.preferences import booking_preferences_update
 from branding.errors import DomainError
 from notifications.push import (
@@ -26,7 +26,8 @@ from notifications.selectors import notifications_for_user
 from notifications.services import notifications_mark_read, preferences_for, preferences_update
 from people.selectors import client_account_for_user
 from people.services import client_account_ensure, client_contact_update
-from portal_pages.access import feature_required
+from portal_pages import selectors
+from portal_pages.access import feature_required, safe_next_url
 from portal_pages.account_forms import (
     PREFERENCE_FIELDS,
     BookingPreferencesForm,
@@ -182,6 +183,22 @@ def cart(request):
     client = client_account_for_user(request.clinic, request.user)
     items = list(cart_items_for_client(request.clinic, client))
     return render(request, "portal_pages/account/cart.html", {"items": items})
+
+
+@login_required
+@feature_required("cart")
+@require_POST
+def cart_item_add(request, service_id):
+    """ "Save for later" on a service: into the cart, then back where the patient was."""
+    service = selectors.wizard_service(request.clinic, service_id)
+    client = client_account_ensure(clinic=request.clinic, user=request.user)
+    try:
+        cart_add(clinic=request.clinic, client=client, service=service)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(service)s is saved for later.") % {"service": service.name})
+    return redirect(safe_next_url(request) or "portal:cart")
 
 
 @login_required

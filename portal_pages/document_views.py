@@ -5,7 +5,6 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -14,7 +13,7 @@ from branding.errors import DomainError
 from branding.validators import validate_name
 from people.selectors import client_account_for_user
 from people.services import client_account_ensure
-from portal_pages.access import signed_in
+from portal_pages.access import safe_next_url, signed_in
 from records.documents.answers import answers_form_class
 from records.documents.selectors import (
     form_template_for_signing,
@@ -35,15 +34,6 @@ class SignatureForm(forms.Form):
     # A PNG data URL from the signature pad; empty when nothing was drawn (the typed name
     # alone is then the signature, so the form works without a pointer).
     signature = forms.CharField(required=False, widget=forms.HiddenInput)
-
-
-def _safe_next(request):
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return ""
 
 
 @signed_in
@@ -73,7 +63,7 @@ def document_sign(request, template_id):
     # Question fields are named by their keys (uuids), so they never meet typed_name.
     answers_form = answers_form_class(questions)(data)
     signature_form = SignatureForm(data, initial={"typed_name": request.user.get_full_name()})
-    next_url = _safe_next(request)
+    next_url = safe_next_url(request)
     if request.method == "POST" and answers_form.is_valid() and signature_form.is_valid():
         client = client_account_ensure(clinic=clinic, user=request.user)
         try:

@@ -69,6 +69,7 @@ urlpatterns = [
     path("notifications/read/", account_views.notification_read, name="notification_read"),
     path("cart/", account_views.cart, name="cart"),
     path("cart/<id:item_id>/remove/", account_views.cart_item_remove, name="cart_remove"),
+    path("cart/add/<id:service_id>/", account_views.cart_item_add, name="cart_add"),
 ]
 
 # Payments: the wizard's checkout step, saved cards, receipts.
