@@ -8,7 +8,15 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from loyalty.models import EntryKind, LedgerEntry, LoyaltyProgramme, ReferralCode, Reward, Tier
+from loyalty.models import (
+    EntryKind,
+    LedgerEntry,
+    LoyaltyProgramme,
+    ReferralCode,
+    Reward,
+    Tier,
+    unit_label,
+)
 from loyalty.rewards.selectors import available_rewards_q, clinic_today
 from loyalty.tiers import WINDOW, TierStatus, tier_from
 from people.models import ClientAccount
@@ -66,7 +74,7 @@ def rewards_card(clinic, client, *, now=None) -> RewardsCard | None:
     ready = next((r for r in reversed(catalogue) if r.cost <= points), None)
     return RewardsCard(
         balance=points,
-        unit_name=row["unit_name"] or "points",
+        unit_name=unit_label(row["unit_name"]),
         status=tier_from(tiers, max(row["earned"], 0)),
         next_reward=next_reward,
         ready_reward=ready,

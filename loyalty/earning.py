@@ -8,9 +8,11 @@ import zoneinfo
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from loyalty.errors import LoyaltyError
 from loyalty.models import LedgerEntry, LoyaltyAccount, LoyaltyProgramme
+from loyalty.notices import points_added_tell
 from loyalty.selectors import balance
 from loyalty.services import entry_reverse, points_adjust, points_award, points_expire
 from people.models import ClientAccount
@@ -108,13 +110,14 @@ def birthday_bonuses_award(*, now=None) -> int:
         if today.month == 2 and today.day == 28 and not calendar.isleap(today.year):
             days |= Q(date_of_birth__month=2, date_of_birth__day=29)
         for client in ClientAccount.objects.filter(days, clinic=clinic, archived_at__isnull=True):
-            points_award(
+            entry = points_award(
                 clinic=clinic,
                 client=client,
                 amount=programme.birthday_bonus,
                 reason="Happy birthday!",
                 idempotency_key=f"birthday-{client.pk}-{today.year}",
             )
+            points_added_tell(entry, why=lambda: gettext("Happy birthday from all of us"))
             posted += 1
     return posted
 

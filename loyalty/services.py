@@ -19,6 +19,7 @@ from loyalty.models import (
     Voucher,
     VoucherStatus,
 )
+from loyalty.notices import points_added_tell
 from loyalty.selectors import programme_for
 
 __all__ = [
@@ -76,7 +77,7 @@ def _post(*, clinic, client, kind, amount, reason, actor, idempotency_key, rever
     ).first()
     balance = newest or 0
     if balance + amount < 0:
-        unit = programme_for(clinic).unit_name
+        unit = programme_for(clinic).unit_label
         raise LoyaltyError(
             gettext("Not enough %(unit)s: the balance is %(balance)s and this needs %(needed)s.")
             % {"unit": unit, "balance": balance, "needed": -amount},
@@ -257,7 +258,7 @@ def points_for_completed_booking(booking_id):
     amount = booking_earnings(programme, price=booking.price, currency=booking.currency)
     if amount <= 0:
         return None
-    return _post(
+    entry = _post(
         clinic=booking.clinic,
         client=booking.client,
         kind=EntryKind.EARN,
@@ -266,3 +267,13 @@ def points_for_completed_booking(booking_id):
         actor=None,
         idempotency_key=f"booking-{booking.pk}-earn",
     )
+    service = booking.service.name if booking.service_id else ""
+    points_added_tell(
+        entry,
+        why=lambda: (
+            gettext("For your visit: %(service)s") % {"service": service}
+            if service
+            else gettext("For your visit")
+        ),
+    )
+    return entry

@@ -43,7 +43,7 @@ class ReferralsView(APIView):
             "code": code.code,
             "share_url": request.build_absolute_uri(f"/r/{code.code}/"),
             "reward_each": programme.per_referral,
-            "unit_name": programme.unit_name,
+            "unit_name": programme.unit_label,
             "joined": referrals_made(request.clinic, client),
         }
         return Response(ReferralsSerializer(data).data)

@@ -24,7 +24,7 @@ class LoyaltySummaryView(APIView):
         data = {
             "balance": balance(request.clinic, client),
             "unit": programme.unit,
-            "unit_name": programme.unit_name,
+            "unit_name": programme.unit_label,
         }
         return Response(LoyaltySummarySerializer(data).data)
 

@@ -18,6 +18,7 @@ from .ledger import (
     LoyaltyAccount,
     LoyaltyProgramme,
     LoyaltyUnit,
+    unit_label,
 )
 from .referrals import Referral, ReferralCode
 from .rewards import (
@@ -31,6 +32,7 @@ from .rewards import (
 from .tiers import Tier
 
 __all__ = [
+    "unit_label",
     "Eligibility",
     "Game",
     "GameKind",

@@ -12,6 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from branding.models import Clinic
 from people.models import ClientAccount
 
+# The built-in unit names read in the patient's language; a clinic's own word ("paws")
+# is shown as the clinic wrote it.
+BUILT_IN_UNIT_NAMES = {"points": _("points"), "stamps": _("stamps")}
+
+
+def unit_label(unit_name) -> str:
+    label = BUILT_IN_UNIT_NAMES.get((unit_name or "points").strip().lower())
+    return str(label) if label is not None else unit_name
+
 
 class LoyaltyUnit(models.TextChoices):
     POINTS = "points", _("Points")
@@ -49,6 +58,11 @@ class LoyaltyProgramme(models.Model):
 
     def __str__(self):
         return f"{self.clinic}: {self.unit_name}"
+
+    @property
+    def unit_label(self) -> str:
+        """The unit as patients read it (``unit_label``)."""
+        return unit_label(self.unit_name)
 
 
 class LoyaltyAccount(models.Model):

@@ -9,7 +9,7 @@ already has, records nothing and earns nothing.
 import datetime
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from loyalty.errors import LoyaltyError, LoyaltyErrorCode
@@ -130,15 +130,16 @@ def _tell_referrer(referral, programme):
     from notifications.models import Category
     from notifications.services import notify
 
-    notify(
-        clinic=referral.clinic,
-        user=referral.referrer.user,
-        kind="referral_rewarded",
-        category=Category.MESSAGE,
-        title=_("%(name)s joined through your referral")
-        % {"name": referral.referred.user.first_name or _("A friend")},
-        body=_("You both earned %(points)s %(unit)s.")
-        % {"points": referral.points, "unit": programme.unit_name},
-        url="/referrals/",
-        idempotency_key=f"referral-{referral.pk}-rewarded",
-    )
+    with translation.override(referral.clinic.language or None):
+        notify(
+            clinic=referral.clinic,
+            user=referral.referrer.user,
+            kind="referral_rewarded",
+            category=Category.MESSAGE,
+            title=_("%(name)s joined through your referral")
+            % {"name": referral.referred.user.first_name or _("A friend")},
+            body=_("You both earned %(points)s %(unit)s.")
+            % {"points": referral.points, "unit": programme.unit_label},
+            url="/referrals/",
+            idempotency_key=f"referral-{referral.pk}-rewarded",
+        )

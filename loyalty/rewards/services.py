@@ -8,7 +8,7 @@ loyalty account, so two redemptions racing for the last points cannot both succe
 import datetime
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from loyalty.errors import LoyaltyError, LoyaltyErrorCode
@@ -124,7 +124,7 @@ def reward_request_create(*, clinic, client, reward_id, note="") -> RewardReques
         )
     have = balance(clinic, client)
     if have < reward.cost:
-        unit = programme_for(clinic).unit_name
+        unit = programme_for(clinic).unit_label
         raise LoyaltyError(
             _("You need %(cost)s %(unit)s for this reward and have %(have)s.")
             % {"cost": reward.cost, "unit": unit, "have": have},
@@ -174,19 +174,22 @@ def _pending_request(clinic, request_id):
 
 
 def _tell_client(request, *, title, body):
+    """``title`` and ``body``: text, or functions giving it, called in the clinic's
+    language (the staff member answering may read another)."""
     from notifications.models import Category
     from notifications.services import notify
 
-    notify(
-        clinic=request.clinic,
-        user=request.client.user,
-        kind="reward_request",
-        category=Category.MESSAGE,
-        title=title,
-        body=body,
-        url="/rewards/",
-        idempotency_key=f"reward-request-{request.pk}-{request.status}",
-    )
+    with translation.override(request.clinic.language or None):
+        notify(
+            clinic=request.clinic,
+            user=request.client.user,
+            kind="reward_request",
+            category=Category.MESSAGE,
+            title=title() if callable(title) else title,
+            body=body() if callable(body) else body,
+            url="/rewards/",
+            idempotency_key=f"reward-request-{request.pk}-{request.status}",
+        )
 
 
 @transaction.atomic
@@ -207,8 +210,10 @@ def reward_request_approve(*, clinic, request_id, actor) -> RewardRequest:
     request.save(update_fields=["status", "voucher", "decided_by", "decided_at"])
     _tell_client(
         request,
-        title=_("Your reward is ready: %(name)s") % {"name": voucher.name},
-        body=_("Your voucher code is %(code)s. Choose it when you pay.") % {"code": voucher.code},
+        title=lambda: _("Your reward is ready: %(name)s") % {"name": voucher.name},
+        body=lambda: (
+            _("Your voucher code is %(code)s. Choose it when you pay.") % {"code": voucher.code}
+        ),
     )
     return request
 
@@ -235,7 +240,7 @@ def reward_request_decline(*, clinic, request_id, actor, reason) -> RewardReques
     request.save(update_fields=["status", "decline_reason", "decided_by", "decided_at"])
     _tell_client(
         request,
-        title=_("About your reward request: %(name)s") % {"name": request.reward.name},
+        title=lambda: _("About your reward request: %(name)s") % {"name": request.reward.name},
         body=reason,
     )
     return request

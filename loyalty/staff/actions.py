@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 
 from loyalty.errors import LoyaltyError, LoyaltyErrorCode
 from loyalty.models import LedgerEntry
+from loyalty.notices import points_added_tell
 from loyalty.rewards.services import reward_grant, reward_request_approve, reward_request_decline
 from loyalty.selectors import programme_for
 from loyalty.services import entry_reverse, points_adjust, points_award
@@ -36,8 +37,9 @@ def staff_points_add(*, request, clinic, client, amount, reason):
     entry = points_award(
         clinic=clinic, client=client, amount=amount, reason=reason, actor=request.user
     )
-    unit = programme_for(clinic).unit_name
+    unit = programme_for(clinic).unit_name  # the audit trail keeps the clinic's own word
     _audit(request, clinic, client, f"Added {amount} {unit}: {reason}"[:300])
+    points_added_tell(entry, why=reason)
     return entry
 
 

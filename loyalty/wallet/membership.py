@@ -47,7 +47,7 @@ def membership_card(clinic, client) -> MembershipCard:
         member_number=member_number(client),
         serial=f"{clinic.slug}-{client.pk}",
         balance=balance(clinic, client),
-        unit_name=programme_for(clinic).unit_name,
+        unit_name=programme_for(clinic).unit_label,
         tier=status.tier.name if status.tier else "",
         primary_color=branding.primary_color,
         accent_color=branding.accent_color,

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from booking_api.services import booking_create, booking_transition
+from booking_api.services import booking_create
 from loyalty import tasks
 from loyalty.earning import (
     birthday_bonuses_award,
@@ -22,25 +22,9 @@ from loyalty.tiers import tier_status
 from tests.factories.clients import ClientAccountFactory
 from tests.factories.loyalty import TierFactory
 from tests.fixtures.booking import MONDAY, at
+from tests.fixtures.loyalty import complete_visit as complete
 
 pytestmark = pytest.mark.django_db
-
-
-def complete(clinic, client, service, staff, actor, hhmm="10:00"):
-    """Book and complete a visit, running the after-commit side effects (the booking's
-    task, its booking_completed signal and loyalty's task) as the worker would."""
-    from django.test import TestCase
-
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        booking = booking_create(
-            clinic=clinic, client=client, service=service, staff=staff, start=at(MONDAY, hhmm)
-        )
-        for status in ("confirmed", "started", "completed"):
-            # the visit has happened: the clock is past its end
-            booking = booking_transition(
-                booking=booking, to_status=status, actor=actor, now=booking.end
-            )
-    return booking
 
 
 @pytest.fixture
