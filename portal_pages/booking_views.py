@@ -164,6 +164,7 @@ def booking_reschedule_view(request, reference):
                 )
                 if slot.start != booking.start
             ]
+            context["slot_groups"] = selectors.slots_by_part_of_day(clinic, context["slots"])
         else:
             context["cal"] = selectors.month_calendar(
                 clinic,

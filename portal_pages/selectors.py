@@ -16,6 +16,7 @@ from types import SimpleNamespace
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from booking_api.availability import find_slots
 from booking_api.cart_selectors import cart_items_for_client
@@ -435,6 +436,26 @@ def day_slots(clinic, service, day, *, staff=None, now=None, ignore_booking_id=N
             seen.add(slot.start)
             result.append(slot)
     return sorted(result, key=lambda s: s.start)
+
+
+# Where the day's times split, in the clinic's local time, as booking apps show them.
+PARTS_OF_DAY = (
+    (12, gettext_lazy("Morning")),
+    (17, gettext_lazy("Afternoon")),
+    (24, gettext_lazy("Evening")),
+)
+
+
+def slots_by_part_of_day(clinic, slots) -> list[tuple[str, list]]:
+    """``slots`` grouped Morning / Afternoon / Evening by their local start; empty
+    groups left out, order kept."""
+    tz = zoneinfo.ZoneInfo(clinic.timezone)
+    groups = {label: [] for _hour, label in PARTS_OF_DAY}
+    for slot in slots:
+        hour = slot.start.astimezone(tz).hour
+        label = next(label for until, label in PARTS_OF_DAY if hour < until)
+        groups[label].append(slot)
+    return [(str(label), items) for label, items in groups.items() if items]
 
 
 # --- My bookings ------------------------------------------------------------------------

@@ -142,6 +142,7 @@ def book_time(request, service_id, staff, day):
             "staff_ref": _staff_ref(member),
             "date": date,
             "slots": slots,
+            "slot_groups": selectors.slots_by_part_of_day(request.clinic, slots),
             "step": 5,
         },
     )
