@@ -1,6 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialApp
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from branding.client_address import client_ip
 from branding.validators import name_is_clean
@@ -50,6 +52,15 @@ class AccountAdapter(DefaultAccountAdapter):
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request, sociallogin):
         return getattr(request, "clinic", None) is not None
+
+    def get_app(self, request, provider, client_id=None):
+        # A provider the deployment has not configured (no GOOGLE_CLIENT_ID) is not
+        # there: its door is a 404, not a server error. Its button is already hidden
+        # (allauth lists only providers with an app).
+        try:
+            return super().get_app(request, provider, client_id=client_id)
+        except SocialApp.DoesNotExist as error:
+            raise Http404("This sign-in method is not offered here.") from error
 
     def populate_user(self, request, sociallogin, data):
         # A name from Google with markup or control characters is not taken (nobody is

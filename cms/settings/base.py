@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    "allauth.socialaccount.providers.google",
     "push_notifications",
     # Django
     "django.contrib.admin",
@@ -117,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "branding.context_processors.clinic",
+                "portal_pages.context_processors.portal_shell",
             ],
         },
     },
@@ -258,10 +260,7 @@ SOCIALACCOUNT_PROVIDERS = {
         "OAUTH_PKCE_ENABLED": True,
     }
 }
-# Google sign-in exists only where it is configured: unconfigured, its URLs and buttons
-# are absent (its door would otherwise answer a server error).
 if GOOGLE_CLIENT_ID:
-    INSTALLED_APPS.append("allauth.socialaccount.providers.google")
     SOCIALACCOUNT_PROVIDERS["google"]["APPS"] = [
         {"client_id": GOOGLE_CLIENT_ID, "secret": GOOGLE_CLIENT_SECRET, "key": ""}
     ]
