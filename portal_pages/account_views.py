@@ -43,6 +43,13 @@ def _form_error(form, error: DomainError):
 
 
 @login_required
+def menu(request):
+    """Everything of the patient's in one list: the phone's "More" tab and the header's
+    account icon."""
+    return render(request, "portal_pages/account/menu.html")
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def profile(request):
     clinic, user = request.clinic, request.user

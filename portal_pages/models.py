@@ -27,7 +27,11 @@ class PortalHomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         clinic = getattr(request, "clinic", None)
         if clinic is not None:
-            context["dashboard"] = dashboard_for(clinic, request.user, page=self, request=request)
+            dashboard = dashboard_for(clinic, request.user, page=self, request=request)
+            context["dashboard"] = dashboard
+            if any(card.block_type == "notifications" for card in dashboard.cards):
+                # The card counted them already: the header's badge needs no query.
+                context["unread_notifications"] = dashboard.unread
         return context
 
 

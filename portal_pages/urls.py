@@ -64,6 +64,7 @@ urlpatterns = [
     path("favicon.ico", pwa_views.favicon, name="favicon"),
     path("offline/", pwa_views.offline, name="pwa_offline"),
     path("account/", account_views.profile, name="profile"),
+    path("menu/", account_views.menu, name="menu"),
     path("account/push/", account_views.push_subscription, name="push_subscription"),
     path("notifications/", account_views.notification_centre, name="notifications"),
     path("notifications/read/", account_views.notification_read, name="notification_read"),

@@ -260,7 +260,7 @@ def test_new_person_signs_in_with_google_and_becomes_a_client_of_this_clinic(
     assert set(ClientAccount.objects.filter(user=user).values_list("clinic__slug", flat=True)) == {
         "glow"
     }
-    assert "Sign out" in portal.get("/").content.decode()
+    assert "Sign out" in portal.get("/menu/").content.decode()
 
 
 def test_google_sign_in_joins_an_existing_account_with_that_email(

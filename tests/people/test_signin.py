@@ -200,12 +200,14 @@ def test_sign_in_with_email_and_password_then_sign_out(verified_patient, portal)
     response = sign_in(portal, email.upper(), PASSWORD)
     assert response.status_code == 302
     assert signed_in_user_id(portal) == str(verified_patient.user.pk)
-    home = portal.get("/").content.decode()
-    assert "Sign out" in home
+    # The header's account icon leads to the menu, which signs out.
+    assert 'href="/menu/"' in portal.get("/").content.decode()
+    assert "Sign out" in portal.get("/menu/").content.decode()
 
     portal.post("/accounts/logout/")
     assert signed_in_user_id(portal) is None
-    assert "Sign out" not in portal.get("/").content.decode()
+    assert portal.get("/menu/").status_code == 302  # to sign in
+    assert 'href="/accounts/login/"' in portal.get("/").content.decode()
 
 
 def test_wrong_password_is_refused_with_a_clear_message(verified_patient, portal):
