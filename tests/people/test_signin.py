@@ -281,7 +281,9 @@ def test_password_reset_by_emailed_link(verified_patient, portal):
     response = portal.post(
         response["Location"], {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
     )
-    assert response["Location"] == "/accounts/password/reset/key/done/"
+    # The emailed link proved the address: the new password signs them in at once.
+    assert response["Location"] == "/"
+    assert signed_in_user_id(portal) == str(verified_patient.user.pk)
 
     assert WRONG_CREDENTIALS in sign_in(host_client_for(host), email, PASSWORD).content.decode()
     browser = host_client_for(host)
