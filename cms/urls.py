@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms import api
 from cms.health import healthz
 from people.admin.login import VerifyingPasswordResetConfirmView
+from people.magic_link import magic_link_sign_in
 
 urlpatterns = [
     path("healthz", healthz),
@@ -21,6 +22,7 @@ urlpatterns = [
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("accounts/login/link/<str:token>/", magic_link_sign_in, name="magic_link_sign_in"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("payments.urls")),

@@ -5,8 +5,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from branding.client_address import client_ip
+from branding.links import portal_url
+from branding.selectors import clinic_branding
 from branding.validators import name_is_clean
 from notifications.channels.email import clinic_sender
+from people.magic_link import sign_in_link
+from people.models import User
 from people.services import client_account_ensure
 
 
@@ -27,6 +31,23 @@ class AccountAdapter(DefaultAccountAdapter):
         # Emails come from the clinic, so its name leads the subject, not its domain.
         clinic = getattr(self.request, "clinic", None)
         return f"[{clinic.name}] {subject}" if clinic else super().format_email_subject(subject)
+
+    def send_mail(self, template_prefix, email, context):
+        # The clinic's branded layout for the HTML part (templates/account/email/*.html),
+        # and, in the sign-in code email, a one-tap sign-in link for another device.
+        clinic = getattr(self.request, "clinic", None)
+        if clinic is not None:
+            context = {
+                **context,
+                "clinic": clinic,
+                "branding": clinic_branding(clinic),
+                "portal_url": portal_url(clinic),
+            }
+            if template_prefix == "account/email/login_code":
+                user = User.objects.filter(email__iexact=email, is_active=True).first()
+                if user is not None:
+                    context["sign_in_link"] = sign_in_link(self.request, user=user)
+        return super().send_mail(template_prefix, email, context)
 
     def get_client_ip(self, request):
         # allauth's rate limits (the failed sign-in limit every sign-in door shares, see
