@@ -29,16 +29,26 @@ class PetForm(forms.Form):
     )
 
 
-def wizard_pet_field(clinic, user):
-    """A required choice of the signed-in client's active pets, or None when the clinic
-    keeps no pets or the client has none yet."""
-    if not user.is_authenticated or not feature_enabled(clinic, "pets"):
-        return None
-    pets = active_pets_for_client(clinic, client_account_for_user(clinic, user))
-    if not pets:
-        return None
-    return forms.ChoiceField(
-        label=_("Which pet is the appointment for?"),
-        choices=[(str(pet.pk), pet.name) for pet in pets],
-        initial=str(pets[0].pk) if len(pets) == 1 else None,
-    )
+def wizard_pet_fields(clinic, user) -> dict:
+    """The booking wizard's pet question at a clinic with the ``pets`` feature: a choice
+    of the signed-in client's active pets, or, for a client with none yet and for a
+    visitor, the pet's name and species. Nothing where the clinic keeps no pets."""
+    if not feature_enabled(clinic, "pets"):
+        return {}
+    pets = []
+    if user.is_authenticated:
+        pets = active_pets_for_client(clinic, client_account_for_user(clinic, user))
+    if pets:
+        return {
+            "pet": forms.ChoiceField(
+                label=_("Which pet is the appointment for?"),
+                choices=[(str(pet.pk), pet.name) for pet in pets],
+                initial=str(pets[0].pk) if len(pets) == 1 else None,
+            )
+        }
+    return {
+        "pet_name": forms.CharField(
+            label=_("Your pet's name"), max_length=80, validators=[validate_name]
+        ),
+        "pet_species": forms.ChoiceField(label=_("Species"), choices=Species.choices),
+    }

@@ -18,6 +18,7 @@ from branding.models import GuestVerification
 from branding.selectors import clinic_policy
 from notifications.services import Category, notify
 from people.pet_selectors import client_pet
+from people.pet_services import pet_create
 from people.phones import phone_to_e164, region_for_clinic
 from people.services import client_account_ensure, client_upsert, email_mark_verified, split_name
 from portal_pages.errors import PortalErrorCode
@@ -154,9 +155,12 @@ def guest_hold_confirm(*, clinic, booking):
 
 
 @transaction.atomic
-def portal_booking_create(*, clinic, service, start, staff=None, user=None, notes="", pet_id=None):
+def portal_booking_create(
+    *, clinic, service, start, staff=None, user=None, notes="", pet_id=None, new_pet=None
+):
     """Book from the wizard for the signed-in ``user``, optionally for one of the
-    client's pets (``pet_id``). A visitor who is not signed in books through
+    client's pets (``pet_id``) or a pet they name now (``new_pet``: name and species,
+    added to their pets with the booking). A visitor who is not signed in books through
     ``guest_booking_hold``."""
     if user is None or not user.is_authenticated:
         raise PortalError(
@@ -166,7 +170,11 @@ def portal_booking_create(*, clinic, service, start, staff=None, user=None, note
         )
     client = client_account_ensure(clinic=clinic, user=user)
     pet = None
-    if pet_id:
+    if new_pet:  # a client booking their first visit names their pet: it joins their pets
+        pet = pet_create(
+            clinic=clinic, owner=client, name=new_pet["name"], species=new_pet["species"]
+        )
+    elif pet_id:
         pet = client_pet(clinic, client, pet_id)
         if pet is None or not pet.active:
             raise PortalError(

@@ -26,6 +26,7 @@ from branding import clinic_time
 from branding.errors import DomainError
 from branding.selectors import clinic_policy
 from payments.selectors import checkout_mode
+from people.models import Species
 from people.selectors import client_account_for_user
 from portal_pages import selectors
 from portal_pages.access import (
@@ -35,7 +36,7 @@ from portal_pages.access import (
 )
 from portal_pages.forms import GuestForm, NotesForm
 from portal_pages.params import parse_date, parse_month, parse_start
-from portal_pages.pet_forms import wizard_pet_field
+from portal_pages.pet_forms import wizard_pet_fields
 from portal_pages.services import (
     guest_booking_hold,
     guest_confirms_by_card,
@@ -148,6 +149,26 @@ def book_time(request, service_id, staff, day):
     )
 
 
+def _with_guest_pet(form):
+    """A visitor's notes, led by the pet they named: nothing a visitor types is written
+    to an account before the address is confirmed, so the pet reaches staff this way."""
+    notes = form.cleaned_data["notes"]
+    pet = _new_pet(form)
+    if not pet:
+        return notes
+    line = _("Pet: %(name)s (%(species)s)") % {
+        "name": pet["name"],
+        "species": Species(pet["species"]).label,
+    }
+    return f"{line}\n{notes}".strip()
+
+
+def _new_pet(form):
+    """The pet a client without one named in the wizard, or None."""
+    name = form.cleaned_data.get("pet_name")
+    return {"name": name, "species": form.cleaned_data["pet_species"]} if name else None
+
+
 def confirm_url(service, staff_ref, start):
     query = urlencode({"service": service.pk, "staff": staff_ref, "t": int(start.timestamp())})
     return f"{reverse('portal:book_confirm')}?{query}"
@@ -179,9 +200,8 @@ def book_confirm(request):
     patch_test_offer = None
     form_class = NotesForm if signed_in else GuestForm
     form = form_class(request.POST or None)
-    pet_field = wizard_pet_field(clinic, request.user)
-    if pet_field:  # a vet practice: which pet is the appointment for?
-        form.fields["pet"] = pet_field
+    # A vet practice: which pet is the appointment for? (A new client names theirs.)
+    form.fields.update(wizard_pet_fields(clinic, request.user))
     status = 200
     if request.method == "POST" and form.is_valid():
         guest = None
@@ -202,6 +222,7 @@ def book_confirm(request):
                     user=request.user,
                     notes=form.cleaned_data["notes"],
                     pet_id=form.cleaned_data.get("pet") or None,
+                    new_pet=_new_pet(form),
                 )
             except SlotTakenError:
                 messages.warning(
@@ -314,7 +335,7 @@ def _guest_hold(request, service, member, start, guest, form):
         staff=member,
         start=start,
         guest=guest,
-        notes=form.cleaned_data["notes"],
+        notes=_with_guest_pet(form),
     )
     request.session[GUEST_HOLD] = {
         "email": guest["email"].strip().lower(),

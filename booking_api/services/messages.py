@@ -67,6 +67,7 @@ def _context(booking, **extra):
         "clinic": clinic.name,
         "service": booking.service.name,
         "staff": booking.staff.display_name,
+        "pet": booking.pet.name if booking.pet_id else "",
         "client_name": user.get_full_name() or user.email,
         "first_name": user.first_name,
         "date": start["date"],

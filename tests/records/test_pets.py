@@ -261,6 +261,96 @@ def test_the_wizard_books_for_the_chosen_pet_and_refuses_someone_elses(
     assert Booking.objects.get().pet_id == mine.pk
 
 
+def _first_slot(vet, service):
+    from booking_api.availability import find_slots
+
+    today = timezone.localdate()
+    slots = find_slots(
+        clinic=vet, service=service, date_from=today, date_to=today + datetime.timedelta(days=14)
+    )
+    assert slots, "the test service needs free slots"
+    return slots[0].start
+
+
+def test_a_client_without_pets_names_theirs_when_booking_and_sees_it_everywhere(
+    vet, owner, vet_portal, vet_service, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    service, _staff = vet_service
+    start = _first_slot(vet, service)
+    page = vet_portal.get(
+        reverse("portal:book_confirm"), {"service": service.pk, "t": int(start.timestamp())}
+    ).content.decode()
+    assert "Your pet&#x27;s name" in page or "Your pet's name" in page
+    assert "Which pet is the appointment for?" not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = vet_portal.post(
+            reverse("portal:book_confirm"),
+            {
+                "service": service.pk,
+                "staff": "any",
+                "t": int(start.timestamp()),
+                "notes": "",
+                "pet_name": "Biscuit",
+                "pet_species": "dog",
+            },
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    booking = Booking.objects.get()
+    pet = Pet.objects.get(owner=owner)
+    assert (pet.name, pet.species, booking.pet_id) == ("Biscuit", "dog", pet.pk)
+    # Named on the confirmation page and in the confirmation email.
+    done = vet_portal.get(response["Location"], follow=True).content.decode()
+    assert "<dt>For</dt><dd>Biscuit</dd>" in done
+    confirmation = [m for m in mail.outbox if owner.user.email in m.to][-1]
+    assert "For Biscuit" in confirmation.body
+
+
+def test_a_bad_pet_name_is_refused_naming_the_field_and_nothing_is_written(
+    vet, owner, vet_portal, vet_service
+):
+    service, _staff = vet_service
+    start = _first_slot(vet, service)
+    response = vet_portal.post(
+        reverse("portal:book_confirm"),
+        {
+            "service": service.pk,
+            "staff": "any",
+            "t": int(start.timestamp()),
+            "pet_name": "<b>Rex</b>",
+            "pet_species": "dog",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors.get("pet_name")
+    assert not Booking.objects.exists() and not Pet.objects.exists()
+
+
+def test_a_visitors_pet_reaches_staff_in_the_booking_notes_not_an_account(vet, vet_service):
+    service, _staff = vet_service
+    start = _first_slot(vet, service)
+    visitor = host_client(vet)
+    response = visitor.post(
+        reverse("portal:book_confirm"),
+        {
+            "service": service.pk,
+            "staff": "any",
+            "t": int(start.timestamp()),
+            "name": "Sam Visitor",
+            "email": "sam@example.com",
+            "phone": "+44 7700 900777",
+            "notes": "First visit",
+            "pet_name": "Pip",
+            "pet_species": "cat",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    booking = Booking.objects.get()
+    assert booking.client_notes == "Pet: Pip (Cat)\nFirst visit"
+    assert not Pet.objects.exists()
+
+
 PETS_FILE = """
 clinic:
   name: Hilltop Vets
