@@ -16,6 +16,7 @@ Definitions (docs/architecture.md, "Reports", says the same):
 """
 
 import datetime
+from datetime import UTC
 
 from django.db.models import (
     Case,
@@ -432,8 +433,9 @@ def scheduled_minutes(period, hours, time_off):
                 if weekday != day.weekday():
                     continue
                 for start, end in ranges:
-                    a = datetime.datetime.combine(day, start, tzinfo=p.tz)
-                    b = datetime.datetime.combine(day, end, tzinfo=p.tz)
+                    # In UTC: the difference of two times of one zone is wall-clock.
+                    a = datetime.datetime.combine(day, start, tzinfo=p.tz).astimezone(UTC)
+                    b = datetime.datetime.combine(day, end, tzinfo=p.tz).astimezone(UTC)
                     seconds = (b - a).total_seconds()
                     for off_start, off_end in off_by_staff.get(staff_id, ()):
                         overlap = (min(b, off_end) - max(a, off_start)).total_seconds()
