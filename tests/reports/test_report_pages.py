@@ -190,3 +190,15 @@ def test_query_count_per_page(clinic, manager, june, key):
         assert client.get(f"/admin/revenue-impact/{key}/", PERIOD).status_code == 200
     # The same however much history there is: more rows, not more queries.
     assert len(page) - len(index) <= OWN_QUERIES[key], [q["sql"][:120] for q in page]
+
+
+def test_another_clinics_location_is_refused(clinic, other_clinic, manager, june):
+    from tests.factories.branding import LocationFactory
+
+    theirs = LocationFactory(clinic=other_clinic, key="theirs", name="Their branch")
+    page = admin_client_for(manager, clinic).get(
+        "/admin/revenue-impact/revenue/", {**PERIOD, "location": theirs.pk}
+    )
+    assert 'id="id_location-error"' in page.text
+    assert "Their branch" not in page.text
+    assert "$999.99" not in page.text
