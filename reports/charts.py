@@ -3,10 +3,13 @@
 table under it for the figures; the colours pass contrast against white and the two
 series differ by pattern as well as colour."""
 
+import math
+
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from branding import clinic_time
 from reports.display import show
 from reports.registry import PERCENT
 
@@ -77,7 +80,12 @@ def render(table, *, currency, chart_id):
         )
     n = len(table.rows)
     labels = [show(row.get(label_col.key), label_col.kind, currency) for row in table.rows]
-    every = max(1, n // 12)  # at most about a dozen x labels
+    # Dates on the axis short ("5 Nov"), and at most eight labels so none overlap.
+    axis = [
+        clinic_time.format_date(row.get(label_col.key), "day") if label_col.kind == "date" else text
+        for row, text in zip(table.rows, labels, strict=True)
+    ]
+    every = max(1, math.ceil(n / 8))
     if table.chart == "lines":
         step = plot_w / max(n - 1, 1)
         for index, s in enumerate(series):
@@ -89,9 +97,9 @@ def render(table, *, currency, chart_id):
                 f'<polyline fill="none" stroke="{COLOURS[index % 4]}" stroke-width="2.5"{dash} '
                 f'points="{points}" data-series="{escape(s.key)}"/>'
             )
-        for i, text in enumerate(labels):
+        for i in range(n):
             if i % every == 0:
-                parts.append(_x_label(LEFT + i * step, text))
+                parts.append(_x_label(LEFT + i * step, axis[i]))
     else:
         group = plot_w / n
         bar = max(2.0, group * 0.8 / len(series))
@@ -110,7 +118,7 @@ def render(table, *, currency, chart_id):
                     f'data-series="{escape(series[index].key)}"><title>{escape(tip)}</title></rect>'
                 )
             if i % every == 0:
-                parts.append(_x_label(LEFT + i * group + group / 2, labels[i]))
+                parts.append(_x_label(LEFT + i * group + group / 2, axis[i]))
     parts.append("</svg>")
     legend = "".join(
         f'<li><span class="report-key report-key-{index}" aria-hidden="true"></span>'

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -32,6 +33,12 @@ class ReportsIndexView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, Template
 
     def get_page_subtitle(self):
         return self.clinic.name
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
+            {"url": "", "label": _("Revenue impact")},
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -70,6 +77,13 @@ class ReportSectionView(SectionMixin, WagtailAdminTemplateMixin, TemplateView):
 
     def get_page_title(self):
         return self.section.title
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
+            {"url": reverse("reports_index"), "label": _("Revenue impact")},
+            {"url": "", "label": self.section.title},
+        ]
 
     def get_page_subtitle(self):
         return self.clinic.name
