@@ -274,7 +274,10 @@ def retention_cohorts(clinic, *, first_from, last_until, tz):
         .values("start")[:1]
     )
     rows = (
-        Booking.objects.filter(clinic=clinic, status=S.COMPLETED, start__lt=last_until)
+        # A visit is never before its client's first: only visits since ``first_from``.
+        Booking.objects.filter(
+            clinic=clinic, status=S.COMPLETED, start__gte=first_from, start__lt=last_until
+        )
         .annotate(first=Subquery(first_visit, output_field=DateTimeField()))
         .filter(first__gte=first_from, first__lt=last_until)
         .annotate(cohort=TruncMonth("first", tzinfo=tz), month=TruncMonth("start", tzinfo=tz))

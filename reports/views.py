@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from people.admin_toolkit.workspace import (
@@ -131,7 +131,7 @@ def _period_text(period):
     return f"{clinic_time.format_date(period.first)} – {clinic_time.format_date(period.last)}"
 
 
-class ReportCSVView(SectionMixin, TemplateView):
+class ReportCSVView(SectionMixin, View):
     def get(self, request, *args, **kwargs):
         query, result = self.build()
         table = next((t for t in result.tables if t.key == kwargs["table"]), None)

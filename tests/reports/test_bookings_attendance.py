@@ -38,13 +38,15 @@ def test_bookings_by_door_share_online_and_new_clients(
     # ``old`` had a completed visit in April: a returning client from then on.
     booking(clinic, old, service, staff, local("2026-04-10"), created=local("2026-04-01"))
 
+    hours = iter(range(8, 20))  # one staff member: each appointment at its own hour
+
     def made(client, created, *, source, status=S.BOOKED, start="2026-07-10"):
         return booking(
             clinic,
             client,
             service,
             staff,
-            local(start),
+            local(start, f"{next(hours):02d}:00"),
             status=status,
             source=source,
             created=created,

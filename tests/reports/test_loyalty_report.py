@@ -103,14 +103,20 @@ def test_loyalty_figures(clinic, other_clinic, programme, django_assert_num_quer
         clinic, w, service, staff, local("2026-07-15"), status=S.BOOKED, created=local("2026-07-10")
     )
     booking(
-        clinic, w, service, staff, local("2026-07-02"), status=S.BOOKED, created=local("2026-06-02")
+        clinic,
+        w,
+        service,
+        staff,
+        local("2026-07-02", "09:00"),
+        status=S.BOOKED,
+        created=local("2026-06-02"),
     )
     booking(
         clinic,
         loser,
         service,
         staff,
-        local("2026-07-02"),
+        local("2026-07-02", "16:00"),
         status=S.BOOKED,
         created=local("2026-06-06"),
     )

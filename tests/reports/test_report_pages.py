@@ -47,14 +47,8 @@ def refused(response):
 def test_index_lists_what_the_role_may_open(clinic, manager, staff_user, therapist_user):
     as_manager = admin_client_for(manager, clinic).get("/admin/revenue-impact/")
     assert as_manager.status_code == 200
-    assert [s.key for s in sections("manager")] == [
-        "revenue",
-        "bookings",
-        "retention",
-        "attendance",
-        "utilisation",
-        "loyalty",
-    ]
+    builtin = ["revenue", "bookings", "retention", "attendance", "utilisation", "loyalty"]
+    assert [s.key for s in sections("manager") if s.key in builtin] == builtin
     for s in sections("manager"):
         assert f"/admin/revenue-impact/{s.key}/" in as_manager.text
     as_staff = admin_client_for(staff_user, clinic).get("/admin/revenue-impact/")
