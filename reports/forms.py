@@ -1,5 +1,3 @@
-import datetime
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -55,13 +53,6 @@ class PeriodForm(forms.Form):
             data.get("location"),
             data.get("by") or "day",
         )
-
-
-def parse_day(text):
-    try:
-        return datetime.date.fromisoformat(text)
-    except (TypeError, ValueError):
-        return None
 
 
 class ReportSettingsForm(forms.ModelForm):

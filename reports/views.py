@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from branding import clinic_time
 from people.admin_toolkit.workspace import (
     FRONT_DESK,
     MANAGERS,
@@ -126,8 +127,6 @@ class ReportSectionView(SectionMixin, WagtailAdminTemplateMixin, TemplateView):
 
 
 def _period_text(period):
-    from branding import clinic_time
-
     return f"{clinic_time.format_date(period.first)} – {clinic_time.format_date(period.last)}"
 
 
