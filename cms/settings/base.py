@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "payments",
     "records",  # the client's record: forms, medical history, feedback, messages
     "loyalty",
+    "reports",  # revenue impact: the managers' reports
     "portal_pages",
     "demo",  # manage.py seed_demo (uses every app; nothing imports it)
     # Wagtail

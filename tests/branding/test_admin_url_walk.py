@@ -158,6 +158,9 @@ WORDS = {
     ("wagtailimages:preview", "filter_spec"): ["fill-10x10"],
     ("wagtailadmin_pages:workflow_action", "action_name"): ["approve", "reject"],
     ("wagtailadmin_pages:collect_workflow_action_data", "action_name"): ["approve", "reject"],
+    ("reports_section", "key"): ["revenue", "loyalty"],
+    ("reports_csv", "key"): ["revenue"],
+    ("reports_csv", "table"): ["by_location"],
 }
 
 SETTINGS_MODELS = ("brandingsettings", "featuresettings", "bookingpolicysettings")
