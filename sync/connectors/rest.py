@@ -126,6 +126,11 @@ class RestConnector(HttpConnector):
     def parse(self, resource, item):
         if isinstance(item, dict):
             item = {FIELDS[resource].get(k, k): v for k, v in item.items()}
+            if resource == "appointments" and "status" in item:
+                status = item.pop("status")
+                item["cancelled"] = status == "cancelled"
+                if status not in ("booked", "cancelled"):
+                    item["cancelled"] = status  # not a status: refused, naming the field
         return record_parse(resource, item)
 
     # --- pushes -----------------------------------------------------------------------
