@@ -144,7 +144,7 @@ def handler_for(practice):
                 body = {k: v[-1] for k, v in parse_qs(raw.decode()).items()}
             else:
                 body = {}
-            headers = {k: v for k, v in self.headers.items()}
+            headers = dict(self.headers.items())
             status, answer = practice.answer(method, url.path, query, headers, body)
             data = json.dumps(answer).encode()
             self.send_response(status)

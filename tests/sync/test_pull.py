@@ -38,7 +38,7 @@ def seed(practice, clients=3, pets_each=1):
                     "owner_id": f"c{n}",
                     "name": f"Rex{n}{p}",
                     "species": "Canine",
-                    "date_of_birth": "2020-01-0%d" % (p + 1),
+                    "date_of_birth": f"2020-01-0{p + 1}",
                     "status": "active",
                 },
             )
@@ -115,9 +115,11 @@ def test_a_worker_killed_mid_page_resumes_without_duplicates_or_losses(
             raise SystemExit("worker killed")
         return real(context, record)
 
-    with mock.patch.dict(apply_module.APPLIERS, {"clients": dies_on_the_fourth}):
-        with pytest.raises(SystemExit):
-            run(practice_connection)
+    with (
+        mock.patch.dict(apply_module.APPLIERS, {"clients": dies_on_the_fourth}),
+        pytest.raises(SystemExit),
+    ):
+        run(practice_connection)
     # The first page is in, with its cursor; nothing of the second page is.
     assert ClientAccount.objects.filter(clinic=vet).count() == 2
     cursor = SyncCursor.objects.get(connection=practice_connection, resource="clients")
