@@ -5,6 +5,7 @@ from django.db import transaction
 from django.dispatch import receiver
 
 from booking_api import signals
+from booking_api.lifecycle import HELD_STATUSES
 from booking_api.models import BookingEvent
 from sync.models import BookingLink, LinkState, SyncConnection
 
@@ -24,7 +25,13 @@ def _queue(connection_id):
 
 
 @receiver(signals.booking_created)
+@receiver(signals.booking_confirmed)
 def booking_created(sender, booking, **kwargs):
+    """A booking goes to the practice system once it is booked: a hold awaiting payment
+    waits for its payment (``booking_confirmed``), so a refusal there finds the money
+    captured and refunds it in full."""
+    if booking.status in HELD_STATUSES:
+        return
     connection_id = _connected(booking.clinic_id)
     if connection_id is None:
         return

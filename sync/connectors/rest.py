@@ -135,6 +135,11 @@ class RestConnector(HttpConnector):
 
     # --- pushes -----------------------------------------------------------------------
     def _push(self, method, path, payload):
+        payload = {
+            k: v.isoformat() if isinstance(v, datetime.date | datetime.datetime) else v
+            for k, v in payload.items()
+        }
+
         def call():
             response = self._call(method, path, json_body=payload)
             if response.status_code in (409, 422):
