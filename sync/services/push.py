@@ -3,6 +3,8 @@ moved or cancelled. A booking the practice system refuses is cancelled here with
 nothing kept (payments refunds on the cancellation), left "needs attention" for staff,
 and the patient is told in plain words."""
 
+import datetime
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +19,10 @@ from sync.connectors.base import PushRefused
 from sync.models import BookingLink, ClientLink, LinkState
 
 BATCH = 100
+# A pet added in the portal goes to the practice system after a day (or with its first
+# booking): until then a profile the owner made for a pet the practice already has can
+# still be merged at the next sync, when either side is edited to match.
+PET_PUSH_AFTER = datetime.timedelta(hours=24)
 
 
 def _client_external_id(connection, connector, client) -> str:
@@ -59,7 +65,7 @@ def _resource_for(connection, staff):
     return reverse.get(staff.key, staff.key)
 
 
-def push_pending(*, connection, connector) -> dict:
+def push_pending(*, connection, connector, now=None) -> dict:
     """Send what is waiting. A failing remote raises (the run fails and retries)."""
     counts = {"clients": 0, "pets": 0, "bookings": 0, "refused": 0}
     clinic = connection.clinic
@@ -72,7 +78,13 @@ def push_pending(*, connection, connector) -> dict:
         _client_external_id(connection, connector, client)
         counts["clients"] += 1
     new_pets = (
-        Pet.objects.filter(clinic=clinic, external_id="", merged_into__isnull=True, active=True)
+        Pet.objects.filter(
+            clinic=clinic,
+            external_id="",
+            merged_into__isnull=True,
+            active=True,
+            created_at__lte=(now or timezone.now()) - PET_PUSH_AFTER,
+        )
         .select_related("owner__user")
         .order_by("pk")[:BATCH]
     )

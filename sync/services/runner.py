@@ -74,7 +74,7 @@ def connection_run(*, connection_id, trigger="schedule", now=None, session=None,
         if not more:
             run.counts["merged"] = pets_merge_pass(clinic=connection.clinic, now=now)
             run.counts["removed"] = pets_remove_due(clinic=connection.clinic, now=now)
-            run.counts["pushed"] = push_pending(connection=connection, connector=connector)
+            run.counts["pushed"] = push_pending(connection=connection, connector=connector, now=now)
     except (RemoteError, AuthError, CursorMoved) as exc:
         _finish(connection, run, error=str(exc) or exc.__class__.__name__)
         return run
