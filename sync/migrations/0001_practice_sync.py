@@ -6,11 +6,32 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+SCHEDULE = "sync: queue due practice-system runs"
+
+
+def schedule_create(apps, schema_editor):
+    # Every minute: one task per clinic whose run is due (sync.tasks.queue_due).
+    apps.get_model("django_q", "Schedule").objects.update_or_create(
+        name=SCHEDULE,
+        defaults={
+            "func": "sync.tasks.queue_due",
+            "schedule_type": "I",
+            "minutes": 1,
+            "repeats": -1,
+        },
+    )
+
+
+def schedule_remove(apps, schema_editor):
+    apps.get_model("django_q", "Schedule").objects.filter(name=SCHEDULE).delete()
+
+
 class Migration(migrations.Migration):
 
     initial = True
 
     dependencies = [
+        ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more"),
         ('booking_api', '0007_guest_holds'),
         ('branding', '0004_booking_instructions'),
         ('clients', '0010_name_validators'),
@@ -183,4 +204,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['connection', '-started_at'], name='sync_run_recent')],
             },
         ),
+        migrations.RunPython(schedule_create, schedule_remove),
     ]
