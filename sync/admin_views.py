@@ -72,6 +72,9 @@ class ConnectionForm(forms.Form):
         return mapping
 
 
+CREDENTIAL_FIELDS = ("api_key", "client_id", "client_secret", "partner_id", "token_url")
+
+
 def _initial(connection):
     if connection is None:
         return {"kind": ConnectorKind.REST, "auth": AuthKind.API_KEY, "enabled": True}
