@@ -166,3 +166,126 @@ def handler_for(practice):
             pass
 
     return Handler
+
+
+# --- the demo: `python -m sync.fake_practice` -------------------------------------------
+
+
+def demo_practice(riverside_yaml):
+    """Riverside's practice system as the demo starts it: its clients and pets from the
+    demo file, under the same practice ids, plus an editing page at ``/``."""
+    import yaml
+
+    with open(riverside_yaml, encoding="utf-8") as f:
+        doc = yaml.safe_load(f)
+    practice = FakePractice(api_key="demo-key")
+    for client in doc.get("clients", []):
+        first, _, last = client["name"].partition(" ")
+        practice.put(
+            "clients",
+            {
+                "id": client["key"],
+                "email": client["email"],
+                "first_name": first,
+                "last_name": last,
+                "phone": client.get("phone", ""),
+            },
+        )
+    for pet in doc.get("pets", []):
+        born = pet.get("date_of_birth")
+        practice.put(
+            "pets",
+            {
+                "id": pet["external_id"],
+                "owner_id": pet["owner"],
+                "name": pet["name"],
+                "species": pet.get("species", "other"),
+                "breed": pet.get("breed", ""),
+                "date_of_birth": born.isoformat() if born else None,
+                "status": "active",
+            },
+        )
+    return practice
+
+
+def _pet_row(pet):
+    import html
+
+    def esc(value):
+        return html.escape(str(value or ""), quote=True)
+
+    options = "".join(
+        f"<option{' selected' if pet.get('status') == s else ''}>{s}</option>"
+        for s in ("active", "inactive", "deceased")
+    )
+    return (
+        "<tr><form method=post action=/_edit>"
+        f"<td>{esc(pet['id'])}<input type=hidden name=id value='{esc(pet['id'])}'></td>"
+        f"<td>{esc(pet['owner_id'])}</td>"
+        f"<td><input name=name value='{esc(pet['name'])}'></td>"
+        f"<td><input name=date_of_birth value='{esc(pet.get('date_of_birth'))}'></td>"
+        f"<td><select name=status>{options}</select></td><td><button>Save</button></td>"
+        "</form></tr>"
+    )
+
+
+def demo_handler(practice):
+    """The contract, plus ``GET /`` (the pets, each with a form) and ``POST /_edit``."""
+    base = handler_for(practice)
+
+    class DemoHandler(base):
+        def do_GET(self):
+            if urlsplit(self.path).path != "/":
+                return super().do_GET()
+            rows = "".join(_pet_row(p) for p in practice.data["pets"].values())
+            page = (
+                "<!doctype html><title>Riverside practice system (demo)</title>"
+                "<h1>Riverside practice system (demo)</h1><p>Change a pet, then watch the "
+                "portal after the next sync (every minute, or Clinic → Practice sync → Sync now)."
+                "</p><table><tr><th>id</th><th>owner</th><th>name</th><th>born</th>"
+                f"<th>status</th></tr>{rows}</table>"
+            ).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def do_POST(self):
+            if urlsplit(self.path).path != "/_edit":
+                return super().do_POST()
+            length = int(self.headers.get("Content-Length") or 0)
+            form = {k: v[-1] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+            if form.get("id") in practice.data["pets"]:
+                practice.edit(
+                    "pets",
+                    form["id"],
+                    name=form.get("name", ""),
+                    date_of_birth=form.get("date_of_birth") or None,
+                    status=form.get("status", "active"),
+                )
+            self.send_response(303)
+            self.send_header("Location", "/")
+            self.end_headers()
+
+    return DemoHandler
+
+
+def main(argv=None):
+    import argparse
+    from http.server import ThreadingHTTPServer
+    from pathlib import Path
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=8430)
+    args = parser.parse_args(argv)
+    riverside = Path(__file__).resolve().parent.parent / "demo" / "riverside.yaml"
+    practice = demo_practice(riverside)
+    # Loopback only: a test system, never on the network.
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), demo_handler(practice))
+    print(f"Riverside practice system (demo) at http://127.0.0.1:{args.port}/", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
