@@ -95,6 +95,7 @@ def main():
     from django.test.utils import CaptureQueriesContext
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
     from branding.models import Clinic
     from branding.services import features_update
     from sync.fake_practice import handler_for
