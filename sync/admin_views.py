@@ -17,7 +17,14 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from branding.errors import DomainError
 from people.admin_toolkit.workspace import MANAGERS, ClinicWorkspaceMixin, request_admin_role
-from sync.models import AuthKind, BookingLink, ConnectorKind, LinkState, PetMerge
+from sync.models import (
+    AuthKind,
+    BookingLink,
+    ConnectorKind,
+    LinkState,
+    PetMerge,
+    PetSyncState,
+)
 from sync.selectors import clinic_connection, sync_overview
 from sync.services.connections import connection_save, connection_test
 from sync.services.pets import pet_merge_undo, pet_reinstate
@@ -195,6 +202,8 @@ class UndoMergeView(_Action):
 
 class ReinstateView(_Action):
     def post(self, request, pk):
+        if not PetSyncState.objects.filter(clinic=self.clinic, pet_id=pk).exists():
+            raise Http404  # another clinic's pet, or one the sync never took out
         try:
             pet = pet_reinstate(clinic=self.clinic, pet_id=pk, actor=request.user, request=request)
         except DomainError as exc:
