@@ -29,7 +29,7 @@ def log(message):
     print(message, file=sys.stderr, flush=True)
 
 
-def practice_with(clients, pets_per_client=1.5, appointments_per_client=5):
+def practice_with(clients, stamp, pets_per_client=1.5, appointments_per_client=5):
     from sync.fake_practice import FakePractice
 
     practice = FakePractice(api_key="bench-key")
@@ -40,7 +40,7 @@ def practice_with(clients, pets_per_client=1.5, appointments_per_client=5):
             "clients",
             {
                 "id": f"c{n}",
-                "email": f"client{n}@sync.bench",
+                "email": f"client{n}-{stamp}@sync.bench",
                 "first_name": f"Ann{n}",
                 "last_name": "Bench",
                 "phone": "",
@@ -96,7 +96,6 @@ def main():
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
-    from branding.models import Clinic
     from branding.services import features_update
     from sync.fake_practice import handler_for
     from sync.models import ExternalAppointment
@@ -105,17 +104,15 @@ def main():
     from tests.factories.branding import ClinicFactory
     from tests.fixtures.local_servers import serving
 
-    slug = "bench-sync"
-    Clinic.objects.filter(slug=slug).delete()
-    from people.models import User
-
-    User.objects.filter(email__endswith="@sync.bench").delete()
+    # A fresh clinic per run (its people under their own addresses): a first sync.
+    stamp = int(time.time())
+    slug = f"bench-sync-{stamp}"
     clinic = ClinicFactory(
-        slug=slug, name="Sync Bench", domain="sync.bench.localhost", admin_groups=False
+        slug=slug, name=f"Sync Bench {stamp}", domain=f"{slug}.localhost", admin_groups=False
     )
     features_update(clinic=clinic, pets=True)
     log(f"Building the practice system: {args.clients:,} clients ...")
-    practice = practice_with(args.clients)
+    practice = practice_with(args.clients, stamp)
     counts = {name: len(rows) for name, rows in practice.data.items()}
     with serving(handler_for(practice)) as server:
         host, port = server.server_address[:2]

@@ -15,7 +15,7 @@ from booking_api.lifecycle import UPCOMING_STATUSES, Role
 from booking_api.models import StaffMember
 from booking_api.services import booking_cancel, booking_reschedule
 from branding.errors import DomainError
-from people.models import ClientAccount, Pet
+from people.models import Pet
 from people.pet_services import pet_deactivate, pet_import, pet_reactivate
 from people.phones import phone_to_e164, region_for_clinic
 from people.services import client_upsert
@@ -39,6 +39,7 @@ class PageContext:
         self.clinic = connection.clinic
         self.now = now
         self.seen = {}  # external id → the record first seen in this page
+        self.cache = {}  # what a resource's prefetch loaded for the page
         self._staff = {}
 
     def staff_for(self, resource_id):
@@ -58,10 +59,21 @@ def page_apply(*, connection, resource, items, parse, now=None) -> dict:
     counts = {"created": 0, "updated": 0, "unchanged": 0, "errors": 0}
     apply = APPLIERS[resource]
     applied = []
+    parsed = []
     for item in items:
+        try:
+            parsed.append((item, parse(item)))
+        except RecordError as exc:
+            parsed.append((item, exc))
+    prefetch = PREFETCH.get(resource)
+    if prefetch is not None:
+        # A few queries for the whole page instead of a few per record.
+        prefetch(context, [r for _, r in parsed if not isinstance(r, RecordError)])
+    for item, record in parsed:
         external_id = item.get("id") if isinstance(item, dict) else None
         try:
-            record = parse(item)
+            if isinstance(record, RecordError):
+                raise record
             external_id = record.external_id
             previous = context.seen.get(external_id)
             if previous is not None and previous != record:
@@ -238,36 +250,28 @@ def _appointment_apply(context, record):
     clinic = context.clinic
     if record.end <= record.start:
         raise RecordError(_("The appointment ends before it starts."), record.external_id)
-    link = BookingLink.objects.filter(clinic=clinic, external_id=record.external_id).first()
-    if link is None and record.portal_reference:
+    link = context.cache["links"].get(record.external_id)
+    reference = _uuid_or_none(record.portal_reference) if record.portal_reference else None
+    if link is None and reference is not None:
         # A booking we pushed whose answer (the new id) was lost: its reference says so.
-        link = BookingLink.objects.filter(
-            clinic=clinic, booking__reference=_uuid_or_none(record.portal_reference)
-        ).first()
+        link = BookingLink.objects.filter(clinic=clinic, booking__reference=reference).first()
     if link is not None:
         return _booking_follow(context, link, record)
-    client = None
-    if record.client_id:
-        client = ClientAccount.objects.filter(
-            clinic=clinic, sync_link__external_id=record.client_id
-        ).first()
-    pet = None
-    if record.pet_id:
-        pet = Pet.objects.filter(clinic=clinic, external_id=record.pet_id).first()
+    cache = context.cache
     values = {
-        "client": client,
-        "pet": pet,
-        "staff": context.staff_for(record.resource_id),
+        "client_id": cache["clients"].get(record.client_id) if record.client_id else None,
+        "pet_id": cache["pets"].get(record.pet_id) if record.pet_id else None,
+        "staff_id": getattr(context.staff_for(record.resource_id), "pk", None),
         "resource_id": record.resource_id or "",
         "start": record.start,
         "end": record.end,
         "cancelled": record.cancelled,
     }
-    existing = ExternalAppointment.objects.filter(
-        clinic=clinic, external_id=record.external_id
-    ).first()
+    existing = cache["existing"].get(record.external_id)
     if existing is None:
-        ExternalAppointment.objects.create(clinic=clinic, external_id=record.external_id, **values)
+        cache["existing"][record.external_id] = ExternalAppointment.objects.create(
+            clinic=clinic, external_id=record.external_id, **values
+        )
         return "created"
     if all(getattr(existing, k) == v for k, v in values.items()):
         return "unchanged"
@@ -275,6 +279,38 @@ def _appointment_apply(context, record):
         setattr(existing, attr, value)
     existing.save()
     return "updated"
+
+
+def _appointments_prefetch(context, records):
+    """The page's links, clients, pets and known appointments, one query each."""
+    clinic = context.clinic
+    ids = [r.external_id for r in records]
+    client_ids = {r.client_id for r in records if r.client_id}
+    pet_ids = {r.pet_id for r in records if r.pet_id}
+    context.cache = {
+        "links": {
+            link.external_id: link
+            for link in BookingLink.objects.filter(clinic=clinic, external_id__in=ids)
+        },
+        "clients": dict(
+            ClientLink.objects.filter(clinic=clinic, external_id__in=client_ids).values_list(
+                "external_id", "client_id"
+            )
+        )
+        if client_ids
+        else {},
+        "pets": dict(
+            Pet.objects.filter(clinic=clinic, external_id__in=pet_ids).values_list(
+                "external_id", "pk"
+            )
+        )
+        if pet_ids
+        else {},
+        "existing": {
+            row.external_id: row
+            for row in ExternalAppointment.objects.filter(clinic=clinic, external_id__in=ids)
+        },
+    }
 
 
 def _uuid_or_none(text):
@@ -329,6 +365,8 @@ def _booking_follow(context, link, record):
         return "updated"
     return "unchanged"
 
+
+PREFETCH = {"appointments": _appointments_prefetch}
 
 APPLIERS = {
     "clients": _client_apply,

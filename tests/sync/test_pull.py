@@ -241,3 +241,34 @@ def open_policy_vet(vet):
 
     policy_update(clinic=vet, min_notice_minutes=0, max_advance_days=365)
     return vet
+
+
+def test_an_idle_incremental_run_costs_a_constant_number_of_queries(
+    vet, practice, practice_connection
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def idle_queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert run(practice_connection).counts["clients"]["created"] == 0
+        return len(captured)
+
+    seed(practice, clients=2)
+    run(practice_connection)
+    small = idle_queries()
+    seed(practice, clients=12)
+    run(practice_connection)
+    assert idle_queries() == small
+
+
+def test_one_id_twice_in_a_page_with_different_values_is_named(vet, practice, practice_connection):
+    practice.raw_items["clients"] = [
+        {"id": "c9", "email": "nine@example.com", "first_name": "Nina"},
+        {"id": "c9", "email": "nine@example.com", "first_name": "Nora"},
+    ]
+    result = run(practice_connection)
+    assert result.counts["clients"] == {"created": 1, "updated": 0, "unchanged": 0, "errors": 1}
+    error = SyncRecordError.objects.get(external_id="c9")
+    assert "appears twice" in error.message
+    assert ClientAccount.objects.get(clinic=vet).user.first_name == "Nina"
