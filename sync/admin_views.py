@@ -33,7 +33,7 @@ from sync.tasks import queue_run
 
 class ConnectionForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("System"), choices=ConnectorKind.choices)
-    base_url = forms.URLField(label=gettext_lazy("Base URL"))
+    base_url = forms.URLField(label=gettext_lazy("Base URL"), assume_scheme="https")
     auth = forms.ChoiceField(label=gettext_lazy("Authentication"), choices=AuthKind.choices)
     api_key = forms.CharField(
         label=gettext_lazy("API key"),
