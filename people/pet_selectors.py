@@ -1,6 +1,14 @@
 """Reads about pets, clinic first."""
 
+from anyascii import anyascii
+
 from people.models import Pet, Photo
+
+
+def pet_name_key(name: str) -> str:
+    """A pet's name as merges compare it: case, accents and spacing ignored ("Zoë" =
+    "ZOE")."""
+    return anyascii(" ".join((name or "").split())).casefold()
 
 
 def _pets(clinic):
@@ -38,11 +46,11 @@ def pet_photos(clinic, pet):
 
 
 def duplicate_pairs(pets):
-    """Pairs of profiles that look like one pet (same name, ignoring case, and same
+    """Pairs of profiles that look like one pet (same name, ignoring case and accents, and same
     date of birth), from an already loaded list: (older profile, newer profile)."""
     seen, pairs = {}, []
     for pet in sorted(pets, key=lambda p: p.pk):
-        key = (pet.name.strip().casefold(), pet.date_of_birth)
+        key = (pet_name_key(pet.name), pet.date_of_birth)
         if pet.date_of_birth and key in seen:
             pairs.append((seen[key], pet))
         else:

@@ -13,6 +13,7 @@ from branding.selectors import feature_enabled
 from branding.validators import name_is_clean
 from people.errors import PeopleErrorCode
 from people.models import Pet, Photo, Species
+from people.pet_selectors import pet_name_key
 from people.services import ClientError
 
 EDITABLE = ("name", "species", "breed", "date_of_birth", "notes")
@@ -180,7 +181,7 @@ def _merged_notes(kept: str, other: str) -> str:
 @transaction.atomic
 def pet_merge(*, keep, duplicate) -> Pet:
     """Fold ``duplicate`` into ``keep``: two profiles of one pet (same owner, same name
-    ignoring case, same date of birth). Bookings and photos move to ``keep``; the
+    ignoring case and accents, same date of birth). Bookings and photos move to ``keep``; the
     owner's notes of both are kept (``keep``'s first); what ``keep`` lacks (breed,
     photo, practice id) is taken from the duplicate, which
     stays for the record, inactive and marked ``merged_into``. Used by staff and by the
@@ -207,7 +208,7 @@ def pet_merge(*, keep, duplicate) -> Pet:
             field="duplicate",
             code=PeopleErrorCode.MERGE_REFUSED,
         )
-    if keep.name.strip().casefold() != duplicate.name.strip().casefold():
+    if pet_name_key(keep.name) != pet_name_key(duplicate.name):
         raise PetError(
             _("The two profiles have different names."),
             field="duplicate",
@@ -288,3 +289,42 @@ def pet_import(
     if not active and pet.active:
         pet_deactivate(pet=pet)
     return pet
+
+
+PET_SNAPSHOT = ("name", "breed", "photo_id", "notes", "external_id", "active", "deactivated_at")
+
+
+def pet_snapshot(pet) -> dict:
+    """What ``pet_merge`` may change on a profile, to put back with ``pet_unmerge``."""
+    values = {attr: getattr(pet, attr) for attr in PET_SNAPSHOT}
+    if values["deactivated_at"] is not None:
+        values["deactivated_at"] = values["deactivated_at"].isoformat()
+    return values
+
+
+@transaction.atomic
+def pet_unmerge(*, keep, duplicate, bookings, photos, keep_values, duplicate_values) -> Pet:
+    """Undo ``pet_merge``: both profiles as they were (``pet_snapshot`` before it), and
+    the bookings and photos that moved (ids) back on the duplicate. Whatever was added
+    to the kept profile since stays there."""
+    keep = Pet.objects.select_for_update().get(pk=keep.pk)
+    duplicate = Pet.objects.select_for_update().get(pk=duplicate.pk)
+    if duplicate.merged_into_id != keep.pk:
+        raise PetError(
+            _("These profiles are not merged."), field="pet", code=PeopleErrorCode.MERGE_REFUSED
+        )
+    keep.bookings.filter(pk__in=bookings).update(pet=duplicate)
+    Photo.objects.filter(pk__in=photos, pet=keep).update(pet=duplicate)
+    for pet, values in ((keep, keep_values), (duplicate, duplicate_values)):
+        for attr in PET_SNAPSHOT:
+            if attr in values:
+                value = values[attr]
+                if attr == "deactivated_at" and value:
+                    value = datetime.datetime.fromisoformat(value)
+                setattr(pet, attr, value)
+    duplicate.merged_into = None
+    # The practice id goes back first to whichever profile had it, freeing it.
+    holder, other = (keep, duplicate) if keep.external_id else (duplicate, keep)
+    other.save()
+    holder.save()
+    return keep

@@ -14,6 +14,7 @@ from people.selectors import client_account_for_user
 from people.services import client_account_ensure
 from portal_pages.access import feature_required, signed_in
 from portal_pages.pet_forms import PetForm
+from sync.selectors import clinic_last_synced
 
 
 def _apply_error(form, error):
@@ -32,6 +33,8 @@ def pets_list(request):
         {
             "active_pets": [p for p in pets if p.active],
             "inactive_pets": [p for p in pets if not p.active],
+            # The practice system is the source of truth: say how fresh this is.
+            "last_synced": clinic_last_synced(clinic),
         },
     )
 

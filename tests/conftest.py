@@ -13,6 +13,7 @@ pytest_plugins = [
     "tests.fixtures.loyalty",
     "tests.fixtures.portal",
     "tests.fixtures.reports",
+    "tests.fixtures.sync",
 ]
 
 import pytest  # noqa: E402

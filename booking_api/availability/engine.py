@@ -29,6 +29,7 @@ from django.db import connections
 from django.utils import timezone
 
 from booking_api.availability.epoch import EpochSeconds
+from booking_api.availability.external import busy_intervals
 from booking_api.availability.intervals import intersect, normalise, starts_in, subtract
 from booking_api.models import BLOCKING_STATUSES, Booking, TimeOff, WorkingHours
 from branding.models import Closure, OpeningHours
@@ -187,6 +188,20 @@ def find_slots(
     )
     for staff_id, start, end in rows:
         busy[staff_id].append((start - after, end + before))
+    if not ignore_bookings:
+        # Time another system holds (a practice system's own appointments) blocks like
+        # a booking; the same ``taken_at`` rule sets aside what collides with that start.
+        lo = window[0] - datetime.timedelta(seconds=before + duration)
+        hi = window[1] + datetime.timedelta(seconds=after + duration)
+        for staff_id, start, end in busy_intervals(
+            clinic=clinic, staff_ids=staff_in_play, start=lo, end=hi
+        ):
+            if taken_at is not None and (
+                start < taken_at + datetime.timedelta(seconds=duration + after)
+                and end > taken_at - datetime.timedelta(seconds=before)
+            ):
+                continue
+            busy[staff_id].append((int(start.timestamp()) - after, int(end.timestamp()) + before))
 
     if apply_policy:
         policy = clinic_policy(clinic)

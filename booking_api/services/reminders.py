@@ -42,6 +42,21 @@ def reminder_offsets(clinic) -> dict[str, int]:
     return dict(REMINDER_OFFSETS)
 
 
+# veto(booking) -> bool, registered by apps above (the practice sync: a deceased pet).
+_vetoes: list = []
+
+
+def register_reminder_veto(veto) -> None:
+    """An app above booking_api says which bookings must not be reminded, from its
+    ``AppConfig.ready``; booking_api does not import it."""
+    if veto not in _vetoes:
+        _vetoes.append(veto)
+
+
+def reminder_vetoed(booking) -> bool:
+    return any(veto(booking) for veto in _vetoes)
+
+
 def reminder_key(reminder) -> str:
     return f"reminder-{reminder.booking_id}-{reminder.kind}-{int(reminder.for_start.timestamp())}"
 
@@ -133,6 +148,8 @@ def reminder_send(*, reminder_id, now=None) -> bool:
         return False  # not paid yet: left for a later run
     if booking.status not in REMINDED_STATUSES:
         return _skip(reminder)
+    if reminder_vetoed(booking):
+        return _skip(reminder)  # e.g. the pet it is for has died (the practice sync says)
     if Reminder.objects.filter(
         booking=booking,
         for_start=reminder.for_start,

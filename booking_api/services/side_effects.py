@@ -110,8 +110,12 @@ def _cancelled(booking, event):
     # A hold (for payment, or for the guest's confirmation) that lapsed or was given up
     # was never confirmed to anyone: nothing to take back.
     from_status = event.from_status if event else ""
+    # ``client_told`` in the event: the app that cancelled told the patient itself, in
+    # its own words (the practice system refused the booking), so no second email.
+    client_told = bool((event.data or {}).get("client_told")) if event else False
     if still_cancelled and from_status not in lifecycle.HELD_STATUSES:
-        messages.tell_client_cancelled(booking)
+        if not client_told:
+            messages.tell_client_cancelled(booking)
         messages.tell_staff_cancelled(booking)
     elif (
         booking.status == BookingStatus.CANCELLED

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "records",  # the client's record: forms, medical history, feedback, messages
     "loyalty",
     "reports",  # revenue impact: the managers' reports
+    "sync",  # the practice-system sync (docs/sync.md)
     "portal_pages",
     "demo",  # manage.py seed_demo (uses every app; nothing imports it)
     # Wagtail
@@ -388,6 +389,7 @@ ERROR_CODE_ENUMS = [
     "payments.errors.PaymentErrorCode",
     "records.errors.RecordsErrorCode",
     "loyalty.errors.LoyaltyErrorCode",
+    "sync.errors.SyncErrorCode",
     "portal_pages.errors.PortalErrorCode",
 ]
 SPECTACULAR_SETTINGS = {

@@ -48,6 +48,7 @@ from portal_pages.models import ContentPage
 from records.feedback.services import feedback_submit
 from records.message_services import thread_start
 from records.models import Feedback, FormTemplate, MessageThread, SignedForm
+from sync.models import BookingLink, PetMerge
 from tests.factories.booking import (
     ServiceCategoryFactory,
     ServiceFactory,
@@ -144,6 +145,9 @@ PK_BY_NAME = {
     "booking_calendar:": "upcoming",
     "payments_admin:": Booking,
     "clinic_feedback:": Feedback,
+    "clinic_sync:undo_merge": PetMerge,
+    "clinic_sync:reinstate": Pet,
+    "clinic_sync:resolve": BookingLink,
     "loyalty_request_decide": RewardRequest,
     "loyalty_client_action": ClientAccount,
 }
@@ -356,6 +360,12 @@ def riverside(clinic, other_clinic, other_manager):
         clinic=rv, account=client, author=other_manager, body="Riverside private note"
     )
     pet = PetFactory(owner=client, name="Riverside Rex")
+    merge = PetMerge.objects.create(
+        clinic=rv, kept=pet, merged=PetFactory(owner=client, name="Riverside Rex 2")
+    )
+    sync_link = BookingLink.objects.create(
+        clinic=rv, booking=upcoming, state="attention", message="Riverside refused"
+    )
     photo = photo_upload(clinic=rv, client=client, image=upload(), caption="Riverside pic")
     thread = thread_start(
         clinic=rv, client=client, author=other_manager, subject="Riverside news", body="Hi"
@@ -404,6 +414,8 @@ def riverside(clinic, other_clinic, other_manager):
         Feedback: feedback,
         ClientNote: note,
         Pet: pet,
+        PetMerge: merge,
+        BookingLink: sync_link,
         Photo: photo,
         MessageThread: thread,
         Collection: collection,
@@ -428,7 +440,7 @@ WATCHED = (
     ClientAccount, ClientNote, Pet, Photo, MessageThread, SignedForm, Feedback, Booking,
     Service, ServiceCategory, StaffMember, Location, FormTemplate, Reward, Tier, Game,
     RewardRequest, LedgerEntry, Collection, Image, Document, Page, Redirect, Workflow, Task,
-    Site, Group, UploadedFile,
+    Site, Group, UploadedFile, PetMerge, BookingLink,
 )  # fmt: skip
 
 

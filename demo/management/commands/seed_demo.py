@@ -45,6 +45,7 @@ class Command(BaseCommand):
                     demo_login_ensure(account.user)
                     logins.append((account.user.email, "patient", ctx.clinic.name, DEMO_PASSWORD))
                 seed_patient_notifications(ctx.clinic, ctx.refs.get("client", {}).values())
+            practice_connect(clinics)
             admin_ensure()
             logins.append((ADMIN_EMAIL, "superuser", "(all, /admin/)", DEMO_PASSWORD))
         self._report(clinics, logins)
@@ -141,4 +142,24 @@ def seed_patient_notifications(clinic, accounts):
                 url=url,
                 idempotency_key=f"demo:{clinic.slug}:{account.key}:{kind}",
                 channels=[],
+            )
+
+
+def practice_connect(clinics):
+    """Riverside syncs with the demo's local practice system (``sync.fake_practice``,
+    started by scripts/run_demo.sh on PRACTICE_PORT), every minute."""
+    import os
+
+    from sync.services.connections import connection_save
+
+    port = os.environ.get("PRACTICE_PORT", "8430")
+    for clinic in clinics:
+        if clinic.slug == "riverside":
+            connection_save(
+                clinic=clinic,
+                kind="rest",
+                base_url=f"http://127.0.0.1:{port}",
+                credentials={"api_key": "demo-key"},
+                staff_map={},
+                interval_minutes=1,
             )

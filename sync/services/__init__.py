@@ -1,0 +1,1 @@
+"""The sync's writes: a module per job (connections, runner, apply, pets, push)."""

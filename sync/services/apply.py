@@ -1,0 +1,386 @@
+"""Applying one page of records from the practice system. Each record is written in its
+own savepoint: a record that cannot be used is logged (``SyncRecordError``) and the rest
+of the page goes on; the page and its cursor commit together (``sync.services.runner``).
+
+The practice system wins on every field both sides hold. Applying a record twice
+changes nothing (upserts by the practice system's id, unique per clinic)."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from booking_api.lifecycle import UPCOMING_STATUSES, Role
+from booking_api.models import StaffMember
+from booking_api.services import booking_cancel, booking_reschedule
+from branding.errors import DomainError
+from people.models import Pet
+from people.pet_services import pet_deactivate, pet_import, pet_reactivate
+from people.phones import phone_to_e164, region_for_clinic
+from people.services import client_upsert
+from sync.connectors.base import RecordError
+from sync.models import (
+    BookingLink,
+    ClientLink,
+    ExternalAppointment,
+    LinkState,
+    PetStatus,
+    PetSyncState,
+)
+from sync.services.errors_log import record_error_log, record_key
+
+
+class PageContext:
+    """What one page's records share: the connection, the clock, caches."""
+
+    def __init__(self, connection, now):
+        self.connection = connection
+        self.clinic = connection.clinic
+        self.now = now
+        self.seen = {}  # external id → the record first seen in this page
+        self.cache = {}  # what a resource's prefetch loaded for the page
+        self._staff = {}
+
+    def staff_for(self, resource_id):
+        if not resource_id:
+            return None
+        if resource_id not in self._staff:
+            key = (self.connection.staff_map or {}).get(resource_id, resource_id)
+            self._staff[resource_id] = StaffMember.objects.filter(
+                clinic=self.clinic, key=key
+            ).first()
+        return self._staff[resource_id]
+
+
+def page_apply(*, connection, resource, items, parse, now=None) -> dict:
+    """Apply one page. Returns counts: created, updated, unchanged, errors."""
+    context = PageContext(connection, now or timezone.now())
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "errors": 0}
+    apply = APPLIERS[resource]
+    applied = []
+    parsed = []
+    for item in items:
+        try:
+            parsed.append((item, parse(item)))
+        except RecordError as exc:
+            parsed.append((item, exc))
+    prefetch = PREFETCH.get(resource)
+    if prefetch is not None:
+        # A few queries for the whole page instead of a few per record.
+        prefetch(context, [r for _, r in parsed if not isinstance(r, RecordError)])
+    for item, record in parsed:
+        external_id = item.get("id") if isinstance(item, dict) else None
+        try:
+            if isinstance(record, RecordError):
+                raise record
+            external_id = record.external_id
+            previous = context.seen.get(external_id)
+            if previous is not None and previous != record:
+                raise RecordError(
+                    _("The id %(id)s appears twice in one page with different values.")
+                    % {"id": external_id},
+                    external_id=external_id,
+                )
+            context.seen[external_id] = record
+            with transaction.atomic():
+                outcome = apply(context, record)
+        except RecordError as exc:
+            counts["errors"] += 1
+            record_error_log(
+                connection=connection,
+                resource=resource,
+                external_id=exc.external_id or external_id,
+                message=str(exc),
+                raw=item,
+                now=context.now,
+            )
+            continue
+        except DomainError as exc:
+            counts["errors"] += 1
+            field = f"{exc.field}: " if exc.field else ""
+            record_error_log(
+                connection=connection,
+                resource=resource,
+                external_id=external_id,
+                message=f"{field}{exc.message}",
+                raw=item,
+                now=context.now,
+            )
+            continue
+        counts[outcome] += 1
+        applied.append(external_id)
+    record_error_resolve(
+        connection=connection, resource=resource, external_ids=applied, now=context.now
+    )
+    return counts
+
+
+# --- clients -----------------------------------------------------------------------------
+
+
+def _client_apply(context, record):
+    clinic = context.clinic
+    phone = phone_to_e164(record.phone, region=region_for_clinic(clinic)) if record.phone else ""
+    link = (
+        ClientLink.objects.filter(clinic=clinic, external_id=record.external_id)
+        .select_related("client__user")
+        .first()
+    )
+    if link is None:
+        client = client_upsert(
+            clinic=clinic,
+            email=record.email,
+            first_name=record.first_name,
+            last_name=record.last_name,
+            phone=phone,
+        )
+        other = ClientLink.objects.filter(client=client).values_list("external_id", flat=True)
+        other = other.first()
+        if other is not None:
+            raise RecordError(
+                _("Duplicate: %(email)s is already the practice system's client %(other)s.")
+                % {"email": record.email, "other": other},
+                external_id=record.external_id,
+            )
+        ClientLink.objects.create(clinic=clinic, client=client, external_id=record.external_id)
+        _client_fields(client, record, phone)
+        return "created"
+    return "updated" if _client_fields(link.client, record, phone) else "unchanged"
+
+
+def _client_fields(client, record, phone) -> bool:
+    """The practice system's name and phone win. The email is the person's login and
+    stays theirs (docs/sync.md)."""
+    user, changed = client.user, False
+    names = {"first_name": record.first_name, "last_name": record.last_name}
+    if any(value and getattr(user, attr) != value for attr, value in names.items()):
+        for attr, value in names.items():
+            if value:
+                setattr(user, attr, value)
+        user.save(update_fields=["first_name", "last_name"])
+        changed = True
+    if phone and client.phone != phone:
+        client.phone = phone
+        client.save(update_fields=["phone"])
+        changed = True
+    return changed
+
+
+# --- pets --------------------------------------------------------------------------------
+
+
+def _pet_apply(context, record):
+    clinic = context.clinic
+    link = (
+        ClientLink.objects.filter(clinic=clinic, external_id=record.owner_id)
+        .select_related("client")
+        .first()
+    )
+    if link is None:
+        raise RecordError(
+            _("Missing owner: no client has the practice id %(id)s.") % {"id": record.owner_id},
+            external_id=record.external_id,
+        )
+    pet = Pet.objects.filter(clinic=clinic, external_id=record.external_id).first()
+    before = (
+        None if pet is None else (pet.name, pet.species, pet.breed, pet.date_of_birth, pet.owner_id)
+    )
+    pet = pet_import(
+        clinic=clinic,
+        owner=link.client,
+        external_id=record.external_id,
+        name=record.name,
+        species=record.species,
+        breed=record.breed,
+        date_of_birth=record.date_of_birth,
+    )
+    status_changed = _pet_status(context, pet, record.status)
+    if before is None:
+        return "created"
+    after = (pet.name, pet.species, pet.breed, pet.date_of_birth, pet.owner_id)
+    return "updated" if after != before or status_changed else "unchanged"
+
+
+def _pet_status(context, pet, status) -> bool:
+    """Follow the practice system's status: a deceased or inactive pet leaves the app
+    after the clinic's delay; an active one comes back. A pet staff reinstated is left
+    alone until the status changes again."""
+    state = PetSyncState.objects.filter(pet=pet).first()
+    if state is None:
+        if status == PetStatus.ACTIVE:
+            return False
+        state = PetSyncState(clinic=context.clinic, pet=pet, status=PetStatus.ACTIVE)
+    if state.status == status:
+        return False
+    state.status, state.status_since, state.reinstated_at = status, context.now, None
+    if status == PetStatus.ACTIVE:
+        state.remove_after = None
+        if state.removed_at is not None:
+            pet_reactivate(pet=pet)
+            state.removed_at = None
+    else:
+        hours = context.connection.pet_removal_hours
+        state.remove_after = context.now + datetime.timedelta(hours=hours)
+    state.save()
+    return True
+
+
+def pets_remove_due(*, clinic, now=None) -> int:
+    """Take out of the app the pets whose delay after a deceased or inactive status has
+    passed (and that staff did not reinstate)."""
+    now = now or timezone.now()
+    removed = 0
+    due = PetSyncState.objects.filter(
+        clinic=clinic, remove_after__lte=now, removed_at__isnull=True, reinstated_at__isnull=True
+    ).select_related("pet")
+    for state in due:
+        with transaction.atomic():
+            pet_deactivate(pet=state.pet)
+            state.removed_at = now
+            state.save(update_fields=["removed_at"])
+        removed += 1
+    return removed
+
+
+# --- appointments ------------------------------------------------------------------------
+
+
+def _appointment_apply(context, record):
+    clinic = context.clinic
+    if record.end <= record.start:
+        raise RecordError(_("The appointment ends before it starts."), record.external_id)
+    link = context.cache["links"].get(record.external_id)
+    reference = _uuid_or_none(record.portal_reference) if record.portal_reference else None
+    if link is None and reference is not None:
+        # A booking we pushed whose answer (the new id) was lost: its reference says so.
+        link = BookingLink.objects.filter(clinic=clinic, booking__reference=reference).first()
+    if link is not None:
+        return _booking_follow(context, link, record)
+    cache = context.cache
+    values = {
+        "client_id": cache["clients"].get(record.client_id) if record.client_id else None,
+        "pet_id": cache["pets"].get(record.pet_id) if record.pet_id else None,
+        "staff_id": getattr(context.staff_for(record.resource_id), "pk", None),
+        "resource_id": record.resource_id or "",
+        "start": record.start,
+        "end": record.end,
+        "cancelled": record.cancelled,
+    }
+    existing = cache["existing"].get(record.external_id)
+    if existing is None:
+        cache["existing"][record.external_id] = ExternalAppointment.objects.create(
+            clinic=clinic, external_id=record.external_id, **values
+        )
+        return "created"
+    if all(getattr(existing, k) == v for k, v in values.items()):
+        return "unchanged"
+    for attr, value in values.items():
+        setattr(existing, attr, value)
+    existing.save()
+    return "updated"
+
+
+def _appointments_prefetch(context, records):
+    """The page's links, clients, pets and known appointments, one query each."""
+    clinic = context.clinic
+    ids = [r.external_id for r in records]
+    client_ids = {r.client_id for r in records if r.client_id}
+    pet_ids = {r.pet_id for r in records if r.pet_id}
+    context.cache = {
+        "links": {
+            link.external_id: link
+            for link in BookingLink.objects.filter(clinic=clinic, external_id__in=ids)
+        },
+        "clients": dict(
+            ClientLink.objects.filter(clinic=clinic, external_id__in=client_ids).values_list(
+                "external_id", "client_id"
+            )
+        )
+        if client_ids
+        else {},
+        "pets": dict(
+            Pet.objects.filter(clinic=clinic, external_id__in=pet_ids).values_list(
+                "external_id", "pk"
+            )
+        )
+        if pet_ids
+        else {},
+        "existing": {
+            row.external_id: row
+            for row in ExternalAppointment.objects.filter(clinic=clinic, external_id__in=ids)
+        },
+    }
+
+
+def _uuid_or_none(text):
+    import uuid
+
+    try:
+        return uuid.UUID(str(text))
+    except ValueError:
+        return None
+
+
+def _booking_follow(context, link, record):
+    """The practice system's word on a booking made in the portal wins: cancelled
+    there is cancelled here, moved there is moved here. A move the portal cannot make
+    (the time is not free here) is left for staff, "needs attention"."""
+    from booking_api.models import Booking
+
+    booking = Booking.objects.select_related("clinic").get(pk=link.booking_id)
+    changed = False
+    if not link.external_id:
+        link.external_id = record.external_id
+        link.state, link.action = LinkState.SYNCED, ""
+        changed = True
+    if booking.status in UPCOMING_STATUSES:
+        if record.cancelled:
+            booking_cancel(
+                booking=booking,
+                actor=None,
+                by_client=False,
+                role=Role.SYSTEM,
+                reason=_("Cancelled in the practice system."),
+                data={"practice_system": True},
+            )
+            changed = True
+        elif record.start != booking.start:
+            staff = context.staff_for(record.resource_id)
+            try:
+                with transaction.atomic():
+                    booking_reschedule(
+                        booking=booking, start=record.start, staff=staff, by_client=False
+                    )
+            except DomainError as exc:
+                link.state = LinkState.NEEDS_ATTENTION
+                link.message = _(
+                    "Moved in the practice system to %(start)s, but that time is not free "
+                    "here: %(why)s"
+                ) % {"start": record.start.isoformat(), "why": exc.message}
+            changed = True
+    if changed:
+        link.updated_at = context.now
+        link.save()
+        return "updated"
+    return "unchanged"
+
+
+PREFETCH = {"appointments": _appointments_prefetch}
+
+APPLIERS = {
+    "clients": _client_apply,
+    "pets": _pet_apply,
+    "appointments": _appointment_apply,
+}
+
+
+def record_error_resolve(*, connection, resource, external_ids, now=None):
+    """Records that went through after an earlier error: their errors are resolved."""
+    from sync.models import SyncRecordError
+
+    keys = [record_key(i, None) for i in external_ids if i]
+    if keys:
+        SyncRecordError.objects.filter(
+            connection=connection, resource=resource, external_id__in=keys, resolved_at=None
+        ).update(resolved_at=now or timezone.now())
