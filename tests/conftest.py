@@ -12,6 +12,7 @@ pytest_plugins = [
     "tests.fixtures.forms",
     "tests.fixtures.loyalty",
     "tests.fixtures.portal",
+    "tests.fixtures.automations",
 ]
 
 import pytest  # noqa: E402

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "payments",
     "records",  # the client's record: forms, medical history, feedback, messages
     "loyalty",
+    "automations",  # nudges, per-clinic reminders, two-way SMS
     "portal_pages",
     "demo",  # manage.py seed_demo (uses every app; nothing imports it)
     # Wagtail
