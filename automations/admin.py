@@ -160,7 +160,18 @@ class AutomationSettingsForm(forms.ModelForm):
 
     class Meta:
         model = AutomationSettings
-        exclude = ["clinic"]
+        fields = [
+            "weekly_cap",
+            "quiet_start",
+            "quiet_end",
+            "reminder_offsets",
+            "reminder_email",
+            "reminder_sms",
+            "reminder_push",
+            "sms_confirm",
+            "public_review_url",
+            "ask_public_review",
+        ]
         widgets = {
             "quiet_start": forms.TimeInput(attrs={"type": "time"}),
             "quiet_end": forms.TimeInput(attrs={"type": "time"}),
