@@ -169,8 +169,9 @@ class Nudge(models.Model):
     pet = models.ForeignKey(
         "clients.Pet", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    link = models.CharField(max_length=500, blank=True)  # where the nudge's link leads
     sent_at = models.DateTimeField(default=timezone.now)
-    clicked_at = models.DateTimeField(null=True, blank=True)
+    clicked_at = models.DateTimeField(null=True, blank=True)  # first opened (link clicks)
 
     class Meta:
         ordering = ["-sent_at", "-pk"]

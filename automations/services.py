@@ -12,6 +12,7 @@ import datetime
 import logging
 
 from django.conf import settings as django_settings
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -66,6 +67,31 @@ def _link(automation, occasion, settings):
     if occasion.link_kind == "home":
         return portal_url(clinic)
     return book_link(clinic, service=occasion.service, staff=occasion.staff, pet=occasion.pet)
+
+
+NUDGE_LINK_SALT = "automations.nudge-link"
+
+
+def tracked_link(nudge) -> str:
+    """The nudge's link as sent: through ``/n/<token>/``, which notes the first click
+    (the reports' "opened") and leads on to the nudge's own link."""
+    token = signing.dumps(nudge.pk, salt=NUDGE_LINK_SALT)
+    return portal_reverse(nudge.clinic, "nudges:nudge_open", token)
+
+
+def nudge_for_link(clinic, token) -> Nudge | None:
+    try:
+        pk = signing.loads(token, salt=NUDGE_LINK_SALT)
+    except signing.BadSignature:
+        return None
+    return Nudge.objects.filter(clinic=clinic, pk=pk).first() if isinstance(pk, int) else None
+
+
+def nudge_mark_clicked(*, nudge, now=None) -> None:
+    if nudge.clicked_at is None:
+        Nudge.objects.filter(pk=nudge.pk, clicked_at__isnull=True).update(
+            clicked_at=now or timezone.now()
+        )
 
 
 def _values(automation, occasion, settings, *, client):
@@ -125,9 +151,11 @@ def nudge_send(*, automation, occasion: Occasion, now=None, settings=None) -> Nu
     channel = next((c for c in automation.channels if c in accepted), None)
     if channel is None:
         return None
+    link = _link(automation, occasion, settings)
     try:
         with transaction.atomic():  # a savepoint: a concurrent run may hold the key
             nudge = Nudge.objects.create(
+                link=link,
                 clinic=clinic,
                 automation=automation,
                 kind=automation.kind,
@@ -142,6 +170,7 @@ def nudge_send(*, automation, occasion: Occasion, now=None, settings=None) -> Nu
         return None
     with translation.override(clinic.language), clinic_time.override(clinic):
         values = _values(automation, occasion, settings, client=client)
+        values["link"] = tracked_link(nudge) if link else ""
         title, body = nudge_message(automation, values, channel)
     nudge.notification = notify(
         clinic=clinic,

@@ -10,11 +10,13 @@ from django.http import (
     HttpResponseForbidden,
     HttpResponseNotFound,
 )
+from django.shortcuts import redirect
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
+from automations.services import nudge_for_link, nudge_mark_clicked
 from automations.sms_inbound import inbound_sms_receive
 from branding.links import portal_url
 
@@ -51,3 +53,14 @@ def sms_inbound(request):
     if text.reply:
         answer.message(text.reply)
     return HttpResponse(str(answer), content_type="text/xml")
+
+
+@require_GET
+def nudge_open(request, token):
+    """A nudge's link: noted as opened (first time), then on to where it leads. Only at
+    the nudge's own clinic; a bad token is a 404."""
+    nudge = nudge_for_link(request.clinic, token) if request.clinic else None
+    if nudge is None or not nudge.link:
+        return HttpResponseNotFound("No such link.")
+    nudge_mark_clicked(nudge=nudge)
+    return redirect(nudge.link)

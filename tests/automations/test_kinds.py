@@ -8,7 +8,7 @@ import datetime
 import pytest
 
 from automations.models import AutomationKind, AutomationSettings, Nudge, PetHealthDue
-from automations.services import automation_run
+from automations.services import automation_run, tracked_link
 from branding.links import portal_url
 from loyalty.services import programme_upsert
 from notifications.models import Notification
@@ -53,8 +53,9 @@ def test_winback_after_n_months_without_a_visit_once(clinic, botox, nurse):
     assert automation_run(automation=winback, now=NOON + DAY) == 0
     assert Nudge.objects.get().client == lapsed
     # The link books the last service again, with anyone free.
-    link = portal_url(clinic, f"/book/service/{botox.pk}/any/")
-    assert bodies("winback") == [f"We miss you after 6 months: {link}"]
+    nudge = Nudge.objects.get()
+    assert nudge.link == portal_url(clinic, f"/book/service/{botox.pk}/any/")
+    assert bodies("winback") == [f"We miss you after 6 months: {tracked_link(nudge)}"]
 
 
 # --- Birthday ---------------------------------------------------------------------------
@@ -118,8 +119,10 @@ def test_review_request_only_for_happy_answers_when_the_clinic_turns_it_on(
     )
     assert automation_run(automation=review, now=NOON) == 1
     assert Nudge.objects.get().client == happy
+    nudge = Nudge.objects.get()
+    assert nudge.link == "https://g.page/glow/review"
     assert bodies("review") == [
-        "Glad you liked your Botox! Would you tell others? https://g.page/glow/review"
+        f"Glad you liked your Botox! Would you tell others? {tracked_link(nudge)}"
     ]
 
 
@@ -166,7 +169,9 @@ def test_pet_reminded_at_each_offset_and_when_overdue(clinic, owner, botox, heal
     assert [k.rsplit("-", 1)[1] for k in keys] == ["28", "7", "overdue"]
     (first, *_rest) = bodies("pet_health")
     assert first.startswith("Rex is due for Rabies booster on ")
-    assert f"/book/service/{botox.pk}/any/?pet={rex.pk}" in first
+    assert {n.link for n in Nudge.objects.all()} == {
+        portal_url(clinic, f"/book/service/{botox.pk}/any/?pet={rex.pk}")
+    }
 
 
 def test_never_for_an_inactive_pet(clinic, owner, health):

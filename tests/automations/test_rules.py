@@ -13,6 +13,7 @@ from automations.models import AutomationKind, AutomationSettings, Nudge
 from automations.selectors import nudge_attribution
 from automations.services import automation_run, automations_run_due
 from booking_api.models import BookingStatus
+from branding.links import portal_url
 from notifications.models import Delivery, DeliveryStatus, Notification
 from notifications.services import preferences_update
 from tests.factories.clients import ClientAccountFactory
@@ -21,6 +22,7 @@ from tests.fixtures.booking import add_booking
 
 pytestmark = pytest.mark.django_db
 
+MINUTE = datetime.timedelta(minutes=1)
 DUE_VISIT = NOON - datetime.timedelta(weeks=12, days=1)
 
 
@@ -50,11 +52,12 @@ def test_due_patient_gets_one_book_again_email_with_service_and_staff_chosen(
     (message,) = mail.outbox
     assert message.to == ["due@example.com"]
     assert message.subject == f"Time for your next Botox, {due.user.first_name}?"
-    link = f"http://glow.localhost/book/service/{botox.pk}/{nurse.pk}/"
-    assert link in message.body.replace("https://", "http://")
+    nudge = Nudge.objects.get()
+    # The link leads to the wizard with Botox and Nina chosen, through the click counter.
+    assert nudge.link == portal_url(clinic, f"/book/service/{botox.pk}/{nurse.pk}/")
+    assert message.body.count(portal_url(clinic, "/n/")) >= 1
     # marketing email carries its one-click unsubscribe
     assert "List-Unsubscribe" in message.extra_headers
-    nudge = Nudge.objects.get()
     assert (nudge.client, nudge.channel, nudge.service) == (due, "email", botox)
     # A second run (and a third) sends nothing more.
     with django_capture_on_commit_callbacks(execute=True):
@@ -67,11 +70,23 @@ def test_book_again_link_opens_the_wizard_with_service_and_staff(
 ):
     automation_run(automation=rebook, now=NOON)
     url = Notification.objects.get(kind="nudge.rebook").url
-    path = url.split("localhost", 1)[1].split(":", 1)[-1]
-    path = path[path.index("/") :]
-    page = signed_in.get(path)
+    path = url.removeprefix(portal_url(clinic, ""))
+    assert path.startswith("/n/")
+    page = signed_in.get(path, follow=True)
+    assert page.redirect_chain == [
+        (portal_url(clinic, f"/book/service/{botox.pk}/{nurse.pk}/"), 302)
+    ]
     assert page.status_code == 200
     assert "Botox" in page.content.decode() and "Nina" in page.content.decode()
+    assert Nudge.objects.get().clicked_at is not None  # the reports' "opened"
+
+
+def test_a_nudge_link_works_only_at_its_own_clinic(clinic, rebook, due, other_portal, portal):
+    automation_run(automation=rebook, now=NOON)
+    path = Notification.objects.get(kind="nudge.rebook").url.removeprefix(portal_url(clinic, ""))
+    assert other_portal.get(path).status_code == 404
+    assert portal.get(path[:-3] + "xx/").status_code == 404
+    assert Nudge.objects.get().clicked_at is None
 
 
 def test_not_yet_due_booked_archived_deactivated_and_other_clinic_get_nothing(
@@ -226,7 +241,7 @@ def test_disabled_automation_sends_nothing(clinic, botox, nurse, due, rebook):
 def test_attribution_counts_bookings_within_14_days_once(clinic, botox, nurse, rebook, due):
     automation_run(automation=rebook, now=NOON)
     nudge = Nudge.objects.get()
-    Nudge.objects.filter(pk=nudge.pk).update(sent_at=NOON)
+    Nudge.objects.filter(pk=nudge.pk).update(sent_at=NOON, clicked_at=NOON + 60 * MINUTE)
     within = add_booking(clinic, due, botox, nurse, NOON + datetime.timedelta(days=20))
     later = add_booking(clinic, due, botox, nurse, NOON + datetime.timedelta(days=40))
     cancelled = add_booking(
@@ -246,7 +261,7 @@ def test_attribution_counts_bookings_within_14_days_once(clinic, botox, nurse, r
             "name": rebook.name,
             "kind": AutomationKind.REBOOK,
             "sent": 1,
-            "clicked": 0,
+            "clicked": 1,
             "bookings": 1,
             "revenue": 25000,
         }
