@@ -118,7 +118,8 @@ def nudge_message(automation, values, channel) -> tuple[str, str]:
     body = rendering.render(automation.body_template, values)
     if channel == Channel.SMS and automation.category == Category.MARKETING:
         # A text's one-tap opt-out is the carriers' keyword, which the inbound webhook reads.
-        body = f"{body}\n{_('Reply STOP to opt out.')}"
+        opt_out = _("Reply STOP to opt out.")
+        body = f"{body}\n{opt_out}"
     return title, body
 
 
