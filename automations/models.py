@@ -27,7 +27,7 @@ KIND_CATEGORY = {
     AutomationKind.REBOOK: Category.MARKETING,
     AutomationKind.WINBACK: Category.MARKETING,
     AutomationKind.BIRTHDAY: Category.MARKETING,
-    AutomationKind.REVIEW: Category.MESSAGE,
+    AutomationKind.REVIEW: Category.MARKETING,
     AutomationKind.PET_HEALTH: Category.REMINDER,
 }
 
