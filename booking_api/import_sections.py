@@ -50,6 +50,14 @@ class ServiceIn(Strict):
     active: bool = True
     patch_test_months: int | None = None  # needs a passed patch test this recent
     is_patch_test: bool = False  # the clinic's patch-test service (one at most)
+    rebooking_weeks: int | None = None  # due again this long after a visit (nudges)
+
+    @field_validator("rebooking_weeks")
+    @classmethod
+    def _rebooking_weeks(cls, value):
+        if value is not None and not 1 <= value <= 520:
+            raise ValueError("between 1 and 520 weeks")
+        return value
 
     @field_validator("patch_test_months")
     @classmethod
@@ -175,6 +183,9 @@ def apply_services(value, ctx: ImportContext):
             active=item.active,
             patch_test_months=item.patch_test_months,
             is_patch_test=item.is_patch_test,
+            rebooking_interval=(
+                datetime.timedelta(weeks=item.rebooking_weeks) if item.rebooking_weeks else None
+            ),
             position=position,
             locations=[ctx.refs["location"][k] for k in item.locations],
         )

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("payments.urls")),
     *api.urlpatterns,
     path("", include("notifications.urls")),
+    path("", include("automations.urls")),
     path("", include("portal_pages.urls")),
 ]
 

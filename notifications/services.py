@@ -37,6 +37,7 @@ __all__ = [
     "deliveries_requeue",
     "notifications_mark_read",
     "preferences_update",
+    "channels_accepted",
 ]
 
 
@@ -58,6 +59,20 @@ def _channels_for(prefs, category, user):
         },
     }[category]
     return [channel for channel, on in wanted.items() if on]
+
+
+def channels_accepted(*, clinic, user, category, phone="") -> list[str]:
+    """The channels ``notify`` would plan for this person and category now: their
+    preferences, a subscribed browser for push, a number for SMS, registered channels
+    only. Callers that send by one channel of their choosing pick from these."""
+    from notifications.channels import CHANNELS
+
+    accepted = _channels_for(preferences_for(clinic, user), category, user)
+    if Channel.PUSH in accepted and not push_enabled_for(clinic, user):
+        accepted.remove(Channel.PUSH)
+    if Channel.SMS in accepted and not (phone or "").strip():
+        accepted.remove(Channel.SMS)
+    return [c for c in accepted if c in CHANNELS]
 
 
 def preferences_for(clinic, user):

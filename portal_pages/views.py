@@ -46,6 +46,16 @@ from portal_pages.services import (
 )
 from records.documents.selectors import forms_missing_for
 
+WIZARD_PET_KEY = "book_pet"
+
+
+def _remember_pet(request):
+    """A "Book" link for one pet (``?pet=<id>``, from a health reminder) chooses that
+    pet on the confirm step; only the client's own active pets are ever offered there."""
+    pet = request.GET.get("pet", "")
+    if pet.isdigit() and len(pet) <= 18:
+        request.session[WIZARD_PET_KEY] = int(pet)
+
 
 def _staff_ref(staff):
     return str(staff.pk) if staff else "any"
@@ -56,6 +66,7 @@ def _staff_ref(staff):
 
 @feature_required("online_booking")
 def book_start(request):
+    _remember_pet(request)
     categories = selectors.wizard_categories(request.clinic)
     if len(categories) == 1:
         return redirect("portal:book_category", category_id=categories[0].pk)
@@ -112,6 +123,7 @@ def book_date(request, service_id, staff):
         service, member = _book_again_fallback(request, service_id, staff)
     except _Redirect as go:
         return redirect(go.url)
+    _remember_pet(request)
     cal = selectors.month_calendar(
         request.clinic, service, staff=member, month=parse_month(request.GET.get("month"))
     )
@@ -202,6 +214,11 @@ def book_confirm(request):
     form = form_class(request.POST or None)
     # A vet practice: which pet is the appointment for? (A new client names theirs.)
     form.fields.update(wizard_pet_fields(clinic, request.user))
+    pet_field = form.fields.get("pet")
+    if pet_field is not None:
+        chosen = str(request.session.get(WIZARD_PET_KEY, ""))
+        if chosen in {value for value, _label in pet_field.choices}:
+            pet_field.initial = chosen  # the pet a "Book" link (a health reminder) named
     status = 200
     if request.method == "POST" and form.is_valid():
         guest = None

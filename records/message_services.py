@@ -172,3 +172,21 @@ def thread_read_by_staff(*, thread, actor, request=None) -> int:
 @transaction.atomic
 def thread_read_by_client(*, thread) -> int:
     return _mark_read(thread, Sender.CLINIC)
+
+
+@transaction.atomic
+def client_text_received(*, clinic, client, body, subject) -> Message:
+    """A text the client sent to the clinic's number (two-way SMS): it joins their most
+    recent chat, or starts one under ``subject``, where staff read and answer it."""
+    _check_client(clinic, client)
+    thread = (
+        MessageThread.objects.select_for_update()
+        .filter(clinic=clinic, client=client, kind=ThreadKind.CHAT)
+        .order_by("-last_message_at", "-pk")
+        .first()
+    )
+    if thread is None:
+        thread = MessageThread.objects.create(
+            clinic=clinic, client=client, kind=ThreadKind.CHAT, subject=subject[:120]
+        )
+    return _post(thread, sender=Sender.CLIENT, author=client.user, body=_clean_body(body))

@@ -14,6 +14,7 @@ pytest_plugins = [
     "tests.fixtures.portal",
     "tests.fixtures.reports",
     "tests.fixtures.sync",
+    "tests.fixtures.automations",
 ]
 
 import pytest  # noqa: E402

@@ -9,6 +9,8 @@ clinic's currency ("45.00") and stored in integer minor units (4500), never thro
 float. Writes go through ``booking_api.services.catalogue``.
 """
 
+import datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -74,6 +76,7 @@ SERVICE_FIELDS = [
     "image",
     "patch_test_months",
     "is_patch_test",
+    "rebooking_interval",
 ]
 
 
@@ -87,6 +90,16 @@ class ServiceForm(WagtailAdminModelForm):
         label=_("Deposit"),
         required=False,
         help_text=_("Taken when booking. Leave empty for no deposit; at most the price."),
+    )
+    rebooking_interval = forms.IntegerField(
+        label=_("Rebook after (weeks)"),
+        required=False,
+        min_value=1,
+        max_value=520,
+        help_text=_(
+            "Clients whose last visit for this service is this old, with nothing booked, "
+            "get the “due for your next treatment” nudge. Leave empty for none."
+        ),
     )
     staff = forms.ModelMultipleChoiceField(
         label=_("Performed by"),
@@ -109,6 +122,13 @@ class ServiceForm(WagtailAdminModelForm):
             self.fields["image"].queryset = clinic_images(clinic)
         if self.instance.pk:
             self.initial.setdefault("staff", list(self.instance.staff.all()))
+        interval = self.instance.rebooking_interval
+        self.initial["rebooking_interval"] = interval.days // 7 if interval else None
+
+    def clean_rebooking_interval(self):
+        # Typed in whole weeks (the way clinics speak of it), stored as a duration.
+        weeks = self.cleaned_data.get("rebooking_interval")
+        return datetime.timedelta(weeks=weeks) if weeks else None
 
     def clean_is_patch_test(self):
         flagged = self.cleaned_data.get("is_patch_test")
@@ -211,6 +231,7 @@ class ServiceViewSet(ClinicModelViewSet):
                 [FieldPanel("patch_test_months"), FieldPanel("is_patch_test")],
                 heading=_("Patch test"),
             ),
+            FieldPanel("rebooking_interval"),
             FieldPanel("active"),
         ],
         base_form_class=ServiceForm,

@@ -74,6 +74,14 @@ class Service(models.Model):
         default=False,
         help_text=_("Offered to clients who need a patch test before booking a treatment."),
     )
+    # How long after a visit the client is due again (Botox 12 weeks, a clean 6 months):
+    # the "due for your next treatment" nudge and the rebooking-rate report read it.
+    rebooking_interval = models.DurationField(
+        _("rebook after"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty if clients are not reminded to come back for this service."),
+    )
 
     class Meta:
         ordering = ["position", "name"]

@@ -14,7 +14,10 @@ Exactly once per booking, kind and start time:
   marked, so a rerun sends nothing. The outbox key ``reminder-<booking>-<kind>-<start>``
   is a second guard: even a row whose mark were lost could not be told twice.
 
-Offsets are a module default for now; a per-clinic setting is left for later.
+Offsets and channels are the clinic's (``booking_api.reminder_settings``: the
+automations app keeps them; 24 h and 1 h by default). Where the clinic asks for it, the
+SMS says "reply C to confirm" and goes as its own notification (``…-sms``), so the email
+and push carry no instruction that means nothing there.
 """
 
 import datetime
@@ -24,11 +27,12 @@ from django.utils import timezone
 
 from booking_api import lifecycle
 from booking_api.models import Booking, Reminder
+from booking_api.reminder_settings import DEFAULT_OFFSETS, reminder_settings
 from notifications.models import Channel
 from notifications.services import Category, notify
 
-# kind → minutes before the start
-REMINDER_OFFSETS = {"24h": 24 * 60, "1h": 60}
+# kind → minutes before the start, where the clinic set nothing
+REMINDER_OFFSETS = DEFAULT_OFFSETS
 # Statuses that are reminded. A booking still held (awaiting payment or the guest's
 # confirmation) is left for a later run (it is reminded once it goes ahead); any other
 # status is never reminded.
@@ -39,7 +43,7 @@ SEND_BATCH = 500
 
 def reminder_offsets(clinic) -> dict[str, int]:
     """The reminder kinds and their offsets (minutes) for a clinic."""
-    return dict(REMINDER_OFFSETS)
+    return dict(reminder_settings(clinic).offsets)
 
 
 # veto(booking) -> bool, registered by apps above (the practice sync: a deceased pet).
@@ -164,20 +168,53 @@ def reminder_send(*, reminder_id, now=None) -> bool:
 
     message = reminder_message(booking)
     user = booking.client.user
-    # Email and SMS as the person's preferences say; SMS only with a number on file.
+    settings = reminder_settings(booking.clinic)
+    # The channels the clinic chose (all by default), as the person's preferences say;
+    # SMS only with a number on file.
     phone = (booking.client.phone or "").strip()
-    channels = None if phone else [c for c in Channel if c != Channel.SMS]
-    notify(
-        clinic=booking.clinic,
-        user=user,
-        kind=message.kind,
-        category=Category.REMINDER,
-        title=message.title,
-        body=message.body,
-        url=message.url,
-        idempotency_key=reminder_key(reminder),
-        channels=channels,
-        phone=phone,
-    )
+    channels = list(settings.channels) if settings.channels is not None else list(Channel)
+    if not phone:
+        channels = [c for c in channels if c != Channel.SMS]
+    key = reminder_key(reminder)
+    sms_apart = settings.sms_confirm and Channel.SMS in channels
+    if sms_apart:
+        channels = [c for c in channels if c != Channel.SMS]
+    if channels:
+        notify(
+            clinic=booking.clinic,
+            user=user,
+            kind=message.kind,
+            category=Category.REMINDER,
+            title=message.title,
+            body=message.body,
+            url=message.url,
+            idempotency_key=key,
+            channels=channels,
+            phone=phone,
+        )
+    if sms_apart:
+        notify(
+            clinic=booking.clinic,
+            user=user,
+            kind=message.kind,
+            category=Category.REMINDER,
+            title=message.title,
+            body=f"{message.body}\n{confirm_hint(booking)}".strip(),
+            url=message.url,
+            idempotency_key=f"{key}-sms",
+            channels=[Channel.SMS],
+            phone=phone,
+        )
     _mark_sent(reminder, now)
     return True
+
+
+def confirm_hint(booking) -> str:
+    """The line an SMS reminder ends with where the clinic takes "C" for a yes."""
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    if booking.status != lifecycle.BookingStatus.BOOKED:
+        return ""  # already confirmed: nothing to ask
+    with translation.override(booking.clinic.language):
+        return gettext("Reply C to confirm.")

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "loyalty",
     "reports",  # revenue impact: the managers' reports
     "sync",  # the practice-system sync (docs/sync.md)
+    "automations",  # nudges, per-clinic reminders, two-way SMS
     "portal_pages",
     "demo",  # manage.py seed_demo (uses every app; nothing imports it)
     # Wagtail
@@ -348,6 +349,9 @@ PORTAL_URL_PORT = os.environ.get("PORTAL_URL_PORT", "")
 SMS_API_URL = os.environ.get("SMS_API_URL", "")
 SMS_API_KEY = os.environ.get("SMS_API_KEY", "")
 SMS_FROM = os.environ.get("SMS_FROM", "")
+# Two-way SMS: the provider's auth token that signs its inbound webhooks (Twilio's
+# X-Twilio-Signature). Empty: /sms/inbound/ refuses every request.
+SMS_WEBHOOK_AUTH_TOKEN = os.environ.get("SMS_WEBHOOK_AUTH_TOKEN", "")
 
 # --- Wagtail -------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Clinic Portal"

@@ -274,3 +274,18 @@ def test_patch_test_requirement_and_service_are_imported_and_can_move(write):
     with pytest.raises(ImportFileError) as refused:
         import_clinic_file(write(doc))
     assert "services[1].is_patch_test" in dict(refused.value.problems)
+
+
+def test_rebooking_interval_is_imported_in_weeks_and_checked(write):
+    doc = copy.deepcopy(DOC)
+    doc["services"][1]["rebooking_weeks"] = 12
+    import_clinic_file(write(doc))
+    peel = Service.objects.get(key="peel")
+    assert peel.rebooking_interval == datetime.timedelta(weeks=12)
+    assert Service.objects.get(key="consult").rebooking_interval is None
+
+    doc["services"][1]["rebooking_weeks"] = 0
+    with pytest.raises(ImportFileError) as refused:
+        import_clinic_file(write(doc))
+    assert "between 1 and 520 weeks" in dict(refused.value.problems)["services[1].rebooking_weeks"]
+    assert Service.objects.get(key="peel").rebooking_interval == datetime.timedelta(weeks=12)

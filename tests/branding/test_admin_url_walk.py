@@ -35,6 +35,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from automations.models import Automation, InboundSms, PetHealthDue
 from booking_api.models import Booking, BookingStatus, Service, ServiceCategory, StaffMember
 from branding.models import Location
 from branding.services import clinic_collection, features_update
@@ -370,6 +371,23 @@ def riverside(clinic, other_clinic, other_manager):
     thread = thread_start(
         clinic=rv, client=client, author=other_manager, subject="Riverside news", body="Hi"
     )
+    automation = Automation.objects.create(
+        clinic=rv,
+        kind="rebook",
+        name="Riverside nudge",
+        title_template="Riverside",
+        body_template="Riverside {link}",
+    )
+    pet_due = PetHealthDue.objects.create(
+        clinic=rv, pet=pet, name="Riverside booster", due_on=start.date()
+    )
+    text = InboundSms.objects.create(
+        clinic=rv,
+        provider_id="SMriverside",
+        from_number="+15550001111",
+        body="Riverside text",
+        status="held",
+    )
     for row in (location, category, service, staff, form, reward, tier, game):
         log(instance=row, action="wagtail.edit", user=other_manager)
 
@@ -418,6 +436,9 @@ def riverside(clinic, other_clinic, other_manager):
         BookingLink: sync_link,
         Photo: photo,
         MessageThread: thread,
+        Automation: automation,
+        PetHealthDue: pet_due,
+        InboundSms: text,
         Collection: collection,
         Image: image,
         Document: document,

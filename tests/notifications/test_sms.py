@@ -2,14 +2,13 @@
 (tested against a real HTTP server on 127.0.0.1, no mocks)."""
 
 import json
-from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from notifications.channels.sms import SMS_MAX_CHARS, sms_text
 from notifications.models import Channel, Delivery, DeliveryStatus
 from notifications.services import delivery_send, notify
-from tests.fixtures.local_servers import serving
+from tests.fixtures.local_servers import SmsProvider as Provider
 
 pytestmark = pytest.mark.django_db
 
@@ -31,50 +30,6 @@ def text_someone(clinic, user, key="sms-1", body="Consultation with Emma, Monday
         phone=account.phone,
     )
     return Delivery.objects.get(notification=notification, channel=Channel.SMS)
-
-
-class Provider:
-    """A tiny SMS provider: records each request, answers with ``status`` and JSON."""
-
-    def __init__(self):
-        self.requests = []
-        self.status = 201
-        provider = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                length = int(self.headers.get("Content-Length", 0))
-                provider.requests.append(
-                    {
-                        "path": self.path,
-                        "headers": dict(self.headers),
-                        "json": json.loads(self.rfile.read(length)),
-                    }
-                )
-                answer = (
-                    {"id": f"msg_{len(provider.requests)}"}
-                    if provider.status < 400
-                    else {"error": "number not reachable"}
-                )
-                payload = json.dumps(answer).encode()
-                self.send_response(provider.status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, *args):
-                pass
-
-        self._serving = serving(Handler)
-
-    def __enter__(self):
-        server = self._serving.__enter__()
-        self.url = f"http://127.0.0.1:{server.server_address[1]}/v1/messages"
-        return self
-
-    def __exit__(self, *exc):
-        return self._serving.__exit__(*exc)
 
 
 @pytest.fixture
