@@ -9,6 +9,7 @@ import datetime
 import zoneinfo
 from dataclasses import dataclass, field
 
+from booking_api import lifecycle
 from booking_api.lifecycle import CANCELLED_STATUSES
 from booking_api.models import (
     Booking,
@@ -221,3 +222,36 @@ def client_session_notes(clinic, client, *, limit=20):
         .select_related("author", "booking__service")
         .order_by("-created_at")[:limit]
     )
+
+
+def local_day_bounds(clinic, day):
+    """UTC bounds of the clinic-local ``day``."""
+    tz = zoneinfo.ZoneInfo(clinic.timezone)
+    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
+    return start, datetime.datetime.combine(
+        day + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+    )
+
+
+def client_bookings_today(clinic, client, *, now, staff_ids=None):
+    """The client's bookings on the clinic-local day of ``now`` (cancelled ones left out),
+    soonest first; only ``staff_ids``' for a therapist."""
+    day = now.astimezone(zoneinfo.ZoneInfo(clinic.timezone)).date()
+    start, end = local_day_bounds(clinic, day)
+    return list(
+        calendar_bookings(clinic, staff_ids=staff_ids)
+        .filter(client=client, start__gte=start, start__lt=end)
+        .exclude(status__in=CANCELLED_STATUSES)
+        .order_by("start")
+    )
+
+
+def check_in_due(bookings, now):
+    """Of ``bookings``, those a scan at the desk checks in now: from an hour before the
+    start until the end, in a status that may become arrived."""
+    return [
+        b
+        for b in bookings
+        if b.status in lifecycle.CHECK_IN_FROM_STATUSES
+        and b.start - lifecycle.CHECK_IN_EARLY <= now <= b.end
+    ]

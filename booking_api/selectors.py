@@ -1,14 +1,14 @@
 """Reads of the booking app. Clinic first; a reference that is not found raises a
 BookingError naming the field, so the API answers 400 (or 404 for a booking)."""
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from booking_api import lifecycle
 from booking_api.errors import BookingErrorCode
 from booking_api.models import (
-    UPCOMING_STATUSES,
     Booking,
     BookingEvent,
     BookingStatus,
@@ -116,6 +116,19 @@ def with_hold_lapsed(qs):
     )
 
 
+def ahead_q(now):
+    """Still ahead for the client: upcoming; one they may still check in to (its start
+    passed less than ``CHECK_IN_LATE`` ago); or checked in and waiting."""
+    return (
+        Q(start__gte=now, status__in=lifecycle.UPCOMING_STATUSES)
+        | Q(
+            start__gte=now - lifecycle.CHECK_IN_LATE,
+            status__in=lifecycle.CHECK_IN_FROM_STATUSES,
+        )
+        | Q(status=BookingStatus.ARRIVED)
+    )
+
+
 def bookings_for_client(clinic, client, *, when=None):
     qs = with_hold_lapsed(
         Booking.objects.filter(clinic=clinic, client=client).select_related(
@@ -124,9 +137,9 @@ def bookings_for_client(clinic, client, *, when=None):
     )
     now = timezone.now()
     if when == "upcoming":
-        return qs.filter(start__gte=now, status__in=UPCOMING_STATUSES).order_by("start")
+        return qs.filter(ahead_q(now)).order_by("start")
     if when == "past":
-        return qs.exclude(start__gte=now, status__in=UPCOMING_STATUSES).order_by("-start")
+        return qs.exclude(ahead_q(now)).order_by("-start")
     return qs.order_by("-start")
 
 

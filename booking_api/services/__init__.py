@@ -10,6 +10,7 @@ from booking_api.services.policy import (
 )
 from booking_api.services.transitions import (
     booking_cancel,
+    booking_check_in,
     booking_confirm_paid,
     booking_event_record,
     booking_mark_no_show,
@@ -24,6 +25,7 @@ __all__ = [
     "BookingError",
     "SlotTakenError",
     "booking_cancel",
+    "booking_check_in",
     "booking_confirm_paid",
     "booking_create",
     "booking_event_record",

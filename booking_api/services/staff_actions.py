@@ -1,6 +1,6 @@
 """What staff do to a client's booking from the admin calendar, each written to the
 client's audit trail in the same transaction: book, move or reassign, move along the
-lifecycle (start, complete, no-show, cancel), and add session notes.
+lifecycle (check in, start, complete, no-show, cancel), and add session notes.
 
 These wrap the booking services (same engine, same policy); they add only the audit
 entry and, for staff bookings of a service that needs a patch test, a record that the
@@ -18,6 +18,7 @@ from booking_api.services.bookings import booking_create, booking_reschedule
 from booking_api.services.errors import BookingError
 from booking_api.services.transitions import (
     booking_cancel,
+    booking_check_in,
     booking_mark_no_show,
     booking_transition,
 )
@@ -99,6 +100,7 @@ def staff_booking_move(*, booking, start, staff=None, actor, request=None):
 # What a staff action is called, and the status it leads to.
 STAFF_ACTIONS = {
     "confirm": BookingStatus.CONFIRMED,
+    "check_in": BookingStatus.ARRIVED,
     "start": BookingStatus.STARTED,
     "complete": BookingStatus.COMPLETED,
     "no_show": BookingStatus.NO_SHOW,
@@ -114,6 +116,8 @@ def staff_booking_action(*, booking, action, actor, reason="", request=None):
         raise BookingError(
             _("Unknown action."), field="action", code=BookingErrorCode.UNKNOWN_ACTION
         )
+    if action == "check_in":  # audited by the check-in service itself
+        return booking_check_in(booking=booking, actor=actor, via="desk", request=request)
     from_status = booking.get_status_display()
     if action == "no_show":
         booking = booking_mark_no_show(booking=booking, actor=actor, reason=reason)

@@ -23,7 +23,9 @@ from booking_api.services.policy import cancellation_quote, initial_status, no_s
 from branding import clinic_time
 from branding.errors import FeatureDisabledError, NotAllowedError
 from branding.selectors import clinic_policy, feature_enabled
+from people.models import AuditAction
 from people.selectors import clinic_role_for_user
+from people.services import audit_record
 
 # A clinic membership's role → the role it plays in the lifecycle.
 STAFF_ROLES = {"manager": Role.MANAGER, "staff": Role.FRONT_DESK, "therapist": Role.THERAPIST}
@@ -52,12 +54,22 @@ def actor_role(booking, actor, *, by_client=False) -> str:
 
 
 def _check_time(booking, to_status, role, now):
-    """A person may not start, complete or no-show a visit before its time
-    (``lifecycle.earliest_move``); the platform's own moves are not held to the clock."""
+    """A person may not check in, start, complete or no-show a visit before its time
+    (``lifecycle.earliest_move``), nor a client check themself in after the window
+    closes; the platform's own moves are not held to the clock."""
     if role == Role.SYSTEM:
         return
+    now = now or timezone.now()
+    if to_status == BookingStatus.ARRIVED and role == Role.CLIENT:
+        closes = lifecycle.check_in_window(booking.start)[1]
+        if now > closes:
+            raise BookingError(
+                _("Check-in online has closed for this appointment; please see reception."),
+                field="status",
+                code=BookingErrorCode.TOO_LATE,
+            )
     earliest = lifecycle.earliest_move(to_status, booking.start)
-    if earliest is None or (now or timezone.now()) >= earliest:
+    if earliest is None or now >= earliest:
         return
     with clinic_time.override(booking.clinic):
         when = clinic_time.format_datetime(booking.start)
@@ -232,6 +244,56 @@ def booking_cancel(
         fee=0 if role == Role.SYSTEM or booking.status == BookingStatus.UNVERIFIED else quote.fee,
         refund_decided=refund_decided,
     )
+
+
+# How a check-in came about (kept on its event, shown in the history and the audit).
+CHECK_IN_VIA = ("desk", "portal", "app", "wallet_pass")
+
+
+@transaction.atomic
+def booking_check_in(
+    *, booking, actor=None, by_client=False, via="desk", now=None, request=None
+) -> Booking:
+    """The client is here: the booking becomes ``arrived``. Staff check a client in at
+    the desk (or by scanning the wallet pass's QR code); the client checks themself in
+    from the portal or the app inside the window around the start
+    (``lifecycle.check_in_window``). Recorded on the booking's history with how, and on
+    the client's audit trail, in the same transaction."""
+    if via not in CHECK_IN_VIA:
+        raise ValueError(f"Unknown check-in route: {via}")
+    booking = locked_booking(booking)
+    role = actor_role(booking, actor, by_client=by_client)
+    from_status = booking.get_status_display()
+    booking = _move(
+        booking,
+        BookingStatus.ARRIVED,
+        role=role,
+        actor=actor,
+        reason=_check_in_reason(via),
+        data={"via": via},
+        now=now,
+    )
+    with clinic_time.override(booking.clinic):
+        when = clinic_time.format_datetime(booking.start)
+    audit_record(
+        clinic=booking.clinic,
+        actor=actor,
+        action=AuditAction.CHANGE,
+        client=booking.client,
+        summary=f"{booking.service.name} on {when}: checked in ({via.replace('_', ' ')})",
+        changes={"status": (from_status, booking.get_status_display())},
+        request=request,
+    )
+    return booking
+
+
+def _check_in_reason(via):
+    return {
+        "desk": "Checked in at the desk.",
+        "portal": "The client checked in from the portal.",
+        "app": "The client checked in from the app.",
+        "wallet_pass": "Checked in by scanning the wallet pass.",
+    }[via]
 
 
 @transaction.atomic

@@ -80,6 +80,7 @@ class BookingDetailView(CalendarAccessMixin, WagtailAdminTemplateMixin, Template
         possible = TRANSITIONS[booking.status]
         labels = {
             "confirm": _("Confirm"),
+            "check_in": _("Check in"),
             "start": _("Mark started"),
             "complete": _("Mark completed"),
             "no_show": _("Mark no-show"),
