@@ -255,3 +255,37 @@ def check_in_due(bookings, now):
         if b.status in lifecycle.CHECK_IN_FROM_STATUSES
         and b.start - lifecycle.CHECK_IN_EARLY <= now <= b.end
     ]
+
+
+def day_bookings(clinic, day, *, staff_ids=None):
+    """The clinic-local ``day``'s bookings that are not given up, soonest first, with
+    client, service, staff, location and pet (the desk's Today list). One query."""
+    start, end = local_day_bounds(clinic, day)
+    qs = (
+        Booking.objects.filter(clinic=clinic, start__gte=start, start__lt=end)
+        .exclude(status__in=CANCELLED_STATUSES)
+        .select_related("client__user", "service", "staff", "location", "pet", "clinic")
+        .order_by("start", "pk")
+    )
+    if staff_ids is not None:
+        qs = qs.filter(staff_id__in=staff_ids)
+    return list(qs)
+
+
+@dataclass
+class WaitlistCounts:
+    waiting: int  # not yet told of a slot, for dates from today
+    offered: int  # told of a freed slot in the last day
+
+
+def waitlist_counts(clinic, *, today, now) -> WaitlistCounts:
+    """The clinic's waitlist for the desk. One query."""
+    from django.db.models import Count, Q
+
+    from booking_api.models import WaitlistEntry
+
+    counts = WaitlistEntry.objects.filter(client__clinic=clinic, date_to__gte=today).aggregate(
+        waiting=Count("pk", filter=Q(notified_at__isnull=True)),
+        offered=Count("pk", filter=Q(notified_at__gte=now - datetime.timedelta(days=1))),
+    )
+    return WaitlistCounts(waiting=counts["waiting"], offered=counts["offered"])

@@ -69,3 +69,17 @@ def register_loyalty_tab():
         get_context=tab.tab_context,
         is_shown=tab.is_shown,
     )
+
+
+@hooks.register("register_today_waiting")
+def reward_requests_waiting(request, clinic, role):
+    """The admin home's "Requests waiting": reward requests awaiting a decision."""
+    from django.urls import reverse
+
+    from loyalty.rewards.selectors import pending_requests
+    from records.today_selectors import WaitingItem
+
+    count = pending_requests(clinic).count()
+    return [
+        WaitingItem("reward_requests", _("Reward requests"), count, reverse("loyalty_requests"))
+    ]

@@ -89,3 +89,30 @@ def test_staff_check_a_client_in_from_the_appointment_page(
     expect(desktop.locator("[data-booking-status]")).to_have_text("Checked in")
     booking.refresh_from_db()
     assert booking.status == BookingStatus.ARRIVED
+
+
+def test_the_admin_home_is_the_desks_day_and_checks_in(
+    live_server, clinic, desktop, ada, facial, axe
+):
+    from people.services import note_create
+
+    staff = MembershipFactory(clinic=clinic, role="staff").user
+    therapist = StaffFactory(clinic=clinic, display_name="Zara", services=[facial])
+    booking = add_booking(
+        clinic, ada, facial, therapist, in_minutes(15), status=BookingStatus.CONFIRMED
+    )
+    note_create(clinic=clinic, account=ada, author=staff, body="Sensitive skin", pinned=True)
+    staff_sign_in(desktop, live_server, clinic, staff)
+    desktop.goto(clinic_url(live_server, clinic, "/admin/"))
+    row = desktop.locator(f'[data-arrival="{booking.pk}"]')
+    expect(row).to_contain_text("Ada Lovelace")
+    expect(row.locator("[data-pinned-note]")).to_be_visible()
+    expect(row.locator("[data-arrival-status]")).to_have_text("Confirmed")
+    axe(desktop)
+    row.get_by_role("button", name="Check in Ada Lovelace").click()
+    expect(desktop.locator(f'[data-arrival="{booking.pk}"] [data-arrival-status]')).to_have_text(
+        "Checked in"
+    )
+    assert desktop.url.endswith("/admin/")
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.ARRIVED

@@ -155,6 +155,9 @@ class BookingActionView(CalendarAccessMixin, View):
                 _("The booking is now %(status)s.")
                 % {"status": booking.get_status_display().lower()},
             )
+        # The Today panel's "Check in" returns to the admin home.
+        if request.POST.get("next") == reverse("wagtailadmin_home"):
+            return redirect("wagtailadmin_home")
         return redirect("booking_calendar:booking", pk=pk)
 
 
