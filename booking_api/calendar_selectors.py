@@ -194,7 +194,7 @@ def calendar_bookings(clinic, *, staff_ids=None):
     """Bookings the viewer may open: the clinic's, or only those of ``staff_ids`` (a
     therapist's own). Anything else is simply not found."""
     qs = Booking.objects.filter(clinic=clinic).select_related(
-        "client__user", "service", "staff", "location", "clinic"
+        "client__user", "service", "staff", "location", "clinic", "pet"
     )
     if staff_ids is not None:
         qs = qs.filter(staff_id__in=staff_ids)

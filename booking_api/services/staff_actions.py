@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from booking_api.errors import BookingErrorCode
-from booking_api.models import BookingEvent, BookingSource, BookingStatus, SessionNote
+from booking_api.models import Booking, BookingEvent, BookingSource, BookingStatus, SessionNote
 from booking_api.patch_test_selectors import patch_test_missing
 from booking_api.services.bookings import booking_create, booking_reschedule
 from booking_api.services.errors import BookingError
@@ -175,3 +175,35 @@ def session_note_add(
         request=request,
     )
     return note
+
+
+@transaction.atomic
+def booking_internal_notes_update(*, booking, actor, notes, request=None):
+    """Staff's internal notes on the appointment (never shown to the client), audited
+    with the old and new text. Unchanged notes write nothing."""
+    notes = (notes or "").strip()
+    if len(notes) > 5000:
+        raise BookingError(
+            _("Keep the internal notes under 5,000 characters."),
+            field="internal_notes",
+            code=BookingErrorCode.REQUIRED,
+        )
+    booking = (
+        Booking.objects.select_for_update().select_related("clinic", "client").get(pk=booking.pk)
+    )
+    before = booking.internal_notes
+    if before == notes:
+        return booking
+    booking.internal_notes = notes
+    booking.save(update_fields=["internal_notes", "updated_at"])
+    audit_record(
+        clinic=booking.clinic,
+        actor=actor,
+        action=AuditAction.NOTE,
+        client=booking.client,
+        summary=f"Internal notes on {booking.service.name} "
+        f"of {_local(booking, booking.start):%Y-%m-%d %H:%M}",
+        changes={"internal_notes": (before, notes)},
+        request=request,
+    )
+    return booking

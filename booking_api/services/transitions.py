@@ -205,12 +205,14 @@ def booking_cancel(
     refund_decided=None,
     data=None,
     role=None,
+    waive_fee=False,
 ) -> Booking:
     """Cancel under the clinic's policy — the one way any door cancels. A client inside
     the window pays the quoted fee (the payments app charges or keeps it) or is asked to
     contact the clinic; staff may always cancel, and may choose the refund themselves
     (``refund_decided``, minor units; None: the policy's refund). The payments app
-    refunds after commit, once, on ``booking_cancelled``."""
+    refunds after commit, once, on ``booking_cancelled``. Staff may also waive the
+    late-cancellation fee (``waive_fee``; recorded as a fee of 0 with the quote kept)."""
     booking = locked_booking(booking)
     role = role or actor_role(booking, actor, by_client=by_client)
     quote = cancellation_quote(booking, now=now)
@@ -219,7 +221,7 @@ def booking_cancel(
             raise FeatureDisabledError(_("Online cancellation is turned off; please call us."))
         if not quote.allowed:
             raise NotAllowedError(quote.message, code=BookingErrorCode.CONTACT_CLINIC)
-        if refund_decided is not None:
+        if refund_decided is not None or waive_fee:
             raise NotAllowedError(
                 _("Only the clinic can choose a refund."),
                 field="refund",
@@ -238,10 +240,17 @@ def booking_cancel(
         actor=actor,
         reason=reason,
         # The quote is kept as the record of what was shown; the fee is the column.
-        data={"quote": quote.as_dict(), "by_client": role == Role.CLIENT, **(data or {})},
+        data={
+            "quote": quote.as_dict(),
+            "by_client": role == Role.CLIENT,
+            **({"fee_waived": quote.fee} if waive_fee and quote.fee else {}),
+            **(data or {}),
+        },
         # The system's cancel (a lapsed hold) never charges a fee, nor does giving up a
-        # guest's hold that was never confirmed.
-        fee=0 if role == Role.SYSTEM or booking.status == BookingStatus.UNVERIFIED else quote.fee,
+        # guest's hold that was never confirmed, nor a cancel whose fee staff waived.
+        fee=0
+        if waive_fee or role == Role.SYSTEM or booking.status == BookingStatus.UNVERIFIED
+        else quote.fee,
         refund_decided=refund_decided,
     )
 

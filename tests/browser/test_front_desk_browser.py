@@ -116,3 +116,36 @@ def test_the_admin_home_is_the_desks_day_and_checks_in(
     assert desktop.url.endswith("/admin/")
     booking.refresh_from_db()
     assert booking.status == BookingStatus.ARRIVED
+
+
+def test_cancelling_from_the_appointment_page_asks_first(
+    live_server, clinic, desktop, ada, facial, axe
+):
+    staff = MembershipFactory(clinic=clinic, role="staff").user
+    booking = add_booking(
+        clinic,
+        ada,
+        facial,
+        StaffFactory(clinic=clinic, services=[facial]),
+        in_minutes(60 * 24 * 3),
+        status=BookingStatus.CONFIRMED,
+    )
+    staff_sign_in(desktop, live_server, clinic, staff)
+    desktop.goto(clinic_url(live_server, clinic, f"/admin/bookings/calendar/{booking.pk}/"))
+    desktop.get_by_label("Internal notes").fill("Parking at the back")
+    desktop.get_by_role("button", name="Save internal notes").click()
+    expect(desktop.get_by_text("Internal notes saved.")).to_be_visible()
+    desktop.get_by_role("link", name="Cancel booking…").click()
+    # Nothing is cancelled by reaching the page.
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED and booking.internal_notes
+    expect(desktop.locator("[data-cancel-quote]")).to_be_visible()
+    axe(desktop)
+    desktop.get_by_role("button", name="Cancel the booking").click()
+    expect(desktop.get_by_text("This field is required.")).to_be_visible()
+    desktop.get_by_label("Reason").fill("Client is unwell")
+    desktop.get_by_label("No refund").check()
+    desktop.get_by_role("button", name="Cancel the booking").click()
+    expect(desktop.locator("[data-booking-status]")).to_have_text("Cancelled")
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED

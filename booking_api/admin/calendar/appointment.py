@@ -17,6 +17,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from booking_api import lifecycle
 from booking_api.admin.calendar.access import CalendarAccessMixin, clinic_tz
+from booking_api.appointment_extras import appointment_panels, cancel_page_url
 from booking_api.calendar_selectors import (
     booking_session_notes,
     client_history,
@@ -25,6 +26,7 @@ from booking_api.calendar_selectors import (
 from booking_api.lifecycle import TRANSITIONS, BookingStatus
 from booking_api.services.staff_actions import (
     STAFF_ACTIONS,
+    booking_internal_notes_update,
     session_note_add,
     staff_booking_action,
 )
@@ -45,6 +47,16 @@ class SessionNoteForm(forms.Form):
         label=gettext_lazy("Follow-up"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     follow_up_on = ClinicDateField(label=gettext_lazy("Follow up on"), required=False)
+
+
+class InternalNotesForm(forms.Form):
+    internal_notes = forms.CharField(
+        label=gettext_lazy("Internal notes"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Staff only: never shown to the client."),
+    )
 
 
 class BookingDetailView(CalendarAccessMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -92,10 +104,13 @@ class BookingDetailView(CalendarAccessMixin, WagtailAdminTemplateMixin, Template
             local_start=booking.start.astimezone(tz),
             local_end=booking.end.astimezone(tz),
             movable=booking.is_upcoming,
+            # Cancelling asks first, on its own page (cancel_url), when one is registered.
             actions=[
                 (action, labels[action])
                 for action in allowed
-                if STAFF_ACTIONS[action] in possible and _time_has_come(booking, action)
+                if STAFF_ACTIONS[action] in possible
+                and _time_has_come(booking, action)
+                and not (action == "cancel" and cancel_page_url(booking))
             ],
             starts_from=lifecycle.earliest_move(BookingStatus.STARTED, booking.start)
             if STAFF_ACTIONS["start"] in possible and not _time_has_come(booking, "start")
@@ -109,6 +124,12 @@ class BookingDetailView(CalendarAccessMixin, WagtailAdminTemplateMixin, Template
             history=client_history(self.clinic, booking.client, exclude_booking_id=booking.pk),
             pinned_notes=_pinned_notes(self.clinic, booking.client),
             note_form=kwargs.get("note_form") or SessionNoteForm(),
+            notes_form=kwargs.get("notes_form")
+            or InternalNotesForm(initial={"internal_notes": booking.internal_notes}),
+            money_panels=appointment_panels(self.request, booking),
+            cancel_url=cancel_page_url(booking)
+            if "cancel" in allowed and lifecycle.can_move(booking.status, BookingStatus.CANCELLED)
+            else None,
             can_edit=self.is_front_desk,
             client_url=reverse("clinic_workspace:client_detail", args=[booking.client_id])
             if self.is_front_desk
@@ -179,6 +200,31 @@ class SessionNoteView(BookingDetailView):
                 messages.success(request, _("Session note saved."))
                 return redirect("booking_calendar:booking", pk=pk)
         return self.render_to_response(self.get_context_data(note_form=form))
+
+    def get(self, request, *args, **kwargs):
+        raise Http404
+
+
+class InternalNotesView(BookingDetailView):
+    """POST the appointment's internal notes (front desk, and a therapist on their own)."""
+
+    def post(self, request, pk):
+        self.booking = self.get_booking(pk)
+        form = InternalNotesForm(request.POST)
+        if form.is_valid():
+            try:
+                booking_internal_notes_update(
+                    booking=self.booking,
+                    actor=request.user,
+                    notes=form.cleaned_data["internal_notes"],
+                    request=request,
+                )
+            except DomainError as exc:
+                form_add_domain_error(form, exc)
+            else:
+                messages.success(request, _("Internal notes saved."))
+                return redirect("booking_calendar:booking", pk=pk)
+        return self.render_to_response(self.get_context_data(notes_form=form))
 
     def get(self, request, *args, **kwargs):
         raise Http404
