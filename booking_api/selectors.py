@@ -167,6 +167,32 @@ def booking_last_move(booking, to_status) -> BookingEvent | None:
 
 def booking_fee(booking, to_status) -> int:
     """The fee (minor units) the booking's move to ``to_status`` (cancelled, no-show)
-    decided; 0 when there was none."""
+    decided and still stands; 0 when there was none or staff waived it."""
     event = booking_last_move(booking, to_status)
-    return event.fee if event else 0
+    if event is None or not event.fee:
+        return 0
+    # Staff may waive it afterwards (``booking_fee_waive``).
+    waived = BookingEvent.objects.filter(
+        booking=booking, kind="fee_waived", data__event=event.pk
+    ).exists()
+    return 0 if waived else event.fee
+
+
+def no_show_block(clinic, client):
+    """Why the client may not book online: the no-show that blocked them (its booking,
+    who marked it and why), or None when they are not blocked or it was set otherwise.
+    One query."""
+    if not client.online_booking_blocked:
+        return None
+    return (
+        BookingEvent.objects.filter(
+            booking__clinic=clinic,
+            booking__client=client,
+            kind="status",
+            to_status=BookingStatus.NO_SHOW,
+            data__blocked=True,
+        )
+        .select_related("booking__service", "actor")
+        .order_by("-at", "-id")
+        .first()
+    )

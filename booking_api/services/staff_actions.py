@@ -109,7 +109,9 @@ STAFF_ACTIONS = {
 
 
 @transaction.atomic
-def staff_booking_action(*, booking, action, actor, reason="", request=None):
+def staff_booking_action(
+    *, booking, action, actor, reason="", request=None, apply_fee=True, block=True
+):
     """Move a booking along its lifecycle from the admin. No-show applies the clinic's
     fee and blocking; cancel is the staff cancel (always allowed, fee quoted)."""
     if action not in STAFF_ACTIONS:
@@ -120,7 +122,9 @@ def staff_booking_action(*, booking, action, actor, reason="", request=None):
         return booking_check_in(booking=booking, actor=actor, via="desk", request=request)
     from_status = booking.get_status_display()
     if action == "no_show":
-        booking = booking_mark_no_show(booking=booking, actor=actor, reason=reason)
+        booking = booking_mark_no_show(
+            booking=booking, actor=actor, reason=reason, apply_fee=apply_fee, block=block
+        )
     elif action == "cancel":
         booking = booking_cancel(booking=booking, actor=actor, by_client=False, reason=reason)
     else:
@@ -136,10 +140,25 @@ def staff_booking_action(*, booking, action, actor, reason="", request=None):
             f"{booking.service.name} on {_local(booking, booking.start):%Y-%m-%d %H:%M}: "
             f"{booking.get_status_display()}"
         ),
-        changes={"status": (from_status, booking.get_status_display())},
+        changes={
+            "status": (from_status, booking.get_status_display()),
+            **(
+                {"no-show policy": ("", _no_show_choice(apply_fee, block))}
+                if action == "no_show" and not (apply_fee and block)
+                else {}
+            ),
+        },
         request=request,
     )
     return booking
+
+
+def _no_show_choice(apply_fee, block):
+    return ", ".join(
+        part
+        for part, skipped in (("fee not applied", not apply_fee), ("not blocked", not block))
+        if skipped
+    )
 
 
 @transaction.atomic

@@ -306,26 +306,81 @@ def _check_in_reason(via):
 
 
 @transaction.atomic
-def booking_mark_no_show(*, booking, actor=None, reason="", role=None, now=None) -> Booking:
-    """Staff mark a missed appointment, once its start has passed. The policy's fee is
-    recorded for payments to charge, and the client may be blocked from booking online."""
+def booking_mark_no_show(
+    *, booking, actor=None, reason="", role=None, now=None, apply_fee=True, block=True
+) -> Booking:
+    """Staff mark a missed appointment, once its start has passed. The policy applies
+    per case: its fee is recorded for payments to charge unless staff choose not to
+    (``apply_fee``), and where the policy blocks online booking after a no-show the
+    client is blocked unless staff choose not to (``block``). What was decided is on the
+    event (``data``: the policy's fee, whether it and the block were applied)."""
     booking = locked_booking(booking)
     role = role or actor_role(booking, actor)
-    fee = no_show_fee(booking)
+    policy_fee = no_show_fee(booking)
+    fee = policy_fee if apply_fee else 0
+    blocks = clinic_policy(booking.clinic).no_show_blocks_online_booking and block
     booking = _move(
         booking,
         BookingStatus.NO_SHOW,
         role=role,
         actor=actor,
         reason=reason,
-        data={"fee": fee},
+        data={"fee": fee, "policy_fee": policy_fee, "blocked": blocks},
         fee=fee,
         now=now,
     )
-    if clinic_policy(booking.clinic).no_show_blocks_online_booking:
+    if blocks:
         client = booking.client
         client.online_booking_blocked = True
         client.save(update_fields=["online_booking_blocked"])
+    return booking
+
+
+@transaction.atomic
+def booking_fee_waive(*, booking, actor, reason="", request=None) -> Booking:
+    """Staff waive the fee a no-show (or late cancellation) decided: recorded as a
+    ``fee_waived`` event after it, so nothing is due any more (``booking_fee``), and on
+    the client's audit trail. Only the clinic's front desk."""
+    from booking_api.selectors import booking_fee, booking_last_move
+
+    booking = locked_booking(booking)
+    role = actor_role(booking, actor)
+    if role not in lifecycle.STAFF:
+        raise NotAllowedError(
+            _("Only the front desk or a manager can waive a fee."),
+            code=BookingErrorCode.ROLE_NOT_ALLOWED,
+        )
+    if booking.status not in (BookingStatus.NO_SHOW, BookingStatus.CANCELLED):
+        raise BookingError(
+            _("There is no fee to waive on this booking."),
+            field="fee",
+            code=BookingErrorCode.INVALID_TRANSITION,
+        )
+    fee = booking_fee(booking, booking.status)
+    if not fee:
+        raise BookingError(
+            _("There is no fee to waive on this booking."),
+            field="fee",
+            code=BookingErrorCode.INVALID_TRANSITION,
+        )
+    move = booking_last_move(booking, booking.status)
+    event_add(
+        booking,
+        "fee_waived",
+        actor=actor,
+        reason=reason,
+        data={"to_status": booking.status, "fee": fee, "event": move.pk},
+    )
+    audit_record(
+        clinic=booking.clinic,
+        actor=actor,
+        action=AuditAction.CHANGE,
+        client=booking.client,
+        summary=f"Waived the {booking.get_status_display().lower()} fee on "
+        f"{booking.service.name} ({reason or 'no reason given'})",
+        changes={"fee": (fee, 0)},
+        request=request,
+    )
     return booking
 
 

@@ -25,6 +25,7 @@ from people.services.client_record import (  # noqa: F401
     MAX_TAGS,
     client_archive,
     client_deactivate,
+    client_online_booking_unblock,
     client_preferences_update,
     client_reactivate,
     client_unarchive,

@@ -24,6 +24,9 @@ from booking_api.calendar_selectors import (
     client_session_notes,
 )
 from booking_api.lifecycle import TRANSITIONS, BookingStatus
+from booking_api.selectors import booking_fee
+from booking_api.services import booking_fee_waive
+from booking_api.services.policy import no_show_fee
 from booking_api.services.staff_actions import (
     STAFF_ACTIONS,
     booking_internal_notes_update,
@@ -32,6 +35,8 @@ from booking_api.services.staff_actions import (
 )
 from branding import clinic_time
 from branding.errors import DomainError
+from branding.money import format_money
+from branding.selectors import clinic_policy
 from people.admin_toolkit.fields import ClinicDateField
 from people.admin_toolkit.views import form_add_domain_error
 from people.models import AuditAction
@@ -127,6 +132,15 @@ class BookingDetailView(CalendarAccessMixin, WagtailAdminTemplateMixin, Template
             notes_form=kwargs.get("notes_form")
             or InternalNotesForm(initial={"internal_notes": booking.internal_notes}),
             money_panels=appointment_panels(self.request, booking),
+            no_show_policy={
+                "fee": format_money(no_show_fee(booking), booking.currency)
+                if no_show_fee(booking)
+                else "",
+                "blocks": clinic_policy(self.clinic).no_show_blocks_online_booking,
+            },
+            fee_due=format_money(fee, booking.currency)
+            if (fee := booking_fee(booking, booking.status))
+            else "",
             cancel_url=cancel_page_url(booking)
             if "cancel" in allowed and lifecycle.can_move(booking.status, BookingStatus.CANCELLED)
             else None,
@@ -161,12 +175,17 @@ class BookingActionView(CalendarAccessMixin, View):
         if action not in self.allowed_actions:
             raise PermissionDenied
         try:
+            # The no-show form says per case whether the policy's fee and block apply
+            # (both ticked by default; an older form without them applies both).
+            per_case = action == "no_show" and "policy_choice" in request.POST
             booking = staff_booking_action(
                 booking=booking,
                 action=action,
                 actor=request.user,
                 reason=request.POST.get("reason", ""),
                 request=request,
+                apply_fee=not per_case or request.POST.get("apply_fee") == "on",
+                block=not per_case or request.POST.get("block") == "on",
             )
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -179,6 +198,27 @@ class BookingActionView(CalendarAccessMixin, View):
         # The Today panel's "Check in" returns to the admin home.
         if request.POST.get("next") == reverse("wagtailadmin_home"):
             return redirect("wagtailadmin_home")
+        return redirect("booking_calendar:booking", pk=pk)
+
+
+class FeeWaiveView(CalendarAccessMixin, View):
+    """POST (front desk): waive the no-show or late-cancellation fee of this booking."""
+
+    def post(self, request, pk):
+        booking = self.get_booking(pk)
+        if not self.is_front_desk:
+            raise PermissionDenied
+        try:
+            booking_fee_waive(
+                booking=booking,
+                actor=request.user,
+                reason=request.POST.get("reason", "").strip()[:300],
+                request=request,
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The fee is waived: nothing is due."))
         return redirect("booking_calendar:booking", pk=pk)
 
 

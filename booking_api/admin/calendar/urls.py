@@ -5,6 +5,7 @@ from django.urls import path
 from booking_api.admin.calendar.appointment import (
     BookingActionView,
     BookingDetailView,
+    FeeWaiveView,
     InternalNotesView,
     SessionNoteView,
 )
@@ -23,6 +24,7 @@ def calendar_urlpatterns():
         path("<id:pk>/move/", MoveBookingView.as_view(), name="move"),
         path("<id:pk>/notes/", SessionNoteView.as_view(), name="session_note"),
         path("<id:pk>/internal-notes/", InternalNotesView.as_view(), name="internal_notes"),
+        path("<id:pk>/waive-fee/", FeeWaiveView.as_view(), name="waive_fee"),
         path(
             "<id:pk>/<slug:action>/",
             BookingActionView.as_view(),
