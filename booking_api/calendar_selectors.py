@@ -9,6 +9,7 @@ import datetime
 import zoneinfo
 from dataclasses import dataclass, field
 
+from booking_api import lifecycle
 from booking_api.lifecycle import CANCELLED_STATUSES
 from booking_api.models import (
     Booking,
@@ -193,7 +194,7 @@ def calendar_bookings(clinic, *, staff_ids=None):
     """Bookings the viewer may open: the clinic's, or only those of ``staff_ids`` (a
     therapist's own). Anything else is simply not found."""
     qs = Booking.objects.filter(clinic=clinic).select_related(
-        "client__user", "service", "staff", "location", "clinic"
+        "client__user", "service", "staff", "location", "clinic", "pet"
     )
     if staff_ids is not None:
         qs = qs.filter(staff_id__in=staff_ids)
@@ -221,3 +222,70 @@ def client_session_notes(clinic, client, *, limit=20):
         .select_related("author", "booking__service")
         .order_by("-created_at")[:limit]
     )
+
+
+def local_day_bounds(clinic, day):
+    """UTC bounds of the clinic-local ``day``."""
+    tz = zoneinfo.ZoneInfo(clinic.timezone)
+    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
+    return start, datetime.datetime.combine(
+        day + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+    )
+
+
+def client_bookings_today(clinic, client, *, now, staff_ids=None):
+    """The client's bookings on the clinic-local day of ``now`` (cancelled ones left out),
+    soonest first; only ``staff_ids``' for a therapist."""
+    day = now.astimezone(zoneinfo.ZoneInfo(clinic.timezone)).date()
+    start, end = local_day_bounds(clinic, day)
+    return list(
+        calendar_bookings(clinic, staff_ids=staff_ids)
+        .filter(client=client, start__gte=start, start__lt=end)
+        .exclude(status__in=CANCELLED_STATUSES)
+        .order_by("start")
+    )
+
+
+def check_in_due(bookings, now):
+    """Of ``bookings``, those a scan at the desk checks in now: from an hour before the
+    start until the end, in a status that may become arrived."""
+    return [
+        b
+        for b in bookings
+        if b.status in lifecycle.CHECK_IN_FROM_STATUSES
+        and b.start - lifecycle.CHECK_IN_EARLY <= now <= b.end
+    ]
+
+
+def day_bookings(clinic, day, *, staff_ids=None):
+    """The clinic-local ``day``'s bookings that are not given up, soonest first, with
+    client, service, staff, location and pet (the desk's Today list). One query."""
+    start, end = local_day_bounds(clinic, day)
+    qs = (
+        Booking.objects.filter(clinic=clinic, start__gte=start, start__lt=end)
+        .exclude(status__in=CANCELLED_STATUSES)
+        .select_related("client__user", "service", "staff", "location", "pet", "clinic")
+        .order_by("start", "pk")
+    )
+    if staff_ids is not None:
+        qs = qs.filter(staff_id__in=staff_ids)
+    return list(qs)
+
+
+@dataclass
+class WaitlistCounts:
+    waiting: int  # not yet told of a slot, for dates from today
+    offered: int  # told of a freed slot in the last day
+
+
+def waitlist_counts(clinic, *, today, now) -> WaitlistCounts:
+    """The clinic's waitlist for the desk. One query."""
+    from django.db.models import Count, Q
+
+    from booking_api.models import WaitlistEntry
+
+    counts = WaitlistEntry.objects.filter(client__clinic=clinic, date_to__gte=today).aggregate(
+        waiting=Count("pk", filter=Q(notified_at__isnull=True)),
+        offered=Count("pk", filter=Q(notified_at__gte=now - datetime.timedelta(days=1))),
+    )
+    return WaitlistCounts(waiting=counts["waiting"], offered=counts["offered"])

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
-from booking_api.lifecycle import UPCOMING_STATUSES
+from booking_api.lifecycle import AHEAD_STATUSES
 from booking_api.models import Booking, BookingStatus
 
 COMPLETED = BookingStatus.COMPLETED
@@ -30,7 +30,7 @@ def client_visit_summary(clinic, client) -> VisitSummary:
     related = bookings.select_related("service", "staff")
     now = timezone.now()
     last = related.filter(status=COMPLETED).order_by("-start").first()
-    upcoming = related.filter(start__gte=now, status__in=UPCOMING_STATUSES).order_by("start")
+    upcoming = related.filter(start__gte=now, status__in=AHEAD_STATUSES).order_by("start")
     return VisitSummary(
         visits=totals["visits"] or 0,
         spent=totals["spent"] or 0,
@@ -50,7 +50,7 @@ def client_timeline(clinic, client, *, pet_id=None):
         bookings = bookings.filter(pet_id=pet_id)
     now = timezone.now()
     rows = list(bookings.order_by("start"))
-    upcoming = [b for b in rows if b.start >= now and b.status in UPCOMING_STATUSES]
+    upcoming = [b for b in rows if b.start >= now and b.status in AHEAD_STATUSES]
     upcoming_ids = {b.pk for b in upcoming}
     past = [b for b in reversed(rows) if b.pk not in upcoming_ids]
     return upcoming, past

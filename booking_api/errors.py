@@ -38,8 +38,15 @@ class BookingErrorCode(ErrorCode):
     TOO_EARLY = (
         "too_early",
         409,
-        "Not yet: a visit starts (or completes) at most 15 minutes before its time and is a "
-        "no-show only after its start.",
+        "Not yet: a client is checked in at most an hour before the start, a visit starts "
+        "(or completes) at most 15 minutes before its time and is a no-show only after its "
+        "start.",
+    )
+    TOO_LATE = (
+        "too_late",
+        409,
+        "Too late for the client to check in online (from 30 minutes after the start): "
+        "they see reception.",
     )
     ALREADY_WAITLISTED = "already_waitlisted", 409, "The client is already on that waitlist."
     NOT_FOUND = "not_found", 404, "The booking, cart item or waitlist entry was not found."

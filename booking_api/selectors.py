@@ -1,14 +1,14 @@
 """Reads of the booking app. Clinic first; a reference that is not found raises a
 BookingError naming the field, so the API answers 400 (or 404 for a booking)."""
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from booking_api import lifecycle
 from booking_api.errors import BookingErrorCode
 from booking_api.models import (
-    UPCOMING_STATUSES,
     Booking,
     BookingEvent,
     BookingStatus,
@@ -116,6 +116,19 @@ def with_hold_lapsed(qs):
     )
 
 
+def ahead_q(now):
+    """Still ahead for the client: upcoming; one they may still check in to (its start
+    passed less than ``CHECK_IN_LATE`` ago); or checked in and waiting."""
+    return (
+        Q(start__gte=now, status__in=lifecycle.UPCOMING_STATUSES)
+        | Q(
+            start__gte=now - lifecycle.CHECK_IN_LATE,
+            status__in=lifecycle.CHECK_IN_FROM_STATUSES,
+        )
+        | Q(status=BookingStatus.ARRIVED)
+    )
+
+
 def bookings_for_client(clinic, client, *, when=None):
     qs = with_hold_lapsed(
         Booking.objects.filter(clinic=clinic, client=client).select_related(
@@ -124,9 +137,9 @@ def bookings_for_client(clinic, client, *, when=None):
     )
     now = timezone.now()
     if when == "upcoming":
-        return qs.filter(start__gte=now, status__in=UPCOMING_STATUSES).order_by("start")
+        return qs.filter(ahead_q(now)).order_by("start")
     if when == "past":
-        return qs.exclude(start__gte=now, status__in=UPCOMING_STATUSES).order_by("-start")
+        return qs.exclude(ahead_q(now)).order_by("-start")
     return qs.order_by("-start")
 
 
@@ -154,6 +167,32 @@ def booking_last_move(booking, to_status) -> BookingEvent | None:
 
 def booking_fee(booking, to_status) -> int:
     """The fee (minor units) the booking's move to ``to_status`` (cancelled, no-show)
-    decided; 0 when there was none."""
+    decided and still stands; 0 when there was none or staff waived it."""
     event = booking_last_move(booking, to_status)
-    return event.fee if event else 0
+    if event is None or not event.fee:
+        return 0
+    # Staff may waive it afterwards (``booking_fee_waive``).
+    waived = BookingEvent.objects.filter(
+        booking=booking, kind="fee_waived", data__event=event.pk
+    ).exists()
+    return 0 if waived else event.fee
+
+
+def no_show_block(clinic, client):
+    """Why the client may not book online: the no-show that blocked them (its booking,
+    who marked it and why), or None when they are not blocked or it was set otherwise.
+    One query."""
+    if not client.online_booking_blocked:
+        return None
+    return (
+        BookingEvent.objects.filter(
+            booking__clinic=clinic,
+            booking__client=client,
+            kind="status",
+            to_status=BookingStatus.NO_SHOW,
+            data__blocked=True,
+        )
+        .select_related("booking__service", "actor")
+        .order_by("-at", "-id")
+        .first()
+    )

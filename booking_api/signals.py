@@ -25,6 +25,7 @@ from django.dispatch import Signal
 booking_created = Signal()
 booking_rescheduled = Signal()
 booking_confirmed = Signal()  # booked after payment, or confirmed by staff
+booking_arrived = Signal()  # checked in: the client is at the desk
 booking_started = Signal()
 booking_completed = Signal()
 booking_cancelled = Signal()
@@ -39,6 +40,7 @@ NAMED = {
     "booking_created": booking_created,
     "booking_rescheduled": booking_rescheduled,
     "booking_confirmed": booking_confirmed,
+    "booking_arrived": booking_arrived,
     "booking_started": booking_started,
     "booking_completed": booking_completed,
     "booking_cancelled": booking_cancelled,

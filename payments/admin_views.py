@@ -130,7 +130,7 @@ class BookingPaymentsView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, Templ
             card=SavedCard.objects.filter(client=booking.client).first(),
             charges=charges,
             form=AmountForm(currency=booking.currency),
-            can_cancel=booking.is_upcoming,
+            can_cancel=booking.is_upcoming or booking.is_checked_in,
         )
         return context
 
@@ -206,8 +206,11 @@ class BookingPaymentActionView(ClinicWorkspaceMixin, View):
 
 
 def admin_urlpatterns():
+    from payments.admin_cancel import CancelBookingView
+
     return [
         path("bookings/<id:pk>/", BookingPaymentsView.as_view(), name="booking"),
+        path("bookings/<id:pk>/cancel/", CancelBookingView.as_view(), name="cancel"),
         path(
             "bookings/<id:pk>/<slug:action>/",
             BookingPaymentActionView.as_view(),

@@ -321,3 +321,70 @@ def cancellation_refund_due(booking, *, fee) -> int:
     captured = sum(p.amount_captured for p in paid)
     already = sum(payment_refunded(p) for p in paid)
     return max(max(captured - fee, 0) - already, 0)
+
+
+def balances_due(clinic, bookings) -> dict[int, int]:
+    """booking id → what is still owed for the visit (``BookingMoney.balance_due``, 0 for
+    a booking that owes nothing), for many bookings of the clinic. Two queries."""
+    bookings = [b for b in bookings if b.clinic_id == clinic.pk]
+    ids = [b.pk for b in bookings]
+    if not ids:
+        return {}
+    paid = Payment.objects.filter(clinic=clinic, booking_id__in=ids, status=PaymentStatus.SUCCEEDED)
+    totals = {
+        row["booking_id"]: row
+        for row in paid.values("booking_id").annotate(
+            captured=Sum("amount_captured"),
+            fees=Sum("amount_captured", filter=Q(kind__in=FEE_KINDS)),
+            discount=Sum("discount"),
+        )
+    }
+    refunded = {
+        row["payment__booking_id"]: row["total"]
+        for row in Refund.objects.filter(payment__in=paid)
+        .exclude(status=RefundStatus.FAILED)
+        .values("payment__booking_id")
+        .annotate(total=Sum("amount"))
+    }
+    due = {}
+    for booking in bookings:
+        row = totals.get(booking.pk) or {}
+        money = BookingMoney(
+            price=booking.price,
+            discount=row.get("discount") or 0,
+            captured=row.get("captured") or 0,
+            refunded=refunded.get(booking.pk) or 0,
+            fees=row.get("fees") or 0,
+            currency=booking.currency,
+            owes_visit=booking.status in OWING_STATUSES,
+        )
+        due[booking.pk] = max(money.balance_due, 0)
+    return due
+
+
+@dataclass(frozen=True)
+class Takings:
+    taken: int  # captured by payments that succeeded in the period
+    refunded: int  # refunds made in the period (not failed)
+    currency: str
+
+    @property
+    def net(self) -> int:
+        return self.taken - self.refunded
+
+
+def takings_between(clinic, start, end) -> Takings:
+    """What the clinic took in ``[start, end)`` (aware datetimes): payments that
+    succeeded then, less the refunds made then. Two queries."""
+    taken = Payment.objects.filter(
+        clinic=clinic,
+        status=PaymentStatus.SUCCEEDED,
+        succeeded_at__gte=start,
+        succeeded_at__lt=end,
+    ).aggregate(total=Sum("amount_captured"))["total"]
+    refunded = (
+        Refund.objects.filter(payment__clinic=clinic, created_at__gte=start, created_at__lt=end)
+        .exclude(status=RefundStatus.FAILED)
+        .aggregate(total=Sum("amount"))["total"]
+    )
+    return Takings(taken=taken or 0, refunded=refunded or 0, currency=clinic.currency)

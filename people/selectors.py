@@ -147,6 +147,18 @@ def client_ids_with_notes(clinic, ids):
     )
 
 
+def client_pinned_notes(clinic, ids) -> dict[int, list[str]]:
+    """client id → the bodies of their pinned internal notes, for these ids (the pin
+    marker on the desk's Today list). One query."""
+    from people.models import ClientNote
+
+    pinned = {}
+    rows = ClientNote.objects.filter(clinic=clinic, client_id__in=list(ids), pinned=True)
+    for client_id, body in rows.order_by("-created_at", "-pk").values_list("client_id", "body"):
+        pinned.setdefault(client_id, []).append(body)
+    return pinned
+
+
 def notes_for_client(clinic, client):
     """The client's internal notes, pinned first then newest, with their authors."""
     from people.models import ClientNote

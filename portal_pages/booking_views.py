@@ -20,6 +20,7 @@ from booking_api.services import (
     BookingError,
     SlotTakenError,
     booking_cancel,
+    booking_check_in,
     booking_reschedule,
     cancellation_quote,
     quote_lines,
@@ -70,6 +71,26 @@ def booking_detail(request, reference):
         "portal_pages/bookings/detail.html",
         {"booking": booking, "google_url": google_calendar_link(booking)},
     )
+
+
+@signed_in
+@require_http_methods(["POST"])
+def booking_check_in_view(request, reference):
+    """ "I'm here": the signed-in client checks in to their own booking, inside the
+    check-in window; back to where they pressed it."""
+    booking = own_booking(request, reference)
+    try:
+        booking_check_in(booking=booking, actor=request.user, by_client=True, via="portal")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("You're checked in. Please take a seat; we'll be with you shortly.")
+        )
+    back = request.POST.get("next")
+    if back != reverse("portal:bookings"):
+        back = reverse("portal:booking_detail", args=[reference])
+    return redirect(back)
 
 
 @visitor_page

@@ -46,6 +46,11 @@ urlpatterns = [
         name="booking_calendar",
     ),
     path(
+        "bookings/<uuid:reference>/check-in/",
+        booking_views.booking_check_in_view,
+        name="booking_check_in",
+    ),
+    path(
         "bookings/<uuid:reference>/reschedule/",
         booking_views.booking_reschedule_view,
         name="booking_reschedule",

@@ -81,3 +81,18 @@ def client_unread_count(clinic, client):
     if client is None:
         return 0
     return _unread(clinic, Sender.CLINIC).filter(thread__client=client).count()
+
+
+def staff_unread_clients(clinic, *, limit=5):
+    """The clients with messages staff have not read, most recent first: a list of
+    (client id, unread count), and the number of unread messages in all. Two queries."""
+    from django.db.models import Max
+
+    unread = _unread(clinic, Sender.CLIENT)
+    rows = list(
+        unread.values("thread__client_id")
+        .annotate(n=Count("id"), latest=Max("created_at"))
+        .order_by("-latest")[:limit]
+    )
+    total = unread.count()
+    return [(row["thread__client_id"], row["n"]) for row in rows], total

@@ -11,11 +11,18 @@ import records.admin_tabs  # noqa: F401 -- registers the pets, photos and messag
 import records.forms_admin  # noqa: F401 -- forms, medical history, feedback
 from people.account_tabs import HOOK_NAME
 from people.admin_toolkit.menus import MenuLink
-from people.admin_toolkit.workspace import FRONT_DESK, MANAGERS
+from people.admin_toolkit.workspace import (
+    FRONT_DESK,
+    MANAGERS,
+    request_admin_clinic,
+    request_admin_role,
+)
+from people.models import StaffRole
 from records.workspace import client_actions as actions
 from records.workspace.client_account import ClientDetailView
 from records.workspace.client_list import ClientIndexView
 from records.workspace.tabs import own_tabs
+from records.workspace.today import TODAY_ROLES, TodayPanel
 
 
 @hooks.register("register_clinic_workspace_urls")
@@ -62,3 +69,17 @@ def _tab_hook(tab):
 # preferences, Audit trail) join other apps' tabs through the same hook.
 for _tab in own_tabs():
     hooks.register(HOOK_NAME, _tab_hook(_tab))
+
+
+@hooks.register("construct_homepage_panels")
+def add_today_panel(request, panels):
+    """The admin home for clinic staff is their day: the Today panel first. Front desk
+    and therapists, who edit no pages, lose Wagtail's page panels (other apps' panels,
+    added the same way, stay); managers keep them below."""
+    clinic = request_admin_clinic(request)
+    role = request_admin_role(request)
+    if clinic is None or role not in TODAY_ROLES:
+        return
+    if role in (StaffRole.STAFF, StaffRole.THERAPIST):
+        panels[:] = [p for p in panels if not type(p).__module__.startswith("wagtail.")]
+    panels.insert(0, TodayPanel(request, clinic, role))

@@ -173,6 +173,11 @@ class BookingSerializer(serializers.Serializer):
     client_notes = serializers.CharField()
     pet = serializers.IntegerField(source="pet_id", allow_null=True)
     reschedule_count = serializers.IntegerField()
+    can_check_in = serializers.BooleanField(
+        source="client_may_check_in",
+        help_text='Offer "I\'m here" now: the check-in window (an hour before the start '
+        "to 30 minutes after) is open and the booking can be checked in.",
+    )
     created_at = serializers.DateTimeField()
     add_to_calendar = serializers.SerializerMethodField(
         help_text="`ics`: download for any calendar app; `google`: add to Google Calendar."

@@ -15,6 +15,7 @@ urlpatterns = [
         name="booking-reschedule",
     ),
     path("bookings/<id:pk>/cancel", views.BookingCancelView.as_view(), name="booking-cancel"),
+    path("bookings/<id:pk>/check-in", views.BookingCheckInView.as_view(), name="booking-check-in"),
     path("bookings/<id:pk>/calendar.ics", views.BookingCalendarView.as_view(), name="booking-ics"),
     path("", include("booking_api.api.cart_urls")),
 ]

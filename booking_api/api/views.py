@@ -33,6 +33,7 @@ from booking_api.selectors import (
 )
 from booking_api.services import (
     booking_cancel,
+    booking_check_in,
     booking_create,
     booking_reschedule,
     cancellation_quote,
@@ -226,6 +227,23 @@ class BookingCancelView(ClientBookingMixin, APIView):
             actor=request.user,
             by_client=True,
             reason=payload.validated_data["reason"],
+        )
+        return Response(BookingSerializer(booking, context={"request": request}).data)
+
+
+class BookingCheckInView(ClientBookingMixin, APIView):
+    """ "I'm here": the client checks in to their own booking, from an hour before its
+    start to 30 minutes after it (`can_check_in` says when it is offered); 409
+    `too_early` / `too_late` outside that window, 409 `invalid_transition` when the
+    booking cannot be checked in (cancelled, already started…)."""
+
+    @extend_schema(request=None, responses=BookingSerializer, tags=["booking"])
+    def post(self, request, pk):
+        booking = booking_check_in(
+            booking=self.own_booking(pk),
+            actor=request.user,
+            by_client=True,
+            via="app" if request.auth is not None else "portal",
         )
         return Response(BookingSerializer(booking, context={"request": request}).data)
 

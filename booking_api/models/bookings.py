@@ -91,6 +91,17 @@ class Booking(models.Model):
         return self.status in lifecycle.UPCOMING_STATUSES
 
     @property
+    def is_checked_in(self):
+        return self.status == BookingStatus.ARRIVED
+
+    @property
+    def client_may_check_in(self):
+        """ "I'm here" is offered now (portal, app): inside the check-in window."""
+        from django.utils import timezone
+
+        return lifecycle.client_may_check_in(self.status, self.start, timezone.now())
+
+    @property
     def awaits_payment(self):
         return self.status in lifecycle.AWAITING_PAYMENT_STATUSES
 

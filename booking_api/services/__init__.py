@@ -10,8 +10,10 @@ from booking_api.services.policy import (
 )
 from booking_api.services.transitions import (
     booking_cancel,
+    booking_check_in,
     booking_confirm_paid,
     booking_event_record,
+    booking_fee_waive,
     booking_mark_no_show,
     booking_mark_refunded,
     booking_release_hold,
@@ -24,9 +26,11 @@ __all__ = [
     "BookingError",
     "SlotTakenError",
     "booking_cancel",
+    "booking_check_in",
     "booking_confirm_paid",
     "booking_create",
     "booking_event_record",
+    "booking_fee_waive",
     "booking_mark_no_show",
     "booking_mark_refunded",
     "booking_reschedule",

@@ -1,6 +1,6 @@
 """What staff do to a client's booking from the admin calendar, each written to the
 client's audit trail in the same transaction: book, move or reassign, move along the
-lifecycle (start, complete, no-show, cancel), and add session notes.
+lifecycle (check in, start, complete, no-show, cancel), and add session notes.
 
 These wrap the booking services (same engine, same policy); they add only the audit
 entry and, for staff bookings of a service that needs a patch test, a record that the
@@ -12,12 +12,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from booking_api.errors import BookingErrorCode
-from booking_api.models import BookingEvent, BookingSource, BookingStatus, SessionNote
+from booking_api.models import Booking, BookingEvent, BookingSource, BookingStatus, SessionNote
 from booking_api.patch_test_selectors import patch_test_missing
 from booking_api.services.bookings import booking_create, booking_reschedule
 from booking_api.services.errors import BookingError
 from booking_api.services.transitions import (
     booking_cancel,
+    booking_check_in,
     booking_mark_no_show,
     booking_transition,
 )
@@ -99,6 +100,7 @@ def staff_booking_move(*, booking, start, staff=None, actor, request=None):
 # What a staff action is called, and the status it leads to.
 STAFF_ACTIONS = {
     "confirm": BookingStatus.CONFIRMED,
+    "check_in": BookingStatus.ARRIVED,
     "start": BookingStatus.STARTED,
     "complete": BookingStatus.COMPLETED,
     "no_show": BookingStatus.NO_SHOW,
@@ -107,16 +109,22 @@ STAFF_ACTIONS = {
 
 
 @transaction.atomic
-def staff_booking_action(*, booking, action, actor, reason="", request=None):
+def staff_booking_action(
+    *, booking, action, actor, reason="", request=None, apply_fee=True, block=True
+):
     """Move a booking along its lifecycle from the admin. No-show applies the clinic's
     fee and blocking; cancel is the staff cancel (always allowed, fee quoted)."""
     if action not in STAFF_ACTIONS:
         raise BookingError(
             _("Unknown action."), field="action", code=BookingErrorCode.UNKNOWN_ACTION
         )
+    if action == "check_in":  # audited by the check-in service itself
+        return booking_check_in(booking=booking, actor=actor, via="desk", request=request)
     from_status = booking.get_status_display()
     if action == "no_show":
-        booking = booking_mark_no_show(booking=booking, actor=actor, reason=reason)
+        booking = booking_mark_no_show(
+            booking=booking, actor=actor, reason=reason, apply_fee=apply_fee, block=block
+        )
     elif action == "cancel":
         booking = booking_cancel(booking=booking, actor=actor, by_client=False, reason=reason)
     else:
@@ -132,10 +140,25 @@ def staff_booking_action(*, booking, action, actor, reason="", request=None):
             f"{booking.service.name} on {_local(booking, booking.start):%Y-%m-%d %H:%M}: "
             f"{booking.get_status_display()}"
         ),
-        changes={"status": (from_status, booking.get_status_display())},
+        changes={
+            "status": (from_status, booking.get_status_display()),
+            **(
+                {"no-show policy": ("", _no_show_choice(apply_fee, block))}
+                if action == "no_show" and not (apply_fee and block)
+                else {}
+            ),
+        },
         request=request,
     )
     return booking
+
+
+def _no_show_choice(apply_fee, block):
+    return ", ".join(
+        part
+        for part, skipped in (("fee not applied", not apply_fee), ("not blocked", not block))
+        if skipped
+    )
 
 
 @transaction.atomic
@@ -171,3 +194,35 @@ def session_note_add(
         request=request,
     )
     return note
+
+
+@transaction.atomic
+def booking_internal_notes_update(*, booking, actor, notes, request=None):
+    """Staff's internal notes on the appointment (never shown to the client), audited
+    with the old and new text. Unchanged notes write nothing."""
+    notes = (notes or "").strip()
+    if len(notes) > 5000:
+        raise BookingError(
+            _("Keep the internal notes under 5,000 characters."),
+            field="internal_notes",
+            code=BookingErrorCode.REQUIRED,
+        )
+    booking = (
+        Booking.objects.select_for_update().select_related("clinic", "client").get(pk=booking.pk)
+    )
+    before = booking.internal_notes
+    if before == notes:
+        return booking
+    booking.internal_notes = notes
+    booking.save(update_fields=["internal_notes", "updated_at"])
+    audit_record(
+        clinic=booking.clinic,
+        actor=actor,
+        action=AuditAction.NOTE,
+        client=booking.client,
+        summary=f"Internal notes on {booking.service.name} "
+        f"of {_local(booking, booking.start):%Y-%m-%d %H:%M}",
+        changes={"internal_notes": (before, notes)},
+        request=request,
+    )
+    return booking

@@ -23,7 +23,9 @@ from booking_api.services.policy import cancellation_quote, initial_status, no_s
 from branding import clinic_time
 from branding.errors import FeatureDisabledError, NotAllowedError
 from branding.selectors import clinic_policy, feature_enabled
+from people.models import AuditAction
 from people.selectors import clinic_role_for_user
+from people.services import audit_record
 
 # A clinic membership's role → the role it plays in the lifecycle.
 STAFF_ROLES = {"manager": Role.MANAGER, "staff": Role.FRONT_DESK, "therapist": Role.THERAPIST}
@@ -52,12 +54,22 @@ def actor_role(booking, actor, *, by_client=False) -> str:
 
 
 def _check_time(booking, to_status, role, now):
-    """A person may not start, complete or no-show a visit before its time
-    (``lifecycle.earliest_move``); the platform's own moves are not held to the clock."""
+    """A person may not check in, start, complete or no-show a visit before its time
+    (``lifecycle.earliest_move``), nor a client check themself in after the window
+    closes; the platform's own moves are not held to the clock."""
     if role == Role.SYSTEM:
         return
+    now = now or timezone.now()
+    if to_status == BookingStatus.ARRIVED and role == Role.CLIENT:
+        closes = lifecycle.check_in_window(booking.start)[1]
+        if now > closes:
+            raise BookingError(
+                _("Check-in online has closed for this appointment; please see reception."),
+                field="status",
+                code=BookingErrorCode.TOO_LATE,
+            )
     earliest = lifecycle.earliest_move(to_status, booking.start)
-    if earliest is None or (now or timezone.now()) >= earliest:
+    if earliest is None or now >= earliest:
         return
     with clinic_time.override(booking.clinic):
         when = clinic_time.format_datetime(booking.start)
@@ -193,12 +205,14 @@ def booking_cancel(
     refund_decided=None,
     data=None,
     role=None,
+    waive_fee=False,
 ) -> Booking:
     """Cancel under the clinic's policy — the one way any door cancels. A client inside
     the window pays the quoted fee (the payments app charges or keeps it) or is asked to
     contact the clinic; staff may always cancel, and may choose the refund themselves
     (``refund_decided``, minor units; None: the policy's refund). The payments app
-    refunds after commit, once, on ``booking_cancelled``."""
+    refunds after commit, once, on ``booking_cancelled``. Staff may also waive the
+    late-cancellation fee (``waive_fee``; recorded as a fee of 0 with the quote kept)."""
     booking = locked_booking(booking)
     role = role or actor_role(booking, actor, by_client=by_client)
     quote = cancellation_quote(booking, now=now)
@@ -207,7 +221,7 @@ def booking_cancel(
             raise FeatureDisabledError(_("Online cancellation is turned off; please call us."))
         if not quote.allowed:
             raise NotAllowedError(quote.message, code=BookingErrorCode.CONTACT_CLINIC)
-        if refund_decided is not None:
+        if refund_decided is not None or waive_fee:
             raise NotAllowedError(
                 _("Only the clinic can choose a refund."),
                 field="refund",
@@ -226,35 +240,147 @@ def booking_cancel(
         actor=actor,
         reason=reason,
         # The quote is kept as the record of what was shown; the fee is the column.
-        data={"quote": quote.as_dict(), "by_client": role == Role.CLIENT, **(data or {})},
+        data={
+            "quote": quote.as_dict(),
+            "by_client": role == Role.CLIENT,
+            **({"fee_waived": quote.fee} if waive_fee and quote.fee else {}),
+            **(data or {}),
+        },
         # The system's cancel (a lapsed hold) never charges a fee, nor does giving up a
-        # guest's hold that was never confirmed.
-        fee=0 if role == Role.SYSTEM or booking.status == BookingStatus.UNVERIFIED else quote.fee,
+        # guest's hold that was never confirmed, nor a cancel whose fee staff waived.
+        fee=0
+        if waive_fee or role == Role.SYSTEM or booking.status == BookingStatus.UNVERIFIED
+        else quote.fee,
         refund_decided=refund_decided,
     )
 
 
+# How a check-in came about (kept on its event, shown in the history and the audit).
+CHECK_IN_VIA = ("desk", "portal", "app", "wallet_pass")
+
+
 @transaction.atomic
-def booking_mark_no_show(*, booking, actor=None, reason="", role=None, now=None) -> Booking:
-    """Staff mark a missed appointment, once its start has passed. The policy's fee is
-    recorded for payments to charge, and the client may be blocked from booking online."""
+def booking_check_in(
+    *, booking, actor=None, by_client=False, via="desk", now=None, request=None
+) -> Booking:
+    """The client is here: the booking becomes ``arrived``. Staff check a client in at
+    the desk (or by scanning the wallet pass's QR code); the client checks themself in
+    from the portal or the app inside the window around the start
+    (``lifecycle.check_in_window``). Recorded on the booking's history with how, and on
+    the client's audit trail, in the same transaction."""
+    if via not in CHECK_IN_VIA:
+        raise ValueError(f"Unknown check-in route: {via}")
+    booking = locked_booking(booking)
+    role = actor_role(booking, actor, by_client=by_client)
+    from_status = booking.get_status_display()
+    booking = _move(
+        booking,
+        BookingStatus.ARRIVED,
+        role=role,
+        actor=actor,
+        reason=_check_in_reason(via),
+        data={"via": via},
+        now=now,
+    )
+    with clinic_time.override(booking.clinic):
+        when = clinic_time.format_datetime(booking.start)
+    audit_record(
+        clinic=booking.clinic,
+        actor=actor,
+        action=AuditAction.CHANGE,
+        client=booking.client,
+        summary=f"{booking.service.name} on {when}: checked in ({via.replace('_', ' ')})",
+        changes={"status": (from_status, booking.get_status_display())},
+        request=request,
+    )
+    return booking
+
+
+def _check_in_reason(via):
+    return {
+        "desk": "Checked in at the desk.",
+        "portal": "The client checked in from the portal.",
+        "app": "The client checked in from the app.",
+        "wallet_pass": "Checked in by scanning the wallet pass.",
+    }[via]
+
+
+@transaction.atomic
+def booking_mark_no_show(
+    *, booking, actor=None, reason="", role=None, now=None, apply_fee=True, block=True
+) -> Booking:
+    """Staff mark a missed appointment, once its start has passed. The policy applies
+    per case: its fee is recorded for payments to charge unless staff choose not to
+    (``apply_fee``), and where the policy blocks online booking after a no-show the
+    client is blocked unless staff choose not to (``block``). What was decided is on the
+    event (``data``: the policy's fee, whether it and the block were applied)."""
     booking = locked_booking(booking)
     role = role or actor_role(booking, actor)
-    fee = no_show_fee(booking)
+    policy_fee = no_show_fee(booking)
+    fee = policy_fee if apply_fee else 0
+    blocks = clinic_policy(booking.clinic).no_show_blocks_online_booking and block
     booking = _move(
         booking,
         BookingStatus.NO_SHOW,
         role=role,
         actor=actor,
         reason=reason,
-        data={"fee": fee},
+        data={"fee": fee, "policy_fee": policy_fee, "blocked": blocks},
         fee=fee,
         now=now,
     )
-    if clinic_policy(booking.clinic).no_show_blocks_online_booking:
+    if blocks:
         client = booking.client
         client.online_booking_blocked = True
         client.save(update_fields=["online_booking_blocked"])
+    return booking
+
+
+@transaction.atomic
+def booking_fee_waive(*, booking, actor, reason="", request=None) -> Booking:
+    """Staff waive the fee a no-show (or late cancellation) decided: recorded as a
+    ``fee_waived`` event after it, so nothing is due any more (``booking_fee``), and on
+    the client's audit trail. Only the clinic's front desk."""
+    from booking_api.selectors import booking_fee, booking_last_move
+
+    booking = locked_booking(booking)
+    role = actor_role(booking, actor)
+    if role not in lifecycle.STAFF:
+        raise NotAllowedError(
+            _("Only the front desk or a manager can waive a fee."),
+            code=BookingErrorCode.ROLE_NOT_ALLOWED,
+        )
+    if booking.status not in (BookingStatus.NO_SHOW, BookingStatus.CANCELLED):
+        raise BookingError(
+            _("There is no fee to waive on this booking."),
+            field="fee",
+            code=BookingErrorCode.INVALID_TRANSITION,
+        )
+    fee = booking_fee(booking, booking.status)
+    if not fee:
+        raise BookingError(
+            _("There is no fee to waive on this booking."),
+            field="fee",
+            code=BookingErrorCode.INVALID_TRANSITION,
+        )
+    move = booking_last_move(booking, booking.status)
+    event_add(
+        booking,
+        "fee_waived",
+        actor=actor,
+        reason=reason,
+        data={"to_status": booking.status, "fee": fee, "event": move.pk},
+    )
+    audit_record(
+        clinic=booking.clinic,
+        actor=actor,
+        action=AuditAction.CHANGE,
+        client=booking.client,
+        summary=f"Waived the {booking.get_status_display().lower()} fee on "
+        f"{booking.service.name} ({reason or 'no reason given'})",
+        changes={"fee": (fee, 0)},
+        request=request,
+    )
     return booking
 
 

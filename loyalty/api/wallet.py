@@ -22,6 +22,10 @@ PERMISSIONS = [IsAuthenticated, ClinicRequired, feature_or_404("wallet_passes")]
 class WalletSerializer(serializers.Serializer):
     client_name = serializers.CharField()
     member_number = serializers.CharField()
+    check_in_url = serializers.CharField(
+        help_text="What the check-in QR code holds: the desk's check-in address for this "
+        "member (staff who open it check today's booking in)."
+    )
     balance = serializers.IntegerField()
     unit_name = serializers.CharField()
     tier = serializers.CharField(allow_blank=True)
@@ -41,6 +45,7 @@ class WalletView(APIView):
         data = {
             "client_name": card.client_name,
             "member_number": card.member_number,
+            "check_in_url": card.check_in_url,
             "balance": card.balance,
             "unit_name": card.unit_name,
             "tier": card.tier,

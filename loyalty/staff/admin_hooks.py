@@ -9,6 +9,7 @@ from wagtail import hooks
 from loyalty.staff import tab
 from loyalty.staff.catalogue import ProgrammeView, RewardViewSet, TierViewSet
 from loyalty.staff.views import ClientLoyaltyActionView, RequestDecisionView, RequestQueueView
+from loyalty.wallet.check_in import WalletCheckInView
 from people.account_tabs import ClientAccountTab
 from people.admin_toolkit.menus import ClinicMenu, MenuLink
 from people.admin_toolkit.workspace import FRONT_DESK, MANAGERS
@@ -53,6 +54,8 @@ def register_loyalty_urls():
             name="loyalty_client_action",
         ),
         path("loyalty/programme/", ProgrammeView.as_view(), name="loyalty_programme"),
+        # The wallet pass's QR code (loyalty.wallet.membership.check_in_url).
+        path("check-in/<str:number>/", WalletCheckInView.as_view(), name="loyalty_wallet_check_in"),
     ]
 
 
@@ -66,3 +69,17 @@ def register_loyalty_tab():
         get_context=tab.tab_context,
         is_shown=tab.is_shown,
     )
+
+
+@hooks.register("register_today_waiting")
+def reward_requests_waiting(request, clinic, role):
+    """The admin home's "Requests waiting": reward requests awaiting a decision."""
+    from django.urls import reverse
+
+    from loyalty.rewards.selectors import pending_requests
+    from records.today_selectors import WaitingItem
+
+    count = pending_requests(clinic).count()
+    return [
+        WaitingItem("reward_requests", _("Reward requests"), count, reverse("loyalty_requests"))
+    ]

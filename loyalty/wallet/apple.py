@@ -67,7 +67,7 @@ def pass_json(card: MembershipCard, signing: AppleSigning) -> dict:
         "barcodes": [
             {
                 "format": "PKBarcodeFormatQR",
-                "message": card.member_number,
+                "message": card.check_in_url,
                 "messageEncoding": "iso-8859-1",
                 "altText": card.member_number,
             }

@@ -31,7 +31,7 @@ def save_claims(card: MembershipCard, signing: GoogleSigning, *, logo_url: str, 
         "loyaltyPoints": {"label": card.unit_name, "balance": {"int": card.balance}},
         "barcode": {
             "type": "QR_CODE",
-            "value": card.member_number,
+            "value": card.check_in_url,
             "alternateText": card.member_number,
         },
     }

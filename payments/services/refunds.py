@@ -191,17 +191,23 @@ def _check_refund_amount(booking, amount):
 
 
 @transaction.atomic
-def booking_cancel_with_refund(*, booking, actor, amount=None, reason="") -> int:
+def booking_cancel_with_refund(*, booking, actor, amount=None, reason="", waive_fee=False) -> int:
     """Staff cancel a booking and refund it: by the policy quote (``amount`` None) or
     any amount up to what was captured. The cancellation goes through
     ``booking_cancel`` like every other door, recording the choice; the refund follows
-    after commit, once. A refused amount leaves the booking as it was. Returns what
+    after commit, once. ``waive_fee``: no late-cancellation fee (the policy's refund is
+    then all that was paid). A refused amount leaves the booking as it was. Returns what
     will be refunded (minor units)."""
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
     if amount is not None and amount != 0:
         _check_refund_amount(booking, amount)
     booking = booking_cancel(
-        booking=booking, actor=actor, by_client=False, reason=reason, refund_decided=amount
+        booking=booking,
+        actor=actor,
+        by_client=False,
+        reason=reason,
+        refund_decided=amount,
+        waive_fee=waive_fee,
     )
     if amount is not None:
         return amount

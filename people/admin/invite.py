@@ -1,8 +1,11 @@
-"""Inviting a client (front desk): an account at the admin clinic and an email to sign in."""
+"""A new client at the desk (a walk-in, someone on the phone): an account at the admin
+clinic, an invitation email to choose a password only when staff tick it, and on
+"Save and book" straight on to booking them in on the calendar."""
 
 from django import forms
 from django.db import transaction
 from django.shortcuts import redirect
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin import messages
@@ -13,7 +16,7 @@ from branding.validators import validate_name
 from people.admin_toolkit.views import form_add_domain_error
 from people.admin_toolkit.workspace import ClinicWorkspaceMixin
 from people.models import AuditAction, ClientAccount
-from people.services import audit_changes, audit_record, client_invite
+from people.services import audit_changes, audit_record, client_add_at_desk
 
 
 class InviteClientForm(forms.Form):
@@ -23,6 +26,11 @@ class InviteClientForm(forms.Form):
     )
     email = forms.EmailField(label=_("Email"))
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    invite = forms.BooleanField(
+        label=_("Send an invitation email"),
+        required=False,
+        help_text=_("A link to choose a password and book online. Leave unticked for a walk-in."),
+    )
 
 
 def _client_snapshot(account):
@@ -41,8 +49,8 @@ def _client_snapshot(account):
 class ClientInviteView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, FormView):
     template_name = "people/admin/client_invite.html"
     form_class = InviteClientForm
-    page_title = _("Invite client")
-    header_icon = "mail"
+    page_title = _("New client")
+    header_icon = "user"
 
     def get_page_subtitle(self):
         return self.clinic.name
@@ -57,12 +65,13 @@ class ClientInviteView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, FormView
         before = _client_snapshot(existing)
         try:
             with transaction.atomic():
-                account = client_invite(
+                account = client_add_at_desk(
                     clinic=self.clinic,
                     email=data["email"],
                     first_name=data["first_name"],
                     last_name=data["last_name"],
                     phone=data["phone"],
+                    invite=data["invite"],
                     invited_by=self.request.user,
                     base_url=f"{self.request.scheme}://{self.clinic.domain}",
                 )
@@ -70,17 +79,30 @@ class ClientInviteView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, FormView
                 audit_record(
                     clinic=self.clinic,
                     actor=self.request.user,
-                    action=AuditAction.INVITE,
+                    action=AuditAction.INVITE if data["invite"] else AuditAction.CREATE,
                     client=account,
-                    summary=f"Invited {account.user.email}" + ("" if existing else " (new client)"),
+                    summary=("Invited " if data["invite"] else "Added ")
+                    + account.user.email
+                    + ("" if existing else " (new client)"),
                     changes=audit_changes(before, _client_snapshot(account)),
                     request=self.request,
                 )
         except DomainError as exc:
             form_add_domain_error(form, exc)
             return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("Invitation sent to %(email)s.") % {"email": account.user.email},
-        )
-        return redirect("clinic_workspace:clients")
+        if data["invite"]:
+            messages.success(
+                self.request,
+                _("Invitation sent to %(email)s.") % {"email": account.user.email},
+            )
+        else:
+            messages.success(
+                self.request, _("%(name)s is added (no email sent).") % {"name": account.name}
+            )
+        if self.request.POST.get("then") == "book":
+            try:  # the calendar's new-booking page, with the client chosen
+                url = reverse("booking_calendar:new")
+            except NoReverseMatch:
+                return redirect("clinic_workspace:client_detail", account.pk)
+            return redirect(f"{url}?client={account.pk}")
+        return redirect("clinic_workspace:client_detail", account.pk)

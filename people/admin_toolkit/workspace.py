@@ -32,7 +32,15 @@ def request_admin_clinic(request):
 
 
 def request_admin_role(request):
-    return clinic_role_for_user(request_admin_clinic(request), request.user)
+    """The person's role at the admin clinic, looked up once per request (every menu item
+    asks; the admin home asked some thirty times)."""
+    clinic = request_admin_clinic(request)
+    cached = getattr(request, "_admin_role", None)
+    if cached is None or cached[0] != (clinic.pk if clinic else None, request.user.pk):
+        role = clinic_role_for_user(clinic, request.user)
+        cached = ((clinic.pk if clinic else None, request.user.pk), role)
+        request._admin_role = cached
+    return cached[1]
 
 
 class ClinicWorkspaceMixin:

@@ -7,6 +7,7 @@ from people.errors import ClientError  # noqa: F401
 from people.services.accounts import (  # noqa: F401
     api_tokens_revoke,
     client_account_ensure,
+    client_add_at_desk,
     client_contact_update,
     client_invite,
     client_search_text_refresh,
@@ -25,6 +26,7 @@ from people.services.client_record import (  # noqa: F401
     MAX_TAGS,
     client_archive,
     client_deactivate,
+    client_online_booking_unblock,
     client_preferences_update,
     client_reactivate,
     client_unarchive,

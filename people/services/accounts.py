@@ -96,6 +96,35 @@ def client_upsert(*, clinic, email, first_name="", last_name="", phone="", key="
 
 
 @transaction.atomic
+def client_add_at_desk(
+    *,
+    clinic,
+    email,
+    first_name="",
+    last_name="",
+    phone="",
+    invite=False,
+    invited_by=None,
+    base_url="",
+) -> ClientAccount:
+    """The front desk adds a client (a walk-in, someone on the phone): the profile, and
+    an invitation email to choose a password only when staff ask for it (``invite``)."""
+    if invite:
+        return client_invite(
+            clinic=clinic,
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            phone=phone,
+            invited_by=invited_by,
+            base_url=base_url,
+        )
+    return client_upsert(
+        clinic=clinic, email=email, first_name=first_name, last_name=last_name, phone=phone
+    )
+
+
+@transaction.atomic
 def client_invite(
     *, clinic, email, first_name="", last_name="", phone="", invited_by=None, base_url
 ) -> ClientAccount:

@@ -281,6 +281,33 @@ def client_reactivate(*, clinic, account, actor, request=None) -> ClientAccount:
 
 
 @transaction.atomic
+def client_online_booking_unblock(*, clinic, account, actor, reason="", request=None):
+    """Lift the online-booking block a no-show put on the client (staff decide per case),
+    audited with the reason."""
+    if account.clinic_id != clinic.pk:
+        raise ClientError(
+            gettext("That client belongs to another clinic."),
+            field="client",
+            code=PeopleErrorCode.OTHER_CLINIC,
+        )
+    if not account.online_booking_blocked:
+        return account
+    account.online_booking_blocked = False
+    account.save(update_fields=["online_booking_blocked"])
+    audit_record(
+        clinic=clinic,
+        actor=actor,
+        action=AuditAction.CHANGE,
+        client=account,
+        summary=f"Lifted the online-booking block on {account.name}"
+        + (f" ({reason})" if reason else ""),
+        changes={"online_booking_blocked": [True, False]},
+        request=request,
+    )
+    return account
+
+
+@transaction.atomic
 def note_create(*, clinic, account, author, body, pinned=False, request=None):
     """An internal note on the client, audited (its text included: the log is staff-only
     too)."""

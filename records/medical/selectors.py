@@ -19,3 +19,17 @@ def medical_history_versions(clinic, client):
         .select_related("author")
         .order_by("-created_at", "-pk")
     )
+
+
+def allergies_by_client(clinic, client_ids) -> dict[int, str]:
+    """client id → the allergies their newest medical history version lists (only those
+    with any), for these ids: the desk's allergy marker. One query."""
+    newest = {}
+    rows = (
+        MedicalHistoryVersion.objects.filter(clinic=clinic, client_id__in=list(client_ids))
+        .order_by("client_id", "-created_at", "-pk")
+        .values_list("client_id", "allergies")
+    )
+    for client_id, allergies in rows:
+        newest.setdefault(client_id, allergies)
+    return {client_id: text.strip() for client_id, text in newest.items() if text.strip()}

@@ -6,6 +6,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from booking_api.client_selectors import client_visit_summary
+from booking_api.selectors import no_show_block
 from branding.money import format_money
 from people.account_tabs import account_tabs
 from people.admin_toolkit.workspace import ClinicWorkspaceMixin, request_admin_role
@@ -53,6 +54,7 @@ class ClientDetailView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, Template
             rating=rating,
             ratings=ratings,
             pinned_notes=list(notes_for_client(self.clinic, account).filter(pinned=True)),
+            booking_block=no_show_block(self.clinic, account),
             book_url=calendar_url("new", query=f"?client={account.pk}"),
             can_edit=may_edit(request_admin_role(self.request)),
             tabs=account_tabs(self.request, self.clinic, account),

@@ -19,6 +19,7 @@ from people.services import (
     CLIENT_EDITABLE_FIELDS,
     client_archive,
     client_deactivate,
+    client_online_booking_unblock,
     client_preferences_update,
     client_reactivate,
     client_unarchive,
@@ -100,6 +101,7 @@ class ClientStatusView(ClientActionView):
         "unarchive": (client_unarchive, _("%(name)s is back in the client list.")),
         "deactivate": (client_deactivate, _("%(name)s can no longer book online.")),
         "reactivate": (client_reactivate, _("%(name)s is active again.")),
+        "unblock": (client_online_booking_unblock, _("%(name)s can book online again.")),
     }
 
     def act(self, request):

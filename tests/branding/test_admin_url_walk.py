@@ -42,6 +42,7 @@ from branding.services import clinic_collection, features_update
 from loyalty.models import Game, LedgerEntry, Reward, RewardRequest, Tier
 from loyalty.rewards.services import reward_request_create
 from loyalty.services import points_award, programme_upsert
+from loyalty.wallet.membership import member_number
 from people.models import ClientAccount, ClientNote, Pet, Photo
 from people.photo_services import photo_upload
 from people.services import note_create
@@ -156,7 +157,14 @@ PK_BY_NAME = {
 # Words in URLs, by (URL name, argument): each is tried.
 WORDS = {
     ("wagtailadmin_api:pages:action", "action_name"): ["copy", "move", "delete", "publish"],
-    ("booking_calendar:action", "action"): ["confirm", "start", "complete", "no_show", "cancel"],
+    ("booking_calendar:action", "action"): [
+        "confirm",
+        "check_in",
+        "start",
+        "complete",
+        "no_show",
+        "cancel",
+    ],
     ("payments_admin:action", "action"): ["charge-balance", "refund", "cancel-refund"],
     ("loyalty_request_decide", "decision"): ["approve", "decline"],
     ("loyalty_client_action", "action"): ["add", "adjust", "reverse", "grant"],
@@ -227,6 +235,8 @@ def model_arguments(rows):
             )
             for row in (rows[Page], rows[Tier], rows[Service])
         ],
+        # The wallet pass's QR code: Riverside's member number, opened at another clinic.
+        "loyalty_wallet_check_in": [({"number": member_number(rows[ClientAccount])}, "")],
         "wagtailadmin_pages:revisions_compare": [
             (
                 {"pk": page, "revision_id_a": "earliest", "revision_id_b": "latest"},

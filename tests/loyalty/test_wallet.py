@@ -189,7 +189,13 @@ def test_the_pkpass_has_a_true_manifest_and_a_verifiable_signature(
     assert card["passTypeIdentifier"] == "pass.test.portal"
     assert card["teamIdentifier"] == "TEAM123456"
     assert card["barcodes"][0]["format"] == "PKBarcodeFormatQR"
-    assert card["barcodes"][0]["message"] == member_number(member) == f"GLOW-{member.pk:06d}"
+    # The QR code is the desk's check-in address for the member (staff who scan it
+    # check today's booking in); the number is printed under it.
+    assert member_number(member) == f"GLOW-{member.pk:06d}"
+    assert card["barcodes"][0]["message"] == (
+        f"https://glow.localhost/admin/check-in/GLOW-{member.pk:06d}/"
+    )
+    assert card["barcodes"][0]["altText"] == member_number(member)
     assert card["storeCard"]["primaryFields"][0]["value"] == 320
     secondary = {f["key"]: f["value"] for f in card["storeCard"]["secondaryFields"]}
     assert secondary == {"member": member.name, "tier": "Gold"}
@@ -215,7 +221,7 @@ def test_the_google_link_carries_a_signed_jwt_with_the_card(
     assert obj["accountId"] == member_number(member)
     assert obj["barcode"] == {
         "type": "QR_CODE",
-        "value": member_number(member),
+        "value": f"https://glow.localhost/admin/check-in/{member_number(member)}/",
         "alternateText": member_number(member),
     }
     assert obj["loyaltyPoints"]["balance"] == {"int": 320}
@@ -254,6 +260,7 @@ def test_api_gives_the_card_and_the_pass(
 ):
     body = member_portal.get("/api/v1/wallet").json()
     assert body["member_number"] == member_number(member)
+    assert body["check_in_url"] == f"https://glow.localhost/admin/check-in/{member_number(member)}/"
     assert body["balance"] == 320 and body["tier"] == "Gold"
     assert body["apple_pass_url"] == "http://glow.localhost/api/v1/wallet/membership.pkpass"
     assert body["google_save_url"].startswith("https://pay.google.com/gp/v/save/")
@@ -269,7 +276,8 @@ def test_each_client_gets_only_their_own_card(
     browser = host_client(clinic)
     browser.force_login(someone.user)
     card = json.loads(_unzip(browser.get("/wallet/membership.pkpass").content)["pass.json"])
-    assert card["barcodes"][0]["message"] == member_number(someone) != member_number(member)
+    assert card["barcodes"][0]["altText"] == member_number(someone) != member_number(member)
+    assert card["barcodes"][0]["message"].endswith(f"/check-in/{member_number(someone)}/")
     # The same person at another clinic gets that clinic's card, never this one's.
     features_update(clinic=other_clinic, wallet_passes=True)
     ClientAccountFactory(clinic=other_clinic, user=member.user)  # a client there too

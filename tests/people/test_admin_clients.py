@@ -8,7 +8,7 @@ from django.core import mail
 from django.test import Client
 
 from branding.models import Location
-from people.models import ClientAccount, ClinicMembership
+from people.models import AuditEntry, ClientAccount, ClinicMembership
 from people.selectors import admin_clinic_for_user
 from tests.factories.branding import LocationFactory
 from tests.factories.clients import ClientAccountFactory, MembershipFactory, UserFactory
@@ -250,6 +250,7 @@ def test_staff_invites_a_client(clinic, staff_user, django_capture_on_commit_cal
                 "last_name": "Shelley",
                 "email": "mary@example.com",
                 "phone": "07700 900333",
+                "invite": "on",  # only when asked (walk-ins get no email)
             },
             follow=True,
         )
@@ -326,3 +327,28 @@ def test_menu_shows_each_role_its_workspace(clinic, manager, staff_user, therapi
     assert b"/admin/clinic/clients/" in menu(staff_user)
     assert b"/admin/clinic/team/" not in menu(staff_user)
     assert b"/admin/clinic/" not in menu(therapist_user)
+
+
+def test_a_walk_in_is_added_without_an_email_and_booked_straight_away(
+    clinic, staff_user, django_capture_on_commit_callbacks
+):
+    client = signed_in(staff_user, clinic)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            INVITE,
+            {
+                "first_name": "Walter",
+                "last_name": "Walkin",
+                "email": "walter@example.com",
+                "phone": "07700 900555",
+                "then": "book",
+            },
+        )
+    account = ClientAccount.objects.get(clinic=clinic, user__email="walter@example.com")
+    assert account.invited_at is None and mail.outbox == []
+    assert response.status_code == 302
+    assert response.url == f"/admin/bookings/calendar/new/?client={account.pk}"
+    page = client.get(response.url).content.decode()
+    assert "Walter Walkin" in page
+    entry = AuditEntry.objects.get(client=account, action="create")
+    assert "Added walter@example.com (new client)" in entry.summary

@@ -63,7 +63,12 @@ def test_inviting_a_client_writes_an_invite_entry(
     with django_capture_on_commit_callbacks(execute=True):
         response = signed_in(staff_user, clinic).post(
             INVITE,
-            {"first_name": "Mary", "last_name": "Shelley", "email": "mary@example.com"},
+            {
+                "first_name": "Mary",
+                "last_name": "Shelley",
+                "email": "mary@example.com",
+                "invite": "on",
+            },
         )
 
     assert response.status_code == 302
@@ -77,7 +82,8 @@ def test_inviting_a_client_writes_an_invite_entry(
 
 def test_reinviting_an_existing_client_records_only_what_changed(clinic, staff_user, ada):
     response = signed_in(staff_user, clinic).post(
-        INVITE, {"first_name": "Ada", "email": "ada@example.com", "phone": "07700 900444"}
+        INVITE,
+        {"first_name": "Ada", "email": "ada@example.com", "phone": "07700 900444", "invite": "on"},
     )
 
     assert response.status_code == 302

@@ -13,7 +13,7 @@ from people.admin_toolkit.workspace import FRONT_DESK, ClinicWorkspaceMixin, req
 from people.models import StaffRole
 
 CALENDAR_ROLES = (*FRONT_DESK, StaffRole.THERAPIST)
-THERAPIST_ACTIONS = ("start", "complete", "no_show")
+THERAPIST_ACTIONS = ("check_in", "start", "complete", "no_show")
 FRONT_DESK_ACTIONS = ("confirm", *THERAPIST_ACTIONS, "cancel")
 
 

@@ -17,19 +17,26 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from booking_api import lifecycle
 from booking_api.admin.calendar.access import CalendarAccessMixin, clinic_tz
+from booking_api.appointment_extras import appointment_panels, cancel_page_url
 from booking_api.calendar_selectors import (
     booking_session_notes,
     client_history,
     client_session_notes,
 )
 from booking_api.lifecycle import TRANSITIONS, BookingStatus
+from booking_api.selectors import booking_fee
+from booking_api.services import booking_fee_waive
+from booking_api.services.policy import no_show_fee
 from booking_api.services.staff_actions import (
     STAFF_ACTIONS,
+    booking_internal_notes_update,
     session_note_add,
     staff_booking_action,
 )
 from branding import clinic_time
 from branding.errors import DomainError
+from branding.money import format_money
+from branding.selectors import clinic_policy
 from people.admin_toolkit.fields import ClinicDateField
 from people.admin_toolkit.views import form_add_domain_error
 from people.models import AuditAction
@@ -45,6 +52,16 @@ class SessionNoteForm(forms.Form):
         label=gettext_lazy("Follow-up"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     follow_up_on = ClinicDateField(label=gettext_lazy("Follow up on"), required=False)
+
+
+class InternalNotesForm(forms.Form):
+    internal_notes = forms.CharField(
+        label=gettext_lazy("Internal notes"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Staff only: never shown to the client."),
+    )
 
 
 class BookingDetailView(CalendarAccessMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -80,6 +97,7 @@ class BookingDetailView(CalendarAccessMixin, WagtailAdminTemplateMixin, Template
         possible = TRANSITIONS[booking.status]
         labels = {
             "confirm": _("Confirm"),
+            "check_in": _("Check in"),
             "start": _("Mark started"),
             "complete": _("Mark completed"),
             "no_show": _("Mark no-show"),
@@ -91,10 +109,13 @@ class BookingDetailView(CalendarAccessMixin, WagtailAdminTemplateMixin, Template
             local_start=booking.start.astimezone(tz),
             local_end=booking.end.astimezone(tz),
             movable=booking.is_upcoming,
+            # Cancelling asks first, on its own page (cancel_url), when one is registered.
             actions=[
                 (action, labels[action])
                 for action in allowed
-                if STAFF_ACTIONS[action] in possible and _time_has_come(booking, action)
+                if STAFF_ACTIONS[action] in possible
+                and _time_has_come(booking, action)
+                and not (action == "cancel" and cancel_page_url(booking))
             ],
             starts_from=lifecycle.earliest_move(BookingStatus.STARTED, booking.start)
             if STAFF_ACTIONS["start"] in possible and not _time_has_come(booking, "start")
@@ -108,6 +129,21 @@ class BookingDetailView(CalendarAccessMixin, WagtailAdminTemplateMixin, Template
             history=client_history(self.clinic, booking.client, exclude_booking_id=booking.pk),
             pinned_notes=_pinned_notes(self.clinic, booking.client),
             note_form=kwargs.get("note_form") or SessionNoteForm(),
+            notes_form=kwargs.get("notes_form")
+            or InternalNotesForm(initial={"internal_notes": booking.internal_notes}),
+            money_panels=appointment_panels(self.request, booking),
+            no_show_policy={
+                "fee": format_money(no_show_fee(booking), booking.currency)
+                if no_show_fee(booking)
+                else "",
+                "blocks": clinic_policy(self.clinic).no_show_blocks_online_booking,
+            },
+            fee_due=format_money(fee, booking.currency)
+            if (fee := booking_fee(booking, booking.status))
+            else "",
+            cancel_url=cancel_page_url(booking)
+            if "cancel" in allowed and lifecycle.can_move(booking.status, BookingStatus.CANCELLED)
+            else None,
             can_edit=self.is_front_desk,
             client_url=reverse("clinic_workspace:client_detail", args=[booking.client_id])
             if self.is_front_desk
@@ -139,12 +175,17 @@ class BookingActionView(CalendarAccessMixin, View):
         if action not in self.allowed_actions:
             raise PermissionDenied
         try:
+            # The no-show form says per case whether the policy's fee and block apply
+            # (both ticked by default; an older form without them applies both).
+            per_case = action == "no_show" and "policy_choice" in request.POST
             booking = staff_booking_action(
                 booking=booking,
                 action=action,
                 actor=request.user,
                 reason=request.POST.get("reason", ""),
                 request=request,
+                apply_fee=not per_case or request.POST.get("apply_fee") == "on",
+                block=not per_case or request.POST.get("block") == "on",
             )
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -154,6 +195,30 @@ class BookingActionView(CalendarAccessMixin, View):
                 _("The booking is now %(status)s.")
                 % {"status": booking.get_status_display().lower()},
             )
+        # The Today panel's "Check in" returns to the admin home.
+        if request.POST.get("next") == reverse("wagtailadmin_home"):
+            return redirect("wagtailadmin_home")
+        return redirect("booking_calendar:booking", pk=pk)
+
+
+class FeeWaiveView(CalendarAccessMixin, View):
+    """POST (front desk): waive the no-show or late-cancellation fee of this booking."""
+
+    def post(self, request, pk):
+        booking = self.get_booking(pk)
+        if not self.is_front_desk:
+            raise PermissionDenied
+        try:
+            booking_fee_waive(
+                booking=booking,
+                actor=request.user,
+                reason=request.POST.get("reason", "").strip()[:300],
+                request=request,
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The fee is waived: nothing is due."))
         return redirect("booking_calendar:booking", pk=pk)
 
 
@@ -175,6 +240,31 @@ class SessionNoteView(BookingDetailView):
                 messages.success(request, _("Session note saved."))
                 return redirect("booking_calendar:booking", pk=pk)
         return self.render_to_response(self.get_context_data(note_form=form))
+
+    def get(self, request, *args, **kwargs):
+        raise Http404
+
+
+class InternalNotesView(BookingDetailView):
+    """POST the appointment's internal notes (front desk, and a therapist on their own)."""
+
+    def post(self, request, pk):
+        self.booking = self.get_booking(pk)
+        form = InternalNotesForm(request.POST)
+        if form.is_valid():
+            try:
+                booking_internal_notes_update(
+                    booking=self.booking,
+                    actor=request.user,
+                    notes=form.cleaned_data["internal_notes"],
+                    request=request,
+                )
+            except DomainError as exc:
+                form_add_domain_error(form, exc)
+            else:
+                messages.success(request, _("Internal notes saved."))
+                return redirect("booking_calendar:booking", pk=pk)
+        return self.render_to_response(self.get_context_data(notes_form=form))
 
     def get(self, request, *args, **kwargs):
         raise Http404

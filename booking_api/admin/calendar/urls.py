@@ -5,6 +5,8 @@ from django.urls import path
 from booking_api.admin.calendar.appointment import (
     BookingActionView,
     BookingDetailView,
+    FeeWaiveView,
+    InternalNotesView,
     SessionNoteView,
 )
 from booking_api.admin.calendar.move import MoveBookingView
@@ -21,6 +23,8 @@ def calendar_urlpatterns():
         path("<id:pk>/", BookingDetailView.as_view(), name="booking"),
         path("<id:pk>/move/", MoveBookingView.as_view(), name="move"),
         path("<id:pk>/notes/", SessionNoteView.as_view(), name="session_note"),
+        path("<id:pk>/internal-notes/", InternalNotesView.as_view(), name="internal_notes"),
+        path("<id:pk>/waive-fee/", FeeWaiveView.as_view(), name="waive_fee"),
         path(
             "<id:pk>/<slug:action>/",
             BookingActionView.as_view(),

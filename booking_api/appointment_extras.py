@@ -1,0 +1,31 @@
+"""What apps above add to the staff appointment page, registered from their
+``AppConfig.ready`` (booking_api imports none of them): panels of HTML shown under the
+booking's summary (payments: price paid, balance and a link to the payments page), and
+the page that cancels a booking after asking (payments: reason, refund and fee)."""
+
+_panels = []
+_cancel_pages = []
+
+
+def register_appointment_panel(fn):
+    """``fn(request, booking)`` → safe HTML (or "")."""
+    _panels.append(fn)
+    return fn
+
+
+def register_cancel_page(fn):
+    """``fn(booking)`` → the address of the page that cancels ``booking`` after asking."""
+    _cancel_pages.append(fn)
+    return fn
+
+
+def appointment_panels(request, booking) -> list:
+    return [html for html in (fn(request, booking) for fn in _panels) if html]
+
+
+def cancel_page_url(booking) -> str | None:
+    for fn in _cancel_pages:
+        url = fn(booking)
+        if url:
+            return url
+    return None
