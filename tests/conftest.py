@@ -12,6 +12,7 @@ pytest_plugins = [
     "tests.fixtures.forms",
     "tests.fixtures.loyalty",
     "tests.fixtures.portal",
+    "tests.fixtures.commerce",
 ]
 
 import pytest  # noqa: E402

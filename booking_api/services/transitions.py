@@ -226,7 +226,14 @@ def booking_cancel(
         actor=actor,
         reason=reason,
         # The quote is kept as the record of what was shown; the fee is the column.
-        data={"quote": quote.as_dict(), "by_client": role == Role.CLIENT, **(data or {})},
+        data={
+            "quote": quote.as_dict(),
+            "by_client": role == Role.CLIENT,
+            # Inside the late-cancellation window (whatever it costs): prepaid cover
+            # (a package session) is given back only for a cancellation in time.
+            "late": (now or timezone.now()) >= quote.window_ends_at,
+            **(data or {}),
+        },
         # The system's cancel (a lapsed hold) never charges a fee, nor does giving up a
         # guest's hold that was never confirmed.
         fee=0 if role == Role.SYSTEM or booking.status == BookingStatus.UNVERIFIED else quote.fee,

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "payments",
     "records",  # the client's record: forms, medical history, feedback, messages
     "loyalty",
+    "commerce",  # packages and the purchases behind them
     "portal_pages",
     "demo",  # manage.py seed_demo (uses every app; nothing imports it)
     # Wagtail
@@ -382,6 +383,7 @@ ERROR_CODE_ENUMS = [
     "payments.errors.PaymentErrorCode",
     "records.errors.RecordsErrorCode",
     "loyalty.errors.LoyaltyErrorCode",
+    "commerce.errors.CommerceErrorCode",
     "portal_pages.errors.PortalErrorCode",
 ]
 SPECTACULAR_SETTINGS = {

@@ -1,0 +1,23 @@
+"""What patients buy besides a single appointment: packages (courses of sessions), and
+the purchase (and its payment) behind each sale."""
+
+from commerce.models.packages import EntryKind, Package, PackageEntry, PackagePlan
+from commerce.models.purchases import (
+    Purchase,
+    PurchaseKind,
+    PurchaseMethod,
+    PurchaseRefund,
+    PurchaseStatus,
+)
+
+__all__ = [
+    "EntryKind",
+    "Package",
+    "PackageEntry",
+    "PackagePlan",
+    "Purchase",
+    "PurchaseKind",
+    "PurchaseMethod",
+    "PurchaseRefund",
+    "PurchaseStatus",
+]
