@@ -181,6 +181,15 @@ def _queue_receipt(purchase_id):
     tasks.queue("email_purchase_receipt", purchase_id)
 
 
+def purchase_refresh(*, purchase) -> Purchase:
+    """Read the intent again from Stripe and apply it (the Payment Element's return page:
+    Stripe.js confirmed in the browser, the webhook may not have arrived)."""
+    if purchase.status == PurchaseStatus.SUCCEEDED or not purchase.stripe_payment_intent_id:
+        return purchase
+    intent = charges.charge_intent_retrieve(purchase.stripe_payment_intent_id)
+    return purchase_apply_intent(purchase_id=purchase.pk, intent=intent)
+
+
 def purchase_intent_webhook(intent) -> str:
     """``payments``' webhook hands us the intents we created (``metadata.purpose``)."""
     purchase = Purchase.objects.filter(stripe_payment_intent_id=intent["id"]).first()

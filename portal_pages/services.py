@@ -154,9 +154,12 @@ def guest_hold_confirm(*, clinic, booking):
 
 
 @transaction.atomic
-def portal_booking_create(*, clinic, service, start, staff=None, user=None, notes="", pet_id=None):
+def portal_booking_create(
+    *, clinic, service, start, staff=None, user=None, notes="", pet_id=None, package=""
+):
     """Book from the wizard for the signed-in ``user``, optionally for one of the
-    client's pets (``pet_id``). A visitor who is not signed in books through
+    client's pets (``pet_id``), on a package session the client chose (``package``). A
+    visitor who is not signed in books through
     ``guest_booking_hold``."""
     if user is None or not user.is_authenticated:
         raise PortalError(
@@ -182,6 +185,7 @@ def portal_booking_create(*, clinic, service, start, staff=None, user=None, note
         client_notes=notes,
         actor=user,
         pet=pet,
+        package=package,
     )
 
 

@@ -43,6 +43,7 @@ from portal_pages.services import (
     guest_hold_minutes,
     portal_booking_create,
 )
+from portal_pages.shop_forms import wizard_package_field
 from records.documents.selectors import forms_missing_for
 
 
@@ -181,6 +182,9 @@ def book_confirm(request):
     pet_field = wizard_pet_field(clinic, request.user)
     if pet_field:  # a vet practice: which pet is the appointment for?
         form.fields["pet"] = pet_field
+    package_field = wizard_package_field(clinic, request.user, service)
+    if package_field:  # prepaid sessions: the patient may choose one, never by default
+        form.fields["package"] = package_field
     status = 200
     if request.method == "POST" and form.is_valid():
         guest = None
@@ -201,6 +205,10 @@ def book_confirm(request):
                     user=request.user,
                     notes=form.cleaned_data["notes"],
                     pet_id=form.cleaned_data.get("pet") or None,
+                    # A choice sent without being offered is still the service's to
+                    # refuse (another patient's, spent), never silently dropped.
+                    package=form.cleaned_data.get("package")
+                    or ("" if package_field else request.POST.get("package", "")),
                 )
             except SlotTakenError:
                 messages.warning(

@@ -64,8 +64,8 @@ def test_buying_online_issues_the_package_once_and_emails_a_receipt(
 def test_a_declined_card_gives_nothing_and_the_next_card_pays(clinic, patient, plan):
     purchase = package_buy_start(clinic=clinic, client=patient, plan_id=plan.pk)
     with pytest.raises(DomainError) as refused:
-        purchase_confirm(purchase=purchase, payment_method="declined")
-    assert refused.value.field == "payment_method"
+        purchase_confirm(purchase=purchase, payment_method="decline_generic")
+    assert (refused.value.field, refused.value.code) == ("payment_method", "card_declined")
     assert not Package.objects.exists()
 
     purchase = purchase_confirm(purchase=purchase, payment_method="success")
