@@ -28,6 +28,21 @@ class CommerceErrorCode(ErrorCode):
         "The refund is zero, more than what was paid and not yet refunded, or the "
         "purchase is not paid.",
     )
+    GIFT_CARD_UNUSABLE = (
+        "gift_card_unusable",
+        400,
+        "The gift card code is unknown here, voided, not yet delivered or spent.",
+    )
+    GIFT_CARD_INVALID = (
+        "gift_card_invalid",
+        400,
+        "A gift card's amount, recipient or delivery date is not valid (names the field).",
+    )
+    TOO_MANY_LOOKUPS = (
+        "too_many_lookups",
+        429,
+        "Too many gift card balance look-ups: wait and try again.",
+    )
     REASON_REQUIRED = "reason_required", 400, "Staff changes need a reason."
     OTHER_CLINIC = "other_clinic", 400, "The client belongs to another clinic."
 

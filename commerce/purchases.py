@@ -168,10 +168,13 @@ def purchase_apply_intent(*, purchase_id, intent) -> Purchase:
 def _fulfil(purchase):
     """What the purchase gives the client, in the transaction that marks it paid; the
     receipt follows after commit."""
+    from commerce.giftcards.services import gift_card_issue
     from commerce.packages.services import package_issue
 
     if purchase.kind == "package":
         package_issue(purchase=purchase)
+    elif purchase.kind == "gift_card":
+        gift_card_issue(purchase=purchase)
     transaction.on_commit(lambda: _queue_receipt(purchase.pk))
 
 

@@ -32,3 +32,23 @@ def package_booking_no_show(booking_id):
     from commerce.packages.services import package_session_after_no_show
 
     package_session_after_no_show(booking_id=booking_id)
+
+
+def deliver_gift_card(card_id):
+    from commerce.giftcards.services import gift_card_deliver
+
+    gift_card_deliver(card_id=card_id)
+
+
+def deliver_due_gift_cards():
+    """django-q2 schedule (every 15 minutes, migration 0001): email the gift cards whose
+    delivery day has come."""
+    from commerce.giftcards.services import gift_cards_deliver_due
+
+    return gift_cards_deliver_due()
+
+
+def gift_card_booking_cancelled(booking_id):
+    from commerce.giftcards.services import gift_card_after_cancel
+
+    gift_card_after_cancel(booking_id=booking_id)

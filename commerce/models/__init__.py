@@ -1,6 +1,7 @@
-"""What patients buy besides a single appointment: packages (courses of sessions), and
-the purchase (and its payment) behind each sale."""
+"""What patients buy besides a single appointment: packages (courses of sessions), gift
+cards, and the purchase (and its payment) behind each sale."""
 
+from commerce.models.giftcards import GiftCard, GiftCardEntry, GiftEntryKind
 from commerce.models.packages import EntryKind, Package, PackageEntry, PackagePlan
 from commerce.models.purchases import (
     Purchase,
@@ -12,6 +13,9 @@ from commerce.models.purchases import (
 
 __all__ = [
     "EntryKind",
+    "GiftCard",
+    "GiftCardEntry",
+    "GiftEntryKind",
     "Package",
     "PackageEntry",
     "PackagePlan",

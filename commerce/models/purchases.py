@@ -17,6 +17,7 @@ from people.models import ClientAccount
 
 class PurchaseKind(models.TextChoices):
     PACKAGE = "package", _("Package")
+    GIFT_CARD = "gift_card", _("Gift card")
 
 
 class PurchaseMethod(models.TextChoices):

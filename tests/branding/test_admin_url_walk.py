@@ -38,6 +38,7 @@ from wagtail.models import (
 from booking_api.models import Booking, BookingStatus, Service, ServiceCategory, StaffMember
 from branding.models import Location
 from branding.services import clinic_collection, features_update
+from commerce.models import Package, PackageEntry, PackagePlan, Purchase, PurchaseRefund
 from loyalty.models import Game, LedgerEntry, Reward, RewardRequest, Tier
 from loyalty.rewards.services import reward_request_create
 from loyalty.services import points_award, programme_upsert
@@ -55,6 +56,7 @@ from tests.factories.booking import (
     main_location,
 )
 from tests.factories.clients import ClientAccountFactory, UserFactory
+from tests.factories.commerce import PackagePlanFactory
 from tests.factories.forms import FormTemplateFactory
 from tests.factories.games import make_game
 from tests.factories.loyalty import RewardFactory, TierFactory
@@ -146,6 +148,7 @@ PK_BY_NAME = {
     "clinic_feedback:": Feedback,
     "loyalty_request_decide": RewardRequest,
     "loyalty_client_action": ClientAccount,
+    "commerce_client_action": ClientAccount,
 }
 
 # Words in URLs, by (URL name, argument): each is tried.
@@ -155,6 +158,7 @@ WORDS = {
     ("payments_admin:action", "action"): ["charge-balance", "refund", "cancel-refund"],
     ("loyalty_request_decide", "decision"): ["approve", "decline"],
     ("loyalty_client_action", "action"): ["add", "adjust", "reverse", "grant"],
+    ("commerce_client_action", "action"): ["sell", "adjust", "refund"],
     ("wagtailimages:preview", "filter_spec"): ["fill-10x10"],
     ("wagtailadmin_pages:workflow_action", "action_name"): ["approve", "reject"],
     ("wagtailadmin_pages:collect_workflow_action_data", "action_name"): ["approve", "reject"],
@@ -342,6 +346,7 @@ def riverside(clinic, other_clinic, other_manager):
     form = FormTemplateFactory(clinic=rv, title="Riverside consent")
     signed = sign(form, client)
     reward = RewardFactory(clinic=rv, name="Riverside treat", cost=10)
+    plan = PackagePlanFactory(clinic=rv, name="Riverside course")
     tier = TierFactory(clinic=rv, name="Riverside gold")
     game = make_game(rv, name="Riverside wheel")
     points_award(clinic=rv, client=client, amount=50, reason="Riverside welcome")
@@ -395,6 +400,7 @@ def riverside(clinic, other_clinic, other_manager):
         FormTemplate: form,
         SignedForm: signed,
         Reward: reward,
+        PackagePlan: plan,
         Tier: tier,
         Game: game,
         RewardRequest: request,
@@ -425,7 +431,7 @@ WATCHED = (
     ClientAccount, ClientNote, Pet, Photo, MessageThread, SignedForm, Feedback, Booking,
     Service, ServiceCategory, StaffMember, Location, FormTemplate, Reward, Tier, Game,
     RewardRequest, LedgerEntry, Collection, Image, Document, Page, Redirect, Workflow, Task,
-    Site, Group, UploadedFile,
+    Site, Group, UploadedFile, PackagePlan, Package, PackageEntry, Purchase, PurchaseRefund,
 )  # fmt: skip
 
 
@@ -496,6 +502,7 @@ def glow_rows(clinic, manager):
         "loyalty_rewards": RewardFactory(clinic=clinic, name="Glow treat"),
         "loyalty_tiers": TierFactory(clinic=clinic, name="Glow gold"),
         "loyalty_games": make_game(clinic, name="Glow wheel"),
+        "commerce_packages": PackagePlanFactory(clinic=clinic, name="Glow course"),
     }
     for row in rows.values():
         log(instance=row, action="wagtail.edit", user=manager)
