@@ -1,19 +1,25 @@
 """The portal's shop pages: packages (on sale, and the patient's own with sessions left
-and their history), paying for a purchase, and its receipt. Every rule is in
-``commerce``; these views only show and collect. The ``packages`` toggle off: 404."""
+and their history), gift cards (buy one for someone, look a balance up by code), paying
+for a purchase, and its receipt. Every rule is in ``commerce``; these views only show
+and collect. A feature's toggle off: its pages answer 404."""
 
+from allauth.core import ratelimit
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branding.errors import DomainError
 from branding.links import portal_reverse
-from branding.money import format_money
+from branding.money import AmountField, format_money
 from branding.selectors import feature_enabled
 from commerce import receipts
+from commerce.giftcards.selectors import gift_cards_bought_by
+from commerce.giftcards.services import gift_card_buy_start, gift_card_lookup
 from commerce.models import PurchaseStatus
 from commerce.packages.selectors import client_packages, package_entries, plans_on_sale
 from commerce.packages.services import package_buy_start
@@ -26,8 +32,8 @@ from portal_pages.access import feature_required, signed_in
 from portal_pages.payment_views import _test_cards
 
 # Each kind of purchase belongs to a feature toggle, and lands on its page when paid.
-FEATURE_OF_KIND = {"package": "packages"}
-DONE_OF_KIND = {"package": "portal:packages"}
+FEATURE_OF_KIND = {"package": "packages", "gift_card": "gift_cards"}
+DONE_OF_KIND = {"package": "portal:packages", "gift_card": "portal:gift_cards"}
 
 
 def _client(request):
@@ -132,3 +138,76 @@ def purchase_receipt(request, reference):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- Gift cards -----------------------------------------------------------------------
+
+
+class GiftCardForm(forms.Form):
+    amount = AmountField(label=_("Amount"))
+    recipient_name = forms.CharField(label=_("Recipient's name"), max_length=120)
+    recipient_email = forms.EmailField(label=_("Recipient's email"))
+    message = forms.CharField(
+        label=_("Message (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    deliver_on = forms.DateField(
+        label=_("Send it on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, currency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].currency = currency
+
+
+@feature_required("gift_cards")
+@signed_in
+def gift_cards_page(request):
+    """Buy a gift card for someone; the cards you bought, with what is left on each."""
+    clinic = request.clinic
+    client = _client(request)
+    form = GiftCardForm(
+        request.POST or None,
+        currency=clinic.currency,
+        initial={"deliver_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            purchase = gift_card_buy_start(clinic=clinic, client=client, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            return redirect("portal:purchase_pay", reference=purchase.reference)
+    return render(
+        request,
+        "commerce/portal/gift_cards.html",
+        {
+            "form": form,
+            "bought": gift_cards_bought_by(clinic, client),
+            "purchases": [
+                p for p in client_purchases(clinic, client, paid_only=True) if p.kind == "gift_card"
+            ],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@feature_required("gift_cards")
+def gift_card_balance_page(request):
+    """Anyone holding a code may look its balance up (limited per client address)."""
+    card = error = None
+    code = request.POST.get("code", "").strip()
+    if request.method == "POST":
+        allowed = ratelimit.consume(request, action="gift_card_lookup")
+        try:
+            card = gift_card_lookup(clinic=request.clinic, code=code, allowed=allowed)
+        except DomainError as exc:
+            error = exc
+    return render(
+        request,
+        "commerce/portal/gift_card_balance.html",
+        {"card": card, "error": error, "code": code},
+        status=error.status if error else 200,
+    )

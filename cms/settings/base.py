@@ -237,6 +237,9 @@ ACCOUNT_RATE_LIMITS = {
     # Not allauth's: guest bookings in the wizard (portal_pages.views), per client
     # address and per email address, with the same limiter.
     "guest_booking": "5/h/ip,3/h/key",
+    # Not allauth's: gift card balance look-ups by code (commerce), per client address,
+    # so nobody guesses codes.
+    "gift_card_lookup": "10/m/ip,60/h/ip",
 }
 ACCOUNT_ADAPTER = "people.adapters.AccountAdapter"
 # Every password door (portal, app token, Wagtail admin, Django admin) signs in through

@@ -407,3 +407,28 @@ def gift_card_after_cancel(*, booking_id):
     for payment in Payment.objects.filter(booking=booking).exclude(voucher_ref=""):
         checkout.refund_to_card(payment=payment, reason=_("Booking cancelled in time"))
     return booking
+
+
+def gift_card_lookup(*, clinic, code, allowed):
+    """A card's balance by its code, for whoever holds it. ``allowed`` is the caller's
+    rate limiter's answer (look-ups by code are limited per client address): refused
+    with 429 ``too_many_lookups``. An unknown, unpaid or another clinic's code is the
+    same answer, naming ``code``."""
+    from commerce.giftcards.selectors import gift_card_by_code
+
+    if not feature_enabled(clinic, FEATURE):
+        raise FeatureDisabledError(_("This clinic does not sell gift cards."))
+    if not allowed:
+        raise CommerceError(
+            _("Too many look-ups. Please wait a minute and try again."),
+            field="code",
+            code=CommerceErrorCode.TOO_MANY_LOOKUPS,
+        )
+    card = gift_card_by_code(clinic, code)
+    if card is None:
+        raise CommerceError(
+            _("There is no gift card with that code here."),
+            field="code",
+            code=CommerceErrorCode.GIFT_CARD_UNUSABLE,
+        )
+    return card
