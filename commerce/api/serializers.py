@@ -90,3 +90,44 @@ class PurchaseConfirmSerializer(serializers.Serializer):
     payment_method = serializers.CharField(
         help_text="A PaymentMethod id, or a test card name on the local test server."
     )
+
+
+class GiftCardBuySerializer(serializers.Serializer):
+    amount = serializers.IntegerField(help_text="Minor units.")
+    recipient_name = serializers.CharField(max_length=120)
+    recipient_email = serializers.CharField(max_length=254)
+    message = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+    deliver_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class GiftCardLookupSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=40)
+
+
+class GiftCardBalanceSerializer(serializers.Serializer):
+    code = serializers.CharField(source="masked_code")
+    amount = serializers.IntegerField()
+    balance = serializers.IntegerField(default=0)
+    currency = serializers.CharField()
+    balance_display = MoneyDisplayField("balance")
+    voided = serializers.SerializerMethodField()
+    ref = serializers.SerializerMethodField(
+        help_text="Send as `voucher` to POST /api/v1/bookings/<id>/checkout to pay with it."
+    )
+
+    def get_voided(self, card) -> bool:
+        return card.voided_at is not None
+
+    def get_ref(self, card) -> str:
+        return f"commerce:gift:{card.code}"
+
+
+class GiftCardBoughtSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    recipient_name = serializers.CharField()
+    recipient_email = serializers.CharField()
+    amount = serializers.IntegerField()
+    balance = serializers.IntegerField(default=0)
+    currency = serializers.CharField()
+    deliver_on = serializers.DateField()
+    delivered_at = serializers.DateTimeField(allow_null=True)

@@ -1,6 +1,9 @@
 """The shop API for the mobile apps: thin views over ``commerce`` services and
-selectors, with the portal's rules (``packages`` toggle: 403 ``feature_disabled``)."""
+selectors, with the portal's rules (``packages`` and ``gift_cards`` toggles: 403
+``feature_disabled``). A gift card pays at a booking's checkout as a voucher
+(``commerce:gift:<code>``, POST /api/v1/bookings/<id>/checkout)."""
 
+from allauth.core import ratelimit
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -15,6 +18,10 @@ from branding.api.permissions import ClinicRequired, require_feature
 from commerce import receipts
 from commerce.api.serializers import (
     CoverOptionSerializer,
+    GiftCardBalanceSerializer,
+    GiftCardBoughtSerializer,
+    GiftCardBuySerializer,
+    GiftCardLookupSerializer,
     PackageEntrySerializer,
     PackageSerializer,
     PlanSerializer,
@@ -22,6 +29,8 @@ from commerce.api.serializers import (
     PurchaseSerializer,
     PurchaseStartedSerializer,
 )
+from commerce.giftcards.selectors import gift_cards_bought_by
+from commerce.giftcards.services import gift_card_buy_start, gift_card_lookup
 from commerce.models import PurchaseStatus
 from commerce.packages.selectors import (
     client_packages,
@@ -154,3 +163,61 @@ class PurchaseReceiptView(APIView):
         name = receipts.purchase_receipt_filename(purchase)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+
+
+GIFT_CARDS = [IsAuthenticated, ClinicRequired, require_feature("gift_cards")]
+
+
+class GiftCardBuyView(APIView):
+    """Buy a gift card for someone: confirm the purchase with
+    POST /purchases/<id>/confirm (or Stripe.js); it is emailed on ``deliver_on``."""
+
+    permission_classes = GIFT_CARDS
+
+    @extend_schema(
+        tags=["shop"], request=GiftCardBuySerializer, responses={201: PurchaseStartedSerializer}
+    )
+    def post(self, request):
+        payload = GiftCardBuySerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        client = client_account_ensure(clinic=request.clinic, user=request.user)
+        purchase = gift_card_buy_start(
+            clinic=request.clinic, client=client, **payload.validated_data
+        )
+        body = {
+            "purchase": purchase,
+            "client_secret": purchase.client_secret,
+            "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+            "test_cards": test_cards_offered(),
+        }
+        return Response(PurchaseStartedSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+class GiftCardsBoughtView(APIView):
+    permission_classes = GIFT_CARDS
+
+    @extend_schema(tags=["shop"], responses=GiftCardBoughtSerializer(many=True))
+    def get(self, request):
+        cards = gift_cards_bought_by(request.clinic, client_account_here(request))
+        return Response(GiftCardBoughtSerializer(cards, many=True).data)
+
+
+class GiftCardLookupView(APIView):
+    """A gift card's balance by its code, for whoever holds it (no sign-in needed),
+    limited per client address (429 ``too_many_lookups``)."""
+
+    permission_classes = [ClinicRequired, require_feature("gift_cards")]
+    authentication_classes = []
+
+    @extend_schema(
+        tags=["shop"], request=GiftCardLookupSerializer, responses=GiftCardBalanceSerializer
+    )
+    def post(self, request):
+        payload = GiftCardLookupSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        card = gift_card_lookup(
+            clinic=request.clinic,
+            code=payload.validated_data["code"],
+            allowed=ratelimit.consume(request, action="gift_card_lookup"),
+        )
+        return Response(GiftCardBalanceSerializer(card).data)
