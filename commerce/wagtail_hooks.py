@@ -1,5 +1,5 @@
-"""The commerce app's admin: a "Shop" menu (packages: managers edit, front desk list)
-and the client account's "Packages" tab with its actions."""
+"""The commerce app's admin: a "Shop" menu (packages: managers edit, front desk list;
+gift cards: the front desk) and the client account's "Packages" tab with its actions."""
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -7,8 +7,10 @@ from wagtail import hooks
 
 from commerce.staff import views
 from commerce.staff.catalogue import PackagePlanViewSet
+from commerce.staff.giftcards import GiftCardActionView, GiftCardListView
 from people.account_tabs import ClientAccountTab
-from people.admin_toolkit.menus import ClinicMenu
+from people.admin_toolkit.menus import ClinicMenu, MenuLink
+from people.admin_toolkit.workspace import FRONT_DESK
 
 
 class ShopMenu(ClinicMenu):
@@ -17,6 +19,9 @@ class ShopMenu(ClinicMenu):
     menu_icon = "tag"
     menu_order = 175
     items = [PackagePlanViewSet]
+    links = [
+        MenuLink(_("Gift cards"), "commerce_gift_cards", "shop-gift-cards", "tag", 200, FRONT_DESK),
+    ]
 
 
 shop_menu = ShopMenu()
@@ -30,6 +35,17 @@ def register_shop_menu():
 @hooks.register("register_admin_urls")
 def register_shop_urls():
     return [
+        path("shop/gift-cards/", GiftCardListView.as_view(), name="commerce_gift_cards"),
+        path(
+            "shop/gift-cards/<slug:action>/",
+            GiftCardActionView.as_view(),
+            name="commerce_gift_card_new",
+        ),
+        path(
+            "shop/gift-cards/<id:pk>/<slug:action>/",
+            GiftCardActionView.as_view(),
+            name="commerce_gift_card_action",
+        ),
         path(
             "shop/clients/<id:pk>/<slug:action>/",
             views.ClientShopActionView.as_view(),

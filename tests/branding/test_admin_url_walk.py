@@ -38,7 +38,16 @@ from wagtail.models import (
 from booking_api.models import Booking, BookingStatus, Service, ServiceCategory, StaffMember
 from branding.models import Location
 from branding.services import clinic_collection, features_update
-from commerce.models import Package, PackageEntry, PackagePlan, Purchase, PurchaseRefund
+from commerce.giftcards.services import gift_card_staff_issue
+from commerce.models import (
+    GiftCard,
+    GiftCardEntry,
+    Package,
+    PackageEntry,
+    PackagePlan,
+    Purchase,
+    PurchaseRefund,
+)
 from loyalty.models import Game, LedgerEntry, Reward, RewardRequest, Tier
 from loyalty.rewards.services import reward_request_create
 from loyalty.services import points_award, programme_upsert
@@ -149,6 +158,7 @@ PK_BY_NAME = {
     "loyalty_request_decide": RewardRequest,
     "loyalty_client_action": ClientAccount,
     "commerce_client_action": ClientAccount,
+    "commerce_gift_card_action": GiftCard,
 }
 
 # Words in URLs, by (URL name, argument): each is tried.
@@ -159,6 +169,8 @@ WORDS = {
     ("loyalty_request_decide", "decision"): ["approve", "decline"],
     ("loyalty_client_action", "action"): ["add", "adjust", "reverse", "grant"],
     ("commerce_client_action", "action"): ["sell", "adjust", "refund"],
+    ("commerce_gift_card_action", "action"): ["void", "adjust"],
+    ("commerce_gift_card_new", "action"): ["issue"],
     ("wagtailimages:preview", "filter_spec"): ["fill-10x10"],
     ("wagtailadmin_pages:workflow_action", "action_name"): ["approve", "reject"],
     ("wagtailadmin_pages:collect_workflow_action_data", "action_name"): ["approve", "reject"],
@@ -347,6 +359,15 @@ def riverside(clinic, other_clinic, other_manager):
     signed = sign(form, client)
     reward = RewardFactory(clinic=rv, name="Riverside treat", cost=10)
     plan = PackagePlanFactory(clinic=rv, name="Riverside course")
+    features_update(clinic=rv, gift_cards=True)
+    gift = gift_card_staff_issue(
+        clinic=rv,
+        actor=other_manager,
+        amount=1000,
+        recipient_name="R",
+        recipient_email="r@example.com",
+        reason="walk",
+    )
     tier = TierFactory(clinic=rv, name="Riverside gold")
     game = make_game(rv, name="Riverside wheel")
     points_award(clinic=rv, client=client, amount=50, reason="Riverside welcome")
@@ -401,6 +422,7 @@ def riverside(clinic, other_clinic, other_manager):
         SignedForm: signed,
         Reward: reward,
         PackagePlan: plan,
+        GiftCard: gift,
         Tier: tier,
         Game: game,
         RewardRequest: request,
@@ -432,6 +454,7 @@ WATCHED = (
     Service, ServiceCategory, StaffMember, Location, FormTemplate, Reward, Tier, Game,
     RewardRequest, LedgerEntry, Collection, Image, Document, Page, Redirect, Workflow, Task,
     Site, Group, UploadedFile, PackagePlan, Package, PackageEntry, Purchase, PurchaseRefund,
+    GiftCard, GiftCardEntry,
 )  # fmt: skip
 
 
