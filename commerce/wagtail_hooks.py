@@ -58,7 +58,7 @@ def register_shop_urls():
 def register_packages_tab():
     return ClientAccountTab(
         key="packages",
-        label=_("Packages"),
+        label=_("Packages and purchases"),
         order=55,
         template_name="commerce/admin/account_tab.html",
         get_context=views.tab_context,

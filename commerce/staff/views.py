@@ -52,7 +52,10 @@ class RefundForm(forms.Form):
 
 
 def is_shown(request, clinic, account):
-    return feature_enabled(clinic, "packages") and request_admin_role(request) in FRONT_DESK
+    """For the front desk, where the clinic sells packages or gift cards (the purchases
+    stay listed there)."""
+    sells = feature_enabled(clinic, "packages") or feature_enabled(clinic, "gift_cards")
+    return sells and request_admin_role(request) in FRONT_DESK
 
 
 def tab_context(request, clinic, account):
@@ -69,7 +72,7 @@ def tab_context(request, clinic, account):
     return {
         "packages": packages,
         "purchases": purchases,
-        "sell_form": SellForm(clinic=clinic),
+        "sell_form": SellForm(clinic=clinic) if feature_enabled(clinic, "packages") else None,
         "urls": {name: action(name) for name in ("sell", "adjust", "refund")},
         "currency": clinic.currency,
     }
