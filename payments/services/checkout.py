@@ -69,13 +69,17 @@ def checkout_discount(booking, voucher_ref=""):
 def _reserve(booking, voucher_ref, payment):
     """Reserve the voucher for ``payment`` with its provider, under the voucher's lock; a
     voucher another booking's payment holds is refused by the provider (naming
-    ``voucher``), and the whole checkout step with it."""
-    if discounts.voucher_reserve(booking=booking, voucher_ref=voucher_ref, payment=payment) is None:
+    ``voucher``), and the whole checkout step with it. Returns what the provider
+    reserved, which may be less than it quoted (a gift card another checkout spent from
+    meanwhile): that amount is the discount."""
+    reserved = discounts.voucher_reserve(booking=booking, voucher_ref=voucher_ref, payment=payment)
+    if reserved is None:
         raise PaymentError(
             _("That voucher cannot be used on this booking."),
             field="voucher",
             code=PaymentErrorCode.BAD_VOUCHER,
         )
+    return reserved
 
 
 def _intent_create(api, payment, *, idempotency_key):
@@ -199,7 +203,10 @@ def checkout_start(*, booking, voucher_ref=None) -> Payment:
         if had and had != voucher_ref:
             discounts.voucher_release(voucher_ref=had, payment=payment)
         if chosen and voucher_ref:
-            _reserve(booking, voucher_ref, payment)
+            reserved = _reserve(booking, voucher_ref, payment)
+            if reserved.amount != voucher.amount:  # quoted before the voucher's lock
+                voucher = reserved
+                quote = checkout_quote(booking, discount=voucher.amount)
         fields = {
             "discount": quote.discount,
             "discount_label": voucher.label if voucher else "",
@@ -273,7 +280,13 @@ def _paid_by_voucher(booking, key, current, had, voucher):
     if had and had != voucher.voucher_ref:
         discounts.voucher_release(voucher_ref=had, payment=payment)
     if had != voucher.voucher_ref:
-        _reserve(booking, voucher.voucher_ref, payment)
+        reserved = _reserve(booking, voucher.voucher_ref, payment)
+        if reserved.amount < booking.price:  # spent meanwhile by another checkout
+            raise PaymentError(
+                _("That voucher no longer covers this booking: please apply it again."),
+                field="voucher",
+                code=PaymentErrorCode.BAD_VOUCHER,
+            )
     payment.amount = payment.amount_captured = 0
     payment.discount, payment.discount_label = voucher.amount, voucher.label
     payment.voucher_ref = voucher.voucher_ref
