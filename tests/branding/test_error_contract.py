@@ -71,8 +71,10 @@ PASS_THROUGH = {
     ("payments/cards.py", 'exc.user_message or _("That card cannot be used.")'),
     ("payments/services/checkout.py", 'exc.user_message or _("That card cannot be used.")'),
     ("payments/charges.py", 'exc.user_message or _("That card cannot be used.")'),
-    # Each caller of commerce's _unusable passes its own gettext message.
+    # Each caller of commerce's _unusable / _invalid passes its own gettext message.
     ("commerce/packages/services.py", "message"),
+    ("commerce/giftcards/services.py", "message"),
+    ("commerce/giftcards/checkout.py", "message"),
     # branding.money's ERRORS table (gettext_lazy literals, shared with AmountField).
     ("branding/money.py", 'ERRORS["invalid"]'),
     ("branding/money.py", 'ERRORS[code] % {"currency": currency.upper(), "places": digits}'),
