@@ -21,6 +21,12 @@ class BookingErrorCode(ErrorCode):
     SLOT_NOT_OFFERED = "slot_not_offered", 400, "The start time is not one of the offered slots."
     START_INVALID = "start_invalid", 400, "The start time has no time zone offset."
     NOT_YOUR_PET = "not_your_pet", 400, "The pet is not one of the client's own."
+    PACKAGE_UNUSABLE = (
+        "package_unusable",
+        400,
+        "The package chosen to cover the booking is unknown, spent, expired, another "
+        "client's or does not include the service.",
+    )
     DATE_INVALID = "date_invalid", 400, "A date is outside what is allowed (names the field)."
     UNKNOWN_ACTION = "unknown_action", 400, "There is no such booking action."
     AMOUNT_INVALID = "amount_invalid", 400, "The refund amount staff chose is below zero."

@@ -15,6 +15,7 @@ TITLES = {
     "BookingErrorCode": "Booking (`booking_api`)",
     "PaymentErrorCode": "Payments (`payments`)",
     "LoyaltyErrorCode": "Loyalty, rewards, referrals, games (`loyalty`)",
+    "CommerceErrorCode": "Shop: packages, gift cards, purchases (`commerce`)",
     "PortalErrorCode": "Portal (`portal_pages`)",
 }
 

@@ -68,6 +68,7 @@ v1 = [
     path("", include("payments.api.urls")),
     path("", include("records.api.urls")),
     path("", include("loyalty.api.urls")),
+    path("", include("commerce.api.urls")),
     path("", include("portal_pages.api.urls")),
 ]
 

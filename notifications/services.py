@@ -94,13 +94,16 @@ def notify(
     channels=None,
     attachments=None,
     phone="",
+    email_to="",
 ) -> Notification:
     """Tell ``user`` something. ``channels`` narrows the channels (e.g. SMS only for a
     reminder); preferences always apply. Returns the notification, existing if the key
     was used before (nothing is sent twice). ``attachments``: ``(filename, content,
     mimetype)`` files for the email, stored on its delivery so a retry sends the same.
     ``phone``: the person's mobile number (E.164) for SMS, given by the caller, who knows
-    the person's account; notifications keeps no contact book of its own."""
+    the person's account; notifications keeps no contact book of its own. ``email_to``:
+    send the email to this address instead of ``user``'s, on ``user``'s behalf (a gift
+    card its buyer sends to someone who may have no account)."""
     from notifications.channels import CHANNELS
 
     existing = Notification.objects.filter(idempotency_key=idempotency_key).first()
@@ -126,7 +129,10 @@ def notify(
     if Channel.PUSH in accepted and not push_enabled_for(clinic, user):
         accepted.remove(Channel.PUSH)  # no browser subscribed here: nothing to push to
     extra = {
-        Channel.EMAIL: {"attachments": _stored_attachments(attachments)} if attachments else {},
+        Channel.EMAIL: {
+            **({"attachments": _stored_attachments(attachments)} if attachments else {}),
+            **({"to": email_to.strip()} if email_to else {}),
+        },
         Channel.SMS: {"to": (phone or "").strip()},
     }
     deliveries = [

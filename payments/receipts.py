@@ -27,7 +27,7 @@ TEMPLATE = "payments/receipt.html"
 COPY_INTERVAL = datetime.timedelta(minutes=1)  # "send me a copy" at most this often
 
 
-def _logo_data_url(branding):
+def logo_data_url(branding):
     """The logo embedded as a data: URL (the PDF renderer fetches nothing else)."""
     if not branding.logo_id:
         return ""
@@ -69,7 +69,7 @@ def _context(payment, refund=None):
     return {
         "clinic": clinic,
         "branding": branding,
-        "logo": _logo_data_url(branding),
+        "logo": logo_data_url(branding),
         "location": booking.location,
         "patient": user.get_full_name() or user.email,
         "patient_email": user.email,

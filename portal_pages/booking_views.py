@@ -28,6 +28,7 @@ from booking_api.services import (
 from booking_api.services.policy import reschedule_refusal
 from branding import clinic_time
 from branding.errors import DomainError
+from commerce.selectors import client_purchases
 from payments.selectors import attach_receipts
 from people.selectors import client_account_for_user
 from portal_pages import selectors
@@ -58,7 +59,10 @@ def booking_history(request):
         {
             "past": attach_receipts(
                 selectors.client_bookings(clinic, client, when="past", limit=200)
-            )
+            ),
+            # What else they bought (packages…), with receipts: money records stay
+            # visible even after the clinic stops selling.
+            "purchases": client_purchases(clinic, client, paid_only=True) if client else [],
         },
     )
 

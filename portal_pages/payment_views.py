@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 from branding.errors import DomainError
 from branding.links import portal_reverse
 from branding.money import format_money
+from branding.selectors import feature_enabled
+from commerce.giftcards.checkout import ref_for as gift_card_ref
 from payments import cards, discounts, receipts, services
 from payments import selectors as payment_selectors
 from payments.errors import CardDeclinedError
@@ -72,7 +74,11 @@ def _pay(request, booking, done):
     # No voucher field (the first visit, the return from Stripe.js) keeps the payment's.
     # A visitor paying a guest booking neither sees nor applies the account's vouchers.
     own = _signed_in_as_client(request, booking)
+    gifts_on = feature_enabled(clinic, "gift_cards")
     chosen = request.POST.get("voucher", request.GET.get("voucher")) if own else None
+    gift_code = request.POST.get("gift_card", request.GET.get("gift_card", "")).strip()
+    if gift_code and gifts_on:  # a gift card pays like a voucher, whoever holds the code
+        chosen = gift_card_ref(gift_code)
     error = ""
     try:
         payment = services.checkout_start(booking=booking, voucher_ref=chosen)
@@ -145,6 +151,8 @@ def _pay(request, booking, done):
             "amounts": _amounts(quote, request.clinic),
             "voucher": payment.voucher_ref,
             "vouchers": discounts.vouchers_for(booking) if own else [],
+            "gift_cards": gifts_on,
+            "gift_code": gift_code,
             "minutes_left": payment_selectors.hold_minutes_left(booking),
             "error": error,
             "test_cards": _test_cards(),

@@ -156,11 +156,21 @@ def guest_hold_confirm(*, clinic, booking):
 
 @transaction.atomic
 def portal_booking_create(
-    *, clinic, service, start, staff=None, user=None, notes="", pet_id=None, new_pet=None
+    *,
+    clinic,
+    service,
+    start,
+    staff=None,
+    user=None,
+    notes="",
+    pet_id=None,
+    new_pet=None,
+    package="",
 ):
     """Book from the wizard for the signed-in ``user``, optionally for one of the
     client's pets (``pet_id``) or a pet they name now (``new_pet``: name and species,
-    added to their pets with the booking). A visitor who is not signed in books through
+    added to their pets with the booking), on a package session the client chose
+    (``package``). A visitor who is not signed in books through
     ``guest_booking_hold``."""
     if user is None or not user.is_authenticated:
         raise PortalError(
@@ -190,6 +200,7 @@ def portal_booking_create(
         client_notes=notes,
         actor=user,
         pet=pet,
+        package=package,
     )
 
 

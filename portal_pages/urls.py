@@ -16,6 +16,7 @@ from portal_pages import (
     pet_views,
     photo_views,
     pwa_views,
+    shop_views,
     views,
     wallet_views,
 )
@@ -81,6 +82,16 @@ urlpatterns = [
 # Payments: the wizard's checkout step, saved cards, receipts.
 urlpatterns += [
     path("book/pay/<uuid:reference>/", payment_views.checkout, name="book_pay"),
+    path("packages/", shop_views.packages_page, name="packages"),
+    path("packages/<id:plan_id>/buy/", shop_views.package_buy, name="package_buy"),
+    path("gift-cards/", shop_views.gift_cards_page, name="gift_cards"),
+    path("gift-cards/balance/", shop_views.gift_card_balance_page, name="gift_card_balance"),
+    path("purchases/<uuid:reference>/pay/", shop_views.purchase_pay, name="purchase_pay"),
+    path(
+        "purchases/<uuid:reference>/receipt.pdf",
+        shop_views.purchase_receipt,
+        name="purchase_receipt",
+    ),
     path("account/cards/", payment_views.saved_cards, name="saved_cards"),
     path(
         "account/cards/<id:card_id>/remove/",

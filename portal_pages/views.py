@@ -44,6 +44,7 @@ from portal_pages.services import (
     guest_hold_minutes,
     portal_booking_create,
 )
+from portal_pages.shop_forms import wizard_package_field
 from records.documents.selectors import forms_missing_for
 
 WIZARD_PET_KEY = "book_pet"
@@ -219,6 +220,9 @@ def book_confirm(request):
         chosen = str(request.session.get(WIZARD_PET_KEY, ""))
         if chosen in {value for value, _label in pet_field.choices}:
             pet_field.initial = chosen  # the pet a "Book" link (a health reminder) named
+    package_field = wizard_package_field(clinic, request.user, service)
+    if package_field:  # prepaid sessions: the patient may choose one, never by default
+        form.fields["package"] = package_field
     status = 200
     if request.method == "POST" and form.is_valid():
         guest = None
@@ -240,6 +244,10 @@ def book_confirm(request):
                     notes=form.cleaned_data["notes"],
                     pet_id=form.cleaned_data.get("pet") or None,
                     new_pet=_new_pet(form),
+                    # A choice sent without being offered is still the service's to
+                    # refuse (another patient's, spent), never silently dropped.
+                    package=form.cleaned_data.get("package")
+                    or ("" if package_field else request.POST.get("package", "")),
                 )
             except SlotTakenError:
                 messages.warning(

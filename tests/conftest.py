@@ -15,6 +15,7 @@ pytest_plugins = [
     "tests.fixtures.reports",
     "tests.fixtures.sync",
     "tests.fixtures.automations",
+    "tests.fixtures.commerce",
 ]
 
 import pytest  # noqa: E402

@@ -115,6 +115,14 @@ class BookingCreateSerializer(serializers.Serializer):
         default=None,
         help_text="At a vet practice: the id of one of your active pets (GET /api/v1/pets).",
     )
+    package = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        default="",
+        help_text="Use a session of one of your packages: a `ref` from "
+        "GET /api/v1/packages/options?service=… (never applied unless sent).",
+    )
 
 
 class BookingRescheduleSerializer(serializers.Serializer):

@@ -177,6 +177,7 @@ class BookingListCreateView(ClientBookingMixin, APIView):
             client_notes=data["client_notes"],
             actor=request.user,
             pet=pet_for_booking(clinic, client, data["pet"]),
+            package=data["package"],
         )
         return Response(
             BookingSerializer(booking, context={"request": request}).data,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from booking_api import lifecycle
 from booking_api.availability import slot_offered
+from booking_api.coverage import cover_apply
 from booking_api.errors import BookingErrorCode
 from booking_api.lifecycle import Role
 from booking_api.models import (
@@ -159,13 +160,16 @@ def booking_create(
     status=None,
     hold_minutes=None,
     pet=None,
+    package="",
 ) -> Booking:
     """Book ``service`` at ``start`` with ``staff`` (None: any available), for one of
     the client's active ``pet``s at a vet practice.
 
     A client booking at a clinic that takes payment when booking is only held
     (``pending_payment``, for the clinic's hold time) until the payments app confirms it:
-    no door can skip the payment."""
+    no door can skip the payment. ``package`` is prepaid cover the client chose
+    (``booking_api.coverage``): the booking is then booked at no further cost, or not
+    made at all when the cover cannot be used."""
     if status is None:
         status, hold_minutes = initial_status(clinic, source, hold_minutes)
     _check_client_may_book(clinic, client, source)
@@ -246,10 +250,33 @@ def booking_create(
             timezone.now() + datetime.timedelta(minutes=hold_minutes) if hold_minutes else None
         ),
     )
+    if package:  # prepaid: nothing to pay, nothing to hold
+        if booking.status == lifecycle.BookingStatus.PENDING_PAYMENT:
+            booking.status, booking.hold_expires_at = lifecycle.BookingStatus.BOOKED, None
+        booking.price, booking.deposit = 0, 0
+        status = booking.status
     _insert(booking)
     event = event_add(booking, "created", actor=actor, to_status=status, data={"source": source})
+    if package:
+        _cover(booking, package, actor, price=service.price)
     after_commit(booking, "created", event=event, actor=actor)
     return booking
+
+
+def _cover(booking, ref, actor, *, price):
+    option = cover_apply(booking=booking, ref=ref, actor=actor)
+    if option is None:
+        raise BookingError(
+            _("That package cannot be used for this booking."),
+            field="package",
+            code=BookingErrorCode.PACKAGE_UNUSABLE,
+        )
+    event_add(
+        booking,
+        "covered",
+        actor=actor,
+        data={"ref": option.ref, "label": option.label, "price": price},
+    )
 
 
 def _is_own_active_pet(pet, clinic, client):

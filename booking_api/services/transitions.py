@@ -244,6 +244,9 @@ def booking_cancel(
             "quote": quote.as_dict(),
             "by_client": role == Role.CLIENT,
             **({"fee_waived": quote.fee} if waive_fee and quote.fee else {}),
+            # Inside the late-cancellation window (whatever it costs): prepaid cover
+            # (a package session) is given back only for a cancellation in time.
+            "late": (now or timezone.now()) >= quote.window_ends_at,
             **(data or {}),
         },
         # The system's cancel (a lapsed hold) never charges a fee, nor does giving up a

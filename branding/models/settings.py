@@ -98,6 +98,9 @@ FEATURE_DEFAULTS = {
     "pets": False,
     "selfies": False,
     "wallet_passes": False,
+    "packages": False,
+    "gift_cards": False,
+    "orders": False,
 }
 
 
@@ -115,6 +118,9 @@ class FeatureSettings(BaseSiteSetting):
     pets = models.BooleanField(_("pets"), default=False)
     selfies = models.BooleanField(_("selfies and photos"), default=False)
     wallet_passes = models.BooleanField(_("wallet passes"), default=False)
+    packages = models.BooleanField(_("packages (courses of sessions)"), default=False)
+    gift_cards = models.BooleanField(_("gift cards"), default=False)
+    orders = models.BooleanField(_("orders (products and refills)"), default=False)
 
     panels = [
         MultiFieldPanel(
@@ -143,6 +149,10 @@ class FeatureSettings(BaseSiteSetting):
                 FieldPanel("selfies"),
             ],
             heading=_("Portal"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("packages"), FieldPanel("gift_cards"), FieldPanel("orders")],
+            heading=_("Shop"),
         ),
     ]
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "reports",  # revenue impact: the managers' reports
     "sync",  # the practice-system sync (docs/sync.md)
     "automations",  # nudges, per-clinic reminders, two-way SMS
+    "commerce",  # packages and the purchases behind them
     "portal_pages",
     "demo",  # manage.py seed_demo (uses every app; nothing imports it)
     # Wagtail
@@ -244,6 +245,9 @@ ACCOUNT_RATE_LIMITS = {
     # Not allauth's: guest bookings in the wizard (portal_pages.views), per client
     # address and per email address, with the same limiter.
     "guest_booking": "5/h/ip,3/h/key",
+    # Not allauth's: gift card balance look-ups by code (commerce), per client address,
+    # so nobody guesses codes.
+    "gift_card_lookup": "10/m/ip,60/h/ip",
 }
 ACCOUNT_ADAPTER = "people.adapters.AccountAdapter"
 # Every password door (portal, app token, Wagtail admin, Django admin) signs in through
@@ -394,6 +398,7 @@ ERROR_CODE_ENUMS = [
     "records.errors.RecordsErrorCode",
     "loyalty.errors.LoyaltyErrorCode",
     "sync.errors.SyncErrorCode",
+    "commerce.errors.CommerceErrorCode",
     "portal_pages.errors.PortalErrorCode",
 ]
 SPECTACULAR_SETTINGS = {

@@ -35,7 +35,7 @@ def send_email(delivery):
         subject=" ".join(notification.title.split()),
         body=text,
         from_email=clinic_sender(clinic),
-        to=[notification.user.email],
+        to=[delivery.extra.get("to") or notification.user.email],
         headers=headers,
     )
     message.attach_alternative(html, "text/html")

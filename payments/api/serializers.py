@@ -79,7 +79,8 @@ class BookingCheckoutSerializer(serializers.Serializer):
         help_text="A reward voucher ref from the checkout's ``vouchers`` (loyalty): applying "
         "it reserves it for this booking until paid (used) or cancelled (given back); "
         "another booking cannot apply it meanwhile (409 ``voucher_reserved``). An empty "
-        "string removes the voucher; leaving the field out keeps the one applied.",
+        "string removes the voucher; leaving the field out keeps the one applied. A gift "
+        "card pays the same way: ``commerce:gift:<code>`` (the code as printed or typed).",
     )
 
 

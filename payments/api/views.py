@@ -75,6 +75,12 @@ class CheckoutCreateView(PatientMixin, APIView):
             raise PaymentError(
                 _("This clinic takes no payment online."), code=PaymentErrorCode.NOTHING_DUE
             )
+        if data.get("package"):  # a prepaid session is not paid for again
+            raise PaymentError(
+                _("A package session needs no payment: book it with POST /api/v1/bookings."),
+                field="package",
+                code=PaymentErrorCode.NOTHING_DUE,
+            )
         with transaction.atomic():
             booking = booking_create(
                 clinic=clinic,

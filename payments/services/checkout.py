@@ -13,14 +13,18 @@ from django.utils.translation import gettext as _
 
 from booking_api.lifecycle import BookingStatus
 from booking_api.models import Booking
-from booking_api.services import booking_event_record
+from booking_api.services import booking_confirm_paid, booking_event_record
 from payments import discounts
 from payments.customers import customer_ensure
 from payments.errors import CardDeclinedError, PaymentError, PaymentErrorCode, provider_error
 from payments.models import Payment, PaymentStatus
 from payments.selectors import checkout_quote
 from payments.services.holds import CANCELLABLE, payment_intent_cancel
-from payments.services.intents import OPEN_STATUSES, payment_apply_intent
+from payments.services.intents import (
+    OPEN_STATUSES,
+    _after_payment_succeeded,
+    payment_apply_intent,
+)
 from payments.stripe_api import field, stripe_client
 from payments.test_cards import (
     TEST_CARDS,
@@ -65,13 +69,17 @@ def checkout_discount(booking, voucher_ref=""):
 def _reserve(booking, voucher_ref, payment):
     """Reserve the voucher for ``payment`` with its provider, under the voucher's lock; a
     voucher another booking's payment holds is refused by the provider (naming
-    ``voucher``), and the whole checkout step with it."""
-    if discounts.voucher_reserve(booking=booking, voucher_ref=voucher_ref, payment=payment) is None:
+    ``voucher``), and the whole checkout step with it. Returns what the provider
+    reserved, which may be less than it quoted (a gift card another checkout spent from
+    meanwhile): that amount is the discount."""
+    reserved = discounts.voucher_reserve(booking=booking, voucher_ref=voucher_ref, payment=payment)
+    if reserved is None:
         raise PaymentError(
             _("That voucher cannot be used on this booking."),
             field="voucher",
             code=PaymentErrorCode.BAD_VOUCHER,
         )
+    return reserved
 
 
 def _intent_create(api, payment, *, idempotency_key):
@@ -174,6 +182,8 @@ def checkout_start(*, booking, voucher_ref=None) -> Payment:
                 code=PaymentErrorCode.BAD_VOUCHER,
             )
         quote = checkout_quote(booking, discount=voucher.amount if voucher else 0)
+        if not quote.due_now and voucher and booking.price and voucher.amount >= booking.price:
+            return _paid_by_voucher(booking, key, current, had, voucher)
         if not quote.due_now:
             raise PaymentError(
                 _("Nothing is due online for this booking."),
@@ -193,7 +203,10 @@ def checkout_start(*, booking, voucher_ref=None) -> Payment:
         if had and had != voucher_ref:
             discounts.voucher_release(voucher_ref=had, payment=payment)
         if chosen and voucher_ref:
-            _reserve(booking, voucher_ref, payment)
+            reserved = _reserve(booking, voucher_ref, payment)
+            if reserved.amount != voucher.amount:  # quoted before the voucher's lock
+                voucher = reserved
+                quote = checkout_quote(booking, discount=voucher.amount)
         fields = {
             "discount": quote.discount,
             "discount_label": voucher.label if voucher else "",
@@ -239,6 +252,54 @@ def checkout_start(*, booking, voucher_ref=None) -> Payment:
             _check_payable(booking)
     payment.client_secret = intent.client_secret
     payment.next_action = _next_action(intent)
+    return payment
+
+
+def _paid_by_voucher(booking, key, current, had, voucher):
+    """The voucher (a gift card, a free-service reward) pays the whole price: the payment
+    is recorded as succeeded for nothing, with no PaymentIntent to pay, and the booking
+    is booked (inside checkout_start's transaction, booking and payment locked). An
+    intent the patient had started for this payment is cancelled at Stripe first."""
+    if current and current.status == PaymentStatus.SUCCEEDED:
+        return current
+    if current and current.stripe_payment_intent_id and current.status in OPEN_STATUSES:
+        payment_intent_cancel(payment=current)
+        current.refresh_from_db()
+        if current.status == PaymentStatus.SUCCEEDED:  # the card got through first
+            return current
+    payment, _created = Payment.objects.select_for_update().get_or_create(
+        idempotency_key=key,
+        defaults={
+            "clinic": booking.clinic,
+            "booking": booking,
+            "kind": checkout_quote(booking).kind,
+            "amount": 0,
+            "currency": booking.currency,
+        },
+    )
+    if had and had != voucher.voucher_ref:
+        discounts.voucher_release(voucher_ref=had, payment=payment)
+    if had != voucher.voucher_ref:
+        reserved = _reserve(booking, voucher.voucher_ref, payment)
+        if reserved.amount < booking.price:  # spent meanwhile by another checkout
+            raise PaymentError(
+                _("That voucher no longer covers this booking: please apply it again."),
+                field="voucher",
+                code=PaymentErrorCode.BAD_VOUCHER,
+            )
+    payment.amount = payment.amount_captured = 0
+    payment.discount, payment.discount_label = voucher.amount, voucher.label
+    payment.voucher_ref = voucher.voucher_ref
+    payment.status, payment.succeeded_at = PaymentStatus.SUCCEEDED, timezone.now()
+    payment.save()
+    booking_event_record(
+        booking_id=booking.pk,
+        kind="payment",
+        data={"payment": payment.pk, "kind": payment.kind, "amount": 0, "voucher": voucher.label},
+    )
+    booking_confirm_paid(booking=booking, payment_id=payment.pk, amount=0)
+    transaction.on_commit(lambda: _after_payment_succeeded(payment.pk))
+    payment.client_secret, payment.next_action = "", None
     return payment
 
 

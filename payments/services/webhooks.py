@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from payments.charges import intent_handler_for
 from payments.errors import PaymentError, PaymentErrorCode, provider_error
 from payments.models import WebhookEvent
 from payments.services.intents import payment_apply_intent, payment_for_intent
@@ -72,8 +73,11 @@ def webhook_event_process(*, record_id) -> str:
         except stripe.error.StripeError as exc:
             raise provider_error(exc) from exc
         payment = payment_for_intent(intent) if intent is not None else None
+        handler = intent_handler_for(intent) if intent is not None and payment is None else None
         if intent is None:
             result = f"unknown to Stripe: {record.object_id} (nothing done)"
+        elif handler is not None:  # a purchase besides a booking (payments.charges)
+            result = handler(intent)
         elif payment is None:
             result = "unknown payment intent (left to reconciliation)"
         else:

@@ -39,6 +39,16 @@ from automations.models import Automation, InboundSms, PetHealthDue
 from booking_api.models import Booking, BookingStatus, Service, ServiceCategory, StaffMember
 from branding.models import Location
 from branding.services import clinic_collection, features_update
+from commerce.giftcards.services import gift_card_staff_issue
+from commerce.models import (
+    GiftCard,
+    GiftCardEntry,
+    Package,
+    PackageEntry,
+    PackagePlan,
+    Purchase,
+    PurchaseRefund,
+)
 from loyalty.models import Game, LedgerEntry, Reward, RewardRequest, Tier
 from loyalty.rewards.services import reward_request_create
 from loyalty.services import points_award, programme_upsert
@@ -58,6 +68,7 @@ from tests.factories.booking import (
     main_location,
 )
 from tests.factories.clients import ClientAccountFactory, UserFactory
+from tests.factories.commerce import PackagePlanFactory
 from tests.factories.forms import FormTemplateFactory
 from tests.factories.games import make_game
 from tests.factories.loyalty import RewardFactory, TierFactory
@@ -152,6 +163,8 @@ PK_BY_NAME = {
     "clinic_sync:resolve": BookingLink,
     "loyalty_request_decide": RewardRequest,
     "loyalty_client_action": ClientAccount,
+    "commerce_client_action": ClientAccount,
+    "commerce_gift_card_action": GiftCard,
 }
 
 # Words in URLs, by (URL name, argument): each is tried.
@@ -168,6 +181,9 @@ WORDS = {
     ("payments_admin:action", "action"): ["charge-balance", "refund", "cancel-refund"],
     ("loyalty_request_decide", "decision"): ["approve", "decline"],
     ("loyalty_client_action", "action"): ["add", "adjust", "reverse", "grant"],
+    ("commerce_client_action", "action"): ["sell", "adjust", "refund"],
+    ("commerce_gift_card_action", "action"): ["void", "adjust"],
+    ("commerce_gift_card_new", "action"): ["issue"],
     ("wagtailimages:preview", "filter_spec"): ["fill-10x10"],
     ("wagtailadmin_pages:workflow_action", "action_name"): ["approve", "reject"],
     ("wagtailadmin_pages:collect_workflow_action_data", "action_name"): ["approve", "reject"],
@@ -360,6 +376,16 @@ def riverside(clinic, other_clinic, other_manager):
     form = FormTemplateFactory(clinic=rv, title="Riverside consent")
     signed = sign(form, client)
     reward = RewardFactory(clinic=rv, name="Riverside treat", cost=10)
+    plan = PackagePlanFactory(clinic=rv, name="Riverside course")
+    features_update(clinic=rv, gift_cards=True)
+    gift = gift_card_staff_issue(
+        clinic=rv,
+        actor=other_manager,
+        amount=1000,
+        recipient_name="R",
+        recipient_email="r@example.com",
+        reason="walk",
+    )
     tier = TierFactory(clinic=rv, name="Riverside gold")
     game = make_game(rv, name="Riverside wheel")
     points_award(clinic=rv, client=client, amount=50, reason="Riverside welcome")
@@ -436,6 +462,8 @@ def riverside(clinic, other_clinic, other_manager):
         FormTemplate: form,
         SignedForm: signed,
         Reward: reward,
+        PackagePlan: plan,
+        GiftCard: gift,
         Tier: tier,
         Game: game,
         RewardRequest: request,
@@ -472,6 +500,8 @@ WATCHED = (
     Service, ServiceCategory, StaffMember, Location, FormTemplate, Reward, Tier, Game,
     RewardRequest, LedgerEntry, Collection, Image, Document, Page, Redirect, Workflow, Task,
     Site, Group, UploadedFile, PetMerge, BookingLink,
+    PackagePlan, Package, PackageEntry, Purchase, PurchaseRefund,
+    GiftCard, GiftCardEntry,
 )  # fmt: skip
 
 
@@ -542,6 +572,7 @@ def glow_rows(clinic, manager):
         "loyalty_rewards": RewardFactory(clinic=clinic, name="Glow treat"),
         "loyalty_tiers": TierFactory(clinic=clinic, name="Glow gold"),
         "loyalty_games": make_game(clinic, name="Glow wheel"),
+        "commerce_packages": PackagePlanFactory(clinic=clinic, name="Glow course"),
     }
     for row in rows.values():
         log(instance=row, action="wagtail.edit", user=manager)

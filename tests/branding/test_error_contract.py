@@ -32,6 +32,7 @@ PRODUCT = [
     "payments",
     "records",
     "loyalty",
+    "commerce",
     "portal_pages",
 ]
 # Each app's enum, by the name its raise sites use.
@@ -43,6 +44,7 @@ APP_ENUM = {
     "payments": "PaymentErrorCode",
     "records": "RecordsErrorCode",
     "loyalty": "LoyaltyErrorCode",
+    "commerce": "CommerceErrorCode",
     "portal_pages": "PortalErrorCode",
 }
 # Files whose raises may still pass codes as strings (which must be listed codes) and
@@ -68,6 +70,11 @@ PASS_THROUGH = {
     # Stripe's own words for the card (user_message), or our translated fallback.
     ("payments/cards.py", 'exc.user_message or _("That card cannot be used.")'),
     ("payments/services/checkout.py", 'exc.user_message or _("That card cannot be used.")'),
+    ("payments/charges.py", 'exc.user_message or _("That card cannot be used.")'),
+    # Each caller of commerce's _unusable / _invalid passes its own gettext message.
+    ("commerce/packages/services.py", "message"),
+    ("commerce/giftcards/services.py", "message"),
+    ("commerce/giftcards/checkout.py", "message"),
     # branding.money's ERRORS table (gettext_lazy literals, shared with AmountField).
     ("branding/money.py", 'ERRORS["invalid"]'),
     ("branding/money.py", 'ERRORS[code] % {"currency": currency.upper(), "places": digits}'),

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from commerce.api import views
+
+urlpatterns = [
+    path("packages/plans", views.PlanListView.as_view(), name="package-plans"),
+    path("packages/plans/<id:pk>/buy", views.PlanBuyView.as_view(), name="package-buy"),
+    path("packages", views.PackageListView.as_view(), name="packages"),
+    path("packages/options", views.PackageOptionsView.as_view(), name="package-options"),
+    path("packages/<id:pk>/history", views.PackageHistoryView.as_view(), name="package-history"),
+    path("gift-cards", views.GiftCardBuyView.as_view(), name="gift-card-buy"),
+    path("gift-cards/bought", views.GiftCardsBoughtView.as_view(), name="gift-cards-bought"),
+    path("gift-cards/lookup", views.GiftCardLookupView.as_view(), name="gift-card-lookup"),
+    path("purchases", views.PurchaseListView.as_view(), name="purchases"),
+    path("purchases/<id:pk>", views.PurchaseDetailView.as_view(), name="purchase"),
+    path("purchases/<id:pk>/confirm", views.PurchaseConfirmView.as_view(), name="purchase-confirm"),
+    path(
+        "purchases/<id:pk>/receipt.pdf",
+        views.PurchaseReceiptView.as_view(),
+        name="purchase-receipt",
+    ),
+]

@@ -1,0 +1,51 @@
+"""Commerce's error type and the codes it raises (see branding.errors.ErrorCode)."""
+
+from branding.errors import DomainError, ErrorCode
+
+
+class CommerceErrorCode(ErrorCode):
+    COMMERCE = "commerce", 400, "A shop rule refused the request (the message says which)."
+    PLAN_UNAVAILABLE = "plan_unavailable", 400, "The package is not on sale at this clinic."
+    PACKAGE_UNUSABLE = (
+        "package_unusable",
+        400,
+        "The package is spent, expired, cancelled, another client's or does not include "
+        "the service.",
+    )
+    PURCHASE_NOT_PAYABLE = (
+        "purchase_not_payable",
+        409,
+        "The purchase is paid, cancelled or failed already.",
+    )
+    SESSIONS_INVALID = (
+        "sessions_invalid",
+        400,
+        "The change in sessions is zero, or would take the balance below zero.",
+    )
+    REFUND_INVALID = (
+        "refund_invalid",
+        400,
+        "The refund is zero, more than what was paid and not yet refunded, or the "
+        "purchase is not paid.",
+    )
+    GIFT_CARD_UNUSABLE = (
+        "gift_card_unusable",
+        400,
+        "The gift card code is unknown here, voided, not yet delivered or spent.",
+    )
+    GIFT_CARD_INVALID = (
+        "gift_card_invalid",
+        400,
+        "A gift card's amount, recipient or delivery date is not valid (names the field).",
+    )
+    TOO_MANY_LOOKUPS = (
+        "too_many_lookups",
+        429,
+        "Too many gift card balance look-ups: wait and try again.",
+    )
+    REASON_REQUIRED = "reason_required", 400, "Staff changes need a reason."
+    OTHER_CLINIC = "other_clinic", 400, "The client belongs to another clinic."
+
+
+class CommerceError(DomainError):
+    code = CommerceErrorCode.COMMERCE

@@ -1,0 +1,171 @@
+"""The client account's "Packages" tab and the actions behind it: sell a package at the
+desk, add or take sessions with a reason, refund a purchase (at most what was paid).
+Scoped to the admin clinic (``ClinicWorkspaceMixin``): another clinic's client,
+package or purchase answers 404. Each action writes its audit entry in the same
+transaction; front-desk staff and managers act here, therapists do not."""
+
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from branding.errors import DomainError
+from branding.money import format_money
+from branding.selectors import feature_enabled
+from commerce.models import PackagePlan
+from commerce.packages.selectors import client_packages, package_entries
+from commerce.packages.services import package_adjust, package_sell
+from commerce.purchases import purchase_refund, purchase_refunded
+from commerce.selectors import client_purchases, purchase_for_staff
+from people.admin_toolkit.fields import MoneyField, WholeNumberField
+from people.admin_toolkit.workspace import FRONT_DESK, ClinicWorkspaceMixin, request_admin_role
+from people.models import AuditAction, ClientAccount
+from people.services import audit_record
+
+
+class SellForm(forms.Form):
+    plan = forms.ModelChoiceField(label=_("Package"), queryset=PackagePlan.objects.none())
+
+    def __init__(self, *args, clinic, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = PackagePlan.objects.filter(clinic=clinic, active=True)
+
+
+class AdjustForm(forms.Form):
+    package = forms.IntegerField(widget=forms.HiddenInput)
+    amount = WholeNumberField(label=_("Sessions (+ or −)"), min_value=-999, max_value=999)
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class RefundForm(forms.Form):
+    purchase = forms.IntegerField(widget=forms.HiddenInput)
+    amount = MoneyField(label=_("Amount"))
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def __init__(self, *args, currency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].currency = currency
+
+
+def is_shown(request, clinic, account):
+    """For the front desk, where the clinic sells packages or gift cards (the purchases
+    stay listed there)."""
+    sells = feature_enabled(clinic, "packages") or feature_enabled(clinic, "gift_cards")
+    return sells and request_admin_role(request) in FRONT_DESK
+
+
+def tab_context(request, clinic, account):
+    packages = client_packages(clinic, account)
+    for package in packages:
+        package.history = package_entries(clinic, package)
+    purchases = client_purchases(clinic, account, paid_only=True)
+    for purchase in purchases:
+        purchase.refundable = purchase.amount_captured - sum(
+            r.amount for r in purchase.refunds.all()
+        )
+        purchase.refundable_display = format_money(purchase.refundable, purchase.currency)
+    action = lambda name: reverse("commerce_client_action", args=[account.pk, name])  # noqa: E731
+    return {
+        "packages": packages,
+        "purchases": purchases,
+        "sell_form": SellForm(clinic=clinic) if feature_enabled(clinic, "packages") else None,
+        "urls": {name: action(name) for name in ("sell", "adjust", "refund")},
+        "currency": clinic.currency,
+    }
+
+
+def _run(request, form, action, success):
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {errors[0]}" if label else errors[0])
+        return
+    try:
+        action(form.cleaned_data)
+    except DomainError as error:
+        label = form.fields[error.field].label if error.field in form.fields else ""
+        messages.error(request, f"{label}: {error.message}" if label else error.message)
+        return
+    messages.success(request, success)
+
+
+class ClientShopActionView(ClinicWorkspaceMixin, View):
+    def post(self, request, pk, action):
+        clinic = self.clinic
+        client = get_object_or_404(ClientAccount, pk=pk, clinic=clinic)
+        if action == "sell":
+            form = SellForm(request.POST, clinic=clinic)
+            _run(
+                request,
+                form,
+                lambda d: package_sell(
+                    clinic=clinic,
+                    client=client,
+                    plan_id=d["plan"].pk,
+                    actor=request.user,
+                    request=request,
+                ),
+                _("Package sold."),
+            )
+        elif action == "adjust":
+            form = AdjustForm(request.POST)
+            _run(
+                request,
+                form,
+                lambda d: _adjust(request, clinic, client, d),
+                _("Sessions changed."),
+            )
+        elif action == "refund":
+            form = RefundForm(request.POST, currency=clinic.currency)
+            _run(
+                request,
+                form,
+                lambda d: _refund(request, clinic, client, d),
+                _("Refunded."),
+            )
+        else:
+            raise Http404
+        return redirect(
+            reverse("clinic_workspace:client_detail", args=[client.pk]) + "#tab-packages"
+        )
+
+
+def _adjust(request, clinic, client, data):
+    if not client.packages.filter(pk=data["package"], clinic=clinic).exists():
+        raise Http404
+    package_adjust(
+        clinic=clinic,
+        package_id=data["package"],
+        amount=data["amount"],
+        actor=request.user,
+        reason=data["reason"],
+        request=request,
+    )
+
+
+@transaction.atomic
+def _refund(request, clinic, client, data):
+    purchase = purchase_for_staff(clinic, data["purchase"])
+    if purchase.client_id != client.pk:
+        raise Http404
+    refund = purchase_refund(
+        purchase=purchase, amount=data["amount"], actor=request.user, reason=data["reason"]
+    )
+    audit_record(
+        clinic=clinic,
+        actor=request.user,
+        action=AuditAction.CHANGE,
+        client=client,
+        summary=(
+            f"Refunded {format_money(refund.amount, purchase.currency)} of "
+            f"{purchase.description} ({data['reason']})"
+        ),
+        changes={
+            "refunded": [purchase_refunded(purchase) - refund.amount, purchase_refunded(purchase)]
+        },
+        request=request,
+    )
