@@ -278,6 +278,7 @@ ACCOUNT_ADAPTER = "people.adapters.AccountAdapter"
 # Every password door (portal, app token, Wagtail admin, Django admin) signs in through
 # people.signin: allauth's "login_failed" limit above, per client address and per person.
 WAGTAILADMIN_USER_LOGIN_FORM = "people.admin.login.WagtailAdminLoginForm"
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "people.admin.login.StaffPasswordResetForm"
 # Wagtail's private pages send visitors to the portal's sign-in, not to its own bare one.
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 SOCIALACCOUNT_ADAPTER = "people.adapters.SocialAccountAdapter"
