@@ -17,7 +17,8 @@ from booking_api.models import (
     StaffMember,
 )
 from booking_api.services.errors import BookingError
-from branding.models import Location
+from branding.models import Location, PaymentMode
+from branding.selectors import clinic_policy
 from people.models import Pet
 
 
@@ -196,3 +197,16 @@ def no_show_block(clinic, client):
         .order_by("-at", "-id")
         .first()
     )
+
+
+def service_deposit(clinic, service) -> int:
+    """The deposit taken when booking ``service`` (minor units): only at a clinic whose
+    one payment setting is 'Deposit at booking' — the service's own amount, else the
+    clinic's percent of the price. What the booking records, the API lists and the
+    checkout charges."""
+    policy = clinic_policy(clinic)
+    if policy.payment_mode != PaymentMode.DEPOSIT:
+        return 0
+    if service.deposit:
+        return min(service.deposit, service.price)
+    return service.price * (policy.deposit_percent or 0) // 100

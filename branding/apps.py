@@ -8,7 +8,9 @@ class BrandingConfig(AppConfig):
     verbose_name = "Branding and tenancy"
 
     def ready(self):
-        from branding import import_sections, url_converters
+        from branding import hosts, import_sections, privacy, url_converters
 
+        hosts.connect()
         import_sections.register()
+        privacy.connect()
         url_converters.register()

@@ -58,7 +58,6 @@ class PolicyIn(Strict):
     late_cancel_contact_clinic: bool | None = None
     reschedule_limit: int | None = None
     reschedule_window_hours: int | None = None
-    deposit_required: bool | None = None
     deposit_percent: int | None = None
     payment_mode: Literal[tuple(PaymentMode.values)] | None = None  # type: ignore[valid-type]
     payment_hold_minutes: int | None = None

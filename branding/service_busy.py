@@ -46,8 +46,11 @@ def service_busy_response(request) -> HttpResponse:
     else:
         # Rendered without the request: its context processors read the database,
         # which is the thing that is busy.
+        # The nonce lets its inline style through the Content-Security-Policy.
+        nonce = getattr(request, "csp_nonce", "")
         response = HttpResponse(
-            render_to_string("branding/service_busy.html", {"detail": detail}), status=503
+            render_to_string("branding/service_busy.html", {"detail": detail, "nonce": nonce}),
+            status=503,
         )
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response

@@ -2,7 +2,7 @@
 interactive docs (from drf-spectacular-sidecar: no CDN)."""
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from branding.api.errors import unknown_endpoint_view
 from branding.errors import error_code_enums
@@ -75,7 +75,8 @@ v1 = [
 urlpatterns = [
     path("api/v1/", include((v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves its script from a URL: no inline script under the CSP.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     # Last: any other path under /api/ (an unknown one, or a trailing slash) is a JSON 404,
     # never the portal's HTML page nor a redirect to the path with a slash.
     re_path(r"^api(?:/.*)?$", unknown_endpoint_view, name="api-unknown-endpoint"),

@@ -19,9 +19,9 @@ from booking_api.models import Booking
 from branding import clinic_time
 from branding.errors import DomainError
 from branding.money import AmountField, format_money
-from payments import cards, services
+from payments import cards, staff_actions
 from payments.errors import PaymentErrorCode
-from payments.models import PaymentKind, SavedCard
+from payments.models import PaymentKind, RefundStatus, SavedCard
 from payments.selectors import booking_money, booking_refundable, payments_for_booking
 from people.admin_toolkit.workspace import FRONT_DESK, ClinicWorkspaceMixin
 from people.models import AuditAction
@@ -150,36 +150,26 @@ class BookingPaymentActionView(ClinicWorkspaceMixin, View):
             return back
         amount = form.cleaned_data["amount"]
         try:
-            summary, message = self._act(request, booking, action, amount)
+            message = self._act(request, booking, action, amount)
         except DomainError as exc:
             messages.error(request, exc.message)
             return back
-        audit_record(
-            clinic=self.clinic,
-            actor=request.user,
-            action=AuditAction.CHANGE,
-            client=booking.client,
-            summary=summary,
-            request=request,
-        )
         messages.success(request, message)
         return back
 
     def _act(self, request, booking, action, amount):
+        """Do the action; the staff action writes its audit entry in the same
+        transaction as the change (``payments.staff_actions``)."""
+
         def fmt(value):
             return format_money(value, booking.currency)
 
-        user = request.user
         if action in CHARGES:
-            payment = cards.card_charge(
-                booking=booking, kind=CHARGES[action], amount=amount, actor=user
+            payment = staff_actions.staff_card_charge(
+                request=request, booking=booking, kind=CHARGES[action], amount=amount
             )
             values = {"kind": payment.get_kind_display(), "amount": fmt(payment.amount_captured)}
-            return (
-                f"Charged {payment.kind} {values['amount']} to the card on file "
-                f"(booking {booking.pk})",
-                gettext("%(kind)s of %(amount)s charged to the card on file.") % values,
-            )
+            return gettext("%(kind)s of %(amount)s charged to the card on file.") % values
         if action == "refund":
             if amount is None:
                 raise DomainError(
@@ -187,22 +177,15 @@ class BookingPaymentActionView(ClinicWorkspaceMixin, View):
                     field="amount",
                     code=PaymentErrorCode.AMOUNT_INVALID,
                 )
-            refunds = services.booking_refund(
-                booking=booking, amount=amount, actor=user, reason="Refunded by the clinic."
-            )
-            total = fmt(sum(r.amount for r in refunds))
-            return (
-                f"Refunded {total} on booking {booking.pk}",
-                gettext("%(amount)s refunded.") % {"amount": total},
-            )
+            refunds = staff_actions.staff_refund(request=request, booking=booking, amount=amount)
+            total = fmt(sum(r.amount for r in refunds if r.status == RefundStatus.SUCCEEDED))
+            return gettext("%(amount)s refunded.") % {"amount": total}
         # Cancelled through booking_cancel like every door; the refund follows after
         # commit, once (payments.receivers), for the amount returned here.
-        total = fmt(services.booking_cancel_with_refund(booking=booking, actor=user, amount=amount))
-        how = "by the cancellation policy" if amount is None else "as chosen by staff"
-        return (
-            f"Cancelled booking {booking.pk} and refunded {total} {how}",
-            gettext("Booking cancelled; %(amount)s refunded.") % {"amount": total},
+        total = fmt(
+            staff_actions.staff_cancel_with_refund(request=request, booking=booking, amount=amount)
         )
+        return gettext("Booking cancelled; %(amount)s refunded.") % {"amount": total}
 
 
 def admin_urlpatterns():

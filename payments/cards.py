@@ -229,11 +229,13 @@ ALLOWED_STATUSES = {
 }
 
 
-def card_charge(*, booking, kind, amount=None, actor=None, card=None) -> Payment:
+def card_charge(*, booking, kind, amount=None, actor=None, card=None, audit=None) -> Payment:
     """Charge the client's saved card off-session for ``kind`` (balance, late-cancel fee,
     no-show fee); ``amount`` defaults to what is due and may not exceed the booking's
     price (fees) or the balance left. One payment per booking and kind; a declined
-    charge may be tried again (each attempt has its own key at Stripe)."""
+    charge may be tried again (each attempt has its own key at Stripe). The attempt is
+    recorded and committed before Stripe is asked; ``audit(payment)``, if given, is
+    called in that transaction (a staff action's audit entry)."""
     booking = Booking.objects.select_related("clinic", "client__user").get(pk=booking.pk)
     if kind not in CHARGE_KEYS:
         raise PaymentError(
@@ -302,6 +304,8 @@ def card_charge(*, booking, kind, amount=None, actor=None, card=None) -> Payment
         payment.actor = actor
         payment.confirm_attempts += 1
         payment.save()
+        if audit is not None:
+            audit(payment)
     attempt = payment.confirm_attempts
     api = stripe_client()
     try:

@@ -228,7 +228,7 @@ def checkout_quote(booking, *, discount=0) -> CheckoutQuote:
     mode = policy.payment_mode
     total = max(booking.price - discount, 0)
     deposit = booking.deposit
-    if not deposit and policy.deposit_percent:
+    if not deposit and mode == PaymentMode.DEPOSIT and policy.deposit_percent:
         deposit = total * policy.deposit_percent // 100
     deposit = min(deposit, total)
     if mode == PaymentMode.DEPOSIT and deposit:

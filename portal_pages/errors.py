@@ -12,3 +12,13 @@ class PortalErrorCode(ErrorCode):
     )
     SIGN_IN_REQUIRED = "sign_in_required", 400, "Sign in, or give a name and email, to book."
     NOT_YOUR_PET = "not_your_pet", 400, "The pet is not one of the client's own."
+    CLINIC_EXISTS = (
+        "clinic_exists",
+        409,
+        "A clinic with that name or domain exists already (names the field).",
+    )
+    CLINIC_NAME_INVALID = (
+        "clinic_name_invalid",
+        400,
+        "The clinic's name gives no address slug (letters or digits needed).",
+    )

@@ -19,6 +19,7 @@ PLACEHOLDERS = (
     "reschedule_window_hours",
     "minimum_notice",
     "no_show_fee",
+    "payment_at_booking",
 )
 _PLACEHOLDER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
 
@@ -30,6 +31,24 @@ def fee_in_words(kind, value, currency):
     if kind == "fixed" and value:
         return format_money(value, currency)
     return _("no fee")
+
+
+def payment_in_words(policy) -> str:
+    """What is paid online when booking, from the one payment setting — the same rule
+    the checkout quote charges by (``payments.selectors.checkout_quote``)."""
+    mode = policy.payment_mode
+    if mode == "deposit":
+        return _(
+            "a deposit when you book (the service's own deposit, otherwise %(percent)s%% of "
+            "the price); the rest is paid at the clinic"
+        ) % {"percent": policy.deposit_percent}
+    if mode == "full":
+        return _("the full price, paid online when you book")
+    if mode == "card_on_file":
+        return _(
+            "a card saved when you book; nothing is charged then, the visit is paid afterwards"
+        )
+    return _("nothing is paid online; you pay at the clinic")
 
 
 def _hours(hours):
@@ -61,6 +80,7 @@ def policy_numbers(clinic) -> dict[str, str]:
         "no_show_fee": fee_in_words(
             policy.no_show_fee_kind, policy.no_show_fee_value, clinic.currency
         ),
+        "payment_at_booking": payment_in_words(policy),
     }
 
 

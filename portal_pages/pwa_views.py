@@ -48,7 +48,8 @@ def service_worker(request):
     response = render(
         request,
         "portal_pages/pwa/sw.js",
-        {"cache_name": f"portal-{request.clinic.slug}-v1"},
+        # v2: earlier workers kept pages; activating this one deletes their caches.
+        {"cache_name": f"portal-{request.clinic.slug}-v2"},
         content_type="application/javascript",
     )
     response["Cache-Control"] = "no-cache"

@@ -2,7 +2,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from booking_api.selectors import service_deposit
 from branding.api.fields import MoneyDisplayField
+from branding.money import format_money
 from branding.validators import within_calendar
 
 MAX_RANGE_DAYS = 62
@@ -38,15 +40,29 @@ class ServiceSerializer(serializers.Serializer):
     category = CategorySerializer(allow_null=True)
     duration_minutes = serializers.IntegerField()
     price = serializers.IntegerField(help_text="Minor units (pence, cents).")
-    deposit = serializers.IntegerField(allow_null=True, help_text="Minor units.")
+    deposit = serializers.SerializerMethodField(
+        help_text="Minor units: the deposit taken when booking under the clinic's payment "
+        "setting (0 when the clinic takes no deposit)."
+    )
     currency = serializers.CharField(source="clinic.currency")
     price_display = MoneyDisplayField("price", "clinic.currency")
-    deposit_display = MoneyDisplayField("deposit", "clinic.currency")
+    deposit_display = serializers.SerializerMethodField()
     staff = serializers.SerializerMethodField()
     locations = serializers.SerializerMethodField()
 
     def get_staff(self, obj) -> list[int]:
         return [s.pk for s in obj.staff.all()]
+
+    def _deposit(self, obj) -> int:
+        # The request's clinic carries its policy already (one query for the whole list).
+        clinic = getattr(self.context.get("request"), "clinic", None) or obj.clinic
+        return service_deposit(clinic, obj)
+
+    def get_deposit(self, obj) -> int:
+        return self._deposit(obj)
+
+    def get_deposit_display(self, obj) -> str:
+        return format_money(self._deposit(obj), obj.clinic.currency)
 
     def get_locations(self, obj) -> list[int]:
         return [loc.pk for loc in obj.locations.all()]

@@ -31,7 +31,7 @@ from booking_api.services.patch_tests import patch_test_check
 from booking_api.services.policy import CLIENT_SOURCES, initial_status, reschedule_refusal
 from booking_api.services.transitions import actor_role, after_commit, event_add, locked_booking
 from branding.errors import FeatureDisabledError, NotAllowedError
-from branding.selectors import clinic_policy, feature_enabled
+from branding.selectors import feature_enabled
 
 
 def _check_client_may_book(clinic, client, source):
@@ -289,12 +289,9 @@ def _is_own_active_pet(pet, clinic, client):
 
 
 def _deposit_for(clinic, service):
-    policy = clinic_policy(clinic)
-    if service.deposit:
-        return service.deposit
-    if policy.deposit_required and policy.deposit_percent:
-        return service.price * policy.deposit_percent // 100
-    return 0
+    from booking_api.selectors import service_deposit
+
+    return service_deposit(clinic, service)
 
 
 @transaction.atomic

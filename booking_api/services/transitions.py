@@ -32,7 +32,15 @@ STAFF_ROLES = {"manager": Role.MANAGER, "staff": Role.FRONT_DESK, "therapist": R
 
 # History the payments app records on a booking (through ``booking_event_record``).
 MONEY_EVENT_KINDS = frozenset(
-    {"payment", "payment_declined", "card_saved", "card_declined", "refund"}
+    {
+        "payment",
+        "payment_declined",
+        "payment_disputed",
+        "card_saved",
+        "card_declined",
+        "refund",
+        "refund_failed",
+    }
 )
 
 

@@ -202,6 +202,25 @@ def _fee_is_consistent(kind, value, field):
     return {}
 
 
+def _payment_is_consistent(mode, deposit_percent):
+    """A deposit percent with 'Deposit at booking' only, and always with it: no setting
+    may say a deposit is taken while another says nothing is charged, or the reverse."""
+    if mode == PaymentMode.DEPOSIT and not deposit_percent:
+        return {
+            "deposit_percent": _(
+                "Give the deposit percent for services without a deposit amount of their own."
+            )
+        }
+    if mode != PaymentMode.DEPOSIT and deposit_percent:
+        return {
+            "deposit_percent": _(
+                "A deposit is taken only with 'Deposit at booking': choose that, or clear "
+                "the deposit percent."
+            )
+        }
+    return {}
+
+
 # What a manager may use in rich text shown to clients outside pages (instructions).
 CLIENT_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
@@ -243,15 +262,20 @@ class BookingPolicySettings(BaseSiteSetting):
         _("self-reschedule until (hours before)"),
         default=24,
     )
-    deposit_required = models.BooleanField(_("require a deposit to book online"), default=False)
+    # One setting says what is paid online when booking; the deposit percent belongs to
+    # "Deposit at booking" alone (clean() refuses it with any other mode).
+    payment_mode = models.CharField(
+        _("online payment"), max_length=16, choices=PaymentMode.choices, default=PaymentMode.NONE
+    )
     deposit_percent = models.PositiveIntegerField(
         _("deposit percent (when a service has no deposit amount)"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
-    )
-    payment_mode = models.CharField(
-        _("online payment"), max_length=16, choices=PaymentMode.choices, default=PaymentMode.NONE
+        help_text=_(
+            "Only with 'Deposit at booking', and then required: the share of the price taken "
+            "when booking for services without a deposit amount of their own."
+        ),
     )
     payment_hold_minutes = models.PositiveIntegerField(
         _("hold a slot for payment (minutes)"),
@@ -315,9 +339,8 @@ class BookingPolicySettings(BaseSiteSetting):
         MultiFieldPanel(
             [
                 FieldPanel("payment_mode"),
-                FieldPanel("payment_hold_minutes"),
-                FieldPanel("deposit_required"),
                 FieldPanel("deposit_percent"),
+                FieldPanel("payment_hold_minutes"),
             ],
             heading=_("Payment and deposits"),
         ),
@@ -350,5 +373,6 @@ class BookingPolicySettings(BaseSiteSetting):
         errors.update(
             _fee_is_consistent(self.no_show_fee_kind, self.no_show_fee_value, "no_show_fee_value")
         )
+        errors.update(_payment_is_consistent(self.payment_mode, self.deposit_percent))
         if errors:
             raise ValidationError(errors)

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -90,6 +91,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the session: personal answers private, no-store; sign-out clears the device.
+    "branding.privacy.PrivateResponseMiddleware",
+    # Content-Security-Policy (django-csp) and Permissions-Policy for the portal and API.
+    "csp.middleware.CSPMiddleware",
+    "branding.privacy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -123,6 +129,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "branding.context_processors.clinic",
                 "portal_pages.context_processors.portal_shell",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -169,6 +176,36 @@ if USING_POSTGRES:
     INSTALLED_APPS.append("django.contrib.postgres")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Browser security headers ----------------------------------------------------------
+# The portal and the API answer with a Content-Security-Policy without 'unsafe-inline':
+# our scripts and styles are files, the one inline <style> (the clinic's colours) carries
+# the request's nonce. Stripe.js (checkout's Payment Element) is the only other origin.
+# The Wagtail and Django admins keep their own markup (inline scripts and styles), so they
+# are left out of this policy rather than weakening it; they send X-Frame-Options DENY.
+STRIPE_JS = "https://js.stripe.com"
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE, STRIPE_JS],
+        "style-src": ["'self'", NONCE],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'", "https://api.stripe.com"],
+        "frame-src": [STRIPE_JS, "https://hooks.stripe.com"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# Features no page of ours uses are switched off; payment only for Stripe's frame.
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), usb=(), serial=(), bluetooth=(), "
+    'payment=(self "https://js.stripe.com")'
+)
 
 # --- Cache, background jobs ----------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -253,6 +290,7 @@ ACCOUNT_ADAPTER = "people.adapters.AccountAdapter"
 # Every password door (portal, app token, Wagtail admin, Django admin) signs in through
 # people.signin: allauth's "login_failed" limit above, per client address and per person.
 WAGTAILADMIN_USER_LOGIN_FORM = "people.admin.login.WagtailAdminLoginForm"
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "people.admin.login.StaffPasswordResetForm"
 # Wagtail's private pages send visitors to the portal's sign-in, not to its own bare one.
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 SOCIALACCOUNT_ADAPTER = "people.adapters.SocialAccountAdapter"

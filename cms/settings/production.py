@@ -4,17 +4,24 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+from branding.hosts import ClinicHosts
+
 from .base import *  # noqa: F401,F403
 from .base import env_bool, env_list
 
 DEBUG = False
 SECRET_KEY = os.environ["SECRET_KEY"]
 
-# Every clinic domain (or a leading-dot wildcard such as ".example.com"); the localhost
+# The platform's own hosts (the operators' admin, a leading-dot wildcard such as
+# ".example.com"); every clinic's domain is accepted as well, from the clinics' sites
+# (branding.hosts), so a new clinic needs no edit here and no restart. The localhost
 # default of base.py is for the demo only.
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+ALLOWED_HOSTS = ClinicHosts(env_list("ALLOWED_HOSTS"))
 if not ALLOWED_HOSTS:
-    raise ImproperlyConfigured("Set ALLOWED_HOSTS to the clinics' domains (comma-separated).")
+    raise ImproperlyConfigured(
+        "Set ALLOWED_HOSTS to the platform's own hosts (comma-separated); clinics' domains "
+        "are added from the database."
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

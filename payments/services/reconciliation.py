@@ -1,6 +1,7 @@
-"""Reconciliation: compare recent PaymentIntents at Stripe with our payments and
-bookings, repair what can be repaired (record a success, confirm a paid booking, refund
-a cancelled one or a charge without a booking) and report the rest."""
+"""Reconciliation: compare recent PaymentIntents, refunds and disputes at Stripe with our
+payments, refunds and bookings, repair what can be repaired (record a success, confirm a
+paid booking, refund a cancelled one or a charge without a booking, settle a refund left
+pending by a crash or an outage, record a dispute) and report the rest."""
 
 import datetime
 import logging
@@ -9,14 +10,24 @@ import stripe
 from django.utils import timezone
 
 from booking_api.lifecycle import BookingStatus
-from booking_api.services import booking_confirm_paid
-from payments.models import Payment, PaymentStatus
+from booking_api.models import BookingEvent
+from booking_api.services import booking_confirm_paid, booking_event_record
+from payments.errors import PaymentError
+from payments.models import Payment, PaymentStatus, Refund, RefundStatus
 from payments.selectors import payment_refundable
 from payments.services.intents import payment_apply_intent, payment_for_intent
-from payments.services.refunds import refund_for_cancellation
-from payments.stripe_api import field, stripe_client
+from payments.services.refunds import (
+    refund_for_cancellation,
+    refund_mark_failed,
+    refund_send,
+    refund_settle,
+)
+from payments.stripe_api import field, object_id, stripe_client
 
 log = logging.getLogger("payments.services")
+
+# A refund younger than this may still be on its way to Stripe in another process.
+PENDING_GRACE = datetime.timedelta(minutes=5)
 
 
 def _recent_intents(api, since):
@@ -112,4 +123,101 @@ def payments_reconcile(*, since=None) -> list[dict]:
             found("charge without a booking", "refunded", stripe_payment_intent=intent.id)
         elif intent.status in ("requires_payment_method", "requires_confirmation"):
             found("intent without a booking", "reported", stripe_payment_intent=intent.id)
+    _refunds_reconcile(api, since, found)
+    _disputes_reconcile(api, since, found)
     return findings
+
+
+def _stripe_refund_for(api, refund):
+    """The refund Stripe made for our row (its ``refund_id`` metadata), or None."""
+    listed = api.Refund.list(payment_intent=refund.payment.stripe_payment_intent_id, limit=100)
+    for item in listed.auto_paging_iter():
+        if str(field(field(item, "metadata"), "refund_id")) == str(refund.pk):
+            return item
+    return None
+
+
+def _refunds_reconcile(api, since, found):
+    """Refunds recorded but never settled (the process died after asking Stripe, or
+    Stripe could not be reached) are settled from what Stripe made, or sent again with
+    their own key; refunds we hold as made are checked against Stripe's status."""
+    stale = timezone.now() - PENDING_GRACE
+    pending = Refund.objects.filter(status=RefundStatus.PENDING, created_at__lt=stale)
+    for refund in pending.select_related("payment").order_by("id"):
+        try:
+            at_stripe = _stripe_refund_for(api, refund)
+        except stripe.error.StripeError as exc:
+            found("refund unreadable", "reported", refund=refund.pk, error=str(exc))
+            continue
+        if at_stripe is not None:
+            refund = refund_settle(refund_id=refund.pk, result=at_stripe)
+            found("refund made at Stripe, not recorded", "settled", refund=refund.pk)
+            continue
+        try:
+            refund = refund_send(refund_id=refund.pk)
+        except PaymentError:
+            refund.refresh_from_db()
+            if refund.status == RefundStatus.PENDING:
+                found("refund recorded, not sent", "send failed", refund=refund.pk)
+                continue
+        found("refund recorded, not sent", f"sent ({refund.status})", refund=refund.pk)
+    made = Refund.objects.filter(status=RefundStatus.SUCCEEDED, created_at__gte=since).exclude(
+        stripe_refund_id=""
+    )
+    for refund in made.order_by("id"):
+        try:
+            at_stripe = api.Refund.retrieve(refund.stripe_refund_id)
+        except stripe.error.StripeError as exc:
+            found("refund unreadable", "reported", refund=refund.pk, error=str(exc))
+            continue
+        if field(at_stripe, "status") in ("failed", "canceled"):
+            refund_mark_failed(
+                refund_id=refund.pk, error=field(at_stripe, "failure_reason", "failed at Stripe")
+            )
+            found("refund failed at Stripe", "marked failed", refund=refund.pk)
+
+
+def _disputes_reconcile(api, since, found):
+    """A dispute at Stripe on one of our payments goes into its booking's history once
+    and is reported for a human (evidence is the clinic's to give)."""
+    try:
+        page = api.Dispute.list(limit=100, created={"gte": int(since.timestamp())})
+        disputes = list(page.auto_paging_iter())
+    except stripe.error.StripeError as exc:
+        if exc.http_status == 404:  # the local test server has no disputes API
+            log.info("payments reconcile: this Stripe server has no disputes (%s)", exc)
+            return
+        found("disputes unreadable", "reported", error=str(exc))
+        return
+    for dispute in disputes:
+        intent_id = object_id(field(dispute, "payment_intent"))
+        payment = Payment.objects.filter(stripe_payment_intent_id=intent_id).first()
+        if payment is None:
+            continue
+        seen = BookingEvent.objects.filter(
+            booking_id=payment.booking_id,
+            kind="payment_disputed",
+            data__dispute=dispute["id"],
+            data__status=field(dispute, "status"),
+        ).exists()
+        if seen:
+            continue
+        booking_event_record(
+            booking_id=payment.booking_id,
+            kind="payment_disputed",
+            data={
+                "payment": payment.pk,
+                "dispute": dispute["id"],
+                "amount": field(dispute, "amount"),
+                "currency": payment.currency,
+                "reason": field(dispute, "reason", ""),
+                "status": field(dispute, "status", ""),
+            },
+        )
+        found(
+            "payment disputed",
+            "recorded",
+            payment=payment.pk,
+            dispute=dispute["id"],
+            status=field(dispute, "status", ""),
+        )

@@ -1,14 +1,28 @@
 """Refunds: one payment's, a staff amount over a booking's payments, the cancellation's
 (by the policy or the amount staff chose), and a payment that arrived too late.
 
-Refunds never exceed what was captured: the sum of earlier refunds is read with the
-payment row locked (``select_for_update``; SQLite's IMMEDIATE transactions serialise).
+Every refund is made in three steps, like a card-on-file charge (``payments.cards``):
+
+1. ``refunds_record`` writes the ``Refund`` rows as ``pending`` and commits. The amount
+   is checked with the booking and payment rows locked (``select_for_update``; SQLite's
+   IMMEDIATE transactions serialise), counting pending refunds, so refunds never exceed
+   what was captured. Each row's idempotency key is ``refund-<its id>``.
+2. ``refund_send`` calls Stripe outside any transaction or row lock, with that key and
+   the row's id in the refund's metadata.
+3. ``refund_settle`` applies Stripe's answer once (status, booking history, the booking
+   marked refunded when everything went back, ``refund_succeeded`` after commit).
+
+A process that dies between 2 and 3, or a Stripe that cannot be reached, leaves the row
+``pending``; reconciliation (``payments.services.reconciliation``) finds the refund at
+Stripe by its metadata, or asks again with the same key, and settles it.
 
 A cancellation is refunded once, after commit: ``booking_api`` sends
 ``booking_cancelled``, ``payments.receivers`` queues ``refund_for_cancellation``, which
 reads what the cancellation decided (its event's ``fee`` and ``refund_decided``) and
 gives back only what is still due — running it again refunds nothing more.
 """
+
+import uuid
 
 import stripe
 from django.db import transaction
@@ -33,16 +47,20 @@ from payments.selectors import (
     payment_refunded,
 )
 from payments.signals import refund_succeeded
-from payments.stripe_api import stripe_client
+from payments.stripe_api import field, stripe_client
 from payments.task_queue import queue
 
+# Stripe may or may not have made the refund: the row stays pending for reconciliation.
+UNKNOWN_OUTCOME = (
+    stripe.error.APIConnectionError,
+    stripe.error.APIError,
+    stripe.error.RateLimitError,
+)
 
-@transaction.atomic
-def refund_create(*, payment, amount=None, actor=None, reason="") -> Refund:
-    """Refund ``amount`` (default: all that is left) of a payment. Never more than was
-    captured, counting earlier refunds, even under concurrent requests."""
-    # Lock order: booking, then payment (the refund number is per booking).
-    Booking.objects.select_for_update().filter(pk=payment.booking_id).first()
+
+def _refund_record(*, payment, amount, actor, reason) -> Refund:
+    """One pending refund of ``payment`` (the booking and payment rows locked by the
+    caller's transaction). Never more than was captured less earlier refunds."""
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     if payment.status != PaymentStatus.SUCCEEDED:
         raise PaymentError(
@@ -67,39 +85,122 @@ def refund_create(*, payment, amount=None, actor=None, reason="") -> Refund:
             },
             field="amount",
         )
-    n = Refund.objects.filter(payment__booking_id=payment.booking_id).count() + 1
-    key = f"booking-{payment.booking_id}-refund-{n}"
     refund = Refund.objects.create(
-        payment=payment, amount=amount, idempotency_key=key, reason=reason, actor=actor
+        payment=payment,
+        amount=amount,
+        idempotency_key=f"new-{uuid.uuid4()}",
+        reason=reason,
+        actor=actor,
     )
+    # The key Stripe sees is derived from our own record, set in the same transaction.
+    refund.idempotency_key = f"refund-{refund.pk}"
+    refund.save(update_fields=["idempotency_key"])
+    return refund
+
+
+@transaction.atomic
+def refund_record(*, payment, amount=None, actor=None, reason="") -> Refund:
+    """Record (and commit, when called outside a transaction) a pending refund of
+    ``amount`` (default: all that is left) of a payment; ``refund_send`` sends it."""
+    # Lock order: booking, then payment (as checkout and payment_apply_intent).
+    Booking.objects.select_for_update().filter(pk=payment.booking_id).first()
+    return _refund_record(payment=payment, amount=amount, actor=actor, reason=reason)
+
+
+def refund_send(*, refund_id) -> Refund:
+    """Ask Stripe for a recorded refund and settle it. Call it outside any transaction:
+    no row is locked while Stripe is asked. A refund no longer pending is returned as
+    it is (running it twice refunds once)."""
+    refund = Refund.objects.select_related("payment").get(pk=refund_id)
+    if refund.status != RefundStatus.PENDING:
+        return refund
+    payment = refund.payment
     try:
         result = stripe_client().Refund.create(
             payment_intent=payment.stripe_payment_intent_id,
-            amount=amount,
+            amount=refund.amount,
             metadata={"booking_id": str(payment.booking_id), "refund_id": str(refund.pk)},
-            idempotency_key=key,
+            idempotency_key=refund.idempotency_key,
         )
+    except UNKNOWN_OUTCOME as exc:
+        raise provider_error(exc) from exc
     except stripe.error.StripeError as exc:
-        raise provider_error(exc) from exc  # rolls the refund row back
-    refund.stripe_refund_id = result.id
-    refund.status = RefundStatus.FAILED if result.status == "failed" else RefundStatus.SUCCEEDED
+        refund_settle(refund_id=refund.pk, result=None, error=str(exc))
+        raise provider_error(exc) from exc
+    return refund_settle(refund_id=refund.pk, result=result)
+
+
+def refunds_send(refunds) -> list[Refund]:
+    """Send each recorded refund in turn (see ``refund_send``)."""
+    return [refund_send(refund_id=refund.pk) for refund in refunds]
+
+
+@transaction.atomic
+def refund_settle(*, refund_id, result, error="") -> Refund:
+    """Apply Stripe's answer to a pending refund once: ``result`` the Stripe refund (its
+    status ``failed`` or ``canceled`` fails ours), or None with ``error`` when Stripe
+    refused it."""
+    booking_id = Refund.objects.values_list("payment__booking_id", flat=True).get(pk=refund_id)
+    Booking.objects.select_for_update().filter(pk=booking_id).first()
+    refund = Refund.objects.select_for_update().select_related("payment").get(pk=refund_id)
+    if refund.status != RefundStatus.PENDING:
+        return refund
+    payment = refund.payment
+    failed = result is None or field(result, "status") in ("failed", "canceled")
+    refund.status = RefundStatus.FAILED if failed else RefundStatus.SUCCEEDED
+    if result is not None:
+        refund.stripe_refund_id = result["id"]
     refund.save(update_fields=["stripe_refund_id", "status"])
+    data = {
+        "payment": payment.pk,
+        "refund": refund.pk,
+        "amount": refund.amount,
+        "currency": payment.currency,
+        "reason": refund.reason,
+    }
+    if failed:
+        data["error"] = error or field(result, "failure_reason", "")
     booking_event_record(
         booking_id=payment.booking_id,
-        kind="refund",
-        actor=actor,
-        data={
-            "payment": payment.pk,
-            "refund": refund.pk,
-            "amount": amount,
-            "currency": payment.currency,
-            "reason": reason,
-        },
+        kind="refund_failed" if failed else "refund",
+        actor=refund.actor,
+        data=data,
     )
-    _mark_refunded_if_all_back(payment.booking_id, actor)
-    if refund.status == RefundStatus.SUCCEEDED:
+    if not failed:
+        _mark_refunded_if_all_back(payment.booking_id, refund.actor)
         transaction.on_commit(lambda: _send_refund_succeeded(refund.pk))
     return refund
+
+
+@transaction.atomic
+def refund_mark_failed(*, refund_id, error) -> Refund:
+    """A refund we held as made that Stripe later failed (reconciliation): the money did
+    not go back, so it no longer counts as refunded."""
+    refund = Refund.objects.select_for_update().select_related("payment").get(pk=refund_id)
+    if refund.status == RefundStatus.FAILED:
+        return refund
+    refund.status = RefundStatus.FAILED
+    refund.save(update_fields=["status"])
+    booking_event_record(
+        booking_id=refund.payment.booking_id,
+        kind="refund_failed",
+        data={
+            "payment": refund.payment_id,
+            "refund": refund.pk,
+            "amount": refund.amount,
+            "currency": refund.payment.currency,
+            "error": str(error)[:200],
+        },
+    )
+    return refund
+
+
+def refund_create(*, payment, amount=None, actor=None, reason="") -> Refund:
+    """Refund ``amount`` (default: all that is left) of a payment: recorded, sent, settled.
+    Never more than was captured, counting earlier refunds, even under concurrent
+    requests."""
+    refund = refund_record(payment=payment, amount=amount, actor=actor, reason=reason)
+    return refund_send(refund_id=refund.pk)
 
 
 def _send_refund_succeeded(refund_id):
@@ -122,24 +223,34 @@ def _mark_refunded_if_all_back(booking_id, actor):
 
 
 def _spread(payments, amount, *, actor, reason) -> list[Refund]:
-    """Refund ``amount`` over ``payments`` in their order, each up to what it has left."""
+    """Record refunds of ``amount`` over ``payments`` in their order, each up to what it
+    has left (pending; the caller sends them after commit)."""
     refunds = []
     for payment in payments:
         if amount <= 0:
             break
         part = min(payment_refundable(payment), amount)
         if part > 0:
-            refunds.append(refund_create(payment=payment, amount=part, actor=actor, reason=reason))
+            refunds.append(_refund_record(payment=payment, amount=part, actor=actor, reason=reason))
             amount -= part
     return refunds
 
 
-@transaction.atomic
 def refund_for_cancellation(*, booking_id, actor=None) -> list[Refund]:
     """Refund a cancelled booking as its cancellation decided: the amount staff chose
     (``refund_decided``), or by the policy — everything captured less the
     late-cancellation fee (fees charged for the cancellation itself are never given
-    back). Idempotent: running it again refunds nothing more."""
+    back). Idempotent: running it again refunds nothing more, and sends what an earlier
+    run recorded but did not get to send."""
+    _cancellation_refunds_record(booking_id=booking_id, actor=actor)
+    pending = Refund.objects.filter(
+        payment__booking_id=booking_id, status=RefundStatus.PENDING
+    ).order_by("id")
+    return refunds_send(pending)
+
+
+@transaction.atomic
+def _cancellation_refunds_record(*, booking_id, actor=None) -> list[Refund]:
     booking = Booking.objects.select_for_update().select_related("client").get(pk=booking_id)
     if booking.status != BookingStatus.CANCELLED:
         return []
@@ -164,10 +275,19 @@ def refund_for_cancellation(*, booking_id, actor=None) -> list[Refund]:
     )
 
 
-@transaction.atomic
 def booking_refund(*, booking, amount, actor=None, reason="") -> list[Refund]:
     """Staff give back ``amount`` on a booking, newest payment first; never more than
-    was captured less earlier refunds (checked with the booking locked)."""
+    was captured less earlier refunds (checked with the booking locked). Recorded and
+    committed first, then sent to Stripe."""
+    return refunds_send(
+        booking_refund_record(booking=booking, amount=amount, actor=actor, reason=reason)
+    )
+
+
+@transaction.atomic
+def booking_refund_record(*, booking, amount, actor=None, reason="") -> list[Refund]:
+    """The pending refunds of ``booking_refund``, recorded in the caller's transaction
+    (staff actions write their audit entry in the same one)."""
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
     _check_refund_amount(booking, amount)
     paid = booking.payments.filter(status=PaymentStatus.SUCCEEDED).order_by("-id")

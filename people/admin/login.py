@@ -8,7 +8,7 @@ Django's admin site its form."""
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from wagtail.admin.forms.auth import LoginForm
+from wagtail.admin.forms.auth import LoginForm, PasswordResetForm
 from wagtail.admin.views.account import PasswordResetConfirmView
 
 from people.errors import PeopleErrorCode, SignInError
@@ -53,3 +53,17 @@ class VerifyingPasswordResetConfirmView(PasswordResetConfirmView):
         response = super().form_valid(form)
         email_mark_verified(user=form.user)
         return response
+
+
+class StaffPasswordResetForm(PasswordResetForm):
+    """The admin's "forgotten password" for every staff account: clinic members and
+    platform operators, with or without a password yet (an invited manager who lost the
+    invitation). Django's form skips accounts without a usable password; patients reset
+    theirs in the portal, so the admin sends them nothing."""
+
+    def get_users(self, email):
+        from django.contrib.auth import get_user_model
+        from django.db.models import Q
+
+        users = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
+        return users.filter(Q(is_superuser=True) | Q(memberships__isnull=False)).distinct()

@@ -14,6 +14,7 @@ from people.services.accounts import (  # noqa: F401
     client_upsert,
     email_is_verified,
     email_mark_verified,
+    password_set_url,
     split_name,
     user_get_or_create,
 )

@@ -153,6 +153,12 @@ def client_invite(
     return account
 
 
+def password_set_url(user, *, base_url) -> str:
+    """A single-use link for ``user`` to choose a password (allauth's reset-from-key
+    page at ``base_url``, a clinic's portal): for invitations."""
+    return base_url.rstrip("/") + _password_set_path(user)
+
+
 def _password_set_path(user):
     from allauth.account.forms import default_token_generator
     from allauth.account.utils import user_pk_to_url_str

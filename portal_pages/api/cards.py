@@ -38,6 +38,7 @@ def policy_data(clinic) -> dict:
         },
         "no_show_blocks_online_booking": policy.no_show_blocks_online_booking,
         "payment_mode": policy.payment_mode,
+        "deposit_percent": policy.deposit_percent,
         "currency": currency,
         "words": policy_numbers(clinic),
     }

@@ -42,6 +42,7 @@ class PolicyWordsSerializer(serializers.Serializer):
     reschedule_window_hours = serializers.CharField()
     minimum_notice = serializers.CharField()
     no_show_fee = serializers.CharField()
+    payment_at_booking = serializers.CharField()
 
 
 class PolicySerializer(serializers.Serializer):
@@ -60,7 +61,14 @@ class PolicySerializer(serializers.Serializer):
     reschedule_window_hours = serializers.IntegerField()
     no_show_fee = FeeSerializer()
     no_show_blocks_online_booking = serializers.BooleanField()
-    payment_mode = serializers.ChoiceField(choices=PaymentMode.choices)
+    payment_mode = serializers.ChoiceField(
+        choices=PaymentMode.choices, help_text="What is paid online when booking."
+    )
+    deposit_percent = serializers.IntegerField(
+        allow_null=True,
+        help_text="With `deposit` only: the share of the price taken when booking for "
+        "services without a deposit amount of their own; null otherwise.",
+    )
     currency = serializers.CharField()
     words = PolicyWordsSerializer()
 

@@ -6,12 +6,15 @@
     window.addEventListener("load", () => {
       navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
     });
-    // Signing out forgets the pages kept for offline use (a shared phone).
+    // Signing out clears what this device keeps (a shared phone); the server's
+    // Clear-Site-Data header on the answer does too, where the browser honours it.
     document.addEventListener("submit", (event) => {
       const action = event.target.getAttribute && event.target.getAttribute("action");
-      if (action && action.includes("/accounts/logout") && window.caches) {
-        caches.keys().then((keys) => keys.forEach((key) => caches.delete(key)));
+      if (!action || !action.includes("/accounts/logout")) return;
+      if (navigator.serviceWorker.controller) {
+        navigator.serviceWorker.controller.postMessage({ type: "signed-out" });
       }
+      if (window.caches) caches.keys().then((keys) => keys.forEach((key) => caches.delete(key)));
     });
   }
 

@@ -384,6 +384,8 @@ def test_any_available_spreads_the_load(patient_api, clinic, open_policy, servic
 
 
 def test_price_is_integer_minor_units(patient_api, clinic, open_policy):
+    # The service's own deposit, taken at a clinic whose payment setting is a deposit.
+    policy_update(clinic=clinic, payment_mode="deposit", deposit_percent=20)
     service = ServiceFactory(clinic=clinic, key="peel", price=12999, deposit=2000)
     StaffFactory(clinic=clinic, services=[service])
     body = patient_api.post(
@@ -409,7 +411,10 @@ def test_a_clinic_taking_payment_only_holds_a_plain_booking(
 ):
     """Booking through the plain endpoint cannot skip the payment: the slot is held
     until the payments app confirms it."""
-    policy_update(clinic=clinic, payment_mode=mode, payment_hold_minutes=10)
+    percent = 20 if mode == "deposit" else None  # a deposit comes with its percent
+    policy_update(
+        clinic=clinic, payment_mode=mode, deposit_percent=percent, payment_hold_minutes=10
+    )
     body = patient_api.post(
         "/api/v1/bookings", {"service": "consult", "start": f"{D}T10:00:00Z"}, format="json"
     ).json()

@@ -112,7 +112,7 @@ VALID = {
             "cancellation_window_hours": 48,
             "late_cancel_fee_kind": "percent",
             "late_cancel_fee_value": 50,
-            "deposit_required": True,
+            "payment_mode": "deposit",
             "deposit_percent": 20,
         },
     },
@@ -231,9 +231,9 @@ def test_valid_file_creates_the_whole_clinic(write):
     )
     policy = BookingPolicySettings.objects.get(site=clinic.site)
     assert (policy.cancellation_window_hours, policy.late_cancel_fee_kind) == (48, "percent")
-    assert (policy.late_cancel_fee_value, policy.deposit_required, policy.deposit_percent) == (
+    assert (policy.late_cancel_fee_value, policy.payment_mode, policy.deposit_percent) == (
         50,
-        True,
+        "deposit",
         20,
     )
     assert policy.min_notice_minutes == 60  # not in the file: the default

@@ -113,8 +113,12 @@ def test_two_clinics_as_described(seeded):
 def test_the_clinics_have_different_policies(seeded):
     glow = BookingPolicySettings.objects.get(site__clinic__slug="glow")
     riverside = BookingPolicySettings.objects.get(site__clinic__slug="riverside")
-    assert (glow.late_cancel_fee_kind, glow.deposit_required) == ("percent", True)
-    assert (riverside.late_cancel_fee_kind, riverside.deposit_required) == ("fixed", False)
+    assert (glow.late_cancel_fee_kind, glow.payment_mode, glow.deposit_percent) == (
+        "percent",
+        "deposit",
+        20,
+    )
+    assert (riverside.late_cancel_fee_kind, riverside.payment_mode) == ("fixed", "none")
     assert riverside.no_show_blocks_online_booking is True
 
 

@@ -90,8 +90,9 @@ def verify_link(email):
 
 
 def page_text(response):
-    """The page without its per-request CSRF token."""
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+    """The page without its per-request CSRF token and CSP nonce."""
+    text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+    return re.sub(r'nonce="[^"]+"', "", text)
 
 
 def held_for(booking):

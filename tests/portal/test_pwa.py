@@ -79,7 +79,7 @@ def test_the_service_worker_covers_the_whole_portal(clinic):
     assert response["Cache-Control"] == "no-cache"
     body = response.content.decode()
     assert '"/offline/"' in body
-    assert "portal-glow-v1" in body
+    assert "portal-glow-v2" in body
 
 
 def test_the_offline_page_renders_in_the_clinics_branding(clinic):

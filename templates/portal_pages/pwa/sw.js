@@ -1,6 +1,9 @@
-{% load static %}// The portal's service worker: pages come from the network first (so patients always
-// see what the booking engine holds) and fall back to the last copy, then to the offline
-// page; the app shell is cached on install. Push messages become notifications.
+{% load static %}// The portal's service worker. It keeps only the app shell (styles, scripts, icon) and
+// the offline page, cached on install. Pages always come from the network and are never
+// stored: they may show a patient's medical history, documents, messages or bookings,
+// and a phone may be shared. Offline, every page falls back to the offline page.
+// Signing out clears the caches (a message from pwa.js, and the server's
+// Clear-Site-Data header). Push messages become notifications.
 const CACHE = "{{ cache_name }}";  // a slug: safe in a string
 const OFFLINE_URL = "{% url 'portal:pwa_offline' %}";
 const SHELL = [
@@ -29,19 +32,18 @@ self.addEventListener("fetch", (event) => {
   if (request.mode === "navigate") {
     event.respondWith(
       fetch(request)
-        .then((response) => {
-          if (response.ok) {
-            const copy = response.clone();
-            caches.open(CACHE).then((cache) => cache.put(request, copy));
-          }
-          return response;
-        })
-        .catch(() => caches.match(request).then((cached) => cached || caches.match(OFFLINE_URL)))
+        .catch(() => caches.match(OFFLINE_URL))
     );
     return;
   }
   if (SHELL.includes(new URL(request.url).pathname)) {
     event.respondWith(caches.match(request).then((cached) => cached || fetch(request)));
+  }
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "signed-out") {
+    event.waitUntil(caches.keys().then((keys) => Promise.all(keys.map((key) => caches.delete(key)))));
   }
 });
 
