@@ -6,6 +6,7 @@ that the demo runs on a laptop with no setup. See the README's Configuration sec
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -64,7 +65,7 @@ INSTALLED_APPS = [
     "taggit",
     # API, jobs, sign-in, push
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # apps' device tokens (people.DeviceToken, KNOX_TOKEN_MODEL)
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_q",
@@ -365,7 +366,8 @@ CLINIC_ROOT_PAGE_MODEL = "portal_pages.PortalHomePage"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # Apps: a django-rest-knox token per device and clinic (people.api.auth).
+        "people.api.auth.DeviceTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -375,6 +377,17 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"auth": "10/min"},
     # DRF's throttles read X-Forwarded-For only this far (None would trust the client's).
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+}
+# Apps' device tokens (django-rest-knox; people.DeviceToken adds the clinic and the
+# device's name). A token lapses after 30 days unused; each use renews it (at most once
+# an hour, a write), up to a year after signing in, then the app signs in again.
+KNOX_TOKEN_MODEL = "clients.DeviceToken"
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))),
+    "AUTO_REFRESH": True,
+    "AUTO_REFRESH_MAX_TTL": timedelta(days=365),
+    "MIN_REFRESH_INTERVAL": 3600,
+    "AUTH_HEADER_PREFIX": "Token",
 }
 # Every app's error-code enum (branding.errors.ErrorCode), in layer order: DomainError
 # accepts only these codes, and the OpenAPI schema and docs/api.md list them.
