@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django_q",
     "allauth",
     "allauth.account",
+    "allauth.headless",  # apps' sign-up, verification, reset, code sign-in (people.api.headless)
     "allauth.socialaccount",
     "push_notifications",
     # Django
@@ -240,6 +241,10 @@ ACCOUNT_RATE_LIMITS = {
     "guest_booking": "5/h/ip,3/h/key",
 }
 ACCOUNT_ADAPTER = "people.adapters.AccountAdapter"
+# allauth's headless API for the apps only (the portal keeps allauth's pages), at
+# /_allauth/app/v1/: its flows end with a device token for the clinic (people.api.headless).
+HEADLESS_CLIENTS = ("app",)
+HEADLESS_TOKEN_STRATEGY = "people.api.headless.DeviceTokenStrategy"
 # Every password door (portal, app token, Wagtail admin, Django admin) signs in through
 # people.signin: allauth's "login_failed" limit above, per client address and per person.
 WAGTAILADMIN_USER_LOGIN_FORM = "people.admin.login.WagtailAdminLoginForm"
