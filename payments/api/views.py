@@ -5,7 +5,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import generics, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -28,11 +28,13 @@ from payments.api.serializers import (
     ConfirmedPaymentSerializer,
     ConfirmSerializer,
     ReceiptSentSerializer,
+    ReceiptSerializer,
     SavedCardSerializer,
 )
 from payments.errors import PaymentError, PaymentErrorCode
 from payments.selectors import payment_for_client, refund_for_client, saved_cards_for_client
 from payments.test_cards import test_cards_offered
+from people.api.accounts import client_account_here
 from people.services import client_account_ensure
 
 
@@ -199,6 +201,23 @@ def _paid(payment):
             code=PaymentErrorCode.NO_RECEIPT,
         )
     return payment
+
+
+class ReceiptListView(generics.ListAPIView):
+    """My payments that went through, newest first, with their PDF receipts and those of
+    their refunds (paged). Reading makes no client account."""
+
+    serializer_class = ReceiptSerializer
+    permission_classes = [IsAuthenticated, ClinicRequired]
+
+    def get_queryset(self):
+        return selectors.paid_payments_for_client(
+            self.request.clinic, client_account_here(self.request)
+        )
+
+    @extend_schema(tags=["payments"])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
 
 class PaymentReceiptView(PatientMixin, APIView):

@@ -52,3 +52,11 @@ class MeSerializer(serializers.Serializer):
     vip = serializers.BooleanField()
     client_since = serializers.DateTimeField(source="created_at")
     online_booking_blocked = serializers.BooleanField()
+
+
+class MeUpdateSerializer(serializers.Serializer):
+    """``PATCH /me``: the fields sent change, the others stay."""
+
+    first_name = serializers.CharField(required=False, allow_blank=True, max_length=80)
+    last_name = serializers.CharField(required=False, allow_blank=True, max_length=80)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
