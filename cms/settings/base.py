@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "taggit",
     # API, jobs, sign-in, push
     "rest_framework",
+    "drf_idempotency",  # Idempotency-Key records (branding.api.idempotency)
     "knox",  # apps' device tokens (people.DeviceToken, KNOX_TOKEN_MODEL)
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -394,6 +395,9 @@ REST_KNOX = {
     "MIN_REFRESH_INTERVAL": 3600,
     "AUTH_HEADER_PREFIX": "Token",
 }
+# Idempotency-Key on the POSTs that create something (branding.api.idempotency): answers
+# kept 24 hours; 4xx answers are replayed too (Stripe's rule), 5xx never.
+IDEMPOTENCY = {"TTL_SECONDS": 24 * 3600, "LOCK_TTL_SECONDS": 60}
 # Every app's error-code enum (branding.errors.ErrorCode), in layer order: DomainError
 # accepts only these codes, and the OpenAPI schema and docs/api.md list them.
 ERROR_CODE_ENUMS = [

@@ -19,6 +19,7 @@ from booking_api.selectors import (
     staff_by_ref,
 )
 from booking_api.services import booking_create
+from branding.api.idempotency import idempotent
 from branding.api.permissions import ClinicRequired
 from payments import cards, discounts, receipts, selectors, services
 from payments.api.serializers import (
@@ -67,6 +68,7 @@ class CheckoutCreateView(PatientMixin, APIView):
     @extend_schema(
         request=BookingCreateSerializer, responses={201: CheckoutSerializer}, tags=["payments"]
     )
+    @idempotent
     def post(self, request):
         payload = BookingCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -101,6 +103,7 @@ class BookingCheckoutView(PatientMixin, APIView):
     @extend_schema(
         request=BookingCheckoutSerializer, responses=CheckoutSerializer, tags=["payments"]
     )
+    @idempotent
     def post(self, request, pk):
         payload = BookingCheckoutSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -120,6 +123,7 @@ class PaymentConfirmView(PatientMixin, APIView):
     @extend_schema(
         request=ConfirmSerializer, responses=ConfirmedPaymentSerializer, tags=["payments"]
     )
+    @idempotent
     def post(self, request, pk):
         payload = ConfirmSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
