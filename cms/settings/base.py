@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers as corsheaders_default_headers
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "taggit",
     # API, jobs, sign-in, push
     "rest_framework",
+    "corsheaders",
     "drf_idempotency",  # Idempotency-Key records (branding.api.idempotency)
     "knox",  # apps' device tokens (people.DeviceToken, KNOX_TOKEN_MODEL)
     "drf_spectacular",
@@ -87,6 +89,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Apps on the web: CORS for the configured origins only, on /api/ and /_allauth/.
+    "corsheaders.middleware.CorsMiddleware",
+    # gzip for the API's reads only, never pages or writes (BREACH: branding.compression).
+    "branding.compression.ApiReadGZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -381,8 +387,34 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "branding.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"auth": "10/min"},
+    # Every write (POST, PUT, PATCH, DELETE), per real client address and per person:
+    # 429 with Retry-After and code "throttled" (rates: API_WRITE_RATES below).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "branding.api.throttling.WritesPerAddressThrottle",
+        "branding.api.throttling.WritesPerPersonThrottle",
+    ],
     # DRF's throttles read X-Forwarded-For only this far (None would trust the client's).
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+}
+# Web apps on other origins may call the API (and allauth's headless API) from a browser:
+# only these origins (comma-separated https://… values), never with cookies (apps send a
+# token). Empty: none.
+CORS_ALLOWED_ORIGINS = [
+    origin.strip() for origin in os.environ.get("API_CORS_ORIGINS", "").split(",") if origin.strip()
+]
+CORS_URLS_REGEX = r"^/(api|_allauth)/"
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_HEADERS = (
+    *corsheaders_default_headers,
+    "idempotency-key",
+    "if-none-match",
+    "x-session-token",
+    "x-device-name",
+)
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "Idempotency-Key", "Idempotent-Replayed"]
+API_WRITE_RATES = {
+    "address": os.environ.get("API_WRITE_RATE_PER_ADDRESS", "300/min"),
+    "person": os.environ.get("API_WRITE_RATE_PER_PERSON", "60/min"),
 }
 # Apps' device tokens (django-rest-knox; people.DeviceToken adds the clinic and the
 # device's name). A token lapses after 30 days unused; each use renews it (at most once
