@@ -12,6 +12,8 @@ from functools import wraps
 
 from drf_idempotency.core import process_idempotent_request
 from drf_idempotency.exceptions import InvalidIdempotencyKeyError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200  # the scope prefix fits in the library's 255
@@ -55,4 +57,18 @@ def idempotent(view_method):
         response[HEADER] = key  # the person's key, not our scoped one
         return response
 
-    return wrapper
+    # The schema names the header on every operation that takes it.
+    return extend_schema(parameters=[IDEMPOTENCY_KEY_PARAMETER])(wrapper)
+
+
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    HEADER,
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "Retry safely: the same key and body within 24 hours answers the first answer "
+        "again (Idempotent-Replayed: true); the same key with another body is 422 "
+        "idempotency_key_reused. 1-200 characters of A-Z a-z 0-9 . _ ~ : -"
+    ),
+)
