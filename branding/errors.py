@@ -84,6 +84,21 @@ class BrandingErrorCode(ErrorCode):
         "The body could not be read (not valid JSON or form data).",
     )
     THROTTLED = "throttled", 429, "Too many requests: try again after `Retry-After` seconds."
+    IDEMPOTENCY_KEY_INVALID = (
+        "idempotency_key_invalid",
+        400,
+        "The `Idempotency-Key` is empty, over 200 characters or not `[A-Za-z0-9._~:-]`.",
+    )
+    IDEMPOTENCY_KEY_REUSED = (
+        "idempotency_key_reused",
+        422,
+        "The `Idempotency-Key` was used (in the last 24 hours) with another request.",
+    )
+    IDEMPOTENCY_KEY_IN_USE = (
+        "idempotency_key_in_use",
+        409,
+        "A request with this `Idempotency-Key` is still being processed; retry shortly.",
+    )
     SERVER_ERROR = "server_error", 500, "Something went wrong on our side; it has been logged."
     SERVICE_BUSY = "service_busy", 503, "Busy: try again after `Retry-After` seconds."
 

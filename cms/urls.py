@@ -24,6 +24,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/login/link/<str:token>/", magic_link_sign_in, name="magic_link_sign_in"),
     path("accounts/", include("allauth.urls")),
+    # Apps: allauth's headless API (sign-up, verification, reset, code sign-in).
+    path("_allauth/", include("allauth.headless.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("payments.urls")),
     *api.urlpatterns,

@@ -1,7 +1,7 @@
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from notifications.models import Notification
+from notifications.models import Notification, Preferences
 
 
 def notifications_for_user(clinic, user):
@@ -34,3 +34,10 @@ def notified_since(*, key_prefix, since) -> bool:
     return Notification.objects.filter(
         idempotency_key__startswith=key_prefix, created_at__gte=since
     ).exists()
+
+
+def preferences_read(clinic, user):
+    """The person's communication preferences at ``clinic`` — the defaults (unsaved)
+    while they have never changed one: reading writes nothing."""
+    found = Preferences.objects.filter(clinic=clinic, user=user).first()
+    return found or Preferences(clinic=clinic, user=user)

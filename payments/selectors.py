@@ -48,6 +48,25 @@ def refund_for_client(clinic, client, pk) -> Refund:
     return refund
 
 
+def paid_payments_for_client(clinic, client):
+    """The client's succeeded payments at ``clinic``, newest first, each with its
+    succeeded refunds (``paid_refunds``): what has a receipt."""
+    return (
+        Payment.objects.filter(
+            clinic=clinic, booking__client=client, status=PaymentStatus.SUCCEEDED
+        )
+        .select_related("booking__service")
+        .prefetch_related(
+            Prefetch(
+                "refunds",
+                queryset=Refund.objects.filter(status=RefundStatus.SUCCEEDED).order_by("id"),
+                to_attr="paid_refunds",
+            )
+        )
+        .order_by("-succeeded_at", "-id")
+    )
+
+
 def payments_for_booking(clinic, booking):
     return list(Payment.objects.filter(clinic=clinic, booking=booking).prefetch_related("refunds"))
 

@@ -1,4 +1,7 @@
-from people.models import AuditEntry, ClientAccount, ClinicMembership
+from django.db.models import Q
+from django.utils import timezone
+
+from people.models import AuditEntry, ClientAccount, ClinicMembership, DeviceToken
 
 
 def client_account_for_user(clinic, user):
@@ -188,4 +191,11 @@ def audit_for_client(clinic, client):
         AuditEntry.objects.filter(clinic=clinic, client=client)
         .select_related("actor")
         .order_by("-created_at", "-pk")
+    )
+
+
+def devices_for(clinic, user):
+    """The person's signed-in app devices at ``clinic``, newest first (lapsed ones not)."""
+    return DeviceToken.objects.filter(clinic=clinic, user=user).filter(
+        Q(expiry__isnull=True) | Q(expiry__gt=timezone.now())
     )

@@ -24,8 +24,8 @@ from notifications.push import (
 )
 from notifications.selectors import notifications_for_user
 from notifications.services import notifications_mark_read, preferences_for, preferences_update
-from people.selectors import client_account_for_user
-from people.services import client_account_ensure, client_contact_update
+from people.selectors import client_account_for_user, devices_for
+from people.services import client_account_ensure, client_contact_update, device_token_revoke
 from portal_pages import selectors
 from portal_pages.access import feature_required, safe_next_url
 from portal_pages.account_forms import (
@@ -103,6 +103,11 @@ def profile(request):
                 else:
                     messages.success(request, _("Your booking preferences are saved."))
                     return redirect("portal:profile")
+        elif request.POST.get("section") == "devices":
+            # Sign one of the person's apps out here (someone else's id changes nothing).
+            if device_token_revoke(clinic=clinic, user=user, device_id=request.POST.get("device")):
+                messages.success(request, _("That device is signed out."))
+            return redirect("portal:profile")
         elif request.POST.get("section") == "preferences":
             # Unticked checkboxes are absent from the POST: every field is sent.
             changes = {name: f"prefs-{name}" in request.POST for name in PREFERENCE_FIELDS}
@@ -119,6 +124,10 @@ def profile(request):
             "booking_form": booking_form,
             "vapid_public_key": vapid_public_key(),
             "push_on": push_enabled_for(clinic, user),
+            "devices": [
+                {"id": device.digest[:16], "name": device.name, "last_used_at": device.last_used_at}
+                for device in devices_for(clinic, user)
+            ],
         },
     )
 

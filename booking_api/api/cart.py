@@ -13,6 +13,7 @@ from booking_api.models import BookingSource
 from booking_api.selectors import service_by_ref, staff_by_ref
 from booking_api.services.cart import cart_add, cart_book, cart_remove
 from booking_api.services.waitlist import clinic_today, waitlist_join, waitlist_leave
+from branding.api.idempotency import idempotent
 from branding.api.permissions import ClinicRequired, require_feature
 from branding.validators import within_calendar
 from people.selectors import client_account_for_user
@@ -149,6 +150,7 @@ class CartBookView(_ClientView):
     permission_classes = [IsAuthenticated, ClinicRequired, require_feature("cart")]
 
     @extend_schema(request=CartBookSerializer, responses={201: BookingSerializer}, tags=["cart"])
+    @idempotent
     def post(self, request, item_id):
         payload = CartBookSerializer(data=request.data)
         payload.is_valid(raise_exception=True)

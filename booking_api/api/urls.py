@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from booking_api.api import views
+from booking_api.api.preferences import PreferencesView
 
 urlpatterns = [
     path("services", views.ServiceListView.as_view(), name="service-list"),
@@ -17,5 +18,6 @@ urlpatterns = [
     path("bookings/<id:pk>/cancel", views.BookingCancelView.as_view(), name="booking-cancel"),
     path("bookings/<id:pk>/check-in", views.BookingCheckInView.as_view(), name="booking-check-in"),
     path("bookings/<id:pk>/calendar.ics", views.BookingCalendarView.as_view(), name="booking-ics"),
+    path("preferences", PreferencesView.as_view(), name="preferences"),
     path("", include("booking_api.api.cart_urls")),
 ]

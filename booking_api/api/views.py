@@ -38,6 +38,7 @@ from booking_api.services import (
     booking_reschedule,
     cancellation_quote,
 )
+from branding.api.idempotency import idempotent
 from branding.api.permissions import ClinicRequired, require_feature
 from branding.api.serializers import LocationSerializer
 from branding.selectors import clinic_locations
@@ -160,6 +161,7 @@ class BookingListCreateView(ClientBookingMixin, APIView):
     @extend_schema(
         request=BookingCreateSerializer, responses={201: BookingSerializer}, tags=["booking"]
     )
+    @idempotent
     def post(self, request):
         payload = BookingCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)

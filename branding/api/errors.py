@@ -19,6 +19,11 @@ from django.http import Http404, JsonResponse
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
+from drf_idempotency.exceptions import (
+    ConcurrentRequestError,
+    IdempotencyKeyReuseError,
+    InvalidIdempotencyKeyError,
+)
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -30,6 +35,9 @@ DEFAULT_AUTHENTICATE_HEADER = 'Token realm="api"'
 
 # DRF's refusals and the code each answers with (the first match wins: subclasses first).
 DRF_CODES = (
+    (InvalidIdempotencyKeyError, BrandingErrorCode.IDEMPOTENCY_KEY_INVALID),
+    (IdempotencyKeyReuseError, BrandingErrorCode.IDEMPOTENCY_KEY_REUSED),
+    (ConcurrentRequestError, BrandingErrorCode.IDEMPOTENCY_KEY_IN_USE),
     (exceptions.NotAuthenticated, BrandingErrorCode.NOT_AUTHENTICATED),
     (exceptions.AuthenticationFailed, BrandingErrorCode.AUTHENTICATION_FAILED),
     (exceptions.PermissionDenied, BrandingErrorCode.NOT_ALLOWED),

@@ -6,9 +6,11 @@ that the demo runs on a laptop with no setup. See the README's Configuration sec
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers as corsheaders_default_headers
 from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
@@ -69,12 +71,15 @@ INSTALLED_APPS = [
     "taggit",
     # API, jobs, sign-in, push
     "rest_framework",
-    "rest_framework.authtoken",
+    "corsheaders",
+    "drf_idempotency",  # Idempotency-Key records (branding.api.idempotency)
+    "knox",  # apps' device tokens (people.DeviceToken, KNOX_TOKEN_MODEL)
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_q",
     "allauth",
     "allauth.account",
+    "allauth.headless",  # apps' sign-up, verification, reset, code sign-in (people.api.headless)
     "allauth.socialaccount",
     "allauth.socialaccount.providers.google",
     "push_notifications",
@@ -90,6 +95,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Apps on the web: CORS for the configured origins only, on /api/ and /_allauth/.
+    "corsheaders.middleware.CorsMiddleware",
+    # gzip for the API's reads only, never pages or writes (BREACH: branding.compression).
+    "branding.compression.ApiReadGZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the session: personal answers private, no-store; sign-out clears the device.
     "branding.privacy.PrivateResponseMiddleware",
@@ -287,6 +296,10 @@ ACCOUNT_RATE_LIMITS = {
     "gift_card_lookup": "10/m/ip,60/h/ip",
 }
 ACCOUNT_ADAPTER = "people.adapters.AccountAdapter"
+# allauth's headless API for the apps only (the portal keeps allauth's pages), at
+# /_allauth/app/v1/: its flows end with a device token for the clinic (people.api.headless).
+HEADLESS_CLIENTS = ("app",)
+HEADLESS_TOKEN_STRATEGY = "people.api.headless.DeviceTokenStrategy"
 # Every password door (portal, app token, Wagtail admin, Django admin) signs in through
 # people.signin: allauth's "login_failed" limit above, per client address and per person.
 WAGTAILADMIN_USER_LOGIN_FORM = "people.admin.login.WagtailAdminLoginForm"
@@ -414,7 +427,8 @@ CLINIC_ROOT_PAGE_MODEL = "portal_pages.PortalHomePage"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # Apps: a django-rest-knox token per device and clinic (people.api.auth).
+        "people.api.auth.DeviceTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -422,9 +436,49 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "branding.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"auth": "10/min"},
+    # Every write (POST, PUT, PATCH, DELETE), per real client address and per person:
+    # 429 with Retry-After and code "throttled" (rates: API_WRITE_RATES below).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "branding.api.throttling.WritesPerAddressThrottle",
+        "branding.api.throttling.WritesPerPersonThrottle",
+    ],
     # DRF's throttles read X-Forwarded-For only this far (None would trust the client's).
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
+# Web apps on other origins may call the API (and allauth's headless API) from a browser:
+# only these origins (comma-separated https://… values), never with cookies (apps send a
+# token). Empty: none.
+CORS_ALLOWED_ORIGINS = [
+    origin.strip() for origin in os.environ.get("API_CORS_ORIGINS", "").split(",") if origin.strip()
+]
+CORS_URLS_REGEX = r"^/(api|_allauth)/"
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_HEADERS = (
+    *corsheaders_default_headers,
+    "idempotency-key",
+    "if-none-match",
+    "x-session-token",
+    "x-device-name",
+)
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "Idempotency-Key", "Idempotent-Replayed"]
+API_WRITE_RATES = {
+    "address": os.environ.get("API_WRITE_RATE_PER_ADDRESS", "300/min"),
+    "person": os.environ.get("API_WRITE_RATE_PER_PERSON", "60/min"),
+}
+# Apps' device tokens (django-rest-knox; people.DeviceToken adds the clinic and the
+# device's name). A token lapses after 30 days unused; each use renews it (at most once
+# an hour, a write), up to a year after signing in, then the app signs in again.
+KNOX_TOKEN_MODEL = "clients.DeviceToken"
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))),
+    "AUTO_REFRESH": True,
+    "AUTO_REFRESH_MAX_TTL": timedelta(days=365),
+    "MIN_REFRESH_INTERVAL": 3600,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+# Idempotency-Key on the POSTs that create something (branding.api.idempotency): answers
+# kept 24 hours; 4xx answers are replayed too (Stripe's rule), 5xx never.
+IDEMPOTENCY = {"TTL_SECONDS": 24 * 3600, "LOCK_TTL_SECONDS": 60}
 # Every app's error-code enum (branding.errors.ErrorCode), in layer order: DomainError
 # accepts only these codes, and the OpenAPI schema and docs/api.md list them.
 ERROR_CODE_ENUMS = [

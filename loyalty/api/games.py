@@ -10,6 +10,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from branding.api.idempotency import idempotent
 from branding.api.permissions import ClinicRequired
 from branding.selectors import feature_enabled
 from loyalty.games.selectors import games_for_client, open_game, plays_for_client
@@ -122,6 +123,7 @@ class GamePlayView(APIView):
     permission_classes = PERMISSIONS
 
     @extend_schema(tags=["games"], request=None, responses={201: PlayResultSerializer})
+    @idempotent
     def post(self, request, game_id):
         client = client_account_ensure(clinic=request.clinic, user=request.user)
         game = open_game(request.clinic, game_id)

@@ -7,6 +7,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from branding.api.idempotency import idempotent
 from branding.api.permissions import ClinicRequired, require_feature
 from loyalty.rewards.selectors import client_requests, client_vouchers, reward_catalogue
 from loyalty.rewards.services import reward_redeem, reward_request_create
@@ -97,6 +98,7 @@ class RedeemView(APIView):
     permission_classes = PERMISSIONS
 
     @extend_schema(tags=["loyalty"], request=None, responses={201: LoyaltyVoucherSerializer})
+    @idempotent
     def post(self, request, reward_id):
         voucher = reward_redeem(clinic=request.clinic, client=_client(request), reward_id=reward_id)
         return Response(LoyaltyVoucherSerializer(voucher).data, status=status.HTTP_201_CREATED)
@@ -126,6 +128,7 @@ class RewardRequestView(APIView):
         request=LoyaltyRewardRequestSerializer,
         responses={201: LoyaltyRewardRequestSerializer},
     )
+    @idempotent
     def post(self, request):
         data = LoyaltyRewardRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)

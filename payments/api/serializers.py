@@ -1,3 +1,4 @@
+from django.urls import reverse
 from rest_framework import serializers
 
 from branding.api.fields import MoneyDisplayField
@@ -26,6 +27,39 @@ class PaymentSerializer(serializers.Serializer):
     amount_display = MoneyDisplayField("amount")
     amount_captured_display = MoneyDisplayField("amount_captured")
     last_error = serializers.CharField()
+
+
+class ReceiptRefundSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    amount = serializers.IntegerField()
+    amount_display = MoneyDisplayField("amount", currency="payment.currency")
+    refunded_at = serializers.DateTimeField(source="created_at")
+    receipt_url = serializers.SerializerMethodField()
+
+    def get_receipt_url(self, refund) -> str:
+        return self.context["request"].build_absolute_uri(
+            reverse("api:refund-receipt", args=[refund.pk])
+        )
+
+
+class ReceiptSerializer(serializers.Serializer):
+    """A payment that went through, with its receipt and its refunds' receipts."""
+
+    id = serializers.IntegerField()
+    booking = serializers.IntegerField(source="booking_id")
+    service = serializers.CharField(source="booking.service.name")
+    kind = serializers.CharField()
+    amount_captured = serializers.IntegerField()
+    amount_captured_display = MoneyDisplayField("amount_captured")
+    currency = serializers.CharField()
+    paid_at = serializers.DateTimeField(source="succeeded_at", allow_null=True)
+    receipt_url = serializers.SerializerMethodField(help_text="The PDF receipt.")
+    refunds = ReceiptRefundSerializer(many=True, source="paid_refunds")
+
+    def get_receipt_url(self, payment) -> str:
+        return self.context["request"].build_absolute_uri(
+            reverse("api:payment-receipt", args=[payment.pk])
+        )
 
 
 class NextActionSerializer(serializers.Serializer):

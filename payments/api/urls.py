@@ -14,6 +14,7 @@ urlpatterns = [
     ),
     path("cards", views.SavedCardListView.as_view(), name="saved-cards"),
     path("cards/<id:pk>", views.SavedCardDetailView.as_view(), name="saved-card"),
+    path("payments", views.ReceiptListView.as_view(), name="receipts"),
     path(
         "payments/<id:pk>/receipt.pdf", views.PaymentReceiptView.as_view(), name="payment-receipt"
     ),

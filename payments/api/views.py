@@ -5,7 +5,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import generics, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,6 +19,7 @@ from booking_api.selectors import (
     staff_by_ref,
 )
 from booking_api.services import booking_create
+from branding.api.idempotency import idempotent
 from branding.api.permissions import ClinicRequired
 from payments import cards, discounts, receipts, selectors, services
 from payments.api.serializers import (
@@ -28,11 +29,13 @@ from payments.api.serializers import (
     ConfirmedPaymentSerializer,
     ConfirmSerializer,
     ReceiptSentSerializer,
+    ReceiptSerializer,
     SavedCardSerializer,
 )
 from payments.errors import PaymentError, PaymentErrorCode
 from payments.selectors import payment_for_client, refund_for_client, saved_cards_for_client
 from payments.test_cards import test_cards_offered
+from people.api.accounts import client_account_here
 from people.services import client_account_ensure
 
 
@@ -65,6 +68,7 @@ class CheckoutCreateView(PatientMixin, APIView):
     @extend_schema(
         request=BookingCreateSerializer, responses={201: CheckoutSerializer}, tags=["payments"]
     )
+    @idempotent
     def post(self, request):
         payload = BookingCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -105,6 +109,7 @@ class BookingCheckoutView(PatientMixin, APIView):
     @extend_schema(
         request=BookingCheckoutSerializer, responses=CheckoutSerializer, tags=["payments"]
     )
+    @idempotent
     def post(self, request, pk):
         payload = BookingCheckoutSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -124,6 +129,7 @@ class PaymentConfirmView(PatientMixin, APIView):
     @extend_schema(
         request=ConfirmSerializer, responses=ConfirmedPaymentSerializer, tags=["payments"]
     )
+    @idempotent
     def post(self, request, pk):
         payload = ConfirmSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -205,6 +211,23 @@ def _paid(payment):
             code=PaymentErrorCode.NO_RECEIPT,
         )
     return payment
+
+
+class ReceiptListView(generics.ListAPIView):
+    """My payments that went through, newest first, with their PDF receipts and those of
+    their refunds (paged). Reading makes no client account."""
+
+    serializer_class = ReceiptSerializer
+    permission_classes = [IsAuthenticated, ClinicRequired]
+
+    def get_queryset(self):
+        return selectors.paid_payments_for_client(
+            self.request.clinic, client_account_here(self.request)
+        )
+
+    @extend_schema(tags=["payments"])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
 
 class PaymentReceiptView(PatientMixin, APIView):

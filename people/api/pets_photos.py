@@ -15,8 +15,8 @@ from branding.api.permissions import ClinicRequired, require_feature
 from people.models import Pet, Photo, PhotoKind, Species
 from people.pet_selectors import client_pet, pets_for_client
 from people.pet_services import pet_create, pet_update
-from people.photo_selectors import photo_for_viewer, photos_for_client
-from people.photo_services import photo_upload
+from people.photo_selectors import client_photo, photo_for_viewer, photos_for_client
+from people.photo_services import photo_delete, photo_share_set, photo_upload
 from people.selectors import client_account_for_user
 from people.services import client_account_ensure
 
@@ -137,3 +137,34 @@ class PhotoFileView(APIView):
         response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
         response["Cache-Control"] = "private, max-age=3600"
         return response
+
+
+class PhotoShareSerializer(serializers.Serializer):
+    shareable = serializers.BooleanField(help_text="May the clinic show it in its slideshow?")
+
+
+class PhotoView(APIView):
+    """One of the person's own photos: share it in the clinic's slideshow or not, or
+    delete it (as the portal's photos page does). Someone else's is 404."""
+
+    permission_classes = [IsAuthenticated, ClinicRequired, require_feature("selfies")]
+
+    def _photo(self, request, photo_id):
+        photo = client_photo(request.clinic, _client(request), photo_id)
+        if photo is None:
+            raise Http404("No such photo.")
+        return photo
+
+    @extend_schema(request=PhotoShareSerializer, responses=PhotoSerializer, tags=["photos"])
+    def patch(self, request, photo_id):
+        payload = PhotoShareSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        photo = photo_share_set(
+            photo=self._photo(request, photo_id), shareable=payload.validated_data["shareable"]
+        )
+        return Response(PhotoSerializer(photo).data)
+
+    @extend_schema(responses={204: None}, tags=["photos"])
+    def delete(self, request, photo_id):
+        photo_delete(photo=self._photo(request, photo_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)

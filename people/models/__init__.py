@@ -14,6 +14,7 @@ from .accounts import (
     User,
     UserManager,
 )
+from .devices import DeviceToken
 from .notes import ClientNote
 from .pets import Pet, PetQuerySet, Species
 from .photos import Photo, PhotoKind
@@ -26,6 +27,7 @@ __all__ = [
     "ClientAccount",
     "ClientNote",
     "ClinicMembership",
+    "DeviceToken",
     "Pet",
     "PetQuerySet",
     "Photo",

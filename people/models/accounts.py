@@ -83,7 +83,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         password_changed = self._password is not None and not self._state.adding
         super().save(*args, **kwargs)
         if password_changed:
-            from people.services.accounts import api_tokens_revoke
+            from people.services.devices import api_tokens_revoke
 
             api_tokens_revoke(user=self)
 

@@ -5,7 +5,6 @@ trail). Callers import from here."""
 
 from people.errors import ClientError  # noqa: F401
 from people.services.accounts import (  # noqa: F401
-    api_tokens_revoke,
     client_account_ensure,
     client_add_at_desk,
     client_contact_update,
@@ -34,5 +33,11 @@ from people.services.client_record import (  # noqa: F401
     client_update,
     note_create,
     note_pin,
+)
+from people.services.devices import (  # noqa: F401
+    api_tokens_revoke,
+    device_token_issue,
+    device_token_revoke,
+    device_tokens_revoke_here,
 )
 from people.services.team import membership_grant, membership_revoke  # noqa: F401

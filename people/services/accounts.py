@@ -235,12 +235,3 @@ def client_search_text_refresh(*, user) -> int:
             stale.append(account)
     ClientAccount.objects.bulk_update(stale, ["search_text"])
     return len(stale)
-
-
-def api_tokens_revoke(*, user) -> int:
-    """Sign every app out: delete the person's API tokens (after a password change or
-    reset, or when an account is deactivated). Returns how many there were."""
-    from rest_framework.authtoken.models import Token
-
-    deleted, _ = Token.objects.filter(user=user).delete()
-    return deleted

@@ -11,8 +11,9 @@ from branding import clinic_time
 from people.errors import ClientError, PeopleErrorCode
 from people.models import AuditAction, ClientAccount, ClinicMembership
 from people.phones import phone_to_e164, region_for_clinic
-from people.services.accounts import api_tokens_revoke, clean_email, name_check
+from people.services.accounts import clean_email, name_check
 from people.services.audit import audit_changes, audit_record
+from people.services.devices import api_tokens_revoke
 
 User = get_user_model()
 

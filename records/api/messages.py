@@ -9,6 +9,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from branding.api.idempotency import idempotent
 from branding.api.permissions import ClinicRequired
 from people.selectors import client_account_for_user
 from records.message_selectors import client_thread, threads_for_client
@@ -70,6 +71,7 @@ class MessagesView(APIView):
         )
 
     @extend_schema(request=ReplySerializer, responses={201: MessageSerializer}, tags=["messages"])
+    @idempotent
     def post(self, request):
         payload = ReplySerializer(data=request.data)
         payload.is_valid(raise_exception=True)

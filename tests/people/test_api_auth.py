@@ -89,14 +89,22 @@ def test_deactivated_people_cannot_get_a_token(clinic, patient, api):
     assert response.json()["detail"] == MISMATCH
 
 
-def test_a_token_shows_only_the_account_at_the_clinic_it_calls(clinic, other_clinic, patient, api):
+def test_a_token_works_only_at_the_clinic_that_issued_it(clinic, other_clinic, patient, api):
+    """Glow's token sent to Riverside's host is refused as an unknown one would be (401),
+    even though the person is a client at Riverside too; Riverside's own token works there
+    and shows the account there."""
     ClientAccountFactory(clinic=other_clinic, user=patient.user, phone="+12025550199")
-    token = get_token(api, patient.user.email).json()["token"]
+    glow_token = get_token(api, patient.user.email).json()["token"]
 
-    at_glow = app_with_token(clinic, token).get("/api/v1/me").json()
-    at_riverside = app_with_token(other_clinic, token).get("/api/v1/me").json()
-    assert at_glow["phone"] == patient.phone
-    assert at_riverside["phone"] == "+12025550199"
+    refused = app_with_token(other_clinic, glow_token).get("/api/v1/me")
+    assert refused.status_code == 401
+    assert refused.json()["code"] == "authentication_failed"
+    assert refused["WWW-Authenticate"] == "Token"
+
+    riverside_token = get_token(host_client(other_clinic, APIClient), patient.user.email)
+    at_riverside = app_with_token(other_clinic, riverside_token.json()["token"]).get("/api/v1/me")
+    assert at_riverside.json()["phone"] == "+12025550199"
+    assert app_with_token(clinic, glow_token).get("/api/v1/me").json()["phone"] == patient.phone
 
 
 def test_getting_a_token_at_a_clinic_makes_a_client_there_only(clinic, other_clinic, user, api):
@@ -179,12 +187,14 @@ def test_a_password_set_by_any_other_door_signs_every_app_out(clinic, patient, a
     assert_signed_out(app)
 
 
-def test_signing_in_again_or_editing_the_name_keeps_the_token(clinic, patient, api):
-    token = get_token(api, patient.user.email).json()["token"]
-    assert get_token(api, patient.user.email).json()["token"] == token
+def test_each_sign_in_is_its_own_device_and_editing_the_name_keeps_them(clinic, patient, api):
+    phone = get_token(api, patient.user.email).json()["token"]
+    tablet = get_token(api, patient.user.email).json()["token"]
+    assert phone != tablet
     patient.user.first_name = "Renamed"
     patient.user.save()
-    assert app_with_token(clinic, token).get("/api/v1/me").status_code == 200
+    assert app_with_token(clinic, phone).get("/api/v1/me").status_code == 200
+    assert app_with_token(clinic, tablet).get("/api/v1/me").status_code == 200
 
 
 def test_deactivating_the_client_signs_their_apps_out(clinic, patient, manager, api):
@@ -199,14 +209,25 @@ def test_deactivating_the_client_signs_their_apps_out(clinic, patient, manager, 
 def test_a_token_read_at_another_clinic_makes_nobody_a_client_there(
     clinic, other_clinic, patient, api, path
 ):
-    """Glow's patient sends their token to Riverside's host: the read is refused with a
-    code, and Riverside gains no client (their name never reaches its client list)."""
+    """Glow's patient sends their token to Riverside's host: refused (the token is
+    Glow's), and Riverside gains no client (their name never reaches its client list)."""
     token = get_token(api, patient.user.email).json()["token"]
     with nothing_changes(ClientAccount.objects.filter(user=patient.user)):
         response = app_with_token(other_clinic, token).get(path)
+    assert response.status_code == 401
+    assert response.json()["code"] == "authentication_failed"
+    assert not ClientAccount.objects.filter(clinic=other_clinic).exists()
+
+
+def test_a_signed_in_person_without_an_account_here_reads_nothing(other_clinic, patient):
+    """A session (or any credentials) valid here for someone who is no client here:
+    403 not_a_client_here, and no account is made by reading."""
+    riverside = host_client(other_clinic, APIClient)
+    riverside.force_authenticate(patient.user)
+    with nothing_changes(ClientAccount.objects.filter(user=patient.user)):
+        response = riverside.get("/api/v1/me")
     assert response.status_code == 403
     assert response.json()["code"] == "not_a_client_here"
-    assert not ClientAccount.objects.filter(clinic=other_clinic).exists()
 
 
 def test_signing_in_at_the_other_clinic_makes_a_client_there_and_me_answers(

@@ -76,3 +76,23 @@ def test_the_api_answers_403_when_the_feature_is_off(clinic, patient):
     owner_api.force_authenticate(patient.user)
     assert owner_api.get("/api/v1/pets").status_code == 403
     assert owner_api.get("/api/v1/photos").status_code == 403
+
+
+def test_photos_share_toggle_and_delete_own_only(vet, owner, owner_api):
+    photo_id = owner_api.post("/api/v1/photos", {"image": upload()}, format="multipart").json()[
+        "id"
+    ]
+    shared = owner_api.patch(f"/api/v1/photos/{photo_id}", {"shareable": True}, format="json")
+    assert shared.status_code == 200 and shared.json()["shareable"] is True
+    assert Photo.objects.get(pk=photo_id).shareable is True
+
+    neighbour = host_client(vet, APIClient)
+    neighbour.force_authenticate(ClientAccountFactory(clinic=vet).user)
+    assert (
+        neighbour.patch(f"/api/v1/photos/{photo_id}", {"shareable": False}, format="json")
+    ).status_code == 404
+    assert neighbour.delete(f"/api/v1/photos/{photo_id}").status_code == 404
+    assert Photo.objects.get(pk=photo_id).shareable is True
+
+    assert owner_api.delete(f"/api/v1/photos/{photo_id}").status_code == 204
+    assert not Photo.objects.filter(pk=photo_id).exists()

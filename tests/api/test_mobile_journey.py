@@ -1,0 +1,97 @@
+"""A mobile app from first launch, through the API only, step by step as docs/api.md's
+"Build an app" walkthrough tells it: boot, sign up, confirm the email, read the home
+screen, book and pay with an Idempotency-Key (retried once), list the receipt, set a
+preference, see the signed-in devices and sign this device out."""
+
+import re
+import uuid
+
+import pytest
+from rest_framework.test import APIClient
+
+from booking_api.models import Booking, BookingStatus
+from payments.models import Payment
+from tests.factories.clients import PASSWORD
+from tests.fixtures.booking import MONDAY
+from tests.fixtures.clinics import host_client
+from tests.fixtures.people import SIGNUP_DETAILS, last_email_to
+
+pytestmark = pytest.mark.django_db
+
+EMAIL = "ana@example.com"
+
+
+def test_first_launch_to_signing_out(
+    clinic, full_policy, emma, stripe_at_localstripe, django_capture_on_commit_callbacks
+):
+    app = host_client(clinic, APIClient)
+
+    # 1. Boot: who the clinic is and what it offers.
+    boot = app.get("/api/v1/clinic")
+    assert boot.status_code == 200 and boot["ETag"]
+    assert boot.json()["features"]["online_booking"] is True
+
+    # 2. Sign up (allauth's headless API for apps), then confirm the email.
+    signup = app.post(
+        "/_allauth/app/v1/auth/signup",
+        {"email": EMAIL, "password": PASSWORD, **SIGNUP_DETAILS},
+        format="json",
+        HTTP_X_DEVICE_NAME="Ana's phone",
+    )
+    assert signup.status_code == 401  # not signed in until the email is confirmed
+    session_token = signup.json()["meta"]["session_token"]
+    key = re.search(r"/accounts/confirm-email/([^/\s]+)/", last_email_to(EMAIL).body).group(1)
+    verified = app.post(
+        "/_allauth/app/v1/auth/email/verify",
+        {"key": key},
+        format="json",
+        HTTP_X_SESSION_TOKEN=session_token,
+        HTTP_X_DEVICE_NAME="Ana's phone",
+    )
+    assert verified.status_code == 200
+    app.credentials(HTTP_AUTHORIZATION=f"Token {verified.json()['meta']['access_token']}")
+
+    # 3. Who am I, and the home screen the clinic arranged.
+    assert app.get("/api/v1/me").json()["first_name"] == "Ana"
+    assert app.get("/api/v1/dashboard").status_code == 200
+    assert "booking_instructions" in app.get("/api/v1/content").json()
+
+    # 4. Book: a free slot, then checkout with an Idempotency-Key, retried once.
+    slots = app.get(
+        "/api/v1/availability", {"service": "consult", "from": MONDAY, "to": MONDAY}
+    ).json()["slots"]
+    body = {"service": "consult", "staff": "emma", "start": slots[0]["start"]}
+    key = str(uuid.uuid4())
+    checkout = app.post("/api/v1/checkout", body, format="json", HTTP_IDEMPOTENCY_KEY=key)
+    assert checkout.status_code == 201, checkout.content
+    retried = app.post("/api/v1/checkout", body, format="json", HTTP_IDEMPOTENCY_KEY=key)
+    assert retried.json() == checkout.json() and retried["Idempotent-Replayed"] == "true"
+    assert Payment.objects.count() == 1
+
+    # 5. Pay (the PaymentSheet confirms client-side against Stripe; the local Stripe
+    #    server takes the test card's name on the server).
+    payment_id = checkout.json()["payment"]["id"]
+    with django_capture_on_commit_callbacks(execute=True):
+        paid = app.post(
+            f"/api/v1/payments/{payment_id}/confirm",
+            {"payment_method": "success"},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
+        )
+    assert paid.status_code == 200 and paid.json()["status"] == "succeeded"
+    [booking] = app.get("/api/v1/bookings", {"when": "upcoming"}).json()  # not paged (yet)
+    assert booking["status"] == BookingStatus.BOOKED
+    assert Booking.objects.get().client.clinic == clinic
+
+    # 6. The receipt, and a preference.
+    [receipt] = app.get("/api/v1/payments").json()["results"]
+    assert app.get(receipt["receipt_url"]).content.startswith(b"%PDF")
+    prefs = app.patch(
+        "/api/v1/preferences", {"communication": {"marketing_email": True}}, format="json"
+    )
+    assert prefs.json()["communication"]["marketing_email"] is True
+
+    # 7. The devices signed in here, and signing this one out.
+    assert [d["name"] for d in app.get("/api/v1/auth/devices").json()] == ["Ana's phone"]
+    assert app.delete("/api/v1/auth/token").status_code == 204
+    assert app.get("/api/v1/me").status_code == 401
