@@ -81,3 +81,19 @@ def pytest_xdist_make_scheduler(config, log):
                 self._send_tests(node, missing)
 
     return ShallowQueues(config, log)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """The browser tests' Chromium (and the event loop it runs in this thread) stops
+    before any other test (tests/fixtures/browser.py)."""
+    if "browser" not in getattr(item, "fixturenames", ()):
+        from tests.fixtures.browser import CHROMIUM
+
+        CHROMIUM.stop()
+
+
+def pytest_sessionfinish(session):
+    from tests.fixtures.browser import CHROMIUM
+
+    CHROMIUM.stop()
