@@ -19,7 +19,6 @@ pytest_plugins = [
 ]
 
 import pytest  # noqa: E402
-from pytest_django.plugin import validate_django_db  # noqa: E402
 
 # The longest tests, started first among those that need a real transaction (which
 # pytest-django runs after the rest): on two workers, one of them picked last would keep
@@ -30,12 +29,17 @@ _LONGEST_FIRST = ("tests/records/test_migration_keeps_rows.py", "tests/browser/"
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """Keep pytest-django's groups (database tests, transactional tests, the rest) and
-    their order, but start the longest tests of each group first."""
+    their order, but start the longest tests of each group first, and run the tests that
+    share rows (the same clinics, tests/fixtures/database.py) next to each other."""
+    # Imported here: at the conftest's import the plugin would not be assert-rewritten.
+    from tests.fixtures.database import shared_rows_key
+
     position = {id(item): index for index, item in enumerate(items)}
     items.sort(
         key=lambda item: (
             _group(item),
             _rank(item),
+            shared_rows_key(item),
             position[id(item)],
         )
     )
@@ -50,15 +54,11 @@ def _rank(item):
 
 def _group(item):
     """pytest-django's group: 0 database, 1 transactional, 2 no database."""
-    fixtures = getattr(item, "fixturenames", ())
-    marker = item.get_closest_marker("django_db")
-    transactional = "transactional_db" in fixtures or "live_server" in fixtures
-    if marker is not None:
-        transaction, reset_sequences, *_ = validate_django_db(marker)
-        transactional = transactional or transaction or reset_sequences
-    if transactional:
+    from tests.fixtures.database import is_transactional, uses_database
+
+    if is_transactional(item):
         return 1
-    return 0 if marker is not None or "db" in fixtures else 2
+    return 0 if uses_database(item) else 2
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -85,3 +85,19 @@ def pytest_xdist_make_scheduler(config, log):
                 self._send_tests(node, missing)
 
     return ShallowQueues(config, log)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """The browser tests' Chromium (and the event loop it runs in this thread) stops
+    before any other test (tests/fixtures/browser.py)."""
+    if "browser" not in getattr(item, "fixturenames", ()):
+        from tests.fixtures.browser import CHROMIUM
+
+        CHROMIUM.stop()
+
+
+def pytest_sessionfinish(session):
+    from tests.fixtures.browser import CHROMIUM
+
+    CHROMIUM.stop()

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.fixtures.browser import CHROMIUM as CHROMIUM_PROCESS
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PHONE = {"width": 390, "height": 844}
 
@@ -61,33 +63,25 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-@pytest.fixture(scope="module")
-def browser(browser_type_launch_args):
-    """Chromium for one test module. Playwright's sync API runs an event loop in this
-    thread while it is started, and Django refuses ORM calls beside a running loop; the
-    calls these tests make between browser steps are synchronous and safe, so they are
-    allowed — only while the browser runs, so that nothing leaks into other tests (the
-    variable fails ``check --deploy``, and a session-long loop would break every later
-    test in the worker)."""
-    from playwright.sync_api import sync_playwright
+@pytest.fixture
+def browser(browser_type_launch_args, _serialized_db_contents):
+    """Chromium, started by the first browser test of this process and kept for the
+    browser tests that follow it (``tests.fixtures.browser.CHROMIUM``)."""
+    from django.db import connections
 
     # Chromium is part of the test setup (.ci/run installs it): a missing browser fails
     # these tests rather than skipping them, so a green run always drove the browser.
     if not shutil.which(CHROMIUM):
         pytest.fail(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium).")
-
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(**browser_type_launch_args)
-            yield browser
-            browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    browser = CHROMIUM_PROCESS.get(browser_type_launch_args)
+    # Once the event loop runs, this thread sees other connection objects: give them the
+    # serialized contents too, so that the flush after this test leaves the tables empty
+    # for the next test's restore (without them the flush recreates the content types,
+    # and the restore then collides with them).
+    for alias, contents in _serialized_db_contents.items():
+        if contents and not hasattr(connections[alias], "_test_serialized_contents"):
+            connections[alias]._test_serialized_contents = contents
+    return browser
 
 
 @pytest.fixture
