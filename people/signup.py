@@ -12,7 +12,10 @@ from people.phones import phone_to_e164, region_for_clinic
 from people.services import client_contact_update
 
 
-class SignupDetailsForm(forms.Form):
+class ContactDetailsForm(forms.Form):
+    """A person's name and mobile, as they give them on the portal (registration and
+    their profile)."""
+
     first_name = forms.CharField(
         label=_("First name"),
         max_length=80,
@@ -29,8 +32,17 @@ class SignupDetailsForm(forms.Form):
     phone = forms.CharField(
         label=_("Mobile phone"),
         max_length=30,
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
+
+
+class SignupDetailsForm(ContactDetailsForm):
+    """Registration asks for the mobile too."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].required = True
 
     def clean_phone(self):
         # Checked here, before allauth creates the person, so a bad number creates nobody.

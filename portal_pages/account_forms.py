@@ -1,30 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from branding.validators import validate_name
 from notifications.models import Preferences
+from people.signup import ContactDetailsForm
 
-
-class ContactForm(forms.Form):
-    first_name = forms.CharField(
-        label=_("First name"),
-        max_length=80,
-        validators=[validate_name],
-        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
-    )
-    last_name = forms.CharField(
-        label=_("Last name"),
-        max_length=80,
-        required=False,
-        validators=[validate_name],
-        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
-    )
-    phone = forms.CharField(
-        label=_("Mobile phone"),
-        max_length=30,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-    )
+# The profile's contact details: the same fields as registration's, the mobile optional.
+ContactForm = ContactDetailsForm
 
 
 # The switches a patient sees, grouped as they think about them; labels come from the
