@@ -60,6 +60,7 @@ def test_buy_a_gift_card_on_a_phone_and_pay_with_it_at_checkout(
     phone.get_by_role("button", name="Sign in").click()
     expect(phone.get_by_role("heading", name="Welcome back, Olivia")).to_be_visible()
 
+    phone.get_by_role("link", name="More").click()  # the phone's tab bar → the account menu
     phone.get_by_role("link", name="Gift cards").click()
     expect(phone.get_by_role("heading", name="Gift cards", exact=True)).to_be_visible()
     phone.get_by_label("Amount").fill("20")

@@ -12,7 +12,7 @@ from people.models import ClinicMembership
 from portal_pages.models import PolicyPage
 from tests.fixtures.clinics import admin_client_for
 from tests.fixtures.honesty import nothing_changes
-from tests.fixtures.people import last_email_to, link_in
+from tests.fixtures.people import last_email_to, link_in, signed_in_user_id
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,9 @@ def test_the_manager_chooses_a_password_from_the_invitation_and_opens_the_admin(
     browser = Client(HTTP_HOST="harbour.localhost")
     form_url = browser.get(path)["Location"]
     response = browser.post(form_url, {"password1": CHOSEN, "password2": CHOSEN})
-    assert response["Location"] == "/accounts/password/reset/key/done/"
+    # The invitation proved the address: choosing the password signs the manager in.
+    assert response["Location"] == "/"
+    assert signed_in_user_id(browser) is not None
 
     admin = Client(HTTP_HOST="harbour.localhost")
     signed = admin.post(
