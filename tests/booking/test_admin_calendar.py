@@ -198,6 +198,22 @@ def test_the_new_booking_page_lists_free_times_and_finds_clients(
     assert [row["id"] for row in found] == [wanted.pk]
 
 
+def test_free_times_for_a_day_typed_in_the_clinics_order(desk, open_policy, booking, emma, service):
+    """ "Show free times" sends the day as the person typed it (dd/mm/yyyy in the UK)."""
+    import datetime
+
+    from branding import clinic_time
+
+    day = datetime.date.fromisoformat(DAY)
+    with clinic_time.override(open_policy):
+        typed = day.strftime(clinic_time.date_input_format())
+    assert typed != DAY
+    html = desk.get(
+        f"{CALENDAR}new/", {"staff": emma.pk, "date": typed, "service": service.pk}
+    ).content.decode()
+    assert "09:30" in html and "10:30" in html and ">10:00<" not in html
+
+
 def test_client_search_is_limited_to_the_clinic(desk, open_policy, other_clinic):
     ClientAccountFactory(clinic=other_clinic, user__first_name="Ottoline")
     assert desk.get(f"{CALENDAR}clients/", {"q": "ottoline"}).json() == {"results": []}

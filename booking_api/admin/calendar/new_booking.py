@@ -162,8 +162,10 @@ class NewBookingView(CalendarAccessMixin, WagtailAdminTemplateMixin, FormView):
         try:
             service = Service.objects.get(clinic=self.clinic, pk=int(data.get("service")))
             staff = StaffMember.objects.get(clinic=self.clinic, pk=int(data.get("staff")))
-            # through the field's widget: typed in the clinic's order, read as ISO
-            day = datetime.date.fromisoformat(str(form["date"].value()))
+            # A posted form's widget reads the clinic's order as ISO; "Show free times"
+            # comes back as the page's query string, typed as the person sees it.
+            typed = str(form["date"].value() or "")
+            day = clinic_time.parse_date_input(typed) or datetime.date.fromisoformat(typed)
         except (TypeError, ValueError, Service.DoesNotExist, StaffMember.DoesNotExist):
             return None
         slots = find_slots(
