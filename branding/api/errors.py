@@ -116,6 +116,16 @@ def exception_handler(exc, context):
     if isinstance(exc, RequestDataTooBig):  # else Django's HTML 400 page, not JSON
         refused = DomainError(_("The request is too large."), code=BrandingErrorCode.BODY_TOO_LARGE)
         return Response(refused.as_dict(), status=refused.status)
+    if isinstance(exc, IdempotencyKeyReuseError):
+        # The library's message quotes the key as scoped inside (clinic and person),
+        # which is not the key the app sent.
+        exc.detail = exceptions.ErrorDetail(
+            _(
+                "This Idempotency-Key was already used with a different request. "
+                "Use a new key for a different request."
+            ),
+            code=exc.default_code,
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(*exc.args)
     elif isinstance(exc, DjangoPermissionDenied):

@@ -47,6 +47,9 @@ def test_the_same_key_with_another_body_is_refused(open_policy, emma, patient_ap
         response = book(patient_api, "book-1", slot("11:00"))
     assert response.status_code == 422
     assert response.json()["code"] == "idempotency_key_reused"
+    # Not the key as stored inside (scoped by clinic and person).
+    assert "Idempotency-Key was already used" in response.json()["detail"]
+    assert ":u" not in response.json()["detail"]
 
 
 def test_keys_are_each_persons_own(open_policy, emma, patient_api, clinic, verified_patient):
