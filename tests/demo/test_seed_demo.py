@@ -189,7 +189,8 @@ def test_a_password_someone_chose_is_left_alone(seeded):
 def test_patients_have_a_little_history(seeded):
     for account in ClientAccount.objects.all():
         notifications = Notification.objects.filter(clinic=account.clinic, user=account.user)
-        assert notifications.count() == 2
+        # (besides the "+N points" notices of their completed visits)
+        assert notifications.exclude(kind="points_added").count() == 2
     assert not Delivery.objects.exists()  # in-app only: the demo sends nothing
 
 
@@ -207,3 +208,17 @@ def test_output_lists_urls_and_logins(seeded):
         "Aesthetics",
         DEMO_PASSWORD,
     ]
+
+
+def test_demo_patients_have_points_for_their_completed_visits(seeded):
+    """Olivia's two completed Glow visits earned points, so a demo patient can redeem;
+    seeding again (test above) posts nothing more."""
+    from loyalty.models import LedgerEntry
+    from loyalty.selectors import balance
+    from people.models import ClientAccount
+
+    olivia = ClientAccount.objects.get(
+        clinic__slug="glow", user__email="olivia.bennett@example.com"
+    )
+    assert LedgerEntry.objects.filter(client=olivia, kind="earn").count() == 2
+    assert balance(olivia.clinic, olivia) > 0

@@ -3,6 +3,7 @@ as ``import_clinic``, plus what a demo needs on top: people who can sign in with
 password, a superuser, and a little history for each patient. Idempotent: running it
 again changes nothing."""
 
+import os
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -15,7 +16,7 @@ DEMO_DIR = Path(__file__).resolve().parents[2]  # demo/, beside this app's code
 DEMO_FILES = ("glow.yaml", "riverside.yaml")
 DEMO_PASSWORD = "demo-pass-1234"
 ADMIN_EMAIL = "admin@example.com"
-PORT = 8000
+PORT = int(os.environ.get("PORT", "8000"))  # as scripts/run_demo.sh serves it
 
 
 class Command(BaseCommand):
@@ -45,6 +46,7 @@ class Command(BaseCommand):
                     demo_login_ensure(account.user)
                     logins.append((account.user.email, "patient", ctx.clinic.name, DEMO_PASSWORD))
                 seed_patient_notifications(ctx.clinic, ctx.refs.get("client", {}).values())
+                demo_visit_points(ctx.clinic)
             practice_connect(clinics)
             admin_ensure()
             logins.append((ADMIN_EMAIL, "superuser", "(all, /admin/)", DEMO_PASSWORD))
@@ -71,6 +73,19 @@ class Command(BaseCommand):
         out.write(line.format(*("-" * w for w in widths)))
         for row in logins:
             out.write(line.format(*row))
+
+
+def demo_visit_points(clinic):
+    """The demo's completed visits earn their points, as a visit completed in the product
+    does (an import brings history, not a ledger), so patients have points to redeem.
+    Once per visit, however often the demo is seeded."""
+    from booking_api.models import Booking, BookingStatus
+    from loyalty.services import points_for_completed_booking
+
+    for booking_id in Booking.objects.filter(
+        clinic=clinic, status=BookingStatus.COMPLETED
+    ).values_list("pk", flat=True):
+        points_for_completed_booking(booking_id)
 
 
 def demo_login_ensure(user):
