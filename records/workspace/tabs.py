@@ -5,6 +5,7 @@ records/wagtail_hooks.py). Each context function only calls selectors."""
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from booking_api.appointment_extras import cancel_page_url
 from booking_api.client_selectors import client_pets_in_bookings, client_timeline
 from branding import clinic_time
 from branding.money import format_money
@@ -86,6 +87,8 @@ def appointments_context(request, clinic, account):
     for booking in (*upcoming, *past):
         booking.open_url = calendar_url("booking", booking.pk)
         booking.move_url = calendar_url("move", booking.pk)
+        # The page that asks first (reason, refund, fee); the appointment page without one.
+        booking.cancel_url = cancel_page_url(booking) or booking.open_url
         booking.amount_display = format_money(booking.price, booking.currency)
     return {
         "upcoming": upcoming,

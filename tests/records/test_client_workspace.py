@@ -266,6 +266,9 @@ def test_appointments_tab_lists_upcoming_then_past_with_status_staff_and_amount(
     html = response.content.decode()
     panel = html[html.index('data-account-tab="appointments"') :]
     assert "Confirmed" in panel and "Cancelled" in panel and "Tess" in panel and "45.00" in panel
+    # "Cancel" opens the page that asks first (reason, refund, fee), not a missing anchor.
+    assert f'href="/admin/payments/bookings/{soon.pk}/cancel/"' in panel
+    assert "#cancel" not in panel
 
 
 def test_appointments_tab_filters_by_pet(clinic, staff_user, zoe):
