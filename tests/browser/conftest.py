@@ -106,7 +106,15 @@ def shot():
     def take(page, name):
         if os.environ.get("SAVE_SCREENSHOTS"):
             folder.mkdir(parents=True, exist_ok=True)
+            # A full-page capture leaves fixed bars where the first screen ended: put the
+            # phone's tab bar at the end of the page for the picture (CSSOM, CSP allows).
+            page.evaluate(
+                "document.querySelectorAll('.tab-bar').forEach(b => b.style.position = 'static')"
+            )
             page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+            page.evaluate(
+                "document.querySelectorAll('.tab-bar').forEach(b => b.style.position = '')"
+            )
 
     return take
 
