@@ -410,6 +410,9 @@ SMS_WEBHOOK_AUTH_TOKEN = os.environ.get("SMS_WEBHOOK_AUTH_TOKEN", "")
 
 # --- Wagtail -------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Clinic Portal"
+# Staff avatars are the initials Wagtail draws, not Gravatar: no staff email hash is sent
+# to a third party, and the admin works offline.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "txt", "png", "jpg", "jpeg"]
