@@ -211,7 +211,8 @@ def revenue_by_dimension(clinic, period, *, location=None):
 
 def bookings_by_door(clinic, period, *, location=None):
     """Bookings made per door (source), and how many of them were a new client's (no
-    completed visit before the booked appointment): one grouped query.
+    completed visit before the booked appointment): one query grouped by door and
+    new/returning, so the "earlier visit" look-up runs once per booking.
     {source: {cur, prev, cur_new, prev_new}}."""
     earlier_visit = Booking.objects.filter(
         client=OuterRef("client"), status=S.COMPLETED, start__lt=OuterRef("start")
@@ -221,15 +222,21 @@ def bookings_by_door(clinic, period, *, location=None):
         .filter(_span("created_at", period))
         .annotate(returning=Exists(earlier_visit))
         .order_by()
-        .values("source")
+        .values("source", "returning")
         .annotate(
             cur=_count(_current("created_at", period)),
             prev=_count(_previous("created_at", period)),
-            cur_new=_count(_current("created_at", period) & Q(returning=False)),
-            prev_new=_count(_previous("created_at", period) & Q(returning=False)),
         )
     )
-    return {row["source"]: row for row in rows}
+    doors = {}
+    for row in rows:
+        door = doors.setdefault(row["source"], {"cur": 0, "prev": 0, "cur_new": 0, "prev_new": 0})
+        door["cur"] += row["cur"]
+        door["prev"] += row["prev"]
+        if not row["returning"]:
+            door["cur_new"] += row["cur"]
+            door["prev_new"] += row["prev"]
+    return doors
 
 
 def rebooking(clinic, period, *, window_days, location=None):
