@@ -45,19 +45,19 @@ def app_device_register(*, clinic, user, signin, platform, push_token, name="") 
     sign-in ``signin`` (the device token's digest). Bad input names its field and
     writes nothing."""
     platform = (platform or "").strip().lower()
+    push_token = (push_token or "").strip()
+    if platform in AppPlatform.values and not _TOKEN_FORMATS[platform].fullmatch(push_token):
+        raise DomainError(
+            gettext("This is not a push token of that platform."),
+            field="push_token",
+            code=NotificationErrorCode.PUSH_TOKEN_INVALID,
+        )
     if platform not in AppPlatform.values or platform not in platforms_available():
         raise DomainError(
             gettext("Push to %(platform)s apps is not available here.")
             % {"platform": platform or "?"},
             field="platform",
             code=NotificationErrorCode.PUSH_PLATFORM_INVALID,
-        )
-    push_token = (push_token or "").strip()
-    if not _TOKEN_FORMATS[platform].fullmatch(push_token):
-        raise DomainError(
-            gettext("This is not a push token of that platform."),
-            field="push_token",
-            code=NotificationErrorCode.PUSH_TOKEN_INVALID,
         )
     if not signin:
         raise DomainError(
