@@ -153,6 +153,30 @@ def test_the_access_token_is_reused_until_it_lapses(
     assert len(fcm_server.token_requests) == 1
 
 
+def test_a_revoked_access_token_is_exchanged_again_once(
+    clinic, patient, fcm_server, django_capture_on_commit_callbacks
+):
+    register(sign_in(clinic, patient.user), "fcm", FCM_TOKEN)
+    tell(clinic, patient.user, django_capture_on_commit_callbacks, key="one")
+    fcm_server.access_tokens.clear()  # Google revoked it before it lapsed
+    notification = tell(clinic, patient.user, django_capture_on_commit_callbacks, key="two")
+    assert len(fcm_server.token_requests) == 2
+    assert len(fcm_server.requests) == 3  # the refused try, then the one that went
+    delivery = Delivery.objects.get(notification=notification, channel=Channel.PUSH)
+    assert delivery.status == DeliveryStatus.SENT
+
+
+def test_the_apns_provider_token_is_reused_between_pushes(
+    clinic, patient, apns_server, django_capture_on_commit_callbacks
+):
+    register(sign_in(clinic, patient.user), "apns", APNS_TOKEN)
+    tell(clinic, patient.user, django_capture_on_commit_callbacks, key="one")
+    tell(clinic, patient.user, django_capture_on_commit_callbacks, key="two")
+    first, second = apns_server.requests
+    assert first["headers"]["authorization"] == second["headers"]["authorization"]
+    assert second["claims"]["iss"] == APNS_TEAM
+
+
 def test_an_iphone_gets_the_exact_apns_request_over_http2_with_a_jwt_provider_token(
     clinic, patient, apns_server, django_capture_on_commit_callbacks
 ):
