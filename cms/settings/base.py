@@ -539,6 +539,20 @@ PUSH_NOTIFICATIONS_SETTINGS = {
     "UPDATE_ON_DUPLICATE_REG_ID": True,
 }
 
+# Native push to the clinic apps (notifications.providers). Unset = that platform is not
+# offered: registering a device for it is refused. Key settings take the text or a path.
+# FCM HTTP v1: a Google service account (JSON) that may send for the Firebase project.
+FCM_SERVICE_ACCOUNT = os.environ.get("FCM_SERVICE_ACCOUNT", "")
+FCM_API_BASE = os.environ.get("FCM_API_BASE", "https://fcm.googleapis.com")
+FCM_TOKEN_URL = os.environ.get("FCM_TOKEN_URL", "")  # default: the service account's token_uri
+# APNs: a token-based provider key (.p8), its key id, the team id and the app's bundle id.
+APNS_KEY = os.environ.get("APNS_KEY", "")
+APNS_KEY_ID = os.environ.get("APNS_KEY_ID", "")
+APNS_TEAM_ID = os.environ.get("APNS_TEAM_ID", "")
+APNS_TOPIC = os.environ.get("APNS_TOPIC", "")
+APNS_BASE_URL = os.environ.get("APNS_BASE_URL", "https://api.push.apple.com")
+APNS_CA_FILE = os.environ.get("APNS_CA_FILE", "")  # trust this CA too (a local server)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
