@@ -27,7 +27,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     Subquery,
@@ -319,16 +318,22 @@ def attendance(clinic, period, *, location=None):
             late=event(to_status=S.CANCELLED, data__quote__free=False),
         )
     )
-    figures = {}
-    for name, cond in (
-        ("due", Q()),
-        ("no_show", Q(no_show=True)),
-        ("cancelled", Q(cancelled=True)),
-        ("late", Q(late=True)),
+    # Grouped by the three flags, so each look-up runs once per booking; summed here
+    # over at most eight rows.
+    figures = {
+        f"{p}_{n}": 0 for p in ("cur", "prev") for n in ("due", "no_show", "cancelled", "late")
+    }
+    for row in (
+        qs.order_by()
+        .values("no_show", "cancelled", "late")
+        .annotate(cur=_count(_current("start", period)), prev=_count(_previous("start", period)))
     ):
-        figures[f"cur_{name}"] = _count(_current("start", period) & cond)
-        figures[f"prev_{name}"] = _count(_previous("start", period) & cond)
-    return qs.aggregate(**figures)
+        for prefix in ("cur", "prev"):
+            figures[f"{prefix}_due"] += row[prefix]
+            for flag in ("no_show", "cancelled", "late"):
+                if row[flag]:
+                    figures[f"{prefix}_{flag}"] += row[prefix]
+    return figures
 
 
 def fees(clinic, period, *, location=None):
@@ -474,21 +479,13 @@ def points_by_kind(clinic, period):
 
 
 def points_outstanding(clinic, period):
-    """Unspent points at the end of each period: the sum of every client's running
-    balance on their last entry before that moment. One query."""
-
-    def last_entries(before):
-        return (
-            LedgerEntry.objects.filter(clinic=clinic, created_at__lt=before)
-            .order_by()
-            .values("client")
-            .annotate(last=Max("id"))
-            .values("last")
-        )
-
-    found = LedgerEntry.objects.filter(clinic=clinic).aggregate(
-        cur=Coalesce(Sum("balance_after", filter=Q(id__in=last_entries(period.end))), 0),
-        prev=Coalesce(Sum("balance_after", filter=Q(id__in=last_entries(period.previous.end))), 0),
+    """Unspent points at the end of each period. The ledger is append-only and each
+    entry's ``balance_after`` is the client's balance before it plus its ``amount``, so
+    the clients' balances at a moment add up to the sum of every amount posted before
+    it: one aggregate on the clinic's ledger, no per-client "last entry" look-up."""
+    found = LedgerEntry.objects.filter(clinic=clinic, created_at__lt=period.end).aggregate(
+        cur=Coalesce(Sum("amount"), 0),
+        prev=Coalesce(Sum("amount", filter=Q(created_at__lt=period.previous.end)), 0),
     )
     return found["cur"], found["prev"]
 
@@ -582,9 +579,16 @@ def bookings_after_prize(clinic, period, *, window_days):
             output_field=DateTimeField(),
         ),
     ).exclude(prize_kind=PrizeKind.NOTHING)
+    winners = GamePlay.objects.filter(
+        clinic=clinic,
+        played_at__gte=period.previous.start - datetime.timedelta(days=window_days),
+        played_at__lt=period.end,
+    ).exclude(prize_kind=PrizeKind.NOTHING)
     return (
         real_bookings(clinic)
         .filter(_span("created_at", period))
+        # Only the clients who won something near the periods can count: look those up.
+        .filter(client__in=winners.values("client"))
         .annotate(after_prize=Exists(prize))
         .aggregate(
             cur=_count(_current("created_at", period) & Q(after_prize=True)),
