@@ -279,13 +279,20 @@ def retention_cohorts(clinic, *, first_from, last_until, tz):
         .order_by("start")
         .values("start")[:1]
     )
+    came_before = Booking.objects.filter(
+        client=OuterRef("client"), status=S.COMPLETED, start__lt=first_from
+    )
     rows = (
-        # A visit is never before its client's first: only visits since ``first_from``.
+        # A visit is never before its client's first: only visits since ``first_from``,
+        # and none of a client who came before it (most of them: one hashed look-up
+        # spares the first-visit look-up below for their visits).
         Booking.objects.filter(
             clinic=clinic, status=S.COMPLETED, start__gte=first_from, start__lt=last_until
         )
+        .exclude(Exists(came_before))
+        # Their first visit is then in range too (on or after ``first_from``, no later
+        # than this visit): no filter on it, so it is looked up only for the rows kept.
         .annotate(first=Subquery(first_visit, output_field=DateTimeField()))
-        .filter(first__gte=first_from, first__lt=last_until)
         .annotate(cohort=TruncMonth("first", tzinfo=tz), month=TruncMonth("start", tzinfo=tz))
         .order_by()
         .values("cohort", "month")
