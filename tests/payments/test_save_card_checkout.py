@@ -69,7 +69,8 @@ def test_a_ticked_box_saves_the_card_the_booking_is_paid_with(
     assert card.last4 == "4242" and payment.saved_card == card
     assert booking.events.filter(kind="card_saved").exists()
 
-    # Listed in the account, and removed from there.
+    # Listed in the account (linked from its menu), and removed from there.
+    assert 'href="/account/cards/"' in signed_in.get("/menu/").content.decode()
     cards_page = signed_in.get("/account/cards/").content.decode()
     assert "•••• 4242" in cards_page
     assert signed_in.post(f"/account/cards/{card.pk}/remove/").status_code == 302
