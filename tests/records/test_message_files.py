@@ -203,3 +203,20 @@ def test_the_api_refuses_a_missing_subject_naming_it(vet, owner, vet_api):
     )
     assert response.status_code == 400 and "subject" in str(response.json())
     assert not MessageThread.objects.exists()
+
+
+def test_the_same_idempotency_key_with_another_file_is_refused_and_writes_nothing(
+    vet, owner, vet_api
+):
+    def send(content):
+        return vet_api.post(
+            "/api/v1/messages/threads",
+            {"subject": "Scan", "body": "Attached", "attachment": pdf(content=content)},
+            format="multipart",
+            HTTP_IDEMPOTENCY_KEY="scan-1",
+        )
+
+    assert send(PDF).status_code == 201
+    other = send(PDF + b"% another page\n")
+    assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
+    assert Message.objects.count() == 1
