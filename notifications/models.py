@@ -102,6 +102,10 @@ class Preferences(models.Model):
     push = models.BooleanField(_("push notifications"), default=True)
     surveys = models.BooleanField(_("post-visit surveys"), default=True)
     postcards = models.BooleanField(_("postcard reminders"), default=False)
+    # One switch over all the others: on, nothing optional reaches the person by any
+    # channel (account and security emails still do); the per-type choices above are
+    # kept as they were, so switching it off again restores them.
+    unsubscribed_all = models.BooleanField(_("unsubscribe from all"), default=False)
 
     class Meta:
         verbose_name_plural = "preferences"
@@ -111,6 +115,11 @@ class Preferences(models.Model):
 
     def __str__(self):
         return f"Preferences of {self.user} at {self.clinic}"
+
+    def wants(self, name) -> bool:
+        """Whether the person takes ``name`` (a per-type switch) now: its own choice,
+        unless they unsubscribed from all. Every reader of a switch asks this."""
+        return bool(getattr(self, name)) and not self.unsubscribed_all
 
 
 class AppPlatform(models.TextChoices):

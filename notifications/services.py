@@ -42,20 +42,27 @@ __all__ = [
 
 
 def _channels_for(prefs, category, user):
-    """The channels a person accepts for a category. Account messages always go by email."""
+    """The channels a person accepts for a category. Account messages always go by email;
+    nothing else goes once they unsubscribed from all (``Preferences.wants``)."""
     wanted = {
         Category.ACCOUNT: {Channel.EMAIL: True},
-        Category.BOOKING: {Channel.EMAIL: prefs.booking_email, Channel.PUSH: prefs.push},
-        Category.REMINDER: {
-            Channel.EMAIL: prefs.reminder_email,
-            Channel.SMS: prefs.reminder_sms,
-            Channel.PUSH: prefs.push,
+        Category.BOOKING: {
+            Channel.EMAIL: prefs.wants("booking_email"),
+            Channel.PUSH: prefs.wants("push"),
         },
-        Category.MESSAGE: {Channel.EMAIL: prefs.message_email, Channel.PUSH: prefs.push},
+        Category.REMINDER: {
+            Channel.EMAIL: prefs.wants("reminder_email"),
+            Channel.SMS: prefs.wants("reminder_sms"),
+            Channel.PUSH: prefs.wants("push"),
+        },
+        Category.MESSAGE: {
+            Channel.EMAIL: prefs.wants("message_email"),
+            Channel.PUSH: prefs.wants("push"),
+        },
         Category.MARKETING: {
-            Channel.EMAIL: prefs.marketing_email,
-            Channel.SMS: prefs.marketing_sms,
-            Channel.PUSH: prefs.push,
+            Channel.EMAIL: prefs.wants("marketing_email"),
+            Channel.SMS: prefs.wants("marketing_sms"),
+            Channel.PUSH: prefs.wants("push"),
         },
     }[category]
     return [channel for channel, on in wanted.items() if on]

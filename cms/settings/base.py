@@ -356,6 +356,9 @@ STORAGES = {
 PHOTO_MAX_UPLOAD_BYTES = int(os.environ.get("PHOTO_MAX_UPLOAD_BYTES", 8 * 1024 * 1024))
 PHOTO_MAX_PIXELS = 40_000_000
 PHOTO_STORED_MAX_SIDE = 2560
+# A file a client attaches to a message (records.attachments): a PDF up to this size;
+# pictures follow the photo limits above and are re-encoded the same way.
+MESSAGE_ATTACHMENT_MAX_BYTES = int(os.environ.get("MESSAGE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
 if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
     # S3-compatible media (django-storages must be installed in that deployment). The
     # keys come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, read by boto3 itself.
