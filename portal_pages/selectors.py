@@ -374,7 +374,9 @@ class MonthCalendar:
     free_days: int
 
 
-def month_calendar(clinic, service, *, staff=None, month=None, now=None, ignore_booking_id=None):
+def month_calendar(
+    clinic, service, *, staff=None, location=None, month=None, now=None, ignore_booking_id=None
+):
     """A month's grid of days (Monday first) marking the days with free slots, from the
     booking engine. ``previous``/``next`` are the neighbouring months worth showing (not
     before this month, not beyond the booking horizon)."""
@@ -397,6 +399,7 @@ def month_calendar(clinic, service, *, staff=None, month=None, now=None, ignore_
             date_from=date_from,
             date_to=date_to,
             staff_ids=[staff.pk] if staff else None,
+            location_id=location.pk if location else None,
             now=now,
             ignore_booking_id=ignore_booking_id,
         )
@@ -418,15 +421,18 @@ def month_calendar(clinic, service, *, staff=None, month=None, now=None, ignore_
     )
 
 
-def day_slots(clinic, service, day, *, staff=None, now=None, ignore_booking_id=None):
+def day_slots(
+    clinic, service, day, *, staff=None, location=None, now=None, ignore_booking_id=None
+):
     """The free start times on ``day`` (local), one per start: "any available" merges
-    the staff (the booking service picks who)."""
+    the staff (the booking service picks who); ``location``: only there."""
     slots = find_slots(
         clinic=clinic,
         service=service,
         date_from=day,
         date_to=day,
         staff_ids=[staff.pk] if staff else None,
+        location_id=location.pk if location else None,
         now=now,
         ignore_booking_id=ignore_booking_id,
     )
