@@ -22,7 +22,13 @@ from booking_api.availability import find_slots
 from booking_api.cart_selectors import cart_items_for_client
 from booking_api.lifecycle import CANCELLED_STATUSES, UPCOMING_STATUSES, VISIT_STATUSES
 from booking_api.models import Booking, Service
-from booking_api.selectors import bookings_for_client, categories_for_clinic, services_for_clinic
+from booking_api.selectors import (
+    bookings_for_client,
+    categories_for_clinic,
+    service_deposit,
+    services_for_clinic,
+)
+from branding.models import PaymentMode
 from branding.selectors import clinic_features, clinic_policy
 from loyalty.cards import referrals_card, rewards_card
 from loyalty.games.selectors import games_for_client
@@ -355,6 +361,33 @@ def wizard_staff(service, staff_ref):
         if str(member.pk) == str(staff_ref):
             return member
     raise Http404("No such staff member for this service.")
+
+
+@dataclass
+class WizardPayment:
+    """What booking ``service`` costs now and later, as the checkout will charge it:
+    ``due_now`` (a deposit, or the full price), the rest at the visit."""
+
+    mode: str
+    price: int
+    due_now: int
+
+    @property
+    def is_deposit(self):
+        return self.mode == PaymentMode.DEPOSIT and 0 < self.due_now < self.price
+
+    @property
+    def balance(self):
+        return self.price - self.due_now
+
+
+def wizard_payment(clinic, service) -> WizardPayment:
+    mode = clinic_policy(clinic).payment_mode
+    if mode == PaymentMode.FULL:
+        due_now = service.price
+    else:
+        due_now = service_deposit(clinic, service)
+    return WizardPayment(mode=mode, price=service.price, due_now=due_now)
 
 
 @dataclass

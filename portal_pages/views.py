@@ -326,6 +326,7 @@ def _confirm_page(
             "signup_url": f"{reverse('account_signup')}?{urlencode({'next': here})}",
             "booking_instructions": clinic_policy(clinic).booking_instructions,
             "cancellation": _cancellation_terms(clinic, service, start),
+            "payment": selectors.wizard_payment(clinic, service),
             "step": 6,
         },
         status=status,
