@@ -383,10 +383,7 @@ class WizardPayment:
 
 def wizard_payment(clinic, service) -> WizardPayment:
     mode = clinic_policy(clinic).payment_mode
-    if mode == PaymentMode.FULL:
-        due_now = service.price
-    else:
-        due_now = service_deposit(clinic, service)
+    due_now = service.price if mode == PaymentMode.FULL else service_deposit(clinic, service)
     return WizardPayment(mode=mode, price=service.price, due_now=due_now)
 
 

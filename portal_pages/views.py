@@ -36,7 +36,7 @@ from portal_pages.access import (
 )
 from portal_pages.forms import GuestForm, NotesForm
 from portal_pages.params import parse_date, parse_month, parse_start
-from portal_pages.pet_forms import wizard_pet_fields
+from portal_pages.pet_forms import wizard_pet_clean, wizard_pet_fields
 from portal_pages.services import (
     guest_booking_hold,
     guest_confirms_by_card,
@@ -162,11 +162,10 @@ def book_time(request, service_id, staff, day):
     )
 
 
-def _with_guest_pet(form):
+def _with_guest_pet(form, pet):
     """A visitor's notes, led by the pet they named: nothing a visitor types is written
     to an account before the address is confirmed, so the pet reaches staff this way."""
     notes = form.cleaned_data["notes"]
-    pet = _new_pet(form)
     if not pet:
         return notes
     line = _("Pet: %(name)s (%(species)s)") % {
@@ -174,12 +173,6 @@ def _with_guest_pet(form):
         "species": Species(pet["species"]).label,
     }
     return f"{line}\n{notes}".strip()
-
-
-def _new_pet(form):
-    """The pet a client without one named in the wizard, or None."""
-    name = form.cleaned_data.get("pet_name")
-    return {"name": name, "species": form.cleaned_data["pet_species"]} if name else None
 
 
 def confirm_url(service, staff_ref, start):
@@ -224,7 +217,10 @@ def book_confirm(request):
     if package_field:  # prepaid sessions: the patient may choose one, never by default
         form.fields["package"] = package_field
     status = 200
-    if request.method == "POST" and form.is_valid():
+    valid = request.method == "POST" and form.is_valid()
+    # One of the client's pets, or "another pet" named now (added with the booking).
+    pet_id, new_pet = wizard_pet_clean(form) if valid else (None, None)
+    if valid and form.is_valid():  # naming "another pet" may have added an error
         guest = None
         if not signed_in:
             guest = {key: form.cleaned_data[key] for key in ("name", "email", "phone")}
@@ -234,7 +230,7 @@ def book_confirm(request):
         else:
             try:
                 if guest:
-                    return _guest_hold(request, service, member, start, guest, form)
+                    return _guest_hold(request, service, member, start, guest, form, new_pet)
                 booking = portal_booking_create(
                     clinic=clinic,
                     service=service,
@@ -242,8 +238,8 @@ def book_confirm(request):
                     start=start,
                     user=request.user,
                     notes=form.cleaned_data["notes"],
-                    pet_id=form.cleaned_data.get("pet") or None,
-                    new_pet=_new_pet(form),
+                    pet_id=pet_id,
+                    new_pet=new_pet,
                     # A choice sent without being offered is still the service's to
                     # refuse (another patient's, spent), never silently dropped.
                     package=form.cleaned_data.get("package")
@@ -352,7 +348,7 @@ def _guest_may_book(request, email):
 GUEST_HOLD = "portal_guest_hold"
 
 
-def _guest_hold(request, service, member, start, guest, form):
+def _guest_hold(request, service, member, start, guest, form, pet):
     """Hold the time and answer alike whether or not the email has an account: check
     your email (or pay, where the clinic lets a payment confirm a guest)."""
     booking = guest_booking_hold(
@@ -361,7 +357,7 @@ def _guest_hold(request, service, member, start, guest, form):
         staff=member,
         start=start,
         guest=guest,
-        notes=_with_guest_pet(form),
+        notes=_with_guest_pet(form, pet),
     )
     request.session[GUEST_HOLD] = {
         "email": guest["email"].strip().lower(),
