@@ -47,8 +47,7 @@ def wizard_pet_fields(clinic, user) -> dict:
     if pets:
         fields["pet"] = forms.ChoiceField(
             label=_("Which pet is the appointment for?"),
-            choices=[(str(pet.pk), pet.name) for pet in pets]
-            + [(ANOTHER_PET, _("Another pet"))],
+            choices=[(str(pet.pk), pet.name) for pet in pets] + [(ANOTHER_PET, _("Another pet"))],
             initial=str(pets[0].pk) if len(pets) == 1 else None,
             widget=forms.RadioSelect(attrs={"data-pet-choice": ""}),
         )
