@@ -379,16 +379,25 @@ def wizard_preferences(clinic, user) -> WizardPreferences:
 
 def _at_location(services, location):
     """Services offered at ``location`` (a service with no locations is offered at
-    every one) by someone who works there."""
-    if location is None:
-        return services
-    working = set(WorkingHours.objects.filter(location=location).values_list("staff_id", flat=True))
-    return [
-        service
-        for service in services
-        if (not service.locations.all() or location in service.locations.all())
-        and any(member.pk in working for member in service.staff.all())
-    ]
+    every one) by someone who works there, each with ``wizard_staff``: who gives it
+    there."""
+    working = None
+    if location is not None:
+        working = set(
+            WorkingHours.objects.filter(location=location).values_list("staff_id", flat=True)
+        )
+    offered = []
+    for service in services:
+        staff = list(service.staff.all())
+        if working is not None:
+            if service.locations.all() and location not in service.locations.all():
+                continue
+            staff = [member for member in staff if member.pk in working]
+            if not staff:
+                continue
+        service.wizard_staff = staff
+        offered.append(service)
+    return offered
 
 
 def wizard_categories(clinic, location=None):

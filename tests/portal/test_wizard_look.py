@@ -179,3 +179,13 @@ def test_services_and_staff_show_their_photos_or_initials(
     assert "data-service-photo" in html and ".fill-640x360" in html
     html = portal.get(f"/book/service/{skin_consult.pk}/").content.decode()
     assert "data-staff-photo" in html and ".fill-192x192" in html
+
+
+def test_a_service_card_names_only_who_gives_it_at_the_chosen_location(
+    clinic, signed_in, skin_consult, portal_emma, soho
+):
+    location, zoe = soho
+    signed_in.post("/book/location/", {"location": location.pk})
+    page = signed_in.get(f"/book/category/{skin_consult.category_id}/")
+    assert [m.pk for m in page.context["services"][0].wizard_staff] == [zoe.pk]
+    assert "Emma" not in page.content.decode()
