@@ -334,6 +334,7 @@ def book_confirm(request):
     package_field = wizard_package_field(clinic, request.user, service)
     if package_field:  # prepaid sessions: the patient may choose one, never by default
         form.fields["package"] = package_field
+    form.fields["notes"] = form.fields.pop("notes")  # the pet and package asked first
     status = 200
     valid = request.method == "POST" and form.is_valid()
     # One of the client's pets, or "another pet" named now (added with the booking).

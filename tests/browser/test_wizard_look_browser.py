@@ -216,3 +216,46 @@ def test_day_and_time_on_one_screen_on_a_desktop(live_server, glow_two, browser,
         axe(page)
     finally:
         context.close()
+
+
+def test_a_vet_client_books_for_another_pet_on_a_phone(live_server, other_clinic, phone, shot, axe):
+    import datetime
+
+    from django.utils import timezone
+
+    from booking_api.availability import find_slots
+    from branding.services import features_update
+    from people.models import Pet
+    from tests.factories.records import PetFactory
+
+    vet = other_clinic
+    features_update(clinic=vet, pets=True)
+    branding_update(clinic=vet, primary_color="#2f5d8a", accent_color="#f2c14e")
+    service = ServiceFactory(clinic=vet, name="Wellness exam", price=4800)
+    StaffFactory(clinic=vet, display_name="Dr Daniel Reyes", services=[service])
+    user = UserFactory(email="sam@example.com", first_name="Olivia")
+    owner = ClientAccountFactory(clinic=vet, user=user)
+    PetFactory(owner=owner, name="Biscuit")
+    today = timezone.localdate()
+    start = find_slots(
+        clinic=vet, service=service, date_from=today, date_to=today + datetime.timedelta(days=14)
+    )[-1].start
+
+    _sign_in(phone, live_server, vet, user)
+    phone.goto(
+        clinic_url(
+            live_server, vet, f"/book/confirm/?service={service.pk}&t={int(start.timestamp())}"
+        )
+    )
+    expect(phone.get_by_role("radio", name="Biscuit")).to_be_checked()  # the only pet
+    expect(phone.get_by_label("Your pet's name")).to_be_hidden()
+    phone.get_by_role("radio", name="Another pet").check()
+    expect(phone.get_by_label("Your pet's name")).to_be_visible()
+    phone.get_by_label("Your pet's name").fill("Mochi")
+    phone.get_by_label("Species").select_option("cat")
+    shot(phone, "wizard-vet-another-pet")
+    axe(phone)
+    phone.get_by_role("button", name="Confirm booking").click()
+    expect(phone.get_by_role("heading", name="You're booked!")).to_be_visible()
+    mochi = Pet.objects.get(owner=owner, name="Mochi")
+    assert Booking.objects.get().pet_id == mochi.pk
