@@ -25,6 +25,7 @@ app_name = "portal"
 
 urlpatterns = [
     path("book/", views.book_start, name="book"),
+    path("book/location/", views.book_location, name="book_location"),
     path("book/services/", views.book_services, name="book_services"),
     path("book/category/<id:category_id>/", views.book_services, name="book_category"),
     path("book/service/<id:service_id>/", views.book_staff, name="book_staff"),

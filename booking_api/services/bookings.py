@@ -297,7 +297,9 @@ def booking_reschedule(
     *, booking, start, staff=None, actor=None, by_client=True, now=None
 ) -> Booking:
     """Move a booking to another offered slot. It keeps its identity (id, reference,
-    calendar UID); the calendar SEQUENCE goes up."""
+    calendar UID) and its location: only times at the booking's own location are
+    offered, so a move never sends the client elsewhere without asking. The calendar
+    SEQUENCE goes up."""
     booking = locked_booking(booking)
     clinic = booking.clinic
     role = actor_role(booking, actor, by_client=by_client)
@@ -328,6 +330,7 @@ def booking_reschedule(
         service=booking.service,
         staff_ids=staff_ids,
         start=start,
+        location_id=booking.location_id,
         ignore_booking_id=booking.pk,
         apply_policy=by_client,
     )
@@ -337,7 +340,7 @@ def booking_reschedule(
             service=booking.service,
             staff_ids=staff_ids,
             start=start,
-            location_id=None,
+            location_id=booking.location_id,
             apply_policy=by_client,
             ignore_booking_id=booking.pk,
         )

@@ -562,3 +562,52 @@ def test_someone_elses_pet_gets_no_photo(selfies_off, vet_portal, owner):
         == 404
     )
     assert not Photo.objects.exists()
+
+
+def test_an_owner_with_a_pet_may_book_for_another_pet_which_joins_their_pets(
+    vet, owner, vet_portal, vet_service
+):
+    service, _staff = vet_service
+    biscuit = PetFactory(owner=owner, name="Biscuit")
+    start = _first_slot(vet, service)
+    page = vet_portal.get(
+        reverse("portal:book_confirm"), {"service": service.pk, "t": int(start.timestamp())}
+    )
+    field = page.context["form"].fields["pet"]
+    assert field.initial == str(biscuit.pk)  # the only pet is chosen already
+    assert ("new", "Another pet") in [(v, str(label)) for v, label in field.choices]
+    post = {"service": service.pk, "staff": "any", "t": int(start.timestamp()), "notes": ""}
+
+    # "Another pet" without a name: refused naming the field, nothing written.
+    response = vet_portal.post(reverse("portal:book_confirm"), {**post, "pet": "new"})
+    assert response.status_code == 200
+    assert response.context["form"].errors.get("pet_name")
+    assert not Booking.objects.exists() and Pet.objects.filter(owner=owner).count() == 1
+
+    response = vet_portal.post(
+        reverse("portal:book_confirm"),
+        {**post, "pet": "new", "pet_name": "Mochi", "pet_species": "cat"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    mochi = Pet.objects.get(owner=owner, name="Mochi")
+    assert mochi.species == "cat" and Booking.objects.get().pet_id == mochi.pk
+
+
+def test_a_chosen_pet_ignores_a_name_typed_for_another(vet, owner, vet_portal, vet_service):
+    service, _staff = vet_service
+    biscuit = PetFactory(owner=owner, name="Biscuit")
+    start = _first_slot(vet, service)
+    response = vet_portal.post(
+        reverse("portal:book_confirm"),
+        {
+            "service": service.pk,
+            "staff": "any",
+            "t": int(start.timestamp()),
+            "pet": biscuit.pk,
+            "pet_name": "Mochi",
+            "pet_species": "cat",
+        },
+    )
+    assert response.status_code == 302
+    assert Booking.objects.get().pet_id == biscuit.pk
+    assert list(Pet.objects.filter(owner=owner)) == [biscuit]
