@@ -3,6 +3,7 @@ downloaded): soft abstract "spa" scenes for services and stylised portraits for 
 in each clinic's colours. The same name always draws the same picture, so seeding again
 finds the image it made before (by content hash) and adds nothing."""
 
+import functools
 import hashlib
 import random
 from io import BytesIO
@@ -40,6 +41,7 @@ def _gradient(size, top, bottom):
     return image
 
 
+@functools.cache  # the same name draws the same picture: draw it once per process
 def service_picture(name: str) -> bytes:
     """A soft-focus still life: a gradient, blurred light, smooth stones and a leaf."""
     rng = _rng(name)
@@ -77,6 +79,7 @@ def service_picture(name: str) -> bytes:
     return _png(image)
 
 
+@functools.cache
 def staff_portrait(name: str) -> bytes:
     """A studio-style silhouette portrait, head and shoulders, on a soft backdrop with
     a rim of light: tasteful where no photo has been taken yet."""
