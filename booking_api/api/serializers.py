@@ -79,6 +79,18 @@ class StaffSerializer(serializers.Serializer):
         return [s.pk for s in obj.services.all()]
 
 
+class BookingListQuerySerializer(serializers.Serializer):
+    when = serializers.ChoiceField(
+        choices=[("upcoming", "upcoming"), ("past", "past")],
+        required=False,
+        help_text=(
+            "Upcoming (soonest first) or past (latest first); neither: all, latest first. "
+            "With the clinic's history toggle off, past is `feature_disabled` and the list "
+            "is the upcoming ones."
+        ),
+    )
+
+
 class AvailabilityQuerySerializer(serializers.Serializer):
     service = serializers.CharField(help_text="Service id or key.")
     staff = serializers.CharField(

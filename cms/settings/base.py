@@ -432,7 +432,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # Every list: ?page=&page_size= (at most 100), {count, next, previous, results}.
+    "DEFAULT_PAGINATION_CLASS": "branding.api.pagination.ApiPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "branding.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"auth": "10/min"},
