@@ -32,7 +32,7 @@ class App:
         self.session_token = None
 
     def call(self, method, path, body=None):
-        headers = {"HTTP_X_DEVICE_NAME": self.device}
+        headers = {"HTTP_X_DEVICE_NAME": self.device} if self.device else {}
         if self.session_token:
             headers["HTTP_X_SESSION_TOKEN"] = self.session_token
         response = getattr(self.http, method)(f"{AUTH}{path}", body, format="json", **headers)
@@ -117,6 +117,18 @@ def test_password_sign_in_gives_a_device_token_for_this_clinic(clinic, other_cli
     # Glow's token at Riverside's host is refused.
     riverside = App(other_clinic).api(token)
     assert riverside.get("/api/v1/me").status_code == 401
+
+
+def test_the_device_is_named_by_the_body_as_at_the_token_endpoint(clinic, patient):
+    app = App(clinic, device="")
+    response = app.call(
+        "post",
+        "/login",
+        {"email": patient.user.email, "password": PASSWORD, "device": "Jo's iPad"},
+    )
+    assert response.status_code == 200
+    devices = app.api(response.json()["meta"]["access_token"]).get("/api/v1/auth/devices").json()
+    assert [d["name"] for d in devices] == ["Jo's iPad"]
 
 
 def test_another_clinics_session_token_is_nobody_here(clinic, other_clinic, patient):
