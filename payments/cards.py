@@ -70,6 +70,9 @@ def _card_save(*, client, customer, payment_method_id) -> SavedCard:
     return saved
 
 
+card_save = _card_save  # also for a card added outside a booking (services.payment_sheet)
+
+
 def saved_card_for_client(clinic, client, pk) -> SavedCard:
     card = SavedCard.objects.filter(clinic=clinic, client=client, pk=pk).first()
     if card is None:

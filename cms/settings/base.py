@@ -518,6 +518,7 @@ SPECTACULAR_SETTINGS = {
         "ThreadKindEnum": "records.models.messages.ThreadKind",
         "PhotoKindEnum": "people.models.photos.PhotoKind",
         "PageTypeEnum": "portal_pages.api.serializers.PageType",
+        "SetupIntentStatusEnum": "payments.api.serializers.SETUP_INTENT_STATUSES",
     },
 }
 

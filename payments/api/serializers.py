@@ -138,6 +138,47 @@ class CardSetupSerializer(serializers.Serializer):
     test_cards = serializers.DictField(child=serializers.CharField(), required=False)
 
 
+# Stripe's SetupIntent statuses (the schema's SetupIntentStatusEnum).
+SETUP_INTENT_STATUSES = [
+    (s, s)
+    for s in (
+        "requires_payment_method",
+        "requires_confirmation",
+        "requires_action",
+        "processing",
+        "canceled",
+        "succeeded",
+    )
+]
+
+
+class PaymentSheetSerializer(serializers.Serializer):
+    customer = serializers.CharField(help_text="The person's Stripe Customer id (`cus_…`).")
+    ephemeral_key = serializers.CharField(
+        help_text="The Customer's ephemeral key secret (`ek_…`) for the PaymentSheet."
+    )
+    ephemeral_key_expires = serializers.IntegerField(help_text="Unix time the key lapses.")
+    stripe_api_version = serializers.CharField(
+        help_text="The Stripe API version the key was made for (pinned by the server)."
+    )
+    publishable_key = serializers.CharField()
+
+
+class CardAddSerializer(serializers.Serializer):
+    setup_intent = serializers.CharField(help_text="The SetupIntent id (`seti_…`).")
+    status = serializers.ChoiceField(
+        choices=SETUP_INTENT_STATUSES, help_text="Stripe's SetupIntent status."
+    )
+    card = SavedCardSerializer(allow_null=True, help_text="The saved card, once succeeded.")
+
+
+class CardAddStartSerializer(CardAddSerializer, PaymentSheetSerializer):
+    client_secret = serializers.CharField(
+        help_text="The SetupIntent's client secret: present the PaymentSheet in setup mode."
+    )
+    test_cards = serializers.DictField(child=serializers.CharField())
+
+
 class ReceiptSentSerializer(serializers.Serializer):
     sent = serializers.BooleanField()
     to = serializers.EmailField()

@@ -1,7 +1,9 @@
 """A mobile app from first launch, through the API only, step by step as docs/api.md's
 "Build an app" walkthrough tells it: boot, sign up, confirm the email, read the home
-screen, book and pay with an Idempotency-Key (retried once), list the receipt, set a
-preference, see the signed-in devices and sign this device out."""
+screen, book with an Idempotency-Key (retried once) and pay through Stripe's PaymentSheet
+(Customer, ephemeral key, client-side confirmation, status read again), add a card for
+later, list the receipt, set a preference, see the signed-in devices and sign this device
+out."""
 
 import re
 import uuid
@@ -22,7 +24,7 @@ EMAIL = "ana@example.com"
 
 
 def test_first_launch_to_signing_out(
-    clinic, full_policy, emma, stripe_at_localstripe, django_capture_on_commit_callbacks
+    clinic, full_policy, emma, stripe_at_localstripe, native_sdk, django_capture_on_commit_callbacks
 ):
     app = host_client(clinic, APIClient)
 
@@ -68,20 +70,26 @@ def test_first_launch_to_signing_out(
     assert retried.json() == checkout.json() and retried["Idempotent-Replayed"] == "true"
     assert Payment.objects.count() == 1
 
-    # 5. Pay (the PaymentSheet confirms client-side against Stripe; the local Stripe
-    #    server takes the test card's name on the server).
+    # 5. Pay through Stripe's PaymentSheet: the person's Customer and an ephemeral key
+    #    (saved cards), the checkout's client_secret; the SDK confirms client-side, then
+    #    the app reads the payment's status again.
+    sheet = app.post("/api/v1/payment-sheet").json()
+    assert sheet["customer"].startswith("cus_") and sheet["ephemeral_key"].startswith("ek_")
     payment_id = checkout.json()["payment"]["id"]
+    assert native_sdk.confirm_payment(checkout.json()["client_secret"]) == "succeeded"
     with django_capture_on_commit_callbacks(execute=True):
-        paid = app.post(
-            f"/api/v1/payments/{payment_id}/confirm",
-            {"payment_method": "success"},
-            format="json",
-            HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
-        )
+        paid = app.get(f"/api/v1/payments/{payment_id}")
     assert paid.status_code == 200 and paid.json()["status"] == "succeeded"
     [booking] = app.get("/api/v1/bookings", {"when": "upcoming"}).json()["results"]
     assert booking["status"] == BookingStatus.BOOKED
     assert Booking.objects.get().client.clinic == clinic
+
+    # 5b. A card for later, outside a booking (the PaymentSheet in setup mode).
+    adding = app.post("/api/v1/cards/add", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4())).json()
+    assert native_sdk.confirm_setup(adding["client_secret"]) == "succeeded"
+    added = app.post(f"/api/v1/cards/add/{adding['setup_intent']}").json()
+    assert added["card"]["last4"] == "4242"
+    assert [c["last4"] for c in app.get("/api/v1/cards").json()] == ["4242"]
 
     # 6. The receipt, and a preference.
     [receipt] = app.get("/api/v1/payments").json()["results"]
