@@ -519,6 +519,11 @@ SPECTACULAR_SETTINGS = {
         "PhotoKindEnum": "people.models.photos.PhotoKind",
         "PageTypeEnum": "portal_pages.api.serializers.PageType",
         "SetupIntentStatusEnum": "payments.api.serializers.SETUP_INTENT_STATUSES",
+        "BookingStatusEnum": "booking_api.models.BookingStatus",
+        "PaymentStatusEnum": "payments.models.PaymentStatus",
+        "PaymentKindEnum": "payments.models.PaymentKind",
+        "CardSetupStatusEnum": "payments.models.CardSetupStatus",
+        "PaymentModeEnum": "branding.models.PaymentMode",
     },
 }
 
