@@ -3,7 +3,7 @@
 screen, book with an Idempotency-Key (retried once) and pay through Stripe's PaymentSheet
 (Customer, ephemeral key, client-side confirmation, status read again), add a card for
 later, list the receipt, set a preference, see the signed-in devices and sign this device
-out."""
+out — rescheduling, cancelling with the quote and redeeming a reward on the way."""
 
 import re
 import uuid
@@ -12,8 +12,11 @@ import pytest
 from rest_framework.test import APIClient
 
 from booking_api.models import Booking, BookingStatus
+from loyalty.services import points_award
 from payments.models import Payment
+from people.models import ClientAccount
 from tests.factories.clients import PASSWORD
+from tests.factories.loyalty import RewardFactory
 from tests.fixtures.booking import MONDAY
 from tests.fixtures.clinics import host_client
 from tests.fixtures.people import SIGNUP_DETAILS, last_email_to
@@ -24,8 +27,15 @@ EMAIL = "ana@example.com"
 
 
 def test_first_launch_to_signing_out(
-    clinic, full_policy, emma, stripe_at_localstripe, native_sdk, django_capture_on_commit_callbacks
+    clinic,
+    full_policy,
+    emma,
+    programme,
+    stripe_at_localstripe,
+    native_sdk,
+    django_capture_on_commit_callbacks,
 ):
+    RewardFactory(clinic=clinic, name="£5 off")
     app = host_client(clinic, APIClient)
 
     # 1. Boot: who the clinic is and what it offers.
@@ -91,9 +101,39 @@ def test_first_launch_to_signing_out(
     assert added["card"]["last4"] == "4242"
     assert [c["last4"] for c in app.get("/api/v1/cards").json()] == ["4242"]
 
-    # 6. The receipt, and a preference.
+    # 5c. Reschedule to a later free slot, then cancel it with the quote shown first.
+    later = next(s["start"] for s in slots[1:] if s["start"] > slots[0]["start"])
+    moved = app.post(
+        f"/api/v1/bookings/{booking['id']}/reschedule",
+        {"start": later, "staff": "emma"},
+        format="json",
+    )
+    assert moved.status_code == 200, moved.content
+    assert moved.json()["start"] == later and moved.json()["reschedule_count"] == 1
+    quote = app.get(f"/api/v1/bookings/{booking['id']}/cancel").json()
+    assert quote["allowed"] is True and quote["free"] is True and quote["refund"] == 4500
+    with django_capture_on_commit_callbacks(execute=True):
+        cancelled = app.post(
+            f"/api/v1/bookings/{booking['id']}/cancel", {"reason": "ill"}, format="json"
+        )
+    assert cancelled.json()["status"] == BookingStatus.CANCELLED
+
+    # 5d. Redeem a reward with the points a visit earned (given here as the clinic would).
+    ana = ClientAccount.objects.get(clinic=clinic, user__email=EMAIL)
+    points_award(clinic=clinic, client=ana, amount=150, reason="visit")
+    [offered] = app.get("/api/v1/loyalty/rewards").json()
+    redeemed = app.post(
+        f"/api/v1/loyalty/rewards/{offered['id']}/redeem", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4())
+    )
+    assert redeemed.status_code == 201, redeemed.content
+    assert [v["code"] for v in app.get("/api/v1/loyalty/vouchers").json()] == [
+        redeemed.json()["code"]
+    ]
+
+    # 6. The receipt (and its refund's), and a preference.
     [receipt] = app.get("/api/v1/payments").json()["results"]
     assert app.get(receipt["receipt_url"]).content.startswith(b"%PDF")
+    assert [r["amount"] for r in receipt["refunds"]] == [4500]
     prefs = app.patch(
         "/api/v1/preferences", {"communication": {"marketing_email": True}}, format="json"
     )
