@@ -11,6 +11,7 @@ import json
 import re
 
 import jsonschema
+from django.test.client import ClientHandler
 from drf_spectacular.generators import SchemaGenerator
 
 
@@ -102,3 +103,19 @@ def assert_matches_schema(response, method=None, path=None):
         + "\n".join(f"  at {list(e.path)}: {e.message[:300]}" for e in errors[:10])
     )
     return body
+
+
+class DjangoTestWsgi:
+    """A WSGI app over Django's test handler: the test's transaction stays open (the
+    plain WSGI handler would close the connection at the end of each request)."""
+
+    def __init__(self):
+        self.handler = ClientHandler(enforce_csrf_checks=False)
+
+    def __call__(self, environ, start_response):
+        response = self.handler(environ)
+        headers = list(response.items())
+        headers += [("Set-Cookie", c.output(header="").strip()) for c in response.cookies.values()]
+        start_response(f"{response.status_code} {response.reason_phrase}", headers)
+        # (ClientHandler has closed the response already, keeping the connection open.)
+        return [b"".join(response) if response.streaming else response.content]

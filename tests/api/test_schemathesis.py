@@ -13,13 +13,12 @@ import time
 import hypothesis
 import pytest
 import schemathesis
-from django.test.client import ClientHandler
 from hypothesis import HealthCheck, Phase, given
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from people.services import device_token_issue
-from tests.api.openapi_check import openapi
+from tests.api.openapi_check import DjangoTestWsgi, openapi
 from tests.fixtures.booking import MONDAY, at
 
 pytestmark = pytest.mark.django_db
@@ -29,22 +28,6 @@ SEED = 13
 CHECKS = [not_a_server_error, response_schema_conformance]
 # Signing this device (or all of them) out would make the rest a run of 401s: last.
 LAST = {("DELETE", "/api/v1/auth/token"), ("DELETE", "/api/v1/auth/devices")}
-
-
-class DjangoTestWsgi:
-    """A WSGI app over Django's test handler: the test's transaction stays open (the
-    plain WSGI handler would close the connection at the end of each request)."""
-
-    def __init__(self):
-        self.handler = ClientHandler(enforce_csrf_checks=False)
-
-    def __call__(self, environ, start_response):
-        response = self.handler(environ)
-        headers = list(response.items())
-        headers += [("Set-Cookie", c.output(header="").strip()) for c in response.cookies.values()]
-        start_response(f"{response.status_code} {response.reason_phrase}", headers)
-        # (ClientHandler has closed the response already, keeping the connection open.)
-        return [b"".join(response) if response.streaming else response.content]
 
 
 @pytest.fixture
