@@ -103,25 +103,3 @@ def test_no_operation_answers_a_5xx_or_off_schema(
     assert not failures, "\n\n".join(failures[:10])
     assert calls["count"] >= len(operations)
     print(f"schemathesis: {calls['count']} requests, {len(operations)} operations, {elapsed:.1f}s")
-
-
-def test_a_strategy_is_seeded():
-    """The run is reproducible: the same seed draws the same first requests."""
-    schema = schemathesis.openapi.from_dict(openapi())
-    operation = next(
-        r.ok() for r in schema.get_all_operations() if r.ok().path == "/api/v1/availability"
-    )
-    assert _draws(operation) == _draws(operation)
-
-
-def _draws(operation):
-    seen = []
-
-    @given(case=operation.as_strategy())
-    @hypothesis.settings(max_examples=2, database=None, deadline=None)
-    @hypothesis.seed(SEED)
-    def draw(case):
-        seen.append(repr(case.query))
-
-    draw()
-    return seen
