@@ -524,6 +524,15 @@ SPECTACULAR_SETTINGS = {
         "PaymentKindEnum": "payments.models.PaymentKind",
         "CardSetupStatusEnum": "payments.models.CardSetupStatus",
         "PaymentModeEnum": "branding.models.PaymentMode",
+        "RewardKindEnum": "loyalty.models.rewards.RewardKind",
+        "VoucherStatusEnum": "loyalty.models.rewards.VoucherStatus",
+        "RewardRequestStatusEnum": "loyalty.models.rewards.RequestStatus",
+        "PrizeKindEnum": "loyalty.models.games.PrizeKind",
+        "GameKindEnum": "loyalty.models.games.GameKind",
+        "FormKindEnum": "records.models.forms.FormKind",
+        "PackageEntryKindEnum": "commerce.models.packages.EntryKind",
+        "PurchaseKindEnum": "commerce.models.purchases.PurchaseKind",
+        "PurchaseMethodEnum": "commerce.models.purchases.PurchaseMethod",
     },
 }
 
