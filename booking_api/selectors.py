@@ -18,8 +18,9 @@ from booking_api.models import (
     StaffMember,
 )
 from booking_api.services.errors import BookingError
+from branding.errors import FeatureDisabledError
 from branding.models import Location, PaymentMode
-from branding.selectors import clinic_policy
+from branding.selectors import clinic_policy, feature_enabled
 from people.models import Pet
 
 
@@ -152,6 +153,17 @@ def bookings_for_client(clinic, client, *, when=None):
     if when == "past":
         return qs.exclude(ahead_q(now)).order_by("-start")
     return qs.order_by("-start")
+
+
+def bookings_listed_for_client(clinic, client, *, when=None):
+    """The client's bookings as the API lists them, under the clinic's "history" toggle
+    as the portal shows them: with history off, past bookings are not listed (asking
+    for them is ``feature_disabled``) and the whole list is the upcoming ones."""
+    if not feature_enabled(clinic, "history"):
+        if when == "past":
+            raise FeatureDisabledError(_("This clinic does not show past appointments."))
+        when = "upcoming"
+    return bookings_for_client(clinic, client, when=when)
 
 
 def booking_for_client(clinic, client, pk):

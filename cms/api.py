@@ -14,7 +14,8 @@ def public_endpoints_only(endpoints):
 
 
 def error_responses(result, generator, request, public):
-    """Every operation may be refused with the one error shape (``Error``) whose
+    """Every operation may be refused (``4XX``) or fail (``5XX``) with the one error
+    shape (``Error``) whose
     ``code`` is one of the apps' error codes (``ErrorCodeEnum``, from ERROR_CODE_ENUMS;
     the table in docs/api.md says what each means)."""
     codes = {}
@@ -48,15 +49,24 @@ def error_responses(result, generator, request, public):
         },
         "required": ["detail"],
     }
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     refusal = {
-        "description": "Refused: 400 bad input, 403 not allowed, 404 not found, 409 conflict.",
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        "description": (
+            "Refused: 400 bad input, 401 not signed in, 403 not allowed (or the feature is "
+            "off), 404 not found, 405 method, 409 conflict, 429 throttled."
+        ),
+        "content": error,
+    }
+    fault = {
+        "description": "500 a fault on our side (`server_error`); 503 busy (`service_busy`).",
+        "content": error,
     }
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             responses = operation.get("responses")
-            if isinstance(responses, dict) and not any(str(k).startswith("4") for k in responses):
-                responses["4XX"] = refusal
+            if isinstance(responses, dict):
+                responses.setdefault("4XX", refusal)
+                responses.setdefault("5XX", fault)
     return result
 
 

@@ -7,14 +7,21 @@ fixture) and the demo::
 
     python -m payments.localstripe_server --port 8420 --state var/localstripe.pickle
 
-localstripe is a test dependency, never imported by the product itself.
+localstripe is a test dependency, never imported by the product itself. What it lacks
+and the product calls is added here as routes of its app, answering as Stripe does:
+ephemeral keys (``POST /v1/ephemeral_keys``, ``DELETE /v1/ephemeral_keys/{id}``), which
+the app's PaymentSheet needs.
 """
 
 import argparse
 import os
 import pickle
+import secrets
 import socket
 import sys
+import time
+
+EPHEMERAL_KEY_TTL = 3600  # Stripe's: an hour
 
 
 def _use_state_file(path):
@@ -76,6 +83,49 @@ def _teach_payment_intent_extras():
     cls._extras_taught = True
 
 
+def _add_ephemeral_keys(app):
+    """Stripe's ephemeral keys for a Customer, as the official ``stripe`` library asks
+    for them: the secret key authenticates (localstripe's middleware), ``Stripe-Version``
+    is required (Stripe refuses a key without one), the Customer must exist."""
+    from localstripe import server
+    from localstripe.errors import UserError
+    from localstripe.resources import Customer
+
+    keys = {}
+
+    async def create(request):
+        data = await server.get_post_data(request) or {}
+        version = request.headers.get("Stripe-Version", "")
+        if not version:
+            raise UserError(400, "You must specify a Stripe API version (Stripe-Version).")
+        customer_id = data.get("customer")
+        if not isinstance(customer_id, str):
+            raise UserError(400, "You must pass a customer.")
+        Customer._api_retrieve(customer_id)  # 404 when there is no such Customer
+        now = int(time.time())
+        key = {
+            "id": f"ephkey_{secrets.token_hex(12)}",
+            "object": "ephemeral_key",
+            "associated_objects": [{"id": customer_id, "type": "customer"}],
+            "created": now,
+            "expires": now + EPHEMERAL_KEY_TTL,
+            "livemode": False,
+            "secret": f"ek_test_{secrets.token_urlsafe(32)}",
+            "stripe_version": version,
+        }
+        keys[key["id"]] = key
+        return server.json_response(key)
+
+    async def delete(request):
+        key = keys.pop(request.match_info["id"], None)
+        if key is None:
+            raise UserError(404, "No such ephemeral key")
+        return server.json_response({**key, "deleted": True})
+
+    app.router.add_route("POST", "/v1/ephemeral_keys", create)
+    app.router.add_route("DELETE", "/v1/ephemeral_keys/{id}", delete)
+
+
 def free_port(host="127.0.0.1") -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
@@ -90,6 +140,7 @@ def serve(*, port, state, host="127.0.0.1", from_scratch=False):
     from aiohttp import web
     from localstripe import server
 
+    _add_ephemeral_keys(server.app)
     if from_scratch:
         server.store.clear()
     else:

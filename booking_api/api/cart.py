@@ -22,7 +22,7 @@ from people.services import client_account_ensure
 # --- serializers -------------------------------------------------------------------------
 
 
-class _ServiceRefSerializer(serializers.Serializer):
+class CartServiceSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     key = serializers.CharField()
     name = serializers.CharField()
@@ -38,7 +38,7 @@ class _StaffRefSerializer(serializers.Serializer):
 
 class CartItemSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    service = _ServiceRefSerializer()
+    service = CartServiceSerializer()
     staff = _StaffRefSerializer(allow_null=True, help_text="Preferred staff; null: anyone.")
     added_at = serializers.DateTimeField()
 
@@ -59,7 +59,7 @@ class CartBookSerializer(serializers.Serializer):
 
 class WaitlistEntrySerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    service = _ServiceRefSerializer()
+    service = CartServiceSerializer()
     staff = _StaffRefSerializer(allow_null=True, help_text="Only this staff; null: anyone.")
     date_from = serializers.DateField()
     date_to = serializers.DateField()

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from booking_api.images import SERVICE_RENDITIONS, STAFF_RENDITIONS, rendition_urls
+from booking_api.models import BookingStatus
 from booking_api.selectors import service_deposit
 from branding.api.fields import MoneyDisplayField
 from branding.money import format_money
@@ -117,6 +118,18 @@ class StaffSerializer(serializers.Serializer):
         return [s.pk for s in obj.services.all()]
 
 
+class BookingListQuerySerializer(serializers.Serializer):
+    when = serializers.ChoiceField(
+        choices=[("upcoming", "upcoming"), ("past", "past")],
+        required=False,
+        help_text=(
+            "Upcoming (soonest first) or past (latest first); neither: all, latest first. "
+            "With the clinic's history toggle off, past is `feature_disabled` and the list "
+            "is the upcoming ones."
+        ),
+    )
+
+
 class AvailabilityQuerySerializer(serializers.Serializer):
     service = serializers.CharField(help_text="Service id or key.")
     staff = serializers.CharField(
@@ -208,10 +221,23 @@ class QuoteSerializer(serializers.Serializer):
     window_ends_at = serializers.DateTimeField()
 
 
+class BookingRefSerializer(serializers.Serializer):
+    """The service, staff member or location of a booking, by id, key and name."""
+
+    id = serializers.IntegerField()
+    key = serializers.CharField()
+    name = serializers.CharField()
+
+
+class CalendarLinksSerializer(serializers.Serializer):
+    ics = serializers.URLField(help_text="An .ics file for any calendar app.")
+    google = serializers.URLField(help_text="Add to Google Calendar.")
+
+
 class BookingSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     reference = serializers.UUIDField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=BookingStatus.choices)
     status_display = serializers.CharField(
         source="status_label",
         help_text="The status as the patient reads it, in the clinic's language; a lapsed "
@@ -245,6 +271,7 @@ class BookingSerializer(serializers.Serializer):
         help_text="`ics`: download for any calendar app; `google`: add to Google Calendar."
     )
 
+    @extend_schema_field(CalendarLinksSerializer)
     def get_add_to_calendar(self, obj) -> dict:
         from django.urls import reverse
 
@@ -257,11 +284,14 @@ class BookingSerializer(serializers.Serializer):
             "google": google_calendar_link(obj),
         }
 
+    @extend_schema_field(BookingRefSerializer)
     def get_service(self, obj) -> dict:
         return {"id": obj.service_id, "key": obj.service.key, "name": obj.service.name}
 
+    @extend_schema_field(BookingRefSerializer)
     def get_staff(self, obj) -> dict:
         return {"id": obj.staff_id, "key": obj.staff.key, "name": obj.staff.display_name}
 
+    @extend_schema_field(BookingRefSerializer)
     def get_location(self, obj) -> dict:
         return {"id": obj.location_id, "key": obj.location.key, "name": obj.location.name}

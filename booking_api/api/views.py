@@ -13,6 +13,7 @@ from booking_api.api.serializers import (
     AvailabilitySerializer,
     BookingCancelSerializer,
     BookingCreateSerializer,
+    BookingListQuerySerializer,
     BookingRescheduleSerializer,
     BookingSerializer,
     QuoteSerializer,
@@ -23,7 +24,7 @@ from booking_api.availability import find_slots
 from booking_api.models import BookingSource
 from booking_api.selectors import (
     booking_for_client,
-    bookings_for_client,
+    bookings_listed_for_client,
     location_by_ref,
     pet_for_booking,
     service_by_ref,
@@ -36,9 +37,10 @@ from booking_api.services import (
     booking_check_in,
     booking_create,
     booking_reschedule,
-    cancellation_quote,
+    client_cancellation_quote,
 )
 from branding.api.idempotency import idempotent
+from branding.api.pagination import ApiPagination, paginated_response
 from branding.api.permissions import ClinicRequired, require_feature
 from branding.api.serializers import LocationSerializer
 from branding.selectors import clinic_locations
@@ -140,23 +142,22 @@ class ClientBookingMixin:
 
 
 class BookingListCreateView(ClientBookingMixin, APIView):
+    pagination_class = ApiPagination
+
     @extend_schema(
         responses=BookingSerializer(many=True),
         tags=["booking"],
-        parameters=[
-            OpenApiParameter(
-                "when",
-                str,
-                enum=["upcoming", "past"],
-                description="Upcoming (soonest first) or past (latest first).",
-            )
-        ],
+        parameters=[BookingListQuerySerializer],
     )
     def get(self, request):
-        bookings = bookings_for_client(
-            request.clinic, client_account_here(request), when=request.query_params.get("when")
+        query = BookingListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        bookings = bookings_listed_for_client(
+            request.clinic, client_account_here(request), when=query.validated_data.get("when")
         )
-        return Response(BookingSerializer(bookings, many=True, context={"request": request}).data)
+        return paginated_response(
+            self, request, bookings, BookingSerializer, context={"request": request}
+        )
 
     @extend_schema(
         request=BookingCreateSerializer, responses={201: BookingSerializer}, tags=["booking"]
@@ -218,7 +219,7 @@ class BookingCancelView(ClientBookingMixin, APIView):
 
     @extend_schema(responses=QuoteSerializer, tags=["booking"])
     def get(self, request, pk):
-        return Response(QuoteSerializer(cancellation_quote(self.own_booking(pk))).data)
+        return Response(QuoteSerializer(client_cancellation_quote(self.own_booking(pk))).data)
 
     @extend_schema(request=BookingCancelSerializer, responses=BookingSerializer, tags=["booking"])
     def post(self, request, pk):

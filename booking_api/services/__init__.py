@@ -5,6 +5,7 @@ from booking_api.services.errors import BookingError, SlotTakenError
 from booking_api.services.policy import (
     cancellation_quote,
     cancellation_terms,
+    client_cancellation_quote,
     quote_lines,
     register_paid_provider,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "booking_transition",
     "booking_verify_hold",
     "cancellation_quote",
+    "client_cancellation_quote",
     "cancellation_terms",
     "quote_lines",
     "register_paid_provider",

@@ -8,10 +8,12 @@ from dataclasses import asdict, dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from booking_api.lifecycle import UPCOMING_STATUSES
 from booking_api.models import BookingSource, BookingStatus
+from branding.errors import FeatureDisabledError
 from branding.models import FeeKind
 from branding.money import format_money
-from branding.selectors import clinic_policy
+from branding.selectors import clinic_policy, feature_enabled
 
 CLIENT_SOURCES = (BookingSource.PORTAL, BookingSource.APP)
 PAY_WHEN_BOOKING = ("deposit", "full")
@@ -215,3 +217,23 @@ def reschedule_refusal(booking, *, now=None) -> str | None:
 def no_show_fee(booking) -> int:
     policy = clinic_policy(booking.clinic)
     return _fee(policy.no_show_fee_kind, policy.no_show_fee_value, booking.price)
+
+
+def client_cancellation_quote(booking, *, now=None) -> CancellationQuote:
+    """The quote a client is shown before cancelling (the API's ``GET …/cancel``), under
+    the same rules as cancelling: online cancellation off is ``feature_disabled``, and a
+    booking that is no longer upcoming (completed, cancelled, checked in…) is not
+    ``allowed``, at no fee."""
+    if not feature_enabled(booking.clinic, "self_cancel"):
+        raise FeatureDisabledError(_("Online cancellation is turned off; please call us."))
+    if booking.status not in UPCOMING_STATUSES:
+        return CancellationQuote(
+            False,
+            False,
+            0,
+            booking.currency,
+            _("This appointment can no longer be cancelled."),
+            booking.start
+            - datetime.timedelta(hours=clinic_policy(booking.clinic).cancellation_window_hours),
+        )
+    return cancellation_quote(booking, now=now)

@@ -6,8 +6,9 @@ fault), with a ``code`` from an app's ErrorCode enum.
   DRF's own refusals (authentication, permission, not found, method, parsing,
   throttling) with their code. Missing or invalid credentials are a 401 with
   ``WWW-Authenticate`` whichever authentication class comes first; 403 is kept for
-  credentials that are valid but not allowed. Serializer validation errors keep DRF's
-  ``{field: [messages]}`` form (documented in docs/api.md).
+  credentials that are valid but not allowed. Serializer validation errors are the same
+  shape: ``code`` ``invalid``, ``field`` the first input at fault, ``errors`` every
+  input's messages (a nested input named by its path: ``booking.staff``, ``items.0.start``).
 - ``api_error_response``: the same body for answers made outside DRF — the catch-all for
   unknown paths under /api/ (``unknown_endpoint_view``), an unknown host, the 400/403/404/500
   handlers (``cms.urls``) and a busy database.
@@ -89,6 +90,34 @@ STATUS_CODES = {
 }
 
 
+def _flatten(detail, prefix="") -> dict:
+    """DRF's validation detail (dicts of lists, nested) as ``{"path": [messages]}``."""
+    if isinstance(detail, dict):
+        flat = {}
+        for key, value in detail.items():
+            flat.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+        return flat
+    if isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
+        flat = {}
+        for index, value in enumerate(detail):
+            flat.update(_flatten(value, f"{prefix}.{index}" if prefix else str(index)))
+        return flat
+    messages = detail if isinstance(detail, list) else [detail]
+    return {prefix or "non_field_errors": [str(message) for message in messages]}
+
+
+def validation_error_body(detail) -> dict:
+    """A serializer's refusal in the one error shape."""
+    errors = {key: messages for key, messages in _flatten(detail).items() if messages}
+    first_field, first_messages = next(iter(errors.items()), ("", [_("Invalid input.")]))
+    body = error_body(first_messages[0], BrandingErrorCode.INVALID)
+    if first_field and first_field != "non_field_errors":
+        body["field"] = first_field
+    if errors:
+        body["errors"] = errors
+    return body
+
+
 def _code_for(exc, status):
     """The exception's own code when it is a listed one (a permission class may set
     ``code = "feature_disabled"``), else its class's, else its status's (or None)."""
@@ -131,7 +160,10 @@ def exception_handler(exc, context):
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(*exc.args)
     response = drf_exception_handler(exc, context)
-    if response is None or isinstance(exc, exceptions.ValidationError):
+    if response is None:
+        return response
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = validation_error_body(exc.detail)
         return response
     code = _code_for(exc, response.status_code)
     if code is None or not isinstance(exc.detail, str):

@@ -1,6 +1,8 @@
 from rest_framework import serializers
 
 from branding.api.fields import MoneyDisplayField
+from commerce.models.packages import EntryKind as PackageEntryKind
+from commerce.models.purchases import PurchaseKind, PurchaseMethod, PurchaseStatus
 
 
 class PackageServiceSerializer(serializers.Serializer):
@@ -22,7 +24,7 @@ class PlanSerializer(serializers.Serializer):
 
 
 class PackageEntrySerializer(serializers.Serializer):
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(choices=PackageEntryKind.choices)
     amount = serializers.IntegerField(help_text="Sessions: + given, − used.")
     balance_after = serializers.IntegerField()
     booking = serializers.IntegerField(source="booking_id", allow_null=True)
@@ -63,13 +65,13 @@ class PurchaseRefundSerializer(serializers.Serializer):
 class PurchaseSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     reference = serializers.UUIDField()
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(choices=PurchaseKind.choices)
     description = serializers.CharField()
     amount = serializers.IntegerField(help_text="Minor units.")
     currency = serializers.CharField()
     amount_display = MoneyDisplayField("amount")
-    status = serializers.CharField()
-    method = serializers.CharField()
+    status = serializers.ChoiceField(choices=PurchaseStatus.choices)
+    method = serializers.ChoiceField(choices=PurchaseMethod.choices)
     amount_captured = serializers.IntegerField()
     succeeded_at = serializers.DateTimeField(allow_null=True)
     refunds = PurchaseRefundSerializer(many=True, source="refunds.all")

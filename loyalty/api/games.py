@@ -16,6 +16,7 @@ from branding.selectors import feature_enabled
 from loyalty.games.selectors import games_for_client, open_game, plays_for_client
 from loyalty.games.services import game_play
 from loyalty.models import GamePlay
+from loyalty.models.games import GameKind, PrizeKind
 from people.services import client_account_ensure
 
 
@@ -38,14 +39,14 @@ PERMISSIONS = [IsAuthenticated, ClinicRequired, feature_or_404("games")]
 class PrizeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     label = serializers.CharField()
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(choices=PrizeKind.choices)
     points = serializers.IntegerField(allow_null=True)
 
 
 class GameSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(choices=GameKind.choices)
     description = serializers.CharField()
     ends_at = serializers.DateTimeField(allow_null=True)
     plays_left = serializers.SerializerMethodField()

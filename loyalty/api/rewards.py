@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from branding.api.idempotency import idempotent
 from branding.api.permissions import ClinicRequired, require_feature
+from loyalty.models.rewards import RequestStatus, RewardKind, VoucherStatus
 from loyalty.rewards.selectors import client_requests, client_vouchers, reward_catalogue
 from loyalty.rewards.services import reward_redeem, reward_request_create
 from loyalty.tiers import tier_status
@@ -40,7 +41,7 @@ class LoyaltyRewardSerializer(serializers.Serializer):
     name = serializers.CharField()
     description = serializers.CharField()
     cost = serializers.IntegerField()
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(choices=RewardKind.choices)
     amount_off = serializers.IntegerField(allow_null=True)
     percent_off = serializers.IntegerField(allow_null=True)
     service_ids = serializers.SerializerMethodField()
@@ -53,11 +54,11 @@ class LoyaltyRewardSerializer(serializers.Serializer):
 class LoyaltyVoucherSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(choices=RewardKind.choices)
     amount_off = serializers.IntegerField(allow_null=True)
     percent_off = serializers.IntegerField(allow_null=True)
     service_ids = serializers.ListField(child=serializers.IntegerField())
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=VoucherStatus.choices)
     expires_at = serializers.DateTimeField()
     used_at = serializers.DateTimeField(allow_null=True)
 
@@ -67,7 +68,7 @@ class LoyaltyRewardRequestSerializer(serializers.Serializer):
     reward = serializers.IntegerField(source="reward_id")
     reward_name = serializers.CharField(source="reward.name", read_only=True)
     note = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    status = serializers.CharField(read_only=True)
+    status = serializers.ChoiceField(choices=RequestStatus.choices, read_only=True)
     decline_reason = serializers.CharField(read_only=True)
     voucher = serializers.CharField(source="voucher.code", read_only=True, allow_null=True)
     created_at = serializers.DateTimeField(read_only=True)

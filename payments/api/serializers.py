@@ -2,12 +2,16 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from branding.api.fields import MoneyDisplayField
+from branding.models import PaymentMode
+from payments.models import CardSetupStatus, PaymentKind, PaymentStatus
 from payments.test_cards import TEST_CARDS
 
 
 class CheckoutQuoteSerializer(serializers.Serializer):
-    mode = serializers.CharField()
-    kind = serializers.CharField()
+    mode = serializers.ChoiceField(choices=PaymentMode.choices)
+    kind = serializers.ChoiceField(
+        choices=PaymentKind.choices, allow_blank=True, help_text="Empty when nothing is due now."
+    )
     price = serializers.IntegerField()
     discount = serializers.IntegerField(help_text="A reward the patient chose (loyalty).")
     deposit = serializers.IntegerField()
@@ -19,10 +23,10 @@ class CheckoutQuoteSerializer(serializers.Serializer):
 class PaymentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     booking = serializers.IntegerField(source="booking_id")
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(choices=PaymentKind.choices)
     amount = serializers.IntegerField()
     currency = serializers.CharField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=PaymentStatus.choices)
     amount_captured = serializers.IntegerField()
     amount_display = MoneyDisplayField("amount")
     amount_captured_display = MoneyDisplayField("amount_captured")
@@ -48,7 +52,7 @@ class ReceiptSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     booking = serializers.IntegerField(source="booking_id")
     service = serializers.CharField(source="booking.service.name")
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(choices=PaymentKind.choices)
     amount_captured = serializers.IntegerField()
     amount_captured_display = MoneyDisplayField("amount_captured")
     currency = serializers.CharField()
@@ -143,12 +147,53 @@ class SavedCardSerializer(serializers.Serializer):
 class CardSetupSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     booking = serializers.IntegerField(source="booking_id")
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=CardSetupStatus.choices)
     card = SavedCardSerializer(allow_null=True)
     last_error = serializers.CharField()
     client_secret = serializers.CharField(required=False)
     publishable_key = serializers.CharField(required=False)
     test_cards = serializers.DictField(child=serializers.CharField(), required=False)
+
+
+# Stripe's SetupIntent statuses (the schema's SetupIntentStatusEnum).
+SETUP_INTENT_STATUSES = [
+    (s, s)
+    for s in (
+        "requires_payment_method",
+        "requires_confirmation",
+        "requires_action",
+        "processing",
+        "canceled",
+        "succeeded",
+    )
+]
+
+
+class PaymentSheetSerializer(serializers.Serializer):
+    customer = serializers.CharField(help_text="The person's Stripe Customer id (`cus_…`).")
+    ephemeral_key = serializers.CharField(
+        help_text="The Customer's ephemeral key secret (`ek_…`) for the PaymentSheet."
+    )
+    ephemeral_key_expires = serializers.IntegerField(help_text="Unix time the key lapses.")
+    stripe_api_version = serializers.CharField(
+        help_text="The Stripe API version the key was made for (pinned by the server)."
+    )
+    publishable_key = serializers.CharField()
+
+
+class CardAddSerializer(serializers.Serializer):
+    setup_intent = serializers.CharField(help_text="The SetupIntent id (`seti_…`).")
+    status = serializers.ChoiceField(
+        choices=SETUP_INTENT_STATUSES, help_text="Stripe's SetupIntent status."
+    )
+    card = SavedCardSerializer(allow_null=True, help_text="The saved card, once succeeded.")
+
+
+class CardAddStartSerializer(CardAddSerializer, PaymentSheetSerializer):
+    client_secret = serializers.CharField(
+        help_text="The SetupIntent's client secret: present the PaymentSheet in setup mode."
+    )
+    test_cards = serializers.DictField(child=serializers.CharField())
 
 
 class ReceiptSentSerializer(serializers.Serializer):

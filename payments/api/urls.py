@@ -5,6 +5,12 @@ from payments.api import views
 urlpatterns = [
     path("checkout", views.CheckoutCreateView.as_view(), name="checkout"),
     path("bookings/<id:pk>/checkout", views.BookingCheckoutView.as_view(), name="booking-checkout"),
+    path("payments/<id:pk>", views.PaymentDetailView.as_view(), name="payment-detail"),
+    path("payment-sheet", views.PaymentSheetView.as_view(), name="payment-sheet"),
+    path("cards/add", views.CardAddView.as_view(), name="card-add"),
+    path(
+        "cards/add/<str:setup_intent>", views.CardAddRefreshView.as_view(), name="card-add-refresh"
+    ),
     path("payments/<id:pk>/confirm", views.PaymentConfirmView.as_view(), name="payment-confirm"),
     path("bookings/<id:pk>/card-setup", views.CardSetupStartView.as_view(), name="card-setup"),
     path(

@@ -24,16 +24,20 @@ from branding.api.permissions import ClinicRequired
 from payments import cards, discounts, receipts, selectors, services
 from payments.api.serializers import (
     BookingCheckoutSerializer,
+    CardAddSerializer,
+    CardAddStartSerializer,
     CardSetupSerializer,
     CheckoutSerializer,
     ConfirmedPaymentSerializer,
     ConfirmSerializer,
+    PaymentSheetSerializer,
     ReceiptSentSerializer,
     ReceiptSerializer,
     SavedCardSerializer,
 )
 from payments.errors import PaymentError, PaymentErrorCode
 from payments.selectors import payment_for_client, refund_for_client, saved_cards_for_client
+from payments.services import payment_sheet
 from payments.test_cards import test_cards_offered
 from people.api.accounts import client_account_here
 from people.services import client_account_ensure
@@ -142,6 +146,80 @@ class PaymentConfirmView(PatientMixin, APIView):
         payment.client_secret = getattr(payment, "client_secret", "")
         payment.next_action = getattr(payment, "next_action", None)
         return Response(ConfirmedPaymentSerializer(payment).data)
+
+
+class PaymentDetailView(PatientMixin, APIView):
+    """My payment as Stripe has it now: read again from Stripe and applied (after the
+    app's PaymentSheet confirmed it client-side, 3-D Secure included; the webhook may not
+    have arrived). ``requires_action`` comes with ``next_action`` and ``client_secret``
+    for the SDK's ``handleNextAction``. Reading makes no client account."""
+
+    @extend_schema(responses=ConfirmedPaymentSerializer, tags=["payments"])
+    def get(self, request, pk):
+        payment = payment_for_client(request.clinic, client_account_here(request), pk)
+        return Response(ConfirmedPaymentSerializer(services.payment_refresh(payment=payment)).data)
+
+
+# --- the app's PaymentSheet --------------------------------------------------------------
+
+
+def _sheet_body(sheet):
+    return {
+        "customer": sheet.customer,
+        "ephemeral_key": sheet.ephemeral_key,
+        "ephemeral_key_expires": sheet.ephemeral_key_expires,
+        "stripe_api_version": sheet.stripe_api_version,
+        "publishable_key": sheet.publishable_key,
+    }
+
+
+class PaymentSheetView(PatientMixin, APIView):
+    """Stripe's PaymentSheet for a native app: the person's Stripe Customer and an
+    ephemeral key for it (for the API version the server pins), so the sheet shows their
+    saved cards. Present it with a checkout's ``client_secret``."""
+
+    @extend_schema(request=None, responses=PaymentSheetSerializer, tags=["payments"])
+    def post(self, request):
+        sheet = payment_sheet.payment_sheet_start(client=self.client_account())
+        return Response(PaymentSheetSerializer(_sheet_body(sheet)).data)
+
+
+class CardAddView(PatientMixin, APIView):
+    """Add a card outside a booking: a SetupIntent on the person's Customer, with the
+    PaymentSheet's Customer and ephemeral key. Nothing is charged."""
+
+    @extend_schema(request=None, responses={201: CardAddStartSerializer}, tags=["payments"])
+    @idempotent
+    def post(self, request):
+        added = payment_sheet.card_add_start(client=self.client_account())
+        body = {
+            **_sheet_body(added.sheet),
+            "setup_intent": added.setup_intent,
+            "status": added.status,
+            "card": None,
+            "client_secret": added.client_secret,
+            "test_cards": test_cards_offered(),
+        }
+        return Response(CardAddStartSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+class CardAddRefreshView(PatientMixin, APIView):
+    """After the PaymentSheet confirmed the SetupIntent: read it again; when it
+    succeeded the card is saved and listed in ``GET /cards``. Another person's (or a
+    booking's) SetupIntent is 404."""
+
+    @extend_schema(
+        request=None,
+        responses=CardAddSerializer,
+        tags=["payments"],
+        operation_id="cards_add_refresh",
+    )
+    def post(self, request, setup_intent):
+        added = payment_sheet.card_add_refresh(
+            client=self.client_account(), setup_intent_id=setup_intent
+        )
+        body = {"setup_intent": added.setup_intent, "status": added.status, "card": added.card}
+        return Response(CardAddSerializer(body).data)
 
 
 # --- card on file --------------------------------------------------------------------

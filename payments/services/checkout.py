@@ -100,10 +100,14 @@ def _save_params(payment, save):
 
 
 def _intent_create(api, payment, *, idempotency_key, save=False):
-    extra = _save_params(payment, True) if save else {}
+    # On the client's Customer: the app's PaymentSheet (with the Customer's ephemeral
+    # key) then offers their saved cards; ``save`` asks Stripe to keep the card used.
+    customer = customer_ensure(client=payment.booking.client)
+    extra = {"setup_future_usage": "off_session"} if save else {}
     return api.PaymentIntent.create(
         amount=payment.amount,
         currency=payment.currency.lower(),
+        customer=customer.stripe_customer_id,
         automatic_payment_methods=AUTOMATIC_PAYMENT_METHODS,
         metadata={
             "booking_id": str(payment.booking_id),
@@ -457,11 +461,20 @@ def payment_test_authenticate(*, payment, success) -> Payment:
 
 def payment_refresh(*, payment) -> Payment:
     """Read the payment's intent again from Stripe and apply it (the Payment Element's
-    return page: Stripe.js confirmed in the browser, the webhook may not have arrived)."""
+    return page, or the app after its PaymentSheet confirmed: the webhook may not have
+    arrived). The payment returned carries the intent's ``client_secret`` and
+    ``next_action`` (3-D Secure still to do) while it is not paid."""
+    payment.client_secret, payment.next_action = "", None
     if payment.status == PaymentStatus.SUCCEEDED or not payment.stripe_payment_intent_id:
         return payment
     try:
         intent = stripe_client().PaymentIntent.retrieve(payment.stripe_payment_intent_id)
     except stripe.error.StripeError as exc:
         raise provider_error(exc) from exc
-    return payment_apply_intent(payment_id=payment.pk, intent=intent)
+    payment = payment_apply_intent(payment_id=payment.pk, intent=intent)
+    if payment.status != PaymentStatus.SUCCEEDED:
+        payment.client_secret = intent.client_secret
+        payment.next_action = _next_action(intent)
+    else:
+        payment.client_secret, payment.next_action = "", None
+    return payment

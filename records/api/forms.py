@@ -21,6 +21,7 @@ from records.documents.services import signed_form_create
 from records.medical.selectors import medical_history_current
 from records.medical.services import medical_history_update
 from records.models import MEDICAL_FIELDS
+from records.models.forms import FormKind
 
 
 class QuestionSerializer(serializers.Serializer):
@@ -41,7 +42,7 @@ class SignedSummarySerializer(serializers.Serializer):
 class FormStandingSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="template.pk")
     title = serializers.CharField(source="template.title")
-    kind = serializers.CharField(source="template.kind")
+    kind = serializers.ChoiceField(choices=FormKind.choices, source="template.kind")
     status = serializers.ChoiceField(choices=["signed", "renewal_due", "expired", "pending"])
     latest = SignedSummarySerializer(allow_null=True)
 
@@ -49,7 +50,7 @@ class FormStandingSerializer(serializers.Serializer):
 class FormDetailSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     title = serializers.CharField()
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(choices=FormKind.choices)
     intro = serializers.CharField()
     valid_for_months = serializers.IntegerField()
     questions = QuestionSerializer(many=True)

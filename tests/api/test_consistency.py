@@ -146,3 +146,19 @@ def test_a_wrong_password_is_401_with_www_authenticate(api, patient):
     )
     assert_error(response, 401, "sign_in_failed")
     assert response["WWW-Authenticate"].startswith("Token")
+
+
+def test_a_serializers_refusal_has_the_one_error_shape_naming_each_input(patient_api):
+    response = patient_api.patch(
+        "/api/v1/preferences",
+        {"communication": {"push": "maybe"}, "booking": {"services": ["x"]}},
+        format="json",
+    )
+    body = assert_error(response, 400, "invalid")
+    assert set(body) == {"detail", "code", "field", "errors"}
+    assert body["field"] in body["errors"] and body["detail"] == body["errors"][body["field"]][0]
+    assert "communication.push" in body["errors"]
+    assert all(isinstance(m, str) for msgs in body["errors"].values() for m in msgs)
+    missing = patient_api.post("/api/v1/bookings", {}, format="json")
+    body = assert_error(missing, 400, "invalid")
+    assert body["field"] in ("service", "start") and {"service", "start"} <= set(body["errors"])

@@ -210,7 +210,7 @@ def test_a_start_without_its_utc_offset_is_refused_saying_so(
         "/api/v1/bookings", {"service": "consult", "start": f"{D}T10:00:00"}, format="json"
     )
     assert response.status_code == 400
-    assert "UTC offset" in response.json()["start"][0]  # DRF's shape for an input's errors
+    assert "UTC offset" in response.json()["errors"]["start"][0]
     assert Booking.objects.count() == 0
 
 
@@ -244,10 +244,10 @@ def test_my_bookings_and_another_clients_are_404(
     stranger.force_authenticate(ClientAccountFactory(clinic=clinic).user)
     assert stranger.get(f"/api/v1/bookings/{mine['id']}").status_code == 404
     assert stranger.post(f"/api/v1/bookings/{mine['id']}/cancel").status_code == 404
-    assert stranger.get("/api/v1/bookings").json() == []
-    listed = patient_api.get("/api/v1/bookings", {"when": "upcoming"}).json()
+    assert stranger.get("/api/v1/bookings").json()["results"] == []
+    listed = patient_api.get("/api/v1/bookings", {"when": "upcoming"}).json()["results"]
     assert [b["id"] for b in listed] == [mine["id"]]
-    assert patient_api.get("/api/v1/bookings", {"when": "past"}).json() == []
+    assert patient_api.get("/api/v1/bookings", {"when": "past"}).json()["results"] == []
 
 
 def test_another_clinics_domain_never_shows_my_booking(
@@ -267,7 +267,7 @@ def test_another_clinics_domain_never_shows_my_booking(
     # A client there too: still only that clinic's bookings.
     ClientAccountFactory(clinic=other_clinic, user=patient.user)
     assert elsewhere.get(f"/api/v1/bookings/{mine['id']}").status_code == 404
-    assert elsewhere.get("/api/v1/bookings").json() == []
+    assert elsewhere.get("/api/v1/bookings").json()["results"] == []
 
 
 def test_reschedule_keeps_the_booking(patient_api, api, open_policy, service, emma):
@@ -345,6 +345,63 @@ def test_self_cancel_off_is_refused(patient_api, clinic, open_policy, service, e
         response = patient_api.post(f"/api/v1/bookings/{booking['id']}/cancel", format="json")
     assert response.status_code == 403
     assert Booking.objects.get(pk=booking["id"]).status == BookingStatus.BOOKED
+
+
+def test_bookings_are_paged_like_every_list_with_a_page_size_limit(
+    patient_api, patient, clinic, service, emma
+):
+    start = datetime.datetime(2020, 1, 6, 10, tzinfo=datetime.UTC)
+    for day in range(3):
+        add_booking(clinic, patient, service, emma, start + datetime.timedelta(days=day))
+    first = patient_api.get("/api/v1/bookings", {"when": "past", "page_size": 2}).json()
+    assert first["count"] == 3 and len(first["results"]) == 2 and first["previous"] is None
+    assert "page=2" in first["next"] and "page_size=2" in first["next"]
+    second = patient_api.get(first["next"]).json()
+    assert [b["start"][:10] for b in first["results"] + second["results"]] == [
+        "2020-01-08",
+        "2020-01-07",
+        "2020-01-06",
+    ]
+    # page_size is capped at 100; past the last page is a JSON 404; a bad `when` names it.
+    assert patient_api.get("/api/v1/bookings", {"page_size": 1000}).json()["count"] == 3
+    beyond = patient_api.get("/api/v1/bookings", {"page": 9})
+    assert beyond.status_code == 404 and beyond.json()["code"] == "not_found"
+    bad = patient_api.get("/api/v1/bookings", {"when": "someday"})
+    assert bad.status_code == 400 and bad.json()["field"] == "when"
+
+
+def test_history_off_lists_no_past_bookings_as_the_portal_shows_none(
+    patient_api, patient, clinic, service, emma
+):
+    past = add_booking(clinic, patient, service, emma, at(datetime.date(2020, 1, 6), "10:00"))
+    upcoming = add_booking(clinic, patient, service, emma, at(MONDAY, "10:00"))
+    assert patient_api.get("/api/v1/bookings").json()["count"] == 2
+    features_update(clinic=clinic, history=False)
+    refused = patient_api.get("/api/v1/bookings", {"when": "past"})
+    assert refused.status_code == 403 and refused.json()["code"] == "feature_disabled"
+    listed = patient_api.get("/api/v1/bookings").json()["results"]
+    assert [b["id"] for b in listed] == [upcoming.pk] and past.pk not in {b["id"] for b in listed}
+
+
+def test_the_quote_does_not_offer_cancelling_a_completed_visit_or_with_self_cancel_off(
+    patient_api, patient, clinic, open_policy, service, emma
+):
+    done = add_booking(
+        clinic,
+        patient,
+        service,
+        emma,
+        at(datetime.date(2020, 1, 6), "10:00"),
+        BookingStatus.COMPLETED,
+    )
+    quote = patient_api.get(f"/api/v1/bookings/{done.pk}/cancel").json()
+    assert quote["allowed"] is False and quote["fee"] == 0
+    assert "can no longer be cancelled" in quote["message"]
+    booked = add_booking(clinic, patient, service, emma, at(MONDAY, "10:00"))
+    assert patient_api.get(f"/api/v1/bookings/{booked.pk}/cancel").json()["allowed"] is True
+    features_update(clinic=clinic, self_cancel=False)
+    off = patient_api.get(f"/api/v1/bookings/{booked.pk}/cancel")
+    assert off.status_code == 403 and off.json()["code"] == "feature_disabled"
 
 
 def test_blocked_client_gets_a_clear_message(patient_api, patient, open_policy, service, emma):

@@ -160,7 +160,7 @@ def test_a_time_never_offered_is_refused_naming_start(patient_api, item, open_po
 def test_a_start_without_a_time_is_refused_naming_start(patient_api, item):
     response = patient_api.post(f"{CART}/{item.pk}/book", {"start": "tomorrow"}, format="json")
     assert response.status_code == 400
-    assert "start" in response.json()
+    assert "start" in response.json()["errors"]
 
 
 def test_the_cart_is_403_when_the_clinic_turns_it_off(patient_api, clinic, service, item):

@@ -150,14 +150,16 @@ def test_another_persons_booking_cannot_be_checked_in(signed_in, clinic, service
 
 def test_the_app_checks_in(patient_api, patient, soon):
     patient_api.force_authenticate(patient.user, token="app-token")  # the app's door
-    listed = patient_api.get("/api/v1/bookings?when=upcoming").json()
+    listed = patient_api.get("/api/v1/bookings?when=upcoming").json()["results"]
     assert [b["can_check_in"] for b in listed] == [True]
     body = patient_api.post(f"/api/v1/bookings/{soon.pk}/check-in").json()
     assert body["status"] == "arrived" and body["status_display"] == "Checked in"
     assert body["can_check_in"] is False
     assert BookingEvent.objects.get(booking=soon, to_status="arrived").data == {"via": "app"}
     # Still listed as ahead, no longer to move or cancel.
-    assert [b["id"] for b in patient_api.get("/api/v1/bookings?when=upcoming").json()] == [soon.pk]
+    assert [
+        b["id"] for b in patient_api.get("/api/v1/bookings?when=upcoming").json()["results"]
+    ] == [soon.pk]
 
 
 def test_the_app_is_told_too_late_and_nothing_changes(patient_api, clinic, patient, service, emma):

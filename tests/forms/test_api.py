@@ -62,5 +62,5 @@ def test_medical_history_round_trip(app, patient):
     body = app.put("/api/v1/medical-history", {"allergies": "Latex"}, format="json").json()
     assert body["allergies"] == "Latex" and body["updated_at"]
     too_long = app.put("/api/v1/medical-history", {"notes": "x" * 2001}, format="json")
-    assert too_long.status_code == 400 and "notes" in too_long.json()
+    assert too_long.status_code == 400 and "notes" in too_long.json()["errors"]
     assert MedicalHistoryVersion.objects.filter(client=patient).count() == 1

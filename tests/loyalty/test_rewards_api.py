@@ -84,7 +84,7 @@ def test_request_a_reward(patient_api, clinic, patient, reward):
     listed = patient_api.get("/api/v1/loyalty/requests").json()
     assert [(r["reward_name"], r["note"]) for r in listed] == [("£5 off", "birthday")]
     missing = patient_api.post("/api/v1/loyalty/requests", {"note": "x"}, format="json")
-    assert missing.status_code == 400 and "reward" in missing.json()
+    assert missing.status_code == 400 and "reward" in missing.json()["errors"]
 
 
 def test_referral_code_share_link_and_who_joined(patient_api, api, clinic, patient, programme):

@@ -89,7 +89,7 @@ def test_mark_read_bad_ids_is_a_clear_error(api, patient, world):
     api.force_authenticate(patient.user)
     response = api.post("/api/v1/notifications/read", {"ids": ["x"]}, format="json")
     assert response.status_code == 400
-    assert "ids" in response.json()
+    assert response.json()["field"] == "ids.0"  # the first id at fault
 
 
 def test_signed_out_is_refused(api, world):

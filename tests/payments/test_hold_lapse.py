@@ -87,7 +87,7 @@ def test_the_api_says_a_lapsed_hold_expired(
 ):
     booking = held()
     lapse(booking, django_capture_on_commit_callbacks)
-    [row] = patient_api.get("/api/v1/bookings").json()
+    [row] = patient_api.get("/api/v1/bookings").json()["results"]
     assert (row["status"], row["hold_expired"]) == ("cancelled", True)
     assert row["status_display"] == "Expired — not booked"
     one = patient_api.get(f"/api/v1/bookings/{booking.pk}").json()

@@ -32,7 +32,7 @@ class App:
         self.session_token = None
 
     def call(self, method, path, body=None):
-        headers = {"HTTP_X_DEVICE_NAME": self.device}
+        headers = {"HTTP_X_DEVICE_NAME": self.device} if self.device else {}
         if self.session_token:
             headers["HTTP_X_SESSION_TOKEN"] = self.session_token
         response = getattr(self.http, method)(f"{AUTH}{path}", body, format="json", **headers)
@@ -119,6 +119,18 @@ def test_password_sign_in_gives_a_device_token_for_this_clinic(clinic, other_cli
     assert riverside.get("/api/v1/me").status_code == 401
 
 
+def test_the_device_is_named_by_the_body_as_at_the_token_endpoint(clinic, patient):
+    app = App(clinic, device="")
+    response = app.call(
+        "post",
+        "/login",
+        {"email": patient.user.email, "password": PASSWORD, "device": "Jo's iPad"},
+    )
+    assert response.status_code == 200
+    devices = app.api(response.json()["meta"]["access_token"]).get("/api/v1/auth/devices").json()
+    assert [d["name"] for d in devices] == ["Jo's iPad"]
+
+
 def test_another_clinics_session_token_is_nobody_here(clinic, other_clinic, patient):
     glow = App(clinic)
     glow.call("post", "/login", {"email": patient.user.email, "password": PASSWORD})
@@ -196,3 +208,38 @@ def test_no_headless_sign_up_at_an_unknown_host(db):
     assert response.status_code == 404
     assert not User.objects.filter(email=NEW).exists()
     assert not mail.outbox
+
+
+def test_password_change_in_the_app_signs_every_device_out(clinic, patient):
+    phone = App(clinic)
+    signed_in = phone.call("post", "/login", {"email": patient.user.email, "password": PASSWORD})
+    token = signed_in.json()["meta"]["access_token"]
+    other = App(clinic, device="Tablet").call(
+        "post", "/login", {"email": patient.user.email, "password": PASSWORD}
+    )
+    # The flow's session token (kept from the sign-in) authenticates allauth's account API.
+    changed = phone.http.post(
+        "/_allauth/app/v1/account/password/change",
+        {"current_password": PASSWORD, "new_password": "a-brand-new-pass-77"},
+        format="json",
+        HTTP_X_SESSION_TOKEN=phone.session_token,
+    )
+    assert changed.status_code in (200, 401), changed.content
+    patient.user.refresh_from_db()
+    assert patient.user.check_password("a-brand-new-pass-77")
+    for key in (token, other.json()["meta"]["access_token"]):
+        assert phone.api(key).get("/api/v1/me").status_code == 401
+
+
+def test_a_wrong_current_password_changes_nothing(clinic, patient):
+    phone = App(clinic)
+    phone.call("post", "/login", {"email": patient.user.email, "password": PASSWORD})
+    with nothing_changes(User, DeviceToken):
+        refused = phone.http.post(
+            "/_allauth/app/v1/account/password/change",
+            {"current_password": "wrong-pass-000", "new_password": "a-brand-new-pass-77"},
+            format="json",
+            HTTP_X_SESSION_TOKEN=phone.session_token,
+        )
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["param"] == "current_password"

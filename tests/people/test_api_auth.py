@@ -58,7 +58,8 @@ def test_missing_fields_are_named(clinic, api):
     response = api.post("/api/v1/auth/token", {"email": "not-an-email"}, format="json")
     assert response.status_code == 400
     body = response.json()
-    assert "email" in body and "password" in body
+    assert body["code"] == "invalid" and body["field"] == "email"
+    assert "email" in body["errors"] and "password" in body["errors"]
 
 
 def test_without_a_token_me_is_refused(clinic, api):

@@ -43,4 +43,4 @@ def test_a_bad_value_names_its_field_and_saves_nothing(patient_api, patient, bod
 def test_too_long_is_named_by_the_serializer(patient_api):
     response = patient_api.patch("/api/v1/me", {"last_name": "x" * 81}, format="json")
     assert response.status_code == 400
-    assert "last_name" in response.json()
+    assert "last_name" in response.json()["errors"]

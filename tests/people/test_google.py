@@ -387,3 +387,87 @@ def test_a_name_from_google_with_markup_is_not_taken(
     user = User.objects.get(email="maria.google@example.com")
     assert (user.first_name, user.last_name) == ("", "")
     assert signed_in_user_id(portal) == str(user.pk)
+
+
+# --- Apps: the native Google SDK's id_token, through allauth's headless API ---------------
+
+PROVIDER_TOKEN = "/_allauth/app/v1/auth/provider/token"
+
+
+def app_google_sign_in(clinic, id_token, client_id=CLIENT_ID, device="Maria's phone"):
+    """What an app does after Google's native sign-in (Android Credential Manager, iOS
+    GIDSignIn with the server client id): hand allauth the id_token it was given."""
+    from rest_framework.test import APIClient
+
+    app = host_client(clinic, APIClient)
+    response = app.post(
+        PROVIDER_TOKEN,
+        {
+            "provider": "google",
+            "process": "login",
+            "token": {"client_id": client_id, "id_token": id_token},
+            "device": device,
+        },
+        format="json",
+    )
+    return app, response
+
+
+def test_an_app_signs_in_with_the_id_token_of_googles_native_sdk(
+    clinic, other_clinic, google_server, google_configured
+):
+    app, response = app_google_sign_in(clinic, google_server.id_token())
+    assert response.status_code == 200, response.content
+    meta = response.json()["meta"]
+    assert meta["is_authenticated"] is True
+    user = User.objects.get(email="maria.google@example.com")
+    assert SocialAccount.objects.get(user=user).uid == "109876543210987654321"
+    assert user.emailaddress_set.get().verified  # Google vouched for it
+    # The answer carries this device's token for this clinic, named as asked.
+    app.credentials(HTTP_AUTHORIZATION=f"Token {meta['access_token']}")
+    assert app.get("/api/v1/me").json()["email"] == "maria.google@example.com"
+    assert [d["name"] for d in app.get("/api/v1/auth/devices").json()] == ["Maria's phone"]
+    assert set(ClientAccount.objects.filter(user=user).values_list("clinic__slug", flat=True)) == {
+        "glow"
+    }
+    # Verified against Google's published keys (the local key server), no code exchange.
+    assert google_server.token_requests == []
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"aud": "someone-elses-app.apps.googleusercontent.com"},
+        {"iss": "https://evil.example.com"},
+        {"exp": int(time.time()) - 60},
+    ],
+    ids=["token for another app", "token from another issuer", "expired token"],
+)
+def test_an_apps_bad_google_id_token_signs_nobody_in(
+    clinic, google_server, google_configured, claims
+):
+    google_server.claims = claims
+    _app, response = app_google_sign_in(clinic, google_server.id_token())
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "invalid_token"
+    assert not User.objects.filter(email="maria.google@example.com").exists()
+
+
+def test_an_apps_google_id_token_with_a_forged_signature_is_refused(
+    clinic, google_server, google_configured
+):
+    forger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    claims = jwt.decode(google_server.id_token(), options={"verify_signature": False})
+    forged = jwt.encode(claims, forger, algorithm="RS256", headers={"kid": KID})
+    _app, response = app_google_sign_in(clinic, forged)
+    assert response.status_code == 400
+    assert "access_token" not in response.json().get("meta", {})
+    assert not User.objects.filter(email="maria.google@example.com").exists()
+
+
+def test_an_app_naming_another_google_client_is_refused(clinic, google_server, google_configured):
+    _app, response = app_google_sign_in(
+        clinic, google_server.id_token(), client_id="someone-elses-app.apps.googleusercontent.com"
+    )
+    assert response.status_code == 404  # allauth: no such Google app here
+    assert not User.objects.exists()

@@ -114,7 +114,7 @@ def test_an_empty_message_is_refused_naming_the_field(vet, owner, vet_admin, vet
     vet_admin.post(new_url(owner), {"kind": "chat", "subject": "Hi", "body": "Hello"})
     thread = MessageThread.objects.get()
     response = vet_api.post("/api/v1/messages", {"thread": thread.pk, "body": ""}, format="json")
-    assert response.status_code == 400 and "body" in response.json()
+    assert response.status_code == 400 and "body" in response.json()["errors"]
 
 
 def test_another_persons_thread_is_not_found_through_any_door(

@@ -1,0 +1,133 @@
+"""Stripe's native PaymentSheet (iOS and Android SDKs): what an app needs to show the
+person's saved cards, pay a booking's checkout, and add a card outside a booking.
+
+- ``payment_sheet_start``: the client's Stripe Customer and an ephemeral key for it (a
+  short-lived key the SDK uses to list and add the Customer's cards), made for the API
+  version this server pins (``STRIPE_EPHEMERAL_KEY_API_VERSION``; the SDK is given the
+  same version with the key).
+- ``card_add_start`` / ``card_add_refresh``: a SetupIntent on the Customer with no
+  booking (``metadata.purpose = "saved_card"``); the app confirms it with the
+  PaymentSheet, then asks us to read it again, which saves the card as ``SavedCard``
+  (the one list ``GET /api/v1/cards`` shows).
+"""
+
+import uuid
+from dataclasses import dataclass
+
+import stripe
+from django.conf import settings
+from django.http import Http404
+
+from payments.customers import card_save, customer_ensure
+from payments.errors import provider_error
+from payments.models import SavedCard
+from payments.stripe_api import field, object_id, stripe_client
+
+SAVED_CARD_PURPOSE = "saved_card"
+
+
+def ephemeral_key_api_version() -> str:
+    """The Stripe API version ephemeral keys are made for: the setting, else the one the
+    installed ``stripe`` library is pinned to (the version this server speaks)."""
+    return getattr(settings, "STRIPE_EPHEMERAL_KEY_API_VERSION", "") or stripe.api_version
+
+
+@dataclass
+class PaymentSheet:
+    customer: str
+    ephemeral_key: str
+    ephemeral_key_expires: int  # unix time
+    stripe_api_version: str
+    publishable_key: str
+
+
+@dataclass
+class CardAdd:
+    setup_intent: str
+    status: str
+    card: SavedCard | None = None
+    client_secret: str = ""
+    sheet: PaymentSheet | None = None
+
+
+def payment_sheet_start(*, client) -> PaymentSheet:
+    """The Customer (created once) and a fresh ephemeral key for it."""
+    customer = customer_ensure(client=client)
+    version = ephemeral_key_api_version()
+    try:
+        key = stripe_client().EphemeralKey.create(
+            customer=customer.stripe_customer_id, stripe_version=version
+        )
+    except stripe.error.StripeError as exc:
+        raise provider_error(exc) from exc
+    return PaymentSheet(
+        customer=customer.stripe_customer_id,
+        ephemeral_key=field(key, "secret", ""),
+        ephemeral_key_expires=field(key, "expires", 0),
+        stripe_api_version=version,
+        publishable_key=settings.STRIPE_PUBLISHABLE_KEY,
+    )
+
+
+def card_add_start(*, client) -> CardAdd:
+    """Start adding a card outside a booking: a SetupIntent (off-session use) on the
+    client's Customer, with the PaymentSheet's customer and ephemeral key. Nothing is
+    charged; the card is saved when the app has confirmed it and calls
+    ``card_add_refresh``."""
+    sheet = payment_sheet_start(client=client)
+    try:
+        intent = stripe_client().SetupIntent.create(
+            customer=sheet.customer,
+            usage="off_session",
+            metadata={
+                "purpose": SAVED_CARD_PURPOSE,
+                "client_id": str(client.pk),
+                "clinic": client.clinic.slug,
+            },
+            # A fresh SetupIntent per start (the API's Idempotency-Key replays a retry).
+            idempotency_key=f"client-{client.pk}-add-card-{uuid.uuid4().hex}",
+        )
+    except stripe.error.StripeError as exc:
+        raise provider_error(exc) from exc
+    return CardAdd(
+        setup_intent=intent.id,
+        status=intent.status,
+        client_secret=intent.client_secret,
+        sheet=sheet,
+    )
+
+
+def _own_setup_intent(client, setup_intent_id):
+    """The SetupIntent, if it is this client's "add a card" one; else 404 (another
+    person's, a booking's, or no such intent are all as unknown)."""
+    customer = customer_ensure(client=client)
+    if not setup_intent_id.startswith("seti_"):
+        raise Http404("No such card setup.")
+    try:
+        intent = stripe_client().SetupIntent.retrieve(setup_intent_id)
+    except stripe.error.InvalidRequestError as exc:
+        raise Http404("No such card setup.") from exc
+    except stripe.error.StripeError as exc:
+        raise provider_error(exc) from exc
+    metadata = field(intent, "metadata", {})
+    if (
+        object_id(field(intent, "customer")) != customer.stripe_customer_id
+        or field(metadata, "purpose") != SAVED_CARD_PURPOSE
+        or field(metadata, "client_id") != str(client.pk)
+    ):
+        raise Http404("No such card setup.")
+    return customer, intent
+
+
+def card_add_refresh(*, client, setup_intent_id) -> CardAdd:
+    """Read the SetupIntent again (the app confirmed it with the PaymentSheet, 3-D Secure
+    included); when it succeeded, the card is saved (once: saving again is a no-op)."""
+    customer, intent = _own_setup_intent(client, setup_intent_id)
+    card = None
+    if intent.status == "succeeded" and object_id(field(intent, "payment_method")):
+        card = card_save(
+            client=client,
+            customer=customer,
+            payment_method_id=object_id(field(intent, "payment_method")),
+        )
+    return CardAdd(setup_intent=intent.id, status=intent.status, card=card)
