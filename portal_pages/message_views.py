@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from branding.errors import DomainError
 from people.selectors import client_account_for_user
-from portal_pages.access import signed_in
+from portal_pages.access import rate_limited, signed_in
 from records.message_selectors import client_thread, threads_for_client
 from records.message_services import MAX_BODY, client_reply, thread_read_by_client
 
@@ -35,6 +35,7 @@ def messages_list(request):
 
 
 @signed_in
+@rate_limited("message")
 def message_thread(request, thread_id):
     clinic = request.clinic
     client = client_account_for_user(clinic, request.user)

@@ -31,6 +31,7 @@ from people.selectors import client_account_for_user
 from portal_pages import selectors
 from portal_pages.access import (
     feature_required,
+    rate_limited,
     visitor_booking_remember,
     visitor_page,
 )
@@ -119,6 +120,7 @@ class _Redirect(Exception):
 
 
 @feature_required("online_booking")
+@rate_limited("availability", methods=("GET", "POST"))
 def book_date(request, service_id, staff):
     try:
         service, member = _book_again_fallback(request, service_id, staff)
@@ -142,6 +144,7 @@ def book_date(request, service_id, staff):
 
 
 @feature_required("online_booking")
+@rate_limited("availability", methods=("GET", "POST"))
 def book_time(request, service_id, staff, day):
     service = selectors.wizard_service(request.clinic, service_id)
     member = selectors.wizard_staff(service, staff)

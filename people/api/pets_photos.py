@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from branding.api.permissions import ClinicRequired, require_feature
+from branding.api.throttling import with_action_limit
 from people.models import Pet, Photo, PhotoKind, Species
 from people.pet_selectors import client_pet, pets_for_client
 from people.pet_services import pet_create, pet_update
@@ -56,6 +57,9 @@ def _client(request):
 
 class PetsView(APIView):
     permission_classes = [IsAuthenticated, ClinicRequired, require_feature("pets")]
+    throttle_classes = with_action_limit()
+    rate_limit_action = "upload"
+    rate_limit_methods = ("POST",)
 
     @extend_schema(responses=PetSerializer(many=True), tags=["pets"])
     def get(self, request):
@@ -74,6 +78,9 @@ class PetsView(APIView):
 
 class PetView(APIView):
     permission_classes = [IsAuthenticated, ClinicRequired, require_feature("pets")]
+    throttle_classes = with_action_limit()
+    rate_limit_action = "upload"
+    rate_limit_methods = ("PATCH", "PUT", "POST")
 
     def _pet(self, request, pet_id):
         pet = client_pet(request.clinic, _client(request), pet_id)
@@ -96,6 +103,9 @@ class PetView(APIView):
 
 class PhotosView(APIView):
     permission_classes = [IsAuthenticated, ClinicRequired, require_feature("selfies")]
+    throttle_classes = with_action_limit()
+    rate_limit_action = "upload"
+    rate_limit_methods = ("POST",)
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(responses=PhotoSerializer(many=True), tags=["photos"])

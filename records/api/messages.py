@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from branding.api.idempotency import idempotent
 from branding.api.permissions import ClinicRequired
+from branding.api.throttling import with_action_limit
 from people.selectors import client_account_for_user
 from records.message_selectors import client_thread, threads_for_client
 from records.message_services import MAX_BODY, client_reply, thread_read_by_client
@@ -62,6 +63,9 @@ def _own_thread(request, thread_id):
 
 class MessagesView(APIView):
     permission_classes = [IsAuthenticated, ClinicRequired]
+    throttle_classes = with_action_limit()
+    rate_limit_action = "message"
+    rate_limit_methods = ("POST",)
 
     @extend_schema(responses=ThreadSerializer(many=True), tags=["messages"])
     def get(self, request):
@@ -84,6 +88,9 @@ class MessagesView(APIView):
 
 class ThreadView(APIView):
     permission_classes = [IsAuthenticated, ClinicRequired]
+    throttle_classes = with_action_limit()
+    rate_limit_action = "message"
+    rate_limit_methods = ("POST",)
 
     @extend_schema(responses=ThreadDetailSerializer, tags=["messages"])
     def get(self, request, thread_id):
