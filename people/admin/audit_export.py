@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from branding.spreadsheets import cell_text
 from people.admin_toolkit.fields import ClinicDateField
 from people.admin_toolkit.workspace import MANAGERS, ClinicWorkspaceMixin
 from people.models import AuditAction
@@ -38,14 +39,6 @@ class AuditExportForm(forms.Form):
         return data
 
 
-def _cell(value) -> str:
-    """A CSV cell a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 def audit_csv_rows(entries, tz):
     yield [
         gettext("When (%(zone)s)") % {"zone": tz.key},
@@ -60,7 +53,7 @@ def audit_csv_rows(entries, tz):
     for entry in entries:
         client = entry.client
         yield [
-            _cell(v)
+            cell_text(v)
             for v in (
                 entry.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"),
                 entry.actor.email if entry.actor else "",
