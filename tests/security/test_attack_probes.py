@@ -305,3 +305,35 @@ def test_a_password_is_not_guessed_either(clinic, known):
 
     assert "_auth_user_id" not in portal.session
     assert all(a.status_code in (200, 429) for a in answers) and last.status_code in (200, 429)
+
+
+# --- Doors: another clinic's host, redirects ----------------------------------------------
+
+
+def test_an_apps_token_opens_nothing_at_another_clinics_domain(clinic, other_clinic, known):
+    token = (
+        APIClient(HTTP_HOST=clinic.site.hostname)
+        .post("/api/v1/auth/token", {"email": known.email, "password": PASSWORD})
+        .json()["token"]
+    )
+    elsewhere = APIClient(HTTP_HOST=other_clinic.site.hostname)
+    elsewhere.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    answers = [elsewhere.get(path) for path in ("/api/v1/me", "/api/v1/bookings", "/api/v1/pets")]
+    _count("doors", 4)
+
+    assert [a.status_code for a in answers] == [401, 401, 401]
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "/\\evil.example/", "https:evil.example"]
+)
+def test_signing_in_never_sends_the_browser_to_another_site(clinic, known, target):
+    portal = _portal(clinic)
+    response = portal.post(
+        f"/accounts/login/?next={target}", {"login": known.email, "password": PASSWORD}
+    )
+    _count("doors", 1)
+
+    assert response.status_code == 302
+    location = response["Location"]
+    assert "evil.example" not in location, location
