@@ -12,7 +12,8 @@ nothing of theirs changes. Admin URLs are walked the same way by
 ``tests/branding/test_admin_url_walk.py`` (another clinic's manager, every id).
 
 The walk counts what it tried and what leaked; ``WALK_REPORT`` keeps the last figures
-(the closing note quotes them). It takes a few seconds."""
+(the closing note quotes them): 558 requests, about 50 ms each (26–34 s measured on a
+busy two-core machine shared with other test runs)."""
 
 import datetime
 import time
@@ -303,7 +304,7 @@ def walk(world, routes):
                 for method in ("get", "post") if args else ("get",):
                     began = time.monotonic()
                     response = getattr(client, method)(path)
-                    if time.monotonic() - began > 0.5:
+                    if time.monotonic() - began > 1:
                         slow.append(f"{method} {path}")
                     tried += 1
                     found = _leak(response, bool(set(args) - PUBLIC_ARGS), secrets)
