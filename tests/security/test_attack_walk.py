@@ -27,6 +27,7 @@ from rest_framework.test import APIClient
 from booking_api.models import Booking, CartItem
 from branding.services import features_update
 from loyalty.models import GamePlay, RewardRequest
+from notifications.models import AppDevice, AppPlatform
 from loyalty.services import programme_upsert
 from payments.models import Payment, PaymentKind, PaymentStatus, Refund, SavedCard
 from people.models import Pet, Photo
@@ -150,6 +151,15 @@ def world(clinic, other_clinic):
     thread = thread_start(
         clinic=clinic, client=vera, author=None, subject="Victim subject", body="Private"
     )
+    device = AppDevice.objects.create(
+        clinic=clinic,
+        user=vera.user,
+        platform=AppPlatform.choices[0][0],
+        push_token="victim-push-token",
+        signin="victim-signin",
+        name="Vera's phone",
+    )
+    message = Message.objects.filter(thread=thread).first()
     form = FormTemplateFactory(clinic=clinic, title="Glow consent")
     signed = sign(form, vera, typed_name="Vera Victim")
 
@@ -190,6 +200,8 @@ def world(clinic, other_clinic):
             "size": 192,
             "entry_id": booking.pk,
             "device": "victims-phone",
+            "device_id": device.pk,
+            "message_id": message.pk,
             "page_id": other_clinic.site.root_page_id,
         },
         # <id:pk> names a different row per endpoint.
@@ -211,6 +223,7 @@ def world(clinic, other_clinic):
             Pet.objects.filter(owner=vera),
             Photo.objects.filter(client=vera),
             Message.objects.filter(thread=thread),
+            AppDevice.objects.filter(user=vera.user),
             SignedForm.objects.filter(client=vera),
         ],
         "watched_other": [
