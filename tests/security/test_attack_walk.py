@@ -27,8 +27,8 @@ from rest_framework.test import APIClient
 from booking_api.models import Booking, CartItem
 from branding.services import features_update
 from loyalty.models import GamePlay, RewardRequest
-from notifications.models import AppDevice, AppPlatform
 from loyalty.services import programme_upsert
+from notifications.models import AppDevice, AppPlatform
 from payments.models import Payment, PaymentKind, PaymentStatus, Refund, SavedCard
 from people.models import Pet, Photo
 from people.photo_services import photo_upload
