@@ -12,7 +12,7 @@ nothing of theirs changes. Admin URLs are walked the same way by
 ``tests/branding/test_admin_url_walk.py`` (another clinic's manager, every id).
 
 The walk counts what it tried and what leaked; ``WALK_REPORT`` keeps the last figures
-(the closing note quotes them): 558 requests, about 50 ms each (26–34 s measured on a
+(the closing note quotes them): 590 requests, 20–34 s measured on a
 busy two-core machine shared with other test runs)."""
 
 import datetime
