@@ -13,7 +13,7 @@ nothing of theirs changes. Admin URLs are walked the same way by
 
 The walk counts what it tried and what leaked; ``WALK_REPORT`` keeps the last figures
 (the closing note quotes them): 590 requests, 20–34 s measured on a
-busy two-core machine shared with other test runs)."""
+busy two-core machine shared with other test runs."""
 
 import datetime
 import time
