@@ -22,7 +22,7 @@ from loyalty.rewards.services import reward_redeem, reward_request_create
 from loyalty.selectors import balance, history, programme_for
 from loyalty.tiers import tier_status
 from people.services import client_account_ensure
-from portal_pages.access import feature_required, signed_in
+from portal_pages.access import feature_required, rate_limited, signed_in
 
 
 def _client(request):
@@ -132,6 +132,7 @@ def referrals_page(request):
 
 
 @feature_required("referrals")
+@rate_limited("referral_lookup", methods=("GET",))
 def referral_link(request, code):
     """Where a shared link lands: the clinic's invitation, who sent it and what both
     earn; the code is remembered for the sign-up it leads to (a signed-in visitor simply

@@ -295,6 +295,17 @@ ACCOUNT_RATE_LIMITS = {
     # so nobody guesses codes.
     "gift_card_lookup": "10/m/ip,60/h/ip",
 }
+# The other public or costly doors, portal and API alike (branding.ratelimits: per real
+# client address, "user" per signed-in person; reads counted too). Over a limit: 429
+# with Retry-After (the API's {"code": "throttled"}, the portal's "Too many requests" page).
+PUBLIC_RATE_LIMITS = {
+    "availability": "60/m/ip",  # the wizard's calendar and times, GET /api/v1/availability
+    "referral_lookup": "20/m/ip,100/h/ip",  # /r/<code>/: nobody walks the codes
+    "feedback_token": "20/m/ip",  # /feedback/<token>/
+    "game_play": "20/m/ip,10/m/user",
+    "upload": "20/m/ip,60/h/user",  # photos, pets' photos
+    "message": "20/m/ip,10/m/user",  # new messages and replies, with their files
+}
 ACCOUNT_ADAPTER = "people.adapters.AccountAdapter"
 # allauth's headless API for the apps only (the portal keeps allauth's pages), at
 # /_allauth/app/v1/: its flows end with a device token for the clinic (people.api.headless).

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from branding.api.idempotency import idempotent
 from branding.api.permissions import ClinicRequired, require_feature
+from branding.api.throttling import with_action_limit
 from branding.selectors import clinic_features
 from people.models import Pet, Photo, PhotoKind, Species
 from people.pet_selectors import client_pet, pets_for_client
@@ -60,6 +61,9 @@ def _client(request):
 
 class PetsView(APIView):
     permission_classes = [IsAuthenticated, ClinicRequired, require_feature("pets")]
+    throttle_classes = with_action_limit()
+    rate_limit_action = "upload"
+    rate_limit_methods = ("POST",)
 
     @extend_schema(responses=PetSerializer(many=True), tags=["pets"])
     def get(self, request):
@@ -78,6 +82,9 @@ class PetsView(APIView):
 
 class PetView(APIView):
     permission_classes = [IsAuthenticated, ClinicRequired, require_feature("pets")]
+    throttle_classes = with_action_limit()
+    rate_limit_action = "upload"
+    rate_limit_methods = ("PATCH", "PUT", "POST")
 
     def _pet(self, request, pet_id):
         pet = client_pet(request.clinic, _client(request), pet_id)
@@ -109,6 +116,8 @@ class PetPhotoView(APIView):
     ``selfies`` toggle. Another person's pet answers 404."""
 
     permission_classes = [IsAuthenticated, ClinicRequired, require_feature("pets")]
+    throttle_classes = with_action_limit()
+    rate_limit_action = "upload"
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
@@ -132,6 +141,9 @@ class PetPhotoView(APIView):
 
 class PhotosView(APIView):
     permission_classes = [IsAuthenticated, ClinicRequired, require_feature("selfies")]
+    throttle_classes = with_action_limit()
+    rate_limit_action = "upload"
+    rate_limit_methods = ("POST",)
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(responses=PhotoSerializer(many=True), tags=["photos"])

@@ -45,6 +45,7 @@ CLINIC_FOR_MANAGER = [
         ["clinic-feedback", "Feedback", 260, "comment", "/admin/clinic/feedback/"],
         ["clinic-sync", "Practice sync", 270, "resubmit", "/admin/clinic/sync/"],
         ["clinic-team", "Team", 300, "user", "/admin/clinic/team/"],
+        ["clinic-audit", "Audit log", 900, "history", "/admin/clinic/audit/"],
     ],
 ]
 BOOKINGS_FOR_MANAGER = [
