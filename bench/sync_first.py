@@ -75,6 +75,26 @@ def practice_with(clients, stamp, pets_per_client=1.5, appointments_per_client=5
     return practice
 
 
+def _cpu_self():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _backend_pid(connection):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def _cpu_of(pid):
+    """CPU seconds of a local process (utime + stime), or None if not readable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main():
     parser = argparse.ArgumentParser(prog="python -m bench.sync_first")
     parser.add_argument("--clients", type=int, default=20_000)
@@ -127,10 +147,22 @@ def main():
         # in-process practice system's data) and after it; the difference is what the
         # sync itself needed at its worst (tracemalloc would slow the run several times).
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        # CPU: this process's and its PostgreSQL backend's (from /proc when the server is
+        # on this machine), a figure the machine's load does not inflate as it does time.
+        # Counted run by run (a run may end its database connection); a run whose
+        # backend could not be read is counted in ``backend_runs_unread``.
+        cpu0, backend_cpu, backend_unread = _cpu_self(), 0.0, 0
         t0 = time.perf_counter()
         runs = 0
         while True:
+            backend = _backend_pid(connection)
+            before = _cpu_of(backend)
             run = connection_run(connection_id=sync.pk, trigger="bench")
+            after = _cpu_of(backend)
+            if before is None or after is None:
+                backend_unread += 1
+            else:
+                backend_cpu += after - before
             runs += 1
             if run.error:
                 raise SystemExit(f"run failed: {run.error}")
@@ -139,6 +171,7 @@ def main():
                 break
         first_s = time.perf_counter() - t0
         rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        cpu_s = _cpu_self() - cpu0
         reset_queries()
         with CaptureQueriesContext(connection) as captured:
             t1 = time.perf_counter()
@@ -151,6 +184,9 @@ def main():
         "appointments": ExternalAppointment.objects.filter(clinic=clinic).count(),
         "first_sync_s": round(first_s, 1),
         "runs": runs,
+        "sync_cpu_s": round(cpu_s, 1),
+        "postgres_backend_cpu_s": round(backend_cpu, 1),
+        "backend_runs_unread": backend_unread,
         "rss_before_mb": round(rss_before / 1024, 1),
         "rss_peak_mb": round(rss_peak / 1024, 1),
         "sync_rss_growth_mb": round((rss_peak - rss_before) / 1024, 1),
