@@ -21,6 +21,7 @@ from loyalty.rewards.selectors import client_requests, client_vouchers, reward_c
 from loyalty.rewards.services import reward_redeem, reward_request_create
 from loyalty.selectors import balance, history, programme_for
 from loyalty.tiers import tier_status
+from people.freshness import last_synced
 from people.services import client_account_ensure
 from portal_pages.access import feature_required, rate_limited, signed_in
 
@@ -50,6 +51,8 @@ def rewards_page(request):
             "vouchers": client_vouchers(clinic, client),
             "requests": list(client_requests(clinic, client)[:20]),
             "recent": list(history(clinic, client)[:10]),
+            # The practice system is the source of truth: say how fresh this is.
+            "last_synced": last_synced(clinic),
         },
     )
 

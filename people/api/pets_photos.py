@@ -17,6 +17,7 @@ from branding.api.idempotency import idempotent
 from branding.api.permissions import ClinicRequired, require_feature
 from branding.api.throttling import with_action_limit
 from branding.selectors import clinic_features
+from people.freshness import last_synced_header
 from people.models import Pet, Photo, PhotoKind, Species
 from people.pet_selectors import client_pet, pets_for_client
 from people.pet_services import pet_create, pet_update
@@ -67,8 +68,12 @@ class PetsView(APIView):
 
     @extend_schema(responses=PetSerializer(many=True), tags=["pets"])
     def get(self, request):
-        return Response(
-            PetSerializer(pets_for_client(request.clinic, _client(request)), many=True).data
+        # Pets may lag the practice system by a sync: the answer says when it last ran.
+        return last_synced_header(
+            Response(
+                PetSerializer(pets_for_client(request.clinic, _client(request)), many=True).data
+            ),
+            request.clinic,
         )
 
     @extend_schema(request=PetInSerializer, responses={201: PetSerializer}, tags=["pets"])
@@ -94,7 +99,9 @@ class PetView(APIView):
 
     @extend_schema(responses=PetSerializer, tags=["pets"])
     def get(self, request, pet_id):
-        return Response(PetSerializer(self._pet(request, pet_id)).data)
+        return last_synced_header(
+            Response(PetSerializer(self._pet(request, pet_id)).data), request.clinic
+        )
 
     @extend_schema(request=PetInSerializer(partial=True), responses=PetSerializer, tags=["pets"])
     def patch(self, request, pet_id):
