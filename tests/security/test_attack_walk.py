@@ -202,6 +202,9 @@ def world(clinic, other_clinic):
             "device": "victims-phone",
             "device_id": device.pk,
             "message_id": message.pk,
+            # The app's "add a card" SetupIntent: ownership is checked at Stripe (its
+            # customer and metadata), so any id the attacker names is someone else's.
+            "setup_intent": "seti_victims_setup",
             "page_id": other_clinic.site.root_page_id,
         },
         # <id:pk> names a different row per endpoint.
