@@ -1,20 +1,36 @@
 """The payments screens in the clinic workspace: a booking's payments page (with its
 actions) and the "Balance" tab on the client account view."""
 
-from django.urls import include, path
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
 from branding.money import format_money
 from payments.admin_views import admin_urlpatterns
 from payments.selectors import client_balance
 from people.account_tabs import ClientAccountTab
-from people.admin_toolkit.workspace import FRONT_DESK, request_admin_role
+from people.admin_toolkit.workspace import FRONT_DESK, MANAGERS, request_admin_role
 
 
 @hooks.register("register_admin_urls")
 def register_payments_admin_urls():
-    return [path("payments/", include((admin_urlpatterns(), "payments_admin")))]
+    from payments.admin_account import account_urlpatterns
+
+    patterns = admin_urlpatterns() + account_urlpatterns()
+    return [path("payments/", include((patterns, "payments_admin")))]
+
+
+class ManagerMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request_admin_role(request) in MANAGERS
+
+
+@hooks.register("register_settings_menu_item")
+def payments_account_menu_item():
+    return ManagerMenuItem(
+        _("Payments account"), reverse("payments_admin:account"), icon_name="form", order=700
+    )
 
 
 RECENT_BOOKINGS = 20

@@ -92,6 +92,10 @@ class CheckoutSerializer(serializers.Serializer):
         allow_null=True, help_text="What the bank asks for (``requires_action``), or null."
     )
     publishable_key = serializers.CharField()
+    stripe_account = serializers.CharField(
+        help_text="Stripe.js's stripeAccount option: the clinic's connected Stripe account "
+        "(empty for a clinic paid with its own keys)."
+    )
     vouchers = CheckoutVoucherSerializer(many=True)
     test_cards = serializers.DictField(
         child=serializers.CharField(),
@@ -135,6 +139,9 @@ class CardSetupSerializer(serializers.Serializer):
     last_error = serializers.CharField()
     client_secret = serializers.CharField(required=False)
     publishable_key = serializers.CharField(required=False)
+    stripe_account = serializers.CharField(
+        required=False, help_text="Stripe.js's stripeAccount option (see the checkout)."
+    )
     test_cards = serializers.DictField(child=serializers.CharField(), required=False)
 
 
