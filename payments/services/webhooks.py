@@ -171,7 +171,13 @@ def webhook_event_process(*, record_id) -> str:
     order never move a payment backwards."""
     from payments.services.accounts import connect_account_refresh
 
-    record = WebhookEvent.objects.select_for_update().select_related("clinic").get(pk=record_id)
+    # Only the event's row is locked (PostgreSQL refuses FOR UPDATE on the nullable
+    # side of the join to its clinic).
+    record = (
+        WebhookEvent.objects.select_for_update(of=("self",))
+        .select_related("clinic")
+        .get(pk=record_id)
+    )
     if record.processed_at:
         return record.result
     clinic = record.clinic
