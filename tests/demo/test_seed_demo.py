@@ -222,3 +222,21 @@ def test_demo_patients_have_points_for_their_completed_visits(seeded):
     )
     assert LedgerEntry.objects.filter(client=olivia, kind="earn").count() == 2
     assert balance(olivia.clinic, olivia) > 0
+
+
+def test_each_demo_clinic_is_paid_into_its_own_connected_account(seeded):
+    from payments.models import StripeAccount
+    from payments.stripe_api import account_problem, stripe_client
+
+    accounts = {a.clinic.slug: a for a in StripeAccount.objects.select_related("clinic")}
+    assert {slug: a.account_id for slug, a in accounts.items()} == {
+        "glow": "acct_demo_glow",
+        "riverside": "acct_demo_riverside",
+    }
+    for account in accounts.values():
+        assert account_problem(account.clinic) is None
+        assert stripe_client(account.clinic).options["stripe_account"] == account.account_id
+    # A clinic whose manager connected another account keeps it when seeded again.
+    StripeAccount.objects.filter(clinic__slug="glow").update(account_id="acct_real_one")
+    seed()
+    assert StripeAccount.objects.get(clinic__slug="glow").account_id == "acct_real_one"
