@@ -5,12 +5,19 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 
 from branding.money import format_money
 from payments.admin_views import admin_urlpatterns
 from payments.selectors import client_balance
+from payments.stripe_api import account_problem
 from people.account_tabs import ClientAccountTab
-from people.admin_toolkit.workspace import FRONT_DESK, MANAGERS, request_admin_role
+from people.admin_toolkit.workspace import (
+    FRONT_DESK,
+    MANAGERS,
+    request_admin_clinic,
+    request_admin_role,
+)
 
 
 @hooks.register("register_admin_urls")
@@ -31,6 +38,31 @@ def payments_account_menu_item():
     return ManagerMenuItem(
         _("Payments account"), reverse("payments_admin:account"), icon_name="form", order=700
     )
+
+
+class PaymentsProblemPanel(Component):
+    """On a manager's admin home while the clinic cannot take online payment: why, and
+    how to fix it (the Payments account page)."""
+
+    name = "payments_problem"
+    template_name = "payments/admin/problem_panel.html"
+    order = 5  # above the day's panel: nothing is paid online until it is fixed
+
+    def __init__(self, problem):
+        self.problem = problem
+
+    def get_context_data(self, parent_context=None):
+        return {"problem": self.problem, "url": reverse("payments_admin:account")}
+
+
+@hooks.register("construct_homepage_panels")
+def add_payments_problem_panel(request, panels):
+    clinic = request_admin_clinic(request)
+    if clinic is None or request_admin_role(request) not in MANAGERS:
+        return
+    problem = account_problem(clinic)
+    if problem is not None:
+        panels.append(PaymentsProblemPanel(problem))
 
 
 RECENT_BOOKINGS = 20

@@ -23,6 +23,7 @@ from payments.models import Payment, PaymentStatus, StripeAccount, WebhookEvent
 from payments.services import accounts
 from payments.stripe_api import account_problem, stripe_client
 from tests.factories.booking import ServiceFactory, StaffFactory
+from tests.factories.branding import stripe_connect
 from tests.factories.clients import ClientAccountFactory
 from tests.fixtures.booking import MONDAY, at
 from tests.fixtures.clinics import admin_client_for, host_client
@@ -478,3 +479,21 @@ def test_stripe_js_gets_the_connected_account(stripe_proxy, clinic, full_policy,
     assert answer.status_code == 201, answer.json()
     body = answer.json()
     assert (body["publishable_key"], body["stripe_account"]) == ("pk_test_local", GLOW)
+
+
+def test_the_managers_admin_home_says_why_and_how_until_fixed(clinic, manager, staff_user):
+    StripeAccount.objects.filter(clinic=clinic).delete()
+    home = admin_client_for(manager, clinic).get("/admin/").content.decode()
+    assert "data-payments-problem" in home
+    assert "No Stripe account is connected to this clinic." in home
+    assert "Settings → Payments account" in home
+    # Staff are not asked to fix it; a connected clinic shows nothing.
+    assert (
+        "data-payments-problem"
+        not in admin_client_for(staff_user, clinic).get("/admin/").content.decode()
+    )
+    stripe_connect(clinic)
+    assert (
+        "data-payments-problem"
+        not in admin_client_for(manager, clinic).get("/admin/").content.decode()
+    )
