@@ -1,5 +1,7 @@
 """The payments screens in the clinic workspace: a booking's payments page (with its
-actions) and the "Balance" tab on the client account view."""
+actions), the "Balance" tab on the client account view, the manager's Settings →
+Payments account page and, while the clinic cannot take online payment, a panel on the
+manager's admin home saying why and how to fix it."""
 
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
