@@ -34,5 +34,6 @@ def hint(value: str) -> str:
     """What may be shown of a key: its prefix and last four characters."""
     if not value:
         return ""
-    prefix = value.rsplit("_", 1)[0] + "_" if value.count("_") >= 2 else ""
+    parts = value.split("_")
+    prefix = f"{parts[0]}_{parts[1]}_" if len(parts) >= 3 else ""  # sk_live_, whsec_…
     return f"{prefix}…{value[-4:]}"

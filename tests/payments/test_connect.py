@@ -497,3 +497,23 @@ def test_the_managers_admin_home_says_why_and_how_until_fixed(clinic, manager, s
         "data-payments-problem"
         not in admin_client_for(manager, clinic).get("/admin/").content.decode()
     )
+
+
+def test_own_secrets_are_encrypted_and_a_lost_key_says_enter_them_again(clinic, settings):
+    from payments import key_vault
+
+    settings.STRIPE_ALLOW_OWN_KEYS = True
+    assert key_vault.hint("rk_live_a_b_cdef1234") == "rk_live_…1234"
+    assert key_vault.hint("whsec_abcd1234") == "…1234"
+    StripeAccount.objects.filter(clinic=clinic).delete()
+    accounts.own_keys_save(
+        clinic=clinic, secret_key=OWN_SECRET, publishable_key="pk_test_own", webhook_secret=OWN_HOOK
+    )
+    assert account_problem(clinic) is None
+    assert stripe_client(clinic).options == {"api_key": OWN_SECRET}
+    settings.STRIPE_KEYS_ENCRYPTION_KEY = "another key"  # rotated without re-entering
+    problem = account_problem(clinic)
+    assert problem.reason == "The clinic's Stripe keys are incomplete or can no longer be read."
+    with pytest.raises(Exception) as refused:
+        stripe_client(clinic)
+    assert refused.value.code == "payments_not_set_up"
