@@ -517,3 +517,17 @@ def test_own_secrets_are_encrypted_and_a_lost_key_says_enter_them_again(clinic, 
     with pytest.raises(Exception) as refused:
         stripe_client(clinic)
     assert refused.value.code == "payments_not_set_up"
+
+
+def test_the_payment_element_is_given_the_clinics_account(settings, clinic, glow_held):
+    from django.template.loader import render_to_string
+
+    from portal_pages.payment_views import _stripe_js
+
+    settings.STRIPE_API_BASE = "https://api.stripe.com"  # Stripe itself: no test cards
+    stripe = _stripe_js("pi_1_secret_2", glow_held, clinic)
+    assert (stripe["publishable_key"], stripe["stripe_account"]) == ("pk_test_local", GLOW)
+    html = render_to_string(
+        "payments/portal/_pay_with.html", {"stripe": stripe, "pay_label": "Pay"}
+    )
+    assert f'data-stripe-account="{GLOW}"' in html
