@@ -99,6 +99,10 @@ class ConnectView(ClinicWorkspaceMixin, View):
         return self._go(request)
 
     def get(self, request):
+        # Only a fresh link for an account already made: a GET never creates one.
+        account = account_for(self.clinic)
+        if account is None or account.kind != StripeAccountKind.CONNECT or not account.account_id:
+            return redirect("payments_admin:account")
         return self._go(request)
 
 

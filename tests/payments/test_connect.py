@@ -531,3 +531,20 @@ def test_the_payment_element_is_given_the_clinics_account(settings, clinic, glow
         "payments/portal/_pay_with.html", {"stripe": stripe, "pay_label": "Pay"}
     )
     assert f'data-stripe-account="{GLOW}"' in html
+
+
+def test_an_expired_link_gets_a_new_one_but_a_get_never_creates_an_account(
+    stripe_proxy, clinic, manager
+):
+    StripeAccount.objects.filter(clinic=clinic).delete()
+    admin = admin_client_for(manager, clinic)
+    answer = admin.get("/admin/payments/account/connect/")
+    assert answer["Location"] == "/admin/payments/account/"
+    assert not StripeAccount.objects.filter(clinic=clinic).exists()
+    assert not stripe_proxy.calls(prefix="/v1/accounts")
+    admin.post("/admin/payments/account/connect/")
+    account = StripeAccount.objects.get(clinic=clinic)
+    again = admin.get("/admin/payments/account/connect/")  # Stripe's refresh_url
+    assert again["Location"].endswith(account.account_id)
+    assert len(stripe_proxy.calls("POST", "/v1/account_links")) == 2
+    assert len(stripe_proxy.calls("POST", "/v1/accounts")) == 1
