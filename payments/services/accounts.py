@@ -102,23 +102,23 @@ def connect_account_refresh(*, clinic) -> StripeAccount:
         return _apply_status(account, remote)
 
 
-def _key_error(message, field_name):
-    return PaymentError(message, field=field_name, code=PaymentErrorCode.PAYMENT_INVALID)
-
-
 @transaction.atomic
 def own_keys_save(*, clinic, secret_key="", publishable_key="", webhook_secret="") -> StripeAccount:
     """A single-clinic install: the clinic's own Stripe keys (``STRIPE_ALLOW_OWN_KEYS``).
     A blank secret keeps the one stored (secrets are never shown back). Test and live
     keys are not mixed."""
     if not getattr(settings, "STRIPE_ALLOW_OWN_KEYS", False):
-        raise _key_error(
-            _("This installation takes payments through Stripe Connect only."), "secret_key"
+        raise PaymentError(
+            _("This installation takes payments through Stripe Connect only."),
+            field="secret_key",
+            code=PaymentErrorCode.PAYMENT_INVALID,
         )
     current = StripeAccount.objects.select_for_update().filter(clinic=clinic).first()
     if current and current.kind == StripeAccountKind.CONNECT and current.account_id:
-        raise _key_error(
-            _("This clinic is paid through its connected Stripe account."), "secret_key"
+        raise PaymentError(
+            _("This clinic is paid through its connected Stripe account."),
+            field="secret_key",
+            code=PaymentErrorCode.PAYMENT_INVALID,
         )
     secret_key, webhook_secret = secret_key.strip(), webhook_secret.strip()
     publishable_key = publishable_key.strip()
@@ -126,17 +126,28 @@ def own_keys_save(*, clinic, secret_key="", publishable_key="", webhook_secret="
     secret = secret_key or (key_vault.unseal(own.secret_key_encrypted) if own else "")
     hook = webhook_secret or (key_vault.unseal(own.webhook_secret_encrypted) if own else "")
     if not secret.startswith(("sk_test_", "sk_live_", "rk_test_", "rk_live_")):
-        raise _key_error(_("Enter the secret key (it starts with sk_ or rk_)."), "secret_key")
+        raise PaymentError(
+            _("Enter the secret key (it starts with sk_ or rk_)."),
+            field="secret_key",
+            code=PaymentErrorCode.PAYMENT_INVALID,
+        )
     if not publishable_key.startswith(("pk_test_", "pk_live_")):
-        raise _key_error(_("Enter the publishable key (it starts with pk_)."), "publishable_key")
+        raise PaymentError(
+            _("Enter the publishable key (it starts with pk_)."),
+            field="publishable_key",
+            code=PaymentErrorCode.PAYMENT_INVALID,
+        )
     if ("_live_" in secret) != ("_live_" in publishable_key):
-        raise _key_error(
+        raise PaymentError(
             _("The secret and publishable keys must both be test keys or both live keys."),
-            "publishable_key",
+            field="publishable_key",
+            code=PaymentErrorCode.PAYMENT_INVALID,
         )
     if not hook.startswith("whsec_"):
-        raise _key_error(
-            _("Enter the webhook signing secret (it starts with whsec_)."), "webhook_secret"
+        raise PaymentError(
+            _("Enter the webhook signing secret (it starts with whsec_)."),
+            field="webhook_secret",
+            code=PaymentErrorCode.PAYMENT_INVALID,
         )
     account, _created = StripeAccount.objects.update_or_create(
         clinic=clinic,
