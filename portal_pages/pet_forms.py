@@ -27,6 +27,18 @@ class PetForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Shown on the back of your pet's card: likes, fears, diet."),
     )
+    # Checked by content in people.images (not by name or declared type), metadata dropped.
+    photo_file = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text=_("A JPEG, PNG or WebP picture of your pet."),
+    )
+
+    PET_FIELDS = ("name", "species", "breed", "date_of_birth", "notes")
+
+    def pet_data(self):
+        return {name: self.cleaned_data[name] for name in self.PET_FIELDS}
 
 
 def wizard_pet_fields(clinic, user) -> dict:

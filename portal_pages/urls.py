@@ -125,7 +125,13 @@ urlpatterns += [
     path("photos/<id:photo_id>/share/", photo_views.photo_share, name="photo_share"),
     path("photos/<id:photo_id>/remove/", photo_views.photo_remove, name="photo_remove"),
     path("messages/", message_views.messages_list, name="messages"),
+    path("messages/new/", message_views.message_new, name="message_new"),
     path("messages/<id:thread_id>/", message_views.message_thread, name="message_thread"),
+    path(
+        "messages/files/<id:message_id>/",
+        message_views.message_attachment,
+        name="message_attachment",
+    ),
 ]
 
 # Forms and documents, medical history, the post-visit survey.

@@ -112,9 +112,7 @@ def _refuse_unoffered(
     *, clinic, service, staff_ids, start, location_id, apply_policy, ignore_booking_id=None
 ):
     """Tell a slot someone else just took (409) from a time never offered (400): the
-    start is offered once the bookings colliding with it are set aside (the grid as it
-    was before they were made; offered starts step from where each free range begins),
-    or on the schedule alone."""
+    start is offered on the schedule alone (the grid does not depend on bookings)."""
     common = {
         "clinic": clinic,
         "service": service,
@@ -124,7 +122,7 @@ def _refuse_unoffered(
         "apply_policy": apply_policy,
         "ignore_booking_id": ignore_booking_id,
     }
-    if slot_offered(**common, taken_at=start) or slot_offered(**common, ignore_bookings=True):
+    if slot_offered(**common, ignore_bookings=True):
         raise SlotTakenError(
             _("Sorry, that time has just been taken. Please choose another time."), field="start"
         )

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('branding', '0006_payment_setting_one_choice'),
-        ('payments', '0003_card_on_file_and_discounts'),
+        ('payments', '0004_report_index'),
     ]
 
     operations = [
