@@ -558,6 +558,13 @@ STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "sk_test_local")
 STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "pk_test_local")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "whsec_local")
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+# Each clinic is paid into its own Stripe account (payments.models.StripeAccount): a
+# Connect account of this type, made from the admin's Payments account page…
+STRIPE_CONNECT_ACCOUNT_TYPE = os.environ.get("STRIPE_CONNECT_ACCOUNT_TYPE", "standard")
+# …or, in a single-clinic install, the clinic's own keys entered there (kept encrypted
+# under STRIPE_KEYS_ENCRYPTION_KEY; empty: derived from SECRET_KEY).
+STRIPE_ALLOW_OWN_KEYS = env_bool("STRIPE_ALLOW_OWN_KEYS", False)
+STRIPE_KEYS_ENCRYPTION_KEY = os.environ.get("STRIPE_KEYS_ENCRYPTION_KEY", "")
 
 # --- Push ----------------------------------------------------------------------------
 PUSH_NOTIFICATIONS_SETTINGS = {
