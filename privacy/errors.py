@@ -25,6 +25,7 @@ class PrivacyErrorCode(ErrorCode):
     ERASURE_NOT_FOUND = "erasure_not_found", 404, "No such erasure request at this clinic."
     REASON_REQUIRED = "reason_required", 400, "A decline needs a reason (names the field)."
     UNKNOWN_SOURCE = "unknown_source", 400, "Not a door a request can come through."
+    RETENTION_INVALID = "retention_invalid", 400, "The retention period is not 1 to 30 years."
     UNKNOWN_CONSENT = "unknown_consent", 400, "Not a kind of consent (names the field)."
 
 

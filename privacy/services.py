@@ -240,7 +240,7 @@ def erasure_request(*, clinic, client, source) -> ErasureRequest:
                 actor=client.user,
                 action=AuditAction.CHANGE,
                 client=client,
-                summary=_("Asked to be erased"),
+                summary="Asked to be erased",
             )
     except IntegrityError:
         raise PrivacyError(
@@ -291,7 +291,7 @@ def erasure_decline(*, clinic, request_id, actor, reason, http_request=None) -> 
         actor=actor,
         action=AuditAction.CHANGE,
         client=request.client,
-        summary=_("Declined the erasure request"),
+        summary="Declined the erasure request",
         changes={"erasure": ["requested", "declined"]},
         request=http_request,
     )
@@ -313,7 +313,7 @@ def erasure_approve(*, clinic, request_id, actor, http_request=None) -> ErasureR
         actor=actor,
         action=AuditAction.CHANGE,
         client=client,
-        summary=_("Approved the erasure request: the client is anonymised"),
+        summary="Approved the erasure request: the client is anonymised",
         changes={"erasure": ["requested", "approved"]},
         request=http_request,
     )
@@ -377,3 +377,29 @@ def consent_set(*, clinic, client, kind, given, source) -> ConsentRecord:
     elif not given:
         photos_unshare_all(clinic=clinic, client=client)
     return record
+
+
+@transaction.atomic
+def retention_set(*, clinic, years, actor, request=None):
+    """Managers set how long the records kept after an erasure are kept (1–30 years);
+    audited."""
+    if not isinstance(years, int) or not 1 <= years <= 30:
+        raise PrivacyError(
+            _("Choose between 1 and 30 years."),
+            field="retention_years",
+            code=PrivacyErrorCode.RETENTION_INVALID,
+        )
+    settings = privacy_settings(clinic)
+    old = settings.retention_years
+    settings.retention_years = years
+    settings.save(update_fields=["retention_years"])
+    if old != years:
+        audit_record(
+            clinic=clinic,
+            actor=actor,
+            action=AuditAction.CHANGE,
+            summary="Changed the retention period after erasure",
+            changes={"retention_years": [old, years]},
+            request=request,
+        )
+    return settings
