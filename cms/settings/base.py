@@ -519,6 +519,7 @@ SPECTACULAR_SETTINGS = {
         "ThreadKindEnum": "records.models.messages.ThreadKind",
         "PhotoKindEnum": "people.models.photos.PhotoKind",
         "PageTypeEnum": "portal_pages.api.serializers.PageType",
+        "ConsentKindEnum": "privacy.models.ConsentKind",
     },
 }
 
