@@ -193,10 +193,10 @@ def export_claim(*, clinic, user, token) -> tuple[DataExport, bytes]:
             raise _link_refused(PrivacyErrorCode.EXPORT_LINK_INVALID)
         if export.status == ExportStatus.DOWNLOADED or export.nonce != claims.get("n"):
             raise _link_refused(PrivacyErrorCode.EXPORT_LINK_USED)
+        if export.status == ExportStatus.READY and export.link_expired:
+            raise _link_refused(PrivacyErrorCode.EXPORT_LINK_EXPIRED)
         if export.status != ExportStatus.READY or not export.file:
             raise _link_refused(PrivacyErrorCode.EXPORT_LINK_INVALID)
-        if export.link_expired:
-            raise _link_refused(PrivacyErrorCode.EXPORT_LINK_EXPIRED)
         with export.file.open("rb") as handle:
             content = handle.read()
         export.file.delete(save=False)

@@ -11,6 +11,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from branding.api.idempotency import idempotent
 from branding.api.permissions import ClinicRequired
 from people.api.accounts import client_account_here
 from privacy.models import ConsentKind, DataExport, ErasureRequest, ExportStatus
@@ -57,6 +58,7 @@ class ExportView(APIView):
         return Response(ExportSerializer(export, context={"request": request}).data)
 
     @extend_schema(request=None, responses={202: ExportSerializer}, tags=["privacy"])
+    @idempotent
     def post(self, request):
         """Ask for a copy of everything the clinic holds about you: a zip the worker
         makes; you are notified when its link is ready (single use, 48 hours). 409
@@ -100,6 +102,7 @@ class ErasureView(APIView):
         return Response(ErasureSerializer(erasure).data)
 
     @extend_schema(request=None, responses={201: ErasureSerializer}, tags=["privacy"])
+    @idempotent
     def post(self, request):
         """Ask the clinic to erase you (delete your account). Staff decide; once
         approved you are anonymised and can no longer sign in here. 409

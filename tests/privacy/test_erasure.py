@@ -250,3 +250,16 @@ def test_the_staff_client_page_shows_the_request_and_consents(clinic, zelda, sta
     html = page.content.decode()
     assert "data-privacy-consents" in html and "may send me offers and news" in html
     assert "data-privacy-approve" in html
+
+
+def test_the_practice_system_link_goes_so_a_sync_cannot_name_the_account_again(
+    clinic, zelda, staff_user
+):
+    from sync.models import ClientLink
+
+    ClientLink.objects.create(clinic=clinic, client=zelda, external_id="EZ-42")
+    erasure = erasure_request(clinic=clinic, client=zelda, source="portal")
+    _approve(clinic, staff_user, erasure)
+    assert not ClientLink.objects.filter(client=zelda).exists()
+    erasure.refresh_from_db()
+    assert erasure.summary["practice_sync.practice_link"] == 1

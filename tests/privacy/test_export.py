@@ -175,3 +175,21 @@ def test_a_new_export_kills_the_old_link(clinic, zelda, django_capture_on_commit
     assert not first.file
     response = _portal(clinic, zelda.user).get(reverse("portal:privacy_download", args=[old_token]))
     assert response.status_code == 410
+
+
+def test_the_hourly_purge_removes_expired_files_and_the_link_still_says_expired(
+    clinic, zelda, django_capture_on_commit_callbacks
+):
+    from privacy.tasks import purge_expired_exports
+
+    export = _ready_export(clinic, zelda, django_capture_on_commit_callbacks)
+    stored = export.file.name
+    assert purge_expired_exports() == 0  # not expired yet
+    DataExport.objects.filter(pk=export.pk).update(expires_at=timezone.now() - timedelta(hours=1))
+    assert purge_expired_exports() == 1
+    export.refresh_from_db()
+    assert not export.file and not export.file.storage.exists(stored)
+    response = _api(clinic, zelda.user).get(
+        reverse("api:privacy-export-download", args=[export_link_token(export)])
+    )
+    assert (response.status_code, response.json()["code"]) == (410, "export_link_expired")
