@@ -263,3 +263,20 @@ def test_the_practice_system_link_goes_so_a_sync_cannot_name_the_account_again(
     assert not ClientLink.objects.filter(client=zelda).exists()
     erasure.refresh_from_db()
     assert erasure.summary["practice_sync.practice_link"] == 1
+
+
+def test_deciding_from_the_client_page_returns_to_it(clinic, zelda, staff_user):
+    erasure = erasure_request(clinic=clinic, client=zelda, source="portal")
+    page = reverse("clinic_workspace:client_detail", args=[zelda.pk])
+    response = admin_client_for(staff_user, clinic).post(
+        reverse("clinic_privacy:decline", args=[erasure.pk]),
+        {"reason": "Open invoice", "next": f"{page}#tab-privacy"},
+    )
+    assert response["Location"] == f"{page}#tab-privacy"
+    # Anywhere else is not followed.
+    other = erasure_request(clinic=clinic, client=zelda, source="portal")
+    response = admin_client_for(staff_user, clinic).post(
+        reverse("clinic_privacy:decline", args=[other.pk]),
+        {"reason": "Open invoice", "next": "https://evil.example.com/"},
+    )
+    assert response["Location"] == reverse("clinic_privacy:requests")

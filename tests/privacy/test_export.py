@@ -193,3 +193,16 @@ def test_the_hourly_purge_removes_expired_files_and_the_link_still_says_expired(
         reverse("api:privacy-export-download", args=[export_link_token(export)])
     )
     assert (response.status_code, response.json()["code"]) == (410, "export_link_expired")
+
+
+def test_the_person_is_told_when_the_copy_is_ready(
+    clinic, zelda, django_capture_on_commit_callbacks
+):
+    from notifications.models import Notification
+
+    export = _ready_export(clinic, zelda, django_capture_on_commit_callbacks)
+    note = Notification.objects.get(clinic=clinic, user=zelda.user, kind="data_export_ready")
+    assert note.url.endswith(reverse("portal:privacy"))
+    assert note.idempotency_key == f"data-export-{export.pk}"
+    # The link itself is never sent: it works only for the signed-in person.
+    assert export_link_token(export) not in note.body + note.url
