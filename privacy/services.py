@@ -286,6 +286,19 @@ def erasure_decline(*, clinic, request_id, actor, reason, http_request=None) -> 
     request.decided_at = timezone.now()
     request.decline_reason = reason[:300]
     request.save(update_fields=["status", "decided_by", "decided_at", "decline_reason"])
+    client = request.client
+    with translation.override(clinic.language or None):
+        notify(
+            clinic=clinic,
+            user=client.user,
+            kind="erasure_declined",
+            category=Category.ACCOUNT,
+            title=_("Your erasure request was declined"),
+            body=_("%(clinic)s declined your request to be erased: %(reason)s")
+            % {"clinic": clinic.name, "reason": request.decline_reason},
+            idempotency_key=f"erasure-declined-{request.pk}",
+            url=portal_reverse(clinic, "portal:privacy"),
+        )
     audit_record(
         clinic=clinic,
         actor=actor,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from booking_api.models import Booking
+from notifications.models import Notification
 from payments.models import Payment
 from people.models import AuditEntry, ClientAccount, DeviceToken, Photo, User
 from people.services import device_token_issue
@@ -172,6 +173,8 @@ def test_declined_with_a_reason_changes_nothing_but_the_request(clinic, zelda, s
     assert erasure.status == ErasureStatus.DECLINED and erasure.decided_by == staff_user
     assert _snapshot(zelda) == before
     assert AuditEntry.objects.filter(client=zelda, summary="Declined the erasure request").exists()
+    told = Notification.objects.get(user=zelda.user, kind="erasure_declined")
+    assert "Treatment in progress" in told.body
     # A decided request cannot be approved after all.
     _approve(clinic, staff_user, erasure)
     erasure.refresh_from_db()
