@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from branding.links import portal_reverse
-from notifications.models import Category
+from notifications.models import Category, Preferences
 from notifications.services import notify, preferences_update
 from people.models import AuditAction
 from people.photo_services import photos_unshare_all
@@ -416,3 +416,33 @@ def retention_set(*, clinic, years, actor, request=None):
             request=request,
         )
     return settings
+
+
+MARKETING_SWITCHES = ("marketing_email", "marketing_sms")
+
+
+def marketing_switches_record(*, clinic, client, before, after, source) -> ConsentRecord | None:
+    """The patient turned offers on or off with the preference switches themselves
+    (``before``/``after``: switch name → bool): when offers go from none to some, or
+    from some to none, that is consent given or withdrawn, recorded with the switches'
+    own words as shown (e.g. "Offers and news by email: yes; … by SMS: no")."""
+    was_on = any(before.get(name) for name in MARKETING_SWITCHES)
+    now_on = any(after.get(name) for name in MARKETING_SWITCHES)
+    if was_on == now_on:
+        return None
+    def label(name):
+        text = str(Preferences._meta.get_field(name).verbose_name)
+        return text[:1].upper() + text[1:]
+
+    wording = "; ".join(
+        f"{label(name)}: {_('yes') if after.get(name) else _('no')}" for name in MARKETING_SWITCHES
+    )
+    return ConsentRecord.objects.create(
+        clinic=clinic,
+        client=client,
+        kind=ConsentKind.MARKETING,
+        given=now_on,
+        wording=wording,
+        language=translation.get_language() or "",
+        source=source,
+    )

@@ -95,3 +95,22 @@ def test_another_clinics_consents_are_not_shown(clinic, other_clinic, zelda):
     api = host_client(other_clinic, APIClient)
     api.force_authenticate(zelda.user)
     assert api.get("/api/v1/privacy/consents").json()[0]["given"] is None
+
+
+def test_turning_offers_on_or_off_in_the_profile_is_recorded_as_consent(clinic, zelda):
+    browser = _portal(clinic, zelda)
+    profile = reverse("portal:profile")
+    browser.post(profile, {"section": "preferences", "prefs-marketing_email": "on"})
+    record = ConsentRecord.objects.get(client=zelda)
+    assert (record.kind, record.given, record.source) == ("marketing", True, "portal")
+    assert record.wording == "Offers and news by email: yes; Offers and news by SMS: no"
+    # Another switch alone, or offers still on by another channel: no new answer.
+    browser.post(
+        profile,
+        {"section": "preferences", "prefs-marketing_email": "on", "prefs-push": "on"},
+    )
+    browser.post(profile, {"section": "preferences", "prefs-marketing_sms": "on"})
+    assert ConsentRecord.objects.filter(client=zelda).count() == 1
+    browser.post(profile, {"section": "preferences"})
+    latest = ConsentRecord.objects.filter(client=zelda).first()
+    assert latest.given is False and ConsentRecord.objects.filter(client=zelda).count() == 2
