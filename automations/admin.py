@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView
@@ -24,6 +25,7 @@ from automations.models import (
 )
 from automations.services import nudge_preview, parse_offsets
 from booking_api.models import Service
+from branding.selectors import feature_enabled
 from notifications.models import Channel
 from people.admin_toolkit.fields import ClinicDateField
 from people.admin_toolkit.viewsets import ClinicModelViewSet
@@ -51,10 +53,25 @@ class AutomationForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial["tags"] = ", ".join(self.instance.tags or [])
-        known = ", ".join(
-            "{" + n + "}" for n in sorted(set().union(*rendering.PLACEHOLDERS.values()))
+        kinds = self.fields["kind"]
+        if self.instance.kind != AutomationKind.PET_HEALTH and not feature_enabled(
+            self.instance.clinic, "pets"
+        ):
+            # A clinic without pet profiles has no pets to remind about.
+            kinds.choices = [c for c in kinds.choices if c[0] != AutomationKind.PET_HEALTH]
+        offered = [value for value, _label in kinds.choices if value]
+        self.fields["body_template"].help_text = format_html_join(
+            " ",
+            '<span data-placeholders-for="{}">{}: {}.</span>',
+            (
+                (
+                    kind,
+                    AutomationKind(kind).label,
+                    ", ".join("{" + n + "}" for n in rendering.PLACEHOLDERS[kind]),
+                )
+                for kind in offered
+            ),
         )
-        self.fields["body_template"].help_text = _("Placeholders: %(known)s.") % {"known": known}
 
     def clean_tags(self):
         return [t.strip() for t in self.cleaned_data["tags"].split(",") if t.strip()]
@@ -125,6 +142,8 @@ class PreviewView(ClinicWorkspaceMixin, View):
 
     def post(self, request):
         kind = request.POST.get("kind")
+        if not kind:  # a new nudge before its kind is chosen: nothing to fill yet
+            return JsonResponse({"hint": str(_("Choose a kind to see the preview."))})
         if kind not in AutomationKind.values:
             return JsonResponse({"detail": str(_("Choose a kind.")), "field": "kind"}, status=400)
         automation = Automation(clinic=self.clinic, kind=kind, months=_int(request.POST, "months"))

@@ -12,7 +12,7 @@ from automations.models import AutomationKind
 COMMON = ("first_name", "clinic", "link", "unsubscribe")
 PLACEHOLDERS = {
     AutomationKind.REBOOK: (*COMMON, "service", "staff", "weeks"),
-    AutomationKind.WINBACK: (*COMMON, "months", "service"),
+    AutomationKind.WINBACK: (*COMMON, "months", "service", "staff"),
     AutomationKind.BIRTHDAY: (*COMMON, "birthday_bonus"),
     AutomationKind.REVIEW: (*COMMON, "service", "rating"),
     AutomationKind.PET_HEALTH: (*COMMON, "pet", "due", "due_date", "service"),

@@ -144,7 +144,7 @@ def winback_occasions(automation, now):
     last = {}
     for booking in (
         Booking.objects.filter(clinic=clinic, status=BookingStatus.COMPLETED, start__lte=now)
-        .select_related("service")
+        .select_related("service", "staff")
         .order_by("start", "pk")
     ):
         last[booking.client_id] = booking
@@ -157,8 +157,12 @@ def winback_occasions(automation, now):
             yield Occasion(
                 key=f"winback-{automation.pk}-{booking.pk}",
                 client=client,
-                values={"months": automation.months, "service": booking.service.name},
-                service=booking.service,
+                values={
+                    "months": automation.months,
+                    "service": booking.service.name,
+                    "staff": booking.staff.display_name if booking.staff_id else "",
+                },
+                service=booking.service,  # booked again with anyone free
             )
 
 

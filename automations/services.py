@@ -46,7 +46,7 @@ def _opted_in(clinic, user, category) -> bool:
     if category != Category.MARKETING:
         return True
     prefs = preferences_for(clinic, user)
-    return prefs.marketing_email or prefs.marketing_sms
+    return prefs.wants("marketing_email") or prefs.wants("marketing_sms")
 
 
 def book_link(clinic, *, service=None, staff=None, pet=None) -> str:

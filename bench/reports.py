@@ -46,7 +46,7 @@ STAFF = 40
 SERVICES = 10
 DAYS = 730
 TARGET_MS = 300
-REPORTS = ("revenue", "bookings", "retention", "attendance", "utilisation", "loyalty")
+REPORTS = ("revenue", "bookings", "retention", "attendance", "utilisation", "loyalty", "nudges")
 
 
 def parse_args():

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from booking_api import lifecycle
 from booking_api.errors import BookingErrorCode
+from booking_api.images import SERVICE_RENDITIONS, STAFF_RENDITIONS, prefetch_image
 from booking_api.models import (
     Booking,
     BookingEvent,
@@ -23,10 +24,17 @@ from people.models import Pet
 
 
 def services_for_clinic(clinic, *, category_id=None):
+    """Bookable services with their category, active staff (and their photos), locations
+    and picture: renditions prefetched (``booking_api.images``)."""
+    staff = StaffMember.objects.filter(active=True).prefetch_related(
+        prefetch_image("photo", STAFF_RENDITIONS)
+    )
     qs = (
         Service.objects.filter(clinic=clinic, active=True)
-        .select_related("category", "image")
-        .prefetch_related(Prefetch("staff", StaffMember.objects.filter(active=True)), "locations")
+        .select_related("category", "clinic")
+        .prefetch_related(
+            Prefetch("staff", staff), "locations", prefetch_image("image", SERVICE_RENDITIONS)
+        )
         .order_by("category__position", "category__name", "position", "name")
     )
     if category_id is not None:
@@ -39,7 +47,9 @@ def categories_for_clinic(clinic):
 
 
 def staff_for_clinic(clinic, *, service=None):
-    qs = StaffMember.objects.filter(clinic=clinic, active=True).prefetch_related("services")
+    qs = StaffMember.objects.filter(clinic=clinic, active=True).prefetch_related(
+        "services", prefetch_image("photo", STAFF_RENDITIONS)
+    )
     if service is not None:
         qs = qs.filter(services=service)
     return qs

@@ -15,3 +15,18 @@ class NotificationErrorCode(ErrorCode):
         400,
         "A push subscription key is missing, too long or not base64 (names the key).",
     )
+    PUSH_PLATFORM_INVALID = (
+        "push_platform_invalid",
+        400,
+        "The app's push platform is not fcm or apns, or this clinic's apps do not use it.",
+    )
+    PUSH_TOKEN_INVALID = (
+        "push_token_invalid",
+        400,
+        "The provider's push token is missing or not in the platform's format.",
+    )
+    PUSH_SIGNIN_REQUIRED = (
+        "push_signin_required",
+        403,
+        "Push devices are registered with an app's device token (Authorization: Token).",
+    )

@@ -35,6 +35,9 @@ class Notification(models.Model):
     title = models.CharField(max_length=200)
     body = models.TextField()
     url = models.CharField(max_length=500, blank=True)
+    # What it is about (a booking's id, say), for an app to open it: native push carries
+    # it with ``kind`` and the path of ``url``.
+    object_id = models.CharField(max_length=64, blank=True)
     idempotency_key = models.CharField(max_length=200, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -99,6 +102,10 @@ class Preferences(models.Model):
     push = models.BooleanField(_("push notifications"), default=True)
     surveys = models.BooleanField(_("post-visit surveys"), default=True)
     postcards = models.BooleanField(_("postcard reminders"), default=False)
+    # One switch over all the others: on, nothing optional reaches the person by any
+    # channel (account and security emails still do); the per-type choices above are
+    # kept as they were, so switching it off again restores them.
+    unsubscribed_all = models.BooleanField(_("unsubscribe from all"), default=False)
 
     class Meta:
         verbose_name_plural = "preferences"
@@ -108,3 +115,44 @@ class Preferences(models.Model):
 
     def __str__(self):
         return f"Preferences of {self.user} at {self.clinic}"
+
+    def wants(self, name) -> bool:
+        """Whether the person takes ``name`` (a per-type switch) now: its own choice,
+        unless they unsubscribed from all. Every reader of a switch asks this."""
+        return bool(getattr(self, name)) and not self.unsubscribed_all
+
+
+class AppPlatform(models.TextChoices):
+    FCM = "fcm", _("Android (Firebase Cloud Messaging)")
+    APNS = "apns", _("iOS (Apple Push Notification service)")
+
+
+class AppDevice(models.Model):
+    """A phone app's registration for native push: the provider's token for the app on
+    that phone, for one person at one clinic, made with (and forgotten with) one of the
+    person's device sign-ins (``signin``: the sign-in token's digest, ``people.
+    DeviceToken``, which notifications may not import). The provider's answer prunes it
+    when the token is gone."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="app_devices"
+    )
+    platform = models.CharField(max_length=4, choices=AppPlatform.choices)
+    push_token = models.CharField(max_length=512)
+    signin = models.CharField(max_length=128, db_index=True)
+    name = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "platform", "push_token"], name="one_app_device_per_token"
+            ),
+        ]
+        indexes = [models.Index(fields=["clinic", "user"])]
+
+    def __str__(self):
+        return f"{self.get_platform_display()}: {self.name or self.push_token[:12]}"

@@ -17,6 +17,7 @@ from push_notifications.models import WebPushDevice
 
 from branding.errors import DomainError
 from notifications.errors import NotificationErrorCode
+from notifications.models import AppDevice
 
 
 class PushError(DomainError):
@@ -81,7 +82,16 @@ def push_devices_for(clinic, user):
 
 
 def push_enabled_for(clinic, user) -> bool:
+    """Whether a browser of the person's is subscribed here (the portal's push switch)."""
     return push_devices_for(clinic, user).exists()
+
+
+def push_reachable(clinic, user) -> bool:
+    """Whether push reaches the person here at all: a browser or a phone's app."""
+    return (
+        push_enabled_for(clinic, user)
+        or AppDevice.objects.filter(clinic=clinic, user=user).exists()
+    )
 
 
 _BROWSERS = {"CHROME", "FIREFOX", "OPERA", "EDGE", "SAFARI"}

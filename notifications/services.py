@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from notifications.errors import NotificationErrorCode
 from notifications.models import Category, Channel, Delivery, DeliveryStatus, Notification
 from notifications.models import Preferences as _Preferences
-from notifications.push import push_enabled_for
+from notifications.push import push_reachable
 
 # How long a claimed delivery is left alone before a retry may take it over (longer than
 # the worker's task timeout, so a live attempt is never doubled).
@@ -42,20 +42,27 @@ __all__ = [
 
 
 def _channels_for(prefs, category, user):
-    """The channels a person accepts for a category. Account messages always go by email."""
+    """The channels a person accepts for a category. Account messages always go by email;
+    nothing else goes once they unsubscribed from all (``Preferences.wants``)."""
     wanted = {
         Category.ACCOUNT: {Channel.EMAIL: True},
-        Category.BOOKING: {Channel.EMAIL: prefs.booking_email, Channel.PUSH: prefs.push},
-        Category.REMINDER: {
-            Channel.EMAIL: prefs.reminder_email,
-            Channel.SMS: prefs.reminder_sms,
-            Channel.PUSH: prefs.push,
+        Category.BOOKING: {
+            Channel.EMAIL: prefs.wants("booking_email"),
+            Channel.PUSH: prefs.wants("push"),
         },
-        Category.MESSAGE: {Channel.EMAIL: prefs.message_email, Channel.PUSH: prefs.push},
+        Category.REMINDER: {
+            Channel.EMAIL: prefs.wants("reminder_email"),
+            Channel.SMS: prefs.wants("reminder_sms"),
+            Channel.PUSH: prefs.wants("push"),
+        },
+        Category.MESSAGE: {
+            Channel.EMAIL: prefs.wants("message_email"),
+            Channel.PUSH: prefs.wants("push"),
+        },
         Category.MARKETING: {
-            Channel.EMAIL: prefs.marketing_email,
-            Channel.SMS: prefs.marketing_sms,
-            Channel.PUSH: prefs.push,
+            Channel.EMAIL: prefs.wants("marketing_email"),
+            Channel.SMS: prefs.wants("marketing_sms"),
+            Channel.PUSH: prefs.wants("push"),
         },
     }[category]
     return [channel for channel, on in wanted.items() if on]
@@ -63,12 +70,12 @@ def _channels_for(prefs, category, user):
 
 def channels_accepted(*, clinic, user, category, phone="") -> list[str]:
     """The channels ``notify`` would plan for this person and category now: their
-    preferences, a subscribed browser for push, a number for SMS, registered channels
-    only. Callers that send by one channel of their choosing pick from these."""
+    preferences, a subscribed browser or registered phone for push, a number for SMS,
+    registered channels only. Callers that send by one channel of their choosing pick from these."""
     from notifications.channels import CHANNELS
 
     accepted = _channels_for(preferences_for(clinic, user), category, user)
-    if Channel.PUSH in accepted and not push_enabled_for(clinic, user):
+    if Channel.PUSH in accepted and not push_reachable(clinic, user):
         accepted.remove(Channel.PUSH)
     if Channel.SMS in accepted and not (phone or "").strip():
         accepted.remove(Channel.SMS)
@@ -95,6 +102,7 @@ def notify(
     attachments=None,
     phone="",
     email_to="",
+    object_id="",
 ) -> Notification:
     """Tell ``user`` something. ``channels`` narrows the channels (e.g. SMS only for a
     reminder); preferences always apply. Returns the notification, existing if the key
@@ -103,7 +111,8 @@ def notify(
     ``phone``: the person's mobile number (E.164) for SMS, given by the caller, who knows
     the person's account; notifications keeps no contact book of its own. ``email_to``:
     send the email to this address instead of ``user``'s, on ``user``'s behalf (a gift
-    card its buyer sends to someone who may have no account)."""
+    card its buyer sends to someone who may have no account). ``object_id``: what it is
+    about (a booking's id), which an app's push routes to with ``kind`` and ``url``."""
     from notifications.channels import CHANNELS
 
     existing = Notification.objects.filter(idempotency_key=idempotency_key).first()
@@ -119,6 +128,7 @@ def notify(
                 title=title,
                 body=body,
                 url=url,
+                object_id=str(object_id or ""),
                 idempotency_key=idempotency_key,
             )
     except IntegrityError:
@@ -126,8 +136,8 @@ def notify(
     accepted = _channels_for(preferences_for(clinic, user), category, user)
     if channels is not None:
         accepted = [c for c in accepted if c in channels]
-    if Channel.PUSH in accepted and not push_enabled_for(clinic, user):
-        accepted.remove(Channel.PUSH)  # no browser subscribed here: nothing to push to
+    if Channel.PUSH in accepted and not push_reachable(clinic, user):
+        accepted.remove(Channel.PUSH)  # no browser or phone registered here
     extra = {
         Channel.EMAIL: {
             **({"attachments": _stored_attachments(attachments)} if attachments else {}),

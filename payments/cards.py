@@ -20,7 +20,7 @@ from booking_api.models import Booking
 from booking_api.selectors import booking_fee
 from booking_api.services import booking_event_record
 from branding.money import format_money
-from payments.customers import customer_ensure
+from payments.customers import card_save, customer_ensure
 from payments.errors import CardDeclinedError, PaymentError, PaymentErrorCode, provider_error
 from payments.models import (
     CardSetup,
@@ -43,31 +43,6 @@ CHARGE_KEYS = {
 
 
 # --- the client's Stripe Customer and saved cards --------------------------------------
-
-
-def _card_save(*, client, customer, payment_method_id) -> SavedCard:
-    api = stripe_client()
-    method = api.PaymentMethod.retrieve(payment_method_id)
-    if object_id(field(method, "customer")) != customer.stripe_customer_id:
-        # Stripe attaches it on SetupIntent success; localstripe does not.
-        method = api.PaymentMethod.attach(
-            payment_method_id,
-            customer=customer.stripe_customer_id,
-            idempotency_key=f"client-{client.pk}-attach-{payment_method_id}",
-        )
-    card = field(method, "card", {})
-    saved, _created = SavedCard.objects.update_or_create(
-        stripe_payment_method_id=method.id,
-        defaults={
-            "clinic_id": client.clinic_id,
-            "client": client,
-            "brand": field(card, "brand", ""),
-            "last4": field(card, "last4", ""),
-            "exp_month": field(card, "exp_month"),
-            "exp_year": field(card, "exp_year"),
-        },
-    )
-    return saved
 
 
 def saved_card_for_client(clinic, client, pk) -> SavedCard:
@@ -187,7 +162,7 @@ def card_setup_apply(*, setup_id, intent) -> CardSetup:
     if status == "succeeded":
         client = setup.booking.client
         customer = customer_ensure(client=client)
-        card = _card_save(
+        card = card_save(
             client=client, customer=customer, payment_method_id=object_id(intent.payment_method)
         )
         setup.card = card

@@ -47,6 +47,35 @@ def _use_state_file(path):
     resources.Store.dump_to_disk = dump_to_disk
 
 
+# PaymentIntent parameters Stripe takes and localstripe does not know: kept on the
+# intent and answered back (as Stripe does), so the code can send what Stripe needs.
+PAYMENT_INTENT_EXTRAS = ("automatic_payment_methods", "setup_future_usage")
+
+
+def _teach_payment_intent_extras():
+    """Let localstripe's PaymentIntent take ``automatic_payment_methods`` (the Payment
+    Element's wallets) and ``setup_future_usage`` (save the card) on create and update.
+    It does nothing more with them; Stripe attaches a card saved this way to the
+    Customer, localstripe does not (``payments.customers.card_save`` attaches it then)."""
+    from localstripe import resources
+
+    cls = resources.PaymentIntent
+    if getattr(cls, "_extras_taught", False):
+        return
+    original = cls.__init__
+
+    def __init__(self, *args, **kwargs):
+        extras = {name: kwargs.pop(name, None) for name in PAYMENT_INTENT_EXTRAS}
+        original(self, *args, **kwargs)
+        for name, value in extras.items():
+            setattr(self, name, value or None)
+
+    cls.__init__ = __init__
+    for name in PAYMENT_INTENT_EXTRAS:  # intents kept from before can be updated too
+        setattr(cls, name, None)
+    cls._extras_taught = True
+
+
 def free_port(host="127.0.0.1") -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
@@ -57,6 +86,7 @@ def serve(*, port, state, host="127.0.0.1", from_scratch=False):
     if state:
         os.makedirs(os.path.dirname(os.path.abspath(state)), exist_ok=True)
     _use_state_file(state)
+    _teach_payment_intent_extras()
     from aiohttp import web
     from localstripe import server
 

@@ -1,7 +1,8 @@
 """Reads about photos, clinic first. Who may see a photo's file is decided here, once,
 for every door."""
 
-from people.models import Photo
+from branding.selectors import clinic_features
+from people.models import Photo, PhotoKind
 
 SLIDESHOW_SIZE = 12
 
@@ -36,9 +37,13 @@ def slideshow_photos(clinic, *, limit=SLIDESHOW_SIZE):
 def photo_for_viewer(clinic, photo_id, *, client=None, is_staff=False):
     """The photo whose file the viewer may see, or None: their own (``client``), any of
     the clinic's for its staff, and anyone's that is in the slideshow (starred and
-    shared). Another clinic's photo is never found."""
+    shared). Another clinic's photo is never found. With ``selfies`` off only pets'
+    photos are served (at a clinic with ``pets``: the pet form takes them)."""
     photo = Photo.objects.filter(clinic=clinic, pk=photo_id).first()
     if photo is None:
+        return None
+    features = clinic_features(clinic)
+    if not features["selfies"] and not (features["pets"] and photo.kind == PhotoKind.PET):
         return None
     if is_staff or (client is not None and photo.client_id == client.pk):
         return photo

@@ -16,9 +16,12 @@ class PhotoError(ClientError):
     pass
 
 
-def _require_photos(clinic):
-    if not feature_enabled(clinic, "selfies"):
-        raise FeatureDisabledError(_("This clinic does not take photos."), field="image")
+def _require_photos(clinic, *, pet=False):
+    """Photos need the ``selfies`` feature, except a pet's photo at a clinic with
+    ``pets``: the pet form takes one whatever the selfies toggle."""
+    if feature_enabled(clinic, "selfies") or (pet and feature_enabled(clinic, "pets")):
+        return
+    raise FeatureDisabledError(_("This clinic does not take photos."), field="image")
 
 
 def _own_active_pet(clinic, client, pet_id):
@@ -33,7 +36,7 @@ def photo_upload(
 ) -> Photo:
     """Store a photo the client took. ``pet_id`` (one of the client's own active pets)
     makes it a pet photo. Nothing is stored unless every check passes."""
-    _require_photos(clinic)
+    _require_photos(clinic, pet=pet_id not in (None, ""))
     if client.clinic_id != clinic.pk:
         raise PhotoError(
             _("That client belongs to another clinic."),
@@ -88,6 +91,23 @@ def photo_upload(
         # The row was not written: the file must not stay behind either.
         photo.image.storage.delete(photo.image.name)
         raise
+    return photo
+
+
+@transaction.atomic
+def pet_photo_set(*, clinic, client, pet, image) -> Photo:
+    """The owner gives their pet a new profile photo from the pet form (at a clinic with
+    ``pets``, whatever the selfies toggle): checked and stored like any photo, then made
+    the pet's photo. Another person's pet, or an inactive one, is refused naming ``pet``;
+    nothing is stored unless every check passes."""
+    if pet.owner_id != client.pk or pet.clinic_id != clinic.pk or not pet.active:
+        raise PhotoError(
+            _("Choose one of your own pets."), field="pet", code=PeopleErrorCode.NOT_YOUR_PET
+        )
+    photo = photo_upload(clinic=clinic, client=client, image=image, pet_id=pet.pk)
+    if pet.photo_id != photo.pk:
+        Pet.objects.filter(pk=pet.pk).update(photo=photo)
+        pet.photo = photo
     return photo
 
 

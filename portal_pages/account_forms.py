@@ -20,6 +20,7 @@ PREFERENCE_FIELDS = [
     "push",
     "surveys",
     "postcards",
+    "unsubscribed_all",  # shown first, apart: one switch over all the others
 ]
 
 

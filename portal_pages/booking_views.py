@@ -185,6 +185,7 @@ def booking_reschedule_view(request, reference):
                     booking.service,
                     date,
                     staff=booking.staff,
+                    location=booking.location,
                     ignore_booking_id=booking.pk,
                 )
                 if slot.start != booking.start
@@ -195,6 +196,7 @@ def booking_reschedule_view(request, reference):
                 clinic,
                 booking.service,
                 staff=booking.staff,
+                location=booking.location,
                 month=parse_month(request.GET.get("month")),
                 ignore_booking_id=booking.pk,
             )

@@ -5,7 +5,7 @@ in full, or save a card on file), saved cards, and receipts. Every rule is in
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -79,19 +79,28 @@ def _pay(request, booking, done):
     gift_code = request.POST.get("gift_card", request.GET.get("gift_card", "")).strip()
     if gift_code and gifts_on:  # a gift card pays like a voucher, whoever holds the code
         chosen = gift_card_ref(gift_code)
+    # "Save this card for next time": the booking's own client only. The forms send
+    # save_choice with the box, so an unticked box (absent) means no.
+    save_card = None
+    if request.method == "POST" and own and "save_choice" in request.POST:
+        save_card = request.POST.get("save_card") == "1"
     error = ""
     try:
-        payment = services.checkout_start(booking=booking, voucher_ref=chosen)
+        payment = services.checkout_start(booking=booking, voucher_ref=chosen, save_card=save_card)
     except DomainError as exc:
         if exc.field == "voucher":
             messages.warning(request, exc.message)
-            payment = services.checkout_start(booking=booking)
+            payment = services.checkout_start(booking=booking, save_card=save_card)
         elif exc.code in ("hold_expired", "not_awaiting_payment"):
             messages.warning(request, exc.message)
             return redirect("portal:book")
         else:
             raise
     client_secret = payment.client_secret  # the refreshed rows below do not carry it
+    saving = payment.save_card
+    if request.method == "POST" and request.headers.get("X-Requested-With") == "fetch":
+        # The Payment Element's script sets the choice before Stripe.js confirms.
+        return JsonResponse({"save_card": saving})
     if request.GET.get("returned"):  # back from Stripe.js (the Payment Element)
         payment = services.payment_refresh(payment=payment)
     if request.method == "POST" and request.POST.get("card"):
@@ -158,6 +167,8 @@ def _pay(request, booking, done):
             "test_cards": _test_cards(),
             "authenticate": authenticate and uses_local_test_server(),
             "stripe": _stripe_js(client_secret, booking, clinic),
+            "offer_save_card": own,
+            "save_card": saving,
             "step": 7,
         },
         status=402 if error else 200,

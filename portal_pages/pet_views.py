@@ -2,6 +2,7 @@
 Only at clinics with the ``pets`` feature; another person's pet answers 404."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,6 +11,7 @@ from branding.errors import DomainError
 from people.pet_selectors import client_pet, pets_for_client
 from people.pet_services import pet_create, pet_update
 from people.photo_selectors import client_photo
+from people.photo_services import pet_photo_set
 from people.selectors import client_account_for_user
 from people.services import client_account_ensure
 from portal_pages.access import feature_required, signed_in
@@ -18,7 +20,16 @@ from sync.selectors import clinic_last_synced
 
 
 def _apply_error(form, error):
-    form.add_error(error.field if error.field in form.fields else None, error.message)
+    field = "photo_file" if error.field == "image" else error.field
+    form.add_error(field if field in form.fields else None, error.message)
+
+
+def _set_photo(request, clinic, owner, pet):
+    """The photo chosen on the form, if any: stored and made the pet's photo (whatever
+    the selfies toggle). Inside the caller's transaction: a refused photo saves nothing."""
+    image = request.FILES.get("photo_file")
+    if image is not None:
+        pet_photo_set(clinic=clinic, client=owner, pet=pet, image=image)
 
 
 @feature_required("pets")
@@ -43,11 +54,13 @@ def pets_list(request):
 @signed_in
 def pet_add(request):
     clinic = request.clinic
-    form = PetForm(request.POST or None)
+    form = PetForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            owner = client_account_ensure(clinic=clinic, user=request.user)
-            pet = pet_create(clinic=clinic, owner=owner, **form.cleaned_data)
+            with transaction.atomic():
+                owner = client_account_ensure(clinic=clinic, user=request.user)
+                pet = pet_create(clinic=clinic, owner=owner, **form.pet_data())
+                _set_photo(request, clinic, owner, pet)
         except DomainError as exc:
             _apply_error(form, exc)
         else:
@@ -64,8 +77,8 @@ def pet_edit(request, pet_id):
     pet = client_pet(clinic, client, pet_id)
     if pet is None or not pet.active:
         raise Http404(_("No such pet."))
-    initial = {f: getattr(pet, f) for f in PetForm.base_fields}
-    form = PetForm(request.POST or None, initial=initial)
+    initial = {f: getattr(pet, f) for f in PetForm.PET_FIELDS}
+    form = PetForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         photo = ...
         if request.POST.get("photo"):
@@ -73,7 +86,9 @@ def pet_edit(request, pet_id):
             if photo is None:
                 raise Http404(_("No such photo."))
         try:
-            pet_update(pet=pet, photo=photo, **form.cleaned_data)
+            with transaction.atomic():
+                pet_update(pet=pet, photo=photo, **form.pet_data())
+                _set_photo(request, clinic, client, pet)
         except DomainError as exc:
             _apply_error(form, exc)
         else:

@@ -101,10 +101,10 @@ def photo_remove(request, photo_id):
     return redirect("portal:photos")
 
 
-@feature_required("selfies")
 def photo_file(request, photo_id):
     """The image itself: for its owner, the clinic's staff, or anyone when it is in the
-    clinic's slideshow. Never cached by shared caches."""
+    clinic's slideshow; with ``selfies`` off, pets' photos only (``photo_for_viewer``).
+    Never cached by shared caches."""
     clinic = request.clinic
     client = client_account_for_user(clinic, request.user)
     is_staff = membership_for_user(clinic, request.user) is not None

@@ -21,8 +21,15 @@ from django.utils.translation import gettext_lazy
 from booking_api.availability import find_slots
 from booking_api.cart_selectors import cart_items_for_client
 from booking_api.lifecycle import CANCELLED_STATUSES, UPCOMING_STATUSES, VISIT_STATUSES
-from booking_api.models import Booking, Service
-from booking_api.selectors import bookings_for_client, categories_for_clinic, services_for_clinic
+from booking_api.models import Booking, Service, WorkingHours
+from booking_api.preference_selectors import booking_preferences_for
+from booking_api.selectors import (
+    bookings_for_client,
+    categories_for_clinic,
+    service_deposit,
+    services_for_clinic,
+)
+from branding.models import Location, PaymentMode
 from branding.selectors import clinic_features, clinic_policy
 from loyalty.cards import referrals_card, rewards_card
 from loyalty.games.selectors import games_for_client
@@ -325,36 +332,157 @@ def content_page(clinic, page_id):
 # --- Booking wizard ---------------------------------------------------------------------
 
 
-def wizard_categories(clinic):
-    """Categories that have a bookable service, with how many."""
+def wizard_locations(clinic):
+    """The clinic's locations where someone takes bookings (an active staff member
+    works there), main first. More than one: the wizard asks where first."""
     return list(
-        categories_for_clinic(clinic)
-        .annotate(n=Count("services", filter=Q(services__active=True)))
-        .filter(n__gt=0)
-        .order_by("position", "name")
+        Location.objects.filter(
+            clinic=clinic,
+            pk__in=WorkingHours.objects.filter(staff__clinic=clinic, staff__active=True).values(
+                "location_id"
+            ),
+        )
     )
 
 
-def wizard_services(clinic, *, category_id=None):
-    return list(services_for_clinic(clinic, category_id=category_id))
+def wizard_location(clinic, location_id):
+    """One of ``wizard_locations`` by id, or None (unknown, another clinic's, or no one
+    works there now)."""
+    if not str(location_id or "").isdigit() or len(str(location_id)) > 18:
+        return None
+    for location in wizard_locations(clinic):
+        if location.pk == int(location_id):
+            return location
+    return None
 
 
-def wizard_service(clinic, service_id):
-    """A bookable service of this clinic (with its staff), or 404."""
+@dataclass
+class WizardPreferences:
+    """What the patient prefers when booking (their profile): offered first, never
+    enforced."""
+
+    location_id: int | None = None
+    staff_id: int | None = None
+    service_ids: frozenset = frozenset()
+
+
+def wizard_preferences(clinic, user) -> WizardPreferences:
+    prefs = booking_preferences_for(clinic, client_account_for_user(clinic, user))
+    if prefs is None:
+        return WizardPreferences()
+    return WizardPreferences(
+        location_id=prefs.location_id,
+        staff_id=prefs.staff_id,
+        service_ids=frozenset(s.pk for s in prefs.services.all()),
+    )
+
+
+def _at_location(services, location):
+    """Services offered at ``location`` (a service with no locations is offered at
+    every one) by someone who works there, each with ``wizard_staff``: who gives it
+    there."""
+    working = None
+    if location is not None:
+        working = set(
+            WorkingHours.objects.filter(location=location).values_list("staff_id", flat=True)
+        )
+    offered = []
+    for service in services:
+        staff = list(service.staff.all())
+        if working is not None:
+            if service.locations.all() and location not in service.locations.all():
+                continue
+            staff = [member for member in staff if member.pk in working]
+            if not staff:
+                continue
+        service.wizard_staff = staff
+        offered.append(service)
+    return offered
+
+
+def wizard_categories(clinic, location=None):
+    """Categories that have a bookable service (at ``location``), with how many."""
+    counts = {}
+    for service in _at_location(list(services_for_clinic(clinic)), location):
+        if service.category_id:
+            counts[service.category_id] = counts.get(service.category_id, 0) + 1
+    categories = list(
+        categories_for_clinic(clinic).filter(pk__in=counts).order_by("position", "name")
+    )
+    for category in categories:
+        category.n = counts[category.pk]
+    return categories
+
+
+def wizard_services(clinic, *, category_id=None, location=None, favourites=frozenset()):
+    """Bookable services (of a category, at a location), the patient's favourites
+    first, each marked ``favourite``."""
+    services = _at_location(list(services_for_clinic(clinic, category_id=category_id)), location)
+    for service in services:
+        service.favourite = service.pk in favourites
+    return sorted(services, key=lambda service: not service.favourite)
+
+
+def wizard_service(clinic, service_id, location=None):
+    """A bookable service of this clinic (with its staff), or 404; with ``location``,
+    its staff are those who work there."""
     for service in services_for_clinic(clinic).filter(pk=service_id):
+        if location is not None:
+            working = set(
+                WorkingHours.objects.filter(location=location, staff__services=service).values_list(
+                    "staff_id", flat=True
+                )
+            )
+            service.wizard_staff = [m for m in service.staff.all() if m.pk in working]
+        else:
+            service.wizard_staff = list(service.staff.all())
         return service
     raise Http404("No such service.")
 
 
+def wizard_staff_choices(service, preferred_id=None):
+    """Who may be chosen for ``service`` (from ``wizard_service``), the patient's
+    usual staff member first, marked ``preferred``."""
+    members = list(service.wizard_staff)
+    for member in members:
+        member.preferred = member.pk == preferred_id
+    return sorted(members, key=lambda member: not member.preferred)
+
+
 def wizard_staff(service, staff_ref):
-    """``"any"`` → None; otherwise the active staff member who performs ``service``, or
-    404. ``service`` comes from ``wizard_service`` (its staff prefetched)."""
+    """``"any"`` → None; otherwise the active staff member who performs ``service``
+    (where it is booked, from ``wizard_service``), or 404."""
     if staff_ref == "any":
         return None
-    for member in service.staff.all():
+    members = service.wizard_staff if hasattr(service, "wizard_staff") else service.staff.all()
+    for member in members:
         if str(member.pk) == str(staff_ref):
             return member
     raise Http404("No such staff member for this service.")
+
+
+@dataclass
+class WizardPayment:
+    """What booking ``service`` costs now and later, as the checkout will charge it:
+    ``due_now`` (a deposit, or the full price), the rest at the visit."""
+
+    mode: str
+    price: int
+    due_now: int
+
+    @property
+    def is_deposit(self):
+        return self.mode == PaymentMode.DEPOSIT and 0 < self.due_now < self.price
+
+    @property
+    def balance(self):
+        return self.price - self.due_now
+
+
+def wizard_payment(clinic, service) -> WizardPayment:
+    mode = clinic_policy(clinic).payment_mode
+    due_now = service.price if mode == PaymentMode.FULL else service_deposit(clinic, service)
+    return WizardPayment(mode=mode, price=service.price, due_now=due_now)
 
 
 @dataclass
@@ -374,7 +502,9 @@ class MonthCalendar:
     free_days: int
 
 
-def month_calendar(clinic, service, *, staff=None, month=None, now=None, ignore_booking_id=None):
+def month_calendar(
+    clinic, service, *, staff=None, location=None, month=None, now=None, ignore_booking_id=None
+):
     """A month's grid of days (Monday first) marking the days with free slots, from the
     booking engine. ``previous``/``next`` are the neighbouring months worth showing (not
     before this month, not beyond the booking horizon)."""
@@ -397,6 +527,7 @@ def month_calendar(clinic, service, *, staff=None, month=None, now=None, ignore_
             date_from=date_from,
             date_to=date_to,
             staff_ids=[staff.pk] if staff else None,
+            location_id=location.pk if location else None,
             now=now,
             ignore_booking_id=ignore_booking_id,
         )
@@ -418,15 +549,16 @@ def month_calendar(clinic, service, *, staff=None, month=None, now=None, ignore_
     )
 
 
-def day_slots(clinic, service, day, *, staff=None, now=None, ignore_booking_id=None):
+def day_slots(clinic, service, day, *, staff=None, location=None, now=None, ignore_booking_id=None):
     """The free start times on ``day`` (local), one per start: "any available" merges
-    the staff (the booking service picks who)."""
+    the staff (the booking service picks who); ``location``: only there."""
     slots = find_slots(
         clinic=clinic,
         service=service,
         date_from=day,
         date_to=day,
         staff_ids=[staff.pk] if staff else None,
+        location_id=location.pk if location else None,
         now=now,
         ignore_booking_id=ignore_booking_id,
     )

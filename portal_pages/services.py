@@ -62,7 +62,7 @@ def guest_hold_minutes(clinic) -> int:
 
 
 @transaction.atomic
-def guest_booking_hold(*, clinic, service, start, staff=None, guest, notes=""):
+def guest_booking_hold(*, clinic, service, start, staff=None, location=None, guest, notes=""):
     """A visitor who is not signed in books as ``guest`` (name, email, phone).
 
     The visitor is answered the same whether or not the email has an account (issue 18
@@ -101,6 +101,7 @@ def guest_booking_hold(*, clinic, service, start, staff=None, guest, notes=""):
                 client=client,
                 service=service,
                 staff=staff,
+                location=location,
                 start=start,
                 source=BookingSource.PORTAL,
                 client_notes=notes,
@@ -161,6 +162,7 @@ def portal_booking_create(
     service,
     start,
     staff=None,
+    location=None,
     user=None,
     notes="",
     pet_id=None,
@@ -195,6 +197,7 @@ def portal_booking_create(
         client=client,
         service=service,
         staff=staff,
+        location=location,
         start=start,
         source=BookingSource.PORTAL,
         client_notes=notes,

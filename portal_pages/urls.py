@@ -26,6 +26,7 @@ app_name = "portal"
 
 urlpatterns = [
     path("book/", views.book_start, name="book"),
+    path("book/location/", views.book_location, name="book_location"),
     path("book/services/", views.book_services, name="book_services"),
     path("book/category/<id:category_id>/", views.book_services, name="book_category"),
     path("book/service/<id:service_id>/", views.book_staff, name="book_staff"),
@@ -135,7 +136,13 @@ urlpatterns += [
     path("photos/<id:photo_id>/share/", photo_views.photo_share, name="photo_share"),
     path("photos/<id:photo_id>/remove/", photo_views.photo_remove, name="photo_remove"),
     path("messages/", message_views.messages_list, name="messages"),
+    path("messages/new/", message_views.message_new, name="message_new"),
     path("messages/<id:thread_id>/", message_views.message_thread, name="message_thread"),
+    path(
+        "messages/files/<id:message_id>/",
+        message_views.message_attachment,
+        name="message_attachment",
+    ),
 ]
 
 # Forms and documents, medical history, the post-visit survey.

@@ -3,6 +3,7 @@ through ``portal_pages.selectors``, write through services, translate a DomainEr
 a message on the page. A feature that is switched off answers 404."""
 
 import datetime
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from allauth.core import ratelimit
@@ -31,12 +32,13 @@ from people.selectors import client_account_for_user
 from portal_pages import selectors
 from portal_pages.access import (
     feature_required,
+    safe_next_url,
     visitor_booking_remember,
     visitor_page,
 )
 from portal_pages.forms import GuestForm, NotesForm
 from portal_pages.params import parse_date, parse_month, parse_start
-from portal_pages.pet_forms import wizard_pet_fields
+from portal_pages.pet_forms import wizard_pet_clean, wizard_pet_fields
 from portal_pages.services import (
     guest_booking_hold,
     guest_confirms_by_card,
@@ -62,49 +64,140 @@ def _staff_ref(staff):
     return str(staff.pk) if staff else "any"
 
 
+WIZARD_LOCATION_KEY = "book_location"
+
+
+@dataclass
+class _Where:
+    """Where the patient books: ``location`` (None: wherever there is time), and
+    whether this clinic asks (more than one location takes bookings)."""
+
+    location: object
+    locations: list
+
+    @property
+    def asks(self):
+        return len(self.locations) > 1
+
+
+def _where(request):
+    """The location chosen on the wizard's first step (kept in the session), if it
+    still takes bookings here; None at a clinic with one (nothing to choose)."""
+    locations = selectors.wizard_locations(request.clinic)
+    chosen = request.session.get(WIZARD_LOCATION_KEY)
+    location = next((loc for loc in locations if loc.pk == chosen), None)
+    return _Where(location=location if len(locations) > 1 else None, locations=locations)
+
+
+def _ask_where_first(request, where):
+    """At a clinic with several locations, a step reached without choosing one (a "Book
+    again" link, a bookmark) asks where first, then comes back."""
+    if where.asks and where.location is None:
+        return redirect(f"{reverse('portal:book')}?{urlencode({'next': request.get_full_path()})}")
+    return None
+
+
+def _wizard_page(request, template, context, where):
+    """Render a wizard step: with the location step first at a multi-location clinic,
+    every later step counts one more."""
+    offset = 1 if where.asks else 0
+    context = {
+        **context,
+        "where": where,
+        "step": context["step"] + offset,
+        "total_steps": 7 + offset,
+    }
+    return render(request, template, context, status=context.pop("status", 200))
+
+
 # --- Booking wizard ---------------------------------------------------------------------
 
 
 @feature_required("online_booking")
 def book_start(request):
     _remember_pet(request)
-    categories = selectors.wizard_categories(request.clinic)
+    where = _where(request)
+    if where.asks and (where.location is None or "where" in request.GET):
+        prefs = selectors.wizard_preferences(request.clinic, request.user)
+        chosen = where.location.pk if where.location else prefs.location_id
+        locations = sorted(where.locations, key=lambda loc: loc.pk != prefs.location_id)
+        for location in locations:
+            location.preferred = location.pk == prefs.location_id
+            location.chosen = location.pk == chosen
+        return _wizard_page(
+            request,
+            "portal_pages/book/locations.html",
+            {"locations": locations, "next": safe_next_url(request), "step": 0},
+            where,
+        )
+    categories = selectors.wizard_categories(request.clinic, where.location)
     if len(categories) == 1:
         return redirect("portal:book_category", category_id=categories[0].pk)
     if not categories:
         return redirect("portal:book_services")
-    return render(
-        request, "portal_pages/book/categories.html", {"categories": categories, "step": 1}
+    return _wizard_page(
+        request, "portal_pages/book/categories.html", {"categories": categories, "step": 1}, where
     )
 
 
 @feature_required("online_booking")
+@require_http_methods(["POST"])
+def book_location(request):
+    """The location step's choice: kept for the rest of the wizard."""
+    location = selectors.wizard_location(request.clinic, request.POST.get("location"))
+    if location is None:
+        messages.warning(request, _("Please choose one of our locations."))
+        return redirect(f"{reverse('portal:book')}?where=1")
+    request.session[WIZARD_LOCATION_KEY] = location.pk
+    return redirect(safe_next_url(request) or reverse("portal:book"))
+
+
+@feature_required("online_booking")
 def book_services(request, category_id=None):
-    services = selectors.wizard_services(request.clinic, category_id=category_id)
+    where = _where(request)
+    if redirect_to := _ask_where_first(request, where):
+        return redirect_to
+    prefs = selectors.wizard_preferences(request.clinic, request.user)
+    services = selectors.wizard_services(
+        request.clinic,
+        category_id=category_id,
+        location=where.location,
+        favourites=prefs.service_ids,
+    )
     category = services[0].category if services and category_id else None
     if category_id and not services:
         raise Http404("No such category.")
-    return render(
+    return _wizard_page(
         request,
         "portal_pages/book/services.html",
         {"services": services, "category": category, "step": 2},
+        where,
     )
 
 
 @feature_required("online_booking")
 def book_staff(request, service_id):
-    service = selectors.wizard_service(request.clinic, service_id)
-    return render(
+    where = _where(request)
+    if redirect_to := _ask_where_first(request, where):
+        return redirect_to
+    service = selectors.wizard_service(request.clinic, service_id, where.location)
+    prefs = selectors.wizard_preferences(request.clinic, request.user)
+    return _wizard_page(
         request,
         "portal_pages/book/staff.html",
-        {"service": service, "staff_members": list(service.staff.all()), "step": 3},
+        {
+            "service": service,
+            "staff_members": selectors.wizard_staff_choices(service, prefs.staff_id),
+            "step": 3,
+        },
+        where,
     )
 
 
-def _book_again_fallback(request, service_id, staff_ref):
-    # A "Book again" link may name someone who no longer does this service.
+def _book_again_fallback(request, service_id, staff_ref, location):
+    # A "Book again" link may name someone who no longer does this service (here).
     try:
-        service = selectors.wizard_service(request.clinic, service_id)
+        service = selectors.wizard_service(request.clinic, service_id, location)
         return service, selectors.wizard_staff(service, staff_ref)
     except Http404:
         if staff_ref == "any":
@@ -120,15 +213,22 @@ class _Redirect(Exception):
 
 @feature_required("online_booking")
 def book_date(request, service_id, staff):
+    where = _where(request)
+    if redirect_to := _ask_where_first(request, where):
+        return redirect_to
     try:
-        service, member = _book_again_fallback(request, service_id, staff)
+        service, member = _book_again_fallback(request, service_id, staff, where.location)
     except _Redirect as go:
         return redirect(go.url)
     _remember_pet(request)
     cal = selectors.month_calendar(
-        request.clinic, service, staff=member, month=parse_month(request.GET.get("month"))
+        request.clinic,
+        service,
+        staff=member,
+        location=where.location,
+        month=parse_month(request.GET.get("month")),
     )
-    return render(
+    return _wizard_page(
         request,
         "portal_pages/book/date.html",
         {
@@ -138,16 +238,27 @@ def book_date(request, service_id, staff):
             "cal": cal,
             "step": 4,
         },
+        where,
     )
 
 
 @feature_required("online_booking")
 def book_time(request, service_id, staff, day):
-    service = selectors.wizard_service(request.clinic, service_id)
+    where = _where(request)
+    if redirect_to := _ask_where_first(request, where):
+        return redirect_to
+    service = selectors.wizard_service(request.clinic, service_id, where.location)
     member = selectors.wizard_staff(service, staff)
     date = parse_date(day)
-    slots = selectors.day_slots(request.clinic, service, date, staff=member)
-    return render(
+    slots = selectors.day_slots(
+        request.clinic, service, date, staff=member, location=where.location
+    )
+    # On a wide screen the day's month stays beside its times (one screen, as booking
+    # apps show it); a phone shows the times alone.
+    cal = selectors.month_calendar(
+        request.clinic, service, staff=member, location=where.location, month=date
+    )
+    return _wizard_page(
         request,
         "portal_pages/book/time.html",
         {
@@ -155,18 +266,19 @@ def book_time(request, service_id, staff, day):
             "member": member,
             "staff_ref": _staff_ref(member),
             "date": date,
+            "cal": cal,
             "slots": slots,
             "slot_groups": selectors.slots_by_part_of_day(request.clinic, slots),
             "step": 5,
         },
+        where,
     )
 
 
-def _with_guest_pet(form):
+def _with_guest_pet(form, pet):
     """A visitor's notes, led by the pet they named: nothing a visitor types is written
     to an account before the address is confirmed, so the pet reaches staff this way."""
     notes = form.cleaned_data["notes"]
-    pet = _new_pet(form)
     if not pet:
         return notes
     line = _("Pet: %(name)s (%(species)s)") % {
@@ -174,12 +286,6 @@ def _with_guest_pet(form):
         "species": Species(pet["species"]).label,
     }
     return f"{line}\n{notes}".strip()
-
-
-def _new_pet(form):
-    """The pet a client without one named in the wizard, or None."""
-    name = form.cleaned_data.get("pet_name")
-    return {"name": name, "species": form.cleaned_data["pet_species"]} if name else None
 
 
 def confirm_url(service, staff_ref, start):
@@ -195,7 +301,12 @@ def book_confirm(request):
     service_id = data.get("service")
     if not str(service_id).isdigit():
         return redirect("portal:book")
-    service = selectors.wizard_service(clinic, int(service_id))
+    where = _where(request)
+    if request.method == "POST" and data.get("location"):  # where the page said
+        where.location = selectors.wizard_location(clinic, data["location"]) or where.location
+    elif redirect_to := _ask_where_first(request, where):
+        return redirect_to
+    service = selectors.wizard_service(clinic, int(service_id), where.location)
     staff_ref = data.get("staff") or "any"
     member = selectors.wizard_staff(service, staff_ref)
     start = parse_start(data.get("t"), clinic)
@@ -223,8 +334,12 @@ def book_confirm(request):
     package_field = wizard_package_field(clinic, request.user, service)
     if package_field:  # prepaid sessions: the patient may choose one, never by default
         form.fields["package"] = package_field
+    form.fields["notes"] = form.fields.pop("notes")  # the pet and package asked first
     status = 200
-    if request.method == "POST" and form.is_valid():
+    valid = request.method == "POST" and form.is_valid()
+    # One of the client's pets, or "another pet" named now (added with the booking).
+    pet_id, new_pet = wizard_pet_clean(form) if valid else (None, None)
+    if valid and form.is_valid():  # naming "another pet" may have added an error
         guest = None
         if not signed_in:
             guest = {key: form.cleaned_data[key] for key in ("name", "email", "phone")}
@@ -234,16 +349,19 @@ def book_confirm(request):
         else:
             try:
                 if guest:
-                    return _guest_hold(request, service, member, start, guest, form)
+                    return _guest_hold(
+                        request, service, member, where.location, start, guest, form, new_pet
+                    )
                 booking = portal_booking_create(
                     clinic=clinic,
                     service=service,
                     staff=member,
+                    location=where.location,
                     start=start,
                     user=request.user,
                     notes=form.cleaned_data["notes"],
-                    pet_id=form.cleaned_data.get("pet") or None,
-                    new_pet=_new_pet(form),
+                    pet_id=pet_id,
+                    new_pet=new_pet,
                     # A choice sent without being offered is still the service's to
                     # refuse (another patient's, spent), never silently dropped.
                     package=form.cleaned_data.get("package")
@@ -274,6 +392,7 @@ def book_confirm(request):
                 return redirect("portal:book_done", reference=booking.reference)
     return _confirm_page(
         request,
+        where=where,
         service=service,
         member=member,
         staff_ref=staff_ref,
@@ -294,7 +413,7 @@ def _cancellation_terms(clinic, service, start):
 
 
 def _confirm_page(
-    request, *, service, member, staff_ref, start, form, patch_test_offer=None, status=200
+    request, *, where, service, member, staff_ref, start, form, patch_test_offer=None, status=200
 ):
     clinic = request.clinic
     times_url = reverse(
@@ -306,7 +425,7 @@ def _confirm_page(
     forms_missing = forms_missing_for(
         clinic, client_account_for_user(clinic, request.user), [service]
     )
-    return render(
+    return _wizard_page(
         request,
         "portal_pages/book/confirm.html",
         {
@@ -326,9 +445,11 @@ def _confirm_page(
             "signup_url": f"{reverse('account_signup')}?{urlencode({'next': here})}",
             "booking_instructions": clinic_policy(clinic).booking_instructions,
             "cancellation": _cancellation_terms(clinic, service, start),
+            "payment": selectors.wizard_payment(clinic, service),
             "step": 6,
+            "status": status,
         },
-        status=status,
+        where,
     )
 
 
@@ -351,16 +472,17 @@ def _guest_may_book(request, email):
 GUEST_HOLD = "portal_guest_hold"
 
 
-def _guest_hold(request, service, member, start, guest, form):
+def _guest_hold(request, service, member, location, start, guest, form, pet):  # noqa: PLR0913
     """Hold the time and answer alike whether or not the email has an account: check
     your email (or pay, where the clinic lets a payment confirm a guest)."""
     booking = guest_booking_hold(
         clinic=request.clinic,
         service=service,
         staff=member,
+        location=location,
         start=start,
         guest=guest,
-        notes=_with_guest_pet(form),
+        notes=_with_guest_pet(form, pet),
     )
     request.session[GUEST_HOLD] = {
         "email": guest["email"].strip().lower(),

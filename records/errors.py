@@ -34,4 +34,10 @@ class RecordsErrorCode(ErrorCode):
     ALREADY_RATED = "already_rated", 409, "The visit has already been rated."
     RATING_INVALID = "rating_invalid", 400, "The rating is not from 1 to 5."
     REPLIES_CLOSED = "replies_closed", 400, "The message thread takes no replies."
+    FILE_INVALID = (
+        "file_invalid",
+        400,
+        "An attached file is not a picture (JPEG, PNG, WebP) or a PDF, whatever its name.",
+    )
+    FILE_TOO_LARGE = "file_too_large", 400, "An attached file is over the size limit."
     UNKNOWN_ACTION = "unknown_action", 400, "There is no such action."

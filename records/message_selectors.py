@@ -96,3 +96,24 @@ def staff_unread_clients(clinic, *, limit=5):
     )
     total = unread.count()
     return [(row["thread__client_id"], row["n"]) for row in rows], total
+
+
+def client_attachment(clinic, client, message_id):
+    """For the client: a message with a file in one of their own threads, or None."""
+    if client is None:
+        return None
+    return (
+        Message.objects.filter(pk=message_id, thread__clinic=clinic, thread__client=client)
+        .exclude(attachment="")
+        .first()
+    )
+
+
+def staff_attachment(clinic, client, message_id):
+    """For staff: a message with a file in one of this client's threads at this clinic,
+    or None."""
+    return (
+        Message.objects.filter(pk=message_id, thread__clinic=clinic, thread__client=client)
+        .exclude(attachment="")
+        .first()
+    )

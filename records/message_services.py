@@ -1,6 +1,7 @@
 """Writes about messages between a clinic and a client.
 
-Staff send a one-way notice or start / continue a chat; the client replies to a chat.
+Staff send a one-way notice or start / continue a chat; the client starts a chat or
+replies to one, with a file if they like (``records.attachments``: checked by content).
 Each staff message goes to the client through ``notifications.notify`` (by their
 preferences for "Messages from the clinic") and into the audit log, in the same
 transaction as the message itself."""
@@ -15,6 +16,7 @@ from notifications.models import Category
 from notifications.services import notify
 from people.models import AuditAction
 from people.services import ClientError, audit_record
+from records.attachments import attachment_clean
 from records.errors import RecordsErrorCode
 from records.models import Message, MessageThread, Sender, ThreadKind
 
@@ -68,11 +70,28 @@ def _tell_client(thread, message):
     )
 
 
-def _post(thread, *, sender, author, body):
-    message = Message.objects.create(thread=thread, sender=sender, author=author, body=body)
+def _post(thread, *, sender, author, body, attachment=None):
+    """Write the message; ``attachment`` (a ``CleanAttachment``) is stored with it. A
+    file whose row is not written is deleted at once."""
+    message = Message(thread=thread, sender=sender, author=author, body=body)
+    if attachment is not None:
+        message.attachment_name = attachment.name
+        message.attachment_type = attachment.content_type
+        message.attachment_size = attachment.size
+        message.attachment.save(attachment.content.name, attachment.content, save=False)
+    try:
+        message.save()
+    except Exception:
+        if attachment is not None:
+            message.attachment.storage.delete(message.attachment.name)
+        raise
     thread.last_message_at = message.created_at
     thread.save(update_fields=["last_message_at"])
     return message
+
+
+def _clean_attachment(upload):
+    return attachment_clean(upload, field="attachment") if upload is not None else None
 
 
 def _check_client(clinic, client):
@@ -137,15 +156,37 @@ def staff_reply(*, thread, author, body, request=None) -> Message:
 
 
 @transaction.atomic
-def client_reply(*, thread, author, body) -> Message:
-    """The client answers in a chat (portal or app)."""
+def client_reply(*, thread, author, body, attachment=None) -> Message:
+    """The client answers in a chat (portal or app), with a file if given."""
     if thread.kind != ThreadKind.CHAT:
         raise MessageError(
             _("This message does not take replies."),
             field="thread",
             code=RecordsErrorCode.REPLIES_CLOSED,
         )
-    return _post(thread, sender=Sender.CLIENT, author=author, body=_clean_body(body))
+    body = _clean_body(body)
+    return _post(
+        thread,
+        sender=Sender.CLIENT,
+        author=author,
+        body=body,
+        attachment=_clean_attachment(attachment),
+    )
+
+
+@transaction.atomic
+def client_thread_start(*, clinic, client, author, subject, body, attachment=None) -> MessageThread:
+    """The client starts a conversation with the clinic (a chat), with a file if given
+    (a picture or a PDF, checked by content). Every input is checked before anything is
+    written: a refusal names its field and leaves nothing behind."""
+    _check_client(clinic, client)
+    subject, body = _clean_subject(subject), _clean_body(body)
+    clean = _clean_attachment(attachment)
+    thread = MessageThread.objects.create(
+        clinic=clinic, client=client, kind=ThreadKind.CHAT, subject=subject, started_by=author
+    )
+    _post(thread, sender=Sender.CLIENT, author=author, body=body, attachment=clean)
+    return thread
 
 
 def _mark_read(thread, sender):

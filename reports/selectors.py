@@ -27,7 +27,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     Subquery,
@@ -211,7 +210,8 @@ def revenue_by_dimension(clinic, period, *, location=None):
 
 def bookings_by_door(clinic, period, *, location=None):
     """Bookings made per door (source), and how many of them were a new client's (no
-    completed visit before the booked appointment): one grouped query.
+    completed visit before the booked appointment): one query grouped by door and
+    new/returning, so the "earlier visit" look-up runs once per booking.
     {source: {cur, prev, cur_new, prev_new}}."""
     earlier_visit = Booking.objects.filter(
         client=OuterRef("client"), status=S.COMPLETED, start__lt=OuterRef("start")
@@ -221,15 +221,21 @@ def bookings_by_door(clinic, period, *, location=None):
         .filter(_span("created_at", period))
         .annotate(returning=Exists(earlier_visit))
         .order_by()
-        .values("source")
+        .values("source", "returning")
         .annotate(
             cur=_count(_current("created_at", period)),
             prev=_count(_previous("created_at", period)),
-            cur_new=_count(_current("created_at", period) & Q(returning=False)),
-            prev_new=_count(_previous("created_at", period) & Q(returning=False)),
         )
     )
-    return {row["source"]: row for row in rows}
+    doors = {}
+    for row in rows:
+        door = doors.setdefault(row["source"], {"cur": 0, "prev": 0, "cur_new": 0, "prev_new": 0})
+        door["cur"] += row["cur"]
+        door["prev"] += row["prev"]
+        if not row["returning"]:
+            door["cur_new"] += row["cur"]
+            door["prev_new"] += row["prev"]
+    return doors
 
 
 def rebooking(clinic, period, *, window_days, location=None):
@@ -273,13 +279,20 @@ def retention_cohorts(clinic, *, first_from, last_until, tz):
         .order_by("start")
         .values("start")[:1]
     )
+    came_before = Booking.objects.filter(
+        client=OuterRef("client"), status=S.COMPLETED, start__lt=first_from
+    )
     rows = (
-        # A visit is never before its client's first: only visits since ``first_from``.
+        # A visit is never before its client's first: only visits since ``first_from``,
+        # and none of a client who came before it (most of them: one hashed look-up
+        # spares the first-visit look-up below for their visits).
         Booking.objects.filter(
             clinic=clinic, status=S.COMPLETED, start__gte=first_from, start__lt=last_until
         )
+        .exclude(Exists(came_before))
+        # Their first visit is then in range too (on or after ``first_from``, no later
+        # than this visit): no filter on it, so it is looked up only for the rows kept.
         .annotate(first=Subquery(first_visit, output_field=DateTimeField()))
-        .filter(first__gte=first_from, first__lt=last_until)
         .annotate(cohort=TruncMonth("first", tzinfo=tz), month=TruncMonth("start", tzinfo=tz))
         .order_by()
         .values("cohort", "month")
@@ -312,16 +325,22 @@ def attendance(clinic, period, *, location=None):
             late=event(to_status=S.CANCELLED, data__quote__free=False),
         )
     )
-    figures = {}
-    for name, cond in (
-        ("due", Q()),
-        ("no_show", Q(no_show=True)),
-        ("cancelled", Q(cancelled=True)),
-        ("late", Q(late=True)),
+    # Grouped by the three flags, so each look-up runs once per booking; summed here
+    # over at most eight rows.
+    figures = {
+        f"{p}_{n}": 0 for p in ("cur", "prev") for n in ("due", "no_show", "cancelled", "late")
+    }
+    for row in (
+        qs.order_by()
+        .values("no_show", "cancelled", "late")
+        .annotate(cur=_count(_current("start", period)), prev=_count(_previous("start", period)))
     ):
-        figures[f"cur_{name}"] = _count(_current("start", period) & cond)
-        figures[f"prev_{name}"] = _count(_previous("start", period) & cond)
-    return qs.aggregate(**figures)
+        for prefix in ("cur", "prev"):
+            figures[f"{prefix}_due"] += row[prefix]
+            for flag in ("no_show", "cancelled", "late"):
+                if row[flag]:
+                    figures[f"{prefix}_{flag}"] += row[prefix]
+    return figures
 
 
 def fees(clinic, period, *, location=None):
@@ -467,21 +486,13 @@ def points_by_kind(clinic, period):
 
 
 def points_outstanding(clinic, period):
-    """Unspent points at the end of each period: the sum of every client's running
-    balance on their last entry before that moment. One query."""
-
-    def last_entries(before):
-        return (
-            LedgerEntry.objects.filter(clinic=clinic, created_at__lt=before)
-            .order_by()
-            .values("client")
-            .annotate(last=Max("id"))
-            .values("last")
-        )
-
-    found = LedgerEntry.objects.filter(clinic=clinic).aggregate(
-        cur=Coalesce(Sum("balance_after", filter=Q(id__in=last_entries(period.end))), 0),
-        prev=Coalesce(Sum("balance_after", filter=Q(id__in=last_entries(period.previous.end))), 0),
+    """Unspent points at the end of each period. The ledger is append-only and each
+    entry's ``balance_after`` is the client's balance before it plus its ``amount``, so
+    the clients' balances at a moment add up to the sum of every amount posted before
+    it: one aggregate on the clinic's ledger, no per-client "last entry" look-up."""
+    found = LedgerEntry.objects.filter(clinic=clinic, created_at__lt=period.end).aggregate(
+        cur=Coalesce(Sum("amount"), 0),
+        prev=Coalesce(Sum("amount", filter=Q(created_at__lt=period.previous.end)), 0),
     )
     return found["cur"], found["prev"]
 
@@ -575,9 +586,16 @@ def bookings_after_prize(clinic, period, *, window_days):
             output_field=DateTimeField(),
         ),
     ).exclude(prize_kind=PrizeKind.NOTHING)
+    winners = GamePlay.objects.filter(
+        clinic=clinic,
+        played_at__gte=period.previous.start - datetime.timedelta(days=window_days),
+        played_at__lt=period.end,
+    ).exclude(prize_kind=PrizeKind.NOTHING)
     return (
         real_bookings(clinic)
         .filter(_span("created_at", period))
+        # Only the clients who won something near the periods can count: look those up.
+        .filter(client__in=winners.values("client"))
         .annotate(after_prize=Exists(prize))
         .aggregate(
             cur=_count(_current("created_at", period) & Q(after_prize=True)),

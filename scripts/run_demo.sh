@@ -9,10 +9,12 @@ STRIPE_PORT=${STRIPE_PORT:-8420}
 PRACTICE_PORT=${PRACTICE_PORT:-8430}
 
 # localstripe (a stateful Stripe test server) on the loopback interface only, its state
-# in var/, so the demo's checkout works offline; cms.settings.dev points Stripe at it.
-mkdir -p var
+# in VAR_DIR (var/ by default, like the database), so the demo's checkout works offline;
+# cms.settings.dev points Stripe at it.
+VAR_DIR=${VAR_DIR:-var}
+mkdir -p "$VAR_DIR"
 "$BIN/python" -m payments.localstripe_server --host 127.0.0.1 --port "$STRIPE_PORT" \
-  --state var/localstripe.pickle &
+  --state "$VAR_DIR/localstripe.pickle" &
 STRIPE=$!
 export STRIPE_API_BASE=${STRIPE_API_BASE:-http://127.0.0.1:$STRIPE_PORT}
 

@@ -17,6 +17,7 @@ pytest_plugins = [
     "tests.fixtures.automations",
     "tests.fixtures.commerce",
     "tests.fixtures.privacy",
+    "tests.fixtures.push_providers",
 ]
 
 import pytest  # noqa: E402

@@ -27,6 +27,7 @@ COMMUNICATION_FIELDS = [
     "push",
     "surveys",
     "postcards",
+    "unsubscribed_all",  # over all the others; the others keep their values meanwhile
 ]
 
 

@@ -1,7 +1,9 @@
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from booking_api.images import SERVICE_RENDITIONS, STAFF_RENDITIONS, rendition_urls
 from booking_api.selectors import service_deposit
 from branding.api.fields import MoneyDisplayField
 from branding.money import format_money
@@ -27,6 +29,12 @@ class OffsetDateTimeField(serializers.DateTimeField):
         return super().to_internal_value(value)
 
 
+def _image_urls(serializer, image, specs):
+    request = serializer.context.get("request")
+    build = request.build_absolute_uri if request is not None else (lambda url: url)
+    return rendition_urls(image, specs, build)
+
+
 class CategorySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -49,6 +57,22 @@ class ServiceSerializer(serializers.Serializer):
     deposit_display = serializers.SerializerMethodField()
     staff = serializers.SerializerMethodField()
     locations = serializers.SerializerMethodField()
+    image = serializers.SerializerMethodField(
+        help_text="The service's picture as absolute URLs of fixed renditions: "
+        "``card`` (640×360) and ``thumb`` (160×160); null when it has none."
+    )
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {
+                name: {"type": "string", "format": "uri"} for name in SERVICE_RENDITIONS
+            },
+        }
+    )
+    def get_image(self, obj):
+        return _image_urls(self, obj.image, SERVICE_RENDITIONS)
 
     def get_staff(self, obj) -> list[int]:
         return [s.pk for s in obj.staff.all()]
@@ -74,6 +98,20 @@ class StaffSerializer(serializers.Serializer):
     name = serializers.CharField(source="display_name")
     bio = serializers.CharField()
     services = serializers.SerializerMethodField()
+    photo = serializers.SerializerMethodField(
+        help_text="The staff member's photo as absolute URLs of fixed renditions: "
+        "``avatar`` (192×192) and ``portrait`` (480×600); null when there is none."
+    )
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {name: {"type": "string", "format": "uri"} for name in STAFF_RENDITIONS},
+        }
+    )
+    def get_photo(self, obj):
+        return _image_urls(self, obj.photo, STAFF_RENDITIONS)
 
     def get_services(self, obj) -> list[int]:
         return [s.pk for s in obj.services.all()]

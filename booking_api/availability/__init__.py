@@ -17,7 +17,6 @@ def slot_offered(
     ignore_booking_id=None,
     apply_policy=True,
     ignore_bookings=False,
-    taken_at=None,
 ) -> Slot | None:
     """The offered slot starting exactly at ``start`` (any of ``staff_ids``), or None."""
     day = start.astimezone(zoneinfo.ZoneInfo(clinic.timezone)).date()
@@ -32,7 +31,6 @@ def slot_offered(
         ignore_booking_id=ignore_booking_id,
         apply_policy=apply_policy,
         ignore_bookings=ignore_bookings,
-        taken_at=taken_at,
     ):
         if slot.start == start:
             return slot

@@ -10,7 +10,8 @@ Rules (see docs/architecture.md):
   occurrence);
 - the appointment lies inside working time and opening hours, outside time off and
   closures; its blocked interval (with buffers) overlaps no other active booking's;
-- candidate starts step through each free range by the slot step, from the range start;
+- candidate starts lie on a grid of the slot step anchored at the start of the working
+  range, so bookings never shift it onto odd times (11:55, 12:10…);
 - no start before now + minimum notice, none after now + the booking horizon.
 
 It loads everything in a constant number of queries (one each for working hours, time
@@ -98,7 +99,6 @@ def find_slots(
     ignore_booking_id=None,
     apply_policy=True,
     ignore_bookings=False,
-    taken_at=None,
 ) -> list[Slot]:
     """Free slots for ``service`` between two local dates (inclusive).
 
@@ -106,10 +106,9 @@ def find_slots(
     the service — "any available"). ``ignore_booking_id``: a booking whose own time
     counts as free (for rescheduling it). ``apply_policy``: staff booking on a client's
     behalf may ignore minimum notice and horizon, never collisions. ``ignore_bookings``:
-    the schedule alone, to tell a taken slot (409) from one never offered (400).
-    ``taken_at``: an aware start whose colliding bookings count as free — the times
-    offered before someone took that one (offered starts step from where each free range
-    begins, so ignoring every booking would lay a different grid).
+    the schedule alone, to tell a taken slot (409) from one never offered (400): the
+    grid does not depend on bookings, so a start offered on the schedule alone and not
+    now has been taken.
     """
     if not (within_calendar(date_from) and within_calendar(date_to)):
         return []  # no slots at the calendar's edges, where the window would overflow
@@ -172,11 +171,6 @@ def find_slots(
     )
     if ignore_booking_id is not None:
         bookings = bookings.exclude(pk=ignore_booking_id)
-    if taken_at is not None:
-        bookings = bookings.exclude(
-            blocked_start__lt=taken_at + datetime.timedelta(seconds=duration + after),
-            blocked_end__gt=taken_at - datetime.timedelta(seconds=before),
-        )
     rows = (
         []
         if ignore_bookings
@@ -190,17 +184,12 @@ def find_slots(
         busy[staff_id].append((start - after, end + before))
     if not ignore_bookings:
         # Time another system holds (a practice system's own appointments) blocks like
-        # a booking; the same ``taken_at`` rule sets aside what collides with that start.
+        # a booking.
         lo = window[0] - datetime.timedelta(seconds=before + duration)
         hi = window[1] + datetime.timedelta(seconds=after + duration)
         for staff_id, start, end in busy_intervals(
             clinic=clinic, staff_ids=staff_in_play, start=lo, end=hi
         ):
-            if taken_at is not None and (
-                start < taken_at + datetime.timedelta(seconds=duration + after)
-                and end > taken_at - datetime.timedelta(seconds=before)
-            ):
-                continue
             busy[staff_id].append((int(start.timestamp()) - after, int(end.timestamp()) + before))
 
     if apply_policy:
@@ -245,7 +234,7 @@ def find_slots(
                 # Only the blocked intervals that can touch this day's work matter.
                 first = bisect.bisect_right(blocked_ends, work[0][0])
                 free = subtract(work, islice(blocked, first, None), stop=work[-1][1])
-                for start in starts_in(free, duration, step, earliest, latest):
+                for start in starts_in(free, duration, step, earliest, latest, work):
                     found[(start, loc)].append(staff_id)
 
     return [

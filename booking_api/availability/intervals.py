@@ -64,16 +64,21 @@ def normalise(ranges):
     return merged
 
 
-def starts_in(free, duration, step, earliest, latest):
-    """Candidate starts: from the start of each free range, every ``step`` seconds, while
-    the appointment fits; kept only between ``earliest`` and ``latest``."""
+def starts_in(free, duration, step, earliest, latest, grid):
+    """Candidate starts: every ``step`` seconds on the grid anchored at the start of the
+    ``grid`` range (the day's working time) holding each free range, while the
+    appointment fits; kept only between ``earliest`` and ``latest``. The grid does not
+    move when a booking ends off it, so times stay round (10:00, 10:15…) and a start
+    that was offered stays offered until something takes it."""
     out = []
+    anchors = iter(grid)
+    anchor_start, anchor_end = next(anchors, (None, None))
     for start, end in free:
+        while anchor_end is not None and anchor_end <= start:
+            anchor_start, anchor_end = next(anchors, (None, None))
+        anchor = start if anchor_start is None or anchor_start > start else anchor_start
+        t = anchor + -(-(max(start, earliest) - anchor) // step) * step
         last = end - duration
-        t = start
-        if t < earliest:
-            # Skip whole steps that start too early; the grid stays anchored at ``start``.
-            t += -(-(earliest - t) // step) * step
         while t <= last and t <= latest:
             out.append(t)
             t += step

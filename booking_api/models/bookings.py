@@ -68,6 +68,15 @@ class Booking(models.Model):
             models.Index(fields=["staff", "blocked_start"]),
             models.Index(fields=["clinic", "start"]),
             models.Index(fields=["client", "start"]),
+            # Reports count bookings by the day they were made.
+            models.Index(fields=["clinic", "created_at"], name="booking_clinic_created"),
+            # "Had a completed visit before?" (new vs returning, first visits, rebooking):
+            # an index-only look-up per client.
+            models.Index(
+                fields=["client", "start"],
+                condition=Q(status="completed"),
+                name="booking_client_completed",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="booking_end_after_start"),

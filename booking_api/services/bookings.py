@@ -112,9 +112,7 @@ def _refuse_unoffered(
     *, clinic, service, staff_ids, start, location_id, apply_policy, ignore_booking_id=None
 ):
     """Tell a slot someone else just took (409) from a time never offered (400): the
-    start is offered once the bookings colliding with it are set aside (the grid as it
-    was before they were made; offered starts step from where each free range begins),
-    or on the schedule alone."""
+    start is offered on the schedule alone (the grid does not depend on bookings)."""
     common = {
         "clinic": clinic,
         "service": service,
@@ -124,7 +122,7 @@ def _refuse_unoffered(
         "apply_policy": apply_policy,
         "ignore_booking_id": ignore_booking_id,
     }
-    if slot_offered(**common, taken_at=start) or slot_offered(**common, ignore_bookings=True):
+    if slot_offered(**common, ignore_bookings=True):
         raise SlotTakenError(
             _("Sorry, that time has just been taken. Please choose another time."), field="start"
         )
@@ -299,7 +297,9 @@ def booking_reschedule(
     *, booking, start, staff=None, actor=None, by_client=True, now=None
 ) -> Booking:
     """Move a booking to another offered slot. It keeps its identity (id, reference,
-    calendar UID); the calendar SEQUENCE goes up."""
+    calendar UID) and its location: only times at the booking's own location are
+    offered, so a move never sends the client elsewhere without asking. The calendar
+    SEQUENCE goes up."""
     booking = locked_booking(booking)
     clinic = booking.clinic
     role = actor_role(booking, actor, by_client=by_client)
@@ -330,6 +330,7 @@ def booking_reschedule(
         service=booking.service,
         staff_ids=staff_ids,
         start=start,
+        location_id=booking.location_id,
         ignore_booking_id=booking.pk,
         apply_policy=by_client,
     )
@@ -339,7 +340,7 @@ def booking_reschedule(
             service=booking.service,
             staff_ids=staff_ids,
             start=start,
-            location_id=None,
+            location_id=booking.location_id,
             apply_policy=by_client,
             ignore_booking_id=booking.pk,
         )

@@ -208,6 +208,7 @@ def _tell_client(booking, message, key, *, method):
         title=message.title,
         body=message.body,
         url=message.url,
+        object_id=booking.pk,
         idempotency_key=key,
         attachments=[ics_attachment(booking, method)] if method else None,
     )

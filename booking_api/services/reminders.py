@@ -188,6 +188,7 @@ def reminder_send(*, reminder_id, now=None) -> bool:
             title=message.title,
             body=message.body,
             url=message.url,
+            object_id=booking.pk,
             idempotency_key=key,
             channels=channels,
             phone=phone,

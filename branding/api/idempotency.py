@@ -8,6 +8,7 @@ The storing and replaying is drf-idempotency's (its database backend, ``IDEMPOTE
 setting). We scope every key to the person and the clinic: two people (or one person at
 two clinics) who pick the same key never see each other's answers."""
 
+import hashlib
 from functools import wraps
 
 from drf_idempotency.core import process_idempotent_request
@@ -24,11 +25,34 @@ class _Scoped:
     (The body is read from Django's request before DRF parses it.)"""
 
     def __init__(self, request, scoped_key):
-        django_request = getattr(request, "_request", request)
         self.method = request.method
         self.path = request.path
-        self.body = django_request.body
+        self.body = _fingerprint(request)
         self.headers = {HEADER: scoped_key}
+
+
+def _fingerprint(request) -> bytes:
+    """What "the same request" means: the raw body, except for a multipart upload, whose
+    parsed fields and files' contents are digested instead (its boundary differs on
+    every retry, and reading a file's raw body would hold it all in memory, refused over
+    ``DATA_UPLOAD_MAX_MEMORY_SIZE``)."""
+    django_request = getattr(request, "_request", request)
+    if not (request.content_type or "").startswith("multipart/"):
+        return django_request.body
+    digest = hashlib.sha256()
+    data = request.data
+    for name in sorted(data.keys()):
+        for value in data.getlist(name) if hasattr(data, "getlist") else [data[name]]:
+            digest.update(name.encode() + b"\0")
+            if hasattr(value, "chunks"):
+                for chunk in value.chunks():
+                    digest.update(chunk)
+                value.seek(0)
+                digest.update(b"\0file:" + (value.name or "").encode())
+            else:
+                digest.update(str(value).encode())
+            digest.update(b"\0\0")
+    return digest.hexdigest().encode()
 
 
 def idempotent(view_method):

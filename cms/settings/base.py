@@ -357,6 +357,9 @@ STORAGES = {
 PHOTO_MAX_UPLOAD_BYTES = int(os.environ.get("PHOTO_MAX_UPLOAD_BYTES", 8 * 1024 * 1024))
 PHOTO_MAX_PIXELS = 40_000_000
 PHOTO_STORED_MAX_SIDE = 2560
+# A file a client attaches to a message (records.attachments): a PDF up to this size;
+# pictures follow the photo limits above and are re-encoded the same way.
+MESSAGE_ATTACHMENT_MAX_BYTES = int(os.environ.get("MESSAGE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
 if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
     # S3-compatible media (django-storages must be installed in that deployment). The
     # keys come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, read by boto3 itself.
@@ -411,6 +414,9 @@ SMS_WEBHOOK_AUTH_TOKEN = os.environ.get("SMS_WEBHOOK_AUTH_TOKEN", "")
 
 # --- Wagtail -------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Clinic Portal"
+# Staff avatars are the initials Wagtail draws, not Gravatar: no staff email hash is sent
+# to a third party, and the admin works offline.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "txt", "png", "jpg", "jpeg"]
@@ -538,6 +544,20 @@ PUSH_NOTIFICATIONS_SETTINGS = {
     "WP_CLAIMS": {"sub": "mailto:" + os.environ.get("VAPID_CONTACT", "admin@localhost")},
     "UPDATE_ON_DUPLICATE_REG_ID": True,
 }
+
+# Native push to the clinic apps (notifications.providers). Unset = that platform is not
+# offered: registering a device for it is refused. Key settings take the text or a path.
+# FCM HTTP v1: a Google service account (JSON) that may send for the Firebase project.
+FCM_SERVICE_ACCOUNT = os.environ.get("FCM_SERVICE_ACCOUNT", "")
+FCM_API_BASE = os.environ.get("FCM_API_BASE", "https://fcm.googleapis.com")
+FCM_TOKEN_URL = os.environ.get("FCM_TOKEN_URL", "")  # default: the service account's token_uri
+# APNs: a token-based provider key (.p8), its key id, the team id and the app's bundle id.
+APNS_KEY = os.environ.get("APNS_KEY", "")
+APNS_KEY_ID = os.environ.get("APNS_KEY_ID", "")
+APNS_TEAM_ID = os.environ.get("APNS_TEAM_ID", "")
+APNS_TOPIC = os.environ.get("APNS_TOPIC", "")
+APNS_BASE_URL = os.environ.get("APNS_BASE_URL", "https://api.push.apple.com")
+APNS_CA_FILE = os.environ.get("APNS_CA_FILE", "")  # trust this CA too (a local server)
 
 LOGGING = {
     "version": 1,

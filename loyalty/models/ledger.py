@@ -130,7 +130,11 @@ class LedgerEntry(models.Model):
         verbose_name = _("ledger entry")
         verbose_name_plural = _("ledger entries")
         ordering = ["-id"]
-        indexes = [models.Index(fields=["client", "-id"], name="loyalty_entry_client_newest")]
+        indexes = [
+            models.Index(fields=["client", "-id"], name="loyalty_entry_client_newest"),
+            # Reports sum points by the day they were posted.
+            models.Index(fields=["clinic", "created_at"], name="loyalty_entry_clinic_created"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(balance_after__gte=0), name="loyalty_balance_never_negative"

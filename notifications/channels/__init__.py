@@ -1,14 +1,14 @@
 """Delivery channels. Each is a function ``send(delivery)`` that raises on failure.
-Later channels (SMS, push) register here; ``notify`` only plans deliveries for channels
-that exist."""
+``notify`` only plans deliveries for channels that exist. Push is one channel, to
+browsers and phones alike."""
 
 from notifications.channels.email import send_email
+from notifications.channels.push import send_push
 from notifications.channels.sms import send_sms
-from notifications.channels.webpush import send_webpush
 from notifications.models import Channel
 
 CHANNELS = {
     Channel.EMAIL: send_email,
     Channel.SMS: send_sms,
-    Channel.PUSH: send_webpush,
+    Channel.PUSH: send_push,
 }

@@ -92,6 +92,10 @@ class CheckoutSerializer(serializers.Serializer):
         allow_null=True, help_text="What the bank asks for (``requires_action``), or null."
     )
     publishable_key = serializers.CharField()
+    save_card = serializers.BooleanField(
+        help_text="Whether the card this payment is made with will be saved for next time "
+        "(``setup_future_usage``): it then appears in ``GET /api/v1/cards``."
+    )
     vouchers = CheckoutVoucherSerializer(many=True)
     test_cards = serializers.DictField(
         child=serializers.CharField(),
@@ -115,6 +119,15 @@ class BookingCheckoutSerializer(serializers.Serializer):
         "another booking cannot apply it meanwhile (409 ``voucher_reserved``). An empty "
         "string removes the voucher; leaving the field out keeps the one applied. A gift "
         "card pays the same way: ``commerce:gift:<code>`` (the code as printed or typed).",
+    )
+    save_card = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="True: save the card this booking is paid with for next time (the "
+        "PaymentIntent gets your Stripe Customer and ``setup_future_usage``; the card is "
+        "saved when the payment succeeds). False takes it back before paying; leaving it "
+        "out keeps the choice made.",
     )
 
 

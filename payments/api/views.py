@@ -49,6 +49,7 @@ def _checkout_body(booking, payment):
             "client_secret": getattr(payment, "client_secret", ""),
             "next_action": getattr(payment, "next_action", None),
             "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+            "save_card": getattr(payment, "save_card", False),
             "test_cards": test_cards_offered(),
         }
     ).data
@@ -115,7 +116,9 @@ class BookingCheckoutView(PatientMixin, APIView):
         payload.is_valid(raise_exception=True)
         booking = booking_for_client(request.clinic, self.client_account(), pk)
         payment = services.checkout_start(
-            booking=booking, voucher_ref=payload.validated_data.get("voucher")
+            booking=booking,
+            voucher_ref=payload.validated_data.get("voucher"),
+            save_card=payload.validated_data.get("save_card"),
         )
         return Response(_checkout_body(booking, payment))
 

@@ -6,6 +6,8 @@ the PaymentIntent is created for that booking with the idempotency key
 ``booking-<id>-<kind>``; success goes through ``payment_apply_intent``.
 """
 
+import uuid
+
 import stripe
 from django.db import transaction
 from django.utils import timezone
@@ -82,10 +84,27 @@ def _reserve(booking, voucher_ref, payment):
     return reserved
 
 
-def _intent_create(api, payment, *, idempotency_key):
+# The Payment Element offers what the clinic's Stripe account has on, wallets (Apple
+# Pay, Google Pay) included where the browser has them; no method that leaves the page
+# for a redirect, so the server can confirm a card without a return URL.
+AUTOMATIC_PAYMENT_METHODS = {"enabled": True, "allow_redirects": "never"}
+
+
+def _save_params(payment, save):
+    """What asks Stripe to keep the card for later (off-session charges by the clinic):
+    the client's Customer and ``setup_future_usage``; ``""`` unsets it."""
+    if not save:
+        return {"setup_future_usage": ""}
+    customer = customer_ensure(client=payment.booking.client)
+    return {"customer": customer.stripe_customer_id, "setup_future_usage": "off_session"}
+
+
+def _intent_create(api, payment, *, idempotency_key, save=False):
+    extra = _save_params(payment, True) if save else {}
     return api.PaymentIntent.create(
         amount=payment.amount,
         currency=payment.currency.lower(),
+        automatic_payment_methods=AUTOMATIC_PAYMENT_METHODS,
         metadata={
             "booking_id": str(payment.booking_id),
             "payment_id": str(payment.pk),
@@ -93,7 +112,12 @@ def _intent_create(api, payment, *, idempotency_key):
             "kind": payment.kind,
         },
         idempotency_key=idempotency_key,
+        **extra,
     )
+
+
+def _saves_card(intent) -> bool:
+    return bool(field(intent, "setup_future_usage"))
 
 
 def _declined(intent) -> bool:
@@ -120,7 +144,10 @@ def _fresh_attempt(api, payment, intent, *, attempt):
     if intent.status != "canceled":  # it went through (or is going through) after all
         return payment_apply_intent(payment_id=payment.pk, intent=intent), intent
     fresh = _intent_create(
-        api, payment, idempotency_key=f"{payment.idempotency_key}-attempt-{attempt}"
+        api,
+        payment,
+        idempotency_key=f"{payment.idempotency_key}-attempt-{attempt}",
+        save=_saves_card(intent),  # the patient's choice carries over to the next card
     )
     # Only a payment still open is moved to the fresh intent: one the booking's
     # cancellation closed meanwhile stays closed.
@@ -145,7 +172,7 @@ def _fresh_attempt(api, payment, intent, *, attempt):
     return payment, fresh
 
 
-def checkout_start(*, booking, voucher_ref=None) -> Payment:
+def checkout_start(*, booking, voucher_ref=None, save_card=None) -> Payment:
     """Create (or find again) the booking's PaymentIntent for the amount due now. Safe to
     call twice: the row and the Stripe call share the key ``booking-<id>-<kind>``.
 
@@ -154,7 +181,13 @@ def checkout_start(*, booking, voucher_ref=None) -> Payment:
     the payment succeeds. Choosing another voucher before paying, or none (``""``),
     gives the previous one back and changes the amount of the same intent. ``None`` (a
     resumed checkout, the return from Stripe.js) keeps the voucher the payment carries.
-    The returned payment carries ``client_secret`` for Stripe.js."""
+
+    ``save_card`` (the booking's own client only: the door decides) asks Stripe to keep
+    the card for next time: the intent gets the client's Customer and
+    ``setup_future_usage``, and the card is saved when the payment succeeds
+    (``payment_apply_intent``); ``False`` takes the request back before paying, ``None``
+    keeps the intent's choice. The returned payment carries ``client_secret`` for
+    Stripe.js and ``save_card``, the choice the intent holds."""
     with transaction.atomic():
         # Lock order: booking, payment, voucher. A cancellation (which locks the booking
         # too) either comes first and is refused here, or comes after and gives back
@@ -235,8 +268,21 @@ def checkout_start(*, booking, voucher_ref=None) -> Payment:
                     amount=payment.amount,
                     idempotency_key=f"{key}-{intent.id}-amount-{payment.amount}",
                 )
+            if (
+                save_card is not None
+                and bool(save_card) != _saves_card(intent)
+                and intent.status in ("requires_payment_method", "requires_confirmation")
+            ):
+                # Setting a value twice is harmless; a fresh key per change, so a
+                # change back and forth is never answered with an earlier reply.
+                choice = "save" if save_card else "unsave"
+                intent = api.PaymentIntent.modify(
+                    intent.id,
+                    **_save_params(payment, save_card),
+                    idempotency_key=f"{key}-{intent.id}-{choice}-{uuid.uuid4().hex[:12]}",
+                )
         else:
-            intent = _intent_create(api, payment, idempotency_key=key)
+            intent = _intent_create(api, payment, idempotency_key=key, save=bool(save_card))
     except stripe.error.StripeError as exc:
         raise provider_error(exc) from exc
     if not payment.stripe_payment_intent_id:
@@ -252,6 +298,7 @@ def checkout_start(*, booking, voucher_ref=None) -> Payment:
             _check_payable(booking)
     payment.client_secret = intent.client_secret
     payment.next_action = _next_action(intent)
+    payment.save_card = _saves_card(intent)
     return payment
 
 
@@ -299,7 +346,7 @@ def _paid_by_voucher(booking, key, current, had, voucher):
     )
     booking_confirm_paid(booking=booking, payment_id=payment.pk, amount=0)
     transaction.on_commit(lambda: _after_payment_succeeded(payment.pk))
-    payment.client_secret, payment.next_action = "", None
+    payment.client_secret, payment.next_action, payment.save_card = "", None, False
     return payment
 
 

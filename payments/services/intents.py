@@ -2,6 +2,8 @@
 confirmation, the webhook, the hold expiry and reconciliation all come here), under a
 row lock, so success is applied once."""
 
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -9,9 +11,12 @@ from booking_api.lifecycle import CANCELLED_STATUSES, BookingStatus
 from booking_api.models import Booking
 from booking_api.services import booking_confirm_paid, booking_event_record
 from payments import discounts
-from payments.models import Payment, PaymentKind, PaymentStatus
-from payments.stripe_api import field
+from payments.customers import card_save
+from payments.models import Payment, PaymentKind, PaymentStatus, StripeCustomer
+from payments.stripe_api import field, object_id
 from payments.task_queue import queue
+
+logger = logging.getLogger(__name__)
 
 OPEN_STATUSES = (PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION, PaymentStatus.PROCESSING)
 INTENT_STATUS = {
@@ -61,6 +66,9 @@ def payment_apply_intent(*, payment_id, intent) -> Payment:
         },
     )
     transaction.on_commit(lambda: _after_payment_succeeded(payment.pk))
+    if field(intent, "setup_future_usage"):  # the patient asked to keep the card
+        method, customer = object_id(field(intent, "payment_method")), field(intent, "customer")
+        transaction.on_commit(lambda: _card_keep(payment.pk, method, object_id(customer)))
     booking = Booking.objects.select_for_update().get(pk=payment.booking_id)
     if booking.status == BookingStatus.PENDING_PAYMENT:
         # Still ours even if the hold time passed: the slot was never given away.
@@ -79,6 +87,30 @@ def _after_payment_succeeded(payment_id):
     if payment.voucher_ref:
         discounts.voucher_used(voucher_ref=payment.voucher_ref, payment=payment)
     queue("email_payment_receipt", payment_id)
+
+
+def _card_keep(payment_id, method_id, customer_id):
+    """Save the card a successful payment was made with, when the patient ticked "Save
+    this card" (``setup_future_usage``): for the booking's own client, and only if the
+    intent's Customer is theirs. After the commit, outside any lock: a failure here is
+    logged and never undoes the payment (reconciliation would not either)."""
+    payment = Payment.objects.select_related("booking__client__clinic").get(pk=payment_id)
+    client = payment.booking.client
+    customer = StripeCustomer.objects.filter(client=client).first()
+    if not method_id or customer is None or customer.stripe_customer_id != customer_id:
+        return None
+    try:
+        card = card_save(client=client, customer=customer, payment_method_id=method_id)
+    except Exception:  # noqa: BLE001 - the payment stands whatever happens here
+        logger.exception("Could not save the card of payment %s", payment_id)
+        return None
+    Payment.objects.filter(pk=payment_id, saved_card__isnull=True).update(saved_card=card)
+    booking_event_record(
+        booking_id=payment.booking_id,
+        kind="card_saved",
+        data={"card": card.pk, "last4": card.last4, "payment": payment_id},
+    )
+    return card
 
 
 def payment_for_intent(intent):

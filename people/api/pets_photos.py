@@ -1,6 +1,8 @@
 """The pets and photos API for the patient apps: the signed-in person's own pets (list,
 add, edit) at clinics with the ``pets`` feature, and their photos (list, upload, file)
-at clinics with ``selfies``. Another person's pet or photo answers 404."""
+at clinics with ``selfies``. A pet's photo is set with ``POST /pets/<id>/photo`` at any
+clinic with ``pets`` (whatever the selfies toggle), and its file is served there too.
+Another person's pet or photo answers 404."""
 
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
@@ -11,12 +13,14 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from branding.api.idempotency import idempotent
 from branding.api.permissions import ClinicRequired, require_feature
+from branding.selectors import clinic_features
 from people.models import Pet, Photo, PhotoKind, Species
 from people.pet_selectors import client_pet, pets_for_client
 from people.pet_services import pet_create, pet_update
 from people.photo_selectors import client_photo, photo_for_viewer, photos_for_client
-from people.photo_services import photo_delete, photo_share_set, photo_upload
+from people.photo_services import pet_photo_set, photo_delete, photo_share_set, photo_upload
 from people.selectors import client_account_for_user
 from people.services import client_account_ensure
 
@@ -94,6 +98,38 @@ class PetView(APIView):
         return Response(PetSerializer(pet_update(pet=pet, **fields)).data)
 
 
+class PetPhotoInSerializer(serializers.Serializer):
+    # A FileField: the service checks the content and names the field itself.
+    image = serializers.FileField()
+
+
+class PetPhotoView(APIView):
+    """Give one of my pets a new profile photo (multipart ``image``: JPEG, PNG or WebP,
+    checked by content, metadata dropped). At clinics with ``pets``, whatever the
+    ``selfies`` toggle. Another person's pet answers 404."""
+
+    permission_classes = [IsAuthenticated, ClinicRequired, require_feature("pets")]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": PetPhotoInSerializer},
+        responses={201: PetSerializer},
+        tags=["pets"],
+    )
+    @idempotent
+    def post(self, request, pet_id):
+        client = _client(request)
+        pet = client_pet(request.clinic, client, pet_id)
+        if pet is None or not pet.active:
+            raise Http404("No such pet.")
+        payload = PetPhotoInSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        pet_photo_set(
+            clinic=request.clinic, client=client, pet=pet, image=payload.validated_data["image"]
+        )
+        return Response(PetSerializer(pet).data, status=status.HTTP_201_CREATED)
+
+
 class PhotosView(APIView):
     permission_classes = [IsAuthenticated, ClinicRequired, require_feature("selfies")]
     parser_classes = [MultiPartParser, FormParser]
@@ -127,10 +163,16 @@ class PhotosView(APIView):
 
 
 class PhotoFileView(APIView):
-    permission_classes = [IsAuthenticated, ClinicRequired, require_feature("selfies")]
+    """A photo's file: at clinics with ``selfies``, and pets' photos at clinics with
+    ``pets`` (``photo_for_viewer`` decides)."""
+
+    permission_classes = [IsAuthenticated, ClinicRequired]
 
     @extend_schema(responses={(200, "image/*"): OpenApiTypes.BINARY}, tags=["photos"])
     def get(self, request, photo_id):
+        features = clinic_features(request.clinic)
+        if not features["selfies"] and not features["pets"]:
+            require_feature("selfies")().has_permission(request, self)  # 403, as before
         photo = photo_for_viewer(request.clinic, photo_id, client=_client(request))
         if photo is None:
             raise Http404("No such photo.")

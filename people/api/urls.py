@@ -10,6 +10,7 @@ urlpatterns = [
     path("me", MeView.as_view(), name="me"),
     path("pets", pets_photos.PetsView.as_view(), name="pets"),
     path("pets/<id:pet_id>", pets_photos.PetView.as_view(), name="pet"),
+    path("pets/<id:pet_id>/photo", pets_photos.PetPhotoView.as_view(), name="pet-photo"),
     path("photos", pets_photos.PhotosView.as_view(), name="photos"),
     path("photos/<id:photo_id>", pets_photos.PhotoView.as_view(), name="photo"),
     path("photos/<id:photo_id>/image", pets_photos.PhotoFileView.as_view(), name="photo-file"),

@@ -34,3 +34,37 @@ def fill_policy(html, numbers):
     from portal_pages.policy import fill_policy_placeholders
 
     return mark_safe(fill_policy_placeholders(str(html), numbers or {}))  # noqa: S308 - values escaped
+
+
+# --- The booking wizard's pictures -------------------------------------------------------
+
+TINTS = 6  # .tint-0 … .tint-5 in portal.css: soft tones of the clinic's colours
+
+
+@register.filter
+def service_pictures(service):
+    """The service's picture renditions (``card``, ``thumb``), or None."""
+    from booking_api.images import SERVICE_RENDITIONS, renditions
+
+    return renditions(service.image, SERVICE_RENDITIONS) if service.image_id else None
+
+
+@register.filter
+def staff_pictures(member):
+    """The staff member's photo renditions (``avatar``, ``portrait``), or None."""
+    from booking_api.images import STAFF_RENDITIONS, renditions
+
+    return renditions(member.photo, STAFF_RENDITIONS) if member.photo_id else None
+
+
+@register.filter
+def initials(name):
+    from booking_api.images import initials as letters
+
+    return letters(str(name))
+
+
+@register.filter
+def tint(obj):
+    """A stable tone for a picture-less card: the same service, the same colour."""
+    return f"tint-{(obj.pk or 0) % TINTS}"

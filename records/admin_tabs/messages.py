@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -15,8 +16,15 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from branding.errors import DomainError
 from people.account_tabs import ClientAccountTab
 from people.admin_toolkit.workspace import FRONT_DESK, request_admin_role
+from people.models import AuditAction
 from records.admin_tabs.base import ClientRecordMixin
-from records.message_selectors import clinic_thread, staff_unread_count, threads_for_staff
+from records.attachments import attachment_response
+from records.message_selectors import (
+    clinic_thread,
+    staff_attachment,
+    staff_unread_count,
+    threads_for_staff,
+)
 from records.message_services import (
     MAX_BODY,
     staff_reply,
@@ -141,6 +149,21 @@ class ThreadView(ClientRecordMixin, WagtailAdminTemplateMixin, FormView):
         return _redirect_thread(self.account, self.thread)
 
 
+class AttachmentView(ClientRecordMixin, View):
+    """A file the client attached, downloaded by the clinic's staff (audited as a view).
+    Another client's (or clinic's) file answers 404."""
+
+    def get(self, request, *args, **kwargs):
+        message = staff_attachment(self.clinic, self.account, self.kwargs["message_id"])
+        if message is None:
+            raise Http404(_("No such file."))
+        self.audit(
+            AuditAction.VIEW,
+            f"Downloaded “{message.attachment_name}” from {self.account.name}'s messages",
+        )
+        return attachment_response(message)
+
+
 def messages_tab_context(request, clinic, account):
     """Everyone who may open the client reads the messages here; writing (a new message,
     opening a thread to reply, which marks it read for the desk) is the front desk's, so
@@ -177,4 +200,5 @@ def messages_tab():
 urlpatterns = [
     path("messages/new/", NewMessageView.as_view(), name="message_new"),
     path("messages/<id:thread_id>/", ThreadView.as_view(), name="message_thread"),
+    path("messages/files/<id:message_id>/", AttachmentView.as_view(), name="message_attachment"),
 ]

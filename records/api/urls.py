@@ -4,6 +4,12 @@ from records.api import forms, messages
 
 urlpatterns = [
     path("messages", messages.MessagesView.as_view(), name="messages"),
+    path("messages/threads", messages.ThreadsView.as_view(), name="message-threads"),
+    path(
+        "messages/files/<id:message_id>",
+        messages.AttachmentView.as_view(),
+        name="message-attachment",
+    ),
     path("messages/<id:thread_id>", messages.ThreadView.as_view(), name="message-thread"),
     path("forms", forms.FormsView.as_view(), name="forms"),
     path("forms/<id:form_id>", forms.FormView.as_view(), name="form"),

@@ -38,7 +38,7 @@ def survey_invite(*, booking_id) -> bool:
     if booking is None or Feedback.objects.filter(booking_id=booking_id).exists():
         return False
     clinic, user = booking.clinic, booking.client.user
-    if not preferences_for(clinic, user).surveys:
+    if not preferences_for(clinic, user).wants("surveys"):
         return False
     link = survey_url(booking)
     with translation.override(clinic.language):

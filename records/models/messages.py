@@ -1,4 +1,8 @@
-"""Messages between a clinic and a client: one-way notices and two-way chat threads."""
+"""Messages between a clinic and a client: one-way notices and two-way chat threads. A
+client's message may carry one file (``records.attachments``: checked by content),
+kept in the private storage and served only to the clinic's staff and that client."""
+
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -7,6 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from branding.models import Clinic
 from people.models.accounts import ClientAccount
+from people.models.photos import private_storage
+
+
+def attachment_path(instance, filename):
+    # A random name per file: the path says nothing about its owner.
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"messages/{instance.thread.clinic_id}/{uuid.uuid4().hex}.{extension}"
 
 
 class ThreadKind(models.TextChoices):
@@ -60,6 +71,12 @@ class Message(models.Model):
     body = models.TextField(_("message"))
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    attachment = models.FileField(
+        _("attachment"), upload_to=attachment_path, storage=private_storage, blank=True
+    )
+    attachment_name = models.CharField(_("file name"), max_length=120, blank=True)
+    attachment_type = models.CharField(_("file type"), max_length=60, blank=True)
+    attachment_size = models.PositiveIntegerField(_("file size"), default=0)
 
     class Meta:
         # The table kept its name when the model moved here from ``clients``.

@@ -25,6 +25,7 @@ CONTACT_FIELDS = [
 ]
 # The preferences staff see and change, in the order the portal shows them.
 PREFERENCE_FIELDS = [
+    "unsubscribed_all",
     "surveys",
     "postcards",
     "booking_email",

@@ -1,24 +1,50 @@
-// The Payment Element (production only): Stripe.js collects the card and confirms in the
-// browser, then returns to the checkout page, which reads the result from Stripe.
+// The Payment Element (production only): Stripe.js collects the card (or Apple Pay /
+// Google Pay where the browser and device offer them) and confirms in the browser, then
+// returns to the checkout page, which reads the result from Stripe. A "Save this card"
+// box is sent to the server first, which sets it on the PaymentIntent.
 (function () {
   "use strict";
   var form = document.getElementById("payment-form");
   if (!form || typeof Stripe === "undefined") return;
   var stripe = Stripe(form.dataset.publishableKey);
   var elements = stripe.elements({ clientSecret: form.dataset.clientSecret });
-  elements.create("payment").mount("#payment-element");
+  elements
+    .create("payment", { wallets: { applePay: "auto", googlePay: "auto" } })
+    .mount("#payment-element");
   var errorBox = document.getElementById("payment-error");
+
+  function sendSaveChoice() {
+    if (!form.querySelector('input[name="save_choice"]')) return Promise.resolve();
+    return fetch(window.location.href, {
+      method: "POST",
+      body: new FormData(form),
+      headers: { "X-Requested-With": "fetch" },
+      credentials: "same-origin",
+    }).then(function (response) {
+      if (!response.ok) throw new Error(response.statusText);
+      return elements.fetchUpdates();
+    });
+  }
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var confirm = form.dataset.setup ? stripe.confirmSetup : stripe.confirmPayment;
-    confirm.call(stripe, {
-      elements: elements,
-      confirmParams: { return_url: form.dataset.returnUrl },
-    }).then(function (result) {
-      if (result.error) {
-        errorBox.textContent = result.error.message;
+    sendSaveChoice()
+      .then(function () {
+        return confirm.call(stripe, {
+          elements: elements,
+          confirmParams: { return_url: form.dataset.returnUrl },
+        });
+      })
+      .then(function (result) {
+        if (result && result.error) {
+          errorBox.textContent = result.error.message;
+          errorBox.hidden = false;
+        }
+      })
+      .catch(function (error) {
+        errorBox.textContent = error.message;
         errorBox.hidden = false;
-      }
-    });
+      });
   });
 })();

@@ -13,3 +13,19 @@ document.addEventListener("submit", (event) => {
     form.querySelectorAll("button[type=submit]").forEach((b) => { b.disabled = true; b.setAttribute("aria-busy", "true"); });
   }, 0);
 });
+
+// The wizard's "which pet?": the new pet's name and species show only for "Another pet".
+function showNewPet() {
+  const choice = document.querySelector("[data-pet-choice]:checked");
+  const another = !choice || choice.value === "new";
+  document.querySelectorAll("[data-new-pet]").forEach((input) => {
+    const field = input.closest(".field");
+    if (field) field.hidden = !another;
+  });
+}
+document.addEventListener("change", (event) => {
+  if (event.target.matches && event.target.matches("[data-pet-choice]")) showNewPet();
+});
+document.addEventListener("DOMContentLoaded", () => {
+  if (document.querySelector("[data-pet-choice]")) showNewPet();
+});

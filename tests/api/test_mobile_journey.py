@@ -1,7 +1,8 @@
 """A mobile app from first launch, through the API only, step by step as docs/api.md's
-"Build an app" walkthrough tells it: boot, sign up, confirm the email, read the home
-screen, book and pay with an Idempotency-Key (retried once), list the receipt, set a
-preference, see the signed-in devices and sign this device out."""
+"Build an app" walkthrough tells it: boot, sign up, confirm the email, register the phone
+for push, read the home screen, book and pay with an Idempotency-Key (retried once), get
+the confirmation push at the local FCM server, list the receipt, set a preference, see
+the signed-in devices and sign this device out (which ends its push registration)."""
 
 import re
 import uuid
@@ -10,6 +11,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from booking_api.models import Booking, BookingStatus
+from notifications.models import AppDevice
 from payments.models import Payment
 from tests.factories.clients import PASSWORD
 from tests.fixtures.booking import MONDAY
@@ -19,10 +21,16 @@ from tests.fixtures.people import SIGNUP_DETAILS, last_email_to
 pytestmark = pytest.mark.django_db
 
 EMAIL = "ana@example.com"
+FCM_TOKEN = "dGVzdC1mY20tdG9rZW4:APA91b" + "x" * 120
 
 
 def test_first_launch_to_signing_out(
-    clinic, full_policy, emma, stripe_at_localstripe, django_capture_on_commit_callbacks
+    clinic,
+    full_policy,
+    emma,
+    stripe_at_localstripe,
+    fcm_server,
+    django_capture_on_commit_callbacks,
 ):
     app = host_client(clinic, APIClient)
 
@@ -51,12 +59,21 @@ def test_first_launch_to_signing_out(
     assert verified.status_code == 200
     app.credentials(HTTP_AUTHORIZATION=f"Token {verified.json()['meta']['access_token']}")
 
-    # 3. Who am I, and the home screen the clinic arranged.
+    # 3. Register this phone for push (FCM's registration token from the Firebase SDK).
+    device = app.post(
+        "/api/v1/push/devices",
+        {"platform": "fcm", "push_token": FCM_TOKEN, "name": "Ana's phone"},
+        format="json",
+    )
+    assert device.status_code == 201, device.content
+    assert device.json()["current"] is True
+
+    # 4. Who am I, and the home screen the clinic arranged.
     assert app.get("/api/v1/me").json()["first_name"] == "Ana"
     assert app.get("/api/v1/dashboard").status_code == 200
     assert "booking_instructions" in app.get("/api/v1/content").json()
 
-    # 4. Book: a free slot, then checkout with an Idempotency-Key, retried once.
+    # 5. Book: a free slot, then checkout with an Idempotency-Key, retried once.
     slots = app.get(
         "/api/v1/availability", {"service": "consult", "from": MONDAY, "to": MONDAY}
     ).json()["slots"]
@@ -68,7 +85,7 @@ def test_first_launch_to_signing_out(
     assert retried.json() == checkout.json() and retried["Idempotent-Replayed"] == "true"
     assert Payment.objects.count() == 1
 
-    # 5. Pay (the PaymentSheet confirms client-side against Stripe; the local Stripe
+    # 6. Pay (the PaymentSheet confirms client-side against Stripe; the local Stripe
     #    server takes the test card's name on the server).
     payment_id = checkout.json()["payment"]["id"]
     with django_capture_on_commit_callbacks(execute=True):
@@ -83,7 +100,17 @@ def test_first_launch_to_signing_out(
     assert booking["status"] == BookingStatus.BOOKED
     assert Booking.objects.get().client.clinic == clinic
 
-    # 6. The receipt, and a preference.
+    # 7. The confirmation push, as the local FCM server received it: routable to the
+    #    booking, with the unread notifications' count as the badge.
+    [push] = [r["json"]["message"] for r in fcm_server.sends_to(FCM_TOKEN)]
+    assert push["data"]["type"] == "booking_confirmed"
+    assert push["data"]["id"] == str(booking["id"])
+    assert push["data"]["path"] == f"/bookings/{Booking.objects.get().reference}/"
+    listed = app.get("/api/v1/notifications").json()["results"]  # confirmation, receipt
+    assert push["data"]["badge"] == str(sum(not n["read"] for n in listed)) == "2"
+    assert push["notification"]["title"] == clinic.name
+
+    # 8. The receipt, and a preference.
     [receipt] = app.get("/api/v1/payments").json()["results"]
     assert app.get(receipt["receipt_url"]).content.startswith(b"%PDF")
     prefs = app.patch(
@@ -91,7 +118,8 @@ def test_first_launch_to_signing_out(
     )
     assert prefs.json()["communication"]["marketing_email"] is True
 
-    # 7. The devices signed in here, and signing this one out.
+    # 9. The devices signed in here, and signing this one out: its push goes with it.
     assert [d["name"] for d in app.get("/api/v1/auth/devices").json()] == ["Ana's phone"]
     assert app.delete("/api/v1/auth/token").status_code == 204
     assert app.get("/api/v1/me").status_code == 401
+    assert not AppDevice.objects.exists()

@@ -6,6 +6,7 @@ out of reach, and front desk cannot edit nudges."""
 import pytest
 
 from automations.models import Automation, AutomationSettings, PetHealthDue
+from branding.services import features_update
 from tests.factories.records import PetFactory
 from tests.fixtures.automations import make_automation
 from tests.fixtures.clinics import admin_client_for
@@ -67,6 +68,30 @@ def test_live_preview_fills_the_template_for_a_sample_patient(manager_admin, cli
     preview = answer.json()
     assert preview["email"] == {"title": "Hi Alex", "body": "Facial"}
     assert preview["sms"]["body"] == "Facial\nReply STOP to opt out."
+
+
+def test_preview_before_a_kind_is_chosen_is_a_hint_not_an_error(manager_admin):
+    answer = manager_admin.post("/admin/automations/preview/", {"kind": "", "body_template": ""})
+    assert answer.status_code == 200
+    assert answer.json() == {"hint": "Choose a kind to see the preview."}
+
+
+def test_winback_accepts_staff_and_help_lists_each_kinds_placeholders(manager_admin):
+    answer = manager_admin.post(
+        ADD, {**FORM, "kind": "winback", "body_template": "{staff} misses you"}
+    )
+    assert answer.status_code == 302
+    html = manager_admin.get(ADD).content.decode()
+    assert 'data-placeholders-for="winback"' in html
+
+
+def test_pet_reminders_are_offered_only_where_pets_are_kept(manager_admin, clinic):
+    def kinds():
+        return [v for v, _ in manager_admin.get(ADD).context["form"].fields["kind"].choices]
+
+    assert "pet_health" not in kinds() and "winback" in kinds()
+    features_update(clinic=clinic, pets=True)
+    assert "pet_health" in kinds()
 
 
 def test_live_preview_names_the_faulty_field(manager_admin):

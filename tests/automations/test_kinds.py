@@ -58,6 +58,16 @@ def test_winback_after_n_months_without_a_visit_once(clinic, botox, nurse):
     assert bodies("winback") == [f"We miss you after 6 months: {tracked_link(nudge)}"]
 
 
+def test_winback_names_who_they_last_saw(clinic, botox, nurse):
+    """Found trying the demo: {staff} was listed for win-back but refused on save."""
+    winback = make_automation(
+        clinic, AutomationKind.WINBACK, months=6, body_template="{staff} misses you"
+    )
+    visit(clinic, opted_in_patient(clinic), botox, nurse, NOON - 183 * DAY)
+    assert automation_run(automation=winback, now=NOON) == 1
+    assert bodies("winback") == [f"{nurse.display_name} misses you"]
+
+
 # --- Birthday ---------------------------------------------------------------------------
 
 

@@ -272,3 +272,11 @@ def test_attribution_counts_bookings_within_14_days_once(clinic, botox, nurse, r
         )
         == []
     )
+
+
+def test_no_nudge_to_those_unsubscribed_from_all(clinic, botox, nurse, rebook, due):
+    preferences_update(clinic=clinic, user=due.user, unsubscribed_all=True)  # offers still ticked
+    assert automation_run(automation=rebook, now=NOON) == 0
+    assert not Notification.objects.exists()
+    preferences_update(clinic=clinic, user=due.user, unsubscribed_all=False)
+    assert automation_run(automation=rebook, now=NOON) == 1

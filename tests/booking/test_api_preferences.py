@@ -79,3 +79,34 @@ def test_an_inactive_service_cannot_be_a_favourite(patient_api, clinic):
     )
     assert response.status_code == 400
     assert "services" in response.json()["booking"]
+
+
+def test_unsubscribe_from_all_through_the_api_keeps_and_restores_the_choices(
+    patient_api, patient, clinic
+):
+    patient_api.patch(
+        "/api/v1/preferences", {"communication": {"marketing_email": True}}, format="json"
+    )
+    response = patient_api.patch(
+        "/api/v1/preferences", {"communication": {"unsubscribed_all": True}}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()["communication"]
+    assert body["unsubscribed_all"] is True and body["marketing_email"] is True
+    assert not Preferences.objects.get(clinic=clinic, user=patient.user).wants("marketing_email")
+    back = patient_api.patch(
+        "/api/v1/preferences", {"communication": {"unsubscribed_all": False}}, format="json"
+    )
+    assert back.json()["communication"]["marketing_email"] is True
+    assert Preferences.objects.get(clinic=clinic, user=patient.user).wants("marketing_email")
+
+
+def test_a_bad_unsubscribe_all_value_is_named_and_nothing_is_saved(patient_api):
+    with nothing_changes(Preferences.objects.all()):
+        response = patient_api.patch(
+            "/api/v1/preferences",
+            {"communication": {"unsubscribed_all": "maybe", "push": False}},
+            format="json",
+        )
+    assert response.status_code == 400
+    assert "unsubscribed_all" in response.json()["communication"]

@@ -28,6 +28,15 @@ from tests.fixtures.honesty import nothing_changes
 
 pytestmark = pytest.mark.django_db
 
+# Check-in windows and "today's bookings" are on the clinic's clock: run at midday, so a
+# booking two hours ahead is still today whatever time the suite runs (it failed at 23:30).
+MIDDAY = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0)
+
+
+@pytest.fixture(autouse=True)
+def midday(monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: MIDDAY)
+
 
 def starting_in(clinic, client, service, staff, minutes, status=BookingStatus.CONFIRMED):
     """A booking whose start is ``minutes`` from now (negative: already begun)."""

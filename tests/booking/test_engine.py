@@ -89,6 +89,21 @@ def test_a_booking_and_its_buffers_block_time(clinic, open_policy):
     assert "13:00" not in offered and "13:15" in offered
 
 
+def test_a_booking_ending_off_the_grid_does_not_shift_it(clinic, open_policy):
+    """Found trying the demo: after a 45-minute visit with a 10-minute clean-up the times
+    moved onto 11:55, 12:10…, and a free 15:00 was refused as "just taken"."""
+    service = ServiceFactory(
+        clinic=clinic, duration_minutes=45, buffer_after_minutes=10, slot_step_minutes=15
+    )
+    staff = StaffFactory(clinic=clinic, services=[service], hours={0: [("09:00", "17:00")]})
+    book(clinic, service, staff, at(MONDAY, "11:00"))  # blocks 11:00–11:55
+    offered = starts(slots_on(clinic, service))
+    after = [s for s in offered if s >= "11:00"]
+    assert after[:3] == ["12:00", "12:15", "12:30"]
+    assert "15:00" in offered
+    assert all(s[3:] in {"00", "15", "30", "45"} for s in offered)
+
+
 def test_buffers_add_up_to_a_gap_of_120_minutes(clinic, open_policy):
     """15 before and 30 after: a 30-minute appointment fits between two bookings only
     when their appointments are 120 minutes apart."""

@@ -303,3 +303,28 @@ def test_the_calendar_refuses_to_start_a_visit_a_day_early_and_offers_no_such_bu
         with nothing_changes(Booking, BookingEvent):
             response = desk.post(f"/admin/bookings/calendar/{tomorrow.pk}/{action}/", follow=True)
         assert "Too early" in response.content.decode()
+
+
+def test_a_reschedule_never_moves_the_booking_to_another_location(clinic, booking, emma):
+    """Emma works at the Soho branch in the evening: her evening times are not offered
+    for a booking made at the main location, so a move keeps the client's address."""
+    from booking_api.models import WorkingHours
+    from branding.models import Location
+
+    soho = Location.objects.create(clinic=clinic, key="soho", name="Soho")
+    WorkingHours.objects.create(
+        staff=emma,
+        weekday=MONDAY.weekday(),
+        start=datetime.time(18),
+        end=datetime.time(20),
+        location=soho,
+    )
+    main = booking.location
+    with nothing_changes(Booking, BookingEvent), pytest.raises(BookingError) as refused:
+        booking_reschedule(booking=booking, start=at(MONDAY, "18:30"))
+    assert refused.value.field == "start"
+    booking.refresh_from_db()
+    assert booking.location == main and booking.start == at(MONDAY, "10:00")
+
+    moved = booking_reschedule(booking=booking, start=at(MONDAY, "11:00"))
+    assert moved.location == main

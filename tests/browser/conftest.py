@@ -111,6 +111,9 @@ def shot():
             page.evaluate(
                 "document.querySelectorAll('.tab-bar').forEach(b => b.style.position = 'static')"
             )
+            # From the top: a sticky header scrolled with the page (a form filled further
+            # down) would otherwise be drawn mid-picture.
+            page.evaluate("window.scrollTo(0, 0)")
             page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
             page.evaluate(
                 "document.querySelectorAll('.tab-bar').forEach(b => b.style.position = '')"

@@ -85,3 +85,18 @@ class TimeOffFactory(factory.django.DjangoModelFactory):
     staff = factory.SubFactory(StaffFactory)
     start = factory.LazyFunction(lambda: datetime.datetime(2030, 1, 1, 9, tzinfo=datetime.UTC))
     end = factory.LazyAttribute(lambda o: o.start + datetime.timedelta(hours=3))
+
+
+def wagtail_image(title="Picture", size=(800, 600), color=(180, 120, 200)):
+    """A Wagtail image (a PNG made here) for a service's picture or a staff photo."""
+    from io import BytesIO
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+    from wagtail.images import get_image_model
+
+    buffer = BytesIO()
+    PILImage.new("RGB", size, color).save(buffer, "PNG")
+    return get_image_model().objects.create(
+        title=title, file=ImageFile(buffer, name=f"{title.lower().replace(' ', '-')}.png")
+    )

@@ -79,6 +79,14 @@ def test_no_survey_for_clients_who_opted_out(
     assert survey_mails(patient.user) == []
 
 
+def test_no_survey_for_clients_unsubscribed_from_all(
+    clinic, patient, visit, django_capture_on_commit_callbacks
+):
+    preferences_update(clinic=clinic, user=patient.user, unsubscribed_all=True)
+    complete(visit, django_capture_on_commit_callbacks)
+    assert survey_mails(patient.user) == []
+
+
 def test_a_bad_rating_is_named_and_a_forged_or_foreign_token_is_refused(
     clinic, other_clinic, patient, visit
 ):

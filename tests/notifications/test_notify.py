@@ -202,3 +202,41 @@ def test_a_rolled_back_transaction_sends_nothing(
     assert callbacks == []
     assert not Notification.objects.exists()
     assert mail.outbox == []
+
+
+def test_unsubscribed_from_all_hears_nothing_but_account_mail_and_keeps_its_choices(
+    clinic, patient, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    from notifications.services import channels_accepted
+
+    settings.SMS_BACKEND, settings.SMS_FILE_PATH = "file", tmp_path / "sms"
+    preferences_update(clinic=clinic, user=patient.user, marketing_email=True, marketing_sms=True)
+    prefs = preferences_update(clinic=clinic, user=patient.user, unsubscribed_all=True)
+    # The per-type choices are kept as they were.
+    assert (prefs.marketing_email, prefs.booking_email, prefs.reminder_sms) == (True, True, True)
+    for category in (Category.BOOKING, Category.REMINDER, Category.MESSAGE, Category.MARKETING):
+        accepted = channels_accepted(
+            clinic=clinic, user=patient.user, category=category, phone="+447700900123"
+        )
+        assert accepted == [], category
+    with django_capture_on_commit_callbacks(execute=True):
+        for n, category in enumerate((Category.BOOKING, Category.MESSAGE, Category.MARKETING)):
+            _notify(clinic, patient.user, key=f"all-off-{n}", category=category)
+            _notify(
+                clinic,
+                patient.user,
+                key=f"all-off-sms-{n}",
+                category=category,
+                phone="+447700900123",
+            )
+    assert mail.outbox == [] and not Delivery.objects.exists()
+    assert Notification.objects.filter(user=patient.user).count() == 6  # still in the centre
+    with django_capture_on_commit_callbacks(execute=True):
+        _notify(clinic, patient.user, key="sign-in", category=Category.ACCOUNT)
+    assert len(mail.outbox) == 1
+
+    # Back on: the previous choices apply again, marketing by email and SMS included.
+    preferences_update(clinic=clinic, user=patient.user, unsubscribed_all=False)
+    assert channels_accepted(
+        clinic=clinic, user=patient.user, category=Category.MARKETING, phone="+447700900123"
+    ) == [Channel.EMAIL, Channel.SMS]

@@ -131,7 +131,7 @@ def save_card_for(client, booking):
     from payments.test_cards import test_card_payment_method
 
     pm = test_card_payment_method("success")
-    return cards._card_save(client=client, customer=customer, payment_method_id=pm)
+    return cards.card_save(client=client, customer=customer, payment_method_id=pm)
 
 
 def test_a_card_declined_when_saved_says_so(booked):

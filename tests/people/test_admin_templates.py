@@ -64,3 +64,11 @@ def test_page_titles_name_the_page(clinic):
     assert title("/admin/bookings/calendar/?date=2030-07-04&view=week").startswith(
         "Calendar: 1 Jul – 7 Jul 2030"
     )
+
+
+@pytest.mark.django_db
+def test_staff_avatars_are_drawn_here_not_fetched_from_gravatar(manager_admin):
+    """Found trying the demo offline: every admin page asked Gravatar for the staff
+    member's avatar, sending a hash of their email to a third party."""
+    html = manager_admin.get("/admin/").content.decode()
+    assert "gravatar" not in html.lower()

@@ -215,3 +215,36 @@ def test_another_clinics_staff_cannot_be_preferred(clinic, other_clinic, patient
     assert response.status_code == 200
     assert response.context["booking_form"].errors["staff"]
     assert not BookingPreferences.objects.filter(client=patient).exists()
+
+
+def test_unsubscribe_from_all_keeps_the_choices_and_switching_back_restores_them(
+    clinic, patient, signed_in
+):
+    signed_in.post(
+        "/account/",
+        {"section": "preferences", "prefs-booking_email": "on", "prefs-marketing_email": "on"},
+    )
+    # The page sends every switch: all-off ticked with the others as they show.
+    signed_in.post(
+        "/account/",
+        {
+            "section": "preferences",
+            "prefs-unsubscribed_all": "on",
+            "prefs-booking_email": "on",
+            "prefs-marketing_email": "on",
+        },
+    )
+    prefs = Preferences.objects.get(clinic=clinic, user=patient.user)
+    assert prefs.unsubscribed_all and prefs.booking_email and prefs.marketing_email
+    assert not prefs.wants("booking_email") and not prefs.wants("marketing_email")
+    page = signed_in.get("/account/").content.decode()
+    assert 'name="prefs-unsubscribed_all" id="id_prefs-unsubscribed_all" checked' in page
+    assert "Switch this off to get back the choices below" in page
+    signed_in.post(
+        "/account/",
+        {"section": "preferences", "prefs-booking_email": "on", "prefs-marketing_email": "on"},
+    )
+    prefs.refresh_from_db()
+    assert not prefs.unsubscribed_all
+    assert prefs.wants("booking_email") and prefs.wants("marketing_email")
+    assert not prefs.wants("reminder_email")

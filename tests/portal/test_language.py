@@ -41,3 +41,21 @@ def test_a_patient_switches_language(clinic):
     clinic.save()
     portal.post("/i18n/setlang/", {"language": "en", "next": "/offline/"})
     assert "You are offline" in portal.get("/offline/").content.decode()
+
+
+def test_the_account_features_of_issue_19_speak_bulgarian(clinic, patient):
+    """Unsubscribe from all, the new message form with a file, the save-card box."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    clinic.language = "bg"
+    clinic.save()
+    portal = host_client(clinic)
+    portal.force_login(patient.user)
+    profile = portal.get("/account/").content.decode()
+    assert "Отписване от всичко" in profile and "Спира всички имейли" in profile
+    new = portal.get("/messages/new/").content.decode()
+    assert "Прикачете файл (по желание)" in new
+    with translation.override("bg"):
+        box = render_to_string("payments/portal/_save_card_box.html", {"offer_save_card": True})
+    assert "Запазване на картата за следващия път" in box

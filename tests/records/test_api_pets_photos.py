@@ -96,3 +96,45 @@ def test_photos_share_toggle_and_delete_own_only(vet, owner, owner_api):
 
     assert owner_api.delete(f"/api/v1/photos/{photo_id}").status_code == 204
     assert not Photo.objects.filter(pk=photo_id).exists()
+
+
+def test_with_selfies_off_the_api_sets_and_serves_a_pet_photo(vet, owner, owner_api):
+    from branding.services import features_update
+
+    features_update(clinic=vet, pets=True, selfies=False)
+    pet = PetFactory(clinic=vet, owner=owner, name="Rex")
+    assert owner_api.post("/api/v1/photos", {"image": upload(), "pet": pet.pk}).status_code == 403
+    response = owner_api.post(
+        f"/api/v1/pets/{pet.pk}/photo",
+        {"image": upload()},
+        format="multipart",
+        HTTP_IDEMPOTENCY_KEY="rex-photo-1",
+    )
+    assert response.status_code == 201, response.content
+    pet.refresh_from_db()
+    assert response.json()["photo"] == pet.photo_id is not None
+    again = owner_api.post(
+        f"/api/v1/pets/{pet.pk}/photo",
+        {"image": upload()},
+        format="multipart",
+        HTTP_IDEMPOTENCY_KEY="rex-photo-1",
+    )
+    assert again.status_code == 201 and Photo.objects.count() == 1  # replayed, not stored twice
+    assert owner_api.get(f"/api/v1/photos/{pet.photo_id}/image").status_code == 200
+
+
+def test_the_api_refuses_a_bad_pet_photo_and_anothers_pet(vet, owner, owner_api):
+    pet = PetFactory(clinic=vet, owner=owner, name="Rex")
+    theirs = PetFactory(clinic=vet, owner=ClientAccountFactory(clinic=vet))
+    bad = owner_api.post(
+        f"/api/v1/pets/{pet.pk}/photo", {"image": upload("x.jpg", b"text")}, format="multipart"
+    )
+    assert bad.status_code == 400 and "image" in str(bad.json())
+    other = owner_api.post(
+        f"/api/v1/pets/{theirs.pk}/photo", {"image": upload()}, format="multipart"
+    )
+    assert other.status_code == 404
+    assert not Photo.objects.exists()
+    pet.refresh_from_db()
+    theirs.refresh_from_db()
+    assert pet.photo_id is None and theirs.photo_id is None

@@ -13,7 +13,7 @@ from people.models import AuditEntry, Pet, Photo
 from people.pet_services import PetError, pet_merge
 from tests.factories.booking import ServiceFactory, StaffFactory, main_location
 from tests.factories.clients import ClientAccountFactory, MembershipFactory
-from tests.factories.records import PetFactory, upload
+from tests.factories.records import PetFactory, image_bytes, upload
 from tests.fixtures.clinics import host_client
 
 pytestmark = pytest.mark.django_db
@@ -461,3 +461,153 @@ def test_the_api_books_for_the_clients_own_pet_and_refuses_anyone_elses(vet, own
     assert response.status_code == 201, response.content
     assert response.json()["pet"] == mine.pk
     assert Booking.objects.get().pet_id == mine.pk
+
+
+# --- Pet photos on the pet form, whatever the selfies toggle ------------------------------
+
+
+@pytest.fixture
+def selfies_off(vet):
+    from branding.services import features_update
+
+    features_update(clinic=vet, pets=True, selfies=False)
+    return vet
+
+
+def test_with_selfies_off_the_owner_sets_a_pet_photo_on_the_pet_form(
+    selfies_off, vet_portal, owner
+):
+    import io
+
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F] = "SpyCam"
+    jpeg = upload("rex.jpg", image_bytes("JPEG", exif=exif))
+    assert vet_portal.get("/photos/").status_code == 404  # selfies are off
+    page = vet_portal.get("/pets/add/").content.decode()
+    assert 'enctype="multipart/form-data"' in page and 'name="photo_file"' in page
+    response = vet_portal.post("/pets/add/", {"name": "Rex", "species": "dog", "photo_file": jpeg})
+    assert response.status_code == 302, response.context and response.context["form"].errors
+    pet = Pet.objects.get(owner=owner, name="Rex")
+    assert pet.photo is not None and pet.photo.kind == "pet" and pet.photo.pet == pet
+    served = vet_portal.get(f"/photos/{pet.photo_id}/image")
+    assert served.status_code == 200
+    body = b"".join(served.streaming_content)
+    assert b"SpyCam" not in body and Image.open(io.BytesIO(body)).getexif() == {}
+    assert f"/photos/{pet.photo_id}/image" in vet_portal.get("/pets/").content.decode()
+
+    # Editing: a new photo replaces it.
+    second = upload("rex2.png", image_bytes("PNG"), content_type="image/png")
+    response = vet_portal.post(
+        f"/pets/{pet.pk}/", {"name": "Rex", "species": "dog", "photo_file": second}
+    )
+    assert response.status_code == 302
+    pet.refresh_from_db()
+    assert pet.photo.content_type == "image/png" and Photo.objects.filter(pet=pet).count() == 2
+
+
+def test_a_bad_pet_photo_is_named_and_nothing_is_written(selfies_off, vet_portal, owner, settings):
+    pet = PetFactory(clinic=selfies_off, owner=owner, name="Rex")
+    before = (Pet.objects.count(), Photo.objects.count())
+    response = vet_portal.post(
+        "/pets/add/", {"name": "Bella", "species": "dog", "photo_file": upload("x.jpg", b"text")}
+    )
+    assert response.status_code == 200
+    assert "not an image" in response.context["form"].errors["photo_file"][0]
+    response = vet_portal.post(
+        f"/pets/{pet.pk}/",
+        {"name": "Renamed", "species": "cat", "photo_file": upload("x.jpg", b"text")},
+    )
+    assert response.status_code == 200 and response.context["form"].errors["photo_file"]
+    assert (Pet.objects.count(), Photo.objects.count()) == before
+    pet.refresh_from_db()
+    assert (pet.name, pet.species, pet.photo_id) == ("Rex", "dog", None)
+
+
+def test_with_selfies_off_only_pet_photos_are_served(selfies_off, vet_portal, owner):
+    from people.models import PhotoKind
+    from people.photo_services import pet_photo_set
+
+    pet = PetFactory(clinic=selfies_off, owner=owner, name="Rex")
+    pet_photo = pet_photo_set(clinic=selfies_off, client=owner, pet=pet, image=upload())
+    selfie = Photo.objects.create(
+        clinic=selfies_off,
+        client=owner,
+        kind=PhotoKind.SELFIE,
+        image=pet_photo.image.name,
+        content_type="image/jpeg",
+        width=1,
+        height=1,
+        size=1,
+    )
+    assert vet_portal.get(f"/photos/{pet_photo.pk}/image").status_code == 200
+    assert vet_portal.get(f"/photos/{selfie.pk}/image").status_code == 404
+    stranger = host_client(selfies_off)
+    stranger.force_login(ClientAccountFactory(clinic=selfies_off).user)
+    assert stranger.get(f"/photos/{pet_photo.pk}/image").status_code == 404
+
+
+def test_someone_elses_pet_gets_no_photo(selfies_off, vet_portal, owner):
+    from people.photo_services import PhotoError, pet_photo_set
+
+    theirs = PetFactory(clinic=selfies_off, owner=ClientAccountFactory(clinic=selfies_off))
+    with pytest.raises(PhotoError) as error:
+        pet_photo_set(clinic=selfies_off, client=owner, pet=theirs, image=upload())
+    assert error.value.field == "pet" and not Photo.objects.exists()
+    assert (
+        vet_portal.post(
+            f"/pets/{theirs.pk}/", {"name": "Mine", "species": "dog", "photo_file": upload()}
+        ).status_code
+        == 404
+    )
+    assert not Photo.objects.exists()
+
+
+def test_an_owner_with_a_pet_may_book_for_another_pet_which_joins_their_pets(
+    vet, owner, vet_portal, vet_service
+):
+    service, _staff = vet_service
+    biscuit = PetFactory(owner=owner, name="Biscuit")
+    start = _first_slot(vet, service)
+    page = vet_portal.get(
+        reverse("portal:book_confirm"), {"service": service.pk, "t": int(start.timestamp())}
+    )
+    field = page.context["form"].fields["pet"]
+    assert field.initial == str(biscuit.pk)  # the only pet is chosen already
+    assert ("new", "Another pet") in [(v, str(label)) for v, label in field.choices]
+    post = {"service": service.pk, "staff": "any", "t": int(start.timestamp()), "notes": ""}
+
+    # "Another pet" without a name: refused naming the field, nothing written.
+    response = vet_portal.post(reverse("portal:book_confirm"), {**post, "pet": "new"})
+    assert response.status_code == 200
+    assert response.context["form"].errors.get("pet_name")
+    assert not Booking.objects.exists() and Pet.objects.filter(owner=owner).count() == 1
+
+    response = vet_portal.post(
+        reverse("portal:book_confirm"),
+        {**post, "pet": "new", "pet_name": "Mochi", "pet_species": "cat"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    mochi = Pet.objects.get(owner=owner, name="Mochi")
+    assert mochi.species == "cat" and Booking.objects.get().pet_id == mochi.pk
+
+
+def test_a_chosen_pet_ignores_a_name_typed_for_another(vet, owner, vet_portal, vet_service):
+    service, _staff = vet_service
+    biscuit = PetFactory(owner=owner, name="Biscuit")
+    start = _first_slot(vet, service)
+    response = vet_portal.post(
+        reverse("portal:book_confirm"),
+        {
+            "service": service.pk,
+            "staff": "any",
+            "t": int(start.timestamp()),
+            "pet": biscuit.pk,
+            "pet_name": "Mochi",
+            "pet_species": "cat",
+        },
+    )
+    assert response.status_code == 302
+    assert Booking.objects.get().pet_id == biscuit.pk
+    assert list(Pet.objects.filter(owner=owner)) == [biscuit]

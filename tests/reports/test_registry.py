@@ -11,7 +11,7 @@ from reports import registry
 from tests.fixtures.clinics import admin_client_for
 
 
-def build_nudges(query):
+def build_sample(query):
     # What an app below reports would write: dicts only, the clinic from the query.
     return {
         "figures": [{"label": "Nudges sent", "current": 12, "previous": 3, "kind": "count"}],
@@ -36,36 +36,36 @@ def nudges_module():
     module = types.ModuleType("booking_api.report_sections")
     module.SECTIONS = [
         {
-            "key": "nudges",
-            "title": "Nudges",
+            "key": "sample",
+            "title": "Sample",
             "description": "What the nudges brought back.",
             "roles": ("manager",),
             "order": 70,
-            "build": build_nudges,
+            "build": build_sample,
         }
     ]
     sys.modules["booking_api.report_sections"] = module
     yield module
     del sys.modules["booking_api.report_sections"]
-    registry._SECTIONS.pop("nudges", None)
+    registry._SECTIONS.pop("sample", None)
 
 
 def test_a_section_offered_as_data_is_found_shown_and_exported(
     clinic, manager, staff_user, nudges_module
 ):
-    assert registry.section("nudges") is None
+    assert registry.section("sample") is None
     registry.discover_sections()
-    assert registry.section("nudges").title == "Nudges"
+    assert registry.section("sample").title == "Sample"
     browser = admin_client_for(manager, clinic)
-    assert "/admin/revenue-impact/nudges/" in browser.get("/admin/revenue-impact/").text
-    page = browser.get("/admin/revenue-impact/nudges/")
+    assert "/admin/revenue-impact/sample/" in browser.get("/admin/revenue-impact/").text
+    page = browser.get("/admin/revenue-impact/sample/")
     assert "Win-back at Glow Aesthetics" in page.text and "£45.50" in page.text
     assert '<svg class="report-chart"' in page.text
-    csv = browser.get("/admin/revenue-impact/nudges/sent.csv").content.decode()
+    csv = browser.get("/admin/revenue-impact/sample/sent.csv").content.decode()
     assert csv.splitlines() == ["Kind,Sent,Revenue (GBP)", "Win-back at Glow Aesthetics,12,45.50"]
     staff = admin_client_for(staff_user, clinic)
-    assert "/admin/revenue-impact/nudges/" not in staff.get("/admin/revenue-impact/").text
-    assert staff.get("/admin/revenue-impact/nudges/").status_code == 302
+    assert "/admin/revenue-impact/sample/" not in staff.get("/admin/revenue-impact/").text
+    assert staff.get("/admin/revenue-impact/sample/").status_code == 302
 
 
 def test_a_key_taken_twice_is_refused(nudges_module):

@@ -168,6 +168,7 @@ OWN_QUERIES = {
     "attendance": 3 + 2,
     "utilisation": 4 + 2,
     "loyalty": 7 + 2,
+    "nudges": 4 + 2,
 }
 
 

@@ -46,6 +46,7 @@ class Command(BaseCommand):
                     demo_login_ensure(account.user)
                     logins.append((account.user.email, "patient", ctx.clinic.name, DEMO_PASSWORD))
                 seed_patient_notifications(ctx.clinic, ctx.refs.get("client", {}).values())
+                demo_pictures(ctx.clinic)
                 demo_visit_points(ctx.clinic)
             practice_connect(clinics)
             admin_ensure()
@@ -86,6 +87,45 @@ def demo_visit_points(clinic):
         clinic=clinic, status=BookingStatus.COMPLETED
     ).values_list("pk", flat=True):
         points_for_completed_booking(booking_id)
+
+
+def demo_pictures(clinic):
+    """Service pictures and staff photos drawn locally (``demo.artwork``), in the
+    clinic's media collection, for whatever has none yet: a manager's own choice in the
+    admin is kept. The same drawing is found again by its hash, so nothing is added
+    twice."""
+    from booking_api.models import Service, StaffMember
+    from booking_api.services.catalogue import service_upsert, staff_upsert
+    from demo.artwork import service_picture, staff_portrait
+
+    for service in Service.objects.filter(clinic=clinic, image__isnull=True):
+        image = _demo_image(clinic, service.name, service_picture(service.name))
+        service_upsert(clinic=clinic, key=service.key, image=image)
+    for member in StaffMember.objects.filter(clinic=clinic, photo__isnull=True):
+        image = _demo_image(clinic, member.display_name, staff_portrait(member.display_name))
+        staff_upsert(clinic=clinic, key=member.key, photo=image)
+
+
+def _demo_image(clinic, title, data):
+    import hashlib
+
+    from django.core.files.images import ImageFile
+    from django.utils.text import slugify
+    from wagtail.images import get_image_model
+
+    from branding.services import clinic_collection
+
+    digest = hashlib.sha1(data).hexdigest()
+    collection = clinic_collection(clinic)
+    model = get_image_model()
+    image = model.objects.filter(collection=collection, file_hash=digest).first()
+    if image is None:
+        from io import BytesIO
+
+        image = model(title=title, collection=collection, file_hash=digest)
+        image.file = ImageFile(BytesIO(data), name=f"{slugify(title)}.png")
+        image.save()
+    return image
 
 
 def demo_login_ensure(user):

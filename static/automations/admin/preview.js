@@ -8,7 +8,14 @@
     var form = box.closest("form");
     var timer = null;
     function field(name) { return form.querySelector("[name='" + name + "']"); }
+    function showPlaceholders() {  // only the chosen kind's placeholders, or all before
+      var kind = field("kind") ? field("kind").value : "";
+      form.querySelectorAll("[data-placeholders-for]").forEach(function (line) {
+        line.hidden = Boolean(kind) && line.dataset.placeholdersFor !== kind;
+      });
+    }
     function refresh() {
+      showPlaceholders();
       var data = new FormData();
       ["kind", "title_template", "body_template", "months"].forEach(function (name) {
         var input = field(name);
@@ -24,6 +31,13 @@
         .then(function (response) { return response.json(); })
         .then(function (answer) {
           var error = box.querySelector("[data-preview-error]");
+          if (answer.hint) {  // no kind chosen yet: a hint, not an error
+            error.hidden = true;
+            box.querySelector("[data-preview-title]").textContent = answer.hint;
+            box.querySelector("[data-preview-body]").textContent = "";
+            box.querySelector("[data-preview-sms]").textContent = "";
+            return;
+          }
           if (answer.detail) {
             error.textContent = answer.detail;
             error.hidden = false;
