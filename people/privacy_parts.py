@@ -13,7 +13,7 @@ from allauth.socialaccount.models import SocialAccount
 from django.db import transaction
 from django.utils import timezone
 
-from notifications.models import Notification, Preferences
+from notifications.models import AppDevice, Notification, Preferences
 from notifications.push import push_subscription_delete
 from people.models import ClientAccount, ClientNote, ClinicMembership, DeviceToken, Pet, Photo, User
 
@@ -109,6 +109,7 @@ def erase_pets(*, clinic, client, user):
 def erase_notifications(*, clinic, client, user):
     deleted, _ = Notification.objects.filter(clinic=clinic, user=user).delete()
     Preferences.objects.filter(clinic=clinic, user=user).delete()
+    AppDevice.objects.filter(clinic=clinic, user=user).delete()
     push_subscription_delete(clinic=clinic, user=user)
     return {"notifications": deleted}
 

@@ -430,6 +430,7 @@ def marketing_switches_record(*, clinic, client, before, after, source) -> Conse
     now_on = any(after.get(name) for name in MARKETING_SWITCHES)
     if was_on == now_on:
         return None
+
     def label(name):
         text = str(Preferences._meta.get_field(name).verbose_name)
         return text[:1].upper() + text[1:]

@@ -3,7 +3,9 @@ forms with their PDFs, medical history, messages and feedback. Erasing keeps the
 forms and the medical history (the clinic must keep them; they stay on the detached
 account) and deletes messages and the free text of feedback."""
 
-from records.models import Feedback, MedicalHistoryVersion, MessageThread, SignedForm
+from django.db import transaction
+
+from records.models import Feedback, MedicalHistoryVersion, Message, MessageThread, SignedForm
 
 
 def export_forms(*, clinic, client):
@@ -43,19 +45,19 @@ def export_messages(*, clinic, client):
         .prefetch_related("messages")
         .order_by("created_at", "pk")
     )
-    return {
-        "data": [
-            {
-                "subject": thread.subject,
-                "kind": thread.kind,
-                "messages": [
-                    {"from": m.sender, "body": m.body, "sent": m.created_at.isoformat()}
-                    for m in thread.messages.all()
-                ],
-            }
-            for thread in threads
-        ]
-    }
+    data, files = [], []
+    for thread in threads:
+        messages = []
+        for m in thread.messages.all():
+            entry = {"from": m.sender, "body": m.body, "sent": m.created_at.isoformat()}
+            if m.attachment:
+                name = f"{m.pk}-{m.attachment_name or 'file'}"
+                with m.attachment.open("rb") as handle:
+                    files.append((name, handle.read()))
+                entry["attachment"] = name
+            messages.append(entry)
+        data.append({"subject": thread.subject, "kind": thread.kind, "messages": messages})
+    return {"data": data, "files": files}
 
 
 def export_feedback(*, clinic, client):
@@ -70,6 +72,9 @@ def export_feedback(*, clinic, client):
 
 def erase_messages(*, clinic, client, user):
     threads = MessageThread.objects.filter(clinic=clinic, client=client)
+    for message in Message.objects.filter(thread__in=threads).exclude(attachment=""):
+        name, storage = message.attachment.name, message.attachment.storage
+        transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
     count = threads.count()
     threads.delete()
     return {"threads": count}

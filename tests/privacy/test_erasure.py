@@ -11,7 +11,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from booking_api.models import Booking
-from notifications.models import Notification
+from notifications.models import AppDevice, Notification
 from payments.models import Payment
 from people.models import AuditEntry, ClientAccount, DeviceToken, Photo, User
 from people.services import device_token_issue
@@ -63,6 +63,10 @@ def test_approved_erasure_leaves_no_trace_of_the_person_and_keeps_the_records(
     for needle in (ZELDA["email"], ZELDA["last_name"], ZELDA["phone"][3:]):
         assert tables_mentioning(needle), needle  # there before
     photo_files = [photo.image for photo in Photo.objects.filter(client=zelda)]
+    photo_files += [
+        m.attachment for m in Message.objects.filter(thread__client=zelda) if m.attachment
+    ]
+    assert len(photo_files) == 2  # the selfie and the message's file
     assert all(f.storage.exists(f.name) for f in photo_files)
     kept_before = (
         Payment.objects.filter(booking__client=zelda).count(),
@@ -89,6 +93,7 @@ def test_approved_erasure_leaves_no_trace_of_the_person_and_keeps_the_records(
     assert not any(f.storage.exists(f.name) for f in photo_files)
     assert not MessageThread.objects.filter(client=zelda).exists()
     assert not Message.objects.filter(author=user).exists()
+    assert not AppDevice.objects.filter(user=user).exists()
     # Kept, on the same (now nameless) account.
     assert (
         Payment.objects.filter(booking__client=zelda).count(),

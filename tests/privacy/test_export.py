@@ -82,7 +82,9 @@ def test_the_portal_asks_the_worker_makes_the_zip_and_its_link_works_once(
     forms = json.loads(archive.read("forms/data.json"))
     assert archive.read(f"forms/{forms[0]['pdf']}").startswith(b"%PDF")
     messages = json.loads(archive.read("messages/data.json"))
-    assert [m["body"] for m in messages[0]["messages"]][-1].startswith("Thanks, Zelda")
+    reply = messages[0]["messages"][-1]
+    assert reply["body"].startswith("Thanks, Zelda")
+    assert archive.read(f"messages/{reply['attachment']}")[:3] == b"\xff\xd8\xff"
     photos = json.loads(archive.read("photos/data.json"))
     assert archive.read(f"photos/{photos[0]['file']}")[:3] == b"\xff\xd8\xff"  # a JPEG
     loyalty = json.loads(archive.read("loyalty/data.json"))
