@@ -61,7 +61,7 @@ from privacy.models import ErasureRequest
 from privacy.services import erasure_request
 from records.feedback.services import feedback_submit
 from records.message_services import thread_start
-from records.models import Feedback, FormTemplate, MessageThread, SignedForm
+from records.models import Feedback, FormTemplate, Message, MessageThread, SignedForm
 from sync.models import BookingLink, PetMerge
 from tests.factories.booking import (
     ServiceCategoryFactory,
@@ -142,6 +142,7 @@ BY_ARGUMENT = {
     "thread_id": MessageThread,
     "signed_id": SignedForm,
     "request_id": ErasureRequest,
+    "message_id": Message,
 }
 
 # The ``pk`` of URLs whose view does not say its model (or says another), by URL name
@@ -479,6 +480,7 @@ def riverside(clinic, other_clinic, other_manager):
         BookingLink: sync_link,
         Photo: photo,
         MessageThread: thread,
+        Message: thread.messages.first(),
         Automation: automation,
         PetHealthDue: pet_due,
         InboundSms: text,
