@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "records",  # the client's record: forms, medical history, feedback, messages
     "loyalty",
     "reports",  # revenue impact: the managers' reports
+    "privacy",  # data export, erasure, consent records
     "sync",  # the practice-system sync (docs/sync.md)
     "automations",  # nudges, per-clinic reminders, two-way SMS
     "commerce",  # packages and the purchases behind them
@@ -510,6 +511,7 @@ ERROR_CODE_ENUMS = [
     "sync.errors.SyncErrorCode",
     "commerce.errors.CommerceErrorCode",
     "portal_pages.errors.PortalErrorCode",
+    "privacy.errors.PrivacyErrorCode",
 ]
 SPECTACULAR_SETTINGS = {
     "TITLE": "Clinic Portal API",
@@ -550,6 +552,7 @@ SPECTACULAR_SETTINGS = {
         "PackageEntryKindEnum": "commerce.models.packages.EntryKind",
         "PurchaseKindEnum": "commerce.models.purchases.PurchaseKind",
         "PurchaseMethodEnum": "commerce.models.purchases.PurchaseMethod",
+        "ConsentKindEnum": "privacy.models.ConsentKind",
     },
 }
 
