@@ -6,7 +6,6 @@ Wagtail's ``construct_homepage_panels`` hook (``portal_pages.wagtail_hooks``).""
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from wagtail.admin.ui.components import Component
 from booking_api.models import Service, StaffMember, WorkingHours
 from branding.models import PaymentMode
 from branding.selectors import clinic_branding, clinic_policy
+from payments.stripe_api import account_problem
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def _payments_connected(clinic, policy) -> bool:
     payment has nothing to connect."""
     if policy.payment_mode == PaymentMode.NONE:
         return True
-    return bool(settings.STRIPE_SECRET_KEY)
+    return account_problem(clinic) is None  # its own Stripe account, able to take payment
 
 
 def setup_steps(clinic) -> list[SetupStep]:
@@ -93,7 +93,7 @@ def setup_steps(clinic) -> list[SetupStep]:
             "payments",
             _("Connect online payments"),
             _payments_connected(clinic, policy),
-            policy_settings_url,
+            reverse("payments_admin:account"),
             _("Or choose 'No online payment' in the booking policies."),
         ),
         SetupStep(

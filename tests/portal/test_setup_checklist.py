@@ -88,8 +88,10 @@ def test_each_step_ticks_itself_and_the_checklist_goes_once_all_are_done(new_cli
     assert _steps(response) is None
 
 
-def test_a_clinic_without_online_payment_has_nothing_to_connect(new_clinic, manager, settings):
-    settings.STRIPE_SECRET_KEY = ""
+def test_a_clinic_without_online_payment_has_nothing_to_connect(new_clinic, manager):
+    from payments.models import StripeAccount
+
+    StripeAccount.objects.filter(clinic=new_clinic).delete()  # no Stripe account of its own
     admin = admin_client_for(manager, new_clinic)
     policy = clinic_policy(new_clinic)
     policy.payment_mode = PaymentMode.FULL
@@ -107,3 +109,21 @@ def test_front_desk_sees_its_day_not_the_checklist(new_clinic, staff_user):
     assert response.status_code == 200
     assert _steps(response) is None
     assert "data-today" in response.content.decode()
+
+
+def test_payments_tick_once_the_clinics_own_stripe_account_can_take_payment(new_clinic, manager):
+    from payments.models import StripeAccount, StripeAccountKind
+
+    admin = admin_client_for(manager, new_clinic)
+    policy = clinic_policy(new_clinic)
+    policy.payment_mode = PaymentMode.FULL
+    policy.save()
+    StripeAccount.objects.filter(clinic=new_clinic).delete()
+    assert _steps(admin.get(HOME))["payments"] is False
+    account = StripeAccount.objects.create(
+        clinic=new_clinic, kind=StripeAccountKind.CONNECT, account_id="acct_new"
+    )
+    assert _steps(admin.get(HOME))["payments"] is False  # onboarding not finished
+    account.details_submitted = account.charges_enabled = account.payouts_enabled = True
+    account.save()
+    assert _steps(admin.get(HOME))["payments"] is True
