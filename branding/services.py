@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext
 from wagtail.models import (
     Collection,
@@ -131,10 +130,11 @@ def clinic_collection(clinic) -> Collection:
     return root.add_child(name=name)
 
 
-def clinic_public_collection(clinic) -> Collection:
+def clinic_public_collection(clinic, *, parent=None) -> Collection:
     """The "Public" collection inside the clinic's own: documents the clinic puts there
-    are downloadable by anyone on its domain (leaflets linked from its pages)."""
-    parent = clinic_collection(clinic)
+    are downloadable by anyone on its domain (leaflets linked from its pages).
+    ``parent``: the clinic's own collection, when the caller has it already."""
+    parent = parent or clinic_collection(clinic)
     existing = parent.get_children().filter(name=PUBLIC_COLLECTION_NAME).first()
     return existing or parent.add_child(name=PUBLIC_COLLECTION_NAME)
 
@@ -143,16 +143,8 @@ def clinic_group_name(clinic, role):
     return f"{clinic.slug}: {role}"
 
 
-@transaction.atomic
-def clinic_admin_groups_ensure(clinic) -> dict[str, Group]:
-    """The clinic's admin groups, one per role, with permissions scoped to its own site,
-    pages and media. A member of one clinic's group has no rights in another clinic.
-
-    Idempotent, and a constant number of queries (about fifteen, whatever is missing):
-    it runs for every new clinic and every membership granted."""
-    groups = {}
-    for role in Role.ALL:
-        groups[role], _ = Group.objects.get_or_create(name=clinic_group_name(clinic, role))
+def _admin_permissions_wanted():
+    """(app label, codename) of every permission the clinic's admin groups hold."""
     wanted = [("wagtailadmin", "access_admin")]
     wanted += [("wagtailcore", codename) for codename in PAGE_PERMISSIONS]
     wanted += [
@@ -163,12 +155,33 @@ def clinic_admin_groups_ensure(clinic) -> dict[str, Group]:
     wanted += [
         (model._meta.app_label, f"change_{model._meta.model_name}") for model in SETTING_MODELS
     ]
-    lookup = Q()
-    for app_label, codename in wanted:
-        lookup |= Q(content_type__app_label=app_label, codename=codename)
+    return wanted
+
+
+@transaction.atomic
+def clinic_admin_groups_ensure(clinic) -> dict[str, Group]:
+    """The clinic's admin groups, one per role, with permissions scoped to its own site,
+    pages and media. A member of one clinic's group has no rights in another clinic.
+
+    Idempotent, and a constant number of queries (about a dozen when everything is
+    there, whatever is missing): it runs for every new clinic and every membership
+    granted."""
+    names = {clinic_group_name(clinic, role): role for role in Role.ALL}
+    groups = {names[group.name]: group for group in Group.objects.filter(name__in=names)}
+    for name, role in names.items():
+        if role not in groups:
+            groups[role], _ = Group.objects.get_or_create(name=name)
+    groups = {role: groups[role] for role in Role.ALL}
+
+    # Two IN lists rather than one OR per permission: the same rows, and a query that is
+    # much cheaper to build. The few extra rows (a codename of another app) are dropped.
+    wanted = _admin_permissions_wanted()
     perms = {
         (perm.content_type.app_label, perm.codename): perm
-        for perm in Permission.objects.filter(lookup).select_related("content_type")
+        for perm in Permission.objects.filter(
+            content_type__app_label__in={app_label for app_label, _ in wanted},
+            codename__in={codename for _, codename in wanted},
+        ).select_related("content_type")
     }
     missing_perms = [key for key in wanted if key not in perms]
     if missing_perms:
@@ -182,13 +195,11 @@ def clinic_admin_groups_ensure(clinic) -> dict[str, Group]:
             "group_id", flat=True
         )
     )
-    through.objects.bulk_create(
-        [
-            through(group_id=group.pk, permission_id=access_admin.pk)
-            for group in groups.values()
-            if group.pk not in has_access
-        ]
-    )
+    missing_access = [group for group in groups.values() if group.pk not in has_access]
+    if missing_access:
+        through.objects.bulk_create(
+            [through(group_id=group.pk, permission_id=access_admin.pk) for group in missing_access]
+        )
 
     manager = groups[Role.MANAGER]
     home = clinic.site.root_page
@@ -198,10 +209,11 @@ def clinic_admin_groups_ensure(clinic) -> dict[str, Group]:
         [perms[("wagtailcore", codename)] for codename in PAGE_PERMISSIONS],
     )
     # The permissions on the clinic's collection reach its "Public" collection too.
-    clinic_public_collection(clinic)
+    collection = clinic_collection(clinic)
+    clinic_public_collection(clinic, parent=collection)
     _ensure_rows(
         GroupCollectionPermission,
-        {"group": manager, "collection": clinic_collection(clinic)},
+        {"group": manager, "collection": collection},
         [
             perms[(app_label, codename)]
             for app_label, codenames in COLLECTION_PERMISSIONS.items()
@@ -223,9 +235,9 @@ def _ensure_rows(model, scope, permissions):
     """One ``model`` row per permission for ``scope`` (group and page/collection/site):
     those already there are left alone, the others are made in one insert."""
     present = set(model.objects.filter(**scope).values_list("permission_id", flat=True))
-    model.objects.bulk_create(
-        [model(permission=perm, **scope) for perm in permissions if perm.pk not in present]
-    )
+    missing = [model(permission=perm, **scope) for perm in permissions if perm.pk not in present]
+    if missing:
+        model.objects.bulk_create(missing)
 
 
 @transaction.atomic

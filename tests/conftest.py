@@ -18,9 +18,19 @@ pytest_plugins = [
     "tests.fixtures.commerce",
     "tests.fixtures.privacy",
     "tests.fixtures.push_providers",
+    "tests.fixtures.openapi",
 ]
 
+import sys  # noqa: E402
+
 import pytest  # noqa: E402
+
+# pytest rewrites the asserts of every test module when it imports it (most of a worker's
+# collection, about 4 s of CPU, and each xdist worker does it again) and keeps the result
+# in __pycache__, unless Python is told not to write bytecode (PYTHONDONTWRITEBYTECODE, as
+# in some containers): then every worker of every run rewrites them all. The rewritten
+# modules are a cache of the test files, checked against them, so keep them.
+sys.dont_write_bytecode = False
 
 # The longest tests, started first among those that need a real transaction (which
 # pytest-django runs after the rest): on two workers, one of them picked last would keep

@@ -31,14 +31,6 @@ pytestmark = pytest.mark.django_db
 WELCOME = ("welcome", {"heading": "Hello there", "text": "<p>Nice to see you.</p>"})
 
 
-@pytest.fixture(scope="module")
-def openapi(django_db_blocker):
-    from drf_spectacular.generators import SchemaGenerator
-
-    with django_db_blocker.unblock():
-        return SchemaGenerator().get_schema(request=None, public=True)
-
-
 def _json_schema(node):
     """OpenAPI 3.0's ``nullable`` as JSON Schema (``anyOf`` with null)."""
     if isinstance(node, list):

@@ -6,6 +6,7 @@ The static half reads the source (AST) of the product packages, so a new raise t
 forgets any of this fails here, before a client ever sees it."""
 
 import ast
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,8 +123,8 @@ def _product_files():
 def _domain_error_classes(files):
     """Names of DomainError and every class deriving from it, by the source."""
     bases = {}
-    for _path, source in files:
-        for node in ast.walk(ast.parse(source)):
+    for _path, _source, tree in files:
+        for node in ast.walk(tree):
             if isinstance(node, ast.ClassDef):
                 bases[node.name] = {getattr(b, "id", getattr(b, "attr", None)) for b in node.bases}
     found = {"DomainError"}
@@ -134,12 +135,15 @@ def _domain_error_classes(files):
         found |= more
 
 
+@functools.cache
 def raise_sites():
-    files = list(_product_files())
+    """Every call of a DomainError class in the product. Scanned when a test first asks
+    (once per test process), not when the module is collected."""
+    files = [(path, source, ast.parse(source)) for path, source in _product_files()]
     classes = _domain_error_classes(files)
     sites = []
-    for path, source in files:
-        for node in ast.walk(ast.parse(source)):
+    for path, source, tree in files:
+        for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 name = getattr(node.func, "id", getattr(node.func, "attr", None))
                 if name in classes and name != "super":
@@ -170,8 +174,8 @@ def translatable_literals(node):
     return None
 
 
-SITES = raise_sites()
-CONVERTED = [s for s in SITES if pending_app(s.path) is None and s.cls != "ImportFileError"]
+def converted_sites():
+    return [s for s in raise_sites() if pending_app(s.path) is None and s.cls != "ImportFileError"]
 
 
 def _enum(name):
@@ -179,13 +183,13 @@ def _enum(name):
 
 
 def test_the_scan_sees_the_raises():
-    assert len(SITES) > 150  # a broken scan must not pass by finding nothing
-    assert len(CONVERTED) > 120
+    assert len(raise_sites()) > 150  # a broken scan must not pass by finding nothing
+    assert len(converted_sites()) > 120
 
 
 def test_every_converted_raise_has_a_translatable_literal_message():
     bad = []
-    for site in CONVERTED:
+    for site in converted_sites():
         message = site.node.args[0] if site.node.args else None
         if message is None:
             bad.append(f"{site.where} has no message")
@@ -198,7 +202,7 @@ def test_every_converted_raise_has_a_translatable_literal_message():
 
 def test_every_raise_names_a_code_of_its_own_apps_enum_with_its_status():
     bad = []
-    for site in SITES:
+    for site in raise_sites():
         app = pending_app(site.path) or site.path.split("/")[0]
         enum = _enum(APP_ENUM[app])
         code = site.keyword("code")
@@ -232,7 +236,7 @@ def test_every_raise_names_a_code_of_its_own_apps_enum_with_its_status():
 def test_every_converted_message_is_translated_to_bulgarian():
     missing = []
     with translation.override("bg"):
-        for site in CONVERTED:
+        for site in converted_sites():
             for msgid in translatable_literals(site.node.args[0]) or []:
                 if translation.gettext(msgid) == msgid:
                     missing.append(f"{site.where}: {msgid}")
