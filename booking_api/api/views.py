@@ -58,7 +58,6 @@ class ServiceListView(generics.ListAPIView):
 
     serializer_class = ServiceSerializer
     permission_classes = [AllowAny, ClinicRequired]
-    pagination_class = None
 
     @extend_schema(
         tags=["catalogue"],
@@ -79,7 +78,6 @@ class ServiceListView(generics.ListAPIView):
 class StaffListView(generics.ListAPIView):
     serializer_class = StaffSerializer
     permission_classes = [AllowAny, ClinicRequired]
-    pagination_class = None
 
     @extend_schema(
         tags=["catalogue"],
@@ -98,10 +96,13 @@ class StaffListView(generics.ListAPIView):
 
 class LocationListView(APIView):
     permission_classes = [AllowAny, ClinicRequired]
+    pagination_class = ApiPagination
 
     @extend_schema(responses=LocationSerializer(many=True), tags=["catalogue"])
     def get(self, request):
-        return Response(LocationSerializer(clinic_locations(request.clinic), many=True).data)
+        return paginated_response(
+            self, request, clinic_locations(request.clinic), LocationSerializer
+        )
 
 
 class AvailabilityView(APIView):

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from branding.api.idempotency import idempotent
+from branding.api.pagination import ApiPagination, paginated_response
 from branding.api.permissions import ClinicRequired, require_feature
 from branding.selectors import clinic_features
 from people.models import Pet, Photo, PhotoKind, Species
@@ -60,11 +61,12 @@ def _client(request):
 
 class PetsView(APIView):
     permission_classes = [IsAuthenticated, ClinicRequired, require_feature("pets")]
+    pagination_class = ApiPagination
 
     @extend_schema(responses=PetSerializer(many=True), tags=["pets"])
     def get(self, request):
-        return Response(
-            PetSerializer(pets_for_client(request.clinic, _client(request)), many=True).data
+        return paginated_response(
+            self, request, pets_for_client(request.clinic, _client(request)), PetSerializer
         )
 
     @extend_schema(request=PetInSerializer, responses={201: PetSerializer}, tags=["pets"])
@@ -132,12 +134,13 @@ class PetPhotoView(APIView):
 
 class PhotosView(APIView):
     permission_classes = [IsAuthenticated, ClinicRequired, require_feature("selfies")]
+    pagination_class = ApiPagination
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(responses=PhotoSerializer(many=True), tags=["photos"])
     def get(self, request):
-        return Response(
-            PhotoSerializer(photos_for_client(request.clinic, _client(request)), many=True).data
+        return paginated_response(
+            self, request, photos_for_client(request.clinic, _client(request)), PhotoSerializer
         )
 
     @extend_schema(
