@@ -71,7 +71,7 @@ def test_booking_on_a_session_only_when_sent(patient_api, service, emma, bought)
     )
     assert covered.status_code == 201 and covered.json()["price"] == 0
     assert package_balance(bought) == 2
-    history = patient_api.get(f"/api/v1/packages/{bought.pk}/history").json()
+    history = patient_api.get(f"/api/v1/packages/{bought.pk}/history").json()["results"]
     assert [e["kind"] for e in history] == ["use", "grant"]
 
 
