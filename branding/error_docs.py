@@ -16,6 +16,7 @@ TITLES = {
     "PaymentErrorCode": "Payments (`payments`)",
     "LoyaltyErrorCode": "Loyalty, rewards, referrals, games (`loyalty`)",
     "CommerceErrorCode": "Shop: packages, gift cards, purchases (`commerce`)",
+    "PrivacyErrorCode": "Privacy: data export, erasure, consent (`privacy`)",
     "PortalErrorCode": "Portal (`portal_pages`)",
 }
 

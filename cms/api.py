@@ -79,6 +79,7 @@ v1 = [
     path("", include("records.api.urls")),
     path("", include("loyalty.api.urls")),
     path("", include("commerce.api.urls")),
+    path("", include("privacy.api.urls")),
     path("", include("portal_pages.api.urls")),
 ]
 

@@ -4,9 +4,12 @@ API's error shape (``branding.api.errors``); everywhere else Django's own pages.
 import logging
 import sys
 
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views import defaults
 
 from branding.api import errors as api_errors
+from branding.errors import BrandingErrorCode
 from branding.service_busy import is_busy_error, service_busy_response
 
 logger = logging.getLogger(__name__)
@@ -41,3 +44,20 @@ def server_error(request):
     if api_errors.is_api_path(request.path):
         return api_errors.api_server_error(request)
     return defaults.server_error(request)
+
+
+def too_many_requests(request, exception=None):
+    """allauth's refusals over a limit (``allauth.core.ratelimit.respond_429`` looks this
+    up as ``handler429``): the portal's "Too many requests" page, or the API's JSON, each
+    with Retry-After."""
+    if api_errors.is_api_path(request.path):
+        return api_errors.api_error_response(
+            _("Too many requests: try again later."),
+            BrandingErrorCode.THROTTLED,
+            status=429,
+            headers={"Retry-After": "60"},
+        )
+    response = render(request, "429.html", {"wait_minutes": 1}, status=429)
+    response["Retry-After"] = "60"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -49,6 +49,7 @@ handler400 = "cms.error_views.bad_request"
 handler403 = "cms.error_views.permission_denied"
 handler404 = "cms.error_views.page_not_found"
 handler500 = "cms.error_views.server_error"
+handler429 = "cms.error_views.too_many_requests"  # allauth's limits
 
 # Wagtail's page serving comes last: it answers every remaining path with the clinic's pages.
 # Its own sign-in page for private pages (Django's bare LoginView: no failed sign-in limit,

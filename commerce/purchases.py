@@ -80,9 +80,12 @@ def purchase_intent_start(purchase) -> Purchase:
     """The PaymentIntent of an online purchase (created once, keyed by the purchase);
     the purchase carries ``client_secret`` for Stripe.js."""
     if purchase.stripe_payment_intent_id:
-        intent = charges.charge_intent_retrieve(purchase.stripe_payment_intent_id)
+        intent = charges.charge_intent_retrieve(
+            clinic=purchase.clinic, intent_id=purchase.stripe_payment_intent_id
+        )
     else:
         intent = charges.charge_intent_create(
+            clinic=purchase.clinic,
             purpose=PURPOSE,
             key=purchase.idempotency_key,
             amount=purchase.amount,
@@ -122,6 +125,7 @@ def purchase_confirm(*, purchase, payment_method) -> Purchase:
         locked.save(update_fields=["confirm_attempts"])
     try:
         intent = charges.charge_confirm(
+            clinic=purchase.clinic,
             intent_id=purchase.stripe_payment_intent_id,
             payment_method=payment_method,
             client=purchase.client,
@@ -189,13 +193,16 @@ def purchase_refresh(*, purchase) -> Purchase:
     Stripe.js confirmed in the browser, the webhook may not have arrived)."""
     if purchase.status == PurchaseStatus.SUCCEEDED or not purchase.stripe_payment_intent_id:
         return purchase
-    intent = charges.charge_intent_retrieve(purchase.stripe_payment_intent_id)
+    intent = charges.charge_intent_retrieve(
+        clinic=purchase.clinic, intent_id=purchase.stripe_payment_intent_id
+    )
     return purchase_apply_intent(purchase_id=purchase.pk, intent=intent)
 
 
-def purchase_intent_webhook(intent) -> str:
-    """``payments``' webhook hands us the intents we created (``metadata.purpose``)."""
-    purchase = Purchase.objects.filter(stripe_payment_intent_id=intent["id"]).first()
+def purchase_intent_webhook(intent, *, clinic) -> str:
+    """``payments``' webhook hands us the intents we created (``metadata.purpose``),
+    from ``clinic``'s Stripe account: only that clinic's purchases are looked at."""
+    purchase = Purchase.objects.filter(clinic=clinic, stripe_payment_intent_id=intent["id"]).first()
     if purchase is None:
         return "unknown purchase intent (nothing done)"
     purchase = purchase_apply_intent(purchase_id=purchase.pk, intent=intent)
@@ -242,6 +249,7 @@ def purchase_refund(*, purchase, amount, actor, reason) -> PurchaseRefund:
     )
     if purchase.method == PurchaseMethod.CARD:
         result = charges.charge_refund(
+            clinic=purchase.clinic,
             intent_id=purchase.stripe_payment_intent_id,
             amount=amount,
             key=key,

@@ -32,7 +32,7 @@ from payments.models import (
 )
 from payments.selectors import booking_money
 from payments.services.intents import payment_apply_intent
-from payments.stripe_api import field, object_id, stripe_client
+from payments.stripe_api import field, object_id, require_payments, stripe_client
 from payments.test_cards import TEST_CARDS, test_card_payment_method, uses_local_test_server
 
 CHARGE_KEYS = {
@@ -56,7 +56,7 @@ def saved_card_remove(*, card) -> None:
     """Forget a saved card: detach it from the Customer at Stripe, then delete our row
     (past payments keep their history; they only lose the link to the card)."""
     try:
-        stripe_client().PaymentMethod.detach(card.stripe_payment_method_id)
+        stripe_client(card.clinic).PaymentMethod.detach(card.stripe_payment_method_id)
     except stripe.error.InvalidRequestError:
         pass  # already detached or gone at Stripe: nothing left to forget there
     except stripe.error.StripeError as exc:
@@ -77,9 +77,10 @@ def card_setup_start(*, booking) -> CardSetup:
             field="booking",
             code=PaymentErrorCode.BOOKING_NOT_CHARGEABLE,
         )
+    require_payments(booking.clinic)  # before anything is written
     customer = customer_ensure(client=booking.client)
     setup, _created = CardSetup.objects.get_or_create(booking=booking, clinic=booking.clinic)
-    api = stripe_client()
+    api = stripe_client(booking.clinic, taking_payment=True)
     try:
         if setup.stripe_setup_intent_id:
             intent = api.SetupIntent.retrieve(setup.stripe_setup_intent_id)
@@ -101,9 +102,10 @@ def card_setup_start(*, booking) -> CardSetup:
 def card_setup_confirm(*, setup, payment_method) -> CardSetup:
     """Confirm the SetupIntent on the server with a payment method (a test card against
     the local test server). A decline raises ``CardDeclinedError`` in plain words."""
-    setup = CardSetup.objects.select_related("booking__client__user").get(pk=setup.pk)
+    setup = CardSetup.objects.select_related("booking__client__user", "clinic").get(pk=setup.pk)
     if setup.status == CardSetupStatus.SUCCEEDED:
         return setup
+    require_payments(setup.clinic)
     if not setup.stripe_setup_intent_id:
         raise PaymentError(
             _("Start saving the card first."), field="setup", code=PaymentErrorCode.NO_INTENT
@@ -112,10 +114,10 @@ def card_setup_confirm(*, setup, payment_method) -> CardSetup:
         CardSetup.objects.filter(pk=setup.pk).update(confirm_attempts=setup.confirm_attempts + 1)
     attempt = setup.confirm_attempts + 1
     booking = setup.booking
-    api = stripe_client()
+    api = stripe_client(setup.clinic, taking_payment=True)
     try:
         if payment_method in TEST_CARDS and uses_local_test_server():
-            payment_method = test_card_payment_method(payment_method)
+            payment_method = test_card_payment_method(payment_method, clinic=setup.clinic)
         intent = api.SetupIntent.confirm(
             setup.stripe_setup_intent_id,
             payment_method=payment_method,
@@ -146,7 +148,7 @@ def card_setup_refresh(*, setup) -> CardSetup:
     if setup.status == CardSetupStatus.SUCCEEDED or not setup.stripe_setup_intent_id:
         return setup
     try:
-        intent = stripe_client().SetupIntent.retrieve(setup.stripe_setup_intent_id)
+        intent = stripe_client(setup.clinic).SetupIntent.retrieve(setup.stripe_setup_intent_id)
     except stripe.error.StripeError as exc:
         raise provider_error(exc) from exc
     return card_setup_apply(setup_id=setup.pk, intent=intent)
@@ -255,6 +257,7 @@ def card_charge(*, booking, kind, amount=None, actor=None, card=None, audit=None
         raise PaymentError(
             _("This client has no card on file."), field="card", code=PaymentErrorCode.NO_CARD
         )
+    require_payments(booking.clinic)  # before the attempt is recorded
     customer = customer_ensure(client=booking.client)
     with transaction.atomic():
         payment, _created = Payment.objects.select_for_update().get_or_create(
@@ -282,7 +285,7 @@ def card_charge(*, booking, kind, amount=None, actor=None, card=None, audit=None
         if audit is not None:
             audit(payment)
     attempt = payment.confirm_attempts
-    api = stripe_client()
+    api = stripe_client(booking.clinic, taking_payment=True)
     try:
         if not payment.stripe_payment_intent_id:
             intent = api.PaymentIntent.create(

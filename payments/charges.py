@@ -12,9 +12,13 @@ naming ``payment_method``.
 Webhooks: an intent created here carries ``metadata.purpose``; the selling app
 registers a handler for its purpose (``register_intent_handler``) from its
 ``AppConfig.ready`` and payments' webhook processing hands it every
-``payment_intent.*`` event of that purpose (``handler(intent) -> str``, the result
-recorded on the event). Handlers must be idempotent and apply the intent under a row
-lock, as ``payment_apply_intent`` does.
+``payment_intent.*`` event of that purpose (``handler(intent, clinic=) -> str``, the
+result recorded on the event; ``clinic`` is the clinic whose Stripe account the event
+came from, and a handler only touches that clinic's rows). Handlers must be idempotent
+and apply the intent under a row lock, as ``payment_apply_intent`` does.
+
+Every call is made on the clinic's own Stripe account (``stripe_client(clinic)``); a
+clinic that cannot take online payment is refused (``payments_not_set_up``).
 """
 
 import stripe
@@ -29,7 +33,7 @@ _intent_handlers = {}
 
 
 def register_intent_handler(purpose: str, handler) -> None:
-    """``handler(intent) -> str`` for every PaymentIntent created with this purpose."""
+    """``handler(intent, clinic=) -> str`` for every PaymentIntent of this purpose."""
     _intent_handlers[purpose] = handler
 
 
@@ -39,10 +43,12 @@ def intent_handler_for(intent):
     return _intent_handlers.get(purpose)
 
 
-def charge_intent_create(*, purpose, key, amount, currency, metadata):
-    """A PaymentIntent for ``amount`` (minor units), keyed ``key``."""
+def charge_intent_create(*, clinic, purpose, key, amount, currency, metadata):
+    """A PaymentIntent for ``amount`` (minor units), keyed ``key``, on the clinic's
+    account."""
+    api = stripe_client(clinic, taking_payment=True)
     try:
-        return stripe_client().PaymentIntent.create(
+        return api.PaymentIntent.create(
             amount=amount,
             currency=currency.lower(),
             metadata={"purpose": purpose, **{k: str(v) for k, v in metadata.items()}},
@@ -52,9 +58,9 @@ def charge_intent_create(*, purpose, key, amount, currency, metadata):
         raise provider_error(exc) from exc
 
 
-def charge_intent_retrieve(intent_id):
+def charge_intent_retrieve(*, clinic, intent_id):
     try:
-        return stripe_client().PaymentIntent.retrieve(intent_id)
+        return stripe_client(clinic).PaymentIntent.retrieve(intent_id)
     except stripe.error.StripeError as exc:
         raise provider_error(exc) from exc
 
@@ -65,14 +71,14 @@ def _spent(intent) -> bool:
     )
 
 
-def charge_confirm(*, intent_id, payment_method, client, key, attempt, purpose, metadata):
+def charge_confirm(*, clinic, intent_id, payment_method, client, key, attempt, purpose, metadata):
     """Confirm the intent with ``payment_method`` (a saved card's PaymentMethod or, on the
     local test server, a test card's name). Returns the intent as Stripe has it after
     (``succeeded``, ``requires_action``…), which may be a fresh one replacing a spent
     intent: the caller stores its id. A succeeded intent is returned untouched."""
     from payments.services.holds import CANCELLABLE  # payments.services imports this module
 
-    api = stripe_client()
+    api = stripe_client(clinic, taking_payment=True)
     try:
         intent = api.PaymentIntent.retrieve(intent_id)
         if intent.status in ("succeeded", "processing"):
@@ -99,7 +105,7 @@ def charge_confirm(*, intent_id, payment_method, client, key, attempt, purpose, 
         if payment_method in TEST_CARDS and uses_local_test_server():
             customer = customer_ensure(client=client)
             payment_method = test_card_payment_method(
-                payment_method, customer_id=customer.stripe_customer_id
+                payment_method, clinic=clinic, customer_id=customer.stripe_customer_id
             )
         # Stripe accepts payment_method on confirm too; localstripe only on update.
         api.PaymentIntent.modify(
@@ -122,10 +128,10 @@ def charge_confirm(*, intent_id, payment_method, client, key, attempt, purpose, 
         raise provider_error(exc) from exc
 
 
-def charge_refund(*, intent_id, amount, key, metadata):
+def charge_refund(*, clinic, intent_id, amount, key, metadata):
     """Refund ``amount`` of a succeeded intent. Returns Stripe's refund."""
     try:
-        return stripe_client().Refund.create(
+        return stripe_client(clinic).Refund.create(
             payment_intent=intent_id,
             amount=amount,
             metadata={k: str(v) for k, v in metadata.items()},

@@ -23,6 +23,12 @@ class PaymentErrorCode(ErrorCode):
     NO_CARD = "no_card", 400, "The client has no card on file."
     BAD_VOUCHER = "bad_voucher", 400, "The voucher cannot be used on this booking."
     NOTHING_DUE = "nothing_due", 400, "Nothing is due online (the clinic takes no payment online)."
+    PAYMENTS_NOT_SET_UP = (
+        "payments_not_set_up",
+        409,
+        "The clinic has no usable Stripe account: it takes no online payment until its "
+        "manager connects one (the admin's Payments account page says why and how).",
+    )
     BAD_SIGNATURE = "bad_signature", 400, "The Stripe webhook signature could not be verified."
     CARD_DECLINED = "card_declined", 402, "The card was declined; the held slot stays held."
     NO_RECEIPT = "no_receipt", 404, "No receipt: the payment has not gone through."

@@ -89,6 +89,9 @@ class StripeCustomer(models.Model):
         "clients.ClientAccount", on_delete=models.CASCADE, related_name="stripe_customer"
     )
     stripe_customer_id = models.CharField(max_length=255, unique=True)
+    # The Stripe account the Customer lives on (a connected account's id, or "" for the
+    # clinic's own keys): a Customer is made again when the clinic changes account.
+    stripe_account = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):
@@ -182,6 +185,12 @@ class WebhookEvent(models.Model):
     """A Stripe event we received: recorded once, processed once."""
 
     stripe_event_id = models.CharField(max_length=255, unique=True)
+    # The clinic the event belongs to: the owner of its ``account`` (Connect), or the
+    # clinic whose own webhook secret signed it. None: nobody's (ignored, logged).
+    clinic = models.ForeignKey(
+        Clinic, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    account_id = models.CharField(max_length=255, blank=True)
     type = models.CharField(max_length=100)
     object_id = models.CharField(max_length=255, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
@@ -193,3 +202,45 @@ class WebhookEvent(models.Model):
 
     def __str__(self):
         return f"{self.type} {self.stripe_event_id}"
+
+
+class StripeAccountKind(models.TextChoices):
+    CONNECT = "connect", _("Stripe Connect account")
+    OWN_KEYS = "own_keys", _("The clinic's own Stripe keys")
+
+
+class StripeAccount(models.Model):
+    """Where a clinic's money goes: its Stripe Connect account (every call made on it
+    with ``Stripe-Account``) or, in a single-clinic install, its own Stripe keys (kept
+    encrypted, never shown back in full). A clinic without a usable one takes no online
+    payment (``payments.stripe_api.account_problem``)."""
+
+    clinic = models.OneToOneField(Clinic, on_delete=models.CASCADE, related_name="stripe_account")
+    kind = models.CharField(max_length=16, choices=StripeAccountKind.choices)
+    account_id = models.CharField(max_length=255, blank=True)
+    # Stripe's view of a connected account (account.updated, or read on the way back
+    # from onboarding).
+    details_submitted = models.BooleanField(default=False)
+    charges_enabled = models.BooleanField(default=False)
+    payouts_enabled = models.BooleanField(default=False)
+    disabled_reason = models.CharField(max_length=255, blank=True)
+    requirements_due = models.JSONField(default=list, blank=True)
+    status_checked_at = models.DateTimeField(null=True, blank=True)
+    # The clinic's own keys (OWN_KEYS): secrets encrypted (payments.key_vault).
+    secret_key_encrypted = models.TextField(blank=True)
+    secret_key_hint = models.CharField(max_length=40, blank=True)
+    publishable_key = models.CharField(max_length=255, blank=True)
+    webhook_secret_encrypted = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account_id"],
+                condition=~Q(account_id=""),
+                name="one_clinic_per_stripe_account",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.account_id or self.secret_key_hint}"

@@ -62,7 +62,7 @@ def test_cards_offered() -> dict:
     }
 
 
-def test_card_payment_method(name, *, customer_id="") -> str:
+def test_card_payment_method(name, *, clinic, customer_id="") -> str:
     """A PaymentMethod id for a test card name (anything else is returned unchanged).
 
     The card is attached to the client's Customer first when one is given: Stripe
@@ -71,7 +71,7 @@ def test_card_payment_method(name, *, customer_id="") -> str:
     card = TEST_CARDS.get(name)
     if card is None or not uses_local_test_server():
         return name
-    api = stripe_client()
+    api = stripe_client(clinic)
     method = api.PaymentMethod.create(
         type="card", card={"number": card.number, "exp_month": 12, "exp_year": 2034, "cvc": "123"}
     )
@@ -80,7 +80,7 @@ def test_card_payment_method(name, *, customer_id="") -> str:
     return method.id
 
 
-def test_card_authenticate(intent_id, *, client_secret, success) -> None:
+def test_card_authenticate(intent_id, *, api, client_secret, success) -> None:
     """Complete (or fail) the 3-D Secure step of a test card's PaymentIntent on the local
     test server, as Stripe's test authentication page does (localstripe's
     ``/_authenticate``). Only against the local test server."""
@@ -91,7 +91,11 @@ def test_card_authenticate(intent_id, *, client_secret, success) -> None:
     request = Request(
         f"{base}/v1/payment_intents/{intent_id}/_authenticate",
         data=body.encode(),
-        headers={"Authorization": f"Bearer {settings.STRIPE_SECRET_KEY}"},
+        headers={
+            "Authorization": f"Bearer {api.options['api_key']}",
+            # On the clinic's account, as every other call (payments.stripe_api).
+            **({"Stripe-Account": api.account_id} if api.account_id else {}),
+        },
         method="POST",
     )
     with urlopen(request, timeout=10) as response:  # noqa: S310 (loopback only, checked above)

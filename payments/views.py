@@ -1,5 +1,7 @@
 """Stripe's door: the webhook. It verifies the signature on the raw body, records the
-event once and answers at once; a task does the work (``webhook_event_process``)."""
+event once for the clinic whose account it came from and answers at once; a task does
+the work (``webhook_event_process``). ``/payments/stripe/webhook`` is the platform's
+(Stripe Connect); ``/payments/stripe/webhook/<clinic>`` a clinic's own keys'."""
 
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -11,10 +13,12 @@ from payments.services import webhook_receive
 
 @csrf_exempt
 @require_POST
-def stripe_webhook(request):
+def stripe_webhook(request, clinic_slug=None):
     try:
         record, created = webhook_receive(
-            payload=request.body, signature=request.headers.get("Stripe-Signature", "")
+            payload=request.body,
+            signature=request.headers.get("Stripe-Signature", ""),
+            clinic_slug=clinic_slug,
         )
     except DomainError as exc:
         return JsonResponse(exc.as_dict(), status=exc.status)

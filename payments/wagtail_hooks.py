@@ -1,20 +1,70 @@
 """The payments screens in the clinic workspace: a booking's payments page (with its
-actions) and the "Balance" tab on the client account view."""
+actions), the "Balance" tab on the client account view, the manager's Settings →
+Payments account page and, while the clinic cannot take online payment, a panel on the
+manager's admin home saying why and how to fix it."""
 
-from django.urls import include, path
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 
 from branding.money import format_money
 from payments.admin_views import admin_urlpatterns
 from payments.selectors import client_balance
+from payments.stripe_api import account_problem
 from people.account_tabs import ClientAccountTab
-from people.admin_toolkit.workspace import FRONT_DESK, request_admin_role
+from people.admin_toolkit.workspace import (
+    FRONT_DESK,
+    MANAGERS,
+    request_admin_clinic,
+    request_admin_role,
+)
 
 
 @hooks.register("register_admin_urls")
 def register_payments_admin_urls():
-    return [path("payments/", include((admin_urlpatterns(), "payments_admin")))]
+    from payments.admin_account import account_urlpatterns
+
+    patterns = admin_urlpatterns() + account_urlpatterns()
+    return [path("payments/", include((patterns, "payments_admin")))]
+
+
+class ManagerMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request_admin_role(request) in MANAGERS
+
+
+@hooks.register("register_settings_menu_item")
+def payments_account_menu_item():
+    return ManagerMenuItem(
+        _("Payments account"), reverse("payments_admin:account"), icon_name="form", order=700
+    )
+
+
+class PaymentsProblemPanel(Component):
+    """On a manager's admin home while the clinic cannot take online payment: why, and
+    how to fix it (the Payments account page)."""
+
+    name = "payments_problem"
+    template_name = "payments/admin/problem_panel.html"
+    order = 5  # above the day's panel: nothing is paid online until it is fixed
+
+    def __init__(self, problem):
+        self.problem = problem
+
+    def get_context_data(self, parent_context=None):
+        return {"problem": self.problem, "url": reverse("payments_admin:account")}
+
+
+@hooks.register("construct_homepage_panels")
+def add_payments_problem_panel(request, panels):
+    clinic = request_admin_clinic(request)
+    if clinic is None or request_admin_role(request) not in MANAGERS:
+        return
+    problem = account_problem(clinic)
+    if problem is not None:
+        panels.append(PaymentsProblemPanel(problem))
 
 
 RECENT_BOOKINGS = 20

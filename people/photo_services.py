@@ -142,3 +142,11 @@ def photo_share_set(*, photo, shareable) -> Photo:
     photo.shareable = bool(shareable)
     photo.save(update_fields=["shareable"])
     return photo
+
+
+@transaction.atomic
+def photos_unshare_all(*, clinic, client) -> int:
+    """The client withdrew consent to photo use: none of their photos is shown any more."""
+    return Photo.objects.filter(clinic=clinic, client=client, shareable=True).update(
+        shareable=False
+    )

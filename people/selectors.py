@@ -199,3 +199,13 @@ def devices_for(clinic, user):
     return DeviceToken.objects.filter(clinic=clinic, user=user).filter(
         Q(expiry__isnull=True) | Q(expiry__gt=timezone.now())
     )
+
+
+def audit_entries_between(clinic, start, end):
+    """The clinic's audit entries made in [start, end) (aware datetimes), oldest first,
+    with who made them and for which client. One query when evaluated."""
+    return (
+        AuditEntry.objects.filter(clinic=clinic, created_at__gte=start, created_at__lt=end)
+        .select_related("actor", "client__user")
+        .order_by("created_at", "pk")
+    )

@@ -32,6 +32,14 @@ class ClinicWorkspaceMenu(ClinicMenu):
     items = [LocationViewSet]
     links = [
         MenuLink(_("Team"), "clinic_workspace:team", "clinic-team", "user", 300, MANAGERS),
+        MenuLink(
+            _("Audit log"),
+            "clinic_workspace:audit_export",
+            "clinic-audit",
+            "history",
+            900,
+            MANAGERS,
+        ),
     ]
     item_hook_name = "register_clinic_menu_item"
 

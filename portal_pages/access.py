@@ -2,12 +2,15 @@
 signed-in client's own booking (another person's is a 404)."""
 
 import functools
+import math
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from branding import ratelimits
 from branding.selectors import clinic_features
 from people.selectors import client_account_for_user
 from portal_pages import selectors
@@ -105,3 +108,31 @@ def safe_next_url(request) -> str:
     ):
         return target
     return ""
+
+
+def rate_limited(action, *, methods=("POST",)):
+    """Refuse a request over the ``action``'s limit (``branding.ratelimits``: per real
+    client address and per person) with the "Too many requests" page, 429 and
+    Retry-After; ``methods``: the requests counted (reads too for costly ones)."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method in methods:
+                wait = ratelimits.hit(request, action)
+                if wait:
+                    return too_many_requests(request, wait)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def too_many_requests(request, wait):
+    response = render(
+        request, "429.html", {"wait_minutes": max(1, math.ceil(wait / 60))}, status=429
+    )
+    response["Retry-After"] = str(wait)
+    response["Cache-Control"] = "private, no-store"
+    return response

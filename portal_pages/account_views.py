@@ -6,6 +6,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -34,6 +35,7 @@ from portal_pages.account_forms import (
     ContactForm,
     PreferencesForm,
 )
+from privacy.services import marketing_switches_record
 
 NOTIFICATIONS_PAGE_SIZE = 50
 
@@ -111,7 +113,13 @@ def profile(request):
         elif request.POST.get("section") == "preferences":
             # Unticked checkboxes are absent from the POST: every field is sent.
             changes = {name: f"prefs-{name}" in request.POST for name in PREFERENCE_FIELDS}
-            preferences_update(clinic=clinic, user=user, **changes)
+            before = {name: getattr(prefs, name) for name in PREFERENCE_FIELDS}
+            with transaction.atomic():
+                preferences_update(clinic=clinic, user=user, **changes)
+                # Offers switched on or off here is consent given or withdrawn (privacy).
+                marketing_switches_record(
+                    clinic=clinic, client=account, before=before, after=changes, source="portal"
+                )
             messages.success(request, _("Your communication preferences are saved."))
             return redirect("portal:profile")
     return render(

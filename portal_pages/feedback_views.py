@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from branding.errors import DomainError
+from portal_pages.access import rate_limited
 from records.feedback.selectors import feedback_for_booking
 from records.feedback.services import feedback_submit
 from records.feedback.tokens import booking_id_from_token
@@ -32,6 +33,7 @@ class FeedbackForm(forms.Form):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("feedback_token", methods=("GET", "POST"))
 def feedback(request, token):
     clinic = request.clinic
     booking_id = booking_id_from_token(token, clinic)

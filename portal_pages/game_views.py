@@ -20,7 +20,7 @@ from loyalty.games.selectors import games_for_client, open_game, plays_for_clien
 from loyalty.games.services import game_play
 from loyalty.models import GameKind
 from people.services import client_account_ensure
-from portal_pages.access import feature_required, signed_in
+from portal_pages.access import feature_required, rate_limited, signed_in
 
 WHEEL_RADIUS = 100
 
@@ -119,6 +119,7 @@ def _wants_json(request):
 @feature_required("games")
 @signed_in
 @require_POST
+@rate_limited("game_play")
 def game_play_view(request, game_id):
     client = _client(request)
     game = open_game(request.clinic, game_id)

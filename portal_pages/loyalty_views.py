@@ -21,8 +21,9 @@ from loyalty.rewards.selectors import client_requests, client_vouchers, reward_c
 from loyalty.rewards.services import reward_redeem, reward_request_create
 from loyalty.selectors import balance, history, programme_for
 from loyalty.tiers import tier_status
+from people.freshness import last_synced
 from people.services import client_account_ensure
-from portal_pages.access import feature_required, signed_in
+from portal_pages.access import feature_required, rate_limited, signed_in
 
 
 def _client(request):
@@ -50,6 +51,8 @@ def rewards_page(request):
             "vouchers": client_vouchers(clinic, client),
             "requests": list(client_requests(clinic, client)[:20]),
             "recent": list(history(clinic, client)[:10]),
+            # The practice system is the source of truth: say how fresh this is.
+            "last_synced": last_synced(clinic),
         },
     )
 
@@ -132,6 +135,7 @@ def referrals_page(request):
 
 
 @feature_required("referrals")
+@rate_limited("referral_lookup", methods=("GET",))
 def referral_link(request, code):
     """Where a shared link lands: the clinic's invitation, who sent it and what both
     earn; the code is remembered for the sign-up it leads to (a signed-in visitor simply

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from branding.errors import DomainError
 from people.selectors import client_account_for_user
 from people.services import client_account_ensure
-from portal_pages.access import signed_in
+from portal_pages.access import rate_limited, signed_in
 from records.attachments import attachment_response
 from records.message_selectors import client_attachment, client_thread, threads_for_client
 from records.message_services import (
@@ -70,6 +70,7 @@ def messages_list(request):
 
 
 @signed_in
+@rate_limited("message")
 def message_new(request):
     """Start a conversation with the clinic: a subject, a message and, if wanted, a file."""
     clinic = request.clinic
@@ -94,6 +95,7 @@ def message_new(request):
 
 
 @signed_in
+@rate_limited("message")
 def message_thread(request, thread_id):
     clinic = request.clinic
     client = client_account_for_user(clinic, request.user)

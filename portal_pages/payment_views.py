@@ -2,7 +2,6 @@
 in full, or save a card on file), saved cards, and receipts. Every rule is in
 ``payments``; these views only show and collect."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
@@ -17,9 +16,10 @@ from branding.selectors import feature_enabled
 from commerce.giftcards.checkout import ref_for as gift_card_ref
 from payments import cards, discounts, receipts, services
 from payments import selectors as payment_selectors
-from payments.errors import CardDeclinedError
+from payments.errors import CardDeclinedError, PaymentErrorCode
 from payments.models import CardSetupStatus, PaymentStatus
 from payments.selectors import payment_for_client, refund_for_client, saved_cards_for_client
+from payments.stripe_api import publishable_options
 from payments.test_cards import TEST_CARDS, uses_local_test_server
 from people.selectors import client_account_for_user
 from portal_pages.access import signed_in, visitor_page
@@ -60,9 +60,21 @@ def checkout(request, booking):
     done = redirect("portal:book_done", reference=booking.reference)
     if not mode:
         return done
-    if mode == "save_card":
-        return _save_card(request, booking, done)
-    return _pay(request, booking, done)
+    try:
+        if mode == "save_card":
+            return _save_card(request, booking, done)
+        return _pay(request, booking, done)
+    except DomainError as exc:
+        if exc.code != PaymentErrorCode.PAYMENTS_NOT_SET_UP.value:
+            raise
+        # The clinic has no usable Stripe account: say so (its manager sees why in
+        # the admin); the time stays held until the hold runs out.
+        return render(
+            request,
+            "payments/portal/unavailable.html",
+            {"booking": booking, "message": exc.message, "step": 7},
+            status=409,
+        )
 
 
 def _signed_in_as_client(request, booking):
@@ -210,10 +222,11 @@ def _save_card(request, booking, done):
 
 def _stripe_js(client_secret, booking, clinic, setup=False):
     """What the Payment Element needs, or None against the local test server."""
-    if uses_local_test_server() or not settings.STRIPE_PUBLISHABLE_KEY:
+    keys = publishable_options(clinic)
+    if uses_local_test_server() or not keys["publishable_key"]:
         return None
     return {
-        "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+        **keys,  # publishable_key, and stripe_account on a connected account
         "client_secret": client_secret,
         "setup": setup,
         "return_url": portal_reverse(

@@ -14,7 +14,7 @@ from people.photo_selectors import client_photo
 from people.photo_services import pet_photo_set
 from people.selectors import client_account_for_user
 from people.services import client_account_ensure
-from portal_pages.access import feature_required, signed_in
+from portal_pages.access import feature_required, rate_limited, signed_in
 from portal_pages.pet_forms import PetForm
 from sync.selectors import clinic_last_synced
 
@@ -52,6 +52,7 @@ def pets_list(request):
 
 @feature_required("pets")
 @signed_in
+@rate_limited("upload")
 def pet_add(request):
     clinic = request.clinic
     form = PetForm(request.POST or None, request.FILES or None)
@@ -71,6 +72,7 @@ def pet_add(request):
 
 @feature_required("pets")
 @signed_in
+@rate_limited("upload")
 def pet_edit(request, pet_id):
     clinic = request.clinic
     client = client_account_for_user(clinic, request.user)

@@ -17,7 +17,7 @@ from people.photo_selectors import client_photo, photo_for_viewer, photos_for_cl
 from people.photo_services import photo_delete, photo_share_set, photo_upload
 from people.selectors import client_account_for_user, membership_for_user
 from people.services import client_account_ensure
-from portal_pages.access import feature_required, signed_in
+from portal_pages.access import feature_required, rate_limited, signed_in
 
 
 class PhotoForm(forms.Form):
@@ -45,6 +45,7 @@ class PhotoForm(forms.Form):
 
 @feature_required("selfies")
 @signed_in
+@rate_limited("upload")
 def photos_page(request):
     clinic = request.clinic
     client = client_account_for_user(clinic, request.user)

@@ -5,7 +5,6 @@ and collect. A feature's toggle off: its pages answer 404."""
 
 from allauth.core import ratelimit
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,6 +25,7 @@ from commerce.packages.services import package_buy_start
 from commerce.purchases import purchase_confirm, purchase_intent_start, purchase_refresh
 from commerce.selectors import client_purchases, purchase_for_client
 from payments.errors import CardDeclinedError
+from payments.stripe_api import publishable_options
 from payments.test_cards import TEST_CARDS, uses_local_test_server
 from people.services import client_account_ensure
 from portal_pages.access import feature_required, signed_in
@@ -99,10 +99,11 @@ def purchase_pay(request, reference):
     if purchase.status == PurchaseStatus.REQUIRES_ACTION and not error:
         error = _("Your bank asks you to confirm this payment: please try another card.")
     stripe = None
-    if not uses_local_test_server() and settings.STRIPE_PUBLISHABLE_KEY:
+    keys = publishable_options(clinic)
+    if not uses_local_test_server() and keys["publishable_key"]:
         started = purchase_intent_start(purchase)
         stripe = {
-            "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+            **keys,  # publishable_key, and stripe_account on a connected account
             "client_secret": started.client_secret,
             "setup": False,
             "return_url": portal_reverse(

@@ -32,6 +32,7 @@ from people.selectors import client_account_for_user
 from portal_pages import selectors
 from portal_pages.access import (
     feature_required,
+    rate_limited,
     safe_next_url,
     visitor_booking_remember,
     visitor_page,
@@ -212,6 +213,7 @@ class _Redirect(Exception):
 
 
 @feature_required("online_booking")
+@rate_limited("availability", methods=("GET", "POST"))
 def book_date(request, service_id, staff):
     where = _where(request)
     if redirect_to := _ask_where_first(request, where):
@@ -243,6 +245,7 @@ def book_date(request, service_id, staff):
 
 
 @feature_required("online_booking")
+@rate_limited("availability", methods=("GET", "POST"))
 def book_time(request, service_id, staff, day):
     where = _where(request)
     if redirect_to := _ask_where_first(request, where):

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from branding import clinic_time
 from branding.money import format_money, to_major
-from reports.registry import COUNT, MINUTES, MONEY, PERCENT
+from branding.spreadsheets import cell_text
+from reports.registry import COUNT, MINUTES, MONEY, PERCENT, TEXT
 
 
 def show(value, kind, currency):
@@ -48,6 +49,8 @@ def export(value, kind):
         return f"{value:.4f}"
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if kind == TEXT:  # names staff typed: never a formula in a spreadsheet
+        return cell_text(value)
     return str(value)
 
 

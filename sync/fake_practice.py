@@ -5,6 +5,7 @@ newcomer can watch a sync happen: change a pet here, see it in the portal after 
 next run. Every request it answers is kept in ``requests`` (method, path, query,
 headers, body) for tests to assert on."""
 
+import bisect
 import datetime
 import itertools
 import json
@@ -23,26 +24,34 @@ class FakePractice:
         self.data = {name: {} for name in RESOURCES}
         self.seq = itertools.count(1)
         self.changed = {name: {} for name in RESOURCES}  # id → sequence of last change
+        # (sequence, id) of every change in order; an id's older entries are stale
+        self.log = {name: [] for name in RESOURCES}
         self.requests = []
         self.fail_next = 0  # answer this many requests with a 500
         self.raw_items = {name: [] for name in RESOURCES}  # extra items sent as they are
         self.lock = threading.Lock()
         self.ids = itertools.count(9001)
+        self.consents = {}  # id → the consent form as sent (write-only here)
 
     # --- the practice's own edits ---------------------------------------------------------
     def put(self, resource, record):
         with self.lock:
             record = {**record, "id": str(record["id"])}
             self.data[resource][record["id"]] = record
-            self.changed[resource][record["id"]] = next(self.seq)
+            self._changed(resource, record["id"])
             return record
 
     def edit(self, resource, record_id, **fields):
         with self.lock:
             record = self.data[resource][str(record_id)]
             record.update(fields)
-            self.changed[resource][str(record_id)] = next(self.seq)
+            self._changed(resource, str(record_id))
             return record
+
+    def _changed(self, resource, record_id):
+        seq = next(self.seq)
+        self.changed[resource][record_id] = seq
+        self.log[resource].append((seq, record_id))
 
     # --- the protocol -------------------------------------------------------------------
     def _authorised(self, headers):
@@ -76,6 +85,12 @@ class FakePractice:
             return 200, self._page(parts[0], query)
         if method == "POST" and len(parts) == 1 and parts[0] in RESOURCES:
             return self._create(parts[0], body)
+        if method == "POST" and parts == ["consents"]:
+            if body.get("client_id") not in self.data["clients"]:
+                return 422, {"error": "unknown_client", "detail": "No such client."}
+            consent_id = str(next(self.ids))
+            self.consents[consent_id] = body
+            return 201, {"id": consent_id}
         if parts[:1] == ["appointments"] and len(parts) >= 2:
             record = self.data["appointments"].get(parts[1])
             if record is None:
@@ -95,15 +110,24 @@ class FakePractice:
         since = int(query.get("cursor", "0") or 0)
         limit = int(query.get("limit", "100"))
         with self.lock:
-            changed = sorted(
-                (seq, rid) for rid, seq in self.changed[resource].items() if seq > since
-            )
-            page = changed[:limit]
+            # The change log is in sequence order: find where ``since`` ends, take the
+            # next ``limit`` current entries (a page costs its size, not the whole log).
+            log, changed = self.log[resource], self.changed[resource]
+            start = bisect.bisect_right(log, (since, "\uffff"))
+            page, more = [], False
+            for index in range(start, len(log)):
+                seq, rid = log[index]
+                if changed.get(rid) != seq:
+                    continue  # changed again later: sent at its later place
+                if len(page) == limit:
+                    more = True
+                    break
+                page.append((seq, rid))
             items = [self.data[resource][rid] for _, rid in page]
             if since == 0:
                 items = items + self.raw_items[resource]
             cursor = str(page[-1][0]) if page else str(since)
-            return {"items": items, "next_cursor": cursor, "has_more": len(changed) > limit}
+            return {"items": items, "next_cursor": cursor, "has_more": more}
 
     def _clash(self, resource_id, start, end, ignore=None):
         start, end = (datetime.datetime.fromisoformat(v) for v in (start, end))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from booking_api.models import Booking, StaffMember
 from branding.models import Clinic
 from people.models import ClientAccount, Pet
+from records.models import SignedForm
 
 RESOURCES = ("clients", "pets", "appointments")
 
@@ -269,3 +270,18 @@ class PetMerge(models.Model):
 
     def __str__(self):
         return f"pet {self.merged_id} into {self.kept_id}"
+
+
+class FormLink(models.Model):
+    """A consent form signed in the portal and its copy in the practice system (sent
+    once; a form signed before the connection was made is not sent)."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
+    signed_form = models.OneToOneField(
+        SignedForm, on_delete=models.CASCADE, related_name="sync_link"
+    )
+    external_id = models.CharField(max_length=80, blank=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"signed form {self.signed_form_id} = {self.external_id}"

@@ -16,6 +16,7 @@ pytest_plugins = [
     "tests.fixtures.sync",
     "tests.fixtures.automations",
     "tests.fixtures.commerce",
+    "tests.fixtures.privacy",
     "tests.fixtures.push_providers",
 ]
 

@@ -43,6 +43,7 @@ from branding.api.idempotency import idempotent
 from branding.api.pagination import ApiPagination, paginated_response
 from branding.api.permissions import ClinicRequired, require_feature
 from branding.api.serializers import LocationSerializer
+from branding.api.throttling import with_action_limit
 from branding.selectors import clinic_locations
 from people.api.accounts import client_account_here
 from people.services import client_account_ensure
@@ -106,9 +107,12 @@ class LocationListView(APIView):
 
 
 class AvailabilityView(APIView):
-    """Free slots, in the clinic's time zone. Public: no sign-in needed."""
+    """Free slots, in the clinic's time zone. Public: no sign-in needed (limited per
+    client address: the engine is the costliest read)."""
 
     permission_classes = [AllowAny, ClinicRequired, require_feature("online_booking")]
+    throttle_classes = with_action_limit()
+    rate_limit_action = "availability"
 
     @extend_schema(
         parameters=[AvailabilityQuerySerializer], responses=AvailabilitySerializer, tags=["booking"]

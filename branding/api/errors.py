@@ -141,6 +141,8 @@ def exception_handler(exc, context):
         response = Response(exc.as_dict(), status=exc.status)
         if exc.status == 401:  # a 401 always says how to authenticate (RFC 9110)
             response["WWW-Authenticate"] = _authenticate_header(context)
+        if exc.status == 429:  # a limit's refusal says when to come back
+            response["Retry-After"] = str(getattr(exc, "retry_after", None) or 60)
         return response
     if isinstance(exc, RequestDataTooBig):  # else Django's HTML 400 page, not JSON
         refused = DomainError(_("The request is too large."), code=BrandingErrorCode.BODY_TOO_LARGE)

@@ -4,8 +4,10 @@ proxies, read when the request comes, never a header the client wrote)."""
 
 from django.conf import settings
 from rest_framework.permissions import SAFE_METHODS
-from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
+from rest_framework.settings import api_settings
+from rest_framework.throttling import BaseThrottle, ScopedRateThrottle, SimpleRateThrottle
 
+from branding import ratelimits
 from branding.client_address import client_ip
 
 
@@ -52,3 +54,26 @@ class WritesPerPersonThrottle(_WriteThrottle):
         if not request.user or not request.user.is_authenticated:
             return None
         return self.cache_format % {"scope": "writes-person", "ident": request.user.pk}
+
+
+class PublicActionThrottle(BaseThrottle):
+    """The view's ``rate_limit_action`` (``branding.ratelimits``: per real client address
+    and per person, reads too), for the doors that are public or costly; 429 with
+    Retry-After. ``rate_limit_methods`` narrows it (default: every method)."""
+
+    def allow_request(self, request, view):
+        action = getattr(view, "rate_limit_action", None)
+        methods = getattr(view, "rate_limit_methods", None)
+        self._wait = 0
+        if not action or (methods and request.method not in methods):
+            return True
+        self._wait = ratelimits.hit(request, action)
+        return self._wait == 0
+
+    def wait(self):
+        return self._wait
+
+
+def with_action_limit(*classes):
+    """The default write throttles plus the view's public action limit."""
+    return [*api_settings.DEFAULT_THROTTLE_CLASSES, PublicActionThrottle, *classes]

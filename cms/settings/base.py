@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "records",  # the client's record: forms, medical history, feedback, messages
     "loyalty",
     "reports",  # revenue impact: the managers' reports
+    "privacy",  # data export, erasure, consent records
     "sync",  # the practice-system sync (docs/sync.md)
     "automations",  # nudges, per-clinic reminders, two-way SMS
     "commerce",  # packages and the purchases behind them
@@ -295,6 +296,17 @@ ACCOUNT_RATE_LIMITS = {
     # so nobody guesses codes.
     "gift_card_lookup": "10/m/ip,60/h/ip",
 }
+# The other public or costly doors, portal and API alike (branding.ratelimits: per real
+# client address, "user" per signed-in person; reads counted too). Over a limit: 429
+# with Retry-After (the API's {"code": "throttled"}, the portal's "Too many requests" page).
+PUBLIC_RATE_LIMITS = {
+    "availability": "60/m/ip",  # the wizard's calendar and times, GET /api/v1/availability
+    "referral_lookup": "20/m/ip,100/h/ip",  # /r/<code>/: nobody walks the codes
+    "feedback_token": "20/m/ip",  # /feedback/<token>/
+    "game_play": "20/m/ip,10/m/user",
+    "upload": "20/m/ip,60/h/user",  # photos, pets' photos
+    "message": "20/m/ip,10/m/user",  # new messages and replies, with their files
+}
 ACCOUNT_ADAPTER = "people.adapters.AccountAdapter"
 # allauth's headless API for the apps only (the portal keeps allauth's pages), at
 # /_allauth/app/v1/: its flows end with a device token for the clinic (people.api.headless).
@@ -499,6 +511,7 @@ ERROR_CODE_ENUMS = [
     "sync.errors.SyncErrorCode",
     "commerce.errors.CommerceErrorCode",
     "portal_pages.errors.PortalErrorCode",
+    "privacy.errors.PrivacyErrorCode",
 ]
 SPECTACULAR_SETTINGS = {
     "TITLE": "Clinic Portal API",
@@ -539,6 +552,7 @@ SPECTACULAR_SETTINGS = {
         "PackageEntryKindEnum": "commerce.models.packages.EntryKind",
         "PurchaseKindEnum": "commerce.models.purchases.PurchaseKind",
         "PurchaseMethodEnum": "commerce.models.purchases.PurchaseMethod",
+        "ConsentKindEnum": "privacy.models.ConsentKind",
     },
 }
 
@@ -547,6 +561,13 @@ STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "sk_test_local")
 STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "pk_test_local")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "whsec_local")
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+# Each clinic is paid into its own Stripe account (payments.models.StripeAccount): a
+# Connect account of this type, made from the admin's Payments account page…
+STRIPE_CONNECT_ACCOUNT_TYPE = os.environ.get("STRIPE_CONNECT_ACCOUNT_TYPE", "standard")
+# …or, in a single-clinic install, the clinic's own keys entered there (kept encrypted
+# under STRIPE_KEYS_ENCRYPTION_KEY; empty: derived from SECRET_KEY).
+STRIPE_ALLOW_OWN_KEYS = env_bool("STRIPE_ALLOW_OWN_KEYS", False)
+STRIPE_KEYS_ENCRYPTION_KEY = os.environ.get("STRIPE_KEYS_ENCRYPTION_KEY", "")
 
 # --- Push ----------------------------------------------------------------------------
 PUSH_NOTIFICATIONS_SETTINGS = {

@@ -82,6 +82,10 @@ class PurchaseStartedSerializer(serializers.Serializer):
     purchase = PurchaseSerializer()
     client_secret = serializers.CharField(help_text="For Stripe.js (the Payment Element).")
     publishable_key = serializers.CharField()
+    stripe_account = serializers.CharField(
+        help_text="Stripe.js's stripeAccount option: the clinic's connected Stripe account "
+        "(empty for a clinic paid with its own keys)."
+    )
     test_cards = serializers.DictField(
         child=serializers.CharField(),
         help_text="Against the local test server only: test card names to confirm with.",

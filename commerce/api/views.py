@@ -4,7 +4,6 @@ selectors, with the portal's rules (``packages`` and ``gift_cards`` toggles: 403
 (``commerce:gift:<code>``, POST /api/v1/bookings/<id>/checkout)."""
 
 from allauth.core import ratelimit
-from django.conf import settings
 from django.http import Http404, HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -42,6 +41,7 @@ from commerce.packages.selectors import (
 from commerce.packages.services import package_buy_start
 from commerce.purchases import purchase_confirm
 from commerce.selectors import client_purchases, purchase_for_client
+from payments.stripe_api import publishable_options
 from payments.test_cards import test_cards_offered
 from people.api.accounts import client_account_here
 from people.services import client_account_ensure
@@ -72,7 +72,7 @@ class PlanBuyView(APIView):
         body = {
             "purchase": purchase,
             "client_secret": purchase.client_secret,
-            "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+            **publishable_options(request.clinic),
             "test_cards": test_cards_offered(),
         }
         return Response(PurchaseStartedSerializer(body).data, status=status.HTTP_201_CREATED)
@@ -195,7 +195,7 @@ class GiftCardBuyView(APIView):
         body = {
             "purchase": purchase,
             "client_secret": purchase.client_secret,
-            "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+            **publishable_options(request.clinic),
             "test_cards": test_cards_offered(),
         }
         return Response(PurchaseStartedSerializer(body).data, status=status.HTTP_201_CREATED)

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from branding.api.idempotency import idempotent
 from branding.api.pagination import ApiPagination, paginated_response
 from branding.api.permissions import ClinicRequired
+from branding.api.throttling import with_action_limit
 from branding.selectors import feature_enabled
 from loyalty.games.selectors import games_for_client, open_game, plays_for_client
 from loyalty.games.services import game_play
@@ -124,6 +125,8 @@ class GamePlayView(APIView):
     recorded play, which the app then animates."""
 
     permission_classes = PERMISSIONS
+    throttle_classes = with_action_limit()
+    rate_limit_action = "game_play"
 
     @extend_schema(tags=["games"], request=None, responses={201: PlayResultSerializer})
     @idempotent

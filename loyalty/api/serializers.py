@@ -7,6 +7,11 @@ class LoyaltySummarySerializer(serializers.Serializer):
     balance = serializers.IntegerField()
     unit = serializers.CharField()
     unit_name = serializers.CharField()
+    last_synced = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When the clinic's practice system last synced (points may lag); null "
+        "without a practice connection.",
+    )
 
 
 class LedgerEntrySerializer(serializers.ModelSerializer):

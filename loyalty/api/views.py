@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from branding.api.permissions import ClinicRequired, require_feature
 from loyalty.api.serializers import LedgerEntrySerializer, LoyaltySummarySerializer
 from loyalty.selectors import balance, history, programme_for
+from people.freshness import last_synced, last_synced_header
 from people.services import client_account_ensure
 
 PERMISSIONS = [IsAuthenticated, ClinicRequired, require_feature("rewards")]
@@ -25,8 +26,10 @@ class LoyaltySummaryView(APIView):
             "balance": balance(request.clinic, client),
             "unit": programme.unit,
             "unit_name": programme.unit_label,
+            # Points from the practice system may lag by a sync (docs/sync.md).
+            "last_synced": last_synced(request.clinic),
         }
-        return Response(LoyaltySummarySerializer(data).data)
+        return last_synced_header(Response(LoyaltySummarySerializer(data).data), request.clinic)
 
 
 class LoyaltyHistoryView(generics.ListAPIView):
@@ -37,7 +40,7 @@ class LoyaltyHistoryView(generics.ListAPIView):
 
     @extend_schema(tags=["loyalty"])
     def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+        return last_synced_header(super().get(request, *args, **kwargs), request.clinic)
 
     def get_queryset(self):
         client = client_account_ensure(clinic=self.request.clinic, user=self.request.user)

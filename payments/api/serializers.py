@@ -96,6 +96,10 @@ class CheckoutSerializer(serializers.Serializer):
         allow_null=True, help_text="What the bank asks for (``requires_action``), or null."
     )
     publishable_key = serializers.CharField()
+    stripe_account = serializers.CharField(
+        help_text="Stripe.js's stripeAccount option: the clinic's connected Stripe account "
+        "(empty for a clinic paid with its own keys)."
+    )
     save_card = serializers.BooleanField(
         help_text="Whether the card this payment is made with will be saved for next time "
         "(``setup_future_usage``): it then appears in ``GET /api/v1/cards``."
@@ -152,6 +156,9 @@ class CardSetupSerializer(serializers.Serializer):
     last_error = serializers.CharField()
     client_secret = serializers.CharField(required=False)
     publishable_key = serializers.CharField(required=False)
+    stripe_account = serializers.CharField(
+        required=False, help_text="Stripe.js's stripeAccount option (see the checkout)."
+    )
     test_cards = serializers.DictField(child=serializers.CharField(), required=False)
 
 
@@ -179,6 +186,10 @@ class PaymentSheetSerializer(serializers.Serializer):
         help_text="The Stripe API version the key was made for (pinned by the server)."
     )
     publishable_key = serializers.CharField()
+    stripe_account = serializers.CharField(
+        help_text="The clinic's connected Stripe account (the SDK's `stripeAccountId`); "
+        "empty for a clinic paid with its own keys."
+    )
 
 
 class CardAddSerializer(serializers.Serializer):

@@ -1,6 +1,5 @@
 """The payments API: thin views over ``payments.services``."""
 
-from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -39,6 +38,7 @@ from payments.api.serializers import (
 from payments.errors import PaymentError, PaymentErrorCode
 from payments.selectors import payment_for_client, refund_for_client, saved_cards_for_client
 from payments.services import payment_sheet
+from payments.stripe_api import publishable_options, require_payments
 from payments.test_cards import test_cards_offered
 from people.api.accounts import client_account_here
 from people.services import client_account_ensure
@@ -53,7 +53,7 @@ def _checkout_body(booking, payment):
             "payment": payment,
             "client_secret": getattr(payment, "client_secret", ""),
             "next_action": getattr(payment, "next_action", None),
-            "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+            **publishable_options(booking.clinic),
             "save_card": getattr(payment, "save_card", False),
             "test_cards": test_cards_offered(),
         }
@@ -91,6 +91,7 @@ class CheckoutCreateView(PatientMixin, APIView):
                 field="package",
                 code=PaymentErrorCode.NOTHING_DUE,
             )
+        require_payments(clinic)  # no hold for a clinic that cannot take payment
         with transaction.atomic():
             booking = booking_create(
                 clinic=clinic,
@@ -171,6 +172,7 @@ def _sheet_body(sheet):
         "ephemeral_key_expires": sheet.ephemeral_key_expires,
         "stripe_api_version": sheet.stripe_api_version,
         "publishable_key": sheet.publishable_key,
+        "stripe_account": sheet.stripe_account,
     }
 
 
@@ -229,7 +231,7 @@ class CardAddRefreshView(PatientMixin, APIView):
 def _setup_body(setup):
     data = CardSetupSerializer(setup).data
     data["client_secret"] = getattr(setup, "client_secret", "")
-    data["publishable_key"] = settings.STRIPE_PUBLISHABLE_KEY
+    data.update(publishable_options(setup.clinic))
     data["test_cards"] = test_cards_offered()
     return data
 

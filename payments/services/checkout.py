@@ -27,7 +27,7 @@ from payments.services.intents import (
     _after_payment_succeeded,
     payment_apply_intent,
 )
-from payments.stripe_api import field, stripe_client
+from payments.stripe_api import field, require_payments, stripe_client
 from payments.test_cards import (
     TEST_CARDS,
     test_card_authenticate,
@@ -192,6 +192,7 @@ def checkout_start(*, booking, voucher_ref=None, save_card=None) -> Payment:
     (``payment_apply_intent``); ``False`` takes the request back before paying, ``None``
     keeps the intent's choice. The returned payment carries ``client_secret`` for
     Stripe.js and ``save_card``, the choice the intent holds."""
+    require_payments(booking.clinic)  # before anything is written
     with transaction.atomic():
         # Lock order: booking, payment, voucher. A cancellation (which locks the booking
         # too) either comes first and is refused here, or comes after and gives back
@@ -255,7 +256,7 @@ def checkout_start(*, booking, voucher_ref=None, save_card=None) -> Payment:
             for name, value in fields.items():
                 setattr(payment, name, value)
             payment.save()
-    api = stripe_client()
+    api = stripe_client(booking.clinic, taking_payment=True)
     try:
         if payment.stripe_payment_intent_id:
             intent = api.PaymentIntent.retrieve(payment.stripe_payment_intent_id)
@@ -369,10 +370,11 @@ def payment_confirm(*, payment, payment_method) -> Payment:
     authenticating the previous one). A card that asks for authentication leaves the
     payment ``requires_action``; it carries ``client_secret`` and ``next_action`` for
     Stripe.js."""
-    payment = Payment.objects.select_related("booking").get(pk=payment.pk)
+    payment = Payment.objects.select_related("booking", "clinic").get(pk=payment.pk)
     if payment.status == PaymentStatus.SUCCEEDED:
         return payment
     _check_payable(payment.booking)
+    require_payments(payment.clinic)
     if not payment.stripe_payment_intent_id:
         raise PaymentError(
             _("Start the checkout first."), field="payment", code=PaymentErrorCode.NO_INTENT
@@ -382,7 +384,7 @@ def payment_confirm(*, payment, payment_method) -> Payment:
         payment.confirm_attempts += 1
         payment.save(update_fields=["confirm_attempts", "updated_at"])
     attempt = payment.confirm_attempts
-    api = stripe_client()
+    api = stripe_client(payment.clinic, taking_payment=True)
     try:
         intent = api.PaymentIntent.retrieve(payment.stripe_payment_intent_id)
         if _declined(intent) or intent.status == "requires_action":
@@ -396,7 +398,7 @@ def payment_confirm(*, payment, payment_method) -> Payment:
         if payment_method in TEST_CARDS and uses_local_test_server():
             customer = customer_ensure(client=payment.booking.client)
             payment_method = test_card_payment_method(
-                payment_method, customer_id=customer.stripe_customer_id
+                payment_method, clinic=payment.clinic, customer_id=customer.stripe_customer_id
             )
         # Stripe accepts payment_method on confirm too; localstripe only on update.
         api.PaymentIntent.modify(
@@ -438,7 +440,7 @@ def payment_test_authenticate(*, payment, success) -> Payment:
     """The 3-D Secure step of a test card, on the local test server only (Stripe.js shows
     the bank's own step against Stripe): complete it, and the payment goes through, or
     fail it, and the next card gets a fresh PaymentIntent."""
-    payment = Payment.objects.select_related("booking").get(pk=payment.pk)
+    payment = Payment.objects.select_related("booking", "clinic").get(pk=payment.pk)
     if payment.status == PaymentStatus.SUCCEEDED:
         return payment
     _check_payable(payment.booking)
@@ -448,11 +450,13 @@ def payment_test_authenticate(*, payment, success) -> Payment:
             field="payment",
             code=PaymentErrorCode.PAYMENT_INVALID,
         )
-    api = stripe_client()
+    api = stripe_client(payment.clinic)
     try:
         intent = api.PaymentIntent.retrieve(payment.stripe_payment_intent_id)
         if intent.status == "requires_action":
-            test_card_authenticate(intent.id, client_secret=intent.client_secret, success=success)
+            test_card_authenticate(
+                intent.id, api=api, client_secret=intent.client_secret, success=success
+            )
             intent = api.PaymentIntent.retrieve(intent.id)
     except (stripe.error.StripeError, OSError) as exc:
         raise provider_error(exc) from exc
@@ -468,7 +472,9 @@ def payment_refresh(*, payment) -> Payment:
     if payment.status == PaymentStatus.SUCCEEDED or not payment.stripe_payment_intent_id:
         return payment
     try:
-        intent = stripe_client().PaymentIntent.retrieve(payment.stripe_payment_intent_id)
+        intent = stripe_client(payment.clinic).PaymentIntent.retrieve(
+            payment.stripe_payment_intent_id
+        )
     except stripe.error.StripeError as exc:
         raise provider_error(exc) from exc
     payment = payment_apply_intent(payment_id=payment.pk, intent=intent)

@@ -30,7 +30,7 @@ def payment_intent_cancel(*, payment) -> Payment:
     """Cancel the payment's PaymentIntent at Stripe if it can still be paid, then apply
     what Stripe has (``canceled``, or a success that got through first)."""
     pi = payment.stripe_payment_intent_id
-    api = stripe_client()
+    api = stripe_client(payment.clinic)
     try:
         intent = api.PaymentIntent.retrieve(pi)
         if intent.status in CANCELLABLE:

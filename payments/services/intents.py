@@ -113,14 +113,16 @@ def _card_keep(payment_id, method_id, customer_id):
     return card
 
 
-def payment_for_intent(intent):
-    """Our payment behind a PaymentIntent (by id, or by the ``payment_id`` in its
-    metadata, linking it then), or None."""
-    payment = Payment.objects.filter(stripe_payment_intent_id=intent["id"]).first()
+def payment_for_intent(intent, *, clinic):
+    """``clinic``'s payment behind a PaymentIntent read from its Stripe account (by id,
+    or by the ``payment_id`` in its metadata, linking it then), or None. Another
+    clinic's payment is never found, whatever the intent says."""
+    payments = Payment.objects.filter(clinic=clinic)
+    payment = payments.filter(stripe_payment_intent_id=intent["id"]).first()
     if payment is None:
         payment_id = field(field(intent, "metadata"), "payment_id")
         if payment_id and str(payment_id).isdigit():
-            payment = Payment.objects.filter(pk=int(payment_id)).first()
+            payment = payments.filter(pk=int(payment_id)).first()
             if payment is not None and not payment.stripe_payment_intent_id:
                 Payment.objects.filter(pk=payment.pk).update(stripe_payment_intent_id=intent["id"])
                 payment.stripe_payment_intent_id = intent["id"]

@@ -21,7 +21,7 @@ from django.http import Http404
 from payments.customers import card_save, customer_ensure
 from payments.errors import provider_error
 from payments.models import SavedCard
-from payments.stripe_api import field, object_id, stripe_client
+from payments.stripe_api import field, object_id, publishable_options, stripe_client
 
 SAVED_CARD_PURPOSE = "saved_card"
 
@@ -39,6 +39,7 @@ class PaymentSheet:
     ephemeral_key_expires: int  # unix time
     stripe_api_version: str
     publishable_key: str
+    stripe_account: str = ""  # the clinic's connected account (the SDK's stripeAccountId)
 
 
 @dataclass
@@ -55,7 +56,7 @@ def payment_sheet_start(*, client) -> PaymentSheet:
     customer = customer_ensure(client=client)
     version = ephemeral_key_api_version()
     try:
-        key = stripe_client().EphemeralKey.create(
+        key = stripe_client(client.clinic, taking_payment=True).EphemeralKey.create(
             customer=customer.stripe_customer_id, stripe_version=version
         )
     except stripe.error.StripeError as exc:
@@ -65,7 +66,7 @@ def payment_sheet_start(*, client) -> PaymentSheet:
         ephemeral_key=field(key, "secret", ""),
         ephemeral_key_expires=field(key, "expires", 0),
         stripe_api_version=version,
-        publishable_key=settings.STRIPE_PUBLISHABLE_KEY,
+        **publishable_options(client.clinic),
     )
 
 
@@ -76,7 +77,7 @@ def card_add_start(*, client) -> CardAdd:
     ``card_add_refresh``."""
     sheet = payment_sheet_start(client=client)
     try:
-        intent = stripe_client().SetupIntent.create(
+        intent = stripe_client(client.clinic, taking_payment=True).SetupIntent.create(
             customer=sheet.customer,
             usage="off_session",
             metadata={
@@ -104,7 +105,7 @@ def _own_setup_intent(client, setup_intent_id):
     if not setup_intent_id.startswith("seti_"):
         raise Http404("No such card setup.")
     try:
-        intent = stripe_client().SetupIntent.retrieve(setup_intent_id)
+        intent = stripe_client(client.clinic).SetupIntent.retrieve(setup_intent_id)
     except stripe.error.InvalidRequestError as exc:
         raise Http404("No such card setup.") from exc
     except stripe.error.StripeError as exc:

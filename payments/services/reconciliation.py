@@ -13,7 +13,7 @@ from booking_api.lifecycle import BookingStatus
 from booking_api.models import BookingEvent
 from booking_api.services import booking_confirm_paid, booking_event_record
 from payments.errors import PaymentError
-from payments.models import Payment, PaymentStatus, Refund, RefundStatus
+from payments.models import Payment, PaymentStatus, Refund, RefundStatus, StripeAccount
 from payments.selectors import payment_refundable
 from payments.services.intents import payment_apply_intent, payment_for_intent
 from payments.services.refunds import (
@@ -41,19 +41,34 @@ def _recent_intents(api, since):
     return [i for i in page.auto_paging_iter() if i.created >= ts]
 
 
-def payments_reconcile(*, since=None) -> list[dict]:
-    """Compare recent PaymentIntents at Stripe with our payments and bookings; repair what
-    can be repaired and report the rest. Returns the findings (also logged)."""
+def payments_reconcile(*, since=None, clinic=None) -> list[dict]:
+    """Compare recent PaymentIntents at Stripe with our payments and bookings, clinic by
+    clinic, each on its own Stripe account (only that clinic's rows are compared with
+    what its account holds); repair what can be repaired and report the rest. Returns
+    the findings (also logged)."""
     since = since or timezone.now() - datetime.timedelta(days=2)
-    api = stripe_client()
     findings = []
+    accounts = StripeAccount.objects.select_related("clinic").order_by("clinic_id")
+    if clinic is not None:
+        accounts = accounts.filter(clinic=clinic)
+    for account in accounts:
 
-    def found(problem, action, **data):
-        findings.append({"problem": problem, "action": action, **data})
-        log.warning("payments reconcile: %s → %s %s", problem, action, data)
+        def found(problem, action, _clinic=account.clinic, **data):
+            findings.append({"problem": problem, "action": action, "clinic": _clinic.slug, **data})
+            log.warning("payments reconcile %s: %s → %s %s", _clinic.slug, problem, action, data)
 
+        try:
+            api = stripe_client(account.clinic)
+        except PaymentError:
+            found("no usable Stripe account", "skipped")
+            continue
+        _reconcile_clinic(account.clinic, api, since, found)
+    return findings
+
+
+def _reconcile_clinic(clinic, api, since, found):
     known = set()
-    for payment in Payment.objects.filter(created_at__gte=since).exclude(
+    for payment in Payment.objects.filter(clinic=clinic, created_at__gte=since).exclude(
         stripe_payment_intent_id=""
     ):
         known.add(payment.stripe_payment_intent_id)
@@ -91,7 +106,7 @@ def payments_reconcile(*, since=None) -> list[dict]:
     for intent in _recent_intents(api, since):
         if intent.id in known:
             continue
-        payment = payment_for_intent(intent)
+        payment = payment_for_intent(intent, clinic=clinic)
         if payment is not None:
             if payment.stripe_payment_intent_id == intent.id and intent.status == "succeeded":
                 payment_apply_intent(payment_id=payment.pk, intent=intent)
@@ -123,9 +138,8 @@ def payments_reconcile(*, since=None) -> list[dict]:
             found("charge without a booking", "refunded", stripe_payment_intent=intent.id)
         elif intent.status in ("requires_payment_method", "requires_confirmation"):
             found("intent without a booking", "reported", stripe_payment_intent=intent.id)
-    _refunds_reconcile(api, since, found)
-    _disputes_reconcile(api, since, found)
-    return findings
+    _refunds_reconcile(clinic, api, since, found)
+    _disputes_reconcile(clinic, api, since, found)
 
 
 def _stripe_refund_for(api, refund):
@@ -137,12 +151,14 @@ def _stripe_refund_for(api, refund):
     return None
 
 
-def _refunds_reconcile(api, since, found):
+def _refunds_reconcile(clinic, api, since, found):
     """Refunds recorded but never settled (the process died after asking Stripe, or
     Stripe could not be reached) are settled from what Stripe made, or sent again with
     their own key; refunds we hold as made are checked against Stripe's status."""
     stale = timezone.now() - PENDING_GRACE
-    pending = Refund.objects.filter(status=RefundStatus.PENDING, created_at__lt=stale)
+    pending = Refund.objects.filter(
+        payment__clinic=clinic, status=RefundStatus.PENDING, created_at__lt=stale
+    )
     for refund in pending.select_related("payment").order_by("id"):
         try:
             at_stripe = _stripe_refund_for(api, refund)
@@ -161,9 +177,9 @@ def _refunds_reconcile(api, since, found):
                 found("refund recorded, not sent", "send failed", refund=refund.pk)
                 continue
         found("refund recorded, not sent", f"sent ({refund.status})", refund=refund.pk)
-    made = Refund.objects.filter(status=RefundStatus.SUCCEEDED, created_at__gte=since).exclude(
-        stripe_refund_id=""
-    )
+    made = Refund.objects.filter(
+        payment__clinic=clinic, status=RefundStatus.SUCCEEDED, created_at__gte=since
+    ).exclude(stripe_refund_id="")
     for refund in made.order_by("id"):
         try:
             at_stripe = api.Refund.retrieve(refund.stripe_refund_id)
@@ -177,31 +193,21 @@ def _refunds_reconcile(api, since, found):
             found("refund failed at Stripe", "marked failed", refund=refund.pk)
 
 
-def _disputes_reconcile(api, since, found):
-    """A dispute at Stripe on one of our payments goes into its booking's history once
-    and is reported for a human (evidence is the clinic's to give)."""
-    try:
-        page = api.Dispute.list(limit=100, created={"gte": int(since.timestamp())})
-        disputes = list(page.auto_paging_iter())
-    except stripe.error.StripeError as exc:
-        if exc.http_status == 404:  # the local test server has no disputes API
-            log.info("payments reconcile: this Stripe server has no disputes (%s)", exc)
-            return
-        found("disputes unreadable", "reported", error=str(exc))
-        return
-    for dispute in disputes:
-        intent_id = object_id(field(dispute, "payment_intent"))
-        payment = Payment.objects.filter(stripe_payment_intent_id=intent_id).first()
-        if payment is None:
-            continue
-        seen = BookingEvent.objects.filter(
-            booking_id=payment.booking_id,
-            kind="payment_disputed",
-            data__dispute=dispute["id"],
-            data__status=field(dispute, "status"),
-        ).exists()
-        if seen:
-            continue
+def dispute_record(*, clinic, dispute):
+    """Put a dispute read from ``clinic``'s Stripe account into the history of that
+    clinic's payment it names, once per status. Returns the payment, or None when it is
+    none of this clinic's payments (another clinic's is never touched)."""
+    intent_id = object_id(field(dispute, "payment_intent"))
+    payment = Payment.objects.filter(clinic=clinic, stripe_payment_intent_id=intent_id).first()
+    if payment is None or not intent_id:
+        return None
+    seen = BookingEvent.objects.filter(
+        booking_id=payment.booking_id,
+        kind="payment_disputed",
+        data__dispute=dispute["id"],
+        data__status=field(dispute, "status"),
+    ).exists()
+    if not seen:
         booking_event_record(
             booking_id=payment.booking_id,
             kind="payment_disputed",
@@ -214,6 +220,26 @@ def _disputes_reconcile(api, since, found):
                 "status": field(dispute, "status", ""),
             },
         )
+        payment.newly_disputed = True
+    return payment
+
+
+def _disputes_reconcile(clinic, api, since, found):
+    """A dispute at Stripe on one of our payments goes into its booking's history once
+    and is reported for a human (evidence is the clinic's to give)."""
+    try:
+        page = api.Dispute.list(limit=100, created={"gte": int(since.timestamp())})
+        disputes = list(page.auto_paging_iter())
+    except stripe.error.StripeError as exc:
+        if exc.http_status == 404:  # the local test server has no disputes API
+            log.info("payments reconcile: this Stripe server has no disputes (%s)", exc)
+            return
+        found("disputes unreadable", "reported", error=str(exc))
+        return
+    for dispute in disputes:
+        payment = dispute_record(clinic=clinic, dispute=dispute)
+        if payment is None or not getattr(payment, "newly_disputed", False):
+            continue
         found(
             "payment disputed",
             "recorded",

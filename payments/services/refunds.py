@@ -111,12 +111,12 @@ def refund_send(*, refund_id) -> Refund:
     """Ask Stripe for a recorded refund and settle it. Call it outside any transaction:
     no row is locked while Stripe is asked. A refund no longer pending is returned as
     it is (running it twice refunds once)."""
-    refund = Refund.objects.select_related("payment").get(pk=refund_id)
+    refund = Refund.objects.select_related("payment__clinic").get(pk=refund_id)
     if refund.status != RefundStatus.PENDING:
         return refund
     payment = refund.payment
     try:
-        result = stripe_client().Refund.create(
+        result = stripe_client(payment.clinic).Refund.create(
             payment_intent=payment.stripe_payment_intent_id,
             amount=refund.amount,
             metadata={"booking_id": str(payment.booking_id), "refund_id": str(refund.pk)},

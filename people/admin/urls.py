@@ -5,6 +5,7 @@ The client list and account view (``records.workspace``) join this namespace thr
 
 from django.urls import path
 
+from people.admin.audit_export import AuditExportView
 from people.admin.invite import ClientInviteView
 from people.admin.team import TeamView
 from people.admin_toolkit.workspace import switch_clinic
@@ -14,5 +15,6 @@ def workspace_urlpatterns():
     return [
         path("clients/invite/", ClientInviteView.as_view(), name="client_invite"),
         path("team/", TeamView.as_view(), name="team"),
+        path("audit/", AuditExportView.as_view(), name="audit_export"),
         path("switch/", switch_clinic, name="switch"),
     ]

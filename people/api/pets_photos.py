@@ -16,7 +16,9 @@ from rest_framework.views import APIView
 from branding.api.idempotency import idempotent
 from branding.api.pagination import ApiPagination, paginated_response
 from branding.api.permissions import ClinicRequired, require_feature
+from branding.api.throttling import with_action_limit
 from branding.selectors import clinic_features
+from people.freshness import last_synced_header
 from people.models import Pet, Photo, PhotoKind, Species
 from people.pet_selectors import client_pet, pets_for_client
 from people.pet_services import pet_create, pet_update
@@ -62,11 +64,18 @@ def _client(request):
 class PetsView(APIView):
     permission_classes = [IsAuthenticated, ClinicRequired, require_feature("pets")]
     pagination_class = ApiPagination
+    throttle_classes = with_action_limit()
+    rate_limit_action = "upload"
+    rate_limit_methods = ("POST",)
 
     @extend_schema(responses=PetSerializer(many=True), tags=["pets"])
     def get(self, request):
-        return paginated_response(
-            self, request, pets_for_client(request.clinic, _client(request)), PetSerializer
+        # Pets may lag the practice system by a sync: the answer says when it last ran.
+        return last_synced_header(
+            paginated_response(
+                self, request, pets_for_client(request.clinic, _client(request)), PetSerializer
+            ),
+            request.clinic,
         )
 
     @extend_schema(request=PetInSerializer, responses={201: PetSerializer}, tags=["pets"])
@@ -80,6 +89,9 @@ class PetsView(APIView):
 
 class PetView(APIView):
     permission_classes = [IsAuthenticated, ClinicRequired, require_feature("pets")]
+    throttle_classes = with_action_limit()
+    rate_limit_action = "upload"
+    rate_limit_methods = ("PATCH", "PUT", "POST")
 
     def _pet(self, request, pet_id):
         pet = client_pet(request.clinic, _client(request), pet_id)
@@ -89,7 +101,9 @@ class PetView(APIView):
 
     @extend_schema(responses=PetSerializer, tags=["pets"])
     def get(self, request, pet_id):
-        return Response(PetSerializer(self._pet(request, pet_id)).data)
+        return last_synced_header(
+            Response(PetSerializer(self._pet(request, pet_id)).data), request.clinic
+        )
 
     @extend_schema(request=PetInSerializer(partial=True), responses=PetSerializer, tags=["pets"])
     def patch(self, request, pet_id):
@@ -111,6 +125,8 @@ class PetPhotoView(APIView):
     ``selfies`` toggle. Another person's pet answers 404."""
 
     permission_classes = [IsAuthenticated, ClinicRequired, require_feature("pets")]
+    throttle_classes = with_action_limit()
+    rate_limit_action = "upload"
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
@@ -135,6 +151,9 @@ class PetPhotoView(APIView):
 class PhotosView(APIView):
     permission_classes = [IsAuthenticated, ClinicRequired, require_feature("selfies")]
     pagination_class = ApiPagination
+    throttle_classes = with_action_limit()
+    rate_limit_action = "upload"
+    rate_limit_methods = ("POST",)
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(responses=PhotoSerializer(many=True), tags=["photos"])

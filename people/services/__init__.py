@@ -17,7 +17,12 @@ from people.services.accounts import (  # noqa: F401
     split_name,
     user_get_or_create,
 )
-from people.services.audit import audit_changes, audit_record, request_origin  # noqa: F401
+from people.services.audit import (  # noqa: F401
+    audit_changes,
+    audit_entries_redact,
+    audit_record,
+    request_origin,
+)
 from people.services.client_record import (  # noqa: F401
     CLIENT_ACCOUNT_FIELDS,
     CLIENT_EDITABLE_FIELDS,

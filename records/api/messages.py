@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from branding.api.idempotency import idempotent
 from branding.api.pagination import ApiPagination, paginated_response
 from branding.api.permissions import ClinicRequired
+from branding.api.throttling import with_action_limit
 from people.selectors import client_account_for_user
 from people.services import client_account_ensure
 from records.attachments import attachment_response
@@ -101,6 +102,9 @@ def _own_thread(request, thread_id):
 class MessagesView(APIView):
     permission_classes = [IsAuthenticated, ClinicRequired]
     pagination_class = ApiPagination
+    throttle_classes = with_action_limit()
+    rate_limit_action = "message"
+    rate_limit_methods = ("POST",)
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(responses=ThreadSerializer(many=True), tags=["messages"])
@@ -127,6 +131,9 @@ class MessagesView(APIView):
 
 class ThreadView(APIView):
     permission_classes = [IsAuthenticated, ClinicRequired]
+    throttle_classes = with_action_limit()
+    rate_limit_action = "message"
+    rate_limit_methods = ("POST",)
 
     @extend_schema(responses=ThreadDetailSerializer, tags=["messages"])
     def get(self, request, thread_id):
@@ -141,6 +148,9 @@ class ThreadsView(APIView):
     (multipart). A refused file names ``attachment`` and nothing is written."""
 
     permission_classes = [IsAuthenticated, ClinicRequired]
+    throttle_classes = with_action_limit()
+    rate_limit_action = "message"
+    rate_limit_methods = ("POST",)
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(

@@ -6,7 +6,11 @@
   "use strict";
   var form = document.getElementById("payment-form");
   if (!form || typeof Stripe === "undefined") return;
-  var stripe = Stripe(form.dataset.publishableKey);
+  // A clinic paid through Stripe Connect: every Stripe.js call on its own account.
+  var account = form.dataset.stripeAccount;
+  var stripe = account
+    ? Stripe(form.dataset.publishableKey, { stripeAccount: account })
+    : Stripe(form.dataset.publishableKey);
   var elements = stripe.elements({ clientSecret: form.dataset.clientSecret });
   elements
     .create("payment", { wallets: { applePay: "auto", googlePay: "auto" } })

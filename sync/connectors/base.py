@@ -9,8 +9,10 @@ A connector turns one practice system's API into the sync's terms:
 - ``parse(resource, item)`` → one normalised record (``sync.records``), or
   ``RecordError`` naming what is wrong with that item alone;
 - pushes: ``client_create``, ``pet_create``, ``appointment_create`` (return the new
-  external id), ``appointment_move``, ``appointment_cancel``. A push the remote refuses
-  on its merits (the slot is taken there) raises ``PushRefused``.
+  external id), ``appointment_move``, ``appointment_cancel``, and where the system
+  takes them (``supports_consents``) ``consent_create`` for a consent form signed in
+  the portal. A push the remote refuses on its merits (the slot is taken there) raises
+  ``PushRefused``.
 
 ``RemoteError`` is a failing remote (connection refused, timeout, 5xx, 429, an answer
 that is not JSON): retried with back-off here, and the run fails if it goes on.
@@ -89,6 +91,8 @@ def with_retries(call):
 
 class HttpConnector:
     """requests with timeouts, JSON answers and the error mapping above."""
+
+    supports_consents = False  # does the system take consent forms signed in the portal
 
     def __init__(self, connection, session=None):
         self.connection = connection

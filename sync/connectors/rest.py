@@ -26,6 +26,8 @@ FIELDS = {
 
 
 class RestConnector(HttpConnector):
+    supports_consents = True
+
     # --- auth -------------------------------------------------------------------------
     def _token(self, refresh=False):
         connection = self.connection
@@ -170,3 +172,6 @@ class RestConnector(HttpConnector):
 
     def appointment_cancel(self, external_id):
         self._push("POST", f"/appointments/{external_id}/cancel", {})
+
+    def consent_create(self, payload):
+        return self._created_id(self._push("POST", "/consents", payload))

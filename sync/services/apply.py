@@ -7,7 +7,7 @@ changes nothing (upserts by the practice system's id, unique per clinic)."""
 
 import datetime
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +19,14 @@ from people.models import Pet
 from people.pet_services import pet_deactivate, pet_import, pet_reactivate
 from people.phones import phone_to_e164, region_for_clinic
 from people.services import client_upsert
+from people.services.bulk import (
+    client_values_check,
+    clients_bulk_create,
+    clients_bulk_update,
+    emails_taken,
+    pet_values_check,
+    pets_bulk_save,
+)
 from sync.connectors.base import RecordError
 from sync.models import (
     BookingLink,
@@ -40,7 +48,7 @@ class PageContext:
         self.now = now
         self.seen = {}  # external id → the record first seen in this page
         self.cache = {}  # what a resource's prefetch loaded for the page
-        self._staff = {}
+        self._staff = {}  # practice resource id → staff member (or None)
 
     def staff_for(self, resource_id):
         if not resource_id:
@@ -53,63 +61,108 @@ class PageContext:
         return self._staff[resource_id]
 
 
+SLOW = object()  # the bulk pass leaves this record to the one-by-one path
+
+
 def page_apply(*, connection, resource, items, parse, now=None) -> dict:
-    """Apply one page. Returns counts: created, updated, unchanged, errors."""
+    """Apply one page. Returns counts: created, updated, unchanged, errors.
+
+    The common records (new or known clients, pets, practice appointments) are checked
+    one by one in memory (``APPLIERS``) and written together, a few queries for the
+    whole page (``FLUSH``); the rest (a person the portal knows by email, a pet changing
+    status, a portal booking coming back) go one by one, each in its own savepoint.
+    Either way a record that cannot be used is skipped, logged and named."""
     context = PageContext(connection, now or timezone.now())
     counts = {"created": 0, "updated": 0, "unchanged": 0, "errors": 0}
-    apply = APPLIERS[resource]
-    applied = []
-    parsed = []
+    entries = []  # (item, external id, record or the error it makes, first occurrence)
     for item in items:
-        try:
-            parsed.append((item, parse(item)))
-        except RecordError as exc:
-            parsed.append((item, exc))
-    prefetch = PREFETCH.get(resource)
-    if prefetch is not None:
-        # A few queries for the whole page instead of a few per record.
-        prefetch(context, [r for _, r in parsed if not isinstance(r, RecordError)])
-    for item, record in parsed:
         external_id = item.get("id") if isinstance(item, dict) else None
         try:
-            if isinstance(record, RecordError):
-                raise record
-            external_id = record.external_id
-            previous = context.seen.get(external_id)
-            if previous is not None and previous != record:
-                raise RecordError(
-                    _("The id %(id)s appears twice in one page with different values.")
-                    % {"id": external_id},
-                    external_id=external_id,
-                )
-            context.seen[external_id] = record
-            with transaction.atomic():
-                outcome = apply(context, record)
+            record = parse(item)
         except RecordError as exc:
+            entries.append((item, external_id, exc, True))
+            continue
+        external_id = record.external_id
+        previous = context.seen.get(external_id)
+        if previous is None:
+            context.seen[external_id] = record
+            entries.append((item, external_id, record, True))
+        elif previous != record:
+            error = RecordError(
+                _("The id %(id)s appears twice in one page with different values.")
+                % {"id": external_id},
+                external_id=external_id,
+            )
+            entries.append((item, external_id, error, False))
+        else:
+            entries.append((item, external_id, record, False))
+    records = [
+        (index, record)
+        for index, (_item, _id, record, first) in enumerate(entries)
+        if first and not isinstance(record, RecordError)
+    ]
+    prefetch = PREFETCH[resource]
+    plan, one_by_one = APPLIERS[resource], ONE_BY_ONE[resource]
+    results = {}
+    if records:
+        # A few queries for the whole page instead of a few per record.
+        prefetch(context, [record for _, record in records])
+        for index, record in records:
+            try:
+                results[index] = plan(context, record)
+            except (RecordError, DomainError) as exc:
+                results[index] = exc
+        try:
+            with transaction.atomic():
+                FLUSH[resource](context)
+        except DatabaseError:
+            # Something in the page clashes in the database (another writer meanwhile,
+            # a value too long for its column): nothing of the page's writes stays; each
+            # record goes on its own, and the one at fault is named.
+            prefetch(context, [record for _, record in records])
+            results = dict.fromkeys(results, SLOW)
+    outcomes = {}  # external id → its first occurrence's outcome
+    applied = []
+    for index, (item, external_id, record, first) in enumerate(entries):
+        if isinstance(record, RecordError):
+            result = record
+        elif not first:
+            # The same record twice in one page: the second changes nothing.
+            result = outcomes.get(external_id, "unchanged")
+            result = "unchanged" if isinstance(result, str) else result
+        else:
+            result = results.get(index, SLOW)
+            if result is SLOW:
+                try:
+                    with transaction.atomic():
+                        result = one_by_one(context, record)
+                except (RecordError, DomainError) as exc:
+                    result = exc
+            outcomes[external_id] = result
+        if isinstance(result, RecordError):
             counts["errors"] += 1
             record_error_log(
                 connection=connection,
                 resource=resource,
-                external_id=exc.external_id or external_id,
-                message=str(exc),
+                external_id=result.external_id or external_id,
+                message=str(result),
                 raw=item,
                 now=context.now,
             )
-            continue
-        except DomainError as exc:
+        elif isinstance(result, DomainError):
             counts["errors"] += 1
-            field = f"{exc.field}: " if exc.field else ""
+            field = f"{result.field}: " if result.field else ""
             record_error_log(
                 connection=connection,
                 resource=resource,
                 external_id=external_id,
-                message=f"{field}{exc.message}",
+                message=f"{field}{result.message}",
                 raw=item,
                 now=context.now,
             )
-            continue
-        counts[outcome] += 1
-        applied.append(external_id)
+        else:
+            counts[result] += 1
+            applied.append(external_id)
     record_error_resolve(
         connection=connection, resource=resource, external_ids=applied, now=context.now
     )
@@ -165,6 +218,83 @@ def _client_fields(client, record, phone) -> bool:
         client.save(update_fields=["phone"])
         changed = True
     return changed
+
+
+def _clients_prefetch(context, records):
+    """The page's known clients (with their person) and which new emails belong to a
+    person already: two queries."""
+    ids = [r.external_id for r in records]
+    links = {
+        link.external_id: link
+        for link in ClientLink.objects.filter(
+            clinic=context.clinic, external_id__in=ids
+        ).select_related("client__user")
+    }
+    context.cache = {
+        "links": links,
+        "taken": emails_taken(r.email for r in records if r.external_id not in links),
+        "region": region_for_clinic(context.clinic),
+        "new_emails": {},  # email → the practice id first seen with it in the page
+        "create": [],
+        "users": {},
+        "accounts": {},
+    }
+
+
+def _client_plan(context, record):
+    """``_client_apply`` in memory: what the record changes, written by
+    ``_clients_flush`` for the whole page. A person the portal already knows by email
+    (no link yet) goes one by one (``SLOW``)."""
+    cache = context.cache
+    phone = phone_to_e164(record.phone, region=cache["region"]) if record.phone else ""
+    link = cache["links"].get(record.external_id)
+    if link is None:
+        values = client_values_check(
+            clinic=context.clinic,
+            email=record.email,
+            first_name=record.first_name,
+            last_name=record.last_name,
+            phone=phone,
+        )
+        email = values["email"]
+        if email in cache["taken"]:
+            return SLOW
+        other = cache["new_emails"].get(email)
+        if other is not None:
+            raise RecordError(
+                _("Duplicate: %(email)s is already the practice system's client %(other)s.")
+                % {"email": record.email, "other": other},
+                external_id=record.external_id,
+            )
+        cache["new_emails"][email] = record.external_id
+        cache["create"].append((record.external_id, values))
+        return "created"
+    client, user, changed = link.client, link.client.user, False
+    names = {"first_name": record.first_name, "last_name": record.last_name}
+    if any(value and getattr(user, attr) != value for attr, value in names.items()):
+        for attr, value in names.items():
+            if value:
+                setattr(user, attr, value)
+        cache["users"][user.pk] = user
+        changed = True
+    if phone and client.phone != phone:
+        client.phone = phone
+        cache["accounts"][client.pk] = client
+        changed = True
+    return "updated" if changed else "unchanged"
+
+
+def _clients_flush(context):
+    cache = context.cache
+    clients_bulk_update(users=cache["users"].values(), accounts=cache["accounts"].values())
+    if cache["create"]:
+        created = clients_bulk_create(
+            clinic=context.clinic, rows=[values for _, values in cache["create"]]
+        )
+        ClientLink.objects.bulk_create(
+            ClientLink(clinic=context.clinic, client=account, external_id=external_id)
+            for (external_id, _values), account in zip(cache["create"], created, strict=True)
+        )
 
 
 # --- pets --------------------------------------------------------------------------------
@@ -243,6 +373,92 @@ def pets_remove_due(*, clinic, now=None) -> int:
     return removed
 
 
+def _pets_prefetch(context, records):
+    """The page's owners, known pets and their practice statuses, one query each."""
+    clinic = context.clinic
+    pets = {}
+    for pet in Pet.objects.filter(
+        clinic=clinic, external_id__in=[r.external_id for r in records]
+    ).order_by("name", "pk"):
+        pets.setdefault(pet.external_id, pet)
+    context.cache = {
+        "owners": dict(
+            ClientLink.objects.filter(
+                clinic=clinic, external_id__in={r.owner_id for r in records}
+            ).values_list("external_id", "client_id")
+        ),
+        "pets": pets,
+        "states": {
+            state.pet_id: state
+            for state in PetSyncState.objects.filter(pet__in=[p.pk for p in pets.values()])
+        }
+        if pets
+        else {},
+        "new": [],
+        "changed": [],
+        "statuses": [],
+    }
+
+
+def _pet_plan(context, record):
+    """``_pet_apply`` in memory, written by ``_pets_flush`` for the whole page. A pet
+    changing owner or status goes one by one (``SLOW``)."""
+    cache = context.cache
+    owner_id = cache["owners"].get(record.owner_id)
+    if owner_id is None:
+        raise RecordError(
+            _("Missing owner: no client has the practice id %(id)s.") % {"id": record.owner_id},
+            external_id=record.external_id,
+        )
+    pet = cache["pets"].get(record.external_id)
+    state = cache["states"].get(pet.pk) if pet is not None else None
+    if pet is not None and (
+        pet.owner_id != owner_id or (state is not None and state.status != record.status)
+    ):
+        return SLOW
+    values = pet_values_check(
+        clinic=context.clinic,
+        name=record.name,
+        species=record.species,
+        breed=record.breed,
+        date_of_birth=record.date_of_birth,
+        new=pet is None,
+    )
+    first_status = state is None and record.status != PetStatus.ACTIVE
+    if first_status:
+        cache["statuses"].append((record.external_id, record.status))
+    if pet is None:
+        pet = Pet(clinic=context.clinic, owner_id=owner_id, external_id=record.external_id)
+        for attr, value in values.items():
+            setattr(pet, attr, value)
+        cache["new"].append(pet)
+        return "created"
+    if any(getattr(pet, k) != v for k, v in values.items()):
+        for attr, value in values.items():
+            setattr(pet, attr, value)
+        cache["changed"].append(pet)
+        return "updated"
+    return "updated" if first_status else "unchanged"
+
+
+def _pets_flush(context):
+    cache = context.cache
+    created = pets_bulk_save(new=cache["new"], changed=cache["changed"])
+    if cache["statuses"]:
+        by_id = {**cache["pets"], **{pet.external_id: pet for pet in created}}
+        hours = datetime.timedelta(hours=context.connection.pet_removal_hours)
+        PetSyncState.objects.bulk_create(
+            PetSyncState(
+                clinic=context.clinic,
+                pet=by_id[external_id],
+                status=status,
+                status_since=context.now,
+                remove_after=context.now + hours,
+            )
+            for external_id, status in cache["statuses"]
+        )
+
+
 # --- appointments ------------------------------------------------------------------------
 
 
@@ -258,15 +474,7 @@ def _appointment_apply(context, record):
     if link is not None:
         return _booking_follow(context, link, record)
     cache = context.cache
-    values = {
-        "client_id": cache["clients"].get(record.client_id) if record.client_id else None,
-        "pet_id": cache["pets"].get(record.pet_id) if record.pet_id else None,
-        "staff_id": getattr(context.staff_for(record.resource_id), "pk", None),
-        "resource_id": record.resource_id or "",
-        "start": record.start,
-        "end": record.end,
-        "cancelled": record.cancelled,
-    }
+    values = _appointment_values(context, record)
     existing = cache["existing"].get(record.external_id)
     if existing is None:
         cache["existing"][record.external_id] = ExternalAppointment.objects.create(
@@ -279,6 +487,60 @@ def _appointment_apply(context, record):
         setattr(existing, attr, value)
     existing.save()
     return "updated"
+
+
+def _appointment_plan(context, record):
+    """``_appointment_apply`` in memory, written by ``_appointments_flush`` for the
+    whole page. A portal booking coming back goes one by one (``SLOW``)."""
+    cache = context.cache
+    if record.end <= record.start:
+        raise RecordError(_("The appointment ends before it starts."), record.external_id)
+    if record.external_id in cache["links"] or (
+        record.portal_reference and _uuid_or_none(record.portal_reference) is not None
+    ):
+        return SLOW
+    values = _appointment_values(context, record)
+    existing = cache["existing"].get(record.external_id)
+    if existing is None:
+        cache["new"].append(
+            ExternalAppointment(clinic=context.clinic, external_id=record.external_id, **values)
+        )
+        return "created"
+    if all(getattr(existing, k) == v for k, v in values.items()):
+        return "unchanged"
+    for attr, value in values.items():
+        setattr(existing, attr, value)
+    existing.updated_at = timezone.now()
+    cache["changed"].append(existing)
+    return "updated"
+
+
+def _appointments_flush(context):
+    cache = context.cache
+    if cache["new"]:
+        ExternalAppointment.objects.bulk_create(cache["new"])
+        for row in cache["new"]:
+            cache["existing"][row.external_id] = row
+    if cache["changed"]:
+        ExternalAppointment.objects.bulk_update(
+            cache["changed"], [*APPOINTMENT_FIELDS, "updated_at"]
+        )
+
+
+APPOINTMENT_FIELDS = ("client_id", "pet_id", "staff_id", "resource_id", "start", "end", "cancelled")
+
+
+def _appointment_values(context, record):
+    cache = context.cache
+    return {
+        "client_id": cache["clients"].get(record.client_id) if record.client_id else None,
+        "pet_id": cache["pets"].get(record.pet_id) if record.pet_id else None,
+        "staff_id": getattr(context.staff_for(record.resource_id), "pk", None),
+        "resource_id": record.resource_id or "",
+        "start": record.start,
+        "end": record.end,
+        "cancelled": record.cancelled,
+    }
 
 
 def _appointments_prefetch(context, records):
@@ -310,7 +572,19 @@ def _appointments_prefetch(context, records):
             row.external_id: row
             for row in ExternalAppointment.objects.filter(clinic=clinic, external_id__in=ids)
         },
+        "new": [],
+        "changed": [],
     }
+    # The page's vets and rooms, one query (``staff_for`` then asks no more).
+    staff_map = context.connection.staff_map or {}
+    keys = {rid: staff_map.get(rid, rid) for r in records if (rid := r.resource_id)}
+    wanted = {rid: key for rid, key in keys.items() if rid not in context._staff}
+    if wanted:
+        by_key = {}
+        for staff in StaffMember.objects.filter(clinic=clinic, key__in=set(wanted.values())):
+            by_key.setdefault(staff.key, staff)
+        for rid, key in wanted.items():
+            context._staff[rid] = by_key.get(key)
 
 
 def _uuid_or_none(text):
@@ -366,9 +640,27 @@ def _booking_follow(context, link, record):
     return "unchanged"
 
 
-PREFETCH = {"appointments": _appointments_prefetch}
+PREFETCH = {
+    "clients": _clients_prefetch,
+    "pets": _pets_prefetch,
+    "appointments": _appointments_prefetch,
+}
 
+# Each record is first planned in memory (``APPLIERS``), then the page's writes go
+# together (``FLUSH``); what a plan leaves (``SLOW``) is applied alone (``ONE_BY_ONE``).
 APPLIERS = {
+    "clients": _client_plan,
+    "pets": _pet_plan,
+    "appointments": _appointment_plan,
+}
+
+FLUSH = {
+    "clients": _clients_flush,
+    "pets": _pets_flush,
+    "appointments": _appointments_flush,
+}
+
+ONE_BY_ONE = {
     "clients": _client_apply,
     "pets": _pet_apply,
     "appointments": _appointment_apply,

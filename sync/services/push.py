@@ -1,8 +1,9 @@
 """What the portal sends the practice system: new clients, new pets, bookings made,
-moved or cancelled. A booking the practice system refuses is cancelled here with
-nothing kept (payments refunds on the cancellation), left "needs attention" for staff,
-and the patient is told in plain words."""
+moved or cancelled, consent forms signed. A booking the practice system refuses is
+cancelled here with nothing kept (payments refunds on the cancellation), left "needs
+attention" for staff, and the patient is told in plain words."""
 
+import base64
 import datetime
 
 from django.db import transaction
@@ -15,8 +16,9 @@ from booking_api.services import booking_cancel
 from branding import clinic_time
 from notifications.services import Category, notify
 from people.models import ClientAccount, Pet
+from records.models import SignedForm
 from sync.connectors.base import PushRefused
-from sync.models import BookingLink, ClientLink, LinkState
+from sync.models import BookingLink, ClientLink, FormLink, LinkState
 
 BATCH = 100
 # A pet added in the portal goes to the practice system after a day (or with its first
@@ -67,7 +69,7 @@ def _resource_for(connection, staff):
 
 def push_pending(*, connection, connector, now=None) -> dict:
     """Send what is waiting. A failing remote raises (the run fails and retries)."""
-    counts = {"clients": 0, "pets": 0, "bookings": 0, "refused": 0}
+    counts = {"clients": 0, "pets": 0, "bookings": 0, "refused": 0, "consents": 0}
     clinic = connection.clinic
     new_clients = (
         ClientAccount.objects.filter(clinic=clinic, sync_link__isnull=True, archived_at=None)
@@ -99,7 +101,62 @@ def push_pending(*, connection, connector, now=None) -> dict:
     for link in links:
         outcome = booking_push(connection=connection, connector=connector, link=link)
         counts["refused" if outcome == "refused" else "bookings"] += 1
+    if connector.supports_consents:
+        counts["consents"] = consents_push(connection=connection, connector=connector)
     return counts
+
+
+def consents_push(*, connection, connector) -> int:
+    """Consent forms signed in the portal since the connection was made go to the
+    practice system once each, with their PDF (the signed record itself). One the
+    practice system refuses is listed for staff with its answer (``SyncRecordError``,
+    resource ``consents``) and tried again at the next run; the rest go on."""
+    from sync.services.apply import record_error_resolve
+    from sync.services.errors_log import record_error_log
+
+    sent = 0
+    forms = (
+        SignedForm.objects.filter(
+            clinic=connection.clinic,
+            signed_at__gte=connection.created_at,
+            sync_link__isnull=True,
+        )
+        .select_related("client__user")
+        .order_by("pk")[:BATCH]
+    )
+    for signed in forms:
+        reference = f"signed-form-{signed.pk}"
+        payload = {
+            "client_id": _client_external_id(connection, connector, signed.client),
+            "title": signed.title,
+            "signed_at": signed.signed_at,
+            "expires_at": signed.expires_at,
+            "signed_by": signed.typed_name,
+            "signature": signed.signature_method,
+            "questions": signed.questions,
+            "answers": signed.answers,
+            "pdf_base64": base64.b64encode(bytes(signed.pdf)).decode(),
+            "pdf_sha256": signed.pdf_sha256,
+            "portal_reference": reference,
+        }
+        try:
+            external_id = connector.consent_create(payload)
+        except PushRefused as exc:
+            record_error_log(
+                connection=connection,
+                resource="consents",
+                external_id=reference,
+                message=_("The practice system refused the signed form “%(title)s”: %(answer)s")
+                % {"title": signed.title, "answer": exc},
+                raw={k: v for k, v in payload.items() if k != "pdf_base64"},
+            )
+            continue
+        FormLink.objects.create(
+            clinic_id=connection.clinic_id, signed_form=signed, external_id=external_id
+        )
+        record_error_resolve(connection=connection, resource="consents", external_ids=[reference])
+        sent += 1
+    return sent
 
 
 def booking_push(*, connection, connector, link) -> str:

@@ -108,5 +108,6 @@ def test_every_list_is_paged_like_bookings_with_the_page_size_capped(
         "waitlist",
         "auth/devices",
         "push/devices",
+        "privacy/consents",
     ):
         assert f"/api/v1/{listed}" in walked, listed

@@ -57,9 +57,11 @@ from people.models import ClientAccount, ClientNote, Pet, Photo
 from people.photo_services import photo_upload
 from people.services import note_create
 from portal_pages.models import ContentPage
+from privacy.models import ErasureRequest
+from privacy.services import erasure_request
 from records.feedback.services import feedback_submit
 from records.message_services import thread_start
-from records.models import Feedback, FormTemplate, MessageThread, SignedForm
+from records.models import Feedback, FormTemplate, Message, MessageThread, SignedForm
 from sync.models import BookingLink, PetMerge
 from tests.factories.booking import (
     ServiceCategoryFactory,
@@ -139,6 +141,8 @@ BY_ARGUMENT = {
     "photo_id": Photo,
     "thread_id": MessageThread,
     "signed_id": SignedForm,
+    "request_id": ErasureRequest,
+    "message_id": Message,
 }
 
 # The ``pk`` of URLs whose view does not say its model (or says another), by URL name
@@ -390,6 +394,7 @@ def riverside(clinic, other_clinic, other_manager):
     game = make_game(rv, name="Riverside wheel")
     points_award(clinic=rv, client=client, amount=50, reason="Riverside welcome")
     request = reward_request_create(clinic=rv, client=client, reward_id=reward.pk)
+    erasure = erasure_request(clinic=rv, client=client, source="portal")
     feedback = feedback_submit(
         clinic=rv, booking_id=booking.pk, rating=2, comment="Riverside was slow"
     )
@@ -467,6 +472,7 @@ def riverside(clinic, other_clinic, other_manager):
         Tier: tier,
         Game: game,
         RewardRequest: request,
+        ErasureRequest: erasure,
         Feedback: feedback,
         ClientNote: note,
         Pet: pet,
@@ -474,6 +480,7 @@ def riverside(clinic, other_clinic, other_manager):
         BookingLink: sync_link,
         Photo: photo,
         MessageThread: thread,
+        Message: thread.messages.first(),
         Automation: automation,
         PetHealthDue: pet_due,
         InboundSms: text,
@@ -501,7 +508,7 @@ WATCHED = (
     RewardRequest, LedgerEntry, Collection, Image, Document, Page, Redirect, Workflow, Task,
     Site, Group, UploadedFile, PetMerge, BookingLink,
     PackagePlan, Package, PackageEntry, Purchase, PurchaseRefund,
-    GiftCard, GiftCardEntry,
+    GiftCard, GiftCardEntry, ErasureRequest,
 )  # fmt: skip
 
 

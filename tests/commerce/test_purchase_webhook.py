@@ -5,7 +5,6 @@ the package is issued once, however often the event arrives."""
 import hashlib
 import hmac
 import time
-import urllib.request
 
 import pytest
 from django.test import Client
@@ -14,6 +13,7 @@ from commerce.models import Package, PurchaseStatus
 from commerce.packages.services import package_buy_start
 from payments.models import WebhookEvent
 from payments.stripe_api import stripe_client
+from tests.fixtures.payments import connect_event
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stripe_at_localstripe")]
 
@@ -28,7 +28,7 @@ def test_the_webhook_issues_the_package_once(
     clinic, patient, plan, localstripe, django_capture_on_commit_callbacks
 ):
     purchase = package_buy_start(clinic=clinic, client=patient, plan_id=plan.pk)
-    api = stripe_client()
+    api = stripe_client(clinic)
     api.PaymentIntent.modify(purchase.stripe_payment_intent_id, payment_method="pm_card_visa")
     api.PaymentIntent.confirm(purchase.stripe_payment_intent_id)
     event = next(
@@ -36,11 +36,7 @@ def test_the_webhook_issues_the_package_once(
         for e in api.Event.list(type="payment_intent.succeeded").auto_paging_iter()
         if e.data.object.id == purchase.stripe_payment_intent_id
     )
-    request = urllib.request.Request(
-        f"{localstripe}/v1/events/{event.id}", headers={"Authorization": "Bearer sk_test_local"}
-    )
-    with urllib.request.urlopen(request, timeout=5) as response:
-        payload = response.read()
+    payload = connect_event(localstripe, event.id, account=f"acct_test_{clinic.slug}")
     assert not Package.objects.exists()
 
     for _ in range(2):

@@ -237,3 +237,21 @@ def test_every_demo_service_and_staff_member_has_a_picture_drawn_locally(seeded)
     glow = Clinic.objects.get(slug="glow")
     service = Service.objects.filter(clinic=glow).select_related("image").first()
     assert service.image.collection.get_parent() is not None  # the clinic's collection
+
+
+def test_each_demo_clinic_is_paid_into_its_own_connected_account(seeded):
+    from payments.models import StripeAccount
+    from payments.stripe_api import account_problem, stripe_client
+
+    accounts = {a.clinic.slug: a for a in StripeAccount.objects.select_related("clinic")}
+    assert {slug: a.account_id for slug, a in accounts.items()} == {
+        "glow": "acct_demo_glow",
+        "riverside": "acct_demo_riverside",
+    }
+    for account in accounts.values():
+        assert account_problem(account.clinic) is None
+        assert stripe_client(account.clinic).options["stripe_account"] == account.account_id
+    # A clinic whose manager connected another account keeps it when seeded again.
+    StripeAccount.objects.filter(clinic__slug="glow").update(account_id="acct_real_one")
+    seed()
+    assert StripeAccount.objects.get(clinic__slug="glow").account_id == "acct_real_one"

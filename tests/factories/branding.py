@@ -23,8 +23,30 @@ class ClinicFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
+        connected = kwargs.pop("stripe_connected", True)
         clinic, _ = clinic_upsert(**kwargs)
+        if connected:
+            stripe_connect(clinic)
         return clinic
+
+
+def stripe_connect(clinic, account_id=None):
+    """The clinic's Stripe Connect account, onboarded (as a clinic that takes payment
+    has): every Stripe call of the clinic carries ``Stripe-Account: acct_test_<slug>``.
+    ``ClinicFactory(stripe_connected=False)`` makes a clinic without one."""
+    from payments.models import StripeAccount
+
+    account, _ = StripeAccount.objects.update_or_create(
+        clinic=clinic,
+        defaults={
+            "kind": "connect",
+            "account_id": account_id or f"acct_test_{clinic.slug}",
+            "details_submitted": True,
+            "charges_enabled": True,
+            "payouts_enabled": True,
+        },
+    )
+    return account
 
 
 class LocationFactory(factory.django.DjangoModelFactory):

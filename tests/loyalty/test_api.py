@@ -17,7 +17,13 @@ def test_balance_and_unit_name(api, clinic, patient, programme):
     api.force_authenticate(patient.user)
     response = api.get("/api/v1/loyalty")
     assert response.status_code == 200
-    assert response.json() == {"balance": 100, "unit": "points", "unit_name": "paws"}
+    # No practice connection: nothing to say about freshness (tests/sync/test_freshness.py).
+    assert response.json() == {
+        "balance": 100,
+        "unit": "points",
+        "unit_name": "paws",
+        "last_synced": None,
+    }
 
 
 def test_history_is_paged_and_newest_first(api, clinic, patient):

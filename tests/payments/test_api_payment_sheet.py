@@ -55,11 +55,14 @@ def test_the_pinned_version_can_be_set(patient_api, settings):
 
 
 def test_the_checkouts_payment_intent_is_on_the_customer_so_the_sheet_shows_saved_cards(
-    deposit_policy, emma, patient_api, patient
+    deposit_policy, emma, patient_api, patient, clinic
 ):
     body = checkout(patient_api).json()
     sheet = patient_api.post("/api/v1/payment-sheet").json()
-    intent = stripe_client().PaymentIntent.retrieve(body["client_secret"].split("_secret_")[0])
+    assert sheet["stripe_account"] == body["stripe_account"] != ""  # the clinic's account
+    intent = stripe_client(clinic).PaymentIntent.retrieve(
+        body["client_secret"].split("_secret_")[0]
+    )
     customer = intent.customer if isinstance(intent.customer, str) else intent.customer["id"]
     assert customer == sheet["customer"]
 

@@ -8,7 +8,6 @@ import datetime
 import hashlib
 import hmac
 import time
-import urllib.request
 
 import pytest
 import stripe
@@ -22,6 +21,7 @@ from payments import services
 from payments.models import PaymentStatus, Refund
 from payments.stripe_api import stripe_client
 from tests.fixtures.clinics import host_client
+from tests.fixtures.payments import connect_event
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def _hold_runs_out(booking, clinic, patient, staff_user):
 
 def pay_with_client_secret(payment):
     """What Stripe.js does in the patient's browser with the intent's client secret."""
-    api = stripe_client()
+    api = stripe_client(payment.clinic)
     api.PaymentIntent.modify(payment.stripe_payment_intent_id, payment_method="pm_card_visa")
     return api.PaymentIntent.confirm(payment.stripe_payment_intent_id)
 
@@ -75,7 +75,7 @@ def test_cancelling_a_held_booking_cancels_its_intent_at_stripe(
         door(booking, clinic, patient, staff_user)
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
-    intent = stripe_client().PaymentIntent.retrieve(payment.stripe_payment_intent_id)
+    intent = stripe_client(payment.clinic).PaymentIntent.retrieve(payment.stripe_payment_intent_id)
     assert intent.status == "canceled"
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.CANCELED
@@ -92,15 +92,11 @@ def _signed(payload: bytes):
 
 
 def _succeeded_event(localstripe, payment) -> bytes:
-    events = stripe_client().Event.list(type="payment_intent.succeeded")
+    events = stripe_client(payment.clinic).Event.list(type="payment_intent.succeeded")
     event = next(
         e for e in events.auto_paging_iter() if e.data.object.id == payment.stripe_payment_intent_id
     )
-    request = urllib.request.Request(
-        f"{localstripe}/v1/events/{event.id}", headers={"Authorization": "Bearer sk_test_local"}
-    )
-    with urllib.request.urlopen(request, timeout=5) as response:
-        return response.read()
+    return connect_event(localstripe, event.id, account=payment.clinic.stripe_account.account_id)
 
 
 def test_a_payment_that_beat_the_cancellation_is_refunded_saying_why(

@@ -91,7 +91,9 @@ def test_each_door_cancels_and_refunds_exactly_once(
     ]
     assert [c.kwargs["amount"] for c in stripe_refund_create.call_args_list] == [4500]
     payment = paid.payments.get()
-    at_stripe = stripe_client().Refund.list(payment_intent=payment.stripe_payment_intent_id)
+    at_stripe = stripe_client(payment.clinic).Refund.list(
+        payment_intent=payment.stripe_payment_intent_id
+    )
     assert [r.amount for r in at_stripe.data] == [4500]
     assert heard == [(paid.pk, 0, None)]
     # One cancellation, recorded by the one service, with its fee as a column.

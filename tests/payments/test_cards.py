@@ -64,14 +64,14 @@ def test_a_card_saved_at_booking_is_charged_later_for_the_balance(booked, patien
     card = SavedCard.objects.get(client=patient)
     assert (card.brand, card.last4) == ("visa", "4242")
     # The card belongs to the client's Customer at Stripe.
-    method = stripe_client().PaymentMethod.retrieve(card.stripe_payment_method_id)
+    method = stripe_client(booked.clinic).PaymentMethod.retrieve(card.stripe_payment_method_id)
     assert method.customer == patient.stripe_customer.stripe_customer_id
 
     complete(booked)
     payment = cards.card_charge(booking=booked, kind=PaymentKind.BALANCE)
     assert payment.idempotency_key == f"booking-{booked.pk}-balance"
     assert (payment.status, payment.amount_captured) == (PaymentStatus.SUCCEEDED, 4500)
-    intent = stripe_client().PaymentIntent.retrieve(payment.stripe_payment_intent_id)
+    intent = stripe_client(booked.clinic).PaymentIntent.retrieve(payment.stripe_payment_intent_id)
     assert intent.customer == patient.stripe_customer.stripe_customer_id
     # Nothing is left to charge, and the same charge is never taken twice.
     assert cards.charge_due(booked, PaymentKind.BALANCE) == 0
@@ -130,7 +130,7 @@ def save_card_for(client, booking):
     customer = cards.customer_ensure(client=client)
     from payments.test_cards import test_card_payment_method
 
-    pm = test_card_payment_method("success")
+    pm = test_card_payment_method("success", clinic=client.clinic)
     return cards.card_save(client=client, customer=customer, payment_method_id=pm)
 
 
@@ -156,5 +156,5 @@ def test_removing_a_saved_card_detaches_it(booked, patient, clinic):
         cards.saved_card_for_client(clinic, ClientAccountFactory(clinic=clinic), card.pk)
     cards.saved_card_remove(card=cards.saved_card_for_client(clinic, patient, card.pk))
     assert not SavedCard.objects.exists()
-    method = stripe_client().PaymentMethod.retrieve(card.stripe_payment_method_id)
+    method = stripe_client(clinic).PaymentMethod.retrieve(card.stripe_payment_method_id)
     assert method.customer is None

@@ -52,5 +52,7 @@ def test_concurrent_refunds_cannot_exceed_the_capture(full_policy, held):
     # Each key is derived from its own refund's id (recorded before Stripe is asked).
     for pk, key in Refund.objects.values_list("pk", "idempotency_key"):
         assert key == f"refund-{pk}"
-    at_stripe = stripe_client().Refund.list(payment_intent=payment.stripe_payment_intent_id)
+    at_stripe = stripe_client(payment.clinic).Refund.list(
+        payment_intent=payment.stripe_payment_intent_id
+    )
     assert sum(r.amount for r in at_stripe.data) == 4000

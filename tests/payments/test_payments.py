@@ -37,7 +37,7 @@ def test_deposit_is_charged_with_a_key_from_the_booking_and_confirms_it(deposit_
     payment = services.checkout_start(booking=booking)
     assert payment.idempotency_key == f"booking-{booking.pk}-deposit"
     assert payment.client_secret.startswith(payment.stripe_payment_intent_id)
-    intent = stripe_client().PaymentIntent.retrieve(payment.stripe_payment_intent_id)
+    intent = stripe_client(payment.clinic).PaymentIntent.retrieve(payment.stripe_payment_intent_id)
     assert (intent.amount, intent.currency) == (900, "gbp")
     assert intent.metadata["booking_id"] == str(booking.pk)
     # Starting the checkout again finds the same payment (and, at Stripe, the same key).
@@ -120,7 +120,9 @@ def test_refund_full_and_partial_never_more_than_captured(full_policy, held):
     assert rest.amount == 3500 and rest.idempotency_key == f"refund-{rest.pk}"
     with nothing_changes(Refund, Payment), pytest.raises(RefundTooLargeError):
         services.refund_create(payment=payment, amount=1)
-    charge_refunds = stripe_client().Refund.list(payment_intent=payment.stripe_payment_intent_id)
+    charge_refunds = stripe_client(payment.clinic).Refund.list(
+        payment_intent=payment.stripe_payment_intent_id
+    )
     assert sorted(r.amount for r in charge_refunds.data) == [1000, 3500]
     assert [e.kind for e in booking.events.filter(kind="refund")] == ["refund", "refund"]
 
@@ -163,7 +165,7 @@ def test_an_unpaid_hold_that_runs_out_frees_the_slot(
     assert booking.events.filter(to_status="cancelled", data__hold_expired=True).exists()
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.CANCELED
-    intent = stripe_client().PaymentIntent.retrieve(payment.stripe_payment_intent_id)
+    intent = stripe_client(payment.clinic).PaymentIntent.retrieve(payment.stripe_payment_intent_id)
     assert intent.status == "canceled"
     # The slot is free again for someone else (booked here by staff, so not held).
     booking_create(
@@ -182,10 +184,10 @@ def test_a_hold_that_was_paid_meanwhile_is_confirmed_not_released(deposit_policy
     booking = held()
     payment = services.checkout_start(booking=booking)
     # Paid at Stripe, but our confirmation never arrived (the process died).
-    stripe_client().PaymentIntent.modify(
+    stripe_client(payment.clinic).PaymentIntent.modify(
         payment.stripe_payment_intent_id, payment_method="pm_card_visa"
     )
-    stripe_client().PaymentIntent.confirm(payment.stripe_payment_intent_id)
+    stripe_client(payment.clinic).PaymentIntent.confirm(payment.stripe_payment_intent_id)
     later = timezone.now() + datetime.timedelta(minutes=11)
     assert services.holds_expire(now=later) == {booking.pk: "paid"}
     booking.refresh_from_db()
@@ -201,7 +203,7 @@ def test_a_payment_after_the_hold_ran_out_is_refunded_and_the_patient_told(
     Booking.objects.filter(pk=booking.pk).update(
         hold_expires_at=timezone.now() - datetime.timedelta(minutes=1)
     )
-    with_stripe = stripe_client()
+    with_stripe = stripe_client(booking.clinic)
     booking_transition(
         booking=booking, to_status=BookingStatus.CANCELLED, data={"hold_expired": True}
     )
@@ -240,7 +242,7 @@ def test_confirming_after_the_hold_ran_out_is_refused(deposit_policy, held):
 
 
 def test_reconciliation_repairs_each_mismatch(fresh_stripe, full_policy, held):
-    api = stripe_client()
+    api = stripe_client(full_policy)
     # 1. Paid at Stripe, our row never heard of it: recorded and the booking confirmed.
     unrecorded = held("10:00")
     p1 = services.checkout_start(booking=unrecorded)

@@ -34,7 +34,7 @@ def test_after_a_declined_card_another_card_pays_on_a_fresh_intent(
     assert Payment.objects.count() == 1
     assert Booking.objects.get(pk=booking.pk).status == BookingStatus.BOOKED
     # The declined attempt can never pay later: it is cancelled at Stripe.
-    old = stripe_client().PaymentIntent.retrieve(declined_intent)
+    old = stripe_client(booking.clinic).PaymentIntent.retrieve(declined_intent)
     assert old.status == "canceled"
     declined = booking.events.get(kind="payment_declined")
     assert declined.data["stripe_payment_intent"] == declined_intent
@@ -113,7 +113,7 @@ def test_another_card_instead_of_authenticating_pays_on_a_fresh_intent(deposit_p
     paid = services.payment_confirm(payment=waiting, payment_method="success")
     assert paid.status == PaymentStatus.SUCCEEDED and paid.stripe_payment_intent_id != first
     # The one awaiting authentication can no longer be completed.
-    assert stripe_client().PaymentIntent.retrieve(first).status == "canceled"
+    assert stripe_client(booking.clinic).PaymentIntent.retrieve(first).status == "canceled"
 
 
 def checkout(api):

@@ -31,7 +31,9 @@ def pay(booking):
 
 
 def refunds_at_stripe(payment):
-    listed = stripe_client().Refund.list(payment_intent=payment.stripe_payment_intent_id)
+    listed = stripe_client(payment.clinic).Refund.list(
+        payment_intent=payment.stripe_payment_intent_id
+    )
     return [(r.amount, r.metadata.to_dict()) for r in listed.data]
 
 
@@ -138,7 +140,7 @@ def test_a_refund_stripe_later_failed_no_longer_counts(
 ):
     payment = pay(held())
     refund = services.refund_create(payment=payment, amount=4500)
-    failed = stripe_client().Refund.retrieve(refund.stripe_refund_id).to_dict()
+    failed = stripe_client(refund.payment.clinic).Refund.retrieve(refund.stripe_refund_id).to_dict()
     stripe_proxy.overrides[f"/v1/refunds/{refund.stripe_refund_id}"] = {
         **failed,
         "status": "failed",

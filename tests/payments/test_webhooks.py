@@ -5,7 +5,6 @@ import hashlib
 import hmac
 import json
 import time
-import urllib.request
 
 import pytest
 from django.test import Client
@@ -14,6 +13,7 @@ from booking_api.models import BookingStatus
 from payments import services
 from payments.models import PaymentStatus, WebhookEvent
 from payments.stripe_api import stripe_client
+from tests.fixtures.payments import connect_event
 
 pytestmark = pytest.mark.django_db
 
@@ -34,27 +34,23 @@ def post(payload, signature):
     )
 
 
-def raw_event(localstripe, event_id) -> bytes:
-    """The event exactly as localstripe serialises it."""
-    request = urllib.request.Request(
-        f"{localstripe}/v1/events/{event_id}",
-        headers={"Authorization": "Bearer sk_test_local"},
-    )
-    with urllib.request.urlopen(request, timeout=5) as response:
-        return response.read()
+def raw_event(localstripe, event_id, account="acct_test_glow") -> bytes:
+    """The event as localstripe serialises it, with the connected account it happened
+    on (Stripe Connect sends the platform ``account``; localstripe has no Connect)."""
+    return connect_event(localstripe, event_id, account=account)
 
 
 def paid_outside_our_confirmation(booking):
     """The patient paid (e.g. with Stripe.js), and only the webhook tells us."""
     payment = services.checkout_start(booking=booking)
-    api = stripe_client()
+    api = stripe_client(booking.clinic)
     api.PaymentIntent.modify(payment.stripe_payment_intent_id, payment_method="pm_card_visa")
     api.PaymentIntent.confirm(payment.stripe_payment_intent_id)
     return payment
 
 
 def succeeded_event(localstripe, payment) -> bytes:
-    events = stripe_client().Event.list(type="payment_intent.succeeded")
+    events = stripe_client(payment.clinic).Event.list(type="payment_intent.succeeded")
     event = next(
         e for e in events.auto_paging_iter() if e.data.object.id == payment.stripe_payment_intent_id
     )

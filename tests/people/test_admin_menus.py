@@ -43,8 +43,10 @@ CLINIC_FOR_MANAGER = [
         ["clinic-locations", "Locations", 200, "site", "/admin/clinic/locations/"],
         ["clinic-forms", "Forms", 250, "doc-full", "/admin/clinic/forms/"],
         ["clinic-feedback", "Feedback", 260, "comment", "/admin/clinic/feedback/"],
+        ["clinic-privacy", "Privacy requests", 265, "lock", "/admin/clinic/privacy/"],
         ["clinic-sync", "Practice sync", 270, "resubmit", "/admin/clinic/sync/"],
         ["clinic-team", "Team", 300, "user", "/admin/clinic/team/"],
+        ["clinic-audit", "Audit log", 900, "history", "/admin/clinic/audit/"],
     ],
 ]
 BOOKINGS_FOR_MANAGER = [
@@ -105,7 +107,9 @@ def test_managers_see_every_clinic_menu(clinic, manager):
 
 def test_front_desk_sees_the_daily_screens_only(clinic, staff_user):
     assert menu_tree(staff_user, clinic) == [
-        only(CLINIC_FOR_MANAGER, "clinic-clients", "clinic-feedback", "clinic-sync"),
+        only(
+            CLINIC_FOR_MANAGER, "clinic-clients", "clinic-feedback", "clinic-privacy", "clinic-sync"
+        ),
         only(BOOKINGS_FOR_MANAGER, "booking-calendar", "booking-services", "booking-staff"),
         only(REWARDS_FOR_MANAGER, "loyalty-requests"),
         only(GAMES_FOR_MANAGER, "loyalty-game-plays"),
@@ -124,5 +128,5 @@ def test_a_manager_elsewhere_sees_this_clinics_menus_by_their_role_here(
     # the front desk's (roles are read at the admin clinic, not anywhere).
     MembershipFactory(clinic=other_clinic, user=staff_user, role="manager")
     assert menu_tree(staff_user, clinic)[0] == only(
-        CLINIC_FOR_MANAGER, "clinic-clients", "clinic-feedback", "clinic-sync"
+        CLINIC_FOR_MANAGER, "clinic-clients", "clinic-feedback", "clinic-privacy", "clinic-sync"
     )

@@ -197,3 +197,18 @@ def test_another_clinics_location_is_refused(clinic, other_clinic, manager, june
     assert 'id="id_location-error"' in page.text
     assert "Their branch" not in page.text
     assert "$999.99" not in page.text
+
+
+def test_a_name_that_looks_like_a_formula_is_text_in_the_csv(clinic, manager, june):
+    """CSV injection (security review): a service named "=HYPERLINK(…)" would run as a
+    formula when a manager opens the file; it is exported with a leading apostrophe."""
+    from booking_api.models import Service
+
+    Service.objects.filter(clinic=clinic, name="Facial").update(name='=HYPERLINK("x")')
+
+    response = admin_client_for(manager, clinic).get(
+        "/admin/revenue-impact/revenue/by_service.csv", PERIOD
+    )
+
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[1][0] == '\'=HYPERLINK("x")'

@@ -45,6 +45,7 @@ class Command(BaseCommand):
                 for account in ctx.refs.get("client", {}).values():
                     demo_login_ensure(account.user)
                     logins.append((account.user.email, "patient", ctx.clinic.name, DEMO_PASSWORD))
+                demo_stripe_connect(ctx.clinic)
                 seed_patient_notifications(ctx.clinic, ctx.refs.get("client", {}).values())
                 demo_pictures(ctx.clinic)
                 demo_visit_points(ctx.clinic)
@@ -126,6 +127,25 @@ def _demo_image(clinic, title, data):
         image.file = ImageFile(BytesIO(data), name=f"{slugify(title)}.png")
         image.save()
     return image
+
+
+def demo_stripe_connect(clinic):
+    """Each demo clinic is paid into its own (pretend) connected Stripe account,
+    ``acct_demo_<slug>``, onboarded: its Stripe calls carry that ``Stripe-Account``, which
+    the demo's local test server (no Connect) accepts and ignores. A clinic that already
+    has an account keeps it."""
+    from payments.models import StripeAccount, StripeAccountKind
+
+    StripeAccount.objects.get_or_create(
+        clinic=clinic,
+        defaults={
+            "kind": StripeAccountKind.CONNECT,
+            "account_id": f"acct_demo_{clinic.slug}",
+            "details_submitted": True,
+            "charges_enabled": True,
+            "payouts_enabled": True,
+        },
+    )
 
 
 def demo_login_ensure(user):

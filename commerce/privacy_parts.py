@@ -1,0 +1,48 @@
+"""Commerce's part of a client's data for ``privacy`` (``privacy/registry.py``): purchases,
+packages and gift cards bought. Erasing keeps every purchase (money the clinic must
+account for) and removes the buyer's free text (a gift card's message)."""
+
+from commerce.models import GiftCard, Package, Purchase
+
+
+def export_purchases(*, clinic, client):
+    purchases = Purchase.objects.filter(clinic=clinic, client=client).order_by("pk")
+    packages = Package.objects.filter(clinic=clinic, client=client).order_by("pk")
+    cards = GiftCard.objects.filter(clinic=clinic, purchaser=client).order_by("pk")
+    return {
+        "data": {
+            "purchases": [
+                {
+                    "reference": str(p.reference),
+                    "description": p.description,
+                    "amount_minor_units": p.amount,
+                    "currency": p.currency,
+                    "status": p.status,
+                    "created": p.created_at.isoformat(),
+                }
+                for p in purchases
+            ],
+            "packages": [
+                {"name": p.name, "sessions": p.sessions, "expires_on": p.expires_on.isoformat()}
+                for p in packages
+            ],
+            "gift_cards_bought": [
+                {
+                    "amount_minor_units": c.amount,
+                    "currency": c.currency,
+                    "recipient_name": c.recipient_name,
+                    "message": c.message,
+                    "deliver_on": c.deliver_on.isoformat(),
+                }
+                for c in cards
+            ],
+        }
+    }
+
+
+def erase_purchases(*, clinic, client, user):
+    messages = GiftCard.objects.filter(clinic=clinic, purchaser=client).update(message="")
+    return {"gift_card_messages": messages}
+
+
+PARTS = [{"key": "shop", "order": 60, "export": export_purchases, "erase": erase_purchases}]

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivacyConfig(AppConfig):
+    """Export, erasure and consent records. Sits beside ``reports``: above every app
+    whose data it gathers, which each offer their part through a ``privacy_parts``
+    module (``privacy.registry``)."""
+
+    name = "privacy"
+    verbose_name = _("Privacy")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from privacy import registry
+
+        registry.discover_parts()
