@@ -14,6 +14,7 @@ from booking_api.selectors import service_by_ref, staff_by_ref
 from booking_api.services.cart import cart_add, cart_book, cart_remove
 from booking_api.services.waitlist import clinic_today, waitlist_join, waitlist_leave
 from branding.api.idempotency import idempotent
+from branding.api.pagination import ApiPagination, paginated_response
 from branding.api.permissions import ClinicRequired, require_feature
 from branding.validators import within_calendar
 from people.selectors import client_account_for_user
@@ -108,11 +109,12 @@ class CartView(_ClientView):
     """The signed-in client's cart: services saved to book later. Reserves nothing."""
 
     permission_classes = [IsAuthenticated, ClinicRequired, require_feature("cart")]
+    pagination_class = ApiPagination
 
     @extend_schema(responses=CartItemSerializer(many=True), tags=["cart"])
     def get(self, request):
         items = cart_items_for_client(request.clinic, self.own_account())
-        return Response(CartItemSerializer(items, many=True).data)
+        return paginated_response(self, request, items, CartItemSerializer)
 
     @extend_schema(
         request=CartAddSerializer,
@@ -175,13 +177,14 @@ class WaitlistView(_ClientView):
     """The signed-in client's waitlist entries whose dates have not passed."""
 
     permission_classes = [IsAuthenticated, ClinicRequired, require_feature("online_booking")]
+    pagination_class = ApiPagination
 
     @extend_schema(responses=WaitlistEntrySerializer(many=True), tags=["waitlist"])
     def get(self, request):
         entries = waitlist_entries_for_client(
             request.clinic, self.own_account(), today=clinic_today(request.clinic)
         )
-        return Response(WaitlistEntrySerializer(entries, many=True).data)
+        return paginated_response(self, request, entries, WaitlistEntrySerializer)
 
     @extend_schema(
         request=WaitlistJoinSerializer, responses={201: WaitlistEntrySerializer}, tags=["waitlist"]

@@ -59,7 +59,6 @@ class ServiceListView(generics.ListAPIView):
 
     serializer_class = ServiceSerializer
     permission_classes = [AllowAny, ClinicRequired]
-    pagination_class = None
 
     @extend_schema(
         tags=["catalogue"],
@@ -80,7 +79,6 @@ class ServiceListView(generics.ListAPIView):
 class StaffListView(generics.ListAPIView):
     serializer_class = StaffSerializer
     permission_classes = [AllowAny, ClinicRequired]
-    pagination_class = None
 
     @extend_schema(
         tags=["catalogue"],
@@ -99,10 +97,13 @@ class StaffListView(generics.ListAPIView):
 
 class LocationListView(APIView):
     permission_classes = [AllowAny, ClinicRequired]
+    pagination_class = ApiPagination
 
     @extend_schema(responses=LocationSerializer(many=True), tags=["catalogue"])
     def get(self, request):
-        return Response(LocationSerializer(clinic_locations(request.clinic), many=True).data)
+        return paginated_response(
+            self, request, clinic_locations(request.clinic), LocationSerializer
+        )
 
 
 class AvailabilityView(APIView):

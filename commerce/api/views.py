@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from booking_api.coverage import cover_options
 from booking_api.selectors import service_by_ref
+from branding.api.pagination import ApiPagination, paginated_response
 from branding.api.permissions import ClinicRequired, require_feature
 from commerce import receipts
 from commerce.api.serializers import (
@@ -51,10 +52,11 @@ SIGNED_IN = [IsAuthenticated, ClinicRequired]
 
 class PlanListView(APIView):
     permission_classes = PACKAGES
+    pagination_class = ApiPagination
 
     @extend_schema(tags=["shop"], responses=PlanSerializer(many=True))
     def get(self, request):
-        return Response(PlanSerializer(plans_on_sale(request.clinic), many=True).data)
+        return paginated_response(self, request, plans_on_sale(request.clinic), PlanSerializer)
 
 
 class PlanBuyView(APIView):
@@ -78,15 +80,19 @@ class PlanBuyView(APIView):
 
 class PackageListView(APIView):
     permission_classes = PACKAGES
+    pagination_class = ApiPagination
 
     @extend_schema(tags=["shop"], responses=PackageSerializer(many=True))
     def get(self, request):
         client = client_account_here(request)
-        return Response(PackageSerializer(client_packages(request.clinic, client), many=True).data)
+        return paginated_response(
+            self, request, client_packages(request.clinic, client), PackageSerializer
+        )
 
 
 class PackageHistoryView(APIView):
     permission_classes = PACKAGES
+    pagination_class = ApiPagination
 
     @extend_schema(tags=["shop"], responses=PackageEntrySerializer(many=True))
     def get(self, request, pk):
@@ -95,7 +101,7 @@ class PackageHistoryView(APIView):
         if package is None:
             raise Http404("No such package.")
         entries = package_entries(request.clinic, package)
-        return Response(PackageEntrySerializer(entries, many=True).data)
+        return paginated_response(self, request, entries, PackageEntrySerializer)
 
 
 class PackageOptionsView(APIView):
@@ -103,6 +109,7 @@ class PackageOptionsView(APIView):
     one as ``package`` with POST /api/v1/bookings)."""
 
     permission_classes = PACKAGES
+    pagination_class = ApiPagination
 
     @extend_schema(
         tags=["shop"],
@@ -113,17 +120,18 @@ class PackageOptionsView(APIView):
         client = client_account_here(request)
         service = service_by_ref(request.clinic, request.query_params.get("service", ""))
         options = cover_options(clinic=request.clinic, client=client, service=service)
-        return Response(CoverOptionSerializer(options, many=True).data)
+        return paginated_response(self, request, options, CoverOptionSerializer)
 
 
 class PurchaseListView(APIView):
     permission_classes = SIGNED_IN
+    pagination_class = ApiPagination
 
     @extend_schema(tags=["shop"], responses=PurchaseSerializer(many=True))
     def get(self, request):
         client = client_account_here(request)
         purchases = client_purchases(request.clinic, client, paid_only=True)
-        return Response(PurchaseSerializer(purchases, many=True).data)
+        return paginated_response(self, request, purchases, PurchaseSerializer)
 
 
 class PurchaseDetailView(APIView):
@@ -195,11 +203,12 @@ class GiftCardBuyView(APIView):
 
 class GiftCardsBoughtView(APIView):
     permission_classes = GIFT_CARDS
+    pagination_class = ApiPagination
 
     @extend_schema(tags=["shop"], responses=GiftCardBoughtSerializer(many=True))
     def get(self, request):
         cards = gift_cards_bought_by(request.clinic, client_account_here(request))
-        return Response(GiftCardBoughtSerializer(cards, many=True).data)
+        return paginated_response(self, request, cards, GiftCardBoughtSerializer)
 
 
 class GiftCardLookupView(APIView):

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from branding.api.idempotency import idempotent
+from branding.api.pagination import ApiPagination, paginated_response
 from branding.api.permissions import ClinicRequired
 from branding.api.throttling import with_action_limit
 from branding.selectors import feature_enabled
@@ -110,12 +111,13 @@ def plays_left(clinic, client, game_id) -> int:
 
 class GameListView(APIView):
     permission_classes = PERMISSIONS
+    pagination_class = ApiPagination
 
     @extend_schema(tags=["games"], responses=GameSerializer(many=True))
     def get(self, request):
         client = client_account_ensure(clinic=request.clinic, user=request.user)
         games = games_for_client(request.clinic, client)
-        return Response(GameSerializer(games, many=True).data)
+        return paginated_response(self, request, games, GameSerializer)
 
 
 class GamePlayView(APIView):

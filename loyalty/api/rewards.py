@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from branding.api.idempotency import idempotent
+from branding.api.pagination import ApiPagination, paginated_response
 from branding.api.permissions import ClinicRequired, require_feature
 from loyalty.models.rewards import RequestStatus, RewardKind, VoucherStatus
 from loyalty.rewards.selectors import client_requests, client_vouchers, reward_catalogue
@@ -86,10 +87,13 @@ class TierView(APIView):
 
 class RewardListView(APIView):
     permission_classes = PERMISSIONS
+    pagination_class = ApiPagination
 
     @extend_schema(tags=["loyalty"], responses=LoyaltyRewardSerializer(many=True))
     def get(self, request):
-        return Response(LoyaltyRewardSerializer(reward_catalogue(request.clinic), many=True).data)
+        return paginated_response(
+            self, request, reward_catalogue(request.clinic), LoyaltyRewardSerializer
+        )
 
 
 class RedeemView(APIView):
@@ -107,22 +111,24 @@ class RedeemView(APIView):
 
 class VoucherListView(APIView):
     permission_classes = PERMISSIONS
+    pagination_class = ApiPagination
 
     @extend_schema(tags=["loyalty"], responses=LoyaltyVoucherSerializer(many=True))
     def get(self, request):
         vouchers = client_vouchers(request.clinic, _client(request))
-        return Response(LoyaltyVoucherSerializer(vouchers, many=True).data)
+        return paginated_response(self, request, vouchers, LoyaltyVoucherSerializer)
 
 
 class RewardRequestView(APIView):
     """The client's reward requests (GET) and a new one (POST ``reward``, ``note``)."""
 
     permission_classes = PERMISSIONS
+    pagination_class = ApiPagination
 
     @extend_schema(tags=["loyalty"], responses=LoyaltyRewardRequestSerializer(many=True))
     def get(self, request):
         requests = client_requests(request.clinic, _client(request))
-        return Response(LoyaltyRewardRequestSerializer(requests, many=True).data)
+        return paginated_response(self, request, requests, LoyaltyRewardRequestSerializer)
 
     @extend_schema(
         tags=["loyalty"],

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from branding.api.idempotency import idempotent
+from branding.api.pagination import ApiPagination, paginated_response
 from branding.api.permissions import ClinicRequired, require_feature
 from notifications.api.serializers import (
     AppDeviceRegisterSerializer,
@@ -65,12 +66,13 @@ class AppDevicesView(APIView):
     and set the badge to the unread notification count."""
 
     permission_classes = [IsAuthenticated, ClinicRequired]
+    pagination_class = ApiPagination
 
     @extend_schema(responses=AppDeviceSerializer(many=True), tags=["push"])
     def get(self, request):
         devices = app_devices_for(request.clinic, request.user)
         context = {"signin": _signin(request)}
-        return Response(AppDeviceSerializer(devices, many=True, context=context).data)
+        return paginated_response(self, request, devices, AppDeviceSerializer, context=context)
 
     @extend_schema(
         request=AppDeviceRegisterSerializer,

@@ -19,6 +19,7 @@ from booking_api.selectors import (
 )
 from booking_api.services import booking_create
 from branding.api.idempotency import idempotent
+from branding.api.pagination import ApiPagination, paginated_response
 from branding.api.permissions import ClinicRequired
 from payments import cards, discounts, receipts, selectors, services
 from payments.api.serializers import (
@@ -263,10 +264,12 @@ class CardSetupConfirmView(PatientMixin, APIView):
 class SavedCardListView(PatientMixin, APIView):
     """The cards I saved with this clinic."""
 
+    pagination_class = ApiPagination
+
     @extend_schema(responses=SavedCardSerializer(many=True), tags=["payments"])
     def get(self, request):
         found = saved_cards_for_client(request.clinic, self.client_account())
-        return Response(SavedCardSerializer(found, many=True).data)
+        return paginated_response(self, request, found, SavedCardSerializer)
 
 
 class SavedCardDetailView(PatientMixin, APIView):

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from branding.api.idempotency import idempotent
+from branding.api.pagination import ApiPagination, paginated_response
 from branding.api.permissions import ClinicRequired, require_feature
 from branding.api.throttling import with_action_limit
 from branding.selectors import clinic_features
@@ -62,6 +63,7 @@ def _client(request):
 
 class PetsView(APIView):
     permission_classes = [IsAuthenticated, ClinicRequired, require_feature("pets")]
+    pagination_class = ApiPagination
     throttle_classes = with_action_limit()
     rate_limit_action = "upload"
     rate_limit_methods = ("POST",)
@@ -70,8 +72,8 @@ class PetsView(APIView):
     def get(self, request):
         # Pets may lag the practice system by a sync: the answer says when it last ran.
         return last_synced_header(
-            Response(
-                PetSerializer(pets_for_client(request.clinic, _client(request)), many=True).data
+            paginated_response(
+                self, request, pets_for_client(request.clinic, _client(request)), PetSerializer
             ),
             request.clinic,
         )
@@ -148,6 +150,7 @@ class PetPhotoView(APIView):
 
 class PhotosView(APIView):
     permission_classes = [IsAuthenticated, ClinicRequired, require_feature("selfies")]
+    pagination_class = ApiPagination
     throttle_classes = with_action_limit()
     rate_limit_action = "upload"
     rate_limit_methods = ("POST",)
@@ -155,8 +158,8 @@ class PhotosView(APIView):
 
     @extend_schema(responses=PhotoSerializer(many=True), tags=["photos"])
     def get(self, request):
-        return Response(
-            PhotoSerializer(photos_for_client(request.clinic, _client(request)), many=True).data
+        return paginated_response(
+            self, request, photos_for_client(request.clinic, _client(request)), PhotoSerializer
         )
 
     @extend_schema(

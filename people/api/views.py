@@ -7,6 +7,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from branding.api.pagination import ApiPagination, paginated_response
 from branding.api.permissions import ClinicRequired
 from branding.api.throttling import ClientAddressScopedRateThrottle
 from people.api.accounts import client_account_here
@@ -68,11 +69,14 @@ class DevicesView(APIView):
     """The person's devices signed in at this clinic; ``DELETE`` signs them all out."""
 
     permission_classes = [IsAuthenticated, ClinicRequired]
+    pagination_class = ApiPagination
 
     @extend_schema(responses=DeviceSerializer(many=True), tags=["auth"])
     def get(self, request):
         devices = devices_for(request.clinic, request.user)
-        return Response(DeviceSerializer(devices, many=True, context={"request": request}).data)
+        return paginated_response(
+            self, request, devices, DeviceSerializer, context={"request": request}
+        )
 
     @extend_schema(operation_id="auth_devices_sign_out_all", responses={204: None}, tags=["auth"])
     def delete(self, request):

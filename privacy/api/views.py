@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from branding.api.idempotency import idempotent
+from branding.api.pagination import ApiPagination, paginated_response
 from branding.api.permissions import ClinicRequired
 from people.api.accounts import client_account_here
 from privacy.models import ConsentKind, DataExport, ErasureRequest, ExportStatus
@@ -141,12 +142,15 @@ def _consents(clinic, account):
 
 class ConsentsView(APIView):
     permission_classes = [IsAuthenticated, ClinicRequired]
+    pagination_class = ApiPagination
 
     @extend_schema(responses=ConsentSerializer(many=True), tags=["privacy"])
     def get(self, request):
         """Your consents here, each with the wording to show."""
         account = client_account_here(request)
-        return Response(ConsentSerializer(_consents(request.clinic, account), many=True).data)
+        return paginated_response(
+            self, request, _consents(request.clinic, account), ConsentSerializer
+        )
 
     @extend_schema(
         request=ConsentInSerializer, responses=ConsentSerializer(many=True), tags=["privacy"]
@@ -165,4 +169,6 @@ class ConsentsView(APIView):
             given=body.validated_data["given"],
             source="api",
         )
-        return Response(ConsentSerializer(_consents(request.clinic, account), many=True).data)
+        return paginated_response(
+            self, request, _consents(request.clinic, account), ConsentSerializer
+        )

@@ -9,6 +9,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from branding.api.pagination import ApiPagination, paginated_response
 from branding.api.permissions import ClinicRequired
 from people.selectors import client_account_for_user
 from people.services import client_account_ensure
@@ -83,12 +84,13 @@ def _template(request, form_id):
 
 class FormsView(APIView):
     permission_classes = [IsAuthenticated, ClinicRequired]
+    pagination_class = ApiPagination
 
     @extend_schema(responses=FormStandingSerializer(many=True), tags=["forms"])
     def get(self, request):
         client = client_account_for_user(request.clinic, request.user)
         standing = forms_for_client(request.clinic, client)
-        return Response(FormStandingSerializer(standing, many=True).data)
+        return paginated_response(self, request, standing, FormStandingSerializer)
 
 
 class FormView(APIView):

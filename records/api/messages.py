@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from branding.api.idempotency import idempotent
+from branding.api.pagination import ApiPagination, paginated_response
 from branding.api.permissions import ClinicRequired
 from branding.api.throttling import with_action_limit
 from people.selectors import client_account_for_user
@@ -100,6 +101,7 @@ def _own_thread(request, thread_id):
 
 class MessagesView(APIView):
     permission_classes = [IsAuthenticated, ClinicRequired]
+    pagination_class = ApiPagination
     throttle_classes = with_action_limit()
     rate_limit_action = "message"
     rate_limit_methods = ("POST",)
@@ -108,8 +110,8 @@ class MessagesView(APIView):
     @extend_schema(responses=ThreadSerializer(many=True), tags=["messages"])
     def get(self, request):
         client = client_account_for_user(request.clinic, request.user)
-        return Response(
-            ThreadSerializer(threads_for_client(request.clinic, client), many=True).data
+        return paginated_response(
+            self, request, threads_for_client(request.clinic, client), ThreadSerializer
         )
 
     @extend_schema(request=ReplySerializer, responses={201: MessageSerializer}, tags=["messages"])

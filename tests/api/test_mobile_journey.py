@@ -123,7 +123,7 @@ def test_first_launch_to_signing_out(
     assert native_sdk.confirm_setup(adding["client_secret"]) == "succeeded"
     added = app.post(f"/api/v1/cards/add/{adding['setup_intent']}").json()
     assert added["card"]["last4"] == "4242"
-    assert [c["last4"] for c in app.get("/api/v1/cards").json()] == ["4242"]
+    assert [c["last4"] for c in app.get("/api/v1/cards").json()["results"]] == ["4242"]
 
     # 5c. Reschedule to a later free slot, then cancel it with the quote shown first.
     later = next(s["start"] for s in slots[1:] if s["start"] > slots[0]["start"])
@@ -145,12 +145,12 @@ def test_first_launch_to_signing_out(
     # 5d. Redeem a reward with the points a visit earned (given here as the clinic would).
     ana = ClientAccount.objects.get(clinic=clinic, user__email=EMAIL)
     points_award(clinic=clinic, client=ana, amount=150, reason="visit")
-    [offered] = app.get("/api/v1/loyalty/rewards").json()
+    [offered] = app.get("/api/v1/loyalty/rewards").json()["results"]
     redeemed = app.post(
         f"/api/v1/loyalty/rewards/{offered['id']}/redeem", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4())
     )
     assert redeemed.status_code == 201, redeemed.content
-    assert [v["code"] for v in app.get("/api/v1/loyalty/vouchers").json()] == [
+    assert [v["code"] for v in app.get("/api/v1/loyalty/vouchers").json()["results"]] == [
         redeemed.json()["code"]
     ]
 
@@ -164,7 +164,7 @@ def test_first_launch_to_signing_out(
     assert prefs.json()["communication"]["marketing_email"] is True
 
     # 7. The devices signed in here, and signing this one out: its push goes with it.
-    assert [d["name"] for d in app.get("/api/v1/auth/devices").json()] == ["Ana's phone"]
+    assert [d["name"] for d in app.get("/api/v1/auth/devices").json()["results"]] == ["Ana's phone"]
     assert app.delete("/api/v1/auth/token").status_code == 204
     assert app.get("/api/v1/me").status_code == 401
     assert not AppDevice.objects.exists()

@@ -27,14 +27,14 @@ def availability(api, **params):
 
 
 def test_services_staff_and_locations_are_listed(api, clinic, service, emma):
-    services = api.get("/api/v1/services").json()
+    services = api.get("/api/v1/services").json()["results"]
     assert [(s["id"], s["key"], s["name"]) for s in services] == [
         (service.pk, "consult", "Consultation")
     ]
     assert services[0]["staff"] == [emma.pk] and services[0]["currency"] == "GBP"
-    staff = api.get("/api/v1/staff", {"service": "consult"}).json()
+    staff = api.get("/api/v1/staff", {"service": "consult"}).json()["results"]
     assert [s["key"] for s in staff] == ["emma"]
-    locations = api.get("/api/v1/locations").json()
+    locations = api.get("/api/v1/locations").json()["results"]
     assert [loc["key"] for loc in locations] == ["main"]
 
 

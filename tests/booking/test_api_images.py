@@ -11,18 +11,18 @@ pytestmark = pytest.mark.django_db
 
 
 def test_services_and_staff_carry_their_pictures_as_rendition_urls(api, clinic, service, emma):
-    assert api.get("/api/v1/services").json()[0]["image"] is None
-    assert api.get("/api/v1/staff").json()[0]["photo"] is None
+    assert api.get("/api/v1/services").json()["results"][0]["image"] is None
+    assert api.get("/api/v1/staff").json()["results"][0]["photo"] is None
 
     service.image = wagtail_image("Consultation")
     service.save()
     emma.photo = wagtail_image("Emma", size=(600, 800))
     emma.save()
-    image = api.get("/api/v1/services").json()[0]["image"]
+    image = api.get("/api/v1/services").json()["results"][0]["image"]
     assert set(image) == {"card", "thumb"}
     assert image["card"].startswith("http://") and ".fill-640x360" in image["card"]
     assert api.get(image["thumb"].split(clinic.site.hostname, 1)[1]).status_code in (200, 404)
-    photo = api.get("/api/v1/staff").json()[0]["photo"]
+    photo = api.get("/api/v1/staff").json()["results"][0]["photo"]
     assert set(photo) == {"avatar", "portrait"} and ".fill-192x192" in photo["avatar"]
 
 

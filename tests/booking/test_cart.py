@@ -43,13 +43,13 @@ def test_a_client_saves_lists_and_removes_services(patient_api, service, emma, o
     assert response.json()["service"]["name"] == "Consultation"
     assert response.json()["staff"]["name"] == "Emma"
 
-    listing = patient_api.get(CART).json()
+    listing = patient_api.get(CART).json()["results"]
     assert [(i["service"]["name"], i["staff"]["name"]) for i in listing] == [
         ("Consultation", "Emma")
     ]
 
     assert patient_api.delete(f"{CART}/{listing[0]['id']}").status_code == 204
-    assert patient_api.get(CART).json() == []
+    assert patient_api.get(CART).json()["results"] == []
 
 
 def test_a_service_is_saved_once_and_the_preferred_staff_can_change(
@@ -60,7 +60,7 @@ def test_a_service_is_saved_once_and_the_preferred_staff_can_change(
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json()["id"] == first.json()["id"]
     assert again.json()["staff"] is None  # now: anyone available
-    assert len(patient_api.get(CART).json()) == 1
+    assert len(patient_api.get(CART).json()["results"]) == 1
 
 
 def test_the_cart_reserves_nothing(patient_api, clinic, service, emma, open_policy):
@@ -114,7 +114,7 @@ def test_booking_from_the_cart_books_and_empties_the_item(patient_api, item, ope
     assert body["service"]["name"] == "Consultation"
     assert body["staff"]["name"] == "Emma"  # the preferred staff saved with the item
     assert datetime.datetime.fromisoformat(body["start"]) == start
-    assert patient_api.get(CART).json() == []
+    assert patient_api.get(CART).json()["results"] == []
 
 
 def test_booking_from_the_cart_may_choose_other_staff(
@@ -145,7 +145,7 @@ def test_a_taken_slot_is_a_409_and_the_item_stays(
     )
     assert response.status_code == 409
     assert "just been taken" in response.json()["detail"]
-    assert len(patient_api.get(CART).json()) == 1
+    assert len(patient_api.get(CART).json()["results"]) == 1
 
 
 def test_a_time_never_offered_is_refused_naming_start(patient_api, item, open_policy):
@@ -154,7 +154,7 @@ def test_a_time_never_offered_is_refused_naming_start(patient_api, item, open_po
     )
     assert response.status_code == 400
     assert response.json()["field"] == "start"
-    assert len(patient_api.get(CART).json()) == 1
+    assert len(patient_api.get(CART).json()["results"]) == 1
 
 
 def test_a_start_without_a_time_is_refused_naming_start(patient_api, item):
@@ -181,7 +181,7 @@ def test_the_cart_is_403_when_the_clinic_turns_it_off(patient_api, clinic, servi
 def test_another_clients_cart_item_is_not_found(api, clinic, item, open_policy):
     stranger = ClientAccountFactory(clinic=clinic)
     api.force_authenticate(user=stranger.user)
-    assert api.get(CART).json() == []
+    assert api.get(CART).json()["results"] == []
     assert api.delete(f"{CART}/{item.pk}").status_code == 404
     response = api.post(
         f"{CART}/{item.pk}/book", {"start": at(soon(), "10:00").isoformat()}, format="json"
@@ -198,7 +198,7 @@ def test_the_same_person_at_another_clinic_sees_another_cart(clinic, other_clini
 
     there = host_client(other_clinic, APIClient)
     there.force_authenticate(user=item.client.user)
-    assert there.get(CART).json() == []
+    assert there.get(CART).json()["results"] == []
     assert there.delete(f"{CART}/{item.pk}").status_code == 404
 
 

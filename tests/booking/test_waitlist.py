@@ -94,13 +94,13 @@ def test_a_client_joins_lists_and_leaves_the_waitlist(patient_api, service, emma
         format="json",
     )
     assert response.status_code == 201, response.json()
-    listing = patient_api.get(WAITLIST).json()
+    listing = patient_api.get(WAITLIST).json()["results"]
     assert [
         (e["service"]["name"], e["staff"]["name"], e["date_from"], e["notified_at"])
         for e in listing
     ] == [("Consultation", "Emma", day.isoformat(), None)]
     assert patient_api.delete(f"{WAITLIST}/{listing[0]['id']}").status_code == 204
-    assert patient_api.get(WAITLIST).json() == []
+    assert patient_api.get(WAITLIST).json()["results"] == []
 
 
 def test_without_dates_the_client_waits_from_today_for_62_days(patient_api, service):
@@ -159,7 +159,7 @@ def test_waiting_twice_for_the_same_thing_is_refused(patient_api, service):
 def test_another_clients_entry_is_not_found(api, clinic, service):
     theirs = waiting(clinic, service)
     api.force_authenticate(user=ClientAccountFactory(clinic=clinic).user)
-    assert api.get(WAITLIST).json() == []
+    assert api.get(WAITLIST).json()["results"] == []
     assert api.delete(f"{WAITLIST}/{theirs.pk}").status_code == 404
     assert WaitlistEntry.objects.filter(pk=theirs.pk).exists()
 
@@ -280,5 +280,5 @@ def test_the_told_client_sees_it_in_the_notification_centre(
     api.force_authenticate(user=entry.client.user)
     titles = [n["title"] for n in api.get("/api/v1/notifications").json()["results"]]
     assert titles == ["A time opened up for Consultation"]
-    listed = api.get(WAITLIST).json()
+    listed = api.get(WAITLIST).json()["results"]
     assert listed[0]["notified_at"] is not None

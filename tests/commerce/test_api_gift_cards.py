@@ -28,7 +28,7 @@ def test_an_app_buys_a_gift_card(patient_api, gift_cards_on):
         f"/api/v1/purchases/{purchase_id}/confirm", {"payment_method": "success"}
     )
     assert paid.json()["status"] == "succeeded"
-    (bought,) = patient_api.get("/api/v1/gift-cards/bought").json()
+    (bought,) = patient_api.get("/api/v1/gift-cards/bought").json()["results"]
     assert (bought["balance"], bought["delivered_at"]) == (5000, None)  # sent on its day
     assert GiftCard.objects.get().issued_at is not None
 

@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("open_policy")]
 
 @pytest.mark.usefixtures("stripe_at_localstripe")
 def test_an_app_buys_a_package(patient_api, plan):
-    plans = patient_api.get("/api/v1/packages/plans").json()
+    plans = patient_api.get("/api/v1/packages/plans").json()["results"]
     assert [(p["id"], p["sessions"], p["price"]) for p in plans] == [(plan.pk, 3, 10000)]
     started = patient_api.post(f"/api/v1/packages/plans/{plan.pk}/buy")
     assert started.status_code == 201, started.json()
@@ -40,18 +40,20 @@ def test_an_app_buys_a_package(patient_api, plan):
     )
     assert paid.json()["status"] == "succeeded"
 
-    (mine,) = patient_api.get("/api/v1/packages").json()
+    (mine,) = patient_api.get("/api/v1/packages").json()["results"]
     assert (mine["sessions_left"], mine["ref"]) == (
         3,
         f"commerce:package:{Package.objects.get().pk}",
     )
-    assert [p["id"] for p in patient_api.get("/api/v1/purchases").json()] == [purchase_id]
+    assert [p["id"] for p in patient_api.get("/api/v1/purchases").json()["results"]] == [
+        purchase_id
+    ]
     receipt = patient_api.get(f"/api/v1/purchases/{purchase_id}/receipt.pdf")
     assert receipt.content.startswith(b"%PDF")
 
 
 def test_booking_on_a_session_only_when_sent(patient_api, service, emma, bought):
-    options = patient_api.get(f"/api/v1/packages/options?service={service.pk}").json()
+    options = patient_api.get(f"/api/v1/packages/options?service={service.pk}").json()["results"]
     assert [o["ref"] for o in options] == [f"commerce:package:{bought.pk}"]
     start = at(MONDAY, "10:00").isoformat()
     plain = patient_api.post(
@@ -69,7 +71,7 @@ def test_booking_on_a_session_only_when_sent(patient_api, service, emma, bought)
     )
     assert covered.status_code == 201 and covered.json()["price"] == 0
     assert package_balance(bought) == 2
-    history = patient_api.get(f"/api/v1/packages/{bought.pk}/history").json()
+    history = patient_api.get(f"/api/v1/packages/{bought.pk}/history").json()["results"]
     assert [e["kind"] for e in history] == ["use", "grant"]
 
 

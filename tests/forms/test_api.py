@@ -20,7 +20,7 @@ def app(clinic, patient):
 
 
 def test_list_read_sign_and_download(app, clinic, consent, patient):
-    [item] = app.get("/api/v1/forms").json()
+    [item] = app.get("/api/v1/forms").json()["results"]
     assert item["id"] == consent.pk and item["status"] == "pending" and item["latest"] is None
     detail = app.get(f"/api/v1/forms/{consent.pk}").json()
     assert [q["type"] for q in detail["questions"]] == [
@@ -43,7 +43,7 @@ def test_list_read_sign_and_download(app, clinic, consent, patient):
     assert response.status_code == 201, response.json()
     signed = SignedForm.objects.get()
     assert signed.answers[detail["questions"][1]["key"]] is False
-    assert app.get("/api/v1/forms").json()[0]["status"] == "signed"
+    assert app.get("/api/v1/forms").json()["results"][0]["status"] == "signed"
     pdf = app.get(f"/api/v1/signed-forms/{signed.pk}/pdf")
     assert pdf.status_code == 200 and pdf.content == bytes(signed.pdf)
 

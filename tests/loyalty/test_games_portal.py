@@ -133,7 +133,7 @@ def test_api_lists_plays_and_shows_my_plays(clinic, patient, api_signed_in):
     make_game(clinic, key="closed", active=False)
     listing = api_signed_in.get("/api/v1/games")
     assert listing.status_code == 200
-    [listed] = listing.json()
+    [listed] = listing.json()["results"]
     assert listed["id"] == game.pk and listed["plays_left"] == 2
     # A one-a-day game says when plays come back: the clinic's next midnight.
     next_midnight = timezone.localtime(timezone.now(), zoneinfo.ZoneInfo(clinic.timezone))

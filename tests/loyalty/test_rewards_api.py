@@ -42,13 +42,13 @@ def test_tier_and_progress(patient_api, clinic, patient, programme):
 def test_catalogue_redeem_and_vouchers(patient_api, clinic, other_clinic, patient, reward):
     RewardFactory(clinic=other_clinic, name="Theirs")
     points_award(clinic=clinic, client=patient, amount=130, reason="visit")
-    names = [r["name"] for r in patient_api.get("/api/v1/loyalty/rewards").json()]
+    names = [r["name"] for r in patient_api.get("/api/v1/loyalty/rewards").json()["results"]]
     assert names == ["£5 off"]
     response = patient_api.post(f"/api/v1/loyalty/rewards/{reward.pk}/redeem")
     assert response.status_code == 201, response.json()
     code = response.json()["code"]
     assert patient_api.get("/api/v1/loyalty").json()["balance"] == 30
-    vouchers = patient_api.get("/api/v1/loyalty/vouchers").json()
+    vouchers = patient_api.get("/api/v1/loyalty/vouchers").json()["results"]
     assert [(v["code"], v["status"]) for v in vouchers] == [(code, "issued")]
     again = patient_api.post(f"/api/v1/loyalty/rewards/{reward.pk}/redeem")
     assert again.status_code == 409
@@ -68,7 +68,7 @@ def test_another_clinics_reward_is_not_found(patient_api, clinic, other_clinic, 
 def test_vouchers_of_another_client_never_show(patient_api, clinic, patient, reward):
     someone = ClientAccountFactory(clinic=clinic)
     reward_grant(clinic=clinic, client=someone, reward_id=reward.pk, actor=None)
-    assert patient_api.get("/api/v1/loyalty/vouchers").json() == []
+    assert patient_api.get("/api/v1/loyalty/vouchers").json()["results"] == []
 
 
 def test_request_a_reward(patient_api, clinic, patient, reward):
@@ -81,7 +81,7 @@ def test_request_a_reward(patient_api, clinic, patient, reward):
     )
     assert made.status_code == 201
     assert made.json()["status"] == "pending"
-    listed = patient_api.get("/api/v1/loyalty/requests").json()
+    listed = patient_api.get("/api/v1/loyalty/requests").json()["results"]
     assert [(r["reward_name"], r["note"]) for r in listed] == [("£5 off", "birthday")]
     missing = patient_api.post("/api/v1/loyalty/requests", {"note": "x"}, format="json")
     assert missing.status_code == 400 and "reward" in missing.json()["errors"]
@@ -115,5 +115,5 @@ def test_another_clinics_domain_shows_that_clinics_data_only(clinic, other_clini
 
     there = host_client(other_clinic, APIClient)
     there.force_authenticate(elsewhere.user)
-    assert there.get("/api/v1/loyalty/vouchers").json() == []
-    assert there.get("/api/v1/loyalty/rewards").json() == []
+    assert there.get("/api/v1/loyalty/vouchers").json()["results"] == []
+    assert there.get("/api/v1/loyalty/rewards").json()["results"] == []

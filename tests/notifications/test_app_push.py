@@ -299,7 +299,7 @@ def test_a_phone_registered_at_one_clinic_gets_nothing_from_another(
     tell(other_clinic, patient.user, django_capture_on_commit_callbacks)
     assert fcm_server.requests == []
     elsewhere = sign_in(other_clinic, patient.user)
-    assert elsewhere.get("/api/v1/push/devices").json() == []
+    assert elsewhere.get("/api/v1/push/devices").json()["results"] == []
     [device] = AppDevice.objects.all()
     assert elsewhere.delete(f"/api/v1/push/devices/{device.pk}").status_code == 404
     assert AppDevice.objects.filter(clinic=clinic).count() == 1
@@ -309,7 +309,7 @@ def test_another_person_can_neither_see_nor_remove_my_phone(clinic, patient, fcm
     register(sign_in(clinic, patient.user), "fcm", FCM_TOKEN)
     device = AppDevice.objects.get()
     stranger = sign_in(clinic, ClientAccountFactory(clinic=clinic).user)
-    assert stranger.get("/api/v1/push/devices").json() == []
+    assert stranger.get("/api/v1/push/devices").json()["results"] == []
     with nothing_changes(AppDevice):
         assert stranger.delete(f"/api/v1/push/devices/{device.pk}").status_code == 404
 
@@ -324,7 +324,7 @@ def test_the_same_push_token_is_one_phone_moved_to_whoever_registered_it_last(
     other = ClientAccountFactory(clinic=clinic).user
     assert register(sign_in(clinic, other), "fcm", FCM_TOKEN).status_code == 201
     assert AppDevice.objects.get().user == other
-    assert mine.get("/api/v1/push/devices").json() == []
+    assert mine.get("/api/v1/push/devices").json()["results"] == []
 
 
 def test_the_registration_ends_with_its_sign_in(clinic, patient, fcm_server):
@@ -332,7 +332,7 @@ def test_the_registration_ends_with_its_sign_in(clinic, patient, fcm_server):
     tablet = sign_in(clinic, patient.user, "tablet")
     register(phone, "fcm", FCM_TOKEN, name="phone")
     register(tablet, "fcm", FCM_TOKEN + "tab", name="tablet")
-    listed = tablet.get("/api/v1/push/devices").json()
+    listed = tablet.get("/api/v1/push/devices").json()["results"]
     assert {(d["name"], d["current"]) for d in listed} == {("phone", False), ("tablet", True)}
 
     assert phone.delete("/api/v1/auth/token").status_code == 204  # sign this device out

@@ -166,12 +166,12 @@ def test_card_on_file_through_the_api(clinic, open_policy, emma, patient_api, pa
     assert saved.status_code == 200, saved.json()
     assert saved.json()["status"] == "succeeded" and saved.json()["card"]["last4"] == "4242"
 
-    listed = patient_api.get("/api/v1/cards").json()
+    listed = patient_api.get("/api/v1/cards").json()["results"]
     assert [c["last4"] for c in listed] == ["4242"]
     card_id = listed[0]["id"]
     stranger = host_client(clinic, APIClient)
     stranger.force_authenticate(ClientAccountFactory(clinic=clinic).user)
-    assert stranger.get("/api/v1/cards").json() == []
+    assert stranger.get("/api/v1/cards").json()["results"] == []
     assert stranger.delete(f"/api/v1/cards/{card_id}").status_code == 404
     assert patient_api.delete(f"/api/v1/cards/{card_id}").status_code == 204
     assert not SavedCard.objects.exists()

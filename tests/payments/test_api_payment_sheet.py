@@ -135,7 +135,7 @@ def test_a_card_added_outside_a_booking_is_saved_once_confirmed(patient_api, pat
     # Asking again saves nothing twice; the card is in the list.
     with nothing_changes(SavedCard):
         patient_api.post(url)
-    assert [c["last4"] for c in patient_api.get("/api/v1/cards").json()] == ["4242"]
+    assert [c["last4"] for c in patient_api.get("/api/v1/cards").json()["results"]] == ["4242"]
 
 
 def test_another_persons_card_setup_is_404(clinic, patient_api, native_sdk):

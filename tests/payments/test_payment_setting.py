@@ -135,7 +135,7 @@ def test_no_online_payment_shows_no_deposit_anywhere(open_policy, patient, emma)
         "words on page": True,
     }
     api = Client(HTTP_HOST=clinic.site.hostname)
-    listed = api.get("/api/v1/services").json()
+    listed = api.get("/api/v1/services").json()["results"]
     assert {s["key"]: (s["deposit"], s["deposit_display"]) for s in listed}[service.key] == (
         0,
         "£0.00",

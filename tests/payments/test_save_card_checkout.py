@@ -158,7 +158,7 @@ def test_the_api_saves_the_card_when_asked(
             format="json",
         )
     assert paid.json()["status"] == "succeeded"
-    cards = patient_api.get("/api/v1/cards").json()
+    cards = patient_api.get("/api/v1/cards").json()["results"]
     assert [c["last4"] for c in cards] == ["4242"]
     [(_path, sent)] = saving_requests(stripe_proxy)
     assert sent["customer"] == StripeCustomer.objects.get(client=patient).stripe_customer_id

@@ -127,7 +127,11 @@ def test_the_device_is_named_by_the_body_as_at_the_token_endpoint(clinic, patien
         {"email": patient.user.email, "password": PASSWORD, "device": "Jo's iPad"},
     )
     assert response.status_code == 200
-    devices = app.api(response.json()["meta"]["access_token"]).get("/api/v1/auth/devices").json()
+    devices = (
+        app.api(response.json()["meta"]["access_token"])
+        .get("/api/v1/auth/devices")
+        .json()["results"]
+    )
     assert [d["name"] for d in devices] == ["Jo's iPad"]
 
 

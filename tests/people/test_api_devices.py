@@ -30,7 +30,7 @@ def sign_in(clinic, email, device=""):
 def test_signing_in_names_the_device_and_says_when_the_token_lapses(clinic, patient):
     app, answer = sign_in(clinic, patient.user.email, "Jo's iPhone")
     assert set(answer) == {"token", "expiry", "device"}
-    devices = app.get("/api/v1/auth/devices").json()
+    devices = app.get("/api/v1/auth/devices").json()["results"]
     assert [(d["name"], d["current"], d["id"]) for d in devices] == [
         ("Jo's iPhone", True, answer["device"])
     ]
@@ -45,7 +45,7 @@ def test_signing_out_signs_out_this_device_only(clinic, patient):
     assert phone.delete("/api/v1/auth/token").status_code == 204
     assert phone.get("/api/v1/me").status_code == 401
     assert tablet.get("/api/v1/me").status_code == 200
-    assert [d["name"] for d in tablet.get("/api/v1/auth/devices").json()] == ["tablet"]
+    assert [d["name"] for d in tablet.get("/api/v1/auth/devices").json()["results"]] == ["tablet"]
 
 
 def test_signing_another_device_out_from_the_list(clinic, patient):
@@ -79,7 +79,7 @@ def test_sign_out_everywhere_here_leaves_the_other_clinics_devices(clinic, other
 def test_the_device_list_shows_this_clinics_devices_only(clinic, other_clinic, patient):
     glow, _ = sign_in(clinic, patient.user.email, "glow phone")
     sign_in(other_clinic, patient.user.email, "riverside phone")
-    assert [d["name"] for d in glow.get("/api/v1/auth/devices").json()] == ["glow phone"]
+    assert [d["name"] for d in glow.get("/api/v1/auth/devices").json()["results"]] == ["glow phone"]
 
 
 def test_a_token_lapses_when_unused_and_is_renewed_by_use(clinic, patient, settings):

@@ -426,7 +426,9 @@ def test_an_app_signs_in_with_the_id_token_of_googles_native_sdk(
     # The answer carries this device's token for this clinic, named as asked.
     app.credentials(HTTP_AUTHORIZATION=f"Token {meta['access_token']}")
     assert app.get("/api/v1/me").json()["email"] == "maria.google@example.com"
-    assert [d["name"] for d in app.get("/api/v1/auth/devices").json()] == ["Maria's phone"]
+    assert [d["name"] for d in app.get("/api/v1/auth/devices").json()["results"]] == [
+        "Maria's phone"
+    ]
     assert set(ClientAccount.objects.filter(user=user).values_list("clinic__slug", flat=True)) == {
         "glow"
     }

@@ -59,14 +59,15 @@ def test_a_bad_answer_records_nothing(clinic, zelda):
 def test_the_api_reads_gives_and_withdraws(clinic, zelda):
     api = host_client(clinic, APIClient)
     api.force_authenticate(zelda.user)
-    listed = api.get("/api/v1/privacy/consents").json()
+    listed = api.get("/api/v1/privacy/consents").json()["results"]
     assert [c["kind"] for c in listed] == ["marketing", "photo_use"]
     assert listed[0]["given"] is None and "offers and news" in listed[0]["wording"]
     answer = api.post("/api/v1/privacy/consents", {"kind": "photo_use", "given": True})
     assert answer.status_code == 200
-    assert answer.json()[1]["given"] is True and answer.json()[1]["answered_at"]
+    assert answer.json()["results"][1]["given"] is True
+    assert answer.json()["results"][1]["answered_at"]
     record = ConsentRecord.objects.get(client=zelda)
-    assert (record.source, record.wording) == ("api", answer.json()[1]["wording"])
+    assert (record.source, record.wording) == ("api", answer.json()["results"][1]["wording"])
     bad = api.post("/api/v1/privacy/consents", {"kind": "newsletter", "given": True})
     body = bad.json()
     assert bad.status_code == 400 and "kind" in body.get("errors", body)
@@ -94,7 +95,7 @@ def test_another_clinics_consents_are_not_shown(clinic, other_clinic, zelda):
     )
     api = host_client(other_clinic, APIClient)
     api.force_authenticate(zelda.user)
-    assert api.get("/api/v1/privacy/consents").json()[0]["given"] is None
+    assert api.get("/api/v1/privacy/consents").json()["results"][0]["given"] is None
 
 
 def test_turning_offers_on_or_off_in_the_profile_is_recorded_as_consent(clinic, zelda):

@@ -49,12 +49,12 @@ def test_chat_round_trip_staff_patient_staff_with_unread_counts(
     note = Notification.objects.get(user=owner.user, kind="message.chat")
     assert note.category == "message" and "All clear" in note.body
 
-    threads = vet_api.get("/api/v1/messages").json()
+    threads = vet_api.get("/api/v1/messages").json()["results"]
     assert [(t["id"], t["unread"], t["accepts_replies"]) for t in threads] == [(thread.pk, 1, True)]
     opened = vet_api.get(f"/api/v1/messages/{thread.pk}").json()
     assert [m["body"] for m in opened["messages"]] == ["All clear! Any questions?"]
     assert opened["messages"][0]["read_at"] is not None
-    assert vet_api.get("/api/v1/messages").json()[0]["unread"] == 0
+    assert vet_api.get("/api/v1/messages").json()["results"][0]["unread"] == 0
 
     reply = vet_api.post(
         "/api/v1/messages",
@@ -124,7 +124,7 @@ def test_another_persons_thread_is_not_found_through_any_door(
     vet_admin.post(new_url(neighbour), {"kind": "chat", "subject": "Private", "body": "Secret"})
     theirs = MessageThread.objects.get(client=neighbour)
 
-    assert vet_api.get("/api/v1/messages").json() == []
+    assert vet_api.get("/api/v1/messages").json()["results"] == []
     assert vet_api.get(f"/api/v1/messages/{theirs.pk}").status_code == 404
     assert (
         vet_api.post(
