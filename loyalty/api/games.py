@@ -1,41 +1,26 @@
 """Games for the signed-in client: list the open games, play one, list my plays.
-Behind the ``games`` toggle: when it is off the endpoints are not there (404)."""
+Behind the ``games`` toggle: when it is off they answer 403 ``feature_disabled``, as
+every switched-off feature does."""
 
 import datetime
 
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from branding.api.idempotency import idempotent
 from branding.api.pagination import ApiPagination, paginated_response
-from branding.api.permissions import ClinicRequired
+from branding.api.permissions import ClinicRequired, require_feature
 from branding.api.throttling import with_action_limit
-from branding.selectors import feature_enabled
 from loyalty.games.selectors import games_for_client, open_game, plays_for_client
 from loyalty.games.services import game_play
 from loyalty.models import GamePlay
 from loyalty.models.games import GameKind, PrizeKind
 from people.services import client_account_ensure
 
-
-def feature_or_404(name):
-    """A permission class under which a switched-off feature's endpoints answer 404."""
-
-    class FeatureOr404(BasePermission):
-        def has_permission(self, request, view):
-            if not feature_enabled(request.clinic, name):
-                raise Http404(f"This clinic has turned off '{name.replace('_', ' ')}'.")
-            return True
-
-    FeatureOr404.__name__ = f"FeatureOr404_{name}"
-    return FeatureOr404
-
-
-PERMISSIONS = [IsAuthenticated, ClinicRequired, feature_or_404("games")]
+PERMISSIONS = [IsAuthenticated, ClinicRequired, require_feature("games")]
 
 
 class PrizeSerializer(serializers.Serializer):

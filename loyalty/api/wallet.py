@@ -11,12 +11,11 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from branding.api.permissions import ClinicRequired
-from loyalty.api.games import feature_or_404
+from branding.api.permissions import ClinicRequired, require_feature
 from loyalty.wallet.selectors import apple_pass_for, wallet_offer
 from people.api.accounts import client_account_here
 
-PERMISSIONS = [IsAuthenticated, ClinicRequired, feature_or_404("wallet_passes")]
+PERMISSIONS = [IsAuthenticated, ClinicRequired, require_feature("wallet_passes")]
 
 
 class WalletSerializer(serializers.Serializer):

@@ -17,6 +17,7 @@ from portal_pages.services import dashboard_cards_seed
 from tests.factories.clients import ClientAccountFactory
 from tests.factories.games import make_game
 from tests.fixtures.clinics import host_client
+from tests.fixtures.honesty import nothing_changes
 from tests.fixtures.portal import set_cards
 
 pytestmark = pytest.mark.django_db
@@ -168,12 +169,19 @@ def test_api_hides_other_clients_plays_and_other_clinics_games(
     assert api_signed_in.post(f"/api/v1/games/{theirs.pk}/play").status_code == 404
 
 
-def test_api_feature_off_answers_404(clinic, api_signed_in):
+def test_api_feature_off_answers_403_feature_disabled_like_every_feature(clinic, api_signed_in):
+    """Found trying the API: games and the wallet answered 404 when off, every other
+    feature 403 feature_disabled (issue 13: one status for "feature off")."""
     game = make_game(clinic)
     features_update(clinic=clinic, games=False)
-    assert api_signed_in.get("/api/v1/games").status_code == 404
-    assert api_signed_in.post(f"/api/v1/games/{game.pk}/play").status_code == 404
-    assert api_signed_in.get("/api/v1/games/plays").status_code == 404
+    with nothing_changes(GamePlay):
+        answers = [
+            api_signed_in.get("/api/v1/games"),
+            api_signed_in.post(f"/api/v1/games/{game.pk}/play"),
+            api_signed_in.get("/api/v1/games/plays"),
+        ]
+    for answer in answers:
+        assert answer.status_code == 403 and answer.json()["code"] == "feature_disabled"
 
 
 def test_api_needs_a_signed_in_client(clinic, api):

@@ -248,11 +248,14 @@ def test_without_keys_the_page_works_as_the_card_and_no_pass_is_offered(
     assert member_portal.get("/wallet/membership.pkpass").status_code == 404
 
 
-def test_wallet_off_answers_404_in_portal_and_api(clinic, member, member_portal, apple_settings):
+def test_wallet_off_is_404_in_the_portal_and_feature_disabled_in_the_api(
+    clinic, member, member_portal, apple_settings
+):
     assert member_portal.get("/wallet/").status_code == 404
     assert member_portal.get("/wallet/membership.pkpass").status_code == 404
-    assert member_portal.get("/api/v1/wallet").status_code == 404
-    assert member_portal.get("/api/v1/wallet/membership.pkpass").status_code == 404
+    for path in ("/api/v1/wallet", "/api/v1/wallet/membership.pkpass"):
+        answer = member_portal.get(path)
+        assert answer.status_code == 403 and answer.json()["code"] == "feature_disabled"
 
 
 def test_api_gives_the_card_and_the_pass(
