@@ -20,6 +20,11 @@ class BookingErrorCode(ErrorCode):
     )
     SLOT_NOT_OFFERED = "slot_not_offered", 400, "The start time is not one of the offered slots."
     START_INVALID = "start_invalid", 400, "The start time has no time zone offset."
+    SAME_TIME = (
+        "same_time",
+        400,
+        "A move to the time (and staff member) the booking already has: nothing to move.",
+    )
     NOT_YOUR_PET = "not_your_pet", 400, "The pet is not one of the client's own."
     PACKAGE_UNUSABLE = (
         "package_unusable",

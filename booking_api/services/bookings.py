@@ -321,6 +321,14 @@ def booking_reschedule(
         refusal = reschedule_refusal(booking, now=now)
         if refusal:
             raise NotAllowedError(refusal, code=BookingErrorCode.RESCHEDULE_NOT_ALLOWED)
+    if start == booking.start and (staff is None or staff.pk == booking.staff_id):
+        # Not a move: it would use up one of the client's reschedules and send a "moved"
+        # message for nothing.
+        raise BookingError(
+            _("The booking is already at that time. Choose another time to move it."),
+            field="start",
+            code=BookingErrorCode.SAME_TIME,
+        )
     staff_ids = [staff.pk] if staff else [booking.staff_id]
     if staff is not None:
         _check_service_and_staff(clinic, booking.service, staff)

@@ -7,9 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from booking_api.models import Booking, BookingStatus
+from booking_api.models import Booking, BookingEvent, BookingStatus
 from branding.models import Clinic
 from branding.services import features_update, policy_update
+from notifications.models import Notification
 from tests.factories.booking import ServiceFactory, StaffFactory
 from tests.factories.clients import ClientAccountFactory
 from tests.fixtures.booking import MONDAY, SUMMER_MONDAY, add_booking, at
@@ -296,6 +297,23 @@ def test_reschedule_limit(patient_api, clinic, open_policy, service, emma):
         refused = patient_api.post(url, {"start": f"{D}T12:00:00Z"}, format="json")
     assert refused.status_code == 403
     assert "contact the clinic" in refused.json()["detail"]
+
+
+def test_a_move_to_the_time_it_already_has_is_refused_and_uses_up_nothing(
+    patient_api, clinic, open_policy, service, emma
+):
+    """Found trying the API: a "move" to the booking's own time counted as a reschedule
+    (using up the clinic's limit) and sent a second "Booking moved" message."""
+    policy_update(clinic=clinic, reschedule_limit=1)
+    booking = patient_api.post(
+        "/api/v1/bookings", {"service": "consult", "start": f"{D}T10:00:00Z"}, format="json"
+    ).json()
+    url = f"/api/v1/bookings/{booking['id']}/reschedule"
+    with nothing_changes(Booking, BookingEvent, Notification):
+        refused = patient_api.post(url, {"start": booking["start"]}, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "same_time" and refused.json()["field"] == "start"
+    assert patient_api.post(url, {"start": f"{D}T11:00:00Z"}, format="json").status_code == 200
 
 
 def test_cancel_shows_the_quote_first(patient_api, clinic, service, emma):
