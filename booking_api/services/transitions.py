@@ -104,6 +104,13 @@ def _check_time(booking, to_status, role, now):
 
 
 def _check_move(booking, to_status, role, now=None):
+    if booking.status == to_status:
+        raise BookingError(
+            _("This booking is already %(status)s.")
+            % {"status": booking.get_status_display().lower()},
+            field="status",
+            code=BookingErrorCode.INVALID_TRANSITION,
+        )
     if not lifecycle.can_move(booking.status, to_status):
         raise BookingError(
             _("This booking is %(status)s; it cannot become %(to_status)s.")

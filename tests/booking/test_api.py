@@ -493,3 +493,15 @@ def test_a_clinic_taking_payment_only_holds_a_plain_booking(
     assert body["status"] == "pending_payment"
     booking = Booking.objects.get(pk=body["id"])
     assert booking.hold_expires_at is not None
+
+
+def test_cancelling_twice_says_it_is_already_cancelled(patient_api, open_policy, service, emma):
+    booking = patient_api.post(
+        "/api/v1/bookings", {"service": "consult", "start": f"{D}T10:00:00Z"}, format="json"
+    ).json()
+    url = f"/api/v1/bookings/{booking['id']}/cancel"
+    assert patient_api.post(url, {}, format="json").status_code == 200
+    with nothing_changes(Booking, BookingEvent):
+        again = patient_api.post(url, {}, format="json")
+    assert again.status_code == 409
+    assert again.json()["detail"] == "This booking is already cancelled."
