@@ -111,12 +111,16 @@ def _fee(kind, value, price):
 
 
 def _free(booking, window_ends_at, paid, card):
+    message = _("You can cancel free of charge.")
+    if paid:  # say where the money goes, as a late quote does
+        refund = format_money(paid, booking.currency)
+        message = f"{message} {_('%(refund)s is refunded to you.') % {'refund': refund}}"
     return CancellationQuote(
         True,
         True,
         0,
         booking.currency,
-        _("You can cancel free of charge."),
+        message,
         window_ends_at,
         paid=paid,
         refund=paid,

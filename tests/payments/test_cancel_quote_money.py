@@ -107,3 +107,23 @@ def test_a_free_cancellation_email_says_what_is_refunded(deposit_policy, held):
     body = client_cancelled_message(booking).body
     assert "£9.00 is refunded to you." in body
     assert "late cancellation fee" not in body
+
+
+def test_a_free_cancellation_says_what_is_refunded_on_the_page_and_in_the_api(
+    deposit_policy, held, patient
+):
+    """Found trying the demo: a free cancellation said only "You can cancel free of
+    charge." — not that the deposit comes back, nor until when it is free."""
+    booking = _paid_and_late(deposit_policy, held)
+    booking = _move_to(booking, timezone.now() + datetime.timedelta(days=3))
+    web = Client(HTTP_HOST=deposit_policy.site.hostname)
+    web.force_login(patient.user)
+    html = web.get(f"/bookings/{booking.reference}/cancel/").content.decode()
+    assert "You can cancel free of charge." in html and "£9.00 is refunded to you." in html
+    with clinic_time.override(deposit_policy):
+        until = clinic_time.format_datetime(booking.start - datetime.timedelta(hours=24))
+    assert f"Free cancellation until {until}." in html
+    api = host_client(deposit_policy, APIClient)
+    api.force_authenticate(patient.user)
+    quote = api.get(f"/api/v1/bookings/{booking.pk}/cancel").json()
+    assert quote["message"] == "You can cancel free of charge. £9.00 is refunded to you."
