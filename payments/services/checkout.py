@@ -478,9 +478,11 @@ def payment_refresh(*, payment) -> Payment:
     except stripe.error.StripeError as exc:
         raise provider_error(exc) from exc
     payment = payment_apply_intent(payment_id=payment.pk, intent=intent)
-    if payment.status != PaymentStatus.SUCCEEDED:
+    if payment.status != PaymentStatus.SUCCEEDED and intent.status != "canceled":
         payment.client_secret = intent.client_secret
         payment.next_action = _next_action(intent)
     else:
+        # Paid, or an attempt that is over (a declined card's intent is cancelled when the
+        # next card gets a fresh one): no secret to hand a PaymentSheet that cannot use it.
         payment.client_secret, payment.next_action = "", None
     return payment

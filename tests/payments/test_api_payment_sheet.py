@@ -146,3 +146,19 @@ def test_another_persons_card_setup_is_404(clinic, patient_api, native_sdk):
     with nothing_changes(SavedCard):
         for path in (body["setup_intent"], "seti_unknown", "not-an-intent"):
             assert stranger.post(f"/api/v1/cards/add/{path}").status_code == 404
+
+
+def test_a_cancelled_attempts_secret_is_not_handed_out(full_policy, emma, patient_api, clinic):
+    """Found trying the API: once a declined card's PaymentIntent was cancelled (the
+    server does so when the next card gets a fresh attempt), reading the payment again
+    still gave that intent's client_secret, which no PaymentSheet can use."""
+    body = checkout(patient_api).json()
+    payment = body["payment"]["id"]
+    declined = patient_api.post(
+        f"/api/v1/payments/{payment}/confirm", {"payment_method": "decline"}, format="json"
+    )
+    assert declined.status_code == 402
+    intent_id = body["client_secret"].split("_secret_")[0]
+    stripe_client(clinic).PaymentIntent.cancel(intent_id)
+    read = patient_api.get(f"/api/v1/payments/{payment}").json()
+    assert (read["client_secret"], read["next_action"]) == ("", None)
