@@ -39,9 +39,9 @@ def test_the_wizard_groups_times_by_part_of_day(clinic, portal, skin_consult, la
     html = portal.get(f"/book/service/{skin_consult.pk}/{late_emma.pk}/{day.isoformat()}/")
     found = groups(html.content.decode())
     assert list(found) == ["Morning", "Afternoon", "Evening"]
-    assert found["Morning"] == ["11 a.m.", "11:30 a.m."]
-    assert found["Afternoon"][0] == "noon" and found["Afternoon"][-1] == "4:30 p.m."
-    assert found["Evening"] == ["5 p.m.", "5:30 p.m."]
+    assert found["Morning"] == ["11:00", "11:30"]
+    assert found["Afternoon"][0] == "12:00" and found["Afternoon"][-1] == "16:30"
+    assert found["Evening"] == ["17:00", "17:30"]
 
 
 def test_rescheduling_groups_them_too_and_leaves_out_empty_parts(
@@ -57,4 +57,4 @@ def test_rescheduling_groups_them_too_and_leaves_out_empty_parts(
     html = signed_in.get(f"/bookings/{booking.reference}/reschedule/?date={day.isoformat()}")
     found = groups(html.content.decode())
     assert list(found) == ["Morning"]
-    assert found["Morning"] == ["11 a.m.", "11:30 a.m."]
+    assert found["Morning"] == ["11:00", "11:30"]
