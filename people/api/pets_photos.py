@@ -21,7 +21,7 @@ from branding.selectors import clinic_features
 from people.freshness import last_synced_header
 from people.models import Pet, Photo, PhotoKind, Species
 from people.pet_selectors import client_pet, pets_for_client
-from people.pet_services import pet_create, pet_update
+from people.pet_services import pet_create, pet_deactivate, pet_update
 from people.photo_selectors import client_photo, photo_for_viewer, photos_for_client
 from people.photo_services import pet_photo_set, photo_delete, photo_share_set, photo_upload
 from people.selectors import client_account_for_user
@@ -112,6 +112,19 @@ class PetView(APIView):
         payload.is_valid(raise_exception=True)
         fields = {k: v for k, v in payload.validated_data.items() if k in request.data}
         return Response(PetSerializer(pet_update(pet=pet, **fields)).data)
+
+
+class PetDeactivateView(PetView):
+    """The owner takes a pet out of the app (no longer with them, rehomed): as the
+    portal's "Remove from my pets". Its history stays with the clinic."""
+
+    http_method_names = ["post", "options"]
+
+    @extend_schema(request=None, responses=PetSerializer, tags=["pets"])
+    @idempotent
+    def post(self, request, pet_id):
+        pet = pet_deactivate(pet=self._pet(request, pet_id))
+        return Response(PetSerializer(pet).data)
 
 
 class PetPhotoInSerializer(serializers.Serializer):

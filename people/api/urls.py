@@ -11,6 +11,11 @@ urlpatterns = [
     path("pets", pets_photos.PetsView.as_view(), name="pets"),
     path("pets/<id:pet_id>", pets_photos.PetView.as_view(), name="pet"),
     path("pets/<id:pet_id>/photo", pets_photos.PetPhotoView.as_view(), name="pet-photo"),
+    path(
+        "pets/<id:pet_id>/deactivate",
+        pets_photos.PetDeactivateView.as_view(),
+        name="pet-deactivate",
+    ),
     path("photos", pets_photos.PhotosView.as_view(), name="photos"),
     path("photos/<id:photo_id>", pets_photos.PhotoView.as_view(), name="photo"),
     path("photos/<id:photo_id>/image", pets_photos.PhotoFileView.as_view(), name="photo-file"),

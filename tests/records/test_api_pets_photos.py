@@ -138,3 +138,19 @@ def test_the_api_refuses_a_bad_pet_photo_and_anothers_pet(vet, owner, owner_api)
     pet.refresh_from_db()
     theirs.refresh_from_db()
     assert pet.photo_id is None and theirs.photo_id is None
+
+
+def test_the_owner_marks_a_pet_inactive_through_the_api_and_nobody_else_can(vet, owner, owner_api):
+    """Issue 13: "pet deactivate" through the API, as the clinic's app lets owners do."""
+    pet = PetFactory(clinic=vet, owner=owner, name="Biscuit")
+    theirs = PetFactory(clinic=vet, owner=ClientAccountFactory(clinic=vet), name="Rex")
+    done = owner_api.post(f"/api/v1/pets/{pet.pk}/deactivate")
+    assert done.status_code == 200 and done.json()["active"] is False
+    pet.refresh_from_db()
+    assert pet.active is False and pet.deactivated_at is not None
+    listed = owner_api.get("/api/v1/pets").json()["results"]
+    assert [(p["name"], p["active"]) for p in listed] == [("Biscuit", False)]
+    before = theirs.active
+    assert owner_api.post(f"/api/v1/pets/{theirs.pk}/deactivate").status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.active == before
