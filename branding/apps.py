@@ -8,9 +8,10 @@ class BrandingConfig(AppConfig):
     verbose_name = "Branding and tenancy"
 
     def ready(self):
-        from branding import hosts, import_sections, privacy, url_converters
+        from branding import hosts, import_sections, privacy, url_converters, web_apps
 
         hosts.connect()
         import_sections.register()
         privacy.connect()
         url_converters.register()
+        web_apps.connect()

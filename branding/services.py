@@ -26,6 +26,7 @@ from branding.models import (
     FeatureSettings,
     Location,
     OpeningHours,
+    WebAppSettings,
 )
 from branding.selectors import PUBLIC_COLLECTION_NAME
 
@@ -53,7 +54,7 @@ COLLECTION_PERMISSIONS = {
     "wagtailimages": ["add_image", "change_image", "choose_image", "delete_image"],
     "wagtaildocs": ["add_document", "change_document", "choose_document", "delete_document"],
 }
-SETTING_MODELS = [BrandingSettings, FeatureSettings, BookingPolicySettings]
+SETTING_MODELS = [BrandingSettings, FeatureSettings, BookingPolicySettings, WebAppSettings]
 
 
 def _full_clean(instance, exclude=None):

@@ -61,3 +61,19 @@ def name_is_clean(value):
 def validate_name(value):
     if not name_is_clean(value):
         raise ValidationError(NAME_MESSAGE, code="name_invalid")
+
+
+def validate_origins(value):
+    """Web origins, one per line: scheme and host (and port), no path — what a browser
+    sends as ``Origin``."""
+    from urllib.parse import urlsplit
+
+    for line in (line.strip() for line in (value or "").splitlines()):
+        if not line:
+            continue
+        parts = urlsplit(line.rstrip("/"))
+        if parts.scheme not in ("https", "http") or not parts.netloc or parts.path:
+            raise ValidationError(
+                _("%(line)s is not an origin: write it like https://app.example.com.")
+                % {"line": line}
+            )

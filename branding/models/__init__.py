@@ -8,6 +8,7 @@ from branding.models.settings import (
     Font,
     GuestVerification,
     PaymentMode,
+    WebAppSettings,
 )
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "Clinic",
     "Closure",
     "FeatureSettings",
+    "WebAppSettings",
     "FeeKind",
     "Font",
     "GuestVerification",

@@ -15,7 +15,7 @@ from wagtail.fields import RichTextField
 
 from branding.contrast import brand_contrast_warnings
 from branding.panels import ContrastWarningPanel
-from branding.validators import validate_hex_colour
+from branding.validators import validate_hex_colour, validate_origins
 
 
 class Font(models.TextChoices):
@@ -161,6 +161,30 @@ class FeatureSettings(BaseSiteSetting):
 
     def as_dict(self):
         return {name: getattr(self, name) for name in FEATURE_DEFAULTS}
+
+
+@register_setting(icon="code")
+class WebAppSettings(BaseSiteSetting):
+    """The clinic's own web apps that call its API from a browser (CORS): their origins,
+    one per line. Apps on phones need nothing here."""
+
+    origins = models.TextField(
+        _("web app origins"),
+        blank=True,
+        help_text=_(
+            "One per line, like https://app.example.com — the browser apps allowed to use "
+            "this clinic's API. Leave empty if you have none."
+        ),
+        validators=[validate_origins],
+    )
+
+    panels = [FieldPanel("origins")]
+
+    class Meta:
+        verbose_name = _("web apps")
+
+    def origin_list(self) -> list[str]:
+        return [line.strip().rstrip("/") for line in self.origins.splitlines() if line.strip()]
 
 
 class FeeKind(models.TextChoices):

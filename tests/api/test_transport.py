@@ -65,6 +65,46 @@ def test_cors_answers_the_configured_app_origin_only(api, settings):
     assert not page.has_header("Access-Control-Allow-Origin")  # the portal is not shared
 
 
+def test_a_clinic_lists_its_own_web_apps_and_only_its_api_answers_them(clinic, other_clinic):
+    """Issue 13: CORS configurable per clinic for web apps (Settings → Web apps)."""
+    from django.core.exceptions import ValidationError
+
+    from branding.models import WebAppSettings
+
+    glow_app = "https://book.glow.example"
+    settings_row = WebAppSettings.for_site(clinic.site)
+    settings_row.origins = f"{glow_app}/\n"
+    settings_row.full_clean()
+    settings_row.save()
+    glow, other = host_client(clinic, APIClient), host_client(other_clinic, APIClient)
+
+    preflight = glow.options(
+        "/api/v1/bookings", HTTP_ORIGIN=glow_app, HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST"
+    )
+    assert preflight["Access-Control-Allow-Origin"] == glow_app
+    assert glow.get("/api/v1/clinic", HTTP_ORIGIN=glow_app)["Access-Control-Allow-Origin"] == (
+        glow_app
+    )
+    # Another clinic's API, the portal's pages and other origins are not shared with it.
+    assert not other.get("/api/v1/clinic", HTTP_ORIGIN=glow_app).has_header(
+        "Access-Control-Allow-Origin"
+    )
+    assert (
+        not host_client(clinic)
+        .get("/", HTTP_ORIGIN=glow_app)
+        .has_header("Access-Control-Allow-Origin")
+    )
+    assert not glow.get("/api/v1/clinic", HTTP_ORIGIN="https://evil.example").has_header(
+        "Access-Control-Allow-Origin"
+    )
+    settings_row.origins = "book.glow.example/path"
+    try:
+        settings_row.full_clean()
+        raise AssertionError("a line that is not an origin was accepted")
+    except ValidationError as refused:
+        assert "origins" in refused.message_dict
+
+
 def api_clinic_of(api):
     from branding.models import Clinic
 
