@@ -44,7 +44,9 @@ def _keyword(body):
 
 def _stop(clinic, clients):
     for client in clients:
-        preferences_update(clinic=clinic, user=client.user, reminder_sms=False, marketing_sms=False)
+        preferences_update(
+            clinic=clinic, user=client.user, source="sms", reminder_sms=False, marketing_sms=False
+        )
     return _(
         "%(clinic)s: you will get no more texts from us. Reply START to get appointment "
         "texts again."
@@ -53,7 +55,7 @@ def _stop(clinic, clients):
 
 def _start(clinic, clients):
     for client in clients:
-        preferences_update(clinic=clinic, user=client.user, reminder_sms=True)
+        preferences_update(clinic=clinic, user=client.user, source="sms", reminder_sms=True)
     return _("%(clinic)s: appointment texts are back on. Reply STOP to stop them.") % {
         "clinic": clinic.name
     }

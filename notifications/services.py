@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from notifications import events
 from notifications.errors import NotificationErrorCode
 from notifications.models import Category, Channel, Delivery, DeliveryStatus, Notification
 from notifications.models import Preferences as _Preferences
@@ -255,9 +256,13 @@ def notifications_mark_read(*, clinic, user, ids=None) -> int:
 
 
 @transaction.atomic
-def preferences_update(*, clinic, user, **changes) -> _Preferences:
+def preferences_update(*, clinic, user, source="", **changes) -> _Preferences:
+    """Change a person's switches. ``source`` names the door (portal, api, staff, link,
+    sms): when offers go on or off, ``events.marketing_changed`` tells the apps that
+    keep consent, after the commit. ``source=None``: the caller records it itself."""
     prefs = preferences_for(clinic, user)
     fields = {f.name for f in _Preferences._meta.get_fields()} - {"id", "clinic", "user"}
+    before = {name: prefs.wants(name) for name in events.MARKETING_SWITCHES}
     for name, value in changes.items():
         if name not in fields:
             from branding.errors import DomainError
@@ -269,4 +274,16 @@ def preferences_update(*, clinic, user, **changes) -> _Preferences:
             )
         setattr(prefs, name, bool(value))
     prefs.save()
+    after = {name: prefs.wants(name) for name in events.MARKETING_SWITCHES}
+    if source is not None and any(before.values()) != any(after.values()):
+        transaction.on_commit(
+            lambda: events.marketing_changed.send(
+                sender=_Preferences,
+                clinic=clinic,
+                user=user,
+                before=before,
+                after=after,
+                source=source or "staff",
+            )
+        )
     return prefs

@@ -27,7 +27,7 @@ def unsubscribe(request, token):
     label = Preferences._meta.get_field(field).verbose_name
     done = request.method == "POST"
     if done:
-        preferences_update(clinic=request.clinic, user=user, **{field: False})
+        preferences_update(clinic=request.clinic, user=user, source="link", **{field: False})
     return render(
         request,
         "notifications/unsubscribe.html",

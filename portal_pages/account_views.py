@@ -6,7 +6,6 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -35,7 +34,6 @@ from portal_pages.account_forms import (
     ContactForm,
     PreferencesForm,
 )
-from privacy.services import marketing_switches_record
 
 NOTIFICATIONS_PAGE_SIZE = 50
 
@@ -113,13 +111,9 @@ def profile(request):
         elif request.POST.get("section") == "preferences":
             # Unticked checkboxes are absent from the POST: every field is sent.
             changes = {name: f"prefs-{name}" in request.POST for name in PREFERENCE_FIELDS}
-            before = {name: getattr(prefs, name) for name in PREFERENCE_FIELDS}
-            with transaction.atomic():
-                preferences_update(clinic=clinic, user=user, **changes)
-                # Offers switched on or off here is consent given or withdrawn (privacy).
-                marketing_switches_record(
-                    clinic=clinic, client=account, before=before, after=changes, source="portal"
-                )
+            # Offers switched on or off here is consent given or withdrawn: the privacy
+            # app records it when told (notifications.events.marketing_changed).
+            preferences_update(clinic=clinic, user=user, source="portal", **changes)
             messages.success(request, _("Your communication preferences are saved."))
             return redirect("portal:profile")
     return render(

@@ -12,6 +12,7 @@ class PrivacyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from privacy import registry
+        from privacy import receivers, registry
 
         registry.discover_parts()
+        receivers.connect()

@@ -35,7 +35,7 @@ from privacy.models import (
 from privacy.selectors import consent_wording, privacy_settings
 
 LINK_SALT = "privacy.export-link"
-SOURCES = ("portal", "api", "staff")
+SOURCES = ("portal", "api", "staff", "link", "sms")
 
 # --- Export -----------------------------------------------------------------------------
 
@@ -384,8 +384,8 @@ def consent_set(*, clinic, client, kind, given, source) -> ConsentRecord:
         source=source,
     )
     if kind == ConsentKind.MARKETING:
-        preferences_update(
-            clinic=clinic, user=client.user, marketing_email=given, marketing_sms=given
+        preferences_update(  # recorded just above, with this page's own wording
+            clinic=clinic, user=client.user, source=None, marketing_email=given, marketing_sms=given
         )
     elif not given:
         photos_unshare_all(clinic=clinic, client=client)

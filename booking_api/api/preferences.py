@@ -116,7 +116,9 @@ class PreferencesView(APIView):
             raise serializers.ValidationError(errors)
         with transaction.atomic():
             if communication.validated_data:
-                preferences_update(clinic=clinic, user=request.user, **communication.validated_data)
+                preferences_update(
+                    clinic=clinic, user=request.user, source="api", **communication.validated_data
+                )
             if "booking" in request.data:
                 current = booking_preferences_for(clinic, account)
                 merged = {

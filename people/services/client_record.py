@@ -387,7 +387,7 @@ def client_preferences_update(*, clinic, account, actor, values, request=None):
         )
     prefs = preferences_for(clinic, account.user)
     before = {name: getattr(prefs, name) for name in values if hasattr(prefs, name)}
-    prefs = preferences_update(clinic=clinic, user=account.user, **values)
+    prefs = preferences_update(clinic=clinic, user=account.user, source="staff", **values)
     changes = audit_changes(before, {name: getattr(prefs, name) for name in before})
     if changes:
         audit_record(

@@ -98,20 +98,49 @@ def test_another_clinics_consents_are_not_shown(clinic, other_clinic, zelda):
     assert api.get("/api/v1/privacy/consents").json()["results"][0]["given"] is None
 
 
-def test_turning_offers_on_or_off_in_the_profile_is_recorded_as_consent(clinic, zelda):
+def test_turning_offers_on_or_off_in_the_profile_is_recorded_as_consent(
+    clinic, zelda, django_capture_on_commit_callbacks
+):
     browser = _portal(clinic, zelda)
     profile = reverse("portal:profile")
-    browser.post(profile, {"section": "preferences", "prefs-marketing_email": "on"})
+
+    def post(data):
+        with django_capture_on_commit_callbacks(execute=True):
+            browser.post(profile, {"section": "preferences", **data})
+
+    post({"prefs-marketing_email": "on"})
     record = ConsentRecord.objects.get(client=zelda)
     assert (record.kind, record.given, record.source) == ("marketing", True, "portal")
     assert record.wording == "Offers and news by email: yes; Offers and news by SMS: no"
     # Another switch alone, or offers still on by another channel: no new answer.
-    browser.post(
-        profile,
-        {"section": "preferences", "prefs-marketing_email": "on", "prefs-push": "on"},
-    )
-    browser.post(profile, {"section": "preferences", "prefs-marketing_sms": "on"})
+    post({"prefs-marketing_email": "on", "prefs-push": "on"})
+    post({"prefs-marketing_sms": "on"})
     assert ConsentRecord.objects.filter(client=zelda).count() == 1
-    browser.post(profile, {"section": "preferences"})
+    post({})
     latest = ConsentRecord.objects.filter(client=zelda).first()
     assert latest.given is False and ConsentRecord.objects.filter(client=zelda).count() == 2
+
+
+def test_offers_switched_through_the_app_or_turned_off_everywhere_are_recorded_too(
+    clinic, zelda, django_capture_on_commit_callbacks
+):
+    """Every door that changes the offer switches records consent, not only the portal's
+    profile: the app's preferences, "unsubscribe from all"."""
+    from rest_framework.test import APIClient
+
+    from tests.fixtures.clinics import host_client
+
+    app = host_client(clinic, APIClient)
+    app.force_authenticate(zelda.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        app.patch("/api/v1/preferences", {"communication": {"marketing_sms": True}}, format="json")
+    given = ConsentRecord.objects.get(client=zelda)
+    assert (given.given, given.source) == (True, "api")
+    assert given.wording == "Offers and news by email: no; Offers and news by SMS: yes"
+    with django_capture_on_commit_callbacks(execute=True):
+        app.patch(
+            "/api/v1/preferences", {"communication": {"unsubscribed_all": True}}, format="json"
+        )
+    withdrawn = ConsentRecord.objects.filter(client=zelda).first()
+    assert (withdrawn.given, withdrawn.source) == (False, "api")
+    assert ConsentRecord.objects.filter(client=zelda).count() == 2

@@ -1,0 +1,19 @@
+"""What privacy does when other apps tell it something (after their commit)."""
+
+from notifications import events
+
+
+def record_marketing_change(sender, *, clinic, user, before, after, source, **kwargs):
+    """Offers switched on or off through any door is consent given or withdrawn."""
+    from people.models import ClientAccount
+    from privacy.services import marketing_switches_record
+
+    client = ClientAccount.objects.filter(clinic=clinic, user=user).first()
+    if client is not None:
+        marketing_switches_record(
+            clinic=clinic, client=client, before=before, after=after, source=source
+        )
+
+
+def connect():
+    events.marketing_changed.connect(record_marketing_change, dispatch_uid="privacy_marketing")
