@@ -56,3 +56,18 @@ def test_another_clinics_booking_does_not_change_it(open_policy, other_clinic):
     client = ClientAccountFactory(clinic=other_clinic)
     book(other_clinic, client, service, vet, at(MONDAY, "10:00") + datetime.timedelta(hours=5))
     assert version(open_policy) == before
+
+
+def test_the_version_endpoint_is_clinic_scoped_json(clinic, staff_user, other_clinic):
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client(HTTP_HOST=clinic.site.hostname)
+    client.force_login(staff_user)
+    url = reverse("booking_calendar:version") + f"?view=week&date={MONDAY.isoformat()}"
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.json()["version"] == calendar_version(clinic, first_day=MONDAY, days=7)
+
+    anonymous = Client(HTTP_HOST=clinic.site.hostname).get(url)
+    assert anonymous.status_code in (302, 403)
