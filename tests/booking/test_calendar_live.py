@@ -71,3 +71,13 @@ def test_the_version_endpoint_is_clinic_scoped_json(clinic, staff_user, other_cl
 
     anonymous = Client(HTTP_HOST=clinic.site.hostname).get(url)
     assert anonymous.status_code in (302, 403)
+
+
+def test_the_calendar_page_names_the_version_url_for_its_script(clinic, staff_user):
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client(HTTP_HOST=clinic.site.hostname)
+    client.force_login(staff_user)
+    html = client.get(reverse("booking_calendar:calendar")).content.decode()
+    assert f'data-version-url="{reverse("booking_calendar:version")}"' in html
