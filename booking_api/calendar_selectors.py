@@ -9,6 +9,8 @@ import datetime
 import zoneinfo
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Max, Q
+
 from booking_api import lifecycle
 from booking_api.lifecycle import CANCELLED_STATUSES
 from booking_api.models import (
@@ -289,3 +291,23 @@ def waitlist_counts(clinic, *, today, now) -> WaitlistCounts:
         offered=Count("pk", filter=Q(notified_at__gte=now - datetime.timedelta(days=1))),
     )
     return WaitlistCounts(waiting=counts["waiting"], offered=counts["offered"])
+
+
+def calendar_version(clinic, *, first_day: datetime.date, days: int = 1, staff_ids=None) -> str:
+    """A cheap token that changes when a booking in the shown range (of the clinic, or of
+    ``staff_ids``) is made, moved or cancelled: the count of bookings in range and their
+    latest ``updated_at`` (cancelled ones included, so a cancellation still changes it).
+    One query; the calendar's script polls it and reloads its grid when it changes."""
+    tz = zoneinfo.ZoneInfo(clinic.timezone)
+    range_start = datetime.datetime.combine(first_day, datetime.time(), tzinfo=tz)
+    range_end = range_start + datetime.timedelta(days=days)
+    qs = Booking.objects.filter(clinic=clinic, start__lt=range_end, end__gt=range_start)
+    if staff_ids is not None:
+        qs = qs.filter(staff_id__in=staff_ids)
+    found = qs.aggregate(
+        count=Count("pk"),
+        visible=Count("pk", filter=~Q(status__in=HIDDEN_STATUSES)),
+        latest=Max("updated_at"),
+    )
+    latest = found["latest"].isoformat() if found["latest"] else "-"
+    return f"{found['count']}.{found['visible']}.{latest}"

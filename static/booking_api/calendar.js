@@ -118,4 +118,38 @@
     });
     window.location.href = calendar.dataset.newUrl + "?" + params.toString();
   });
+  // Live updates: every 20 s ask for the shown range's version (one cheap query); when it
+  // changes, fetch this page again and swap in the new grid, keeping the scroll position.
+  // Paused while a drag is in progress or the tab is hidden.
+  let dragging = false;
+  calendar.addEventListener("dragstart", () => { dragging = true; });
+  calendar.addEventListener("dragend", () => { dragging = false; });
+  const versionUrl = calendar.dataset.versionUrl;
+  let version = null;
+  async function poll() {
+    if (dragging || document.hidden || !versionUrl) return;
+    try {
+      const response = await fetch(versionUrl + window.location.search, {
+        headers: { Accept: "application/json" }, credentials: "same-origin",
+      });
+      if (!response.ok) return;
+      const latest = (await response.json()).version;
+      if (version !== null && latest !== version && !dragging) {
+        const page = await fetch(window.location.href, { credentials: "same-origin" });
+        if (!page.ok || dragging) return;
+        const fresh = new DOMParser().parseFromString(await page.text(), "text/html")
+          .querySelector("[data-calendar]");
+        if (!fresh) return;
+        const x = window.scrollX, y = window.scrollY, inner = calendar.scrollTop;
+        calendar.innerHTML = fresh.innerHTML;
+        calendar.scrollTop = inner;
+        window.scrollTo(x, y);
+      }
+      version = latest;
+    } catch (error) {
+      // Offline for a moment: try again at the next tick.
+    }
+  }
+  poll();
+  window.setInterval(poll, 20000);
 })();

@@ -3,9 +3,11 @@ Each view is one entry in the audit log, naming the days and staff shown."""
 
 import datetime
 
+from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
@@ -14,7 +16,7 @@ from booking_api.admin.calendar.access import (
     clinic_tz,
     parse_day,
 )
-from booking_api.calendar_selectors import calendar_for, calendar_staff
+from booking_api.calendar_selectors import calendar_for, calendar_staff, calendar_version
 from booking_api.models import BookingStatus
 from branding import clinic_time
 from people.models import AuditAction
@@ -99,3 +101,19 @@ class CalendarView(CalendarAccessMixin, WagtailAdminTemplateMixin, TemplateView)
             slot_minutes=15,
         )
         return context
+
+
+class CalendarVersionView(CalendarAccessMixin, View):
+    """``version/?view=&date=&staff=``: the live-update token of the range the calendar
+    shows (same clinic and role rules as the calendar; one query, no audit entry). The
+    calendar's script polls it and reloads its grid when it changes."""
+
+    def get(self, request, *args, **kwargs):
+        period = CalendarView._period(self)
+        _mode, _day, first_day, span = period
+        staff_ids = self.own_staff_ids
+        chosen = request.GET.get("staff", "")
+        if chosen.isdigit() and (staff_ids is None or int(chosen) in staff_ids):
+            staff_ids = [int(chosen)]
+        version = calendar_version(self.clinic, first_day=first_day, days=span, staff_ids=staff_ids)
+        return JsonResponse({"version": version})

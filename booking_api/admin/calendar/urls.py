@@ -11,13 +11,14 @@ from booking_api.admin.calendar.appointment import (
 )
 from booking_api.admin.calendar.move import MoveBookingView
 from booking_api.admin.calendar.new_booking import ClientSearchView, NewBookingView
-from booking_api.admin.calendar.page import CalendarView
+from booking_api.admin.calendar.page import CalendarVersionView, CalendarView
 from booking_api.admin.calendar.patch_tests import PatchTestAddView
 
 
 def calendar_urlpatterns():
     return [
         path("", CalendarView.as_view(), name="calendar"),
+        path("version/", CalendarVersionView.as_view(), name="version"),
         path("new/", NewBookingView.as_view(), name="new"),
         path("clients/", ClientSearchView.as_view(), name="client_search"),
         path("<id:pk>/", BookingDetailView.as_view(), name="booking"),
