@@ -135,7 +135,9 @@
       if (!response.ok) return;
       const latest = (await response.json()).version;
       if (version !== null && latest !== version && !dragging) {
-        const page = await fetch(window.location.href, { credentials: "same-origin" });
+        const page = await fetch(window.location.href, {
+          credentials: "same-origin", headers: { "X-Calendar-Refresh": "1" },  // no new audit entry
+        });
         if (!page.ok || dragging) return;
         const fresh = new DOMParser().parseFromString(await page.text(), "text/html")
           .querySelector("[data-calendar]");

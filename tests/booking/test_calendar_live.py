@@ -81,3 +81,20 @@ def test_the_calendar_page_names_the_version_url_for_its_script(clinic, staff_us
     client.force_login(staff_user)
     html = client.get(reverse("booking_calendar:calendar")).content.decode()
     assert f'data-version-url="{reverse("booking_calendar:version")}"' in html
+
+
+def test_the_live_refresh_adds_no_audit_entry_opening_the_calendar_does(clinic, staff_user):
+    from django.test import Client
+    from django.urls import reverse
+
+    from people.models import AuditEntry
+
+    client = Client(HTTP_HOST=clinic.site.hostname)
+    client.force_login(staff_user)
+    url = reverse("booking_calendar:calendar")
+    before = AuditEntry.objects.count()
+    client.get(url)
+    assert AuditEntry.objects.count() == before + 1
+    refreshed = client.get(url, headers={"X-Calendar-Refresh": "1"})
+    assert refreshed.status_code == 200 and "data-calendar" in refreshed.content.decode()
+    assert AuditEntry.objects.count() == before + 1

@@ -74,14 +74,17 @@ class CalendarView(CalendarAccessMixin, WagtailAdminTemplateMixin, TemplateView)
             if staff_ids is None
             else ", ".join(m.display_name for m in all_staff if m.pk in staff_ids) or "no staff"
         )
-        audit_record(
-            clinic=self.clinic,
-            actor=self.request.user,
-            action=AuditAction.VIEW,
-            summary=f"Viewed the calendar {first_day.isoformat()} to {last_day.isoformat()} "
-            f"({mode}, {shown})",
-            request=self.request,
-        )
+        # The page's own live refresh (calendar.js) re-reads what this person is already
+        # looking at: recorded once, when they opened it, not at every change.
+        if self.request.headers.get("X-Calendar-Refresh") != "1":
+            audit_record(
+                clinic=self.clinic,
+                actor=self.request.user,
+                action=AuditAction.VIEW,
+                summary=f"Viewed the calendar {first_day.isoformat()} to {last_day.isoformat()} "
+                f"({mode}, {shown})",
+                request=self.request,
+            )
         context.update(
             calendar=calendar,
             mode=mode,
