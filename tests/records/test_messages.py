@@ -175,3 +175,8 @@ def test_the_clients_list_shows_unread_messages_per_client(vet, owner, vet_admin
     with CaptureQueriesContext(connection) as many:
         vet_admin.get(reverse("clinic_workspace:clients"))
     assert len(many) == len(few)  # one query for the counts, however many rows
+
+
+def test_the_new_message_page_names_the_clinic(vet, owner, vet_portal):
+    html = vet_portal.get(reverse("portal:message_new")).content.decode()
+    assert f"Write to {vet.name}; the team will answer here." in html
