@@ -168,8 +168,8 @@ def booking_reschedule_view(request, reference):
         else:
             messages.success(
                 request,
-                _("Your appointment has been moved to %(when)s.")
-                % {"when": _format_when(booking.start)},
+                _("Your appointment has been moved to %(day)s at %(time)s.")
+                % _when_parts(booking.start),
             )
             return redirect(_done_url(request, booking, token))
     context = {"booking": booking, "token": token, "refusal": refusal}
@@ -201,6 +201,18 @@ def booking_reschedule_view(request, reference):
                 ignore_booking_id=booking.pk,
             )
     return render(request, "portal_pages/bookings/reschedule.html", context)
+
+
+def _when_parts(value):
+    """Day and time for a sentence; a time already ending in a full stop ("3 p.m.")
+    loses it so the sentence's own stop is not doubled."""
+    from django.utils.formats import date_format
+
+    local = timezone.localtime(value)
+    return {
+        "day": date_format(local, "l j F"),
+        "time": date_format(local, "TIME_FORMAT").rstrip("."),
+    }
 
 
 def _format_when(value):

@@ -44,3 +44,18 @@ def clinic_time_range(start, end):
     if start in (None, "") or end in (None, ""):
         return ""
     return clinic_time.format_time_range(start, end)
+
+
+@register.filter
+def ago(value):
+    """How long ago, for "Last updated …": "just now" under a minute, else
+    "4 minutes ago" / "2 hours ago" (the largest unit only)."""
+    from django.utils import timezone
+    from django.utils.timesince import timesince
+    from django.utils.translation import gettext
+
+    if not value:
+        return ""
+    if (timezone.now() - value).total_seconds() < 60:
+        return gettext("just now")
+    return gettext("%(time)s ago") % {"time": timesince(value, depth=1)}

@@ -68,3 +68,17 @@ def initials(name):
 def tint(obj):
     """A stable tone for a picture-less card: the same service, the same colour."""
     return f"tint-{(obj.pk or 0) % TINTS}"
+
+
+@register.filter
+def notice_summary(body, length=120):
+    """A notification's one-line summary: the first sentence of its body, without
+    links (calendar or signed ?token= ones never reach the page), cut to ``length``."""
+    import re
+
+    from django.utils.text import Truncator
+
+    text = re.sub(r"\S*https?://\S+|\S*[?&]token=\S+", "", body or "")
+    text = " ".join(text.split())
+    first = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+    return Truncator(first).chars(int(length))

@@ -37,6 +37,12 @@ def test_a_pet_owner_adds_a_pet_flips_its_card_uploads_a_photo_and_replies(
     pet = Pet.objects.get(owner=owner)
 
     # The notes are on the back: hidden until the card is flipped with the keyboard.
+    # The front grows with its content: nothing scrolls or is cut off on a phone.
+    front = phone.locator(".pet-face.front").first
+    # (a photo's worth of extra height, as on a card with a photo, breed and notes label)
+    front.evaluate("e => e.insertAdjacentHTML('afterbegin', '<div style=height:10rem></div>')")
+    assert front.evaluate("e => e.scrollHeight <= e.clientHeight + 1")
+    expect(phone.get_by_text("Born", exact=False).first).to_be_in_viewport()
     notes = phone.get_by_text("Loves cheese. Nervous of the scales.")
     expect(notes).to_be_hidden()
     toggle = phone.locator(f"#flip-pet-{pet.pk}")

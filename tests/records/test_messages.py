@@ -175,3 +175,33 @@ def test_the_clients_list_shows_unread_messages_per_client(vet, owner, vet_admin
     with CaptureQueriesContext(connection) as many:
         vet_admin.get(reverse("clinic_workspace:clients"))
     assert len(many) == len(few)  # one query for the counts, however many rows
+
+
+def test_the_new_message_page_names_the_clinic(vet, owner, vet_portal):
+    html = vet_portal.get(reverse("portal:message_new")).content.decode()
+    assert f"Write to {vet.name}; the team will answer here." in html
+
+
+def test_notifications_show_a_short_notice_without_the_email_body_or_token_links(
+    vet, owner, vet_portal
+):
+    body = (
+        "Your booking on 9 December is confirmed. Add it to your calendar: "
+        "https://example.com/cal.ics Manage it here https://vet.example/b/X?token=abc.def "
+        "The receipt is attached."
+    )
+    Notification.objects.create(
+        clinic=vet,
+        user=owner.user,
+        kind="booking_confirmed",
+        category="booking",
+        title="Booking confirmed",
+        body=body,
+        url="/bookings/X/",
+        idempotency_key="n1",
+    )
+    html = vet_portal.get("/notifications/").content.decode()
+    assert "Booking confirmed" in html and 'class="unread"' in html
+    assert "Your booking on 9 December is confirmed." in html
+    assert "token=" not in html and "cal.ics" not in html and "receipt is attached" not in html
+    assert 'value="/bookings/X/"' in html and "Open" in html

@@ -62,3 +62,13 @@ def test_portal_rewards_and_pets_pages_say_when_it_last_synced(
         html = vet_portal.get(path).content.decode()
         assert "data-last-synced" in html, path
         assert "Last updated 4\xa0minutes ago" in html, path
+
+
+def test_a_sync_under_a_minute_ago_says_just_now_and_hours_say_hours(
+    vet, vet_portal, practice_connection
+):
+    synced(practice_connection, 0)
+    html = vet_portal.get("/pets/").content.decode()
+    assert "Last updated just now" in html and "0\xa0minutes" not in html
+    synced(practice_connection, 125)
+    assert "Last updated 2\xa0hours ago" in vet_portal.get("/pets/").content.decode()
