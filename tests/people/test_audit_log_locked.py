@@ -236,7 +236,9 @@ def test_a_summary_that_looks_like_a_formula_is_exported_as_text(clinic, manager
     assert rows[1][4] == "'=HYPERLINK(1)"
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback, as every transactional test here: a flush before it (another
+# transactional test's clean-up) took Wagtail's root page, which it restores.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_test_flush_still_empties_the_audit_log(postgresql, clinic, staff_user, ada):
     """TRUNCATE (how a transactional test is cleaned up) is no row change: the trigger
     lets it through, so the suite can still empty the table between tests."""
