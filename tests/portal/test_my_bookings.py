@@ -137,3 +137,26 @@ def test_a_link_for_another_action_is_refused(clinic, portal, booking):
     page = portal.get(f"/bookings/{booking.reference}/cancel/?{reschedule}")
     assert page.status_code == 403
     assert "cannot be used to cancel" in page.content.decode()
+
+
+def test_too_late_to_cancel_online_gives_the_clinics_phone(
+    clinic, signed_in, patient, skin_consult, portal_emma
+):
+    """Found trying the demo (a vet): "Please contact the clinic" with no way to."""
+    import datetime
+
+    from django.utils import timezone
+
+    from branding.services import policy_update
+
+    policy_update(clinic=clinic, cancellation_window_hours=24, late_cancel_contact_clinic=True)
+    start = (timezone.now() + datetime.timedelta(hours=5)).replace(
+        minute=0, second=0, microsecond=0
+    )
+    late = add_booking(clinic, patient, skin_consult, portal_emma, start)
+    late.location.phone = "020 7946 0000"
+    late.location.save()
+    html = signed_in.get(f"/bookings/{late.reference}/cancel/").content.decode()
+    assert "too close to cancel online" in html
+    assert f"Call {late.location.name} on" in html
+    assert 'href="tel:02079460000"' in html and "020 7946 0000" in html
