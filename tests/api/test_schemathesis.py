@@ -19,7 +19,6 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from people.services import device_token_issue
 from tests.api.openapi_check import DjangoTestWsgi, openapi
-from tests.fixtures.booking import MONDAY, at
 
 pytestmark = pytest.mark.django_db
 
@@ -37,21 +36,8 @@ def patient_token(clinic, patient):
 
 
 @pytest.fixture
-def booked(
-    full_policy, emma, patient_api, stripe_at_localstripe, django_capture_on_commit_callbacks
-):
-    body = patient_api.post(
-        "/api/v1/checkout",
-        {"service": "consult", "staff": "emma", "start": at(MONDAY, "10:00").isoformat()},
-        format="json",
-    ).json()
-    with django_capture_on_commit_callbacks(execute=True):
-        patient_api.post(
-            f"/api/v1/payments/{body['payment']['id']}/confirm",
-            {"payment_method": "success"},
-            format="json",
-        )
-    return body
+def booked(paid_checkout):
+    return paid_checkout
 
 
 def _fuzz(operation, base_url, headers, failures, calls):

@@ -3,19 +3,15 @@ signed with our VAPID key (RFC 8292), to a local push service over HTTPS. The re
 decrypts it with the subscription's private key and checks the signature — no mocks."""
 
 import base64
-import datetime
 import http.server
-import ipaddress
 import json
 import ssl
 
 import http_ece
 import jwt
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from notifications.models import Delivery, DeliveryStatus
 from notifications.push import (
@@ -27,7 +23,7 @@ from notifications.push import (
 )
 from notifications.services import Category, Channel, notify, preferences_update
 from tests.fixtures.clinics import host_client
-from tests.fixtures.local_servers import serving
+from tests.fixtures.local_servers import self_signed_certificate, serving
 
 pytestmark = pytest.mark.django_db
 
@@ -57,37 +53,6 @@ class BrowserSubscription:
         )
 
 
-def _self_signed(tmp_path):
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(hours=1))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = tmp_path / "push.crt", tmp_path / "push.key"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_path, key_path
-
-
 @pytest.fixture
 def push_service(tmp_path, monkeypatch):
     """A local push service over HTTPS that records what it is sent."""
@@ -110,7 +75,7 @@ def push_service(tmp_path, monkeypatch):
         def log_message(self, *args):
             pass
 
-    cert_path, key_path = _self_signed(tmp_path)
+    cert_path, key_path = self_signed_certificate(tmp_path, "push")
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert_path, key_path)
     with serving(Handler, wrap_socket=lambda s: context.wrap_socket(s, server_side=True)) as server:
