@@ -5,10 +5,10 @@ from notifications import events
 
 def record_marketing_change(sender, *, clinic, user, before, after, source, **kwargs):
     """Offers switched on or off through any door is consent given or withdrawn."""
-    from people.models import ClientAccount
+    from people.selectors import client_account_for_user
     from privacy.services import marketing_switches_record
 
-    client = ClientAccount.objects.filter(clinic=clinic, user=user).first()
+    client = client_account_for_user(clinic, user)
     if client is not None:
         marketing_switches_record(
             clinic=clinic, client=client, before=before, after=after, source=source
