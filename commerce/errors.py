@@ -45,6 +45,12 @@ class CommerceErrorCode(ErrorCode):
     )
     REASON_REQUIRED = "reason_required", 400, "Staff changes need a reason."
     OTHER_CLINIC = "other_clinic", 400, "The client belongs to another clinic."
+    INSTALLMENTS_INVALID = (
+        "installments_invalid",
+        400,
+        "Installments are not offered for this purchase, the number or card is not one "
+        "offered, or the installment cannot be tried again (names the field).",
+    )
 
 
 class CommerceError(DomainError):

@@ -169,6 +169,30 @@ def purchase_apply_intent(*, purchase_id, intent) -> Purchase:
     return purchase
 
 
+@transaction.atomic
+def purchase_installment_paid(*, purchase_id, amount) -> Purchase:
+    """An installment of the purchase was paid: what was paid grows, and the first one
+    makes the purchase paid (and fulfilled, once)."""
+    purchase = Purchase.objects.select_for_update().select_related("clinic").get(pk=purchase_id)
+    first = purchase.status != PurchaseStatus.SUCCEEDED
+    purchase.amount_captured = min(purchase.amount, purchase.amount_captured + amount)
+    if first:
+        purchase.status = PurchaseStatus.SUCCEEDED
+        purchase.succeeded_at = timezone.now()
+        purchase.last_error = ""
+    purchase.save()
+    if first:
+        _fulfil(purchase)
+    return purchase
+
+
+def purchase_failed(*, purchase_id, message) -> None:
+    """The purchase's payment failed for good (nothing was given)."""
+    Purchase.objects.filter(pk=purchase_id).exclude(status=PurchaseStatus.SUCCEEDED).update(
+        status=PurchaseStatus.FAILED, last_error=message[:1000]
+    )
+
+
 def _fulfil(purchase):
     """What the purchase gives the client, in the transaction that marks it paid; the
     receipt follows after commit."""

@@ -7,13 +7,15 @@ from commerce.models import Purchase, PurchaseRefund, PurchaseStatus
 
 
 def client_purchases(clinic, client, *, paid_only=False):
-    """The client's purchases, newest first, with their refunds (two queries)."""
+    """The client's purchases, newest first, with their refunds and installments (three
+    queries)."""
     purchases = Purchase.objects.filter(clinic=clinic, client=client)
     if paid_only:
         purchases = purchases.filter(status=PurchaseStatus.SUCCEEDED)
     return list(
-        purchases.prefetch_related(
-            Prefetch("refunds", queryset=PurchaseRefund.objects.order_by("id"))
+        purchases.select_related("installment_plan").prefetch_related(
+            Prefetch("refunds", queryset=PurchaseRefund.objects.order_by("id")),
+            "installment_plan__installments",
         )
     )
 

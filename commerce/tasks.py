@@ -52,3 +52,11 @@ def gift_card_booking_cancelled(booking_id):
     from commerce.giftcards.services import gift_card_after_cancel
 
     gift_card_after_cancel(booking_id=booking_id)
+
+
+def charge_due_installments():
+    """django-q2 schedule (hourly, migration 0002): charge the installments that are due,
+    retry declined ones whose day has come, finish attempts a dead worker left."""
+    from commerce.installments.services import installments_charge_due
+
+    return installments_charge_due()

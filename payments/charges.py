@@ -139,3 +139,30 @@ def charge_refund(*, clinic, intent_id, amount, key, metadata):
         )
     except stripe.error.StripeError as exc:
         raise provider_error(exc) from exc
+
+
+def charge_saved_card(*, clinic, card, amount, currency, key, purpose, metadata):
+    """Charge a saved card off-session (the patient is not there), keyed ``key``: the
+    same key sent again — a worker repeating an attempt it may have made before dying —
+    gets Stripe's first answer back instead of a second charge. Returns the intent; a
+    decline is a ``CardDeclinedError`` naming ``card``."""
+    customer = customer_ensure(client=card.client)
+    api = stripe_client(clinic, taking_payment=True)
+    try:
+        return api.PaymentIntent.create(
+            amount=amount,
+            currency=currency.lower(),
+            customer=customer.stripe_customer_id,
+            payment_method=card.stripe_payment_method_id,
+            off_session=True,
+            confirm=True,
+            metadata={"purpose": purpose, **{k: str(v) for k, v in metadata.items()}},
+            idempotency_key=key,
+        )
+    except stripe.error.CardError as exc:
+        message = exc.user_message or _("The card was declined.")
+        raise CardDeclinedError(
+            _("The card on file was declined: %(message)s") % {"message": message}, field="card"
+        ) from exc
+    except stripe.error.StripeError as exc:
+        raise provider_error(exc) from exc

@@ -19,12 +19,15 @@ from branding.selectors import feature_enabled
 from commerce import receipts
 from commerce.giftcards.selectors import gift_cards_bought_by
 from commerce.giftcards.services import gift_card_buy_start, gift_card_lookup
+from commerce.installments.selectors import client_installment_plans, installment_options
+from commerce.installments.services import package_buy_in_installments
 from commerce.models import PurchaseStatus
 from commerce.packages.selectors import client_packages, package_entries, plans_on_sale
 from commerce.packages.services import package_buy_start
 from commerce.purchases import purchase_confirm, purchase_intent_start, purchase_refresh
 from commerce.selectors import client_purchases, purchase_for_client
 from payments.errors import CardDeclinedError
+from payments.selectors import saved_cards_for_client
 from payments.stripe_api import publishable_options
 from payments.test_cards import TEST_CARDS, uses_local_test_server
 from people.services import client_account_ensure
@@ -47,13 +50,18 @@ def packages_page(request):
     mine = client_packages(clinic, client)
     for package in mine:
         package.history = package_entries(clinic, package)
+    plans = plans_on_sale(clinic)
+    for plan in plans:
+        plan.installment_options = installment_options(clinic, plan.price)
     return render(
         request,
         "commerce/portal/packages.html",
         {
-            "plans": plans_on_sale(clinic),
+            "plans": plans,
             "mine": mine,
             "purchases": client_purchases(clinic, client, paid_only=True),
+            "cards": saved_cards_for_client(clinic, client),
+            "installment_plans": client_installment_plans(clinic, client),
         },
     )
 
@@ -70,6 +78,36 @@ def package_buy(request, plan_id):
         messages.error(request, exc.message)
         return redirect("portal:packages")
     return redirect("portal:purchase_pay", reference=purchase.reference)
+
+
+@feature_required("packages")
+@signed_in
+@require_POST
+def package_buy_installments(request, plan_id):
+    """Pay a package in monthly installments on a saved card: the first is charged now."""
+    try:
+        count = int(request.POST.get("installments", ""))
+        card_id = int(request.POST.get("card", ""))
+    except ValueError:
+        messages.error(request, _("Choose how many installments and which card."))
+        return redirect("portal:packages")
+    try:
+        purchase = package_buy_in_installments(
+            clinic=request.clinic,
+            client=_client(request),
+            plan_id=plan_id,
+            count=count,
+            card_id=card_id,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("portal:packages")
+    messages.success(
+        request,
+        _("Thank you: the first installment of %(amount)s went through.")
+        % {"amount": format_money(purchase.amount_captured, purchase.currency)},
+    )
+    return redirect("portal:packages")
 
 
 @signed_in

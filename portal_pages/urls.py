@@ -95,6 +95,11 @@ urlpatterns += [
     path("book/pay/<uuid:reference>/", payment_views.checkout, name="book_pay"),
     path("packages/", shop_views.packages_page, name="packages"),
     path("packages/<id:plan_id>/buy/", shop_views.package_buy, name="package_buy"),
+    path(
+        "packages/<id:plan_id>/installments/",
+        shop_views.package_buy_installments,
+        name="package_buy_installments",
+    ),
     path("gift-cards/", shop_views.gift_cards_page, name="gift_cards"),
     path("gift-cards/balance/", shop_views.gift_card_balance_page, name="gift_card_balance"),
     path("purchases/<uuid:reference>/pay/", shop_views.purchase_pay, name="purchase_pay"),

@@ -1,6 +1,8 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from branding.api.fields import MoneyDisplayField
+from commerce.api.installment_serializers import InstallmentOptionSerializer, InstallmentSerializer
 from commerce.models.packages import EntryKind as PackageEntryKind
 from commerce.models.purchases import PurchaseKind, PurchaseMethod, PurchaseStatus
 
@@ -21,6 +23,16 @@ class PlanSerializer(serializers.Serializer):
     currency = serializers.CharField(source="clinic.currency")
     price_display = MoneyDisplayField("price", "clinic.currency")
     services = PackageServiceSerializer(many=True, source="services.all")
+    installment_options = serializers.SerializerMethodField(
+        help_text="The numbers of monthly installments this package may be paid in on a "
+        "saved card (empty: pay at once), with what each charges."
+    )
+
+    @extend_schema_field(InstallmentOptionSerializer(many=True))
+    def get_installment_options(self, plan):
+        from commerce.installments.selectors import installment_options
+
+        return installment_options(plan.clinic, plan.price)
 
 
 class PackageEntrySerializer(serializers.Serializer):
@@ -76,6 +88,16 @@ class PurchaseSerializer(serializers.Serializer):
     succeeded_at = serializers.DateTimeField(allow_null=True)
     refunds = PurchaseRefundSerializer(many=True, source="refunds.all")
     last_error = serializers.CharField()
+    installments = serializers.SerializerMethodField(
+        help_text="Paid in installments: each with its due day and status (else empty)."
+    )
+
+    @extend_schema_field(InstallmentSerializer(many=True))
+    def get_installments(self, purchase):
+        plan = getattr(purchase, "installment_plan", None) if purchase.pk else None
+        if plan is None:
+            return []
+        return InstallmentSerializer(plan.installments.all(), many=True).data
 
 
 class PurchaseStartedSerializer(serializers.Serializer):

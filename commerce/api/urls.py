@@ -1,10 +1,15 @@
 from django.urls import path
 
-from commerce.api import views
+from commerce.api import installments, views
 
 urlpatterns = [
     path("packages/plans", views.PlanListView.as_view(), name="package-plans"),
     path("packages/plans/<id:pk>/buy", views.PlanBuyView.as_view(), name="package-buy"),
+    path(
+        "packages/plans/<id:pk>/buy-in-installments",
+        installments.InstallmentBuyView.as_view(),
+        name="package-buy-installments",
+    ),
     path("packages", views.PackageListView.as_view(), name="packages"),
     path("packages/options", views.PackageOptionsView.as_view(), name="package-options"),
     path("packages/<id:pk>/history", views.PackageHistoryView.as_view(), name="package-history"),

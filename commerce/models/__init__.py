@@ -2,6 +2,13 @@
 cards, and the purchase (and its payment) behind each sale."""
 
 from commerce.models.giftcards import GiftCard, GiftCardEntry, GiftEntryKind
+from commerce.models.installments import (
+    Installment,
+    InstallmentPlan,
+    InstallmentSettings,
+    InstallmentStatus,
+    PlanStatus,
+)
 from commerce.models.packages import EntryKind, Package, PackageEntry, PackagePlan
 from commerce.models.purchases import (
     Purchase,
@@ -16,9 +23,14 @@ __all__ = [
     "GiftCard",
     "GiftCardEntry",
     "GiftEntryKind",
+    "Installment",
+    "InstallmentPlan",
+    "InstallmentSettings",
+    "InstallmentStatus",
     "Package",
     "PackageEntry",
     "PackagePlan",
+    "PlanStatus",
     "Purchase",
     "PurchaseKind",
     "PurchaseMethod",

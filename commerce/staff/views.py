@@ -16,7 +16,9 @@ from django.views import View
 from branding.errors import DomainError
 from branding.money import format_money
 from branding.selectors import feature_enabled
-from commerce.models import PackagePlan
+from commerce.installments.selectors import client_installment_plans
+from commerce.installments.services import installment_retry_now
+from commerce.models import Installment, PackagePlan
 from commerce.packages.selectors import client_packages, package_entries
 from commerce.packages.services import package_adjust, package_sell
 from commerce.purchases import purchase_refund, purchase_refunded
@@ -39,6 +41,10 @@ class AdjustForm(forms.Form):
     package = forms.IntegerField(widget=forms.HiddenInput)
     amount = WholeNumberField(label=_("Sessions (+ or −)"), min_value=-999, max_value=999)
     reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class RetryForm(forms.Form):
+    installment = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class RefundForm(forms.Form):
@@ -72,8 +78,9 @@ def tab_context(request, clinic, account):
     return {
         "packages": packages,
         "purchases": purchases,
+        "installment_plans": client_installment_plans(clinic, account),
         "sell_form": SellForm(clinic=clinic) if feature_enabled(clinic, "packages") else None,
-        "urls": {name: action(name) for name in ("sell", "adjust", "refund")},
+        "urls": {name: action(name) for name in ("sell", "adjust", "refund", "retry")},
         "currency": clinic.currency,
     }
 
@@ -118,6 +125,14 @@ class ClientShopActionView(ClinicWorkspaceMixin, View):
                 form,
                 lambda d: _adjust(request, clinic, client, d),
                 _("Sessions changed."),
+            )
+        elif action == "retry":
+            form = RetryForm(request.POST)
+            _run(
+                request,
+                form,
+                lambda d: _retry(request, clinic, client, d),
+                _("Installment tried again: see its status below."),
             )
         elif action == "refund":
             form = RefundForm(request.POST, currency=clinic.currency)
@@ -168,4 +183,14 @@ def _refund(request, clinic, client, data):
             "refunded": [purchase_refunded(purchase) - refund.amount, purchase_refunded(purchase)]
         },
         request=request,
+    )
+
+
+def _retry(request, clinic, client, data):
+    if not Installment.objects.filter(
+        pk=data["installment"], plan__clinic=clinic, plan__client=client
+    ).exists():
+        raise Http404
+    installment_retry_now(
+        clinic=clinic, installment_id=data["installment"], actor=request.user, request=request
     )
