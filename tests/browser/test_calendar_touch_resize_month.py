@@ -178,7 +178,7 @@ def test_moving_and_resizing_with_a_finger_on_a_tablet(live_server, clinic, diar
     assert Booking.objects.get(pk=facial.pk).end == at(day, "12:15")
 
 
-def test_the_month_view_and_its_navigation(live_server, clinic, diary, desktop, axe):
+def test_the_month_view_and_its_navigation(live_server, clinic, diary, desktop, axe, shot):
     day, zara, facial, peel = diary
     sign_in(desktop, live_server, clinic)
     open_day(desktop, live_server, clinic, day)
@@ -190,6 +190,7 @@ def test_the_month_view_and_its_navigation(live_server, clinic, diary, desktop, 
     expect(cell).to_contain_text("10:00 Nina Marsh")
     expect(cell).to_contain_text("12:30 Ben Ito")
     axe(desktop)
+    shot(desktop, "admin-calendar-month")
 
     desktop.get_by_role("link", name="Next month").click()
     following = (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
