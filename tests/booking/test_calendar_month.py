@@ -139,3 +139,14 @@ def test_in_bulgarian_month_names_and_monday_first(open_policy, staff_user):
     assert "декември 2026" in html
     assert html.index(">пн<") < html.index(">нд<")
     assert "Следващ месец" in html
+
+
+def test_in_new_york_the_week_starts_on_sunday(other_clinic):
+    from tests.factories.clients import MembershipFactory
+
+    staff = MembershipFactory(clinic=other_clinic, role="staff").user
+    html = signed_in(staff, other_clinic).get(CALENDAR, {"view": "month", "date": "2026-12-10"})
+    html = html.content.decode()
+    assert "December 2026" in html
+    assert html.index(">Sun<") < html.index(">Mon<")
+    assert 'data-month-day="2026-11-29"' in html  # the Sunday before the 1st
