@@ -10,14 +10,14 @@ on the client's trail, and a ``resized`` event on the booking's history."""
 import datetime
 import zoneinfo
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from booking_api import lifecycle
 from booking_api.errors import BookingErrorCode
 from booking_api.models import BLOCKING_STATUSES, Booking, StaffMember, TimeOff, WorkingHours
-from booking_api.services.errors import BookingError
+from booking_api.services.errors import BookingError, SlotTakenError
 from booking_api.services.transitions import actor_role, event_add, locked_booking
 from branding import clinic_time
 from branding.errors import NotAllowedError
@@ -129,7 +129,14 @@ def staff_booking_resize(*, booking, duration_minutes, actor, request=None, now=
     before = int((booking.end - booking.start).total_seconds() // 60)
     booking.end, booking.blocked_end = end, blocked_end
     booking.sequence += 1
-    booking.save(update_fields=["end", "blocked_end", "sequence", "updated_at"])
+    try:
+        with transaction.atomic():  # a savepoint: PostgreSQL's exclusion constraint may refuse
+            booking.save(update_fields=["end", "blocked_end", "sequence", "updated_at"])
+    except IntegrityError as exc:
+        raise SlotTakenError(
+            _("Sorry, that time has just been taken. Please choose another time."),
+            field="duration",
+        ) from exc
     event_add(
         booking,
         "resized",
