@@ -223,7 +223,7 @@
     });
 
     // Once a finger has picked a booking up, its moves drag rather than scroll.
-    document.addEventListener(
+    calendar.addEventListener(
       "touchmove",
       (event) => {
         if (gesture && gesture.started) event.preventDefault();
