@@ -38,6 +38,20 @@
     return Math.max(0, Math.round(minutes / step) * step);
   }
 
+  // A start in a column snaps to the engine's grid there: every `step` minutes from the
+  // start of the working range under it (availability/intervals.py, starts_in).
+  function snapInTrack(track, minutes, step) {
+    let anchor = 0;
+    for (const working of track.querySelectorAll(".cal-working")) {
+      const top = parseFloat(working.style.top);
+      if (minutes >= top - step && minutes < top + parseFloat(working.style.height)) {
+        anchor = top;
+        break;
+      }
+    }
+    return Math.max(0, anchor + Math.round((minutes - anchor) / step) * step);
+  }
+
   function clock(minutesFromTop) {
     const total = firstHour * 60 + minutesFromTop;
     return pad(Math.floor(total / 60)) + ":" + pad(total % 60);
@@ -120,7 +134,8 @@
         return;
       }
       g.track = track;
-      g.top = snap(event.clientY - track.getBoundingClientRect().top - g.grab, g.step);
+      const y = event.clientY - track.getBoundingClientRect().top - g.grab;
+      g.top = snapInTrack(track, y, g.step);
       g.preview.style.top = g.top + "px";
       g.preview.textContent = clock(g.top);
       if (g.preview.parentNode !== track) track.appendChild(g.preview);
@@ -276,7 +291,7 @@
       const params = new URLSearchParams({
         staff: column.dataset.staff,
         date: column.dataset.day,
-        time: clock(snap(y, defaultStep)),
+        time: clock(snapInTrack(track, y, defaultStep)),
       });
       window.location.href = calendar.dataset.newUrl + "?" + params.toString();
     });

@@ -202,3 +202,29 @@ def test_the_month_view_and_its_navigation(live_server, clinic, diary, desktop, 
     desktop.locator(f"[data-month-day='{day.isoformat()}'] a.cal-month-date").click()
     expect(desktop.locator(f"[data-booking='{facial.pk}']")).to_contain_text("10:00–11:00")
     assert "view=day" in desktop.url and day.isoformat() in desktop.url
+
+
+def test_a_drop_snaps_to_the_engines_grid_from_the_start_of_the_working_day(
+    live_server, clinic, diary, desktop
+):
+    """Sam works from 09:10: the engine offers 09:10, 09:25, 09:40, 09:55…, so a drop near
+    10:00 lands on 09:55, not on a round 10:00 that would be refused."""
+    day, zara, facial, peel = diary
+    sam = StaffFactory(
+        clinic=clinic,
+        key="sam",
+        display_name="Sam Reid",
+        services=[facial.service],
+        hours={d: [("09:10", "17:00")] for d in range(7)},
+    )
+    sign_in(desktop, live_server, clinic)
+    open_day(desktop, live_server, clinic, day)
+    box = desktop.locator(f"[data-booking='{facial.pk}']")
+    track = desktop.locator(f".cal-column[data-staff='{sam.pk}'] [data-track]")
+    first_hour = int(desktop.locator("[data-calendar]").get_attribute("data-first-hour"))
+    y = (10 - first_hour) * 60 + 1
+    box.drag_to(track, source_position={"x": 10, "y": 2}, target_position={"x": 30, "y": y + 2})
+    expect(desktop.locator("[data-calendar-status]")).to_contain_text("Moved to")
+    expect(box).to_contain_text("09:55–10:55")
+    facial.refresh_from_db()
+    assert (facial.start, facial.staff) == (at(day, "09:55"), sam)
