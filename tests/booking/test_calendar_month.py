@@ -150,3 +150,15 @@ def test_in_new_york_the_week_starts_on_sunday(other_clinic):
     assert "December 2026" in html
     assert html.index(">Sun<") < html.index(">Mon<")
     assert 'data-month-day="2026-11-29"' in html  # the Sunday before the 1st
+
+
+def test_the_month_updates_live_when_a_booking_is_made_late_in_the_month(
+    open_policy, staff_user, service, emma, patient
+):
+    desk = signed_in(staff_user, open_policy)
+    ask = {"view": "month", "date": MONDAY.isoformat()}
+    before = desk.get(f"{CALENDAR}version/", ask).json()["version"]
+    book(open_policy, patient, service, emma, at(MONDAY + datetime.timedelta(days=14), "09:00"))
+    assert desk.get(f"{CALENDAR}version/", ask).json()["version"] != before
+    html = desk.get(CALENDAR, ask).content.decode()
+    assert 'data-version-url="/admin/bookings/calendar/version/"' in html
