@@ -20,7 +20,7 @@ from booking_api.models import (
     TimeOff,
     WorkingHours,
 )
-from branding.models import Closure
+from branding.models import Closure, Location
 from people.selectors import client_ids_with_notes
 
 GRID_START_HOUR = 7  # the grid covers at least 07:00–20:00, widened for earlier/later work
@@ -109,7 +109,7 @@ def calendar_for(clinic, *, first_day: datetime.date, days: int = 1, staff_ids=N
             clinic=clinic, staff_id__in=ids, start__lt=range_end, end__gt=range_start
         )
         .exclude(status__in=HIDDEN_STATUSES)
-        .select_related("client__user", "service")
+        .select_related("client__user", "service", "pet")
         .order_by("start")
     )
     with_notes = client_ids_with_notes(clinic, {booking.client_id for booking in bookings})
@@ -311,3 +311,74 @@ def calendar_version(clinic, *, first_day: datetime.date, days: int = 1, staff_i
     )
     latest = found["latest"].isoformat() if found["latest"] else "-"
     return f"{found['count']}.{found['visible']}.{latest}"
+
+
+@dataclass
+class MonthDay:
+    day: datetime.date
+    in_month: bool
+    count: int = 0
+    first: list[Booking] = field(default_factory=list)  # the first few, soonest first
+
+    @property
+    def more(self):
+        return self.count - len(self.first)
+
+
+MONTH_DAY_SHOWN = 3  # bookings listed in a month cell; the rest is "+ N more"
+
+
+def month_grid_bounds(month: datetime.date, first_weekday: int):
+    """The first and last day of the month grid: whole weeks starting on ``first_weekday``
+    (0 Monday … 6 Sunday, the locale's) around the month of ``month``."""
+    first = month.replace(day=1)
+    start = first - datetime.timedelta(days=(first.weekday() - first_weekday) % 7)
+    next_month = (first + datetime.timedelta(days=32)).replace(day=1)
+    last = next_month - datetime.timedelta(days=1)
+    end = last + datetime.timedelta(days=(first_weekday - 1 - last.weekday()) % 7)
+    return start, end
+
+
+def calendar_month(
+    clinic, *, month: datetime.date, first_weekday: int = 0, staff_ids=None, location_id=None
+) -> list[list[MonthDay]]:
+    """The month of ``month`` as weeks of days (the grid's leading and trailing days
+    included, ``in_month`` False), each with its count of bookings that are not given up
+    and the first ``MONTH_DAY_SHOWN`` of them (time and client), by the clinic's local
+    date; all staff or ``staff_ids``, all locations or ``location_id``. One query."""
+    tz = zoneinfo.ZoneInfo(clinic.timezone)
+    first, last = month_grid_bounds(month, first_weekday)
+    range_start = datetime.datetime.combine(first, datetime.time(), tzinfo=tz)
+    range_end = datetime.datetime.combine(
+        last + datetime.timedelta(days=1), datetime.time(), tzinfo=tz
+    )
+    qs = (
+        Booking.objects.filter(clinic=clinic, start__gte=range_start, start__lt=range_end)
+        .exclude(status__in=HIDDEN_STATUSES)
+        .select_related("client__user", "pet")
+        .order_by("start", "pk")
+    )
+    if staff_ids is not None:
+        qs = qs.filter(staff_id__in=staff_ids)
+    if location_id is not None:
+        qs = qs.filter(location_id=location_id)
+    days = {
+        first + datetime.timedelta(days=n): MonthDay(
+            day=first + datetime.timedelta(days=n),
+            in_month=(first + datetime.timedelta(days=n)).month == month.month,
+        )
+        for n in range((last - first).days + 1)
+    }
+    for booking in qs:
+        cell = days[booking.start.astimezone(tz).date()]
+        cell.count += 1
+        if len(cell.first) < MONTH_DAY_SHOWN:
+            booking.local_start = booking.start.astimezone(tz)
+            cell.first.append(booking)
+    ordered = list(days.values())
+    return [ordered[i : i + 7] for i in range(0, len(ordered), 7)]
+
+
+def calendar_locations(clinic):
+    """The clinic's locations, main first (the month view's filter). One query."""
+    return list(Location.objects.filter(clinic=clinic))

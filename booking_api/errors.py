@@ -40,6 +40,23 @@ class BookingErrorCode(ErrorCode):
         400,
         "A service, category, staff member or schedule is not valid (names the field).",
     )
+    DURATION_INVALID = (
+        "duration_invalid",
+        400,
+        "A new duration that is not a whole number of the service's slot steps, or is "
+        "zero or over a day.",
+    )
+    OUTSIDE_WORKING_HOURS = (
+        "outside_working_hours",
+        409,
+        "The booking would run outside the staff member's working hours or into their time off.",
+    )
+    OVERLAPS_BOOKING = (
+        "overlaps_booking",
+        409,
+        "The longer booking would overlap another booking of the same staff member.",
+    )
+    IN_THE_PAST = "in_the_past", 409, "The booking would end before now: the past is not changed."
     SLOT_TAKEN = "slot_taken", 409, "Somebody else took the slot first; choose another time."
     INVALID_TRANSITION = (
         "invalid_transition",

@@ -12,7 +12,13 @@ from typing import Literal
 from pydantic import field_validator
 
 from booking_api.lifecycle import IMPORTABLE_STATUSES
-from booking_api.models import BLOCKING_STATUSES, Booking, BookingSource, BookingStatus
+from booking_api.models import (
+    BLOCKING_STATUSES,
+    Booking,
+    BookingSource,
+    BookingStatus,
+    ServiceColour,
+)
 from booking_api.services.catalogue import (
     category_ensure,
     service_upsert,
@@ -45,6 +51,7 @@ class ServiceIn(Strict):
     buffer_before_minutes: int = 0
     buffer_after_minutes: int = 0
     slot_step_minutes: int | None = None
+    colour: ServiceColour | None = None  # the staff calendar's colour (a palette name)
     deposit: decimal.Decimal | None = None
     locations: list[Key] = []
     active: bool = True
@@ -180,6 +187,7 @@ def apply_services(value, ctx: ImportContext):
             buffer_before_minutes=item.buffer_before_minutes,
             buffer_after_minutes=item.buffer_after_minutes,
             slot_step_minutes=item.slot_step_minutes,
+            colour=item.colour or "",
             active=item.active,
             patch_test_months=item.patch_test_months,
             is_patch_test=item.is_patch_test,

@@ -111,6 +111,7 @@ _DATE_STYLES = {
     "short": "MMMEd",  # Wed 2 Dec · Wed, Dec 2 (no year)
     "long": "full",  # Wednesday, 2 December 2026 · Wednesday, December 2, 2026
     "day": "MMMd",  # 2 Dec · Dec 2
+    "month": "yMMMM",  # December 2026 · декември 2026 г.
 }
 
 
@@ -127,6 +128,20 @@ def format_date(value, style: str = "medium", *, locale: str | None = None) -> s
     if fmt in ("short", "medium", "long", "full"):
         return _clean(babel_dates.format_date(value, fmt, locale=locale))
     return _clean(babel_dates.format_skeleton(fmt, value, locale=locale))
+
+
+def first_weekday(*, locale: str | None = None) -> int:
+    """The day a week starts on where the clinic is (0 Monday … 6 Sunday): Monday in
+    the UK and Bulgaria, Sunday in the US (CLDR)."""
+    return Locale.parse(locale or locale_name()).first_week_day
+
+
+def weekday_names(*, locale: str | None = None, width: str = "abbreviated") -> list[str]:
+    """The seven weekday names in the locale's order, from ``first_weekday``."""
+    locale = locale or locale_name()
+    names = Locale.parse(locale).days["stand-alone"][width]
+    start = first_weekday(locale=locale)
+    return [names[(start + n) % 7] for n in range(7)]
 
 
 def format_time(value, *, seconds: bool = False, locale: str | None = None) -> str:

@@ -7,7 +7,12 @@ from booking_api.models.bookings import (
     BookingStatus,
 )
 from booking_api.models.cart import CartItem, WaitlistEntry
-from booking_api.models.catalogue import DEFAULT_SLOT_STEP_MINUTES, Service, ServiceCategory
+from booking_api.models.catalogue import (
+    DEFAULT_SLOT_STEP_MINUTES,
+    Service,
+    ServiceCategory,
+    ServiceColour,
+)
 from booking_api.models.clinical import PatchTest, PatchTestResult, SessionNote
 from booking_api.models.preferences import BookingPreferences
 from booking_api.models.reminders import Reminder
@@ -28,6 +33,7 @@ __all__ = [
     "Reminder",
     "Service",
     "ServiceCategory",
+    "ServiceColour",
     "SessionNote",
     "StaffMember",
     "TimeOff",

@@ -8,6 +8,23 @@ from branding.models import Clinic, Location
 DEFAULT_SLOT_STEP_MINUTES = 15
 
 
+class ServiceColour(models.TextChoices):
+    """The staff calendar's palette for services: light tints, each with the calendar's
+    dark text well above WCAG AA contrast (the hex values are in calendar.css,
+    ``.svc-<name>``). Named rather than free hex so that every choice stays readable."""
+
+    LAVENDER = "lavender", _("Lavender")
+    SKY = "sky", _("Sky blue")
+    MINT = "mint", _("Mint")
+    TEAL = "teal", _("Teal")
+    LIME = "lime", _("Lime")
+    SAND = "sand", _("Sand")
+    PEACH = "peach", _("Peach")
+    ROSE = "rose", _("Rose")
+    LILAC = "lilac", _("Lilac")
+    STONE = "stone", _("Stone grey")
+
+
 class ServiceCategory(models.Model):
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="service_categories")
     name = models.CharField(_("name"), max_length=80)
@@ -59,6 +76,16 @@ class Service(models.Model):
         help_text=_("Leave empty to offer the service at every location."),
     )
     position = models.PositiveIntegerField(default=0)
+    colour = models.CharField(
+        _("calendar colour"),
+        max_length=16,
+        choices=ServiceColour.choices,
+        blank=True,
+        help_text=_(
+            "How this service's bookings look on the staff calendar. Leave empty for the "
+            "default colour."
+        ),
+    )
     patch_test_months = models.PositiveSmallIntegerField(
         _("requires a patch test within (months)"),
         null=True,

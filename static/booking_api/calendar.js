@@ -1,20 +1,27 @@
-// The staff calendar: drag a booking to another time or staff column (the server decides;
-// a refusal leaves the box where it was and says why), click free time to book there,
-// and the staff filter submits itself. Without JavaScript every action has a link or form.
+// The staff calendar: drag a booking to another time or staff column, or drag its bottom
+// edge to change how long it lasts (the server decides; a refusal puts the box back and
+// says why), click free time to book there, and the staff filter submits itself.
+// Mouse, pen and touch alike (Pointer Events): with a finger, press and hold a booking
+// for a moment to pick it up, so that a quick swipe still scrolls the page. Without
+// JavaScript every action has a link or form (the appointment page's move and duration).
 (function () {
   "use strict";
 
-  const calendar = document.querySelector("[data-calendar]");
   document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
     select.addEventListener("change", () => select.form.submit());
   });
+  const calendar = document.querySelector("[data-calendar]");
   if (!calendar) return;
 
   const firstHour = Number(calendar.dataset.firstHour);
-  const step = Number(calendar.dataset.step) || 15;
+  const defaultStep = Number(calendar.dataset.step) || 15;
   const canEdit = calendar.dataset.canEdit === "true";
   const status = document.querySelector("[data-calendar-status]");
-  const csrf = calendar.querySelector("input[name=csrfmiddlewaretoken]").value;
+  const LONG_PRESS_MS = 400; // a finger held this long picks a booking up
+  const TOUCH_SLOP = 8; // px a finger may wander during the press (more: it scrolls)
+  const MOUSE_SLOP = 4; // px the mouse moves before a press becomes a drag
+
+  let dragging = false; // a drag or resize in progress: live updates wait
 
   function say(message, isError) {
     status.textContent = message;
@@ -25,10 +32,24 @@
     return String(n).padStart(2, "0");
   }
 
-  // Minutes from the top of a track (1px per minute), snapped to the slot step.
-  function minutesAt(track, clientY, grabOffset) {
-    const y = clientY - track.getBoundingClientRect().top - (grabOffset || 0);
-    return Math.max(0, Math.round(y / step) * step);
+  // The grid starts on a whole hour, one pixel per minute: a service's slots (every
+  // `step` minutes from the hour, as the engine offers them) are multiples of `step`.
+  function snap(minutes, step) {
+    return Math.max(0, Math.round(minutes / step) * step);
+  }
+
+  // A start in a column snaps to the engine's grid there: every `step` minutes from the
+  // start of the working range under it (availability/intervals.py, starts_in).
+  function snapInTrack(track, minutes, step) {
+    let anchor = 0;
+    for (const working of track.querySelectorAll(".cal-working")) {
+      const top = parseFloat(working.style.top);
+      if (minutes >= top - step && minutes < top + parseFloat(working.style.height)) {
+        anchor = top;
+        break;
+      }
+    }
+    return Math.max(0, anchor + Math.round((minutes - anchor) / step) * step);
   }
 
   function clock(minutesFromTop) {
@@ -36,94 +57,249 @@
     return pad(Math.floor(total / 60)) + ":" + pad(total % 60);
   }
 
-  if (!canEdit) return;
+  function csrf() {
+    const input = calendar.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
 
-  let dragged = null;
-  let grabOffset = 0;
-
-  calendar.addEventListener("dragstart", (event) => {
-    const box = event.target.closest(".cal-event[draggable=true]");
-    if (!box) return;
-    dragged = box;
-    grabOffset = event.clientY - box.getBoundingClientRect().top;
-    event.dataTransfer.effectAllowed = "move";
-    event.dataTransfer.setData("text/plain", box.dataset.booking);
-    box.classList.add("is-dragging");
-  });
-
-  calendar.addEventListener("dragend", () => {
-    if (dragged) dragged.classList.remove("is-dragging");
-    calendar.querySelectorAll(".is-drop-target").forEach((t) => t.classList.remove("is-drop-target"));
-  });
-
-  calendar.addEventListener("dragover", (event) => {
-    const track = event.target.closest("[data-track]");
-    if (!dragged || !track) return;
-    event.preventDefault();
-    event.dataTransfer.dropEffect = "move";
-    calendar.querySelectorAll(".is-drop-target").forEach((t) => t !== track && t.classList.remove("is-drop-target"));
-    track.classList.add("is-drop-target");
-  });
-
-  calendar.addEventListener("drop", async (event) => {
-    const track = event.target.closest("[data-track]");
-    if (!dragged || !track) return;
-    event.preventDefault();
-    const box = dragged;
-    dragged = null;
-    const column = track.closest(".cal-column");
-    const top = minutesAt(track, event.clientY, grabOffset);
+  async function post(url, fields, failed) {
     const body = new FormData();
-    body.append("date", column.dataset.day);
-    body.append("time", clock(top));
-    body.append("staff", column.dataset.staff);
-    box.classList.remove("is-dragging");
-    let answer;
+    Object.entries(fields).forEach(([key, value]) => body.append(key, value));
     try {
-      const response = await fetch(box.dataset.moveUrl, {
+      const response = await fetch(url, {
         method: "POST",
         body,
-        headers: { Accept: "application/json", "X-CSRFToken": csrf },
+        headers: { Accept: "application/json", "X-CSRFToken": csrf() },
         credentials: "same-origin",
       });
-      answer = await response.json();
+      const answer = await response.json();
       answer.ok = response.ok;
+      return answer;
     } catch (error) {
-      answer = { ok: false, detail: calendar.dataset.moveFailed };
+      return { ok: false, detail: failed };
     }
-    if (!answer.ok) {
-      // Refused (taken, outside working hours, not performed by that person): the box
-      // never moved; shake it and say why.
-      box.classList.add("is-refused");
-      setTimeout(() => box.classList.remove("is-refused"), 700);
-      say(answer.detail || calendar.dataset.moveFailed, true);
-      return;
-    }
-    track.appendChild(box);
-    box.style.top = top + "px";
-    box.querySelector("[data-event-time]").textContent = answer.time;
-    say(answer.detail, false);
-  });
+  }
 
-  // Click free time in a column: book there.
-  calendar.addEventListener("click", (event) => {
-    const track = event.target.closest("[data-track]");
-    if (!track || event.target.closest(".cal-event, .cal-off")) return;
-    if (track.closest(".cal-closed")) return;
-    const column = track.closest(".cal-column");
-    const params = new URLSearchParams({
-      staff: column.dataset.staff,
-      date: column.dataset.day,
-      time: clock(minutesAt(track, event.clientY, 0)),
+  function refuse(box, answer, fallback) {
+    box.classList.add("is-refused");
+    setTimeout(() => box.classList.remove("is-refused"), 700);
+    say(answer.detail || fallback, true);
+  }
+
+  if (canEdit) {
+    let gesture = null;
+    let suppressClick = false;
+
+    function trackAt(x, y) {
+      for (const element of document.elementsFromPoint(x, y)) {
+        if (gesture.box.contains(element)) continue;
+        const track = element.closest("[data-track]");
+        if (track && calendar.contains(track)) return track;
+      }
+      return null;
+    }
+
+    function begin() {
+      const g = gesture;
+      g.started = true;
+      clearTimeout(g.timer);
+      dragging = true;
+      document.body.classList.add("cal-is-dragging");
+      g.top0 = parseFloat(g.box.style.top);
+      g.height0 = parseFloat(g.box.style.height);
+      if (g.kind === "resize") {
+        g.box.classList.add("is-resizing");
+        g.height = g.height0;
+      } else {
+        g.box.classList.add("is-dragging");
+        g.preview = document.createElement("div");
+        g.preview.className = "cal-drop-preview";
+        g.preview.style.height = g.height0 + "px";
+        g.preview.setAttribute("aria-hidden", "true");
+      }
+    }
+
+    function update(event) {
+      const g = gesture;
+      if (g.kind === "resize") {
+        const top = g.box.getBoundingClientRect().top;
+        g.height = Math.max(g.step, snap(event.clientY - top, g.step));
+        g.box.style.height = g.height + "px";
+        return;
+      }
+      const track = trackAt(event.clientX, event.clientY);
+      if (!track || track.closest(".cal-closed")) {
+        g.track = null;
+        g.preview.remove();
+        return;
+      }
+      g.track = track;
+      const y = event.clientY - track.getBoundingClientRect().top - g.grab;
+      g.top = snapInTrack(track, y, g.step);
+      g.preview.style.top = g.top + "px";
+      g.preview.textContent = clock(g.top);
+      if (g.preview.parentNode !== track) track.appendChild(g.preview);
+    }
+
+    function end(g) {
+      clearTimeout(g.timer);
+      dragging = false;
+      document.body.classList.remove("cal-is-dragging");
+      g.box.classList.remove("is-dragging", "is-resizing", "is-pressed");
+      if (g.preview) g.preview.remove();
+    }
+
+    async function finishMove(g) {
+      const box = g.box;
+      if (!g.track) return;
+      const column = g.track.closest(".cal-column");
+      const home = box.closest(".cal-column");
+      if (column === home && g.top === g.top0) return; // put back where it was
+      const answer = await post(
+        box.dataset.moveUrl,
+        { date: column.dataset.day, time: clock(g.top), staff: column.dataset.staff },
+        calendar.dataset.moveFailed
+      );
+      if (!answer.ok) {
+        // Refused (taken, outside working hours, not performed by that person): the
+        // box never moved; shake it and say why.
+        refuse(box, answer, calendar.dataset.moveFailed);
+        return;
+      }
+      g.track.appendChild(box);
+      box.style.top = g.top + "px";
+      box.querySelector("[data-event-time]").textContent = answer.time;
+      say(answer.detail, false);
+    }
+
+    async function finishResize(g) {
+      const box = g.box;
+      if (g.height === g.height0) return;
+      const answer = await post(
+        box.dataset.resizeUrl,
+        { duration: String(g.height) },
+        calendar.dataset.resizeFailed
+      );
+      if (!answer.ok) {
+        box.style.height = g.height0 + "px";
+        refuse(box, answer, calendar.dataset.resizeFailed);
+        return;
+      }
+      box.dataset.duration = String(answer.duration);
+      box.classList.toggle("cal-event--short", answer.duration < 40);
+      box.querySelector("[data-event-time]").textContent = answer.time;
+      say(answer.detail, false);
+    }
+
+    calendar.addEventListener("pointerdown", (event) => {
+      if (gesture || (event.pointerType === "mouse" && event.button !== 0)) return;
+      const box = event.target.closest(".cal-event[data-move-url]");
+      if (!box) return;
+      const resize = Boolean(event.target.closest("[data-resize-handle]"));
+      gesture = {
+        kind: resize ? "resize" : "move",
+        box,
+        pointerId: event.pointerId,
+        type: event.pointerType,
+        x0: event.clientX,
+        y0: event.clientY,
+        grab: event.clientY - box.getBoundingClientRect().top,
+        step: Number(box.dataset.step) || defaultStep,
+        started: false,
+      };
+      if (event.pointerType === "mouse") {
+        event.preventDefault(); // no text selection, no native link drag
+      } else if (resize) {
+        begin(); // the handle has touch-action: none; it never scrolls
+      } else {
+        box.classList.add("is-pressed");
+        gesture.timer = setTimeout(() => {
+          if (gesture && !gesture.started) begin();
+        }, LONG_PRESS_MS);
+      }
     });
-    window.location.href = calendar.dataset.newUrl + "?" + params.toString();
-  });
+
+    window.addEventListener("pointermove", (event) => {
+      if (!gesture || event.pointerId !== gesture.pointerId) return;
+      if (!gesture.started) {
+        const far = Math.hypot(event.clientX - gesture.x0, event.clientY - gesture.y0);
+        if (gesture.type !== "mouse") {
+          if (far > TOUCH_SLOP) {
+            end(gesture); // moved before the long press: a scroll, not a drag
+            gesture = null;
+          }
+          return;
+        }
+        if (far <= MOUSE_SLOP) return;
+        begin();
+      }
+      event.preventDefault();
+      update(event);
+    });
+
+    // Once a finger has picked a booking up, its moves drag rather than scroll.
+    calendar.addEventListener(
+      "touchmove",
+      (event) => {
+        if (gesture && gesture.started) event.preventDefault();
+      },
+      { passive: false }
+    );
+    calendar.addEventListener("contextmenu", (event) => {
+      if (gesture) event.preventDefault(); // a long press is not the link's menu
+    });
+
+    window.addEventListener("pointerup", (event) => {
+      if (!gesture || event.pointerId !== gesture.pointerId) return;
+      const g = gesture;
+      gesture = null;
+      end(g);
+      if (!g.started) return;
+      suppressClick = true; // the click that follows the release is not a click
+      setTimeout(() => { suppressClick = false; }, 0);
+      if (g.kind === "resize") finishResize(g);
+      else finishMove(g);
+    });
+
+    window.addEventListener("pointercancel", (event) => {
+      if (!gesture || event.pointerId !== gesture.pointerId) return;
+      const g = gesture;
+      gesture = null;
+      end(g);
+      if (g.kind === "resize" && g.started) g.box.style.height = g.height0 + "px";
+    });
+
+    calendar.addEventListener(
+      "click",
+      (event) => {
+        if (suppressClick) {
+          event.preventDefault();
+          event.stopPropagation();
+          suppressClick = false;
+        }
+      },
+      true
+    );
+
+    // Click free time in a column: book there.
+    calendar.addEventListener("click", (event) => {
+      const track = event.target.closest("[data-track]");
+      if (!track || event.target.closest(".cal-event, .cal-off")) return;
+      if (track.closest(".cal-closed")) return;
+      const column = track.closest(".cal-column");
+      const y = event.clientY - track.getBoundingClientRect().top;
+      const params = new URLSearchParams({
+        staff: column.dataset.staff,
+        date: column.dataset.day,
+        time: clock(snapInTrack(track, y, defaultStep)),
+      });
+      window.location.href = calendar.dataset.newUrl + "?" + params.toString();
+    });
+  }
+
   // Live updates: every 20 s ask for the shown range's version (one cheap query); when it
   // changes, fetch this page again and swap in the new grid, keeping the scroll position.
   // Paused while a drag is in progress or the tab is hidden.
-  let dragging = false;
-  calendar.addEventListener("dragstart", () => { dragging = true; });
-  calendar.addEventListener("dragend", () => { dragging = false; });
   const versionUrl = calendar.dataset.versionUrl;
   let version = null;
   async function poll() {

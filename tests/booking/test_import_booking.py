@@ -289,3 +289,17 @@ def test_rebooking_interval_is_imported_in_weeks_and_checked(write):
         import_clinic_file(write(doc))
     assert "between 1 and 520 weeks" in dict(refused.value.problems)["services[1].rebooking_weeks"]
     assert Service.objects.get(key="peel").rebooking_interval == datetime.timedelta(weeks=12)
+
+
+def test_a_services_calendar_colour_is_imported_from_the_palette(write):
+    doc = copy.deepcopy(DOC)
+    doc["services"][0]["colour"] = "mint"
+    import_clinic_file(write(doc))
+    colours = dict(Service.objects.values_list("key", "colour"))
+    assert colours == {"consult": "mint", "peel": ""}  # no colour: the calendar's default
+
+    doc["services"][0]["colour"] = "hotpink"
+    with pytest.raises(ImportFileError) as refused:
+        import_clinic_file(write(doc))
+    assert "services[0].colour" in dict(refused.value.problems)
+    assert Service.objects.get(key="consult").colour == "mint"

@@ -39,9 +39,11 @@ def day(clinic):
     policy_update(clinic=clinic, min_notice_minutes=0, max_advance_days=365)
     day = datetime.datetime.now(LONDON).date() + datetime.timedelta(days=7)
     facial = ServiceFactory(
-        clinic=clinic, key="facial", name="Signature facial", duration_minutes=60
+        clinic=clinic, key="facial", name="Signature facial", duration_minutes=60, colour="mint"
     )
-    peel = ServiceFactory(clinic=clinic, key="peel", name="Glow peel", duration_minutes=45)
+    peel = ServiceFactory(
+        clinic=clinic, key="peel", name="Glow peel", duration_minutes=45, colour="peach"
+    )
     zara = StaffFactory(
         clinic=clinic, key="zara", display_name="Zara Okafor", services=[facial, peel]
     )

@@ -17,6 +17,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from booking_api import lifecycle
 from booking_api.admin.calendar.access import CalendarAccessMixin, clinic_tz
+from booking_api.admin.calendar.resize import duration_form
 from booking_api.appointment_extras import appointment_panels, cancel_page_url
 from booking_api.calendar_selectors import (
     booking_session_notes,
@@ -145,6 +146,9 @@ class BookingDetailView(CalendarAccessMixin, WagtailAdminTemplateMixin, Template
             if "cancel" in allowed and lifecycle.can_move(booking.status, BookingStatus.CANCELLED)
             else None,
             can_edit=self.is_front_desk,
+            duration_form=duration_form(booking)
+            if self.is_front_desk and booking.is_upcoming
+            else None,
             client_url=reverse("clinic_workspace:client_detail", args=[booking.client_id])
             if self.is_front_desk
             else None,

@@ -13,6 +13,7 @@ from booking_api.admin.calendar.move import MoveBookingView
 from booking_api.admin.calendar.new_booking import ClientSearchView, NewBookingView
 from booking_api.admin.calendar.page import CalendarVersionView, CalendarView
 from booking_api.admin.calendar.patch_tests import PatchTestAddView
+from booking_api.admin.calendar.resize import ResizeBookingView
 
 
 def calendar_urlpatterns():
@@ -23,6 +24,7 @@ def calendar_urlpatterns():
         path("clients/", ClientSearchView.as_view(), name="client_search"),
         path("<id:pk>/", BookingDetailView.as_view(), name="booking"),
         path("<id:pk>/move/", MoveBookingView.as_view(), name="move"),
+        path("<id:pk>/resize/", ResizeBookingView.as_view(), name="resize"),
         path("<id:pk>/notes/", SessionNoteView.as_view(), name="session_note"),
         path("<id:pk>/internal-notes/", InternalNotesView.as_view(), name="internal_notes"),
         path("<id:pk>/waive-fee/", FeeWaiveView.as_view(), name="waive_fee"),
