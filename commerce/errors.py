@@ -45,6 +45,29 @@ class CommerceErrorCode(ErrorCode):
     )
     REASON_REQUIRED = "reason_required", 400, "Staff changes need a reason."
     OTHER_CLINIC = "other_clinic", 400, "The client belongs to another clinic."
+    ORDER_INVALID = (
+        "order_invalid",
+        400,
+        "The order is empty, names a product not on sale at this clinic or a quantity "
+        "out of range (names the field).",
+    )
+    OUT_OF_STOCK = (
+        "out_of_stock",
+        409,
+        "Fewer of the product are in stock than were ordered (field `quantity`).",
+    )
+    NOT_YOUR_PET = (
+        "not_your_pet",
+        400,
+        "The pet is not one of the client's own (field `pet`), or a refill needs one.",
+    )
+    ORDER_STATE = (
+        "order_state",
+        409,
+        "The order cannot take this step from where it is (e.g. fulfil before ready, "
+        "ready before a refill is approved).",
+    )
+    ORDER_UNKNOWN = "order_unknown", 404, "No such order at this clinic."
 
 
 class CommerceError(DomainError):

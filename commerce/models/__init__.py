@@ -1,7 +1,15 @@
 """What patients buy besides a single appointment: packages (courses of sessions), gift
-cards, and the purchase (and its payment) behind each sale."""
+cards, orders of products, and the purchase (and its payment) behind each sale."""
 
 from commerce.models.giftcards import GiftCard, GiftCardEntry, GiftEntryKind
+from commerce.models.orders import (
+    Order,
+    OrderLine,
+    OrderPayment,
+    OrderStatus,
+    Product,
+    ProductKind,
+)
 from commerce.models.packages import EntryKind, Package, PackageEntry, PackagePlan
 from commerce.models.purchases import (
     Purchase,
@@ -16,9 +24,15 @@ __all__ = [
     "GiftCard",
     "GiftCardEntry",
     "GiftEntryKind",
+    "Order",
+    "OrderLine",
+    "OrderPayment",
+    "OrderStatus",
     "Package",
     "PackageEntry",
     "PackagePlan",
+    "Product",
+    "ProductKind",
     "Purchase",
     "PurchaseKind",
     "PurchaseMethod",
