@@ -31,6 +31,7 @@ class ProductForm(WagtailAdminModelForm):
             self.fields["kind"].choices = [
                 c for c in self.fields["kind"].choices if c[0] != ProductKind.MEDICATION
             ]
+            self.fields["kind"].help_text = ""
 
 
 def _price(product):
