@@ -11,7 +11,7 @@ class CommerceConfig(AppConfig):
 
     def ready(self):
         from booking_api.coverage import register_cover_provider
-        from commerce import receivers
+        from commerce import import_sections, receivers
         from commerce.balance import purchase_lines
         from commerce.giftcards import checkout as gift_cards_at_checkout
         from commerce.packages import cover
@@ -21,6 +21,7 @@ class CommerceConfig(AppConfig):
         from payments.discounts import register_discount_provider
 
         receivers.connect()
+        import_sections.register()
         register_cover_provider(cover)
         # Gift cards pay at a booking's checkout: the patient types the code.
         register_discount_provider(gift_cards_at_checkout)

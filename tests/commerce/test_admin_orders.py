@@ -44,7 +44,9 @@ def test_a_manager_lists_a_product(clinic, manager_admin, orders_on, other_clini
     theirs = Product.objects.create(clinic=other_clinic, name="Theirs", price=1)
     assert manager_admin.get(f"/admin/shop/products/edit/{theirs.pk}/").status_code == 404
     # Medication is for vets (pets on) only.
-    assert 'value="medication"' not in manager_admin.get("/admin/shop/products/new/").content.decode()
+    assert (
+        'value="medication"' not in manager_admin.get("/admin/shop/products/new/").content.decode()
+    )
 
 
 @pytest.mark.usefixtures("pick_up")

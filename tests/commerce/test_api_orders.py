@@ -12,9 +12,7 @@ from commerce.models import Order, OrderStatus, Product
 def test_an_app_orders_and_pays(patient_api, serum):
     products = patient_api.get("/api/v1/shop/products").json()
     assert products["count"] == 1
-    assert [(p["id"], p["price"], p["stock"]) for p in products["results"]] == [
-        (serum.pk, 3000, 5)
-    ]
+    assert [(p["id"], p["price"], p["stock"]) for p in products["results"]] == [(serum.pk, 3000, 5)]
     placed = patient_api.post(
         "/api/v1/orders", {"items": [{"product": serum.pk, "quantity": 2}]}, format="json"
     )

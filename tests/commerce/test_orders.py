@@ -29,7 +29,9 @@ from tests.factories.records import PetFactory
 
 
 def kinds(user):
-    return list(Notification.objects.filter(user=user).order_by("id").values_list("kind", flat=True))
+    return list(
+        Notification.objects.filter(user=user).order_by("id").values_list("kind", flat=True)
+    )
 
 
 @pytest.fixture
@@ -42,9 +44,7 @@ def test_paid_at_order_then_ready_and_picked_up_earns_points_once(
     clinic, patient, serum, staff_user, mailoutbox, django_capture_on_commit_callbacks
 ):
     programme_upsert(clinic=clinic, active=True, per_currency_unit=2, per_visit=50)
-    order = order_place(
-        clinic=clinic, client=patient, items=[{"product": serum.pk, "quantity": 2}]
-    )
+    order = order_place(clinic=clinic, client=patient, items=[{"product": serum.pk, "quantity": 2}])
     assert order.status == OrderStatus.AWAITING_PAYMENT and order.purchase.client_secret
     assert (order.total, Product.objects.get().stock) == (6000, 3)
 
@@ -135,7 +135,9 @@ def test_a_declined_refill_is_refunded_in_full_and_the_patient_reads_why(
     told = Notification.objects.get(user=owner.user, kind="order_declined")
     assert "Rex needs a check-up" in told.body and "$48.00" in told.body
     with pytest.raises(DomainError):  # nothing more to give back, nothing more to decline
-        order_step(clinic=vet, order_id=order.pk, action="decline", actor=vet_staff_user, reason="x")
+        order_step(
+            clinic=vet, order_id=order.pk, action="decline", actor=vet_staff_user, reason="x"
+        )
     assert PurchaseRefund.objects.count() == 1
 
 
@@ -158,7 +160,9 @@ def test_paid_at_pick_up_the_desk_takes_the_money_when_it_is_handed_over(
         PurchaseStatus.SUCCEEDED,
         3000,
     )
-    assert [m.attachments[0][0] for m in mailoutbox if m.attachments] == [f"receipt-glow-s{purchase.pk}.pdf"]
+    assert [m.attachments[0][0] for m in mailoutbox if m.attachments] == [
+        f"receipt-glow-s{purchase.pk}.pdf"
+    ]
     assert LedgerEntry.objects.get(client=patient).amount == 30
 
 

@@ -13,9 +13,7 @@ from tests.factories.records import PetFactory
 from tests.fixtures.clinics import host_client
 
 
-def test_a_patient_orders_for_pick_up_and_sees_it_in_the_history(
-    clinic, signed_in, patient, serum
-):
+def test_a_patient_orders_for_pick_up_and_sees_it_in_the_history(clinic, signed_in, patient, serum):
     features_update(clinic=clinic, orders_payment="pickup")
     shop = signed_in.get("/shop/")
     assert shop.status_code == 200 and "Vitamin C serum" in shop.content.decode()
@@ -52,7 +50,10 @@ def test_at_a_vet_the_orders_are_filtered_by_pet(vet_orders, owner, refill):
     rex, tom = PetFactory(owner=owner, name="Rex"), PetFactory(owner=owner, name="Tom")
     order_place(clinic=vet_orders, client=owner, items=[{"product": refill.pk}], pet_id=rex.pk)
     order_place(
-        clinic=vet_orders, client=owner, items=[{"product": refill.pk, "quantity": 3}], pet_id=tom.pk
+        clinic=vet_orders,
+        client=owner,
+        items=[{"product": refill.pk, "quantity": 3}],
+        pet_id=tom.pk,
     )
     browser = host_client(vet_orders)
     browser.force_login(owner.user)
