@@ -213,7 +213,7 @@ STAMP = {
 
 def _staff_order(clinic, order_id):
     order = (
-        Order.objects.select_for_update()
+        Order.objects.select_for_update(of=("self",))
         .filter(clinic=clinic, pk=order_id)
         .select_related("client", "purchase")
         .first()
