@@ -24,10 +24,13 @@ from commerce.models import (
     OrderStatus,
     Product,
     ProductKind,
+    Purchase,
     PurchaseKind,
     PurchaseMethod,
+    PurchaseStatus,
 )
 from commerce.purchases import (
+    OPEN,
     purchase_create,
     purchase_intent_start,
     purchase_paid_at_desk,
@@ -177,6 +180,10 @@ def order_paid(*, purchase):
     """The order's purchase was paid (``purchase_apply_intent``, inside its transaction):
     the order is received now, once."""
     order = Order.objects.select_for_update().filter(purchase=purchase).first()
+    if order is not None and order.status == OrderStatus.DECLINED:
+        # Paid (in the browser, through Stripe.js) after staff declined it: give it back.
+        _refund_all(order, actor=None, reason=order.decline_reason)
+        return
     if order is None or order.status != OrderStatus.AWAITING_PAYMENT:
         return
     order.status, order.placed_at = OrderStatus.PLACED, timezone.now()
@@ -310,7 +317,11 @@ def _restock(order):
 
 
 def _refund_all(order, *, actor, reason):
+    """Give back all that was paid; an order not yet paid can no longer be."""
     purchase = order.purchase
+    if purchase is not None and purchase.status in OPEN:
+        Purchase.objects.filter(pk=purchase.pk).update(status=PurchaseStatus.CANCELED)
+        return 0
     if purchase is None or not purchase.is_paid:
         return 0
     left = purchase.amount_captured - purchase_refunded(purchase)

@@ -213,3 +213,18 @@ def test_orders_off_refuses_to_order(clinic, patient, serum):
         order_place(clinic=clinic, client=patient, items=[{"product": serum.pk}])
     assert refused.value.code == "feature_disabled"
     assert not Order.objects.exists()
+
+
+@pytest.mark.usefixtures("stripe_at_localstripe")
+def test_an_order_declined_before_it_is_paid_can_no_longer_be_paid(
+    clinic, patient, serum, staff_user
+):
+    order = order_place(clinic=clinic, client=patient, items=[{"product": serum.pk}])
+    order_step(
+        clinic=clinic, order_id=order.pk, action="decline", actor=staff_user, reason="Sold out"
+    )
+    assert Product.objects.get().stock == 5  # back on the shelf
+    with pytest.raises(DomainError) as refused:
+        purchase_confirm(purchase=order.purchase, payment_method="success")
+    assert refused.value.code == "purchase_not_payable"
+    assert Purchase.objects.get().status == PurchaseStatus.CANCELED
