@@ -12,6 +12,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from branding.models import Clinic
 from people.models import ClientAccount, Pet
@@ -67,7 +68,7 @@ class Product(models.Model):
 
 class OrderStatus(models.TextChoices):
     AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
-    PLACED = "placed", _("Received")
+    PLACED = "placed", pgettext_lazy("order status", "Received")
     APPROVED = "approved", _("Approved")
     READY = "ready", _("Ready for pick-up")
     FULFILLED = "fulfilled", _("Picked up")
