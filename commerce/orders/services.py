@@ -50,24 +50,29 @@ def feature_on(clinic):
         raise FeatureDisabledError(_("This clinic does not take orders."))
 
 
-def _invalid(message, field):
-    raise CommerceError(message, field=field, code=CommerceErrorCode.ORDER_INVALID)
-
-
 def _quantities(items):
     """``[{"product": id, "quantity": n}, …]`` → {product id: quantity}, checked."""
     if not items:
-        _invalid(_("Choose at least one product."), "items")
+        raise CommerceError(
+            _("Choose at least one product."),
+            field="items",
+            code=CommerceErrorCode.ORDER_INVALID,
+        )
     wanted = {}
     for item in items:
         try:
             product_id, quantity = int(item["product"]), int(item.get("quantity", 1))
         except (KeyError, TypeError, ValueError):
-            _invalid(_("Each item names a product and a quantity."), "items")
+            raise CommerceError(
+                _("Each item names a product and a quantity."),
+                field="items",
+                code=CommerceErrorCode.ORDER_INVALID,
+            ) from None
         if quantity < 1 or quantity > MAX_QUANTITY:
-            _invalid(
+            raise CommerceError(
                 _("Order between 1 and %(max)s of each product.") % {"max": MAX_QUANTITY},
-                "quantity",
+                field="quantity",
+                code=CommerceErrorCode.ORDER_INVALID,
             )
         wanted[product_id] = wanted.get(product_id, 0) + quantity
     return wanted
@@ -115,7 +120,11 @@ def order_place(*, clinic, client, items, pet_id=None, note="") -> Order:
     for product_id, quantity in wanted.items():
         product = products.get(product_id)
         if product is None:
-            _invalid(_("That product is not on sale here."), "product")
+            raise CommerceError(
+                _("That product is not on sale here."),
+                field="product",
+                code=CommerceErrorCode.ORDER_INVALID,
+            )
         if product.stock is not None and product.stock < quantity:
             raise CommerceError(
                 _("Only %(count)s of %(name)s left.") % {"count": product.stock, "name": product},
