@@ -45,7 +45,10 @@ class BrandingIn(Strict):
 
 
 FeaturesIn = create_model(
-    "FeaturesIn", __base__=Strict, **dict.fromkeys(FEATURE_DEFAULTS, (bool | None, None))
+    "FeaturesIn",
+    __base__=Strict,
+    **dict.fromkeys(FEATURE_DEFAULTS, (bool | None, None)),
+    orders_payment=(Literal["order", "pickup"] | None, None),
 )
 
 

@@ -6,6 +6,7 @@ from wagtail.models import Collection
 from branding.contrast import readable_text_on
 from branding.models import (
     FEATURE_DEFAULTS,
+    FEATURE_OPTIONS,
     BookingPolicySettings,
     BrandingSettings,
     Clinic,
@@ -91,6 +92,14 @@ def feature_enabled(clinic, name) -> bool:
     if name not in FEATURE_DEFAULTS:
         raise KeyError(f"Unknown feature toggle {name!r}")
     return clinic_features(clinic)[name]
+
+
+def feature_option(clinic, name) -> str:
+    """A feature setting that is a choice (``FEATURE_OPTIONS``), e.g. ``orders_payment``."""
+    if name not in FEATURE_OPTIONS:
+        raise KeyError(f"Unknown feature option {name!r}")
+    settings = FeatureSettings.objects.get_or_create(site_id=clinic.site_id)[0]
+    return getattr(settings, name)
 
 
 def clinic_policy(clinic) -> BookingPolicySettings:

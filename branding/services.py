@@ -19,6 +19,7 @@ from wagtail.models import (
 from branding.errors import BrandingErrorCode, DomainError
 from branding.models import (
     FEATURE_DEFAULTS,
+    FEATURE_OPTIONS,
     BookingPolicySettings,
     BrandingSettings,
     Clinic,
@@ -327,7 +328,7 @@ def branding_update(*, clinic, **fields) -> BrandingSettings:
 
 @transaction.atomic
 def features_update(*, clinic, **toggles) -> FeatureSettings:
-    unknown = set(toggles) - set(FEATURE_DEFAULTS)
+    unknown = set(toggles) - set(FEATURE_DEFAULTS) - set(FEATURE_OPTIONS)
     if unknown:
         raise ClinicError(
             gettext("Unknown feature toggle %(name)r.") % {"name": sorted(unknown)[0]},

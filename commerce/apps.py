@@ -3,22 +3,28 @@ from django.apps import AppConfig
 
 class CommerceConfig(AppConfig):
     """What patients buy besides a single appointment: packages (and their sessions at
-    booking), gift cards (spent at a booking's checkout), the purchases behind them."""
+    booking), gift cards (spent at a booking's checkout), orders of products and refills, the
+    purchases behind them."""
 
     name = "commerce"
     verbose_name = "Commerce"
 
     def ready(self):
         from booking_api.coverage import register_cover_provider
-        from commerce import receivers
+        from commerce import import_sections, receivers
+        from commerce.balance import purchase_lines
         from commerce.giftcards import checkout as gift_cards_at_checkout
         from commerce.packages import cover
         from commerce.purchases import PURPOSE, purchase_intent_webhook
+        from payments.balance_lines import register_balance_source
         from payments.charges import register_intent_handler
         from payments.discounts import register_discount_provider
 
         receivers.connect()
+        import_sections.register()
         register_cover_provider(cover)
         # Gift cards pay at a booking's checkout: the patient types the code.
         register_discount_provider(gift_cards_at_checkout)
         register_intent_handler(PURPOSE, purchase_intent_webhook)
+        # Every purchase on the client's Balance tab, with its receipt.
+        register_balance_source(purchase_lines)

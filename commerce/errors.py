@@ -51,6 +51,29 @@ class CommerceErrorCode(ErrorCode):
         "Installments are not offered for this purchase, the number or card is not one "
         "offered, or the installment cannot be tried again (names the field).",
     )
+    ORDER_INVALID = (
+        "order_invalid",
+        400,
+        "The order is empty, names a product not on sale at this clinic or a quantity "
+        "out of range (names the field).",
+    )
+    OUT_OF_STOCK = (
+        "out_of_stock",
+        409,
+        "Fewer of the product are in stock than were ordered (field `quantity`).",
+    )
+    NOT_YOUR_PET = (
+        "not_your_pet",
+        400,
+        "The pet is not one of the client's own (field `pet`), or a refill needs one.",
+    )
+    ORDER_STATE = (
+        "order_state",
+        409,
+        "The order cannot take this step from where it is (e.g. fulfil before ready, "
+        "ready before a refill is approved).",
+    )
+    ORDER_UNKNOWN = "order_unknown", 404, "No such order at this clinic."
 
 
 class CommerceError(DomainError):

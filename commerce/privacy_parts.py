@@ -1,14 +1,21 @@
 """Commerce's part of a client's data for ``privacy`` (``privacy/registry.py``): purchases,
-packages and gift cards bought. Erasing keeps every purchase (money the clinic must
-account for) and removes the buyer's free text (a gift card's message)."""
+packages, gift cards bought and orders. Erasing keeps every purchase and order (money
+and stock the clinic must account for) and removes the buyer's free text (a gift card's
+message, an order's note)."""
 
-from commerce.models import GiftCard, Package, Purchase
+from commerce.models import GiftCard, Order, Package, Purchase
 
 
 def export_purchases(*, clinic, client):
     purchases = Purchase.objects.filter(clinic=clinic, client=client).order_by("pk")
     packages = Package.objects.filter(clinic=clinic, client=client).order_by("pk")
     cards = GiftCard.objects.filter(clinic=clinic, purchaser=client).order_by("pk")
+    orders = (
+        Order.objects.filter(clinic=clinic, client=client)
+        .select_related("pet")
+        .prefetch_related("lines")
+        .order_by("pk")
+    )
     return {
         "data": {
             "purchases": [
@@ -36,13 +43,30 @@ def export_purchases(*, clinic, client):
                 }
                 for c in cards
             ],
+            "orders": [
+                {
+                    "reference": str(o.reference),
+                    "status": o.status,
+                    "total_minor_units": o.total,
+                    "currency": o.currency,
+                    "note": o.note,
+                    "decline_reason": o.decline_reason,
+                    "pet": o.pet.name if o.pet_id else None,
+                    "lines": [
+                        {"name": line.name, "quantity": line.quantity} for line in o.lines.all()
+                    ],
+                    "created": o.created_at.isoformat(),
+                }
+                for o in orders
+            ],
         }
     }
 
 
 def erase_purchases(*, clinic, client, user):
     messages = GiftCard.objects.filter(clinic=clinic, purchaser=client).update(message="")
-    return {"gift_card_messages": messages}
+    notes = Order.objects.filter(clinic=clinic, client=client).exclude(note="").update(note="")
+    return {"gift_card_messages": messages, "order_notes": notes}
 
 
 PARTS = [{"key": "shop", "order": 60, "export": export_purchases, "erase": erase_purchases}]

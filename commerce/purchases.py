@@ -197,19 +197,25 @@ def _fulfil(purchase):
     """What the purchase gives the client, in the transaction that marks it paid; the
     receipt follows after commit."""
     from commerce.giftcards.services import gift_card_issue
+    from commerce.orders.services import order_paid
     from commerce.packages.services import package_issue
 
     if purchase.kind == "package":
         package_issue(purchase=purchase)
+        # Points now (a gift card earns none when bought: its spending at a booking
+        # does; an order earns when it is handed over, ``order_step``).
+        transaction.on_commit(lambda: _queue("purchase_points", purchase.pk))
     elif purchase.kind == "gift_card":
         gift_card_issue(purchase=purchase)
-    transaction.on_commit(lambda: _queue_receipt(purchase.pk))
+    elif purchase.kind == "order":
+        order_paid(purchase=purchase)
+    transaction.on_commit(lambda: _queue("email_purchase_receipt", purchase.pk))
 
 
-def _queue_receipt(purchase_id):
+def _queue(name, purchase_id):
     from commerce import tasks
 
-    tasks.queue("email_purchase_receipt", purchase_id)
+    tasks.queue(name, purchase_id)
 
 
 def purchase_refresh(*, purchase) -> Purchase:
@@ -285,4 +291,6 @@ def purchase_refund(*, purchase, amount, actor, reason) -> PurchaseRefund:
         from commerce.packages.services import package_void_for_refund
 
         package_void_for_refund(purchase=purchase, actor=actor)
+    if amount == left:  # all of it back: so are the points it earned
+        transaction.on_commit(lambda: _queue("purchase_points_reverse", purchase.pk))
     return refund

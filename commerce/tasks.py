@@ -55,8 +55,38 @@ def gift_card_booking_cancelled(booking_id):
 
 
 def charge_due_installments():
-    """django-q2 schedule (hourly, migration 0002): charge the installments that are due,
+    """django-q2 schedule (hourly, migration 0003): charge the installments that are due,
     retry declined ones whose day has come, finish attempts a dead worker left."""
     from commerce.installments.services import installments_charge_due
 
     return installments_charge_due()
+
+
+def purchase_points(purchase_id):
+    """A paid purchase's loyalty points, once (``loyalty.earning.points_for_purchase``)."""
+    from commerce.models import Purchase
+    from loyalty.earning import points_for_purchase
+
+    purchase = Purchase.objects.select_related("clinic", "client").get(pk=purchase_id)
+    if purchase.is_paid:
+        points_for_purchase(
+            clinic=purchase.clinic,
+            client=purchase.client,
+            purchase_key=f"purchase-{purchase.pk}",
+            paid=purchase.amount_captured,
+            currency=purchase.currency,
+            label=purchase.description,
+        )
+
+
+def purchase_points_reverse(purchase_id):
+    """All of a purchase went back: so do its points, once."""
+    from loyalty.earning import purchase_points_reverse
+
+    purchase_points_reverse(purchase_key=f"purchase-{purchase_id}", reason="Refunded purchase")
+
+
+def order_tell(order_id, step):
+    from commerce.orders.notices import order_tell
+
+    order_tell(order_id=order_id, step=step)

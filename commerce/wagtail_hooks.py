@@ -1,5 +1,6 @@
-"""The commerce app's admin: a "Shop" menu (packages: managers edit, front desk list;
-gift cards: the front desk) and the client account's "Packages" tab with its actions."""
+"""The commerce app's admin: a "Shop" menu (packages and products: managers edit, front
+desk list; gift cards and orders: the front desk), the client account's "Packages" and
+"Orders" tabs with their actions, and a purchase's receipt for staff."""
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +9,10 @@ from wagtail import hooks
 from commerce.staff import views
 from commerce.staff.catalogue import PackagePlanViewSet
 from commerce.staff.giftcards import GiftCardActionView, GiftCardListView
+from commerce.staff.orders import OrderListView, OrderStepView
+from commerce.staff.orders import tab_context as orders_tab_context
+from commerce.staff.orders import tab_is_shown as orders_tab_is_shown
+from commerce.staff.products import ProductViewSet
 from people.account_tabs import ClientAccountTab
 from people.admin_toolkit.menus import ClinicMenu, MenuLink
 from people.admin_toolkit.workspace import FRONT_DESK
@@ -18,9 +23,10 @@ class ShopMenu(ClinicMenu):
     menu_name = "shop"
     menu_icon = "tag"
     menu_order = 175
-    items = [PackagePlanViewSet]
+    items = [PackagePlanViewSet, ProductViewSet]
     links = [
         MenuLink(_("Gift cards"), "commerce_gift_cards", "shop-gift-cards", "tag", 200, FRONT_DESK),
+        MenuLink(_("Orders"), "commerce_orders", "shop-orders", "list-ul", 150, FRONT_DESK),
     ]
 
 
@@ -46,6 +52,17 @@ def register_shop_urls():
             GiftCardActionView.as_view(),
             name="commerce_gift_card_action",
         ),
+        path("shop/orders/", OrderListView.as_view(), name="commerce_orders"),
+        path(
+            "shop/orders/<id:pk>/<slug:action>/",
+            OrderStepView.as_view(),
+            name="commerce_order_step",
+        ),
+        path(
+            "shop/purchases/<id:pk>/receipt.pdf",
+            views.PurchaseReceiptView.as_view(),
+            name="commerce_purchase_receipt",
+        ),
         path(
             "shop/clients/<id:pk>/<slug:action>/",
             views.ClientShopActionView.as_view(),
@@ -63,4 +80,16 @@ def register_packages_tab():
         template_name="commerce/admin/account_tab.html",
         get_context=views.tab_context,
         is_shown=views.is_shown,
+    )
+
+
+@hooks.register("register_client_account_tab")
+def register_orders_tab():
+    return ClientAccountTab(
+        key="orders",
+        label=_("Orders"),
+        order=56,
+        template_name="commerce/admin/orders_tab.html",
+        get_context=orders_tab_context,
+        is_shown=orders_tab_is_shown,
     )

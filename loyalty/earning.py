@@ -10,6 +10,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from branding.money import minor_digits
 from loyalty.errors import LoyaltyError
 from loyalty.models import LedgerEntry, LoyaltyAccount, LoyaltyProgramme
 from loyalty.notices import points_added_tell
@@ -30,7 +31,15 @@ def months_before(moment, months):
 def booking_points_reverse(*, booking_id, reason):
     """Take back a refunded visit's points, once. If some were spent meanwhile, only
     what is left is taken (the balance never goes below zero)."""
-    entry = LedgerEntry.objects.filter(idempotency_key=f"booking-{booking_id}-earn").first()
+    return _earned_reverse(
+        earn_key=f"booking-{booking_id}-earn",
+        partial_key=f"booking-{booking_id}-refund-partial",
+        reason=reason,
+    )
+
+
+def _earned_reverse(*, earn_key, partial_key, reason):
+    entry = LedgerEntry.objects.filter(idempotency_key=earn_key).first()
     if entry is None or LedgerEntry.objects.filter(reverses=entry).exists():
         return None
     try:
@@ -50,7 +59,40 @@ def booking_points_reverse(*, booking_id, reason):
         amount=-min(left, entry.amount),
         reason=reason,
         actor=None,
-        idempotency_key=f"booking-{booking_id}-refund-partial",
+        idempotency_key=partial_key,
+    )
+
+
+@transaction.atomic
+def points_for_purchase(*, clinic, client, purchase_key, paid, currency, label):
+    """A purchase's points (per whole currency unit paid; no per-visit points), exactly
+    once per ``purchase_key`` (the entry's key is ``<purchase_key>-earn``). Called by
+    commerce after the purchase is paid (orders: when handed over). Returns the entry,
+    or None when there is no active programme or nothing to earn."""
+    programme = LoyaltyProgramme.objects.filter(clinic=clinic, active=True).first()
+    if programme is None:
+        return None
+    amount = (paid // 10 ** minor_digits(currency)) * programme.per_currency_unit
+    if amount <= 0:
+        return None
+    entry = points_award(
+        clinic=clinic,
+        client=client,
+        amount=amount,
+        reason=f"Purchase: {label}"[:200],
+        idempotency_key=f"{purchase_key}-earn",
+    )
+    points_added_tell(entry, why=lambda: gettext("For your purchase: %(item)s") % {"item": label})
+    return entry
+
+
+@transaction.atomic
+def purchase_points_reverse(*, purchase_key, reason):
+    """Take back a refunded purchase's points, once (what is left if some were spent)."""
+    return _earned_reverse(
+        earn_key=f"{purchase_key}-earn",
+        partial_key=f"{purchase_key}-refund-partial",
+        reason=reason,
     )
 
 

@@ -11,6 +11,7 @@ from wagtail.admin.ui.components import Component
 
 from branding.money import format_money
 from payments.admin_views import admin_urlpatterns
+from payments.balance_lines import balance_lines
 from payments.selectors import client_balance
 from payments.stripe_api import account_problem
 from people.account_tabs import ClientAccountTab
@@ -84,6 +85,8 @@ def _balance_tab_context(request, clinic, account):
         "refunds": [
             {"refund": r, "amount": fmt(r.amount, r.payment.currency)} for r in balance.refunds
         ],
+        # Everything else bought (packages, gift cards, orders…), from registered sources.
+        "purchases": balance_lines(clinic, account),
         "outstanding": fmt(balance.outstanding),
         "credit": fmt(balance.credit),
         "cards": list(account.saved_cards.all()),

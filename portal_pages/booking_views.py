@@ -28,6 +28,8 @@ from booking_api.services import (
 from booking_api.services.policy import reschedule_refusal
 from branding import clinic_time
 from branding.errors import DomainError
+from branding.selectors import feature_enabled
+from commerce.orders.selectors import client_orders
 from commerce.selectors import client_purchases
 from payments.selectors import attach_receipts
 from people.selectors import client_account_for_user
@@ -63,6 +65,10 @@ def booking_history(request):
             # What else they bought (packages…), with receipts: money records stay
             # visible even after the clinic stops selling.
             "purchases": client_purchases(clinic, client, paid_only=True) if client else [],
+            # Orders of products and refills, where the clinic takes them.
+            "orders": client_orders(clinic, client)
+            if client and feature_enabled(clinic, "orders")
+            else [],
         },
     )
 

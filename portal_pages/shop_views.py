@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -35,7 +36,7 @@ from portal_pages.access import feature_required, signed_in
 from portal_pages.payment_views import _test_cards
 
 # Each kind of purchase belongs to a feature toggle, and lands on its page when paid.
-FEATURE_OF_KIND = {"package": "packages", "gift_card": "gift_cards"}
+FEATURE_OF_KIND = {"package": "packages", "gift_card": "gift_cards", "order": "orders"}
 DONE_OF_KIND = {"package": "portal:packages", "gift_card": "portal:gift_cards"}
 
 
@@ -163,6 +164,8 @@ def purchase_pay(request, reference):
 
 
 def _done_url(purchase):
+    if purchase.kind == "order":
+        return reverse("portal:order_detail", args=[purchase.order.reference])
     return DONE_OF_KIND.get(purchase.kind, "portal:booking_history")
 
 

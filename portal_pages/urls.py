@@ -12,6 +12,7 @@ from portal_pages import (
     loyalty_views,
     medical_views,
     message_views,
+    order_views,
     payment_views,
     pet_views,
     photo_views,
@@ -102,6 +103,9 @@ urlpatterns += [
     ),
     path("gift-cards/", shop_views.gift_cards_page, name="gift_cards"),
     path("gift-cards/balance/", shop_views.gift_card_balance_page, name="gift_card_balance"),
+    path("shop/", order_views.shop_page, name="shop"),
+    path("orders/", order_views.orders_page, name="orders"),
+    path("orders/<uuid:reference>/", order_views.order_detail, name="order_detail"),
     path("purchases/<uuid:reference>/pay/", shop_views.purchase_pay, name="purchase_pay"),
     path(
         "purchases/<uuid:reference>/receipt.pdf",

@@ -1,6 +1,7 @@
 from branding.models.clinic import Clinic, Closure, Location, OpeningHours, Weekday
 from branding.models.settings import (
     FEATURE_DEFAULTS,
+    FEATURE_OPTIONS,
     BookingPolicySettings,
     BrandingSettings,
     FeatureSettings,
@@ -13,6 +14,7 @@ from branding.models.settings import (
 
 __all__ = [
     "FEATURE_DEFAULTS",
+    "FEATURE_OPTIONS",
     "BookingPolicySettings",
     "BrandingSettings",
     "Clinic",

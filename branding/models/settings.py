@@ -103,6 +103,9 @@ FEATURE_DEFAULTS = {
     "orders": False,
 }
 
+# Feature settings that are choices, not on/off toggles: name → default.
+FEATURE_OPTIONS = {"orders_payment": "order"}
+
 
 @register_setting(icon="cogs")
 class FeatureSettings(BaseSiteSetting):
@@ -121,6 +124,12 @@ class FeatureSettings(BaseSiteSetting):
     packages = models.BooleanField(_("packages (courses of sessions)"), default=False)
     gift_cards = models.BooleanField(_("gift cards"), default=False)
     orders = models.BooleanField(_("orders (products and refills)"), default=False)
+    orders_payment = models.CharField(
+        _("orders are paid"),
+        max_length=8,
+        choices=[("order", _("online when ordering")), ("pickup", _("at pick-up"))],
+        default="order",
+    )
 
     panels = [
         MultiFieldPanel(
@@ -151,7 +160,12 @@ class FeatureSettings(BaseSiteSetting):
             heading=_("Portal"),
         ),
         MultiFieldPanel(
-            [FieldPanel("packages"), FieldPanel("gift_cards"), FieldPanel("orders")],
+            [
+                FieldPanel("packages"),
+                FieldPanel("gift_cards"),
+                FieldPanel("orders"),
+                FieldPanel("orders_payment"),
+            ],
             heading=_("Shop"),
         ),
     ]

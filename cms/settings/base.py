@@ -552,6 +552,9 @@ SPECTACULAR_SETTINGS = {
         "PackageEntryKindEnum": "commerce.models.packages.EntryKind",
         "PurchaseKindEnum": "commerce.models.purchases.PurchaseKind",
         "PurchaseMethodEnum": "commerce.models.purchases.PurchaseMethod",
+        "ProductKindEnum": "commerce.models.orders.ProductKind",
+        "OrderStatusEnum": "commerce.models.orders.OrderStatus",
+        "OrderPaymentEnum": "commerce.models.orders.OrderPayment",
         "ConsentKindEnum": "privacy.models.ConsentKind",
     },
 }

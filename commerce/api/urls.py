@@ -1,6 +1,6 @@
 from django.urls import path
 
-from commerce.api import installments, views
+from commerce.api import installments, order_views, views
 
 urlpatterns = [
     path("packages/plans", views.PlanListView.as_view(), name="package-plans"),
@@ -16,6 +16,8 @@ urlpatterns = [
     path("gift-cards", views.GiftCardBuyView.as_view(), name="gift-card-buy"),
     path("gift-cards/bought", views.GiftCardsBoughtView.as_view(), name="gift-cards-bought"),
     path("gift-cards/lookup", views.GiftCardLookupView.as_view(), name="gift-card-lookup"),
+    path("shop/products", order_views.ProductListView.as_view(), name="shop-products"),
+    path("orders", order_views.OrderListView.as_view(), name="orders"),
     path("purchases", views.PurchaseListView.as_view(), name="purchases"),
     path("purchases/<id:pk>", views.PurchaseDetailView.as_view(), name="purchase"),
     path("purchases/<id:pk>/confirm", views.PurchaseConfirmView.as_view(), name="purchase-confirm"),

@@ -1,5 +1,5 @@
 """What patients buy besides a single appointment: packages (courses of sessions), gift
-cards, and the purchase (and its payment) behind each sale."""
+cards, orders of products, and the purchase (and its payment) behind each sale."""
 
 from commerce.models.giftcards import GiftCard, GiftCardEntry, GiftEntryKind
 from commerce.models.installments import (
@@ -8,6 +8,14 @@ from commerce.models.installments import (
     InstallmentSettings,
     InstallmentStatus,
     PlanStatus,
+)
+from commerce.models.orders import (
+    Order,
+    OrderLine,
+    OrderPayment,
+    OrderStatus,
+    Product,
+    ProductKind,
 )
 from commerce.models.packages import EntryKind, Package, PackageEntry, PackagePlan
 from commerce.models.purchases import (
@@ -27,10 +35,16 @@ __all__ = [
     "InstallmentPlan",
     "InstallmentSettings",
     "InstallmentStatus",
+    "Order",
+    "OrderLine",
+    "OrderPayment",
+    "OrderStatus",
     "Package",
     "PackageEntry",
     "PackagePlan",
     "PlanStatus",
+    "Product",
+    "ProductKind",
     "Purchase",
     "PurchaseKind",
     "PurchaseMethod",

@@ -18,6 +18,7 @@ from people.models import ClientAccount
 class PurchaseKind(models.TextChoices):
     PACKAGE = "package", _("Package")
     GIFT_CARD = "gift_card", _("Gift card")
+    ORDER = "order", _("Order")
 
 
 class PurchaseMethod(models.TextChoices):

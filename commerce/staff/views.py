@@ -7,7 +7,7 @@ transaction; front-desk staff and managers act here, therapists do not."""
 from django import forms
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -16,9 +16,10 @@ from django.views import View
 from branding.errors import DomainError
 from branding.money import format_money
 from branding.selectors import feature_enabled
+from commerce import receipts
 from commerce.installments.selectors import client_installment_plans
 from commerce.installments.services import installment_retry_now
-from commerce.models import Installment, PackagePlan
+from commerce.models import Installment, PackagePlan, PurchaseStatus
 from commerce.packages.selectors import client_packages, package_entries
 from commerce.packages.services import package_adjust, package_sell
 from commerce.purchases import purchase_refund, purchase_refunded
@@ -194,3 +195,21 @@ def _retry(request, clinic, client, data):
     installment_retry_now(
         clinic=clinic, installment_id=data["installment"], actor=request.user, request=request
     )
+
+
+class PurchaseReceiptView(ClinicWorkspaceMixin, View):
+    """A paid purchase's receipt PDF for the front desk (the Balance tab links here)."""
+
+    def get(self, request, pk):
+        if request_admin_role(request) not in FRONT_DESK:
+            raise Http404
+        purchase = purchase_for_staff(self.clinic, pk)
+        if purchase.status != PurchaseStatus.SUCCEEDED:
+            raise Http404("No receipt: the purchase has not been paid.")
+        response = HttpResponse(
+            receipts.purchase_receipt_pdf(purchase), content_type="application/pdf"
+        )
+        name = receipts.purchase_receipt_filename(purchase)
+        response["Content-Disposition"] = f'inline; filename="{name}"'
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -40,6 +40,16 @@ def booked(paid_checkout):
     return paid_checkout
 
 
+@pytest.fixture
+def shop_open(clinic):
+    """Orders on, with a product, so the shop's operations are fuzzed past the toggle."""
+    from branding.services import features_update
+    from commerce.models import Product
+
+    features_update(clinic=clinic, orders=True, orders_payment="pickup")
+    Product.objects.create(clinic=clinic, name="Serum", price=3000, stock=50)
+
+
 def _fuzz(operation, base_url, headers, failures, calls):
     """A few generated requests to one operation, each answer checked."""
 
@@ -67,7 +77,7 @@ def _fuzz(operation, base_url, headers, failures, calls):
 
 
 def test_no_operation_answers_a_5xx_or_off_schema(
-    clinic, booked, patient_token, settings, django_capture_on_commit_callbacks
+    clinic, booked, shop_open, patient_token, settings, django_capture_on_commit_callbacks
 ):
     # Generated writes come fast: the per-person write limit is not under test here.
     settings.API_WRITE_RATES = {"address": "100000/min", "person": "100000/min"}

@@ -43,12 +43,16 @@ from commerce.giftcards.services import gift_card_staff_issue
 from commerce.models import (
     GiftCard,
     GiftCardEntry,
+    Order,
+    OrderLine,
     Package,
     PackageEntry,
     PackagePlan,
+    Product,
     Purchase,
     PurchaseRefund,
 )
+from commerce.orders.services import order_place, order_step
 from loyalty.models import Game, LedgerEntry, Reward, RewardRequest, Tier
 from loyalty.rewards.services import reward_request_create
 from loyalty.services import points_award, programme_upsert
@@ -169,6 +173,8 @@ PK_BY_NAME = {
     "loyalty_client_action": ClientAccount,
     "commerce_client_action": ClientAccount,
     "commerce_gift_card_action": GiftCard,
+    "commerce_order_step": Order,
+    "commerce_purchase_receipt": Purchase,
 }
 
 # Words in URLs, by (URL name, argument): each is tried.
@@ -188,6 +194,7 @@ WORDS = {
     ("commerce_client_action", "action"): ["sell", "adjust", "refund"],
     ("commerce_gift_card_action", "action"): ["void", "adjust"],
     ("commerce_gift_card_new", "action"): ["issue"],
+    ("commerce_order_step", "action"): ["approve", "ready", "fulfil", "decline"],
     ("wagtailimages:preview", "filter_spec"): ["fill-10x10"],
     ("wagtailadmin_pages:workflow_action", "action_name"): ["approve", "reject"],
     ("wagtailadmin_pages:collect_workflow_action_data", "action_name"): ["approve", "reject"],
@@ -390,6 +397,13 @@ def riverside(clinic, other_clinic, other_manager):
         recipient_email="r@example.com",
         reason="walk",
     )
+    features_update(clinic=rv, orders=True, orders_payment="pickup")
+    product = Product.objects.create(clinic=rv, name="Riverside kibble", price=1200, stock=9)
+    order = order_place(clinic=rv, client=client, items=[{"product": product.pk}])
+    picked_up = order_place(clinic=rv, client=client, items=[{"product": product.pk}])
+    for step in ("ready", "fulfil"):
+        order_step(clinic=rv, order_id=picked_up.pk, action=step, actor=other_manager)
+    picked_up.refresh_from_db()
     tier = TierFactory(clinic=rv, name="Riverside gold")
     game = make_game(rv, name="Riverside wheel")
     points_award(clinic=rv, client=client, amount=50, reason="Riverside welcome")
@@ -469,6 +483,9 @@ def riverside(clinic, other_clinic, other_manager):
         Reward: reward,
         PackagePlan: plan,
         GiftCard: gift,
+        Product: product,
+        Order: order,
+        Purchase: picked_up.purchase,
         Tier: tier,
         Game: game,
         RewardRequest: request,
@@ -508,7 +525,7 @@ WATCHED = (
     RewardRequest, LedgerEntry, Collection, Image, Document, Page, Redirect, Workflow, Task,
     Site, Group, UploadedFile, PetMerge, BookingLink,
     PackagePlan, Package, PackageEntry, Purchase, PurchaseRefund,
-    GiftCard, GiftCardEntry, ErasureRequest,
+    GiftCard, GiftCardEntry, ErasureRequest, Product, Order, OrderLine,
 )  # fmt: skip
 
 
@@ -580,6 +597,7 @@ def glow_rows(clinic, manager):
         "loyalty_tiers": TierFactory(clinic=clinic, name="Glow gold"),
         "loyalty_games": make_game(clinic, name="Glow wheel"),
         "commerce_packages": PackagePlanFactory(clinic=clinic, name="Glow course"),
+        "commerce_products": Product.objects.create(clinic=clinic, name="Glow serum", price=1),
     }
     for row in rows.values():
         log(instance=row, action="wagtail.edit", user=manager)

@@ -252,3 +252,19 @@ def test_each_demo_clinic_is_paid_into_its_own_connected_account(seeded):
     StripeAccount.objects.filter(clinic__slug="glow").update(account_id="acct_real_one")
     seed()
     assert StripeAccount.objects.get(clinic__slug="glow").account_id == "acct_real_one"
+
+
+def test_the_shops_take_orders(seeded):
+    from commerce.models import Product
+
+    glow = Clinic.objects.get(slug="glow")
+    riverside = Clinic.objects.get(slug="riverside")
+    assert FeatureSettings.objects.get(site=glow.site).orders_payment == "order"
+    assert FeatureSettings.objects.get(site=riverside.site).orders_payment == "pickup"
+    assert Product.objects.filter(clinic=glow, kind="retail").count() == 3
+    assert sorted(Product.objects.filter(clinic=riverside).values_list("kind", flat=True)) == [
+        "food",
+        "food",
+        "medication",
+    ]
+    assert Product.objects.get(name="Vitamin C brightening serum").price == 3800

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('branding', '0007_web_app_origins'),
         ('clients', '0013_audit_log_append_only_trigger'),
-        ('commerce', '0001_packages_gift_cards_purchases'),
+        ('commerce', '0002_orders_products'),
         ('payments', '0005_stripe_accounts'),
         ('wagtailcore', '0098_apitoken'),
     ]
