@@ -23,6 +23,7 @@ from payments.stripe_api import publishable_options
 from payments.test_cards import TEST_CARDS, uses_local_test_server
 from people.selectors import client_account_for_user
 from portal_pages.access import signed_in, visitor_page
+from portal_pages.selectors import wizard_progress
 
 
 def _test_cards():
@@ -72,7 +73,7 @@ def checkout(request, booking):
         return render(
             request,
             "payments/portal/unavailable.html",
-            {"booking": booking, "message": exc.message, "step": 7},
+            {"booking": booking, "message": exc.message, **wizard_progress(request.clinic, 7)},
             status=409,
         )
 
@@ -181,7 +182,7 @@ def _pay(request, booking, done):
             "stripe": _stripe_js(client_secret, booking, clinic),
             "offer_save_card": own,
             "save_card": saving,
-            "step": 7,
+            **wizard_progress(request.clinic, 7),
         },
         status=402 if error else 200,
     )
@@ -214,7 +215,7 @@ def _save_card(request, booking, done):
             "error": error,
             "test_cards": _test_cards(),
             "stripe": _stripe_js(setup.client_secret, booking, request.clinic, setup=True),
-            "step": 7,
+            **wizard_progress(request.clinic, 7),
         },
         status=402 if error else 200,
     )

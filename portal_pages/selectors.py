@@ -345,6 +345,17 @@ def wizard_locations(clinic):
     )
 
 
+WIZARD_STEPS = 7  # what, service, who, day, time, confirm, pay or done
+
+
+def wizard_progress(clinic, step):
+    """``{"step", "total_steps"}`` for a wizard page: the total from the clinic's
+    configuration, the same on every step (the pay and done pages too): one more, the
+    location step first, where several locations take bookings."""
+    offset = 1 if len(wizard_locations(clinic)) > 1 else 0
+    return {"step": step + offset, "total_steps": WIZARD_STEPS + offset}
+
+
 def wizard_location(clinic, location_id):
     """One of ``wizard_locations`` by id, or None (unknown, another clinic's, or no one
     works there now)."""
