@@ -434,6 +434,9 @@ def _confirm_page(
             "here": here,
             "service": service,
             "member": member,
+            "assigned": None
+            if member
+            else selectors.wizard_assigned_staff(clinic, service, start, where.location),
             "staff_ref": staff_ref,
             "start": start,
             "stamp": int(start.timestamp()),

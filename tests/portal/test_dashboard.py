@@ -272,7 +272,8 @@ def test_the_dashboard_runs_a_bounded_number_of_queries(
     assert set(DashboardCards.base_blocks) - {"promotion"} <= shown, shown
     assert "2500" in html.replace(",", "")  # the rewards balance: 500 entries of 5
     assert "Rex 2" in html and "Lucky wheel" in html
-    assert len(queries) <= 20, "\n".join(q["sql"][:160] for q in queries.captured_queries)
+    # (21: the policy card without a page of its own looks up the clinic's policy page)
+    assert len(queries) <= 21, "\n".join(q["sql"][:160] for q in queries.captured_queries)
 
 
 def test_seed_is_idempotent_and_keeps_a_managers_cards(clinic):

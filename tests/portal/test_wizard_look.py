@@ -217,3 +217,22 @@ def test_the_step_counter_keeps_one_total_to_the_last_step_at_two_locations(
     assert last.status_code == 200
     assert "Step 8 of 8" in last.content.decode()
     assert (last.context["step"], last.context["total_steps"]) == (8, 8)
+
+
+def test_any_available_says_who_when_only_one_is_free_else_first_available(
+    clinic, signed_in, skin_consult, portal_emma
+):
+    """The confirm step said "With: Any available". Only Emma gives the service: she is
+    named; with two free then, "First available" in plain words."""
+    from bs4 import BeautifulSoup
+
+    start = at(local_day(4), "11:30")
+
+    def with_text():
+        html = signed_in.get(confirm_url(skin_consult, "any", start)).content
+        return BeautifulSoup(html, "html.parser").select_one("[data-with]").get_text(" ")
+
+    assert with_text().strip() == "Emma"
+    StaffFactory(clinic=clinic, key="zoe", display_name="Zoe Quinn", services=[skin_consult])
+    text = with_text()
+    assert text.startswith("First available") and "Any available" not in text
