@@ -107,3 +107,24 @@ def test_a_patient_pays_and_saves_the_card_on_a_phone(
     phone.get_by_role("button", name="Remove card ending 4242").click()
     expect(phone.get_by_text("Card ending 4242 removed.")).to_be_visible()
     assert not SavedCard.objects.exists()
+
+
+def test_unsubscribe_from_all_disables_the_per_type_switches_on_a_phone(
+    live_server, clinic, olivia, phone, axe
+):
+    sign_in(phone, live_server, clinic)
+    phone.goto(clinic_url(live_server, clinic, "/account/"))
+    reminders = phone.get_by_label("Reminders by email")
+    expect(reminders).to_be_enabled()
+    phone.get_by_label("Unsubscribe from all").check()
+    expect(reminders).to_be_disabled()
+    expect(phone.get_by_label("Offers and news by SMS")).to_be_disabled()
+    phone.get_by_label("Unsubscribe from all").uncheck()
+    expect(reminders).to_be_enabled()
+    phone.get_by_label("Unsubscribe from all").check()
+    phone.get_by_role("button", name="Save preferences").click()
+    expect(phone.get_by_text("Your communication preferences are saved.")).to_be_visible()
+    expect(phone.get_by_label("Reminders by email")).to_be_disabled()
+    expect(phone.get_by_label("Reminders by email")).to_be_checked()  # kept, not wiped
+    fits_the_screen(phone)
+    axe(phone)
