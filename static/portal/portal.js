@@ -38,3 +38,13 @@ document.addEventListener("change", (event) => {
   const switches = box.form && box.form.querySelector("[data-per-type-switches]");
   if (switches) switches.disabled = box.checked;
 });
+
+// An error box the server rendered (a declined card): focus it, so the patient (and a
+// screen reader) lands on what went wrong rather than at the top of the page.
+document.addEventListener("DOMContentLoaded", () => {
+  const box = document.querySelector("[data-focus-on-load]");
+  if (box) {
+    box.focus();
+    box.scrollIntoView({ block: "center" });
+  }
+});
