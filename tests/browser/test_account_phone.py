@@ -100,6 +100,30 @@ def test_a_patient_pays_and_saves_the_card_on_a_phone(
     expect(phone.get_by_text("Thank you: your payment went through.")).to_be_visible()
     assert SavedCard.objects.get(client=olivia).last4 == "4242"
 
+    # The next checkout offers the saved card (or a new one): one tap pays with it.
+    second = add_booking(
+        clinic,
+        olivia,
+        consult,
+        zara,
+        at(local_day(7), "11:00"),
+        BookingStatus.PENDING_PAYMENT,
+        hold_expires_at=timezone.now() + datetime.timedelta(minutes=10),
+    )
+    phone.goto(clinic_url(live_server, clinic, f"/book/pay/{second.reference}/"))
+    saved = phone.get_by_role("button", name=re.compile(r"•••• 4242"))
+    expect(saved).to_be_visible()
+    box = saved.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 300, box
+    expect(phone.get_by_role("heading", name="Or pay with a new card")).to_be_visible()
+    fits_the_screen(phone)
+    axe(phone)
+    shot(phone, "checkout-saved-card")
+    saved.click()
+    expect(phone.get_by_text("Thank you: your payment went through.")).to_be_visible()
+    second.refresh_from_db()
+    assert second.status == BookingStatus.BOOKED
+
     phone.goto(clinic_url(live_server, clinic, "/account/cards/"))
     expect(phone.get_by_text("•••• 4242")).to_be_visible()
     fits_the_screen(phone)
