@@ -80,3 +80,14 @@ def client_pets_in_bookings(clinic, client):
         .distinct()
         .order_by("pet__name")
     )
+
+
+def last_booked_pet_id(clinic, client):
+    """The pet of the client's most recently made booking that was for a pet, or None:
+    the booking wizard chooses it already when the client has several pets."""
+    return (
+        Booking.objects.filter(clinic=clinic, client=client, pet__isnull=False)
+        .order_by("-created_at", "-pk")
+        .values_list("pet_id", flat=True)
+        .first()
+    )

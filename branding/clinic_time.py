@@ -174,6 +174,56 @@ def format_time_range(start, end, *, locale: str | None = None) -> str:
     return f"{format_time(start, locale=locale)}–{format_time(end, locale=locale)}"
 
 
+# --- Django date patterns, with the locale's case for names --------------------------
+
+
+@functools.cache
+def _names_in_lower_case(language: str) -> bool:
+    """Whether the language writes month and weekday names in lower case (Bulgarian,
+    French, …: CLDR's names for it start in lower case), unlike English or German."""
+    try:
+        months = Locale.parse(language).months["format"]["wide"]
+    except (UnknownLocaleError, ValueError):
+        return False
+    return months[1][:1].islower()
+
+
+def _name_words() -> list[str]:
+    from django.utils import dates
+
+    names = []
+    for table in (
+        dates.WEEKDAYS,
+        dates.WEEKDAYS_ABBR,
+        dates.MONTHS,
+        dates.MONTHS_3,
+        dates.MONTHS_AP,
+        dates.MONTHS_ALT,
+    ):
+        names.extend(str(name) for name in table.values())
+    # Longest first: "Декември" before "Дек".
+    return sorted({n for n in names if n}, key=len, reverse=True)
+
+
+def format_pattern(value, pattern: str) -> str:
+    """``value`` in a Django date ``pattern`` ("l j F", "D j M Y"), on the clinic's wall
+    clock, with month and weekday names in the case the language writes them mid-sentence:
+    Django capitalises them ("Сряда 2 Декември"), Bulgarian writes "сряда 2 декември".
+    English and other languages that capitalise names are left as Django writes them."""
+    from django.utils.formats import date_format
+
+    if value in (None, ""):
+        return ""
+    text = date_format(_local(value), pattern)
+    language = (translation.get_language() or "en").split("-")[0]
+    if not _names_in_lower_case(language):
+        return text
+    for name in _name_words():
+        capitalised = name[:1].upper() + name[1:]
+        text = re.sub(rf"(?<!\w){re.escape(capitalised)}(?!\w)", name[:1].lower() + name[1:], text)
+    return text
+
+
 # --- typing a date -------------------------------------------------------------------
 
 _FIELD = {"d": "%d", "M": "%m", "y": "%Y"}

@@ -263,7 +263,7 @@ def preferences_update(*, clinic, user, source="", **changes) -> _Preferences:
     prefs = preferences_for(clinic, user)
     fields = {f.name for f in _Preferences._meta.get_fields()} - {"id", "clinic", "user"}
     before = {name: prefs.wants(name) for name in events.MARKETING_SWITCHES}
-    for name, value in changes.items():
+    for name in changes:
         if name not in fields:
             from branding.errors import DomainError
 
@@ -272,6 +272,14 @@ def preferences_update(*, clinic, user, source="", **changes) -> _Preferences:
                 field=name,
                 code=NotificationErrorCode.UNKNOWN_PREFERENCE,
             )
+    # The rule: while "unsubscribe from all" is on (as this change leaves it), the
+    # per-type switches keep their saved values — they are frozen, not editable (the
+    # portal disables them, and a disabled switch is not even sent). Changes to them
+    # count only in the same change that switches "unsubscribe from all" off.
+    all_off = bool(changes.get("unsubscribed_all", prefs.unsubscribed_all))
+    for name, value in changes.items():
+        if all_off and name != "unsubscribed_all":
+            continue
         setattr(prefs, name, bool(value))
     prefs.save()
     after = {name: prefs.wants(name) for name in events.MARKETING_SWITCHES}

@@ -64,6 +64,18 @@ def saved_card_remove(*, card) -> None:
     card.delete()
 
 
+def payment_with_saved_card(*, payment, card_id) -> Payment:
+    """Pay a booking's checkout with one of its client's saved cards (offered at the
+    next checkout): the card must be this client's at this clinic (else 404, nothing
+    sent to Stripe); then it is confirmed like any card (``payment_confirm``: a decline
+    raises ``CardDeclinedError``, the hold is kept)."""
+    from payments.services.checkout import payment_confirm
+
+    payment = Payment.objects.select_related("booking__client", "clinic").get(pk=payment.pk)
+    card = saved_card_for_client(payment.clinic, payment.booking.client, card_id)
+    return payment_confirm(payment=payment, payment_method=card.stripe_payment_method_id)
+
+
 # --- saving a card at booking (SetupIntent) --------------------------------------------
 
 

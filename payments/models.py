@@ -62,6 +62,9 @@ class Payment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     succeeded_at = models.DateTimeField(null=True, blank=True)
+    # The receipt as issued (its lines, amounts and times, as text): a later move or
+    # refund never changes it (``payments.receipts``).
+    receipt_snapshot = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -170,6 +173,7 @@ class Refund(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    receipt_snapshot = models.JSONField(null=True, blank=True, editable=False)  # as Payment's
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -1,9 +1,12 @@
 """PDF receipts, one per payment and one per refund, in the clinic's branding.
 
-A receipt is made from the rows each time it is asked for (nothing is stored), in the
-clinic's language, time zone and currency format. It is emailed once when a payment
-succeeds (``receipt_email``, key ``payment-<id>-receipt``); "send me a copy" sends it
-again under a new key.
+A receipt shows what was issued: its lines, amounts and times are written down (as text,
+in the clinic's language, time zone and currency format) when it is first made — when
+the payment or refund succeeds and its receipt is emailed — in the row's
+``receipt_snapshot``, and every later copy is made from that. A booking moved or
+refunded afterwards does not change an issued receipt (a refund has its own). It is
+emailed once when a payment succeeds (``receipt_email``, key
+``payment-<id>-receipt``); "send me a copy" sends it again under a new key.
 """
 
 import base64
@@ -47,7 +50,32 @@ def _owes_balance(money) -> bool:
     return money.owes_visit and not fully_refunded
 
 
+# What a receipt shows of the booking and its money, kept as issued. Not the patient's
+# name and email: those stay the account's, so erasing the person reaches old receipts.
+SNAPSHOT_KEYS = ("service", "staff", "when", "issued", "amounts")
+
+
 def _context(payment, refund=None):
+    """The receipt's context: the issued snapshot, taken now if there is none yet."""
+    row = refund or payment
+    context = _current_context(payment, refund)
+    if row.receipt_snapshot is None:
+        snapshot = {key: context[key] for key in SNAPSHOT_KEYS}
+        location = context["location"]
+        snapshot["location"] = (
+            {"address": location.address, "phone": location.phone} if location else None
+        )
+        # First writer wins (a copy made at the same moment keeps the same lines).
+        type(row).objects.filter(pk=row.pk, receipt_snapshot__isnull=True).update(
+            receipt_snapshot=snapshot
+        )
+        row.receipt_snapshot = (
+            type(row).objects.values_list("receipt_snapshot", flat=True).get(pk=row.pk)
+        )
+    return {**context, **row.receipt_snapshot}
+
+
+def _current_context(payment, refund=None):
     booking = payment.booking
     clinic = payment.clinic
     branding = clinic_branding(clinic)

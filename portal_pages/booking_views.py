@@ -216,7 +216,7 @@ def _when_parts(value):
 
     local = timezone.localtime(value)
     return {
-        "day": date_format(local, "l j F"),
+        "day": clinic_time.format_pattern(local, "l j F"),
         "time": date_format(local, "TIME_FORMAT").rstrip("."),
     }
 
@@ -225,7 +225,7 @@ def _format_when(value):
     from django.utils.formats import date_format
 
     local = timezone.localtime(value)
-    return f"{date_format(local, 'l j F')} {date_format(local, 'TIME_FORMAT')}"
+    return f"{clinic_time.format_pattern(local, 'l j F')} {date_format(local, 'TIME_FORMAT')}"
 
 
 def _clinic_datetime(clinic, value):

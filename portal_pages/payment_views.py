@@ -23,6 +23,7 @@ from payments.stripe_api import publishable_options
 from payments.test_cards import TEST_CARDS, uses_local_test_server
 from people.selectors import client_account_for_user
 from portal_pages.access import signed_in, visitor_page
+from portal_pages.selectors import wizard_progress
 
 
 def _test_cards():
@@ -72,7 +73,7 @@ def checkout(request, booking):
         return render(
             request,
             "payments/portal/unavailable.html",
-            {"booking": booking, "message": exc.message, "step": 7},
+            {"booking": booking, "message": exc.message, **wizard_progress(request.clinic, 7)},
             status=409,
         )
 
@@ -115,7 +116,18 @@ def _pay(request, booking, done):
         return JsonResponse({"save_card": saving})
     if request.GET.get("returned"):  # back from Stripe.js (the Payment Element)
         payment = services.payment_refresh(payment=payment)
-    if request.method == "POST" and request.POST.get("card"):
+    saved_card_id = request.POST.get("saved_card", "") if request.method == "POST" else ""
+    if saved_card_id and own:  # one of the client's saved cards (another's: 404)
+        if not saved_card_id.isdigit() or len(saved_card_id) > 18:
+            raise Http404("No such card.")
+        try:
+            payment = cards.payment_with_saved_card(payment=payment, card_id=int(saved_card_id))
+        except DomainError as exc:
+            if exc.code == "hold_expired":
+                messages.warning(request, exc.message)
+                return redirect("portal:book")
+            error = exc.message
+    elif request.method == "POST" and request.POST.get("card"):
         card = request.POST["card"]
         if card not in TEST_CARDS or not uses_local_test_server():
             raise Http404("Test cards are only offered against the local test server.")
@@ -181,7 +193,8 @@ def _pay(request, booking, done):
             "stripe": _stripe_js(client_secret, booking, clinic),
             "offer_save_card": own,
             "save_card": saving,
-            "step": 7,
+            "saved_cards": saved_cards_for_client(clinic, booking.client) if own else [],
+            **wizard_progress(request.clinic, 7),
         },
         status=402 if error else 200,
     )
@@ -214,7 +227,7 @@ def _save_card(request, booking, done):
             "error": error,
             "test_cards": _test_cards(),
             "stripe": _stripe_js(setup.client_secret, booking, request.clinic, setup=True),
-            "step": 7,
+            **wizard_progress(request.clinic, 7),
         },
         status=402 if error else 200,
     )

@@ -4,6 +4,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from booking_api.client_selectors import last_booked_pet_id
 from branding.selectors import feature_enabled
 from branding.validators import validate_name
 from people.models import Species
@@ -44,6 +45,15 @@ class PetForm(forms.Form):
 ANOTHER_PET = "new"
 
 
+def _usual_pet(clinic, client, pets):
+    """The pet chosen already: the only one, else the one the client last booked for
+    (when still active), else none (the client chooses)."""
+    if len(pets) == 1:
+        return str(pets[0].pk)
+    last = last_booked_pet_id(clinic, client)
+    return str(last) if any(pet.pk == last for pet in pets) else None
+
+
 def wizard_pet_fields(clinic, user) -> dict:
     """The booking wizard's pet question at a clinic with the ``pets`` feature: a choice
     of the signed-in client's active pets (the only one chosen already) or "another
@@ -54,13 +64,14 @@ def wizard_pet_fields(clinic, user) -> dict:
         return {}
     pets = []
     if user.is_authenticated:
-        pets = active_pets_for_client(clinic, client_account_for_user(clinic, user))
+        client = client_account_for_user(clinic, user)
+        pets = active_pets_for_client(clinic, client)
     fields = {}
     if pets:
         fields["pet"] = forms.ChoiceField(
             label=_("Which pet is the appointment for?"),
             choices=[(str(pet.pk), pet.name) for pet in pets] + [(ANOTHER_PET, _("Another pet"))],
-            initial=str(pets[0].pk) if len(pets) == 1 else None,
+            initial=_usual_pet(clinic, client, pets),
             widget=forms.RadioSelect(attrs={"data-pet-choice": ""}),
         )
     fields["pet_name"] = forms.CharField(

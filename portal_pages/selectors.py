@@ -18,7 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from booking_api.availability import find_slots
+from booking_api.availability import find_slots, slot_offered
 from booking_api.cart_selectors import cart_items_for_client
 from booking_api.lifecycle import CANCELLED_STATUSES, UPCOMING_STATUSES, VISIT_STATUSES
 from booking_api.models import Booking, Service, WorkingHours
@@ -207,7 +207,7 @@ def dashboard_for(clinic, user, *, page, request=None, today=None, now=None) -> 
     if "referrals" in shown:
         dashboard.referrals = referrals_card(clinic, client)
     for card in dashboard.cards:
-        _resolve_extra(card, request)
+        _resolve_extra(card, request, clinic)
     return dashboard
 
 
@@ -217,7 +217,13 @@ def _page_url(page, request):
     return page.specific_deferred.get_url(request=request) or ""
 
 
-def _resolve_extra(card, request):
+def _clinic_policy_page(clinic):
+    from portal_pages.models import PolicyPage
+
+    return PolicyPage.objects.live().descendant_of(clinic.site.root_page).first()
+
+
+def _resolve_extra(card, request, clinic):
     value = card.value
     if card.block_type == "promotion":
         if value.get("image"):
@@ -225,7 +231,12 @@ def _resolve_extra(card, request):
         cta = value.get("cta") or {}
         card.extra["cta_url"] = _page_url(cta.get("page"), request) or cta.get("url") or ""
     elif card.block_type == "policy":
-        card.extra["page_url"] = _page_url(value.get("page"), request)
+        # No page chosen (the starter dashboard's card), or the chosen one is gone: the
+        # clinic's own policy page, so the card's link (and the API's page) is never empty
+        # while the clinic has one.
+        page = value.get("page") or _clinic_policy_page(clinic)
+        card.extra["page"] = page
+        card.extra["page_url"] = _page_url(page, request)
 
 
 def sample_dashboard():
@@ -345,6 +356,17 @@ def wizard_locations(clinic):
     )
 
 
+WIZARD_STEPS = 7  # what, service, who, day, time, confirm, pay or done
+
+
+def wizard_progress(clinic, step):
+    """``{"step", "total_steps"}`` for a wizard page: the total from the clinic's
+    configuration, the same on every step (the pay and done pages too): one more, the
+    location step first, where several locations take bookings."""
+    offset = 1 if len(wizard_locations(clinic)) > 1 else 0
+    return {"step": step + offset, "total_steps": WIZARD_STEPS + offset}
+
+
 def wizard_location(clinic, location_id):
     """One of ``wizard_locations`` by id, or None (unknown, another clinic's, or no one
     works there now)."""
@@ -459,6 +481,26 @@ def wizard_staff(service, staff_ref):
         if str(member.pk) == str(staff_ref):
             return member
     raise Http404("No such staff member for this service.")
+
+
+def wizard_assigned_staff(clinic, service, start, location=None):
+    """With "any available": the staff member who will take the time when only one is
+    free then (the patient can be told who), else None (the first free one is chosen
+    when the booking is made)."""
+    members = service.wizard_staff if hasattr(service, "wizard_staff") else service.staff.all()
+    by_pk = {member.pk: member for member in members if member.active}
+    if not by_pk:
+        return None
+    slot = slot_offered(
+        clinic=clinic,
+        service=service,
+        staff_ids=list(by_pk),
+        start=start,
+        location_id=location.pk if location else None,
+    )
+    if slot is None or len(slot.staff_ids) != 1:
+        return None
+    return by_pk.get(slot.staff_ids[0])
 
 
 @dataclass

@@ -271,9 +271,24 @@ def dashboard_cards_seed(*, clinic) -> bool:
     if not hasattr(page, "cards") or len(page.cards):
         return False
     with translation.override(clinic.language or None):
-        page.cards = default_dashboard_cards(clinic)
+        page.cards = [
+            (kind, _with_shown_defaults(kind, value))
+            for kind, value in default_dashboard_cards(clinic)
+        ]
     page.save_revision().publish()
     return True
+
+
+def _with_shown_defaults(kind, value):
+    """The card's value with every text the card would otherwise take from its block's
+    default filled in the active language: a block's own default is a fixed English
+    string ("You have no upcoming appointments.", "Read the full policy"), which a
+    Bulgarian clinic's starter dashboard must not show."""
+    from portal_pages.blocks import DashboardCards
+
+    block = DashboardCards.base_blocks[kind]
+    filled = {name: str(text) for name, text in block.shown_defaults.items()}
+    return {**filled, **value}
 
 
 POLICY_PAGE_SLUG = "cancellation-policy"

@@ -99,14 +99,11 @@ def _ask_where_first(request, where):
 
 
 def _wizard_page(request, template, context, where):
-    """Render a wizard step: with the location step first at a multi-location clinic,
-    every later step counts one more."""
-    offset = 1 if where.asks else 0
+    """Render a wizard step, counted by ``selectors.wizard_progress``."""
     context = {
         **context,
         "where": where,
-        "step": context["step"] + offset,
-        "total_steps": 7 + offset,
+        **selectors.wizard_progress(request.clinic, context["step"]),
     }
     return render(request, template, context, status=context.pop("status", 200))
 
@@ -437,6 +434,9 @@ def _confirm_page(
             "here": here,
             "service": service,
             "member": member,
+            "assigned": None
+            if member
+            else selectors.wizard_assigned_staff(clinic, service, start, where.location),
             "staff_ref": staff_ref,
             "start": start,
             "stamp": int(start.timestamp()),
@@ -513,7 +513,7 @@ def book_check_email(request):
             "service_name": hold["service"],
             "start": start,
             "minutes": hold["minutes"],
-            "step": 7,
+            **selectors.wizard_progress(request.clinic, 7),
         },
     )
 
@@ -551,7 +551,7 @@ def book_verify(request):
     return render(
         request,
         "portal_pages/book/verify.html",
-        {"booking": booking, "token": token, "step": 7},
+        {"booking": booking, "token": token, **selectors.wizard_progress(request.clinic, 7)},
     )
 
 
@@ -564,6 +564,6 @@ def book_done(request, booking):
             "booking": booking,
             "google_url": google_calendar_link(booking),
             "booking_instructions": clinic_policy(request.clinic).booking_instructions,
-            "step": 7,
+            **selectors.wizard_progress(request.clinic, 7),
         },
     )

@@ -6,6 +6,8 @@ templates, on the clinic's wall clock.
   seconds;
 - ``{{ day|clinic_date }}`` → "2 Dec 2026"; ``:"weekday"``, ``:"short"`` (no year),
   ``:"long"``;
+- ``{{ day|clinic_format:"l j F" }}`` → a Django date pattern, names in the language's
+  case ("сряда 2 декември" in Bulgarian, not Django's "Сряда 2 Декември");
 - ``{{ booking.start|clinic_time }}`` → "10:00", "10:00 AM";
 - ``{{ booking.start|clinic_time_range:booking.end }}`` → "10:00–10:30".
 """
@@ -29,6 +31,13 @@ def clinic_datetime(value, style="medium"):
 @register.filter
 def clinic_date(value, style="medium"):
     return clinic_time.format_date(value, style)
+
+
+@register.filter
+def clinic_format(value, pattern):
+    """A Django date pattern ("l j F") with names in the language's case: "сряда 2
+    декември" in Bulgarian, "Wednesday 2 December" in English."""
+    return clinic_time.format_pattern(value, pattern)
 
 
 @register.filter

@@ -96,7 +96,7 @@ def _book_now(card, dashboard, ctx):
 
 
 def _policy(card, dashboard, ctx):
-    page = card.value.get("page")
+    page = card.extra.get("page")
     show = bool(card.value.get("show_summary"))
     return {
         "text": card.value.get("text") or "",

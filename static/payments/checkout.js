@@ -17,6 +17,13 @@
     .mount("#payment-element");
   var errorBox = document.getElementById("payment-error");
 
+  // A declined card is an error box the patient is taken to (and a screen reader reads).
+  function showError(message) {
+    errorBox.textContent = message;
+    errorBox.hidden = false;
+    errorBox.focus();
+  }
+
   function sendSaveChoice() {
     if (!form.querySelector('input[name="save_choice"]')) return Promise.resolve();
     return fetch(window.location.href, {
@@ -41,14 +48,10 @@
         });
       })
       .then(function (result) {
-        if (result && result.error) {
-          errorBox.textContent = result.error.message;
-          errorBox.hidden = false;
-        }
+        if (result && result.error) showError(result.error.message);
       })
       .catch(function (error) {
-        errorBox.textContent = error.message;
-        errorBox.hidden = false;
+        showError(error.message);
       });
   });
 })();

@@ -1,4 +1,4 @@
-// The portal's only script: a form marked data-once cannot be sent twice (a double tap
+// The portal's own script. A form marked data-once cannot be sent twice (a double tap
 // on "Confirm booking" must not book twice). Everything works without it.
 document.addEventListener("submit", (event) => {
   const form = event.target;
@@ -28,4 +28,23 @@ document.addEventListener("change", (event) => {
 });
 document.addEventListener("DOMContentLoaded", () => {
   if (document.querySelector("[data-pet-choice]")) showNewPet();
+});
+
+// Preferences: while "unsubscribe from all" is ticked the per-type switches are disabled
+// (the server keeps them as they were); unticking it gives them back.
+document.addEventListener("change", (event) => {
+  const box = event.target;
+  if (!box.closest || !box.closest("[data-unsubscribe-all]")) return;
+  const switches = box.form && box.form.querySelector("[data-per-type-switches]");
+  if (switches) switches.disabled = box.checked;
+});
+
+// An error box the server rendered (a declined card): focus it, so the patient (and a
+// screen reader) lands on what went wrong rather than at the top of the page.
+document.addEventListener("DOMContentLoaded", () => {
+  const box = document.querySelector("[data-focus-on-load]");
+  if (box) {
+    box.focus();
+    box.scrollIntoView({ block: "center" });
+  }
 });

@@ -491,3 +491,17 @@ def test_the_boot_call_gives_the_branding_assets(clinic, api):
     again = api.get("/api/v1/clinic/icons/192.png", HTTP_IF_NONE_MATCH=icon["ETag"])
     assert again.status_code == 304
     assert api.get("/api/v1/clinic/icons/100.png").status_code == 404
+
+
+def test_the_starter_policy_card_links_the_clinics_policy_page_in_both(
+    clinic, patient, patient_api, signed_in
+):
+    """The starter dashboard's policy card has no page chosen: it links the clinic's own
+    policy page (the API said ``"page": null`` and the portal showed no link)."""
+    page, _created = policy_page_seed(clinic=clinic)
+    dashboard_cards_seed(clinic=clinic)
+    cards = {card["type"]: card for card in patient_api.get("/api/v1/dashboard").json()["cards"]}
+    assert cards["policy"]["page"] == page.pk
+    assert cards["policy"]["page_url"].endswith(page.url)
+    html = signed_in.get("/").content.decode()
+    assert 'href="/cancellation-policy/"' in html and "Read the full policy" in html

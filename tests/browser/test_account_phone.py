@@ -100,6 +100,30 @@ def test_a_patient_pays_and_saves_the_card_on_a_phone(
     expect(phone.get_by_text("Thank you: your payment went through.")).to_be_visible()
     assert SavedCard.objects.get(client=olivia).last4 == "4242"
 
+    # The next checkout offers the saved card (or a new one): one tap pays with it.
+    second = add_booking(
+        clinic,
+        olivia,
+        consult,
+        zara,
+        at(local_day(7), "11:00"),
+        BookingStatus.PENDING_PAYMENT,
+        hold_expires_at=timezone.now() + datetime.timedelta(minutes=10),
+    )
+    phone.goto(clinic_url(live_server, clinic, f"/book/pay/{second.reference}/"))
+    saved = phone.get_by_role("button", name=re.compile(r"•••• 4242"))
+    expect(saved).to_be_visible()
+    box = saved.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 300, box
+    expect(phone.get_by_role("heading", name="Or pay with a new card")).to_be_visible()
+    fits_the_screen(phone)
+    axe(phone)
+    shot(phone, "checkout-saved-card")
+    saved.click()
+    expect(phone.get_by_text("Thank you: your payment went through.")).to_be_visible()
+    second.refresh_from_db()
+    assert second.status == BookingStatus.BOOKED
+
     phone.goto(clinic_url(live_server, clinic, "/account/cards/"))
     expect(phone.get_by_text("•••• 4242")).to_be_visible()
     fits_the_screen(phone)
@@ -107,3 +131,24 @@ def test_a_patient_pays_and_saves_the_card_on_a_phone(
     phone.get_by_role("button", name="Remove card ending 4242").click()
     expect(phone.get_by_text("Card ending 4242 removed.")).to_be_visible()
     assert not SavedCard.objects.exists()
+
+
+def test_unsubscribe_from_all_disables_the_per_type_switches_on_a_phone(
+    live_server, clinic, olivia, phone, axe
+):
+    sign_in(phone, live_server, clinic)
+    phone.goto(clinic_url(live_server, clinic, "/account/"))
+    reminders = phone.get_by_label("Reminders by email")
+    expect(reminders).to_be_enabled()
+    phone.get_by_label("Unsubscribe from all").check()
+    expect(reminders).to_be_disabled()
+    expect(phone.get_by_label("Offers and news by SMS")).to_be_disabled()
+    phone.get_by_label("Unsubscribe from all").uncheck()
+    expect(reminders).to_be_enabled()
+    phone.get_by_label("Unsubscribe from all").check()
+    phone.get_by_role("button", name="Save preferences").click()
+    expect(phone.get_by_text("Your communication preferences are saved.")).to_be_visible()
+    expect(phone.get_by_label("Reminders by email")).to_be_disabled()
+    expect(phone.get_by_label("Reminders by email")).to_be_checked()  # kept, not wiped
+    fits_the_screen(phone)
+    axe(phone)

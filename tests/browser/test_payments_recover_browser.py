@@ -95,3 +95,40 @@ def test_the_authentication_card_shows_its_3d_secure_step_on_a_phone(
     phone.get_by_role("button", name="Complete authentication").click()
     expect(phone.get_by_role("heading", name="You're booked!")).to_be_visible()
     assert Booking.objects.get().status == BookingStatus.BOOKED
+
+
+def test_a_declined_card_is_an_error_box_the_patient_is_taken_to_on_a_phone(
+    live_server, clinic, held, phone, shot, axe
+):
+    """Found on a phone: the breakdown and the demo's test-card buttons looked unfinished,
+    and a declined card was a line of text at the top. Now: a boxed breakdown, full-width
+    test cards of 44px and more, and a styled alert that takes the focus."""
+    sign_in(phone, live_server, clinic)
+    phone.goto(clinic_url(live_server, clinic, f"/book/pay/{held.reference}/"))
+    amounts = phone.locator(".checkout-amounts")
+    expect(amounts.locator("tr.total")).to_contain_text("£9.00")
+    due = amounts.locator("tr.total td").bounding_box()
+    table = amounts.bounding_box()
+    assert due["x"] + due["width"] >= table["x"] + table["width"] - 2  # amounts to the right
+    assert amounts.evaluate("t => getComputedStyle(t).backgroundColor") != "rgba(0, 0, 0, 0)"
+    panel = phone.locator(".test-cards-panel").bounding_box()
+    buttons = phone.locator("button[name=card]")
+    assert buttons.count() == 4
+    for box in (buttons.nth(i).bounding_box() for i in range(4)):
+        assert box["height"] >= 44 and box["width"] >= panel["width"] * 0.8, box
+    fits_the_screen(phone)
+
+    phone.get_by_role("button", name="4000 0000 0000 0002").click()
+    alert = phone.get_by_role("alert")
+    expect(alert).to_contain_text("Payment not taken")
+    expect(alert).to_be_focused()
+    style = alert.evaluate(
+        "a => { const s = getComputedStyle(a); "
+        "return [s.backgroundColor, s.borderLeftWidth, s.paddingLeft]; }"
+    )
+    assert style[0] != "rgba(0, 0, 0, 0)" and float(style[1][:-2]) >= 3, style
+    assert float(style[2][:-2]) >= 12, style
+    expect(alert).to_be_in_viewport()
+    fits_the_screen(phone)
+    shot(phone, "checkout-declined-alert")
+    axe(phone)

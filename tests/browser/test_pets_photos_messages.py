@@ -32,17 +32,33 @@ def test_a_pet_owner_adds_a_pet_flips_its_card_uploads_a_photo_and_replies(
     phone.get_by_label("Species").select_option("dog")
     phone.get_by_label("Date of birth").fill("2019-04-12")
     phone.get_by_label("Notes for the clinic").fill("Loves cheese. Nervous of the scales.")
+    phone.get_by_label("Photo", exact=True).set_input_files(
+        {"name": "biscuit.jpg", "mimeType": "image/jpeg", "buffer": image_bytes()}
+    )
     phone.get_by_role("button", name="Save").click()
     expect(phone.get_by_text("Biscuit was added.")).to_be_visible()
     pet = Pet.objects.get(owner=owner)
+    assert pet.photo_id
 
-    # The notes are on the back: hidden until the card is flipped with the keyboard.
+    # The card's front shows the pet: its name and its photo, loaded and inside the card
+    # (this check passed while the card was broken: it now asserts what a patient sees).
+    front = phone.locator(f'.pet-card[data-pet="{pet.pk}"] .pet-face.front')
+    expect(front.get_by_role("heading", name="Biscuit")).to_be_visible()
+    expect(front.get_by_role("heading", name="Biscuit")).to_be_in_viewport()
+    photo = front.get_by_role("img", name="Biscuit")
+    expect(photo).to_be_visible()
+    expect(photo).to_have_js_property("complete", True)
+    assert photo.evaluate("img => img.naturalWidth") > 0
+    card_box, photo_box = front.bounding_box(), photo.bounding_box()
+    assert photo_box["width"] >= 64 and photo_box["height"] >= 64, photo_box
+    assert card_box["x"] <= photo_box["x"] and (
+        photo_box["x"] + photo_box["width"] <= card_box["x"] + card_box["width"] + 1
+    ), (card_box, photo_box)
     # The front grows with its content: nothing scrolls or is cut off on a phone.
-    front = phone.locator(".pet-face.front").first
-    # (a photo's worth of extra height, as on a card with a photo, breed and notes label)
-    front.evaluate("e => e.insertAdjacentHTML('afterbegin', '<div style=height:10rem></div>')")
     assert front.evaluate("e => e.scrollHeight <= e.clientHeight + 1")
     expect(phone.get_by_text("Born", exact=False).first).to_be_in_viewport()
+
+    # The notes are on the back: hidden until the card is flipped with the keyboard.
     notes = phone.get_by_text("Loves cheese. Nervous of the scales.")
     expect(notes).to_be_hidden()
     toggle = phone.locator(f"#flip-pet-{pet.pk}")
@@ -59,7 +75,7 @@ def test_a_pet_owner_adds_a_pet_flips_its_card_uploads_a_photo_and_replies(
     phone.get_by_label("Who is in the photo?").select_option(str(pet.pk))
     phone.get_by_role("button", name="Upload").click()
     expect(phone.get_by_text("Your photo was uploaded.")).to_be_visible()
-    photo = Photo.objects.get(client=owner)
+    photo = Photo.objects.filter(client=owner).exclude(pk=pet.photo_id).get()
     assert photo.pet_id == pet.pk
     expect(phone.locator(f'[data-photo="{photo.pk}"] img')).to_have_js_property("complete", True)
     assert phone.locator(f'[data-photo="{photo.pk}"] img').evaluate("img => img.naturalWidth") > 0

@@ -74,3 +74,29 @@ def test_amounts_follow_the_clinic_locale(deposit_policy, held, clinic):
     payment = pay(booking)
     text = pdf_text(receipts.payment_receipt_pdf(payment))
     assert "45,00" in text and "лв" in text
+
+
+def test_a_receipt_shows_what_was_issued_after_the_booking_moves_and_is_refunded(
+    full_policy, held, django_capture_on_commit_callbacks
+):
+    """Found trying the demo: the receipt PDF was made from the booking as it is now, so
+    after a move it showed the new time and after a refund other totals. A receipt shows
+    what was issued; the refund has its own receipt."""
+    from booking_api.services import booking_reschedule
+    from tests.fixtures.booking import MONDAY, at
+
+    booking = held()
+    with django_capture_on_commit_callbacks(execute=True):
+        payment = pay(booking)
+    issued = pdf_text(receipts.payment_receipt_pdf(payment))
+    assert "£45.00" in issued and "Refunded in total" not in issued
+
+    booking.refresh_from_db()
+    booking_reschedule(booking=booking, start=at(MONDAY, "14:00"), by_client=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        refund = services.refund_create(payment=payment, amount=4500)
+    again = pdf_text(receipts.payment_receipt_pdf(payment))
+    assert again == issued  # the same lines, amounts and appointment time
+    refund_text = pdf_text(receipts.refund_receipt_pdf(refund))
+    assert "Refund receipt" in refund_text and "Refunded in total" in refund_text
+    assert "Balance to pay" not in refund_text

@@ -179,3 +179,66 @@ def test_a_bad_save_card_value_is_named_and_nothing_changes(
     assert response.status_code == 400 and "save_card" in str(response.json())
     assert len(stripe_proxy.bodies) == before  # Stripe was not asked anything
     assert not SavedCard.objects.exists()
+
+
+def test_a_card_saved_at_checkout_is_offered_at_the_next_and_pays(
+    stripe_proxy,
+    full_policy,
+    service,
+    emma,
+    signed_in,
+    patient,
+    django_capture_on_commit_callbacks,
+):
+    """Found trying the demo: the card saved at one checkout was not offered at the next.
+    The next checkout offers it (or a new card); choosing it pays with that card."""
+    from bs4 import BeautifulSoup
+
+    first = book(signed_in, service)
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in.post(
+            f"/book/pay/{first.reference}/",
+            {"card": "success", "save_choice": "1", "save_card": "1"},
+        )
+    card = SavedCard.objects.get(client=patient)
+
+    second = book(signed_in, service, "11:00")
+    page = BeautifulSoup(signed_in.get(f"/book/pay/{second.reference}/").content, "html.parser")
+    offered = page.select('button[name="saved_card"]')
+    assert [b["value"] for b in offered] == [str(card.pk)]
+    assert "•••• 4242" in offered[0].get_text()
+    assert page.find(string="Or pay with a new card")
+    assert page.select('button[name="card"]')  # a new card still possible
+
+    with django_capture_on_commit_callbacks(execute=True):
+        paid = signed_in.post(f"/book/pay/{second.reference}/", {"saved_card": str(card.pk)})
+    assert paid.status_code == 302, paid.content.decode()[-2000:]
+    second.refresh_from_db()
+    assert second.status == BookingStatus.BOOKED
+    payment = Payment.objects.get(booking=second)
+    assert payment.status == "succeeded"
+    sent = [
+        b
+        for m, p, b in stripe_proxy.bodies
+        if m == "POST" and p == f"/v1/payment_intents/{payment.stripe_payment_intent_id}"
+    ]
+    assert any(b.get("payment_method") == card.stripe_payment_method_id for b in sent)
+
+
+def test_another_clients_saved_card_is_not_found_and_nothing_is_charged(
+    stripe_proxy, full_policy, service, emma, signed_in, patient, clinic
+):
+    from tests.factories.clients import ClientAccountFactory
+
+    other = ClientAccountFactory(clinic=clinic)
+    theirs = SavedCard.objects.create(
+        clinic=clinic, client=other, stripe_payment_method_id="pm_theirs", last4="1111"
+    )
+    booking = book(signed_in, service)
+    page = signed_in.get(f"/book/pay/{booking.reference}/").content.decode()
+    assert 'name="saved_card"' not in page
+    response = signed_in.post(f"/book/pay/{booking.reference}/", {"saved_card": str(theirs.pk)})
+    assert response.status_code == 404
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.PENDING_PAYMENT
+    assert not any("pm_theirs" in str(b) for _m, _p, b in stripe_proxy.bodies)

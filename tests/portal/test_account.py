@@ -248,3 +248,51 @@ def test_unsubscribe_from_all_keeps_the_choices_and_switching_back_restores_them
     assert not prefs.unsubscribed_all
     assert prefs.wants("booking_email") and prefs.wants("marketing_email")
     assert not prefs.wants("reminder_email")
+
+
+def test_while_unsubscribed_from_all_the_per_type_switches_are_disabled_and_kept(
+    clinic, patient, signed_in
+):
+    """The rule: while "unsubscribe from all" is on, the per-type switches are frozen —
+    shown disabled, and a post changing them (or, as a browser sends a disabled switch,
+    leaving them out) changes nothing; only the post that switches it off sets them."""
+    from bs4 import BeautifulSoup
+
+    signed_in.post(
+        "/account/",
+        {"section": "preferences", "prefs-booking_email": "on", "prefs-marketing_email": "on"},
+    )
+    signed_in.post("/account/", {"section": "preferences", "prefs-unsubscribed_all": "on"})
+    prefs = Preferences.objects.get(clinic=clinic, user=patient.user)
+    assert prefs.unsubscribed_all and prefs.booking_email and prefs.marketing_email
+    page = BeautifulSoup(signed_in.get("/account/").content, "html.parser")
+    assert page.select_one("[data-per-type-switches]").has_attr("disabled")
+
+    # A hand-made post ticking other switches while staying unsubscribed: nothing moves.
+    signed_in.post(
+        "/account/",
+        {"section": "preferences", "prefs-unsubscribed_all": "on", "prefs-marketing_sms": "on"},
+    )
+    prefs.refresh_from_db()
+    assert prefs.unsubscribed_all and not prefs.marketing_sms
+    assert prefs.booking_email and prefs.marketing_email
+
+    signed_in.post("/account/", {"section": "preferences", "prefs-booking_email": "on"})
+    prefs.refresh_from_db()
+    assert not prefs.unsubscribed_all and prefs.booking_email and not prefs.marketing_email
+    page = BeautifulSoup(signed_in.get("/account/").content, "html.parser")
+    assert not page.select_one("[data-per-type-switches]").has_attr("disabled")
+
+
+def test_the_service_keeps_per_type_switches_while_unsubscribed_from_all(clinic, patient):
+    from notifications.services import preferences_update
+
+    preferences_update(clinic=clinic, user=patient.user, unsubscribed_all=True)
+    prefs = preferences_update(
+        clinic=clinic, user=patient.user, reminder_email=False, marketing_sms=True
+    )
+    assert prefs.reminder_email and not prefs.marketing_sms  # as they were
+    prefs = preferences_update(
+        clinic=clinic, user=patient.user, unsubscribed_all=False, reminder_email=False
+    )
+    assert not prefs.unsubscribed_all and not prefs.reminder_email

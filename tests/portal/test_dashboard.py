@@ -272,7 +272,8 @@ def test_the_dashboard_runs_a_bounded_number_of_queries(
     assert set(DashboardCards.base_blocks) - {"promotion"} <= shown, shown
     assert "2500" in html.replace(",", "")  # the rewards balance: 500 entries of 5
     assert "Rex 2" in html and "Lucky wheel" in html
-    assert len(queries) <= 20, "\n".join(q["sql"][:160] for q in queries.captured_queries)
+    # (21: the policy card without a page of its own looks up the clinic's policy page)
+    assert len(queries) <= 21, "\n".join(q["sql"][:160] for q in queries.captured_queries)
 
 
 def test_seed_is_idempotent_and_keeps_a_managers_cards(clinic):
@@ -327,3 +328,20 @@ def test_a_newcomer_is_welcomed_and_a_returning_client_welcomed_back(
     html = signed_in.get("/").content.decode()
     assert "<h1>Welcome back</h1>" in html
     assert f"<h1>Welcome back, {patient.user.email}" not in html
+
+
+def test_a_bulgarian_clinics_starter_dashboard_is_all_in_bulgarian(clinic, signed_in):
+    """The starter cards' texts the blocks would take from their own defaults (fixed
+    English: "You have no upcoming appointments.", "Read the full policy") are filled in
+    the clinic's language when the dashboard is created."""
+    clinic.language = "bg"
+    clinic.save()
+    dashboard_cards_seed(clinic=clinic)
+    page = clinic.site.root_page.specific
+    page.refresh_from_db()
+    policy = next(card for card in page.cards if card.block_type == "policy")
+    assert policy.value["link_label"] == "Прочетете всички правила"
+    html = signed_in.get("/").content.decode()
+    assert "Нямате предстоящи часове." in html
+    for english in ("You have no upcoming appointments.", "Read the full policy", "Book now"):
+        assert english not in html

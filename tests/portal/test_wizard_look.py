@@ -189,3 +189,50 @@ def test_a_service_card_names_only_who_gives_it_at_the_chosen_location(
     page = signed_in.get(f"/book/category/{skin_consult.category_id}/")
     assert [m.pk for m in page.context["services"][0].wizard_staff] == [zoe.pk]
     assert "Emma" not in page.content.decode()
+
+
+def test_the_step_counter_keeps_one_total_to_the_last_step_at_two_locations(
+    clinic, signed_in, patient, skin_consult, portal_emma, soho
+):
+    """Found trying the demo: "Step 7 of 8" on the confirm step, then "Step 7 of 7" on the
+    next page. The total comes from the clinic's configuration, the same on every step."""
+    location, _zoe = soho
+    signed_in.post("/book/location/", {"location": location.pk})
+    day = local_day(3)
+    times = signed_in.get(f"/book/service/{skin_consult.pk}/any/{day.isoformat()}/")
+    start = times.context["slots"][0].start
+    confirm = signed_in.get(confirm_url(skin_consult, "any", start)).content.decode()
+    assert "Step 7 of 8" in confirm
+    response = signed_in.post(
+        "/book/confirm/",
+        {
+            "service": skin_consult.pk,
+            "staff": "any",
+            "t": int(start.timestamp()),
+            "location": location.pk,
+        },
+    )
+    assert response.status_code == 302
+    last = signed_in.get(response["Location"])
+    assert last.status_code == 200
+    assert "Step 8 of 8" in last.content.decode()
+    assert (last.context["step"], last.context["total_steps"]) == (8, 8)
+
+
+def test_any_available_says_who_when_only_one_is_free_else_first_available(
+    clinic, signed_in, skin_consult, portal_emma
+):
+    """The confirm step said "With: Any available". Only Emma gives the service: she is
+    named; with two free then, "First available" in plain words."""
+    from bs4 import BeautifulSoup
+
+    start = at(local_day(4), "11:30")
+
+    def with_text():
+        html = signed_in.get(confirm_url(skin_consult, "any", start)).content
+        return BeautifulSoup(html, "html.parser").select_one("[data-with]").get_text(" ")
+
+    assert with_text().strip() == "Emma"
+    StaffFactory(clinic=clinic, key="zoe", display_name="Zoe Quinn", services=[skin_consult])
+    text = with_text()
+    assert text.startswith("First available") and "Any available" not in text

@@ -611,3 +611,37 @@ def test_a_chosen_pet_ignores_a_name_typed_for_another(vet, owner, vet_portal, v
     assert response.status_code == 302
     assert Booking.objects.get().pet_id == biscuit.pk
     assert list(Pet.objects.filter(owner=owner)) == [biscuit]
+
+
+def test_the_wizard_chooses_the_pet_booked_for_last_when_there_are_several(
+    vet, owner, vet_portal, vet_service
+):
+    """Found at the vet: with two pets nothing was chosen, though the owner books for the
+    same one each time. The pet last booked for is chosen already (still changeable)."""
+    from bs4 import BeautifulSoup
+
+    service, staff = vet_service
+    PetFactory(owner=owner, name="Biscuit")
+    mochi = PetFactory(owner=owner, name="Mochi")
+    _booking(vet, owner, mochi, service, staff, days_ago=30)
+    start = _first_slot(vet, service)
+    page = vet_portal.get(
+        reverse("portal:book_confirm"), {"service": service.pk, "t": int(start.timestamp())}
+    )
+    checked = BeautifulSoup(page.content, "html.parser").select('input[name="pet"][checked]')
+    assert [radio["value"] for radio in checked] == [str(mochi.pk)]
+
+
+def test_the_wizard_chooses_nothing_for_several_pets_never_booked(
+    vet, owner, vet_portal, vet_service
+):
+    from bs4 import BeautifulSoup
+
+    service, _staff = vet_service
+    PetFactory(owner=owner, name="Biscuit")
+    PetFactory(owner=owner, name="Mochi")
+    start = _first_slot(vet, service)
+    page = vet_portal.get(
+        reverse("portal:book_confirm"), {"service": service.pk, "t": int(start.timestamp())}
+    )
+    assert not BeautifulSoup(page.content, "html.parser").select('input[name="pet"][checked]')
