@@ -45,6 +45,28 @@ class CommerceErrorCode(ErrorCode):
     )
     REASON_REQUIRED = "reason_required", 400, "Staff changes need a reason."
     OTHER_CLINIC = "other_clinic", 400, "The client belongs to another clinic."
+    MEMBERSHIP_PLAN_UNAVAILABLE = (
+        "membership_plan_unavailable",
+        400,
+        "The membership plan is not on sale at this clinic.",
+    )
+    AGREEMENT_UNSIGNED = (
+        "agreement_unsigned",
+        400,
+        "The membership agreement must be signed before joining (nothing was charged).",
+    )
+    ALREADY_MEMBER = "already_member", 409, "The client already has this membership."
+    MEMBERSHIP_CREDIT_UNUSABLE = (
+        "membership_credit_unusable",
+        400,
+        "The membership is paused, ended, another client's, has no credits left or does "
+        "not include the service.",
+    )
+    MEMBERSHIP_NOT_CANCELLABLE = (
+        "membership_not_cancellable",
+        403,
+        "The clinic does not let members cancel online, or the membership has ended.",
+    )
 
 
 class CommerceError(DomainError):

@@ -52,3 +52,9 @@ def gift_card_booking_cancelled(booking_id):
     from commerce.giftcards.services import gift_card_after_cancel
 
     gift_card_after_cancel(booking_id=booking_id)
+
+
+def membership_booking_cancelled(booking_id):
+    from commerce.memberships.credits import membership_credit_after_cancel
+
+    membership_credit_after_cancel(booking_id=booking_id)

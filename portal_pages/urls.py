@@ -11,6 +11,7 @@ from portal_pages import (
     game_views,
     loyalty_views,
     medical_views,
+    membership_views,
     message_views,
     payment_views,
     pet_views,
@@ -96,6 +97,18 @@ urlpatterns += [
     path("packages/", shop_views.packages_page, name="packages"),
     path("packages/<id:plan_id>/buy/", shop_views.package_buy, name="package_buy"),
     path("gift-cards/", shop_views.gift_cards_page, name="gift_cards"),
+    path("memberships/", membership_views.memberships_page, name="memberships"),
+    path(
+        "memberships/plans/<id:plan_id>/join/",
+        membership_views.membership_join_page,
+        name="membership_join",
+    ),
+    path("memberships/<id:pk>/", membership_views.membership_page, name="membership"),
+    path(
+        "memberships/<id:pk>/cancel/",
+        membership_views.membership_cancel_view,
+        name="membership_cancel",
+    ),
     path("gift-cards/balance/", shop_views.gift_card_balance_page, name="gift_card_balance"),
     path("purchases/<uuid:reference>/pay/", shop_views.purchase_pay, name="purchase_pay"),
     path(

@@ -101,6 +101,7 @@ FEATURE_DEFAULTS = {
     "packages": False,
     "gift_cards": False,
     "orders": False,
+    "memberships": False,
 }
 
 
@@ -121,6 +122,7 @@ class FeatureSettings(BaseSiteSetting):
     packages = models.BooleanField(_("packages (courses of sessions)"), default=False)
     gift_cards = models.BooleanField(_("gift cards"), default=False)
     orders = models.BooleanField(_("orders (products and refills)"), default=False)
+    memberships = models.BooleanField(_("memberships (monthly or yearly plans)"), default=False)
 
     panels = [
         MultiFieldPanel(
@@ -151,7 +153,12 @@ class FeatureSettings(BaseSiteSetting):
             heading=_("Portal"),
         ),
         MultiFieldPanel(
-            [FieldPanel("packages"), FieldPanel("gift_cards"), FieldPanel("orders")],
+            [
+                FieldPanel("packages"),
+                FieldPanel("gift_cards"),
+                FieldPanel("orders"),
+                FieldPanel("memberships"),
+            ],
             heading=_("Shop"),
         ),
     ]

@@ -2,6 +2,14 @@
 cards, and the purchase (and its payment) behind each sale."""
 
 from commerce.models.giftcards import GiftCard, GiftCardEntry, GiftEntryKind
+from commerce.models.memberships import (
+    BillingInterval,
+    CreditKind,
+    Membership,
+    MembershipEntry,
+    MembershipPlan,
+    MembershipStatus,
+)
 from commerce.models.packages import EntryKind, Package, PackageEntry, PackagePlan
 from commerce.models.purchases import (
     Purchase,
@@ -12,6 +20,12 @@ from commerce.models.purchases import (
 )
 
 __all__ = [
+    "BillingInterval",
+    "CreditKind",
+    "Membership",
+    "MembershipEntry",
+    "MembershipPlan",
+    "MembershipStatus",
     "EntryKind",
     "GiftCard",
     "GiftCardEntry",
