@@ -1,10 +1,12 @@
 """The commerce app's admin: a "Shop" menu (packages: managers edit, front desk list;
-gift cards: the front desk) and the client account's "Packages" tab with its actions."""
+gift cards: the front desk; membership plans: managers edit, front desk list) and the
+client account's "Packages" and "Memberships" tabs with their actions."""
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from commerce.staff import memberships as staff_memberships
 from commerce.staff import views
 from commerce.staff.catalogue import PackagePlanViewSet
 from commerce.staff.giftcards import GiftCardActionView, GiftCardListView
@@ -18,7 +20,7 @@ class ShopMenu(ClinicMenu):
     menu_name = "shop"
     menu_icon = "tag"
     menu_order = 175
-    items = [PackagePlanViewSet]
+    items = [PackagePlanViewSet, staff_memberships.MembershipPlanViewSet]
     links = [
         MenuLink(_("Gift cards"), "commerce_gift_cards", "shop-gift-cards", "tag", 200, FRONT_DESK),
     ]
@@ -47,6 +49,11 @@ def register_shop_urls():
             name="commerce_gift_card_action",
         ),
         path(
+            "shop/clients/<id:pk>/memberships/<id:membership_id>/cancel/",
+            staff_memberships.MembershipCancelView.as_view(),
+            name="commerce_membership_cancel",
+        ),
+        path(
             "shop/clients/<id:pk>/<slug:action>/",
             views.ClientShopActionView.as_view(),
             name="commerce_client_action",
@@ -63,4 +70,16 @@ def register_packages_tab():
         template_name="commerce/admin/account_tab.html",
         get_context=views.tab_context,
         is_shown=views.is_shown,
+    )
+
+
+@hooks.register("register_client_account_tab")
+def register_memberships_tab():
+    return ClientAccountTab(
+        key="memberships",
+        label=_("Memberships"),
+        order=56,
+        template_name="commerce/admin/memberships_tab.html",
+        get_context=staff_memberships.tab_context,
+        is_shown=staff_memberships.is_shown,
     )
