@@ -51,9 +51,7 @@ class MembershipPlanForm(WagtailAdminModelForm):
     def clean(self):
         data = super().clean()
         if not data.get("discount_percent") and not data.get("credits_per_period"):
-            raise forms.ValidationError(
-                _("Give members a discount, included sessions, or both.")
-            )
+            raise forms.ValidationError(_("Give members a discount, included sessions, or both."))
         if data.get("credits_per_period") and not data.get("credit_services"):
             self.add_error(
                 "credit_services", _("Choose the services the included sessions are for.")
