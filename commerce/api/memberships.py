@@ -4,16 +4,19 @@ views over ``commerce.memberships`` with the portal's rules (the ``memberships``
 toggle: 403 ``feature_disabled``)."""
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from booking_api.coverage import cover_options
+from booking_api.selectors import service_by_ref
 from branding.api.fields import MoneyDisplayField
 from branding.api.pagination import ApiPagination, paginated_response
 from branding.api.permissions import ClinicRequired, require_feature
-from commerce.api.serializers import PackageServiceSerializer
+from commerce.api.serializers import CoverOptionSerializer, PackageServiceSerializer
+from commerce.memberships.cover import PREFIX
 from commerce.memberships.selectors import (
     client_memberships,
     membership_for_client,
@@ -172,3 +175,26 @@ class MembershipCardView(APIView):
             payment_method=payload.validated_data["payment_method"],
         )
         return Response(MembershipSerializer(_own(request, pk)).data)
+
+
+class MembershipOptionsView(APIView):
+    """The membership credits the patient may use for a service (nothing is used until
+    they send one as ``package`` with POST /api/v1/bookings)."""
+
+    permission_classes = MEMBERSHIPS
+    pagination_class = ApiPagination
+
+    @extend_schema(
+        tags=["shop"],
+        responses=CoverOptionSerializer(many=True),
+        parameters=[OpenApiParameter("service", str, required=True, description="Id or key.")],
+    )
+    def get(self, request):
+        client = client_account_here(request)
+        service = service_by_ref(request.clinic, request.query_params.get("service", ""))
+        options = [
+            o
+            for o in cover_options(clinic=request.clinic, client=client, service=service)
+            if o.ref.startswith(PREFIX)
+        ]
+        return paginated_response(self, request, options, CoverOptionSerializer)

@@ -31,6 +31,11 @@ urlpatterns = [
     ),
     path("memberships", memberships.MembershipListView.as_view(), name="memberships"),
     path(
+        "memberships/options",
+        memberships.MembershipOptionsView.as_view(),
+        name="membership-options",
+    ),
+    path(
         "memberships/<id:pk>/cancel",
         memberships.MembershipCancelView.as_view(),
         name="membership-cancel",

@@ -369,3 +369,22 @@ def test_the_portal_pages_are_gone_when_memberships_are_off(clinic, member_plan,
     features_update(clinic=clinic, memberships=False)
     assert signed_in.get("/memberships/").status_code == 404
     assert signed_in.get(f"/memberships/plans/{member_plan.pk}/join/").status_code == 404
+
+
+def test_the_api_offers_the_credit_and_books_on_it(clinic, service, emma, member, patient_api):
+    options = patient_api.get("/api/v1/memberships/options", {"service": "consult"}).json()
+    (option,) = options["results"]
+    assert option["ref"] == f"commerce:membership:{member.pk}"
+    booked = patient_api.post(
+        "/api/v1/bookings",
+        {
+            "service": "consult",
+            "staff": "emma",
+            "start": at(MONDAY, "10:00").isoformat(),
+            "package": option["ref"],
+        },
+        format="json",
+    )
+    assert booked.status_code == 201, booked.content
+    assert booked.json()["price"] == 0
+    assert membership_balance(member) == 0
