@@ -51,7 +51,7 @@ def test_join_on_a_phone_and_fix_the_card_after_a_failed_renewal(
     phone.get_by_label("Email").fill("olivia@example.com")
     phone.get_by_label("Password").fill(PASSWORD)
     phone.get_by_role("button", name="Sign in").click()
-    expect(phone.get_by_role("heading", name="Welcome back, Olivia")).to_be_visible()
+    expect(phone.get_by_role("heading", name="Welcome, Olivia")).to_be_visible()
 
     phone.get_by_role("link", name="More").click()
     phone.get_by_role("link", name="Memberships").click()
