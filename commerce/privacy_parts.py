@@ -1,14 +1,15 @@
 """Commerce's part of a client's data for ``privacy`` (``privacy/registry.py``): purchases,
-packages and gift cards bought. Erasing keeps every purchase (money the clinic must
+packages, gift cards bought and memberships. Erasing keeps every purchase (money the clinic must
 account for) and removes the buyer's free text (a gift card's message)."""
 
-from commerce.models import GiftCard, Package, Purchase
+from commerce.models import GiftCard, Membership, Package, Purchase
 
 
 def export_purchases(*, clinic, client):
     purchases = Purchase.objects.filter(clinic=clinic, client=client).order_by("pk")
     packages = Package.objects.filter(clinic=clinic, client=client).order_by("pk")
     cards = GiftCard.objects.filter(clinic=clinic, purchaser=client).order_by("pk")
+    memberships = Membership.objects.filter(clinic=clinic, client=client).order_by("pk")
     return {
         "data": {
             "purchases": [
@@ -35,6 +36,18 @@ def export_purchases(*, clinic, client):
                     "deliver_on": c.deliver_on.isoformat(),
                 }
                 for c in cards
+            ],
+            "memberships": [
+                {
+                    "name": m.name,
+                    "interval": m.interval,
+                    "price_minor_units": m.price,
+                    "currency": m.currency,
+                    "status": m.status,
+                    "joined": m.created_at.isoformat(),
+                    "ended": m.ended_at.isoformat() if m.ended_at else None,
+                }
+                for m in memberships
             ],
         }
     }

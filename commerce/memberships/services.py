@@ -11,6 +11,7 @@ subscription's latest invoice grants (an older period is over)."""
 import datetime
 
 from django.db import transaction
+from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -227,11 +228,7 @@ def membership_card_update(*, clinic, client, membership_id, payment_method) -> 
         .first()
     )
     if membership is None:
-        raise CommerceError(
-            _("No such membership."),
-            field="membership",
-            code=CommerceErrorCode.MEMBERSHIP_NOT_CANCELLABLE,
-        )
+        raise Http404("No such membership.")
     billing.default_card_set(client=client, payment_method=payment_method)
     if membership.status == MembershipStatus.PAST_DUE and membership.card_problem_invoice:
         invoice = billing.invoice_retrieve(clinic, membership.card_problem_invoice)
@@ -252,8 +249,6 @@ def membership_cancel(*, clinic, membership_id, client=None, actor=None, request
         memberships = memberships.filter(client=client)
     membership = memberships.first()
     if membership is None:
-        from django.http import Http404
-
         raise Http404("No such membership.")
     if membership.status == MembershipStatus.CANCELED or (
         client is not None and not membership.patients_may_cancel

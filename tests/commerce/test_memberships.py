@@ -388,3 +388,14 @@ def test_the_api_offers_the_credit_and_books_on_it(clinic, service, emma, member
     assert booked.status_code == 201, booked.content
     assert booked.json()["price"] == 0
     assert membership_balance(member) == 0
+
+
+def test_the_privacy_export_lists_the_membership(clinic, patient, member):
+    from commerce.privacy_parts import export_purchases
+
+    (exported,) = export_purchases(clinic=clinic, client=patient)["data"]["memberships"]
+    assert (exported["name"], exported["status"], exported["ended"]) == (
+        "Glow club",
+        "active",
+        None,
+    )
