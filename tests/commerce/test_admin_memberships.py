@@ -55,7 +55,7 @@ def test_a_manager_defines_a_membership_plan(
 
 def test_the_tab_shows_the_membership_and_the_desk_cancels_it(desk, clinic, patient, member):
     html = desk.get(f"/admin/clinic/clients/{patient.pk}/").content.decode()
-    assert "data-memberships-tab" in html
+    assert "data-memberships-tab" in html and 'data-account-tab="memberships"' in html
     assert "Glow club" in html and "1 credit left" in html and "renews on" in html
     answer = desk.post(f"/admin/shop/clients/{patient.pk}/memberships/{member.pk}/cancel/")
     assert answer.status_code == 302
@@ -72,5 +72,17 @@ def test_another_clinics_membership_is_not_found(desk, clinic, member, other_cli
     stranger = ClientAccountFactory(clinic=clinic)
     answer = desk.post(f"/admin/shop/clients/{stranger.pk}/memberships/{member.pk}/cancel/")
     assert answer.status_code == 404
+    member.refresh_from_db()
+    assert member.cancel_at_period_end is False
+
+
+def test_therapists_see_no_memberships_tab_and_cannot_cancel(
+    clinic, patient, member, therapist_user
+):
+    therapist = Client(HTTP_HOST=clinic.site.hostname)
+    therapist.force_login(therapist_user)
+    html = therapist.get(f"/admin/clinic/clients/{patient.pk}/").content.decode()
+    assert 'data-account-tab="memberships"' not in html
+    therapist.post(f"/admin/shop/clients/{patient.pk}/memberships/{member.pk}/cancel/")
     member.refresh_from_db()
     assert member.cancel_at_period_end is False
