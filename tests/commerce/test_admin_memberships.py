@@ -1,7 +1,7 @@
 """Memberships in the staff admin: a manager defines a plan (the clinic's own services
 and consent forms only); the client account's Memberships tab shows status, next renewal
-and credits; the desk cancels at period end (audited, Stripe told); another clinic's
-membership is 404."""
+and credits; the desk cancels at period end (audited, Stripe told); another client's
+membership is 404; therapists see no tab."""
 
 import pytest
 from django.test import Client
@@ -66,7 +66,7 @@ def test_the_tab_shows_the_membership_and_the_desk_cancels_it(desk, clinic, pati
     assert "ends on" in html
 
 
-def test_another_clinics_membership_is_not_found(desk, clinic, member, other_clinic):
+def test_another_clients_membership_is_not_found(desk, clinic, member):
     from tests.factories.clients import ClientAccountFactory
 
     stranger = ClientAccountFactory(clinic=clinic)
