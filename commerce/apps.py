@@ -3,7 +3,8 @@ from django.apps import AppConfig
 
 class CommerceConfig(AppConfig):
     """What patients buy besides a single appointment: packages (and their sessions at
-    booking), gift cards (spent at a booking's checkout), orders of products and refills, the
+    booking), gift cards (spent at a booking's checkout), orders of products and refills,
+    memberships (Stripe subscriptions: a member's price and credits at booking), the
     purchases behind them."""
 
     name = "commerce"
@@ -11,18 +12,26 @@ class CommerceConfig(AppConfig):
 
     def ready(self):
         from booking_api.coverage import register_cover_provider
+        from booking_api.pricing import register_price_provider
         from commerce import import_sections, receivers
         from commerce.balance import purchase_lines
         from commerce.giftcards import checkout as gift_cards_at_checkout
+        from commerce.memberships import cover as membership_cover
+        from commerce.memberships.services import membership_stripe_event
         from commerce.packages import cover
         from commerce.purchases import PURPOSE, purchase_intent_webhook
         from payments.balance_lines import register_balance_source
-        from payments.charges import register_intent_handler
+        from payments.charges import register_event_handler, register_intent_handler
         from payments.discounts import register_discount_provider
 
         receivers.connect()
         import_sections.register()
         register_cover_provider(cover)
+        register_cover_provider(membership_cover)
+        register_price_provider(membership_cover.member_price)
+        # Stripe's invoice and subscription events (verified, recorded once by payments).
+        register_event_handler("invoice.", membership_stripe_event)
+        register_event_handler("customer.subscription.", membership_stripe_event)
         # Gift cards pay at a booking's checkout: the patient types the code.
         register_discount_provider(gift_cards_at_checkout)
         register_intent_handler(PURPOSE, purchase_intent_webhook)

@@ -74,6 +74,28 @@ class CommerceErrorCode(ErrorCode):
         "ready before a refill is approved).",
     )
     ORDER_UNKNOWN = "order_unknown", 404, "No such order at this clinic."
+    MEMBERSHIP_PLAN_UNAVAILABLE = (
+        "membership_plan_unavailable",
+        400,
+        "The membership plan is not on sale at this clinic.",
+    )
+    AGREEMENT_UNSIGNED = (
+        "agreement_unsigned",
+        400,
+        "The membership agreement must be signed before joining (nothing was charged).",
+    )
+    ALREADY_MEMBER = "already_member", 409, "The client already has this membership."
+    MEMBERSHIP_CREDIT_UNUSABLE = (
+        "membership_credit_unusable",
+        400,
+        "The membership is paused, ended, another client's, has no credits left or does "
+        "not include the service.",
+    )
+    MEMBERSHIP_NOT_CANCELLABLE = (
+        "membership_not_cancellable",
+        403,
+        "The clinic does not let members cancel online, or the membership has ended.",
+    )
 
 
 class CommerceError(DomainError):

@@ -1,9 +1,9 @@
 """Commerce's part of a client's data for ``privacy`` (``privacy/registry.py``): purchases,
-packages, gift cards bought and orders. Erasing keeps every purchase and order (money
-and stock the clinic must account for) and removes the buyer's free text (a gift card's
-message, an order's note)."""
+packages, gift cards bought, orders and memberships. Erasing keeps every purchase and
+order (money and stock the clinic must account for) and removes the buyer's free text
+(a gift card's message, an order's note)."""
 
-from commerce.models import GiftCard, Order, Package, Purchase
+from commerce.models import GiftCard, Membership, Order, Package, Purchase
 
 
 def export_purchases(*, clinic, client):
@@ -16,6 +16,7 @@ def export_purchases(*, clinic, client):
         .prefetch_related("lines")
         .order_by("pk")
     )
+    memberships = Membership.objects.filter(clinic=clinic, client=client).order_by("pk")
     return {
         "data": {
             "purchases": [
@@ -58,6 +59,18 @@ def export_purchases(*, clinic, client):
                     "created": o.created_at.isoformat(),
                 }
                 for o in orders
+            ],
+            "memberships": [
+                {
+                    "name": m.name,
+                    "interval": m.interval,
+                    "price_minor_units": m.price,
+                    "currency": m.currency,
+                    "status": m.status,
+                    "joined": m.created_at.isoformat(),
+                    "ended": m.ended_at.isoformat() if m.ended_at else None,
+                }
+                for m in memberships
             ],
         }
     }

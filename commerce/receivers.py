@@ -1,11 +1,12 @@
 """Commerce follows bookings through booking_api's named events (sent after commit): a
 booking a package covered gives its session back when cancelled in time, and keeps it
 used for a no-show only where the package says so; what a gift card paid towards a
-booking cancelled in time goes back to the card. Each receiver queues an idempotent
+booking cancelled in time goes back to the card; a membership credit used for a booking
+cancelled in time comes back. Each receiver queues an idempotent
 task."""
 
 from booking_api.signals import booking_cancelled, booking_no_show
-from commerce.models import EntryKind, GiftCardEntry, PackageEntry
+from commerce.models import CreditKind, EntryKind, GiftCardEntry, MembershipEntry, PackageEntry
 from commerce.tasks import queue
 
 
@@ -16,6 +17,8 @@ def _covered(booking_id):
 def _booking_cancelled(sender, booking_id, event_id=None, **kwargs):
     if _covered(booking_id):
         queue("package_booking_cancelled", booking_id, event_id)
+    if MembershipEntry.objects.filter(booking_id=booking_id, kind=CreditKind.USE).exists():
+        queue("membership_booking_cancelled", booking_id)
     if GiftCardEntry.objects.filter(payment__booking_id=booking_id).exists():
         queue("gift_card_booking_cancelled", booking_id)
 

@@ -90,3 +90,9 @@ def order_tell(order_id, step):
     from commerce.orders.notices import order_tell
 
     order_tell(order_id=order_id, step=step)
+
+
+def membership_booking_cancelled(booking_id):
+    from commerce.memberships.credits import membership_credit_after_cancel
+
+    membership_credit_after_cancel(booking_id=booking_id)

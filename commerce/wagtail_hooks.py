@@ -1,11 +1,13 @@
-"""The commerce app's admin: a "Shop" menu (packages and products: managers edit, front
-desk list; gift cards and orders: the front desk), the client account's "Packages" and
-"Orders" tabs with their actions, and a purchase's receipt for staff."""
+"""The commerce app's admin: a "Shop" menu (packages, products and membership plans:
+managers edit, front desk list; gift cards and orders: the front desk), the client
+account's "Packages", "Orders" and "Memberships" tabs with their actions, and a
+purchase's receipt for staff."""
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from commerce.staff import memberships as staff_memberships
 from commerce.staff import views
 from commerce.staff.catalogue import PackagePlanViewSet
 from commerce.staff.giftcards import GiftCardActionView, GiftCardListView
@@ -23,7 +25,7 @@ class ShopMenu(ClinicMenu):
     menu_name = "shop"
     menu_icon = "tag"
     menu_order = 175
-    items = [PackagePlanViewSet, ProductViewSet]
+    items = [PackagePlanViewSet, ProductViewSet, staff_memberships.MembershipPlanViewSet]
     links = [
         MenuLink(_("Gift cards"), "commerce_gift_cards", "shop-gift-cards", "tag", 200, FRONT_DESK),
         MenuLink(_("Orders"), "commerce_orders", "shop-orders", "list-ul", 150, FRONT_DESK),
@@ -64,6 +66,11 @@ def register_shop_urls():
             name="commerce_purchase_receipt",
         ),
         path(
+            "shop/clients/<id:pk>/memberships/<id:membership_id>/cancel/",
+            staff_memberships.MembershipCancelView.as_view(),
+            name="commerce_membership_cancel",
+        ),
+        path(
             "shop/clients/<id:pk>/<slug:action>/",
             views.ClientShopActionView.as_view(),
             name="commerce_client_action",
@@ -92,4 +99,16 @@ def register_orders_tab():
         template_name="commerce/admin/orders_tab.html",
         get_context=orders_tab_context,
         is_shown=orders_tab_is_shown,
+    )
+
+
+@hooks.register("register_client_account_tab")
+def register_memberships_tab():
+    return ClientAccountTab(
+        key="memberships",
+        label=_("Memberships"),
+        order=57,
+        template_name="commerce/admin/memberships_tab.html",
+        get_context=staff_memberships.tab_context,
+        is_shown=staff_memberships.is_shown,
     )

@@ -17,6 +17,13 @@ result recorded on the event; ``clinic`` is the clinic whose Stripe account the 
 came from, and a handler only touches that clinic's rows). Handlers must be idempotent
 and apply the intent under a row lock, as ``payment_apply_intent`` does.
 
+Subscriptions (commerce's memberships): the selling app registers a handler for event
+types by prefix (``register_event_handler("invoice.", handler)``); payments' webhook
+processing hands it each verified, recorded-once event of those types
+(``handler(event_type, object_id, clinic=) -> str``). The handler reads the object
+again from the clinic's account (events may come late, twice or out of order) and
+touches only that clinic's rows.
+
 Every call is made on the clinic's own Stripe account (``stripe_client(clinic)``); a
 clinic that cannot take online payment is refused (``payments_not_set_up``).
 """
@@ -35,6 +42,22 @@ _intent_handlers = {}
 def register_intent_handler(purpose: str, handler) -> None:
     """``handler(intent, clinic=) -> str`` for every PaymentIntent of this purpose."""
     _intent_handlers[purpose] = handler
+
+
+_event_handlers = {}
+
+
+def register_event_handler(prefix: str, handler) -> None:
+    """``handler(event_type, object_id, clinic=) -> str`` for events whose type starts
+    with ``prefix`` (``"invoice."``, ``"customer.subscription."``)."""
+    _event_handlers[prefix] = handler
+
+
+def event_handler_for(event_type: str):
+    for prefix, handler in _event_handlers.items():
+        if event_type.startswith(prefix):
+            return handler
+    return None
 
 
 def intent_handler_for(intent):

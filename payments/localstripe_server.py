@@ -10,7 +10,12 @@ fixture) and the demo::
 localstripe is a test dependency, never imported by the product itself. What it lacks
 and the product calls is added here as routes of its app, answering as Stripe does:
 ephemeral keys (``POST /v1/ephemeral_keys``, ``DELETE /v1/ephemeral_keys/{id}``), which
-the app's PaymentSheet needs.
+the app's PaymentSheet needs; and for memberships (``_teach_subscription_events``) the
+invoice events Stripe sends and localstripe does not (``invoice.paid``, and
+``invoice.payment_failed`` when a subscription's invoice is declined), an
+``customer.subscription.updated`` on every change, and a test helper standing for
+time passing: ``POST /_config/subscriptions/{id}/renew`` bills the next period (or ends
+a subscription set to cancel at period end), as Stripe's test clocks would.
 """
 
 import argparse
@@ -126,6 +131,75 @@ def _add_ephemeral_keys(app):
     app.router.add_route("DELETE", "/v1/ephemeral_keys/{id}", delete)
 
 
+def _teach_subscription_events():
+    """Invoices and subscriptions as Stripe reports them: a paid invoice sends
+    ``invoice.paid`` (beside localstripe's ``invoice.payment_succeeded``); a declined
+    charge on a subscription's invoice sends ``invoice.payment_failed`` and makes a
+    running subscription ``past_due`` (localstripe stays silent); a change to a
+    subscription sends ``customer.subscription.updated``."""
+    from localstripe.resources import Event, Invoice, Subscription, schedule_webhook
+
+    if getattr(Invoice, "_events_taught", False):
+        return
+    on_success = Invoice._on_payment_success
+
+    def _on_payment_success(self):
+        on_success(self)
+        schedule_webhook(Event("invoice.paid", self))
+
+    pay = Invoice._api_pay_invoice.__func__
+
+    def _api_pay_invoice(cls, id):
+        invoice = pay(cls, id)
+        charge = invoice.charge
+        if invoice.status == "open" and charge is not None and charge.status == "failed":
+            invoice.attempt_count = getattr(invoice, "_attempts", 0) + 1
+            invoice._attempts = invoice.attempt_count
+            if invoice.subscription:
+                sub = Subscription._api_retrieve(invoice.subscription)
+                if sub.status in ("active", "past_due"):
+                    sub.status = "past_due"
+                    schedule_webhook(Event("customer.subscription.updated", sub))
+            schedule_webhook(Event("invoice.payment_failed", invoice))
+        return invoice
+
+    update = Subscription._api_update.__func__
+
+    def _api_update(cls, id, **data):
+        sub = update(cls, id, **data)
+        schedule_webhook(Event("customer.subscription.updated", sub))
+        return sub
+
+    Invoice._on_payment_success = _on_payment_success
+    Invoice._api_pay_invoice = classmethod(_api_pay_invoice)
+    Subscription._api_update = classmethod(_api_update)
+    Invoice._events_taught = True
+
+
+def _add_subscription_renewal(app):
+    """``POST /_config/subscriptions/{id}/renew``: the period ends now. A subscription
+    set to cancel at period end is cancelled (``customer.subscription.deleted``);
+    otherwise the next period starts and its invoice is charged to the customer's
+    default card (``invoice.paid`` or ``invoice.payment_failed``)."""
+    from localstripe import server
+    from localstripe.errors import UserError
+    from localstripe.resources import Event, Subscription, schedule_webhook
+
+    async def renew(request):
+        sub = Subscription._api_retrieve(request.match_info["id"])
+        if sub.status in ("canceled", "incomplete", "incomplete_expired"):
+            raise UserError(400, f"Subscription {sub.id} is {sub.status}")
+        if sub.cancel_at_period_end:
+            Subscription._api_delete(sub.id)
+            return server.json_response(sub._export())
+        sub.start_date = sub.current_period_end  # the periods count from here
+        schedule_webhook(Event("customer.subscription.updated", sub))
+        sub._create_invoice()
+        return server.json_response(sub._export())
+
+    app.router.add_route("POST", "/_config/subscriptions/{id}/renew", renew)
+
+
 def free_port(host="127.0.0.1") -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
@@ -137,10 +211,12 @@ def serve(*, port, state, host="127.0.0.1", from_scratch=False):
         os.makedirs(os.path.dirname(os.path.abspath(state)), exist_ok=True)
     _use_state_file(state)
     _teach_payment_intent_extras()
+    _teach_subscription_events()
     from aiohttp import web
     from localstripe import server
 
     _add_ephemeral_keys(server.app)
+    _add_subscription_renewal(server.app)
     if from_scratch:
         server.store.clear()
     else:

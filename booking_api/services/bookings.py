@@ -26,6 +26,7 @@ from booking_api.models import (
     StaffMember,
 )
 from booking_api.preconditions import booking_preconditions_check
+from booking_api.pricing import client_price
 from booking_api.services.errors import BookingError, SlotTakenError
 from booking_api.services.patch_tests import patch_test_check
 from booking_api.services.policy import CLIENT_SOURCES, initial_status, reschedule_refusal
@@ -253,8 +254,24 @@ def booking_create(
             booking.status, booking.hold_expires_at = lifecycle.BookingStatus.BOOKED, None
         booking.price, booking.deposit = 0, 0
         status = booking.status
+    adjusted = (
+        None
+        if package
+        else client_price(clinic=clinic, client=client, service=service, price=service.price)
+    )
+    if adjusted is not None:  # a member's price (booking_api.pricing)
+        if service.price:
+            booking.deposit = booking.deposit * adjusted.price // service.price
+        booking.price = adjusted.price
     _insert(booking)
     event = event_add(booking, "created", actor=actor, to_status=status, data={"source": source})
+    if adjusted is not None:
+        event_add(
+            booking,
+            "discounted",
+            actor=actor,
+            data={"label": adjusted.label, "price": service.price, "to_price": adjusted.price},
+        )
     if package:
         _cover(booking, package, actor, price=service.price)
     after_commit(booking, "created", event=event, actor=actor)

@@ -101,6 +101,7 @@ FEATURE_DEFAULTS = {
     "packages": False,
     "gift_cards": False,
     "orders": False,
+    "memberships": False,
 }
 
 # Feature settings that are choices, not on/off toggles: name → default.
@@ -130,6 +131,7 @@ class FeatureSettings(BaseSiteSetting):
         choices=[("order", _("online when ordering")), ("pickup", _("at pick-up"))],
         default="order",
     )
+    memberships = models.BooleanField(_("memberships (monthly or yearly plans)"), default=False)
 
     panels = [
         MultiFieldPanel(
@@ -165,6 +167,7 @@ class FeatureSettings(BaseSiteSetting):
                 FieldPanel("gift_cards"),
                 FieldPanel("orders"),
                 FieldPanel("orders_payment"),
+                FieldPanel("memberships"),
             ],
             heading=_("Shop"),
         ),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from commerce.api import installments, order_views, views
+from commerce.api import installments, memberships, order_views, views
 
 urlpatterns = [
     path("packages/plans", views.PlanListView.as_view(), name="package-plans"),
@@ -25,5 +25,29 @@ urlpatterns = [
         "purchases/<id:pk>/receipt.pdf",
         views.PurchaseReceiptView.as_view(),
         name="purchase-receipt",
+    ),
+    path(
+        "memberships/plans",
+        memberships.MembershipPlanListView.as_view(),
+        name="membership-plans",
+    ),
+    path(
+        "memberships/plans/<id:pk>/join",
+        memberships.MembershipJoinView.as_view(),
+        name="membership-join",
+    ),
+    path("memberships", memberships.MembershipListView.as_view(), name="memberships"),
+    path(
+        "memberships/options",
+        memberships.MembershipOptionsView.as_view(),
+        name="membership-options",
+    ),
+    path(
+        "memberships/<id:pk>/cancel",
+        memberships.MembershipCancelView.as_view(),
+        name="membership-cancel",
+    ),
+    path(
+        "memberships/<id:pk>/card", memberships.MembershipCardView.as_view(), name="membership-card"
     ),
 ]

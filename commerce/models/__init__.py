@@ -9,6 +9,14 @@ from commerce.models.installments import (
     InstallmentStatus,
     PlanStatus,
 )
+from commerce.models.memberships import (
+    BillingInterval,
+    CreditKind,
+    Membership,
+    MembershipEntry,
+    MembershipPlan,
+    MembershipStatus,
+)
 from commerce.models.orders import (
     Order,
     OrderLine,
@@ -27,6 +35,8 @@ from commerce.models.purchases import (
 )
 
 __all__ = [
+    "BillingInterval",
+    "CreditKind",
     "EntryKind",
     "GiftCard",
     "GiftCardEntry",
@@ -35,6 +45,10 @@ __all__ = [
     "InstallmentPlan",
     "InstallmentSettings",
     "InstallmentStatus",
+    "Membership",
+    "MembershipEntry",
+    "MembershipPlan",
+    "MembershipStatus",
     "Order",
     "OrderLine",
     "OrderPayment",

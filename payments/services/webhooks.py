@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from payments.charges import intent_handler_for
+from payments.charges import event_handler_for, intent_handler_for
 from payments.errors import PaymentError, PaymentErrorCode, provider_error
 from payments.models import StripeAccount, StripeAccountKind, WebhookEvent
 from payments.services.intents import payment_apply_intent, payment_for_intent
@@ -188,6 +188,8 @@ def webhook_event_process(*, record_id) -> str:
         result = _payment_intent_event(record, clinic)
     elif record.type.startswith("charge.dispute.") and record.object_id:
         result = _dispute_event(record, clinic)
+    elif record.object_id and (handler := event_handler_for(record.type)) is not None:
+        result = handler(record.type, record.object_id, clinic=clinic)
     elif record.type == "account.updated" and record.account_id:
         account = connect_account_refresh(clinic=clinic)
         result = (

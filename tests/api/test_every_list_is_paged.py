@@ -67,7 +67,10 @@ def test_every_list_is_paged_like_bookings_with_the_page_size_capped(
 ):
     features_update(clinic=clinic, **dict.fromkeys(FEATURE_DEFAULTS, True))
     filled = {"{id}": str(bought.pk)}  # /packages/{id}/history: the patient's package
-    query = {"/api/v1/packages/options": {"service": service.key}}
+    query = {
+        "/api/v1/packages/options": {"service": service.key},
+        "/api/v1/memberships/options": {"service": service.key},
+    }
     walked = []
     for template in list_paths():
         path = re.sub(r"\{[^}]+\}", lambda m: filled[m.group(0)], template)
@@ -102,6 +105,9 @@ def test_every_list_is_paged_like_bookings_with_the_page_size_capped(
         "packages/plans",
         "packages/options",
         "packages/{id}/history",
+        "memberships",
+        "memberships/plans",
+        "memberships/options",
         "pets",
         "photos",
         "purchases",
