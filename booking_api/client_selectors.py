@@ -80,3 +80,9 @@ def client_pets_in_bookings(clinic, client):
         .distinct()
         .order_by("pet__name")
     )
+
+
+def client_ids_seen_by_staff_user(clinic, user):
+    """The ids of the clients this person (a therapist) has, or had, an appointment with,
+    as a subquery (the same rule as ``client_seen_by_staff_user``)."""
+    return Booking.objects.filter(clinic=clinic, staff__user=user).values("client_id").distinct()

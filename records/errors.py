@@ -41,3 +41,9 @@ class RecordsErrorCode(ErrorCode):
     )
     FILE_TOO_LARGE = "file_too_large", 400, "An attached file is over the size limit."
     UNKNOWN_ACTION = "unknown_action", 400, "There is no such action."
+    NOT_STAFF = (
+        "not_staff",
+        400,
+        "The person named is not on the clinic's staff (names the field).",
+    )
+    ROLE_NOT_ALLOWED = "role_not_allowed", 403, "Your role at the clinic may not do this."

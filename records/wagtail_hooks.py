@@ -3,7 +3,7 @@
 view's tabs (its own, pets, photos, messages, forms, medical history), form templates
 and the Feedback list, and their items in people's "Clinic" menu."""
 
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
@@ -18,6 +18,7 @@ from people.admin_toolkit.workspace import (
     request_admin_role,
 )
 from people.models import StaffRole
+from records import inbox_admin
 from records.workspace import client_actions as actions
 from records.workspace.client_account import ClientDetailView
 from records.workspace.client_list import ClientIndexView
@@ -56,6 +57,12 @@ CLINIC_MENU_LINKS = (
 )
 for _link in CLINIC_MENU_LINKS:
     hooks.register("register_clinic_menu_item", _link.menu_item)
+hooks.register("register_clinic_menu_item", inbox_admin.inbox_menu_item)
+
+
+@hooks.register("register_admin_urls")
+def register_inbox_urls():
+    return [path("clinic/inbox/", include((inbox_admin.urlpatterns, "clinic_inbox")))]
 
 
 def _tab_hook(tab):
