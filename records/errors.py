@@ -47,3 +47,14 @@ class RecordsErrorCode(ErrorCode):
         "The person named is not on the clinic's staff (names the field).",
     )
     ROLE_NOT_ALLOWED = "role_not_allowed", 403, "Your role at the clinic may not do this."
+    VALUE_INVALID = (
+        "value_invalid",
+        400,
+        "A value is not valid (names the field, e.g. `products.0.quantity`).",
+    )
+    DATE_INVALID = "date_invalid", 400, "A date is out of range (names the field)."
+    BOOKING_CANCELLED = (
+        "booking_cancelled",
+        400,
+        "The appointment was cancelled: there is no treatment to record.",
+    )

@@ -8,7 +8,7 @@ from booking_api.models.bookings import (
 )
 from booking_api.models.cart import CartItem, WaitlistEntry
 from booking_api.models.catalogue import DEFAULT_SLOT_STEP_MINUTES, Service, ServiceCategory
-from booking_api.models.clinical import PatchTest, PatchTestResult, SessionNote
+from booking_api.models.clinical import PatchTest, PatchTestResult
 from booking_api.models.preferences import BookingPreferences
 from booking_api.models.reminders import Reminder
 from booking_api.models.staff import StaffMember, TimeOff, WorkingHours
@@ -28,7 +28,6 @@ __all__ = [
     "Reminder",
     "Service",
     "ServiceCategory",
-    "SessionNote",
     "StaffMember",
     "TimeOff",
     "WaitlistEntry",
