@@ -24,11 +24,13 @@ from people.admin_toolkit.workspace import (
     request_admin_clinic,
     request_admin_role,
 )
-from people.models import StaffRole, User
+from people.models import AuditAction, StaffRole
+from people.services import audit_record
 from records.inbox_selectors import (
     SHOW_ALL,
     SHOWS,
     assignable_staff,
+    assignable_user,
     inbox_thread,
     inbox_threads,
     inbox_unread_count,
@@ -75,6 +77,15 @@ class InboxView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, TemplateView):
             may_reply_all=role in ASSIGNERS,
             query_base=f"show={show}" + ("&unread=1" if unread_only else ""),
         )
+        # Like the client list, each look at the inbox (it names clients) is audited.
+        audit_record(
+            clinic=self.clinic,
+            actor=request.user,
+            action=AuditAction.VIEW,
+            summary=f"Viewed the inbox ({show}{', unread only' if unread_only else ''}; "
+            f"page {page.number}, {len(context['threads'])} shown)",
+            request=request,
+        )
         return context
 
 
@@ -92,9 +103,7 @@ class AssignView(ClinicWorkspaceMixin, View):
         assignee_id = request.POST.get("assignee", "")
         assignee = None
         if assignee_id:
-            assignee = (
-                User.objects.filter(pk=assignee_id).first() if assignee_id.isdigit() else None
-            )
+            assignee = assignable_user(self.clinic, assignee_id) if assignee_id.isdigit() else None
             if assignee is None:
                 messages.error(request, _("Choose someone on the clinic's staff."))
                 return self._back(request)

@@ -11,7 +11,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Least, Substr
 
 from booking_api.client_selectors import client_ids_seen_by_staff_user
-from people.models import StaffRole
+from people.models import ClinicMembership, StaffRole
 from people.selectors import clinic_memberships
 from records.models import Message, MessageThread, Sender, ThreadKind
 
@@ -78,3 +78,13 @@ def assignable_staff(clinic):
     """The people a conversation may be assigned to: the clinic's staff, as (user id,
     name) pairs. One query."""
     return [(m.user_id, m.user.get_full_name() or m.user.email) for m in clinic_memberships(clinic)]
+
+
+def assignable_user(clinic, user_id):
+    """The user with this id if they are on the clinic's staff, else None. One query."""
+    membership = (
+        ClinicMembership.objects.filter(clinic=clinic, user_id=user_id)
+        .select_related("user")
+        .first()
+    )
+    return membership.user if membership else None

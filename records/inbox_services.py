@@ -78,7 +78,8 @@ def thread_assign(*, clinic, thread, assignee, actor, request=None) -> MessageTh
             code=RecordsErrorCode.NOT_STAFF,
         )
     thread = (
-        MessageThread.objects.select_for_update()
+        # Only the thread is locked (the assignee is on the nullable side of a join).
+        MessageThread.objects.select_for_update(of=("self",))
         .select_related("clinic__site", "client__user", "assigned_to")
         .get(pk=thread.pk)
     )

@@ -22,6 +22,8 @@ from branding.errors import DomainError
 from people.account_tabs import ClientAccountTab
 from people.admin_toolkit.fields import ClinicDateField
 from people.admin_toolkit.workspace import ClinicWorkspaceMixin, request_admin_role
+from people.models import AuditAction
+from people.services import audit_record
 from records.models import COMMON_AREAS
 from records.treatment_selectors import (
     follow_ups_due,
@@ -281,6 +283,14 @@ class FollowUpListView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, Template
                 ("today", _("Today"), due_today),
                 ("upcoming", _("Upcoming (next 30 days)"), upcoming),
             ],
+        )
+        audit_record(
+            clinic=self.clinic,
+            actor=self.request.user,
+            action=AuditAction.VIEW,
+            summary=f"Viewed follow-ups ({len(overdue)} overdue, {len(due_today)} today, "
+            f"{len(upcoming)} upcoming)",
+            request=self.request,
         )
         return context
 

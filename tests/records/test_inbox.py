@@ -181,6 +181,9 @@ def test_inbox_page_lists_pages_and_assigns_within_the_query_budget(
     assert "Inbox (35)" in html  # the menu's badge
     assert "Question 0" in html and "Question 34" not in html
     assert "Question 34" in admin.get(INBOX + "?page=2").content.decode()
+    assert AuditEntry.objects.filter(
+        actor=desk, action="view", summary="Viewed the inbox (all; page 2, 5 shown)"
+    ).exists()
 
     first = MessageThread.objects.get(subject="Question 0")
     response = admin.post(

@@ -297,6 +297,9 @@ def test_recording_from_the_appointment_shows_on_the_client_tab_and_the_follow_u
     assert "Treatment records" in html and "V12345" in html and "Juvederm Volbella" in html
     follow_ups = desk.get(reverse("clinic_treatments:follow_ups")).content.decode()
     assert "Check symmetry" in follow_ups
+    assert AuditEntry.objects.filter(
+        actor=manager, summary__startswith="Viewed follow-ups"
+    ).exists()
 
 
 def test_a_refused_batch_shows_on_its_field_and_another_clinics_ids_answer_404(
