@@ -44,7 +44,8 @@ def _tell_assignee(thread, assignee, actor):
         body=_("%(who)s assigned you “%(subject)s” with %(client)s.")
         % {"who": _name(actor), "subject": thread.subject, "client": thread.client.name},
         url=portal_url(thread.clinic, path),
-        idempotency_key=f"thread-assigned-{thread.pk}-{assignee.pk}-{thread.assigned_at:%s%f}",
+        idempotency_key=f"thread-assigned-{thread.pk}-{assignee.pk}-"
+        f"{thread.assigned_at.timestamp():.6f}",
         object_id=str(thread.pk),
     )
 

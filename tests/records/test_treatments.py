@@ -349,3 +349,22 @@ def test_amending_from_the_page_keeps_the_old_version_visible(clinic, visit, nur
     )
     html = tab.content.decode()
     assert "slight bruising" in html and "no bruising" in html and "Bruising noticed after" in html
+
+
+def test_a_therapist_cannot_mark_done_a_follow_up_of_a_client_they_do_not_treat(
+    clinic, service, nurse, manager
+):
+    stranger = ClientAccountFactory(clinic=clinic)
+    theirs = add_booking(clinic, stranger, service, StaffFactory(clinic=clinic), timezone.now())
+    saved = record(clinic, theirs, manager, follow_up_on=timezone.localdate())
+    room = admin_client_for(nurse, clinic)
+    response = room.post(reverse("clinic_treatments:follow_up_done", args=[saved.pk]))
+    assert response.status_code == 404
+    saved.refresh_from_db()
+    assert saved.follow_up_done_at is None
+    desk = admin_client_for(manager, clinic)
+    assert (
+        desk.post(reverse("clinic_treatments:follow_up_done", args=[saved.pk])).status_code == 302
+    )
+    saved.refresh_from_db()
+    assert saved.follow_up_done_by == manager
