@@ -185,6 +185,34 @@ def points_expire(*, clinic, client, amount, reason, idempotency_key):
 
 
 @transaction.atomic
+def practice_points_post(*, clinic, client, amount, reason, key):
+    """One loyalty transaction of the practice system (``key``: its id there), added to
+    the client's balance once however often it is pulled. Returns ``(entry, created)``.
+    A deduction larger than the balance is refused (409, field ``amount``): the ledger
+    never goes below zero, and the sync lists the transaction for staff."""
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount == 0:
+        raise LoyaltyError(
+            gettext("Enter a whole number other than zero."),
+            field="amount",
+            code=LoyaltyErrorCode.AMOUNT_INVALID,
+        )
+    idempotency_key = f"practice-{clinic.pk}-{key}"[:120]
+    known = LedgerEntry.objects.filter(idempotency_key=idempotency_key).first()
+    entry = _post(
+        clinic=clinic,
+        client=client,
+        kind=EntryKind.PRACTICE,
+        amount=amount,
+        reason=reason or gettext("From the practice system"),
+        actor=None,
+        idempotency_key=idempotency_key,
+    )
+    if known is None and amount > 0:
+        points_added_tell(entry, why=reason or (lambda: gettext("From your clinic")))
+    return entry, known is None
+
+
+@transaction.atomic
 def entry_reverse(*, entry, actor, reason):
     """Undo a mistaken entry ("oops") with an entry of the opposite amount, once."""
     if not (reason or "").strip():
@@ -253,7 +281,8 @@ def points_for_completed_booking(booking_id):
     if booking.status != BookingStatus.COMPLETED:
         return None
     programme = LoyaltyProgramme.objects.filter(clinic=booking.clinic, active=True).first()
-    if programme is None:
+    if programme is None or programme.points_from_practice:
+        # The practice system awards visit points; they arrive as its transactions.
         return None
     amount = booking_earnings(programme, price=booking.price, currency=booking.currency)
     if amount <= 0:

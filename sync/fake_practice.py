@@ -13,7 +13,7 @@ import threading
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
-RESOURCES = ("clients", "pets", "appointments")
+RESOURCES = ("clients", "pets", "appointments", "loyalty_transactions")
 
 
 class FakePractice:

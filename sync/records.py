@@ -95,7 +95,42 @@ class AppointmentRecord(_Record):
         return value
 
 
-MODELS = {"clients": ClientRecord, "pets": PetRecord, "appointments": AppointmentRecord}
+def _points(value):
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError("points are a whole number")
+    try:
+        points = int(value)
+    except ValueError:
+        raise ValueError("points are a whole number") from None
+    if points == 0:
+        raise ValueError("points cannot be zero")
+    return points
+
+
+class LoyaltyRecord(_Record):
+    """A loyalty transaction of the practice system: points added (positive) or taken
+    (negative) for one client."""
+
+    external_id: Id
+    client_id: Id
+    points: Annotated[int, BeforeValidator(_points)]
+    reason: str = ""
+    occurred_at: datetime.datetime | None = None
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _aware(cls, value):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("a time needs its UTC offset")
+        return value
+
+
+MODELS = {
+    "clients": ClientRecord,
+    "pets": PetRecord,
+    "appointments": AppointmentRecord,
+    "loyalty": LoyaltyRecord,
+}
 
 
 def record_parse(resource, data):

@@ -52,6 +52,16 @@ class LoyaltyProgramme(models.Model):
     expiry_months = models.PositiveSmallIntegerField(
         _("expire after (months)"), null=True, blank=True
     )
+    points_from_practice = models.BooleanField(
+        _("points come from the practice system"),
+        default=False,
+        help_text=_(
+            "When on, the loyalty transactions of the practice system the clinic syncs with "
+            "are added to each client's balance, and this portal awards no points of its own "
+            "for visits, so a visit is never counted twice. Referrals, reviews, birthdays "
+            "and games still add points here."
+        ),
+    )
 
     class Meta:
         verbose_name = _("loyalty programme")
@@ -84,6 +94,7 @@ class EntryKind(models.TextChoices):
     ADJUST = "adjust", _("Adjustment")
     EXPIRE = "expire", _("Expired")
     REVERSAL = "reversal", _("Reversal")
+    PRACTICE = "practice", _("From the practice system")
 
 
 class AppendOnlyError(Exception):

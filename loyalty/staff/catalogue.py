@@ -143,6 +143,7 @@ class ProgrammeForm(forms.ModelForm):
             "per_review",
             "birthday_bonus",
             "expiry_months",
+            "points_from_practice",
         ]
 
 

@@ -5,7 +5,9 @@ A connector turns one practice system's API into the sync's terms:
 - ``check()`` → ``CheckResult``: reachable, authenticated, which resources answer;
 - ``fetch(resource, cursor, limit)`` → ``Page``: one page of raw items changed since
   ``cursor`` (``""``: from the beginning) and the cursor after it; ``resource`` is one of
-  ``clients``, ``pets``, ``appointments``;
+  ``resources()``: ``clients``, ``pets``, ``appointments``, and ``loyalty`` (its loyalty
+  transactions) where the system has them (``supports_loyalty``) and the clinic's
+  programme takes its points from there;
 - ``parse(resource, item)`` → one normalised record (``sync.records``), or
   ``RecordError`` naming what is wrong with that item alone;
 - pushes: ``client_create``, ``pet_create``, ``appointment_create`` (return the new
@@ -93,13 +95,26 @@ class HttpConnector:
     """requests with timeouts, JSON answers and the error mapping above."""
 
     supports_consents = False  # does the system take consent forms signed in the portal
+    supports_loyalty = False  # does the system list loyalty transactions
+
+    def resources(self):
+        """What a run pulls, in order (clients first: the rest point at them)."""
+        from sync.models import RESOURCES
+        from sync.services.loyalty_pull import practice_points_pulled
+
+        pulled = list(RESOURCES)
+        if self.supports_loyalty and practice_points_pulled(self.connection.clinic):
+            pulled.append("loyalty")
+        return pulled
 
     def __init__(self, connection, session=None):
         self.connection = connection
         self.session = session or requests.Session()
         self.base = connection.base_url.rstrip("/")
 
-    def _send(self, method, path, *, params=None, json_body=None, headers=None, data=None):
+    def _send(
+        self, method, path, *, params=None, json_body=None, headers=None, data=None, files=None
+    ):
         url = path if path.startswith("http") else f"{self.base}{path}"
         try:
             response = self.session.request(
@@ -108,6 +123,7 @@ class HttpConnector:
                 params=params,
                 json=json_body,
                 data=data,
+                files=files,
                 headers=headers or {},
                 timeout=TIMEOUT,
             )

@@ -15,6 +15,10 @@
   ``/v1/appointment``; ``PATCH /v1/appointment/<id>`` to move (``start_time``,
   ``duration``) or cancel (``active: false``). A refused appointment (the time is taken)
   is a 400/409 with its messages.
+- Consent forms signed in the portal: ``POST /v1/attachment`` as multipart form data
+  (``record_type`` ``Contact``, ``record_id``, ``notes``, ``file``: the signed PDF),
+  linked to the client's contact record; ezyVet keeps no answers of its own, so the PDF
+  is the record and the notes say what it is.
 
 The cursor is ``<since epoch>:<next page>:<newest modified_at seen>``; after the last
 page it becomes ``<newest>:1:<newest>``, so the next run asks only for what changed
@@ -22,6 +26,7 @@ since (``gte``: a record changed in that same second is fetched again, and apply
 twice changes nothing).
 """
 
+import base64
 import contextlib
 import datetime
 import json
@@ -42,7 +47,7 @@ from sync.records import record_parse
 
 RESOURCE_PATHS = {"clients": "contact", "pets": "animal", "appointments": "appointment"}
 SCOPES = "read-contact read-contactdetail read-animal read-species read-appointment " + (
-    "write-contact write-contactdetail write-animal write-appointment"
+    "write-contact write-contactdetail write-animal write-appointment write-attachment"
 )
 UTC = datetime.UTC
 
@@ -60,6 +65,8 @@ def _messages(body):
 
 
 class EzyVetConnector(HttpConnector):
+    supports_consents = True
+
     def __init__(self, connection, session=None):
         super().__init__(connection, session=session)
         self._species = None
@@ -279,11 +286,14 @@ class EzyVetConnector(HttpConnector):
         }
 
     # --- pushes -----------------------------------------------------------------------
-    def _write(self, method, path, payload, name):
+    def _write(self, method, path, payload, name, files=None):
         def call():
-            response = self._call(method, path, json_body=payload)
+            if files:
+                response = self._call(method, path, data=payload, files=files)
+            else:
+                response = self._call(method, path, json_body=payload)
             body = self._json(response) if response.content else {}
-            if response.status_code in (400, 409, 422) and name == "appointment":
+            if response.status_code in (400, 409, 422) and name in ("appointment", "attachment"):
                 raise PushRefused(_messages(body) or f"HTTP {response.status_code}")
             if response.status_code >= 400:
                 self._raise_for(response, _messages(body))
@@ -354,3 +364,20 @@ class EzyVetConnector(HttpConnector):
 
     def appointment_cancel(self, external_id):
         self._write("PATCH", f"/v1/appointment/{external_id}", {"active": False}, "appointment")
+
+    def consent_create(self, payload):
+        signed_at = payload["signed_at"]
+        notes = (
+            f"{payload['title']}: signed in the client portal by {payload['signed_by']} "
+            f"on {signed_at.isoformat()} ({payload['signature']} signature). "
+            f"Portal reference {payload['portal_reference']}; "
+            f"PDF SHA-256 {payload['pdf_sha256']}."
+        )
+        filename = f"{payload['portal_reference']}.pdf"
+        return self._write(
+            "POST",
+            "/v1/attachment",
+            {"record_type": "Contact", "record_id": payload["client_id"], "notes": notes},
+            "attachment",
+            files={"file": (filename, base64.b64decode(payload["pdf_base64"]), "application/pdf")},
+        )

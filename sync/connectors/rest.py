@@ -16,17 +16,24 @@ from sync.connectors.base import (
 )
 from sync.records import record_parse
 
-PATHS = {"clients": "/clients", "pets": "/pets", "appointments": "/appointments"}
+PATHS = {
+    "clients": "/clients",
+    "pets": "/pets",
+    "appointments": "/appointments",
+    "loyalty": "/loyalty_transactions",
+}
 # Contract field → normalised field, per resource.
 FIELDS = {
     "clients": {"id": "external_id"},
     "pets": {"id": "external_id"},
     "appointments": {"id": "external_id"},
+    "loyalty": {"id": "external_id"},
 }
 
 
 class RestConnector(HttpConnector):
     supports_consents = True
+    supports_loyalty = True
 
     # --- auth -------------------------------------------------------------------------
     def _token(self, refresh=False):
@@ -105,9 +112,9 @@ class RestConnector(HttpConnector):
             result.message = f"credentials refused (HTTP {response.status_code})"
             return result
         result.authenticated = response.status_code < 400
-        for resource, path in PATHS.items():
+        for resource in self.resources():
             try:
-                answer = self._call("GET", path, params={"limit": 1})
+                answer = self._call("GET", PATHS[resource], params={"limit": 1})
                 result.resources[resource] = answer.status_code == 200
             except RemoteError:
                 result.resources[resource] = False

@@ -37,6 +37,7 @@ from sync.models import (
     PetSyncState,
 )
 from sync.services.errors_log import record_error_log, record_key
+from sync.services.loyalty_pull import loyalty_apply, loyalty_prefetch
 
 
 class PageContext:
@@ -644,6 +645,7 @@ PREFETCH = {
     "clients": _clients_prefetch,
     "pets": _pets_prefetch,
     "appointments": _appointments_prefetch,
+    "loyalty": loyalty_prefetch,
 }
 
 # Each record is first planned in memory (``APPLIERS``), then the page's writes go
@@ -652,18 +654,22 @@ APPLIERS = {
     "clients": _client_plan,
     "pets": _pet_plan,
     "appointments": _appointment_plan,
+    # Each transaction posts under its client's ledger lock: one by one.
+    "loyalty": lambda context, record: SLOW,
 }
 
 FLUSH = {
     "clients": _clients_flush,
     "pets": _pets_flush,
     "appointments": _appointments_flush,
+    "loyalty": lambda context: None,
 }
 
 ONE_BY_ONE = {
     "clients": _client_apply,
     "pets": _pet_apply,
     "appointments": _appointment_apply,
+    "loyalty": loyalty_apply,
 }
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from sync.connectors import connector_for
 from sync.connectors.base import AuthError, RemoteError
-from sync.models import RESOURCES, RunStatus, SyncConnection, SyncCursor, SyncRun
+from sync.models import RunStatus, SyncConnection, SyncCursor, SyncRun
 from sync.services.apply import page_apply, pets_remove_due
 from sync.services.pets import pets_merge_pass
 from sync.services.push import push_pending
@@ -67,7 +67,7 @@ def connection_run(*, connection_id, trigger="schedule", now=None, session=None,
     deadline = time.monotonic() + (TIME_BUDGET if budget is None else budget)
     more = False
     try:
-        for resource in RESOURCES:
+        for resource in connector.resources():
             if _pull(connection, connector, resource, run, now, deadline):
                 more = True
                 break

@@ -202,3 +202,48 @@ def test_a_booking_ezyvet_refuses_is_cancelled_and_needs_attention(
     assert booking.status == BookingStatus.CANCELLED
     link = BookingLink.objects.get(booking=booking)
     assert link.state == LinkState.NEEDS_ATTENTION and "already booked" in link.message
+
+
+def test_a_signed_consent_form_reaches_ezyvet_as_an_attachment_on_the_contact(
+    vet, owner, ezyvet, ezyvet_connection
+):
+    from records.models import SignedForm
+    from sync.models import ClientLink, FormLink, SyncRecordError
+    from tests.factories.forms import FormTemplateFactory
+    from tests.fixtures.forms import sign
+
+    template = FormTemplateFactory(clinic=vet, title="Anaesthetic consent")
+    signed = sign(template, owner, typed_name="Ann Lee")
+    run = connection_run(connection_id=ezyvet_connection.pk)
+    assert run.status == "succeeded", run.error
+    assert run.counts["pushed"]["consents"] == 1
+    contact_id = ClientLink.objects.get(client=owner).external_id
+    sent = [r for r in ezyvet.requests if (r["method"], r["path"]) == ("POST", "/v1/attachment")]
+    assert len(sent) == 1
+    assert sent[0]["headers"]["Authorization"].startswith("Bearer ezy-")
+    assert sent[0]["headers"]["Content-Type"].startswith("multipart/form-data")
+    attachment = ezyvet.rows["attachment"][FormLink.objects.get(signed_form=signed).external_id]
+    assert (attachment["record_type"], attachment["record_id"]) == ("Contact", contact_id)
+    assert attachment["content"] == bytes(signed.pdf) and attachment["content"].startswith(b"%PDF")
+    assert (attachment["file_name"], attachment["mime_type"]) == (
+        f"signed-form-{signed.pk}.pdf",
+        "application/pdf",
+    )
+    assert "Anaesthetic consent" in attachment["notes"] and "Ann Lee" in attachment["notes"]
+    assert signed.pdf_sha256 in attachment["notes"]
+
+    # Once only.
+    ezyvet.requests.clear()
+    again = connection_run(connection_id=ezyvet_connection.pk)
+    assert again.counts["pushed"]["consents"] == 0
+    assert not [r for r in ezyvet.requests if r["path"] == "/v1/attachment"]
+
+    # One ezyVet refuses (the contact is gone there) is listed for staff, not linked.
+    other = sign(template, owner)
+    ezyvet.rows["contact"].pop(contact_id)
+    third = connection_run(connection_id=ezyvet_connection.pk)
+    assert third.counts["pushed"]["consents"] == 0
+    assert not FormLink.objects.filter(signed_form=other).exists()
+    error = SyncRecordError.objects.get(resource="consents")
+    assert error.external_id == f"signed-form-{other.pk}" and "no such record" in error.message
+    assert SignedForm.objects.filter(pk=other.pk).exists()
