@@ -1,15 +1,23 @@
 """What apps above add to the staff appointment page, registered from their
 ``AppConfig.ready`` (booking_api imports none of them): panels of HTML shown under the
-booking's summary (payments: price paid, balance and a link to the payments page), and
+booking's summary (payments: price paid, balance and a link to the payments page),
+sections of HTML under the actions (records: the treatment records and their form), and
 the page that cancels a booking after asking (payments: reason, refund and fee)."""
 
 _panels = []
+_sections = []
 _cancel_pages = []
 
 
 def register_appointment_panel(fn):
     """``fn(request, booking)`` → safe HTML (or "")."""
     _panels.append(fn)
+    return fn
+
+
+def register_appointment_section(fn):
+    """``fn(request, booking)`` → safe HTML (or ""), shown under the actions."""
+    _sections.append(fn)
     return fn
 
 
@@ -21,6 +29,10 @@ def register_cancel_page(fn):
 
 def appointment_panels(request, booking) -> list:
     return [html for html in (fn(request, booking) for fn in _panels) if html]
+
+
+def appointment_sections(request, booking) -> list:
+    return [html for html in (fn(request, booking) for fn in _sections) if html]
 
 
 def cancel_page_url(booking) -> str | None:

@@ -15,7 +15,6 @@ from booking_api import lifecycle
 from booking_api.lifecycle import CANCELLED_STATUSES
 from booking_api.models import (
     Booking,
-    SessionNote,
     StaffMember,
     TimeOff,
     WorkingHours,
@@ -210,19 +209,6 @@ def client_history(clinic, client, *, exclude_booking_id=None, limit=10):
         .exclude(pk=exclude_booking_id)
         .select_related("service", "staff")
         .order_by("-start")[:limit]
-    )
-
-
-def booking_session_notes(booking):
-    return list(SessionNote.objects.filter(booking=booking).select_related("author"))
-
-
-def client_session_notes(clinic, client, *, limit=20):
-    """Session notes from the client's earlier appointments, newest first."""
-    return list(
-        SessionNote.objects.filter(booking__clinic=clinic, booking__client=client)
-        .select_related("author", "booking__service")
-        .order_by("-created_at")[:limit]
     )
 
 

@@ -91,3 +91,9 @@ def last_booked_pet_id(clinic, client):
         .values_list("pet_id", flat=True)
         .first()
     )
+
+
+def client_ids_seen_by_staff_user(clinic, user):
+    """The ids of the clients this person (a therapist) has, or had, an appointment with,
+    as a subquery (the same rule as ``client_seen_by_staff_user``)."""
+    return Booking.objects.filter(clinic=clinic, staff__user=user).values("client_id").distinct()

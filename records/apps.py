@@ -15,9 +15,12 @@ class RecordsConfig(AppConfig):
     verbose_name = "Client records"
 
     def ready(self):
+        from booking_api.appointment_extras import register_appointment_section
         from booking_api.preconditions import register_booking_precondition
         from records import receivers
         from records.documents.rules import forms_booking_precondition
+        from records.treatment_admin import appointment_treatment_section
 
         receivers.connect()
         register_booking_precondition(forms_booking_precondition)
+        register_appointment_section(appointment_treatment_section)

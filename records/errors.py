@@ -41,3 +41,20 @@ class RecordsErrorCode(ErrorCode):
     )
     FILE_TOO_LARGE = "file_too_large", 400, "An attached file is over the size limit."
     UNKNOWN_ACTION = "unknown_action", 400, "There is no such action."
+    NOT_STAFF = (
+        "not_staff",
+        400,
+        "The person named is not on the clinic's staff (names the field).",
+    )
+    ROLE_NOT_ALLOWED = "role_not_allowed", 403, "Your role at the clinic may not do this."
+    VALUE_INVALID = (
+        "value_invalid",
+        400,
+        "A value is not valid (names the field, e.g. `products.0.quantity`).",
+    )
+    DATE_INVALID = "date_invalid", 400, "A date is out of range (names the field)."
+    BOOKING_CANCELLED = (
+        "booking_cancelled",
+        400,
+        "The appointment was cancelled: there is no treatment to record.",
+    )

@@ -3,7 +3,7 @@
 view's tabs (its own, pets, photos, messages, forms, medical history), form templates
 and the Feedback list, and their items in people's "Clinic" menu."""
 
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
@@ -18,7 +18,9 @@ from people.admin_toolkit.workspace import (
     request_admin_role,
 )
 from people.models import StaffRole
+from records import inbox_admin, treatment_admin
 from records.workspace import client_actions as actions
+from records.workspace.access import ALL_ROLES
 from records.workspace.client_account import ClientDetailView
 from records.workspace.client_list import ClientIndexView
 from records.workspace.tabs import own_tabs
@@ -53,9 +55,24 @@ CLINIC_MENU_LINKS = (
     MenuLink(_("Clients"), "clinic_workspace:clients", "clinic-clients", "group", 100, FRONT_DESK),
     MenuLink(_("Forms"), "clinic_forms:index", "clinic-forms", "doc-full", 250, MANAGERS),
     MenuLink(_("Feedback"), "clinic_feedback:list", "clinic-feedback", "comment", 260, FRONT_DESK),
+    MenuLink(
+        _("Follow-ups"), "clinic_treatments:follow_ups", "clinic-follow-ups", "date", 120, ALL_ROLES
+    ),
 )
 for _link in CLINIC_MENU_LINKS:
     hooks.register("register_clinic_menu_item", _link.menu_item)
+hooks.register("register_clinic_menu_item", inbox_admin.inbox_menu_item)
+
+
+@hooks.register("register_admin_urls")
+def register_inbox_urls():
+    return [
+        path("clinic/inbox/", include((inbox_admin.urlpatterns, "clinic_inbox"))),
+        path("clinic/treatments/", include((treatment_admin.urlpatterns, "clinic_treatments"))),
+    ]
+
+
+hooks.register(HOOK_NAME, treatment_admin.treatments_tab)
 
 
 def _tab_hook(tab):

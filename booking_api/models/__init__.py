@@ -13,7 +13,7 @@ from booking_api.models.catalogue import (
     ServiceCategory,
     ServiceColour,
 )
-from booking_api.models.clinical import PatchTest, PatchTestResult, SessionNote
+from booking_api.models.clinical import PatchTest, PatchTestResult
 from booking_api.models.preferences import BookingPreferences
 from booking_api.models.reminders import Reminder
 from booking_api.models.staff import StaffMember, TimeOff, WorkingHours
@@ -34,7 +34,6 @@ __all__ = [
     "Service",
     "ServiceCategory",
     "ServiceColour",
-    "SessionNote",
     "StaffMember",
     "TimeOff",
     "WaitlistEntry",

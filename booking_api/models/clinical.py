@@ -1,11 +1,11 @@
 """What happens around an appointment in the treatment room: patch tests before
-treatments that need them, and the therapist's session notes. Staff-only records."""
+treatments that need them. Staff-only records. (Session notes became records'
+treatment records, which the appointment page shows through ``appointment_extras``.)"""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from booking_api.models.bookings import Booking
 from branding.models import Clinic
 from people.models import ClientAccount
 
@@ -36,23 +36,3 @@ class PatchTest(models.Model):
 
     def __str__(self):
         return f"{self.client}: {self.get_result_display()} on {self.tested_on:%Y-%m-%d}"
-
-
-class SessionNote(models.Model):
-    """A therapist's note on one appointment, with an optional follow-up. Never shown to
-    the client."""
-
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="session_notes")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    body = models.TextField(_("session notes"))
-    follow_up = models.TextField(_("follow-up"), blank=True)
-    follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-
-    def __str__(self):
-        return f"Note on booking {self.booking_id}"

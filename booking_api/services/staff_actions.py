@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from booking_api.errors import BookingErrorCode
-from booking_api.models import Booking, BookingEvent, BookingSource, BookingStatus, SessionNote
+from booking_api.models import Booking, BookingEvent, BookingSource, BookingStatus
 from booking_api.patch_test_selectors import patch_test_missing
 from booking_api.services.bookings import booking_create, booking_reschedule
 from booking_api.services.errors import BookingError
@@ -159,41 +159,6 @@ def _no_show_choice(apply_fee, block):
         for part, skipped in (("fee not applied", not apply_fee), ("not blocked", not block))
         if skipped
     )
-
-
-@transaction.atomic
-def session_note_add(
-    *, booking, author, body, follow_up="", follow_up_on=None, request=None
-) -> SessionNote:
-    """A therapist's note on the appointment (and an optional follow-up), staff-only."""
-    body = (body or "").strip()
-    if not body:
-        raise BookingError(
-            _("Write the session notes."), field="body", code=BookingErrorCode.REQUIRED
-        )
-    if follow_up_on is not None and follow_up_on < _local(booking, booking.start).date():
-        raise BookingError(
-            _("The follow-up date cannot be before the appointment."),
-            field="follow_up_on",
-            code=BookingErrorCode.DATE_INVALID,
-        )
-    note = SessionNote.objects.create(
-        booking=booking,
-        author=author,
-        body=body,
-        follow_up=(follow_up or "").strip(),
-        follow_up_on=follow_up_on,
-    )
-    audit_record(
-        clinic=booking.clinic,
-        actor=author,
-        action=AuditAction.NOTE,
-        client=booking.client,
-        summary=f"Session note on {booking.service.name} "
-        f"of {_local(booking, booking.start):%Y-%m-%d}",
-        request=request,
-    )
-    return note
 
 
 @transaction.atomic

@@ -32,6 +32,7 @@ from records.message_services import (
     thread_start,
 )
 from records.models import ThreadKind
+from records.workspace.access import ALL_ROLES
 
 TAB = "messages"
 
@@ -99,17 +100,23 @@ def _redirect_thread(account, thread):
 
 
 class ThreadView(ClientRecordMixin, WagtailAdminTemplateMixin, FormView):
-    """One thread: reading it marks the client's messages read; staff reply here."""
+    """One thread: reading it marks the client's messages read; staff reply here. The
+    front desk opens any of the clinic's threads; a therapist only one assigned to them
+    (from the inbox), else 404."""
 
     template_name = "records/admin/tabs/message_thread.html"
     form_class = ReplyForm
     header_icon = "mail"
+    roles = ALL_ROLES
 
     @property
     def thread(self):
         if not hasattr(self, "_thread"):
             self._thread = clinic_thread(self.clinic, self.account, self.kwargs["thread_id"])
-            if self._thread is None:
+            if self._thread is None or (
+                request_admin_role(self.request) not in FRONT_DESK
+                and self._thread.assigned_to_id != self.request.user.pk
+            ):
                 raise Http404(_("No such conversation."))
         return self._thread
 
@@ -131,6 +138,7 @@ class ThreadView(ClientRecordMixin, WagtailAdminTemplateMixin, FormView):
             thread_messages=list(self.thread.messages.select_related("author")),
             back_url=reverse("clinic_workspace:client_detail", kwargs={"pk": self.account.pk})
             + f"#tab-{TAB}",
+            inbox_url=reverse("clinic_inbox:list"),
         )
         return context
 

@@ -6,8 +6,12 @@ from .feedback import Feedback
 from .forms import FormKind, FormReminder, FormTemplate, SignatureMethod, SignedForm
 from .medical import MEDICAL_FIELDS, MedicalHistoryVersion
 from .messages import Message, MessageThread, Sender, ThreadKind
+from .treatment import COMMON_AREAS, TreatmentRecord, TreatmentRecordVersion
 
 __all__ = [
+    "COMMON_AREAS",
+    "TreatmentRecord",
+    "TreatmentRecordVersion",
     "MEDICAL_FIELDS",
     "Feedback",
     "FormKind",

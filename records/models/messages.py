@@ -42,6 +42,16 @@ class MessageThread(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     last_message_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Who at the clinic answers this conversation (the desk's inbox); nobody by default.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned to"),
+    )
+    assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
 
     class Meta:
         # The table kept its name when the model moved here from ``clients``.
@@ -49,6 +59,7 @@ class MessageThread(models.Model):
         ordering = ["-last_message_at", "-pk"]
         indexes = [
             models.Index(fields=["clinic", "client", "-last_message_at"], name="thread_recent"),
+            models.Index(fields=["clinic", "assigned_to"], name="thread_assignee"),
         ]
 
     def __str__(self):

@@ -157,7 +157,8 @@ def test_another_clinics_booking_is_not_found(desk, other_clinic, open_policy):
     assert desk.get(f"{CALENDAR}{theirs.pk}/move/").status_code == 404
     assert move(desk, theirs, time="11:00", staff=vet).status_code == 404
     assert desk.post(f"{CALENDAR}{theirs.pk}/cancel/").status_code == 404
-    assert desk.post(f"{CALENDAR}{theirs.pk}/notes/", {"body": "x"}).status_code == 404
+    treatment = f"/admin/clinic/treatments/new/{theirs.pk}/"
+    assert desk.post(treatment, {"notes": "x"}).status_code == 404
     # Nor does the other clinic's calendar show up here.
     assert vet.display_name not in desk.get(CALENDAR, {"date": DAY}).content.decode()
     theirs.refresh_from_db()

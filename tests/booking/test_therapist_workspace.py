@@ -8,10 +8,12 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from booking_api.models import Booking, SessionNote
+from booking_api.models import Booking
 from booking_api.services import booking_create
 from branding.services import policy_update
 from people.models import AuditEntry
+from records.models import TreatmentRecord
+from records.treatment_services import treatment_record_add
 from tests.factories.booking import StaffFactory
 from tests.factories.clients import ClientAccountFactory, MembershipFactory
 from tests.fixtures.booking import MONDAY, at
@@ -19,6 +21,7 @@ from tests.fixtures.booking import MONDAY, at
 pytestmark = pytest.mark.django_db
 
 CALENDAR = "/admin/bookings/calendar/"
+TREATMENTS = "/admin/clinic/treatments/"
 
 
 def signed_in(user, clinic):
@@ -94,10 +97,10 @@ def test_another_therapists_booking_is_not_found(room, theirs):
     assert room.get(f"{CALENDAR}{theirs.pk}/").status_code == 404
     for action in ("start", "complete", "no_show"):
         assert room.post(f"{CALENDAR}{theirs.pk}/{action}/").status_code == 404
-    assert room.post(f"{CALENDAR}{theirs.pk}/notes/", {"body": "Hi"}).status_code == 404
+    assert room.post(f"{TREATMENTS}new/{theirs.pk}/", {"notes": "Hi"}).status_code == 404
     theirs.refresh_from_db()
     assert theirs.status == "booked"
-    assert not SessionNote.objects.exists()
+    assert not TreatmentRecord.objects.exists()
 
 
 def refused(response):
@@ -130,7 +133,9 @@ def test_the_appointment_page_shows_client_service_history_and_is_audited(
     open_policy, room, mine, patient, service, emma, therapist
 ):
     earlier = book(open_policy, patient, service, emma, at(MONDAY, "09:00"))
-    SessionNote.objects.create(booking=earlier, author=therapist, body="Sensitive skin on the left")
+    treatment_record_add(
+        clinic=open_policy, booking=earlier, author=therapist, notes="Sensitive skin on the left"
+    )
     its_time(mine)
     html = room.get(f"{CALENDAR}{mine.pk}/").content.decode()
     assert patient.name in html
@@ -149,11 +154,11 @@ def test_start_note_follow_up_and_complete(room, mine, therapist):
     assert mine.status == "started"
 
     response = room.post(
-        f"{CALENDAR}{mine.pk}/notes/",
-        {"body": "Peel at 20%", "follow_up": "Review in 4 weeks", "follow_up_on": "2099-01-01"},
+        f"{TREATMENTS}new/{mine.pk}/",
+        {"notes": "Peel at 20%", "follow_up": "Review in 4 weeks", "follow_up_on": "2099-01-01"},
     )
     assert response.status_code == 302
-    note = SessionNote.objects.get()
+    note = TreatmentRecord.objects.get()
     assert (note.author, note.follow_up) == (therapist, "Review in 4 weeks")
 
     assert room.post(f"{CALENDAR}{mine.pk}/complete/").status_code == 302
@@ -165,19 +170,19 @@ def test_start_note_follow_up_and_complete(room, mine, therapist):
         .values_list("summary", flat=True)
     )
     assert any(s.endswith(": Started") for s in summaries)
-    assert any("Session note" in s for s in summaries)
+    assert any("Treatment record" in s for s in summaries)
     assert any(s.endswith(": Completed") for s in summaries)
 
 
 def test_an_empty_note_is_refused_naming_the_field(room, mine):
-    response = room.post(f"{CALENDAR}{mine.pk}/notes/", {"body": "  "})
+    response = room.post(f"{TREATMENTS}new/{mine.pk}/", {"notes": "  "})
     assert response.status_code == 200
-    assert "body" in response.context["note_form"].errors
+    assert "notes" in response.context["form"].errors
     response = room.post(
-        f"{CALENDAR}{mine.pk}/notes/", {"body": "Fine", "follow_up_on": "2000-01-01"}
+        f"{TREATMENTS}new/{mine.pk}/", {"notes": "Fine", "follow_up_on": "2000-01-01"}
     )
-    assert "follow_up_on" in response.context["note_form"].errors
-    assert not SessionNote.objects.exists()
+    assert "follow_up_on" in response.context["form"].errors
+    assert not TreatmentRecord.objects.exists()
 
 
 def test_a_move_the_lifecycle_forbids_is_explained(room, mine):

@@ -40,6 +40,8 @@ CLINIC_FOR_MANAGER = [
     "home",
     [
         ["clinic-clients", "Clients", 100, "group", "/admin/clinic/clients/"],
+        ["clinic-inbox", "Inbox", 110, "mail", "/admin/clinic/inbox/"],
+        ["clinic-follow-ups", "Follow-ups", 120, "date", "/admin/clinic/treatments/follow-ups/"],
         ["clinic-locations", "Locations", 200, "site", "/admin/clinic/locations/"],
         ["clinic-forms", "Forms", 250, "doc-full", "/admin/clinic/forms/"],
         ["clinic-feedback", "Feedback", 260, "comment", "/admin/clinic/feedback/"],
@@ -108,7 +110,13 @@ def test_managers_see_every_clinic_menu(clinic, manager):
 def test_front_desk_sees_the_daily_screens_only(clinic, staff_user):
     assert menu_tree(staff_user, clinic) == [
         only(
-            CLINIC_FOR_MANAGER, "clinic-clients", "clinic-feedback", "clinic-privacy", "clinic-sync"
+            CLINIC_FOR_MANAGER,
+            "clinic-clients",
+            "clinic-inbox",
+            "clinic-follow-ups",
+            "clinic-feedback",
+            "clinic-privacy",
+            "clinic-sync",
         ),
         only(BOOKINGS_FOR_MANAGER, "booking-calendar", "booking-services", "booking-staff"),
         only(REWARDS_FOR_MANAGER, "loyalty-requests"),
@@ -116,9 +124,12 @@ def test_front_desk_sees_the_daily_screens_only(clinic, staff_user):
     ]
 
 
-def test_therapists_see_the_calendar_only(clinic):
+def test_therapists_see_the_calendar_their_inbox_and_follow_ups_only(clinic):
     therapist = MembershipFactory(clinic=clinic, role="therapist").user
-    assert menu_tree(therapist, clinic) == [only(BOOKINGS_FOR_MANAGER, "booking-calendar")]
+    assert menu_tree(therapist, clinic) == [
+        only(CLINIC_FOR_MANAGER, "clinic-inbox", "clinic-follow-ups"),
+        only(BOOKINGS_FOR_MANAGER, "booking-calendar"),
+    ]
 
 
 def test_a_manager_elsewhere_sees_this_clinics_menus_by_their_role_here(
@@ -128,5 +139,11 @@ def test_a_manager_elsewhere_sees_this_clinics_menus_by_their_role_here(
     # the front desk's (roles are read at the admin clinic, not anywhere).
     MembershipFactory(clinic=other_clinic, user=staff_user, role="manager")
     assert menu_tree(staff_user, clinic)[0] == only(
-        CLINIC_FOR_MANAGER, "clinic-clients", "clinic-feedback", "clinic-privacy", "clinic-sync"
+        CLINIC_FOR_MANAGER,
+        "clinic-clients",
+        "clinic-inbox",
+        "clinic-follow-ups",
+        "clinic-feedback",
+        "clinic-privacy",
+        "clinic-sync",
     )

@@ -18,12 +18,12 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from booking_api import lifecycle
 from booking_api.admin.calendar.access import CalendarAccessMixin, clinic_tz
 from booking_api.admin.calendar.resize import duration_form
-from booking_api.appointment_extras import appointment_panels, cancel_page_url
-from booking_api.calendar_selectors import (
-    booking_session_notes,
-    client_history,
-    client_session_notes,
+from booking_api.appointment_extras import (
+    appointment_panels,
+    appointment_sections,
+    cancel_page_url,
 )
+from booking_api.calendar_selectors import client_history
 from booking_api.lifecycle import TRANSITIONS, BookingStatus
 from booking_api.selectors import booking_fee
 from booking_api.services import booking_fee_waive
@@ -31,28 +31,16 @@ from booking_api.services.policy import no_show_fee
 from booking_api.services.staff_actions import (
     STAFF_ACTIONS,
     booking_internal_notes_update,
-    session_note_add,
     staff_booking_action,
 )
 from branding import clinic_time
 from branding.errors import DomainError
 from branding.money import format_money
 from branding.selectors import clinic_policy
-from people.admin_toolkit.fields import ClinicDateField
 from people.admin_toolkit.views import form_add_domain_error
 from people.models import AuditAction
 from people.selectors import notes_for_client
 from people.services import audit_record
-
-
-class SessionNoteForm(forms.Form):
-    body = forms.CharField(
-        label=gettext_lazy("Session notes"), widget=forms.Textarea(attrs={"rows": 4})
-    )
-    follow_up = forms.CharField(
-        label=gettext_lazy("Follow-up"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    follow_up_on = ClinicDateField(label=gettext_lazy("Follow up on"), required=False)
 
 
 class InternalNotesForm(forms.Form):
@@ -121,18 +109,12 @@ class BookingDetailView(CalendarAccessMixin, WagtailAdminTemplateMixin, Template
             starts_from=lifecycle.earliest_move(BookingStatus.STARTED, booking.start)
             if STAFF_ACTIONS["start"] in possible and not _time_has_come(booking, "start")
             else None,
-            notes=booking_session_notes(booking),
-            earlier_notes=[
-                n
-                for n in client_session_notes(self.clinic, booking.client)
-                if n.booking_id != booking.pk
-            ],
             history=client_history(self.clinic, booking.client, exclude_booking_id=booking.pk),
             pinned_notes=_pinned_notes(self.clinic, booking.client),
-            note_form=kwargs.get("note_form") or SessionNoteForm(),
             notes_form=kwargs.get("notes_form")
             or InternalNotesForm(initial={"internal_notes": booking.internal_notes}),
             money_panels=appointment_panels(self.request, booking),
+            sections=appointment_sections(self.request, booking),
             no_show_policy={
                 "fee": format_money(no_show_fee(booking), booking.currency)
                 if no_show_fee(booking)
@@ -224,29 +206,6 @@ class FeeWaiveView(CalendarAccessMixin, View):
         else:
             messages.success(request, _("The fee is waived: nothing is due."))
         return redirect("booking_calendar:booking", pk=pk)
-
-
-class SessionNoteView(BookingDetailView):
-    def post(self, request, pk):
-        self.booking = self.get_booking(pk)
-        form = SessionNoteForm(request.POST)
-        if form.is_valid():
-            try:
-                session_note_add(
-                    booking=self.booking,
-                    author=request.user,
-                    request=request,
-                    **form.cleaned_data,
-                )
-            except DomainError as exc:
-                form_add_domain_error(form, exc)
-            else:
-                messages.success(request, _("Session note saved."))
-                return redirect("booking_calendar:booking", pk=pk)
-        return self.render_to_response(self.get_context_data(note_form=form))
-
-    def get(self, request, *args, **kwargs):
-        raise Http404
 
 
 class InternalNotesView(BookingDetailView):

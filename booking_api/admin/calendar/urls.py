@@ -7,7 +7,6 @@ from booking_api.admin.calendar.appointment import (
     BookingDetailView,
     FeeWaiveView,
     InternalNotesView,
-    SessionNoteView,
 )
 from booking_api.admin.calendar.move import MoveBookingView
 from booking_api.admin.calendar.new_booking import ClientSearchView, NewBookingView
@@ -25,7 +24,6 @@ def calendar_urlpatterns():
         path("<id:pk>/", BookingDetailView.as_view(), name="booking"),
         path("<id:pk>/move/", MoveBookingView.as_view(), name="move"),
         path("<id:pk>/resize/", ResizeBookingView.as_view(), name="resize"),
-        path("<id:pk>/notes/", SessionNoteView.as_view(), name="session_note"),
         path("<id:pk>/internal-notes/", InternalNotesView.as_view(), name="internal_notes"),
         path("<id:pk>/waive-fee/", FeeWaiveView.as_view(), name="waive_fee"),
         path(
