@@ -3,11 +3,14 @@
 the balance, its payment status and a link to the booking's payments page; and the
 cancel page that asks first (``payments.admin_cancel``)."""
 
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branding.money import format_money
+from payments.models import PaymentLink, PaymentLinkStatus
 from payments.selectors import booking_money
 from people.admin_toolkit.workspace import FRONT_DESK, request_admin_role
 
@@ -39,6 +42,18 @@ def appointment_money_panel(request, booking):
             "paid": fmt(money.net_paid),
             "refunded": fmt(money.refunded) if money.refunded else "",
             "balance": fmt(max(money.balance_due, 0)),
+            "links": [
+                {
+                    "kind": link.get_kind_display(),
+                    "amount": fmt(link.amount),
+                    "status": link.get_status_display(),
+                }
+                for link in PaymentLink.objects.filter(
+                    Q(status=PaymentLinkStatus.PAID)
+                    | Q(status=PaymentLinkStatus.OPEN, expires_at__gt=timezone.now()),
+                    booking=booking,
+                )
+            ],
             "payments_url": reverse("payments_admin:booking", args=[booking.pk])
             if front_desk
             else "",
