@@ -46,22 +46,22 @@ class PaymentErrorCode(ErrorCode):
         "The refund is more than what was captured and not yet refunded.",
     )
     LINK_INVALID = (
-        "link_invalid",
+        "payment_link_invalid",
         404,
         "The payment link is not valid here (tampered, unknown, or another clinic's).",
     )
     LINK_CLOSED = (
-        "link_closed",
+        "payment_link_closed",
         410,
         "The payment link was cancelled, has expired or was already paid.",
     )
     LINK_OPEN = (
-        "link_open",
+        "payment_link_open",
         409,
         "An unpaid payment link for this charge is already open: cancel it first.",
     )
     LINK_CHANNEL = (
-        "link_channel",
+        "payment_link_channel",
         400,
         "The client cannot be reached by the chosen channel (no email, no mobile number, "
         "or SMS turned off).",

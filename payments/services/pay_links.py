@@ -206,13 +206,23 @@ def _send(link, send_by):
 
 def _require_open(link):
     state = link_state(link)
-    if state != "open":
+    if state == "paid":
         raise PaymentError(
-            {
-                "paid": _("This payment link has already been paid. Thank you."),
-                "cancelled": _("This payment link was cancelled by the clinic."),
-                "expired": _("This payment link has expired. Please ask the clinic for a new one."),
-            }[state],
+            _("This payment link has already been paid. Thank you."),
+            field="token",
+            status=410,
+            code=PaymentErrorCode.LINK_CLOSED,
+        )
+    if state == "cancelled":
+        raise PaymentError(
+            _("This payment link was cancelled by the clinic."),
+            field="token",
+            status=410,
+            code=PaymentErrorCode.LINK_CLOSED,
+        )
+    if state == "expired":
+        raise PaymentError(
+            _("This payment link has expired. Please ask the clinic for a new one."),
             field="token",
             status=410,
             code=PaymentErrorCode.LINK_CLOSED,
