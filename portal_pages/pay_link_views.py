@@ -26,9 +26,9 @@ from portal_pages.payment_views import _test_cards
 TEMPLATE = "payments/portal/pay_link.html"
 
 
-@never_cache
 @require_http_methods(["GET", "POST"])
 @rate_limited("payment_link", methods=("GET", "POST"))
+@never_cache
 def pay_link(request, token):
     clinic = request.clinic
     try:
