@@ -10,8 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branding.money import format_money
+from payments.cards import ALLOWED_STATUSES, charge_due
 from payments.models import PaymentLink, PaymentLinkStatus
 from payments.selectors import booking_money
+from payments.services.pay_links import LINK_KINDS
 from people.admin_toolkit.workspace import FRONT_DESK, request_admin_role
 
 
@@ -57,8 +59,20 @@ def appointment_money_panel(request, booking):
             "payments_url": reverse("payments_admin:booking", args=[booking.pk])
             if front_desk
             else "",
+            # Something is owed (the balance, a no-show or late-cancellation fee): the
+            # desk may send a payment link for it (payments.pay_links).
+            "pay_link_url": reverse("payments_admin:booking", args=[booking.pk]) + "#pay-links"
+            if front_desk and _owed(booking)
+            else "",
         },
         request=request,
+    )
+
+
+def _owed(booking) -> bool:
+    return any(
+        booking.status in ALLOWED_STATUSES[kind] and charge_due(booking, kind) > 0
+        for kind in LINK_KINDS
     )
 
 

@@ -78,6 +78,13 @@ def test_no_show_fee_without_a_card_is_sent_by_link_and_settled_by_paying_it(
     no_show, clinic, staff_user, patient, mailoutbox, sms_folder, django_capture_on_commit_callbacks
 ):
     staff = staff_client(staff_user, clinic)
+    appointment = BeautifulSoup(
+        staff.get(reverse("booking_calendar:booking", args=[no_show.pk])).content.decode(),
+        "html.parser",
+    )
+    assert appointment.select_one("[data-send-pay-link]")["href"] == (
+        payments_page(no_show) + "#pay-links"
+    )
     page = staff.get(payments_page(no_show)).content.decode()
     assert "Send payment link" in page and "No-show fee (£20.00)" in page
     with django_capture_on_commit_callbacks(execute=True):
