@@ -64,10 +64,7 @@ def pay_link(request, token):
     except DomainError as exc:
         if exc.code == PaymentErrorCode.LINK_CLOSED.value:
             return render(request, TEMPLATE, {**context, "state": "settled"}, status=410)
-        if exc.code != PaymentErrorCode.PAYMENTS_NOT_SET_UP.value and not error:
-            error = exc.message
-        else:
-            error = error or exc.message
+        error = error or exc.message  # e.g. the clinic cannot take payment right now
     if payment is not None and payment.status == PaymentStatus.SUCCEEDED:
         return render(request, TEMPLATE, {**context, "state": "paid", "just_paid": True})
     if payment is not None and payment.status == PaymentStatus.REQUIRES_ACTION and not error:

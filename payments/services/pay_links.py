@@ -235,7 +235,8 @@ def pay_link_start(*, link) -> Payment:
     is closed or nothing is owed any more (paid another way)."""
     link = PaymentLink.objects.select_related("clinic", "booking", "payment").get(pk=link.pk)
     _require_open(link)
-    if link.payment is None and cards.charge_due(link.booking, link.kind) < link.amount:
+    if cards.charge_due(link.booking, link.kind) < link.amount:
+        # Paid another way meanwhile (the card on file, another link): nothing to take.
         raise PaymentError(
             _("Nothing more is owed for this. Please contact the clinic if unsure."),
             field="token",

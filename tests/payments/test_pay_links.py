@@ -287,3 +287,15 @@ def test_paid_through_stripe_js_the_return_page_settles_it_once(
     assert payment.status == PaymentStatus.SUCCEEDED
     assert PaymentLink.objects.get(pk=link.pk).status == PaymentLinkStatus.PAID
     assert Payment.objects.filter(status=PaymentStatus.SUCCEEDED).count() == 1
+
+
+def test_a_fee_waived_after_the_link_was_sent_is_not_taken(no_show, clinic, staff_user):
+    from booking_api.services import booking_fee_waive
+
+    link = pay_link_create(
+        booking=no_show, kind=PaymentKind.NO_SHOW_FEE, actor=staff_user, send_by=[]
+    )
+    booking_fee_waive(booking=no_show, actor=staff_user, reason="first time")
+    answer = host_client(clinic).post(_path(link), {"card": "success"})
+    assert answer.status_code == 410 and "Nothing more is owed" in answer.content.decode()
+    assert not Payment.objects.filter(status=PaymentStatus.SUCCEEDED).exists()
