@@ -299,3 +299,28 @@ def test_a_fee_waived_after_the_link_was_sent_is_not_taken(no_show, clinic, staf
     answer = host_client(clinic).post(_path(link), {"card": "success"})
     assert answer.status_code == 410 and "Nothing more is owed" in answer.content.decode()
     assert not Payment.objects.filter(status=PaymentStatus.SUCCEEDED).exists()
+
+
+def test_the_webhook_alone_settles_the_link_once(
+    no_show, clinic, staff_user, localstripe, django_capture_on_commit_callbacks
+):
+    from payments.stripe_api import stripe_client
+    from tests.payments.test_webhooks import post, signed, succeeded_event
+
+    link = pay_link_create(
+        booking=no_show, kind=PaymentKind.NO_SHOW_FEE, actor=staff_user, send_by=[]
+    )
+    host_client(clinic).get(_path(link))  # the page makes the intent
+    payment = PaymentLink.objects.get(pk=link.pk).payment
+    api = stripe_client(clinic)  # Stripe.js pays; only the webhook tells us
+    api.PaymentIntent.modify(payment.stripe_payment_intent_id, payment_method="pm_card_visa")
+    api.PaymentIntent.confirm(payment.stripe_payment_intent_id)
+    payload = succeeded_event(localstripe, payment)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post(payload, signed(payload)).status_code == 200
+        post(payload, signed(payload))  # delivered twice: once
+    link.refresh_from_db()
+    payment.refresh_from_db()
+    assert link.status == PaymentLinkStatus.PAID and payment.status == PaymentStatus.SUCCEEDED
+    assert no_show.events.filter(kind="payment").count() == 1
+    assert cards.charge_due(no_show, PaymentKind.NO_SHOW_FEE) == 0
