@@ -80,6 +80,8 @@ def channels_accepted(*, clinic, user, category, phone="") -> list[str]:
         accepted.remove(Channel.PUSH)
     if Channel.SMS in accepted and not (phone or "").strip():
         accepted.remove(Channel.SMS)
+    if Channel.EMAIL in accepted and not user.email:
+        accepted.remove(Channel.EMAIL)  # a client known by phone only (a walk-in)
     return [c for c in accepted if c in CHANNELS]
 
 
@@ -139,6 +141,8 @@ def notify(
         accepted = [c for c in accepted if c in channels]
     if Channel.PUSH in accepted and not push_reachable(clinic, user):
         accepted.remove(Channel.PUSH)  # no browser or phone registered here
+    if Channel.EMAIL in accepted and not (user.email or (email_to or "").strip()):
+        accepted.remove(Channel.EMAIL)  # a client known by phone only: no email to send
     extra = {
         Channel.EMAIL: {
             **({"attachments": _stored_attachments(attachments)} if attachments else {}),

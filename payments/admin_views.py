@@ -20,8 +20,10 @@ from branding import clinic_time
 from branding.errors import DomainError
 from branding.money import AmountField, format_money
 from payments import cards, staff_actions
+from payments.admin_pay_links import PayLinkForm
 from payments.errors import PaymentErrorCode
 from payments.models import PaymentKind, RefundStatus, SavedCard
+from payments.pay_links import link_state, links_for_booking, pay_link_url
 from payments.selectors import booking_money, booking_refundable, payments_for_booking
 from people.admin_toolkit.workspace import FRONT_DESK, ClinicWorkspaceMixin
 from people.models import AuditAction
@@ -131,6 +133,16 @@ class BookingPaymentsView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, Templ
             charges=charges,
             form=AmountForm(currency=booking.currency),
             can_cancel=booking.is_upcoming or booking.is_checked_in,
+            link_form=PayLinkForm(booking=booking),
+            links=[
+                {
+                    "link": link,
+                    "amount": fmt(link.amount),
+                    "state": link_state(link),
+                    "url": pay_link_url(link) if link_state(link) == "open" else "",
+                }
+                for link in links_for_booking(self.clinic, booking)
+            ],
         )
         return context
 
@@ -190,10 +202,17 @@ class BookingPaymentActionView(ClinicWorkspaceMixin, View):
 
 def admin_urlpatterns():
     from payments.admin_cancel import CancelBookingView
+    from payments.admin_pay_links import PayLinkCancelView, PayLinkCreateView
 
     return [
         path("bookings/<id:pk>/", BookingPaymentsView.as_view(), name="booking"),
         path("bookings/<id:pk>/cancel/", CancelBookingView.as_view(), name="cancel"),
+        path("bookings/<id:pk>/pay-link/", PayLinkCreateView.as_view(), name="pay_link"),
+        path(
+            "bookings/<id:pk>/pay-link/<id:link_id>/cancel/",
+            PayLinkCancelView.as_view(),
+            name="pay_link_cancel",
+        ),
         path(
             "bookings/<id:pk>/<slug:action>/",
             BookingPaymentActionView.as_view(),

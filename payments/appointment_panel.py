@@ -3,12 +3,17 @@
 the balance, its payment status and a link to the booking's payments page; and the
 cancel page that asks first (``payments.admin_cancel``)."""
 
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branding.money import format_money
+from payments.cards import ALLOWED_STATUSES, charge_due
+from payments.models import PaymentLink, PaymentLinkStatus
 from payments.selectors import booking_money
+from payments.services.pay_links import LINK_KINDS
 from people.admin_toolkit.workspace import FRONT_DESK, request_admin_role
 
 
@@ -39,11 +44,35 @@ def appointment_money_panel(request, booking):
             "paid": fmt(money.net_paid),
             "refunded": fmt(money.refunded) if money.refunded else "",
             "balance": fmt(max(money.balance_due, 0)),
+            "links": [
+                {
+                    "kind": link.get_kind_display(),
+                    "amount": fmt(link.amount),
+                    "status": link.get_status_display(),
+                }
+                for link in PaymentLink.objects.filter(
+                    Q(status=PaymentLinkStatus.PAID)
+                    | Q(status=PaymentLinkStatus.OPEN, expires_at__gt=timezone.now()),
+                    booking=booking,
+                )
+            ],
             "payments_url": reverse("payments_admin:booking", args=[booking.pk])
             if front_desk
             else "",
+            # Something is owed (the balance, a no-show or late-cancellation fee): the
+            # desk may send a payment link for it (payments.pay_links).
+            "pay_link_url": reverse("payments_admin:booking", args=[booking.pk]) + "#pay-links"
+            if front_desk and _owed(booking)
+            else "",
         },
         request=request,
+    )
+
+
+def _owed(booking) -> bool:
+    return any(
+        booking.status in ALLOWED_STATUSES[kind] and charge_due(booking, kind) > 0
+        for kind in LINK_KINDS
     )
 
 

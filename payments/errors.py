@@ -45,6 +45,27 @@ class PaymentErrorCode(ErrorCode):
         409,
         "The refund is more than what was captured and not yet refunded.",
     )
+    LINK_INVALID = (
+        "payment_link_invalid",
+        404,
+        "The payment link is not valid here (tampered, unknown, or another clinic's).",
+    )
+    LINK_CLOSED = (
+        "payment_link_closed",
+        410,
+        "The payment link was cancelled, has expired or was already paid.",
+    )
+    LINK_OPEN = (
+        "payment_link_open",
+        409,
+        "An unpaid payment link for this charge is already open: cancel it first.",
+    )
+    LINK_CHANNEL = (
+        "payment_link_channel",
+        400,
+        "The client cannot be reached by the chosen channel (no email, no mobile number, "
+        "or SMS turned off).",
+    )
     PAYMENT_PROVIDER_ERROR = (
         "payment_provider_error",
         502,

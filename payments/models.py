@@ -5,6 +5,8 @@ call carries an idempotency key derived from these rows, so a retry after a cras
 charges or refunds twice.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -248,3 +250,51 @@ class StripeAccount(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.account_id or self.secret_key_hint}"
+
+
+class PaymentLinkStatus(models.TextChoices):
+    OPEN = "open", _("Awaiting payment")
+    PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class PaymentLink(models.Model):
+    """A request staff send the patient to pay an amount the clinic is owed on a booking
+    (its balance, a no-show or late-cancellation fee), paid on the patient's phone
+    through a signed link (``payments.pay_links``). Single use: paid once, then closed;
+    it expires, and staff may cancel it while unpaid. The ``payment`` is made when the
+    patient first opens the page."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
+    booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="payment_links")
+    public_id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=16, choices=PaymentKind.choices)
+    amount = models.PositiveIntegerField(_("amount (minor units)"))
+    currency = models.CharField(max_length=3)
+    reason = models.CharField(_("what it is for"), max_length=200, blank=True)
+    status = models.CharField(
+        max_length=16, choices=PaymentLinkStatus.choices, default=PaymentLinkStatus.OPEN
+    )
+    expires_at = models.DateTimeField()
+    payment = models.OneToOneField(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="link"
+    )
+    sent_by = models.JSONField(default=list, blank=True)  # ["email", "sms"]
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_link_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"Payment link {self.get_kind_display()} {self.amount} for booking {self.booking_id}"

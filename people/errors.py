@@ -20,6 +20,7 @@ class PeopleErrorCode(ErrorCode):
         "The person signs in at another clinic too: only they can change their email.",
     )
     PHONE_INVALID = "phone_invalid", 400, "Not a (possible) phone number."
+    PHONE_TAKEN = "phone_taken", 400, "Another client of the clinic has that phone number."
     NAME_INVALID = (
         "name_invalid",
         400,

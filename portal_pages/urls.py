@@ -14,6 +14,7 @@ from portal_pages import (
     membership_views,
     message_views,
     order_views,
+    pay_link_views,
     payment_views,
     pet_views,
     photo_views,
@@ -178,6 +179,7 @@ urlpatterns += [
     path("documents/signed/<id:signed_id>.pdf", document_views.document_pdf, name="document_pdf"),
     path("medical-history/", medical_views.medical_history, name="medical_history"),
     path("feedback/<str:token>/", feedback_views.feedback, name="feedback"),
+    path("pay/<str:token>/", pay_link_views.pay_link, name="pay_link"),
 ]
 
 # Games: spin the wheel and scratch cards.

@@ -68,7 +68,7 @@ def _context(booking, **extra):
         "service": booking.service.name,
         "staff": booking.staff.display_name,
         "pet": booking.pet.name if booking.pet_id else "",
-        "client_name": user.get_full_name() or user.email,
+        "client_name": user.get_full_name() or user.email or "",
         "first_name": user.first_name,
         "date": start["date"],
         "short_date": start["short_date"],

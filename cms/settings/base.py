@@ -303,6 +303,7 @@ PUBLIC_RATE_LIMITS = {
     "availability": "60/m/ip",  # the wizard's calendar and times, GET /api/v1/availability
     "referral_lookup": "20/m/ip,100/h/ip",  # /r/<code>/: nobody walks the codes
     "feedback_token": "20/m/ip",  # /feedback/<token>/
+    "payment_link": "30/m/ip,200/h/ip",  # /pay/<token>/: a payment link's page
     "game_play": "20/m/ip,10/m/user",
     "upload": "20/m/ip,60/h/user",  # photos, pets' photos
     "message": "20/m/ip,10/m/user",  # new messages and replies, with their files

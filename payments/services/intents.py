@@ -12,7 +12,14 @@ from booking_api.models import Booking
 from booking_api.services import booking_confirm_paid, booking_event_record
 from payments import discounts
 from payments.customers import card_save
-from payments.models import Payment, PaymentKind, PaymentStatus, StripeCustomer
+from payments.models import (
+    Payment,
+    PaymentKind,
+    PaymentLink,
+    PaymentLinkStatus,
+    PaymentStatus,
+    StripeCustomer,
+)
 from payments.stripe_api import field, object_id
 from payments.task_queue import queue
 
@@ -54,6 +61,11 @@ def payment_apply_intent(*, payment_id, intent) -> Payment:
     payment.succeeded_at = timezone.now()
     payment.last_error = ""
     payment.save()
+    # A payment link paid (payments.pay_links): closed, once. Money taken stands, even on
+    # a link cancelled a moment before.
+    PaymentLink.objects.filter(payment=payment).exclude(status=PaymentLinkStatus.PAID).update(
+        status=PaymentLinkStatus.PAID, paid_at=payment.succeeded_at
+    )
     booking_event_record(
         booking_id=payment.booking_id,
         kind="payment",

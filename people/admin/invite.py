@@ -1,6 +1,7 @@
 """A new client at the desk (a walk-in, someone on the phone): an account at the admin
-clinic, an invitation email to choose a password only when staff tick it, and on
-"Save and book" straight on to booking them in on the calendar."""
+clinic with an email or only a phone, an invitation email to choose a password only
+when staff tick it (which needs an email), and on "Save and book" (the default button)
+straight on to booking them in on the calendar, the client chosen."""
 
 from django import forms
 from django.db import transaction
@@ -24,7 +25,9 @@ class InviteClientForm(forms.Form):
     last_name = forms.CharField(
         label=_("Last name"), max_length=80, required=False, validators=[validate_name]
     )
-    email = forms.EmailField(label=_("Email"))
+    email = forms.EmailField(
+        label=_("Email"), required=False, help_text=_("Optional for a walk-in with a phone.")
+    )
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
     invite = forms.BooleanField(
         label=_("Send an invitation email"),
@@ -61,6 +64,8 @@ class ClientInviteView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, FormView
             ClientAccount.objects.filter(clinic=self.clinic, user__email__iexact=data["email"])
             .select_related("user")
             .first()
+            if data["email"]
+            else None
         )
         before = _client_snapshot(existing)
         try:
@@ -82,7 +87,7 @@ class ClientInviteView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, FormView
                     action=AuditAction.INVITE if data["invite"] else AuditAction.CREATE,
                     client=account,
                     summary=("Invited " if data["invite"] else "Added ")
-                    + account.user.email
+                    + (account.user.email or f"{account.name} (phone only)")
                     + ("" if existing else " (new client)"),
                     changes=audit_changes(before, _client_snapshot(account)),
                     request=self.request,

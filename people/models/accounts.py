@@ -41,7 +41,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person. Signs in with their email; has one client account per clinic visited
     and, if they work at a clinic, a staff membership there."""
 
-    email = models.EmailField(_("email address"), unique=True)
+    # None for a client known by phone only (a walk-in added at the desk): they cannot
+    # sign in until an address is added, and nothing is emailed to them. NULL, not "",
+    # so any number of them fit the unique constraint.
+    email = models.EmailField(_("email address"), unique=True, null=True, blank=True)
     first_name = models.CharField(
         _("first name"), max_length=80, blank=True, validators=[validate_name]
     )
@@ -67,16 +70,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["email"]
 
     def __str__(self):
-        return self.get_full_name() or self.email
+        return self.get_full_name() or self.email or f"#{self.pk}"
 
     def get_full_name(self):
         return f"{self.first_name} {self.last_name}".strip()
 
     def get_short_name(self):
-        return self.first_name or self.email
+        return self.first_name or self.email or ""
 
     def save(self, *args, **kwargs):
-        self.email = (self.email or "").strip().lower()
+        self.email = (self.email or "").strip().lower() or None
         # set_password() keeps the raw password until the save (a hash upgrade at sign-in
         # clears it first): a new password on an existing person, through whichever door
         # (portal, reset link, admin, manage.py), signs every app out.
@@ -160,7 +163,7 @@ class ClientAccount(models.Model):
 
     @property
     def name(self):
-        return self.user.get_full_name() or self.user.email
+        return self.user.get_full_name() or self.user.email or self.phone
 
 
 class StaffRole(models.TextChoices):

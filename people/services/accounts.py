@@ -99,7 +99,7 @@ def client_upsert(*, clinic, email, first_name="", last_name="", phone="", key="
 def client_add_at_desk(
     *,
     clinic,
-    email,
+    email="",
     first_name="",
     last_name="",
     phone="",
@@ -108,7 +108,38 @@ def client_add_at_desk(
     base_url="",
 ) -> ClientAccount:
     """The front desk adds a client (a walk-in, someone on the phone): the profile, and
-    an invitation email to choose a password only when staff ask for it (``invite``)."""
+    an invitation email to choose a password only when staff ask for it (``invite``,
+    which needs an email). Either an email or a phone is required; a client known by
+    phone only has no email (``None``): nothing is emailed to them, and they sign in
+    once an address is added. A phone another client of the clinic has is refused
+    (naming ``phone``), so one person is not added twice."""
+    email = (email or "").strip()
+    phone = phone_to_e164(phone, region=region_for_clinic(clinic))
+    if not email and not phone:
+        raise ClientError(
+            gettext("Give an email address or a phone number."),
+            field="email",
+            code=PeopleErrorCode.REQUIRED,
+        )
+    if invite and not email:
+        raise ClientError(
+            gettext("An invitation is sent by email: give the client's email address."),
+            field="email",
+            code=PeopleErrorCode.REQUIRED,
+        )
+    if email:
+        email = clean_email(email)
+    if phone:
+        same_phone = ClientAccount.objects.filter(clinic=clinic, phone=phone)
+        if email:
+            same_phone = same_phone.exclude(user__email__iexact=email)
+        if same_phone.exists():
+            raise ClientError(
+                gettext("Another client of this clinic has the phone number %(phone)s.")
+                % {"phone": phone},
+                field="phone",
+                code=PeopleErrorCode.PHONE_TAKEN,
+            )
     if invite:
         return client_invite(
             clinic=clinic,
@@ -119,9 +150,23 @@ def client_add_at_desk(
             invited_by=invited_by,
             base_url=base_url,
         )
+    if not email:
+        return _client_without_email(
+            clinic=clinic, first_name=first_name, last_name=last_name, phone=phone
+        )
     return client_upsert(
         clinic=clinic, email=email, first_name=first_name, last_name=last_name, phone=phone
     )
+
+
+def _client_without_email(*, clinic, first_name, last_name, phone) -> ClientAccount:
+    """A person known by phone only, as a client of ``clinic`` (no password, no email)."""
+    name_check(first_name, "first_name")
+    name_check(last_name, "last_name")
+    user = User(email=None, first_name=first_name, last_name=last_name)
+    user.set_unusable_password()
+    user.save()
+    return ClientAccount.objects.create(clinic=clinic, user=user, phone=phone)
 
 
 @transaction.atomic

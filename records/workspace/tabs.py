@@ -57,7 +57,7 @@ def overview_context(request, clinic, account):
     values = {
         "first_name": user.first_name,
         "last_name": user.last_name,
-        "email": user.email,
+        "email": user.email or "",
         "phone": account.phone,
         # in the clinic's order (dd/mm/yyyy in the UK), with the clinic-format picker
         "date_of_birth": account.date_of_birth.strftime(clinic_time.date_input_format())

@@ -57,6 +57,7 @@ from loyalty.models import Game, LedgerEntry, Reward, RewardRequest, Tier
 from loyalty.rewards.services import reward_request_create
 from loyalty.services import points_award, programme_upsert
 from loyalty.wallet.membership import member_number
+from payments.models import PaymentLink
 from people.models import ClientAccount, ClientNote, Pet, Photo
 from people.photo_services import photo_upload
 from people.services import note_create
@@ -147,6 +148,7 @@ BY_ARGUMENT = {
     "signed_id": SignedForm,
     "request_id": ErasureRequest,
     "message_id": Message,
+    "link_id": PaymentLink,
 }
 
 # The ``pk`` of URLs whose view does not say its model (or says another), by URL name
@@ -470,7 +472,17 @@ def riverside(clinic, other_clinic, other_manager):
     session = EditingSession.objects.create(
         user=other_manager, content_object=home, last_seen_at=timezone.now()
     )
+    pay_link = PaymentLink.objects.create(
+        clinic=rv,
+        booking=booking,
+        kind="balance",
+        amount=100,
+        currency=booking.currency,
+        reason="Riverside balance",
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+    )
     return {
+        PaymentLink: pay_link,
         ClientAccount: client,
         ServiceCategory: category,
         Service: service,

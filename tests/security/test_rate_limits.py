@@ -155,6 +155,13 @@ def test_feedback_links_are_limited(clinic):
     _third_is_refused(lambda: portal.get(f"/feedback/{next(tokens)}/"), api=False)
 
 
+def test_payment_link_pages_are_limited(clinic):
+    portal = _portal(clinic)
+    tokens = iter(["p1", "p2", "p3"])
+
+    _third_is_refused(lambda: portal.get(f"/pay/{next(tokens)}/"), api=False)
+
+
 # --- Game plays, uploads, messages (signed in) ------------------------------------------
 
 
