@@ -41,3 +41,8 @@ class RecordsErrorCode(ErrorCode):
     )
     FILE_TOO_LARGE = "file_too_large", 400, "An attached file is over the size limit."
     UNKNOWN_ACTION = "unknown_action", 400, "There is no such action."
+    PHOTO_CONSENT_REQUIRED = (
+        "photo_consent_required",
+        400,
+        "A clinical photo needs the client's photo-use consent, recorded or on paper.",
+    )
