@@ -13,6 +13,7 @@ from wagtail.admin import messages
 from branding.errors import DomainError
 from branding.selectors import feature_enabled
 from people.account_tabs import ClientAccountTab
+from people.admin_toolkit.workspace import FRONT_DESK, request_admin_role
 from people.models import AuditAction
 from people.photo_selectors import photos_for_client
 from records.admin_tabs.base import ClientActionView, ClientRecordMixin
@@ -132,6 +133,8 @@ def files_tab():
         order=65,
         template_name="records/admin/tabs/files.html",
         get_context=files_tab_context,
+        # Its screens are the front desk's (ClientRecordMixin): therapists do not see it.
+        is_shown=lambda request, clinic, account: request_admin_role(request) in FRONT_DESK,
     )
 
 

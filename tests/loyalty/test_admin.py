@@ -277,5 +277,10 @@ def test_staff_read_the_clinics_own_unit_on_the_tab_its_messages_and_game_plays(
     response = desk.post(action(patient, "add"), {"amount": "3", "reason": "Brave at the vet"})
     messages = [str(m) for m in response.wsgi_request._messages]
     assert messages == ["Paws added."]
+    from loyalty.games.services import game_play
+    from tests.factories.games import make_game
+
+    game = make_game(clinic, prizes=[{"label": "25 paws", "kind": "points", "points": 25}])
+    game_play(game=game, client=patient)
     plays = desk.get("/admin/loyalty/game-plays/").content.decode()
     assert "<th>Paws</th>" in plays and "<th>Points</th>" not in plays

@@ -15,7 +15,7 @@ from branding.services import features_update
 from people.models import Pet
 from tests.factories.booking import ServiceFactory, StaffFactory, main_location
 from tests.factories.clients import ClientAccountFactory
-from tests.factories.records import PetFactory
+from tests.factories.records import PetFactory, upload
 from tests.fixtures.clinics import host_client
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +114,23 @@ def test_no_reminder_goes_out_for_a_pet_the_owner_removed(vet, owner, vet_portal
     assert reminder_send(reminder_id=reminder.pk) is False
     reminder.refresh_from_db()
     assert reminder.skipped and reminder.sent_at is None
+
+
+def test_staff_see_the_clients_pets_as_cards_with_their_photos(vet, owner, vet_admin, vet_portal):
+    biscuit = PetFactory(clinic=vet, owner=owner, name="Biscuit", breed="Beagle")
+    PetFactory(clinic=vet, owner=owner, name="Pepper")
+    vet_portal.post(
+        reverse("portal:pet_edit", kwargs={"pet_id": biscuit.pk}),
+        {"name": "Biscuit", "species": "dog", "breed": "Beagle", "photo_file": upload()},
+    )
+    biscuit.refresh_from_db()
+    assert biscuit.photo_id is not None
+    url = reverse("clinic_workspace:client_detail", kwargs={"pk": owner.pk})
+    page = vet_admin.get(url).content.decode()
+    assert 'class="pet-cards-admin" data-pets="active"' in page
+    photo_url = reverse(
+        "client_records:photo_file", kwargs={"client_pk": owner.pk, "photo_id": biscuit.photo_id}
+    )
+    assert f'src="{photo_url}" alt="Photo of Biscuit"' in page
+    assert "Dog · Beagle" in page
+    assert vet_admin.get(photo_url).status_code == 200
