@@ -11,7 +11,7 @@ naming the field, and nothing is stored."""
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from booking_api.models import Booking
+from booking_api.selectors import bookings_for_client
 from people.images import image_thumbnail
 from people.models import AuditAction
 from people.services import ClientError, audit_record
@@ -41,7 +41,7 @@ def _booking(clinic, client, booking_id):
         return None
     booking = None
     if str(booking_id).isdigit():
-        booking = Booking.objects.filter(clinic=clinic, client=client, pk=booking_id).first()
+        booking = bookings_for_client(clinic, client).filter(pk=booking_id).first()
     if booking is None:
         raise ClientFileError(
             _("Choose one of this client's bookings."),

@@ -186,6 +186,10 @@ def test_another_clinic_or_client_finds_nothing_and_a_booking_must_be_the_client
     assert glow_staff.post(delete).status_code == 404
     other = ClientAccountFactory(clinic=vet)
     assert vet_admin.get(file_url(other, item)).status_code == 404
+    # A therapist has no Files tab, nor its door.
+    therapist = host_client(vet)
+    therapist.force_login(MembershipFactory(clinic=vet, role="therapist").user)
+    assert therapist.get(file_url(owner, item)).status_code == 403
     # The owner (a patient) cannot open the staff door.
     patient = host_client(vet)
     patient.force_login(owner.user)
