@@ -97,7 +97,8 @@ def _reachable(clinic, ids) -> dict[int, ClientAccount]:
 
 def rebook_occasions(automation, now):
     """Clients whose last completed visit of a service with a rebooking interval is that
-    old (within DUE_WINDOW), with nothing booked. Once per last visit."""
+    old (within DUE_WINDOW), with nothing booked. Once per last visit. Not for a visit of
+    a pet no longer in the app."""
     clinic = automation.clinic
     visits = (
         Booking.objects.filter(
@@ -106,6 +107,10 @@ def rebook_occasions(automation, now):
             service__rebooking_interval__isnull=False,
             start__lte=now,
         )
+        # Never "time for the next one" for a pet that is gone (deceased, rehomed, removed
+        # from the app by its owner) or merged away; visits without a pet stay.
+        .exclude(pet__active=False)
+        .exclude(pet__merged_into__isnull=False)
         .select_related("service", "staff")
         .order_by("start", "pk")
     )

@@ -2,6 +2,7 @@
 
 from anyascii import anyascii
 
+from branding.selectors import feature_enabled
 from people.models import Pet, Photo
 
 
@@ -21,6 +22,24 @@ def pets_for_client(clinic, client):
     if client is None:
         return []
     return list(_pets(clinic).filter(owner=client).order_by("-active", "name", "pk"))
+
+
+def pets_in_app(clinic, client):
+    """The pets the owner's portal and app show: the active ones, then the inactive
+    only where the clinic keeps a "No longer with us" page (the ``pet_memorial``
+    feature). With it off, a pet the owner removed simply disappears from the app."""
+    pets = pets_for_client(clinic, client)
+    if feature_enabled(clinic, "pet_memorial"):
+        return pets
+    return [pet for pet in pets if pet.active]
+
+
+def pet_in_app(clinic, client, pet_id):
+    """One of the owner's pets as their app may show it (``pets_in_app``), or None."""
+    pet = client_pet(clinic, client, pet_id)
+    if pet is None or (not pet.active and not feature_enabled(clinic, "pet_memorial")):
+        return None
+    return pet
 
 
 def active_pets_for_client(clinic, client):

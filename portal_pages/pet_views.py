@@ -1,4 +1,6 @@
-"""The owner's pets page (/pets/): list active and inactive pets, add and edit one.
+"""The owner's pets page (/pets/): list their pets, add and edit one, and take one out
+of the app after a confirmation. Inactive pets are listed under "No longer with us"
+only where the clinic turned ``pet_memorial`` on; otherwise they are gone from the app.
 Only at clinics with the ``pets`` feature; another person's pet answers 404."""
 
 from django.contrib import messages
@@ -8,8 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from branding.errors import DomainError
-from people.pet_selectors import client_pet, pets_for_client
-from people.pet_services import pet_create, pet_update
+from branding.selectors import feature_enabled
+from people.pet_selectors import client_pet, pets_in_app
+from people.pet_services import pet_create, pet_deactivate, pet_update
 from people.photo_selectors import client_photo
 from people.photo_services import pet_photo_set
 from people.selectors import client_account_for_user
@@ -37,13 +40,14 @@ def _set_photo(request, clinic, owner, pet):
 def pets_list(request):
     clinic = request.clinic
     client = client_account_for_user(clinic, request.user)
-    pets = pets_for_client(clinic, client)
+    pets = pets_in_app(clinic, client)
     return render(
         request,
         "portal_pages/pets/list.html",
         {
             "active_pets": [p for p in pets if p.active],
             "inactive_pets": [p for p in pets if not p.active],
+            "memorial": feature_enabled(clinic, "pet_memorial"),
             # The practice system is the source of truth: say how fresh this is.
             "last_synced": clinic_last_synced(clinic),
         },
@@ -101,3 +105,25 @@ def pet_edit(request, pet_id):
         "portal_pages/pets/form.html",
         {"form": form, "pet": pet, "pet_photos": list(pet.photos.all()[:12])},
     )
+
+
+@feature_required("pets")
+@signed_in
+def pet_remove(request, pet_id):
+    """Asks first (GET), then takes the pet out of the app (POST): its history stays
+    with the clinic, and no reminder or offer mentions it again."""
+    clinic = request.clinic
+    client = client_account_for_user(clinic, request.user)
+    pet = client_pet(clinic, client, pet_id)
+    if pet is None or not pet.active:
+        raise Http404(_("No such pet."))
+    memorial = feature_enabled(clinic, "pet_memorial")
+    if request.method == "POST":
+        pet_deactivate(pet=pet)
+        if memorial:
+            text = _('%(name)s is now under "No longer with us".')
+        else:
+            text = _("%(name)s was removed from your app.")
+        messages.success(request, text % {"name": pet.name})
+        return redirect("portal:pets")
+    return render(request, "portal_pages/pets/remove.html", {"pet": pet, "memorial": memorial})

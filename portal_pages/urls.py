@@ -154,6 +154,7 @@ urlpatterns += [
     path("pets/", pet_views.pets_list, name="pets"),
     path("pets/add/", pet_views.pet_add, name="pet_add"),
     path("pets/<id:pet_id>/", pet_views.pet_edit, name="pet_edit"),
+    path("pets/<id:pet_id>/remove/", pet_views.pet_remove, name="pet_remove"),
     path("photos/", photo_views.photos_page, name="photos"),
     path("photos/<id:photo_id>/image", photo_views.photo_file, name="photo_file"),
     path("photos/<id:photo_id>/share/", photo_views.photo_share, name="photo_share"),

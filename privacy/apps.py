@@ -13,6 +13,10 @@ class PrivacyConfig(AppConfig):
 
     def ready(self):
         from privacy import receivers, registry
+        from privacy.selectors import photo_use_consented
+        from records.files.consent import register_photo_consent_source
 
         registry.discover_parts()
         receivers.connect()
+        # Staff's clinical photos need the client's photo-use consent (or one on paper).
+        register_photo_consent_source(photo_use_consented)

@@ -70,5 +70,15 @@ def consents_current(clinic, client) -> dict:
     return current
 
 
+def photo_use_consented(clinic, client) -> bool:
+    """Whether the client's newest photo-use consent is given. One query."""
+    latest = (
+        ConsentRecord.objects.filter(clinic=clinic, client=client, kind=ConsentKind.PHOTO_USE)
+        .only("given")
+        .first()
+    )
+    return bool(latest and latest.given)
+
+
 def consent_history(clinic, client, limit=50):
     return list(ConsentRecord.objects.filter(clinic=clinic, client=client)[:limit])

@@ -58,3 +58,8 @@ class RecordsErrorCode(ErrorCode):
         400,
         "The appointment was cancelled: there is no treatment to record.",
     )
+    PHOTO_CONSENT_REQUIRED = (
+        "photo_consent_required",
+        400,
+        "A clinical photo needs the client's photo-use consent, recorded or on paper.",
+    )

@@ -1,11 +1,22 @@
 """The record's part of a client's data for ``privacy`` (``privacy/registry.py``): signed
-forms with their PDFs, medical history, messages and feedback. Erasing keeps the signed
-forms and the medical history (the clinic must keep them; they stay on the detached
-account) and deletes messages and the free text of feedback."""
+forms with their PDFs, medical history, messages, feedback and the files staff keep on
+the account (documents and clinical photos, each file in the zip). Erasing keeps the
+signed forms, the medical history and the documents (the clinic must keep them; they
+stay on the detached account) and deletes messages, the free text of feedback and the
+clinical photos (pictures of the person)."""
 
 from django.db import transaction
 
-from records.models import Feedback, MedicalHistoryVersion, Message, MessageThread, SignedForm
+from records.files.selectors import files_for_client
+from records.models import (
+    ClientFile,
+    Feedback,
+    FileKind,
+    MedicalHistoryVersion,
+    Message,
+    MessageThread,
+    SignedForm,
+)
 
 
 def export_forms(*, clinic, client):
@@ -70,6 +81,44 @@ def export_feedback(*, clinic, client):
     }
 
 
+def export_files(*, clinic, client):
+    data, files = [], []
+    for item in files_for_client(clinic, client).order_by("created_at", "pk"):
+        name = f"{item.pk}-{item.name}"
+        with item.file.open("rb") as handle:
+            files.append((name, handle.read()))
+        data.append(
+            {
+                "kind": item.kind,
+                "description": item.title,
+                "stage": item.stage,
+                "area": item.area,
+                "consent": item.consent,
+                "uploaded": item.created_at.isoformat(),
+                "file": name,
+            }
+        )
+    return {"data": data, "files": files}
+
+
+def erase_files(*, clinic, client, user):
+    photos = ClientFile.objects.filter(clinic=clinic, client=client, kind=FileKind.PHOTO)
+    for item in photos:
+        storage = item.file.storage
+        for name in (item.file.name, item.thumbnail.name):
+            if name:
+                transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+    count, _ = photos.delete()
+    # The documents stay, but their names and descriptions may name the person.
+    documents = 0
+    for item in ClientFile.objects.filter(clinic=clinic, client=client):
+        extension = item.name.rsplit(".", 1)[-1] if "." in item.name else "pdf"
+        item.name, item.title = f"document-{item.pk}.{extension}", ""
+        item.save(update_fields=["name", "title"])
+        documents += 1
+    return {"clinical_photos": count, "documents_kept": documents}
+
+
 def erase_messages(*, clinic, client, user):
     threads = MessageThread.objects.filter(clinic=clinic, client=client)
     for message in Message.objects.filter(thread__in=threads).exclude(attachment=""):
@@ -89,4 +138,5 @@ PARTS = [
     {"key": "medical_history", "order": 41, "export": export_medical_history},
     {"key": "messages", "order": 42, "export": export_messages, "erase": erase_messages},
     {"key": "feedback", "order": 43, "export": export_feedback, "erase": erase_feedback},
+    {"key": "files", "order": 44, "export": export_files, "erase": erase_files},
 ]

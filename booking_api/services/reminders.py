@@ -143,7 +143,7 @@ def reminder_send(*, reminder_id, now=None) -> bool:
     # Lock the booking too, so a reschedule or cancellation cannot slip in between.
     booking = (
         Booking.objects.select_for_update(of=("self",))
-        .select_related("clinic__site", "client__user", "service", "staff", "location")
+        .select_related("clinic__site", "client__user", "service", "staff", "location", "pet")
         .get(pk=reminder.booking_id)
     )
     if booking.start != reminder.for_start or booking.start <= now:
@@ -152,6 +152,8 @@ def reminder_send(*, reminder_id, now=None) -> bool:
         return False  # not paid yet: left for a later run
     if booking.status not in REMINDED_STATUSES:
         return _skip(reminder)
+    if booking.pet is not None and not booking.pet.active:
+        return _skip(reminder)  # the owner took the pet out of the app (no longer with them)
     if reminder_vetoed(booking):
         return _skip(reminder)  # e.g. the pet it is for has died (the practice sync says)
     if Reminder.objects.filter(

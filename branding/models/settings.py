@@ -96,6 +96,7 @@ FEATURE_DEFAULTS = {
     "cart": True,
     "notifications": True,
     "pets": False,
+    "pet_memorial": False,
     "selfies": False,
     "wallet_passes": False,
     "packages": False,
@@ -120,6 +121,14 @@ class FeatureSettings(BaseSiteSetting):
     cart = models.BooleanField(_("cart of saved services"), default=True)
     notifications = models.BooleanField(_("notification centre"), default=True)
     pets = models.BooleanField(_("pets"), default=False)
+    pet_memorial = models.BooleanField(
+        _("remember pets no longer with us"),
+        default=False,
+        help_text=_(
+            'When an owner removes a pet from the app, keep it on a "No longer with us" '
+            "page. Off: the pet simply disappears from the app."
+        ),
+    )
     selfies = models.BooleanField(_("selfies and photos"), default=False)
     wallet_passes = models.BooleanField(_("wallet passes"), default=False)
     packages = models.BooleanField(_("packages (courses of sessions)"), default=False)
@@ -157,6 +166,7 @@ class FeatureSettings(BaseSiteSetting):
                 FieldPanel("cart"),
                 FieldPanel("notifications"),
                 FieldPanel("pets"),
+                FieldPanel("pet_memorial"),
                 FieldPanel("selfies"),
             ],
             heading=_("Portal"),

@@ -11,6 +11,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from loyalty.games.selectors import plays_for_clinic
 from loyalty.models import Game, Reward
+from loyalty.selectors import programme_for
 from people.admin_toolkit.forms import unique_key
 from people.admin_toolkit.viewsets import ClinicModelViewSet
 from people.admin_toolkit.workspace import FRONT_DESK, MANAGERS, ClinicWorkspaceMixin
@@ -117,6 +118,7 @@ class GamePlayListView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, ListView
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["unit"] = programme_for(self.clinic).unit_label  # e.g. "paws"
         page = context["page_obj"]
         audit_record(  # who played and what they won is client data: the read is audited
             clinic=self.clinic,

@@ -26,16 +26,17 @@ def tab_context(request, clinic, account):
     for entry in entries:
         entry.can_reverse = entry.kind != "reversal" and entry.pk not in reversed_ids
     action = lambda name: reverse("loyalty_client_action", args=[account.pk, name])  # noqa: E731
+    programme = programme_for(clinic)
     return {
-        "programme": programme_for(clinic),
+        "programme": programme,
         "balance": balance(clinic, account),
         "status": tier_status(clinic, account),
         "entries": entries,
         "vouchers": client_vouchers(clinic, account),
         "requests": list(pending_requests(clinic, client=account)),
-        "add_form": AddPointsForm(),
+        "add_form": AddPointsForm(unit=programme.unit_label),
         "adjust_form": AdjustForm(),
-        "grant_form": GrantForm(clinic=clinic),
+        "grant_form": GrantForm(clinic=clinic, unit=programme.unit_label),
         "decline_form": DeclineForm(),
         "urls": {name: action(name) for name in ("add", "adjust", "reverse", "grant")},
         "back": reverse("clinic_workspace:client_detail", args=[account.pk]) + "#tab-loyalty",

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -16,6 +17,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from branding.errors import DomainError
 from loyalty.models import Reward
 from loyalty.rewards.selectors import pending_requests
+from loyalty.selectors import programme_for
 from loyalty.staff import actions
 from people.admin_toolkit.fields import WholeNumberField
 from people.admin_toolkit.workspace import ClinicWorkspaceMixin
@@ -28,6 +30,11 @@ MAX_POINTS = 1_000_000
 class AddPointsForm(forms.Form):
     amount = WholeNumberField(label=_("Points"), min_value=1, max_value=MAX_POINTS, initial=1)
     reason = forms.CharField(label=_("What for"), max_length=200)
+
+    def __init__(self, *args, unit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if unit:  # the clinic's own word, e.g. "Paws"
+            self.fields["amount"].label = capfirst(unit)
 
 
 class AdjustForm(forms.Form):
@@ -46,9 +53,13 @@ class GrantForm(forms.Form):
     reward = forms.ModelChoiceField(label=_("Reward"), queryset=Reward.objects.none())
     charge_points = forms.BooleanField(label=_("Take the points from the balance"), required=False)
 
-    def __init__(self, *args, clinic, **kwargs):
+    def __init__(self, *args, clinic, unit=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reward"].queryset = Reward.objects.filter(clinic=clinic, active=True)
+        if unit:
+            self.fields["charge_points"].label = _("Take the %(unit)s from the balance") % {
+                "unit": unit
+            }
 
 
 class DeclineForm(forms.Form):
@@ -78,13 +89,14 @@ class ClientLoyaltyActionView(ClinicWorkspaceMixin, View):
     def post(self, request, pk, action):
         client = get_object_or_404(ClientAccount, pk=pk, clinic=self.clinic)
         common = {"request": request, "clinic": self.clinic, "client": client}
+        unit = programme_for(self.clinic).unit_label
         if action == "add":
-            form = AddPointsForm(request.POST)
+            form = AddPointsForm(request.POST, unit=unit)
             _run(
                 request,
                 form,
                 lambda d: actions.staff_points_add(**common, **d),
-                _("Points added."),
+                _("%(unit)s added.") % {"unit": capfirst(unit)},
             )
         elif action == "adjust":
             form = AdjustForm(request.POST)
@@ -105,7 +117,7 @@ class ClientLoyaltyActionView(ClinicWorkspaceMixin, View):
                 _("Entry reversed."),
             )
         elif action == "grant":
-            form = GrantForm(request.POST, clinic=self.clinic)
+            form = GrantForm(request.POST, clinic=self.clinic, unit=unit)
             _run(
                 request,
                 form,

@@ -20,7 +20,7 @@ from branding.api.throttling import with_action_limit
 from branding.selectors import clinic_features
 from people.freshness import last_synced_header
 from people.models import Pet, Photo, PhotoKind, Species
-from people.pet_selectors import client_pet, pets_for_client
+from people.pet_selectors import client_pet, pet_in_app, pets_in_app
 from people.pet_services import pet_create, pet_deactivate, pet_update
 from people.photo_selectors import client_photo, photo_for_viewer, photos_for_client
 from people.photo_services import pet_photo_set, photo_delete, photo_share_set, photo_upload
@@ -73,7 +73,7 @@ class PetsView(APIView):
         # Pets may lag the practice system by a sync: the answer says when it last ran.
         return last_synced_header(
             paginated_response(
-                self, request, pets_for_client(request.clinic, _client(request)), PetSerializer
+                self, request, pets_in_app(request.clinic, _client(request)), PetSerializer
             ),
             request.clinic,
         )
@@ -101,9 +101,11 @@ class PetView(APIView):
 
     @extend_schema(responses=PetSerializer, tags=["pets"])
     def get(self, request, pet_id):
-        return last_synced_header(
-            Response(PetSerializer(self._pet(request, pet_id)).data), request.clinic
-        )
+        # A removed pet is gone from the app unless the clinic keeps a memorial page.
+        pet = pet_in_app(request.clinic, _client(request), pet_id)
+        if pet is None:
+            raise Http404("No such pet.")
+        return last_synced_header(Response(PetSerializer(pet).data), request.clinic)
 
     @extend_schema(request=PetInSerializer(partial=True), responses=PetSerializer, tags=["pets"])
     def patch(self, request, pet_id):

@@ -6,16 +6,17 @@ from django.urls import include, path
 from wagtail import hooks
 
 from people.account_tabs import HOOK_NAME
-from records.admin_tabs import messages, pets, photos
+from records.admin_tabs import files, messages, pets, photos
 
 hooks.register(HOOK_NAME, pets.pets_tab)
-hooks.register(HOOK_NAME, photos.photos_tab)
+# One Files tab: staff's documents and clinical photos, and the client's own photos.
+hooks.register(HOOK_NAME, files.files_tab)
 hooks.register(HOOK_NAME, messages.messages_tab)
 
 
 @hooks.register("register_admin_urls")
 def register_client_record_urls():
-    patterns = [*pets.urlpatterns, *photos.urlpatterns, *messages.urlpatterns]
+    patterns = [*pets.urlpatterns, *photos.urlpatterns, *files.urlpatterns, *messages.urlpatterns]
     return [
         path(
             "clinic/clients/<id:client_pk>/",

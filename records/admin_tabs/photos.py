@@ -1,20 +1,18 @@
-"""The "Photos" tab of the client account view (clinics with the ``selfies`` feature):
-the client's uploads; star one for the clinic's slideshow, heart one as a favourite.
-Files are served by ``photo_file`` to the admin clinic's staff only."""
+"""The client's own photos, shown on the client account's Files tab (``files.py``) at
+clinics with the ``selfies`` feature: star one for the clinic's slideshow, heart one as a
+favourite. Files are served by ``photo_file`` to the admin clinic's staff only."""
 
 from django.http import FileResponse, Http404
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.views import View
 
-from branding.selectors import feature_enabled
-from people.account_tabs import ClientAccountTab
 from people.models import AuditAction
-from people.photo_selectors import clinic_photo, photos_for_client
+from people.photo_selectors import clinic_photo
 from people.photo_services import photo_mark
 from records.admin_tabs.base import ClientActionView, ClientRecordMixin
 
-TAB = "photos"
+TAB = "files"  # the photos are shown on the Files tab
 TAB_LIMIT = 60
 
 
@@ -57,21 +55,6 @@ class PhotoFileView(ClientPhotoMixin, View):
         response["Cache-Control"] = "private, max-age=3600"
         response["X-Content-Type-Options"] = "nosniff"
         return response
-
-
-def photos_tab_context(request, clinic, account):
-    return {"photos": list(photos_for_client(clinic, account)[:TAB_LIMIT]), "client_pk": account.pk}
-
-
-def photos_tab():
-    return ClientAccountTab(
-        key=TAB,
-        label=_("Photos"),
-        order=65,
-        template_name="records/admin/tabs/photos.html",
-        get_context=photos_tab_context,
-        is_shown=lambda request, clinic, account: feature_enabled(clinic, "selfies"),
-    )
 
 
 urlpatterns = [

@@ -3,6 +3,7 @@ and messages. The tables keep their names from the ``clients`` app they came fro
 (``db_table = "clients_<name>"``), so moving the code moved no row."""
 
 from .feedback import Feedback
+from .files import ClientFile, FileKind, PhotoConsent, PhotoStage
 from .forms import FormKind, FormReminder, FormTemplate, SignatureMethod, SignedForm
 from .medical import MEDICAL_FIELDS, MedicalHistoryVersion
 from .messages import Message, MessageThread, Sender, ThreadKind
@@ -13,13 +14,17 @@ __all__ = [
     "TreatmentRecord",
     "TreatmentRecordVersion",
     "MEDICAL_FIELDS",
+    "ClientFile",
     "Feedback",
+    "FileKind",
     "FormKind",
     "FormReminder",
     "FormTemplate",
     "Message",
     "MessageThread",
     "MedicalHistoryVersion",
+    "PhotoConsent",
+    "PhotoStage",
     "Sender",
     "SignatureMethod",
     "SignedForm",

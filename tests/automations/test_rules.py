@@ -280,3 +280,18 @@ def test_no_nudge_to_those_unsubscribed_from_all(clinic, botox, nurse, rebook, d
     assert not Notification.objects.exists()
     preferences_update(clinic=clinic, user=due.user, unsubscribed_all=False)
     assert automation_run(automation=rebook, now=NOON) == 1
+
+
+def test_no_book_again_nudge_for_a_pet_the_owner_removed_from_the_app(
+    clinic, botox, nurse, rebook, due
+):
+    from people.pet_services import pet_deactivate
+    from tests.factories.records import PetFactory
+
+    pet = PetFactory(clinic=clinic, owner=due, name="Old Tom")
+    last = due.bookings.get()
+    last.pet = pet
+    last.save(update_fields=["pet"])
+    pet_deactivate(pet=pet)
+    assert automation_run(automation=rebook, now=NOON) == 0
+    assert not Nudge.objects.exists() and not mail.outbox

@@ -65,8 +65,16 @@ from portal_pages.models import ContentPage
 from privacy.models import ErasureRequest
 from privacy.services import erasure_request
 from records.feedback.services import feedback_submit
+from records.files.services import client_file_upload
 from records.message_services import thread_start
-from records.models import Feedback, FormTemplate, Message, MessageThread, SignedForm
+from records.models import (
+    ClientFile,
+    Feedback,
+    FormTemplate,
+    Message,
+    MessageThread,
+    SignedForm,
+)
 from sync.models import BookingLink, PetMerge
 from tests.factories.booking import (
     ServiceCategoryFactory,
@@ -109,6 +117,7 @@ SECRETS = (
     "Riverside private note",
     "Riverside Rex",
     "Riverside pic",
+    "Riverside scan",
     "Riverside news",
     "Riverside logo",
     "Riverside price list",
@@ -144,6 +153,7 @@ BY_ARGUMENT = {
     "note_pk": ClientNote,
     "pet_id": Pet,
     "photo_id": Photo,
+    "file_id": ClientFile,
     "thread_id": MessageThread,
     "signed_id": SignedForm,
     "request_id": ErasureRequest,
@@ -425,6 +435,15 @@ def riverside(clinic, other_clinic, other_manager):
         clinic=rv, booking=upcoming, state="attention", message="Riverside refused"
     )
     photo = photo_upload(clinic=rv, client=client, image=upload(), caption="Riverside pic")
+    client_file = client_file_upload(
+        clinic=rv,
+        client=client,
+        actor=other_manager,
+        upload=upload(),
+        kind="photo",
+        title="Riverside scan",
+        consent_on_paper=True,
+    )
     thread = thread_start(
         clinic=rv, client=client, author=other_manager, subject="Riverside news", body="Hi"
     )
@@ -508,6 +527,7 @@ def riverside(clinic, other_clinic, other_manager):
         PetMerge: merge,
         BookingLink: sync_link,
         Photo: photo,
+        ClientFile: client_file,
         MessageThread: thread,
         Message: thread.messages.first(),
         Automation: automation,

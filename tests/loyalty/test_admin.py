@@ -264,3 +264,23 @@ def test_points_are_typed_in_plain_digits(desk, clinic, patient, programme, name
 def test_plain_points_still_add(desk, clinic, patient, programme, typed):
     desk.post(action(patient, "add"), {"amount": typed, "reason": "stamp card"})
     assert balance(clinic, patient) == 12
+
+
+def test_staff_read_the_clinics_own_unit_on_the_tab_its_messages_and_game_plays(
+    desk, clinic, patient, programme
+):
+    """Riverside counts in "paws": the staff forms, messages and lists say so."""
+    html = desk.get(f"/admin/clinic/clients/{patient.pk}/").content.decode()
+    assert 'for="id_amount" class="w-field__label">Paws</label>' in html
+    assert "Take the paws from the balance" in html
+    assert ">Points<" not in html and "the points" not in html
+    response = desk.post(action(patient, "add"), {"amount": "3", "reason": "Brave at the vet"})
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert messages == ["Paws added."]
+    from loyalty.games.services import game_play
+    from tests.factories.games import make_game
+
+    game = make_game(clinic, prizes=[{"label": "25 paws", "kind": "points", "points": 25}])
+    game_play(game=game, client=patient)
+    plays = desk.get("/admin/loyalty/game-plays/").content.decode()
+    assert "<th>Paws</th>" in plays and "<th>Points</th>" not in plays

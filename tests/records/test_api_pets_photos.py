@@ -3,6 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
+from branding.services import features_update
 from people.models import Pet, Photo
 from tests.factories.clients import ClientAccountFactory
 from tests.factories.records import PetFactory, upload
@@ -148,6 +149,9 @@ def test_the_owner_marks_a_pet_inactive_through_the_api_and_nobody_else_can(vet,
     assert done.status_code == 200 and done.json()["active"] is False
     pet.refresh_from_db()
     assert pet.active is False and pet.deactivated_at is not None
+    # Gone from the app, unless the clinic keeps a "No longer with us" page.
+    assert owner_api.get("/api/v1/pets").json()["results"] == []
+    features_update(clinic=vet, pet_memorial=True)
     listed = owner_api.get("/api/v1/pets").json()["results"]
     assert [(p["name"], p["active"]) for p in listed] == [("Biscuit", False)]
     before = theirs.active

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from booking_api.models import Booking
 from branding.importing import import_clinic_file
+from branding.services import features_update
 from people.models import AuditEntry, Pet, Photo
 from people.pet_services import PetError, pet_merge
 from tests.factories.booking import ServiceFactory, StaffFactory, main_location
@@ -117,6 +118,9 @@ def test_staff_add_edit_and_remove_a_pet_which_is_then_listed_as_inactive(
 
     page = vet_admin.get(tab_url(owner)).content.decode()
     assert 'data-pets="inactive"' in page and "Pepper" in page
+    # The owner's portal: gone, unless the clinic keeps a "No longer with us" page.
+    assert "Pepper" not in vet_portal.get("/pets/").content.decode()
+    features_update(clinic=owner.clinic, pet_memorial=True)
     portal_page = vet_portal.get("/pets/")
     assert "Pepper" in portal_page.content.decode()
     assert [p.pk for p in portal_page.context["inactive_pets"]] == [pet.pk]
