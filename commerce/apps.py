@@ -11,6 +11,7 @@ class CommerceConfig(AppConfig):
     verbose_name = "Commerce"
 
     def ready(self):
+        from booking_api.availability.horizon import register_horizon_provider
         from booking_api.coverage import register_cover_provider
         from booking_api.pricing import register_price_provider
         from commerce import import_sections, receivers
@@ -29,6 +30,7 @@ class CommerceConfig(AppConfig):
         register_cover_provider(cover)
         register_cover_provider(membership_cover)
         register_price_provider(membership_cover.member_price)
+        register_horizon_provider(membership_cover.member_horizon)
         # Stripe's invoice and subscription events (verified, recorded once by payments).
         register_event_handler("invoice.", membership_stripe_event)
         register_event_handler("customer.subscription.", membership_stripe_event)

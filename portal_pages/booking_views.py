@@ -193,6 +193,7 @@ def booking_reschedule_view(request, reference):
                     staff=booking.staff,
                     location=booking.location,
                     ignore_booking_id=booking.pk,
+                    client=booking.client,
                 )
                 if slot.start != booking.start
             ]
@@ -205,6 +206,7 @@ def booking_reschedule_view(request, reference):
                 location=booking.location,
                 month=parse_month(request.GET.get("month")),
                 ignore_booking_id=booking.pk,
+                client=booking.client,
             )
     return render(request, "portal_pages/bookings/reschedule.html", context)
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from booking_api.availability import find_slots, slot_offered
+from booking_api.availability.horizon import booking_horizon_days
 from booking_api.cart_selectors import cart_items_for_client
 from booking_api.lifecycle import CANCELLED_STATUSES, UPCOMING_STATUSES, VISIT_STATUSES
 from booking_api.models import Booking, Service, WorkingHours
@@ -545,7 +546,15 @@ class MonthCalendar:
 
 
 def month_calendar(
-    clinic, service, *, staff=None, location=None, month=None, now=None, ignore_booking_id=None
+    clinic,
+    service,
+    *,
+    staff=None,
+    location=None,
+    month=None,
+    now=None,
+    ignore_booking_id=None,
+    client=None,
 ):
     """A month's grid of days (Monday first) marking the days with free slots, from the
     booking engine. ``previous``/``next`` are the neighbouring months worth showing (not
@@ -554,7 +563,10 @@ def month_calendar(
     tz = zoneinfo.ZoneInfo(clinic.timezone)
     today = now.astimezone(tz).date()
     policy = clinic_policy(clinic)
-    last_day = today + datetime.timedelta(days=policy.max_advance_days)
+    horizon = booking_horizon_days(
+        clinic=clinic, client=client, policy_days=policy.max_advance_days
+    )
+    last_day = today + datetime.timedelta(days=horizon)
     this_month = today.replace(day=1)
     month = (month or this_month).replace(day=1)
     month = min(max(month, this_month), last_day.replace(day=1))
@@ -572,6 +584,7 @@ def month_calendar(
             location_id=location.pk if location else None,
             now=now,
             ignore_booking_id=ignore_booking_id,
+            client=client,
         )
         free = {slot.start.astimezone(tz).date() for slot in slots}
     weeks = []
@@ -591,7 +604,17 @@ def month_calendar(
     )
 
 
-def day_slots(clinic, service, day, *, staff=None, location=None, now=None, ignore_booking_id=None):
+def day_slots(
+    clinic,
+    service,
+    day,
+    *,
+    staff=None,
+    location=None,
+    now=None,
+    ignore_booking_id=None,
+    client=None,
+):
     """The free start times on ``day`` (local), one per start: "any available" merges
     the staff (the booking service picks who); ``location``: only there."""
     slots = find_slots(
@@ -603,6 +626,7 @@ def day_slots(clinic, service, day, *, staff=None, location=None, now=None, igno
         location_id=location.pk if location else None,
         now=now,
         ignore_booking_id=ignore_booking_id,
+        client=client,
     )
     seen, result = set(), []
     for slot in slots:

@@ -226,6 +226,7 @@ def book_date(request, service_id, staff):
         staff=member,
         location=where.location,
         month=parse_month(request.GET.get("month")),
+        client=client_account_for_user(request.clinic, request.user),
     )
     return _wizard_page(
         request,
@@ -250,13 +251,19 @@ def book_time(request, service_id, staff, day):
     service = selectors.wizard_service(request.clinic, service_id, where.location)
     member = selectors.wizard_staff(service, staff)
     date = parse_date(day)
+    client = client_account_for_user(request.clinic, request.user)
     slots = selectors.day_slots(
-        request.clinic, service, date, staff=member, location=where.location
+        request.clinic, service, date, staff=member, location=where.location, client=client
     )
     # On a wide screen the day's month stays beside its times (one screen, as booking
     # apps show it); a phone shows the times alone.
     cal = selectors.month_calendar(
-        request.clinic, service, staff=member, location=where.location, month=date
+        request.clinic,
+        service,
+        staff=member,
+        location=where.location,
+        month=date,
+        client=client,
     )
     return _wizard_page(
         request,

@@ -46,6 +46,7 @@ from branding.api.serializers import LocationSerializer
 from branding.api.throttling import with_action_limit
 from branding.selectors import clinic_locations
 from people.api.accounts import client_account_here
+from people.selectors import client_account_for_user
 from people.services import client_account_ensure
 
 
@@ -131,6 +132,8 @@ class AvailabilityView(APIView):
             date_to=query.validated_data["to"],
             staff_ids=[staff.pk] if staff else None,
             location_id=location.pk if location else None,
+            # Signed in: the client's own horizon (a member may book further ahead).
+            client=client_account_for_user(clinic, request.user),
         )
         return Response(AvailabilitySerializer({"timezone": clinic.timezone, "slots": slots}).data)
 

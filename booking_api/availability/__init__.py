@@ -17,6 +17,7 @@ def slot_offered(
     ignore_booking_id=None,
     apply_policy=True,
     ignore_bookings=False,
+    client=None,
 ) -> Slot | None:
     """The offered slot starting exactly at ``start`` (any of ``staff_ids``), or None."""
     day = start.astimezone(zoneinfo.ZoneInfo(clinic.timezone)).date()
@@ -31,6 +32,7 @@ def slot_offered(
         ignore_booking_id=ignore_booking_id,
         apply_policy=apply_policy,
         ignore_bookings=ignore_bookings,
+        client=client,
     ):
         if slot.start == start:
             return slot

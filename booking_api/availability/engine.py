@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from booking_api.availability.epoch import EpochSeconds
 from booking_api.availability.external import busy_intervals
+from booking_api.availability.horizon import booking_horizon_days
 from booking_api.availability.intervals import intersect, normalise, starts_in, subtract
 from booking_api.models import BLOCKING_STATUSES, Booking, TimeOff, WorkingHours
 from branding.models import Closure, OpeningHours
@@ -99,6 +100,7 @@ def find_slots(
     ignore_booking_id=None,
     apply_policy=True,
     ignore_bookings=False,
+    client=None,
 ) -> list[Slot]:
     """Free slots for ``service`` between two local dates (inclusive).
 
@@ -108,7 +110,8 @@ def find_slots(
     behalf may ignore minimum notice and horizon, never collisions. ``ignore_bookings``:
     the schedule alone, to tell a taken slot (409) from one never offered (400): the
     grid does not depend on bookings, so a start offered on the schedule alone and not
-    now has been taken.
+    now has been taken. ``client``: who is booking, when known: their horizon may be
+    longer than the clinic's (``availability.horizon``: a member-only booking window).
     """
     if not (within_calendar(date_from) and within_calendar(date_to)):
         return []  # no slots at the calendar's edges, where the window would overflow
@@ -195,7 +198,10 @@ def find_slots(
     if apply_policy:
         policy = clinic_policy(clinic)
         earliest = int(now.timestamp()) + policy.min_notice_minutes * 60
-        latest = int(now.timestamp()) + policy.max_advance_days * 86400
+        days = booking_horizon_days(
+            clinic=clinic, client=client, policy_days=policy.max_advance_days
+        )
+        latest = int(now.timestamp()) + days * 86400
     else:
         earliest, latest = int(now.timestamp()), window_end
     step = service.step_minutes * 60

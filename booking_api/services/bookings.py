@@ -110,7 +110,15 @@ def _least_busy(staff_ids, day_start, day_end):
 
 
 def _refuse_unoffered(
-    *, clinic, service, staff_ids, start, location_id, apply_policy, ignore_booking_id=None
+    *,
+    clinic,
+    service,
+    staff_ids,
+    start,
+    location_id,
+    apply_policy,
+    ignore_booking_id=None,
+    client=None,
 ):
     """Tell a slot someone else just took (409) from a time never offered (400): the
     start is offered on the schedule alone (the grid does not depend on bookings)."""
@@ -122,6 +130,7 @@ def _refuse_unoffered(
         "location_id": location_id,
         "apply_policy": apply_policy,
         "ignore_booking_id": ignore_booking_id,
+        "client": client,
     }
     if slot_offered(**common, ignore_bookings=True):
         raise SlotTakenError(
@@ -211,6 +220,7 @@ def booking_create(
         start=start,
         location_id=location_id,
         apply_policy=apply_policy,
+        client=client,
     )
     if slot is None:
         _refuse_unoffered(
@@ -220,6 +230,7 @@ def booking_create(
             start=start,
             location_id=location_id,
             apply_policy=apply_policy,
+            client=client,
         )
     day_start = slot.start.replace(hour=0, minute=0, second=0)
     staff_id = (
@@ -358,6 +369,7 @@ def booking_reschedule(
         location_id=booking.location_id,
         ignore_booking_id=booking.pk,
         apply_policy=by_client,
+        client=booking.client,
     )
     if slot is None:
         _refuse_unoffered(
@@ -368,6 +380,7 @@ def booking_reschedule(
             location_id=booking.location_id,
             apply_policy=by_client,
             ignore_booking_id=booking.pk,
+            client=booking.client,
         )
     old = {"start": booking.start.isoformat(), "staff": booking.staff_id}
     service = booking.service

@@ -54,3 +54,12 @@ def member_price(*, clinic, client, service, price):
         _("%(membership)s: %(percent)s%% member discount")
         % {"membership": best.name, "percent": best.discount_percent},
     )
+
+
+def member_horizon(*, clinic, client):
+    """``booking_api.availability.horizon`` provider: an active member's booking window."""
+    from commerce.memberships.selectors import member_booking_window
+
+    if not feature_enabled(clinic, FEATURE):
+        return None
+    return member_booking_window(clinic, client) or None

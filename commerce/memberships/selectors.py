@@ -95,6 +95,18 @@ def discounting_memberships(clinic, client, service):
     )
 
 
+def member_booking_window(clinic, client) -> int:
+    """The longest member-only booking window among the client's active memberships
+    (days ahead; 0: none)."""
+    return (
+        Membership.objects.filter(clinic=clinic, client=client, status=MembershipStatus.ACTIVE)
+        .order_by("-booking_window_days")
+        .values_list("booking_window_days", flat=True)
+        .first()
+        or 0
+    )
+
+
 def agreement_signed(clinic, client, template):
     """The client's newest signature of ``template`` still valid now, or None."""
     now = timezone.now()

@@ -110,6 +110,7 @@ def membership_join(*, clinic, client, plan_id, payment_method) -> Membership:
         rollover=plan.rollover,
         rollover_cap=plan.rollover_cap,
         patients_may_cancel=plan.patients_may_cancel,
+        booking_window_days=plan.booking_window_days,
         agreement=signed,
         stripe_subscription_id=sub.id,
         current_period_end=_moment(billing.period_end(sub)),

@@ -68,6 +68,14 @@ class MembershipPlan(models.Model):
         default=True,
         help_text=_("At the end of the paid period."),
     )
+    booking_window_days = models.PositiveSmallIntegerField(
+        _("members book up to (days ahead)"),
+        default=0,
+        help_text=_(
+            "A member-only booking window: members may book this many days ahead, "
+            "further than the clinic's usual limit (0: the usual limit)."
+        ),
+    )
     agreement = models.ForeignKey(
         FormTemplate,
         on_delete=models.PROTECT,
@@ -121,6 +129,7 @@ class Membership(models.Model):
     rollover = models.BooleanField(default=False)
     rollover_cap = models.PositiveSmallIntegerField(default=0)
     patients_may_cancel = models.BooleanField(default=True)
+    booking_window_days = models.PositiveSmallIntegerField(default=0)
     agreement = models.ForeignKey("records.SignedForm", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(
         max_length=10, choices=MembershipStatus.choices, default=MembershipStatus.ACTIVE

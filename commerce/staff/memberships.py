@@ -105,6 +105,7 @@ class MembershipPlanViewSet(ClinicModelViewSet):
                 ],
                 heading=_("Included sessions"),
             ),
+            FieldPanel("booking_window_days"),
             FieldPanel("agreement"),
             FieldPanel("patients_may_cancel"),
             FieldRowPanel([FieldPanel("active"), FieldPanel("position")]),
