@@ -80,3 +80,15 @@ def client_pets_in_bookings(clinic, client):
         .distinct()
         .order_by("pet__name")
     )
+
+
+def client_upcoming(clinic, client, *, limit=3):
+    """The client's next appointments (soonest first, at most ``limit``), with service,
+    staff and pet. One query."""
+    return list(
+        Booking.objects.filter(
+            clinic=clinic, client=client, start__gte=timezone.now(), status__in=AHEAD_STATUSES
+        )
+        .select_related("service", "staff", "pet")
+        .order_by("start")[:limit]
+    )

@@ -1,5 +1,6 @@
 """The commerce app's admin: a "Shop" menu (packages: managers edit, front desk list;
-gift cards: the front desk) and the client account's "Packages" tab with its actions."""
+gift cards: the front desk) and the client account's "Packages" tab with its actions,
+and its Overview card (packages in use, gift-card balances)."""
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +9,7 @@ from wagtail import hooks
 from commerce.staff import views
 from commerce.staff.catalogue import PackagePlanViewSet
 from commerce.staff.giftcards import GiftCardActionView, GiftCardListView
+from commerce.staff.overview import overview_panel
 from people.account_tabs import ClientAccountTab
 from people.admin_toolkit.menus import ClinicMenu, MenuLink
 from people.admin_toolkit.workspace import FRONT_DESK
@@ -59,8 +61,14 @@ def register_packages_tab():
     return ClientAccountTab(
         key="packages",
         label=_("Packages and purchases"),
+        group="money",
         order=55,
         template_name="commerce/admin/account_tab.html",
         get_context=views.tab_context,
         is_shown=views.is_shown,
     )
+
+
+@hooks.register("register_client_overview_panel")
+def register_packages_overview_panel():
+    return overview_panel(views.is_shown)

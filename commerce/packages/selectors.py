@@ -38,6 +38,18 @@ def client_packages(clinic, client):
     )
 
 
+def client_active_packages(clinic, client, *, on_day=None):
+    """The client's packages still in use (not cancelled, not expired, sessions left),
+    soonest expiry first, each with ``balance``: one query."""
+    on_day = on_day or timezone.localdate(timezone=zoneinfo.ZoneInfo(clinic.timezone))
+    packages = _with_balance(
+        Package.objects.filter(
+            clinic=clinic, client=client, voided_at__isnull=True, expires_on__gte=on_day
+        )
+    )
+    return [p for p in packages.order_by("expires_on", "id") if p.balance]
+
+
 def usable_packages(clinic, client, service, *, on_day=None):
     """The client's packages that can pay for ``service`` on ``on_day`` (today when
     None): not cancelled, not expired, sessions left, the service included."""

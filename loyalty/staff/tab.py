@@ -40,3 +40,15 @@ def tab_context(request, clinic, account):
         "urls": {name: action(name) for name in ("add", "adjust", "reverse", "grant")},
         "back": reverse("clinic_workspace:client_detail", args=[account.pk]) + "#tab-loyalty",
     }
+
+
+def overview_context(request, clinic, account):
+    """The Overview card: balance in the clinic's unit, tier, waiting requests."""
+    status = tier_status(clinic, account)
+    return {
+        "balance": balance(clinic, account),
+        "unit": programme_for(clinic).unit_label,
+        "tier": status.tier.name if status.tier else None,
+        "requests": pending_requests(clinic, client=account).count(),
+        "url": reverse("clinic_workspace:client_detail", args=[account.pk]) + "#tab-loyalty",
+    }

@@ -67,6 +67,7 @@ def photos_tab():
     return ClientAccountTab(
         key=TAB,
         label=_("Photos"),
+        group="records",
         order=65,
         template_name="records/admin/tabs/photos.html",
         get_context=photos_tab_context,

@@ -38,6 +38,7 @@ def forms_tab():
     return ClientAccountTab(
         key="forms",
         label=_("Forms"),
+        group="records",
         order=70,
         template_name="records/admin/tabs/forms.html",
         get_context=forms_tab_context,
@@ -72,6 +73,7 @@ def medical_tab():
     return ClientAccountTab(
         key="medical",
         label=_("Medical history"),
+        group="records",
         order=75,
         template_name="records/admin/tabs/medical.html",
         get_context=medical_tab_context,

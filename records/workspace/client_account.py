@@ -8,7 +8,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from booking_api.client_selectors import client_visit_summary
 from booking_api.selectors import no_show_block
 from branding.money import format_money
-from people.account_tabs import account_tabs
+from people.account_tabs import account_tabs, grouped_tabs
 from people.admin_toolkit.workspace import ClinicWorkspaceMixin, request_admin_role
 from people.models import AuditAction
 from people.selectors import notes_for_client
@@ -47,8 +47,11 @@ class ClientDetailView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, Template
         account = self.account
         summary = client_visit_summary(self.clinic, account)
         rating, ratings = client_average_rating(self.clinic, account)
+        tabs = account_tabs(self.request, self.clinic, account)
         context.update(
             account=account,
+            tabs=tabs,
+            tab_groups=grouped_tabs(tabs),
             summary=summary,
             spent=format_money(summary.spent, summary.currency),
             rating=rating,
@@ -57,6 +60,5 @@ class ClientDetailView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, Template
             booking_block=no_show_block(self.clinic, account),
             book_url=calendar_url("new", query=f"?client={account.pk}"),
             can_edit=may_edit(request_admin_role(self.request)),
-            tabs=account_tabs(self.request, self.clinic, account),
         )
         return context
