@@ -14,6 +14,7 @@ from people.admin_toolkit.fields import date_picker_config
 from people.models import ClinicMembership
 from people.selectors import audit_for_client, notes_for_client
 from records.workspace.access import EDITORS, may_edit
+from records.workspace.communication import communication_context
 
 # Inline-editable contact details: field name → (label, input type).
 CONTACT_FIELDS = [
@@ -179,6 +180,15 @@ def own_tabs():
             order=80,
             template_name="records/admin/tabs/preferences.html",
             get_context=preferences_context,
+            is_shown=_editors_only,
+            group="messages",
+        ),
+        ClientAccountTab(
+            key="communication",
+            label=_("Communication log"),
+            order=85,
+            template_name="records/admin/tabs/communication.html",
+            get_context=communication_context,
             is_shown=_editors_only,
             group="messages",
         ),
