@@ -16,9 +16,8 @@ from booking_api.admin.calendar.access import CALENDAR_ROLES
 from booking_api.admin.calendar.patch_tests import PatchTestForm
 from booking_api.admin.calendar.urls import calendar_urlpatterns
 from booking_api.admin.catalogue import ServiceCategoryViewSet, ServiceViewSet
-from booking_api.admin.overview import overview_panels
+from booking_api.admin.overview import overview_panels, patch_tests_for
 from booking_api.admin.staff import StaffMemberViewSet
-from booking_api.patch_test_selectors import client_patch_tests
 from people.account_tabs import OVERVIEW_HOOK_NAME, ClientAccountTab
 from people.admin_toolkit.menus import ClinicMenu, MenuLink
 
@@ -57,7 +56,7 @@ def register_calendar_urls():
 
 def _patch_tests_tab_context(request, clinic, account):
     return {
-        "patch_tests": list(client_patch_tests(clinic, account)),
+        "patch_tests": patch_tests_for(request, clinic, account),
         "form": PatchTestForm(),
         "add_url": reverse("booking_calendar:patch_test_add", args=[account.pk]),
     }

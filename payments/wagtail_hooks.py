@@ -14,7 +14,7 @@ from branding.money import format_money
 from payments.admin_views import admin_urlpatterns
 from payments.selectors import client_balance
 from payments.stripe_api import account_problem
-from people.account_tabs import ClientAccountTab, ClientOverviewPanel
+from people.account_tabs import ClientAccountTab, ClientOverviewPanel, per_request
 from people.admin_toolkit.workspace import (
     FRONT_DESK,
     MANAGERS,
@@ -71,8 +71,12 @@ def add_payments_problem_panel(request, panels):
 RECENT_BOOKINGS = 20
 
 
+def _balance(request, clinic, account):
+    return per_request(request, ("balance", account.pk), lambda: client_balance(clinic, account))
+
+
 def _balance_tab_context(request, clinic, account):
-    balance = client_balance(clinic, account)
+    balance = _balance(request, clinic, account)
 
     def fmt(value, currency=None):
         return format_money(value, currency or balance.currency)
@@ -115,7 +119,7 @@ def register_balance_tab():
 
 
 def _balance_overview_context(request, clinic, account):
-    balance = client_balance(clinic, account)
+    balance = _balance(request, clinic, account)
     return {
         "owed": balance.outstanding,
         "outstanding": format_money(balance.outstanding, balance.currency),

@@ -139,3 +139,13 @@ def client_overview(request, clinic, account) -> ClientOverview:
     rank = {level: i for i, level in enumerate(LEVELS)}
     alerts.sort(key=lambda alert: rank.get(alert.level, len(LEVELS)))
     return ClientOverview(alerts=alerts, cards=cards)
+
+
+def per_request(request, key, compute):
+    """``compute()`` once per request under ``key``: the header, the Overview's panels
+    and a tab often need the same read of the same client (its balance, its next
+    visits); each asks through this and the page runs the query once."""
+    cache = request.__dict__.setdefault("_client_account_reads", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]

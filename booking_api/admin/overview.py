@@ -7,12 +7,34 @@ from django.utils.translation import gettext as _
 
 from booking_api.client_selectors import client_upcoming, client_visit_summary
 from booking_api.models import PatchTestResult
-from booking_api.patch_test_selectors import client_patch_test_status
+from booking_api.patch_test_selectors import client_patch_test_status, client_patch_tests
 from booking_api.selectors import no_show_block
 from branding.clinic_time import format_date, format_datetime
-from people.account_tabs import ClientOverviewPanel, OverviewAlert
+from people.account_tabs import ClientOverviewPanel, OverviewAlert, per_request
 
 UPCOMING_SHOWN = 3
+
+
+def upcoming_for(request, clinic, account):
+    """The client's next few visits, read once for the page's panels."""
+    return per_request(
+        request,
+        ("upcoming", account.pk),
+        lambda: client_upcoming(clinic, account, limit=UPCOMING_SHOWN),
+    )
+
+
+def visit_summary_for(request, clinic, account):
+    return per_request(
+        request, ("visit_summary", account.pk), lambda: client_visit_summary(clinic, account)
+    )
+
+
+def patch_tests_for(request, clinic, account):
+    """The client's patch tests, newest first, read once for the tab and the alerts."""
+    return per_request(
+        request, ("patch_tests", account.pk), lambda: list(client_patch_tests(clinic, account))
+    )
 
 
 def _client_url(account, tab):
@@ -56,9 +78,9 @@ def no_show_alerts(request, clinic, account):
 
 
 def patch_test_alerts(request, clinic, account):
-    latest, missing = client_patch_test_status(
-        clinic, account, client_upcoming(clinic, account, limit=UPCOMING_SHOWN)
-    )
+    upcoming = upcoming_for(request, clinic, account)
+    tests = patch_tests_for(request, clinic, account)
+    latest, missing = client_patch_test_status(clinic, account, upcoming, tests=tests)
     url = _client_url(account, "patch_tests")
     alerts = []
     if latest is not None and latest.result == PatchTestResult.FAILED:
@@ -97,10 +119,10 @@ def patch_test_alerts(request, clinic, account):
 
 
 def visits_context(request, clinic, account):
-    upcoming = client_upcoming(clinic, account, limit=UPCOMING_SHOWN)
+    upcoming = upcoming_for(request, clinic, account)
     for booking in upcoming:
         booking.open_url = _booking_url(booking)
-    last = client_visit_summary(clinic, account).last
+    last = visit_summary_for(request, clinic, account).last
     if last is not None:
         last.open_url = _booking_url(last)
     return {"upcoming": upcoming, "last": last, "all_url": _client_url(account, "appointments")}

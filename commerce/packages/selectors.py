@@ -38,16 +38,10 @@ def client_packages(clinic, client):
     )
 
 
-def client_active_packages(clinic, client, *, on_day=None):
-    """The client's packages still in use (not cancelled, not expired, sessions left),
-    soonest expiry first, each with ``balance``: one query."""
+def package_in_use(clinic, package, *, on_day=None) -> bool:
+    """Not cancelled, not expired, sessions left (``package`` from ``client_packages``)."""
     on_day = on_day or timezone.localdate(timezone=zoneinfo.ZoneInfo(clinic.timezone))
-    packages = _with_balance(
-        Package.objects.filter(
-            clinic=clinic, client=client, voided_at__isnull=True, expires_on__gte=on_day
-        )
-    )
-    return [p for p in packages.order_by("expires_on", "id") if p.balance]
+    return package.voided_at is None and package.expires_on >= on_day and bool(package.balance)
 
 
 def usable_packages(clinic, client, service, *, on_day=None):

@@ -7,14 +7,19 @@ from branding.clinic_time import format_date
 from branding.money import format_money
 from branding.selectors import feature_enabled
 from commerce.giftcards.selectors import client_gift_cards_with_balance
-from commerce.packages.selectors import client_active_packages
-from people.account_tabs import ClientOverviewPanel
+from commerce.packages.selectors import client_packages, package_in_use
+from people.account_tabs import ClientOverviewPanel, per_request
+
+
+def packages_for(request, clinic, account):
+    """The client's packages with their balance, read once for the tab and the card."""
+    return per_request(request, ("packages", account.pk), lambda: client_packages(clinic, account))
 
 
 def overview_context(request, clinic, account):
-    packages = (
-        client_active_packages(clinic, account) if feature_enabled(clinic, "packages") else []
-    )
+    packages = []
+    if feature_enabled(clinic, "packages"):
+        packages = [p for p in packages_for(request, clinic, account) if package_in_use(clinic, p)]
     cards = (
         client_gift_cards_with_balance(clinic, account)
         if feature_enabled(clinic, "gift_cards")

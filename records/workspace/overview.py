@@ -5,12 +5,10 @@ forms an upcoming visit's service asks for), and a card with tags and VIP."""
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from booking_api.client_selectors import client_upcoming
+from booking_api.admin.overview import upcoming_for
 from people.account_tabs import ClientOverviewPanel, OverviewAlert
 from records.documents.selectors import forms_missing_for
-from records.medical.selectors import medical_history_current
-
-UPCOMING_CHECKED = 10
+from records.forms_admin.tabs import medical_versions
 
 
 def _tab_url(account, tab):
@@ -18,9 +16,10 @@ def _tab_url(account, tab):
 
 
 def medical_alerts(request, clinic, account):
-    current = medical_history_current(clinic, account)
-    if current is None:
+    versions = medical_versions(request, clinic, account)
+    if not versions:
         return []
+    current = versions[0]
     url = _tab_url(account, "medical")
     alerts = []
     if current.allergies.strip():
@@ -44,7 +43,7 @@ def medical_alerts(request, clinic, account):
 
 
 def form_alerts(request, clinic, account):
-    upcoming = client_upcoming(clinic, account, limit=UPCOMING_CHECKED)
+    upcoming = upcoming_for(request, clinic, account)
     if not upcoming:
         return []
     missing = forms_missing_for(clinic, account, {b.service_id for b in upcoming})

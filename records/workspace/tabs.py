@@ -9,7 +9,7 @@ from booking_api.appointment_extras import cancel_page_url
 from booking_api.client_selectors import client_pets_in_bookings, client_timeline
 from branding import clinic_time
 from branding.money import format_money
-from people.account_tabs import ClientAccountTab, client_overview
+from people.account_tabs import ClientAccountTab, client_overview, per_request
 from people.admin_toolkit.fields import date_picker_config
 from people.models import ClinicMembership
 from people.selectors import audit_for_client, notes_for_client
@@ -106,9 +106,16 @@ def appointments_context(request, clinic, account):
     }
 
 
+def client_notes(request, clinic, account):
+    """The client's notes (pinned first), read once for the header and the Notes tab."""
+    return per_request(
+        request, ("notes", account.pk), lambda: list(notes_for_client(clinic, account))
+    )
+
+
 def notes_context(request, clinic, account):
     return {
-        "notes": list(notes_for_client(clinic, account)),
+        "notes": client_notes(request, clinic, account),
         "create_url": reverse("clinic_workspace:client_note_create", args=[account.pk]),
     }
 
