@@ -144,7 +144,7 @@ def test_week_view_query_count_does_not_grow_with_bookings(
     with django_assert_max_num_queries(6):
         calendar = calendar_for(open_policy, first_day=MONDAY, days=7)
         events = [e for day in calendar.days for col in day.columns for e in col.events]
-        assert len(events) == 112
+        assert len(events) == 154
         assert {e.booking.client.name for e in events} == {c.name for c in clients}
         assert {e.booking.client for e in events if e.booking.client_has_notes} == {clients[0]}
 
