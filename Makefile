@@ -72,6 +72,8 @@ format: install-test
 bench: install-test
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.client_search
+	$(BIN)/python -m bench.client_account
+	$(BIN)/python -m bench.client_account --database postgres
 
 ## Regenerate the lock files after changing pyproject.toml.
 lock: | $(BIN)/python

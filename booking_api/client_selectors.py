@@ -97,3 +97,15 @@ def client_ids_seen_by_staff_user(clinic, user):
     """The ids of the clients this person (a therapist) has, or had, an appointment with,
     as a subquery (the same rule as ``client_seen_by_staff_user``)."""
     return Booking.objects.filter(clinic=clinic, staff__user=user).values("client_id").distinct()
+
+
+def client_upcoming(clinic, client, *, limit=3):
+    """The client's next appointments (soonest first, at most ``limit``), with service,
+    staff and pet. One query."""
+    return list(
+        Booking.objects.filter(
+            clinic=clinic, client=client, start__gte=timezone.now(), status__in=AHEAD_STATUSES
+        )
+        .select_related("service", "staff", "pet")
+        .order_by("start")[:limit]
+    )

@@ -4,7 +4,8 @@ and staff (with their schedules and time off), each scoped to the admin clinic.
 Managers edit all three; front-desk staff may list services and staff (read only);
 therapists see none of it, only the Calendar (their own schedule). Other booking screens
 join the same menu with ``@hooks.register("register_bookings_menu_item")``. The client
-account view gets a "Patch tests" tab.
+account view gets a "Patch tests" tab and, on its Overview, the no-show block, patch-test
+alerts and the next and last visits (``booking_api.admin.overview``).
 """
 
 from django.urls import include, path, reverse
@@ -15,9 +16,9 @@ from booking_api.admin.calendar.access import CALENDAR_ROLES
 from booking_api.admin.calendar.patch_tests import PatchTestForm
 from booking_api.admin.calendar.urls import calendar_urlpatterns
 from booking_api.admin.catalogue import ServiceCategoryViewSet, ServiceViewSet
+from booking_api.admin.overview import overview_panels, patch_tests_for
 from booking_api.admin.staff import StaffMemberViewSet
-from booking_api.patch_test_selectors import client_patch_tests
-from people.account_tabs import ClientAccountTab
+from people.account_tabs import OVERVIEW_HOOK_NAME, ClientAccountTab
 from people.admin_toolkit.menus import ClinicMenu, MenuLink
 
 
@@ -55,7 +56,7 @@ def register_calendar_urls():
 
 def _patch_tests_tab_context(request, clinic, account):
     return {
-        "patch_tests": list(client_patch_tests(clinic, account)),
+        "patch_tests": patch_tests_for(request, clinic, account),
         "form": PatchTestForm(),
         "add_url": reverse("booking_calendar:patch_test_add", args=[account.pk]),
     }
@@ -66,7 +67,16 @@ def register_patch_tests_tab():
     return ClientAccountTab(
         key="patch_tests",
         label=_("Patch tests"),
+        group="visits",
         order=70,
         template_name="booking_api/admin/patch_tests_tab.html",
         get_context=_patch_tests_tab_context,
     )
+
+
+def _panel_hook(panel):
+    return lambda: panel
+
+
+for _panel in overview_panels():
+    hooks.register(OVERVIEW_HOOK_NAME, _panel_hook(_panel))

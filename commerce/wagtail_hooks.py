@@ -1,7 +1,7 @@
 """The commerce app's admin: a "Shop" menu (packages, products and membership plans:
 managers edit, front desk list; gift cards and orders: the front desk), the client
-account's "Packages", "Orders" and "Memberships" tabs with their actions, and a
-purchase's receipt for staff."""
+account's "Packages", "Orders" and "Memberships" tabs with their actions, its Overview
+card (packages in use, gift-card balances), and a purchase's receipt for staff."""
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +14,7 @@ from commerce.staff.giftcards import GiftCardActionView, GiftCardListView
 from commerce.staff.orders import OrderListView, OrderStepView
 from commerce.staff.orders import tab_context as orders_tab_context
 from commerce.staff.orders import tab_is_shown as orders_tab_is_shown
+from commerce.staff.overview import overview_panel
 from commerce.staff.products import ProductViewSet
 from people.account_tabs import ClientAccountTab
 from people.admin_toolkit.menus import ClinicMenu, MenuLink
@@ -83,6 +84,7 @@ def register_packages_tab():
     return ClientAccountTab(
         key="packages",
         label=_("Packages and purchases"),
+        group="money",
         order=55,
         template_name="commerce/admin/account_tab.html",
         get_context=views.tab_context,
@@ -95,6 +97,7 @@ def register_orders_tab():
     return ClientAccountTab(
         key="orders",
         label=_("Orders"),
+        group="money",
         order=56,
         template_name="commerce/admin/orders_tab.html",
         get_context=orders_tab_context,
@@ -107,8 +110,14 @@ def register_memberships_tab():
     return ClientAccountTab(
         key="memberships",
         label=_("Memberships"),
+        group="money",
         order=57,
         template_name="commerce/admin/memberships_tab.html",
         get_context=staff_memberships.tab_context,
         is_shown=staff_memberships.is_shown,
     )
+
+
+@hooks.register("register_client_overview_panel")
+def register_packages_overview_panel():
+    return overview_panel(views.is_shown)

@@ -41,6 +41,10 @@ class Notification(models.Model):
     idempotency_key = models.CharField(max_length=200, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # False: a record of something sent outside the outbox (an account email allauth
+    # sends itself: a sign-in code, a confirmation), kept for the staff's communication
+    # log only, never in the person's notification centre.
+    in_centre = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

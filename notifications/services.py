@@ -8,6 +8,7 @@ marked, so a task that runs twice sends once.
 
 import base64
 import datetime
+import uuid
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -160,6 +161,37 @@ def notify(
     return notification
 
 
+def sent_elsewhere_record(
+    *, clinic, user, kind, category, channel, title, status=DeliveryStatus.SENT, error=""
+) -> Notification:
+    """Record something sent to ``user`` outside the outbox (allauth's account emails:
+    sign-in codes, confirmations, password resets) so the staff's communication log is
+    whole. ``title`` is the subject as staff may read it — never a code or a link. Kept
+    out of the person's notification centre; nothing is sent."""
+    now = timezone.now()
+    with transaction.atomic():
+        notification = Notification.objects.create(
+            clinic=clinic,
+            user=user,
+            kind=kind,
+            category=category,
+            title=title[:200],
+            body="",
+            idempotency_key=f"elsewhere:{kind}:{uuid.uuid4().hex}",
+            read_at=now,
+            in_centre=False,
+        )
+        Delivery.objects.create(
+            notification=notification,
+            channel=channel,
+            status=status,
+            attempts=1,
+            sent_at=now if status == DeliveryStatus.SENT else None,
+            error=error[:500],
+        )
+    return notification
+
+
 def _stored_attachments(attachments):
     """Attachments as JSON for ``Delivery.extra`` (content base64-encoded)."""
     stored = []
@@ -253,7 +285,7 @@ def deliveries_requeue(*, now=None) -> list[int]:
 @transaction.atomic
 def notifications_mark_read(*, clinic, user, ids=None) -> int:
     """Mark the person's own notifications read (all, or the given ids)."""
-    qs = Notification.objects.filter(clinic=clinic, user=user, read_at__isnull=True)
+    qs = Notification.objects.filter(clinic=clinic, user=user, read_at__isnull=True, in_centre=True)
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs.update(read_at=timezone.now())

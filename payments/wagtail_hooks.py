@@ -1,5 +1,6 @@
 """The payments screens in the clinic workspace: a booking's payments page (with its
-actions), the "Balance" tab on the client account view, the manager's Settings →
+actions), the "Balance" tab on the client account view and its Overview card (what the
+client owes or has in credit), the manager's Settings →
 Payments account page and, while the clinic cannot take online payment, a panel on the
 manager's admin home saying why and how to fix it."""
 
@@ -14,7 +15,7 @@ from payments.admin_views import admin_urlpatterns
 from payments.balance_lines import balance_lines
 from payments.selectors import client_balance
 from payments.stripe_api import account_problem
-from people.account_tabs import ClientAccountTab
+from people.account_tabs import ClientAccountTab, ClientOverviewPanel, per_request
 from people.admin_toolkit.workspace import (
     FRONT_DESK,
     MANAGERS,
@@ -71,8 +72,12 @@ def add_payments_problem_panel(request, panels):
 RECENT_BOOKINGS = 20
 
 
+def _balance(request, clinic, account):
+    return per_request(request, ("balance", account.pk), lambda: client_balance(clinic, account))
+
+
 def _balance_tab_context(request, clinic, account):
-    balance = client_balance(clinic, account)
+    balance = _balance(request, clinic, account)
 
     def fmt(value, currency=None):
         return format_money(value, currency or balance.currency)
@@ -108,8 +113,30 @@ def register_balance_tab():
     return ClientAccountTab(
         key="balance",
         label=_("Balance"),
+        group="money",
         order=40,
         template_name="payments/admin/balance_tab.html",
         get_context=_balance_tab_context,
+        is_shown=_front_desk,
+    )
+
+
+def _balance_overview_context(request, clinic, account):
+    balance = _balance(request, clinic, account)
+    return {
+        "owed": balance.outstanding,
+        "outstanding": format_money(balance.outstanding, balance.currency),
+        "credit": format_money(balance.credit, balance.currency) if balance.credit else None,
+        "url": reverse("clinic_workspace:client_detail", args=[account.pk]) + "#tab-balance",
+    }
+
+
+@hooks.register("register_client_overview_panel")
+def register_balance_overview_panel():
+    return ClientOverviewPanel(
+        key="balance",
+        order=20,
+        template_name="payments/admin/overview_balance.html",
+        get_context=_balance_overview_context,
         is_shown=_front_desk,
     )

@@ -3,15 +3,33 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from branding.client_address import client_ip
 from branding.links import portal_url
 from branding.selectors import clinic_branding
 from branding.validators import name_is_clean
 from notifications.channels.email import clinic_sender
+from notifications.models import Category, Channel
+from notifications.services import sent_elsewhere_record
 from people.magic_link import sign_in_link
 from people.models import User
 from people.services import client_account_ensure
+
+# What staff read in the client's communication log for each account email allauth
+# sends itself: the subject, never the code or the link it carries.
+ACCOUNT_EMAIL_TITLES = {
+    "account/email/login_code": _("Sign-in code (code not shown)"),
+    "account/email/email_confirmation_signup": _("Sign-up: confirm the email address"),
+    "account/email/email_confirmation": _("Confirm the email address"),
+    "account/email/password_reset_key": _("Password reset link (link not shown)"),
+    "account/email/password_reset": _("Password reset"),
+    "account/email/password_changed": _("Password changed"),
+    "account/email/password_set": _("Password set"),
+    "account/email/email_changed": _("Email address changed"),
+    "account/email/email_confirm": _("Email address confirmed"),
+    "account/email/account_already_exists": _("Sign-up attempt: account already exists"),
+}
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -47,7 +65,27 @@ class AccountAdapter(DefaultAccountAdapter):
                 user = User.objects.filter(email__iexact=email, is_active=True).first()
                 if user is not None:
                     context["sign_in_link"] = sign_in_link(self.request, user=user)
-        return super().send_mail(template_prefix, email, context)
+        sent = super().send_mail(template_prefix, email, context)
+        if clinic is not None:
+            self._record_sent(clinic, template_prefix, email)
+        return sent
+
+    @staticmethod
+    def _record_sent(clinic, template_prefix, email):
+        """The client's communication log shows account emails too (notifications
+        records them; its own outbox never sent them)."""
+        user = User.objects.filter(email__iexact=email, is_active=True).first()
+        if user is None:
+            return
+        title = ACCOUNT_EMAIL_TITLES.get(template_prefix, _("Account email"))
+        sent_elsewhere_record(
+            clinic=clinic,
+            user=user,
+            kind="account." + template_prefix.rsplit("/", 1)[-1],
+            category=Category.ACCOUNT,
+            channel=Channel.EMAIL,
+            title=str(title),
+        )
 
     def get_client_ip(self, request):
         # allauth's rate limits (the failed sign-in limit every sign-in door shares, see

@@ -54,6 +54,7 @@ def register_privacy_tab():
     return ClientAccountTab(
         key="privacy",
         label=_("Privacy"),
+        group="admin",
         order=95,
         template_name="privacy/admin/account_tab.html",
         get_context=_tab_context,

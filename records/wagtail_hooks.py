@@ -9,7 +9,7 @@ from wagtail import hooks
 
 import records.admin_tabs  # noqa: F401 -- registers the pets, photos and messages tabs
 import records.forms_admin  # noqa: F401 -- forms, medical history, feedback
-from people.account_tabs import HOOK_NAME
+from people.account_tabs import HOOK_NAME, OVERVIEW_HOOK_NAME
 from people.admin_toolkit.menus import MenuLink
 from people.admin_toolkit.workspace import (
     FRONT_DESK,
@@ -23,6 +23,7 @@ from records.workspace import client_actions as actions
 from records.workspace.access import ALL_ROLES
 from records.workspace.client_account import ClientDetailView
 from records.workspace.client_list import ClientIndexView
+from records.workspace.overview import overview_panels
 from records.workspace.tabs import own_tabs
 from records.workspace.today import TODAY_ROLES, TodayPanel
 
@@ -82,10 +83,13 @@ def _tab_hook(tab):
     return hook
 
 
-# The account view's own tabs (Overview, Appointments, Notes, Communication
-# preferences, Audit trail) join other apps' tabs through the same hook.
+# The account view's own tabs (Overview, Details, Appointments, Notes, Communication
+# log, Communication preferences, Audit trail) join other apps' tabs through the same
+# hook; its Overview panels (medical and form alerts, tags) join theirs.
 for _tab in own_tabs():
     hooks.register(HOOK_NAME, _tab_hook(_tab))
+for _panel in overview_panels():
+    hooks.register(OVERVIEW_HOOK_NAME, _tab_hook(_panel))
 
 
 @hooks.register("construct_homepage_panels")

@@ -2,7 +2,7 @@
 
 import re
 
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import OuterRef, Q, Subquery, Sum
 
 from commerce.models import GiftCard, GiftCardEntry
 
@@ -46,6 +46,19 @@ def gift_cards_bought_by(clinic, client):
             GiftCard.objects.filter(clinic=clinic, purchaser=client, issued_at__isnull=False)
         )
     )
+
+
+def client_gift_cards_with_balance(clinic, client):
+    """Issued, not voided gift cards the client bought or was given (by their email),
+    with money left on them, each with ``balance``: one query."""
+    email = client.user.email
+    mine = Q(purchaser=client) | (Q(recipient_email__iexact=email) if email else Q(pk__in=[]))
+    cards = _with_balance(
+        GiftCard.objects.filter(clinic=clinic, issued_at__isnull=False, voided_at__isnull=True)
+        .filter(mine)
+        .order_by("-issued_at", "-pk")
+    )
+    return [card for card in cards if card.balance]
 
 
 def gift_cards_for_staff(clinic):

@@ -38,6 +38,12 @@ def client_packages(clinic, client):
     )
 
 
+def package_in_use(clinic, package, *, on_day=None) -> bool:
+    """Not cancelled, not expired, sessions left (``package`` from ``client_packages``)."""
+    on_day = on_day or timezone.localdate(timezone=zoneinfo.ZoneInfo(clinic.timezone))
+    return package.voided_at is None and package.expires_on >= on_day and bool(package.balance)
+
+
 def usable_packages(clinic, client, service, *, on_day=None):
     """The client's packages that can pay for ``service`` on ``on_day`` (today when
     None): not cancelled, not expired, sessions left, the service included."""

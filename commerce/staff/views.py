@@ -20,10 +20,11 @@ from commerce import receipts
 from commerce.installments.selectors import client_installment_plans
 from commerce.installments.services import installment_retry_now
 from commerce.models import Installment, PackagePlan, PurchaseStatus
-from commerce.packages.selectors import client_packages, package_entries
+from commerce.packages.selectors import package_entries
 from commerce.packages.services import package_adjust, package_sell
 from commerce.purchases import purchase_refund, purchase_refunded
 from commerce.selectors import client_purchases, purchase_for_staff
+from commerce.staff.overview import packages_for
 from people.admin_toolkit.fields import MoneyField, WholeNumberField
 from people.admin_toolkit.workspace import FRONT_DESK, ClinicWorkspaceMixin, request_admin_role
 from people.models import AuditAction, ClientAccount
@@ -66,7 +67,7 @@ def is_shown(request, clinic, account):
 
 
 def tab_context(request, clinic, account):
-    packages = client_packages(clinic, account)
+    packages = packages_for(request, clinic, account)
     for package in packages:
         package.history = package_entries(clinic, package)
     purchases = client_purchases(clinic, account, paid_only=True)

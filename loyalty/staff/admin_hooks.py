@@ -10,7 +10,7 @@ from loyalty.staff import tab
 from loyalty.staff.catalogue import ProgrammeView, RewardViewSet, TierViewSet
 from loyalty.staff.views import ClientLoyaltyActionView, RequestDecisionView, RequestQueueView
 from loyalty.wallet.check_in import WalletCheckInView
-from people.account_tabs import ClientAccountTab
+from people.account_tabs import ClientAccountTab, ClientOverviewPanel
 from people.admin_toolkit.menus import ClinicMenu, MenuLink
 from people.admin_toolkit.workspace import FRONT_DESK, MANAGERS
 
@@ -64,9 +64,21 @@ def register_loyalty_tab():
     return ClientAccountTab(
         key="loyalty",
         label=_("Loyalty"),
+        group="money",
         order=50,
         template_name="loyalty/admin/account_tab.html",
         get_context=tab.tab_context,
+        is_shown=tab.is_shown,
+    )
+
+
+@hooks.register("register_client_overview_panel")
+def register_loyalty_overview_panel():
+    return ClientOverviewPanel(
+        key="loyalty",
+        order=50,
+        template_name="loyalty/admin/overview_panel.html",
+        get_context=tab.overview_context,
         is_shown=tab.is_shown,
     )
 

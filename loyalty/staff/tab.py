@@ -9,6 +9,7 @@ from loyalty.rewards.selectors import client_vouchers, pending_requests
 from loyalty.selectors import balance, history, programme_for
 from loyalty.staff.views import AddPointsForm, AdjustForm, DeclineForm, GrantForm
 from loyalty.tiers import tier_status
+from people.account_tabs import per_request
 from people.admin_toolkit.workspace import FRONT_DESK, request_admin_role
 
 HISTORY_ROWS = 50
@@ -16,6 +17,10 @@ HISTORY_ROWS = 50
 
 def is_shown(request, clinic, account):
     return feature_enabled(clinic, "rewards") and request_admin_role(request) in FRONT_DESK
+
+
+def _read(request, key, compute):
+    return per_request(request, ("loyalty", key), compute)
 
 
 def tab_context(request, clinic, account):
@@ -28,9 +33,9 @@ def tab_context(request, clinic, account):
     action = lambda name: reverse("loyalty_client_action", args=[account.pk, name])  # noqa: E731
     programme = programme_for(clinic)
     return {
-        "programme": programme,
-        "balance": balance(clinic, account),
-        "status": tier_status(clinic, account),
+        "programme": _read(request, "programme", lambda: programme_for(clinic)),
+        "balance": _read(request, account.pk, lambda: balance(clinic, account)),
+        "status": _read(request, ("tier", account.pk), lambda: tier_status(clinic, account)),
         "entries": entries,
         "vouchers": client_vouchers(clinic, account),
         "requests": list(pending_requests(clinic, client=account)),
@@ -40,4 +45,16 @@ def tab_context(request, clinic, account):
         "decline_form": DeclineForm(),
         "urls": {name: action(name) for name in ("add", "adjust", "reverse", "grant")},
         "back": reverse("clinic_workspace:client_detail", args=[account.pk]) + "#tab-loyalty",
+    }
+
+
+def overview_context(request, clinic, account):
+    """The Overview card: balance in the clinic's unit, tier, waiting requests."""
+    status = _read(request, ("tier", account.pk), lambda: tier_status(clinic, account))
+    return {
+        "balance": _read(request, account.pk, lambda: balance(clinic, account)),
+        "unit": _read(request, "programme", lambda: programme_for(clinic)).unit_label,
+        "tier": status.tier.name if status.tier else None,
+        "requests": pending_requests(clinic, client=account).count(),
+        "url": reverse("clinic_workspace:client_detail", args=[account.pk]) + "#tab-loyalty",
     }

@@ -16,9 +16,15 @@ def send_push(delivery):
     pushed = list(delivery.extra.get("app_devices_pushed", []))
     web_tried, web_failures = send_webpush(notification)
     app_sent, app_failures = send_app_push(notification, skip=set(pushed))
-    if app_sent:
+    web_sent = web_tried - len(web_failures)
+    if app_sent or web_sent:
+        # Which way it reached the person (the staff's communication log says so).
         pushed += app_sent
-        delivery.extra = {**delivery.extra, "app_devices_pushed": pushed}
+        delivery.extra = {
+            **delivery.extra,
+            "app_devices_pushed": pushed,
+            "web_pushed": delivery.extra.get("web_pushed", 0) + web_sent,
+        }
         Delivery.objects.filter(pk=delivery.pk).update(extra=delivery.extra)
     failures = web_failures + app_failures
     tried = web_tried + len(app_sent) + len(app_failures)

@@ -198,6 +198,7 @@ def messages_tab():
     return ClientAccountTab(
         key=TAB,
         label=_("Messages"),
+        group="messages",
         order=70,
         template_name="records/admin/tabs/messages.html",
         get_context=messages_tab_context,

@@ -181,6 +181,7 @@ def pets_tab():
     return ClientAccountTab(
         key=TAB,
         label=_("Pets"),
+        group="client",
         order=60,
         template_name="records/admin/tabs/pets.html",
         get_context=pets_tab_context,

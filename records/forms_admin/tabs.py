@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from branding.errors import DomainError
-from people.account_tabs import ClientAccountTab
+from people.account_tabs import ClientAccountTab, per_request
 from people.models import AuditAction
 from records.admin_tabs.base import ClientActionView, ClientRecordMixin
 from records.documents.selectors import (
@@ -19,7 +19,7 @@ from records.documents.selectors import (
     signed_forms_for_client,
 )
 from records.errors import RecordsErrorCode
-from records.medical.selectors import medical_history_current, medical_history_versions
+from records.medical.selectors import medical_history_recent
 from records.medical.services import medical_history_update
 from records.models import MEDICAL_FIELDS
 
@@ -38,6 +38,7 @@ def forms_tab():
     return ClientAccountTab(
         key="forms",
         label=_("Forms"),
+        group="records",
         order=70,
         template_name="records/admin/tabs/forms.html",
         get_context=forms_tab_context,
@@ -57,11 +58,21 @@ class StaffMedicalHistoryForm(forms.Form):
     notes = _area(gettext_lazy("Other notes"))
 
 
+def medical_versions(request, clinic, account):
+    """The newest versions, read once for the Overview's alerts and this tab."""
+    return per_request(
+        request,
+        ("medical", account.pk),
+        lambda: medical_history_recent(clinic, account, limit=VERSIONS_SHOWN),
+    )
+
+
 def medical_tab_context(request, clinic, account):
-    current = medical_history_current(clinic, account)
+    versions = medical_versions(request, clinic, account)
+    current = versions[0] if versions else None
     return {
         "current": current,
-        "versions": list(medical_history_versions(clinic, account)[:VERSIONS_SHOWN]),
+        "versions": versions,
         "form": StaffMedicalHistoryForm(initial=current.as_dict() if current else None),
         "fields": MEDICAL_FIELDS,
         "update_url": reverse("client_forms:medical_update", kwargs={"client_pk": account.pk}),
@@ -72,6 +83,7 @@ def medical_tab():
     return ClientAccountTab(
         key="medical",
         label=_("Medical history"),
+        group="records",
         order=75,
         template_name="records/admin/tabs/medical.html",
         get_context=medical_tab_context,

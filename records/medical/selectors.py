@@ -21,6 +21,12 @@ def medical_history_versions(clinic, client):
     )
 
 
+def medical_history_recent(clinic, client, *, limit=50):
+    """The newest ``limit`` versions, newest first, with who made them (one query): the
+    first is the current one."""
+    return list(medical_history_versions(clinic, client)[:limit])
+
+
 def allergies_by_client(clinic, client_ids) -> dict[int, str]:
     """client id → the allergies their newest medical history version lists (only those
     with any), for these ids: the desk's allergy marker. One query."""

@@ -5,17 +5,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from booking_api.client_selectors import client_visit_summary
+from booking_api.admin.overview import visit_summary_for
 from booking_api.selectors import no_show_block
 from branding.money import format_money
-from people.account_tabs import account_tabs
+from people.account_tabs import account_tabs, grouped_tabs
 from people.admin_toolkit.workspace import ClinicWorkspaceMixin, request_admin_role
 from people.models import AuditAction
-from people.selectors import notes_for_client
 from people.services import audit_record
 from records.feedback.selectors import client_average_rating
 from records.workspace.access import ALL_ROLES, client_for_viewer, may_edit
-from records.workspace.tabs import calendar_url
+from records.workspace.tabs import calendar_url, client_notes
 
 
 class ClientDetailView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -45,18 +44,20 @@ class ClientDetailView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, Template
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         account = self.account
-        summary = client_visit_summary(self.clinic, account)
+        summary = visit_summary_for(self.request, self.clinic, account)
         rating, ratings = client_average_rating(self.clinic, account)
+        tabs = account_tabs(self.request, self.clinic, account)
         context.update(
             account=account,
+            tabs=tabs,
+            tab_groups=grouped_tabs(tabs),
             summary=summary,
             spent=format_money(summary.spent, summary.currency),
             rating=rating,
             ratings=ratings,
-            pinned_notes=list(notes_for_client(self.clinic, account).filter(pinned=True)),
+            pinned_notes=[n for n in client_notes(self.request, self.clinic, account) if n.pinned],
             booking_block=no_show_block(self.clinic, account),
             book_url=calendar_url("new", query=f"?client={account.pk}"),
             can_edit=may_edit(request_admin_role(self.request)),
-            tabs=account_tabs(self.request, self.clinic, account),
         )
         return context

@@ -1,6 +1,6 @@
-"""The account view's own tabs (Overview, Appointments, Notes, Communication
-preferences, Audit trail), registered through the same hook as other apps' tabs (see
-records/wagtail_hooks.py). Each context function only calls selectors."""
+"""The account view's own tabs (Overview, Details, Appointments, Notes, Communication
+log, Communication preferences, Audit trail), registered through the same hook as other
+apps' tabs (see records/wagtail_hooks.py). Each context function only calls selectors."""
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -9,11 +9,12 @@ from booking_api.appointment_extras import cancel_page_url
 from booking_api.client_selectors import client_pets_in_bookings, client_timeline
 from branding import clinic_time
 from branding.money import format_money
-from people.account_tabs import ClientAccountTab
+from people.account_tabs import ClientAccountTab, client_overview, per_request
 from people.admin_toolkit.fields import date_picker_config
 from people.models import ClinicMembership
 from people.selectors import audit_for_client, notes_for_client
 from records.workspace.access import EDITORS, may_edit
+from records.workspace.communication import communication_context
 
 # Inline-editable contact details: field name → (label, input type).
 CONTACT_FIELDS = [
@@ -53,6 +54,11 @@ def calendar_url(name, *args, query=""):
 
 
 def overview_context(request, clinic, account):
+    """What matters about the client, from every app's overview panels."""
+    return {"overview": client_overview(request, clinic, account)}
+
+
+def details_context(request, clinic, account):
     user = account.user
     values = {
         "first_name": user.first_name,
@@ -100,9 +106,16 @@ def appointments_context(request, clinic, account):
     }
 
 
+def client_notes(request, clinic, account):
+    """The client's notes (pinned first), read once for the header and the Notes tab."""
+    return per_request(
+        request, ("notes", account.pk), lambda: list(notes_for_client(clinic, account))
+    )
+
+
 def notes_context(request, clinic, account):
     return {
-        "notes": list(notes_for_client(clinic, account)),
+        "notes": client_notes(request, clinic, account),
         "create_url": reverse("clinic_workspace:client_note_create", args=[account.pk]),
     }
 
@@ -142,6 +155,15 @@ def own_tabs():
             order=10,
             template_name="records/admin/tabs/overview.html",
             get_context=overview_context,
+            group="client",
+        ),
+        ClientAccountTab(
+            key="details",
+            label=_("Details"),
+            order=15,
+            template_name="records/admin/tabs/details.html",
+            get_context=details_context,
+            group="client",
         ),
         ClientAccountTab(
             key="appointments",
@@ -149,6 +171,7 @@ def own_tabs():
             order=20,
             template_name="records/admin/tabs/appointments.html",
             get_context=appointments_context,
+            group="visits",
         ),
         ClientAccountTab(
             key="notes",
@@ -156,6 +179,7 @@ def own_tabs():
             order=30,
             template_name="records/admin/tabs/notes.html",
             get_context=notes_context,
+            group="client",
         ),
         ClientAccountTab(
             key="preferences",
@@ -164,6 +188,16 @@ def own_tabs():
             template_name="records/admin/tabs/preferences.html",
             get_context=preferences_context,
             is_shown=_editors_only,
+            group="messages",
+        ),
+        ClientAccountTab(
+            key="communication",
+            label=_("Communication log"),
+            order=85,
+            template_name="records/admin/tabs/communication.html",
+            get_context=communication_context,
+            is_shown=_editors_only,
+            group="messages",
         ),
         ClientAccountTab(
             key="audit",
@@ -172,5 +206,6 @@ def own_tabs():
             template_name="records/admin/tabs/audit.html",
             get_context=audit_context,
             is_shown=_editors_only,
+            group="admin",
         ),
     ]

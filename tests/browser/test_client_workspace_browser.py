@@ -49,6 +49,8 @@ def test_live_search_and_inline_phone_edit(live_server, clinic, desktop, shot):
     shot(desktop, "admin-client-search")
 
     results.get_by_role("link", name="Zoë Ångström").click()
+    # The contact editor is the Details tab (the Overview comes first).
+    desktop.get_by_role("tab", name="Details").click()
     phone = desktop.locator("#id_client_phone")
     status = desktop.locator("[data-field-status='phone']")
 

@@ -82,7 +82,7 @@ def test_an_inline_edit_error_goes_once_the_value_is_put_right(live_server, clin
     )
     staff = MembershipFactory(clinic=clinic, role="staff").user
     sign_in(desktop, live_server, clinic, staff)
-    desktop.goto(clinic_url(live_server, clinic, f"/admin/clinic/clients/{zoe.pk}/"))
+    desktop.goto(clinic_url(live_server, clinic, f"/admin/clinic/clients/{zoe.pk}/#tab-details"))
     phone = desktop.locator("#id_client_phone")
     status = desktop.locator("[data-field-status='phone']")
 

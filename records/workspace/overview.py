@@ -1,0 +1,84 @@
+"""Records' part of the client account's Overview: alerts for allergies and medical
+flags (from the newest medical history version) and for required forms not signed (the
+forms an upcoming visit's service asks for), and a card with tags and VIP."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from booking_api.admin.overview import upcoming_for
+from people.account_tabs import ClientOverviewPanel, OverviewAlert
+from records.documents.selectors import forms_missing_for
+from records.forms_admin.tabs import medical_versions
+
+
+def _tab_url(account, tab):
+    return reverse("clinic_workspace:client_detail", args=[account.pk]) + f"#tab-{tab}"
+
+
+def medical_alerts(request, clinic, account):
+    versions = medical_versions(request, clinic, account)
+    if not versions:
+        return []
+    current = versions[0]
+    url = _tab_url(account, "medical")
+    alerts = []
+    if current.allergies.strip():
+        alerts.append(
+            OverviewAlert(
+                key="allergies",
+                title=_("Allergies"),
+                detail=current.allergies.strip(),
+                url=url,
+                level="critical",
+            )
+        )
+    for name, title in (
+        ("conditions", _("Medical conditions")),
+        ("medications", _("Current medications")),
+    ):
+        text = getattr(current, name).strip()
+        if text:
+            alerts.append(OverviewAlert(key=name, title=title, detail=text, url=url))
+    return alerts
+
+
+def form_alerts(request, clinic, account):
+    upcoming = upcoming_for(request, clinic, account)
+    if not upcoming:
+        return []
+    missing = forms_missing_for(clinic, account, {b.service_id for b in upcoming})
+    if not missing:
+        return []
+    return [
+        OverviewAlert(
+            key="forms-unsigned",
+            title=_("Required forms not signed"),
+            detail=_("Needed before an upcoming visit: %(forms)s.")
+            % {"forms": ", ".join(t.title for t in missing)},
+            url=_tab_url(account, "forms"),
+            level="warning",
+        )
+    ]
+
+
+def tags_context(request, clinic, account):
+    if not account.tags and not account.vip:
+        return None
+    return {
+        "tags": list(account.tags),
+        "vip": account.vip,
+        "edit_url": _tab_url(account, "details"),
+    }
+
+
+def overview_panels():
+    return [
+        ClientOverviewPanel(key="medical", order=20, get_alerts=medical_alerts),
+        ClientOverviewPanel(key="forms", order=40, get_alerts=form_alerts),
+        ClientOverviewPanel(
+            key="tags",
+            order=90,
+            template_name="records/admin/overview_tags.html",
+            get_context=tags_context,
+        ),
+    ]
