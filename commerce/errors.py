@@ -45,6 +45,12 @@ class CommerceErrorCode(ErrorCode):
     )
     REASON_REQUIRED = "reason_required", 400, "Staff changes need a reason."
     OTHER_CLINIC = "other_clinic", 400, "The client belongs to another clinic."
+    CARD_UNUSABLE = (
+        "card_unusable",
+        400,
+        "That card cannot be used for the membership (none chosen, another person's, or "
+        "refused by Stripe).",
+    )
     INSTALLMENTS_INVALID = (
         "installments_invalid",
         400,

@@ -97,7 +97,11 @@ def package_buy_in_installments(*, clinic, client, plan_id, count, card_id, now=
     first = schedule.installments.get(number=1)
     first = installment_charge(installment_id=first.pk, now=now)
     if first.status != InstallmentStatus.PAID:
-        raise CardDeclinedError(first.last_error, field="card")
+        raise CardDeclinedError(
+            _("Nothing was bought: %(why)s Please choose another card.")
+            % {"why": first.last_error.rstrip(".") + "."},
+            field="card",
+        )
     purchase.refresh_from_db()
     return purchase
 

@@ -9,8 +9,9 @@ both take; an invoice is charged to the Customer's ``invoice_settings
 import stripe
 from django.utils.translation import gettext as _
 
+from commerce.errors import CommerceError, CommerceErrorCode
 from payments.customers import customer_ensure
-from payments.errors import CardDeclinedError, PaymentError, PaymentErrorCode, provider_error
+from payments.errors import CardDeclinedError, provider_error
 from payments.models import SavedCard
 from payments.stripe_api import field, object_id, stripe_client
 from payments.test_cards import TEST_CARDS, test_card_payment_method, uses_local_test_server
@@ -58,8 +59,8 @@ def default_card_set(*, client, payment_method):
     customer = customer_ensure(client=client)
     method = (payment_method or "").strip()
     if not method:
-        raise PaymentError(
-            _("Choose a card."), field="payment_method", code=PaymentErrorCode.CARD_UNUSABLE
+        raise CommerceError(
+            _("Choose a card."), field="payment_method", code=CommerceErrorCode.CARD_UNUSABLE
         )
     try:
         if method in TEST_CARDS and uses_local_test_server():
@@ -71,10 +72,10 @@ def default_card_set(*, client, payment_method):
             .exclude(client=client)
             .exists()
         ):
-            raise PaymentError(
+            raise CommerceError(
                 _("That card cannot be used."),
                 field="payment_method",
-                code=PaymentErrorCode.CARD_UNUSABLE,
+                code=CommerceErrorCode.CARD_UNUSABLE,
             )
         else:
             found = api.PaymentMethod.retrieve(method)
@@ -86,10 +87,10 @@ def default_card_set(*, client, payment_method):
     except stripe.error.CardError as exc:
         raise _card_error(exc) from exc
     except stripe.error.InvalidRequestError as exc:
-        raise PaymentError(
+        raise CommerceError(
             exc.user_message or _("That card cannot be used."),
             field="payment_method",
-            code=PaymentErrorCode.CARD_UNUSABLE,
+            code=CommerceErrorCode.CARD_UNUSABLE,
         ) from exc
     except stripe.error.StripeError as exc:
         raise provider_error(exc) from exc

@@ -43,6 +43,8 @@ from commerce.giftcards.services import gift_card_staff_issue
 from commerce.models import (
     GiftCard,
     GiftCardEntry,
+    Membership,
+    MembershipPlan,
     Order,
     OrderLine,
     Package,
@@ -74,7 +76,9 @@ from records.models import (
     Message,
     MessageThread,
     SignedForm,
+    TreatmentRecord,
 )
+from records.treatment_services import treatment_record_add
 from sync.models import BookingLink, PetMerge
 from tests.factories.booking import (
     ServiceCategoryFactory,
@@ -83,7 +87,7 @@ from tests.factories.booking import (
     main_location,
 )
 from tests.factories.clients import ClientAccountFactory, UserFactory
-from tests.factories.commerce import PackagePlanFactory
+from tests.factories.commerce import MembershipPlanFactory, PackagePlanFactory
 from tests.factories.forms import FormTemplateFactory
 from tests.factories.games import make_game
 from tests.factories.loyalty import RewardFactory, TierFactory
@@ -159,6 +163,8 @@ BY_ARGUMENT = {
     "request_id": ErasureRequest,
     "message_id": Message,
     "link_id": PaymentLink,
+    "booking_pk": Booking,
+    "membership_id": Membership,
 }
 
 # The ``pk`` of URLs whose view does not say its model (or says another), by URL name
@@ -187,6 +193,9 @@ PK_BY_NAME = {
     "commerce_gift_card_action": GiftCard,
     "commerce_order_step": Order,
     "commerce_purchase_receipt": Purchase,
+    "commerce_membership_cancel": ClientAccount,
+    "clinic_inbox:": MessageThread,
+    "clinic_treatments:": TreatmentRecord,
 }
 
 # Words in URLs, by (URL name, argument): each is tried.
@@ -491,6 +500,26 @@ def riverside(clinic, other_clinic, other_manager):
     session = EditingSession.objects.create(
         user=other_manager, content_object=home, last_seen_at=timezone.now()
     )
+    treatment = treatment_record_add(
+        clinic=rv,
+        booking=booking,
+        author=other_manager,
+        notes="Riverside dental",
+        follow_up="Riverside recheck",
+        follow_up_on=timezone.localdate() + datetime.timedelta(days=3),
+    )
+    member_plan = MembershipPlanFactory(clinic=rv, name="Riverside club", agreement=form)
+    membership = Membership.objects.create(
+        clinic=rv,
+        client=client,
+        plan=member_plan,
+        name="Riverside club",
+        interval="month",
+        price=member_plan.price,
+        currency=rv.currency,
+        agreement=signed,
+        stripe_subscription_id="sub_riverside_walk",
+    )
     pay_link = PaymentLink.objects.create(
         clinic=rv,
         booking=booking,
@@ -501,6 +530,9 @@ def riverside(clinic, other_clinic, other_manager):
         expires_at=timezone.now() + datetime.timedelta(days=7),
     )
     return {
+        TreatmentRecord: treatment,
+        MembershipPlan: member_plan,
+        Membership: membership,
         PaymentLink: pay_link,
         ClientAccount: client,
         ServiceCategory: category,

@@ -72,10 +72,12 @@ PASS_THROUGH = {
     ("payments/cards.py", 'exc.user_message or _("That card cannot be used.")'),
     ("payments/services/checkout.py", 'exc.user_message or _("That card cannot be used.")'),
     ("payments/charges.py", 'exc.user_message or _("That card cannot be used.")'),
+    ("commerce/memberships/billing.py", 'exc.user_message or _("That card cannot be used.")'),
     # Each caller of commerce's _unusable / _invalid passes its own gettext message.
     ("commerce/packages/services.py", "message"),
     ("commerce/giftcards/services.py", "message"),
     ("commerce/giftcards/checkout.py", "message"),
+    ("commerce/memberships/credits.py", "message"),
     # branding.money's ERRORS table (gettext_lazy literals, shared with AmountField).
     ("branding/money.py", 'ERRORS["invalid"]'),
     ("branding/money.py", 'ERRORS[code] % {"currency": currency.upper(), "places": digits}'),

@@ -326,7 +326,13 @@ def test_menu_shows_each_role_its_workspace(clinic, manager, staff_user, therapi
     )
     assert b"/admin/clinic/clients/" in menu(staff_user)
     assert b"/admin/clinic/team/" not in menu(staff_user)
-    assert b"/admin/clinic/" not in menu(therapist_user)
+    # Therapists: their inbox and follow-ups, not the client list, the team or locations.
+    therapist = menu(therapist_user)
+    assert b"/admin/clinic/inbox/" in therapist
+    assert not any(
+        link in therapist
+        for link in (b"/admin/clinic/clients/", b"/admin/clinic/team/", b"/admin/clinic/locations/")
+    )
 
 
 def test_a_walk_in_is_added_without_an_email_and_booked_straight_away(

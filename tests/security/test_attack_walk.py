@@ -216,6 +216,8 @@ def world(clinic, other_clinic):
             "api/v1/packages/plans/": r_plan.pk,
             "api/v1/packages/": booking.pk,
             "api/v1/purchases/": booking.pk,
+            "api/v1/memberships/": booking.pk,
+            "api/v1/orders/": booking.pk,
         },
         "watched": [
             Booking.objects.filter(client=vera),
