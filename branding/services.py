@@ -58,6 +58,15 @@ COLLECTION_PERMISSIONS = {
 SETTING_MODELS = [BrandingSettings, FeatureSettings, BookingPolicySettings, WebAppSettings]
 
 
+def register_manager_setting(model) -> None:
+    """A site setting of an app above branding (e.g. commerce's installments) that the
+    clinic's managers may change, like the settings above: called from the app's
+    ``AppConfig.ready``; the managers' groups get it when they are next ensured (a new
+    clinic, a membership granted)."""
+    if model not in SETTING_MODELS:
+        SETTING_MODELS.append(model)
+
+
 def _full_clean(instance, exclude=None):
     try:
         instance.full_clean(exclude=exclude)

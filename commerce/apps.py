@@ -14,17 +14,21 @@ class CommerceConfig(AppConfig):
         from booking_api.availability.horizon import register_horizon_provider
         from booking_api.coverage import register_cover_provider
         from booking_api.pricing import register_price_provider
+        from branding.services import register_manager_setting
         from commerce import import_sections, receivers
         from commerce.balance import purchase_lines
         from commerce.giftcards import checkout as gift_cards_at_checkout
         from commerce.memberships import cover as membership_cover
         from commerce.memberships.services import membership_stripe_event
+        from commerce.models import InstallmentSettings
         from commerce.packages import cover
         from commerce.purchases import PURPOSE, purchase_intent_webhook
         from payments.balance_lines import register_balance_source
         from payments.charges import register_event_handler, register_intent_handler
         from payments.discounts import register_discount_provider
 
+        # Managers turn installments on and set them, like the clinic's other settings.
+        register_manager_setting(InstallmentSettings)
         receivers.connect()
         import_sections.register()
         register_cover_provider(cover)

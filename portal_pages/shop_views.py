@@ -62,7 +62,7 @@ def packages_page(request):
             "mine": mine,
             "purchases": client_purchases(clinic, client, paid_only=True),
             "cards": saved_cards_for_client(clinic, client),
-            "installment_plans": client_installment_plans(clinic, client),
+            "installment_plans": client_installment_plans(clinic, client, include_cancelled=False),
         },
     )
 

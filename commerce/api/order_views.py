@@ -2,8 +2,9 @@
 products, placing an order, the patient's orders. Thin views over
 ``commerce.orders``."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -56,7 +57,10 @@ class OrderListView(APIView):
     def get(self, request):
         client = client_account_here(request)
         pet = None
-        if request.query_params.get("pet", "").isdigit():
+        given = request.query_params.get("pet", "")
+        if given and not given.isdigit():
+            raise serializers.ValidationError({"pet": [_("A pet's id is a whole number.")]})
+        if given.isdigit():
             pet = Pet.objects.filter(
                 clinic=request.clinic, owner=client, pk=request.query_params["pet"]
             ).first()

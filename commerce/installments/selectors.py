@@ -7,7 +7,13 @@ import datetime
 from django.db.models import Prefetch
 
 from branding.money import minor_digits
-from commerce.models import Installment, InstallmentPlan, InstallmentSettings, InstallmentStatus
+from commerce.models import (
+    Installment,
+    InstallmentPlan,
+    InstallmentSettings,
+    InstallmentStatus,
+    PlanStatus,
+)
 
 
 def installment_settings(clinic) -> InstallmentSettings:
@@ -60,8 +66,14 @@ def _with_installments(queryset):
     )
 
 
-def client_installment_plans(clinic, client):
-    return list(_with_installments(InstallmentPlan.objects.filter(clinic=clinic, client=client)))
+def client_installment_plans(clinic, client, *, include_cancelled=True):
+    """The client's installment plans, newest first. ``include_cancelled=False`` (the
+    patient's list): a first installment that was declined bought nothing, so its plan
+    is left out."""
+    plans = InstallmentPlan.objects.filter(clinic=clinic, client=client)
+    if not include_cancelled:
+        plans = plans.exclude(status=PlanStatus.CANCELLED)
+    return list(_with_installments(plans))
 
 
 def installments_needing_attention(clinic):

@@ -62,3 +62,9 @@ def test_orders_off_is_403(clinic, patient_api, serum):
         assert response.status_code == 403
         assert response.json()["code"] == "feature_disabled"
     assert not Order.objects.exists()
+
+
+def test_a_pet_filter_that_is_not_an_id_is_refused_naming_it(patient_api, serum):
+    answer = patient_api.get("/api/v1/orders", {"pet": "abc"})
+    assert answer.status_code == 400
+    assert (answer.json()["code"], answer.json()["field"]) == ("invalid", "pet")

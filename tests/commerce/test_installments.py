@@ -156,8 +156,11 @@ def test_a_declined_first_installment_buys_nothing(clinic, patient, plan, offere
         InstallmentStatus.FAILED,
         InstallmentStatus.CANCELLED,
     }
-    # Nothing is charged later for it.
+    # Nothing is charged later for it, and the patient's list does not show it.
     assert installments_charge_due(now=NOW + datetime.timedelta(days=70)) == 0
+    from commerce.installments.selectors import client_installment_plans
+
+    assert client_installment_plans(clinic, patient, include_cancelled=False) == []
 
 
 def test_a_declined_installment_is_retried_then_fails_and_staff_try_another_card(
@@ -307,3 +310,16 @@ def test_the_desk_sees_a_declined_installment_and_tries_again(
     assert AuditEntry.objects.filter(
         client=patient, actor=staff_user, summary__contains="Tried installment 2"
     ).exists()
+
+
+def test_a_manager_turns_installments_on_in_settings(clinic, manager):
+    from django.test import Client
+
+    browser = Client(HTTP_HOST=clinic.site.hostname)
+    browser.force_login(manager)
+    url = f"/admin/settings/commerce/installmentsettings/{clinic.site_id}/"
+    page = browser.get(url)
+    assert page.status_code == 200, page.status_code
+    browser.post(url, {"enabled": "on", "minimum_amount": "150", "max_installments": "4"})
+    settings = InstallmentSettings.for_site(clinic.site)
+    assert (settings.enabled, settings.minimum_amount, settings.max_installments) == (True, 150, 4)
