@@ -60,6 +60,15 @@ class ClinicWorkspaceMixin:
         context["clinic_switcher"] = clinic_switcher(self.request)
         return context
 
+    def get_breadcrumbs_items(self):
+        """Wagtail's header shows the last breadcrumb: a page with only "Home" there
+        would be headed "Home", so the page's own title follows it."""
+        items = super().get_breadcrumbs_items()
+        title = self.get_page_title() if hasattr(self, "get_page_title") else ""
+        if title and len(items) == 1:
+            return [*items, {"url": "", "label": title}]
+        return items
+
 
 def clinic_switcher(request):
     """For superusers: the clinics they may switch the workspace to."""

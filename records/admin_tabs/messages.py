@@ -13,6 +13,7 @@ from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from booking_api.client_selectors import client_seen_by_staff_user
 from branding.errors import DomainError
 from people.account_tabs import ClientAccountTab
 from people.admin_toolkit.workspace import FRONT_DESK, request_admin_role
@@ -101,8 +102,9 @@ def _redirect_thread(account, thread):
 
 class ThreadView(ClientRecordMixin, WagtailAdminTemplateMixin, FormView):
     """One thread: reading it marks the client's messages read; staff reply here. The
-    front desk opens any of the clinic's threads; a therapist only one assigned to them
-    (from the inbox), else 404."""
+    front desk opens any of the clinic's threads; a therapist those the inbox lists for
+    them — assigned to them, or of a client they have (or had) an appointment with —
+    else 404."""
 
     template_name = "records/admin/tabs/message_thread.html"
     form_class = ReplyForm
@@ -113,12 +115,16 @@ class ThreadView(ClientRecordMixin, WagtailAdminTemplateMixin, FormView):
     def thread(self):
         if not hasattr(self, "_thread"):
             self._thread = clinic_thread(self.clinic, self.account, self.kwargs["thread_id"])
-            if self._thread is None or (
-                request_admin_role(self.request) not in FRONT_DESK
-                and self._thread.assigned_to_id != self.request.user.pk
-            ):
+            if self._thread is None or not self._may_open(self._thread):
                 raise Http404(_("No such conversation."))
         return self._thread
+
+    def _may_open(self, thread):
+        if request_admin_role(self.request) in FRONT_DESK:
+            return True
+        if thread.assigned_to_id == self.request.user.pk:
+            return True
+        return client_seen_by_staff_user(self.clinic, self.account, self.request.user)
 
     def get_page_title(self):
         return self.thread.subject

@@ -1,6 +1,7 @@
 """The client account view: a header with who the client is and how they stand, then
 the tabs every app contributes (``people.account_tabs``). Opening it is audited."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -40,6 +41,14 @@ class ClientDetailView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, Template
 
     def get_page_subtitle(self):
         return self.account.name
+
+    def get_breadcrumbs_items(self):
+        """Home › Clients › the client's name (the header shows the last)."""
+        return [
+            super().get_breadcrumbs_items()[0],
+            {"url": reverse("clinic_workspace:clients"), "label": _("Clients")},
+            {"url": "", "label": self.account.name},
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -206,6 +206,8 @@ def test_the_appointment_page_has_a_duration_field_without_javascript(
     page = desk.get(f"{CALENDAR}{booking.pk}/").content.decode()
     assert "data-duration-form" in page
     assert 'name="duration"' in page and 'value="30"' in page and 'step="15"' in page
+    # A browser offers min + n·step: from one step, so 45, 60, 75… are all accepted.
+    assert 'min="15"' in page
     response = resize(desk, booking, 45, as_json=False)
     assert response.status_code == 302
     assert response.url == f"{CALENDAR}{booking.pk}/"

@@ -231,3 +231,19 @@ def test_a_therapist_opens_and_answers_a_thread_assigned_to_them_only(
         room.get(reverse("client_records:message_thread", args=[patient.pk, other.pk])).status_code
         == 404
     )
+
+
+def test_a_therapist_opens_their_own_clients_thread_from_the_inbox(
+    clinic, nurse, desk, service, emma
+):
+    emma.user = nurse
+    emma.save()
+    seen = ClientAccountFactory(clinic=clinic)
+    add_booking(clinic, seen, service, emma, timezone.now() - datetime.timedelta(days=3))
+    thread = client_chat(clinic, seen, "Swelling after peel")
+    room = admin_client_for(nurse, clinic)
+    inbox = room.get(reverse("clinic_inbox:list")).content.decode()
+    url = reverse("client_records:message_thread", args=[seen.pk, thread.pk])
+    assert f'href="{url}"' in inbox
+    page = room.get(url)
+    assert page.status_code == 200 and "Swelling after peel" in page.content.decode()

@@ -55,7 +55,7 @@ class CalendarAccessMixin(ClinicWorkspaceMixin):
 
     def get_breadcrumbs_items(self):
         items = [
-            *super().get_breadcrumbs_items(),
+            super().get_breadcrumbs_items()[0],  # Home (the title is added here, once)
             {"url": reverse("booking_calendar:calendar"), "label": _("Calendar")},
         ]
         if not self.is_calendar_page:

@@ -28,7 +28,9 @@ def duration_form(booking, data=None):
     """The appointment page's keyboard alternative to dragging the box's bottom edge."""
     minutes = int((booking.end - booking.start).total_seconds() // 60)
     form = DurationForm(data, initial={"duration": minutes})
-    form.fields["duration"].widget.attrs.update(step=booking.service.step_minutes, min=1)
+    step = booking.service.step_minutes
+    # The browser counts steps from ``min``: starting at one step offers 15, 30, 45…
+    form.fields["duration"].widget.attrs.update(step=step, min=step)
     return form
 
 
