@@ -341,6 +341,9 @@ if GOOGLE_CLIENT_ID:
 # --- Internationalisation ------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("bg", _("Bulgarian"))]
+# Staff choose the admin's language among the product's own (Account → Language); by
+# default Wagtail lists the languages it ships, without Bulgarian.
+WAGTAILADMIN_PERMITTED_LANGUAGES = [("en", "English"), ("bg", "български")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
