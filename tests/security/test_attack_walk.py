@@ -218,6 +218,7 @@ def world(clinic, other_clinic):
             "api/v1/purchases/": booking.pk,
             "api/v1/memberships/": booking.pk,
             "api/v1/orders/": booking.pk,
+            "memberships/": booking.pk,
         },
         "watched": [
             Booking.objects.filter(client=vera),
