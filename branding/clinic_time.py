@@ -92,6 +92,17 @@ def locale_name(language: str | None = None, country: str | None = None) -> str:
 # --- formatting ----------------------------------------------------------------------
 
 
+def zone_city(zone: str, *, locale: str | None = None) -> str:
+    """The city a time zone is named after, as people read it ("New York", "Ню Йорк"),
+    rather than its database key ("America/New_York")."""
+    try:
+        return babel_dates.get_timezone_location(
+            zone, locale=locale or locale_name(), return_city=True
+        )
+    except (LookupError, ValueError):
+        return zone
+
+
 def _clean(text: str) -> str:
     # CLDR puts a narrow no-break space before AM/PM; a plain no-break space renders in
     # every font and still keeps "10:00 AM" on one line.

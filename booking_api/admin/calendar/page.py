@@ -133,6 +133,7 @@ class CalendarView(CalendarAccessMixin, WagtailAdminTemplateMixin, TemplateView)
         context.update(
             calendar=calendar,
             calendar_tz=tz,
+            calendar_city=clinic_time.zone_city(self.clinic.timezone),
             mode=mode,
             day=day,
             first_day=first_day,
