@@ -123,7 +123,8 @@ class SavedCard(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
-        return f"{self.brand or 'card'} •••• {self.last4}"
+        # Stripe's brand is lower-case ("visa"); people read it as a name.
+        return f"{(self.brand or 'card').title()} •••• {self.last4}"
 
 
 class CardSetupStatus(models.TextChoices):

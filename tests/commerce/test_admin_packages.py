@@ -81,6 +81,7 @@ def test_the_tab_shows_packages_and_the_desk_sells_one(desk, clinic, patient, pl
     ).exists()
     html = desk.get(f"/admin/clinic/clients/{patient.pk}/").content.decode()
     assert "3 sessions left" in html and "Paid at the desk" in html
+    assert "Bought: Bought" not in html  # the kind is not repeated as its reason
 
 
 def test_changing_sessions_needs_a_reason_and_is_audited(desk, patient, bought, staff_user):

@@ -278,6 +278,7 @@ def test_the_portal_offers_installments_and_lists_them(clinic, patient, signed_i
     html = signed_in.get("/packages/").content.decode()
     assert "the first installment of £33.34 went through" in html
     assert "data-installment-plans" in html and "Being paid" in html
+    assert "Charged to Visa •••• 4242." in html  # the brand as people write it
 
 
 def test_the_desk_sees_a_declined_installment_and_tries_again(
