@@ -79,7 +79,9 @@ def test_booking_rewards_and_games_cards_are_padded_with_real_buttons_on_a_phone
     expect(phone.get_by_role("heading", name=re.compile(r"Olivia"))).to_be_visible()
 
     expect(phone.locator(".card-games")).to_contain_text("Lucky wheel")
-    assert_padded_and_tappable(phone, ".card-upcoming, .card-rewards, .card-games")
+    assert_padded_and_tappable(
+        phone, ".card-upcoming, .card-rewards, .card-games, .card-referrals, .card-notifications"
+    )
     shot(phone, "dashboard-cards-phone")
     axe(phone)
 
