@@ -66,3 +66,60 @@ def test_another_clients_membership_cannot_be_cancelled(member, clinic, signed_i
     assert signed_in.post(f"/memberships/{member.pk}/cancel/", {"confirm": "1"}).status_code == 404
     member.refresh_from_db()
     assert member.cancel_at_period_end is False
+
+
+def _checkout(patient_api):
+    from tests.fixtures.booking import MONDAY, at
+
+    return patient_api.post(
+        "/api/v1/checkout",
+        {"service": "consult", "staff": "emma", "start": at(MONDAY, "10:00").isoformat()},
+        format="json",
+    )
+
+
+def test_the_confirm_step_shows_the_members_price_and_deposit(
+    deposit_policy, service, emma, member, signed_in
+):
+    from tests.fixtures.booking import MONDAY, at
+
+    t = int(at(MONDAY, "10:00").timestamp())
+    page = signed_in.get(
+        "/book/confirm/", {"service": service.pk, "staff": emma.pk, "t": t}
+    ).content.decode()
+    assert service.price == 4500
+    assert "Member discount" in page
+    assert "−£9.00 (Glow club 20%)" in page
+    assert "£36.00" in page  # the member's price
+    assert "£7.20" in page  # the deposit: 20% of the member's price, as checkout charges
+
+
+def test_a_non_members_confirm_step_has_no_discount(deposit_policy, service, emma, signed_in):
+    from tests.fixtures.booking import MONDAY, at
+
+    t = int(at(MONDAY, "10:00").timestamp())
+    page = signed_in.get(
+        "/book/confirm/", {"service": service.pk, "staff": emma.pk, "t": t}
+    ).content.decode()
+    assert "Member discount" not in page
+    assert "£9.00" in page  # the full deposit
+
+
+def test_checkout_reports_the_member_discount_and_the_pay_page_explains_it(
+    deposit_policy, emma, member, patient_api, signed_in
+):
+    answer = _checkout(patient_api)
+    assert answer.status_code == 201, answer.json()
+    quote = answer.json()["quote"]
+    assert quote["price"] == 3600 and quote["full_price"] == 4500
+    assert quote["member_discount"] == 900
+    assert quote["member_discount_label"] == "Glow club 20%"
+    assert quote["discount"] == 0  # rewards and vouchers only
+    assert quote["due_now"] == 720
+    from booking_api.models import Booking
+
+    booking = Booking.objects.get(pk=answer.json()["booking"])
+    page = signed_in.get(f"/book/pay/{booking.reference}/").content.decode()
+    assert "Member discount (Glow club 20%)" in page
+    assert "−£9.00" in page
+    assert "£45.00" in page
