@@ -123,3 +123,49 @@ def test_checkout_reports_the_member_discount_and_the_pay_page_explains_it(
     assert "Member discount (Glow club 20%)" in page
     assert "−£9.00" in page
     assert "£45.00" in page
+
+
+def test_joining_records_a_purchase_with_a_receipt_email_and_pdf(
+    clinic, patient, member_plan, signed_in, mailoutbox, django_capture_on_commit_callbacks
+):
+    from commerce.memberships.services import membership_join
+    from commerce.models import Purchase
+    from tests.fixtures.forms import sign
+
+    sign(member_plan.agreement, patient)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        membership = membership_join(
+            clinic=clinic, client=patient, plan_id=member_plan.pk, payment_method="success"
+        )
+    purchase = Purchase.objects.get()
+    assert (purchase.kind, purchase.amount_captured, purchase.status) == (
+        "membership",
+        3000,
+        "succeeded",
+    )
+    assert purchase.membership == membership and purchase.stripe_invoice_id.startswith("in_")
+    receipts = [m for m in mailoutbox if m.attachments]
+    assert [m.attachments[0][0] for m in receipts] == [f"receipt-glow-s{purchase.pk}.pdf"]
+    history = signed_in.get("/bookings/history/").content.decode()
+    assert "Glow club membership" in history and str(purchase.reference) in history
+    pdf = signed_in.get(f"/purchases/{purchase.reference}/receipt.pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+def test_each_paid_renewal_is_one_purchase_on_the_balance_tab(
+    clinic, patient, member, localstripe, django_capture_on_commit_callbacks
+):
+    from commerce.balance import purchase_lines
+    from commerce.models import Purchase
+    from tests.commerce.test_memberships import deliver, events, renew
+
+    renew(localstripe, member)
+    paid = events(localstripe, "invoice.paid", member)
+    for event_id in paid + paid:  # Stripe says each twice
+        deliver(localstripe, clinic, event_id, django_capture_on_commit_callbacks)
+    purchases = Purchase.objects.filter(membership=member, kind="membership")
+    assert purchases.count() == 2  # joining's and the renewal's, once each
+    assert len({p.stripe_invoice_id for p in purchases}) == 2
+    lines = [line.what for line in purchase_lines(clinic, patient)]
+    assert lines.count("Membership: Glow club membership") == 2
