@@ -203,6 +203,13 @@ def booking_client_discount(booking) -> ClientDiscount | None:
     return ClientDiscount(full_price=full, discount=full - to_price, label=data.get("label", ""))
 
 
+def booking_cover_ref(booking) -> str:
+    """The prepaid cover the booking was made on (``booking_api.coverage``: a package
+    session, a membership credit), as its ref; "" when it was not covered."""
+    event = BookingEvent.objects.filter(booking=booking, kind="covered").order_by("-id").first()
+    return str((event.data or {}).get("ref", "")) if event is not None else ""
+
+
 def booking_last_move(booking, to_status) -> BookingEvent | None:
     """The event of the booking's latest move to ``to_status`` (its ``fee`` and, for a
     cancellation, ``refund_decided`` are what that move decided), or None."""

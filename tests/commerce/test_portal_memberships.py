@@ -169,3 +169,28 @@ def test_each_paid_renewal_is_one_purchase_on_the_balance_tab(
     assert len({p.stripe_invoice_id for p in purchases}) == 2
     lines = [line.what for line in purchase_lines(clinic, patient)]
     assert lines.count("Membership: Glow club membership") == 2
+
+
+def test_a_booking_on_a_credit_reads_included_in_your_membership(
+    clinic, patient, service, emma, member, signed_in
+):
+    from booking_api.services import booking_create
+    from tests.fixtures.booking import MONDAY, at
+
+    covered = booking_create(
+        clinic=clinic,
+        client=patient,
+        service=service,
+        start=at(MONDAY, "10:00"),
+        source="portal",
+        package=f"commerce:membership:{member.pk}",
+    )
+    page = signed_in.get(f"/bookings/{covered.reference}/").content.decode()
+    assert "Included in your membership" in page
+    assert "£0.00" not in page
+    paid = booking_create(
+        clinic=clinic, client=patient, service=service, start=at(MONDAY, "11:00"), source="portal"
+    )
+    page = signed_in.get(f"/bookings/{paid.reference}/").content.decode()
+    assert "Included in your membership" not in page
+    assert "£36.00" in page
