@@ -10,7 +10,7 @@ from django.utils.translation import override
 
 from commerce.models import Membership, Purchase
 from commerce.models.purchases import PurchaseKind, PurchaseMethod, PurchaseStatus
-from payments.stripe_api import field
+from payments.stripe_api import field, object_id
 
 
 def membership_invoice_recorded(*, membership, invoice) -> Purchase | None:
@@ -41,6 +41,9 @@ def membership_invoice_recorded(*, membership, invoice) -> Purchase | None:
         succeeded_at=timezone.now(),
         membership=membership,
         stripe_invoice_id=invoice.id,
+        # The invoice's charge, so staff can refund it like any card purchase (Stripe
+        # API versions without ``invoice.payment_intent`` leave it empty).
+        stripe_payment_intent_id=object_id(field(invoice, "payment_intent")) or "",
         idempotency_key=key,
     )
     transaction.on_commit(lambda: _queue_receipt(purchase.pk))

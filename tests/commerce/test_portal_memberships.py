@@ -194,3 +194,14 @@ def test_a_booking_on_a_credit_reads_included_in_your_membership(
     page = signed_in.get(f"/bookings/{paid.reference}/").content.decode()
     assert "Included in your membership" not in page
     assert "£36.00" in page
+
+
+def test_staff_can_refund_a_membership_payment(clinic, patient, member):
+    from commerce.models import Purchase
+    from commerce.purchases import purchase_refund, purchase_refunded
+
+    purchase = Purchase.objects.get(membership=member)
+    assert purchase.stripe_payment_intent_id.startswith("pi_")
+    refund = purchase_refund(purchase=purchase, amount=1000, actor=None, reason="Goodwill")
+    assert refund.stripe_refund_id
+    assert purchase_refunded(purchase) == 1000
