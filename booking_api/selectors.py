@@ -1,6 +1,8 @@
 """Reads of the booking app. Clinic first; a reference that is not found raises a
 BookingError naming the field, so the API answers 400 (or 404 for a booking)."""
 
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
@@ -176,6 +178,36 @@ def booking_for_client(clinic, client, pk):
     if booking is None:
         raise Http404("No such booking.")
     return booking
+
+
+@dataclass(frozen=True)
+class ClientDiscount:
+    """A client's own price at booking (``booking_api.pricing``, e.g. a member's
+    discount): the full price, what came off it and the provider's label."""
+
+    full_price: int
+    discount: int
+    label: str
+
+
+def booking_client_discount(booking) -> ClientDiscount | None:
+    """What the booking's "discounted" event recorded when it was made, or None."""
+    event = BookingEvent.objects.filter(booking=booking, kind="discounted").order_by("-id").first()
+    if event is None:
+        return None
+    data = event.data or {}
+    full = int(data.get("price") or 0)
+    to_price = int(data.get("to_price", booking.price) or 0)
+    if full <= to_price:
+        return None
+    return ClientDiscount(full_price=full, discount=full - to_price, label=data.get("label", ""))
+
+
+def booking_cover_ref(booking) -> str:
+    """The prepaid cover the booking was made on (``booking_api.coverage``: a package
+    session, a membership credit), as its ref; "" when it was not covered."""
+    event = BookingEvent.objects.filter(booking=booking, kind="covered").order_by("-id").first()
+    return str((event.data or {}).get("ref", "")) if event is not None else ""
 
 
 def booking_last_move(booking, to_status) -> BookingEvent | None:

@@ -272,6 +272,12 @@ def purchase_refund(*, purchase, amount, actor, reason) -> PurchaseRefund:
             field="amount",
             code=CommerceErrorCode.REFUND_INVALID,
         )
+    if purchase.method == PurchaseMethod.CARD and not purchase.stripe_payment_intent_id:
+        raise CommerceError(
+            _("This payment can only be refunded in the clinic's Stripe dashboard."),
+            field="amount",
+            code=CommerceErrorCode.REFUND_INVALID,
+        )
     n = purchase.refunds.count() + 1
     key = f"{purchase.idempotency_key}-refund-{n}"
     refund = PurchaseRefund.objects.create(

@@ -8,12 +8,13 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from branding.errors import DomainError
 from commerce.memberships.selectors import (
     agreement_signed,
     client_memberships,
+    held_memberships_by_plan,
     membership_entries,
     membership_for_client,
     membership_plan_on_sale,
@@ -53,10 +54,14 @@ def memberships_page(request):
     mine = client_memberships(clinic, client)
     for membership in mine:
         membership.renews_on = renewal_label(membership)
+    held = held_memberships_by_plan(clinic, client)
+    plans = list(membership_plans_on_sale(clinic))
+    for plan in plans:
+        plan.held = held.get(plan.pk)
     return render(
         request,
         "commerce/portal/memberships.html",
-        {"plans": membership_plans_on_sale(clinic), "mine": mine},
+        {"plans": plans, "mine": mine},
     )
 
 
@@ -67,8 +72,9 @@ def membership_join_page(request, plan_id):
     plan = membership_plan_on_sale(clinic, plan_id)
     if plan is None:
         raise Http404("No such plan.")
+    held = held_memberships_by_plan(clinic, client).get(plan.pk)
     error = ""
-    if request.method == "POST":
+    if request.method == "POST" and held is None:
         try:
             membership_join(
                 clinic=clinic, client=client, plan_id=plan.pk, payment_method=_chosen_card(request)
@@ -83,6 +89,7 @@ def membership_join_page(request, plan_id):
         "commerce/portal/membership_join.html",
         {
             "plan": plan,
+            "held": held,
             "signed": agreement_signed(clinic, client, plan.agreement),
             "error": error,
             **_cards(request, client),
@@ -128,10 +135,19 @@ def membership_page(request, pk):
 
 @feature_required("memberships")
 @signed_in
-@require_POST
+@require_http_methods(["GET", "POST"])
 def membership_cancel_view(request, pk):
+    """Cancelling at period end asks first: the page says what ends and when; only the
+    confirmation form's POST (``confirm``) cancels."""
+    clinic, client = request.clinic, _client(request)
+    membership = membership_for_client(clinic, client, pk)
+    if membership is None:
+        raise Http404("No such membership.")
+    if request.method == "GET" or not request.POST.get("confirm"):
+        membership.renews_on = renewal_label(membership)
+        return render(request, "commerce/portal/membership_cancel.html", {"membership": membership})
     try:
-        membership_cancel(clinic=request.clinic, membership_id=pk, client=_client(request))
+        membership_cancel(clinic=clinic, membership_id=membership.pk, client=client)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

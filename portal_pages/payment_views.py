@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from booking_api.selectors import booking_client_discount
 from branding.errors import DomainError
 from branding.links import portal_reverse
 from branding.money import format_money
@@ -182,6 +183,7 @@ def _pay(request, booking, done):
             "payment": payment,
             "quote": quote,
             "amounts": _amounts(quote, request.clinic),
+            "client_discount": booking_client_discount(booking),
             "voucher": payment.voucher_ref,
             "vouchers": discounts.vouchers_for(booking) if own else [],
             "gift_cards": gifts_on,

@@ -24,6 +24,7 @@ from booking_api.cart_selectors import cart_items_for_client
 from booking_api.lifecycle import CANCELLED_STATUSES, UPCOMING_STATUSES, VISIT_STATUSES
 from booking_api.models import Booking, Service, WorkingHours
 from booking_api.preference_selectors import booking_preferences_for
+from booking_api.pricing import client_price
 from booking_api.selectors import (
     bookings_for_client,
     categories_for_clinic,
@@ -512,6 +513,12 @@ class WizardPayment:
     mode: str
     price: int
     due_now: int
+    full_price: int = 0  # before a member's discount (0: no discount)
+    discount_label: str = ""
+
+    @property
+    def discount(self):
+        return self.full_price - self.price if self.full_price else 0
 
     @property
     def is_deposit(self):
@@ -522,10 +529,23 @@ class WizardPayment:
         return self.price - self.due_now
 
 
-def wizard_payment(clinic, service) -> WizardPayment:
+def wizard_payment(clinic, service, client=None) -> WizardPayment:
+    """As ``booking_create`` will record it: a member's price (``booking_api.pricing``)
+    and the deposit lowered in proportion."""
     mode = clinic_policy(clinic).payment_mode
     due_now = service.price if mode == PaymentMode.FULL else service_deposit(clinic, service)
-    return WizardPayment(mode=mode, price=service.price, due_now=due_now)
+    adjusted = client_price(clinic=clinic, client=client, service=service, price=service.price)
+    if adjusted is None:
+        return WizardPayment(mode=mode, price=service.price, due_now=due_now)
+    if service.price:
+        due_now = due_now * adjusted.price // service.price
+    return WizardPayment(
+        mode=mode,
+        price=adjusted.price,
+        due_now=due_now,
+        full_price=service.price,
+        discount_label=adjusted.label,
+    )
 
 
 @dataclass

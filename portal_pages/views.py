@@ -429,9 +429,8 @@ def _confirm_page(
     )
     here = confirm_url(service, staff_ref, start)
     # Forms the service requires and this client has not signed: booking waits for them.
-    forms_missing = forms_missing_for(
-        clinic, client_account_for_user(clinic, request.user), [service]
-    )
+    client = client_account_for_user(clinic, request.user)
+    forms_missing = forms_missing_for(clinic, client, [service])
     return _wizard_page(
         request,
         "portal_pages/book/confirm.html",
@@ -455,7 +454,7 @@ def _confirm_page(
             "signup_url": f"{reverse('account_signup')}?{urlencode({'next': here})}",
             "booking_instructions": clinic_policy(clinic).booking_instructions,
             "cancellation": _cancellation_terms(clinic, service, start),
-            "payment": selectors.wizard_payment(clinic, service),
+            "payment": selectors.wizard_payment(clinic, service, client),
             "step": 6,
             "status": status,
         },

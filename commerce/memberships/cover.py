@@ -51,7 +51,7 @@ def member_price(*, clinic, client, service, price):
         return None
     return PriceAdjustment(
         price - price * best.discount_percent // 100,
-        _("%(membership)s: %(percent)s%% member discount")
+        _("%(membership)s %(percent)s%%")
         % {"membership": best.name, "percent": best.discount_percent},
     )
 

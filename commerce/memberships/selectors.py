@@ -66,6 +66,17 @@ def running_membership(clinic, client, plan):
     )
 
 
+def held_memberships_by_plan(clinic, client) -> dict:
+    """The client's running (not ended) memberships keyed by plan id: the plans the
+    client already holds are offered as "Your plan", not "Join"."""
+    return {
+        m.plan_id: m
+        for m in Membership.objects.filter(clinic=clinic, client=client).exclude(
+            status=MembershipStatus.CANCELED
+        )
+    }
+
+
 def memberships_with_card_problem(clinic, client):
     """The client's memberships whose renewal failed (benefits paused): the banner."""
     return list(

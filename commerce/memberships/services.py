@@ -23,6 +23,7 @@ from branding.selectors import feature_enabled
 from commerce.errors import CommerceError, CommerceErrorCode
 from commerce.memberships import billing
 from commerce.memberships.credits import FEATURE, credits_grant_for_invoice
+from commerce.memberships.receipts import membership_invoice_recorded
 from commerce.memberships.selectors import (
     agreement_signed,
     membership_plan_on_sale,
@@ -120,6 +121,9 @@ def membership_join(*, clinic, client, plan_id, payment_method) -> Membership:
     latest = object_id(field(sub, "latest_invoice"))
     if latest:
         credits_grant_for_invoice(membership=membership, invoice_id=latest)
+        membership_invoice_recorded(
+            membership=membership, invoice=billing.invoice_retrieve(clinic, latest)
+        )
     return membership
 
 
@@ -179,6 +183,7 @@ def membership_sync(membership, *, invoice=None) -> Membership:
         credits_grant_for_invoice(
             membership=membership, invoice_id=invoice.id, newest_period=invoice.id == latest
         )
+        membership_invoice_recorded(membership=membership, invoice=invoice)
     if membership.status == MembershipStatus.ACTIVE:
         membership.card_problem_invoice = ""
     elif membership.status == MembershipStatus.PAST_DUE:

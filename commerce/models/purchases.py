@@ -19,6 +19,7 @@ class PurchaseKind(models.TextChoices):
     PACKAGE = "package", _("Package")
     GIFT_CARD = "gift_card", _("Gift card")
     ORDER = "order", _("Order")
+    MEMBERSHIP = "membership", _("Membership")
 
 
 class PurchaseMethod(models.TextChoices):
@@ -52,6 +53,15 @@ class Purchase(models.Model):
     )
     amount_captured = models.PositiveIntegerField(default=0)
     stripe_payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
+    # A membership's paid Stripe invoice (the first month or a renewal): one purchase each.
+    membership = models.ForeignKey(
+        "commerce.Membership",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="purchases",
+    )
+    stripe_invoice_id = models.CharField(max_length=255, blank=True)
     idempotency_key = models.CharField(max_length=255, unique=True)
     confirm_attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)

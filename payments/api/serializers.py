@@ -13,7 +13,17 @@ class CheckoutQuoteSerializer(serializers.Serializer):
         choices=PaymentKind.choices, allow_blank=True, help_text="Empty when nothing is due now."
     )
     price = serializers.IntegerField()
-    discount = serializers.IntegerField(help_text="A reward the patient chose (loyalty).")
+    discount = serializers.IntegerField(
+        help_text="A reward or voucher the patient chose at checkout (not a member's price)."
+    )
+    full_price = serializers.IntegerField(
+        required=False, help_text="The service's price before a member's discount."
+    )
+    member_discount = serializers.IntegerField(
+        required=False,
+        help_text="What a membership took off the price at booking (already out of price).",
+    )
+    member_discount_label = serializers.CharField(required=False)
     deposit = serializers.IntegerField()
     due_now = serializers.IntegerField()
     balance_later = serializers.IntegerField()

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from booking_api.api.serializers import BookingCreateSerializer
 from booking_api.models import BookingSource, BookingStatus
 from booking_api.selectors import (
+    booking_client_discount,
     booking_for_client,
     location_by_ref,
     service_by_ref,
@@ -44,11 +45,22 @@ from people.api.accounts import client_account_here
 from people.services import client_account_ensure
 
 
+def _quote(booking, payment):
+    """The checkout quote plus the client's own price at booking (a member's discount,
+    already in ``price``): ``full_price``, ``member_discount`` and its label."""
+    quote = selectors.checkout_quote(booking, discount=payment.discount).as_dict()
+    member = booking_client_discount(booking)
+    quote["full_price"] = member.full_price if member else quote["price"]
+    quote["member_discount"] = member.discount if member else 0
+    quote["member_discount_label"] = member.label if member else ""
+    return quote
+
+
 def _checkout_body(booking, payment):
     return CheckoutSerializer(
         {
             "booking": booking,
-            "quote": selectors.checkout_quote(booking, discount=payment.discount).as_dict(),
+            "quote": _quote(booking, payment),
             "vouchers": [vars(v) for v in discounts.vouchers_for(booking)],
             "payment": payment,
             "client_secret": getattr(payment, "client_secret", ""),

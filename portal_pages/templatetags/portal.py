@@ -82,3 +82,15 @@ def notice_summary(body, length=120):
     text = " ".join(text.split())
     first = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
     return Truncator(first).chars(int(length))
+
+
+@register.simple_tag
+def membership_covered(booking):
+    """Was ``booking`` paid with a membership credit? (Its price then reads "Included in
+    your membership", not 0.)"""
+    from booking_api.selectors import booking_cover_ref
+    from commerce.memberships.cover import PREFIX
+
+    if booking is None or getattr(booking, "pk", None) is None or booking.price:
+        return False
+    return booking_cover_ref(booking).startswith(PREFIX)

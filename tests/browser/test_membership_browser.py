@@ -82,3 +82,31 @@ def test_join_on_a_phone_and_fix_the_card_after_a_failed_renewal(
     expect(phone.locator("[data-membership-banner]")).to_have_count(0)
     membership.refresh_from_db()
     assert membership.status == MembershipStatus.ACTIVE
+
+
+def test_a_member_sees_their_plan_and_confirms_cancelling(live_server, clinic, olivia, phone, axe):
+    from commerce.memberships.services import membership_join
+    from commerce.models import MembershipPlan
+
+    membership_join(
+        clinic=clinic,
+        client=olivia,
+        plan_id=MembershipPlan.objects.get(clinic=clinic).pk,
+        payment_method="success",
+    )
+    phone.goto(clinic_url(live_server, clinic, "/accounts/login/"))
+    phone.get_by_label("Email").fill("olivia@example.com")
+    phone.get_by_label("Password").fill(PASSWORD)
+    phone.get_by_role("button", name="Sign in").click()
+    expect(phone.get_by_role("heading", name="Welcome, Olivia")).to_be_visible()
+    phone.goto(clinic_url(live_server, clinic, "/memberships/"))
+    expect(phone.locator("[data-your-plan]")).to_contain_text("Your plan")
+    expect(phone.get_by_role("link", name="Join for £30.00 a month")).to_have_count(0)
+    phone.locator("[data-your-plan]").get_by_role("link", name="Manage your membership").click()
+    phone.get_by_role("link", name="Cancel at the end of this period").click()
+    expect(phone.get_by_role("heading", name="Cancel Glow club?")).to_be_visible()
+    axe(phone)
+    assert Membership.objects.get().cancel_at_period_end is False  # asking changed nothing
+    phone.get_by_role("button", name="Yes, cancel at the end of this period").click()
+    expect(phone.get_by_text("Your membership ends at the end of this period.")).to_be_visible()
+    assert Membership.objects.get().cancel_at_period_end is True

@@ -37,6 +37,7 @@ def test_a_manager_defines_a_membership_plan(
         "credits_per_period": "1",
         "credit_services": [service.pk],
         "rollover_cap": "0",
+        "booking_window_days": "0",
         "agreement": agreement.pk,
         "patients_may_cancel": "on",
         "active": "on",

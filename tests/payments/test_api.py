@@ -34,6 +34,9 @@ def test_checkout_holds_the_slot_and_shows_what_is_due(deposit_policy, emma, pat
         "due_now": 900,
         "balance_later": 3600,
         "currency": "GBP",
+        "full_price": 4500,
+        "member_discount": 0,
+        "member_discount_label": "",
     }
     assert body["payment"]["amount"] == 900 and body["client_secret"]
     assert body["test_cards"]["success"] == "4242 4242 4242 4242"
