@@ -90,6 +90,15 @@ class NewBookingForm(forms.Form):
     override_patch_test = forms.BooleanField(
         label=gettext_lazy("Book without a valid patch test"), required=False
     )
+    override = forms.BooleanField(
+        label=gettext_lazy("Book anyway (outside the offered times)"), required=False
+    )
+    override_reason = forms.CharField(
+        label=gettext_lazy("Reason for booking outside the offered times"),
+        required=False,
+        max_length=500,
+        help_text=gettext_lazy("Kept on the booking and in the audit trail."),
+    )
 
     def __init__(self, *args, clinic, **kwargs):
         super().__init__(*args, **kwargs)
@@ -247,6 +256,15 @@ class NewBookingView(CalendarAccessMixin, WagtailAdminTemplateMixin, FormView):
             if free is None
             else [(clinic_time.format_time(t), choose(time=f"{t:%H:%M}")) for t in free]
         )
+        # "Book anyway" with a reason, when the chosen time is not one the engine offers
+        # (or the engine just refused it).
+        chosen = str(form["time"].value() or "")[:5]
+        context["offer_override"] = bool(
+            form.errors.get("time")
+            or form.errors.get("override_reason")
+            or (free is not None and chosen and chosen not in {f"{t:%H:%M}" for t in free})
+            or form["override"].value()
+        )
         context["staff_by_service"] = form.staff_by_service()
         context["search_url"] = reverse("booking_calendar:client_search")
         context["calendar_url"] = reverse("booking_calendar:calendar")
@@ -264,6 +282,7 @@ class NewBookingView(CalendarAccessMixin, WagtailAdminTemplateMixin, FormView):
                 notes=data["notes"],
                 actor=self.request.user,
                 request=self.request,
+                override_reason=(data["override_reason"] or " ") if data["override"] else "",
             )
         except DomainError as exc:
             field = {"start": "time"}.get(exc.field, exc.field)
