@@ -216,20 +216,20 @@ def booking_create(
             )
     _lock_staff(clinic, candidates)
     location_id = location.pk if location else None
-    slot = (
-        override_slot(
+    slot = slot_offered(
+        clinic=clinic,
+        service=service,
+        staff_ids=candidates,
+        start=start,
+        location_id=location_id,
+        apply_policy=apply_policy,
+    )
+    if slot is not None:
+        override_reason = ""  # offered after all: an ordinary booking
+    elif override_reason:
+        slot = override_slot(
             clinic=clinic, service=service, staff=staff, start=start, location_id=location_id
         )
-        if override_reason
-        else slot_offered(
-            clinic=clinic,
-            service=service,
-            staff_ids=candidates,
-            start=start,
-            location_id=location_id,
-            apply_policy=apply_policy,
-        )
-    )
     if slot is None:
         _refuse_unoffered(
             clinic=clinic,
@@ -378,25 +378,25 @@ def booking_reschedule(
     if staff is not None:
         _check_service_and_staff(clinic, booking.service, staff)
     _lock_staff(clinic, staff_ids)
-    slot = (
-        override_slot(
+    slot = slot_offered(
+        clinic=clinic,
+        service=booking.service,
+        staff_ids=staff_ids,
+        start=start,
+        location_id=booking.location_id,
+        ignore_booking_id=booking.pk,
+        apply_policy=by_client,
+    )
+    if slot is not None:
+        override_reason = ""  # offered after all: an ordinary move
+    elif override_reason:
+        slot = override_slot(
             clinic=clinic,
             service=booking.service,
             staff=staff or booking.staff,
             start=start,
             location_id=booking.location_id,
         )
-        if override_reason
-        else slot_offered(
-            clinic=clinic,
-            service=booking.service,
-            staff_ids=staff_ids,
-            start=start,
-            location_id=booking.location_id,
-            ignore_booking_id=booking.pk,
-            apply_policy=by_client,
-        )
-    )
     if slot is None:
         _refuse_unoffered(
             clinic=clinic,

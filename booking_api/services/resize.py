@@ -102,7 +102,8 @@ def staff_booking_resize(
         )
     # Serialise with other writes to this person's diary (as booking and moving do).
     list(StaffMember.objects.select_for_update().filter(pk=booking.staff_id).values_list("pk"))
-    if not override_reason and not _within_working_hours(booking, end, tz):
+    outside = not _within_working_hours(booking, end, tz)
+    if outside and not override_reason:
         raise BookingError(
             _("%(staff)s is not working until %(end)s that day.")
             % {
@@ -124,6 +125,8 @@ def staff_booking_resize(
             field="duration",
             code=BookingErrorCode.OVERLAPS_BOOKING,
         )
+    if not outside and clash is None:
+        override_reason = ""  # within the day and clear: an ordinary change
     before = int((booking.end - booking.start).total_seconds() // 60)
     booking.end, booking.blocked_end = end, blocked_end
     booking.sequence += 1

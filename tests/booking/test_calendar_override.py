@@ -236,3 +236,19 @@ def test_the_move_form_and_the_duration_form_take_a_reason(desk, patient, servic
     assert response.status_code == 200, response.content
     taken.refresh_from_db()
     assert taken.override_reason == "Longer session"
+
+
+def test_book_anyway_at_an_offered_time_is_an_ordinary_booking(desk, patient, service, emma):
+    response = new_booking(
+        desk,
+        client=patient,
+        service=service,
+        staff=emma,
+        time="11:00",
+        override="on",
+        override_reason="Just in case",
+    )
+    assert response.status_code == 302
+    booking = Booking.objects.get()
+    assert booking.override_reason == ""
+    assert not booking.events.filter(kind="availability_overridden").exists()
