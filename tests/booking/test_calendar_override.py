@@ -252,3 +252,19 @@ def test_book_anyway_at_an_offered_time_is_an_ordinary_booking(desk, patient, se
     booking = Booking.objects.get()
     assert booking.override_reason == ""
     assert not booking.events.filter(kind="availability_overridden").exists()
+
+
+def test_a_double_booking_shows_both_boxes_on_the_calendar(desk, patient, service, emma, taken):
+    new_booking(
+        desk,
+        client=patient,
+        service=service,
+        staff=emma,
+        time="10:00",
+        override="on",
+        override_reason="Twins",
+    )
+    ours = Booking.objects.exclude(pk=taken.pk).get()
+    html = desk.get(CALENDAR, {"date": DAY}).content.decode()
+    assert f'data-booking="{taken.pk}"' in html and f'data-booking="{ours.pk}"' in html
+    assert html.count("data-overridden") == 1

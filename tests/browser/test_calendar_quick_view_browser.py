@@ -108,3 +108,35 @@ def test_the_staff_list_follows_the_chosen_service(live_server, clinic, diary, d
     expect(staff.locator("option")).to_have_text(["---------", "Lena Park"])
     desktop.get_by_label("Service").select_option(label="Signature facial")
     expect(staff.locator("option")).to_have_text(["---------", "Zara Okafor"])
+
+
+def test_book_anyway_after_hours_with_a_reason(live_server, clinic, diary, desktop, axe):
+    day, zara, facial, peel = diary
+    nina = facial.client
+    sign_in(desktop, live_server, clinic)
+    desktop.goto(
+        clinic_url(
+            live_server,
+            clinic,
+            f"/admin/bookings/calendar/new/?client={nina.pk}&service={facial.service_id}"
+            f"&staff={zara.pk}&date={day.isoformat()}&time=18:00",
+        )
+    )
+    book_anyway = desktop.get_by_label("Book anyway (outside the offered times)")
+    expect(book_anyway).to_be_visible()
+    axe(desktop)
+
+    # Without ticking it: refused, nothing written.
+    desktop.get_by_role("button", name="Book", exact=True).click()
+    expect(desktop.get_by_text("not one of the offered slots")).to_be_visible()
+    assert not Booking.objects.filter(start=at(day, "18:00")).exists()
+
+    # Ticked, with a reason: booked, the reason kept.
+    desktop.get_by_label("Book anyway (outside the offered times)").check()
+    desktop.get_by_label("Reason for booking outside the offered times").fill(
+        "Only time she can make it"
+    )
+    desktop.get_by_role("button", name="Book", exact=True).click()
+    expect(desktop.get_by_text("Booked Signature facial for Nina Marsh")).to_be_visible()
+    booking = Booking.objects.get(start=at(day, "18:00"))
+    assert booking.override_reason == "Only time she can make it"
