@@ -7,6 +7,7 @@ the page that cancels a booking after asking (payments: reason, refund and fee).
 _panels = []
 _sections = []
 _cancel_pages = []
+_quick_view_annotations = {}
 
 
 def register_appointment_panel(fn):
@@ -41,3 +42,15 @@ def cancel_page_url(booking) -> str | None:
         if url:
             return url
     return None
+
+
+def register_quick_view_annotation(name, fn):
+    """``fn(clinic)`` → a query expression annotated as ``name`` on the calendar's quick
+    view of a booking (records: the client's allergies), so the quick view stays one
+    query. A non-empty value is shown as a marker."""
+    _quick_view_annotations[name] = fn
+    return fn
+
+
+def quick_view_annotations(clinic) -> dict:
+    return {name: fn(clinic) for name, fn in _quick_view_annotations.items()}

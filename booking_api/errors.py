@@ -19,6 +19,11 @@ class BookingErrorCode(ErrorCode):
         "That staff member is not available here, or does not perform the service.",
     )
     SLOT_NOT_OFFERED = "slot_not_offered", 400, "The start time is not one of the offered slots."
+    OVERRIDE_REASON_REQUIRED = (
+        "override_reason_required",
+        400,
+        "Booking outside the offered times (or over another booking) needs a reason.",
+    )
     START_INVALID = "start_invalid", 400, "The start time has no time zone offset."
     SAME_TIME = (
         "same_time",

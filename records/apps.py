@@ -15,12 +15,17 @@ class RecordsConfig(AppConfig):
     verbose_name = "Client records"
 
     def ready(self):
-        from booking_api.appointment_extras import register_appointment_section
+        from booking_api.appointment_extras import (
+            register_appointment_section,
+            register_quick_view_annotation,
+        )
         from booking_api.preconditions import register_booking_precondition
         from records import receivers
         from records.documents.rules import forms_booking_precondition
+        from records.medical.selectors import newest_allergies_expression
         from records.treatment_admin import appointment_treatment_section
 
         receivers.connect()
         register_booking_precondition(forms_booking_precondition)
         register_appointment_section(appointment_treatment_section)
+        register_quick_view_annotation("allergies", newest_allergies_expression)

@@ -59,6 +59,10 @@ class Booking(models.Model):
     # Bumped on every change the client's calendar must follow (iCalendar SEQUENCE).
     sequence = models.PositiveIntegerField(default=0)
     hold_expires_at = models.DateTimeField(null=True, blank=True)
+    # Why staff booked a time the engine did not offer (squeezed in outside the offered
+    # times or working hours, or on top of another booking). Empty for every ordinary
+    # booking; PostgreSQL's no-overlap constraint skips only the overridden ones.
+    override_reason = models.CharField(_("override reason"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

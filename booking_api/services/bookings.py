@@ -28,6 +28,7 @@ from booking_api.models import (
 from booking_api.preconditions import booking_preconditions_check
 from booking_api.pricing import client_price
 from booking_api.services.errors import BookingError, SlotTakenError
+from booking_api.services.overrides import override_reason_check, override_slot
 from booking_api.services.patch_tests import patch_test_check
 from booking_api.services.policy import CLIENT_SOURCES, initial_status, reschedule_refusal
 from booking_api.services.transitions import actor_role, after_commit, event_add, locked_booking
@@ -169,6 +170,7 @@ def booking_create(
     hold_minutes=None,
     pet=None,
     package="",
+    override_reason="",
 ) -> Booking:
     """Book ``service`` at ``start`` with ``staff`` (None: any available), for one of
     the client's active ``pet``s at a vet practice.
@@ -177,7 +179,17 @@ def booking_create(
     (``pending_payment``, for the clinic's hold time) until the payments app confirms it:
     no door can skip the payment. ``package`` is prepaid cover the client chose
     (``booking_api.coverage``): the booking is then booked at no further cost, or not
-    made at all when the cover cannot be used."""
+    made at all when the cover cannot be used.
+
+    ``override_reason`` (staff only, ``booking_api.services.overrides``): book exactly
+    ``start`` with ``staff`` even though the engine does not offer it."""
+    if override_reason and source != BookingSource.STAFF:
+        raise NotAllowedError(
+            _("Only the clinic's team can book outside the offered times."),
+            code=BookingErrorCode.ROLE_NOT_ALLOWED,
+        )
+    if override_reason:
+        override_reason = override_reason_check(clinic=clinic, actor=actor, reason=override_reason)
     if status is None:
         status, hold_minutes = initial_status(clinic, source, hold_minutes)
     _check_client_may_book(clinic, client, source)
@@ -222,6 +234,12 @@ def booking_create(
         apply_policy=apply_policy,
         client=client,
     )
+    if slot is not None:
+        override_reason = ""  # offered after all: an ordinary booking
+    elif override_reason:
+        slot = override_slot(
+            clinic=clinic, service=service, staff=staff, start=start, location_id=location_id
+        )
     if slot is None:
         _refuse_unoffered(
             clinic=clinic,
@@ -256,6 +274,7 @@ def booking_create(
         client_notes=client_notes,
         pet=pet,
         source=source,
+        override_reason=override_reason,
         hold_expires_at=(
             timezone.now() + datetime.timedelta(minutes=hold_minutes) if hold_minutes else None
         ),
@@ -322,14 +341,23 @@ def _deposit_for(clinic, service):
 
 @transaction.atomic
 def booking_reschedule(
-    *, booking, start, staff=None, actor=None, by_client=True, now=None
+    *, booking, start, staff=None, actor=None, by_client=True, now=None, override_reason=""
 ) -> Booking:
     """Move a booking to another offered slot. It keeps its identity (id, reference,
     calendar UID) and its location: only times at the booking's own location are
     offered, so a move never sends the client elsewhere without asking. The calendar
-    SEQUENCE goes up."""
+    SEQUENCE goes up. Staff may pass ``override_reason`` to move it to a time the engine
+    does not offer (``booking_api.services.overrides``); a move to an offered time clears
+    an earlier override."""
     booking = locked_booking(booking)
     clinic = booking.clinic
+    if override_reason:
+        if by_client:
+            raise NotAllowedError(
+                _("Only the clinic's team can book outside the offered times."),
+                code=BookingErrorCode.ROLE_NOT_ALLOWED,
+            )
+        override_reason = override_reason_check(clinic=clinic, actor=actor, reason=override_reason)
     role = actor_role(booking, actor, by_client=by_client)
     if role not in lifecycle.RESCHEDULE_ROLES:
         raise NotAllowedError(
@@ -371,6 +399,16 @@ def booking_reschedule(
         apply_policy=by_client,
         client=booking.client,
     )
+    if slot is not None:
+        override_reason = ""  # offered after all: an ordinary move
+    elif override_reason:
+        slot = override_slot(
+            clinic=clinic,
+            service=booking.service,
+            staff=staff or booking.staff,
+            start=start,
+            location_id=booking.location_id,
+        )
     if slot is None:
         _refuse_unoffered(
             clinic=clinic,
@@ -392,6 +430,7 @@ def booking_reschedule(
     if by_client:
         booking.reschedule_count += 1
     booking.sequence += 1
+    booking.override_reason = override_reason
     _insert(booking)
     event = event_add(
         booking,

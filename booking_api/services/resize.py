@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from booking_api import lifecycle
 from booking_api.errors import BookingErrorCode
-from booking_api.models import BLOCKING_STATUSES, Booking, StaffMember, TimeOff, WorkingHours
+from booking_api.models import Booking, StaffMember, TimeOff, WorkingHours
 from booking_api.services.errors import BookingError, SlotTakenError
+from booking_api.services.overrides import overlapping, override_reason_check
 from booking_api.services.transitions import actor_role, event_add, locked_booking
 from branding import clinic_time
 from branding.errors import NotAllowedError
@@ -60,8 +61,12 @@ def _within_working_hours(booking, end, tz):
 
 
 @transaction.atomic
-def staff_booking_resize(*, booking, duration_minutes, actor, request=None, now=None) -> Booking:
-    """Make ``booking`` last ``duration_minutes`` from its unchanged start."""
+def staff_booking_resize(
+    *, booking, duration_minutes, actor, request=None, now=None, override_reason=""
+) -> Booking:
+    """Make ``booking`` last ``duration_minutes`` from its unchanged start. With
+    ``override_reason`` (a manager or the front desk) past the working hours or over
+    another booking, kept on the booking and audited."""
     booking = locked_booking(booking)
     role = actor_role(booking, actor)
     if role not in lifecycle.STAFF:
@@ -91,9 +96,14 @@ def staff_booking_resize(*, booking, duration_minutes, actor, request=None, now=
             code=BookingErrorCode.IN_THE_PAST,
         )
     tz = zoneinfo.ZoneInfo(booking.clinic.timezone)
+    if override_reason:
+        override_reason = override_reason_check(
+            clinic=booking.clinic, actor=actor, reason=override_reason
+        )
     # Serialise with other writes to this person's diary (as booking and moving do).
     list(StaffMember.objects.select_for_update().filter(pk=booking.staff_id).values_list("pk"))
-    if not _within_working_hours(booking, end, tz):
+    outside = not _within_working_hours(booking, end, tz)
+    if outside and not override_reason:
         raise BookingError(
             _("%(staff)s is not working until %(end)s that day.")
             % {
@@ -104,19 +114,8 @@ def staff_booking_resize(*, booking, duration_minutes, actor, request=None, now=
             code=BookingErrorCode.OUTSIDE_WORKING_HOURS,
         )
     blocked_end = end + datetime.timedelta(minutes=booking.service.buffer_after_minutes)
-    clash = (
-        Booking.objects.filter(
-            staff_id=booking.staff_id,
-            status__in=BLOCKING_STATUSES,
-            blocked_start__lt=blocked_end,
-            blocked_end__gt=booking.blocked_start,
-        )
-        .exclude(pk=booking.pk)
-        .select_related("client__user")
-        .order_by("start")
-        .first()
-    )
-    if clash is not None:
+    clash = overlapping(booking.staff_id, booking.blocked_start, blocked_end, exclude_pk=booking.pk)
+    if clash is not None and not override_reason:
         raise BookingError(
             _("That would overlap %(client)s's booking at %(time)s.")
             % {
@@ -126,12 +125,18 @@ def staff_booking_resize(*, booking, duration_minutes, actor, request=None, now=
             field="duration",
             code=BookingErrorCode.OVERLAPS_BOOKING,
         )
+    if not outside and clash is None:
+        override_reason = ""  # within the day and clear: an ordinary change
     before = int((booking.end - booking.start).total_seconds() // 60)
     booking.end, booking.blocked_end = end, blocked_end
     booking.sequence += 1
+    if override_reason:
+        booking.override_reason = override_reason
     try:
         with transaction.atomic():  # a savepoint: PostgreSQL's exclusion constraint may refuse
-            booking.save(update_fields=["end", "blocked_end", "sequence", "updated_at"])
+            booking.save(
+                update_fields=["end", "blocked_end", "sequence", "override_reason", "updated_at"]
+            )
     except IntegrityError as exc:
         raise SlotTakenError(
             _("Sorry, that time has just been taken. Please choose another time."),
@@ -141,7 +146,16 @@ def staff_booking_resize(*, booking, duration_minutes, actor, request=None, now=
         booking,
         "resized",
         actor=actor,
-        data={"from_minutes": before, "to_minutes": duration_minutes},
+        reason=override_reason,
+        data={
+            "from_minutes": before,
+            "to_minutes": duration_minutes,
+            **(
+                {"overridden": True, "double_booked": clash.pk if clash else None}
+                if override_reason
+                else {}
+            ),
+        },
     )
     audit_record(
         clinic=booking.clinic,
@@ -149,7 +163,8 @@ def staff_booking_resize(*, booking, duration_minutes, actor, request=None, now=
         action=AuditAction.CHANGE,
         client=booking.client,
         summary=f"Changed {booking.service.name} on {booking.start.astimezone(tz):%Y-%m-%d %H:%M} "
-        f"to {duration_minutes} minutes",
+        f"to {duration_minutes} minutes"
+        + (f" outside the offered times (reason: {override_reason})" if override_reason else ""),
         changes={"duration": (f"{before} min", f"{duration_minutes} min")},
         request=request,
     )

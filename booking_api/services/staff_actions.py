@@ -16,11 +16,13 @@ from booking_api.models import Booking, BookingEvent, BookingSource, BookingStat
 from booking_api.patch_test_selectors import patch_test_missing
 from booking_api.services.bookings import booking_create, booking_reschedule
 from booking_api.services.errors import BookingError
+from booking_api.services.overrides import overlapping
 from booking_api.services.transitions import (
     booking_cancel,
     booking_check_in,
     booking_mark_no_show,
     booking_transition,
+    event_add,
 )
 from people.models import AuditAction
 from people.services import audit_record
@@ -32,9 +34,14 @@ def _local(booking_or_clinic, moment):
 
 
 @transaction.atomic
-def staff_booking_create(*, clinic, client, service, staff, start, actor, notes="", request=None):
+def staff_booking_create(
+    *, clinic, client, service, staff, start, actor, notes="", request=None, override_reason=""
+):
     """Book for a client from the calendar. The engine refuses a collision exactly as it
-    would online; a missing patch test is allowed here (the form warned) and noted."""
+    would online; a missing patch test is allowed here (the form warned) and noted.
+    With ``override_reason`` a manager or the front desk books a time the engine does
+    not offer (``booking_api.services.overrides``): recorded on the booking, its history
+    and the audit trail."""
     local_day = _local(clinic, start).date()
     overridden = patch_test_missing(clinic, client, service, local_day)
     booking = booking_create(
@@ -45,6 +52,7 @@ def staff_booking_create(*, clinic, client, service, staff, start, actor, notes=
         start=start,
         source=BookingSource.STAFF,
         actor=actor,
+        override_reason=override_reason,
     )
     if notes.strip():
         booking.internal_notes = notes.strip()
@@ -59,6 +67,8 @@ def staff_booking_create(*, clinic, client, service, staff, start, actor, notes=
             actor=actor,
             data={"service": service.pk, "months": service.patch_test_months},
         )
+    if booking.override_reason:
+        summary += _override_note(booking, actor)
     audit_record(
         clinic=clinic,
         actor=actor,
@@ -70,16 +80,40 @@ def staff_booking_create(*, clinic, client, service, staff, start, actor, notes=
     return booking
 
 
+def _override_note(booking, actor):
+    """Record an override on the booking's history; the audit summary's tail."""
+    clash = overlapping(
+        booking.staff_id, booking.blocked_start, booking.blocked_end, exclude_pk=booking.pk
+    )
+    event_add(
+        booking,
+        "availability_overridden",
+        actor=actor,
+        reason=booking.override_reason,
+        data={"double_booked": clash.pk if clash else None},
+    )
+    tail = " outside the offered times"
+    if clash is not None:
+        tail += f", over {clash.client.name}'s booking"
+    return f"{tail} (reason: {booking.override_reason})"
+
+
 @transaction.atomic
-def staff_booking_move(*, booking, start, staff=None, actor, request=None):
+def staff_booking_move(*, booking, start, staff=None, actor, request=None, override_reason=""):
     """Reschedule and/or reassign (``staff``) a booking, ignoring the online policy's
-    notice and limits but never a collision."""
+    notice and limits but never a collision — unless a manager or the front desk gives
+    ``override_reason`` (audited, kept on the booking)."""
     before = {
         "start": f"{_local(booking, booking.start):%Y-%m-%d %H:%M}",
         "staff": str(booking.staff),
     }
     moved = booking_reschedule(
-        booking=booking, start=start, staff=staff, actor=actor, by_client=False
+        booking=booking,
+        start=start,
+        staff=staff,
+        actor=actor,
+        by_client=False,
+        override_reason=override_reason,
     )
     after = {
         "start": f"{_local(moved, moved.start):%Y-%m-%d %H:%M}",
@@ -90,7 +124,8 @@ def staff_booking_move(*, booking, start, staff=None, actor, request=None):
         actor=actor,
         action=AuditAction.CHANGE,
         client=moved.client,
-        summary=f"Moved {moved.service.name} to {after['start']} with {after['staff']}",
+        summary=f"Moved {moved.service.name} to {after['start']} with {after['staff']}"
+        + (_override_note(moved, actor) if moved.override_reason else ""),
         changes={key: (before[key], after[key]) for key in before if before[key] != after[key]},
         request=request,
     )

@@ -119,3 +119,28 @@ def test_the_database_refuses_an_overlap_with_a_guests_unconfirmed_hold(
     with pytest.raises(IntegrityError):
         book(clinic, service, emma, start + datetime.timedelta(minutes=15))
     assert connection.vendor == "postgresql"
+
+
+@pytest.mark.skipif(
+    "connection.vendor != 'postgresql'", reason="the exclusion constraint exists only on PostgreSQL"
+)
+def test_the_database_lets_only_a_deliberate_override_overlap(clinic, open_policy, service, emma):
+    """Migration 0013: the constraint skips bookings staff overrode with a reason, and
+    only those; two ordinary bookings still cannot overlap."""
+    import datetime
+    import uuid
+
+    from django.db import IntegrityError, transaction
+
+    from tests.booking.test_engine import book
+
+    start = datetime.datetime.combine(MONDAY, datetime.time(10), tzinfo=datetime.UTC)
+    first = book(clinic, service, emma, start)
+    squeezed = Booking.objects.get(pk=first.pk)
+    squeezed.pk, squeezed.reference = None, uuid.uuid4()
+    squeezed.override_reason = "Double-booked on purpose"
+    squeezed.save(force_insert=True)  # overlaps ``first``: allowed
+    with pytest.raises(IntegrityError), transaction.atomic():
+        book(clinic, service, emma, start + datetime.timedelta(minutes=15))
+    assert Booking.objects.filter(staff=emma).count() == 2
+    assert connection.vendor == "postgresql"

@@ -133,6 +133,9 @@ def axe():
         pytest.fail("axe-core is missing: run `npm ci` (make install-test does).")
 
     def check(page):
+        # After a redirect (a form's POST) the page may still be loading its stylesheets:
+        # contrast is measured on the page as the person sees it.
+        page.wait_for_load_state("load")
         # Evaluated through the DevTools protocol: the portal's Content-Security-Policy
         # (rightly) refuses an inline <script>, which add_script_tag would insert.
         page.evaluate(AXE_SCRIPT.read_text())

@@ -40,6 +40,15 @@ class MoveBookingForm(forms.Form):
         },
     )
 
+    override_reason = forms.CharField(
+        label=gettext_lazy("Reason for booking outside the offered times"),
+        required=False,
+        max_length=500,
+        help_text=gettext_lazy(
+            "Only to move it to a time that is not offered (or over another booking)."
+        ),
+    )
+
     def __init__(self, *args, booking, **kwargs):
         super().__init__(*args, **kwargs)
         self.booking = booking
@@ -102,6 +111,7 @@ class MoveBookingView(CalendarAccessMixin, WagtailAdminTemplateMixin, FormView):
                 staff=staff,
                 actor=self.request.user,
                 request=self.request,
+                override_reason=data["override_reason"],
             )
         except DomainError as exc:
             if wants_json(self.request):

@@ -71,7 +71,11 @@ class NewBookingForm(forms.Form):
     client = forms.IntegerField(label=gettext_lazy("Client"), widget=forms.HiddenInput)
     service = forms.ModelChoiceField(label=gettext_lazy("Service"), queryset=Service.objects.none())
     staff = forms.ModelChoiceField(
-        label=gettext_lazy("Staff member"), queryset=StaffMember.objects.none()
+        label=gettext_lazy("Staff member"),
+        queryset=StaffMember.objects.none(),
+        error_messages={
+            "invalid_choice": gettext_lazy("Choose a staff member who performs this service.")
+        },
     )
     date = ClinicDateField(label=gettext_lazy("Date"))
     time = forms.TimeField(
@@ -86,13 +90,39 @@ class NewBookingForm(forms.Form):
     override_patch_test = forms.BooleanField(
         label=gettext_lazy("Book without a valid patch test"), required=False
     )
+    override = forms.BooleanField(
+        label=gettext_lazy("Book anyway (outside the offered times)"), required=False
+    )
+    override_reason = forms.CharField(
+        label=gettext_lazy("Reason for booking outside the offered times"),
+        required=False,
+        max_length=500,
+        help_text=gettext_lazy("Kept on the booking and in the audit trail."),
+    )
 
     def __init__(self, *args, clinic, **kwargs):
         super().__init__(*args, **kwargs)
         self.clinic = clinic
         self.fields["service"].queryset = Service.objects.filter(clinic=clinic, active=True)
-        self.fields["staff"].queryset = StaffMember.objects.filter(clinic=clinic, active=True)
+        staff = StaffMember.objects.filter(clinic=clinic, active=True)
+        # Only those who perform the chosen service, shown and accepted (the page's script
+        # narrows the list again when the service changes).
+        service_id = str((self.data if self.is_bound else self.initial).get("service") or "")
+        if service_id.isdigit():
+            staff = staff.filter(services__pk=int(service_id))
+        self.fields["staff"].queryset = staff.order_by("display_name")
         self.client_account = None
+
+    def staff_by_service(self):
+        """``{service id: [[staff id, name], ...]}`` for the page's script: who performs
+        each of the clinic's active services (one query)."""
+        mapping = {str(service.pk): [] for service in self.fields["service"].queryset}
+        rows = StaffMember.objects.filter(
+            clinic=self.clinic, active=True, services__pk__in=[int(k) for k in mapping]
+        ).values_list("services__pk", "pk", "display_name")
+        for service_id, staff_id, name in rows.order_by("display_name"):
+            mapping[str(service_id)].append([staff_id, name])
+        return mapping
 
     def clean_client(self):
         account = (
@@ -226,6 +256,16 @@ class NewBookingView(CalendarAccessMixin, WagtailAdminTemplateMixin, FormView):
             if free is None
             else [(clinic_time.format_time(t), choose(time=f"{t:%H:%M}")) for t in free]
         )
+        # "Book anyway" with a reason, when the chosen time is not one the engine offers
+        # (or the engine just refused it).
+        chosen = str(form["time"].value() or "")[:5]
+        context["offer_override"] = bool(
+            form.errors.get("time")
+            or form.errors.get("override_reason")
+            or (free is not None and chosen and chosen not in {f"{t:%H:%M}" for t in free})
+            or form["override"].value()
+        )
+        context["staff_by_service"] = form.staff_by_service()
         context["search_url"] = reverse("booking_calendar:client_search")
         context["calendar_url"] = reverse("booking_calendar:calendar")
         return context
@@ -242,6 +282,7 @@ class NewBookingView(CalendarAccessMixin, WagtailAdminTemplateMixin, FormView):
                 notes=data["notes"],
                 actor=self.request.user,
                 request=self.request,
+                override_reason=(data["override_reason"] or " ") if data["override"] else "",
             )
         except DomainError as exc:
             field = {"start": "time"}.get(exc.field, exc.field)

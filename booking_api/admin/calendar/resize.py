@@ -22,6 +22,11 @@ class DurationForm(forms.Form):
     duration = forms.IntegerField(
         label=gettext_lazy("Duration (minutes)"), min_value=1, max_value=MAX_MINUTES
     )
+    override_reason = forms.CharField(
+        label=gettext_lazy("Reason for booking outside the offered times"),
+        required=False,
+        max_length=500,
+    )
 
 
 def duration_form(booking, data=None):
@@ -53,6 +58,7 @@ class ResizeBookingView(CalendarAccessMixin, View):
                 duration_minutes=form.cleaned_data["duration"],
                 actor=request.user,
                 request=request,
+                override_reason=form.cleaned_data["override_reason"],
             )
         except DomainError as exc:
             if wants_json(request):

@@ -12,6 +12,7 @@ from booking_api.admin.calendar.move import MoveBookingView
 from booking_api.admin.calendar.new_booking import ClientSearchView, NewBookingView
 from booking_api.admin.calendar.page import CalendarVersionView, CalendarView
 from booking_api.admin.calendar.patch_tests import PatchTestAddView
+from booking_api.admin.calendar.quick_view import QuickViewView
 from booking_api.admin.calendar.resize import ResizeBookingView
 
 
@@ -24,6 +25,7 @@ def calendar_urlpatterns():
         path("<id:pk>/", BookingDetailView.as_view(), name="booking"),
         path("<id:pk>/move/", MoveBookingView.as_view(), name="move"),
         path("<id:pk>/resize/", ResizeBookingView.as_view(), name="resize"),
+        path("<id:pk>/quick/", QuickViewView.as_view(), name="quick_view"),
         path("<id:pk>/internal-notes/", InternalNotesView.as_view(), name="internal_notes"),
         path("<id:pk>/waive-fee/", FeeWaiveView.as_view(), name="waive_fee"),
         path(
