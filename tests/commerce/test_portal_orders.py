@@ -79,3 +79,11 @@ def test_another_patients_order_is_404(clinic, signed_in, serum):
     other = ClientAccountFactory(clinic=clinic)
     order = order_place(clinic=clinic, client=other, items=[{"product": serum.pk}])
     assert signed_in.get(f"/orders/{order.reference}/").status_code == 404
+
+
+def test_a_product_with_none_left_shows_sold_out_and_no_quantity_box(signed_in, serum):
+    serum.stock = 0
+    serum.save(update_fields=["stock"])
+    page = signed_in.get("/shop/").content.decode()
+    assert "Sold out" in page and f'name="qty-{serum.pk}"' not in page
+    assert "0 in stock" not in page
