@@ -6,6 +6,7 @@ from django.urls import path
 from portal_pages import (
     account_views,
     booking_views,
+    card_views,
     document_views,
     feedback_views,
     game_views,
@@ -127,6 +128,7 @@ urlpatterns += [
         name="purchase_receipt",
     ),
     path("account/cards/", payment_views.saved_cards, name="saved_cards"),
+    path("account/cards/add/", card_views.card_add, name="card_add"),
     path(
         "account/cards/<id:card_id>/remove/",
         payment_views.saved_card_remove,
