@@ -121,6 +121,7 @@ urlpatterns += [
     path("shop/", order_views.shop_page, name="shop"),
     path("orders/", order_views.orders_page, name="orders"),
     path("orders/<uuid:reference>/", order_views.order_detail, name="order_detail"),
+    path("orders/<uuid:reference>/cancel/", order_views.order_cancel, name="order_cancel"),
     path("purchases/<uuid:reference>/pay/", shop_views.purchase_pay, name="purchase_pay"),
     path(
         "purchases/<uuid:reference>/receipt.pdf",

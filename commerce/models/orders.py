@@ -73,6 +73,7 @@ class OrderStatus(models.TextChoices):
     READY = "ready", _("Ready for pick-up")
     FULFILLED = "fulfilled", _("Picked up")
     DECLINED = "declined", _("Declined")
+    CANCELLED = "cancelled", pgettext_lazy("order status", "Cancelled")
 
 
 class OrderPayment(models.TextChoices):
