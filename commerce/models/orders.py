@@ -128,7 +128,11 @@ class Order(models.Model):
 
     @property
     def is_open(self):
-        return self.status not in (OrderStatus.FULFILLED, OrderStatus.DECLINED)
+        return self.status not in (
+            OrderStatus.FULFILLED,
+            OrderStatus.DECLINED,
+            OrderStatus.CANCELLED,
+        )
 
 
 class OrderLine(models.Model):
