@@ -280,3 +280,32 @@ def test_the_patient_cancels_their_unpaid_order_but_not_anothers_or_a_paid_one(
     with pytest.raises(DomainError) as refused:
         order_cancel_unpaid(clinic=clinic, client=patient, reference=order.reference)
     assert refused.value.field == "status"
+
+
+@pytest.mark.usefixtures("stripe_at_localstripe")
+def test_a_payment_arriving_after_the_worker_cancelled_the_order_is_refunded(
+    clinic, patient, serum
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from commerce.orders.unpaid import orders_expire_unpaid
+    from commerce.purchases import purchase_apply_intent
+    from payments.stripe_api import stripe_client
+    from payments.test_cards import test_card_payment_method
+
+    order_place(clinic=clinic, client=patient, items=[{"product": serum.pk}])
+    # Cancelled here; the browser had already paid (the intent's cancel is after commit).
+    orders_expire_unpaid(now=timezone.now() + datetime.timedelta(minutes=31))
+    purchase = Purchase.objects.get()
+    api = stripe_client(clinic, taking_payment=True)
+    method = test_card_payment_method("success", clinic=clinic)
+    api.PaymentIntent.modify(purchase.stripe_payment_intent_id, payment_method=method)
+    intent = api.PaymentIntent.confirm(purchase.stripe_payment_intent_id)
+    assert intent.status == "succeeded"
+
+    purchase_apply_intent(purchase_id=purchase.pk, intent=intent)
+    assert Order.objects.get().status == OrderStatus.CANCELLED
+    assert PurchaseRefund.objects.get().amount == 3000
+    assert Product.objects.get().stock == 5
