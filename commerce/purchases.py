@@ -22,6 +22,7 @@ from commerce.models import (
     PurchaseStatus,
 )
 from payments import charges
+from payments.cards import saved_card_for_client
 from payments.errors import CardDeclinedError
 from payments.stripe_api import field
 
@@ -142,6 +143,14 @@ def purchase_confirm(*, purchase, payment_method) -> Purchase:
             stripe_payment_intent_id=intent.id
         )
     return purchase_apply_intent(purchase_id=purchase.pk, intent=intent)
+
+
+def purchase_pay_with_saved_card(*, purchase, card_id) -> Purchase:
+    """Pay with one of the purchase's client's saved cards: the card must be this
+    client's at this clinic (else 404, nothing sent to Stripe); then it is confirmed like
+    any card (a decline raises ``CardDeclinedError``)."""
+    card = saved_card_for_client(purchase.clinic, purchase.client, card_id)
+    return purchase_confirm(purchase=purchase, payment_method=card.stripe_payment_method_id)
 
 
 @transaction.atomic

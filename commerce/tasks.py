@@ -96,3 +96,11 @@ def membership_booking_cancelled(booking_id):
     from commerce.memberships.credits import membership_credit_after_cancel
 
     membership_credit_after_cancel(booking_id=booking_id)
+
+
+def expire_unpaid_orders():
+    """django-q2 schedule (every 5 minutes, migration 0006): cancel orders left unpaid
+    for 30 minutes, their stock given back (``commerce.orders.unpaid``)."""
+    from commerce.orders.unpaid import orders_expire_unpaid
+
+    return orders_expire_unpaid()

@@ -88,6 +88,19 @@ def charge_intent_retrieve(*, clinic, intent_id):
         raise provider_error(exc) from exc
 
 
+def charge_intent_cancel(*, clinic, intent_id) -> bool:
+    """Cancel a PaymentIntent nobody will pay now (an order given up). False when Stripe
+    refuses because it is already paid, processing or cancelled: a payment that still
+    arrives is then the selling app's to give back."""
+    try:
+        stripe_client(clinic, taking_payment=True).PaymentIntent.cancel(intent_id)
+    except stripe.error.InvalidRequestError:
+        return False
+    except stripe.error.StripeError as exc:
+        raise provider_error(exc) from exc
+    return True
+
+
 def _spent(intent) -> bool:
     return intent.status == "canceled" or (
         intent.status == "requires_payment_method" and bool(field(intent, "last_payment_error"))

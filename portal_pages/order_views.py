@@ -6,12 +6,19 @@ says), the patient's orders and one order's page. Every rule is in
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from branding.errors import DomainError
 from branding.selectors import feature_enabled, feature_option
 from commerce.models import OrderPayment
-from commerce.orders.selectors import client_orders, order_for_client, products_on_sale
+from commerce.orders.selectors import (
+    client_orders,
+    client_orders_awaiting_payment,
+    order_for_client,
+    products_on_sale,
+)
 from commerce.orders.services import order_place
+from commerce.orders.unpaid import order_cancel_unpaid
 from people.models import Pet
 from people.services import client_account_ensure
 from portal_pages.access import feature_required, signed_in
@@ -89,8 +96,29 @@ def orders_page(request):
     return render(
         request,
         "commerce/portal/orders.html",
-        {"orders": client_orders(clinic, client, pet=pet), "pets": pets, "pet": pet},
+        {
+            "orders": client_orders(clinic, client, pet=pet),
+            "awaiting": client_orders_awaiting_payment(clinic, client),
+            "pets": pets,
+            "pet": pet,
+        },
     )
+
+
+@feature_required("orders")
+@signed_in
+@require_POST
+def order_cancel(request, reference):
+    """The patient gives up an order they have not paid for (its stock goes back)."""
+    try:
+        order_cancel_unpaid(
+            clinic=request.clinic, client=_client(request), reference=reference, request=request
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Order cancelled."))
+    return redirect("portal:orders")
 
 
 @feature_required("orders")

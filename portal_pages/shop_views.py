@@ -25,7 +25,12 @@ from commerce.installments.services import package_buy_in_installments
 from commerce.models import PurchaseStatus
 from commerce.packages.selectors import client_packages, package_entries, plans_on_sale
 from commerce.packages.services import package_buy_start
-from commerce.purchases import purchase_confirm, purchase_intent_start, purchase_refresh
+from commerce.purchases import (
+    purchase_confirm,
+    purchase_intent_start,
+    purchase_pay_with_saved_card,
+    purchase_refresh,
+)
 from commerce.selectors import client_purchases, purchase_for_client
 from payments.errors import CardDeclinedError
 from payments.selectors import saved_cards_for_client
@@ -122,7 +127,15 @@ def purchase_pay(request, reference):
     error = ""
     if request.GET.get("returned"):
         purchase = purchase_refresh(purchase=purchase)
-    if request.method == "POST" and request.POST.get("card"):
+    saved_card_id = request.POST.get("saved_card", "") if request.method == "POST" else ""
+    if saved_card_id:  # one of the client's saved cards (another's: 404)
+        if not saved_card_id.isdigit() or len(saved_card_id) > 18:
+            raise Http404("No such card.")
+        try:
+            purchase = purchase_pay_with_saved_card(purchase=purchase, card_id=int(saved_card_id))
+        except DomainError as exc:
+            error = exc.message
+    elif request.method == "POST" and request.POST.get("card"):
         card = request.POST["card"]
         if card not in TEST_CARDS or not uses_local_test_server():
             raise Http404("Test cards are only offered against the local test server.")
@@ -158,6 +171,7 @@ def purchase_pay(request, reference):
             "error": error,
             "test_cards": _test_cards(),
             "stripe": stripe,
+            "saved_cards": saved_cards_for_client(clinic, purchase.client),
         },
         status=402 if error else 200,
     )

@@ -6,6 +6,7 @@ from django.urls import path
 from portal_pages import (
     account_views,
     booking_views,
+    card_views,
     document_views,
     feedback_views,
     game_views,
@@ -120,6 +121,7 @@ urlpatterns += [
     path("shop/", order_views.shop_page, name="shop"),
     path("orders/", order_views.orders_page, name="orders"),
     path("orders/<uuid:reference>/", order_views.order_detail, name="order_detail"),
+    path("orders/<uuid:reference>/cancel/", order_views.order_cancel, name="order_cancel"),
     path("purchases/<uuid:reference>/pay/", shop_views.purchase_pay, name="purchase_pay"),
     path(
         "purchases/<uuid:reference>/receipt.pdf",
@@ -127,6 +129,7 @@ urlpatterns += [
         name="purchase_receipt",
     ),
     path("account/cards/", payment_views.saved_cards, name="saved_cards"),
+    path("account/cards/add/", card_views.card_add, name="card_add"),
     path(
         "account/cards/<id:card_id>/remove/",
         payment_views.saved_card_remove,

@@ -73,6 +73,7 @@ class OrderStatus(models.TextChoices):
     READY = "ready", _("Ready for pick-up")
     FULFILLED = "fulfilled", _("Picked up")
     DECLINED = "declined", _("Declined")
+    CANCELLED = "cancelled", pgettext_lazy("order status", "Cancelled")
 
 
 class OrderPayment(models.TextChoices):
@@ -127,7 +128,11 @@ class Order(models.Model):
 
     @property
     def is_open(self):
-        return self.status not in (OrderStatus.FULFILLED, OrderStatus.DECLINED)
+        return self.status not in (
+            OrderStatus.FULFILLED,
+            OrderStatus.DECLINED,
+            OrderStatus.CANCELLED,
+        )
 
 
 class OrderLine(models.Model):

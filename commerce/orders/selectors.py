@@ -23,6 +23,16 @@ def client_orders(clinic, client, *, pet=None):
     return orders.select_related("pet", "purchase").prefetch_related(LINES)
 
 
+def client_orders_awaiting_payment(clinic, client):
+    """The client's pay-at-order orders not paid yet (open until paid, cancelled by
+    them, or cancelled by the worker after 30 minutes), newest first."""
+    return (
+        Order.objects.filter(clinic=clinic, client=client, status=OrderStatus.AWAITING_PAYMENT)
+        .select_related("purchase")
+        .prefetch_related(LINES)
+    )
+
+
 def order_for_client(clinic, client, reference) -> Order:
     order = (
         Order.objects.filter(clinic=clinic, client=client, reference=reference)

@@ -189,8 +189,9 @@ def order_paid(*, purchase):
     """The order's purchase was paid (``purchase_apply_intent``, inside its transaction):
     the order is received now, once."""
     order = Order.objects.select_for_update().filter(purchase=purchase).first()
-    if order is not None and order.status == OrderStatus.DECLINED:
-        # Paid (in the browser, through Stripe.js) after staff declined it: give it back.
+    if order is not None and order.status in (OrderStatus.DECLINED, OrderStatus.CANCELLED):
+        # Paid (in the browser, through Stripe.js) after staff declined it, or after it
+        # was cancelled unpaid: give it back.
         _refund_all(order, actor=None, reason=order.decline_reason)
         return
     if order is None or order.status != OrderStatus.AWAITING_PAYMENT:

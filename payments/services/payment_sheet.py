@@ -8,7 +8,9 @@ person's saved cards, pay a booking's checkout, and add a card outside a booking
 - ``card_add_start`` / ``card_add_refresh``: a SetupIntent on the Customer with no
   booking (``metadata.purpose = "saved_card"``); the app confirms it with the
   PaymentSheet, then asks us to read it again, which saves the card as ``SavedCard``
-  (the one list ``GET /api/v1/cards`` shows).
+  (the one list ``GET /api/v1/cards`` shows). On the local test server only,
+  ``card_add_confirm`` confirms it on the server with a test card's name instead (the
+  portal's "Add a card" page, and the API's ``{"payment_method": "success"}``).
 """
 
 import uuid
@@ -17,11 +19,13 @@ from dataclasses import dataclass
 import stripe
 from django.conf import settings
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from payments.customers import card_save, customer_ensure
-from payments.errors import provider_error
+from payments.errors import CardDeclinedError, PaymentError, PaymentErrorCode, provider_error
 from payments.models import SavedCard
 from payments.stripe_api import field, object_id, publishable_options, stripe_client
+from payments.test_cards import TEST_CARDS, test_card_payment_method, uses_local_test_server
 
 SAVED_CARD_PURPOSE = "saved_card"
 
@@ -132,3 +136,38 @@ def card_add_refresh(*, client, setup_intent_id) -> CardAdd:
             payment_method_id=object_id(field(intent, "payment_method")),
         )
     return CardAdd(setup_intent=intent.id, status=intent.status, card=card)
+
+
+def card_add_confirm(*, client, setup_intent_id, payment_method) -> CardAdd:
+    """Confirm an "add a card" SetupIntent on the server with a test card's name: only
+    against the local test server (anything else is a 400 naming ``payment_method``).
+    The card is attached to the Customer first, where Stripe declines 4000…0002: a
+    decline raises ``CardDeclinedError`` naming the card, and nothing is saved."""
+    test_card = TEST_CARDS.get(payment_method)
+    if test_card is None or not uses_local_test_server():
+        raise PaymentError(
+            _("Only a test card's name is accepted here, and only on the local test server."),
+            field="payment_method",
+            code=PaymentErrorCode.CARD_UNUSABLE,
+        )
+    customer, intent = _own_setup_intent(client, setup_intent_id)
+    if intent.status != "succeeded":
+        try:
+            method = test_card_payment_method(
+                payment_method, clinic=client.clinic, customer_id=customer.stripe_customer_id
+            )
+            stripe_client(client.clinic, taking_payment=True).SetupIntent.confirm(
+                intent.id, payment_method=method
+            )
+        except stripe.error.CardError as exc:
+            raise CardDeclinedError(
+                _("The card ending %(last4)s was declined: %(message)s Please try another card.")
+                % {
+                    "last4": test_card.number[-4:],
+                    "message": exc.user_message or _("Your card was declined."),
+                },
+                field="payment_method",
+            ) from exc
+        except stripe.error.StripeError as exc:
+            raise provider_error(exc) from exc
+    return card_add_refresh(client=client, setup_intent_id=intent.id)

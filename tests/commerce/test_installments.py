@@ -268,6 +268,7 @@ def test_the_apps_see_the_options_and_buy_in_installments(
 def test_the_portal_offers_installments_and_lists_them(clinic, patient, signed_in, plan, offered):
     html = signed_in.get("/packages/").content.decode()
     assert "save a card" in html  # no saved card yet: offered once one is saved
+    assert 'href="/account/cards/add/?next=/packages/"' in html  # and back here after
     card = saved_card(patient)
     html = signed_in.get("/packages/").content.decode()
     assert "3 installments: £33.34 today, then £33.33 a month" in html

@@ -228,3 +228,84 @@ def test_an_order_declined_before_it_is_paid_can_no_longer_be_paid(
         purchase_confirm(purchase=order.purchase, payment_method="success")
     assert refused.value.code == "purchase_not_payable"
     assert Purchase.objects.get().status == PurchaseStatus.CANCELED
+
+
+@pytest.mark.usefixtures("stripe_at_localstripe")
+def test_an_order_unpaid_for_30_minutes_is_cancelled_by_the_worker_and_its_stock_returned(
+    clinic, patient, serum, stripe_proxy, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from commerce.orders.unpaid import orders_expire_unpaid
+
+    order = order_place(clinic=clinic, client=patient, items=[{"product": serum.pk, "quantity": 2}])
+    assert Product.objects.get().stock == 3
+    now = timezone.now()
+    assert orders_expire_unpaid(now=now + datetime.timedelta(minutes=29)) == 0
+    assert Order.objects.get().status == OrderStatus.AWAITING_PAYMENT
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert orders_expire_unpaid(now=now + datetime.timedelta(minutes=31)) == 1
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CANCELLED and Product.objects.get().stock == 5
+    assert Purchase.objects.get().status == PurchaseStatus.CANCELED
+    intent = order.purchase.stripe_payment_intent_id
+    assert stripe_proxy.sent("POST", f"/v1/payment_intents/{intent}/cancel")
+    entry = AuditEntry.objects.filter(summary__contains="cancelled").get()
+    assert entry.actor is None and entry.client == patient
+    with pytest.raises(DomainError):
+        purchase_confirm(purchase=order.purchase, payment_method="success")
+    assert orders_expire_unpaid(now=now + datetime.timedelta(hours=2)) == 0  # once
+
+
+@pytest.mark.usefixtures("stripe_at_localstripe")
+def test_the_patient_cancels_their_unpaid_order_but_not_anothers_or_a_paid_one(
+    clinic, patient, serum
+):
+    from django.http import Http404
+
+    from commerce.orders.unpaid import order_cancel_unpaid
+
+    order = order_place(clinic=clinic, client=patient, items=[{"product": serum.pk}])
+    with pytest.raises(Http404):
+        order_cancel_unpaid(
+            clinic=clinic, client=ClientAccountFactory(clinic=clinic), reference=order.reference
+        )
+    assert Order.objects.get().status == OrderStatus.AWAITING_PAYMENT
+    order_cancel_unpaid(clinic=clinic, client=patient, reference=order.reference)
+    assert Order.objects.get().status == OrderStatus.CANCELLED
+    assert Product.objects.get().stock == 5
+    with pytest.raises(DomainError) as refused:
+        order_cancel_unpaid(clinic=clinic, client=patient, reference=order.reference)
+    assert refused.value.field == "status"
+
+
+@pytest.mark.usefixtures("stripe_at_localstripe")
+def test_a_payment_arriving_after_the_worker_cancelled_the_order_is_refunded(
+    clinic, patient, serum
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from commerce.orders.unpaid import orders_expire_unpaid
+    from commerce.purchases import purchase_apply_intent
+    from payments.stripe_api import stripe_client
+    from payments.test_cards import test_card_payment_method
+
+    order_place(clinic=clinic, client=patient, items=[{"product": serum.pk}])
+    # Cancelled here; the browser had already paid (the intent's cancel is after commit).
+    orders_expire_unpaid(now=timezone.now() + datetime.timedelta(minutes=31))
+    purchase = Purchase.objects.get()
+    api = stripe_client(clinic, taking_payment=True)
+    method = test_card_payment_method("success", clinic=clinic)
+    api.PaymentIntent.modify(purchase.stripe_payment_intent_id, payment_method=method)
+    intent = api.PaymentIntent.confirm(purchase.stripe_payment_intent_id)
+    assert intent.status == "succeeded"
+
+    purchase_apply_intent(purchase_id=purchase.pk, intent=intent)
+    assert Order.objects.get().status == OrderStatus.CANCELLED
+    assert PurchaseRefund.objects.get().amount == 3000
+    assert Product.objects.get().stock == 5

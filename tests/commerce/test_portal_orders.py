@@ -34,8 +34,9 @@ def test_paid_at_order_the_shop_leads_to_the_payment_page(signed_in, serum):
     order = Order.objects.get()
     assert placed["Location"] == f"/purchases/{order.purchase.reference}/pay/"
     assert "£30.00" in signed_in.get(placed["Location"]).content.decode()
-    # Unpaid, it is not in the patient's orders yet.
-    assert "Vitamin C serum" not in signed_in.get("/orders/").content.decode()
+    # Unpaid, it is listed as awaiting payment, not among the received orders.
+    page = signed_in.get("/orders/").content.decode()
+    assert "Awaiting payment" in page and f'data-order="{order.pk}"' not in page
 
 
 def test_too_many_shows_the_error_and_writes_nothing(signed_in, serum):
@@ -79,3 +80,26 @@ def test_another_patients_order_is_404(clinic, signed_in, serum):
     other = ClientAccountFactory(clinic=clinic)
     order = order_place(clinic=clinic, client=other, items=[{"product": serum.pk}])
     assert signed_in.get(f"/orders/{order.reference}/").status_code == 404
+
+
+def test_a_product_with_none_left_shows_sold_out_and_no_quantity_box(signed_in, serum):
+    serum.stock = 0
+    serum.save(update_fields=["stock"])
+    page = signed_in.get("/shop/").content.decode()
+    assert "Sold out" in page and f'name="qty-{serum.pk}"' not in page
+    assert "0 in stock" not in page
+
+
+@pytest.mark.usefixtures("stripe_at_localstripe")
+def test_an_unpaid_order_is_listed_with_pay_now_and_cancel(signed_in, serum):
+    signed_in.post("/shop/", {f"qty-{serum.pk}": "2"})
+    order = Order.objects.get()
+    page = signed_in.get("/orders/").content.decode()
+    assert "Awaiting payment" in page and "2 × Vitamin C serum" in page
+    assert f'href="/purchases/{order.purchase.reference}/pay/"' in page
+    cancelled = signed_in.post(f"/orders/{order.reference}/cancel/")
+    assert cancelled.status_code == 302 and cancelled["Location"] == "/orders/"
+    assert Order.objects.get().status == OrderStatus.CANCELLED
+    serum.refresh_from_db()
+    assert serum.stock == 5
+    assert "Pay now" not in signed_in.get("/orders/").content.decode()

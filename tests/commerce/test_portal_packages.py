@@ -115,3 +115,26 @@ def test_the_toggle_off_hides_the_pages_and_the_choice(
     start = at(local_day(4), "11:30")
     query = f"?service={skin_consult.pk}&staff={portal_emma.pk}&t={int(start.timestamp())}"
     assert "Use a session" not in signed_in.get(f"/book/confirm/{query}").content.decode()
+
+
+@pytest.mark.usefixtures("stripe_at_localstripe")
+def test_a_saved_card_pays_for_a_package_and_anothers_card_is_404(
+    clinic, signed_in, patient, facials, stripe_proxy
+):
+    from tests.commerce.test_installments import saved_card
+
+    mine = saved_card(patient)
+    theirs = saved_card(ClientAccountFactory(clinic=clinic))
+    pay_url = signed_in.post(f"/packages/{facials.pk}/buy/")["Location"]
+    page = signed_in.get(pay_url).content.decode()
+    assert "Pay with a saved card" in page and "•••• 4242" in page
+    assert f'value="{theirs.pk}"' not in page
+
+    sent_before = len(stripe_proxy.sent("POST", "/v1/payment_intents"))
+    refused = signed_in.post(pay_url, {"saved_card": theirs.pk})
+    assert refused.status_code == 404 and not Package.objects.exists()
+    assert len(stripe_proxy.sent("POST", "/v1/payment_intents")) == sent_before
+
+    paid = signed_in.post(pay_url, {"saved_card": mine.pk})
+    assert paid.status_code == 302 and paid["Location"] == "/packages/"
+    assert Package.objects.get().client == patient

@@ -162,3 +162,18 @@ def test_a_cancelled_attempts_secret_is_not_handed_out(full_policy, emma, patien
     stripe_client(clinic).PaymentIntent.cancel(intent_id)
     read = patient_api.get(f"/api/v1/payments/{payment}").json()
     assert (read["client_secret"], read["next_action"]) == ("", None)
+
+
+def test_on_the_local_test_server_a_test_card_name_confirms_the_added_card(patient_api):
+    body = patient_api.post("/api/v1/cards/add").json()
+    url = f"/api/v1/cards/add/{body['setup_intent']}"
+    with nothing_changes(SavedCard):
+        declined = patient_api.post(url, {"payment_method": "decline_generic"}, format="json")
+    assert declined.status_code == 402 and declined.json()["field"] == "payment_method"
+    assert "0002" in declined.json()["detail"]
+    with nothing_changes(SavedCard):
+        unknown = patient_api.post(url, {"payment_method": "pm_card_visa"}, format="json")
+    assert unknown.status_code == 400 and unknown.json()["field"] == "payment_method"
+    done = patient_api.post(url, {"payment_method": "success"}, format="json").json()
+    assert done["status"] == "succeeded" and done["card"]["last4"] == "4242"
+    assert [c["last4"] for c in patient_api.get("/api/v1/cards").json()["results"]] == ["4242"]
