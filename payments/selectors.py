@@ -2,7 +2,19 @@
 
 from dataclasses import asdict, dataclass
 
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import (
+    Case,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -136,9 +148,55 @@ class ClientBalance:
     currency: str
 
 
+def _sum_per_booking(queryset, field):
+    """A subquery: ``field`` summed over ``queryset``'s rows of the outer booking, 0
+    when there are none."""
+    total = queryset.order_by().values("booking_ref").annotate(total=Sum(field)).values("total")
+    return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
+
+
+def client_balance_totals(clinic, client) -> tuple[int, int]:
+    """``(outstanding, credit)`` of the client at this clinic, added up by the database:
+    for each booking that went ahead or is coming up, its price less the discounts and
+    what its succeeded payments (fees aside) captured net of their refunds (failed ones
+    aside); what is owed adds to the outstanding, what is paid beyond to the credit.
+    One query whatever the number of payments."""
+    paid = (
+        Payment.objects.filter(
+            clinic=clinic, booking=OuterRef("pk"), status=PaymentStatus.SUCCEEDED
+        )
+        .exclude(kind__in=FEE_KINDS)
+        .annotate(booking_ref=F("booking_id"))
+    )
+    refunded = (
+        Refund.objects.filter(
+            payment__clinic=clinic,
+            payment__booking=OuterRef("pk"),
+            payment__status=PaymentStatus.SUCCEEDED,
+        )
+        .exclude(payment__kind__in=FEE_KINDS)
+        .exclude(status=RefundStatus.FAILED)
+        .annotate(booking_ref=F("payment__booking_id"))
+    )
+    owed = (
+        Booking.objects.filter(clinic=clinic, client=client, status__in=OWING_STATUSES)
+        .annotate(
+            owed=F("price")
+            - _sum_per_booking(paid, "discount")
+            - _sum_per_booking(paid, "amount_captured")
+            + _sum_per_booking(refunded, "amount")
+        )
+        .aggregate(
+            outstanding=Sum(Case(When(owed__gt=0, then=F("owed")), default=Value(0))),
+            credit=Sum(Case(When(owed__lt=0, then=-F("owed")), default=Value(0))),
+        )
+    )
+    return owed["outstanding"] or 0, owed["credit"] or 0
+
+
 def client_balance(clinic, client) -> ClientBalance:
-    """The Balance tab: every payment and refund of the client at this clinic, newest
-    first, and what is outstanding or in credit. A constant number of queries."""
+    """Every payment and refund of the client at this clinic, newest first, and what is
+    outstanding or in credit (``client_balance_totals``)."""
     payments = list(
         Payment.objects.filter(clinic=clinic, booking__client=client)
         .select_related("booking__service")
@@ -147,24 +205,7 @@ def client_balance(clinic, client) -> ClientBalance:
     )
     refunds = [r for p in payments for r in p.refunds.all()]
     refunds.sort(key=lambda r: (r.created_at, r.id), reverse=True)
-    by_booking = {}
-    for p in payments:
-        if p.status != PaymentStatus.SUCCEEDED:
-            continue
-        back = sum(r.amount for r in p.refunds.all() if r.status != RefundStatus.FAILED)
-        if p.kind in FEE_KINDS:
-            continue
-        by_booking[p.booking_id] = by_booking.get(p.booking_id, 0) + p.amount_captured - back
-        by_booking.setdefault(("discount", p.booking_id), 0)
-        by_booking[("discount", p.booking_id)] += p.discount
-    outstanding = credit = 0
-    bookings = Booking.objects.filter(clinic=clinic, client=client, status__in=OWING_STATUSES)
-    for booking_id, price in bookings.values_list("pk", "price"):
-        owed = price - by_booking.get(("discount", booking_id), 0) - by_booking.get(booking_id, 0)
-        if owed > 0:
-            outstanding += owed
-        else:
-            credit -= owed
+    outstanding, credit = client_balance_totals(clinic, client)
     return ClientBalance(
         payments=payments,
         refunds=refunds,
@@ -172,6 +213,30 @@ def client_balance(clinic, client) -> ClientBalance:
         credit=credit,
         currency=clinic.currency,
     )
+
+
+def client_payments_page(clinic, client, *, page=1, per_page=25):
+    """One page of the client's payments at this clinic, newest first (with booking and
+    service), and whether there are older ones. One query."""
+    offset = (max(1, page) - 1) * per_page
+    rows = list(
+        Payment.objects.filter(clinic=clinic, booking__client=client)
+        .select_related("booking__service")
+        .order_by("-created_at", "-id")[offset : offset + per_page + 1]
+    )
+    return rows[:per_page], len(rows) > per_page
+
+
+def client_refunds_page(clinic, client, *, page=1, per_page=25):
+    """One page of the client's refunds at this clinic, newest first, and whether there
+    are older ones. One query."""
+    offset = (max(1, page) - 1) * per_page
+    rows = list(
+        Refund.objects.filter(payment__clinic=clinic, payment__booking__client=client)
+        .select_related("payment")
+        .order_by("-created_at", "-id")[offset : offset + per_page + 1]
+    )
+    return rows[:per_page], len(rows) > per_page
 
 
 def attach_receipts(bookings):

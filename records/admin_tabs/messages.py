@@ -14,7 +14,7 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from branding.errors import DomainError
-from people.account_tabs import ClientAccountTab
+from people.account_tabs import ClientAccountTab, client_tab_url
 from people.admin_toolkit.workspace import FRONT_DESK, request_admin_role
 from people.models import AuditAction
 from records.admin_tabs.base import ClientRecordMixin
@@ -136,8 +136,7 @@ class ThreadView(ClientRecordMixin, WagtailAdminTemplateMixin, FormView):
             account=self.account,
             thread=self.thread,
             thread_messages=list(self.thread.messages.select_related("author")),
-            back_url=reverse("clinic_workspace:client_detail", kwargs={"pk": self.account.pk})
-            + f"#tab-{TAB}",
+            back_url=client_tab_url(self.account.pk, TAB),
             inbox_url=reverse("clinic_inbox:list"),
         )
         return context
