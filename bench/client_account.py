@@ -21,6 +21,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import sys
 import time
 from pathlib import Path
@@ -327,11 +328,7 @@ def main():
     )
     # The page with each tab chosen (only that tab is rendered; the others are fetched
     # when opened, ``&partial=1``, which costs the same less the header).
-    tab_keys = [
-        member["tab"].key
-        for group in browser.get(url).context["tab_bar"]
-        for member in group["members"]
-    ]
+    tab_keys = re.findall(r'data-account-tab="([\w-]+)"', browser.get(url).content.decode())
     for key in tab_keys:
 
         def tab_page(key=key):

@@ -3,18 +3,10 @@
 from dataclasses import asdict, dataclass
 
 from django.db.models import (
-    Case,
-    F,
-    IntegerField,
-    OuterRef,
     Prefetch,
     Q,
-    Subquery,
     Sum,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -148,50 +140,47 @@ class ClientBalance:
     currency: str
 
 
-def _sum_per_booking(queryset, field):
-    """A subquery: ``field`` summed over ``queryset``'s rows of the outer booking, 0
-    when there are none."""
-    total = queryset.order_by().values("booking_ref").annotate(total=Sum(field)).values("total")
-    return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
-
-
 def client_balance_totals(clinic, client) -> tuple[int, int]:
-    """``(outstanding, credit)`` of the client at this clinic, added up by the database:
-    for each booking that went ahead or is coming up, its price less the discounts and
-    what its succeeded payments (fees aside) captured net of their refunds (failed ones
-    aside); what is owed adds to the outstanding, what is paid beyond to the credit.
-    One query whatever the number of payments."""
+    """``(outstanding, credit)`` of the client at this clinic: for each booking that went
+    ahead or is coming up, its price less the discounts and what its succeeded payments
+    (fees aside) captured net of their refunds (failed ones aside); what is owed adds to
+    the outstanding, what is paid beyond to the credit. Three queries, the sums made by
+    the database per booking (no payment or refund is loaded)."""
     paid = (
         Payment.objects.filter(
-            clinic=clinic, booking=OuterRef("pk"), status=PaymentStatus.SUCCEEDED
+            clinic=clinic, booking__client=client, status=PaymentStatus.SUCCEEDED
         )
         .exclude(kind__in=FEE_KINDS)
-        .annotate(booking_ref=F("booking_id"))
+        .order_by()
+        .values("booking_id")
+        .annotate(captured=Sum("amount_captured"), discount=Sum("discount"))
     )
-    refunded = (
+    refunded = dict(
         Refund.objects.filter(
             payment__clinic=clinic,
-            payment__booking=OuterRef("pk"),
+            payment__booking__client=client,
             payment__status=PaymentStatus.SUCCEEDED,
         )
         .exclude(payment__kind__in=FEE_KINDS)
         .exclude(status=RefundStatus.FAILED)
-        .annotate(booking_ref=F("payment__booking_id"))
+        .order_by()
+        .values("payment__booking_id")
+        .annotate(total=Sum("amount"))
+        .values_list("payment__booking_id", "total")
     )
-    owed = (
-        Booking.objects.filter(clinic=clinic, client=client, status__in=OWING_STATUSES)
-        .annotate(
-            owed=F("price")
-            - _sum_per_booking(paid, "discount")
-            - _sum_per_booking(paid, "amount_captured")
-            + _sum_per_booking(refunded, "amount")
-        )
-        .aggregate(
-            outstanding=Sum(Case(When(owed__gt=0, then=F("owed")), default=Value(0))),
-            credit=Sum(Case(When(owed__lt=0, then=-F("owed")), default=Value(0))),
-        )
-    )
-    return owed["outstanding"] or 0, owed["credit"] or 0
+    net = {
+        row["booking_id"]: row["captured"] + row["discount"] - refunded.get(row["booking_id"], 0)
+        for row in paid
+    }
+    outstanding = credit = 0
+    bookings = Booking.objects.filter(clinic=clinic, client=client, status__in=OWING_STATUSES)
+    for booking_id, price in bookings.order_by().values_list("pk", "price"):
+        owed = price - net.get(booking_id, 0)
+        if owed > 0:
+            outstanding += owed
+        else:
+            credit -= owed
+    return outstanding, credit
 
 
 def client_balance(clinic, client) -> ClientBalance:

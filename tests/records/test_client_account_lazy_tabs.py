@@ -10,6 +10,7 @@ from django.test import Client
 from booking_api.models import BookingStatus
 from people.models import AuditAction, AuditEntry
 from people.services import audit_record
+from records.models import Message, MessageThread
 from tests.factories.clients import ClientAccountFactory
 from tests.records.test_client_account_queries import pay
 from tests.records.test_client_overview import book
@@ -149,3 +150,17 @@ def test_an_action_returns_to_its_tab_rendered(desk, patient):
     assert response["Location"].endswith("?tab=notes#tab-notes")
     page = soup(desk.get(response["Location"]))
     assert "Prefers mornings" in panel(page, "notes").get_text()
+
+
+def test_message_threads_come_25_at_a_time_with_every_unread_counted(desk, patient, clinic):
+    for n in range(30):
+        thread = MessageThread.objects.create(
+            clinic=clinic, client=patient, kind="chat", subject=f"Hello {n}"
+        )
+        Message.objects.create(thread=thread, sender="client", body="Can I come earlier?")
+    page = soup(desk.get(url(patient) + "?tab=messages"))
+    assert len(page.select("[data-thread]")) == 25
+    assert page.select_one("[data-unread]")["data-unread"] == "30"
+    older = page.select_one("[data-threads-older]")["href"]
+    page = soup(desk.get(url(patient) + older.split("#")[0]))
+    assert len(page.select("[data-thread]")) == 5
