@@ -57,7 +57,7 @@ def reference(clinic, client):
 
 
 def test_the_totals_match_adding_up_every_payment(clinic, patient, other_clinic):
-    unpaid = book(clinic, patient, days=-1, status=BookingStatus.COMPLETED, price=4500)
+    book(clinic, patient, days=-1, status=BookingStatus.COMPLETED, price=4500)
     paid = book(clinic, patient, days=-2, status=BookingStatus.COMPLETED, price=4500)
     pay(paid, 1, 4000, discount=500)
     overpaid = book(clinic, patient, days=-3, status=BookingStatus.COMPLETED, price=3000)
