@@ -21,6 +21,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import sys
 import time
 from pathlib import Path
@@ -325,6 +326,23 @@ def main():
         f"page  median {results['page']['median_ms']:8.1f} ms  min {results['page']['min_ms']:8.1f}"
         f"  queries {len(queries)}"
     )
+    # The page with each tab chosen (only that tab is rendered; the others are fetched
+    # when opened, ``&partial=1``, which costs the same less the header).
+    tab_keys = re.findall(r'data-account-tab="([\w-]+)"', browser.get(url).content.decode())
+    for key in tab_keys:
+
+        def tab_page(key=key):
+            response = browser.get(url, {"tab": key})
+            assert response.status_code == 200, response.status_code
+
+        results[f"page ?tab={key}"] = measure(tab_page, runs=args.runs, warmup=args.warmup)
+        with CaptureQueriesContext(connection) as queries:
+            tab_page()
+        results[f"page ?tab={key}"]["queries"] = len(queries)
+        log(
+            f"page ?tab={key:<14} median {results[f'page ?tab={key}']['median_ms']:8.1f} ms"
+            f"  queries {len(queries)}"
+        )
     results.update(tab_timings(clinic, manager, subject, args.runs, args.warmup))
     out = {
         "database": connection.vendor,

@@ -4,7 +4,7 @@ runs a fixed number of queries."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from booking_api.lifecycle import AHEAD_STATUSES
@@ -40,20 +40,32 @@ def client_visit_summary(clinic, client) -> VisitSummary:
     )
 
 
-def client_timeline(clinic, client, *, pet_id=None):
-    """All the client's bookings, upcoming first (soonest first), then past (newest
-    first), with service, staff, location and pet; optionally for one pet."""
+@dataclass(frozen=True)
+class TimelinePage:
+    upcoming: list  # every upcoming booking, soonest first
+    past: list  # one page of the rest, newest first
+    page: int
+    has_next: bool
+
+
+def client_timeline_page(clinic, client, *, pet_id=None, page=1, per_page=25):
+    """The client's bookings for the Appointments tab, with service, staff, location
+    and pet, optionally for one pet: every upcoming booking, then page
+    ``page`` (from 1) of ``per_page`` past ones, and whether there are older ones.
+    Two queries whatever the client's history."""
     bookings = Booking.objects.filter(clinic=clinic, client=client).select_related(
         "service", "staff", "location", "pet"
     )
     if pet_id:
         bookings = bookings.filter(pet_id=pet_id)
-    now = timezone.now()
-    rows = list(bookings.order_by("start"))
-    upcoming = [b for b in rows if b.start >= now and b.status in AHEAD_STATUSES]
-    upcoming_ids = {b.pk for b in upcoming}
-    past = [b for b in reversed(rows) if b.pk not in upcoming_ids]
-    return upcoming, past
+    ahead = Q(start__gte=timezone.now(), status__in=AHEAD_STATUSES)
+    upcoming = list(bookings.filter(ahead).order_by("start"))
+    page = max(1, page)
+    offset = (page - 1) * per_page
+    past = list(bookings.exclude(ahead).order_by("-start", "-pk")[offset : offset + per_page + 1])
+    return TimelinePage(
+        upcoming=upcoming, past=past[:per_page], page=page, has_next=len(past) > per_page
+    )
 
 
 def client_last_visits(clinic, client_ids):

@@ -2,7 +2,11 @@
 
 from dataclasses import asdict, dataclass
 
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import (
+    Prefetch,
+    Q,
+    Sum,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -136,9 +140,52 @@ class ClientBalance:
     currency: str
 
 
+def client_balance_totals(clinic, client) -> tuple[int, int]:
+    """``(outstanding, credit)`` of the client at this clinic: for each booking that went
+    ahead or is coming up, its price less the discounts and what its succeeded payments
+    (fees aside) captured net of their refunds (failed ones aside); what is owed adds to
+    the outstanding, what is paid beyond to the credit. Three queries, the sums made by
+    the database per booking (no payment or refund is loaded)."""
+    paid = (
+        Payment.objects.filter(
+            clinic=clinic, booking__client=client, status=PaymentStatus.SUCCEEDED
+        )
+        .exclude(kind__in=FEE_KINDS)
+        .order_by()
+        .values("booking_id")
+        .annotate(captured=Sum("amount_captured"), discount=Sum("discount"))
+    )
+    refunded = dict(
+        Refund.objects.filter(
+            payment__clinic=clinic,
+            payment__booking__client=client,
+            payment__status=PaymentStatus.SUCCEEDED,
+        )
+        .exclude(payment__kind__in=FEE_KINDS)
+        .exclude(status=RefundStatus.FAILED)
+        .order_by()
+        .values("payment__booking_id")
+        .annotate(total=Sum("amount"))
+        .values_list("payment__booking_id", "total")
+    )
+    net = {
+        row["booking_id"]: row["captured"] + row["discount"] - refunded.get(row["booking_id"], 0)
+        for row in paid
+    }
+    outstanding = credit = 0
+    bookings = Booking.objects.filter(clinic=clinic, client=client, status__in=OWING_STATUSES)
+    for booking_id, price in bookings.order_by().values_list("pk", "price"):
+        owed = price - net.get(booking_id, 0)
+        if owed > 0:
+            outstanding += owed
+        else:
+            credit -= owed
+    return outstanding, credit
+
+
 def client_balance(clinic, client) -> ClientBalance:
-    """The Balance tab: every payment and refund of the client at this clinic, newest
-    first, and what is outstanding or in credit. A constant number of queries."""
+    """Every payment and refund of the client at this clinic, newest first, and what is
+    outstanding or in credit (``client_balance_totals``)."""
     payments = list(
         Payment.objects.filter(clinic=clinic, booking__client=client)
         .select_related("booking__service")
@@ -147,24 +194,7 @@ def client_balance(clinic, client) -> ClientBalance:
     )
     refunds = [r for p in payments for r in p.refunds.all()]
     refunds.sort(key=lambda r: (r.created_at, r.id), reverse=True)
-    by_booking = {}
-    for p in payments:
-        if p.status != PaymentStatus.SUCCEEDED:
-            continue
-        back = sum(r.amount for r in p.refunds.all() if r.status != RefundStatus.FAILED)
-        if p.kind in FEE_KINDS:
-            continue
-        by_booking[p.booking_id] = by_booking.get(p.booking_id, 0) + p.amount_captured - back
-        by_booking.setdefault(("discount", p.booking_id), 0)
-        by_booking[("discount", p.booking_id)] += p.discount
-    outstanding = credit = 0
-    bookings = Booking.objects.filter(clinic=clinic, client=client, status__in=OWING_STATUSES)
-    for booking_id, price in bookings.values_list("pk", "price"):
-        owed = price - by_booking.get(("discount", booking_id), 0) - by_booking.get(booking_id, 0)
-        if owed > 0:
-            outstanding += owed
-        else:
-            credit -= owed
+    outstanding, credit = client_balance_totals(clinic, client)
     return ClientBalance(
         payments=payments,
         refunds=refunds,
@@ -172,6 +202,30 @@ def client_balance(clinic, client) -> ClientBalance:
         credit=credit,
         currency=clinic.currency,
     )
+
+
+def client_payments_page(clinic, client, *, page=1, per_page=25):
+    """One page of the client's payments at this clinic, newest first (with booking and
+    service), and whether there are older ones. One query."""
+    offset = (max(1, page) - 1) * per_page
+    rows = list(
+        Payment.objects.filter(clinic=clinic, booking__client=client)
+        .select_related("booking__service")
+        .order_by("-created_at", "-id")[offset : offset + per_page + 1]
+    )
+    return rows[:per_page], len(rows) > per_page
+
+
+def client_refunds_page(clinic, client, *, page=1, per_page=25):
+    """One page of the client's refunds at this clinic, newest first, and whether there
+    are older ones. One query."""
+    offset = (max(1, page) - 1) * per_page
+    rows = list(
+        Refund.objects.filter(payment__clinic=clinic, payment__booking__client=client)
+        .select_related("payment")
+        .order_by("-created_at", "-id")[offset : offset + per_page + 1]
+    )
+    return rows[:per_page], len(rows) > per_page
 
 
 def attach_receipts(bookings):

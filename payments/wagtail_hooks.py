@@ -13,9 +13,9 @@ from wagtail.admin.ui.components import Component
 from branding.money import format_money
 from payments.admin_views import admin_urlpatterns
 from payments.balance_lines import balance_lines
-from payments.selectors import client_balance
+from payments.selectors import client_balance_totals, client_payments_page, client_refunds_page
 from payments.stripe_api import account_problem
-from people.account_tabs import ClientAccountTab, ClientOverviewPanel, per_request
+from people.account_tabs import ClientAccountTab, ClientOverviewPanel, client_tab_url, per_request
 from people.admin_toolkit.workspace import (
     FRONT_DESK,
     MANAGERS,
@@ -72,28 +72,62 @@ def add_payments_problem_panel(request, panels):
 RECENT_BOOKINGS = 20
 
 
+PER_PAGE = 25
+
+
 def _balance(request, clinic, account):
-    return per_request(request, ("balance", account.pk), lambda: client_balance(clinic, account))
+    """(outstanding, credit), added up once per request for the Overview and the tab."""
+    return per_request(
+        request, ("balance", account.pk), lambda: client_balance_totals(clinic, account)
+    )
+
+
+def _page(request, name):
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() and int(value) > 0 else 1
+
+
+def _pager(name, page, has_next):
+    """Newer/older links of one list of the tab (the page at the Balance tab)."""
+
+    def url(number):
+        return f"?tab=balance&{name}={number}#tab-balance"
+
+    return {
+        "page": page,
+        "newer_url": url(page - 1) if page > 1 else None,
+        "older_url": url(page + 1) if has_next else None,
+    }
 
 
 def _balance_tab_context(request, clinic, account):
-    balance = _balance(request, clinic, account)
+    """The totals, then the payments and refunds 25 at a time (newest first)."""
+    outstanding, credit = _balance(request, clinic, account)
+    currency = clinic.currency
 
     def fmt(value, currency=None):
-        return format_money(value, currency or balance.currency)
+        return format_money(value, currency or clinic.currency)
 
+    payments_page = _page(request, "payments_page")
+    payments, more_payments = client_payments_page(
+        clinic, account, page=payments_page, per_page=PER_PAGE
+    )
+    refunds_page = _page(request, "refunds_page")
+    refunds, more_refunds = client_refunds_page(
+        clinic, account, page=refunds_page, per_page=PER_PAGE
+    )
     return {
         "payments": [
             {"payment": p, "amount": fmt(p.amount_captured or p.amount, p.currency)}
-            for p in balance.payments
+            for p in payments
         ],
-        "refunds": [
-            {"refund": r, "amount": fmt(r.amount, r.payment.currency)} for r in balance.refunds
-        ],
+        "payments_pager": _pager("payments_page", payments_page, more_payments),
+        "refunds": [{"refund": r, "amount": fmt(r.amount, r.payment.currency)} for r in refunds],
+        "refunds_pager": _pager("refunds_page", refunds_page, more_refunds),
         # Everything else bought (packages, gift cards, orders…), from registered sources.
         "purchases": balance_lines(clinic, account),
-        "outstanding": fmt(balance.outstanding),
-        "credit": fmt(balance.credit),
+        "outstanding": fmt(outstanding, currency),
+        "credit": fmt(credit, currency),
         "cards": list(account.saved_cards.all()),
         # Every booking leads to its payments page (charges, refunds, cancel with refund).
         "bookings": list(
@@ -122,12 +156,12 @@ def register_balance_tab():
 
 
 def _balance_overview_context(request, clinic, account):
-    balance = _balance(request, clinic, account)
+    outstanding, credit = _balance(request, clinic, account)
     return {
-        "owed": balance.outstanding,
-        "outstanding": format_money(balance.outstanding, balance.currency),
-        "credit": format_money(balance.credit, balance.currency) if balance.credit else None,
-        "url": reverse("clinic_workspace:client_detail", args=[account.pk]) + "#tab-balance",
+        "owed": outstanding,
+        "outstanding": format_money(outstanding, clinic.currency),
+        "credit": format_money(credit, clinic.currency) if credit else None,
+        "url": client_tab_url(account.pk, "balance"),
     }
 
 

@@ -29,6 +29,7 @@ each app says what matters about the client from its own selectors — alerts at
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
@@ -65,18 +66,38 @@ class ClientAccountTab:
     group: str = "records"
 
 
-def account_tabs(request, clinic, account):
-    """The registered tabs this viewer may see for this client, in order, each paired
-    with its rendered context."""
+def visible_tabs(request, clinic, account):
+    """The registered tabs this viewer may see for this client, in order, without their
+    contexts: what the tab bar is built from (``is_shown`` and ``label_for`` must stay
+    cheap, a query at most)."""
     tabs = sorted((fn() for fn in hooks.get_hooks(HOOK_NAME)), key=lambda tab: tab.order)
     return [
-        (
-            replace(tab, label=tab.label_for(request, clinic, account)) if tab.label_for else tab,
-            tab.get_context(request, clinic, account),
-        )
+        replace(tab, label=tab.label_for(request, clinic, account)) if tab.label_for else tab
         for tab in tabs
         if tab.is_shown(request, clinic, account)
     ]
+
+
+def account_tabs(request, clinic, account, *, chosen=None):
+    """The registered tabs this viewer may see for this client, in order, each paired
+    with its rendered context. With ``chosen`` (a tab key) only that tab's context is
+    computed, the others are paired with None (they are fetched when opened)."""
+    return [
+        (
+            tab,
+            tab.get_context(request, clinic, account)
+            if chosen is None or tab.key == chosen
+            else None,
+        )
+        for tab in visible_tabs(request, clinic, account)
+    ]
+
+
+def client_tab_url(account_pk, tab):
+    """The client account page opened at ``tab``: rendered there by the server
+    (``?tab=``) and kept there by the page's script (``#tab-``)."""
+    url = reverse("clinic_workspace:client_detail", args=[account_pk])
+    return f"{url}?tab={tab}#tab-{tab}"
 
 
 def grouped_tabs(tabs):
@@ -87,6 +108,36 @@ def grouped_tabs(tabs):
     for tab, context in tabs:
         groups[tab.group if tab.group in known else "records"].append((tab, context))
     return [(key, label, groups[key]) for key, label in TAB_GROUPS if groups[key]]
+
+
+def tab_bar(tabs, chosen):
+    """``account_tabs``' answer for the page's tab bar: each group as a dict with its
+    ``key``, ``label``, ``chosen`` (it holds the chosen tab), ``open`` (the tab a click
+    on the group opens) and ``members``: dicts of ``tab``, ``context``, ``chosen`` and
+    ``selected`` (shown when its group is: the chosen tab, or a group's first)."""
+    bar = []
+    for key, label, members in grouped_tabs(tabs):
+        keys = [tab.key for tab, _context in members]
+        selected = chosen if chosen in keys else keys[0]
+        rows = [
+            {
+                "tab": tab,
+                "context": context,
+                "chosen": tab.key == chosen,
+                "selected": tab.key == selected,
+            }
+            for tab, context in members
+        ]
+        bar.append(
+            {
+                "key": key,
+                "label": label,
+                "chosen": chosen in keys,
+                "open": next(row["tab"] for row in rows if row["selected"]),
+                "members": rows,
+            }
+        )
+    return bar
 
 
 LEVELS = ("critical", "warning", "info")

@@ -28,6 +28,18 @@ def threads_for_staff(clinic, client):
     )
 
 
+def threads_page_for_staff(clinic, client, *, page=1, per_page=25):
+    """``threads_for_staff`` one page at a time (latest activity first), and whether
+    there are older threads. Two queries."""
+    offset = (max(1, page) - 1) * per_page
+    threads = list(
+        _threads(clinic, client, unread_from=Sender.CLIENT).prefetch_related(
+            Prefetch("messages", queryset=Message.objects.select_related("author"))
+        )[offset : offset + per_page + 1]
+    )
+    return threads[:per_page], len(threads) > per_page
+
+
 def threads_for_client(clinic, client):
     """The client's own threads with ``unread`` = clinic messages they have not read.
     One query; another person's threads are never included."""

@@ -10,7 +10,7 @@ from booking_api.models import PatchTestResult
 from booking_api.patch_test_selectors import client_patch_test_status, client_patch_tests
 from booking_api.selectors import no_show_block
 from branding.clinic_time import format_date, format_datetime
-from people.account_tabs import ClientOverviewPanel, OverviewAlert, per_request
+from people.account_tabs import ClientOverviewPanel, OverviewAlert, client_tab_url, per_request
 
 UPCOMING_SHOWN = 3
 
@@ -38,7 +38,7 @@ def patch_tests_for(request, clinic, account):
 
 
 def _client_url(account, tab):
-    return reverse("clinic_workspace:client_detail", args=[account.pk]) + f"#tab-{tab}"
+    return client_tab_url(account.pk, tab)
 
 
 def _booking_url(booking):

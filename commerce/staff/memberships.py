@@ -21,6 +21,7 @@ from branding.selectors import feature_enabled
 from commerce.memberships.selectors import client_memberships, membership_entries
 from commerce.memberships.services import membership_cancel, renewal_label
 from commerce.models import MembershipPlan
+from people.account_tabs import client_tab_url
 from people.admin_toolkit.fields import MoneyField
 from people.admin_toolkit.viewsets import ClinicModelViewSet
 from people.admin_toolkit.workspace import (
@@ -147,6 +148,4 @@ class MembershipCancelView(ClinicWorkspaceMixin, View):
             messages.error(request, error.message)
         else:
             messages.success(request, _("The membership ends at the end of this period."))
-        return redirect(
-            reverse("clinic_workspace:client_detail", args=[client.pk]) + "#tab-memberships"
-        )
+        return redirect(client_tab_url(client.pk, "memberships"))

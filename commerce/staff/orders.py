@@ -21,6 +21,7 @@ from branding.selectors import feature_enabled
 from commerce.models import OrderStatus
 from commerce.orders.selectors import client_orders, orders_for_staff
 from commerce.orders.services import STEPS, order_step
+from people.account_tabs import client_tab_url
 from people.admin_toolkit.workspace import FRONT_DESK, ClinicWorkspaceMixin, request_admin_role
 from people.models import Pet
 
@@ -105,5 +106,5 @@ def tab_context(request, clinic, account):
         "orders": list(client_orders(clinic, account, pet=pet)),
         "pets": pets,
         "pet": pet,
-        "back": reverse("clinic_workspace:client_detail", args=[account.pk]) + "#tab-orders",
+        "back": client_tab_url(account.pk, "orders"),
     }

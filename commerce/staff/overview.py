@@ -1,14 +1,12 @@
 """Commerce's card on the client account's Overview: packages in use (sessions left,
 expiry) and gift cards with money left, where the clinic sells them."""
 
-from django.urls import reverse
-
 from branding.clinic_time import format_date
 from branding.money import format_money
 from branding.selectors import feature_enabled
 from commerce.giftcards.selectors import client_gift_cards_with_balance
 from commerce.packages.selectors import client_packages, package_in_use
-from people.account_tabs import ClientOverviewPanel, per_request
+from people.account_tabs import ClientOverviewPanel, client_tab_url, per_request
 
 
 def packages_for(request, clinic, account):
@@ -35,7 +33,7 @@ def overview_context(request, clinic, account):
         "gift_cards": [
             {"code": c.code[-4:], "balance": format_money(c.balance, c.currency)} for c in cards
         ],
-        "url": reverse("clinic_workspace:client_detail", args=[account.pk]) + "#tab-packages",
+        "url": client_tab_url(account.pk, "packages"),
     }
 
 

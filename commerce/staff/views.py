@@ -25,6 +25,7 @@ from commerce.packages.services import package_adjust, package_sell
 from commerce.purchases import purchase_refund, purchase_refunded
 from commerce.selectors import client_purchases, purchase_for_staff
 from commerce.staff.overview import packages_for
+from people.account_tabs import client_tab_url
 from people.admin_toolkit.fields import MoneyField, WholeNumberField
 from people.admin_toolkit.workspace import FRONT_DESK, ClinicWorkspaceMixin, request_admin_role
 from people.models import AuditAction, ClientAccount
@@ -146,9 +147,7 @@ class ClientShopActionView(ClinicWorkspaceMixin, View):
             )
         else:
             raise Http404
-        return redirect(
-            reverse("clinic_workspace:client_detail", args=[client.pk]) + "#tab-packages"
-        )
+        return redirect(client_tab_url(client.pk, "packages"))
 
 
 def _adjust(request, clinic, client, data):

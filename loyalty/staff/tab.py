@@ -9,7 +9,7 @@ from loyalty.rewards.selectors import client_vouchers, pending_requests
 from loyalty.selectors import balance, history, programme_for
 from loyalty.staff.views import AddPointsForm, AdjustForm, DeclineForm, GrantForm
 from loyalty.tiers import tier_status
-from people.account_tabs import per_request
+from people.account_tabs import client_tab_url, per_request
 from people.admin_toolkit.workspace import FRONT_DESK, request_admin_role
 
 HISTORY_ROWS = 50
@@ -44,7 +44,7 @@ def tab_context(request, clinic, account):
         "grant_form": GrantForm(clinic=clinic, unit=programme.unit_label),
         "decline_form": DeclineForm(),
         "urls": {name: action(name) for name in ("add", "adjust", "reverse", "grant")},
-        "back": reverse("clinic_workspace:client_detail", args=[account.pk]) + "#tab-loyalty",
+        "back": client_tab_url(account.pk, "loyalty"),
     }
 
 
@@ -56,5 +56,5 @@ def overview_context(request, clinic, account):
         "unit": _read(request, "programme", lambda: programme_for(clinic)).unit_label,
         "tier": status.tier.name if status.tier else None,
         "requests": pending_requests(clinic, client=account).count(),
-        "url": reverse("clinic_workspace:client_detail", args=[account.pk]) + "#tab-loyalty",
+        "url": client_tab_url(account.pk, "loyalty"),
     }

@@ -7,7 +7,6 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -19,6 +18,7 @@ from loyalty.models import Reward
 from loyalty.rewards.selectors import pending_requests
 from loyalty.selectors import programme_for
 from loyalty.staff import actions
+from people.account_tabs import client_tab_url
 from people.admin_toolkit.fields import WholeNumberField
 from people.admin_toolkit.workspace import ClinicWorkspaceMixin
 from people.models import AuditAction, ClientAccount
@@ -128,9 +128,7 @@ class ClientLoyaltyActionView(ClinicWorkspaceMixin, View):
             )
         else:
             raise Http404
-        return redirect(
-            reverse("clinic_workspace:client_detail", args=[client.pk]) + "#tab-loyalty"
-        )
+        return redirect(client_tab_url(client.pk, "loyalty"))
 
 
 class RequestDecisionView(ClinicWorkspaceMixin, View):

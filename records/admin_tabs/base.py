@@ -3,11 +3,11 @@ within the admin clinic (another clinic's client, or a made-up id, answers 404) 
 change is written to the audit log by the view or the service it calls."""
 
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.views import View
 from wagtail.admin import messages
 
 from branding.errors import DomainError
+from people.account_tabs import client_tab_url
 from people.admin_toolkit.workspace import ClinicWorkspaceMixin
 from people.models import ClientAccount
 from people.services import audit_record
@@ -42,8 +42,7 @@ class ClientRecordMixin(ClinicWorkspaceMixin):
         )
 
     def back_to_tab(self, tab):
-        url = reverse("clinic_workspace:client_detail", kwargs={"pk": self.account.pk})
-        return redirect(f"{url}#tab-{tab}")
+        return redirect(client_tab_url(self.account.pk, tab))
 
 
 class ClientActionView(ClientRecordMixin, View):

@@ -15,7 +15,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from booking_api.client_selectors import client_seen_by_staff_user
 from branding.errors import DomainError
-from people.account_tabs import ClientAccountTab
+from people.account_tabs import ClientAccountTab, client_tab_url, per_request
 from people.admin_toolkit.workspace import FRONT_DESK, request_admin_role
 from people.models import AuditAction
 from records.admin_tabs.base import ClientRecordMixin
@@ -24,7 +24,7 @@ from records.message_selectors import (
     clinic_thread,
     staff_attachment,
     staff_unread_count,
-    threads_for_staff,
+    threads_page_for_staff,
 )
 from records.message_services import (
     MAX_BODY,
@@ -142,8 +142,7 @@ class ThreadView(ClientRecordMixin, WagtailAdminTemplateMixin, FormView):
             account=self.account,
             thread=self.thread,
             thread_messages=list(self.thread.messages.select_related("author")),
-            back_url=reverse("clinic_workspace:client_detail", kwargs={"pk": self.account.pk})
-            + f"#tab-{TAB}",
+            back_url=client_tab_url(self.account.pk, TAB),
             inbox_url=reverse("clinic_inbox:list"),
         )
         return context
@@ -178,14 +177,30 @@ class AttachmentView(ClientRecordMixin, View):
         return attachment_response(message)
 
 
+THREADS_PER_PAGE = 25
+
+
+def _unread(request, clinic, account):
+    """The client's messages staff have not read, counted once per request (the tab's
+    label and its panel)."""
+    return per_request(
+        request, ("staff_unread", account.pk), lambda: staff_unread_count(clinic, account)
+    )
+
+
 def messages_tab_context(request, clinic, account):
     """Everyone who may open the client reads the messages here; writing (a new message,
     opening a thread to reply, which marks it read for the desk) is the front desk's, so
     only they are offered those links."""
-    threads = threads_for_staff(clinic, account)
+    value = request.GET.get("threads_page", "")
+    page = int(value) if value.isdigit() and int(value) > 0 else 1
+    threads, more = threads_page_for_staff(clinic, account, page=page, per_page=THREADS_PER_PAGE)
     return {
         "threads": threads,
-        "unread": sum(t.unread for t in threads),
+        "unread": _unread(request, clinic, account),
+        "page": page,
+        "newer_url": f"?tab={TAB}&threads_page={page - 1}#tab-{TAB}" if page > 1 else None,
+        "older_url": f"?tab={TAB}&threads_page={page + 1}#tab-{TAB}" if more else None,
         "new_url": reverse("client_records:message_new", kwargs={"client_pk": account.pk})
         if request_admin_role(request) in FRONT_DESK
         else None,
@@ -194,7 +209,7 @@ def messages_tab_context(request, clinic, account):
 
 
 def messages_tab_label(request, clinic, account):
-    unread = staff_unread_count(clinic, account)
+    unread = _unread(request, clinic, account)
     if not unread:
         return _("Messages")
     return _("Messages (%(count)s unread)") % {"count": unread}

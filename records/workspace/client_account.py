@@ -1,6 +1,12 @@
 """The client account view: a header with who the client is and how they stand, then
-the tabs every app contributes (``people.account_tabs``). Opening it is audited."""
+the tabs every app contributes (``people.account_tabs``). Opening it is audited.
 
+Only the chosen tab is computed and rendered (the Overview, or ``?tab=<key>``); the
+others are in the tab bar and fetched when opened, from the same URL with
+``?tab=<key>&partial=1`` (the tab's panel alone, same checks and audit)."""
+
+from django.http import Http404
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -9,7 +15,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from booking_api.admin.overview import visit_summary_for
 from booking_api.selectors import no_show_block
 from branding.money import format_money
-from people.account_tabs import account_tabs, grouped_tabs
+from people.account_tabs import grouped_tabs, tab_bar, visible_tabs
 from people.admin_toolkit.workspace import ClinicWorkspaceMixin, request_admin_role
 from people.models import AuditAction
 from people.services import audit_record
@@ -37,7 +43,31 @@ class ClientDetailView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, Template
             summary=f"Viewed {self.account.name}",
             request=request,
         )
+        if request.GET.get("partial"):
+            return self.partial(request)
         return super().get(request, *args, **kwargs)
+
+    def chosen_tab(self, tabs):
+        """The key of the tab to render: ``?tab=`` if this viewer sees it, else the first."""
+        keys = [tab.key for tab in tabs]
+        wanted = self.request.GET.get("tab")
+        return wanted if wanted in keys else (keys[0] if keys else None)
+
+    def partial(self, request):
+        """One tab's panel, for the page's script to put in place when it is opened."""
+        tabs = visible_tabs(request, self.clinic, self.account)
+        tab = next((t for t in tabs if t.key == request.GET.get("tab")), None)
+        if tab is None:
+            raise Http404
+        return TemplateResponse(
+            request,
+            "records/admin/client_tab_panel.html",
+            {
+                "account": self.account,
+                "tab": tab,
+                "tab_context": tab.get_context(request, self.clinic, self.account),
+            },
+        )
 
     def get_page_subtitle(self):
         return self.account.name
@@ -55,10 +85,20 @@ class ClientDetailView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, Template
         account = self.account
         summary = visit_summary_for(self.request, self.clinic, account)
         rating, ratings = client_average_rating(self.clinic, account)
-        tabs = account_tabs(self.request, self.clinic, account)
+        visible = visible_tabs(self.request, self.clinic, account)
+        chosen = self.chosen_tab(visible)
+        tabs = [
+            (
+                tab,
+                tab.get_context(self.request, self.clinic, account) if tab.key == chosen else None,
+            )
+            for tab in visible
+        ]
         context.update(
             account=account,
             tabs=tabs,
+            chosen_tab=chosen,
+            tab_bar=tab_bar(tabs, chosen),
             tab_groups=grouped_tabs(tabs),
             summary=summary,
             spent=format_money(summary.spent, summary.currency),

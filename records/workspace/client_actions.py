@@ -5,13 +5,13 @@ plain form posts are redirected back with a message."""
 
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from wagtail.admin import messages
 
 from branding import clinic_time
 from branding.errors import DomainError
+from people.account_tabs import client_tab_url
 from people.admin_toolkit.responses import json_error, wants_json
 from people.admin_toolkit.workspace import ClinicWorkspaceMixin, request_admin_role
 from people.models import ClientNote
@@ -46,8 +46,7 @@ class ClientActionView(ClinicWorkspaceMixin, View):
         return self.act(request, **kwargs)
 
     def back(self):
-        url = reverse("clinic_workspace:client_detail", args=[self.account.pk])
-        return redirect(f"{url}#tab-{self.tab}")
+        return redirect(client_tab_url(self.account.pk, self.tab))
 
     def refused(self, error):
         if wants_json(self.request):

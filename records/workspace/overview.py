@@ -2,17 +2,16 @@
 flags (from the newest medical history version) and for required forms not signed (the
 forms an upcoming visit's service asks for), and a card with tags and VIP."""
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from booking_api.admin.overview import upcoming_for
-from people.account_tabs import ClientOverviewPanel, OverviewAlert
+from people.account_tabs import ClientOverviewPanel, OverviewAlert, client_tab_url
 from records.documents.selectors import forms_missing_for
 from records.forms_admin.tabs import medical_versions
 
 
 def _tab_url(account, tab):
-    return reverse("clinic_workspace:client_detail", args=[account.pk]) + f"#tab-{tab}"
+    return client_tab_url(account.pk, tab)
 
 
 def medical_alerts(request, clinic, account):

@@ -6,7 +6,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from booking_api.appointment_extras import cancel_page_url
-from booking_api.client_selectors import client_pets_in_bookings, client_timeline
+from booking_api.client_selectors import client_pets_in_bookings, client_timeline_page
 from branding import clinic_time
 from branding.money import format_money
 from people.account_tabs import ClientAccountTab, client_overview, per_request
@@ -86,20 +86,43 @@ def details_context(request, clinic, account):
     }
 
 
+PAST_PER_PAGE = 25
+
+
+def _page_number(request, name):
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() and int(value) > 0 else 1
+
+
 def appointments_context(request, clinic, account):
+    """Every upcoming booking and the past ones 25 at a time (``?past_page=``)."""
     pets = client_pets_in_bookings(clinic, account)
     pet_id = request.GET.get("pet")
     pet_id = int(pet_id) if pet_id and pet_id.isdigit() else None
-    upcoming, past = client_timeline(clinic, account, pet_id=pet_id)
-    for booking in (*upcoming, *past):
+    timeline = client_timeline_page(
+        clinic,
+        account,
+        pet_id=pet_id,
+        page=_page_number(request, "past_page"),
+        per_page=PAST_PER_PAGE,
+    )
+    for booking in (*timeline.upcoming, *timeline.past):
         booking.open_url = calendar_url("booking", booking.pk)
         booking.move_url = calendar_url("move", booking.pk)
         # The page that asks first (reason, refund, fee); the appointment page without one.
         booking.cancel_url = cancel_page_url(booking) or booking.open_url
         booking.amount_display = format_money(booking.price, booking.currency)
+    pet_query = f"&pet={pet_id}" if pet_id else ""
     return {
-        "upcoming": upcoming,
-        "past": past,
+        "upcoming": timeline.upcoming,
+        "past": timeline.past,
+        "past_page": timeline.page,
+        "newer_url": f"?tab=appointments{pet_query}&past_page={timeline.page - 1}#tab-appointments"
+        if timeline.page > 1
+        else None,
+        "older_url": f"?tab=appointments{pet_query}&past_page={timeline.page + 1}#tab-appointments"
+        if timeline.has_next
+        else None,
         "pets": pets,
         "pet_id": pet_id,
         "can_change": may_edit(_role(request)),
@@ -139,8 +162,22 @@ def preferences_context(request, clinic, account):
     }
 
 
+AUDIT_PER_PAGE = 50
+
+
 def audit_context(request, clinic, account):
-    return {"audit_entries": audit_for_client(clinic, account)[:200]}
+    """The audit trail 50 entries at a time, newest first (``?audit_page=``)."""
+    page = _page_number(request, "audit_page")
+    offset = (page - 1) * AUDIT_PER_PAGE
+    entries = list(audit_for_client(clinic, account)[offset : offset + AUDIT_PER_PAGE + 1])
+    return {
+        "audit_entries": entries[:AUDIT_PER_PAGE],
+        "page": page,
+        "newer_url": f"?tab=audit&audit_page={page - 1}#tab-audit" if page > 1 else None,
+        "older_url": f"?tab=audit&audit_page={page + 1}#tab-audit"
+        if len(entries) > AUDIT_PER_PAGE
+        else None,
+    }
 
 
 def _editors_only(request, clinic, account):

@@ -159,7 +159,7 @@ def test_staff_are_warned_and_may_book_anyway(open_policy, staff_user, patient, 
 
 def test_staff_record_a_result_from_the_client_tab(open_policy, staff_user, patient):
     desk = staff_client(staff_user, open_policy)
-    page = desk.get(f"/admin/clinic/clients/{patient.pk}/")
+    page = desk.get(f"/admin/clinic/clients/{patient.pk}/?tab=patch_tests")
     assert "Patch tests" in page.content.decode()
     assert "No patch tests on record." in page.content.decode()
 
@@ -172,7 +172,7 @@ def test_staff_record_a_result_from_the_client_tab(open_policy, staff_user, pati
     test = PatchTest.objects.get()
     assert (test.client, test.result, test.recorded_by) == (patient, "passed", staff_user)
     assert "Recorded a patch test" in AuditEntry.objects.filter(client=patient).latest("pk").summary
-    page = desk.get(f"/admin/clinic/clients/{patient.pk}/")
+    page = desk.get(f"/admin/clinic/clients/{patient.pk}/?tab=patch_tests")
     assert "Left ear, 48h" in page.content.decode()
 
 

@@ -95,13 +95,23 @@ def test_the_tabs_fit_and_work_from_the_keyboard(live_server, clinic, browser, a
     expect(details).to_be_focused()
     expect(page.locator("#id_client_phone")).to_be_visible()
 
-    # A link to a tab (as after a loyalty action) opens its group at that tab.
+    # A link to a tab (as after a loyalty action) opens its group at that tab, its panel
+    # fetched (only the chosen tab comes with the page).
     page.goto(clinic_url(live_server, clinic, f"/admin/clinic/clients/{zoe.pk}/#tab-loyalty"))
     expect(page.locator('[data-account-tab="loyalty"]')).to_be_visible()
+    expect(page.locator('[data-account-tab="loyalty"] [data-loyalty-balance]')).to_be_visible()
     expect(groups.get_by_role("tab", name="Money")).to_have_attribute("aria-selected", "true")
     # The Overview's links go to their tab on the same page.
     page.goto(clinic_url(live_server, clinic, f"/admin/clinic/clients/{zoe.pk}/"))
     overview.locator('[data-alert="allergies"] a').click()
     expect(page.locator('[data-account-tab="medical"]')).to_be_visible()
+    expect(page.locator('[data-account-tab="medical"] [data-tab-placeholder]')).to_have_count(0)
     expect(overview).to_be_hidden()
+    # After an action the page comes back at its tab, rendered by the server.
+    page.goto(
+        clinic_url(live_server, clinic, f"/admin/clinic/clients/{zoe.pk}/?tab=notes#tab-notes")
+    )
+    expect(page.locator('[data-account-tab="notes"]')).to_be_visible()
+    expect(page.locator('[data-account-tab="notes"] [data-tab-placeholder]')).to_have_count(0)
+    expect(groups.get_by_role("tab", name="Client")).to_have_attribute("aria-selected", "true")
     context.close()

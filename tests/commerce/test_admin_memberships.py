@@ -55,7 +55,7 @@ def test_a_manager_defines_a_membership_plan(
 
 
 def test_the_tab_shows_the_membership_and_the_desk_cancels_it(desk, clinic, patient, member):
-    html = desk.get(f"/admin/clinic/clients/{patient.pk}/").content.decode()
+    html = desk.get(f"/admin/clinic/clients/{patient.pk}/?tab=memberships").content.decode()
     assert "data-memberships-tab" in html and 'data-account-tab="memberships"' in html
     assert "Glow club" in html and "1 credit left" in html and "renews on" in html
     answer = desk.post(f"/admin/shop/clients/{patient.pk}/memberships/{member.pk}/cancel/")
@@ -63,7 +63,7 @@ def test_the_tab_shows_the_membership_and_the_desk_cancels_it(desk, clinic, pati
     member.refresh_from_db()
     assert member.cancel_at_period_end is True
     assert AuditEntry.objects.filter(summary__contains="Cancelled membership Glow club").exists()
-    html = desk.get(f"/admin/clinic/clients/{patient.pk}/").content.decode()
+    html = desk.get(f"/admin/clinic/clients/{patient.pk}/?tab=memberships").content.decode()
     assert "ends on" in html
 
 

@@ -86,7 +86,9 @@ def test_the_client_tab_filters_orders_by_pet(vet_orders, owner, refill):
         clinic=vet_orders, client=owner, items=[{"product": refill.pk}], pet_id=tom.pk
     )
     desk = admin_client_for(MembershipFactory(clinic=vet_orders, role="staff").user, vet_orders)
-    page = desk.get(f"/admin/clinic/clients/{owner.pk}/?order_pet={rex.pk}").content.decode()
+    page = desk.get(
+        f"/admin/clinic/clients/{owner.pk}/?tab=orders&order_pet={rex.pk}"
+    ).content.decode()
     assert f'data-order="{rexs.pk}"' in page and f'data-order="{toms.pk}"' not in page
 
 
@@ -94,7 +96,7 @@ def test_the_balance_tab_lists_every_purchase_with_its_receipt(
     clinic, desk, patient, bought, serum, pick_up
 ):
     order = order_place(clinic=clinic, client=patient, items=[{"product": serum.pk}])
-    page = desk.get(f"/admin/clinic/clients/{patient.pk}/").content.decode()
+    page = desk.get(f"/admin/clinic/clients/{patient.pk}/?tab=balance").content.decode()
     section = page[page.index("data-balance-purchases") :]
     assert "Package: Three consultations" in section
     assert f"/admin/shop/purchases/{bought.purchase_id}/receipt.pdf" in section

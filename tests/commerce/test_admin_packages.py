@@ -71,7 +71,7 @@ def test_a_manager_defines_a_package_with_the_clinics_services(
 
 
 def test_the_tab_shows_packages_and_the_desk_sells_one(desk, clinic, patient, plan, staff_user):
-    html = desk.get(f"/admin/clinic/clients/{patient.pk}/").content.decode()
+    html = desk.get(f"/admin/clinic/clients/{patient.pk}/?tab=packages").content.decode()
     assert 'data-account-tab="packages"' in html and "No packages." in html
     desk.post(action(patient, "sell"), {"plan": plan.pk})
     package = Package.objects.get(client=patient)
@@ -79,7 +79,7 @@ def test_the_tab_shows_packages_and_the_desk_sells_one(desk, clinic, patient, pl
     assert AuditEntry.objects.filter(
         client=patient, actor=staff_user, summary__contains="Sold"
     ).exists()
-    html = desk.get(f"/admin/clinic/clients/{patient.pk}/").content.decode()
+    html = desk.get(f"/admin/clinic/clients/{patient.pk}/?tab=packages").content.decode()
     assert "3 sessions left" in html and "Paid at the desk" in html
     assert "Bought: Bought" not in html  # the kind is not repeated as its reason
 

@@ -293,7 +293,7 @@ def test_the_desk_sees_a_declined_installment_and_tries_again(
     installments_charge_due(now=datetime.datetime(2026, 2, 28, 9, 0, tzinfo=datetime.UTC))
     desk = Client(HTTP_HOST=clinic.site.hostname)
     desk.force_login(staff_user)
-    html = desk.get(f"/admin/clinic/clients/{patient.pk}/").content.decode()
+    html = desk.get(f"/admin/clinic/clients/{patient.pk}/?tab=packages").content.decode()
     assert "data-installment-plan" in html and "Declined, will be retried" in html
     assert "Try again now" in html
     second = Installment.objects.get(number=2)

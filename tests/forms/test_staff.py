@@ -69,7 +69,7 @@ def test_forms_tab_lists_standing_and_staff_download_the_pdf_audited(
     consent = FormTemplateFactory(clinic=clinic, title="Laser consent")
     FormTemplateFactory(clinic=clinic, title="Intake")
     signed = sign(consent, patient)
-    page = admin.get(f"/admin/clinic/clients/{patient.pk}/").content.decode()
+    page = admin.get(f"/admin/clinic/clients/{patient.pk}/?tab=forms").content.decode()
     assert 'data-status="signed"' in page and 'data-status="pending"' in page
     assert "Laser consent" in page and "Intake" in page
     response = admin.get(f"/admin/clinic/clients/{patient.pk}/forms/{signed.pk}.pdf")
@@ -112,5 +112,5 @@ def test_staff_update_the_medical_history_as_a_new_audited_version(clinic, admin
     changes = AuditEntry.objects.filter(action="change", client=patient)
     assert changes.count() == 2
     assert changes.first().changes["allergies"] == ["Penicillin", "Penicillin, latex"]
-    page = admin.get(f"/admin/clinic/clients/{patient.pk}/").content.decode()
+    page = admin.get(f"/admin/clinic/clients/{patient.pk}/?tab=medical").content.decode()
     assert "Penicillin, latex" in page and page.count("data-version=") == 2

@@ -50,7 +50,7 @@ def action(client_account, name):
 
 def test_the_loyalty_tab_shows_balance_history_and_actions(desk, clinic, patient, programme):
     points_award(clinic=clinic, client=patient, amount=40, reason="Welcome gift")
-    html = desk.get(f"/admin/clinic/clients/{patient.pk}/").content.decode()
+    html = desk.get(f"/admin/clinic/clients/{patient.pk}/?tab=loyalty").content.decode()
     assert "data-loyalty-tab" in html
     assert "data-loyalty-balance>40</strong> paws" in html
     assert "Welcome gift" in html and "Oops — undo" in html
@@ -270,7 +270,7 @@ def test_staff_read_the_clinics_own_unit_on_the_tab_its_messages_and_game_plays(
     desk, clinic, patient, programme
 ):
     """Riverside counts in "paws": the staff forms, messages and lists say so."""
-    html = desk.get(f"/admin/clinic/clients/{patient.pk}/").content.decode()
+    html = desk.get(f"/admin/clinic/clients/{patient.pk}/?tab=loyalty").content.decode()
     assert 'for="id_amount" class="w-field__label">Paws</label>' in html
     assert "Take the paws from the balance" in html
     assert ">Points<" not in html and "the points" not in html

@@ -110,7 +110,7 @@ def test_a_fully_refunded_cancelled_booking_owes_nothing(
     assert soup.select_one("[data-balance]").get_text(strip=True) == "£0.00"
     assert soup.select_one("[data-refunded]").get_text(strip=True) == "£45.00"
     assert "No-show fee" not in html and "due:" not in html
-    tab = staff.get(f"/admin/clinic/clients/{booking.client_id}/").content.decode()
+    tab = staff.get(f"/admin/clinic/clients/{booking.client_id}/?tab=balance").content.decode()
     balance = BeautifulSoup(tab, "html.parser").select_one('[data-account-tab="balance"]')
     assert balance.select_one("[data-outstanding]").get_text(strip=True) == "£0.00"
     assert balance.select_one("[data-credit]").get_text(strip=True) == "£0.00"
@@ -162,7 +162,7 @@ def test_charge_no_show_fee_to_the_card_on_file(
     )
     assert AuditEntry.objects.filter(action="change", summary__contains="no_show_fee").exists()
 
-    tab = staff.get(f"/admin/clinic/clients/{patient.pk}/")
+    tab = staff.get(f"/admin/clinic/clients/{patient.pk}/?tab=balance")
     tabs = {t.key: context for t, context in tab.context["tabs"]}
     assert tabs["balance"]["outstanding"] == "£45.00"  # the visit itself is still unpaid
     assert [row["amount"] for row in tabs["balance"]["payments"]] == ["£20.00"]
@@ -205,6 +205,6 @@ def test_balance_tab_shows_credit_when_paid_beyond_the_price(clinic, open_policy
     from booking_api.models import Booking
 
     Booking.objects.filter(pk=booking.pk).update(price=2500)  # the price came down
-    tab = signed_in(staff_user, clinic).get(f"/admin/clinic/clients/{patient.pk}/")
+    tab = signed_in(staff_user, clinic).get(f"/admin/clinic/clients/{patient.pk}/?tab=balance")
     tabs = {t.key: context for t, context in tab.context["tabs"]}
     assert (tabs["balance"]["outstanding"], tabs["balance"]["credit"]) == ("£0.00", "£5.00")

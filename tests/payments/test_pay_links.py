@@ -142,14 +142,14 @@ def test_the_balance_of_a_visit_is_paid_by_link_and_the_client_balance_settles(
     visit, clinic, staff_user, patient, django_capture_on_commit_callbacks
 ):
     staff = staff_client(staff_user, clinic)
-    tab = staff.get(f"/admin/clinic/clients/{patient.pk}/")
+    tab = staff.get(f"/admin/clinic/clients/{patient.pk}/?tab=balance")
     tabs = {t.key: context for t, context in tab.context["tabs"]}
     assert tabs["balance"]["outstanding"] == "£45.00"
     link = pay_link_create(booking=visit, kind=PaymentKind.BALANCE, actor=staff_user, send_by=[])
     assert link.amount == 4500
     with django_capture_on_commit_callbacks(execute=True):
         host_client(clinic).post(_path(link), {"card": "success"})
-    tab = staff.get(f"/admin/clinic/clients/{patient.pk}/")
+    tab = staff.get(f"/admin/clinic/clients/{patient.pk}/?tab=balance")
     tabs = {t.key: context for t, context in tab.context["tabs"]}
     assert tabs["balance"]["outstanding"] == "£0.00"
     appointment = staff.get(reverse("booking_calendar:booking", args=[visit.pk]))

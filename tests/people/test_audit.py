@@ -42,7 +42,7 @@ def entry(clinic, staff_user, ada):
 
 
 def test_viewing_a_client_writes_one_view_entry_with_actor_and_origin(clinic, staff_user, ada):
-    response = signed_in(staff_user, clinic).get(f"{CLIENTS}{ada.pk}/")
+    response = signed_in(staff_user, clinic).get(f"{CLIENTS}{ada.pk}/?tab=audit")
 
     assert response.status_code == 200
     [entry] = AuditEntry.objects.all()
@@ -162,7 +162,7 @@ def test_another_clinics_staff_cannot_see_the_entries(clinic, other_clinic, entr
     outsider = MembershipFactory(clinic=other_clinic, role="manager").user
 
     for host in (clinic, other_clinic):
-        response = signed_in(outsider, host).get(f"{CLIENTS}{ada.pk}/")
+        response = signed_in(outsider, host).get(f"{CLIENTS}{ada.pk}/?tab=audit")
         assert response.status_code == 404
         assert b"Viewed Ada" not in response.content
     assert list(audit_for_client(other_clinic, ada)) == []
@@ -179,7 +179,7 @@ def test_the_detail_page_lists_the_entries_newest_first(clinic, staff_user, mana
         changes={"phone": ["+447700900111", "+447700900999"]},
     )
 
-    response = signed_in(staff_user, clinic).get(f"{CLIENTS}{ada.pk}/")
+    response = signed_in(staff_user, clinic).get(f"{CLIENTS}{ada.pk}/?tab=audit")
 
     tabs = {tab.key: context for tab, context in response.context["tabs"]}
     entries = list(tabs["audit"]["audit_entries"])

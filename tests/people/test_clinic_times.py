@@ -115,8 +115,9 @@ def scene(request, clinic, other_clinic):
     return Scene(other_clinic if request.param == "new_york" else clinic, request.param)
 
 
-def client_page(scene):
-    return scene.get(reverse("clinic_workspace:client_detail", args=[scene.client.pk]))
+def client_page(scene, tab=None):
+    query = f"?tab={tab}" if tab else ""
+    return scene.get(reverse("clinic_workspace:client_detail", args=[scene.client.pk]) + query)
 
 
 def test_the_calendar_shows_the_clinic_wall_clock(scene):
@@ -129,7 +130,7 @@ def test_the_calendar_shows_the_clinic_wall_clock(scene):
 
 
 def test_client_header_and_appointments_tab(scene):
-    page = client_page(scene)
+    page = client_page(scene, "appointments")
     scene.assert_local(page.select_one("[data-next-appointment]"), "next appointment")
     for booking in scene.bookings:
         row = page.select_one(f'[data-account-tab="appointments"] [data-booking="{booking.pk}"]')
@@ -163,7 +164,7 @@ def test_balance_tab_and_payments_page(scene):
             idempotency_key=f"tz-{booking.pk}",
         )
         Payment.objects.filter(pk=payment.pk).update(created_at=booking.start)
-    page = client_page(scene)
+    page = client_page(scene, "balance")
     balance = page.select_one('[data-account-tab="balance"]')
     for booking in scene.bookings:
         # the last link to the booking's payments page is its row among recent bookings
@@ -186,7 +187,7 @@ def test_messages_tab_and_thread(scene):
         Message.objects.create(
             thread=thread, sender=Sender.CLIENT, body="See you then", created_at=booking.start
         )
-    tab = client_page(scene).select_one('[data-account-tab="messages"]')
+    tab = client_page(scene, "messages").select_one('[data-account-tab="messages"]')
     row = tab.select_one(f'[data-thread="{thread.pk}"]')
     for item in row.select("li"):
         scene.assert_local(item, "message in the tab")
@@ -215,7 +216,7 @@ def test_audit_trail(scene):
         )
         for booking in scene.bookings
     ]
-    tab = client_page(scene).select_one('[data-account-tab="audit"]')
+    tab = client_page(scene, "audit").select_one('[data-account-tab="audit"]')
     for entry in entries:
         cells = tab.select_one(f'[data-audit-entry="{entry.pk}"]').find_all("td")
         scene.assert_local(cells[0], "audit trail")
@@ -356,6 +357,6 @@ def test_date_of_birth_is_edited_in_the_clinic_order(scene):
     assert response.json()["value"] == shown
     scene.client.refresh_from_db()
     assert scene.client.date_of_birth == datetime.date(1990, 12, 25)
-    field = client_page(scene).select_one("#id_client_date_of_birth")
+    field = client_page(scene, "details").select_one("#id_client_date_of_birth")
     assert field["type"] == "text" and field["value"] == shown
     assert field["data-clinic-picker"] == "date"

@@ -253,7 +253,7 @@ def test_the_staff_client_page_shows_the_request_and_consents(clinic, zelda, sta
     consent_set(clinic=clinic, client=zelda, kind="marketing", given=True, source="portal")
     erasure_request(clinic=clinic, client=zelda, source="api")
     page = admin_client_for(staff_user, clinic).get(
-        reverse("clinic_workspace:client_detail", args=[zelda.pk])
+        reverse("clinic_workspace:client_detail", args=[zelda.pk]) + "?tab=privacy"
     )
     html = page.content.decode()
     assert "data-privacy-consents" in html and "may send me offers and news" in html

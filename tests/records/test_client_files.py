@@ -43,7 +43,9 @@ def file_url(account, item):
 
 
 def detail(admin, account):
-    return admin.get(reverse("clinic_workspace:client_detail", kwargs={"pk": account.pk}))
+    return admin.get(
+        reverse("clinic_workspace:client_detail", kwargs={"pk": account.pk}) + "?tab=files"
+    )
 
 
 def photo(name="before.jpg", size=(1600, 1200)):

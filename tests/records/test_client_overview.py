@@ -24,10 +24,10 @@ from tests.factories.forms import FormTemplateFactory
 pytestmark = pytest.mark.django_db
 
 
-def page(user, clinic, account):
+def page(user, clinic, account, tab=None):
     client = Client(HTTP_HOST=clinic.site.hostname)
     client.force_login(user)
-    response = client.get(f"/admin/clinic/clients/{account.pk}/")
+    response = client.get(f"/admin/clinic/clients/{account.pk}/" + (f"?tab={tab}" if tab else ""))
     assert response.status_code == 200
     return BeautifulSoup(response.content, "html.parser")
 
@@ -160,7 +160,7 @@ def test_a_therapist_sees_the_alerts_but_not_money(clinic, therapist_user, zoe, 
 
 
 def test_contact_details_are_edited_on_the_details_tab(clinic, staff_user, zoe):
-    soup = page(staff_user, clinic, zoe)
+    soup = page(staff_user, clinic, zoe, "details")
     details = soup.select_one('[data-account-tab="details"]')
     assert details.select_one("#id_client_phone")["value"] == "+447700900123"
     assert details.select_one('input[name="field"][value="tags"]')

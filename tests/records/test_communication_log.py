@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 def log_of(user, clinic, account, query=""):
     client = Client(HTTP_HOST=clinic.site.hostname)
     client.force_login(user)
+    query = "?tab=communication" + (f"&{query[1:]}" if query else "")
     response = client.get(f"/admin/clinic/clients/{account.pk}/{query}")
     assert response.status_code == 200
     return BeautifulSoup(response.content, "html.parser").select_one(
@@ -109,7 +110,9 @@ def test_the_log_is_paged(clinic, staff_user, patient):
         tell(clinic, patient, f"nudge.{n}", f"Nudge {n}", channels=[], category="marketing")
     first = log_of(staff_user, clinic, patient)
     assert len(first.select("[data-log-entry]")) == 25
-    assert first.select_one("[data-log-pages] a[rel=next]")["href"].startswith("?log_page=2")
+    assert first.select_one("[data-log-pages] a[rel=next]")["href"].startswith(
+        "?tab=communication&log_page=2"
+    )
     second = log_of(staff_user, clinic, patient, "?log_page=2")
     assert len(second.select("[data-log-entry]")) == 5
     assert "Nudge 0" in second.get_text()

@@ -85,7 +85,9 @@ def test_a_patient_starts_a_conversation_with_a_photo_and_staff_download_it(
     assert b"SpyCam" not in stored and Image.open(io.BytesIO(stored)).getexif() == {}
 
     # Staff: the client's Messages tab links it, and the download is audited.
-    tab = vet_admin.get(reverse("clinic_workspace:client_detail", kwargs={"pk": owner.pk}))
+    tab = vet_admin.get(
+        reverse("clinic_workspace:client_detail", kwargs={"pk": owner.pk}) + "?tab=messages"
+    )
     url = staff_file_url(owner, message)
     assert url in tab.content.decode() and "IMG_0042.jpg" in tab.content.decode()
     staff = vet_admin.get(url)

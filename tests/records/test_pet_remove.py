@@ -125,7 +125,7 @@ def test_staff_see_the_clients_pets_as_cards_with_their_photos(vet, owner, vet_a
     )
     biscuit.refresh_from_db()
     assert biscuit.photo_id is not None
-    url = reverse("clinic_workspace:client_detail", kwargs={"pk": owner.pk})
+    url = reverse("clinic_workspace:client_detail", kwargs={"pk": owner.pk}) + "?tab=pets"
     page = vet_admin.get(url).content.decode()
     assert 'class="pet-cards-admin" data-pets="active"' in page
     photo_url = reverse(

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def tab_url(account):
-    return reverse("clinic_workspace:client_detail", kwargs={"pk": account.pk})
+    return reverse("clinic_workspace:client_detail", kwargs={"pk": account.pk}) + "?tab=pets"
 
 
 def staff_url(name, account, **kwargs):

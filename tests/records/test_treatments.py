@@ -292,7 +292,9 @@ def test_recording_from_the_appointment_shows_on_the_client_tab_and_the_follow_u
     # records, versions, and the admin clinic and role (cached on a real page request)
     with django_assert_max_num_queries(4):
         treatments_tab_context(request, clinic, visit.client)
-    page = desk.get(reverse("clinic_workspace:client_detail", args=[visit.client_id]))
+    page = desk.get(
+        reverse("clinic_workspace:client_detail", args=[visit.client_id]) + "?tab=treatments"
+    )
     html = page.content.decode()
     assert "Treatment records" in html and "V12345" in html and "Juvederm Volbella" in html
     follow_ups = desk.get(reverse("clinic_treatments:follow_ups")).content.decode()
@@ -345,7 +347,7 @@ def test_amending_from_the_page_keeps_the_old_version_visible(clinic, visit, nur
     )
     assert response.status_code == 302
     tab = admin_client_for(manager, clinic).get(
-        reverse("clinic_workspace:client_detail", args=[visit.client_id])
+        reverse("clinic_workspace:client_detail", args=[visit.client_id]) + "?tab=treatments"
     )
     html = tab.content.decode()
     assert "slight bruising" in html and "no bruising" in html and "Bruising noticed after" in html

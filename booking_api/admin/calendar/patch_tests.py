@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -12,6 +11,7 @@ from booking_api.admin.calendar.access import CalendarAccessMixin
 from booking_api.models import PatchTestResult
 from booking_api.services.patch_tests import patch_test_record
 from branding.errors import DomainError
+from people.account_tabs import client_tab_url
 from people.admin_toolkit.fields import ClinicDateField
 from people.models import ClientAccount
 
@@ -29,7 +29,7 @@ class PatchTestAddView(CalendarAccessMixin, View):
 
     def post(self, request, client_pk):
         account = get_object_or_404(ClientAccount, pk=client_pk, clinic=self.clinic)
-        back = reverse("clinic_workspace:client_detail", args=[account.pk]) + "#tab-patch_tests"
+        back = client_tab_url(account.pk, "patch_tests")
         form = PatchTestForm(request.POST)
         if not form.is_valid():
             for field, errors in form.errors.items():

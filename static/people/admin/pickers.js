@@ -14,4 +14,6 @@
   };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
+  // A client account tab fetched when opened (records' account_tabs.js).
+  document.addEventListener("account-tab:loaded", start);
 })();

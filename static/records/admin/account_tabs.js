@@ -2,7 +2,12 @@
    Two rows of WAI-ARIA tabs: the groups, then the chosen group's tabs. Arrow keys, Home
    and End move along a row (and choose), Space and Enter choose; the chosen tab is the
    URL's #tab-<key>, so a link to "#tab-loyalty" (from the Overview, or after an action)
-   opens the Money group at its Loyalty tab, and the browser's back button follows. */
+   opens the Money group at its Loyalty tab, and the browser's back button follows.
+   The server renders only the chosen tab (data-chosen-tab); another tab's panel is
+   fetched the first time it is shown (its data-tab-src, the page's URL with
+   ?tab=<key>&partial=1) and announced with an "account-tab:loaded" event, which the
+   tabs' own scripts (inline_edit.js, files.js) listen to. Without the script every tab
+   link loads the page at that tab (?tab=<key>). */
 (function () {
     "use strict";
     const root = document.querySelector("[data-account-tabs]");
@@ -18,9 +23,33 @@
         });
     }
 
+    function load(panel) {
+        const src = panel.dataset.tabSrc;
+        if (!src || panel.dataset.tabState) return;
+        const body = panel.querySelector("[data-tab-body]");
+        panel.dataset.tabState = "loading";
+        panel.setAttribute("aria-busy", "true");
+        fetch(src, { credentials: "same-origin", headers: { "X-Requested-With": "XMLHttpRequest" } })
+            .then((response) => {
+                if (!response.ok) throw new Error(String(response.status));
+                return response.text();
+            })
+            .then((html) => {
+                body.innerHTML = html;
+                panel.dataset.tabState = "loaded";
+                panel.dispatchEvent(new CustomEvent("account-tab:loaded", { bubbles: true }));
+            })
+            .catch(() => {
+                // The placeholder's link (the page at this tab) stays; try again next time.
+                delete panel.dataset.tabState;
+            })
+            .finally(() => panel.removeAttribute("aria-busy"));
+    }
+
     function show(key, { focus = null, push = false } = {}) {
         const panel = root.querySelector(`[data-account-tab="${CSS.escape(key)}"]`);
         if (!panel) return false;
+        load(panel);
         const group = panel.dataset.group;
         root.querySelectorAll("[data-group-panel]").forEach((el) => {
             el.hidden = el.dataset.groupPanel !== group;
@@ -30,7 +59,7 @@
         });
         const groupTrigger = groupTriggers.find((t) => t.dataset.groupTrigger === group);
         setSelected(groupTriggers, groupTrigger);
-        groupTrigger.href = `#tab-${key}`;
+        groupTrigger.href = `?tab=${key}#tab-${key}`;
         const tabTriggers = [...root.querySelectorAll(`[data-tablist="${CSS.escape(group)}"] [data-tab-trigger]`)];
         const tabTrigger = tabTriggers.find((t) => t.dataset.tabTrigger === key);
         if (tabTrigger) setSelected(tabTriggers, tabTrigger);
@@ -53,14 +82,31 @@
 
     function fromLocation() {
         const match = window.location.hash.match(/^#tab-([\w-]+)$/);
-        if (!match || !show(match[1])) show(firstOf(groupTriggers[0].dataset.groupTrigger));
+        if (!match || !show(match[1])) show(root.dataset.chosenTab || firstOf(groupTriggers[0].dataset.groupTrigger));
     }
 
-    root.addEventListener("click", (event) => {
+    // A link to another tab of this page (?tab=<key>#tab-<key>, e.g. from the Overview)
+    // shows it here instead of loading the page again; links with more to ask (a page of
+    // a list) load the page.
+    function inPageTab(link) {
+        const url = new URL(link.href, window.location.href);
+        const match = url.hash.match(/^#tab-([\w-]+)$/);
+        if (!match || url.pathname !== window.location.pathname) return null;
+        const extra = [...url.searchParams.keys()].filter((name) => name !== "tab");
+        return extra.length ? null : match[1];
+    }
+
+    document.addEventListener("click", (event) => {
+        if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
         const trigger = event.target.closest("[role=tab]");
-        if (!trigger || !root.contains(trigger)) return;
-        event.preventDefault();
-        show(keyOf(trigger), { push: true });
+        if (trigger && root.contains(trigger)) {
+            event.preventDefault();
+            show(keyOf(trigger), { push: true });
+            return;
+        }
+        const link = event.target.closest("a[href]");
+        const key = link && inPageTab(link);
+        if (key && show(key, { push: true })) event.preventDefault();
     });
 
     root.addEventListener("keydown", (event) => {

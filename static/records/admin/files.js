@@ -2,8 +2,9 @@
 // for a photo, two photos side by side, and a question before removing a file.
 (function () {
   "use strict";
-  const root = document.querySelector("[data-client-files]");
-  if (!root) return;
+  function init(root) {
+  if (!root || root.dataset.filesBound) return;
+  root.dataset.filesBound = "1";
 
   const photoFields = root.querySelector("[data-photo-fields]");
   const syncKind = () => {
@@ -72,4 +73,11 @@
       render();
     });
   }
+  }
+
+  init(document.querySelector("[data-client-files]"));
+  // The Files tab fetched when opened (account_tabs.js).
+  document.addEventListener("account-tab:loaded", (event) => {
+    init(event.target.querySelector("[data-client-files]"));
+  });
 })();

@@ -49,14 +49,21 @@
       });
   }
 
-  document.querySelectorAll("form[data-inline-edit]").forEach((form) => {
+  function bind(scope) {
+    scope.querySelectorAll("form[data-inline-edit]").forEach((form) => {
     const input = form.querySelector("input[name=value]:not([type=hidden])");
-    if (!input) return; // e.g. the VIP toggle: a plain form post
+    if (!input || form.dataset.inlineBound) return; // e.g. the VIP toggle: a plain form post
+    form.dataset.inlineBound = "1";
     const status = form.querySelector("[data-field-status]");
     input.addEventListener("change", () => save(form, input, status));
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       save(form, input, status);
     });
-  });
+    });
+  }
+
+  bind(document);
+  // A client account tab fetched when opened (account_tabs.js).
+  document.addEventListener("account-tab:loaded", (event) => bind(event.target));
 })();
