@@ -16,7 +16,11 @@ from booking_api.admin.overview import visit_summary_for
 from booking_api.selectors import no_show_block
 from branding.money import format_money
 from people.account_tabs import grouped_tabs, tab_bar, visible_tabs
-from people.admin_toolkit.workspace import ClinicWorkspaceMixin, request_admin_role
+from people.admin_toolkit.workspace import (
+    FRONT_DESK,
+    ClinicWorkspaceMixin,
+    request_admin_role,
+)
 from people.models import AuditAction
 from people.services import audit_record
 from records.feedback.selectors import client_average_rating
@@ -76,7 +80,13 @@ class ClientDetailView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, Template
         """Home › Clients › the client's name (the header shows the last)."""
         return [
             super().get_breadcrumbs_items()[0],
-            {"url": reverse("clinic_workspace:clients"), "label": _("Clients")},
+            {
+                # Therapists have no client list: the crumb is a label, not a dead link.
+                "url": reverse("clinic_workspace:clients")
+                if request_admin_role(self.request) in FRONT_DESK
+                else "",
+                "label": _("Clients"),
+            },
             {"url": "", "label": self.account.name},
         ]
 

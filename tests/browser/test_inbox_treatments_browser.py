@@ -109,6 +109,7 @@ def test_a_clinician_records_a_treatment_with_a_batch_number_and_sees_it_on_the_
     assert TreatmentRecord.objects.get().products[0]["batch"] == "V12345"
 
     desktop.goto(clinic_url(live_server, clinic, f"/admin/clinic/clients/{ada.pk}/"))
+    desktop.get_by_role("tab", name="Records", exact=True).click()  # the tab's group
     desktop.get_by_role("tab", name="Treatment records").click()
     panel = desktop.locator('[data-account-tab="treatments"]')
     expect(panel.locator("[data-batch]")).to_have_text("V12345")
