@@ -110,7 +110,7 @@ def _begin_attempt(installment_id, now):
     """Record the attempt about to be made (or find the one a dead worker began)."""
     with transaction.atomic():
         installment = (
-            Installment.objects.select_for_update()
+            Installment.objects.select_for_update(of=("self",))
             .select_related("plan__clinic", "plan__card__client", "plan__purchase")
             .get(pk=installment_id)
         )
@@ -160,7 +160,9 @@ def installment_charge(*, installment_id, now=None) -> Installment:
 @transaction.atomic
 def _paid(installment_id, intent_id, now):
     installment = (
-        Installment.objects.select_for_update().select_related("plan").get(pk=installment_id)
+        Installment.objects.select_for_update(of=("self",))
+        .select_related("plan")
+        .get(pk=installment_id)
     )
     if installment.status == InstallmentStatus.PAID:
         return installment
@@ -180,7 +182,7 @@ def _paid(installment_id, intent_id, now):
 @transaction.atomic
 def _declined(installment_id, message, now):
     installment = (
-        Installment.objects.select_for_update()
+        Installment.objects.select_for_update(of=("self",))
         .select_related("plan__clinic", "plan__client__user", "plan__purchase")
         .get(pk=installment_id)
     )
