@@ -74,7 +74,6 @@ class InboxView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, TemplateView):
             ],
             may_assign=may_assign,
             staff=assignable_staff(self.clinic) if may_assign else [],
-            may_reply_all=role in ASSIGNERS,
             query_base=f"show={show}" + ("&unread=1" if unread_only else ""),
         )
         # Like the client list, each look at the inbox (it names clients) is audited.

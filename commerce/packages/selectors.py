@@ -25,7 +25,15 @@ def _with_balance(queryset):
 
 
 def plans_on_sale(clinic):
-    return PackagePlan.objects.filter(clinic=clinic, active=True).prefetch_related("services")
+    """The clinic's packages on sale, each holding the given clinic object: what a plan
+    reads of its clinic (currency, installment settings, cached on it) costs no query
+    per plan."""
+    plans = list(
+        PackagePlan.objects.filter(clinic=clinic, active=True).prefetch_related("services")
+    )
+    for plan in plans:
+        plan.clinic = clinic
+    return plans
 
 
 def client_packages(clinic, client):

@@ -325,3 +325,17 @@ def test_a_manager_turns_installments_on_in_settings(clinic, manager):
     browser.post(url, {"enabled": "on", "minimum_amount": "150", "max_installments": "4"})
     settings = InstallmentSettings.for_site(clinic.site)
     assert (settings.enabled, settings.minimum_amount, settings.max_installments) == (True, 150, 4)
+
+
+def test_the_plan_list_costs_no_query_per_plan(
+    clinic, patient_api, plan, offered, service, django_assert_max_num_queries
+):
+    from tests.factories.commerce import PackagePlanFactory
+
+    for n in range(5):
+        PackagePlanFactory(clinic=clinic, name=f"Course {n}", price=20000, services=[service])
+    patient_api.get("/api/v1/packages/plans")  # warm the session and the site
+    with django_assert_max_num_queries(12):
+        answer = patient_api.get("/api/v1/packages/plans")
+    assert len(answer.json()["results"]) == 6
+    assert all(p["installment_options"] for p in answer.json()["results"])
