@@ -4,16 +4,18 @@ it expires."""
 
 import io
 import json
+import re
 import zipfile
 from datetime import timedelta
 
 import pytest
+from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from privacy.models import DataExport, ExportStatus
-from privacy.services import export_link_token, export_request
+from privacy.services import LINK_SALT, export_link_token, export_request
 from tests.factories.clients import ClientAccountFactory
 from tests.fixtures.clinics import host_client
 
@@ -49,10 +51,14 @@ def test_the_portal_asks_the_worker_makes_the_zip_and_its_link_works_once(
     export = DataExport.objects.get(client=zelda)
     assert export.status == ExportStatus.READY and export.expires_at > timezone.now()
 
-    page = browser.get(reverse("portal:privacy"))
-    token = export_link_token(export)
-    link = reverse("portal:privacy_download", args=[token])
-    assert link in page.content.decode()
+    page = browser.get(reverse("portal:privacy")).content.decode()
+    # The token is signed with the time: read the page's own link, then check it is this
+    # export's (one made here a second later would differ letter for letter).
+    prefix = reverse("portal:privacy_download", args=["TOKEN"]).split("TOKEN")[0]
+    match = re.search(re.escape(prefix) + r"([^/\"]+)/", page)
+    assert match, "the privacy page offers no download link"
+    link = match.group(0)
+    assert signing.loads(match.group(1), salt=LINK_SALT)["e"] == export.pk
 
     response = browser.get(link)
     assert response.status_code == 200
@@ -207,4 +213,5 @@ def test_the_person_is_told_when_the_copy_is_ready(
     assert note.url.endswith(reverse("portal:privacy"))
     assert note.idempotency_key == f"data-export-{export.pk}"
     # The link itself is never sent: it works only for the signed-in person.
-    assert export_link_token(export) not in note.body + note.url
+    download = reverse("portal:privacy_download", args=["TOKEN"]).split("TOKEN")[0]
+    assert download not in note.body + note.url
