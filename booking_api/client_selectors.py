@@ -2,9 +2,9 @@
 header's figures, the appointments timeline, last visits. Clinic first; each function
 runs a fixed number of queries."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Q, Subquery, Sum
 from django.utils import timezone
 
 from booking_api.lifecycle import AHEAD_STATUSES
@@ -20,23 +20,40 @@ class VisitSummary:
     currency: str
     last: Booking | None
     next: Booking | None
+    # The next few appointments, soonest first (``next`` is the first).
+    upcoming: list = field(default_factory=list)
 
 
-def client_visit_summary(clinic, client) -> VisitSummary:
-    """Completed visits, what they came to, and the last and next appointments (with
-    service and staff). Three queries."""
+def client_visit_summary(clinic, client, *, upcoming=1) -> VisitSummary:
+    """Completed visits, what they came to, the last appointment and the next
+    ``upcoming`` ones (with service, staff and pet). Two queries whatever the history:
+    the last completed visit carries the count and the sum as scalar subqueries (one
+    round trip, the last row found on the ``(client, start)`` index)."""
     bookings = Booking.objects.filter(clinic=clinic, client=client)
-    totals = bookings.filter(status=COMPLETED).aggregate(visits=Count("pk"), spent=Sum("price"))
-    related = bookings.select_related("service", "staff")
-    now = timezone.now()
-    last = related.filter(status=COMPLETED).order_by("-start").first()
-    upcoming = related.filter(start__gte=now, status__in=AHEAD_STATUSES).order_by("start")
+    completed = bookings.filter(status=COMPLETED)
+    # One group (a single client): grouping by it keeps the aggregate a scalar subquery.
+    grouped = completed.order_by().values("client_id")
+    last = (
+        completed.select_related("service", "staff")
+        .annotate(
+            visits=Subquery(grouped.annotate(n=Count("pk")).values("n")),
+            spent=Subquery(grouped.annotate(total=Sum("price")).values("total")),
+        )
+        .order_by("-start", "-pk")
+        .first()
+    )
+    ahead = list(
+        bookings.filter(start__gte=timezone.now(), status__in=AHEAD_STATUSES)
+        .select_related("service", "staff", "pet")
+        .order_by("start")[: max(upcoming, 1)]
+    )
     return VisitSummary(
-        visits=totals["visits"] or 0,
-        spent=totals["spent"] or 0,
+        visits=last.visits if last else 0,
+        spent=(last.spent or 0) if last else 0,
         currency=clinic.currency,
         last=last,
-        next=upcoming.first(),
+        next=ahead[0] if ahead else None,
+        upcoming=ahead[:upcoming],
     )
 
 
@@ -109,15 +126,3 @@ def client_ids_seen_by_staff_user(clinic, user):
     """The ids of the clients this person (a therapist) has, or had, an appointment with,
     as a subquery (the same rule as ``client_seen_by_staff_user``)."""
     return Booking.objects.filter(clinic=clinic, staff__user=user).values("client_id").distinct()
-
-
-def client_upcoming(clinic, client, *, limit=3):
-    """The client's next appointments (soonest first, at most ``limit``), with service,
-    staff and pet. One query."""
-    return list(
-        Booking.objects.filter(
-            clinic=clinic, client=client, start__gte=timezone.now(), status__in=AHEAD_STATUSES
-        )
-        .select_related("service", "staff", "pet")
-        .order_by("start")[:limit]
-    )

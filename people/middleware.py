@@ -17,6 +17,7 @@ from wagtail.users.models import UserProfile
 
 from branding import clinic_time
 from people.admin_toolkit.workspace import request_admin_clinic
+from people.selectors import user_permission_names
 
 ADMIN_PREFIX = "/admin/"
 
@@ -48,3 +49,30 @@ class AdminClinicTimeMiddleware:
             return self.get_response(request)
         finally:
             clinic_time.deactivate()
+
+
+class AdminPermissionsMiddleware:
+    """Every admin view asks ``has_perm`` (Wagtail's ``require_admin_access``, then the
+    menus), and Django's ``ModelBackend`` reads the person's own and their groups'
+    permissions with a query each, caching them on the user for the request. This reads
+    both in one query and fills the same caches (``_user_perm_cache``,
+    ``_group_perm_cache``, ``_perm_cache``), so the backend answers without asking.
+    Superusers need none (``has_perm`` is always yes); portal pages are left alone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            request.path.startswith(ADMIN_PREFIX)
+            and user.is_authenticated
+            and user.is_active
+            and not user.is_superuser
+            and not hasattr(user, "_perm_cache")
+        ):
+            direct, grouped = user_permission_names(user)
+            user._user_perm_cache = direct
+            user._group_perm_cache = grouped
+            user._perm_cache = direct | grouped
+        return self.get_response(request)

@@ -4,6 +4,22 @@ from django.utils import timezone
 from people.models import AuditEntry, ClientAccount, ClinicMembership, DeviceToken
 
 
+def user_permission_names(user):
+    """``(direct, through_groups)``: the person's model permissions as Django's
+    ``ModelBackend`` names them ("app_label.codename"), from their own and from their
+    groups. One query (the backend asks twice)."""
+    from django.contrib.auth.models import Permission
+    from django.db.models import Value
+
+    names = ("content_type__app_label", "codename")
+    direct = Permission.objects.filter(user=user).values_list(*names, Value("user"))
+    grouped = Permission.objects.filter(group__user=user).values_list(*names, Value("group"))
+    found = {"user": set(), "group": set()}
+    for app_label, codename, source in direct.order_by().union(grouped.order_by(), all=True):
+        found[source].add(f"{app_label}.{codename}")
+    return found["user"], found["group"]
+
+
 def client_account_for_user(clinic, user):
     """The signed-in person's own account at this clinic, or None."""
     if not user.is_authenticated:
@@ -45,6 +61,41 @@ def admin_clinic_for_user(user, *, host_clinic=None, chosen_clinic_id=None):
     if host_clinic is not None and clinics.filter(pk=host_clinic.pk).exists():
         return host_clinic
     return clinics.first()
+
+
+def _share_admin_profile(user, loaded):
+    """Hand ``user`` the Wagtail profile read with ``loaded`` (the same person), so that
+    ``user.wagtail_userprofile`` costs no query (a cached None: they have none)."""
+    relation = user._meta.get_field("wagtail_userprofile")
+    relation.set_cached_value(user, relation.get_cached_value(loaded, default=None))
+
+
+def admin_clinic_and_role_for_user(user, *, host_clinic=None, chosen_clinic_id=None):
+    """``(clinic, role)``: ``admin_clinic_for_user`` and, when it is known on the way,
+    the person's role there (else None: ask ``clinic_role_for_user``). A staff member
+    opening the admin on their own clinic's domain — every request of the workspace —
+    costs one query for both (their membership there), which also brings their Wagtail
+    profile (every admin page reads it for the time zone and language)."""
+    if (
+        host_clinic is not None
+        and user.is_authenticated
+        and user.is_active
+        and not user.is_superuser
+    ):
+        membership = (
+            ClinicMembership.objects.filter(clinic=host_clinic, user=user)
+            .select_related("user__wagtail_userprofile")
+            .first()
+        )
+        if membership is not None:
+            _share_admin_profile(user, membership.user)
+            return host_clinic, membership.role
+        # Not a member at this domain: their first membership (the host is known out).
+        return admin_clinic_for_user(user), None
+    return (
+        admin_clinic_for_user(user, host_clinic=host_clinic, chosen_clinic_id=chosen_clinic_id),
+        None,
+    )
 
 
 def clinic_role_for_user(clinic, user):

@@ -5,7 +5,7 @@ failed or is missing for an upcoming visit, and a card with the next and last vi
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from booking_api.client_selectors import client_upcoming, client_visit_summary
+from booking_api.client_selectors import client_visit_summary
 from booking_api.models import PatchTestResult
 from booking_api.patch_test_selectors import client_patch_test_status, client_patch_tests
 from booking_api.selectors import no_show_block
@@ -16,17 +16,17 @@ UPCOMING_SHOWN = 3
 
 
 def upcoming_for(request, clinic, account):
-    """The client's next few visits, read once for the page's panels."""
-    return per_request(
-        request,
-        ("upcoming", account.pk),
-        lambda: client_upcoming(clinic, account, limit=UPCOMING_SHOWN),
-    )
+    """The client's next few visits, read once for the page's panels (with the header's
+    summary: the same query)."""
+    return visit_summary_for(request, clinic, account).upcoming
 
 
 def visit_summary_for(request, clinic, account):
+    """The header's figures and the next few visits, read once per request."""
     return per_request(
-        request, ("visit_summary", account.pk), lambda: client_visit_summary(clinic, account)
+        request,
+        ("visit_summary", account.pk),
+        lambda: client_visit_summary(clinic, account, upcoming=UPCOMING_SHOWN),
     )
 
 

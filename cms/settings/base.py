@@ -118,6 +118,8 @@ MIDDLEWARE = [
     # Wagtail's own admin views answer only for the person's clinic (issue 18 #4).
     "branding.admin_guard.ClinicAdminGuardMiddleware",
     "people.middleware.AdminClinicTimeMiddleware",
+    # One query for the admin user's model permissions instead of Django's two.
+    "people.middleware.AdminPermissionsMiddleware",
     "branding.service_busy.ServiceBusyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]

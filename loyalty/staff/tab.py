@@ -6,9 +6,9 @@ from django.urls import reverse
 from branding.selectors import feature_enabled
 from loyalty.models import LedgerEntry
 from loyalty.rewards.selectors import client_vouchers, pending_requests
-from loyalty.selectors import balance, history, programme_for
+from loyalty.selectors import history, programme_for
 from loyalty.staff.views import AddPointsForm, AdjustForm, DeclineForm, GrantForm
-from loyalty.tiers import tier_status
+from loyalty.tiers import balance_and_tier_status
 from people.account_tabs import client_tab_url, per_request
 from people.admin_toolkit.workspace import FRONT_DESK, request_admin_role
 
@@ -23,6 +23,11 @@ def _read(request, key, compute):
     return per_request(request, ("loyalty", key), compute)
 
 
+def _standing(request, clinic, account):
+    """``(balance, tier status)``, read once for the Overview's card and the tab."""
+    return _read(request, account.pk, lambda: balance_and_tier_status(clinic, account))
+
+
 def tab_context(request, clinic, account):
     entries = list(history(clinic, account).select_related("actor")[:HISTORY_ROWS])
     reversed_ids = set(
@@ -31,11 +36,12 @@ def tab_context(request, clinic, account):
     for entry in entries:
         entry.can_reverse = entry.kind != "reversal" and entry.pk not in reversed_ids
     action = lambda name: reverse("loyalty_client_action", args=[account.pk, name])  # noqa: E731
-    programme = programme_for(clinic)
+    programme = _read(request, "programme", lambda: programme_for(clinic))
+    points, status = _standing(request, clinic, account)
     return {
-        "programme": _read(request, "programme", lambda: programme_for(clinic)),
-        "balance": _read(request, account.pk, lambda: balance(clinic, account)),
-        "status": _read(request, ("tier", account.pk), lambda: tier_status(clinic, account)),
+        "programme": programme,
+        "balance": points,
+        "status": status,
         "entries": entries,
         "vouchers": client_vouchers(clinic, account),
         "requests": list(pending_requests(clinic, client=account)),
@@ -50,9 +56,9 @@ def tab_context(request, clinic, account):
 
 def overview_context(request, clinic, account):
     """The Overview card: balance in the clinic's unit, tier, waiting requests."""
-    status = _read(request, ("tier", account.pk), lambda: tier_status(clinic, account))
+    points, status = _standing(request, clinic, account)
     return {
-        "balance": _read(request, account.pk, lambda: balance(clinic, account)),
+        "balance": points,
         "unit": _read(request, "programme", lambda: programme_for(clinic)).unit_label,
         "tier": status.tier.name if status.tier else None,
         "requests": pending_requests(clinic, client=account).count(),

@@ -13,7 +13,11 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from people.models import StaffRole
-from people.selectors import admin_clinic_for_user, admin_clinics_for_user, clinic_role_for_user
+from people.selectors import (
+    admin_clinic_and_role_for_user,
+    admin_clinics_for_user,
+    clinic_role_for_user,
+)
 
 SESSION_KEY = "admin_clinic_id"
 MANAGERS = (StaffRole.MANAGER,)
@@ -23,11 +27,15 @@ FRONT_DESK = (StaffRole.MANAGER, StaffRole.STAFF)
 def request_admin_clinic(request):
     """The clinic this admin request works on (cached on the request)."""
     if not hasattr(request, "_admin_clinic"):
-        request._admin_clinic = admin_clinic_for_user(
+        clinic, role = admin_clinic_and_role_for_user(
             request.user,
             host_clinic=getattr(request, "clinic", None),
             chosen_clinic_id=request.session.get(SESSION_KEY),
         )
+        request._admin_clinic = clinic
+        if role is not None:
+            # Found with the clinic: ``request_admin_role`` needs no query of its own.
+            request._admin_role = ((clinic.pk, request.user.pk), role)
     return request._admin_clinic
 
 

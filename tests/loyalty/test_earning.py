@@ -18,7 +18,7 @@ from loyalty.earning import (
 from loyalty.models import EntryKind, LedgerEntry
 from loyalty.selectors import balance
 from loyalty.services import entry_reverse, points_award, points_redeem, programme_upsert
-from loyalty.tiers import tier_status
+from loyalty.tiers import balance_and_tier_status, tier_status
 from tests.factories.clients import ClientAccountFactory
 from tests.factories.loyalty import TierFactory
 from tests.fixtures.booking import MONDAY, at
@@ -137,6 +137,29 @@ def test_tier_and_progress_follow_points_earned_not_spent(clinic, patient, progr
     points_award(clinic=clinic, client=patient, amount=900, reason="big")
     assert tier_status(clinic, patient).tier == vip
     assert tier_status(clinic, patient).progress == 100
+
+
+def test_the_balance_and_tier_read_together_say_what_each_says_alone(
+    clinic, patient, programme, staff_user, django_assert_num_queries
+):
+    """The staff Overview and Loyalty tab read both in two queries instead of three."""
+    TierFactory(clinic=clinic, name="Silver", threshold=0)
+    TierFactory(clinic=clinic, name="Gold", threshold=200)
+    with django_assert_num_queries(2):
+        nothing = balance_and_tier_status(clinic, patient)
+    assert nothing == (0, tier_status(clinic, patient))
+    entry = points_award(clinic=clinic, client=patient, amount=150, reason="visit")
+    points_award(clinic=clinic, client=patient, amount=120, reason="visit")
+    points_redeem(clinic=clinic, client=patient, amount=100, reason="spend")
+    entry_reverse(entry=entry, actor=staff_user, reason="mistake")
+    with django_assert_num_queries(2):
+        points, status = balance_and_tier_status(clinic, patient)
+    assert (points, status) == (balance(clinic, patient), tier_status(clinic, patient))
+    assert (points, status.earned, status.tier.name) == (20, 120, "Silver")
+    later = timezone.now() + datetime.timedelta(days=366)
+    points, status = balance_and_tier_status(clinic, patient, now=later)
+    assert (points, status) == (20, tier_status(clinic, patient, now=later))
+    assert status.earned == 0
 
 
 def test_points_earned_over_a_year_ago_do_not_count_for_the_tier(clinic, patient, programme):
