@@ -12,7 +12,7 @@ from loyalty.games.services import game_play
 from loyalty.models import GamePlay
 from tests.factories.clients import PASSWORD, ClientAccountFactory, UserFactory
 from tests.factories.games import make_game
-from tests.fixtures.browser import clinic_url
+from tests.fixtures.browser import clinic_url, patient_sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -82,10 +82,7 @@ def test_the_games_list_has_a_play_button_per_playable_game_and_says_when_the_ne
     user = UserFactory(email="olivia@example.com", first_name="Olivia")
     patient = ClientAccountFactory(clinic=clinic, user=user)
     game_play(game=wheel, client=patient)
-    phone.goto(clinic_url(live_server, clinic, "/accounts/login/"))
-    phone.get_by_label("Email").fill(user.email)
-    phone.get_by_label("Password").fill(PASSWORD)
-    phone.get_by_role("button", name="Sign in").click()
+    patient_sign_in(phone, live_server, clinic, user)
 
     phone.goto(clinic_url(live_server, clinic, "/games/"))
     played = phone.locator("li", has_text="Lucky wheel")
