@@ -45,6 +45,12 @@ class CommerceErrorCode(ErrorCode):
     )
     REASON_REQUIRED = "reason_required", 400, "Staff changes need a reason."
     OTHER_CLINIC = "other_clinic", 400, "The client belongs to another clinic."
+    CARD_NEEDS_AUTHENTICATION = (
+        "card_needs_authentication",
+        402,
+        "The card's bank asks the patient to confirm the membership's first payment, which "
+        "joining cannot do yet: nothing was kept; another card may be used.",
+    )
     CARD_UNUSABLE = (
         "card_unusable",
         400,
