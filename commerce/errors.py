@@ -1,5 +1,7 @@
 """Commerce's error type and the codes it raises (see branding.errors.ErrorCode)."""
 
+from django.utils.translation import gettext as _
+
 from branding.errors import DomainError, ErrorCode
 
 
@@ -112,3 +114,13 @@ class CommerceErrorCode(ErrorCode):
 
 class CommerceError(DomainError):
     code = CommerceErrorCode.COMMERCE
+
+
+def staff_reason(reason) -> str:
+    """The reason staff give for changing a balance by hand: required, trimmed."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CommerceError(
+            _("Give a reason."), field="reason", code=CommerceErrorCode.REASON_REQUIRED
+        )
+    return reason

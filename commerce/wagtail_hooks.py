@@ -72,6 +72,11 @@ def register_shop_urls():
             name="commerce_membership_cancel",
         ),
         path(
+            "shop/clients/<id:pk>/memberships/<id:membership_id>/credits/",
+            staff_memberships.MembershipCreditsAdjustView.as_view(),
+            name="commerce_membership_adjust",
+        ),
+        path(
             "shop/clients/<id:pk>/<slug:action>/",
             views.ClientShopActionView.as_view(),
             name="commerce_client_action",
