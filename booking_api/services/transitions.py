@@ -402,6 +402,53 @@ def booking_fee_waive(*, booking, actor, reason="", request=None) -> Booking:
     return booking
 
 
+@transaction.atomic
+def booking_price_adjust(*, booking, price, actor, reason="", request=None) -> Booking:
+    """A manager changes what the visit costs (at the desk's checkout: a longer
+    treatment, a goodwill reduction): the new price in minor units, recorded as a
+    ``price_adjusted`` event with the old and new price, and on the client's audit trail
+    in the same transaction. Only a manager; never below zero, never on a cancelled or
+    refunded booking."""
+    booking = locked_booking(booking)
+    if actor_role(booking, actor) != Role.MANAGER:
+        raise NotAllowedError(
+            _("Only a manager can change the price of a visit."),
+            code=BookingErrorCode.ROLE_NOT_ALLOWED,
+        )
+    price = int(price)
+    if price < 0:
+        raise BookingError(
+            _("The price cannot be below zero."),
+            field="price",
+            code=BookingErrorCode.PRICE_INVALID,
+        )
+    if booking.status not in lifecycle.OWING_STATUSES:
+        raise BookingError(
+            _("The price of a cancelled or refunded booking cannot change."),
+            field="price",
+            code=BookingErrorCode.PRICE_INVALID,
+        )
+    old = booking.price
+    if old == price:
+        return booking
+    booking.price = price
+    booking.save(update_fields=["price", "updated_at"])
+    event_add(
+        booking, "price_adjusted", actor=actor, reason=reason, data={"from": old, "to": price}
+    )
+    audit_record(
+        clinic=booking.clinic,
+        actor=actor,
+        action=AuditAction.CHANGE,
+        client=booking.client,
+        summary=f"Changed the price of {booking.service.name} (booking {booking.pk}) "
+        f"from {old} to {price} {booking.currency} ({reason or 'no reason given'})",
+        changes={"price": (old, price)},
+        request=request,
+    )
+    return booking
+
+
 # --- what the payments app asks for ------------------------------------------------------
 
 

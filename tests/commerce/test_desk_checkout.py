@@ -1,0 +1,217 @@
+"""The desk checkout of a visit (commerce.desk): the visit, products from the shop (stock
+taken once), a tip for the booking's staff member, and tenders in any mix — cash and the
+external terminal recorded by staff, the card on file charged off-session at localstripe
+— until settled or left with a balance due; then the booking's balance settles, one
+receipt lists every line and tender, and everything is on the audit trail. A declined
+card leaves the checkout open with the other tenders standing."""
+
+import pytest
+
+from booking_api.models import BookingStatus
+from branding.errors import NotAllowedError
+from commerce.desk import services
+from commerce.desk.selectors import checkout_state
+from commerce.errors import CommerceError
+from commerce.models import (
+    CheckoutStatus,
+    DeskCheckout,
+    DeskTender,
+    Product,
+    TenderKind,
+    TenderStatus,
+)
+from payments import test_cards
+from payments.customers import card_save, customer_ensure
+from payments.errors import CardDeclinedError
+from payments.models import Payment, PaymentKind, PaymentMethod, PaymentStatus
+from payments.selectors import booking_money, client_balance_totals, client_paid_total
+from people.models import AuditEntry
+from tests.fixtures.booking import MONDAY, add_booking, at
+from tests.fixtures.people import last_email_to
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stripe_at_localstripe")]
+
+
+@pytest.fixture
+def visit(clinic, patient, service, emma):
+    """A £45.00 consultation with Emma, started."""
+    return add_booking(
+        clinic, patient, service, emma, at(MONDAY, "10:00"), status=BookingStatus.STARTED
+    )
+
+
+def card_on_file(client, card="success"):
+    customer = customer_ensure(client=client)
+    method = test_cards.test_card_payment_method(card, clinic=client.clinic)
+    return card_save(client=client, customer=customer, payment_method_id=method)
+
+
+@pytest.fixture
+def checkout(clinic, visit, staff_user):
+    return services.checkout_open(clinic=clinic, booking_id=visit.pk, actor=staff_user)
+
+
+def test_a_visit_with_a_product_and_a_tip_is_paid_part_cash_rest_by_card(
+    clinic,
+    patient,
+    visit,
+    serum,
+    checkout,
+    staff_user,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    card_on_file(patient)
+    services.checkout_product_add(
+        checkout=checkout, product_id=serum.pk, quantity=1, actor=staff_user
+    )
+    services.checkout_tip_set(checkout=checkout, amount=500, actor=staff_user)
+    state = checkout_state(checkout)
+    assert (state.total, state.due) == (4500 + 3000 + 500, 8000)
+    serum.refresh_from_db()
+    assert serum.stock == 4  # taken once, when added
+
+    cash = services.checkout_tender_add(
+        checkout=checkout, kind=TenderKind.CASH, amount=2000, actor=staff_user
+    )
+    card = services.checkout_tender_add(
+        checkout=checkout, kind=TenderKind.CARD_ON_FILE, amount=6000, actor=staff_user
+    )
+    assert (cash.status, card.status) == (TenderStatus.SUCCEEDED, TenderStatus.SUCCEEDED)
+    # The visit first, then the product, then the tip.
+    assert (card.amount, card.extras, card.tip) == (6000, 3000, 500)
+    cash_payment = Payment.objects.get(pk=cash.payment_id)
+    assert (cash_payment.method, cash_payment.kind, cash_payment.actor) == (
+        PaymentMethod.CASH,
+        PaymentKind.DESK,
+        staff_user,
+    )
+    assert not cash_payment.stripe_payment_intent_id  # no Stripe call for cash
+    card_payment = Payment.objects.get(pk=card.payment_id)
+    assert (card_payment.status, card_payment.amount_captured, card_payment.tip) == (
+        PaymentStatus.SUCCEEDED,
+        6000,
+        500,
+    )
+    assert card_payment.stripe_payment_intent_id
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.checkout_complete(checkout=checkout, actor=staff_user)
+    checkout.refresh_from_db()
+    assert (checkout.status, checkout.balance_left) == (CheckoutStatus.COMPLETED, 0)
+    # The booking's balance settles; the client owes nothing and has no false credit;
+    # "total spent" is what was paid (the product included), not the tip.
+    assert booking_money(visit).balance_due == 0
+    assert client_balance_totals(clinic, patient) == (0, 0)
+    assert client_paid_total(clinic, patient) == 7500
+    # One receipt, every line and tender (no separate card receipt).
+    email = last_email_to(patient.user.email)
+    for text in ("Consultation", "1 × Vitamin C serum", "Tip for Emma", "Cash", "Card on file"):
+        assert text in email.body
+    assert "£80.00" in email.body and email.attachments
+    assert len([m for m in mailoutbox if patient.user.email in m.to]) == 1
+    summaries = list(AuditEntry.objects.filter(client=patient).values_list("summary", flat=True))
+    assert any("by cash" in s for s in summaries)
+    assert any("by card on file" in s for s in summaries)
+    assert any("Completed the desk checkout" in s for s in summaries)
+
+
+def test_a_declined_card_keeps_the_checkout_open_and_the_cash_taken(
+    clinic, patient, visit, checkout, staff_user
+):
+    card_on_file(patient, card="decline")  # saves fine, declined when charged
+    services.checkout_tender_add(
+        checkout=checkout, kind=TenderKind.TERMINAL, amount=1000, actor=staff_user
+    )
+    with pytest.raises(CardDeclinedError):
+        services.checkout_tender_add(
+            checkout=checkout, kind=TenderKind.CARD_ON_FILE, amount=3500, actor=staff_user
+        )
+    declined = DeskTender.objects.get(kind=TenderKind.CARD_ON_FILE)
+    assert declined.status == TenderStatus.FAILED and "declined" in declined.message
+    state = checkout_state(checkout)
+    assert (state.taken, state.due) == (1000, 3500)  # the terminal payment stands
+    assert booking_money(visit).balance_due == 3500
+    # Not settled: completing is refused until staff choose to leave a balance.
+    with pytest.raises(CommerceError) as refused:
+        services.checkout_complete(checkout=checkout, actor=staff_user)
+    assert refused.value.code == "checkout_unsettled"
+    checkout.refresh_from_db()
+    assert checkout.status == CheckoutStatus.OPEN
+    services.checkout_complete(checkout=checkout, actor=staff_user, leave_balance=True)
+    checkout.refresh_from_db()
+    assert (checkout.status, checkout.balance_left) == (CheckoutStatus.COMPLETED, 3500)
+    assert client_balance_totals(clinic, patient) == (3500, 0)
+
+
+def test_a_tender_over_what_is_due_is_refused_and_nothing_is_written(checkout, staff_user):
+    with pytest.raises(CommerceError) as refused:
+        services.checkout_tender_add(
+            checkout=checkout, kind=TenderKind.CASH, amount=4501, actor=staff_user
+        )
+    assert refused.value.field == "amount"
+    assert not DeskTender.objects.exists() and not Payment.objects.exists()
+
+
+def test_only_a_manager_changes_the_price_and_it_is_audited(
+    checkout, visit, staff_user, manager, patient
+):
+    with pytest.raises(NotAllowedError):
+        services.checkout_price_set(checkout=checkout, price=3000, actor=staff_user)
+    visit.refresh_from_db()
+    assert visit.price == 4500
+    services.checkout_price_set(
+        checkout=checkout, price=3000, actor=manager, reason="Shorter treatment"
+    )
+    visit.refresh_from_db()
+    assert visit.price == 3000
+    assert visit.events.filter(kind="price_adjusted", data={"from": 4500, "to": 3000}).exists()
+    assert AuditEntry.objects.filter(
+        client=patient, actor=manager, summary__contains="Shorter treatment"
+    ).exists()
+    assert checkout_state(DeskCheckout.objects.get(pk=checkout.pk)).due == 3000
+
+
+def test_a_product_out_of_stock_is_refused_and_a_removed_one_goes_back(checkout, serum, staff_user):
+    with pytest.raises(CommerceError) as refused:
+        services.checkout_product_add(
+            checkout=checkout, product_id=serum.pk, quantity=6, actor=staff_user
+        )
+    assert refused.value.code == "out_of_stock"
+    line = services.checkout_product_add(
+        checkout=checkout, product_id=serum.pk, quantity=2, actor=staff_user
+    )
+    assert Product.objects.get(pk=serum.pk).stock == 3
+    services.checkout_product_remove(checkout=checkout, line_id=line.pk, actor=staff_user)
+    assert Product.objects.get(pk=serum.pk).stock == 5
+
+
+def test_a_tip_as_a_percentage_goes_to_the_bookings_staff_member(checkout, staff_user, emma):
+    services.checkout_tip_set(checkout=checkout, percent=10, actor=staff_user)
+    checkout.refresh_from_db()
+    assert (checkout.tip, checkout.tip_staff) == (450, emma)
+
+
+def test_a_completed_checkout_is_not_completed_again_nor_paid_into(checkout, staff_user):
+    services.checkout_tender_add(
+        checkout=checkout, kind=TenderKind.CASH, amount=4500, actor=staff_user
+    )
+    services.checkout_complete(checkout=checkout, actor=staff_user)
+    for attempt in (
+        lambda: services.checkout_complete(checkout=checkout, actor=staff_user),
+        lambda: services.checkout_tender_add(
+            checkout=checkout, kind=TenderKind.CASH, amount=100, actor=staff_user
+        ),
+    ):
+        with pytest.raises(CommerceError) as refused:
+            attempt()
+        assert refused.value.code == "checkout_closed"
+    assert Payment.objects.count() == 1
+
+
+def test_a_cancelled_booking_cannot_be_checked_out(clinic, patient, service, emma, staff_user):
+    cancelled = add_booking(
+        clinic, patient, service, emma, at(MONDAY, "12:00"), status=BookingStatus.CANCELLED
+    )
+    with pytest.raises(CommerceError):
+        services.checkout_open(clinic=clinic, booking_id=cancelled.pk, actor=staff_user)
