@@ -101,3 +101,16 @@ def test_another_clinics_booking_is_not_found(other_clinic, desk):
     )
     assert desk.get(f"/admin/desk/{theirs.pk}/").status_code in (302, 404)
     assert not DeskCheckout.objects.exists()
+
+
+def test_the_checkout_speaks_bulgarian_to_a_bulgarian_speaking_receptionist(
+    clinic, visit, staff_user
+):
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(staff_user)
+    profile.preferred_language = "bg"
+    profile.save()
+    html = admin_client_for(staff_user, clinic).get(f"/admin/desk/{visit.pk}/").content.decode()
+    for text in ("Какво плаща клиентът", "Приеми плащането", "Остава за плащане", "45,00"):
+        assert text in html

@@ -215,3 +215,41 @@ def test_a_cancelled_booking_cannot_be_checked_out(clinic, patient, service, emm
     )
     with pytest.raises(CommerceError):
         services.checkout_open(clinic=clinic, booking_id=cancelled.pk, actor=staff_user)
+
+
+def test_the_receipt_tells_the_visit_in_the_clinics_time_zone_and_money(
+    other_clinic, mailoutbox, django_capture_on_commit_callbacks
+):
+    import zoneinfo
+
+    from tests.factories.booking import ServiceFactory, StaffFactory
+    from tests.factories.clients import ClientAccountFactory, MembershipFactory
+
+    desk = MembershipFactory(clinic=other_clinic, role="staff").user
+    client = ClientAccountFactory(clinic=other_clinic)
+    service = ServiceFactory(clinic=other_clinic, name="Dental check", price=8000)
+    staff = StaffFactory(clinic=other_clinic, display_name="Dr Lee", services=[service])
+    start = at(MONDAY, "08:00", tz=zoneinfo.ZoneInfo("America/New_York"))  # 13:00 in London
+    visit = add_booking(other_clinic, client, service, staff, start, status=BookingStatus.STARTED)
+    checkout = services.checkout_open(clinic=other_clinic, booking_id=visit.pk, actor=desk)
+    services.checkout_tender_add(checkout=checkout, kind=TenderKind.CASH, amount=8000, actor=desk)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.checkout_complete(checkout=checkout, actor=desk)
+    body = last_email_to(client.user.email).body
+    assert "8:00" in body and "13:00" not in body and "1:00" not in body
+    assert "$80.00" in body
+
+
+def test_a_bulgarian_clinics_receipt_is_in_bulgarian(
+    clinic, patient, checkout, staff_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    clinic.language = "bg"
+    clinic.save(update_fields=["language"])
+    services.checkout_tender_add(
+        checkout=checkout, kind=TenderKind.CASH, amount=4500, actor=staff_user
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.checkout_complete(checkout=checkout, actor=staff_user)
+    body = last_email_to(patient.user.email).body
+    assert "Благодарим за посещението ви" in body
+    assert "В брой" in body and "Общо" in body and "45,00" in body
