@@ -43,11 +43,12 @@ class CheckoutState:
         return any(t.status == TenderStatus.PENDING for t in self.tenders)
 
     def allocate(self, amount) -> tuple[int, int, int]:
-        """How a tender of ``amount`` splits: the visit first, then the products, then
-        the tip → ``(visit, extras, tip)``."""
-        visit = min(amount, self.visit_due)
-        extras = min(amount - visit, self.products_due)
-        tip = min(amount - visit - extras, self.tip_due)
+        """How a tender of ``amount`` splits: the products first (they are settled at
+        the desk), then the visit (whose rest may be left as the booking's balance or
+        sent as a payment link), then the tip → ``(visit, extras, tip)``."""
+        extras = min(amount, self.products_due)
+        visit = min(amount - extras, self.visit_due)
+        tip = min(amount - extras - visit, self.tip_due)
         return visit, extras, tip
 
 

@@ -30,8 +30,9 @@ from commerce.models import (
     TenderStatus,
 )
 from payments import cards
-from payments.models import PaymentMethod, PaymentStatus
+from payments.models import PaymentKind, PaymentMethod, PaymentStatus
 from payments.services.desk import desk_payment_record
+from payments.services.pay_links import pay_link_create
 from people.models import AuditAction
 from people.services import audit_record
 
@@ -322,6 +323,16 @@ def checkout_complete(*, checkout, actor, leave_balance=False, request=None) -> 
             field="checkout",
             code=CommerceErrorCode.CHECKOUT_UNSETTLED,
         )
+    if state.due and leave_balance and state.products_due:
+        raise CommerceError(
+            _(
+                "Take the products' %(amount)s first, or take them off: only the visit can be "
+                "left as a balance due."
+            )
+            % {"amount": _fmt(checkout, state.products_due)},
+            field="checkout",
+            code=CommerceErrorCode.CHECKOUT_UNSETTLED,
+        )
     if state.due and not leave_balance:
         raise CommerceError(
             _("%(amount)s is still due: take it, or leave it as a balance due.")
@@ -329,6 +340,10 @@ def checkout_complete(*, checkout, actor, leave_balance=False, request=None) -> 
             field="checkout",
             code=CommerceErrorCode.CHECKOUT_UNSETTLED,
         )
+    if state.tip_due:  # a tip not paid is no tip: it stays what was taken for it
+        checkout.tip -= state.tip_due
+        checkout.save(update_fields=["tip"])
+        state = checkout_state(checkout)
     checkout.status = CheckoutStatus.COMPLETED
     checkout.completed_by = actor
     checkout.completed_at = timezone.now()
@@ -344,6 +359,30 @@ def checkout_complete(*, checkout, actor, leave_balance=False, request=None) -> 
     pk = checkout.pk
     transaction.on_commit(lambda: _queue_receipt(pk))
     return checkout
+
+
+def checkout_pay_link_send(*, checkout, send_by, actor, request=None):
+    """Send the client a payment link (``payments``' own, by email and/or SMS, audited
+    there) for what is still due for the visit, to pay on their phone; the checkout may
+    then be completed leaving that as the balance due, which the link settles when paid.
+    Products and the tip are taken at the desk."""
+    with transaction.atomic():
+        checkout = _locked(checkout)
+        state = checkout_state(checkout)
+    if not state.visit_due:
+        raise CommerceError(
+            _("Nothing is due for the visit: a payment link is not needed."),
+            field="amount",
+            code=CommerceErrorCode.TENDER_INVALID,
+        )
+    return pay_link_create(
+        booking=checkout.booking,
+        kind=PaymentKind.BALANCE,
+        amount=state.visit_due,
+        actor=actor,
+        send_by=send_by,
+        request=request,
+    )
 
 
 def _queue_receipt(checkout_id):

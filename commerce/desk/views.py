@@ -25,6 +25,7 @@ from commerce.desk.selectors import (
     products_for_desk,
 )
 from commerce.models import TenderKind
+from payments.pay_links import link_state, links_for_booking
 from people.admin_toolkit.workspace import (
     FRONT_DESK,
     MANAGERS,
@@ -57,6 +58,15 @@ class TenderForm(forms.Form):
     amount = AmountField(label=_("Amount"))
 
 
+class PayLinkForm(forms.Form):
+    send_by = forms.MultipleChoiceField(
+        label=_("Send by"),
+        choices=[("email", _("Email")), ("sms", _("SMS"))],
+        widget=forms.CheckboxSelectMultiple,
+        initial=["email"],
+    )
+
+
 class CompleteForm(forms.Form):
     leave_balance = forms.BooleanField(label=_("Leave the rest as a balance due"), required=False)
 
@@ -66,6 +76,7 @@ FORMS = {
     "product": ProductForm,
     "tip": TipForm,
     "tender": TenderForm,
+    "pay-link": PayLinkForm,
     "complete": CompleteForm,
 }
 
@@ -78,6 +89,7 @@ def _forms(clinic, currency, data=None):
             if isinstance(field, AmountField):
                 field.currency = currency
         made[name] = form
+    made["pay_link"] = made["pay-link"]  # as templates can name it
     made["product"].fields["product"].choices = [
         (p.pk, f"{p.name} · {format_money(p.price, clinic.currency)}")
         for p in products_for_desk(clinic)
@@ -148,6 +160,11 @@ class DeskCheckoutView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, Template
             forms=_forms(self.clinic, state.currency),
             may_price=request_admin_role(self.request) in MANAGERS,
             card=desk_card_on_file(self.clinic, booking.client),
+            visit_due=fmt(state.visit_due),
+            links=[
+                {"link": link, "amount": fmt(link.amount), "state": link_state(link)}
+                for link in links_for_booking(self.clinic, booking)
+            ],
             appointment_url=reverse("booking_calendar:booking", args=[booking.pk]),
         )
         return context
@@ -203,6 +220,10 @@ class DeskCheckoutActionView(ClinicWorkspaceMixin, View):
                     kind=data["kind"], amount=data["amount"], **common
                 ),
                 _("Payment taken."),
+            ),
+            "pay-link": (
+                lambda: services.checkout_pay_link_send(send_by=data["send_by"], **common),
+                _("Payment link sent for what is due for the visit."),
             ),
             "complete": (
                 lambda: services.checkout_complete(leave_balance=data["leave_balance"], **common),

@@ -78,8 +78,8 @@ def test_a_visit_with_a_product_and_a_tip_is_paid_part_cash_rest_by_card(
         checkout=checkout, kind=TenderKind.CARD_ON_FILE, amount=6000, actor=staff_user
     )
     assert (cash.status, card.status) == (TenderStatus.SUCCEEDED, TenderStatus.SUCCEEDED)
-    # The visit first, then the product, then the tip.
-    assert (card.amount, card.extras, card.tip) == (6000, 3000, 500)
+    # The products first (the cash paid £20 of them), then the visit, then the tip.
+    assert (card.amount, card.extras, card.tip) == (6000, 1000, 500)
     cash_payment = Payment.objects.get(pk=cash.payment_id)
     assert (cash_payment.method, cash_payment.kind, cash_payment.actor) == (
         PaymentMethod.CASH,
@@ -253,3 +253,44 @@ def test_a_bulgarian_clinics_receipt_is_in_bulgarian(
     body = last_email_to(patient.user.email).body
     assert "Благодарим за посещението ви" in body
     assert "В брой" in body and "Общо" in body and "45,00" in body
+
+
+def test_the_rest_of_the_visit_goes_by_payment_link_and_the_checkout_completes_due(
+    clinic,
+    patient,
+    visit,
+    serum,
+    checkout,
+    staff_user,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    from payments.models import PaymentLink, PaymentLinkStatus
+
+    services.checkout_product_add(
+        checkout=checkout, product_id=serum.pk, quantity=1, actor=staff_user
+    )
+    services.checkout_tip_set(checkout=checkout, amount=300, actor=staff_user)
+    services.checkout_tender_add(
+        checkout=checkout, kind=TenderKind.CASH, amount=2000, actor=staff_user
+    )
+    # Products are settled at the desk: £10 of the serum is still to take.
+    with pytest.raises(CommerceError) as refused:
+        services.checkout_complete(checkout=checkout, actor=staff_user, leave_balance=True)
+    assert refused.value.code == "checkout_unsettled" and "products" in refused.value.message
+    services.checkout_tender_add(
+        checkout=checkout, kind=TenderKind.TERMINAL, amount=1500, actor=staff_user
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        link = services.checkout_pay_link_send(
+            checkout=checkout, send_by=["email"], actor=staff_user
+        )
+    assert (link.amount, link.kind, link.status) == (4000, "balance", PaymentLinkStatus.OPEN)
+    assert "/pay/" in last_email_to(patient.user.email).body
+    services.checkout_complete(checkout=checkout, actor=staff_user, leave_balance=True)
+    checkout.refresh_from_db()
+    # The unpaid tip is no tip; the visit's £40 is the client's balance until the link
+    # is paid.
+    assert (checkout.tip, checkout.balance_left) == (0, 4000)
+    assert client_balance_totals(clinic, patient) == (4000, 0)
+    assert PaymentLink.objects.get().status == PaymentLinkStatus.OPEN
