@@ -33,6 +33,7 @@ class PaymentMethod(models.TextChoices):
     CARD = "card", _("Card")
     CASH = "cash", _("Cash")
     TERMINAL = "terminal", _("External card terminal")
+    VOUCHER = "voucher", _("Reward voucher or gift card")
 
 
 class PaymentStatus(models.TextChoices):

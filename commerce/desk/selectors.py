@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
-from commerce.models import DeskCheckout, Product, TenderStatus
+from commerce.models import DeskCheckout, Product, TenderKind, TenderStatus
 from payments.selectors import booking_money, saved_cards_for_client
 
 COUNTED = (TenderStatus.PENDING, TenderStatus.SUCCEEDED)
@@ -63,7 +63,10 @@ def checkout_state(checkout) -> CheckoutState:
     lines = list(checkout.lines.all())
     tenders = list(checkout.tenders.select_related("recorded_by", "payment__saved_card"))
     counted = [t for t in tenders if t.status in COUNTED]
-    desk_visit = sum(t.amount - t.tip - t.extras for t in counted)
+    # A voucher or gift card at the desk is a discount in the booking's money
+    # (``payments``) and a tender here: told apart so it is not counted twice.
+    vouchers = sum(t.amount for t in counted if t.kind == TenderKind.VOUCHER)
+    desk_visit = sum(t.amount - t.tip - t.extras for t in counted if t.kind != TenderKind.VOUCHER)
     pending_visit = sum(
         t.amount - t.tip - t.extras for t in counted if t.status == TenderStatus.PENDING
     )
@@ -73,7 +76,7 @@ def checkout_state(checkout) -> CheckoutState:
         checkout=checkout,
         currency=booking.currency,
         service_price=booking.price,
-        discount=money.discount,
+        discount=money.discount - vouchers,
         paid_before=max(booking.price - money.discount - money.balance_due - desk_visit, 0)
         + pending_visit,
         lines=lines,

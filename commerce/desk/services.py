@@ -20,6 +20,8 @@ from branding.errors import DomainError
 from branding.money import format_money
 from commerce.desk.selectors import checkout_state
 from commerce.errors import CommerceError, CommerceErrorCode
+from commerce.giftcards.checkout import PREFIX as GIFT_CARD_PREFIX
+from commerce.giftcards.checkout import take_at_desk as gift_card_take_at_desk
 from commerce.models import (
     CheckoutStatus,
     DeskCheckout,
@@ -31,7 +33,7 @@ from commerce.models import (
 )
 from payments import cards
 from payments.models import PaymentKind, PaymentMethod, PaymentStatus
-from payments.services.desk import desk_payment_record
+from payments.services.desk import desk_payment_record, desk_voucher_apply
 from payments.services.pay_links import pay_link_create
 from people.models import AuditAction
 from people.services import audit_record
@@ -223,7 +225,7 @@ def checkout_tip_set(*, checkout, amount=None, percent=None, actor, request=None
 
 
 def _tender_check(checkout, kind, amount):
-    if kind not in TenderKind.values:
+    if kind not in TenderKind.values or kind == TenderKind.VOUCHER:
         raise CommerceError(
             _("Choose how the client pays."), field="kind", code=CommerceErrorCode.TENDER_INVALID
         )
@@ -239,6 +241,51 @@ def _tender_check(checkout, kind, amount):
             code=CommerceErrorCode.TENDER_INVALID,
         )
     return state.allocate(amount)
+
+
+@transaction.atomic
+def checkout_voucher_apply(*, checkout, voucher_ref, actor, request=None) -> DeskTender:
+    """A reward voucher (loyalty's) or a gift card (by its code) takes what it can off
+    what is still due for the visit, through ``payments.discounts`` (the voucher's own
+    provider reserves it under its lock). Refused, with nothing written, when it would
+    take more than is due for the visit."""
+    checkout = _locked(checkout)
+    state = checkout_state(checkout)
+    tender = DeskTender.objects.create(
+        checkout=checkout,
+        kind=TenderKind.VOUCHER,
+        amount=max(state.visit_due, 1),  # set to what the voucher took, below
+        recorded_by=actor,
+    )
+    take = None
+    if str(voucher_ref).startswith(GIFT_CARD_PREFIX):  # pays part of what is due
+
+        def take(payment, limit):
+            return gift_card_take_at_desk(
+                clinic=checkout.clinic, voucher_ref=voucher_ref, payment=payment, limit=limit
+            )
+
+    payment = desk_voucher_apply(
+        booking=checkout.booking,
+        voucher_ref=voucher_ref,
+        limit=state.visit_due,
+        key=f"desk-{checkout.pk}-tender-{tender.pk}",
+        actor=actor,
+        take=take,
+    )
+    tender.amount = payment.discount
+    tender.payment = payment
+    tender.status = TenderStatus.SUCCEEDED
+    tender.message = payment.discount_label[:300]
+    tender.save(update_fields=["amount", "payment", "status", "message"])
+    _audit(
+        checkout,
+        actor,
+        f"Took {_fmt(checkout, payment.discount)} off the visit with {payment.discount_label} "
+        f"at the desk checkout of booking {checkout.booking_id} (tender {tender.pk})",
+        request,
+    )
+    return tender
 
 
 def checkout_tender_add(*, checkout, kind, amount, actor, request=None) -> DeskTender:

@@ -24,7 +24,9 @@ from commerce.desk.selectors import (
     desk_card_on_file,
     products_for_desk,
 )
+from commerce.giftcards.checkout import ref_for as gift_card_ref
 from commerce.models import TenderKind
+from payments.discounts import vouchers_for
 from payments.pay_links import link_state, links_for_booking
 from people.admin_toolkit.workspace import (
     FRONT_DESK,
@@ -54,8 +56,22 @@ class TipForm(forms.Form):
 
 
 class TenderForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Paid by"), choices=TenderKind.choices)
+    kind = forms.ChoiceField(
+        label=_("Paid by"),
+        choices=[(k, label) for k, label in TenderKind.choices if k != TenderKind.VOUCHER],
+    )
     amount = AmountField(label=_("Amount"))
+
+
+class VoucherForm(forms.Form):
+    voucher = forms.ChoiceField(label=_("Reward voucher"), required=False)
+    gift_card = forms.CharField(label=_("or gift card code"), max_length=40, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("voucher") and not (data.get("gift_card") or "").strip():
+            raise forms.ValidationError(_("Choose a voucher or type a gift card's code."))
+        return data
 
 
 class PayLinkForm(forms.Form):
@@ -76,12 +92,13 @@ FORMS = {
     "product": ProductForm,
     "tip": TipForm,
     "tender": TenderForm,
+    "voucher": VoucherForm,
     "pay-link": PayLinkForm,
     "complete": CompleteForm,
 }
 
 
-def _forms(clinic, currency, data=None):
+def _forms(clinic, currency, data=None, booking=None):
     made = {}
     for name, form_class in FORMS.items():
         form = form_class(data, prefix=name)
@@ -90,6 +107,9 @@ def _forms(clinic, currency, data=None):
                 field.currency = currency
         made[name] = form
     made["pay_link"] = made["pay-link"]  # as templates can name it
+    made["voucher"].fields["voucher"].choices = [("", "—")] + [
+        (v.ref, v.label) for v in (vouchers_for(booking) if booking is not None else [])
+    ]
     made["product"].fields["product"].choices = [
         (p.pk, f"{p.name} · {format_money(p.price, clinic.currency)}")
         for p in products_for_desk(clinic)
@@ -157,7 +177,7 @@ class DeskCheckoutView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, Template
             },
             lines=[{"line": line, "total": fmt(line.total)} for line in state.lines],
             tenders=[{"tender": t, "amount": fmt(t.amount)} for t in state.tenders],
-            forms=_forms(self.clinic, state.currency),
+            forms=_forms(self.clinic, state.currency, booking=booking),
             may_price=request_admin_role(self.request) in MANAGERS,
             card=desk_card_on_file(self.clinic, booking.client),
             visit_due=fmt(state.visit_due),
@@ -188,7 +208,9 @@ class DeskCheckoutActionView(ClinicWorkspaceMixin, View):
             )
         if action not in FORMS:
             raise Http404("No such action.")
-        form = _forms(self.clinic, checkout.booking.currency, request.POST)[action]
+        form = _forms(self.clinic, checkout.booking.currency, request.POST, checkout.booking)[
+            action
+        ]
         if not form.is_valid():
             for name, errors in form.errors.items():
                 label = form.fields[name].label if name in form.fields else ""
@@ -220,6 +242,12 @@ class DeskCheckoutActionView(ClinicWorkspaceMixin, View):
                     kind=data["kind"], amount=data["amount"], **common
                 ),
                 _("Payment taken."),
+            ),
+            "voucher": (
+                lambda: services.checkout_voucher_apply(
+                    voucher_ref=data["voucher"] or gift_card_ref(data["gift_card"]), **common
+                ),
+                _("Voucher taken off the visit."),
             ),
             "pay-link": (
                 lambda: services.checkout_pay_link_send(send_by=data["send_by"], **common),

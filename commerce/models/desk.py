@@ -82,6 +82,7 @@ class TenderKind(models.TextChoices):
     CARD_ON_FILE = "card_on_file", _("Card on file")
     CASH = "cash", _("Cash")
     TERMINAL = "terminal", _("External card terminal")
+    VOUCHER = "voucher", _("Reward voucher or gift card")
 
 
 class TenderStatus(models.TextChoices):

@@ -294,3 +294,57 @@ def test_the_rest_of_the_visit_goes_by_payment_link_and_the_checkout_completes_d
     assert (checkout.tip, checkout.balance_left) == (0, 4000)
     assert client_balance_totals(clinic, patient) == (4000, 0)
     assert PaymentLink.objects.get().status == PaymentLinkStatus.OPEN
+
+
+def test_a_gift_card_pays_what_it_can_of_the_visit_and_the_rest_is_cash(
+    clinic, patient, visit, serum, checkout, staff_user, gift_card
+):
+    from commerce.giftcards.checkout import ref_for
+    from commerce.giftcards.selectors import gift_card_balance
+
+    services.checkout_product_add(
+        checkout=checkout, product_id=serum.pk, quantity=1, actor=staff_user
+    )
+    services.checkout_tender_add(
+        checkout=checkout, kind=TenderKind.CASH, amount=3500, actor=staff_user
+    )  # the serum, and £5 of the visit
+    tender = services.checkout_voucher_apply(
+        checkout=checkout, voucher_ref=ref_for(gift_card.code), actor=staff_user
+    )
+    assert (tender.kind, tender.status, tender.amount) == (
+        TenderKind.VOUCHER,
+        TenderStatus.SUCCEEDED,
+        4000,
+    )
+    assert gift_card_balance(gift_card) == 2000
+    state = checkout_state(checkout)
+    assert (state.total, state.taken, state.due, state.discount) == (7500, 7500, 0, 0)
+    services.checkout_complete(checkout=checkout, actor=staff_user)
+    assert booking_money(visit).balance_due == 0
+    assert client_balance_totals(clinic, patient) == (0, 0)
+    # The card's money was counted when the card was sold: not spent again here.
+    assert client_paid_total(clinic, patient) == 3500
+
+
+def test_a_gift_card_takes_only_what_is_due_and_an_unknown_code_changes_nothing(
+    checkout, staff_user, gift_card
+):
+    from commerce.giftcards.checkout import ref_for
+    from commerce.giftcards.selectors import gift_card_balance
+
+    services.checkout_tender_add(
+        checkout=checkout, kind=TenderKind.CASH, amount=4000, actor=staff_user
+    )
+    with pytest.raises(CommerceError) as refused:
+        services.checkout_voucher_apply(
+            checkout=checkout, voucher_ref=ref_for("AAAA-BBBB-CCCC-DDDD"), actor=staff_user
+        )
+    assert refused.value.field == "voucher"
+    assert not DeskTender.objects.filter(kind=TenderKind.VOUCHER).exists()
+    assert Payment.objects.count() == 1
+    tender = services.checkout_voucher_apply(
+        checkout=checkout, voucher_ref=ref_for(gift_card.code), actor=staff_user
+    )
+    assert tender.amount == 500  # the £5 still due, not the £45 price
+    assert gift_card_balance(gift_card) == 5500
+    assert checkout_state(checkout).due == 0
