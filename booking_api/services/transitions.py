@@ -449,6 +449,50 @@ def booking_price_adjust(*, booking, price, actor, reason="", request=None) -> B
     return booking
 
 
+@transaction.atomic
+def booking_cover_at_desk(*, booking, ref, actor, request=None):
+    """At the desk, a package session or a membership credit (``booking_api.coverage``,
+    the provider's own lock) covers a visit booked without it: the session is taken,
+    the price becomes 0 (the price it had kept on its ``covered`` event, as at booking),
+    audited. The front desk or a manager; a visit covered already is refused. The caller
+    checks no money was taken for the visit yet (booking_api does not read payments).
+    Returns the provider's ``CoverOption``."""
+    from booking_api.services.bookings import _cover
+
+    booking = locked_booking(booking)
+    if actor_role(booking, actor) not in lifecycle.STAFF:
+        raise NotAllowedError(
+            _("Only the front desk or a manager can cover a visit at the desk."),
+            code=BookingErrorCode.ROLE_NOT_ALLOWED,
+        )
+    if (
+        booking.status not in lifecycle.VISIT_STATUSES
+        or booking.events.filter(kind="covered").exists()
+    ):
+        raise BookingError(
+            _("This visit cannot be covered: it is covered already, or not going ahead."),
+            field="package",
+            code=BookingErrorCode.PACKAGE_UNUSABLE,
+        )
+    price = booking.price
+    _cover(booking, ref, actor, price=price)
+    booking.price = 0
+    booking.deposit = 0
+    booking.save(update_fields=["price", "deposit", "updated_at"])
+    option = booking.events.filter(kind="covered").order_by("-pk").first()
+    audit_record(
+        clinic=booking.clinic,
+        actor=actor,
+        action=AuditAction.CHANGE,
+        client=booking.client,
+        summary=f"Covered {booking.service.name} (booking {booking.pk}, price {price} "
+        f"{booking.currency}) with {option.data.get('label', ref)} at the desk",
+        changes={"price": (price, 0)},
+        request=request,
+    )
+    return option.data
+
+
 # --- what the payments app asks for ------------------------------------------------------
 
 

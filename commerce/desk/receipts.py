@@ -34,7 +34,10 @@ def desk_receipt_context(checkout) -> dict:
     def fmt(amount):
         return format_money(amount, state.currency)
 
-    lines = [{"label": booking.service.name, "amount": fmt(state.service_price)}]
+    service = booking.service.name
+    if checkout.cover_label:
+        service = f"{service} ({checkout.cover_label})"
+    lines = [{"label": service, "amount": fmt(state.service_price)}]
     if state.discount:
         lines.append({"label": _("Reward discount"), "amount": fmt(-state.discount)})
     lines += [

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from booking_api.lifecycle import VISIT_STATUSES
 from booking_api.models import Booking
-from booking_api.services import booking_price_adjust
+from booking_api.services import booking_cover_at_desk, booking_price_adjust
 from branding.errors import DomainError
 from branding.money import format_money
 from commerce.desk.selectors import checkout_state
@@ -241,6 +241,26 @@ def _tender_check(checkout, kind, amount):
             code=CommerceErrorCode.TENDER_INVALID,
         )
     return state.allocate(amount)
+
+
+@transaction.atomic
+def checkout_cover_apply(*, checkout, ref, actor, request=None) -> DeskCheckout:
+    """A package session or membership credit of the client's covers the visit
+    (``booking_cover_at_desk``: the provider takes it under its lock, audited): the
+    visit then costs nothing. Only before any money was taken for the visit."""
+    checkout = _locked(checkout)
+    state = checkout_state(checkout)
+    if state.visit_due != state.service_price - state.discount:
+        raise CommerceError(
+            _("Money was taken for the visit already: cover it before taking payment."),
+            field="package",
+            code=CommerceErrorCode.TENDER_INVALID,
+        )
+    covered = booking_cover_at_desk(booking=checkout.booking, ref=ref, actor=actor, request=request)
+    checkout.cover_label = str(covered.get("label", ""))[:300]
+    checkout.cover_price = covered.get("price", 0)
+    checkout.save(update_fields=["cover_label", "cover_price"])
+    return checkout
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from booking_api.coverage import cover_options
 from branding import clinic_time
 from branding.errors import DomainError
 from branding.money import AmountField, format_money
@@ -63,6 +64,10 @@ class TenderForm(forms.Form):
     amount = AmountField(label=_("Amount"))
 
 
+class CoverForm(forms.Form):
+    ref = forms.ChoiceField(label=_("Package session or membership credit"))
+
+
 class VoucherForm(forms.Form):
     voucher = forms.ChoiceField(label=_("Reward voucher"), required=False)
     gift_card = forms.CharField(label=_("or gift card code"), max_length=40, required=False)
@@ -93,6 +98,7 @@ FORMS = {
     "tip": TipForm,
     "tender": TenderForm,
     "voucher": VoucherForm,
+    "cover": CoverForm,
     "pay-link": PayLinkForm,
     "complete": CompleteForm,
 }
@@ -107,6 +113,14 @@ def _forms(clinic, currency, data=None, booking=None):
                 field.currency = currency
         made[name] = form
     made["pay_link"] = made["pay-link"]  # as templates can name it
+    made["cover"].fields["ref"].choices = [
+        (o.ref, o.label)
+        for o in (
+            cover_options(clinic=clinic, client=booking.client, service=booking.service)
+            if booking is not None
+            else []
+        )
+    ]
     made["voucher"].fields["voucher"].choices = [("", "—")] + [
         (v.ref, v.label) for v in (vouchers_for(booking) if booking is not None else [])
     ]
@@ -167,6 +181,7 @@ class DeskCheckoutView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, Template
             state=state,
             money={
                 "service": fmt(state.service_price),
+                "cover_price": fmt(checkout.cover_price),
                 "discount": fmt(state.discount) if state.discount else "",
                 "products": fmt(state.products_total),
                 "tip": fmt(state.tip),
@@ -242,6 +257,10 @@ class DeskCheckoutActionView(ClinicWorkspaceMixin, View):
                     kind=data["kind"], amount=data["amount"], **common
                 ),
                 _("Payment taken."),
+            ),
+            "cover": (
+                lambda: services.checkout_cover_apply(ref=data["ref"], **common),
+                _("The visit is covered."),
             ),
             "voucher": (
                 lambda: services.checkout_voucher_apply(

@@ -36,6 +36,9 @@ class DeskCheckout(models.Model):
         related_name="+",
     )
     balance_left = models.PositiveIntegerField(default=0)  # still due when completed
+    # A package session or membership credit that covered the visit at the desk.
+    cover_label = models.CharField(max_length=300, blank=True)
+    cover_price = models.PositiveIntegerField(default=0)  # the price it had
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -348,3 +348,46 @@ def test_a_gift_card_takes_only_what_is_due_and_an_unknown_code_changes_nothing(
     assert tender.amount == 500  # the £5 still due, not the £45 price
     assert gift_card_balance(gift_card) == 5500
     assert checkout_state(checkout).due == 0
+
+
+def test_a_package_session_covers_the_visit_at_the_desk(
+    clinic,
+    patient,
+    visit,
+    checkout,
+    staff_user,
+    bought,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    from commerce.packages.selectors import package_balance
+
+    services.checkout_cover_apply(
+        checkout=checkout, ref=f"commerce:package:{bought.pk}", actor=staff_user
+    )
+    visit.refresh_from_db()
+    assert visit.price == 0
+    assert visit.events.filter(kind="covered", data__price=4500).exists()
+    assert package_balance(bought) == 2
+    assert checkout_state(checkout).due == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        services.checkout_complete(checkout=checkout, actor=staff_user)
+    assert "Three consultations" in last_email_to(patient.user.email).body
+    assert client_balance_totals(clinic, patient) == (0, 0)
+
+
+def test_a_visit_already_paid_towards_is_not_covered_and_nothing_changes(
+    visit, checkout, staff_user, bought
+):
+    from commerce.packages.selectors import package_balance
+
+    services.checkout_tender_add(
+        checkout=checkout, kind=TenderKind.CASH, amount=1000, actor=staff_user
+    )
+    with pytest.raises(CommerceError) as refused:
+        services.checkout_cover_apply(
+            checkout=checkout, ref=f"commerce:package:{bought.pk}", actor=staff_user
+        )
+    assert refused.value.field == "package"
+    visit.refresh_from_db()
+    assert visit.price == 4500 and package_balance(bought) == 3
