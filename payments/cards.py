@@ -218,6 +218,18 @@ ALLOWED_STATUSES = {
 }
 
 
+def _card_on_file(booking, card=None):
+    """The client's card (this one, or their newest) and Stripe Customer, checked before
+    any attempt is recorded."""
+    card = card or SavedCard.objects.filter(client=booking.client).first()
+    if card is None or card.client_id != booking.client_id:
+        raise PaymentError(
+            _("This client has no card on file."), field="card", code=PaymentErrorCode.NO_CARD
+        )
+    require_payments(booking.clinic)  # before the attempt is recorded
+    return card, customer_ensure(client=booking.client)
+
+
 def card_charge(*, booking, kind, amount=None, actor=None, card=None, audit=None) -> Payment:
     """Charge the client's saved card off-session for ``kind`` (balance, late-cancel fee,
     no-show fee); ``amount`` defaults to what is due and may not exceed the booking's
@@ -264,13 +276,7 @@ def card_charge(*, booking, kind, amount=None, actor=None, card=None, audit=None
             field="amount",
             code=PaymentErrorCode.AMOUNT_INVALID,
         )
-    card = card or SavedCard.objects.filter(client=booking.client).first()
-    if card is None or card.client_id != booking.client_id:
-        raise PaymentError(
-            _("This client has no card on file."), field="card", code=PaymentErrorCode.NO_CARD
-        )
-    require_payments(booking.clinic)  # before the attempt is recorded
-    customer = customer_ensure(client=booking.client)
+    card, customer = _card_on_file(booking, card)
     with transaction.atomic():
         payment, _created = Payment.objects.select_for_update().get_or_create(
             idempotency_key=key,
@@ -373,13 +379,7 @@ def desk_card_charge(
             field="amount",
             code=PaymentErrorCode.AMOUNT_INVALID,
         )
-    card = card or SavedCard.objects.filter(client=booking.client).first()
-    if card is None or card.client_id != booking.client_id:
-        raise PaymentError(
-            _("This client has no card on file."), field="card", code=PaymentErrorCode.NO_CARD
-        )
-    require_payments(booking.clinic)  # before the attempt is recorded
-    customer = customer_ensure(client=booking.client)
+    card, customer = _card_on_file(booking, card)
     with transaction.atomic():
         payment = Payment.objects.create(
             clinic=booking.clinic,

@@ -22,6 +22,7 @@ from booking_api.services.errors import BookingError
 from booking_api.services.policy import cancellation_quote, initial_status, no_show_fee
 from branding import clinic_time
 from branding.errors import FeatureDisabledError, NotAllowedError
+from branding.money import format_money
 from branding.selectors import clinic_policy, feature_enabled
 from people.models import AuditAction
 from people.selectors import clinic_role_for_user
@@ -441,8 +442,9 @@ def booking_price_adjust(*, booking, price, actor, reason="", request=None) -> B
         actor=actor,
         action=AuditAction.CHANGE,
         client=booking.client,
-        summary=f"Changed the price of {booking.service.name} (booking {booking.pk}) "
-        f"from {old} to {price} {booking.currency} ({reason or 'no reason given'})",
+        summary=f"Changed the price of {booking.service.name} (booking {booking.pk}) from "
+        f"{format_money(old, booking.currency)} to {format_money(price, booking.currency)} "
+        f"({reason or 'no reason given'})",
         changes={"price": (old, price)},
         request=request,
     )
@@ -456,7 +458,7 @@ def booking_cover_at_desk(*, booking, ref, actor, request=None):
     the price becomes 0 (the price it had kept on its ``covered`` event, as at booking),
     audited. The front desk or a manager; a visit covered already is refused. The caller
     checks no money was taken for the visit yet (booking_api does not read payments).
-    Returns the provider's ``CoverOption``."""
+    Returns the ``covered`` event's data (``ref``, ``label``, ``price``)."""
     from booking_api.services.bookings import _cover
 
     booking = locked_booking(booking)
@@ -485,8 +487,9 @@ def booking_cover_at_desk(*, booking, ref, actor, request=None):
         actor=actor,
         action=AuditAction.CHANGE,
         client=booking.client,
-        summary=f"Covered {booking.service.name} (booking {booking.pk}, price {price} "
-        f"{booking.currency}) with {option.data.get('label', ref)} at the desk",
+        summary=f"Covered {booking.service.name} (booking {booking.pk}, price "
+        f"{format_money(price, booking.currency)}) with {option.data.get('label', ref)} "
+        "at the desk",
         changes={"price": (price, 0)},
         request=request,
     )

@@ -47,19 +47,18 @@ def desk_payment_record(*, booking, amount, method, key, actor, tip=0, extras=0)
         succeeded_at=now,
         idempotency_key=key,
     )
-    booking_event_record(
-        booking_id=booking.pk,
-        kind="payment",
-        actor=actor,
-        data={
-            "payment": payment.pk,
-            "kind": payment.kind,
-            "method": method,
-            "amount": amount,
-            "currency": payment.currency,
-        },
-    )
+    _history(payment, amount=amount, currency=payment.currency)
     return payment
+
+
+def _history(payment, **data):
+    """The desk payment in the booking's history, with who recorded it."""
+    booking_event_record(
+        booking_id=payment.booking_id,
+        kind="payment",
+        actor=payment.actor,
+        data={"payment": payment.pk, "kind": payment.kind, "method": payment.method, **data},
+    )
 
 
 @transaction.atomic
@@ -114,18 +113,7 @@ def desk_voucher_apply(*, booking, voucher_ref, limit, key, actor, take=None) ->
     payment.status = PaymentStatus.SUCCEEDED
     payment.succeeded_at = timezone.now()
     payment.save()
-    booking_event_record(
-        booking_id=booking.pk,
-        kind="payment",
-        actor=actor,
-        data={
-            "payment": payment.pk,
-            "kind": payment.kind,
-            "method": payment.method,
-            "discount": payment.discount,
-            "voucher": voucher_ref,
-        },
-    )
+    _history(payment, discount=payment.discount, voucher=voucher_ref)
     pk = payment.pk
     transaction.on_commit(lambda: _voucher_used(pk))
     return payment
