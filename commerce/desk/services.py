@@ -18,7 +18,7 @@ from booking_api.models import Booking
 from booking_api.services import booking_cover_at_desk, booking_price_adjust
 from branding.errors import DomainError
 from branding.money import format_money
-from commerce.desk.selectors import checkout_state
+from commerce.desk.selectors import checkout_state, desk_card_on_file
 from commerce.errors import CommerceError, CommerceErrorCode
 from commerce.giftcards.checkout import PREFIX as GIFT_CARD_PREFIX
 from commerce.giftcards.checkout import take_at_desk as gift_card_take_at_desk
@@ -318,6 +318,14 @@ def checkout_tender_add(*, checkout, kind, amount, actor, request=None) -> DeskT
         booking = checkout.booking
         visit, extras, tip = _tender_check(checkout, kind, amount)
         amount = visit + extras + tip
+        if kind == TenderKind.CARD_ON_FILE and not desk_card_on_file(
+            checkout.clinic, booking.client
+        ):
+            raise CommerceError(
+                _("This client has no card on file."),
+                field="card",
+                code=CommerceErrorCode.TENDER_INVALID,
+            )
         tender = DeskTender.objects.create(
             checkout=checkout,
             kind=kind,

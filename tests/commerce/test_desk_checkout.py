@@ -391,3 +391,12 @@ def test_a_visit_already_paid_towards_is_not_covered_and_nothing_changes(
     assert refused.value.field == "package"
     visit.refresh_from_db()
     assert visit.price == 4500 and package_balance(bought) == 3
+
+
+def test_the_card_on_file_without_a_card_is_refused_and_nothing_is_written(checkout, staff_user):
+    with pytest.raises(CommerceError) as refused:
+        services.checkout_tender_add(
+            checkout=checkout, kind=TenderKind.CARD_ON_FILE, amount=4500, actor=staff_user
+        )
+    assert refused.value.field == "card"
+    assert not DeskTender.objects.exists() and not Payment.objects.exists()
