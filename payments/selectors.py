@@ -73,7 +73,11 @@ def paid_payments_for_client(clinic, client):
 
 
 def payments_for_booking(clinic, booking):
-    return list(Payment.objects.filter(clinic=clinic, booking=booking).prefetch_related("refunds"))
+    return list(
+        Payment.objects.filter(clinic=clinic, booking=booking)
+        .select_related("actor")
+        .prefetch_related("refunds")
+    )
 
 
 def saved_cards_for_client(clinic, client) -> list[SavedCard]:

@@ -63,6 +63,9 @@ def test_the_desk_adds_a_product_a_tip_and_cash_and_completes(
         8000,
         staff_user,
     )
+    # The booking's payments page says how and by whom.
+    payments_page = desk.get(f"/admin/payments/bookings/{visit.pk}/").content.decode()
+    assert f"Paid at the desk (Cash, {staff_user.email})" in payments_page
     desk.post(f"{base}/complete/", {})
     assert DeskCheckout.objects.get().status == CheckoutStatus.COMPLETED
     page = desk.get(f"{base}/").content.decode()
