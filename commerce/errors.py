@@ -111,6 +111,25 @@ class CommerceErrorCode(ErrorCode):
         "The clinic does not let members cancel online, or the membership has ended.",
     )
 
+    CHECKOUT_CLOSED = (
+        "checkout_closed",
+        409,
+        "The desk checkout is completed already (another member of staff may have "
+        "completed it), or the visit cannot be checked out (cancelled, refunded).",
+    )
+    CHECKOUT_UNSETTLED = (
+        "checkout_unsettled",
+        409,
+        "The desk checkout still has money due (leave it as a balance due to complete), "
+        "or a card payment is still under way.",
+    )
+    TENDER_INVALID = (
+        "tender_invalid",
+        400,
+        "The tender is zero, more than what is still due, or of an unknown kind; or the "
+        "tip is below zero or below what was already taken for it (names the field).",
+    )
+
 
 class CommerceError(DomainError):
     code = CommerceErrorCode.COMMERCE
