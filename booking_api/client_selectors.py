@@ -4,7 +4,7 @@ runs a fixed number of queries."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from booking_api.lifecycle import AHEAD_STATUSES
@@ -16,24 +16,22 @@ COMPLETED = BookingStatus.COMPLETED
 @dataclass(frozen=True)
 class VisitSummary:
     visits: int
-    spent: int  # minor units, from the prices of completed bookings
     currency: str
     last: Booking | None
     next: Booking | None
 
 
 def client_visit_summary(clinic, client) -> VisitSummary:
-    """Completed visits, what they came to, and the last and next appointments (with
-    service and staff). Three queries."""
+    """Completed visits and the last and next appointments (with service and staff).
+    Three queries. What the client spent is what they paid (payments), not prices."""
     bookings = Booking.objects.filter(clinic=clinic, client=client)
-    totals = bookings.filter(status=COMPLETED).aggregate(visits=Count("pk"), spent=Sum("price"))
+    totals = bookings.filter(status=COMPLETED).aggregate(visits=Count("pk"))
     related = bookings.select_related("service", "staff")
     now = timezone.now()
     last = related.filter(status=COMPLETED).order_by("-start").first()
     upcoming = related.filter(start__gte=now, status__in=AHEAD_STATUSES).order_by("start")
     return VisitSummary(
         visits=totals["visits"] or 0,
-        spent=totals["spent"] or 0,
         currency=clinic.currency,
         last=last,
         next=upcoming.first(),
