@@ -4,7 +4,7 @@ runs a fixed number of queries."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q, Subquery, Sum
+from django.db.models import Count, Max, Q, Subquery
 from django.utils import timezone
 
 from booking_api.lifecycle import AHEAD_STATUSES
@@ -16,7 +16,6 @@ COMPLETED = BookingStatus.COMPLETED
 @dataclass(frozen=True)
 class VisitSummary:
     visits: int
-    spent: int  # minor units, from the prices of completed bookings
     currency: str
     last: Booking | None
     next: Booking | None
@@ -25,20 +24,18 @@ class VisitSummary:
 
 
 def client_visit_summary(clinic, client, *, upcoming=1) -> VisitSummary:
-    """Completed visits, what they came to, the last appointment and the next
-    ``upcoming`` ones (with service, staff and pet). Two queries whatever the history:
-    the last completed visit carries the count and the sum as scalar subqueries (one
-    round trip, the last row found on the ``(client, start)`` index)."""
+    """Completed visits, the last appointment and the next ``upcoming`` ones (with
+    service, staff and pet). Two queries whatever the history: the last completed visit
+    carries the count as a scalar subquery (one round trip, the last row found on the
+    ``(client, start)`` index). What the client spent is what they paid (payments), not
+    prices."""
     bookings = Booking.objects.filter(clinic=clinic, client=client)
     completed = bookings.filter(status=COMPLETED)
-    # One group (a single client): grouping by it keeps the aggregate a scalar subquery.
-    grouped = completed.order_by().values("client_id")
+    # One group (a single client): grouping by it keeps the count a scalar subquery.
+    count = completed.order_by().values("client_id").annotate(n=Count("pk")).values("n")
     last = (
         completed.select_related("service", "staff")
-        .annotate(
-            visits=Subquery(grouped.annotate(n=Count("pk")).values("n")),
-            spent=Subquery(grouped.annotate(total=Sum("price")).values("total")),
-        )
+        .annotate(visits=Subquery(count))
         .order_by("-start", "-pk")
         .first()
     )
@@ -49,7 +46,6 @@ def client_visit_summary(clinic, client, *, upcoming=1) -> VisitSummary:
     )
     return VisitSummary(
         visits=last.visits if last else 0,
-        spent=(last.spent or 0) if last else 0,
         currency=clinic.currency,
         last=last,
         next=ahead[0] if ahead else None,
