@@ -24,12 +24,15 @@ def receipt_number_format(clinic, series, number) -> str:
 def receipt_number_take(*, clinic, series: ReceiptSeries) -> str:
     """The clinic's next number in ``series``, formatted. Counts only if the caller's
     transaction commits."""
-    # The counter row exists from the first receipt on; two first receipts at once both
-    # insert, the second waits for the first and does nothing (ON CONFLICT DO NOTHING).
-    ReceiptCounter.objects.bulk_create(
-        [ReceiptCounter(clinic=clinic, series=series)], ignore_conflicts=True
-    )
-    counter = ReceiptCounter.objects.select_for_update().get(clinic=clinic, series=series)
+    counters = ReceiptCounter.objects.select_for_update()
+    counter = counters.filter(clinic=clinic, series=series).first()
+    if counter is None:
+        # The clinic's first receipt in the series makes the row; two first receipts at
+        # once both insert, the second waits for the first and does nothing.
+        ReceiptCounter.objects.bulk_create(
+            [ReceiptCounter(clinic=clinic, series=series)], ignore_conflicts=True
+        )
+        counter = counters.get(clinic=clinic, series=series)
     counter.last += 1
     counter.save(update_fields=["last"])
     return receipt_number_format(clinic, series, counter.last)
