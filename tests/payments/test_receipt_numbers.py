@@ -18,11 +18,13 @@ from pypdf import PdfReader
 
 from commerce.models import Purchase
 from commerce.packages.services import package_buy_start, package_sell
+from commerce.privacy_parts import export_purchases
 from commerce.purchases import purchase_confirm
 from commerce.receipts import purchase_receipt_pdf
 from payments import receipts, services
 from payments.errors import CardDeclinedError
 from payments.models import Payment, ReceiptCounter, ReceiptSeries, Refund
+from payments.privacy_parts import export_payments
 from payments.services.receipt_numbers import receipt_number_take
 from tests.factories.clients import ClientAccountFactory
 from tests.factories.commerce import PackagePlanFactory
@@ -157,6 +159,12 @@ def test_the_portal_the_balance_tab_and_the_api_show_the_stored_number(
     [bought] = patient_api.get("/api/v1/purchases").json()["results"]
     assert bought["receipt_number"] == "GLOW-S9"
     assert "GLOW-P7" in pdf_text(receipts.payment_receipt_pdf(payment))
+    # The person's copy of their data (privacy export) carries them too.
+    [exported] = export_payments(clinic=clinic, client=patient)["data"]["payments"]
+    assert exported["receipt_number"] == "GLOW-P7"
+    assert [r["receipt_number"] for r in exported["refunds"]] == ["GLOW-R8"]
+    [exported_sale] = export_purchases(clinic=clinic, client=patient)["data"]["purchases"]
+    assert exported_sale["receipt_number"] == "GLOW-S9"
 
 
 def _historical_apps(app, name):
