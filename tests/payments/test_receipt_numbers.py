@@ -215,29 +215,22 @@ def test_existing_receipts_keep_their_issued_numbers_and_others_follow_the_highe
         idempotency_key="r1",
         receipt_snapshot={"issued": "then"},
     )
-    purchase = Purchase.objects.create(
-        clinic=clinic,
-        client=booking.client,
-        kind="package",
-        description="Three",
-        amount=100,
-        currency="GBP",
-        method="desk",
-        status="succeeded",
-        amount_captured=100,
-        idempotency_key="p1",
-        succeeded_at=now,
-    )
-    unpaid = Purchase.objects.create(
-        clinic=clinic,
-        client=booking.client,
-        kind="package",
-        description="Three",
-        amount=100,
-        currency="GBP",
-        method="card",
-        idempotency_key="p2",
-    )
+
+    def sale(key, **paid):
+        return Purchase.objects.create(
+            clinic=clinic,
+            client=booking.client,
+            kind="package",
+            description="Three",
+            amount=100,
+            currency="GBP",
+            method="desk",
+            idempotency_key=key,
+            **paid,
+        )
+
+    purchase = sale("p1", status="succeeded", amount_captured=100, succeeded_at=now)
+    unpaid = sale("p2")
 
     payments_apps = _historical_apps("payments", "0009_number_existing_receipts")
     _migration("payments", "0009_number_existing_receipts").number_existing_receipts(
