@@ -23,6 +23,8 @@ TEMPLATE = "commerce/receipt.html"
 
 def purchase_receipt_number(purchase) -> str:
     """The number the receipt was issued with (``GLOW-S12``), stored when it was paid."""
+    if purchase.status != PurchaseStatus.SUCCEEDED:  # no receipt: it takes no number
+        return purchase.receipt_number
     return receipt_number_ensure(purchase, clinic=purchase.clinic, series=ReceiptSeries.PURCHASE)
 
 

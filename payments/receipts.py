@@ -24,7 +24,7 @@ from branding.selectors import clinic_branding
 from notifications.models import Category, Channel
 from notifications.selectors import notified_since
 from notifications.services import notify
-from payments.models import Payment, ReceiptSeries, Refund, RefundStatus
+from payments.models import Payment, PaymentStatus, ReceiptSeries, Refund, RefundStatus
 from payments.selectors import booking_money
 from payments.services.receipt_numbers import receipt_number_ensure
 
@@ -131,7 +131,11 @@ def receipt_number(payment, refund=None) -> str:
     """The number the receipt was issued with (``GLOW-P12``, ``GLOW-R3``): the clinic's
     own sequence, stored on the row when it succeeded (``services.receipt_numbers``)."""
     if refund is not None:
+        if refund.status != RefundStatus.SUCCEEDED:  # no receipt: it takes no number
+            return refund.receipt_number
         return receipt_number_ensure(refund, clinic=payment.clinic, series=ReceiptSeries.REFUND)
+    if payment.status != PaymentStatus.SUCCEEDED:
+        return payment.receipt_number
     return receipt_number_ensure(payment, clinic=payment.clinic, series=ReceiptSeries.PAYMENT)
 
 

@@ -26,6 +26,7 @@ from payments.errors import CardDeclinedError
 from payments.models import Payment, ReceiptCounter, ReceiptSeries, Refund
 from payments.privacy_parts import export_payments
 from payments.services.receipt_numbers import receipt_number_take
+from payments.services.refunds import refund_record, refund_send
 from tests.factories.clients import ClientAccountFactory
 from tests.factories.commerce import PackagePlanFactory
 from tests.fixtures.clinics import admin_client_for
@@ -265,3 +266,23 @@ def test_existing_receipts_keep_their_issued_numbers_and_others_follow_the_highe
         f"GLOW-S{purchase.pk + 1}"
     )
     assert ReceiptCounter.objects.get(clinic=clinic, series="R").last == refund_issued.pk + 1
+
+
+@pytest.mark.usefixtures("stripe_at_localstripe")
+def test_a_refund_not_yet_made_has_no_receipt_and_takes_no_number(
+    full_policy, held, signed_in, patient_api
+):
+    """Found building this: a pending (or failed) refund's receipt PDF was served, and
+    would have taken a number from the sequence for money that never went back."""
+    payment = pay(held("10:00"))
+    pending = refund_record(payment=payment, amount=1000)  # recorded, Stripe not asked yet
+
+    assert signed_in.get(f"/receipts/refund/{pending.pk}.pdf").status_code == 404
+    assert patient_api.get(f"/api/v1/refunds/{pending.pk}/receipt.pdf").status_code == 404
+    pending.refresh_from_db()
+    assert pending.receipt_number == ""
+    assert not ReceiptCounter.objects.filter(series=ReceiptSeries.REFUND).exists()
+
+    made = refund_send(refund_id=pending.pk)
+    assert made.receipt_number == "GLOW-R1"
+    assert signed_in.get(f"/receipts/refund/{made.pk}.pdf").status_code == 200
