@@ -253,6 +253,7 @@ class PetHealthDueViewSet(ClinicModelViewSet):
     url_prefix = "automations/pet-health"
     icon = "calendar-check"
     menu_label = _("Pet health due dates")
+    menu_feature = "pets"
     menu_name = "automations-pet-health"
     menu_order = 200
     edit_roles = FRONT_DESK

@@ -84,6 +84,11 @@ class BookingErrorCode(ErrorCode):
     ALREADY_WAITLISTED = "already_waitlisted", 409, "The client is already on that waitlist."
     NOT_FOUND = "not_found", 404, "The booking, cart item or waitlist entry was not found."
     NOT_CLINIC_STAFF = "not_clinic_staff", 403, "Only the clinic's team can change this booking."
+    PRICE_INVALID = (
+        "price_invalid",
+        400,
+        "The visit's price cannot be set so (below zero, or the booking is cancelled).",
+    )
     ROLE_NOT_ALLOWED = (
         "role_not_allowed",
         403,

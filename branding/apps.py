@@ -8,7 +8,16 @@ class BrandingConfig(AppConfig):
     verbose_name = "Branding and tenancy"
 
     def ready(self):
-        from branding import hosts, import_sections, privacy, url_converters, web_apps
+        from branding import (
+            groups_on_migrate,
+            hosts,
+            import_sections,
+            privacy,
+            url_converters,
+            web_apps,
+        )
+
+        groups_on_migrate.connect()
 
         hosts.connect()
         import_sections.register()

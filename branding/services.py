@@ -62,7 +62,7 @@ def register_manager_setting(model) -> None:
     """A site setting of an app above branding (e.g. commerce's installments) that the
     clinic's managers may change, like the settings above: called from the app's
     ``AppConfig.ready``; the managers' groups get it when they are next ensured (a new
-    clinic, a membership granted)."""
+    clinic, a membership granted, and at every ``migrate``: ``branding.groups_on_migrate``)."""
     if model not in SETTING_MODELS:
         SETTING_MODELS.append(model)
 

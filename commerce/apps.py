@@ -11,12 +11,14 @@ class CommerceConfig(AppConfig):
     verbose_name = "Commerce"
 
     def ready(self):
+        from booking_api.appointment_extras import register_appointment_panel
         from booking_api.availability.horizon import register_horizon_provider
         from booking_api.coverage import register_cover_provider
         from booking_api.pricing import register_price_provider
         from branding.services import register_manager_setting
         from commerce import import_sections, receivers
         from commerce.balance import purchase_lines
+        from commerce.desk.appointment import appointment_checkout_panel
         from commerce.giftcards import checkout as gift_cards_at_checkout
         from commerce.memberships import cover as membership_cover
         from commerce.memberships.services import membership_stripe_event
@@ -41,5 +43,7 @@ class CommerceConfig(AppConfig):
         # Gift cards pay at a booking's checkout: the patient types the code.
         register_discount_provider(gift_cards_at_checkout)
         register_intent_handler(PURPOSE, purchase_intent_webhook)
+        # The desk checkout's button on the staff appointment page.
+        register_appointment_panel(appointment_checkout_panel)
         # Every purchase on the client's Balance tab, with its receipt.
         register_balance_source(purchase_lines)

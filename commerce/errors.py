@@ -1,5 +1,7 @@
 """Commerce's error type and the codes it raises (see branding.errors.ErrorCode)."""
 
+from django.utils.translation import gettext as _
+
 from branding.errors import DomainError, ErrorCode
 
 
@@ -45,6 +47,12 @@ class CommerceErrorCode(ErrorCode):
     )
     REASON_REQUIRED = "reason_required", 400, "Staff changes need a reason."
     OTHER_CLINIC = "other_clinic", 400, "The client belongs to another clinic."
+    CARD_NEEDS_AUTHENTICATION = (
+        "card_needs_authentication",
+        402,
+        "The card's bank asks the patient to confirm the membership's first payment, which "
+        "joining cannot do yet: nothing was kept; another card may be used.",
+    )
     CARD_UNUSABLE = (
         "card_unusable",
         400,
@@ -103,6 +111,35 @@ class CommerceErrorCode(ErrorCode):
         "The clinic does not let members cancel online, or the membership has ended.",
     )
 
+    CHECKOUT_CLOSED = (
+        "checkout_closed",
+        409,
+        "The desk checkout is completed already (another member of staff may have "
+        "completed it), or the visit cannot be checked out (cancelled, refunded).",
+    )
+    CHECKOUT_UNSETTLED = (
+        "checkout_unsettled",
+        409,
+        "The desk checkout still has money due (leave it as a balance due to complete), "
+        "or a card payment is still under way.",
+    )
+    TENDER_INVALID = (
+        "tender_invalid",
+        400,
+        "The tender is zero, more than what is still due, or of an unknown kind; or the "
+        "tip is below zero or below what was already taken for it (names the field).",
+    )
+
 
 class CommerceError(DomainError):
     code = CommerceErrorCode.COMMERCE
+
+
+def staff_reason(reason) -> str:
+    """The reason staff give for changing a balance by hand: required, trimmed."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CommerceError(
+            _("Give a reason."), field="reason", code=CommerceErrorCode.REASON_REQUIRED
+        )
+    return reason

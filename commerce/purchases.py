@@ -156,6 +156,20 @@ def purchase_pay_with_saved_card(*, purchase, card_id) -> Purchase:
     return purchase_confirm(purchase=purchase, payment_method=card.stripe_payment_method_id)
 
 
+def purchase_test_authenticate(*, purchase, success) -> Purchase:
+    """The 3-D Secure step of a test card (local test server only; against Stripe,
+    Stripe.js shows the bank's own): completed, the purchase is paid; failed, it stays
+    open and the next card gets a fresh intent."""
+    purchase = Purchase.objects.select_related("clinic").get(pk=purchase.pk)
+    if purchase.status == PurchaseStatus.SUCCEEDED:
+        return purchase
+    _check_payable(purchase)
+    intent = charges.charge_test_authenticate(
+        clinic=purchase.clinic, intent_id=purchase.stripe_payment_intent_id, success=success
+    )
+    return purchase_apply_intent(purchase_id=purchase.pk, intent=intent)
+
+
 @transaction.atomic
 def purchase_apply_intent(*, purchase_id, intent) -> Purchase:
     """Bring the purchase in line with its PaymentIntent as Stripe has it; success is

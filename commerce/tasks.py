@@ -104,3 +104,9 @@ def expire_unpaid_orders():
     from commerce.orders.unpaid import orders_expire_unpaid
 
     return orders_expire_unpaid()
+
+
+def email_desk_receipt(checkout_id):
+    from commerce.desk.receipts import desk_receipt_email
+
+    desk_receipt_email(checkout_id=checkout_id)

@@ -7,6 +7,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from commerce.desk.views import desk_urlpatterns
 from commerce.staff import memberships as staff_memberships
 from commerce.staff import views
 from commerce.staff.catalogue import PackagePlanViewSet
@@ -44,6 +45,7 @@ def register_shop_menu():
 @hooks.register("register_admin_urls")
 def register_shop_urls():
     return [
+        *desk_urlpatterns(),
         path("shop/gift-cards/", GiftCardListView.as_view(), name="commerce_gift_cards"),
         path(
             "shop/gift-cards/<slug:action>/",
@@ -70,6 +72,11 @@ def register_shop_urls():
             "shop/clients/<id:pk>/memberships/<id:membership_id>/cancel/",
             staff_memberships.MembershipCancelView.as_view(),
             name="commerce_membership_cancel",
+        ),
+        path(
+            "shop/clients/<id:pk>/memberships/<id:membership_id>/credits/",
+            staff_memberships.MembershipCreditsAdjustView.as_view(),
+            name="commerce_membership_adjust",
         ),
         path(
             "shop/clients/<id:pk>/<slug:action>/",

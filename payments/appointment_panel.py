@@ -23,7 +23,7 @@ def payment_status(money) -> str:
     due = money.balance_due
     if due <= 0:
         return _("Paid") if due == 0 else _("Paid, in credit")
-    if money.net_paid - money.fees > 0:
+    if money.net_paid - money.fees - money.other > 0:
         return _("Part paid")
     return _("Unpaid")
 

@@ -218,6 +218,18 @@ ALLOWED_STATUSES = {
 }
 
 
+def _card_on_file(booking, card=None):
+    """The client's card (this one, or their newest) and Stripe Customer, checked before
+    any attempt is recorded."""
+    card = card or SavedCard.objects.filter(client=booking.client).first()
+    if card is None or card.client_id != booking.client_id:
+        raise PaymentError(
+            _("This client has no card on file."), field="card", code=PaymentErrorCode.NO_CARD
+        )
+    require_payments(booking.clinic)  # before the attempt is recorded
+    return card, customer_ensure(client=booking.client)
+
+
 def card_charge(*, booking, kind, amount=None, actor=None, card=None, audit=None) -> Payment:
     """Charge the client's saved card off-session for ``kind`` (balance, late-cancel fee,
     no-show fee); ``amount`` defaults to what is due and may not exceed the booking's
@@ -264,13 +276,7 @@ def card_charge(*, booking, kind, amount=None, actor=None, card=None, audit=None
             field="amount",
             code=PaymentErrorCode.AMOUNT_INVALID,
         )
-    card = card or SavedCard.objects.filter(client=booking.client).first()
-    if card is None or card.client_id != booking.client_id:
-        raise PaymentError(
-            _("This client has no card on file."), field="card", code=PaymentErrorCode.NO_CARD
-        )
-    require_payments(booking.clinic)  # before the attempt is recorded
-    customer = customer_ensure(client=booking.client)
+    card, customer = _card_on_file(booking, card)
     with transaction.atomic():
         payment, _created = Payment.objects.select_for_update().get_or_create(
             idempotency_key=key,
@@ -296,12 +302,21 @@ def card_charge(*, booking, kind, amount=None, actor=None, card=None, audit=None
         payment.save()
         if audit is not None:
             audit(payment)
+    return _charge_off_session(
+        booking=booking, payment=payment, card=card, customer=customer, key=key, kind=kind
+    )
+
+
+def _charge_off_session(*, booking, payment, card, customer, key, kind) -> Payment:
+    """Ask Stripe to charge ``payment`` (recorded and committed already) to the saved
+    card off-session; a decline marks it failed (``payment_declined`` in the booking's
+    history) and raises ``CardDeclinedError``."""
     attempt = payment.confirm_attempts
     api = stripe_client(booking.clinic, taking_payment=True)
     try:
         if not payment.stripe_payment_intent_id:
             intent = api.PaymentIntent.create(
-                amount=amount,
+                amount=payment.amount,
                 currency=booking.currency.lower(),
                 customer=customer.stripe_customer_id,
                 payment_method=card.stripe_payment_method_id,
@@ -319,7 +334,7 @@ def card_charge(*, booking, kind, amount=None, actor=None, card=None, audit=None
             pi = payment.stripe_payment_intent_id
             api.PaymentIntent.modify(
                 pi,
-                amount=amount,
+                amount=payment.amount,
                 payment_method=card.stripe_payment_method_id,
                 idempotency_key=f"{key}-method-{attempt}",
             )
@@ -346,3 +361,41 @@ def card_charge(*, booking, kind, amount=None, actor=None, card=None, audit=None
             stripe_payment_intent_id=intent.id
         )
     return payment_apply_intent(payment_id=payment.pk, intent=intent)
+
+
+def desk_card_charge(
+    *, booking, amount, key, actor, tip=0, extras=0, card=None, record=None
+) -> Payment:
+    """A desk checkout's tender charged to the client's card on file (off-session),
+    ``amount`` in minor units of which ``tip`` is a tip and ``extras`` products sold
+    with the visit. The payment (kind ``desk``, key ``key``) is recorded and committed
+    before Stripe is asked, with ``record(payment)`` (the desk's tender and audit entry)
+    in that transaction; a decline marks it failed and raises ``CardDeclinedError``."""
+    booking = Booking.objects.select_related("clinic", "client__user").get(pk=booking.pk)
+    amount = int(amount)
+    if amount <= 0:
+        raise PaymentError(
+            _("Give an amount greater than zero."),
+            field="amount",
+            code=PaymentErrorCode.AMOUNT_INVALID,
+        )
+    card, customer = _card_on_file(booking, card)
+    with transaction.atomic():
+        payment = Payment.objects.create(
+            clinic=booking.clinic,
+            booking=booking,
+            kind=PaymentKind.DESK,
+            amount=amount,
+            currency=booking.currency,
+            tip=tip,
+            extras=extras,
+            saved_card=card,
+            actor=actor,
+            idempotency_key=key,
+            confirm_attempts=1,
+        )
+        if record is not None:
+            record(payment)
+    return _charge_off_session(
+        booking=booking, payment=payment, card=card, customer=customer, key=key, kind="desk"
+    )

@@ -34,7 +34,12 @@ from django.utils.translation import gettext as _
 from payments.customers import customer_ensure
 from payments.errors import CardDeclinedError, PaymentError, PaymentErrorCode, provider_error
 from payments.stripe_api import field, stripe_client
-from payments.test_cards import TEST_CARDS, test_card_payment_method, uses_local_test_server
+from payments.test_cards import (
+    TEST_CARDS,
+    test_card_authenticate,
+    test_card_payment_method,
+    uses_local_test_server,
+)
 
 _intent_handlers = {}
 
@@ -162,6 +167,29 @@ def charge_confirm(*, clinic, intent_id, payment_method, client, key, attempt, p
         ) from exc
     except stripe.error.StripeError as exc:
         raise provider_error(exc) from exc
+
+
+def charge_test_authenticate(*, clinic, intent_id, success):
+    """The 3-D Secure step of a test card's intent, on the local test server only (against
+    Stripe, Stripe.js shows the bank's own step): complete it, or fail it — the next card
+    then gets a fresh intent (``charge_confirm``). Returns the intent as it is after."""
+    if not uses_local_test_server():
+        raise PaymentError(
+            _("This payment is not waiting for your bank's confirmation."),
+            field="payment",
+            code=PaymentErrorCode.PAYMENT_INVALID,
+        )
+    api = stripe_client(clinic)
+    try:
+        intent = api.PaymentIntent.retrieve(intent_id)
+        if intent.status == "requires_action":
+            test_card_authenticate(
+                intent.id, api=api, client_secret=intent.client_secret, success=success
+            )
+            intent = api.PaymentIntent.retrieve(intent.id)
+    except (stripe.error.StripeError, OSError) as exc:
+        raise provider_error(exc) from exc
+    return intent
 
 
 def charge_refund(*, clinic, intent_id, amount, key, metadata):

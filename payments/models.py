@@ -23,6 +23,17 @@ class PaymentKind(models.TextChoices):
     FEE = "fee", _("Fee")
     LATE_CANCEL_FEE = "late_cancel_fee", _("Late-cancellation fee")
     NO_SHOW_FEE = "no_show_fee", _("No-show fee")
+    DESK = "desk", _("Paid at the desk")
+
+
+class PaymentMethod(models.TextChoices):
+    """How the money came: a card through Stripe, or recorded by staff at the desk (no
+    Stripe call: cash in the till, or a card on the clinic's own terminal)."""
+
+    CARD = "card", _("Card")
+    CASH = "cash", _("Cash")
+    TERMINAL = "terminal", _("External card terminal")
+    VOUCHER = "voucher", _("Reward voucher or gift card")
 
 
 class PaymentStatus(models.TextChoices):
@@ -56,6 +67,14 @@ class Payment(models.Model):
     status = models.CharField(
         max_length=16, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
     )
+    method = models.CharField(
+        max_length=16, choices=PaymentMethod.choices, default=PaymentMethod.CARD
+    )
+    # A desk checkout's tender may pay more than the visit: the part that is a tip (for
+    # the booking's staff member, not takings) and the part for products sold with the
+    # visit. Neither counts towards the booking's balance (``booking_money``).
+    tip = models.PositiveIntegerField(_("tip (minor units)"), default=0)
+    extras = models.PositiveIntegerField(_("products (minor units)"), default=0)
     amount_captured = models.PositiveIntegerField(default=0)
     stripe_payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
     idempotency_key = models.CharField(max_length=255, unique=True)

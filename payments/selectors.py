@@ -3,6 +3,7 @@
 from dataclasses import asdict, dataclass
 
 from django.db.models import (
+    F,
     Prefetch,
     Q,
     Sum,
@@ -72,7 +73,11 @@ def paid_payments_for_client(clinic, client):
 
 
 def payments_for_booking(clinic, booking):
-    return list(Payment.objects.filter(clinic=clinic, booking=booking).prefetch_related("refunds"))
+    return list(
+        Payment.objects.filter(clinic=clinic, booking=booking)
+        .select_related("actor")
+        .prefetch_related("refunds")
+    )
 
 
 def saved_cards_for_client(clinic, client) -> list[SavedCard]:
@@ -92,6 +97,8 @@ class BookingMoney:
     # The visit is owed (it went or is going ahead, or was missed: OWING_STATUSES); a
     # cancelled or refunded booking owes nothing for it.
     owes_visit: bool = True
+    # Captured at the desk beyond the visit: tips and products sold with it.
+    other: int = 0
 
     @property
     def net_paid(self) -> int:
@@ -104,7 +111,7 @@ class BookingMoney:
         decision (the refundable amount shows what could still go back)."""
         if not self.owes_visit:
             return 0
-        return self.price - self.discount - (self.net_paid - self.fees)
+        return self.price - self.discount - (self.net_paid - self.fees - self.other)
 
 
 def booking_money(booking) -> BookingMoney:
@@ -114,6 +121,7 @@ def booking_money(booking) -> BookingMoney:
         captured=Sum("amount_captured"),
         fees=Sum("amount_captured", filter=Q(kind__in=FEE_KINDS)),
         discount=Sum("discount"),
+        other=Sum(F("tip") + F("extras")),
     )
     refunded = (
         Refund.objects.filter(payment__in=paid)
@@ -128,6 +136,7 @@ def booking_money(booking) -> BookingMoney:
         fees=totals["fees"] or 0,
         currency=booking.currency,
         owes_visit=booking.status in OWING_STATUSES,
+        other=totals["other"] or 0,
     )
 
 
@@ -153,7 +162,11 @@ def client_balance_totals(clinic, client) -> tuple[int, int]:
         .exclude(kind__in=FEE_KINDS)
         .order_by()
         .values("booking_id")
-        .annotate(captured=Sum("amount_captured"), discount=Sum("discount"))
+        .annotate(
+            captured=Sum("amount_captured"),
+            discount=Sum("discount"),
+            other=Sum(F("tip") + F("extras")),
+        )
     )
     refunded = dict(
         Refund.objects.filter(
@@ -169,7 +182,10 @@ def client_balance_totals(clinic, client) -> tuple[int, int]:
         .values_list("payment__booking_id", "total")
     )
     net = {
-        row["booking_id"]: row["captured"] + row["discount"] - refunded.get(row["booking_id"], 0)
+        row["booking_id"]: row["captured"]
+        + row["discount"]
+        - row["other"]
+        - refunded.get(row["booking_id"], 0)
         for row in paid
     }
     outstanding = credit = 0
@@ -461,3 +477,20 @@ def takings_between(clinic, start, end) -> Takings:
         .aggregate(total=Sum("amount"))["total"]
     )
     return Takings(taken=taken or 0, refunded=refunded or 0, currency=clinic.currency)
+
+
+def client_paid_total(clinic, client) -> int:
+    """What the client has paid the clinic for their bookings (minor units): every
+    succeeded payment's capture (cash and terminal recorded at the desk included, fees
+    and products sold with a visit too) less its refunds, without tips — the client
+    page's "Total spent", which counts money paid rather than prices. Two queries."""
+    paid = Payment.objects.filter(
+        clinic=clinic, booking__client=client, status=PaymentStatus.SUCCEEDED
+    )
+    captured = paid.aggregate(total=Sum(F("amount_captured") - F("tip")))["total"] or 0
+    refunded = (
+        Refund.objects.filter(payment__in=paid)
+        .exclude(status=RefundStatus.FAILED)
+        .aggregate(total=Sum("amount"))["total"]
+    )
+    return max(captured - (refunded or 0), 0)

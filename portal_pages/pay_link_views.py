@@ -6,7 +6,6 @@ link says so and charges nothing. The rules are in ``payments.services.pay_links
 
 from django.http import Http404
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -17,11 +16,21 @@ from branding.money import format_money
 from payments.errors import CardDeclinedError, PaymentErrorCode
 from payments.models import PaymentStatus
 from payments.pay_links import link_state, pay_link_for_token
-from payments.services.pay_links import pay_link_confirm, pay_link_refresh, pay_link_start
+from payments.services.pay_links import (
+    pay_link_confirm,
+    pay_link_refresh,
+    pay_link_start,
+    pay_link_test_authenticate,
+)
 from payments.stripe_api import publishable_options
 from payments.test_cards import TEST_CARDS, uses_local_test_server
 from portal_pages.access import rate_limited
-from portal_pages.payment_views import _test_cards
+from portal_pages.payment_views import (
+    _test_cards,
+    bank_asks_message,
+    bank_step_answer,
+    not_confirmed_message,
+)
 
 TEMPLATE = "payments/portal/pay_link.html"
 
@@ -59,6 +68,10 @@ def pay_link(request, token):
                 payment = pay_link_confirm(link=link, payment_method=card)
             except CardDeclinedError as exc:
                 error = exc.message
+        elif (authenticated := bank_step_answer(request)) is not None:
+            payment = pay_link_test_authenticate(link=link, success=authenticated)
+            if payment.status != PaymentStatus.SUCCEEDED:
+                error = not_confirmed_message()
         if payment is None or payment.status != PaymentStatus.SUCCEEDED:
             payment = pay_link_start(link=link)
     except DomainError as exc:
@@ -67,8 +80,9 @@ def pay_link(request, token):
         error = error or exc.message  # e.g. the clinic cannot take payment right now
     if payment is not None and payment.status == PaymentStatus.SUCCEEDED:
         return render(request, TEMPLATE, {**context, "state": "paid", "just_paid": True})
-    if payment is not None and payment.status == PaymentStatus.REQUIRES_ACTION and not error:
-        error = _("Your bank asks you to confirm this payment: please try another card.")
+    authenticate = payment is not None and payment.status == PaymentStatus.REQUIRES_ACTION
+    if authenticate and not error:
+        error = bank_asks_message()
     return render(
         request,
         TEMPLATE,
@@ -76,6 +90,7 @@ def pay_link(request, token):
             **context,
             "state": "open",
             "error": error,
+            "authenticate": authenticate and uses_local_test_server(),
             "test_cards": _test_cards() if payment is not None else [],
             "stripe": _stripe_js(payment, clinic, token),
         },

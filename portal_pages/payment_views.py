@@ -41,6 +41,37 @@ def _test_cards():
     ]
 
 
+def bank_asks_message():
+    """What a payment page says when the card asks for 3-D Secure: against the local test
+    server the page shows the bank's test step (``payments/portal/_authenticate.html``);
+    against Stripe, Stripe.js shows the bank's own."""
+    if uses_local_test_server():
+        return _(
+            "Your bank asks you to confirm this payment (3-D Secure). This test card "
+            "shows the bank's step below: complete it, or choose another card."
+        )
+    return _("Your bank asks you to confirm this payment: please follow its steps.")
+
+
+def not_confirmed_message():
+    """After the bank's step failed on a purchase or a payment link (nothing is held)."""
+    return _(
+        "Your bank did not confirm this payment. Nothing was charged: please try again "
+        "or use another card."
+    )
+
+
+def bank_step_answer(request):
+    """The test step's answer posted (``complete`` or ``fail``): True for complete, False
+    for fail, None when none was posted. Only against the local test server (else 404)."""
+    answer = request.POST.get("authenticate") if request.method == "POST" else None
+    if answer not in ("complete", "fail"):
+        return None
+    if not uses_local_test_server():
+        raise Http404("Test authentication is only offered against the local test server.")
+    return answer == "complete"
+
+
 def _amounts(quote, clinic):
     def fmt(value):
         return format_money(value, quote.currency)
@@ -141,13 +172,9 @@ def _pay(request, booking, done):
                 messages.warning(request, exc.message)
                 return redirect("portal:book")
             error = exc.message
-    elif request.method == "POST" and request.POST.get("authenticate") in ("complete", "fail"):
-        if not uses_local_test_server():
-            raise Http404("Test authentication is only offered against the local test server.")
+    elif (authenticated := bank_step_answer(request)) is not None:
         try:
-            payment = services.payment_test_authenticate(
-                payment=payment, success=request.POST["authenticate"] == "complete"
-            )
+            payment = services.payment_test_authenticate(payment=payment, success=authenticated)
         except DomainError as exc:
             if exc.code == "hold_expired":
                 messages.warning(request, exc.message)
@@ -164,14 +191,7 @@ def _pay(request, booking, done):
         return done
     authenticate = payment.status == PaymentStatus.REQUIRES_ACTION
     if authenticate and not error:
-        error = (
-            _(
-                "Your bank asks you to confirm this payment (3-D Secure). This test card "
-                "shows the bank's step below: complete it, or choose another card."
-            )
-            if uses_local_test_server()
-            else _("Your bank asks you to confirm this payment: please follow its steps.")
-        )
+        error = bank_asks_message()
     quote = payment_selectors.checkout_quote(booking, discount=payment.discount)
     booking.refresh_from_db()
     return render(

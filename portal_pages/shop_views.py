@@ -30,6 +30,7 @@ from commerce.purchases import (
     purchase_intent_start,
     purchase_pay_with_saved_card,
     purchase_refresh,
+    purchase_test_authenticate,
 )
 from commerce.selectors import client_purchases, purchase_for_client
 from payments.errors import CardDeclinedError
@@ -38,7 +39,12 @@ from payments.stripe_api import publishable_options
 from payments.test_cards import TEST_CARDS, uses_local_test_server
 from people.services import client_account_ensure
 from portal_pages.access import feature_required, signed_in
-from portal_pages.payment_views import _test_cards
+from portal_pages.payment_views import (
+    _test_cards,
+    bank_asks_message,
+    bank_step_answer,
+    not_confirmed_message,
+)
 
 # Each kind of purchase belongs to a feature toggle, and lands on its page when paid.
 FEATURE_OF_KIND = {"package": "packages", "gift_card": "gift_cards", "order": "orders"}
@@ -145,11 +151,20 @@ def purchase_pay(request, reference):
             error = exc.message
         except DomainError as exc:
             error = exc.message
+    elif (authenticated := bank_step_answer(request)) is not None:
+        try:
+            purchase = purchase_test_authenticate(purchase=purchase, success=authenticated)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            if purchase.status != PurchaseStatus.SUCCEEDED:
+                error = not_confirmed_message()
     if purchase.status == PurchaseStatus.SUCCEEDED:
         messages.success(request, _("Thank you: your payment went through."))
         return redirect(_done_url(purchase))
-    if purchase.status == PurchaseStatus.REQUIRES_ACTION and not error:
-        error = _("Your bank asks you to confirm this payment: please try another card.")
+    authenticate = purchase.status == PurchaseStatus.REQUIRES_ACTION
+    if authenticate and not error:
+        error = bank_asks_message()
     stripe = None
     keys = publishable_options(clinic)
     if not uses_local_test_server() and keys["publishable_key"]:
@@ -169,6 +184,7 @@ def purchase_pay(request, reference):
             "purchase": purchase,
             "amount": format_money(purchase.amount, purchase.currency),
             "error": error,
+            "authenticate": authenticate and uses_local_test_server(),
             "test_cards": _test_cards(),
             "stripe": stripe,
             "saved_cards": saved_cards_for_client(clinic, purchase.client),

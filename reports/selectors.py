@@ -122,7 +122,8 @@ def revenue_by_day(clinic, period, *, location=None):
         .annotate(day=TruncDate("succeeded_at", tzinfo=period.tz))
         .order_by()
         .values("day")
-        .annotate(total=Sum("amount_captured"))
+        # Takings: a tip taken at the desk (``Payment.tip``) is the staff member's.
+        .annotate(total=Sum(F("amount_captured") - F("tip")))
     )
     for row in taken:
         days[row["day"]] = [row["total"] or 0, 0]
@@ -184,8 +185,8 @@ def revenue_by_dimension(clinic, period, *, location=None):
         .order_by()
         .values(*(f"booking__{n}" for n in names))
         .annotate(
-            cur=_sum(_current("succeeded_at", period), F("amount_captured")),
-            prev=_sum(_previous("succeeded_at", period), F("amount_captured")),
+            cur=_sum(_current("succeeded_at", period), F("amount_captured") - F("tip")),
+            prev=_sum(_previous("succeeded_at", period), F("amount_captured") - F("tip")),
         ),
         "booking__",
         "taken",
@@ -602,3 +603,18 @@ def bookings_after_prize(clinic, period, *, window_days):
             prev=_count(_previous("created_at", period) & Q(after_prize=True)),
         )
     )
+
+
+def tips_by_staff(clinic, period, *, location=None):
+    """Tips taken at the desk in the current period, per staff member of the booking:
+    [(staff name, minor units)], largest first. Apart from the takings above. One
+    query."""
+    return [
+        (row["booking__staff__display_name"], row["total"])
+        for row in _payments(clinic, location)
+        .filter(_current("succeeded_at", period), tip__gt=0)
+        .order_by()
+        .values("booking__staff__display_name")
+        .annotate(total=Sum("tip"))
+        .order_by("-total")
+    ]

@@ -22,6 +22,7 @@ from booking_api.services.errors import BookingError
 from booking_api.services.policy import cancellation_quote, initial_status, no_show_fee
 from branding import clinic_time
 from branding.errors import FeatureDisabledError, NotAllowedError
+from branding.money import format_money
 from branding.selectors import clinic_policy, feature_enabled
 from people.models import AuditAction
 from people.selectors import clinic_role_for_user
@@ -400,6 +401,99 @@ def booking_fee_waive(*, booking, actor, reason="", request=None) -> Booking:
         request=request,
     )
     return booking
+
+
+@transaction.atomic
+def booking_price_adjust(*, booking, price, actor, reason="", request=None) -> Booking:
+    """A manager changes what the visit costs (at the desk's checkout: a longer
+    treatment, a goodwill reduction): the new price in minor units, recorded as a
+    ``price_adjusted`` event with the old and new price, and on the client's audit trail
+    in the same transaction. Only a manager; never below zero, never on a cancelled or
+    refunded booking."""
+    booking = locked_booking(booking)
+    if actor_role(booking, actor) != Role.MANAGER:
+        raise NotAllowedError(
+            _("Only a manager can change the price of a visit."),
+            code=BookingErrorCode.ROLE_NOT_ALLOWED,
+        )
+    price = int(price)
+    if price < 0:
+        raise BookingError(
+            _("The price cannot be below zero."),
+            field="price",
+            code=BookingErrorCode.PRICE_INVALID,
+        )
+    if booking.status not in lifecycle.OWING_STATUSES:
+        raise BookingError(
+            _("The price of a cancelled or refunded booking cannot change."),
+            field="price",
+            code=BookingErrorCode.PRICE_INVALID,
+        )
+    old = booking.price
+    if old == price:
+        return booking
+    booking.price = price
+    booking.save(update_fields=["price", "updated_at"])
+    event_add(
+        booking, "price_adjusted", actor=actor, reason=reason, data={"from": old, "to": price}
+    )
+    audit_record(
+        clinic=booking.clinic,
+        actor=actor,
+        action=AuditAction.CHANGE,
+        client=booking.client,
+        summary=f"Changed the price of {booking.service.name} (booking {booking.pk}) from "
+        f"{format_money(old, booking.currency)} to {format_money(price, booking.currency)} "
+        f"({reason or 'no reason given'})",
+        changes={"price": (old, price)},
+        request=request,
+    )
+    return booking
+
+
+@transaction.atomic
+def booking_cover_at_desk(*, booking, ref, actor, request=None):
+    """At the desk, a package session or a membership credit (``booking_api.coverage``,
+    the provider's own lock) covers a visit booked without it: the session is taken,
+    the price becomes 0 (the price it had kept on its ``covered`` event, as at booking),
+    audited. The front desk or a manager; a visit covered already is refused. The caller
+    checks no money was taken for the visit yet (booking_api does not read payments).
+    Returns the ``covered`` event's data (``ref``, ``label``, ``price``)."""
+    from booking_api.services.bookings import _cover
+
+    booking = locked_booking(booking)
+    if actor_role(booking, actor) not in lifecycle.STAFF:
+        raise NotAllowedError(
+            _("Only the front desk or a manager can cover a visit at the desk."),
+            code=BookingErrorCode.ROLE_NOT_ALLOWED,
+        )
+    if (
+        booking.status not in lifecycle.VISIT_STATUSES
+        or booking.events.filter(kind="covered").exists()
+    ):
+        raise BookingError(
+            _("This visit cannot be covered: it is covered already, or not going ahead."),
+            field="package",
+            code=BookingErrorCode.PACKAGE_UNUSABLE,
+        )
+    price = booking.price
+    _cover(booking, ref, actor, price=price)
+    booking.price = 0
+    booking.deposit = 0
+    booking.save(update_fields=["price", "deposit", "updated_at"])
+    option = booking.events.filter(kind="covered").order_by("-pk").first()
+    audit_record(
+        clinic=booking.clinic,
+        actor=actor,
+        action=AuditAction.CHANGE,
+        client=booking.client,
+        summary=f"Covered {booking.service.name} (booking {booking.pk}, price "
+        f"{format_money(price, booking.currency)}) with {option.data.get('label', ref)} "
+        "at the desk",
+        changes={"price": (price, 0)},
+        request=request,
+    )
+    return option.data
 
 
 # --- what the payments app asks for ------------------------------------------------------

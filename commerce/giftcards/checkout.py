@@ -148,3 +148,30 @@ def refund_to_card(*, payment, reason):
         return None
     release(voucher_ref=payment.voucher_ref, payment=payment)
     return format_money(payment.discount, payment.currency)
+
+
+@transaction.atomic
+def take_at_desk(*, clinic, voucher_ref, payment, limit):
+    """At the desk checkout: take what the card holds, at most ``limit`` (what is still
+    due for the visit), for ``payment`` (``payments.services.desk.desk_voucher_apply``),
+    under the card's lock. Refused naming ``voucher`` when the card is unknown here,
+    voided or spent."""
+    code = _code(voucher_ref)
+    card = gift_card_by_code(clinic, code) if code else None
+    if card is None or not feature_enabled(clinic, FEATURE):
+        raise _unusable(_("There is no gift card with that code here."))
+    card = GiftCard.objects.select_for_update().get(pk=card.pk)
+    if card.voided_at is not None:
+        raise _unusable(_("This gift card has been cancelled."))
+    amount = min(gift_card_balance(card), limit)
+    if amount <= 0:
+        raise _unusable(_("This gift card has been spent."))
+    _post(
+        card=card,
+        kind=GiftEntryKind.REDEEM,
+        amount=-amount,
+        key=f"payment-{payment.pk}-gift-1",
+        reason=_("Desk checkout"),
+        payment=payment,
+    )
+    return DiscountQuote(ref_for(code), amount, _label(card))

@@ -115,13 +115,35 @@ def subscription_start(*, clinic, customer_id, stripe_plan_id, key, metadata):
         raise provider_error(exc) from exc
     if sub.status not in ("active", "trialing"):
         try:
+            needs_authentication = _first_payment_needs_authentication(api, sub)
             api.Subscription.cancel(sub.id)
         except stripe.error.StripeError as exc:
             raise provider_error(exc) from exc
+        if needs_authentication:
+            raise CommerceError(
+                _(
+                    "Your bank asks you to confirm this payment, which joining a membership "
+                    "online cannot do yet. Nothing was charged: please use another card."
+                ),
+                field="payment_method",
+                code=CommerceErrorCode.CARD_NEEDS_AUTHENTICATION,
+            )
         raise CardDeclinedError(
             _("Your card was declined. Please try another card."), field="payment_method"
         )
     return sub
+
+
+def _first_payment_needs_authentication(api, sub) -> bool:
+    """Whether the first invoice's charge waits for the patient's bank (3-D Secure)
+    rather than having been declined."""
+    invoice_id = object_id(field(sub, "latest_invoice"))
+    if not invoice_id:
+        return False
+    intent_id = object_id(field(api.Invoice.retrieve(invoice_id), "payment_intent"))
+    if not intent_id:
+        return False
+    return field(api.PaymentIntent.retrieve(intent_id), "status") == "requires_action"
 
 
 def subscription_retrieve(clinic, subscription_id):

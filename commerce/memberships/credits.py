@@ -13,9 +13,11 @@ from booking_api.models import Booking
 from booking_api.selectors import booking_last_move
 from branding.errors import FeatureDisabledError
 from branding.selectors import feature_enabled
-from commerce.errors import CommerceError, CommerceErrorCode
+from commerce.errors import CommerceError, CommerceErrorCode, staff_reason
 from commerce.memberships.selectors import membership_balance
 from commerce.models import CreditKind, Membership, MembershipEntry, MembershipStatus
+from people.models import AuditAction
+from people.services import audit_record
 
 FEATURE = "memberships"
 
@@ -147,3 +149,46 @@ def membership_credit_after_cancel(*, booking_id):
         reason=_("Cancelled in time"),
         booking=booking,
     )
+
+
+@transaction.atomic
+def membership_credits_adjust(*, clinic, membership_id, amount, actor, reason, request=None):
+    """Staff add or take credits with a reason (audited), like a package's sessions: a
+    goodwill credit, a visit used at the desk outside the portal. Never below zero."""
+    reason = staff_reason(reason)
+    membership = (
+        Membership.objects.select_for_update().filter(clinic=clinic, pk=membership_id).first()
+    )
+    if membership is None:
+        raise _unusable(_("No such membership here."))
+    if not isinstance(amount, int) or amount == 0:
+        raise CommerceError(
+            _("Enter a number of credits other than zero."),
+            field="amount",
+            code=CommerceErrorCode.SESSIONS_INVALID,
+        )
+    if membership_balance(membership) + amount < 0:
+        raise CommerceError(
+            _("That would leave fewer than zero credits."),
+            field="amount",
+            code=CommerceErrorCode.SESSIONS_INVALID,
+        )
+    n = MembershipEntry.objects.filter(membership=membership, kind=CreditKind.ADJUST).count() + 1
+    entry = _post(
+        membership=membership,
+        kind=CreditKind.ADJUST,
+        amount=amount,
+        key=f"membership-{membership.pk}-adjust-{n}",
+        reason=reason,
+        actor=actor,
+    )
+    audit_record(
+        clinic=clinic,
+        actor=actor,
+        action=AuditAction.CHANGE,
+        client=membership.client,
+        summary=f"Membership {membership.name}: credits {amount:+d} ({reason})",
+        changes={"credits": [entry.balance_after - amount, entry.balance_after]},
+        request=request,
+    )
+    return entry

@@ -55,7 +55,9 @@ def membership_in_clinic(clinic, pk):
 
 
 def membership_entries(clinic, membership):
-    return list(MembershipEntry.objects.filter(clinic=clinic, membership=membership))
+    return list(
+        MembershipEntry.objects.filter(clinic=clinic, membership=membership).select_related("actor")
+    )
 
 
 def running_membership(clinic, client, plan):

@@ -1,6 +1,14 @@
 """What patients buy besides a single appointment: packages (courses of sessions), gift
 cards, orders of products, and the purchase (and its payment) behind each sale."""
 
+from commerce.models.desk import (
+    CheckoutStatus,
+    DeskCheckout,
+    DeskLine,
+    DeskTender,
+    TenderKind,
+    TenderStatus,
+)
 from commerce.models.giftcards import GiftCard, GiftCardEntry, GiftEntryKind
 from commerce.models.installments import (
     Installment,
@@ -35,6 +43,12 @@ from commerce.models.purchases import (
 )
 
 __all__ = [
+    "CheckoutStatus",
+    "DeskCheckout",
+    "DeskLine",
+    "DeskTender",
+    "TenderKind",
+    "TenderStatus",
     "BillingInterval",
     "CreditKind",
     "EntryKind",

@@ -21,7 +21,7 @@ from booking_api.selectors import booking_last_move
 from branding import clinic_time
 from branding.errors import FeatureDisabledError
 from branding.selectors import feature_enabled
-from commerce.errors import CommerceError, CommerceErrorCode
+from commerce.errors import CommerceError, CommerceErrorCode, staff_reason
 from commerce.models import (
     EntryKind,
     Package,
@@ -245,19 +245,10 @@ def package_session_after_no_show(*, booking_id):
     return _give_back(booking_id, _("Missed appointment: session kept by the clinic's policy"))
 
 
-def _staff_reason(reason):
-    reason = (reason or "").strip()
-    if not reason:
-        raise CommerceError(
-            _("Give a reason."), field="reason", code=CommerceErrorCode.REASON_REQUIRED
-        )
-    return reason
-
-
 @transaction.atomic
 def package_adjust(*, clinic, package_id, amount, actor, reason, request=None):
     """Staff add or take sessions with a reason (audited); the balance stays ≥ 0."""
-    reason = _staff_reason(reason)
+    reason = staff_reason(reason)
     package = Package.objects.select_for_update().filter(clinic=clinic, pk=package_id).first()
     if package is None:
         raise CommerceError(

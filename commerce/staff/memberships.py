@@ -1,8 +1,8 @@
 """Memberships in the admin: the manager's plans (a model viewset scoped to the admin
 clinic; only the clinic's own services and consent forms are offered, the price typed
 in the clinic's currency), and the client account's "Memberships" tab (status, next
-renewal, credits and their history) where the front desk cancels at period end
-(audited)."""
+renewal, credits and their history) where the front desk cancels at period end and
+adds or takes credits with a reason (both audited)."""
 
 from django import forms
 from django.contrib import messages
@@ -18,11 +18,12 @@ from booking_api.models import Service
 from branding.errors import DomainError
 from branding.money import format_money
 from branding.selectors import feature_enabled
+from commerce.memberships.credits import membership_credits_adjust
 from commerce.memberships.selectors import client_memberships, membership_entries
 from commerce.memberships.services import membership_cancel, renewal_label
 from commerce.models import MembershipPlan
 from people.account_tabs import client_tab_url
-from people.admin_toolkit.fields import MoneyField
+from people.admin_toolkit.fields import MoneyField, WholeNumberField
 from people.admin_toolkit.viewsets import ClinicModelViewSet
 from people.admin_toolkit.workspace import (
     FRONT_DESK,
@@ -128,7 +129,47 @@ def tab_context(request, clinic, account):
         membership.cancel_url = reverse(
             "commerce_membership_cancel", args=[account.pk, membership.pk]
         )
+        membership.adjust_url = reverse(
+            "commerce_membership_adjust", args=[account.pk, membership.pk]
+        )
     return {"memberships": memberships}
+
+
+class CreditsAdjustForm(forms.Form):
+    amount = WholeNumberField(label=_("Credits (+ or −)"), min_value=-99, max_value=99)
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class MembershipCreditsAdjustView(ClinicWorkspaceMixin, View):
+    """The desk adds or takes a client's membership credits, with a reason (audited)."""
+
+    def post(self, request, pk, membership_id):
+        clinic = self.clinic
+        client = get_object_or_404(ClientAccount, pk=pk, clinic=clinic)
+        tab = client_tab_url(client.pk, "memberships")
+        if request_admin_role(request) not in FRONT_DESK:
+            return redirect(tab)
+        get_object_or_404(client.memberships, pk=membership_id, clinic=clinic)
+        form = CreditsAdjustForm(request.POST)
+        if not form.is_valid():
+            field, errors = next(iter(form.errors.items()))
+            messages.error(request, f"{form.fields[field].label}: {errors[0]}")
+            return redirect(tab)
+        try:
+            membership_credits_adjust(
+                clinic=clinic,
+                membership_id=membership_id,
+                amount=form.cleaned_data["amount"],
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except DomainError as error:
+            label = form.fields[error.field].label if error.field in form.fields else ""
+            messages.error(request, f"{label}: {error.message}" if label else error.message)
+        else:
+            messages.success(request, _("Credits changed."))
+        return redirect(tab)
 
 
 class MembershipCancelView(ClinicWorkspaceMixin, View):

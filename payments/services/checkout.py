@@ -17,6 +17,7 @@ from booking_api.lifecycle import BookingStatus
 from booking_api.models import Booking
 from booking_api.services import booking_confirm_paid, booking_event_record
 from payments import discounts
+from payments.charges import charge_test_authenticate
 from payments.customers import customer_ensure
 from payments.errors import CardDeclinedError, PaymentError, PaymentErrorCode, provider_error
 from payments.models import Payment, PaymentStatus, ReceiptSeries
@@ -31,7 +32,6 @@ from payments.services.receipt_numbers import receipt_number_issue
 from payments.stripe_api import field, require_payments, stripe_client
 from payments.test_cards import (
     TEST_CARDS,
-    test_card_authenticate,
     test_card_payment_method,
     uses_local_test_server,
 )
@@ -446,22 +446,15 @@ def payment_test_authenticate(*, payment, success) -> Payment:
     if payment.status == PaymentStatus.SUCCEEDED:
         return payment
     _check_payable(payment.booking)
-    if not uses_local_test_server() or payment.status != PaymentStatus.REQUIRES_ACTION:
+    if payment.status != PaymentStatus.REQUIRES_ACTION:
         raise PaymentError(
             _("This payment is not waiting for your bank's confirmation."),
             field="payment",
             code=PaymentErrorCode.PAYMENT_INVALID,
         )
-    api = stripe_client(payment.clinic)
-    try:
-        intent = api.PaymentIntent.retrieve(payment.stripe_payment_intent_id)
-        if intent.status == "requires_action":
-            test_card_authenticate(
-                intent.id, api=api, client_secret=intent.client_secret, success=success
-            )
-            intent = api.PaymentIntent.retrieve(intent.id)
-    except (stripe.error.StripeError, OSError) as exc:
-        raise provider_error(exc) from exc
+    intent = charge_test_authenticate(
+        clinic=payment.clinic, intent_id=payment.stripe_payment_intent_id, success=success
+    )
     return payment_apply_intent(payment_id=payment.pk, intent=intent)
 
 

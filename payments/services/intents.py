@@ -102,7 +102,8 @@ def _after_payment_succeeded(payment_id):
     payment = Payment.objects.select_related("booking").get(pk=payment_id)
     if payment.voucher_ref:
         discounts.voucher_used(voucher_ref=payment.voucher_ref, payment=payment)
-    queue("email_payment_receipt", payment_id)
+    if payment.kind != PaymentKind.DESK:  # the desk checkout's one receipt lists it
+        queue("email_payment_receipt", payment_id)
 
 
 def _card_keep(payment_id, method_id, customer_id):

@@ -23,7 +23,12 @@ from branding import clinic_time
 from branding.money import format_money
 from notifications.services import Category, Channel, channels_accepted, notify
 from payments import cards
-from payments.charges import charge_confirm, charge_intent_create, charge_intent_retrieve
+from payments.charges import (
+    charge_confirm,
+    charge_intent_create,
+    charge_intent_retrieve,
+    charge_test_authenticate,
+)
 from payments.errors import PaymentError, PaymentErrorCode
 from payments.models import Payment, PaymentKind, PaymentLink, PaymentLinkStatus, PaymentStatus
 from payments.pay_links import link_state, pay_link_url
@@ -314,6 +319,18 @@ def pay_link_confirm(*, link, payment_method) -> Payment:
     )
     if intent.id != payment.stripe_payment_intent_id:
         Payment.objects.filter(pk=payment.pk).update(stripe_payment_intent_id=intent.id)
+    return payment_apply_intent(payment_id=payment.pk, intent=intent)
+
+
+def pay_link_test_authenticate(*, link, success) -> Payment:
+    """The 3-D Secure step of a test card on the link's payment (local test server only):
+    completed, the link is paid; failed, the next card gets a fresh attempt."""
+    payment = pay_link_start(link=link)
+    if payment.status != PaymentStatus.REQUIRES_ACTION:
+        return payment
+    intent = charge_test_authenticate(
+        clinic=link.clinic, intent_id=payment.stripe_payment_intent_id, success=success
+    )
     return payment_apply_intent(payment_id=payment.pk, intent=intent)
 
 

@@ -11,18 +11,24 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSetGroup
 
-from people.admin_toolkit.workspace import request_admin_role
+from branding.selectors import feature_enabled
+from people.admin_toolkit.workspace import request_admin_clinic, request_admin_role
 
 
 class RoleMenuItem(MenuItem):
-    """Shown only to people with one of ``roles`` at the request's admin clinic."""
+    """Shown only to people with one of ``roles`` at the request's admin clinic, and,
+    with ``feature``, only where that clinic has the feature on (a med-spa has no pets'
+    health menu)."""
 
-    def __init__(self, *args, roles, **kwargs):
+    def __init__(self, *args, roles, feature=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.roles = roles
+        self.feature = feature
 
     def is_shown(self, request):
-        return request_admin_role(request) in self.roles
+        if request_admin_role(request) not in self.roles:
+            return False
+        return self.feature is None or feature_enabled(request_admin_clinic(request), self.feature)
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,7 @@ class MenuLink:
     icon: str
     order: int
     roles: tuple
+    feature: str | None = None
 
     def menu_item(self):
         return RoleMenuItem(
@@ -44,6 +51,7 @@ class MenuLink:
             icon_name=self.icon,
             order=self.order,
             roles=self.roles,
+            feature=self.feature,
         )
 
 

@@ -33,6 +33,8 @@ from people.admin_toolkit.workspace import MANAGERS
 class ClinicModelViewSet(ModelViewSet):
     edit_roles = MANAGERS
     view_roles = None
+    # A feature toggle the menu entry follows (None: always there).
+    menu_feature = None
     protected_message = ClinicDeleteView.protected_message
 
     # Reached from its clinic menu (a ViewSetGroup), never on its own.
@@ -78,4 +80,5 @@ class ClinicModelViewSet(ModelViewSet):
             icon_name=self.menu_icon,
             order=self.get_menu_item_order(order),
             roles=self.menu_roles,
+            feature=self.menu_feature,
         )

@@ -15,6 +15,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from booking_api.admin.overview import visit_summary_for
 from booking_api.selectors import no_show_block
 from branding.money import format_money
+from payments.selectors import client_paid_total
 from people.account_tabs import grouped_tabs, tab_bar, visible_tabs
 from people.admin_toolkit.workspace import (
     FRONT_DESK,
@@ -111,7 +112,9 @@ class ClientDetailView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, Template
             tab_bar=tab_bar(tabs, chosen),
             tab_groups=grouped_tabs(tabs),
             summary=summary,
-            spent=format_money(summary.spent, summary.currency),
+            # What the client paid (cash and desk payments included, tips not), not the
+            # prices of their visits.
+            spent=format_money(client_paid_total(self.clinic, account), summary.currency),
             rating=rating,
             ratings=ratings,
             pinned_notes=[n for n in client_notes(self.request, self.clinic, account) if n.pinned],

@@ -123,12 +123,39 @@ def _pull(connection, connector, resource, run, now, deadline) -> bool:
             return True
 
 
+def run_is_quiet(run) -> bool:
+    """A scheduled run that succeeded and found nothing to create, update, push, merge,
+    take out or report (``counts``: resource → numbers, or a number per pass)."""
+    if run.trigger != "schedule" or run.status != RunStatus.SUCCEEDED:
+        return False
+    for value in run.counts.values():
+        numbers = (
+            [n for key, n in value.items() if key != "unchanged"]
+            if isinstance(value, dict)
+            else [value]
+        )
+        if any(numbers):
+            return False
+    return True
+
+
+def _forget_previous_quiet_run(connection, run):
+    """A clinic's page lists its recent runs; a run every minute that found nothing would
+    push every run that did something off it. Of a streak of quiet runs only the newest
+    is kept (it says when the practice system was last checked)."""
+    previous = SyncRun.objects.filter(connection=connection).exclude(pk=run.pk).first()
+    if previous is not None and run_is_quiet(previous):
+        previous.delete()
+
+
 def _finish(connection, run, *, error="", more=False):
     now = timezone.now()
     run.finished_at = now
     run.status = RunStatus.FAILED if error else RunStatus.SUCCEEDED
     run.error = error[:4000]
     run.save()
+    if run_is_quiet(run):
+        _forget_previous_quiet_run(connection, run)
     fields = {"running_since": None}
     if error:
         failures = connection.failures + 1

@@ -4,12 +4,11 @@ turns it on), and vets' health reminders at the chosen offsets and when overdue,
 "Book" link that chooses the pet — never for an inactive pet."""
 
 import datetime
+import re
 
 import pytest
 
 from automations.models import AutomationKind, AutomationSettings, Nudge, PetHealthDue
-import re
-
 from automations.services import automation_run, nudge_for_link
 from branding.links import portal_url
 from loyalty.services import programme_upsert
@@ -145,7 +144,9 @@ def test_review_request_only_for_happy_answers_when_the_clinic_turns_it_on(
     nudge = Nudge.objects.get()
     assert nudge.link == "https://g.page/glow/review"
     [body] = bodies("review")
-    assert with_tracked_link(body, nudge) == "Glad you liked your Botox! Would you tell others? {link}"
+    assert (
+        with_tracked_link(body, nudge) == "Glad you liked your Botox! Would you tell others? {link}"
+    )
 
 
 # --- Vets' health reminders ---------------------------------------------------------------

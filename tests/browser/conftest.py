@@ -114,12 +114,24 @@ def shot():
             # From the top: a sticky header scrolled with the page (a form filled further
             # down) would otherwise be drawn mid-picture.
             page.evaluate("window.scrollTo(0, 0)")
-            page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+            path = folder / f"{name}.png"
+            page.screenshot(path=str(path), full_page=True)
+            _shrink(path)
             page.evaluate(
                 "document.querySelectorAll('.tab-bar').forEach(b => b.style.position = '')"
             )
 
     return take
+
+
+def _shrink(path):
+    """A screenshot in 256 colours (a third of the bytes, the same to the eye): the README's
+    pictures stay small in the repository."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    small.save(path, optimize=True)
 
 
 AXE_SCRIPT = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"

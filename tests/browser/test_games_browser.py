@@ -8,10 +8,11 @@ import pytest
 from playwright.sync_api import expect
 
 from branding.services import features_update
+from loyalty.games.services import game_play
 from loyalty.models import GamePlay
 from tests.factories.clients import PASSWORD, ClientAccountFactory, UserFactory
 from tests.factories.games import make_game
-from tests.fixtures.browser import clinic_url
+from tests.fixtures.browser import clinic_url, patient_sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -67,3 +68,31 @@ def test_the_wheel_stops_on_the_recorded_prize_and_the_card_reveals_it(
     expect(phone.locator("[data-scratch]")).to_have_count(0)  # scratched away
     axe(phone)
     assert GamePlay.objects.filter(client=patient).count() == 2
+
+
+def test_the_games_list_has_a_play_button_per_playable_game_and_says_when_the_next_opens(
+    live_server, clinic, phone, axe
+):
+    """Issue 19: the list's rows were links on text, no Play button. A playable game's row
+    has a 44 px Play button; one already played today has none and says when the next
+    play opens."""
+    features_update(clinic=clinic, games=True)
+    wheel = make_game(clinic, key="wheel", name="Lucky wheel", prizes=PRIZES)
+    make_game(clinic, key="card", name="Scratch card", kind="scratch", prizes=PRIZES)
+    user = UserFactory(email="olivia@example.com", first_name="Olivia")
+    patient = ClientAccountFactory(clinic=clinic, user=user)
+    game_play(game=wheel, client=patient)
+    patient_sign_in(phone, live_server, clinic, user)
+
+    phone.goto(clinic_url(live_server, clinic, "/games/"))
+    played = phone.locator("li", has_text="Lucky wheel")
+    expect(played).to_contain_text("No plays left for now: the next opens")
+    expect(played.get_by_role("link", name=re.compile(r"^Play"))).to_have_count(0)
+    playable = phone.locator("li", has_text="Scratch card")
+    expect(playable).to_contain_text("1 play left")
+    play = playable.get_by_role("link", name="Play Scratch card")
+    box = play.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 44, box
+    axe(phone)
+    play.click()
+    expect(phone.get_by_role("button", name="Scratch")).to_be_visible()

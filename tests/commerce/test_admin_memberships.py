@@ -87,3 +87,46 @@ def test_therapists_see_no_memberships_tab_and_cannot_cancel(
     therapist.post(f"/admin/shop/clients/{patient.pk}/memberships/{member.pk}/cancel/")
     member.refresh_from_db()
     assert member.cancel_at_period_end is False
+
+
+def _credits_url(patient, member):
+    return f"/admin/shop/clients/{patient.pk}/memberships/{member.pk}/credits/"
+
+
+def test_the_desk_adds_and_takes_credits_with_a_reason_never_below_zero(
+    desk, clinic, patient, member, staff_user
+):
+    from commerce.memberships.selectors import membership_balance
+
+    tab = f"/admin/clinic/clients/{patient.pk}/?tab=memberships"
+    assert "Change credits" in desk.get(tab).content.decode()
+
+    desk.post(_credits_url(patient, member), {"amount": "2", "reason": "Goodwill: late start"})
+    assert membership_balance(member) == 3
+    assert AuditEntry.objects.filter(
+        actor=staff_user, summary="Membership Glow club: credits +2 (Goodwill: late start)"
+    ).exists()
+    html = desk.get(tab).content.decode()
+    assert "3 credits left" in html and "Adjusted: Goodwill: late start" in html
+
+    entries = member.entries.count()
+    for bad in ({"amount": "-4", "reason": "too many"}, {"amount": "1", "reason": " "}):
+        answer = desk.post(_credits_url(patient, member), bad, follow=True)
+        assert "Credits changed." not in answer.content.decode()
+    assert membership_balance(member) == 3 and member.entries.count() == entries
+
+
+def test_another_clinics_desk_and_therapists_cannot_change_credits(
+    clinic, other_clinic, patient, member, therapist_user
+):
+    from commerce.memberships.selectors import membership_balance
+    from tests.factories.clients import MembershipFactory
+
+    therapist = Client(HTTP_HOST=clinic.site.hostname)
+    therapist.force_login(therapist_user)
+    therapist.post(_credits_url(patient, member), {"amount": "5", "reason": "x"})
+    elsewhere = Client(HTTP_HOST=other_clinic.site.hostname)
+    elsewhere.force_login(MembershipFactory(clinic=other_clinic, role="manager").user)
+    answer = elsewhere.post(_credits_url(patient, member), {"amount": "5", "reason": "x"})
+    assert answer.status_code == 404
+    assert membership_balance(member) == 1

@@ -341,3 +341,27 @@ def test_the_plan_list_costs_no_query_per_plan(
         answer = patient_api.get("/api/v1/packages/plans")
     assert len(answer.json()["results"]) == 6
     assert all(p["installment_options"] for p in answer.json()["results"])
+
+
+def test_managers_of_a_clinic_made_before_installments_get_the_setting_at_the_next_migrate(
+    clinic, manager
+):
+    """A clinic whose groups were made before installments existed: its managers were
+    refused the Installments setting until a new membership re-ensured the groups."""
+    from django.contrib.auth.models import Permission
+    from django.core.management import call_command
+    from django.test import Client
+    from wagtail.models import GroupSitePermission
+
+    change = Permission.objects.get(
+        content_type__app_label="commerce", codename="change_installmentsettings"
+    )
+    GroupSitePermission.objects.filter(site=clinic.site, permission=change).delete()
+    browser = Client(HTTP_HOST=clinic.site.hostname)
+    browser.force_login(manager)
+    url = f"/admin/settings/commerce/installmentsettings/{clinic.site_id}/"
+    assert browser.get(url).status_code in (302, 403)
+
+    call_command("migrate", verbosity=0)
+
+    assert browser.get(url).status_code == 200

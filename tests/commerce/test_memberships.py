@@ -16,6 +16,7 @@ from django.test import Client
 
 from booking_api.coverage import cover_options
 from booking_api.services import booking_cancel, booking_create
+from commerce.errors import CommerceError
 from commerce.memberships.billing import default_card_set
 from commerce.memberships.selectors import membership_balance
 from commerce.memberships.services import membership_join
@@ -402,3 +403,21 @@ def test_the_privacy_export_lists_the_membership(clinic, patient, member):
         "active",
         None,
     )
+
+
+def test_a_card_that_asks_for_authentication_is_named_as_such_and_nothing_is_kept(
+    clinic, patient, member_plan, localstripe, stripe_at_localstripe
+):
+    """Found trying the portal: the card whose bank asks to confirm the payment was
+    refused as "declined", so the patient thought the card was bad."""
+    sign(member_plan.agreement, patient)
+    with pytest.raises(CommerceError) as refused:
+        membership_join(
+            clinic=clinic, client=patient, plan_id=member_plan.pk, payment_method="authentication"
+        )
+    assert refused.value.field == "payment_method"
+    assert refused.value.code == "card_needs_authentication"
+    assert "confirm" in str(refused.value) and "declined" not in str(refused.value)
+    assert not Membership.objects.exists()
+    (cancelled,) = stripe_at_localstripe.calls("DELETE", "/v1/subscriptions/")
+    assert _get(localstripe, cancelled[1])["status"] == "canceled"

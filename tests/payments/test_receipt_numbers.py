@@ -233,12 +233,12 @@ def test_existing_receipts_keep_their_issued_numbers_and_others_follow_the_highe
     purchase = sale("p1", status="succeeded", amount_captured=100, succeeded_at=now)
     unpaid = sale("p2")
 
-    payments_apps = _historical_apps("payments", "0009_number_existing_receipts")
-    _migration("payments", "0009_number_existing_receipts").number_existing_receipts(
+    payments_apps = _historical_apps("payments", "0010_number_existing_receipts")
+    _migration("payments", "0010_number_existing_receipts").number_existing_receipts(
         payments_apps, None
     )
-    commerce_apps = _historical_apps("commerce", "0009_number_existing_purchases")
-    _migration("commerce", "0009_number_existing_purchases").number_existing_purchases(
+    commerce_apps = _historical_apps("commerce", "0010_number_existing_purchases")
+    _migration("commerce", "0010_number_existing_purchases").number_existing_purchases(
         commerce_apps, None
     )
 

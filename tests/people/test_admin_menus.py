@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 OURS = ("clinic", "bookings", "rewards", "games")
 
 
-def menu_tree(user, clinic):
+def menu_tree(user, clinic, menus=OURS):
     signed_in = Client(HTTP_HOST=clinic.site.hostname)
     signed_in.force_login(user)
     assert signed_in.get("/admin/").status_code == 200  # loads the admin's URLs and hooks
@@ -30,7 +30,15 @@ def menu_tree(user, clinic):
             tree.append(entry)
         return tree
 
-    return [entry for entry in walk(admin_menu.menu_items_for_request(request)) if entry[0] in OURS]
+    return [
+        entry for entry in walk(admin_menu.menu_items_for_request(request)) if entry[0] in menus
+    ]
+
+
+def entries(user, clinic, menu):
+    """The names in one menu, as ``user`` sees it at ``clinic``."""
+    tree = menu_tree(user, clinic, menus=(menu,))
+    return [item[0] for item in tree[0][4]] if tree else []
 
 
 CLINIC_FOR_MANAGER = [
@@ -116,7 +124,6 @@ def test_front_desk_sees_the_daily_screens_only(clinic, staff_user):
             "clinic-follow-ups",
             "clinic-feedback",
             "clinic-privacy",
-            "clinic-sync",
         ),
         only(BOOKINGS_FOR_MANAGER, "booking-calendar", "booking-services", "booking-staff"),
         only(REWARDS_FOR_MANAGER, "loyalty-requests"),
@@ -145,5 +152,24 @@ def test_a_manager_elsewhere_sees_this_clinics_menus_by_their_role_here(
         "clinic-follow-ups",
         "clinic-feedback",
         "clinic-privacy",
-        "clinic-sync",
     )
+
+
+def test_the_desk_sees_practice_sync_only_once_a_practice_system_is_connected(
+    vet, practice_connection
+):
+    """Found on the demo: Glow, with no practice system, offered its desk an empty
+    Practice sync page. Managers always see it: it is where one is connected."""
+    desk = MembershipFactory(clinic=vet, role="staff").user
+    assert "clinic-sync" in entries(desk, vet, "clinic")
+    practice_connection.delete()
+    assert "clinic-sync" not in entries(desk, vet, "clinic")
+    assert "clinic-sync" in entries(
+        MembershipFactory(clinic=vet, role="manager").user, vet, "clinic"
+    )
+
+
+def test_pets_health_due_dates_are_offered_only_where_pets_are_on(clinic, vet, manager):
+    assert "automations-pet-health" not in entries(manager, clinic, "automations")
+    vet_manager = MembershipFactory(clinic=vet, role="manager").user
+    assert "automations-pet-health" in entries(vet_manager, vet, "automations")

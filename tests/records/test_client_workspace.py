@@ -222,8 +222,25 @@ def test_notes_icon_beside_clients_with_notes(clinic, staff_user, zoe, bob, thei
 
 
 def test_header_shows_visits_spending_appointments_and_pinned_notes(clinic, staff_user, zoe):
-    add_booking(clinic, zoe, days=-30, price=4500)
+    first = add_booking(clinic, zoe, days=-30, price=4500)
     last = add_booking(clinic, zoe, days=-2, price=5500)
+    # "Total spent" is what was paid (£45.00 and £30.00 of £55.00), not the prices.
+    from django.utils import timezone
+
+    from payments.models import Payment
+
+    for booking, paid in ((first, 4500), (last, 3000)):
+        Payment.objects.create(
+            clinic=clinic,
+            booking=booking,
+            kind="full",
+            amount=paid,
+            amount_captured=paid,
+            currency="GBP",
+            status="succeeded",
+            succeeded_at=timezone.now(),
+            idempotency_key=f"spent-{booking.pk}",
+        )
     add_booking(clinic, zoe, days=-10, status=BookingStatus.NO_SHOW, price=9900)
     upcoming = add_booking(clinic, zoe, days=3, status=BookingStatus.BOOKED)
     note_create(
@@ -238,7 +255,7 @@ def test_header_shows_visits_spending_appointments_and_pinned_notes(clinic, staf
     assert (summary.visits, summary.spent) == (2, 10000)
     assert summary.last == last and summary.next == upcoming
     header = html[html.index("data-client-header") : html.index('class="w-tabs"')]
-    assert "£100.00" in header or "100.00" in header
+    assert "£75.00" in header and "£100.00" not in header
     assert last.service.name in header and upcoming.service.name in header and "Tess" in header
     assert "Allergic to latex" in header and "Likes tea" not in header
     for key in ("overview", "appointments", "notes", "preferences", "audit"):

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from people.pet_services import pet_create
-from sync.models import PetMerge, SyncConnection
+from sync.models import PetMerge, SyncConnection, SyncRun
 from sync.services.runner import connection_run
 from tests.factories.clients import MembershipFactory
 from tests.fixtures.clinics import admin_client_for
@@ -33,6 +33,22 @@ def test_the_page_shows_the_connection_runs_and_skipped_records_by_name(
     assert 'data-record="pets:p-orphan"' in html and "Missing owner" in html
     assert "clients: +1" in html
     assert "test-key" not in html  # credentials never go back to the browser
+
+
+def test_quiet_runs_do_not_push_what_happened_off_the_page(
+    vet, vet_manager, practice, practice_connection
+):
+    """A run every minute that finds nothing keeps only its newest (found on the demo:
+    "Recent runs" was ten empty runs within minutes)."""
+    practice.put("clients", {"id": "c1", "email": "mia@example.com", "first_name": "Mia"})
+    first = connection_run(connection_id=practice_connection.pk)
+    quiet = [connection_run(connection_id=practice_connection.pk) for _ in range(12)]
+    by_staff = connection_run(connection_id=practice_connection.pk, trigger="staff")
+    after_staff = connection_run(connection_id=practice_connection.pk)
+    kept = list(SyncRun.objects.order_by("pk").values_list("pk", flat=True))
+    assert kept == [first.pk, quiet[-1].pk, by_staff.pk, after_staff.pk]
+    html = admin_client_for(vet_manager, vet).get(URL).content.decode()
+    assert "clients: +1" in html
 
 
 def test_the_test_button_answers_reachable_signed_in_and_resources(

@@ -31,8 +31,8 @@ def number_existing_purchases(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("commerce", "0008_purchase_receipt_numbers"),
-        ("payments", "0009_number_existing_receipts"),
+        ("commerce", "0009_purchase_receipt_numbers"),
+        ("payments", "0010_number_existing_receipts"),
     ]
 
     operations = [migrations.RunPython(number_existing_purchases, migrations.RunPython.noop)]

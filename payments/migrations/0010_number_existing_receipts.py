@@ -52,6 +52,6 @@ def number_existing_receipts(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("payments", "0008_receipt_numbers")]
+    dependencies = [("payments", "0009_receipt_numbers")]
 
     operations = [migrations.RunPython(number_existing_receipts, migrations.RunPython.noop)]

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('branding', '0010_featuresettings_pet_memorial'),
         ('clients', '0014_email_optional'),
-        ('commerce', '0007_orders_unpaid_expire'),
+        ('commerce', '0008_desk_checkout'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('booking_api', '0013_booking_override_reason'),
         ('branding', '0010_featuresettings_pet_memorial'),
-        ('payments', '0007_payment_links'),
+        ('payments', '0008_desk_tenders'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
