@@ -23,6 +23,7 @@ def purchase_lines(clinic, account):
                 status=f"{purchase.get_status_display()} · {purchase.get_method_display()}",
                 refunded=format_money(refunded, purchase.currency) if refunded else "",
                 receipt_url=reverse("commerce_purchase_receipt", args=[purchase.pk]),
+                receipt_number=purchase.receipt_number,
             )
         )
     unpaid = Order.objects.filter(

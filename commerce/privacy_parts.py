@@ -27,6 +27,7 @@ def export_purchases(*, clinic, client):
                     "currency": p.currency,
                     "status": p.status,
                     "created": p.created_at.isoformat(),
+                    "receipt_number": p.receipt_number,
                 }
                 for p in purchases
             ],

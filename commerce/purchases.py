@@ -24,6 +24,8 @@ from commerce.models import (
 from payments import charges
 from payments.cards import saved_card_for_client
 from payments.errors import CardDeclinedError
+from payments.models import ReceiptSeries
+from payments.services.receipt_numbers import receipt_number_issue
 from payments.stripe_api import field
 
 PURPOSE = "commerce"
@@ -74,6 +76,7 @@ def purchase_paid_at_desk(purchase) -> Purchase:
     purchase.succeeded_at = timezone.now()
     purchase.save(update_fields=["status", "amount_captured", "succeeded_at"])
     _fulfil(purchase)
+    purchase_receipt_number_issue(purchase)
     return purchase
 
 
@@ -189,6 +192,7 @@ def purchase_apply_intent(*, purchase_id, intent) -> Purchase:
     purchase.last_error = ""
     purchase.save()
     _fulfil(purchase)
+    purchase_receipt_number_issue(purchase)
     return purchase
 
 
@@ -206,6 +210,7 @@ def purchase_installment_paid(*, purchase_id, amount) -> Purchase:
     purchase.save()
     if first:
         _fulfil(purchase)
+        purchase_receipt_number_issue(purchase)
     return purchase
 
 
@@ -214,6 +219,13 @@ def purchase_failed(*, purchase_id, message) -> None:
     Purchase.objects.filter(pk=purchase_id).exclude(status=PurchaseStatus.SUCCEEDED).update(
         status=PurchaseStatus.FAILED, last_error=message[:1000]
     )
+
+
+def purchase_receipt_number_issue(purchase) -> str:
+    """The purchase's receipt number, given once when it is paid (the clinic's next in
+    the shop series, ``GLOW-S12``): last in the transaction that marks it paid, after
+    what ``_fulfil`` locked."""
+    return receipt_number_issue(purchase, clinic=purchase.clinic, series=ReceiptSeries.PURCHASE)
 
 
 def _fulfil(purchase):

@@ -1,6 +1,7 @@
 """PDF receipts of purchases, in the clinic's branding (as ``payments.receipts`` makes
 a booking's: WeasyPrint through ``branding.pdf.render_pdf``), made from the rows each
-time, emailed once when the purchase is paid (key ``purchase-<id>-receipt``)."""
+time (the number is the one stored when it was paid), emailed once when the purchase
+is paid (key ``purchase-<id>-receipt``)."""
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -13,13 +14,18 @@ from commerce.models import Purchase, PurchaseStatus
 from commerce.purchases import purchase_refunded
 from notifications.models import Category, Channel
 from notifications.services import notify
+from payments.models import ReceiptSeries
 from payments.receipts import logo_data_url
+from payments.services.receipt_numbers import receipt_number_ensure
 
 TEMPLATE = "commerce/receipt.html"
 
 
 def purchase_receipt_number(purchase) -> str:
-    return f"{purchase.clinic.slug.upper()}-S{purchase.pk}"
+    """The number the receipt was issued with (``GLOW-S12``), stored when it was paid."""
+    if purchase.status != PurchaseStatus.SUCCEEDED:  # no receipt: it takes no number
+        return purchase.receipt_number
+    return receipt_number_ensure(purchase, clinic=purchase.clinic, series=ReceiptSeries.PURCHASE)
 
 
 def purchase_receipt_filename(purchase) -> str:

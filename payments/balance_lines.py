@@ -19,6 +19,7 @@ class BalanceLine:
     status: str
     refunded: str = ""  # formatted, empty when nothing went back
     receipt_url: str = ""
+    receipt_number: str = ""  # as issued (``GLOW-S12``), empty when there is no receipt
 
 
 def register_balance_source(source):

@@ -86,6 +86,9 @@ class Payment(models.Model):
     # The receipt as issued (its lines, amounts and times, as text): a later move or
     # refund never changes it (``payments.receipts``).
     receipt_snapshot = models.JSONField(null=True, blank=True, editable=False)
+    # The receipt's number at this clinic (``GLOW-P12``), given once when the payment
+    # succeeds (``payments.services.receipt_numbers``), never changed afterwards.
+    receipt_number = models.CharField(max_length=80, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -96,6 +99,11 @@ class Payment(models.Model):
                 fields=["stripe_payment_intent_id"],
                 condition=~Q(stripe_payment_intent_id=""),
                 name="one_payment_per_intent",
+            ),
+            models.UniqueConstraint(
+                fields=["clinic", "receipt_number"],
+                condition=~Q(receipt_number=""),
+                name="one_payment_per_receipt_number",
             ),
         ]
 
@@ -196,15 +204,49 @@ class Refund(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     receipt_snapshot = models.JSONField(null=True, blank=True, editable=False)  # as Payment's
+    # Given once when the refund succeeds (``GLOW-R3``): as Payment's.
+    receipt_number = models.CharField(max_length=80, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+            # The number carries the clinic's slug, which is unique: unique across clinics.
+            models.UniqueConstraint(
+                fields=["receipt_number"],
+                condition=~Q(receipt_number=""),
+                name="one_refund_per_receipt_number",
+            ),
         ]
 
     def __str__(self):
         return f"Refund {self.amount} on payment {self.payment_id}"
+
+
+class ReceiptSeries(models.TextChoices):
+    """The clinic's receipt series; the letter is the one printed in the number."""
+
+    PAYMENT = "P", _("Payments")
+    REFUND = "R", _("Refunds")
+    PURCHASE = "S", _("Shop sales")
+
+
+class ReceiptCounter(models.Model):
+    """The last receipt number a clinic gave in one series. Taken under its row lock in
+    the transaction that issues the receipt, so a clinic's numbers run 1, 2, 3… without
+    gaps or repeats, whatever other clinics issue (``payments.services.receipt_numbers``)."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
+    series = models.CharField(max_length=1, choices=ReceiptSeries.choices)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "series"], name="one_receipt_counter"),
+        ]
+
+    def __str__(self):
+        return f"{self.clinic_id} {self.series}: {self.last}"
 
 
 class WebhookEvent(models.Model):

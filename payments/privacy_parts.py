@@ -19,6 +19,7 @@ def export_payments(*, clinic, client):
                 "amount_minor_units": refund.amount,
                 "status": refund.status,
                 "created": refund.created_at.isoformat(),
+                "receipt_number": refund.receipt_number,
             }
         )
     cards = SavedCard.objects.filter(clinic=clinic, client=client).order_by("pk")
@@ -33,6 +34,7 @@ def export_payments(*, clinic, client):
                     "currency": payment.currency,
                     "status": payment.status,
                     "created": payment.created_at.isoformat(),
+                    "receipt_number": payment.receipt_number,
                     "refunds": refunds.get(payment.pk, []),
                 }
                 for payment in payments

@@ -6,7 +6,8 @@ the payment or refund succeeds and its receipt is emailed — in the row's
 ``receipt_snapshot``, and every later copy is made from that. A booking moved or
 refunded afterwards does not change an issued receipt (a refund has its own). It is
 emailed once when a payment succeeds (``receipt_email``, key
-``payment-<id>-receipt``); "send me a copy" sends it again under a new key.
+``payment-<id>-receipt``); "send me a copy" sends it again under a new key. Its number
+is the clinic's own, stored on the row when it succeeded (``receipt_number``).
 """
 
 import base64
@@ -23,8 +24,9 @@ from branding.selectors import clinic_branding
 from notifications.models import Category, Channel
 from notifications.selectors import notified_since
 from notifications.services import notify
-from payments.models import Payment, Refund, RefundStatus
+from payments.models import Payment, PaymentStatus, ReceiptSeries, Refund, RefundStatus
 from payments.selectors import booking_money
+from payments.services.receipt_numbers import receipt_number_ensure
 
 TEMPLATE = "payments/receipt.html"
 COPY_INTERVAL = datetime.timedelta(minutes=1)  # "send me a copy" at most this often
@@ -126,8 +128,15 @@ def _current_context(payment, refund=None):
 
 
 def receipt_number(payment, refund=None) -> str:
-    prefix = payment.clinic.slug.upper()
-    return f"{prefix}-R{refund.pk}" if refund else f"{prefix}-P{payment.pk}"
+    """The number the receipt was issued with (``GLOW-P12``, ``GLOW-R3``): the clinic's
+    own sequence, stored on the row when it succeeded (``services.receipt_numbers``)."""
+    if refund is not None:
+        if refund.status != RefundStatus.SUCCEEDED:  # no receipt: it takes no number
+            return refund.receipt_number
+        return receipt_number_ensure(refund, clinic=payment.clinic, series=ReceiptSeries.REFUND)
+    if payment.status != PaymentStatus.SUCCEEDED:
+        return payment.receipt_number
+    return receipt_number_ensure(payment, clinic=payment.clinic, series=ReceiptSeries.PAYMENT)
 
 
 def receipt_filename(payment, refund=None) -> str:

@@ -18,7 +18,7 @@ from commerce.giftcards.checkout import ref_for as gift_card_ref
 from payments import cards, discounts, receipts, services
 from payments import selectors as payment_selectors
 from payments.errors import CardDeclinedError, PaymentErrorCode
-from payments.models import CardSetupStatus, PaymentStatus
+from payments.models import CardSetupStatus, PaymentStatus, RefundStatus
 from payments.selectors import payment_for_client, refund_for_client, saved_cards_for_client
 from payments.stripe_api import publishable_options
 from payments.test_cards import TEST_CARDS, uses_local_test_server
@@ -327,6 +327,8 @@ def payment_receipt(request, payment_id):
 @signed_in
 def refund_receipt(request, refund_id):
     refund = refund_for_client(request.clinic, _client(request), refund_id)
+    if refund.status != RefundStatus.SUCCEEDED:
+        raise Http404("No receipt for a refund that has not gone through.")
     return _pdf(
         receipts.refund_receipt_pdf(refund), receipts.receipt_filename(refund.payment, refund)
     )

@@ -86,6 +86,10 @@ class PurchaseSerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=PurchaseMethod.choices)
     amount_captured = serializers.IntegerField()
     succeeded_at = serializers.DateTimeField(allow_null=True)
+    receipt_number = serializers.CharField(
+        help_text="The receipt's number at this clinic, as printed (``GLOW-S12``), given "
+        "when the purchase was paid; empty until then."
+    )
     refunds = PurchaseRefundSerializer(many=True, source="refunds.all")
     last_error = serializers.CharField()
     installments = serializers.SerializerMethodField(

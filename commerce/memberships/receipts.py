@@ -10,6 +10,7 @@ from django.utils.translation import override
 
 from commerce.models import Membership, Purchase
 from commerce.models.purchases import PurchaseKind, PurchaseMethod, PurchaseStatus
+from commerce.purchases import purchase_receipt_number_issue
 from payments.stripe_api import field, object_id
 
 
@@ -46,6 +47,7 @@ def membership_invoice_recorded(*, membership, invoice) -> Purchase | None:
         stripe_payment_intent_id=object_id(field(invoice, "payment_intent")) or "",
         idempotency_key=key,
     )
+    purchase_receipt_number_issue(purchase)
     transaction.on_commit(lambda: _queue_receipt(purchase.pk))
     return purchase
 

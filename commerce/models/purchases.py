@@ -70,10 +70,18 @@ class Purchase(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     succeeded_at = models.DateTimeField(null=True, blank=True)
+    # The receipt's number at this clinic (``GLOW-S12``), given once when the purchase is
+    # paid (``commerce.purchases.purchase_receipt_number_issue``), never changed.
+    receipt_number = models.CharField(max_length=80, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "receipt_number"],
+                condition=~Q(receipt_number=""),
+                name="commerce_one_purchase_per_receipt_number",
+            ),
             models.UniqueConstraint(
                 fields=["stripe_payment_intent_id"],
                 condition=~Q(stripe_payment_intent_id=""),

@@ -48,6 +48,9 @@ class ReceiptRefundSerializer(serializers.Serializer):
     amount = serializers.IntegerField()
     amount_display = MoneyDisplayField("amount", currency="payment.currency")
     refunded_at = serializers.DateTimeField(source="created_at")
+    receipt_number = serializers.CharField(
+        help_text="The refund receipt's number at this clinic, as printed (``GLOW-R3``)."
+    )
     receipt_url = serializers.SerializerMethodField()
 
     def get_receipt_url(self, refund) -> str:
@@ -67,6 +70,10 @@ class ReceiptSerializer(serializers.Serializer):
     amount_captured_display = MoneyDisplayField("amount_captured")
     currency = serializers.CharField()
     paid_at = serializers.DateTimeField(source="succeeded_at", allow_null=True)
+    receipt_number = serializers.CharField(
+        help_text="The receipt's number at this clinic, as printed (``GLOW-P12``): the "
+        "clinic's own unbroken sequence, given when the payment went through."
+    )
     receipt_url = serializers.SerializerMethodField(help_text="The PDF receipt.")
     refunds = ReceiptRefundSerializer(many=True, source="paid_refunds")
 

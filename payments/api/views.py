@@ -1,7 +1,7 @@
 """The payments API: thin views over ``payments.services``."""
 
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
@@ -37,6 +37,7 @@ from payments.api.serializers import (
     SavedCardSerializer,
 )
 from payments.errors import PaymentError, PaymentErrorCode
+from payments.models import RefundStatus
 from payments.selectors import payment_for_client, refund_for_client, saved_cards_for_client
 from payments.services import payment_sheet
 from payments.stripe_api import publishable_options, require_payments
@@ -353,6 +354,8 @@ class RefundReceiptView(PatientMixin, APIView):
     @extend_schema(responses={(200, "application/pdf"): bytes}, tags=["payments"])
     def get(self, request, pk):
         refund = refund_for_client(request.clinic, self.client_account(), pk)
+        if refund.status != RefundStatus.SUCCEEDED:
+            raise Http404("No receipt for a refund that has not gone through.")
         return _pdf_response(
             receipts.refund_receipt_pdf(refund), receipts.receipt_filename(refund.payment, refund)
         )

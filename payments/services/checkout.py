@@ -20,7 +20,7 @@ from payments import discounts
 from payments.charges import charge_test_authenticate
 from payments.customers import customer_ensure
 from payments.errors import CardDeclinedError, PaymentError, PaymentErrorCode, provider_error
-from payments.models import Payment, PaymentStatus
+from payments.models import Payment, PaymentStatus, ReceiptSeries
 from payments.selectors import checkout_quote
 from payments.services.holds import CANCELLABLE, payment_intent_cancel
 from payments.services.intents import (
@@ -28,6 +28,7 @@ from payments.services.intents import (
     _after_payment_succeeded,
     payment_apply_intent,
 )
+from payments.services.receipt_numbers import receipt_number_issue
 from payments.stripe_api import field, require_payments, stripe_client
 from payments.test_cards import (
     TEST_CARDS,
@@ -351,6 +352,7 @@ def _paid_by_voucher(booking, key, current, had, voucher):
     )
     booking_confirm_paid(booking=booking, payment_id=payment.pk, amount=0)
     transaction.on_commit(lambda: _after_payment_succeeded(payment.pk))
+    receipt_number_issue(payment, clinic=booking.clinic, series=ReceiptSeries.PAYMENT)
     payment.client_secret, payment.next_action, payment.save_card = "", None, False
     return payment
 

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from booking_api.services import booking_event_record
 from branding.money import format_money
 from payments.errors import PaymentError, PaymentErrorCode
-from payments.models import Payment, PaymentKind, PaymentMethod, PaymentStatus
+from payments.models import Payment, PaymentKind, PaymentMethod, PaymentStatus, ReceiptSeries
+from payments.services.receipt_numbers import receipt_number_issue
 
 OFFLINE_METHODS = (PaymentMethod.CASH, PaymentMethod.TERMINAL)
 
@@ -48,6 +49,7 @@ def desk_payment_record(*, booking, amount, method, key, actor, tip=0, extras=0)
         idempotency_key=key,
     )
     _history(payment, amount=amount, currency=payment.currency)
+    receipt_number_issue(payment, clinic=booking.clinic, series=ReceiptSeries.PAYMENT)
     return payment
 
 
@@ -116,6 +118,7 @@ def desk_voucher_apply(*, booking, voucher_ref, limit, key, actor, take=None) ->
     _history(payment, discount=payment.discount, voucher=voucher_ref)
     pk = payment.pk
     transaction.on_commit(lambda: _voucher_used(pk))
+    receipt_number_issue(payment, clinic=booking.clinic, series=ReceiptSeries.PAYMENT)
     return payment
 
 

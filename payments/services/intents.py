@@ -18,8 +18,10 @@ from payments.models import (
     PaymentLink,
     PaymentLinkStatus,
     PaymentStatus,
+    ReceiptSeries,
     StripeCustomer,
 )
+from payments.services.receipt_numbers import receipt_number_issue
 from payments.stripe_api import field, object_id
 from payments.task_queue import queue
 
@@ -90,6 +92,8 @@ def payment_apply_intent(*, payment_id, intent) -> Payment:
         PaymentKind.FULL,
     ):
         transaction.on_commit(lambda: queue("refund_late_payment", payment.pk))
+    # Last, after the other locks: the clinic's next payment receipt number.
+    receipt_number_issue(payment, clinic=payment.clinic, series=ReceiptSeries.PAYMENT)
     return payment
 
 

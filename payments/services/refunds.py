@@ -38,7 +38,7 @@ from branding.money import format_money
 from notifications.models import Category
 from notifications.services import notify
 from payments.errors import PaymentError, PaymentErrorCode, RefundTooLargeError, provider_error
-from payments.models import Payment, PaymentStatus, Refund, RefundStatus
+from payments.models import Payment, PaymentStatus, ReceiptSeries, Refund, RefundStatus
 from payments.selectors import (
     FEE_KINDS,
     booking_refundable,
@@ -46,6 +46,7 @@ from payments.selectors import (
     payment_refundable,
     payment_refunded,
 )
+from payments.services.receipt_numbers import receipt_number_issue
 from payments.signals import refund_succeeded
 from payments.stripe_api import field, stripe_client
 from payments.task_queue import queue
@@ -169,6 +170,7 @@ def refund_settle(*, refund_id, result, error="") -> Refund:
     if not failed:
         _mark_refunded_if_all_back(payment.booking_id, refund.actor)
         transaction.on_commit(lambda: _send_refund_succeeded(refund.pk))
+        receipt_number_issue(refund, clinic=payment.clinic, series=ReceiptSeries.REFUND)
     return refund
 
 

@@ -94,6 +94,8 @@ def test_a_visit_with_a_product_and_a_tip_is_paid_part_cash_rest_by_card(
         500,
     )
     assert card_payment.stripe_payment_intent_id
+    # Each is a payment with the clinic's next receipt number, in the order taken.
+    assert (cash_payment.receipt_number, card_payment.receipt_number) == ("GLOW-P1", "GLOW-P2")
 
     with django_capture_on_commit_callbacks(execute=True):
         services.checkout_complete(checkout=checkout, actor=staff_user)

@@ -88,6 +88,7 @@ def test_spent_partially_across_two_bookings_the_rest_by_card(
     first, second = held("10:00"), held("11:00")  # 45.00 each, paid in full at booking
     payment = services.checkout_start(booking=first, voucher_ref=ref)
     assert (payment.discount, payment.amount, payment.status) == (4500, 0, "succeeded")
+    assert payment.receipt_number == "GLOW-P1"  # a receipt too, numbered when paid
     first.refresh_from_db()
     assert first.status == BookingStatus.BOOKED  # the card paid it all: no card payment
     assert gift_card_balance(gift_card) == 1500
@@ -96,6 +97,7 @@ def test_spent_partially_across_two_bookings_the_rest_by_card(
     assert (payment.discount, payment.amount) == (1500, 3000)
     payment = services.payment_confirm(payment=payment, payment_method="success")
     assert (payment.status, payment.amount_captured) == (PaymentStatus.SUCCEEDED, 3000)
+    assert payment.receipt_number == "GLOW-P2"
     assert gift_card_balance(gift_card) == 0
 
     third = held("12:00")

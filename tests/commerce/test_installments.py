@@ -81,6 +81,7 @@ def test_three_installments_first_now_then_monthly_until_paid(
     # The first is charged now and the package is the patient's at once.
     assert purchase.status == PurchaseStatus.SUCCEEDED
     assert purchase.amount_captured == 3334
+    assert purchase.receipt_number == "GLOW-S1"  # one receipt, numbered at the first part
     package = Package.objects.get(purchase=purchase)
     assert package.client == patient
     schedule = InstallmentPlan.objects.get(purchase=purchase)
@@ -106,6 +107,7 @@ def test_three_installments_first_now_then_monthly_until_paid(
     purchase.refresh_from_db()
     schedule.refresh_from_db()
     assert purchase.amount_captured == 10000 == purchase.amount
+    assert purchase.receipt_number == "GLOW-S1"  # never changed by the later parts
     assert schedule.status == PlanStatus.COMPLETED
     assert intents_charged(stripe_proxy) == [3334, 3333, 3333]
 

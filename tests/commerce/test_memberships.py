@@ -120,6 +120,8 @@ def test_joining_charges_the_first_month_and_gives_its_credit(
     sub = _get(localstripe, f"/v1/subscriptions/{membership.stripe_subscription_id}")
     invoice = _get(localstripe, f"/v1/invoices/{sub['latest_invoice']}")
     assert (invoice["status"], invoice["amount_paid"]) == ("paid", 3000)
+    # The paid invoice is a purchase, its receipt numbered in the clinic's shop series.
+    assert [p.receipt_number for p in membership.purchases.all()] == ["GLOW-S1"]
     # Every call was made on the clinic's connected account.
     assert set(stripe_at_localstripe.accounts_seen("/v1/subscriptions")) == {
         f"acct_test_{clinic.slug}"
