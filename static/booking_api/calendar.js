@@ -86,6 +86,65 @@
     say(answer.detail || fallback, true);
   }
 
+  // Refusals a manager or the front desk may override with a reason: a time the engine
+  // does not offer, one just taken, outside working hours or over another booking.
+  const OVERRIDABLE = new Set([
+    "slot_not_offered", "slot_taken", "outside_working_hours", "overlaps_booking",
+  ]);
+  const canOverride = calendar.dataset.canOverride === "true";
+  const overrideDialog = document.querySelector("[data-override-dialog]");
+
+  // Ask for the reason in the page's dialog: resolves to the reason typed, or null when
+  // the person cancels (the booking then stays where it was).
+  function askReason(answer) {
+    const dialog = overrideDialog;
+    const form = dialog.querySelector("form");
+    const input = dialog.querySelector("[data-override-reason]");
+    dialog.querySelector("[data-override-refusal]").textContent = answer.detail || "";
+    const error = dialog.querySelector("[data-override-error]");
+    error.textContent = "";
+    input.value = "";
+    return new Promise((resolve) => {
+      function done(reason) {
+        form.removeEventListener("submit", submitted);
+        dialog.removeEventListener("close", closed);
+        if (dialog.open) dialog.close();
+        resolve(reason);
+      }
+      function submitted(event) {
+        event.preventDefault();
+        const reason = input.value.trim();
+        if (!reason) {
+          error.textContent = dialog.dataset.reasonRequired;
+          input.focus();
+          return;
+        }
+        done(reason);
+      }
+      function closed() { done(null); }
+      form.addEventListener("submit", submitted);
+      dialog.addEventListener("close", closed);
+      dialog.querySelector("[data-override-cancel]").onclick = () => dialog.close();
+      dialog.showModal();
+      input.focus();
+    });
+  }
+
+  // Post a move or resize; when refused in a way the person may override, ask for the
+  // reason and post it again as an override (audited and kept on the booking).
+  async function postOrOverride(url, fields, failed) {
+    let answer = await post(url, fields, failed);
+    if (answer.ok || !canOverride || !overrideDialog || !OVERRIDABLE.has(answer.code)) {
+      return answer;
+    }
+    dragging = true; // no live refresh while the dialog is open
+    const reason = await askReason(answer);
+    dragging = false;
+    if (reason === null) return answer;
+    answer = await post(url, { ...fields, override_reason: reason }, failed);
+    return answer;
+  }
+
   if (canEdit) {
     let gesture = null;
     let suppressClick = false;
@@ -155,7 +214,7 @@
       const column = g.track.closest(".cal-column");
       const home = box.closest(".cal-column");
       if (column === home && g.top === g.top0) return; // put back where it was
-      const answer = await post(
+      const answer = await postOrOverride(
         box.dataset.moveUrl,
         { date: column.dataset.day, time: clock(g.top), staff: column.dataset.staff },
         calendar.dataset.moveFailed
@@ -169,13 +228,15 @@
       g.track.appendChild(box);
       box.style.top = g.top + "px";
       box.querySelector("[data-event-time]").textContent = answer.time;
+      box.toggleAttribute("data-overridden", Boolean(answer.override_reason));
+      calendar.dispatchEvent(new CustomEvent("calendar:changed")); // the quick view reloads
       say(answer.detail, false);
     }
 
     async function finishResize(g) {
       const box = g.box;
       if (g.height === g.height0) return;
-      const answer = await post(
+      const answer = await postOrOverride(
         box.dataset.resizeUrl,
         { duration: String(g.height) },
         calendar.dataset.resizeFailed
@@ -188,6 +249,8 @@
       box.dataset.duration = String(answer.duration);
       box.classList.toggle("cal-event--short", answer.duration < 40);
       box.querySelector("[data-event-time]").textContent = answer.time;
+      box.toggleAttribute("data-overridden", Boolean(answer.override_reason));
+      calendar.dispatchEvent(new CustomEvent("calendar:changed")); // the quick view reloads
       say(answer.detail, false);
     }
 

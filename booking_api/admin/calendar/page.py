@@ -151,6 +151,9 @@ class CalendarView(CalendarAccessMixin, WagtailAdminTemplateMixin, TemplateView)
             chosen_location=str(location_id or ""),
             services_shown=_services_shown(calendar),
             can_edit=self.is_front_desk,
+            # Managers and the front desk (lifecycle.STAFF) may move a booking to a time
+            # the engine does not offer, with a reason (services/overrides.py).
+            can_override=self.is_front_desk,
             not_linked=own is not None and not own,
             statuses=BookingStatus.choices,
             slot_minutes=15,
