@@ -57,6 +57,24 @@
     return pad(Math.floor(total / 60)) + ":" + pad(total % 60);
   }
 
+  // The same time as people at the clinic read it ("2:00 PM" in New York, "14:00" in
+  // London): the page's locale (branding.clinic_time), for the drop preview.
+  const shownClock = (() => {
+    let format = null;
+    try {
+      format = new Intl.DateTimeFormat(calendar.dataset.timeLocale || undefined, {
+        hour: "numeric", minute: "2-digit", timeZone: "UTC",
+      });
+    } catch (error) {
+      return clock;
+    }
+    return (minutesFromTop) => {
+      const total = firstHour * 60 + minutesFromTop;
+      const moment = Date.UTC(2000, 0, 1, Math.floor(total / 60), total % 60);
+      return format.format(moment).replace(/\u202f/g, "\u00a0");
+    };
+  })();
+
   function csrf() {
     const input = calendar.querySelector("input[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
@@ -196,7 +214,7 @@
       const y = event.clientY - track.getBoundingClientRect().top - g.grab;
       g.top = snapInTrack(track, y, g.step);
       g.preview.style.top = g.top + "px";
-      g.preview.textContent = clock(g.top);
+      g.preview.textContent = shownClock(g.top);
       if (g.preview.parentNode !== track) track.appendChild(g.preview);
     }
 
