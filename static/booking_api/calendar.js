@@ -114,8 +114,18 @@
 
   // Ask for the reason in the page's dialog: resolves to the reason typed, or null when
   // the person cancels (the booking then stays where it was).
-  function askReason(answer) {
+  function askReason(answer, kind) {
     const dialog = overrideDialog;
+    const title = dialog.querySelector("[data-override-title]");
+    const submit = dialog.querySelector("[data-override-submit]");
+    // The move's words are the page's; a resize says what it changes.
+    if (!title.dataset.move) {
+      title.dataset.move = title.textContent;
+      submit.dataset.move = submit.textContent;
+    }
+    const resize = kind === "resize";
+    title.textContent = resize ? dialog.dataset.titleResize : title.dataset.move;
+    submit.textContent = resize ? dialog.dataset.submitResize : submit.dataset.move;
     const form = dialog.querySelector("form");
     const input = dialog.querySelector("[data-override-reason]");
     dialog.querySelector("[data-override-refusal]").textContent = answer.detail || "";
@@ -150,13 +160,13 @@
 
   // Post a move or resize; when refused in a way the person may override, ask for the
   // reason and post it again as an override (audited and kept on the booking).
-  async function postOrOverride(url, fields, failed) {
+  async function postOrOverride(url, fields, failed, kind) {
     let answer = await post(url, fields, failed);
     if (answer.ok || !canOverride || !overrideDialog || !OVERRIDABLE.has(answer.code)) {
       return answer;
     }
     dragging = true; // no live refresh while the dialog is open
-    const reason = await askReason(answer);
+    const reason = await askReason(answer, kind);
     dragging = false;
     if (reason === null) return answer;
     answer = await post(url, { ...fields, override_reason: reason }, failed);
@@ -235,7 +245,8 @@
       const answer = await postOrOverride(
         box.dataset.moveUrl,
         { date: column.dataset.day, time: clock(g.top), staff: column.dataset.staff },
-        calendar.dataset.moveFailed
+        calendar.dataset.moveFailed,
+        "move"
       );
       if (!answer.ok) {
         // Refused (taken, outside working hours, not performed by that person): the
@@ -257,7 +268,8 @@
       const answer = await postOrOverride(
         box.dataset.resizeUrl,
         { duration: String(g.height) },
-        calendar.dataset.resizeFailed
+        calendar.dataset.resizeFailed,
+        "resize"
       );
       if (!answer.ok) {
         box.style.height = g.height0 + "px";
