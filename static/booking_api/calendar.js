@@ -132,6 +132,7 @@
     const error = dialog.querySelector("[data-override-error]");
     error.textContent = "";
     input.value = "";
+    input.oninput = () => { error.textContent = ""; }; // no stale error once typed
     return new Promise((resolve) => {
       function done(reason) {
         form.removeEventListener("submit", submitted);
