@@ -52,7 +52,11 @@ def _organizer(booking):
 
 
 def _attendee(booking):
+    """The client as the event's attendee, or None for a client known by phone only
+    (no email: no ``mailto:`` to write, so no ATTENDEE line)."""
     user = booking.client.user
+    if not user.email:
+        return None
     attendee = vCalAddress(f"mailto:{user.email}")
     attendee.params["cn"] = vText(user.get_full_name() or user.email)
     attendee.params["role"] = vText("REQ-PARTICIPANT")
@@ -96,7 +100,9 @@ def booking_ics(booking, method="REQUEST") -> bytes:
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
     event.add("organizer", _organizer(booking))
-    event.add("attendee", _attendee(booking))
+    attendee = _attendee(booking)
+    if attendee is not None:
+        event.add("attendee", attendee)
     calendar.add_component(event)
     # The zone's rules for a year either side of the appointment: enough for any
     # calendar to place it, and a small file (the default range is 1970–2038).

@@ -15,6 +15,8 @@ amounts.
   10:00 AM" in the US, "2.12.2026 г., 10:00" in Bulgarian. Aware datetimes are shown in
   the current (clinic's) time zone; plain dates as they are. The template filters are
   ``{% load clinic_time %}{{ value|clinic_datetime }}`` and friends.
+- ``format_for(clinic, value)``: a moment as the clinic writes it, outside its request
+  (audit summaries).
 - ``date_input_format()``: how people there type a date (dd/mm/yyyy in the UK,
   mm/dd/yyyy in the US, dd.mm.yyyy in Bulgaria), for the admin's date pickers.
 """
@@ -178,6 +180,14 @@ def format_datetime(
     return pattern.replace("{1}", format_date(value, style, locale=locale)).replace(
         "{0}", format_time(value, seconds=seconds, locale=locale)
     )
+
+
+def format_for(clinic, value, style: str = "medium") -> str:
+    """``value`` as ``format_datetime`` writes it at ``clinic`` (its zone, its country
+    and its language), from anywhere — for text kept for staff to read later, such as
+    audit summaries, which are written wherever the change happens."""
+    with override(clinic), translation.override(clinic.language or None):
+        return format_datetime(value, style)
 
 
 def format_time_range(start, end, *, locale: str | None = None) -> str:

@@ -20,12 +20,16 @@ class RecordsConfig(AppConfig):
             register_quick_view_annotation,
         )
         from booking_api.preconditions import register_booking_precondition
+        from branding.services import register_manager_setting
         from records import receivers
         from records.documents.rules import forms_booking_precondition
         from records.medical.selectors import newest_allergies_expression
+        from records.models import TreatmentSettings
         from records.treatment_admin import appointment_treatment_section
 
         receivers.connect()
         register_booking_precondition(forms_booking_precondition)
         register_appointment_section(appointment_treatment_section)
         register_quick_view_annotation("allergies", newest_allergies_expression)
+        # Managers keep the clinic's own list of treatment areas (Settings).
+        register_manager_setting(TreatmentSettings)

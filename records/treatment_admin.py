@@ -24,9 +24,10 @@ from people.admin_toolkit.fields import ClinicDateField
 from people.admin_toolkit.workspace import ClinicWorkspaceMixin, request_admin_role
 from people.models import AuditAction
 from people.services import audit_record
-from records.models import COMMON_AREAS
 from records.treatment_selectors import (
+    follow_ups_done,
     follow_ups_due,
+    treatment_areas,
     treatment_record,
     treatment_records_for_booking,
     treatment_records_for_client,
@@ -42,10 +43,6 @@ from records.workspace.access import ALL_ROLES
 TAB = "treatments"
 PRODUCT_ROWS = 4
 PRODUCT_PARTS = ("name", "batch", "quantity", "unit")
-
-
-def _area_choices():
-    return [(str(a), a) for a in COMMON_AREAS]
 
 
 class TreatmentRecordForm(forms.Form):
@@ -67,9 +64,10 @@ class TreatmentRecordForm(forms.Form):
     )
     follow_up_on = ClinicDateField(label=gettext_lazy("Follow up on"), required=False)
 
-    def __init__(self, *args, amending=False, **kwargs):
+    def __init__(self, *args, clinic, amending=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["areas"].choices = _area_choices()
+        # The clinic's areas (a vet's body regions, a med-spa's face areas, or its own).
+        self.fields["areas"].choices = [(area, area) for area in treatment_areas(clinic)]
         labels = {
             "name": gettext_lazy("Product"),
             "batch": gettext_lazy("Batch (lot) number"),
@@ -111,7 +109,7 @@ class TreatmentRecordForm(forms.Form):
 
     @classmethod
     def initial_for(cls, record):
-        chosen = {str(a) for a in COMMON_AREAS}
+        chosen = set(treatment_areas(record.clinic))
         initial = {
             "notes": record.notes,
             "areas": [a for a in record.areas if a in chosen],
@@ -132,7 +130,7 @@ class _TreatmentFormView(CalendarAccessMixin, WagtailAdminTemplateMixin, FormVie
     amending = False
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "amending": self.amending}
+        return {**super().get_form_kwargs(), "amending": self.amending, "clinic": self.clinic}
 
     def get_page_subtitle(self):
         return f"{self.booking.client.name} · {self.booking.service.name}"
@@ -270,6 +268,20 @@ class FollowUpListView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, Template
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()  # the admin runs on the clinic's clock
+        context.update(today=today, showing_done=self.request.GET.get("show") == "done")
+        if context["showing_done"]:
+            done = follow_ups_done(
+                self.clinic, user=self.request.user, role=request_admin_role(self.request)
+            )
+            context["groups"] = [("done", _("Done"), done)]
+            audit_record(
+                clinic=self.clinic,
+                actor=self.request.user,
+                action=AuditAction.VIEW,
+                summary=f"Viewed follow-ups done ({len(done)})",
+                request=self.request,
+            )
+            return context
         overdue, due_today, upcoming = follow_ups_due(
             self.clinic,
             user=self.request.user,
@@ -277,7 +289,6 @@ class FollowUpListView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, Template
             today=today,
         )
         context.update(
-            today=today,
             groups=[
                 ("overdue", _("Overdue"), overdue),
                 ("today", _("Today"), due_today),

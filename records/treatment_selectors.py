@@ -8,10 +8,31 @@ import datetime
 from django.db.models import Prefetch, Q
 
 from booking_api.client_selectors import client_ids_seen_by_staff_user
+from branding.selectors import feature_enabled
 from people.models import StaffRole
-from records.models import TreatmentRecord, TreatmentRecordVersion
+from records.models import (
+    ANIMAL_AREAS,
+    COMMON_AREAS,
+    TreatmentRecord,
+    TreatmentRecordVersion,
+    TreatmentSettings,
+)
+
+
+def treatment_areas(clinic) -> list[str]:
+    """The areas a treatment record offers at ``clinic``: its own list (Settings →
+    Treatment records, one per line), else the defaults for its kind — body regions of
+    an animal at a clinic with pets (a vet), face and body areas elsewhere."""
+    own = TreatmentSettings.for_site(clinic.site).areas
+    listed = list(dict.fromkeys(line.strip() for line in own.splitlines() if line.strip()))
+    if listed:
+        return listed
+    defaults = ANIMAL_AREAS if feature_enabled(clinic, "pets") else COMMON_AREAS
+    return [str(area) for area in defaults]
+
 
 UPCOMING_DAYS = 30
+DONE_SHOWN = 100
 
 
 def _records(clinic):
@@ -57,6 +78,18 @@ def treatment_record(clinic, pk):
     return _records(clinic).filter(pk=pk).select_related("booking__clinic").first()
 
 
+def _follow_ups_seen_by(clinic, rows, *, user, role):
+    """The front desk sees every follow-up; a therapist those of the clients they treat
+    and those they wrote; anyone else none."""
+    if role == StaffRole.THERAPIST:
+        return rows.filter(
+            Q(author=user) | Q(client_id__in=client_ids_seen_by_staff_user(clinic, user))
+        )
+    if role not in (StaffRole.MANAGER, StaffRole.STAFF):
+        return rows.none()
+    return rows
+
+
 def follow_ups_due(clinic, *, user, role, today, days=UPCOMING_DAYS):
     """Follow-ups not done yet, due up to ``days`` after ``today`` (the clinic's date),
     soonest first, split into (overdue, today, upcoming). One query."""
@@ -65,15 +98,22 @@ def follow_ups_due(clinic, *, user, role, today, days=UPCOMING_DAYS):
         follow_up_done_at__isnull=True,
         follow_up_on__lte=today + datetime.timedelta(days=days),
     )
-    if role == StaffRole.THERAPIST:
-        rows = rows.filter(
-            Q(author=user) | Q(client_id__in=client_ids_seen_by_staff_user(clinic, user))
-        )
-    elif role not in (StaffRole.MANAGER, StaffRole.STAFF):
-        rows = rows.none()
+    rows = _follow_ups_seen_by(clinic, rows, user=user, role=role)
     rows = list(rows.select_related("client__user").order_by("follow_up_on", "pk"))
     return (
         [r for r in rows if r.follow_up_on < today],
         [r for r in rows if r.follow_up_on == today],
         [r for r in rows if r.follow_up_on > today],
+    )
+
+
+def follow_ups_done(clinic, *, user, role, limit=DONE_SHOWN):
+    """Follow-ups marked done, the most recently done first, with who marked them (the
+    same people see them as the due list). One query."""
+    rows = _records(clinic).filter(follow_up_on__isnull=False, follow_up_done_at__isnull=False)
+    rows = _follow_ups_seen_by(clinic, rows, user=user, role=role)
+    return list(
+        rows.select_related("client__user", "follow_up_done_by").order_by(
+            "-follow_up_done_at", "-pk"
+        )[:limit]
     )

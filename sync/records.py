@@ -49,15 +49,18 @@ class _Record(BaseModel):
 
 class ClientRecord(_Record):
     external_id: Id
-    email: str
+    # Required for a client the portal does not know yet (apply.py refuses one without);
+    # absent, null or empty for a client the portal sent known by phone only.
+    email: str = ""
     first_name: str = ""
     last_name: str = ""
     phone: str = ""
 
-    @field_validator("email")
+    @field_validator("email", mode="before")
     @classmethod
     def _email(cls, value):
-        if "@" not in value:
+        value = str(value or "").strip()
+        if value and "@" not in value:
             raise ValueError("not an email address")
         return value.lower()
 

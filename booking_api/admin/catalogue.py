@@ -17,6 +17,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 
+from booking_api.admin.widgets import ServiceColourWidget
 from booking_api.models import Service, ServiceCategory, StaffMember
 from booking_api.services.catalogue import service_upsert
 from branding.models import Location
@@ -225,7 +226,7 @@ class ServiceViewSet(ClinicModelViewSet):
                 ],
                 heading=_("Time"),
             ),
-            FieldPanel("colour"),
+            FieldPanel("colour", widget=ServiceColourWidget),
             FieldPanel("locations", widget=forms.CheckboxSelectMultiple),
             FieldPanel("staff"),
             FieldPanel("image"),

@@ -162,7 +162,8 @@ def staff_booking_resize(
         actor=actor,
         action=AuditAction.CHANGE,
         client=booking.client,
-        summary=f"Changed {booking.service.name} on {booking.start.astimezone(tz):%Y-%m-%d %H:%M} "
+        summary=f"Changed {booking.service.name} on "
+        f"{clinic_time.format_for(booking.clinic, booking.start)} "
         f"to {duration_minutes} minutes"
         + (f" outside the offered times (reason: {override_reason})" if override_reason else ""),
         changes={"duration": (f"{before} min", f"{duration_minutes} min")},

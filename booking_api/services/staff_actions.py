@@ -24,6 +24,7 @@ from booking_api.services.transitions import (
     booking_transition,
     event_add,
 )
+from branding import clinic_time
 from people.models import AuditAction
 from people.services import audit_record
 
@@ -31,6 +32,12 @@ from people.services import audit_record
 def _local(booking_or_clinic, moment):
     clinic = getattr(booking_or_clinic, "clinic", booking_or_clinic)
     return moment.astimezone(zoneinfo.ZoneInfo(clinic.timezone))
+
+
+def _when(booking, moment):
+    """A moment in an audit summary, as the clinic writes it ("Dec 2, 2026, 8:00 AM" in
+    New York, "2 Dec 2026, 08:00" in London): the staff pages' one format."""
+    return clinic_time.format_for(booking.clinic, moment)
 
 
 @transaction.atomic
@@ -57,8 +64,7 @@ def staff_booking_create(
     if notes.strip():
         booking.internal_notes = notes.strip()
         booking.save(update_fields=["internal_notes", "updated_at"])
-    when = _local(clinic, booking.start)
-    summary = f"Booked {service.name} with {booking.staff} on {when:%Y-%m-%d %H:%M}"
+    summary = f"Booked {service.name} with {booking.staff} on {_when(booking, booking.start)}"
     if overridden:
         summary += " without a valid patch test"
         BookingEvent.objects.create(
@@ -104,7 +110,7 @@ def staff_booking_move(*, booking, start, staff=None, actor, request=None, overr
     notice and limits but never a collision — unless a manager or the front desk gives
     ``override_reason`` (audited, kept on the booking)."""
     before = {
-        "start": f"{_local(booking, booking.start):%Y-%m-%d %H:%M}",
+        "start": _when(booking, booking.start),
         "staff": str(booking.staff),
     }
     moved = booking_reschedule(
@@ -116,7 +122,7 @@ def staff_booking_move(*, booking, start, staff=None, actor, request=None, overr
         override_reason=override_reason,
     )
     after = {
-        "start": f"{_local(moved, moved.start):%Y-%m-%d %H:%M}",
+        "start": _when(moved, moved.start),
         "staff": str(staff or moved.staff),  # booking_reschedule set staff_id only
     }
     audit_record(
@@ -172,7 +178,7 @@ def staff_booking_action(
         action=AuditAction.CHANGE,
         client=booking.client,
         summary=(
-            f"{booking.service.name} on {_local(booking, booking.start):%Y-%m-%d %H:%M}: "
+            f"{booking.service.name} on {_when(booking, booking.start)}: "
             f"{booking.get_status_display()}"
         ),
         changes={
@@ -220,8 +226,7 @@ def booking_internal_notes_update(*, booking, actor, notes, request=None):
         actor=actor,
         action=AuditAction.NOTE,
         client=booking.client,
-        summary=f"Internal notes on {booking.service.name} "
-        f"of {_local(booking, booking.start):%Y-%m-%d %H:%M}",
+        summary=f"Internal notes on {booking.service.name} of {_when(booking, booking.start)}",
         changes={"internal_notes": (before, notes)},
         request=request,
     )

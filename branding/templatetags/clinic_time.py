@@ -9,8 +9,12 @@ templates, on the clinic's wall clock.
 - ``{{ day|clinic_format:"l j F" }}`` → a Django date pattern, names in the language's
   case ("сряда 2 декември" in Bulgarian, not Django's "Сряда 2 Декември");
 - ``{{ booking.start|clinic_time }}`` → "10:00", "10:00 AM";
-- ``{{ booking.start|clinic_time_range:booking.end }}`` → "10:00–10:30".
+- ``{{ booking.start|clinic_time_range:booking.end }}`` → "10:00–10:30";
+- ``{{ 14|clinic_hour }}`` → an hour of the day: "14:00", "2:00 PM" (the calendar's
+  hour labels).
 """
+
+import datetime
 
 from django import template
 
@@ -46,6 +50,11 @@ def clinic_time_of_day(value):
 
 
 register.filter("clinic_time", clinic_time_of_day)
+
+
+@register.filter
+def clinic_hour(hour):
+    return clinic_time.format_time(datetime.time(int(hour) % 24))
 
 
 @register.filter

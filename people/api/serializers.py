@@ -45,7 +45,8 @@ def device_id(token) -> str:
 class MeSerializer(serializers.Serializer):
     """The signed-in person and their account at this clinic."""
 
-    email = serializers.EmailField(source="user.email")
+    # null for a client known by phone only (added at the desk without an email).
+    email = serializers.EmailField(source="user.email", allow_null=True)
     first_name = serializers.CharField(source="user.first_name")
     last_name = serializers.CharField(source="user.last_name")
     phone = serializers.CharField()

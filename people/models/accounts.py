@@ -165,6 +165,15 @@ class ClientAccount(models.Model):
     def name(self):
         return self.user.get_full_name() or self.user.email or self.phone
 
+    @property
+    def short_name(self):
+        """The first name and the last name's initial ("Priya R."), for tight spaces such
+        as a short booking on the calendar; the full name where there is only one."""
+        first, last = self.user.first_name.strip(), self.user.last_name.strip()
+        if first and last:
+            return f"{first} {last[0]}."
+        return self.name
+
 
 class StaffRole(models.TextChoices):
     MANAGER = "manager", _("Clinic manager")

@@ -7,10 +7,18 @@ from .files import ClientFile, FileKind, PhotoConsent, PhotoStage
 from .forms import FormKind, FormReminder, FormTemplate, SignatureMethod, SignedForm
 from .medical import MEDICAL_FIELDS, MedicalHistoryVersion
 from .messages import Message, MessageThread, Sender, ThreadKind
-from .treatment import COMMON_AREAS, TreatmentRecord, TreatmentRecordVersion
+from .treatment import (
+    ANIMAL_AREAS,
+    COMMON_AREAS,
+    TreatmentRecord,
+    TreatmentRecordVersion,
+    TreatmentSettings,
+)
 
 __all__ = [
+    "ANIMAL_AREAS",
     "COMMON_AREAS",
+    "TreatmentSettings",
     "TreatmentRecord",
     "TreatmentRecordVersion",
     "MEDICAL_FIELDS",

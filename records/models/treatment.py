@@ -12,13 +12,19 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from booking_api.models import Booking
 from branding.models import Clinic
 from people.models.accounts import ClientAccount
 from people.models.append_only import AppendOnlyModel
 
-# The areas offered as choices (anything else is written in as free text).
+# The areas offered as choices (anything else is written in as free text), by the kind of
+# clinic (``records.treatment_selectors.treatment_area_choices``): a med-spa's face and
+# body areas for injections, a vet's body regions of an animal; or the clinic's own list
+# (``TreatmentSettings``).
 COMMON_AREAS = (
     _("Forehead"),
     _("Glabella (frown lines)"),
@@ -33,6 +39,44 @@ COMMON_AREAS = (
     _("Neck"),
     _("Décolletage"),
 )
+
+ANIMAL_AREAS = (
+    pgettext_lazy("animal body region", "Head"),
+    pgettext_lazy("animal body region", "Eyes"),
+    pgettext_lazy("animal body region", "Ears"),
+    pgettext_lazy("animal body region", "Mouth and teeth"),
+    pgettext_lazy("animal body region", "Neck"),
+    pgettext_lazy("animal body region", "Chest"),
+    pgettext_lazy("animal body region", "Abdomen"),
+    pgettext_lazy("animal body region", "Back"),
+    pgettext_lazy("animal body region", "Flank"),
+    pgettext_lazy("animal body region", "Front legs"),
+    pgettext_lazy("animal body region", "Hind legs"),
+    pgettext_lazy("animal body region", "Paws and claws"),
+    pgettext_lazy("animal body region", "Tail"),
+    pgettext_lazy("animal body region", "Skin and coat"),
+)
+
+
+@register_setting(icon="doc-full")
+class TreatmentSettings(BaseSiteSetting):
+    """The clinic's own list of treatment areas, offered on every treatment record
+    instead of the defaults for its kind (a vet's body regions, a med-spa's areas)."""
+
+    areas = models.TextField(
+        _("treatment areas"),
+        blank=True,
+        help_text=_(
+            "One area per line, offered on treatment records. Leave empty for the usual "
+            "areas: body regions of an animal where the clinic has pets, else face and "
+            "body areas."
+        ),
+    )
+
+    panels = [FieldPanel("areas")]
+
+    class Meta:
+        verbose_name = _("treatment records")
 
 
 class TreatmentRecord(models.Model):

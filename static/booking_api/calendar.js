@@ -57,6 +57,24 @@
     return pad(Math.floor(total / 60)) + ":" + pad(total % 60);
   }
 
+  // The same time as people at the clinic read it ("2:00 PM" in New York, "14:00" in
+  // London): the page's locale (branding.clinic_time), for the drop preview.
+  const shownClock = (() => {
+    let format = null;
+    try {
+      format = new Intl.DateTimeFormat(calendar.dataset.timeLocale || undefined, {
+        hour: "numeric", minute: "2-digit", timeZone: "UTC",
+      });
+    } catch (error) {
+      return clock;
+    }
+    return (minutesFromTop) => {
+      const total = firstHour * 60 + minutesFromTop;
+      const moment = Date.UTC(2000, 0, 1, Math.floor(total / 60), total % 60);
+      return format.format(moment).replace(/\u202f/g, "\u00a0");
+    };
+  })();
+
   function csrf() {
     const input = calendar.querySelector("input[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
@@ -84,6 +102,76 @@
     box.classList.add("is-refused");
     setTimeout(() => box.classList.remove("is-refused"), 700);
     say(answer.detail || fallback, true);
+  }
+
+  // Refusals a manager or the front desk may override with a reason: a time the engine
+  // does not offer, one just taken, outside working hours or over another booking.
+  const OVERRIDABLE = new Set([
+    "slot_not_offered", "slot_taken", "outside_working_hours", "overlaps_booking",
+  ]);
+  const canOverride = calendar.dataset.canOverride === "true";
+  const overrideDialog = document.querySelector("[data-override-dialog]");
+
+  // Ask for the reason in the page's dialog: resolves to the reason typed, or null when
+  // the person cancels (the booking then stays where it was).
+  function askReason(answer, kind) {
+    const dialog = overrideDialog;
+    const title = dialog.querySelector("[data-override-title]");
+    const submit = dialog.querySelector("[data-override-submit]");
+    // The move's words are the page's; a resize says what it changes.
+    if (!title.dataset.move) {
+      title.dataset.move = title.textContent;
+      submit.dataset.move = submit.textContent;
+    }
+    const resize = kind === "resize";
+    title.textContent = resize ? dialog.dataset.titleResize : title.dataset.move;
+    submit.textContent = resize ? dialog.dataset.submitResize : submit.dataset.move;
+    const form = dialog.querySelector("form");
+    const input = dialog.querySelector("[data-override-reason]");
+    dialog.querySelector("[data-override-refusal]").textContent = answer.detail || "";
+    const error = dialog.querySelector("[data-override-error]");
+    error.textContent = "";
+    input.value = "";
+    input.oninput = () => { error.textContent = ""; }; // no stale error once typed
+    return new Promise((resolve) => {
+      function done(reason) {
+        form.removeEventListener("submit", submitted);
+        dialog.removeEventListener("close", closed);
+        if (dialog.open) dialog.close();
+        resolve(reason);
+      }
+      function submitted(event) {
+        event.preventDefault();
+        const reason = input.value.trim();
+        if (!reason) {
+          error.textContent = dialog.dataset.reasonRequired;
+          input.focus();
+          return;
+        }
+        done(reason);
+      }
+      function closed() { done(null); }
+      form.addEventListener("submit", submitted);
+      dialog.addEventListener("close", closed);
+      dialog.querySelector("[data-override-cancel]").onclick = () => dialog.close();
+      dialog.showModal();
+      input.focus();
+    });
+  }
+
+  // Post a move or resize; when refused in a way the person may override, ask for the
+  // reason and post it again as an override (audited and kept on the booking).
+  async function postOrOverride(url, fields, failed, kind) {
+    let answer = await post(url, fields, failed);
+    if (answer.ok || !canOverride || !overrideDialog || !OVERRIDABLE.has(answer.code)) {
+      return answer;
+    }
+    dragging = true; // no live refresh while the dialog is open
+    const reason = await askReason(answer, kind);
+    dragging = false;
+    if (reason === null) return answer;
+    answer = await post(url, { ...fields, override_reason: reason }, failed);
+    return answer;
   }
 
   if (canEdit) {
@@ -137,7 +225,7 @@
       const y = event.clientY - track.getBoundingClientRect().top - g.grab;
       g.top = snapInTrack(track, y, g.step);
       g.preview.style.top = g.top + "px";
-      g.preview.textContent = clock(g.top);
+      g.preview.textContent = shownClock(g.top);
       if (g.preview.parentNode !== track) track.appendChild(g.preview);
     }
 
@@ -155,10 +243,11 @@
       const column = g.track.closest(".cal-column");
       const home = box.closest(".cal-column");
       if (column === home && g.top === g.top0) return; // put back where it was
-      const answer = await post(
+      const answer = await postOrOverride(
         box.dataset.moveUrl,
         { date: column.dataset.day, time: clock(g.top), staff: column.dataset.staff },
-        calendar.dataset.moveFailed
+        calendar.dataset.moveFailed,
+        "move"
       );
       if (!answer.ok) {
         // Refused (taken, outside working hours, not performed by that person): the
@@ -169,16 +258,19 @@
       g.track.appendChild(box);
       box.style.top = g.top + "px";
       box.querySelector("[data-event-time]").textContent = answer.time;
+      box.toggleAttribute("data-overridden", Boolean(answer.override_reason));
+      calendar.dispatchEvent(new CustomEvent("calendar:changed")); // the quick view reloads
       say(answer.detail, false);
     }
 
     async function finishResize(g) {
       const box = g.box;
       if (g.height === g.height0) return;
-      const answer = await post(
+      const answer = await postOrOverride(
         box.dataset.resizeUrl,
         { duration: String(g.height) },
-        calendar.dataset.resizeFailed
+        calendar.dataset.resizeFailed,
+        "resize"
       );
       if (!answer.ok) {
         box.style.height = g.height0 + "px";
@@ -188,6 +280,8 @@
       box.dataset.duration = String(answer.duration);
       box.classList.toggle("cal-event--short", answer.duration < 40);
       box.querySelector("[data-event-time]").textContent = answer.time;
+      box.toggleAttribute("data-overridden", Boolean(answer.override_reason));
+      calendar.dispatchEvent(new CustomEvent("calendar:changed")); // the quick view reloads
       say(answer.detail, false);
     }
 

@@ -174,6 +174,8 @@
   document.addEventListener("pointerdown", (event) => {
     if (current && !dialog.contains(event.target) && !boxFrom(event.target)) close();
   });
+  // A booking moved or resized here (calendar.js): forget what was cached.
+  calendar.addEventListener("calendar:changed", () => cache.clear());
   // A live refresh of the grid replaces the boxes: forget what was cached.
   new MutationObserver(() => {
     cache.clear();

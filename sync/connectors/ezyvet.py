@@ -318,7 +318,7 @@ class EzyVetConnector(HttpConnector):
             },
             "contact",
         )
-        for value in (payload["email"], payload.get("phone")):
+        for value in (payload.get("email"), payload.get("phone")):
             if value:
                 self._write(
                     "POST",

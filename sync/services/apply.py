@@ -182,6 +182,7 @@ def _client_apply(context, record):
         .first()
     )
     if link is None:
+        _email_required(record)
         client = client_upsert(
             clinic=clinic,
             email=record.email,
@@ -201,6 +202,16 @@ def _client_apply(context, record):
         _client_fields(client, record, phone)
         return "created"
     return "updated" if _client_fields(link.client, record, phone) else "unchanged"
+
+
+def _email_required(record):
+    """A client the portal does not know yet comes with an email (their login); only one
+    the portal sent, known by phone only, may come back without (docs/sync.md)."""
+    if not record.email:
+        raise RecordError(
+            _("No email: a new client from the practice system needs one."),
+            external_id=record.external_id,
+        )
 
 
 def _client_fields(client, record, phone) -> bool:
@@ -233,7 +244,7 @@ def _clients_prefetch(context, records):
     }
     context.cache = {
         "links": links,
-        "taken": emails_taken(r.email for r in records if r.external_id not in links),
+        "taken": emails_taken(r.email for r in records if r.email and r.external_id not in links),
         "region": region_for_clinic(context.clinic),
         "new_emails": {},  # email → the practice id first seen with it in the page
         "create": [],
@@ -250,6 +261,7 @@ def _client_plan(context, record):
     phone = phone_to_e164(record.phone, region=cache["region"]) if record.phone else ""
     link = cache["links"].get(record.external_id)
     if link is None:
+        _email_required(record)
         values = client_values_check(
             clinic=context.clinic,
             email=record.email,

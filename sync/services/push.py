@@ -32,14 +32,10 @@ def _client_external_id(connection, connector, client) -> str:
     if link is not None:
         return link.external_id
     user = client.user
-    external_id = connector.client_create(
-        {
-            "email": user.email,
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "phone": client.phone,
-        }
-    )
+    payload = {"first_name": user.first_name, "last_name": user.last_name, "phone": client.phone}
+    if user.email:  # a client known by phone only has none: the key is left out (docs/sync.md)
+        payload["email"] = user.email
+    external_id = connector.client_create(payload)
     ClientLink.objects.create(clinic_id=client.clinic_id, client=client, external_id=external_id)
     return external_id
 

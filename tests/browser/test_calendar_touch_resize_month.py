@@ -115,13 +115,18 @@ def test_service_colours_and_resizing_with_the_mouse(live_server, clinic, diary,
     facial.refresh_from_db()
     assert facial.end == at(day, "11:30")
 
-    # Into Ben's peel at 12:30: refused, explained, and the box springs back.
+    # Into Ben's peel at 12:30: the front desk is asked whether to override; keeping it
+    # as it was explains the refusal, and the box springs back.
     edge = box.bounding_box()
     x, bottom = edge["x"] + edge["width"] / 2, edge["y"] + edge["height"] - 3
     desktop.mouse.move(x, bottom)
     desktop.mouse.down()
     desktop.mouse.move(x, bottom + 90, steps=5)
     desktop.mouse.up()
+    override = desktop.get_by_role("dialog", name="Change the duration anyway?")
+    expect(override).to_contain_text("overlap Ben Ito")
+    expect(override.get_by_role("button", name="Change it anyway")).to_be_visible()
+    override.get_by_role("button", name="Keep it where it was").click()
     expect(desktop.locator("[data-calendar-status]")).to_contain_text("overlap Ben Ito")
     assert box.bounding_box()["height"] == pytest.approx(90, abs=1)
     facial.refresh_from_db()

@@ -137,6 +137,10 @@ def test_staff_find_a_client_pin_a_note_and_drag_their_booking(
     toms = desktop.locator(f".cal-column[data-staff='{tom.pk}'] [data-track]")
     y = (13 - first_hour) * 60 + 30
     box.drag_to(toms, source_position={"x": 10, "y": 2}, target_position={"x": 30, "y": y + 2})
+    # The front desk may override with a reason; keeping it where it was changes nothing.
+    override = desktop.get_by_role("dialog", name="Move it anyway?")
+    expect(override).to_contain_text("not one of the offered")
+    override.get_by_role("button", name="Keep it where it was").click()
     expect(desktop.locator("[data-calendar-status]")).to_contain_text("not one of the offered")
     expect(
         desktop.locator(f".cal-column[data-staff='{zara.pk}'] [data-booking='{booking.pk}']")

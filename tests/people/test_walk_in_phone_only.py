@@ -4,16 +4,19 @@ and "Save and book" goes straight on to booking them in; the booking works and i
 messages go by SMS where the client allows it."""
 
 import json
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from django.core import mail
 from django.test import Client
 
+from booking_api.calendar_invites import booking_ics
 from booking_api.models import Booking
 from people.models import AuditEntry, ClientAccount, User
+from people.services import client_add_at_desk
 from tests.factories.clients import ClientAccountFactory
-from tests.fixtures.booking import MONDAY
+from tests.fixtures.booking import MONDAY, add_booking, at
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +119,35 @@ def test_a_phone_only_client_gets_texts_not_emails(
     assert mail.outbox == []
     (text,) = [json.loads(p.read_text()) for p in (tmp_path / "sms").glob("*.json")]
     assert text["to"] == "+447700900777"
+
+
+# --- A phone-only client at the other doors: the API, calendar invites, the practice sync
+
+
+def phone_only(clinic):
+    account = client_add_at_desk(clinic=clinic, first_name="Pat", phone="+447700900123")
+    assert ClientAccount.objects.get(pk=account.pk).user.email is None
+    return account
+
+
+def test_the_me_api_answers_email_null_and_its_schema_says_it_may_be(clinic, api):
+    account = phone_only(clinic)
+    api.force_authenticate(account.user)
+    body = api.get("/api/v1/me").json()
+    assert body["email"] is None and body["phone"] == "+447700900123"
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    assert schema["components"]["schemas"]["Me"]["properties"]["email"]["nullable"] is True
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text()
+    assert "`email` is null for a client known by phone only" in docs
+
+
+def test_a_phone_only_clients_calendar_invite_names_no_email(clinic, service, emma):
+    account = phone_only(clinic)
+    booking = add_booking(clinic, account, service, emma, at(MONDAY, "10:00"))
+    text = booking_ics(booking).decode()
+    assert "None" not in text
+    assert "ATTENDEE" not in text
+    assert "ORGANIZER" in text and "BEGIN:VEVENT" in text
+    # A client with an email is still the attendee.
+    booking.client = ClientAccountFactory(clinic=clinic)
+    assert f"mailto:{booking.client.user.email}" in booking_ics(booking).decode()

@@ -124,6 +124,10 @@ class MoveBookingView(CalendarAccessMixin, WagtailAdminTemplateMixin, FormView):
             "when": clinic_time.format_datetime(local),
             "staff": booking.staff.display_name,
         }
+        if booking.override_reason:
+            message += " " + _("Outside the offered times: %(reason)s") % {
+                "reason": booking.override_reason
+            }
         if wants_json(self.request):
             return JsonResponse(
                 {
@@ -131,6 +135,7 @@ class MoveBookingView(CalendarAccessMixin, WagtailAdminTemplateMixin, FormView):
                     "start": local.isoformat(),
                     "time": clinic_time.format_time_range(local, booking.end),
                     "staff": booking.staff_id,
+                    "override_reason": booking.override_reason,
                 }
             )
         messages.success(self.request, message)

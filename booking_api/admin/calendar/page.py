@@ -151,6 +151,11 @@ class CalendarView(CalendarAccessMixin, WagtailAdminTemplateMixin, TemplateView)
             chosen_location=str(location_id or ""),
             services_shown=_services_shown(calendar),
             can_edit=self.is_front_desk,
+            # Managers and the front desk (lifecycle.STAFF) may move a booking to a time
+            # the engine does not offer, with a reason (services/overrides.py).
+            can_override=self.is_front_desk,
+            # The drop preview writes times as the page does (calendar.js, Intl).
+            time_locale=clinic_time.locale_name().replace("_", "-"),
             not_linked=own is not None and not own,
             statuses=BookingStatus.choices,
             slot_minutes=15,

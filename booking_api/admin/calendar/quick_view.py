@@ -46,7 +46,8 @@ class QuickViewView(CalendarAccessMixin, View):
             actor=request.user,
             action=AuditAction.VIEW,
             client=booking.client,
-            summary=f"Quick view of {booking.service.name} on {start:%Y-%m-%d %H:%M}",
+            summary=f"Quick view of {booking.service.name} on "
+            f"{clinic_time.format_for(self.clinic, start)}",
             request=request,
         )
         return JsonResponse(

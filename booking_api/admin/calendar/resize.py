@@ -79,6 +79,7 @@ class ResizeBookingView(CalendarAccessMixin, View):
                     "end": end.isoformat(),
                     "time": time_range,
                     "duration": form.cleaned_data["duration"],
+                    "override_reason": booking.override_reason,
                 }
             )
         messages.success(request, message)
