@@ -229,6 +229,7 @@ class ReceiptSeries(models.TextChoices):
     PAYMENT = "P", _("Payments")
     REFUND = "R", _("Refunds")
     PURCHASE = "S", _("Shop sales")
+    DESK = "D", _("Desk checkouts")
 
 
 class ReceiptCounter(models.Model):

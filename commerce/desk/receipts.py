@@ -22,7 +22,8 @@ TEMPLATE = "commerce/desk/receipt.html"
 
 
 def desk_receipt_number(checkout) -> str:
-    return f"{checkout.clinic.slug.upper()}-D{checkout.pk}"
+    """The number given when the checkout was completed (``checkout_complete``)."""
+    return checkout.receipt_number
 
 
 def desk_receipt_context(checkout) -> dict:

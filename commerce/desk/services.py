@@ -32,9 +32,10 @@ from commerce.models import (
     TenderStatus,
 )
 from payments import cards
-from payments.models import PaymentKind, PaymentMethod, PaymentStatus
+from payments.models import PaymentKind, PaymentMethod, PaymentStatus, ReceiptSeries
 from payments.services.desk import desk_payment_record, desk_voucher_apply
 from payments.services.pay_links import pay_link_create
+from payments.services.receipt_numbers import receipt_number_issue
 from people.models import AuditAction
 from people.services import audit_record
 
@@ -424,6 +425,8 @@ def checkout_complete(*, checkout, actor, leave_balance=False, request=None) -> 
     checkout.completed_at = timezone.now()
     checkout.balance_left = state.due
     checkout.save(update_fields=["status", "completed_by", "completed_at", "balance_left"])
+    # Last in the transaction, under the checkout's lock: the clinic's next desk number.
+    receipt_number_issue(checkout, clinic=checkout.clinic, series=ReceiptSeries.DESK)
     _audit(
         checkout,
         actor,

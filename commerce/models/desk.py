@@ -47,6 +47,17 @@ class DeskCheckout(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # The clinic's next in the desk series (``GLOW-D12``), given once when completed.
+    receipt_number = models.CharField(max_length=80, blank=True, default="", editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "receipt_number"],
+                condition=~models.Q(receipt_number=""),
+                name="commerce_one_checkout_per_receipt_number",
+            ),
+        ]
 
     def __str__(self):
         return f"Desk checkout of booking {self.booking_id} ({self.get_status_display()})"

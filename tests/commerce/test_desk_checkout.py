@@ -219,6 +219,49 @@ def test_a_cancelled_booking_cannot_be_checked_out(clinic, patient, service, emm
         services.checkout_open(clinic=clinic, booking_id=cancelled.pk, actor=staff_user)
 
 
+def test_desk_receipts_are_numbered_per_clinic_without_gaps(
+    clinic, other_clinic, patient, service, emma, staff_user, visit, checkout
+):
+    from tests.factories.booking import ServiceFactory, StaffFactory
+    from tests.factories.clients import ClientAccountFactory, MembershipFactory
+
+    services.checkout_tender_add(
+        checkout=checkout, kind=TenderKind.CASH, amount=4500, actor=staff_user
+    )
+    services.checkout_complete(checkout=checkout, actor=staff_user)
+    second_visit = add_booking(
+        clinic, patient, service, emma, at(MONDAY, "14:00"), status=BookingStatus.STARTED
+    )
+    second = services.checkout_open(clinic=clinic, booking_id=second_visit.pk, actor=staff_user)
+    services.checkout_tender_add(
+        checkout=second, kind=TenderKind.TERMINAL, amount=4500, actor=staff_user
+    )
+    services.checkout_complete(checkout=second, actor=staff_user)
+    # Another clinic's first desk receipt is its number 1, whatever Glow issued.
+    desk = MembershipFactory(clinic=other_clinic, role="staff").user
+    theirs = ServiceFactory(clinic=other_clinic, name="Dental check", price=8000)
+    vet = StaffFactory(clinic=other_clinic, display_name="Dr Lee", services=[theirs])
+    their_visit = add_booking(
+        other_clinic,
+        ClientAccountFactory(clinic=other_clinic),
+        theirs,
+        vet,
+        at(MONDAY, "10:00"),
+        status=BookingStatus.STARTED,
+    )
+    their_checkout = services.checkout_open(
+        clinic=other_clinic, booking_id=their_visit.pk, actor=desk
+    )
+    services.checkout_tender_add(
+        checkout=their_checkout, kind=TenderKind.CASH, amount=8000, actor=desk
+    )
+    services.checkout_complete(checkout=their_checkout, actor=desk)
+
+    numbers = dict(DeskCheckout.objects.values_list("pk", "receipt_number"))
+    assert (numbers[checkout.pk], numbers[second.pk]) == ("GLOW-D1", "GLOW-D2")
+    assert numbers[their_checkout.pk].endswith("-D1")
+
+
 def test_the_receipt_tells_the_visit_in_the_clinics_time_zone_and_money(
     other_clinic, mailoutbox, django_capture_on_commit_callbacks
 ):
