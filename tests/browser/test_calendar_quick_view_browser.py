@@ -21,7 +21,7 @@ desktop, tablet, diary = gestures.desktop, gestures.tablet, gestures.diary
 at, open_day, sign_in = gestures.at, gestures.open_day, gestures.sign_in
 
 
-def test_hovering_a_booking_shows_its_quick_view(live_server, clinic, diary, desktop, axe):
+def test_hovering_a_booking_shows_its_quick_view(live_server, clinic, diary, desktop, axe, shot):
     day, zara, facial, peel = diary
     facial.client.phone = "+447700900123"
     facial.client.save()
@@ -47,6 +47,7 @@ def test_hovering_a_booking_shows_its_quick_view(live_server, clinic, diary, des
         "href", f"/admin/bookings/calendar/{facial.pk}/"
     )
     expect(dialog.get_by_role("link", name="Move")).to_be_visible()
+    shot(desktop, "admin-calendar-quick-view")
     axe(desktop)
 
     desktop.keyboard.press("Escape")

@@ -45,7 +45,7 @@ def settled(page):
 
 
 def test_a_receptionist_checks_out_a_visit_part_cash_rest_on_the_card(
-    live_server, clinic, desktop, axe
+    live_server, clinic, desktop, axe, shot
 ):
     facial = ServiceFactory(clinic=clinic, name="Facial", duration_minutes=60, price=6000)
     user = UserFactory(first_name="Ada", last_name="Lovelace")
@@ -82,6 +82,7 @@ def test_a_receptionist_checks_out_a_visit_part_cash_rest_on_the_card(
     desktop.get_by_label("Tip amount").fill("5")
     desktop.get_by_role("button", name="Save the tip").click()
     expect(desktop.locator("[data-total]")).to_have_text("£95.00")
+    shot(desktop, "admin-desk-checkout")
     axe(settled(desktop))
 
     desktop.get_by_label("Paid by").select_option("cash")

@@ -92,7 +92,7 @@ def test_staff_check_a_client_in_from_the_appointment_page(
 
 
 def test_the_admin_home_is_the_desks_day_and_checks_in(
-    live_server, clinic, desktop, ada, facial, axe
+    live_server, clinic, desktop, ada, facial, axe, shot
 ):
     from people.services import note_create
 
@@ -108,6 +108,7 @@ def test_the_admin_home_is_the_desks_day_and_checks_in(
     expect(row).to_contain_text("Ada Lovelace")
     expect(row.locator("[data-pinned-note]")).to_be_visible()
     expect(row.locator("[data-arrival-status]")).to_have_text("Confirmed")
+    shot(desktop, "admin-today")
     axe(desktop)
     row.get_by_role("button", name="Check in Ada Lovelace").click()
     expect(desktop.locator(f'[data-arrival="{booking.pk}"] [data-arrival-status]')).to_have_text(

@@ -37,7 +37,7 @@ def staff_sign_in(page, live_server, clinic, user):
 
 
 def test_the_desk_assigns_a_conversation_from_the_inbox_and_opens_it(
-    live_server, clinic, desktop, axe
+    live_server, clinic, desktop, axe, shot
 ):
     desk = MembershipFactory(clinic=clinic, role="staff").user
     nia = MembershipFactory(
@@ -58,6 +58,7 @@ def test_the_desk_assigns_a_conversation_from_the_inbox_and_opens_it(
     row = desktop.locator(f'[data-thread="{thread.pk}"]')
     expect(row).to_contain_text("Ada Lovelace")
     expect(row.locator("[data-unread-marker]")).to_have_text("1 unread")
+    shot(desktop, "admin-inbox")
     axe(desktop)
 
     row.get_by_label("Assign “Swelling after filler” to").select_option(label="Nia Okafor")
@@ -78,7 +79,7 @@ def test_the_desk_assigns_a_conversation_from_the_inbox_and_opens_it(
 
 
 def test_a_clinician_records_a_treatment_with_a_batch_number_and_sees_it_on_the_client(
-    live_server, clinic, desktop, axe
+    live_server, clinic, desktop, axe, shot
 ):
     manager = MembershipFactory(clinic=clinic, role="manager").user
     lips = ServiceFactory(clinic=clinic, name="Lip filler", duration_minutes=45)
@@ -116,4 +117,5 @@ def test_a_clinician_records_a_treatment_with_a_batch_number_and_sees_it_on_the_
     expect(panel).to_contain_text("Lip filler")
     expect(panel).to_contain_text("Zara")
     expect(panel.locator("[data-areas]")).to_have_text("Lips")
+    shot(desktop, "admin-treatment-records")
     axe(desktop)

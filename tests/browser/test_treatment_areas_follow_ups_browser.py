@@ -107,7 +107,7 @@ def test_a_vet_records_body_regions_or_its_own_list_of_areas(live_server, vet, d
 
 
 def test_the_follow_up_list_shows_the_phone_and_marks_done_into_the_done_list(
-    live_server, vet, desktop
+    live_server, vet, desktop, shot
 ):
     desk = MembershipFactory(
         clinic=vet, role="staff", user__first_name="Dana", user__last_name="Desk"
@@ -126,6 +126,7 @@ def test_the_follow_up_list_shows_the_phone_and_marks_done_into_the_done_list(
     desktop.goto(clinic_url(live_server, vet, "/admin/clinic/treatments/follow-ups/"))
     row = desktop.locator(f'[data-follow-up="{record.pk}"]')
     expect(row).to_contain_text("Call about the stitches")
+    shot(desktop, "admin-follow-ups")
     expect(row.get_by_role("link", name="+18455550123")).to_have_attribute(
         "href", "tel:+18455550123"
     )
