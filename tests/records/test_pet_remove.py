@@ -87,6 +87,76 @@ def test_another_persons_pet_or_another_clinic_cannot_be_removed(vet, owner, vet
     assert Pet.objects.filter(active=True).count() == 2
 
 
+def pet_visit(vet, owner, pet, start, service=None):
+    service = service or ServiceFactory(clinic=vet)
+    return Booking.objects.create(
+        clinic=vet,
+        client=owner,
+        service=service,
+        staff=StaffFactory(clinic=vet, services=[service]),
+        location=main_location(vet),
+        start=start,
+        end=start + datetime.timedelta(minutes=30),
+        blocked_start=start,
+        blocked_end=start + datetime.timedelta(minutes=30),
+        status="booked",
+        price=8500,
+        currency="USD",
+        source="portal",
+        pet=pet,
+    )
+
+
+def test_removing_a_pet_lists_its_appointments_and_cancels_the_ones_chosen(vet, owner, vet_portal):
+    """Issue: removing a pet left its appointments booked without a word. The page lists
+    them with the policy's terms: one in time is free (ticked), one inside the window
+    names its fee (not ticked); the owner cancels the free one with the pet."""
+    from branding.services import policy_update
+
+    policy_update(
+        clinic=vet,
+        cancellation_window_hours=24,
+        late_cancel_fee_kind="fixed",
+        late_cancel_fee_value=2500,
+        late_cancel_contact_clinic=False,
+    )
+    biscuit = PetFactory(clinic=vet, owner=owner, name="Biscuit")
+    now = timezone.now().replace(microsecond=0)
+    later = pet_visit(vet, owner, biscuit, now + datetime.timedelta(days=5))
+    soon = pet_visit(vet, owner, biscuit, now + datetime.timedelta(hours=3))
+    other_pet = pet_visit(vet, owner, PetFactory(clinic=vet, owner=owner), later.start)
+
+    page = vet_portal.get(remove_url(biscuit)).content.decode()
+    assert "Biscuit has 2 upcoming appointments" in page
+    assert f'name="cancel" value="{later.pk}" checked' in page
+    assert f'name="cancel" value="{soon.pk}">' in page  # not ticked: it has a fee
+    assert "A late cancellation fee of $25.00 applies." in page
+    assert "You can cancel free of charge." in page
+
+    response = vet_portal.post(remove_url(biscuit), {"cancel": [later.pk]}, follow=True)
+    assert "1 appointment was cancelled." in response.content.decode()
+    for booking in (later, soon, other_pet):
+        booking.refresh_from_db()
+    assert (later.status, soon.status, other_pet.status) == ("cancelled", "booked", "booked")
+    biscuit.refresh_from_db()
+    assert not biscuit.active
+
+
+def test_a_booking_not_the_pets_is_refused_and_nothing_changes(vet, owner, vet_portal):
+    biscuit = PetFactory(clinic=vet, owner=owner, name="Biscuit")
+    start = timezone.now().replace(microsecond=0) + datetime.timedelta(days=5)
+    mine = pet_visit(vet, owner, biscuit, start)
+    theirs = pet_visit(vet, ClientAccountFactory(clinic=vet), None, start)
+    response = vet_portal.post(remove_url(biscuit), {"cancel": [mine.pk, theirs.pk]})
+    assert response.status_code == 400
+    assert "not one of Biscuit&#x27;s upcoming appointments" in response.content.decode()
+    for booking in (mine, theirs):
+        booking.refresh_from_db()
+        assert booking.status == "booked"
+    biscuit.refresh_from_db()
+    assert biscuit.active
+
+
 def test_no_reminder_goes_out_for_a_pet_the_owner_removed(vet, owner, vet_portal):
     pet = PetFactory(clinic=vet, owner=owner, name="Old Tom")
     service = ServiceFactory(clinic=vet)
