@@ -204,3 +204,40 @@ def test_staff_see_the_clients_pets_as_cards_with_their_photos(vet, owner, vet_a
     assert f'src="{photo_url}" alt="Photo of Biscuit"' in page
     assert "Dog · Beagle" in page
     assert vet_admin.get(photo_url).status_code == 200
+
+
+def test_the_api_lists_the_pets_appointments_and_removes_it_with_the_chosen_ones(
+    vet, owner, owner_api
+):
+    """``GET/POST /api/v1/pets/<id>/remove``: the app sees the same list and terms as the
+    portal and cancels the chosen appointments with the pet; a booking not the pet's is
+    400 ``pet_booking_unknown`` and changes nothing."""
+    from branding.services import policy_update
+
+    policy_update(clinic=vet, cancellation_window_hours=24, late_cancel_contact_clinic=True)
+    biscuit = PetFactory(clinic=vet, owner=owner, name="Biscuit")
+    now = timezone.now().replace(microsecond=0)
+    later = pet_visit(vet, owner, biscuit, now + datetime.timedelta(days=5))
+    soon = pet_visit(vet, owner, biscuit, now + datetime.timedelta(hours=3))
+    url = f"/api/v1/pets/{biscuit.pk}/remove"
+
+    listed = owner_api.get(url).json()
+    assert [
+        (i["booking"]["id"], i["quote"]["free"], i["quote"]["allowed"]) for i in listed["upcoming"]
+    ] == [(soon.pk, False, False), (later.pk, True, True)]
+
+    refused = owner_api.post(url, {"cancel": [soon.pk]}, format="json")
+    # The policy sends a late one to the clinic, as cancelling it alone would.
+    assert (refused.status_code, refused.json()["code"]) == (403, "contact_clinic")
+    stranger = pet_visit(vet, ClientAccountFactory(clinic=vet), None, later.start)
+    refused = owner_api.post(url, {"cancel": [stranger.pk]}, format="json")
+    assert (refused.status_code, refused.json()["code"]) == (400, "pet_booking_unknown")
+    biscuit.refresh_from_db()
+    assert biscuit.active and Booking.objects.filter(status="cancelled").count() == 0
+
+    done = owner_api.post(url, {"cancel": [later.pk]}, format="json").json()
+    assert [b["id"] for b in done["cancelled"]] == [later.pk]
+    assert done["cancelled"][0]["status"] == "cancelled"
+    assert [i["booking"]["id"] for i in done["upcoming"]] == [soon.pk]
+    assert done["pet"]["active"] is False
+    assert owner_api.get(url).status_code == 404
