@@ -159,24 +159,8 @@ def test_a_booking_not_the_pets_is_refused_and_nothing_changes(vet, owner, vet_p
 
 def test_no_reminder_goes_out_for_a_pet_the_owner_removed(vet, owner, vet_portal):
     pet = PetFactory(clinic=vet, owner=owner, name="Old Tom")
-    service = ServiceFactory(clinic=vet)
     start = timezone.now().replace(microsecond=0) + datetime.timedelta(days=2)
-    visit = Booking.objects.create(
-        clinic=vet,
-        client=owner,
-        service=service,
-        staff=StaffFactory(clinic=vet, services=[service]),
-        location=main_location(vet),
-        start=start,
-        end=start + datetime.timedelta(minutes=30),
-        blocked_start=start,
-        blocked_end=start + datetime.timedelta(minutes=30),
-        status="booked",
-        price=0,
-        currency="USD",
-        source="portal",
-        pet=pet,
-    )
+    visit = pet_visit(vet, owner, pet, start)
     reminder = Reminder.objects.create(
         booking=visit, kind="24h", for_start=start, due_at=timezone.now()
     )
