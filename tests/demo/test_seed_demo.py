@@ -300,6 +300,10 @@ def test_glow_sells_packages_gift_cards_and_a_membership(seeded):
     client, _ = _login("glow.localhost", account.user.email, DEMO_PASSWORD)
     assert "3 facials" in client.get("/packages/").content.decode()
     assert "Glow monthly" in client.get("/memberships/").content.decode()
+    join = client.get(f"/memberships/plans/{plan.pk}/join/").content.decode()
+    assert "Sign Glow membership agreement" in join  # the form comes first, then a card
+    sign_page = client.get(f"/documents/forms/{plan.agreement.pk}/sign/").content.decode()
+    assert "I agree to be billed monthly until I cancel." in sign_page
     assert client.get("/gift-cards/").status_code == 200
 
 
