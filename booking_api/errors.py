@@ -40,6 +40,12 @@ class BookingErrorCode(ErrorCode):
     DATE_INVALID = "date_invalid", 400, "A date is outside what is allowed (names the field)."
     UNKNOWN_ACTION = "unknown_action", 400, "There is no such booking action."
     AMOUNT_INVALID = "amount_invalid", 400, "The refund amount staff chose is below zero."
+    PET_BOOKING_UNKNOWN = (
+        "pet_booking_unknown",
+        400,
+        "A booking to cancel with a removed pet is not one of that pet's upcoming "
+        "appointments (names `cancel`): nothing was cancelled and the pet was kept.",
+    )
     CATALOGUE_INVALID = (
         "catalogue_invalid",
         400,

@@ -264,3 +264,27 @@ def service_deposit(clinic, service) -> int:
     if service.deposit:
         return min(service.deposit, service.price)
     return service.price * (policy.deposit_percent or 0) // 100
+
+
+@dataclass(frozen=True)
+class PetBooking:
+    """One of a pet's upcoming appointments with what cancelling it now would mean."""
+
+    booking: Booking
+    quote: object  # services.policy.CancellationQuote
+
+
+def pet_upcoming_bookings(pet, *, now=None) -> list[PetBooking]:
+    """The pet's upcoming appointments (soonest first), each with the clinic's
+    cancellation quote for the owner cancelling it now: free, a late fee, or to be
+    cancelled through the clinic (``quote.allowed`` False). Removing a pet gives no
+    special terms; the policy is the one every cancellation goes under."""
+    from booking_api.services.policy import cancellation_quote
+
+    now = now or timezone.now()
+    bookings = (
+        Booking.objects.filter(pet=pet, start__gte=now, status__in=lifecycle.UPCOMING_STATUSES)
+        .select_related("clinic", "service", "staff")
+        .order_by("start")
+    )
+    return [PetBooking(booking, cancellation_quote(booking, now=now)) for booking in bookings]

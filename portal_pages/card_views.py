@@ -15,12 +15,17 @@ from django.utils.translation import gettext as _
 
 from branding.errors import DomainError
 from branding.links import portal_reverse
-from payments.services.payment_sheet import card_add_confirm, card_add_refresh, card_add_start
+from payments.services.payment_sheet import (
+    card_add_confirm,
+    card_add_refresh,
+    card_add_start,
+    card_add_test_authenticate,
+)
 from payments.stripe_api import publishable_options
 from payments.test_cards import TEST_CARDS, uses_local_test_server
 from people.services import client_account_ensure
 from portal_pages.access import signed_in
-from portal_pages.payment_views import _test_cards
+from portal_pages.payment_views import _test_cards, bank_asks_message, bank_step_answer
 
 
 def safe_next(value) -> str:
@@ -50,6 +55,7 @@ def card_add(request):
     client = client_account_ensure(clinic=clinic, user=request.user)
     next_url = safe_next(request.POST.get("next") or request.GET.get("next"))
     error = ""
+    authenticate = ""  # the SetupIntent waiting for the bank's test step
     returned = request.GET.get("setup_intent", "")
     if returned:  # back from the Payment Element (Stripe adds the SetupIntent's id)
         try:
@@ -60,7 +66,23 @@ def card_add(request):
             if added.card:
                 return _saved(request, added, next_url)
             error = _("The card was not saved. Please try again or use another card.")
-    if request.method == "POST" and request.POST.get("card"):
+    if (answer := bank_step_answer(request)) is not None:  # the test step (local server)
+        try:
+            added = card_add_test_authenticate(
+                client=client,
+                setup_intent_id=request.POST.get("setup_intent", ""),
+                success=answer,
+            )
+        except DomainError as exc:
+            error = exc.message
+        else:
+            if added.card:
+                return _saved(request, added, next_url)
+            error = _(
+                "Your bank did not confirm this card, so it was not saved. Please try again "
+                "or use another card."
+            )
+    elif request.method == "POST" and request.POST.get("card"):
         name = request.POST["card"]
         if name not in TEST_CARDS or not uses_local_test_server():
             raise Http404("Test cards are only offered against the local test server.")
@@ -74,7 +96,11 @@ def card_add(request):
         else:
             if added.card:
                 return _saved(request, added, next_url)
-            error = _("The card was not saved. Please try again or use another card.")
+            if added.status == "requires_action":
+                authenticate = added.setup_intent
+                error = bank_asks_message()
+            else:
+                error = _("The card was not saved. Please try again or use another card.")
     stripe = None
     keys = publishable_options(clinic)
     if not uses_local_test_server() and keys["publishable_key"]:
@@ -89,6 +115,12 @@ def card_add(request):
     return render(
         request,
         "payments/portal/card_add.html",
-        {"error": error, "next": next_url, "test_cards": _test_cards(), "stripe": stripe},
+        {
+            "error": error,
+            "next": next_url,
+            "test_cards": _test_cards(),
+            "stripe": stripe,
+            "authenticate": authenticate,
+        },
         status=402 if error else 200,
     )

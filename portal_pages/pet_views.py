@@ -8,11 +8,16 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from booking_api.selectors import pet_upcoming_bookings
+from booking_api.services.pet_removal import pet_remove_with_bookings
+from booking_api.services.policy import quote_lines
+from branding import clinic_time
 from branding.errors import DomainError
 from branding.selectors import feature_enabled
 from people.pet_selectors import client_pet, pets_in_app
-from people.pet_services import pet_create, pet_deactivate, pet_update
+from people.pet_services import pet_create, pet_update
 from people.photo_selectors import client_photo
 from people.photo_services import pet_photo_set
 from people.selectors import client_account_for_user
@@ -107,6 +112,11 @@ def pet_edit(request, pet_id):
     )
 
 
+def _on_clinic_clock(clinic, moment):
+    with clinic_time.override(clinic):
+        return clinic_time.format_datetime(moment)
+
+
 @feature_required("pets")
 @signed_in
 def pet_remove(request, pet_id):
@@ -118,12 +128,43 @@ def pet_remove(request, pet_id):
     if pet is None or not pet.active:
         raise Http404(_("No such pet."))
     memorial = feature_enabled(clinic, "pet_memorial")
+    error = ""
     if request.method == "POST":
-        pet_deactivate(pet=pet)
-        if memorial:
-            text = _('%(name)s is now under "No longer with us".')
+        try:
+            cancelled = pet_remove_with_bookings(
+                pet=pet, actor=request.user, cancel=request.POST.getlist("cancel")
+            )
+        except DomainError as exc:
+            error = exc.message
         else:
-            text = _("%(name)s was removed from your app.")
-        messages.success(request, text % {"name": pet.name})
-        return redirect("portal:pets")
-    return render(request, "portal_pages/pets/remove.html", {"pet": pet, "memorial": memorial})
+            if memorial:
+                text = _('%(name)s is now under "No longer with us".')
+            else:
+                text = _("%(name)s was removed from your app.")
+            messages.success(request, text % {"name": pet.name})
+            if cancelled:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)s appointment was cancelled.",
+                        "%(count)s appointments were cancelled.",
+                        len(cancelled),
+                    )
+                    % {"count": len(cancelled)},
+                )
+            return redirect("portal:pets")
+    upcoming = [
+        {
+            "booking": item.booking,
+            "when": _on_clinic_clock(clinic, item.booking.start),
+            "quote": item.quote,
+            "lines": quote_lines(item.quote) if not item.quote.free else [],
+        }
+        for item in pet_upcoming_bookings(pet)
+    ]
+    return render(
+        request,
+        "portal_pages/pets/remove.html",
+        {"pet": pet, "memorial": memorial, "upcoming": upcoming, "error": error},
+        status=400 if error else 200,
+    )

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from booking_api.api import views
+from booking_api.api import pets, views
 from booking_api.api.preferences import PreferencesView
 
 urlpatterns = [
@@ -19,5 +19,6 @@ urlpatterns = [
     path("bookings/<id:pk>/check-in", views.BookingCheckInView.as_view(), name="booking-check-in"),
     path("bookings/<id:pk>/calendar.ics", views.BookingCalendarView.as_view(), name="booking-ics"),
     path("preferences", PreferencesView.as_view(), name="preferences"),
+    path("pets/<id:pet_id>/remove", pets.PetRemoveView.as_view(), name="pet-remove"),
     path("", include("booking_api.api.cart_urls")),
 ]

@@ -138,6 +138,31 @@ def card_add_refresh(*, client, setup_intent_id) -> CardAdd:
     return CardAdd(setup_intent=intent.id, status=intent.status, card=card)
 
 
+def card_add_test_authenticate(*, client, setup_intent_id, success) -> CardAdd:
+    """The bank's 3-D Secure step of a test card's "add a card" SetupIntent, on the local
+    test server only (against Stripe, the Payment Element shows the bank's own step and
+    comes back with ``?setup_intent=``): complete it — the intent is confirmed again and
+    succeeds, and the card is saved — or fail it — the intent is cancelled and nothing is
+    saved. Another client's intent is a 404."""
+    if not uses_local_test_server():
+        raise PaymentError(
+            _("This card is not waiting for your bank's confirmation."),
+            field="payment_method",
+            code=PaymentErrorCode.PAYMENT_INVALID,
+        )
+    _customer, intent = _own_setup_intent(client, setup_intent_id)
+    if intent.status == "requires_action":
+        api = stripe_client(client.clinic, taking_payment=True).SetupIntent
+        try:
+            if success:  # as Stripe.js after the bank's page: confirmed again, succeeded
+                api.confirm(intent.id)
+            else:
+                api.cancel(intent.id)
+        except stripe.error.StripeError as exc:
+            raise provider_error(exc) from exc
+    return card_add_refresh(client=client, setup_intent_id=intent.id)
+
+
 def card_add_confirm(*, client, setup_intent_id, payment_method) -> CardAdd:
     """Confirm an "add a card" SetupIntent on the server with a test card's name: only
     against the local test server (anything else is a 400 naming ``payment_method``).

@@ -44,3 +44,29 @@ def test_a_patient_adds_a_test_card_and_returns_to_the_packages(
     expect(phone).to_have_url(re.compile(r"/packages/$"))
     expect(phone.get_by_text("Card ending 4242 saved. You can use it to pay.")).to_be_visible()
     assert SavedCard.objects.get().last4 == "4242"
+
+
+def test_a_patient_saves_a_card_that_asks_for_3d_secure_after_the_bank_step(
+    live_server, clinic, olivia, packages_on, phone, axe
+):
+    """Issue: the 3-D Secure test card (4000 0025 0000 3155) was refused as "Card not
+    saved" with no bank step. Now the page shows the bank's test step: failing it saves
+    nothing, completing it saves the card and returns to /packages/."""
+    sign_in(phone, live_server, clinic)
+    phone.goto(clinic_url(live_server, clinic, "/account/cards/add/?next=/packages/"))
+    phone.get_by_role("button", name=re.compile("4000 0025 0000 3155")).click()
+    expect(phone.get_by_role("heading", name="Confirm with your bank")).to_be_visible()
+    expect(phone.get_by_role("alert")).to_contain_text("Your bank asks you to confirm")
+    assert not SavedCard.objects.exists()
+    fits_the_screen(phone)
+    axe(phone)
+
+    phone.get_by_role("button", name="Fail authentication").click()
+    expect(phone.get_by_role("alert")).to_contain_text("Your bank did not confirm this card")
+    assert not SavedCard.objects.exists()
+
+    phone.get_by_role("button", name=re.compile("4000 0025 0000 3155")).click()
+    phone.get_by_role("button", name="Complete authentication").click()
+    expect(phone).to_have_url(re.compile(r"/packages/$"))
+    expect(phone.get_by_text("Card ending 3155 saved. You can use it to pay.")).to_be_visible()
+    assert SavedCard.objects.get().last4 == "3155"

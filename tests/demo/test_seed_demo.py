@@ -117,7 +117,7 @@ def test_two_clinics_as_described(seeded):
     glow_features = FeatureSettings.objects.get(site=glow.site)
     riverside_features = FeatureSettings.objects.get(site=riverside.site)
     assert (glow_features.games, glow_features.pets) == (True, False)
-    assert (riverside_features.games, riverside_features.pets) == (False, True)
+    assert (riverside_features.games, riverside_features.pets) == (True, True)
     glow_primary = BrandingSettings.objects.get(site=glow.site).primary_color
     assert glow_primary != BrandingSettings.objects.get(site=riverside.site).primary_color
 
@@ -268,3 +268,55 @@ def test_the_shops_take_orders(seeded):
         "medication",
     ]
     assert Product.objects.get(name="Vitamin C brightening serum").price == 3800
+
+
+def test_glow_sells_packages_gift_cards_and_a_membership(seeded):
+    """Packages, gift cards and memberships are on at Glow, with a plan of each to try:
+    a patient sees them in the portal. Seeding again adds no second plan or form."""
+    from commerce.models import MembershipPlan, PackagePlan
+    from records.models import FormTemplate
+
+    glow = Clinic.objects.get(slug="glow")
+    features = FeatureSettings.objects.get(site=glow.site)
+    assert (features.packages, features.gift_cards, features.memberships, features.orders) == (
+        True,
+        True,
+        True,
+        True,
+    )
+    package = PackagePlan.objects.get(clinic=glow)
+    assert (package.name, package.sessions, package.active) == ("3 facials", 3, True)
+    assert list(package.services.values_list("key", flat=True)) == ["facial"]
+    plan = MembershipPlan.objects.get(clinic=glow)
+    assert (plan.interval, plan.credits_per_period, plan.price) == ("month", 1, 6500)
+    assert list(plan.credit_services.values_list("key", flat=True)) == ["facial"]
+    assert plan.agreement.kind == "consent" and plan.agreement.fields
+    seed()
+    assert PackagePlan.objects.filter(clinic=glow).count() == 1
+    assert MembershipPlan.objects.filter(clinic=glow).count() == 1
+    assert FormTemplate.objects.filter(clinic=glow).count() == 1
+
+    account = ClientAccount.objects.get(clinic=glow, user__email="olivia.bennett@example.com")
+    client, _ = _login("glow.localhost", account.user.email, DEMO_PASSWORD)
+    assert "3 facials" in client.get("/packages/").content.decode()
+    assert "Glow monthly" in client.get("/memberships/").content.decode()
+    join = client.get(f"/memberships/plans/{plan.pk}/join/").content.decode()
+    assert "Sign Glow membership agreement" in join  # the form comes first, then a card
+    sign_page = client.get(f"/documents/forms/{plan.agreement.pk}/sign/").content.decode()
+    assert "I agree to be billed monthly until I cancel." in sign_page
+    assert client.get("/gift-cards/").status_code == 200
+
+
+def test_riverside_has_games_refills_and_no_plans(seeded):
+    from commerce.models import MembershipPlan, PackagePlan
+    from loyalty.models import Game
+
+    riverside = Clinic.objects.get(slug="riverside")
+    features = FeatureSettings.objects.get(site=riverside.site)
+    assert (features.games, features.orders, features.packages) == (True, True, False)
+    assert Game.objects.filter(clinic=riverside, active=True).exists()
+    assert not PackagePlan.objects.filter(clinic=riverside).exists()
+    assert not MembershipPlan.objects.filter(clinic=riverside).exists()
+    account = ClientAccount.objects.get(clinic=riverside, user__email="emily.carter@example.com")
+    client, _ = _login("riverside.localhost", account.user.email, DEMO_PASSWORD)
+    assert "Paw wheel" in client.get("/games/").content.decode()

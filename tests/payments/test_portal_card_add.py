@@ -38,3 +38,31 @@ def test_next_elsewhere_is_ignored_and_unknown_cards_are_404(signed_in):
     assert saved["Location"] == "/account/cards/"
     assert signed_in.post("/account/cards/add/", {"card": "pm_card_visa"}).status_code == 404
     assert SavedCard.objects.count() == 1
+
+
+def test_a_card_asking_for_3d_secure_is_saved_after_the_bank_step_and_only_by_its_owner(
+    signed_in, patient, clinic
+):
+    """The 3-D Secure test card shows the bank's test step (not "Card not saved");
+    another patient completing that step is a 404 and saves nothing; the owner
+    completing it saves the card."""
+    import re
+
+    from tests.factories.clients import ClientAccountFactory
+    from tests.fixtures.clinics import host_client
+
+    asked = signed_in.post("/account/cards/add/?next=/packages/", {"card": "authentication"})
+    page = asked.content.decode()
+    assert "Complete authentication" in page and "Your bank asks you to confirm" in page
+    setup_intent = re.search(r'name="setup_intent" value="(seti_\w+)"', page).group(1)
+    assert not SavedCard.objects.exists()
+
+    other = host_client(clinic)
+    other.force_login(ClientAccountFactory(clinic=clinic).user)
+    step = {"authenticate": "complete", "setup_intent": setup_intent, "next": "/packages/"}
+    assert other.post("/account/cards/add/", step).status_code == 404
+    assert not SavedCard.objects.exists()
+
+    done = signed_in.post("/account/cards/add/", step)
+    assert done.status_code == 302 and done["Location"] == "/packages/"
+    assert (SavedCard.objects.get().client, SavedCard.objects.get().last4) == (patient, "3155")

@@ -87,11 +87,9 @@ def test_another_persons_pet_or_another_clinic_cannot_be_removed(vet, owner, vet
     assert Pet.objects.filter(active=True).count() == 2
 
 
-def test_no_reminder_goes_out_for_a_pet_the_owner_removed(vet, owner, vet_portal):
-    pet = PetFactory(clinic=vet, owner=owner, name="Old Tom")
-    service = ServiceFactory(clinic=vet)
-    start = timezone.now().replace(microsecond=0) + datetime.timedelta(days=2)
-    visit = Booking.objects.create(
+def pet_visit(vet, owner, pet, start, service=None):
+    service = service or ServiceFactory(clinic=vet)
+    return Booking.objects.create(
         clinic=vet,
         client=owner,
         service=service,
@@ -102,11 +100,67 @@ def test_no_reminder_goes_out_for_a_pet_the_owner_removed(vet, owner, vet_portal
         blocked_start=start,
         blocked_end=start + datetime.timedelta(minutes=30),
         status="booked",
-        price=0,
+        price=8500,
         currency="USD",
         source="portal",
         pet=pet,
     )
+
+
+def test_removing_a_pet_lists_its_appointments_and_cancels_the_ones_chosen(vet, owner, vet_portal):
+    """Issue: removing a pet left its appointments booked without a word. The page lists
+    them with the policy's terms: one in time is free (ticked), one inside the window
+    names its fee (not ticked); the owner cancels the free one with the pet."""
+    from branding.services import policy_update
+
+    policy_update(
+        clinic=vet,
+        cancellation_window_hours=24,
+        late_cancel_fee_kind="fixed",
+        late_cancel_fee_value=2500,
+        late_cancel_contact_clinic=False,
+    )
+    biscuit = PetFactory(clinic=vet, owner=owner, name="Biscuit")
+    now = timezone.now().replace(microsecond=0)
+    later = pet_visit(vet, owner, biscuit, now + datetime.timedelta(days=5))
+    soon = pet_visit(vet, owner, biscuit, now + datetime.timedelta(hours=3))
+    other_pet = pet_visit(vet, owner, PetFactory(clinic=vet, owner=owner), later.start)
+
+    page = vet_portal.get(remove_url(biscuit)).content.decode()
+    assert "Biscuit has 2 upcoming appointments" in page
+    assert f'name="cancel" value="{later.pk}" checked' in page
+    assert f'name="cancel" value="{soon.pk}">' in page  # not ticked: it has a fee
+    assert "A late cancellation fee of $25.00 applies." in page
+    assert "You can cancel free of charge." in page
+
+    response = vet_portal.post(remove_url(biscuit), {"cancel": [later.pk]}, follow=True)
+    assert "1 appointment was cancelled." in response.content.decode()
+    for booking in (later, soon, other_pet):
+        booking.refresh_from_db()
+    assert (later.status, soon.status, other_pet.status) == ("cancelled", "booked", "booked")
+    biscuit.refresh_from_db()
+    assert not biscuit.active
+
+
+def test_a_booking_not_the_pets_is_refused_and_nothing_changes(vet, owner, vet_portal):
+    biscuit = PetFactory(clinic=vet, owner=owner, name="Biscuit")
+    start = timezone.now().replace(microsecond=0) + datetime.timedelta(days=5)
+    mine = pet_visit(vet, owner, biscuit, start)
+    theirs = pet_visit(vet, ClientAccountFactory(clinic=vet), None, start)
+    response = vet_portal.post(remove_url(biscuit), {"cancel": [mine.pk, theirs.pk]})
+    assert response.status_code == 400
+    assert "not one of Biscuit&#x27;s upcoming appointments" in response.content.decode()
+    for booking in (mine, theirs):
+        booking.refresh_from_db()
+        assert booking.status == "booked"
+    biscuit.refresh_from_db()
+    assert biscuit.active
+
+
+def test_no_reminder_goes_out_for_a_pet_the_owner_removed(vet, owner, vet_portal):
+    pet = PetFactory(clinic=vet, owner=owner, name="Old Tom")
+    start = timezone.now().replace(microsecond=0) + datetime.timedelta(days=2)
+    visit = pet_visit(vet, owner, pet, start)
     reminder = Reminder.objects.create(
         booking=visit, kind="24h", for_start=start, due_at=timezone.now()
     )
@@ -134,3 +188,40 @@ def test_staff_see_the_clients_pets_as_cards_with_their_photos(vet, owner, vet_a
     assert f'src="{photo_url}" alt="Photo of Biscuit"' in page
     assert "Dog · Beagle" in page
     assert vet_admin.get(photo_url).status_code == 200
+
+
+def test_the_api_lists_the_pets_appointments_and_removes_it_with_the_chosen_ones(
+    vet, owner, owner_api
+):
+    """``GET/POST /api/v1/pets/<id>/remove``: the app sees the same list and terms as the
+    portal and cancels the chosen appointments with the pet; a booking not the pet's is
+    400 ``pet_booking_unknown`` and changes nothing."""
+    from branding.services import policy_update
+
+    policy_update(clinic=vet, cancellation_window_hours=24, late_cancel_contact_clinic=True)
+    biscuit = PetFactory(clinic=vet, owner=owner, name="Biscuit")
+    now = timezone.now().replace(microsecond=0)
+    later = pet_visit(vet, owner, biscuit, now + datetime.timedelta(days=5))
+    soon = pet_visit(vet, owner, biscuit, now + datetime.timedelta(hours=3))
+    url = f"/api/v1/pets/{biscuit.pk}/remove"
+
+    listed = owner_api.get(url).json()
+    assert [
+        (i["booking"]["id"], i["quote"]["free"], i["quote"]["allowed"]) for i in listed["upcoming"]
+    ] == [(soon.pk, False, False), (later.pk, True, True)]
+
+    refused = owner_api.post(url, {"cancel": [soon.pk]}, format="json")
+    # The policy sends a late one to the clinic, as cancelling it alone would.
+    assert (refused.status_code, refused.json()["code"]) == (403, "contact_clinic")
+    stranger = pet_visit(vet, ClientAccountFactory(clinic=vet), None, later.start)
+    refused = owner_api.post(url, {"cancel": [stranger.pk]}, format="json")
+    assert (refused.status_code, refused.json()["code"]) == (400, "pet_booking_unknown")
+    biscuit.refresh_from_db()
+    assert biscuit.active and Booking.objects.filter(status="cancelled").count() == 0
+
+    done = owner_api.post(url, {"cancel": [later.pk]}, format="json").json()
+    assert [b["id"] for b in done["cancelled"]] == [later.pk]
+    assert done["cancelled"][0]["status"] == "cancelled"
+    assert [i["booking"]["id"] for i in done["upcoming"]] == [soon.pk]
+    assert done["pet"]["active"] is False
+    assert owner_api.get(url).status_code == 404

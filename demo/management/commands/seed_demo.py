@@ -49,6 +49,8 @@ class Command(BaseCommand):
                 seed_patient_notifications(ctx.clinic, ctx.refs.get("client", {}).values())
                 demo_pictures(ctx.clinic)
                 demo_visit_points(ctx.clinic)
+                if ctx.clinic.slug == "glow":
+                    demo_glow_plans(ctx.clinic)
             practice_connect(clinics)
             admin_ensure()
             logins.append((ADMIN_EMAIL, "superuser", "(all, /admin/)", DEMO_PASSWORD))
@@ -88,6 +90,69 @@ def demo_visit_points(clinic):
         clinic=clinic, status=BookingStatus.COMPLETED
     ).values_list("pk", flat=True):
         points_for_completed_booking(booking_id)
+
+
+GLOW_AGREEMENT = "Glow membership agreement"
+
+
+def demo_glow_plans(clinic):
+    """What Glow sells beyond single visits (its file switches packages, gift cards and
+    memberships on): a course of three facials, and a monthly membership with one
+    facial a month and 10% off, signed for with a consent form first. Found again by
+    name, so a second seeding adds nothing and a manager's later edits are kept."""
+    from booking_api.models import Service
+    from commerce.models import MembershipPlan, PackagePlan
+    from records.models import FormKind, FormTemplate
+
+    facial = Service.objects.get(clinic=clinic, key="facial")
+    plan, created = PackagePlan.objects.get_or_create(
+        clinic=clinic,
+        name="3 facials",
+        defaults={
+            "description": "Three Signature facials, to use within a year.",
+            "sessions": 3,
+            "price": 22_500,  # £225.00 instead of £255.00
+            "validity_days": 365,
+        },
+    )
+    if created:
+        plan.services.set([facial])
+    agreement, _ = FormTemplate.objects.get_or_create(
+        clinic=clinic,
+        title=GLOW_AGREEMENT,
+        defaults={
+            "kind": FormKind.CONSENT,
+            "intro": (
+                "Glow membership is billed monthly to your card until you cancel; "
+                "cancelling ends it at the end of the paid month. One Signature facial "
+                "a month is included (unused ones expire) and every treatment is 10% off."
+            ),
+            "valid_for_months": 0,
+            "fields": [
+                {
+                    "type": "yes_no",
+                    "value": {
+                        "label": "I agree to be billed monthly until I cancel.",
+                        "help_text": "",
+                        "required": True,
+                    },
+                }
+            ],
+        },
+    )
+    membership, created = MembershipPlan.objects.get_or_create(
+        clinic=clinic,
+        name="Glow monthly",
+        defaults={
+            "description": "One Signature facial a month and 10% off every treatment.",
+            "price": 6_500,  # £65.00 a month
+            "discount_percent": 10,
+            "credits_per_period": 1,
+            "agreement": agreement,
+        },
+    )
+    if created:
+        membership.credit_services.set([facial])
 
 
 def demo_pictures(clinic):
