@@ -212,22 +212,15 @@ def booking_reschedule_view(request, reference):
 
 
 def _when_parts(value):
-    """Day and time for a sentence; a time already ending in a full stop ("3 p.m.")
-    loses it so the sentence's own stop is not doubled."""
-    from django.utils.formats import date_format
-
+    """Day and time for a sentence, in the clinic's format like every other page (not
+    Django's "2 p.m."); a time ending in a full stop loses it so the sentence's own stop
+    is not doubled."""
     local = timezone.localtime(value)
     return {
         "day": clinic_time.format_pattern(local, "l j F"),
-        "time": date_format(local, "TIME_FORMAT").rstrip("."),
+        "time": clinic_time.format_time(local).rstrip("."),
     }
 
-
-def _format_when(value):
-    from django.utils.formats import date_format
-
-    local = timezone.localtime(value)
-    return f"{clinic_time.format_pattern(local, 'l j F')} {date_format(local, 'TIME_FORMAT')}"
 
 
 def _clinic_datetime(clinic, value):

@@ -67,7 +67,8 @@ def test_reschedule(signed_in, booking):
     assert booking.start == new_start and booking.reschedule_count == 1
     follow = signed_in.get(response["Location"]).content.decode()
     assert "Your appointment has been moved" in follow
-    assert " at 2" in follow and "p.m.." not in follow and "pm.." not in follow
+    # In the clinic's time format like every other page (found: "2 p.m." beside "14:00").
+    assert " at 14:00." in follow and "p.m." not in follow
 
 
 def test_reschedule_refused_by_policy_says_why(signed_in, booking):
