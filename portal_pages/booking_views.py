@@ -222,7 +222,6 @@ def _when_parts(value):
     }
 
 
-
 def _clinic_datetime(clinic, value):
     """A moment on the clinic's clock, in its locale ("2 Dec 2026, 15:00"), as emails
     and receipts show it."""
