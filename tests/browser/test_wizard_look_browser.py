@@ -19,7 +19,7 @@ from tests.factories.booking import (
     main_location,
 )
 from tests.factories.clients import PASSWORD, ClientAccountFactory, UserFactory
-from tests.fixtures.browser import clinic_url
+from tests.fixtures.browser import clinic_url, small_tap_targets
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -152,6 +152,9 @@ def test_where_first_then_photos_then_the_deposit_on_a_phone(
         phone.locator(".service-card", has_text="Glow express").locator(".fallback")
     ).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    # "Change location" (63 × 26) and "Save for later" (36 px) were too small to tap.
+    small, measured = small_tap_targets(phone)
+    assert measured and not small, small
     shot(phone, "wizard-2-service-photos")
     axe(phone)
     phone.get_by_role("link", name="Signature facial").click()
@@ -168,6 +171,9 @@ def test_where_first_then_photos_then_the_deposit_on_a_phone(
     expect(phone.get_by_role("heading", name="Choose a day")).to_be_visible()
     if phone.locator("a.day.free").count() == 0:
         phone.get_by_role("link", name="Next month").click()
+    # The calendar's days were 43 × 43 on a 390 px phone.
+    small, measured = small_tap_targets(phone)
+    assert measured and not small, small
     axe(phone)
     phone.locator("a.day.free").first.click()
     expect(phone.get_by_role("heading", name="Choose a time")).to_be_visible()
