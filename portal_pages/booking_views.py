@@ -46,7 +46,11 @@ def my_bookings(request):
     return render(
         request,
         "portal_pages/bookings/list.html",
-        {"upcoming": selectors.client_bookings(clinic, client, when="upcoming")},
+        {
+            "upcoming": selectors.client_bookings(clinic, client, when="upcoming"),
+            # Cancelled for a time still to come: their own list, not the past's.
+            "cancelled": selectors.client_bookings(clinic, client, when="cancelled"),
+        },
     )
 
 

@@ -33,6 +33,27 @@ def test_list_detail_and_history(clinic, signed_in, patient, skin_consult, porta
     assert history.status_code == 200 and len(history.context["past"]) == 1
 
 
+def test_a_cancelled_future_booking_is_listed_as_cancelled_not_past(
+    clinic, signed_in, patient, skin_consult, portal_emma, booking
+):
+    """Issue 19 trial: a booking cancelled for next week was among "Past appointments".
+    It is under "Cancelled" on My bookings, marked cancelled, and not in the history."""
+    cancelled = add_booking(
+        clinic, patient, skin_consult, portal_emma, at(local_day(7), "11:00"), "cancelled"
+    )
+    done = add_booking(
+        clinic, patient, skin_consult, portal_emma, at(local_day(-20), "10:00"), "completed"
+    )
+    response = signed_in.get("/bookings/")
+    html = response.content.decode()
+    listed = html[html.index("data-cancelled-bookings") :]
+    assert "<h2>Cancelled</h2>" in html
+    assert f"/bookings/{cancelled.reference}/" in listed and "Cancelled" in listed
+    assert [b.pk for b in response.context["upcoming"]] == [booking.pk]
+    history = signed_in.get("/bookings/history/")
+    assert [b.pk for b in history.context["past"]] == [done.pk]
+
+
 def test_signing_in_is_required(portal, booking):
     for url in ("/bookings/", f"/bookings/{booking.reference}/", "/bookings/history/"):
         response = portal.get(url)
