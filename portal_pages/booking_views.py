@@ -25,7 +25,7 @@ from booking_api.services import (
     cancellation_quote,
     quote_lines,
 )
-from booking_api.services.policy import reschedule_refusal
+from booking_api.services.policy import reschedule_refusal, reschedules_left
 from branding import clinic_time
 from branding.errors import DomainError
 from branding.selectors import feature_enabled
@@ -83,7 +83,12 @@ def booking_detail(request, reference):
     return render(
         request,
         "portal_pages/bookings/detail.html",
-        {"booking": booking, "google_url": google_calendar_link(booking)},
+        {
+            "booking": booking,
+            "google_url": google_calendar_link(booking),
+            "money": selectors.booking_money_summary(booking),
+            "moves_left": reschedules_left(booking),
+        },
     )
 
 
@@ -182,7 +187,12 @@ def booking_reschedule_view(request, reference):
                 % _when_parts(booking.start),
             )
             return redirect(_done_url(request, booking, token))
-    context = {"booking": booking, "token": token, "refusal": refusal}
+    context = {
+        "booking": booking,
+        "token": token,
+        "refusal": refusal,
+        "moves_left": reschedules_left(booking),
+    }
     if not refusal:
         day = request.GET.get("date")
         if day:

@@ -210,6 +210,12 @@ def cancellation_terms(clinic, *, start, price, currency, now=None) -> Cancellat
     )
 
 
+def reschedules_left(booking) -> int:
+    """How many more times the client may move this booking online (the clinic's limit
+    less the moves made)."""
+    return max(clinic_policy(booking.clinic).reschedule_limit - booking.reschedule_count, 0)
+
+
 def reschedule_refusal(booking, *, now=None) -> str | None:
     """Why the client may not move this booking online, or None if they may."""
     now = now or timezone.now()
