@@ -156,3 +156,25 @@ def test_a_free_cancellation_says_what_is_refunded_on_the_page_and_in_the_api(
     api.force_authenticate(patient.user)
     quote = api.get(f"/api/v1/bookings/{booking.pk}/cancel").json()
     assert quote["message"] == "You can cancel free of charge. £9.00 is refunded to you."
+
+
+def test_the_confirmation_email_says_what_was_paid_what_is_due_and_free_until(
+    deposit_policy, held, patient
+):
+    """Issue 19 trial: the confirmation said nothing of money. It says what was paid (the
+    deposit), what is due at the visit (the receipt's balance) and until when the booking
+    can be cancelled free."""
+    from booking_api.services.messages import client_confirmed_message
+
+    booking = held()  # £45.00, 20% deposit
+    services.payment_confirm(
+        payment=services.checkout_start(booking=booking), payment_method="success"
+    )
+    booking.refresh_from_db()
+    body = client_confirmed_message(booking).body
+    assert "Paid: £9.00" in body
+    assert "At your visit: £36.00" in body
+    with clinic_time.override(deposit_policy):
+        ends = booking.start - datetime.timedelta(hours=24)
+        when = f"{clinic_time.format_date(ends, 'short')}, {clinic_time.format_time(ends)}"
+    assert f"Free cancellation until {when}." in body
