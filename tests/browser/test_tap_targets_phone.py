@@ -13,12 +13,12 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from branding.services import features_update
-from tests.browser.test_money_browser import _paid
 from tests.factories.booking import ServiceFactory, StaffFactory
 from tests.factories.clients import ClientAccountFactory, UserFactory
 from tests.factories.records import PetFactory
 from tests.fixtures.booking import add_booking
 from tests.fixtures.browser import clinic_url, patient_sign_in, small_tap_targets
+from tests.fixtures.payments import paid
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -40,7 +40,7 @@ def test_header_login_booking_cancel_pets_and_install_banner_are_44px_on_a_phone
     PetFactory(clinic=clinic, owner=patient, name="Biscuit")
     start = timezone.now().replace(minute=0, second=0, microsecond=0) + datetime.timedelta(days=9)
     booking = add_booking(clinic, patient, service, staff, start)
-    _paid(booking, 1700)
+    paid(booking, 1700)
 
     phone.goto(clinic_url(live_server, clinic, "/"))
     expect(phone.get_by_role("link", name="Register")).to_be_visible()

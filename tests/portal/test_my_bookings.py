@@ -12,6 +12,7 @@ from branding.services import features_update
 from tests.factories.clients import ClientAccountFactory
 from tests.fixtures.booking import add_booking, at, local_day
 from tests.fixtures.clinics import host_client
+from tests.fixtures.payments import paid
 
 pytestmark = pytest.mark.django_db
 
@@ -57,31 +58,13 @@ def test_a_cancelled_future_booking_is_listed_as_cancelled_not_past(
     assert [b.pk for b in history.context["past"]] == [done.pk]
 
 
-def _paid(booking, amount, kind="deposit"):
-    from django.utils import timezone
-
-    from payments.models import Payment
-
-    return Payment.objects.create(
-        clinic=booking.clinic,
-        booking=booking,
-        kind=kind,
-        amount=amount,
-        amount_captured=amount,
-        currency=booking.currency,
-        status="succeeded",
-        idempotency_key=f"booking-{booking.pk}-{kind}",
-        succeeded_at=timezone.now(),
-    )
-
-
 def test_the_booking_and_done_pages_say_what_was_paid_what_is_due_and_free_until(
     clinic, signed_in, booking
 ):
     """Issue 19 trial: after booking, the done page and the booking page showed only
     "Price £45.00". They also say what was paid (the deposit), what is due at the visit
     and until when it can be cancelled free — the receipt's figures."""
-    _paid(booking, 900)
+    paid(booking, 900)
     with clinic_time.override(clinic):
         free_until = clinic_time.format_datetime(booking.start - datetime.timedelta(hours=24))
     for url in (f"/bookings/{booking.reference}/", f"/book/done/{booking.reference}/"):
@@ -94,7 +77,7 @@ def test_the_booking_and_done_pages_say_what_was_paid_what_is_due_and_free_until
 def test_a_cancelled_bookings_page_says_what_was_kept_and_refunded(clinic, signed_in, booking):
     from payments.models import Refund
 
-    payment = _paid(booking, 900)
+    payment = paid(booking, 900)
     Refund.objects.create(payment=payment, amount=400, status="succeeded", idempotency_key="r1")
     Booking.objects.filter(pk=booking.pk).update(status="cancelled")
     html = signed_in.get(f"/bookings/{booking.reference}/").content.decode()
