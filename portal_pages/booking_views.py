@@ -28,7 +28,7 @@ from booking_api.services import (
 from booking_api.services.policy import reschedule_refusal, reschedules_left
 from branding import clinic_time
 from branding.errors import DomainError
-from branding.selectors import feature_enabled
+from branding.selectors import clinic_policy, feature_enabled
 from commerce.orders.selectors import client_orders
 from commerce.selectors import client_purchases
 from payments.selectors import attach_receipts
@@ -50,6 +50,8 @@ def my_bookings(request):
             "upcoming": selectors.client_bookings(clinic, client, when="upcoming"),
             # Cancelled for a time still to come: their own list, not the past's.
             "cancelled": selectors.client_bookings(clinic, client, when="cancelled"),
+            # Reschedule is offered only while moves are left (reschedules_left's limit).
+            "reschedule_limit": clinic_policy(clinic).reschedule_limit,
         },
     )
 

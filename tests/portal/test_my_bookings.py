@@ -102,6 +102,9 @@ def test_after_the_last_allowed_move_reschedule_is_not_offered_and_says_whom_to_
     assert f"/bookings/{booking.reference}/reschedule/" in detail
 
     Booking.objects.filter(pk=booking.pk).update(reschedule_count=2)
+    listed = signed_in.get("/bookings/").content.decode()
+    assert f"/bookings/{booking.reference}/reschedule/" not in listed
+    assert f"/bookings/{booking.reference}/cancel/" in listed
     detail = signed_in.get(f"/bookings/{booking.reference}/").content.decode()
     assert f"/bookings/{booking.reference}/reschedule/" not in detail
     assert "You have moved this booking 2 times, the most this clinic allows." in detail
