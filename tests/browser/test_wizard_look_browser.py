@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from booking_api.models import Booking
 from booking_api.services.preferences import booking_preferences_update
 from branding.models import Location
-from branding.services import branding_update, policy_update
+from branding.services import branding_update, features_update, policy_update
 from demo.artwork import service_picture, staff_portrait
 from portal_pages.services import dashboard_cards_seed
 from tests.factories.booking import (
@@ -41,6 +41,7 @@ def _picture(title, data):
 def glow_two(clinic):
     """Glow with two locations, pictures on its services and staff, and a deposit."""
     branding_update(clinic=clinic, primary_color="#6b3fa0", accent_color="#d4a72c")
+    features_update(clinic=clinic, cart=True)  # "Save for later" on the services
     policy_update(
         clinic=clinic,
         min_notice_minutes=60,
@@ -153,6 +154,8 @@ def test_where_first_then_photos_then_the_deposit_on_a_phone(
     ).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     # "Change location" (63 × 26) and "Save for later" (36 px) were too small to tap.
+    expect(phone.locator("[data-save-later]").first).to_be_visible()
+    expect(phone.locator(".wizard-where a")).to_be_visible()
     small, measured = small_tap_targets(phone)
     assert measured and not small, small
     shot(phone, "wizard-2-service-photos")
