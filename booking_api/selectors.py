@@ -152,9 +152,18 @@ def bookings_for_client(clinic, client, *, when=None):
     now = timezone.now()
     if when == "upcoming":
         return qs.filter(ahead_q(now)).order_by("start")
+    if when == "cancelled":
+        return qs.filter(cancelled_ahead_q(now)).order_by("start")
     if when == "past":
-        return qs.exclude(ahead_q(now)).order_by("-start")
+        return qs.exclude(ahead_q(now)).exclude(cancelled_ahead_q(now)).order_by("-start")
     return qs.order_by("-start")
+
+
+def cancelled_ahead_q(now):
+    """Cancelled, for a time still to come: not a past appointment (a hold that lapsed
+    was never booked, and stays with the past as "expired — not booked"). Needs the
+    ``with_hold_lapsed`` annotation."""
+    return Q(start__gte=now, status__in=lifecycle.CANCELLED_STATUSES, hold_lapsed_flag=False)
 
 
 def bookings_listed_for_client(clinic, client, *, when=None):

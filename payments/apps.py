@@ -13,11 +13,13 @@ class PaymentsConfig(AppConfig):
             register_cancel_page,
         )
         from booking_api.services import register_paid_provider
+        from booking_api.services.messages import register_money_lines
         from payments import receivers
         from payments.appointment_panel import appointment_money_panel, cancel_page
-        from payments.selectors import paid_for_visit
+        from payments.selectors import confirmation_money_lines, paid_for_visit
 
         receivers.connect()
         register_paid_provider(paid_for_visit)
+        register_money_lines(confirmation_money_lines)
         register_appointment_panel(appointment_money_panel)
         register_cancel_page(cancel_page)

@@ -10,10 +10,12 @@ from django.db.models import (
 )
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from booking_api.lifecycle import CONFIRMED_STATUSES, OWING_STATUSES, BookingStatus
 from booking_api.models import Booking
 from branding.models import PaymentMode
+from branding.money import format_money
 from branding.selectors import clinic_policy
 from payments.models import (
     CardSetup,
@@ -494,3 +496,20 @@ def client_paid_total(clinic, client) -> int:
         .aggregate(total=Sum("amount"))["total"]
     )
     return max(captured - (refunded or 0), 0)
+
+
+def confirmation_money_lines(booking) -> list[str]:
+    """The confirmation's money lines, the receipts' figures (``booking_money``): what
+    was paid and what is due at the visit."""
+    money = booking_money(booking)
+    lines = []
+    if money.net_paid:
+        lines.append(
+            _("Paid: %(amount)s") % {"amount": format_money(money.net_paid, money.currency)}
+        )
+    if money.balance_due > 0:
+        lines.append(
+            _("At your visit: %(amount)s")
+            % {"amount": format_money(money.balance_due, money.currency)}
+        )
+    return lines

@@ -25,10 +25,10 @@ from booking_api.services import (
     cancellation_quote,
     quote_lines,
 )
-from booking_api.services.policy import reschedule_refusal
+from booking_api.services.policy import reschedule_refusal, reschedules_left
 from branding import clinic_time
 from branding.errors import DomainError
-from branding.selectors import feature_enabled
+from branding.selectors import clinic_policy, feature_enabled
 from commerce.orders.selectors import client_orders
 from commerce.selectors import client_purchases
 from payments.selectors import attach_receipts
@@ -46,7 +46,13 @@ def my_bookings(request):
     return render(
         request,
         "portal_pages/bookings/list.html",
-        {"upcoming": selectors.client_bookings(clinic, client, when="upcoming")},
+        {
+            "upcoming": selectors.client_bookings(clinic, client, when="upcoming"),
+            # Cancelled for a time still to come: their own list, not the past's.
+            "cancelled": selectors.client_bookings(clinic, client, when="cancelled"),
+            # Reschedule is offered only while moves are left (reschedules_left's limit).
+            "reschedule_limit": clinic_policy(clinic).reschedule_limit,
+        },
     )
 
 
@@ -79,7 +85,12 @@ def booking_detail(request, reference):
     return render(
         request,
         "portal_pages/bookings/detail.html",
-        {"booking": booking, "google_url": google_calendar_link(booking)},
+        {
+            "booking": booking,
+            "google_url": google_calendar_link(booking),
+            "money": selectors.booking_money_summary(booking),
+            "moves_left": reschedules_left(booking),
+        },
     )
 
 
@@ -178,7 +189,12 @@ def booking_reschedule_view(request, reference):
                 % _when_parts(booking.start),
             )
             return redirect(_done_url(request, booking, token))
-    context = {"booking": booking, "token": token, "refusal": refusal}
+    context = {
+        "booking": booking,
+        "token": token,
+        "refusal": refusal,
+        "moves_left": reschedules_left(booking),
+    }
     if not refusal:
         day = request.GET.get("date")
         if day:

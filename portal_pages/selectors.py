@@ -719,3 +719,44 @@ def client_bookings(clinic, client, *, when, limit=None):
         return []
     qs = bookings_for_client(clinic, client, when=when)
     return list(qs[:limit] if limit else qs)
+
+
+@dataclass(frozen=True)
+class BookingMoneySummary:
+    """What a patient reads about a booking's money beside its price (minor units), from
+    the figures the receipts use (``payments.selectors.booking_money``): what was paid,
+    what is due at the visit, until when it can be cancelled free; a cancelled booking:
+    what the clinic kept (fees included) and what was refunded."""
+
+    paid: int
+    due_at_visit: int
+    free_until: str  # the clinic's wall clock and locale; "" when not upcoming or never free
+    cancelled: bool
+    kept: int
+    refunded: int
+    currency: str
+
+
+def booking_money_summary(booking) -> BookingMoneySummary:
+    from booking_api.lifecycle import CANCELLED_STATUSES, UPCOMING_STATUSES
+    from booking_api.services.policy import cancellation_quote
+    from branding import clinic_time
+    from payments.selectors import booking_money
+
+    money = booking_money(booking)
+    free_until = ""
+    if booking.status in UPCOMING_STATUSES:
+        quote = cancellation_quote(booking)
+        if quote.free and not quote.made_inside_window:
+            with clinic_time.override(booking.clinic):
+                free_until = clinic_time.format_datetime(quote.window_ends_at)
+    cancelled = booking.status in CANCELLED_STATUSES
+    return BookingMoneySummary(
+        paid=money.net_paid,
+        due_at_visit=max(money.balance_due, 0),
+        free_until=free_until,
+        cancelled=cancelled,
+        kept=money.net_paid if cancelled else 0,
+        refunded=money.refunded,
+        currency=booking.currency,
+    )

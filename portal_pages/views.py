@@ -569,6 +569,7 @@ def book_done(request, booking):
         {
             "booking": booking,
             "google_url": google_calendar_link(booking),
+            "money": selectors.booking_money_summary(booking),
             "booking_instructions": clinic_policy(request.clinic).booking_instructions,
             **selectors.wizard_progress(request.clinic, 7),
         },

@@ -120,10 +120,11 @@ class StaffSerializer(serializers.Serializer):
 
 class BookingListQuerySerializer(serializers.Serializer):
     when = serializers.ChoiceField(
-        choices=[("upcoming", "upcoming"), ("past", "past")],
+        choices=[("upcoming", "upcoming"), ("past", "past"), ("cancelled", "cancelled")],
         required=False,
         help_text=(
-            "Upcoming (soonest first) or past (latest first); neither: all, latest first. "
+            "Upcoming (soonest first), past (latest first) or cancelled (cancelled for a "
+            "time still to come, soonest first; not in past); neither: all, latest first. "
             "With the clinic's history toggle off, past is `feature_disabled` and the list "
             "is the upcoming ones."
         ),

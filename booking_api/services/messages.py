@@ -111,6 +111,29 @@ def _previous(booking, previous_start):
 # --- the client ----------------------------------------------------------------------
 
 
+_money_line_providers = []
+
+
+def register_money_lines(provider):
+    """``provider(booking)`` → lines about the booking's money for the confirmation
+    (what was paid, what is due at the visit), from an app above this one (payments)."""
+    if provider not in _money_line_providers:
+        _money_line_providers.append(provider)
+
+
+def _money_lines(booking) -> list[str]:
+    from booking_api.services.policy import cancellation_quote
+
+    lines = [str(line) for provider in _money_line_providers for line in provider(booking)]
+    quote = cancellation_quote(booking)
+    if quote.free and not quote.made_inside_window:
+        lines.append(
+            _("Free cancellation until %(when)s.")
+            % {"when": "{short_date}, {time}".format(**_when(quote.window_ends_at, booking.clinic))}
+        )
+    return lines
+
+
 def client_confirmed_message(booking) -> Message:
     """The confirmation, with the clinic's booking instructions (Settings → Booking
     policy), as plain text."""
@@ -121,6 +144,7 @@ def client_confirmed_message(booking) -> Message:
         lambda: _("Booking confirmed: {service} on {short_date} at {start_time}"),
         links=booking_action_links(booking),
         google_link=google_calendar_link(booking),
+        money_lines=_money_lines(booking),
         instructions=rich_text_plain(
             clinic_policy(booking.clinic).booking_instructions, clinic=booking.clinic
         ),

@@ -65,6 +65,8 @@ class CancellationQuote:
     refund: int = 0  # of what was paid, given back
     to_pay: int = 0  # the rest of the fee, beyond what was paid
     card_on_file: bool = False  # the clinic may charge ``to_pay`` to a saved card
+    # The booking was made after free cancellation had ended (booked inside the window).
+    made_inside_window: bool = False
 
     def as_dict(self):
         data = asdict(self)
@@ -129,6 +131,13 @@ def _free(booking, window_ends_at, paid, card):
 
 
 def cancellation_quote(booking, *, now=None) -> CancellationQuote:
+    quote = _cancellation_quote(booking, now=now)
+    if booking.created_at and booking.created_at >= quote.window_ends_at:
+        return dataclasses.replace(quote, made_inside_window=True)
+    return quote
+
+
+def _cancellation_quote(booking, *, now=None) -> CancellationQuote:
     now = now or timezone.now()
     policy = clinic_policy(booking.clinic)
     window_ends_at = booking.start - datetime.timedelta(hours=policy.cancellation_window_hours)
@@ -199,6 +208,12 @@ def cancellation_terms(clinic, *, start, price, currency, now=None) -> Cancellat
         contact_clinic=policy.late_cancel_contact_clinic,
         currency=currency,
     )
+
+
+def reschedules_left(booking) -> int:
+    """How many more times the client may move this booking online (the clinic's limit
+    less the moves made)."""
+    return max(clinic_policy(booking.clinic).reschedule_limit - booking.reschedule_count, 0)
 
 
 def reschedule_refusal(booking, *, now=None) -> str | None:

@@ -9,11 +9,11 @@ from playwright.sync_api import expect
 
 from booking_api.models import BookingStatus
 from branding.services import policy_update
-from payments.models import Payment, PaymentKind, PaymentStatus
 from tests.factories.booking import ServiceFactory, StaffFactory
 from tests.factories.clients import PASSWORD, ClientAccountFactory, UserFactory
 from tests.fixtures.booking import add_booking
 from tests.fixtures.browser import clinic_url
+from tests.fixtures.payments import paid
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -23,20 +23,6 @@ def sign_in(page, live_server, clinic, user):
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-
-
-def _paid(booking, amount, kind=PaymentKind.DEPOSIT):
-    return Payment.objects.create(
-        clinic=booking.clinic,
-        booking=booking,
-        kind=kind,
-        amount=amount,
-        amount_captured=amount,
-        currency=booking.currency,
-        status=PaymentStatus.SUCCEEDED,
-        idempotency_key=f"booking-{booking.pk}-{kind}",
-        succeeded_at=timezone.now(),
-    )
 
 
 def test_history_and_cancel_quote_on_a_phone(live_server, clinic, phone, shot, axe):
@@ -49,9 +35,9 @@ def test_history_and_cancel_quote_on_a_phone(live_server, clinic, phone, shot, a
     past = add_booking(
         clinic, patient, service, staff, hour - datetime.timedelta(days=9), BookingStatus.COMPLETED
     )
-    _paid(past, 1700)
+    paid(past, 1700)
     soon = add_booking(clinic, patient, service, staff, hour + datetime.timedelta(hours=5))
-    _paid(soon, 1700)
+    paid(soon, 1700)
 
     sign_in(phone, live_server, clinic, user)
     phone.goto(clinic_url(live_server, clinic, "/bookings/history/"))

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from booking_api.models import Booking
 from booking_api.services.preferences import booking_preferences_update
 from branding.models import Location
-from branding.services import branding_update, policy_update
+from branding.services import branding_update, features_update, policy_update
 from demo.artwork import service_picture, staff_portrait
 from portal_pages.services import dashboard_cards_seed
 from tests.factories.booking import (
@@ -19,7 +19,7 @@ from tests.factories.booking import (
     main_location,
 )
 from tests.factories.clients import PASSWORD, ClientAccountFactory, UserFactory
-from tests.fixtures.browser import clinic_url
+from tests.fixtures.browser import clinic_url, small_tap_targets
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -41,6 +41,7 @@ def _picture(title, data):
 def glow_two(clinic):
     """Glow with two locations, pictures on its services and staff, and a deposit."""
     branding_update(clinic=clinic, primary_color="#6b3fa0", accent_color="#d4a72c")
+    features_update(clinic=clinic, cart=True)  # "Save for later" on the services
     policy_update(
         clinic=clinic,
         min_notice_minutes=60,
@@ -152,6 +153,11 @@ def test_where_first_then_photos_then_the_deposit_on_a_phone(
         phone.locator(".service-card", has_text="Glow express").locator(".fallback")
     ).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    # "Change location" (63 × 26) and "Save for later" (36 px) were too small to tap.
+    expect(phone.locator("[data-save-later]").first).to_be_visible()
+    expect(phone.locator(".wizard-where a")).to_be_visible()
+    small, measured = small_tap_targets(phone)
+    assert measured and not small, small
     shot(phone, "wizard-2-service-photos")
     axe(phone)
     phone.get_by_role("link", name="Signature facial").click()
@@ -168,6 +174,9 @@ def test_where_first_then_photos_then_the_deposit_on_a_phone(
     expect(phone.get_by_role("heading", name="Choose a day")).to_be_visible()
     if phone.locator("a.day.free").count() == 0:
         phone.get_by_role("link", name="Next month").click()
+    # The calendar's days were 43 × 43 on a 390 px phone.
+    small, measured = small_tap_targets(phone)
+    assert measured and not small, small
     axe(phone)
     phone.locator("a.day.free").first.click()
     expect(phone.get_by_role("heading", name="Choose a time")).to_be_visible()

@@ -21,10 +21,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _move_to(booking, start):
-    """The clock, moved: the booking now starts at ``start`` (what it blocks moves too)."""
+    """The clock, moved: the booking now starts at ``start`` (what it blocks, and when it
+    was made, move too)."""
     shift = start - booking.start
     Booking.objects.filter(pk=booking.pk).update(
         start=start,
+        created_at=booking.created_at + shift,
         end=booking.end + shift,
         blocked_start=booking.blocked_start + shift,
         blocked_end=booking.blocked_end + shift,
@@ -60,6 +62,33 @@ def test_the_cancel_page_says_the_deposit_is_kept_not_the_whole_fee_paid(
     with clinic_time.override(deposit_policy):
         ended = clinic_time.format_datetime(booking.start - datetime.timedelta(hours=24))
     assert f"Free cancellation ended on {ended}." in html
+    assert "made inside the late-cancellation window" not in html
+
+
+def test_a_booking_made_inside_the_window_says_so_not_when_free_cancellation_ended(
+    deposit_policy, held, patient
+):
+    """Issue 19 trial: booked on the day for the same day, the cancel page said "Free
+    cancellation ended on" a moment before the booking existed. It says the booking was
+    made inside the late-cancellation window, as the confirm page did."""
+    policy_update(clinic=deposit_policy, late_cancel_fee_kind="percent", late_cancel_fee_value=50)
+    booking = held()
+    services.payment_confirm(
+        payment=services.checkout_start(booking=booking), payment_method="success"
+    )
+    booking.refresh_from_db()
+    moved = _move_to(booking, timezone.now() + datetime.timedelta(hours=5))
+    # Made an hour ago, for five hours from now: never outside the 24-hour window.
+    Booking.objects.filter(pk=booking.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    assert moved.start - timezone.now() < datetime.timedelta(hours=6)
+    web = Client(HTTP_HOST=deposit_policy.site.hostname)
+    web.force_login(patient.user)
+    html = web.get(f"/bookings/{booking.reference}/cancel/").content.decode()
+    assert "This booking was made inside the late-cancellation window." in html
+    assert "Free cancellation ended on" not in html
+    assert "A late cancellation fee of £22.50 applies." in html
 
 
 def test_the_api_quote_gives_the_same_numbers(deposit_policy, held, patient):
@@ -127,3 +156,25 @@ def test_a_free_cancellation_says_what_is_refunded_on_the_page_and_in_the_api(
     api.force_authenticate(patient.user)
     quote = api.get(f"/api/v1/bookings/{booking.pk}/cancel").json()
     assert quote["message"] == "You can cancel free of charge. £9.00 is refunded to you."
+
+
+def test_the_confirmation_email_says_what_was_paid_what_is_due_and_free_until(
+    deposit_policy, held, patient
+):
+    """Issue 19 trial: the confirmation said nothing of money. It says what was paid (the
+    deposit), what is due at the visit (the receipt's balance) and until when the booking
+    can be cancelled free."""
+    from booking_api.services.messages import client_confirmed_message
+
+    booking = held()  # £45.00, 20% deposit
+    services.payment_confirm(
+        payment=services.checkout_start(booking=booking), payment_method="success"
+    )
+    booking.refresh_from_db()
+    body = client_confirmed_message(booking).body
+    assert "Paid: £9.00" in body
+    assert "At your visit: £36.00" in body
+    with clinic_time.override(deposit_policy):
+        ends = booking.start - datetime.timedelta(hours=24)
+        when = f"{clinic_time.format_date(ends, 'short')}, {clinic_time.format_time(ends)}"
+    assert f"Free cancellation until {when}." in body

@@ -111,4 +111,7 @@ def test_without_instructions_the_email_is_as_before(
         )
     (email,) = [m for m in mail.outbox if m.to == [patient.user.email]]
     assert "Before your visit" not in email.body
-    assert "Glow Aesthetics\n\nThe calendar invitation is attached." in email.body
+    # The place, then the money (nothing paid online: all due at the visit), then the
+    # calendar: no instructions section between them.
+    assert "Glow Aesthetics\n\nAt your visit: £45.00\nFree cancellation until " in email.body
+    assert ".\n\nThe calendar invitation is attached." in email.body

@@ -345,3 +345,29 @@ def test_a_bulgarian_clinics_starter_dashboard_is_all_in_bulgarian(clinic, signe
     assert "Нямате предстоящи часове." in html
     for english in ("You have no upcoming appointments.", "Read the full policy", "Book now"):
         assert english not in html
+
+
+def test_the_games_card_offers_play_only_when_the_games_page_would(clinic, signed_in, patient):
+    """Issue 19 trial: the card offered "Play" on a game locked until a first visit and on
+    one with no plays left. It shows the Games page's button: none while locked, "Your
+    plays" once played out, "Play" on a playable game."""
+    from loyalty.games.services import game_play
+    from tests.factories.games import make_game
+
+    dashboard_cards_seed(clinic=clinic)
+    features_update(clinic=clinic, games=True)
+    make_game(clinic, key="locked", name="Locked wheel", eligibility="after_visit")
+    played = make_game(clinic, key="wheel", name="Played wheel")
+    make_game(clinic, key="card", name="Fresh card", kind="scratch")
+    game_play(game=played, client=patient)
+
+    html = signed_in.get("/").content.decode()
+
+    def row(name):
+        return html[html.index(f"<strong>{name}</strong>") :].split("</li>")[0]
+
+    assert "Opens to you after your first completed visit." in row("Locked wheel")
+    assert "Play" not in row("Locked wheel").replace("Locked wheel", "")
+    assert "No plays left for now" in row("Played wheel")
+    assert ">Play<" not in row("Played wheel") and "Your plays" in row("Played wheel")
+    assert ">Play<" in row("Fresh card")

@@ -1,14 +1,18 @@
 """My bookings: upcoming with reschedule and cancel (quote first), history, signed links."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from booking_api.action_links import booking_action_links
-from booking_api.models import BookingStatus
+from booking_api.models import Booking, BookingStatus
+from branding import clinic_time
 from branding.services import features_update
 from tests.factories.clients import ClientAccountFactory
 from tests.fixtures.booking import add_booking, at, local_day
 from tests.fixtures.clinics import host_client
+from tests.fixtures.payments import paid
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +35,83 @@ def test_list_detail_and_history(clinic, signed_in, patient, skin_consult, porta
     assert "Emma" in detail and "£45.00" in detail and "calendar.ics" in detail
     history = signed_in.get("/bookings/history/")
     assert history.status_code == 200 and len(history.context["past"]) == 1
+
+
+def test_a_cancelled_future_booking_is_listed_as_cancelled_not_past(
+    clinic, signed_in, patient, skin_consult, portal_emma, booking
+):
+    """Issue 19 trial: a booking cancelled for next week was among "Past appointments".
+    It is under "Cancelled" on My bookings, marked cancelled, and not in the history."""
+    cancelled = add_booking(
+        clinic, patient, skin_consult, portal_emma, at(local_day(7), "11:00"), "cancelled"
+    )
+    done = add_booking(
+        clinic, patient, skin_consult, portal_emma, at(local_day(-20), "10:00"), "completed"
+    )
+    response = signed_in.get("/bookings/")
+    html = response.content.decode()
+    listed = html[html.index("data-cancelled-bookings") :]
+    assert "<h2>Cancelled</h2>" in html
+    assert f"/bookings/{cancelled.reference}/" in listed and "Cancelled" in listed
+    assert [b.pk for b in response.context["upcoming"]] == [booking.pk]
+    history = signed_in.get("/bookings/history/")
+    assert [b.pk for b in history.context["past"]] == [done.pk]
+
+
+def test_the_booking_and_done_pages_say_what_was_paid_what_is_due_and_free_until(
+    clinic, signed_in, booking
+):
+    """Issue 19 trial: after booking, the done page and the booking page showed only
+    "Price £45.00". They also say what was paid (the deposit), what is due at the visit
+    and until when it can be cancelled free — the receipt's figures."""
+    paid(booking, 900)
+    with clinic_time.override(clinic):
+        free_until = clinic_time.format_datetime(booking.start - datetime.timedelta(hours=24))
+    for url in (f"/bookings/{booking.reference}/", f"/book/done/{booking.reference}/"):
+        html = signed_in.get(url).content.decode()
+        assert "<dd data-money-paid>£9.00</dd>" in html, url
+        assert "<dd data-money-due>£36.00</dd>" in html, url
+        assert f"<dd data-money-free-until>until {free_until}</dd>" in html, url
+
+
+def test_a_cancelled_bookings_page_says_what_was_kept_and_refunded(clinic, signed_in, booking):
+    from payments.models import Refund
+
+    payment = paid(booking, 900)
+    Refund.objects.create(payment=payment, amount=400, status="succeeded", idempotency_key="r1")
+    Booking.objects.filter(pk=booking.pk).update(status="cancelled")
+    html = signed_in.get(f"/bookings/{booking.reference}/").content.decode()
+    assert "<dd data-money-kept>£5.00</dd>" in html
+    assert "<dd data-money-refunded>£4.00</dd>" in html
+    assert "data-money-due" not in html and "data-money-free-until" not in html
+
+
+def test_after_the_last_allowed_move_reschedule_is_not_offered_and_says_whom_to_contact(
+    clinic, signed_in, booking
+):
+    """Issue 19 trial: with the limit (2) used, Reschedule was still offered and then said
+    "Please contact the clinic" with no phone or link. The booking page no longer offers
+    it and says so, with the clinic's phone as a tel: link and a Messages link; before the
+    last allowed move the reschedule page says "1 move left"."""
+    booking.location.phone = "020 7946 0000"
+    booking.location.save()
+    Booking.objects.filter(pk=booking.pk).update(reschedule_count=1)
+    page = signed_in.get(f"/bookings/{booking.reference}/reschedule/").content.decode()
+    assert "1 move left" in page
+    detail = signed_in.get(f"/bookings/{booking.reference}/").content.decode()
+    assert f"/bookings/{booking.reference}/reschedule/" in detail
+
+    Booking.objects.filter(pk=booking.pk).update(reschedule_count=2)
+    listed = signed_in.get("/bookings/").content.decode()
+    assert f"/bookings/{booking.reference}/reschedule/" not in listed
+    assert f"/bookings/{booking.reference}/cancel/" in listed
+    detail = signed_in.get(f"/bookings/{booking.reference}/").content.decode()
+    assert f"/bookings/{booking.reference}/reschedule/" not in detail
+    assert "You have moved this booking 2 times, the most this clinic allows." in detail
+    assert 'href="tel:02079460000"' in detail and 'href="/messages/"' in detail
+    page = signed_in.get(f"/bookings/{booking.reference}/reschedule/").content.decode()
+    assert "You have moved this booking 2 times, the most this clinic allows." in page
+    assert 'href="tel:02079460000"' in page and "1 move left" not in page
 
 
 def test_signing_in_is_required(portal, booking):
@@ -75,7 +156,7 @@ def test_reschedule_refused_by_policy_says_why(signed_in, booking):
     booking.reschedule_count = 2
     booking.save()
     page = signed_in.get(f"/bookings/{booking.reference}/reschedule/")
-    assert "the most allowed online" in page.content.decode()
+    assert "the most this clinic allows" in page.content.decode()
     assert "cal" not in page.context
 
 

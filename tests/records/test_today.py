@@ -13,7 +13,7 @@ from django.utils import timezone
 from booking_api.models import Booking, BookingStatus, WaitlistEntry
 from branding.models import Location
 from loyalty.models import RewardRequest
-from payments.models import Payment, PaymentKind, PaymentStatus, Refund, RefundStatus
+from payments.models import PaymentKind, Refund, RefundStatus
 from people.services import note_create
 from records.medical.services import medical_history_update
 from records.models import Message, MessageThread
@@ -23,6 +23,7 @@ from tests.factories.clients import ClientAccountFactory, MembershipFactory, Use
 from tests.factories.loyalty import RewardFactory
 from tests.fixtures.booking import MONDAY, add_booking, at
 from tests.fixtures.clinics import admin_client_for
+from tests.fixtures.payments import paid as payment_made
 
 pytestmark = pytest.mark.django_db
 
@@ -40,17 +41,7 @@ def person(clinic, first, last="Client"):
 
 
 def paid(booking, amount, *, when=NOON - datetime.timedelta(hours=1), kind=PaymentKind.DEPOSIT):
-    return Payment.objects.create(
-        clinic=booking.clinic,
-        booking=booking,
-        kind=kind,
-        amount=amount,
-        amount_captured=amount,
-        currency=booking.currency,
-        status=PaymentStatus.SUCCEEDED,
-        idempotency_key=f"booking-{booking.pk}-{kind}-{amount}",
-        succeeded_at=when,
-    )
+    return payment_made(booking, amount, kind, when=when)
 
 
 @pytest.fixture
