@@ -41,9 +41,13 @@ from branding.models import Location
 from branding.services import clinic_collection, features_update
 from commerce.giftcards.services import gift_card_staff_issue
 from commerce.models import (
+    DeskCheckout,
+    DeskLine,
+    DeskTender,
     GiftCard,
     GiftCardEntry,
     Membership,
+    MembershipEntry,
     MembershipPlan,
     Order,
     OrderLine,
@@ -165,6 +169,7 @@ BY_ARGUMENT = {
     "link_id": PaymentLink,
     "booking_pk": Booking,
     "membership_id": Membership,
+    "line_id": DeskLine,
 }
 
 # The ``pk`` of URLs whose view does not say its model (or says another), by URL name
@@ -194,6 +199,10 @@ PK_BY_NAME = {
     "commerce_order_step": Order,
     "commerce_purchase_receipt": Purchase,
     "commerce_membership_cancel": ClientAccount,
+    "commerce_membership_adjust": ClientAccount,
+    "commerce_desk_checkout": Booking,
+    "commerce_desk_action": Booking,
+    "commerce_desk_line_action": Booking,
     "clinic_inbox:": MessageThread,
     "clinic_treatments:": TreatmentRecord,
 }
@@ -216,6 +225,17 @@ WORDS = {
     ("commerce_gift_card_action", "action"): ["void", "adjust"],
     ("commerce_gift_card_new", "action"): ["issue"],
     ("commerce_order_step", "action"): ["approve", "ready", "fulfil", "decline"],
+    ("commerce_desk_action", "action"): [
+        "price",
+        "product",
+        "tip",
+        "tender",
+        "voucher",
+        "cover",
+        "pay-link",
+        "complete",
+    ],
+    ("commerce_desk_line_action", "action"): ["remove"],
     ("wagtailimages:preview", "filter_spec"): ["fill-10x10"],
     ("wagtailadmin_pages:workflow_action", "action_name"): ["approve", "reject"],
     ("wagtailadmin_pages:collect_workflow_action_data", "action_name"): ["approve", "reject"],
@@ -520,6 +540,13 @@ def riverside(clinic, other_clinic, other_manager):
         agreement=signed,
         stripe_subscription_id="sub_riverside_walk",
     )
+    # An open desk checkout of Riverside's visit, with a product on it.
+    desk_line = DeskLine.objects.create(
+        checkout=DeskCheckout.objects.create(clinic=rv, booking=booking, opened_by=other_manager),
+        product=product,
+        name="Riverside kibble",
+        unit_price=1200,
+    )
     pay_link = PaymentLink.objects.create(
         clinic=rv,
         booking=booking,
@@ -533,6 +560,7 @@ def riverside(clinic, other_clinic, other_manager):
         TreatmentRecord: treatment,
         MembershipPlan: member_plan,
         Membership: membership,
+        DeskLine: desk_line,
         PaymentLink: pay_link,
         ClientAccount: client,
         ServiceCategory: category,
@@ -590,6 +618,7 @@ WATCHED = (
     Site, Group, UploadedFile, PetMerge, BookingLink,
     PackagePlan, Package, PackageEntry, Purchase, PurchaseRefund,
     GiftCard, GiftCardEntry, ErasureRequest, Product, Order, OrderLine,
+    Membership, MembershipEntry, DeskCheckout, DeskLine, DeskTender,
 )  # fmt: skip
 
 
