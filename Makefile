@@ -56,16 +56,17 @@ test-sqlite: install-test
 test-postgres: install-test
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: install-test
+# Lint and format need the Python tools only (not the browser tests' axe-core).
+lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 
 ## What CI checks before the tests: lint, formatting, and the layer contract (pyproject.toml).
-check: install-test
+check: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
-format: install-test
+format: $(VENV)/.test-installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
