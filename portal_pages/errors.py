@@ -12,6 +12,12 @@ class PortalErrorCode(ErrorCode):
     )
     SIGN_IN_REQUIRED = "sign_in_required", 400, "Sign in, or give a name and email, to book."
     NOT_YOUR_PET = "not_your_pet", 400, "The pet is not one of the client's own."
+    PET_REQUIRED = (
+        "pet_required",
+        400,
+        "At a clinic that keeps pets, a booking without signing in names the pet "
+        "(field `pet_name`).",
+    )
     CLINIC_EXISTS = (
         "clinic_exists",
         409,

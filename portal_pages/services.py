@@ -15,9 +15,10 @@ from booking_api.services.patch_tests import patch_test_check
 from booking_api.services.policy import PAY_WHEN_BOOKING
 from branding.errors import DomainError, NotAllowedError
 from branding.models import GuestVerification
-from branding.selectors import clinic_policy
+from branding.selectors import clinic_policy, feature_enabled
 from notifications.services import Category, notify
-from people.pet_selectors import client_pet
+from people.models import Species
+from people.pet_selectors import active_pets_for_client, client_pet, pet_name_key
 from people.pet_services import pet_create
 from people.phones import phone_to_e164, region_for_clinic
 from people.services import client_account_ensure, client_upsert, email_mark_verified, split_name
@@ -62,7 +63,9 @@ def guest_hold_minutes(clinic) -> int:
 
 
 @transaction.atomic
-def guest_booking_hold(*, clinic, service, start, staff=None, location=None, guest, notes=""):
+def guest_booking_hold(  # noqa: PLR0913
+    *, clinic, service, start, staff=None, location=None, guest, notes="", pet=None
+):
     """A visitor who is not signed in books as ``guest`` (name, email, phone).
 
     The visitor is answered the same whether or not the email has an account (issue 18
@@ -73,9 +76,20 @@ def guest_booking_hold(*, clinic, service, start, staff=None, location=None, gue
     on a client's history (forms to sign, a patch test) apply as for a new client,
     before the address is looked at.
 
+    At a clinic that keeps pets, ``pet`` (name and species) is required. It is linked
+    to the booking (issue 19): a new client's pet is added to their pets with the
+    booking; an existing account's active pet of the same name is reused, never
+    duplicated; an existing account without one gets no pet written from an
+    unconfirmed address: the pet reaches staff as a line in the notes.
+
     Returns the held booking, or None when the address's account may not book online
     (deactivated, blocked): its owner is told why by email, the visitor is answered as
     for any other hold."""
+    asks_pet = feature_enabled(clinic, "pets")
+    if asks_pet and not (pet and (pet.get("name") or "").strip()):
+        raise PortalError(
+            _("Tell us your pet's name."), field="pet_name", code=PortalErrorCode.PET_REQUIRED
+        )
     email = (guest["email"] or "").strip().lower()
     # Checked whoever the address belongs to, so a bad number is refused alike.
     phone = phone_to_e164(guest.get("phone", ""), region=region_for_clinic(clinic))
@@ -93,6 +107,9 @@ def guest_booking_hold(*, clinic, service, start, staff=None, location=None, gue
         return None
     else:
         client = client_account_ensure(clinic=clinic, user=user)
+    linked = _guest_pet(clinic, client, pet, new_client=user is None) if asks_pet else None
+    if pet and linked is None:
+        notes = _with_pet_line(notes, pet)
     card = guest_confirms_by_card(clinic)
     try:
         with transaction.atomic():
@@ -106,6 +123,7 @@ def guest_booking_hold(*, clinic, service, start, staff=None, location=None, gue
                 source=BookingSource.PORTAL,
                 client_notes=notes,
                 actor=None,  # nobody has shown who they are yet
+                pet=linked,
                 status=None if card else BookingStatus.UNVERIFIED,
                 hold_minutes=None if card else guest_hold_minutes(clinic),
             )
@@ -117,6 +135,29 @@ def guest_booking_hold(*, clinic, service, start, staff=None, location=None, gue
     if not card:
         tell_client_to_verify(booking)
     return booking
+
+
+def _guest_pet(clinic, client, pet, *, new_client):
+    """The pet a guest named, as the client's pet: their active pet of that name (case
+    and accents ignored), else for a new client a new pet; else None (nothing the
+    visitor typed is written to an existing account)."""
+    key = pet_name_key(pet["name"])
+    for existing in active_pets_for_client(clinic, client):
+        if pet_name_key(existing.name) == key:
+            return existing
+    if not new_client:
+        return None
+    return pet_create(clinic=clinic, owner=client, name=pet["name"], species=pet["species"])
+
+
+def _with_pet_line(notes, pet):
+    """The notes led by the pet the visitor named, where no pet could be linked."""
+    species = pet.get("species")
+    line = _("Pet: %(name)s (%(species)s)") % {
+        "name": pet["name"],
+        "species": Species(species).label if species in Species.values else species or "",
+    }
+    return f"{line}\n{notes}".strip()
 
 
 # An existing account's own reasons not to book online: the visitor is not told them.

@@ -27,7 +27,6 @@ from branding import clinic_time
 from branding.errors import DomainError
 from branding.selectors import clinic_policy
 from payments.selectors import checkout_mode
-from people.models import Species
 from people.selectors import client_account_for_user
 from portal_pages import selectors
 from portal_pages.access import (
@@ -282,19 +281,6 @@ def book_time(request, service_id, staff, day):
     )
 
 
-def _with_guest_pet(form, pet):
-    """A visitor's notes, led by the pet they named: nothing a visitor types is written
-    to an account before the address is confirmed, so the pet reaches staff this way."""
-    notes = form.cleaned_data["notes"]
-    if not pet:
-        return notes
-    line = _("Pet: %(name)s (%(species)s)") % {
-        "name": pet["name"],
-        "species": Species(pet["species"]).label,
-    }
-    return f"{line}\n{notes}".strip()
-
-
 def confirm_url(service, staff_ref, start):
     query = urlencode({"service": service.pk, "staff": staff_ref, "t": int(start.timestamp())})
     return f"{reverse('portal:book_confirm')}?{query}"
@@ -491,13 +477,15 @@ def _guest_hold(request, service, member, location, start, guest, form, pet):  #
         location=location,
         start=start,
         guest=guest,
-        notes=_with_guest_pet(form, pet),
+        notes=form.cleaned_data["notes"],
+        pet=pet,
     )
     request.session[GUEST_HOLD] = {
         "email": guest["email"].strip().lower(),
         "service": service.name,
         "start": start.isoformat(),
         "minutes": guest_hold_minutes(request.clinic),
+        "pet": pet["name"] if pet else "",  # what the visitor typed: the same answer for all
     }
     if booking is not None and booking.awaits_payment:  # the clinic lets paying confirm
         visitor_booking_remember(request, booking)
@@ -519,6 +507,7 @@ def book_check_email(request):
             "service_name": hold["service"],
             "start": start,
             "minutes": hold["minutes"],
+            "pet_name": hold.get("pet", ""),
             **selectors.wizard_progress(request.clinic, 7),
         },
     )

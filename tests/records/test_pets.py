@@ -15,6 +15,7 @@ from people.pet_services import PetError, pet_merge
 from tests.factories.booking import ServiceFactory, StaffFactory, main_location
 from tests.factories.clients import ClientAccountFactory, MembershipFactory
 from tests.factories.records import PetFactory, image_bytes, upload
+from tests.fixtures.booking import first_free_slot
 from tests.fixtures.clinics import host_client
 
 pytestmark = pytest.mark.django_db
@@ -266,14 +267,7 @@ def test_the_wizard_books_for_the_chosen_pet_and_refuses_someone_elses(
 
 
 def _first_slot(vet, service):
-    from booking_api.availability import find_slots
-
-    today = timezone.localdate()
-    slots = find_slots(
-        clinic=vet, service=service, date_from=today, date_to=today + datetime.timedelta(days=14)
-    )
-    assert slots, "the test service needs free slots"
-    return slots[0].start
+    return first_free_slot(vet, service)
 
 
 def test_a_client_without_pets_names_theirs_when_booking_and_sees_it_everywhere(
@@ -331,7 +325,9 @@ def test_a_bad_pet_name_is_refused_naming_the_field_and_nothing_is_written(
     assert not Booking.objects.exists() and not Pet.objects.exists()
 
 
-def test_a_visitors_pet_reaches_staff_in_the_booking_notes_not_an_account(vet, vet_service):
+def test_a_new_visitors_pet_joins_their_new_account_and_the_booking(vet, vet_service):
+    """Issue 19: the pet a new client names is their pet (the notes stay theirs); an
+    existing account's pets are in tests/portal/test_guest_pet.py."""
     service, _staff = vet_service
     start = _first_slot(vet, service)
     visitor = host_client(vet)
@@ -351,8 +347,9 @@ def test_a_visitors_pet_reaches_staff_in_the_booking_notes_not_an_account(vet, v
     )
     assert response.status_code == 302, response.context["form"].errors
     booking = Booking.objects.get()
-    assert booking.client_notes == "Pet: Pip (Cat)\nFirst visit"
-    assert not Pet.objects.exists()
+    assert booking.client_notes == "First visit"
+    pet = Pet.objects.get()
+    assert (pet.name, pet.owner_id, booking.pet_id) == ("Pip", booking.client_id, pet.pk)
 
 
 PETS_FILE = """
