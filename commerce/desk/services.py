@@ -13,9 +13,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from booking_api.lifecycle import VISIT_STATUSES
+from booking_api.lifecycle import VISIT_STATUSES, BookingStatus, can_move, earliest_move
 from booking_api.models import Booking
-from booking_api.services import booking_cover_at_desk, booking_price_adjust
+from booking_api.services import booking_cover_at_desk, booking_price_adjust, booking_transition
 from branding.errors import DomainError
 from branding.money import format_money
 from commerce.desk.selectors import checkout_state, desk_card_on_file
@@ -425,6 +425,7 @@ def checkout_complete(*, checkout, actor, leave_balance=False, request=None) -> 
     checkout.completed_at = timezone.now()
     checkout.balance_left = state.due
     checkout.save(update_fields=["status", "completed_by", "completed_at", "balance_left"])
+    _visit_complete(checkout.booking, actor)
     # Last in the transaction, under the checkout's lock: the clinic's next desk number.
     receipt_number_issue(checkout, clinic=checkout.clinic, series=ReceiptSeries.DESK)
     _audit(
@@ -437,6 +438,23 @@ def checkout_complete(*, checkout, actor, leave_balance=False, request=None) -> 
     pk = checkout.pk
     transaction.on_commit(lambda: _queue_receipt(pk))
     return checkout
+
+
+def _visit_complete(booking, actor):
+    """Checking out ends the visit, as at any desk: a visit not completed yet moves on to
+    completed through booking_api's lifecycle (its events follow: points, the survey; no
+    more reminders), once its time allows; a checkout taken before the visit's time
+    leaves the booking as it is."""
+    now = timezone.now()
+    for step in (BookingStatus.STARTED, BookingStatus.COMPLETED):
+        if booking.status == step or not can_move(booking.status, step):
+            continue
+        earliest = earliest_move(step, booking.start)
+        if earliest is not None and now < earliest:
+            return
+        booking = booking_transition(
+            booking=booking, to_status=step, actor=actor, reason=_("Checked out at the desk.")
+        )
 
 
 def checkout_pay_link_send(*, checkout, send_by, actor, request=None):

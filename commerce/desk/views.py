@@ -89,7 +89,14 @@ class PayLinkForm(forms.Form):
 
 
 class CompleteForm(forms.Form):
-    leave_balance = forms.BooleanField(label=_("Leave the rest as a balance due"), required=False)
+    leave_balance = forms.BooleanField(
+        label=_("Leave the rest as a balance due"),
+        required=False,
+        help_text=_(
+            "Only the visit can be left owing: products are paid at the desk, and a tip "
+            "not paid yet is dropped."
+        ),
+    )
 
 
 FORMS = {

@@ -445,3 +445,35 @@ def test_the_card_on_file_without_a_card_is_refused_and_nothing_is_written(check
         )
     assert refused.value.field == "card"
     assert not DeskTender.objects.exists() and not Payment.objects.exists()
+
+
+def test_checking_out_a_visit_that_has_begun_completes_it_and_a_future_one_is_left(
+    clinic, patient, service, emma, staff_user, visit, checkout
+):
+    """Found by a receptionist on the demo: after checkout the visit stayed "Booked",
+    Today offered to check the client in again and a reminder still went out."""
+    import datetime
+
+    from django.utils import timezone
+
+    begun = add_booking(
+        clinic,
+        patient,
+        service,
+        emma,
+        timezone.now().replace(second=0, microsecond=0) - datetime.timedelta(minutes=30),
+        status=BookingStatus.CONFIRMED,
+    )
+    desk = services.checkout_open(clinic=clinic, booking_id=begun.pk, actor=staff_user)
+    services.checkout_tender_add(checkout=desk, kind=TenderKind.CASH, amount=4500, actor=staff_user)
+    services.checkout_complete(checkout=desk, actor=staff_user)
+    begun.refresh_from_db()
+    assert begun.status == BookingStatus.COMPLETED
+
+    # Paid ahead of a visit in January: the visit is not completed before its time.
+    services.checkout_tender_add(
+        checkout=checkout, kind=TenderKind.CASH, amount=4500, actor=staff_user
+    )
+    services.checkout_complete(checkout=checkout, actor=staff_user)
+    visit.refresh_from_db()
+    assert visit.status == BookingStatus.STARTED
