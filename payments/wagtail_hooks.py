@@ -13,6 +13,7 @@ from wagtail.admin.ui.components import Component
 from branding.money import format_money
 from payments.admin_views import admin_urlpatterns
 from payments.balance_lines import balance_lines
+from payments.models import PaymentMethod
 from payments.selectors import client_balance_totals, client_payments_page, client_refunds_page
 from payments.stripe_api import account_problem
 from people.account_tabs import ClientAccountTab, ClientOverviewPanel, client_tab_url, per_request
@@ -118,7 +119,7 @@ def _balance_tab_context(request, clinic, account):
     )
     return {
         "payments": [
-            {"payment": p, "amount": fmt(p.amount_captured or p.amount, p.currency)}
+            {"payment": p, "amount": fmt(_payment_shown_amount(p), p.currency)}
             for p in payments
         ],
         "payments_pager": _pager("payments_page", payments_page, more_payments),
@@ -136,6 +137,14 @@ def _balance_tab_context(request, clinic, account):
             .order_by("-start")[:RECENT_BOOKINGS]
         ),
     }
+
+
+def _payment_shown_amount(payment):
+    """What the row paid: the capture, else the amount asked; a voucher or gift card
+    taken at the desk captures nothing and carries what it took as its discount."""
+    if payment.method == PaymentMethod.VOUCHER:
+        return payment.discount
+    return payment.amount_captured or payment.amount
 
 
 def _front_desk(request, clinic, account):

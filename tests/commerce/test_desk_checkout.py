@@ -369,6 +369,16 @@ def test_a_gift_card_pays_what_it_can_of_the_visit_and_the_rest_is_cash(
     assert client_balance_totals(clinic, patient) == (0, 0)
     # The card's money was counted when the card was sold: not spent again here.
     assert client_paid_total(clinic, patient) == 3500
+    # The Balance tab shows what the gift card took (it showed £0.00).
+    from tests.fixtures.clinics import admin_client_for
+
+    tab = admin_client_for(staff_user, clinic).get(
+        f"/admin/clinic/clients/{patient.pk}/?tab=balance&partial=1"
+    )
+    rows = [
+        row for row in tab.content.decode().split("<tr>") if "Reward voucher or gift card" in row
+    ]
+    assert len(rows) == 1 and "£40.00" in rows[0], rows
 
 
 def test_a_gift_card_takes_only_what_is_due_and_an_unknown_code_changes_nothing(
