@@ -119,8 +119,7 @@ def _balance_tab_context(request, clinic, account):
     )
     return {
         "payments": [
-            {"payment": p, "amount": fmt(_payment_shown_amount(p), p.currency)}
-            for p in payments
+            {"payment": p, "amount": fmt(_payment_shown_amount(p), p.currency)} for p in payments
         ],
         "payments_pager": _pager("payments_page", payments_page, more_payments),
         "refunds": [{"refund": r, "amount": fmt(r.amount, r.payment.currency)} for r in refunds],
