@@ -94,7 +94,13 @@ def checkout_for_booking(clinic, booking_id):
     service and staff."""
     return (
         DeskCheckout.objects.filter(clinic=clinic, booking_id=booking_id)
-        .select_related("booking__client__user", "booking__service", "booking__staff", "clinic")
+        .select_related(
+            "booking__client__user",
+            "booking__service",
+            "booking__staff",
+            "booking__pet",
+            "clinic",
+        )
         .first()
     )
 

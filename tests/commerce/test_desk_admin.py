@@ -117,3 +117,15 @@ def test_the_checkout_speaks_bulgarian_to_a_bulgarian_speaking_receptionist(
     html = admin_client_for(staff_user, clinic).get(f"/admin/desk/{visit.pk}/").content.decode()
     for text in ("Какво плаща клиентът", "Приеми плащането", "Остава за плащане", "45,00"):
         assert text in html
+
+
+def test_the_checkout_says_whose_visit_it_is_and_for_which_pet(clinic, patient, visit, desk):
+    """Found by a vet's receptionist: the checkout named the service and staff member
+    but not the client, nor the animal."""
+    from tests.factories.records import PetFactory
+
+    visit.pet = PetFactory(owner=patient, name="Nori")
+    visit.save(update_fields=["pet"])
+    page = desk.get(f"/admin/desk/{visit.pk}/").content.decode()
+    header = page[page.index("data-checkout-visit") :][:600]
+    assert patient.name in header and "for Nori" in header
