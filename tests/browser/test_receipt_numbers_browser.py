@@ -11,11 +11,12 @@ from pypdf import PdfReader
 
 from booking_api.models import BookingStatus
 from payments.models import Payment
-from tests.browser.test_money_browser import _paid, sign_in
+from tests.browser.test_money_browser import sign_in
 from tests.factories.booking import ServiceFactory, StaffFactory
 from tests.factories.clients import ClientAccountFactory, UserFactory
 from tests.fixtures.booking import add_booking
 from tests.fixtures.browser import clinic_url
+from tests.fixtures.payments import paid
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -31,7 +32,7 @@ def test_history_shows_the_receipt_number_and_the_pdf_carries_it(
     past = add_booking(
         clinic, patient, service, staff, hour - datetime.timedelta(days=9), BookingStatus.COMPLETED
     )
-    payment = _paid(past, 1700)
+    payment = paid(past, 1700)
     Payment.objects.filter(pk=payment.pk).update(receipt_number="GLOW-P1042")
 
     sign_in(phone, live_server, clinic, user)
