@@ -25,7 +25,11 @@ Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 SYNC_RETRY_DELAYS = (0, 0)
 MEDIA_ROOT = VAR_DIR / "test-media"
 SMS_FILE_PATH = VAR_DIR / "test-sms"
-PRIVATE_MEDIA_ROOT = VAR_DIR / "test-private"
+# One folder per run and xdist worker: both workers' databases number their clinics from
+# 1, so a shared folder mixed one worker's client files into the other's assertions.
+PRIVATE_MEDIA_ROOT = (
+    VAR_DIR / "test-private" / f"{_RUN}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {
