@@ -137,6 +137,15 @@ def _shrink(path):
 AXE_SCRIPT = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 
 
+SETTLED_SCRIPT = """async () => {
+    await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+    const finite = document.getAnimations().filter(
+        (a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity
+    );
+    await Promise.all(finite.map((a) => a.finished.catch(() => null)));
+}"""
+
+
 @pytest.fixture
 def axe():
     """``axe(page)`` runs axe-core (from npm, see package.json) on the page as it is and
@@ -148,6 +157,10 @@ def axe():
         # After a redirect (a form's POST) the page may still be loading its stylesheets:
         # contrast is measured on the page as the person sees it.
         page.wait_for_load_state("load")
+        # Wagtail fades its messages in (opacity over 0.5 s): measured mid-fade, white text
+        # on a half-transparent green fails contrast. Let started transitions finish (two
+        # frames first, so ones begun by load handlers are running; endless ones skipped).
+        page.evaluate(SETTLED_SCRIPT)
         # Evaluated through the DevTools protocol: the portal's Content-Security-Policy
         # (rightly) refuses an inline <script>, which add_script_tag would insert.
         page.evaluate(AXE_SCRIPT.read_text())
