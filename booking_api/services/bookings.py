@@ -8,6 +8,7 @@ backs it up. A lost race is a ``SlotTakenError`` (409), never a double booking.
 """
 
 import datetime
+import zoneinfo
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -28,10 +29,11 @@ from booking_api.models import (
 from booking_api.preconditions import booking_preconditions_check
 from booking_api.pricing import client_price
 from booking_api.services.errors import BookingError, SlotTakenError
-from booking_api.services.overrides import override_reason_check, override_slot
+from booking_api.services.overrides import overlapping, override_reason_check, override_slot
 from booking_api.services.patch_tests import patch_test_check
 from booking_api.services.policy import CLIENT_SOURCES, initial_status, reschedule_refusal
 from booking_api.services.transitions import actor_role, after_commit, event_add, locked_booking
+from branding import clinic_time
 from branding.errors import FeatureDisabledError, NotAllowedError
 from branding.selectors import feature_enabled
 
@@ -133,6 +135,8 @@ def _refuse_unoffered(
         "ignore_booking_id": ignore_booking_id,
         "client": client,
     }
+    if not apply_policy and len(staff_ids) == 1:
+        _refuse_staff_clash(service, staff_ids[0], start, ignore_booking_id)
     if slot_offered(**common, ignore_bookings=True):
         raise SlotTakenError(
             _("Sorry, that time has just been taken. Please choose another time."), field="start"
@@ -141,6 +145,29 @@ def _refuse_unoffered(
         _("That start time is not one of the offered slots."),
         field="start",
         code=BookingErrorCode.SLOT_NOT_OFFERED,
+    )
+
+
+def _refuse_staff_clash(service, staff_id, start, ignore_booking_id):
+    """At the staff door, name the booking in the way (the desk may then override it)
+    rather than the patient-facing "just been taken"."""
+    blocked_start = start - datetime.timedelta(minutes=service.buffer_before_minutes)
+    blocked_end = start + datetime.timedelta(
+        minutes=service.duration_minutes + service.buffer_after_minutes
+    )
+    clash = overlapping(staff_id, blocked_start, blocked_end, exclude_pk=ignore_booking_id)
+    if clash is None:
+        return
+    tz = zoneinfo.ZoneInfo(clash.clinic.timezone)
+    raise BookingError(
+        _("%(staff)s already has %(client)s's booking at %(time)s.")
+        % {
+            "staff": clash.staff.display_name,
+            "client": clash.client.name,
+            "time": clinic_time.format_time(clash.start.astimezone(tz).time()),
+        },
+        field="start",
+        code=BookingErrorCode.OVERLAPS_BOOKING,
     )
 
 

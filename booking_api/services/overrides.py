@@ -107,7 +107,7 @@ def overlapping(staff_id, blocked_start, blocked_end, *, exclude_pk=None):
             blocked_end__gt=blocked_start,
         )
         .exclude(pk=exclude_pk)
-        .select_related("client__user")
+        .select_related("client__user", "staff", "clinic")
         .order_by("start")
         .first()
     )

@@ -16,6 +16,7 @@
   let hoverTimer = null;
   let leaveTimer = null;
   let lastPointer = "mouse";
+  let generation = 0; // goes up when a booking changes: older answers are stale
 
   function quickUrl(box) {
     const url = new URL(box.getAttribute("href"), window.location.href);
@@ -76,14 +77,18 @@
     box.setAttribute("aria-controls", dialog.id);
     box.setAttribute("aria-expanded", "true");
     let data;
-    try {
-      data = await load(box);
-    } catch (error) {
-      if (current !== box) return;
-      fill({ client: dialog.dataset.failed, markers: {}, open_url: box.href });
-      place(box);
-      return;
-    }
+    let asked;
+    do {
+      asked = generation;
+      try {
+        data = await load(box);
+      } catch (error) {
+        if (current !== box) return;
+        fill({ client: dialog.dataset.failed, markers: {}, open_url: box.href });
+        place(box);
+        return;
+      }
+    } while (asked !== generation); // a move or resize landed meanwhile: ask again
     if (current !== box) return; // the pointer moved on meanwhile
     fill(data);
     place(box);
@@ -174,8 +179,13 @@
   document.addEventListener("pointerdown", (event) => {
     if (current && !dialog.contains(event.target) && !boxFrom(event.target)) close();
   });
-  // A booking moved or resized here (calendar.js): forget what was cached.
-  calendar.addEventListener("calendar:changed", () => cache.clear());
+  // A booking moved or resized here (calendar.js): forget what was cached, and show the
+  // open quick view's booking as it is now (its override reason, its new time).
+  calendar.addEventListener("calendar:changed", () => {
+    generation += 1;
+    cache.clear();
+    if (current && !dialog.hidden) open(current, { focus: false });
+  });
   // A live refresh of the grid replaces the boxes: forget what was cached.
   new MutationObserver(() => {
     cache.clear();

@@ -37,10 +37,11 @@ def test_dragging_onto_a_time_not_offered_asks_for_a_reason_and_overrides(
     drag_onto(desktop, box, track, "12:30")
     dialog = desktop.get_by_role("dialog", name="Move it anyway?")
     expect(dialog).to_be_visible()
-    expect(dialog).to_contain_text("just been taken")
+    in_the_way = "Zara Okafor already has Ben Ito's booking at 12:30"
+    expect(dialog).to_contain_text(in_the_way)
     dialog.get_by_role("button", name="Keep it where it was").click()
     expect(dialog).to_be_hidden()
-    expect(desktop.locator("[data-calendar-status]")).to_contain_text("just been taken")
+    expect(desktop.locator("[data-calendar-status]")).to_contain_text(in_the_way)
     facial.refresh_from_db()
     assert facial.start == at(day, "10:00") and facial.override_reason == ""
     expect(box).to_contain_text("10:00–11:00")
