@@ -90,7 +90,7 @@ def _confirm(clinic, client, now):
         now=now,
     )
     with clinic_time.override(clinic):
-        when = clinic_time.format_datetime(booking.start)
+        when = clinic_time.format_datetime(booking.start, "weekday")
     return _("Thank you, your %(service)s on %(when)s is confirmed.") % {
         "service": booking.service.name,
         "when": when,

@@ -10,11 +10,14 @@ amounts.
 - ``locale_name()``: the babel locale: the active language and the country of the
   clinic's time zone when CLDR knows the pair ("en_GB" in London, "en_US" in New York,
   "bg_BG" in Sofia), else the language alone.
-- ``format_date``, ``format_time``, ``format_datetime``, ``format_time_range``: one
-  format per locale (babel's CLDR patterns): "2 Dec 2026, 10:00" in the UK, "Dec 2, 2026,
-  10:00 AM" in the US, "2.12.2026 г., 10:00" in Bulgarian. Aware datetimes are shown in
-  the current (clinic's) time zone; plain dates as they are. The template filters are
-  ``{% load clinic_time %}{{ value|clinic_datetime }}`` and friends.
+- ``format_date``, ``format_time``, ``format_datetime``, ``format_time_range``: a few
+  named date styles (``_DATE_STYLES``, the only ones: "weekday" for a booking's day and
+  its deadlines wherever a patient reads it — portal, emails, texts, receipts —,
+  "medium" for records, "short", "long", "day", "month"), each a CLDR skeleton so the
+  locale decides the order: "Sat, Dec 5, 2026, 10:00 AM" in the US, "Sat, 5 Dec 2026,
+  10:00" in the UK, "сб, 5.12.2026 г., 10:00" in Bulgarian. Aware datetimes are shown
+  in the current (clinic's) time zone; plain dates as they are. The template filters
+  are ``{% load clinic_time %}{{ value|clinic_datetime:"weekday" }}`` and friends.
 - ``format_for(clinic, value)``: a moment as the clinic writes it, outside its request
   (audit summaries).
 - ``date_input_format()``: how people there type a date (dd/mm/yyyy in the UK,
@@ -117,27 +120,43 @@ def _local(value):
     return value
 
 
-# date styles: name → babel skeleton or standard format
+# The named date styles: every date people read is one of these (the template filters
+# and ``format_date``/``format_datetime``/``format_for`` take the name). Each is a CLDR
+# skeleton or standard length, so the locale decides order, punctuation and names — no
+# fixed patterns ("D j M Y") anywhere else. Examples: en_US · en_GB · bg.
 _DATE_STYLES = {
-    "medium": "medium",  # 2 Dec 2026 · Dec 2, 2026
-    "weekday": "yMMMEd",  # Wed, 2 Dec 2026 · Wed, Dec 2, 2026
-    "short": "MMMEd",  # Wed 2 Dec · Wed, Dec 2 (no year)
-    "long": "full",  # Wednesday, 2 December 2026 · Wednesday, December 2, 2026
-    "day": "MMMd",  # 2 Dec · Dec 2
-    "month": "yMMMM",  # December 2026 · декември 2026 г.
+    # A booking's day, and the deadlines on it (free cancellation until, a payment link's
+    # "until"): the portal's lists and pages, emails, texts, pushes, receipts.
+    # Sat, Dec 5, 2026 · Sat, 5 Dec 2026 · сб, 5.12.2026 г.
+    "weekday": "yMMMEd",
+    # A record's date (signed, sent, joined, expires, born): Dec 5, 2026 · 5 Dec 2026 ·
+    # 5.12.2026 г.
+    "medium": "medium",
+    # "weekday" without the year, where room is short and the year is plain (email
+    # subjects, the home page's next visit): Sat, Dec 5 · Sat 5 Dec · сб, 5.12
+    "short": "MMMEd",
+    # A day as a heading (the day picked to book, Today, a calendar day read aloud):
+    # Saturday, December 5, 2026 · Saturday, 5 December 2026 · събота, 5 декември 2026 г.
+    "long": "full",
+    # Day and month, for ranges and chart labels: Dec 5 · 5 Dec · 5.12
+    "day": "MMMd",
+    # A month heading: December 2026 · декември 2026 г.
+    "month": "yMMMM",
 }
 
 
 def format_date(value, style: str = "medium", *, locale: str | None = None) -> str:
-    """A date (or the local date of an aware datetime): ``style`` is "medium", "weekday",
-    "short" (weekday, day and month) or "long"."""
+    """A date (or the local date of an aware datetime) in one of the named styles
+    (``_DATE_STYLES``: "weekday", "medium", "short", "long", "day", "month")."""
+    if style not in _DATE_STYLES:
+        raise ValueError(f"Unknown date style {style!r}: one of {', '.join(_DATE_STYLES)}.")
     if value in (None, ""):
         return ""
     value = _local(value)
     if isinstance(value, datetime.datetime):
         value = value.date()
     locale = locale or locale_name()
-    fmt = _DATE_STYLES.get(style, style)
+    fmt = _DATE_STYLES[style]
     if fmt in ("short", "medium", "long", "full"):
         return _clean(babel_dates.format_date(value, fmt, locale=locale))
     return _clean(babel_dates.format_skeleton(fmt, value, locale=locale))
@@ -193,56 +212,6 @@ def format_for(clinic, value, style: str = "medium") -> str:
 def format_time_range(start, end, *, locale: str | None = None) -> str:
     """ "10:00–10:30" or "10:00 AM–10:30 AM"."""
     return f"{format_time(start, locale=locale)}–{format_time(end, locale=locale)}"
-
-
-# --- Django date patterns, with the locale's case for names --------------------------
-
-
-@functools.cache
-def _names_in_lower_case(language: str) -> bool:
-    """Whether the language writes month and weekday names in lower case (Bulgarian,
-    French, …: CLDR's names for it start in lower case), unlike English or German."""
-    try:
-        months = Locale.parse(language).months["format"]["wide"]
-    except (UnknownLocaleError, ValueError):
-        return False
-    return months[1][:1].islower()
-
-
-def _name_words() -> list[str]:
-    from django.utils import dates
-
-    names = []
-    for table in (
-        dates.WEEKDAYS,
-        dates.WEEKDAYS_ABBR,
-        dates.MONTHS,
-        dates.MONTHS_3,
-        dates.MONTHS_AP,
-        dates.MONTHS_ALT,
-    ):
-        names.extend(str(name) for name in table.values())
-    # Longest first: "Декември" before "Дек".
-    return sorted({n for n in names if n}, key=len, reverse=True)
-
-
-def format_pattern(value, pattern: str) -> str:
-    """``value`` in a Django date ``pattern`` ("l j F", "D j M Y"), on the clinic's wall
-    clock, with month and weekday names in the case the language writes them mid-sentence:
-    Django capitalises them ("Сряда 2 Декември"), Bulgarian writes "сряда 2 декември".
-    English and other languages that capitalise names are left as Django writes them."""
-    from django.utils.formats import date_format
-
-    if value in (None, ""):
-        return ""
-    text = date_format(_local(value), pattern)
-    language = (translation.get_language() or "en").split("-")[0]
-    if not _names_in_lower_case(language):
-        return text
-    for name in _name_words():
-        capitalised = name[:1].upper() + name[1:]
-        text = re.sub(rf"(?<!\w){re.escape(capitalised)}(?!\w)", name[:1].lower() + name[1:], text)
-    return text
 
 
 # --- typing a date -------------------------------------------------------------------

@@ -93,7 +93,7 @@ def _current_context(payment, refund=None):
     issued = refund.created_at if refund else (payment.succeeded_at or payment.created_at)
     # On the clinic's wall clock, in the clinic's locale (its language, its country).
     with clinic_time.override(clinic):
-        when = clinic_time.format_datetime(booking.start)
+        when = clinic_time.format_datetime(booking.start, "weekday")
         issued_text = clinic_time.format_datetime(issued)
     user = booking.client.user
     return {

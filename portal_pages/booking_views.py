@@ -228,21 +228,21 @@ def booking_reschedule_view(request, reference):
 
 
 def _when_parts(value):
-    """Day and time for a sentence, in the clinic's format like every other page (not
-    Django's "2 p.m."); a time ending in a full stop loses it so the sentence's own stop
+    """Day and time for a sentence, in the clinic's "weekday" style like every other page
+    (not Django's "2 p.m."); a time ending in a full stop loses it so the sentence's own stop
     is not doubled."""
     local = timezone.localtime(value)
     return {
-        "day": clinic_time.format_pattern(local, "l j F"),
+        "day": clinic_time.format_date(local, "weekday"),
         "time": clinic_time.format_time(local).rstrip("."),
     }
 
 
 def _clinic_datetime(clinic, value):
-    """A moment on the clinic's clock, in its locale ("2 Dec 2026, 15:00"), as emails
-    and receipts show it."""
+    """A deadline on the booking, on the clinic's clock and in its locale, in the style of
+    the booking's own day ("Fri, 4 Dec 2026, 15:00"), as emails and receipts show it."""
     with clinic_time.override(clinic):
-        return clinic_time.format_datetime(value)
+        return clinic_time.format_datetime(value, "weekday")
 
 
 @feature_required("self_cancel")

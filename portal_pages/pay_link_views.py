@@ -50,7 +50,7 @@ def pay_link(request, token):
         "kind": link.get_kind_display(),
         "service": link.booking.service.name,
         "amount": format_money(link.amount, link.currency),
-        "until": clinic_time.format_datetime(link.expires_at),
+        "until": clinic_time.format_datetime(link.expires_at, "weekday"),
     }
     if request.GET.get("returned") and link.payment_id:
         link = pay_link_refresh(link=link)

@@ -749,7 +749,7 @@ def booking_money_summary(booking) -> BookingMoneySummary:
         quote = cancellation_quote(booking)
         if quote.free and not quote.made_inside_window:
             with clinic_time.override(booking.clinic):
-                free_until = clinic_time.format_datetime(quote.window_ends_at)
+                free_until = clinic_time.format_datetime(quote.window_ends_at, "weekday")
     cancelled = booking.status in CANCELLED_STATUSES
     return BookingMoneySummary(
         paid=money.net_paid,

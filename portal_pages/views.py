@@ -401,7 +401,7 @@ def _cancellation_terms(clinic, service, start):
     the clinic's clock and in its locale."""
     terms = cancellation_terms(clinic, start=start, price=service.price, currency=clinic.currency)
     with clinic_time.override(clinic):
-        free_until = clinic_time.format_datetime(terms.window_ends_at)
+        free_until = clinic_time.format_datetime(terms.window_ends_at, "weekday")
     return {"terms": terms, "free_until": free_until}
 
 

@@ -47,11 +47,12 @@ def _as_datetime(value):
 
 
 def _when(dt, clinic):
-    """The moment on the clinic's wall clock, in its locale (``branding.clinic_time``):
-    "Friday, 12 March 2027" / "Fri 12 Mar" / "08:00" in London, "8:00 AM" in New York."""
+    """The moment on the clinic's wall clock, in its locale (``branding.clinic_time``), the
+    day in the portal's "weekday" style: "Fri, 12 Mar 2027" / "Fri 12 Mar" (subjects) /
+    "08:00" in London, "Fri, Mar 12, 2027" / "Fri, Mar 12" / "8:00 AM" in New York."""
     with clinic_time.override(clinic):
         return {
-            "date": clinic_time.format_date(dt, "long"),
+            "date": clinic_time.format_date(dt, "weekday"),
             "short_date": clinic_time.format_date(dt, "short"),
             "time": clinic_time.format_time(dt),
         }
@@ -127,10 +128,10 @@ def _money_lines(booking) -> list[str]:
     lines = [str(line) for provider in _money_line_providers for line in provider(booking)]
     quote = cancellation_quote(booking)
     if quote.free and not quote.made_inside_window:
-        lines.append(
-            _("Free cancellation until %(when)s.")
-            % {"when": "{short_date}, {time}".format(**_when(quote.window_ends_at, booking.clinic))}
-        )
+        # As the booking page and the cancel page write it.
+        with clinic_time.override(booking.clinic):
+            when = clinic_time.format_datetime(quote.window_ends_at, "weekday")
+        lines.append(_("Free cancellation until %(when)s.") % {"when": when})
     return lines
 
 

@@ -1,13 +1,14 @@
 """``{% load clinic_time %}``: ``branding.clinic_time``'s one format per locale, in
 templates, on the clinic's wall clock.
 
-- ``{{ booking.start|clinic_datetime }}`` → "2 Dec 2026, 10:00" (UK), "Dec 2, 2026,
-  10:00 AM" (US); ``|clinic_datetime:"weekday"`` adds the weekday, ``:"seconds"`` the
-  seconds;
-- ``{{ day|clinic_date }}`` → "2 Dec 2026"; ``:"weekday"``, ``:"short"`` (no year),
-  ``:"long"``;
-- ``{{ day|clinic_format:"l j F" }}`` → a Django date pattern, names in the language's
-  case ("сряда 2 декември" in Bulgarian, not Django's "Сряда 2 Декември");
+- ``{{ booking.start|clinic_datetime:"weekday" }}`` → "Sat, Dec 5, 2026, 10:00 AM" (US),
+  "Sat, 5 Dec 2026, 10:00" (UK): a booking's day and time, as every patient-facing
+  page, email and receipt writes it; without a style ("medium") "Dec 5, 2026, 10:00
+  AM" for records; ``:"seconds"`` adds the seconds;
+- ``{{ day|clinic_date }}`` → "Dec 5, 2026"; ``:"weekday"``, ``:"short"`` (no year),
+  ``:"long"`` (a heading), ``:"day"``, ``:"month"`` — the named styles of
+  ``branding.clinic_time._DATE_STYLES``, the only ones (no Django ``|date`` patterns for
+  people to read);
 - ``{{ booking.start|clinic_time }}`` → "10:00", "10:00 AM";
 - ``{{ booking.start|clinic_time_range:booking.end }}`` → "10:00–10:30";
 - ``{{ 14|clinic_hour }}`` → an hour of the day: "14:00", "2:00 PM" (the calendar's
@@ -35,13 +36,6 @@ def clinic_datetime(value, style="medium"):
 @register.filter
 def clinic_date(value, style="medium"):
     return clinic_time.format_date(value, style)
-
-
-@register.filter
-def clinic_format(value, pattern):
-    """A Django date pattern ("l j F") with names in the language's case: "сряда 2
-    декември" in Bulgarian, "Wednesday 2 December" in English."""
-    return clinic_time.format_pattern(value, pattern)
 
 
 @register.filter

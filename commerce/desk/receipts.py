@@ -59,7 +59,7 @@ def desk_receipt_context(checkout) -> dict:
     ]
     branding = clinic_branding(clinic)
     with clinic_time.override(clinic):
-        when = clinic_time.format_datetime(booking.start)
+        when = clinic_time.format_datetime(booking.start, "weekday")
         issued = clinic_time.format_datetime(checkout.completed_at or checkout.created_at)
     user = booking.client.user
     return {

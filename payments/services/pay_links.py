@@ -180,7 +180,7 @@ def _send(link, send_by):
             "amount": format_money(link.amount, link.currency),
             "what": link.reason or link.get_kind_display(),
             "service": booking.service.name,
-            "until": clinic_time.format_datetime(link.expires_at),
+            "until": clinic_time.format_datetime(link.expires_at, "weekday"),
         }
         title = _("%(clinic)s: payment request") % values
         body = (

@@ -203,7 +203,8 @@ def test_a_rescheduled_booking_is_reminded_at_its_new_time(booking, patient, aft
     assert send_at(after_commit, new_day_before) == 1
     (email,) = reminder_emails(patient.user)
     assert "14:00" in email.subject
-    assert "Tuesday" in email.body
+    # The day in the portal's "weekday" style (London: en_GB).
+    assert f"Tue, {TUESDAY.day} {TUESDAY:%b} {TUESDAY.year} at 14:00" in email.body
 
 
 def test_moving_a_booking_back_restores_its_reminders(booking, patient, after_commit):

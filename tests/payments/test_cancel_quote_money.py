@@ -60,7 +60,7 @@ def test_the_cancel_page_says_the_deposit_is_kept_not_the_whole_fee_paid(
     assert "Cancel with a £22.50 fee" in html
     # When free cancellation ended: the clinic's clock and locale, as emails show it.
     with clinic_time.override(deposit_policy):
-        ended = clinic_time.format_datetime(booking.start - datetime.timedelta(hours=24))
+        ended = clinic_time.format_datetime(booking.start - datetime.timedelta(hours=24), "weekday")
     assert f"Free cancellation ended on {ended}." in html
     assert "made inside the late-cancellation window" not in html
 
@@ -150,7 +150,7 @@ def test_a_free_cancellation_says_what_is_refunded_on_the_page_and_in_the_api(
     html = web.get(f"/bookings/{booking.reference}/cancel/").content.decode()
     assert "You can cancel free of charge." in html and "£9.00 is refunded to you." in html
     with clinic_time.override(deposit_policy):
-        until = clinic_time.format_datetime(booking.start - datetime.timedelta(hours=24))
+        until = clinic_time.format_datetime(booking.start - datetime.timedelta(hours=24), "weekday")
     assert f"Free cancellation until {until}." in html
     api = host_client(deposit_policy, APIClient)
     api.force_authenticate(patient.user)
@@ -176,5 +176,5 @@ def test_the_confirmation_email_says_what_was_paid_what_is_due_and_free_until(
     assert "At your visit: £36.00" in body
     with clinic_time.override(deposit_policy):
         ends = booking.start - datetime.timedelta(hours=24)
-        when = f"{clinic_time.format_date(ends, 'short')}, {clinic_time.format_time(ends)}"
+        when = clinic_time.format_datetime(ends, "weekday")
     assert f"Free cancellation until {when}." in body

@@ -24,10 +24,11 @@ def test_the_confirm_page_shows_the_policy_before_booking(
     start = at(local_day(4), "11:30")
     html = signed_in.get(confirm_url(skin_consult, portal_emma.pk, start)).content.decode()
     assert "data-cancellation-policy" in html
-    # The moment on the clinic's clock, in its locale: "Free cancellation until 5 Dec
-    # 2026, 11:30." for a London clinic.
+    # The moment on the clinic's clock, in its locale's "weekday" style, as every page
+    # and email writes a booking's day: "Free cancellation until Sat, 5 Dec 2026, 11:30."
+    # for a London clinic.
     with clinic_time.override(clinic):
-        free_until = clinic_time.format_datetime(start - datetime.timedelta(hours=24))
+        free_until = clinic_time.format_datetime(start - datetime.timedelta(hours=24), "weekday")
     assert f"Free cancellation until {free_until}." in html
     assert "After that, a late cancellation fee of £22.50 applies." in html
     assert "already inside the late-cancellation window" not in html

@@ -66,7 +66,9 @@ def test_the_booking_and_done_pages_say_what_was_paid_what_is_due_and_free_until
     and until when it can be cancelled free — the receipt's figures."""
     paid(booking, 900)
     with clinic_time.override(clinic):
-        free_until = clinic_time.format_datetime(booking.start - datetime.timedelta(hours=24))
+        free_until = clinic_time.format_datetime(
+            booking.start - datetime.timedelta(hours=24), "weekday"
+        )
     for url in (f"/bookings/{booking.reference}/", f"/book/done/{booking.reference}/"):
         html = signed_in.get(url).content.decode()
         assert "<dd data-money-paid>£9.00</dd>" in html, url
