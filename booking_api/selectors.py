@@ -115,6 +115,14 @@ def pet_for_booking(clinic, client, pet_id):
     return pet
 
 
+def booking_guest_pet(booking):
+    """The pet a guest named for a booking under an existing account that lacked it
+    (``name``, ``species``, ``note_line``), waiting for the address to confirm the
+    booking; None when there is none."""
+    event = booking.events.filter(kind="guest_pet").order_by("-pk").first()
+    return event.data if event else None
+
+
 def with_hold_lapsed(qs):
     """Annotate ``hold_lapsed_flag`` (read by ``Booking.hold_lapsed``): the booking was
     cancelled because its hold ran out. One subquery, not a query per booking."""

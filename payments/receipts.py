@@ -4,7 +4,9 @@ A receipt shows what was issued: its lines, amounts and times are written down (
 in the clinic's language, time zone and currency format) when it is first made — when
 the payment or refund succeeds and its receipt is emailed — in the row's
 ``receipt_snapshot``, and every later copy is made from that. A booking moved or
-refunded afterwards does not change an issued receipt (a refund has its own). It is
+refunded afterwards does not change an issued receipt (a refund has its own); a
+payment's receipt whose booking was cancelled since says so in a line of its own, with
+the refunds' receipts, and asks for no balance (``_changes_since``). It is
 emailed once when a payment succeeds (``receipt_email``, key
 ``payment-<id>-receipt``); "send me a copy" sends it again under a new key. Its number
 is the clinic's own, stored on the row when it succeeded (``receipt_number``).
@@ -17,7 +19,9 @@ import mimetypes
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from booking_api.lifecycle import CANCELLED_STATUSES
 from branding import clinic_time
+from branding.links import portal_url
 from branding.money import format_money
 from branding.pdf import render_pdf
 from branding.selectors import clinic_branding
@@ -25,7 +29,7 @@ from notifications.models import Category, Channel
 from notifications.selectors import notified_since
 from notifications.services import notify
 from payments.models import Payment, PaymentStatus, ReceiptSeries, Refund, RefundStatus
-from payments.selectors import booking_money
+from payments.selectors import booking_money, receipt_changes
 from payments.services.receipt_numbers import receipt_number_ensure
 
 TEMPLATE = "payments/receipt.html"
@@ -74,7 +78,28 @@ def _context(payment, refund=None):
         row.receipt_snapshot = (
             type(row).objects.values_list("receipt_snapshot", flat=True).get(pk=row.pk)
         )
-    return {**context, **row.receipt_snapshot}
+    issued = {**context, **row.receipt_snapshot}
+    if payment.booking.status in CANCELLED_STATUSES:
+        # The figures stay as issued, but a cancelled visit is owed by nobody.
+        issued["amounts"] = {**issued["amounts"], "balance": ""}
+    if refund is None:
+        issued.update(_changes_since(payment))
+    return issued
+
+
+def _changes_since(payment):
+    """The line a payment's receipt adds when its booking was cancelled after it was
+    issued (the refunds linked to their own receipts in the portal); nothing else."""
+    cancelled_at, refunds = receipt_changes(payment)
+    if cancelled_at is None:
+        return {}
+    with clinic_time.override(payment.clinic):
+        cancelled_on = clinic_time.format_date(cancelled_at)
+    return {
+        "cancelled_on": cancelled_on,
+        "later_refunds": refunds,
+        "portal_origin": portal_url(payment.clinic, ""),
+    }
 
 
 def _current_context(payment, refund=None):

@@ -4,6 +4,7 @@ from dataclasses import asdict, dataclass
 
 from django.db.models import (
     F,
+    Max,
     Prefetch,
     Q,
     Sum,
@@ -12,8 +13,13 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from booking_api.lifecycle import CONFIRMED_STATUSES, OWING_STATUSES, BookingStatus
-from booking_api.models import Booking
+from booking_api.lifecycle import (
+    CANCELLED_STATUSES,
+    CONFIRMED_STATUSES,
+    OWING_STATUSES,
+    BookingStatus,
+)
+from booking_api.models import Booking, BookingEvent
 from branding.models import PaymentMode
 from branding.money import format_money
 from branding.selectors import clinic_policy
@@ -248,8 +254,10 @@ def client_refunds_page(clinic, client, *, page=1, per_page=25):
 
 def attach_receipts(bookings):
     """Give each booking ``receipts`` (its succeeded payments and their succeeded
-    refunds) and ``paid`` (what those payments captured less those refunds, minor
-    units), for the portal's history (two queries for any number of bookings)."""
+    refunds, each payment with ``cancelled_at``: when its booking was cancelled since,
+    or None) and ``paid`` (what those payments captured less those refunds, minor
+    units), for the portal's history (two queries for any number of bookings, a third
+    when one of them with a receipt was cancelled)."""
     bookings = list(bookings)
     found = {}
     paid = (
@@ -264,13 +272,48 @@ def attach_receipts(bookings):
     )
     for payment in paid:
         found.setdefault(payment.booking_id, []).append(payment)
+    cancelled = bookings_cancelled_at(
+        [b.pk for b in bookings if b.status in CANCELLED_STATUSES and b.pk in found]
+    )
     for booking in bookings:
         booking.receipts = found.get(booking.pk, [])
+        for payment in booking.receipts:  # what changed since its receipt was issued
+            payment.cancelled_at = cancelled.get(booking.pk)
         # What the patient paid for it, refunds taken off (the history's "Paid").
         booking.paid = sum(
             p.amount_captured - sum(r.amount for r in p.refunds.all()) for p in booking.receipts
         )
     return bookings
+
+
+def bookings_cancelled_at(booking_ids) -> dict:
+    """``{booking id: when it was cancelled}`` for those of ``booking_ids`` that were
+    (the last cancellation, if it was ever cancelled twice); one query, none for none."""
+    if not booking_ids:
+        return {}
+    return dict(
+        BookingEvent.objects.filter(
+            booking_id__in=booking_ids, kind="status", to_status=BookingStatus.CANCELLED
+        )
+        .order_by()
+        .values("booking_id")
+        .annotate(last=Max("at"))
+        .values_list("booking_id", "last")
+    )
+
+
+def receipt_changes(payment) -> tuple:
+    """What happened to a payment's booking after the receipt was issued, for the line
+    its receipt adds: ``(cancelled_at, refunds)`` — when the booking was cancelled and
+    the payment's refunds that have their own receipt — or ``(None, [])`` for a booking
+    that was not cancelled."""
+    if payment.booking.status not in CANCELLED_STATUSES:
+        return None, []
+    cancelled_at = bookings_cancelled_at([payment.booking_id]).get(payment.booking_id)
+    if cancelled_at is None:  # refunded by staff, never cancelled: the refund's receipt says it
+        return None, []
+    refunds = list(payment.refunds.filter(status=RefundStatus.SUCCEEDED).order_by("id"))
+    return cancelled_at, refunds
 
 
 # --- what is due ---------------------------------------------------------------------

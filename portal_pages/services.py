@@ -9,7 +9,13 @@ from django.utils.translation import gettext as _
 from booking_api.errors import BookingErrorCode
 from booking_api.lifecycle import BookingStatus
 from booking_api.models import BookingSource
-from booking_api.services import booking_create, booking_verify_hold
+from booking_api.selectors import booking_guest_pet
+from booking_api.services import (
+    booking_create,
+    booking_guest_pet_record,
+    booking_pet_link,
+    booking_verify_hold,
+)
 from booking_api.services.messages import tell_client_to_verify
 from booking_api.services.patch_tests import patch_test_check
 from booking_api.services.policy import PAY_WHEN_BOOKING
@@ -108,8 +114,9 @@ def guest_booking_hold(  # noqa: PLR0913
     else:
         client = client_account_ensure(clinic=clinic, user=user)
     linked = _guest_pet(clinic, client, pet, new_client=user is None) if asks_pet else None
-    if pet and linked is None:
-        notes = _with_pet_line(notes, pet)
+    pet_line = _pet_line(pet) if pet and linked is None else ""
+    if pet_line:
+        notes = f"{pet_line}\n{notes}".strip()
     card = guest_confirms_by_card(clinic)
     try:
         with transaction.atomic():
@@ -132,6 +139,10 @@ def guest_booking_hold(  # noqa: PLR0913
             raise
         _tell_owner_refused(clinic=clinic, user=user, service=service, start=start, why=refused)
         return None
+    if asks_pet and pet_line:  # the account's own pet once the address confirms it
+        booking_guest_pet_record(
+            booking=booking, name=pet["name"], species=pet["species"], note_line=pet_line
+        )
     if not card:
         tell_client_to_verify(booking)
     return booking
@@ -150,14 +161,14 @@ def _guest_pet(clinic, client, pet, *, new_client):
     return pet_create(clinic=clinic, owner=client, name=pet["name"], species=pet["species"])
 
 
-def _with_pet_line(notes, pet):
-    """The notes led by the pet the visitor named, where no pet could be linked."""
+def _pet_line(pet):
+    """The line leading the notes for the pet the visitor named, where no pet could be
+    linked."""
     species = pet.get("species")
-    line = _("Pet: %(name)s (%(species)s)") % {
+    return _("Pet: %(name)s (%(species)s)") % {
         "name": pet["name"],
         "species": Species(species).label if species in Species.values else species or "",
     }
-    return f"{line}\n{notes}".strip()
 
 
 # An existing account's own reasons not to book online: the visitor is not told them.
@@ -192,8 +203,21 @@ def guest_hold_confirm(*, clinic, booking):
     booking, confirmed_now = booking_verify_hold(booking_id=booking.pk)
     person = booking.client.user
     email_mark_verified(user=person)
+    if confirmed_now:
+        booking = _guest_pet_adopt(clinic, booking)
     newcomer = person if confirmed_now and not person.has_usable_password() else None
     return booking, newcomer
+
+
+def _guest_pet_adopt(clinic, booking):
+    """The address confirmed a guest booking whose account lacked the pet the visitor
+    named: the pet is now the account's (its active pet of that name if it has one by
+    now, else a new one), linked to the booking in place of the notes' line."""
+    pending = booking_guest_pet(booking)
+    if not pending or booking.pet_id is not None or not feature_enabled(clinic, "pets"):
+        return booking
+    pet = _guest_pet(clinic, booking.client, pending, new_client=True)
+    return booking_pet_link(booking_id=booking.pk, pet=pet, note_line=pending.get("note_line", ""))
 
 
 @transaction.atomic

@@ -550,6 +550,34 @@ def booking_verify_hold(*, booking_id, now=None) -> tuple[Booking, bool]:
     return booking, True
 
 
+def booking_guest_pet_record(*, booking, name, species, note_line="") -> BookingEvent:
+    """A guest booked under an existing account and named a pet that account does not
+    have: the pet waits with the booking (a ``guest_pet`` event), nothing is written to
+    the account until the address confirms the booking (then ``booking_pet_link``).
+    ``note_line`` is the line that stands for it in the notes meanwhile."""
+    return event_add(
+        booking, "guest_pet", data={"name": name, "species": species, "note_line": note_line}
+    )
+
+
+@transaction.atomic
+def booking_pet_link(*, booking_id, pet, note_line="") -> Booking:
+    """Link the client's own ``pet`` to a booking that has none (a confirmed guest's
+    pet), dropping from the notes the ``note_line`` that stood for it. A booking with a
+    pet, or another client's pet, is left as it is."""
+    booking = locked_booking(Booking(pk=booking_id))
+    if booking.pet_id is not None or pet.owner_id != booking.client_id:
+        return booking
+    booking.pet = pet
+    fields = ["pet", "updated_at"]
+    if note_line and booking.client_notes.startswith(note_line):
+        booking.client_notes = booking.client_notes[len(note_line) :].strip()
+        fields.append("client_notes")
+    booking.save(update_fields=fields)
+    event_add(booking, "pet_linked", data={"pet": pet.pk})
+    return booking
+
+
 def _hold_expired():
     return BookingError(
         _(

@@ -137,3 +137,49 @@ def test_a_guest_at_a_vet_without_a_pet_name_is_refused_and_nothing_is_written(v
                 )
             assert refused.value.field == "pet_name"
     assert not mail.outbox
+
+
+def test_a_guest_whose_account_lacks_that_pet_gets_it_once_the_address_is_confirmed(
+    vet, exam, start, django_capture_on_commit_callbacks
+):
+    """The pet the visitor named waits with the booking (nothing written to the account)
+    until the address confirms the booking from the emailed link: then it is the
+    account's pet, linked to the booking, and no longer a line in the notes."""
+    owner = ClientAccountFactory(clinic=vet, user=UserFactory(email="kim@example.com"))
+    PetFactory(clinic=vet, owner=owner, name="Biscuit", species="dog")
+    browser = host_client(vet)
+    with nothing_changes(Pet):
+        with django_capture_on_commit_callbacks(execute=True):
+            guest_post(browser, exam, start, "kim@example.com", **NORI)
+        booking = Booking.objects.get()
+        assert booking.pet_id is None
+
+    _email, link = verify_path("kim@example.com")
+    token = parse_qs(urlsplit(link).query)["token"][0]
+    with django_capture_on_commit_callbacks(execute=True):
+        browser.post(reverse("portal:book_verify"), {"token": token})
+    booking.refresh_from_db()
+    nori = Pet.objects.get(name="Nori")
+    assert (nori.owner_id, nori.species, nori.active) == (owner.pk, "cat", True)
+    assert booking.pet_id == nori.pk
+    assert booking.client_notes == "First visit"
+    assert sorted(Pet.objects.values_list("name", flat=True)) == ["Biscuit", "Nori"]
+    # Confirming again adds nothing.
+    with django_capture_on_commit_callbacks(execute=True):
+        browser.post(reverse("portal:book_verify"), {"token": token})
+    assert Pet.objects.filter(name="Nori").count() == 1
+
+
+def test_a_guest_hold_nobody_confirms_never_writes_the_pet(vet, exam, start):
+    import datetime
+
+    from django.utils import timezone
+
+    from booking_api.services import holds_release_unverified
+
+    owner = ClientAccountFactory(clinic=vet, user=UserFactory(email="kim@example.com"))
+    guest_post(host_client(vet), exam, start, "kim@example.com", **NORI)
+    with nothing_changes(Pet):
+        holds_release_unverified(now=timezone.now() + datetime.timedelta(days=1))
+    assert Booking.objects.get().status == BookingStatus.CANCELLED
+    assert not Pet.objects.filter(owner=owner).exists()
