@@ -68,3 +68,28 @@ def test_the_choice_is_per_clinic_and_an_unoffered_language_changes_nothing(
 
     language_choose(clinic=clinic, user=patient.user, language="")  # back to the clinic's
     assert language_for(clinic, patient.user) == "en"
+
+
+def test_the_reminder_text_push_and_centre_item_are_in_the_patients_language(
+    open_policy, patient, service, emma, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    import datetime
+    import json
+
+    from booking_api.services.reminders import reminders_send_due
+    from notifications.channels.webpush import push_payload
+
+    settings.SMS_BACKEND = "file"
+    settings.SMS_FILE_PATH = tmp_path / "sms"
+    language_choose(clinic=open_policy, user=patient.user, language="bg")
+    booking = book(django_capture_on_commit_callbacks, open_policy, patient, service, emma, "10:00")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_send_due(now=booking.start - datetime.timedelta(hours=24))
+
+    (text,) = [json.loads(p.read_text()) for p in (tmp_path / "sms").glob("*.json")]
+    assert text["body"].startswith("Напомняне: Consultation на пн, ")
+    assert "в 10:00" in text["body"]  # the clinic's wall clock
+    reminder = Notification.objects.get(user=patient.user, kind="booking_reminder")
+    assert reminder.title.startswith("Напомняне: ")
+    assert json.loads(push_payload(reminder))["title"] == reminder.title
