@@ -20,18 +20,22 @@ from notifications.errors import NotificationErrorCode
 from notifications.models import Preferences
 
 
+def language_chosen(clinic, user) -> str:
+    """The language ``user`` chose at ``clinic`` and the clinic still offers, or ""
+    (none: the clinic's). One query; none without a person."""
+    if user is None or not getattr(user, "pk", None):
+        return ""
+    chosen = (
+        Preferences.objects.filter(clinic=clinic, user=user)
+        .values_list("language", flat=True)
+        .first()
+    ) or ""
+    return chosen if chosen in {code for code, _name in clinic_languages(clinic)} else ""
+
+
 def language_for(clinic, user) -> str:
-    """The language to tell ``user`` things in at ``clinic`` (one query; none without a
-    person)."""
-    chosen = ""
-    if user is not None and getattr(user, "pk", None):
-        chosen = (
-            Preferences.objects.filter(clinic=clinic, user=user)
-            .values_list("language", flat=True)
-            .first()
-        ) or ""
-    offered = {code for code, _name in clinic_languages(clinic)}
-    return chosen if chosen in offered else (clinic.language or "en")
+    """The language to tell ``user`` things in at ``clinic``."""
+    return language_chosen(clinic, user) or clinic.language or "en"
 
 
 @contextlib.contextmanager

@@ -96,3 +96,23 @@ def test_the_profile_offers_the_clinics_languages_for_messages(clinic, patient, 
 
     signed_in.post("/account/", {"section": "language", "lang-language": ""})
     assert language_for(clinic, patient.user) == "en"
+
+
+def test_signing_in_on_a_new_browser_the_portal_speaks_the_language_they_chose(clinic, patient):
+    from notifications.language import language_choose
+    from tests.factories.clients import PASSWORD
+    from tests.fixtures.people import confirm_email
+
+    confirm_email(patient.user)
+    language_choose(clinic=clinic, user=patient.user, language="bg")
+    phone = host_client(clinic)
+    response = phone.post("/accounts/login/", {"login": patient.user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert phone.cookies[settings.LANGUAGE_COOKIE_NAME].value == "bg"
+    assert '<html lang="bg">' in phone.get("/account/").content.decode()
+
+    # A browser that chose its own language keeps it.
+    laptop = host_client(clinic)
+    laptop.post("/i18n/setlang/", {"language": "en", "next": "/offline/"})
+    laptop.post("/accounts/login/", {"login": patient.user.email, "password": PASSWORD})
+    assert laptop.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
