@@ -31,6 +31,7 @@ from automations.selectors import (
 from booking_api.reminder_settings import ReminderSettings
 from branding import clinic_time
 from branding.links import portal_reverse, portal_url
+from notifications.language import speaking_to
 from notifications.models import Category, Channel
 from notifications.services import channels_accepted, notify, preferences_for
 from notifications.unsubscribe import UNSUBSCRIBE_FIELD, unsubscribe_token
@@ -169,7 +170,7 @@ def nudge_send(*, automation, occasion: Occasion, now=None, settings=None) -> Nu
             )
     except IntegrityError:
         return None
-    with translation.override(clinic.language), clinic_time.override(clinic):
+    with speaking_to(clinic, client.user):
         values = _values(automation, occasion, settings, client=client)
         values["link"] = tracked_link(nudge) if link else ""
         title, body = nudge_message(automation, values, channel)

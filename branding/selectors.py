@@ -165,3 +165,13 @@ def clinic_manifest(clinic, *, icon_url) -> dict:
             for size in ICON_SIZES
         ],
     }
+
+
+def clinic_languages(clinic) -> list[tuple[str, str]]:
+    """The languages a clinic's portal and messages speak, as ``(code, name)``: the
+    platform's translations (``settings.LANGUAGES``), the clinic's own language first.
+    The portal's switcher offers these; a person's choice must be one of them."""
+    from django.conf import settings
+
+    languages = list(settings.LANGUAGES)
+    return sorted(languages, key=lambda item: item[0] != clinic.language)

@@ -10,6 +10,7 @@ from cms import api
 from cms.health import healthz
 from people.admin.login import VerifyingPasswordResetConfirmView
 from people.magic_link import magic_link_sign_in
+from portal_pages.language_views import set_language
 
 urlpatterns = [
     path("healthz", healthz),
@@ -26,7 +27,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     # Apps: allauth's headless API (sign-up, verification, reset, code sign-in).
     path("_allauth/", include("allauth.headless.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's switcher, which also remembers a signed-in patient's choice at the clinic.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("", include("payments.urls")),
     *api.urlpatterns,
     path("", include("notifications.urls")),

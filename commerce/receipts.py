@@ -12,6 +12,7 @@ from branding.pdf import render_pdf
 from branding.selectors import clinic_branding
 from commerce.models import Purchase, PurchaseStatus
 from commerce.purchases import purchase_refunded
+from notifications.language import speaking_to
 from notifications.models import Category, Channel
 from notifications.services import notify
 from payments.models import ReceiptSeries
@@ -68,8 +69,8 @@ def purchase_receipt_email(*, purchase):
     if purchase.status != PurchaseStatus.SUCCEEDED:
         return None
     clinic = purchase.clinic
-    with translation.override(clinic.language or "en"):
-        pdf = render_pdf(TEMPLATE, _context(purchase))
+    pdf = purchase_receipt_pdf(purchase)  # the clinic's document, in its language
+    with speaking_to(clinic, purchase.client.user):
         title = f"{_('Payment receipt')} {purchase_receipt_number(purchase)}"
         body = _("Thank you for your payment of %(amount)s for %(item)s: receipt attached.") % {
             "amount": format_money(purchase.amount_captured, purchase.currency),

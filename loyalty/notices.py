@@ -3,7 +3,6 @@ centre (and a push where they allow it), never an email each time: points added 
 visit, a birthday or by the clinic. Written in the clinic's language, with the unit as
 patients read it."""
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from loyalty.selectors import programme_for
@@ -13,11 +12,12 @@ def points_added_tell(entry, *, why):
     """Tell the patient ``entry`` added points; once per entry, however often called.
     ``why``: the staff member's own words, or a function giving the sentence, called in
     the clinic's language."""
+    from notifications.language import speaking_to
     from notifications.models import Category, Channel
     from notifications.services import notify
 
     clinic = entry.clinic
-    with translation.override(clinic.language or None):
+    with speaking_to(clinic, entry.client.user):
         unit = programme_for(clinic).unit_label
         why = why() if callable(why) else why
         notify(

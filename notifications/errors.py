@@ -5,6 +5,11 @@ from branding.errors import ErrorCode
 
 class NotificationErrorCode(ErrorCode):
     UNKNOWN_PREFERENCE = "unknown_preference", 400, "There is no preference of that name."
+    LANGUAGE_NOT_OFFERED = (
+        "language_not_offered",
+        400,
+        "The clinic does not offer that language (names the field).",
+    )
     PUSH_ENDPOINT_INVALID = (
         "push_endpoint_invalid",
         400,

@@ -110,6 +110,10 @@ class Preferences(models.Model):
     # channel (account and security emails still do); the per-type choices above are
     # kept as they were, so switching it off again restores them.
     unsubscribed_all = models.BooleanField(_("unsubscribe from all"), default=False)
+    # The language every message to the person is written in (the portal's switcher,
+    # the profile, the API); blank: the clinic's language. Not a switch, so kept out of
+    # ``wants`` and ``preferences_update``: ``notifications.language`` owns it.
+    language = models.CharField(_("language for messages"), max_length=8, blank=True)
 
     class Meta:
         verbose_name_plural = "preferences"

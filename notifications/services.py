@@ -297,7 +297,13 @@ def preferences_update(*, clinic, user, source="", **changes) -> _Preferences:
     sms): when offers go on or off, ``events.marketing_changed`` tells the apps that
     keep consent, after the commit. ``source=None``: the caller records it itself."""
     prefs = preferences_for(clinic, user)
-    fields = {f.name for f in _Preferences._meta.get_fields()} - {"id", "clinic", "user"}
+    # The switches only: the language is no switch (``notifications.language``).
+    fields = {f.name for f in _Preferences._meta.get_fields()} - {
+        "id",
+        "clinic",
+        "user",
+        "language",
+    }
     before = {name: prefs.wants(name) for name in events.MARKETING_SWITCHES}
     for name in changes:
         if name not in fields:

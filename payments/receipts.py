@@ -25,6 +25,7 @@ from branding.links import portal_url
 from branding.money import format_money
 from branding.pdf import render_pdf
 from branding.selectors import clinic_branding
+from notifications.language import speaking_to
 from notifications.models import Category, Channel
 from notifications.selectors import notified_since
 from notifications.services import notify
@@ -196,7 +197,7 @@ def receipt_email(*, payment, refund=None, copy=False):
     if payment.status != "succeeded" or (refund and refund.status != RefundStatus.SUCCEEDED):
         return None
     clinic = payment.clinic
-    with translation.override(clinic.language or "en"):
+    with speaking_to(clinic, payment.booking.client.user):
         pdf = refund_receipt_pdf(refund) if refund else payment_receipt_pdf(payment)
         subject = _context(payment, refund)["title"]
         amount = format_money(

@@ -1,8 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from branding.client_address import client_ip
@@ -10,6 +11,7 @@ from branding.links import portal_url
 from branding.selectors import clinic_branding
 from branding.validators import name_is_clean
 from notifications.channels.email import clinic_sender
+from notifications.language import language_chosen
 from notifications.models import Category, Channel
 from notifications.services import sent_elsewhere_record
 from people.magic_link import sign_in_link
@@ -105,7 +107,28 @@ class AccountAdapter(DefaultAccountAdapter):
         clinic = getattr(request, "clinic", None)
         if clinic is not None:
             client_account_ensure(clinic=clinic, user=user)
-        return super().post_login(request, user, **kwargs)
+        response = super().post_login(request, user, **kwargs)
+        if clinic is not None and isinstance(response, HttpResponseRedirect):
+            _portal_speaks_their_language(request, response, clinic, user)
+        return response
+
+
+def _portal_speaks_their_language(request, response, clinic, user):
+    """Signed in on a browser that has no language of its own chosen yet (a new phone),
+    the portal speaks the language the person chose at this clinic, as its messages do."""
+    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME):
+        return  # this browser's own choice stands
+    language = language_chosen(clinic, user)
+    if language:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        )
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from notifications.models import Preferences
@@ -33,6 +34,21 @@ class PreferencesForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.label = field.label[:1].upper() + field.label[1:]
+
+
+class LanguageForm(forms.Form):
+    """The language the clinic writes to the patient in (emails, texts, push, the
+    notification centre), among those it offers; blank: the clinic's own."""
+
+    language = forms.ChoiceField(label=_("Language for messages"), required=False)
+
+    def __init__(self, *args, languages, clinic_language, **kwargs):
+        super().__init__(*args, **kwargs)
+        own = get_language_info(clinic_language)["name_local"] if clinic_language else ""
+        self.fields["language"].choices = [
+            ("", _("The clinic's language (%(language)s)") % {"language": own}),
+            *((code, get_language_info(code)["name_local"]) for code, _name in languages),
+        ]
 
 
 class BookingPreferencesForm(forms.Form):

@@ -4,6 +4,7 @@ writes through the owning app's services; a switched-off feature answers 404."""
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
@@ -16,6 +17,8 @@ from booking_api.preference_selectors import booking_preferences_for, preference
 from booking_api.services.cart import cart_add, cart_remove
 from booking_api.services.preferences import booking_preferences_update
 from branding.errors import DomainError
+from branding.selectors import clinic_languages
+from notifications.language import language_choose
 from notifications.push import (
     push_enabled_for,
     push_subscription_delete,
@@ -32,6 +35,7 @@ from portal_pages.account_forms import (
     PREFERENCE_FIELDS,
     BookingPreferencesForm,
     ContactForm,
+    LanguageForm,
     PreferencesForm,
 )
 
@@ -40,6 +44,24 @@ NOTIFICATIONS_PAGE_SIZE = 50
 
 def _form_error(form, error: DomainError):
     form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def _speak(response, language):
+    """The portal follows the patient's choice too (Django's language cookie); the
+    clinic's language is no cookie, so the clinic's default applies."""
+    if language:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        )
+    else:
+        response.delete_cookie(settings.LANGUAGE_COOKIE_NAME, path=settings.LANGUAGE_COOKIE_PATH)
+    return response
 
 
 @login_required
@@ -64,6 +86,13 @@ def profile(request):
         },
     )
     prefs_form = PreferencesForm(prefix="prefs", instance=prefs)
+    languages = clinic_languages(clinic)
+    language_form = LanguageForm(
+        prefix="lang",
+        languages=languages,
+        clinic_language=clinic.language,
+        initial={"language": prefs.language},
+    )
     choices = preference_choices(clinic)
     booking_prefs = booking_preferences_for(clinic, account)
     booking_form = BookingPreferencesForm(
@@ -103,6 +132,15 @@ def profile(request):
                 else:
                     messages.success(request, _("Your booking preferences are saved."))
                     return redirect("portal:profile")
+        elif request.POST.get("section") == "language":
+            language_form = LanguageForm(
+                request.POST, prefix="lang", languages=languages, clinic_language=clinic.language
+            )
+            if language_form.is_valid():
+                language = language_form.cleaned_data["language"]
+                language_choose(clinic=clinic, user=user, language=language)
+                messages.success(request, _("Your language is saved."))
+                return _speak(redirect("portal:profile"), language)
         elif request.POST.get("section") == "devices":
             # Sign one of the person's apps out here (someone else's id changes nothing).
             if device_token_revoke(clinic=clinic, user=user, device_id=request.POST.get("device")):
@@ -123,6 +161,8 @@ def profile(request):
             "account": account,
             "contact_form": contact_form,
             "prefs_form": prefs_form,
+            # Only where there is a choice to make.
+            "language_form": language_form if len(languages) > 1 else None,
             "booking_form": booking_form,
             "vapid_public_key": vapid_public_key(),
             "push_on": push_enabled_for(clinic, user),

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from branding.links import portal_reverse
+from notifications.language import speaking_to
 from notifications.models import Category, Preferences
 from notifications.services import notify, preferences_update
 from people.models import AuditAction
@@ -112,7 +113,7 @@ def export_build(*, export_id) -> str:
     if export is None:
         return "not pending"
     clinic, client = export.clinic, export.client
-    with translation.override(clinic.language or None):
+    with speaking_to(clinic, client.user):
         try:
             content = export_zip_bytes(clinic=clinic, client=client)
         except Exception:
@@ -287,7 +288,7 @@ def erasure_decline(*, clinic, request_id, actor, reason, http_request=None) -> 
     request.decline_reason = reason[:300]
     request.save(update_fields=["status", "decided_by", "decided_at", "decline_reason"])
     client = request.client
-    with translation.override(clinic.language or None):
+    with speaking_to(clinic, client.user):
         notify(
             clinic=clinic,
             user=client.user,

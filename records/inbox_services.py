@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branding.links import portal_url
+from notifications.language import speaking_to
 from notifications.models import Category
 from notifications.services import notify
 from people.models import AuditAction, StaffRole
@@ -35,14 +36,20 @@ def _tell_assignee(thread, assignee, actor):
         "client_records:message_thread",
         kwargs={"client_pk": thread.client_id, "thread_id": thread.pk},
     )
+    with speaking_to(thread.clinic, assignee):  # not the language of whoever assigned it
+        title = _("A conversation was assigned to you")
+        body = _("%(who)s assigned you “%(subject)s” with %(client)s.") % {
+            "who": _name(actor),
+            "subject": thread.subject,
+            "client": thread.client.name,
+        }
     notify(
         clinic=thread.clinic,
         user=assignee,
         kind="staff.thread_assigned",
         category=Category.MESSAGE,
-        title=_("A conversation was assigned to you"),
-        body=_("%(who)s assigned you “%(subject)s” with %(client)s.")
-        % {"who": _name(actor), "subject": thread.subject, "client": thread.client.name},
+        title=title,
+        body=body,
         url=portal_url(thread.clinic, path),
         idempotency_key=f"thread-assigned-{thread.pk}-{assignee.pk}-"
         f"{thread.assigned_at.timestamp():.6f}",

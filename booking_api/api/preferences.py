@@ -1,6 +1,7 @@
 """``GET/PATCH /api/v1/preferences``: the patient's communication preferences
-(notifications) and booking preferences (preferred location, staff member, favourite
-services) at this clinic — the portal profile's two preference sections."""
+(notifications), the language the clinic writes to them in, and booking preferences
+(preferred location, staff member, favourite services) at this clinic — the portal
+profile's preference sections."""
 
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
@@ -12,6 +13,8 @@ from rest_framework.views import APIView
 from booking_api.preference_selectors import booking_preferences_for, preference_choices
 from booking_api.services.preferences import booking_preferences_update
 from branding.api.permissions import ClinicRequired
+from branding.selectors import clinic_languages
+from notifications.language import language_choose
 from notifications.selectors import preferences_read
 from notifications.services import preferences_update
 from people.api.accounts import client_account_here
@@ -64,13 +67,24 @@ class BookingPreferencesUpdateSerializer(serializers.Serializer):
         )
 
 
+LANGUAGE_HELP = (
+    "The language of everything the clinic sends this person (emails, SMS, push, the "
+    'notification centre): one of `languages`, or "" for the clinic\'s own language.'
+)
+
+
 class PreferencesSerializer(serializers.Serializer):
     communication = CommunicationSerializer()
+    language = serializers.CharField(allow_blank=True, help_text=LANGUAGE_HELP)
+    languages = serializers.ListField(
+        child=serializers.CharField(), help_text="The language codes this clinic offers."
+    )
     booking = BookingPreferencesSerializer()
 
 
 class PreferencesUpdateSerializer(serializers.Serializer):
     communication = CommunicationUpdateSerializer(required=False)
+    language = serializers.CharField(required=False, allow_blank=True, help_text=LANGUAGE_HELP)
     booking = BookingPreferencesSerializer(required=False)
 
 
@@ -79,6 +93,8 @@ def _answer(clinic, user, account):
     booking = booking_preferences_for(clinic, account)
     return {
         "communication": {name: getattr(prefs, name) for name in COMMUNICATION_FIELDS},
+        "language": prefs.language,
+        "languages": [code for code, _name in clinic_languages(clinic)],
         "booking": {
             "location": booking.location_id if booking else None,
             "staff": booking.staff_id if booking else None,
@@ -99,9 +115,10 @@ class PreferencesView(APIView):
         request=PreferencesUpdateSerializer, responses=PreferencesSerializer, tags=["account"]
     )
     def patch(self, request):
-        """Change the preferences sent: any communication switches, and the booking
-        preferences (the keys of ``booking`` sent replace those; the others stay).
-        An unknown id (or another clinic's) is 400 naming the field; nothing is saved."""
+        """Change the preferences sent: any communication switches, the language, and
+        the booking preferences (the keys of ``booking`` sent replace those; the others
+        stay). An unknown id (or another clinic's), or a language the clinic does not
+        offer, is 400 naming the field; nothing is saved."""
         clinic, account = request.clinic, client_account_here(request)
         communication = CommunicationUpdateSerializer(data=request.data.get("communication", {}))
         booking = BookingPreferencesUpdateSerializer(
@@ -115,6 +132,13 @@ class PreferencesView(APIView):
         if errors:
             raise serializers.ValidationError(errors)
         with transaction.atomic():
+            if "language" in request.data:
+                language = request.data["language"]
+                language_choose(
+                    clinic=clinic,
+                    user=request.user,
+                    language=language if isinstance(language, str) else repr(language),
+                )
             if communication.validated_data:
                 preferences_update(
                     clinic=clinic, user=request.user, source="api", **communication.validated_data

@@ -5,8 +5,8 @@ the text of reminders.
 Every message goes through ``notifications.services.notify`` with an idempotency key
 derived from the booking and its revision (``sequence``), so running the side effects of
 one change twice tells nobody twice. Bodies are plain-text templates under
-``templates/booking_api/messages/``, rendered in the clinic's language, times in the
-clinic's zone.
+``templates/booking_api/messages/``, rendered in the recipient's language
+(``notifications.language.speaking_to``), times in the clinic's zone.
 """
 
 import datetime
@@ -14,7 +14,6 @@ import zoneinfo
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -25,6 +24,7 @@ from branding import clinic_time
 from branding.links import portal_url
 from branding.rich_text import rich_text_plain
 from branding.selectors import clinic_policy
+from notifications.language import speaking_to
 from notifications.services import Category, notify
 
 
@@ -90,10 +90,12 @@ def _context(booking, **extra):
     return context
 
 
-def _render(booking, template, kind, title, **extra) -> Message:
-    """Render a message in the clinic's language. ``title`` is a (translated) format
-    string filled from the same context as the body."""
-    with translation.override(booking.clinic.language):
+def _render(booking, template, kind, title, *, to=None, **extra) -> Message:
+    """Render a message in the language of its recipient (``to``, else the client) at
+    the clinic. ``title`` is a (translated) format string filled from the same context
+    as the body; an ``extra`` value that is a function is called in that language."""
+    with speaking_to(booking.clinic, to or booking.client.user):
+        extra = {name: value() if callable(value) else value for name, value in extra.items()}
         context = _context(booking, **extra)
         body = render_to_string(f"booking_api/messages/{template}.txt", context).strip()
         return Message(
@@ -145,7 +147,7 @@ def client_confirmed_message(booking) -> Message:
         lambda: _("Booking confirmed: {service} on {short_date} at {start_time}"),
         links=booking_action_links(booking),
         google_link=google_calendar_link(booking),
-        money_lines=_money_lines(booking),
+        money_lines=lambda: _money_lines(booking),
         instructions=rich_text_plain(
             clinic_policy(booking.clinic).booking_instructions, clinic=booking.clinic
         ),
@@ -175,8 +177,7 @@ def _cancellation_money(booking) -> list[str]:
     quote = (event.data or {}).get("quote") if event else None
     if not quote or event.refund_decided is not None or event.fee != quote.get("fee"):
         return []
-    with translation.override(booking.clinic.language):
-        return [str(line) for line in quote_lines(quote)]
+    return [str(line) for line in quote_lines(quote)]
 
 
 def client_cancelled_message(booking) -> Message:
@@ -185,7 +186,7 @@ def client_cancelled_message(booking) -> Message:
         "client_cancelled",
         "booking_cancelled",
         lambda: _("Booking cancelled: {service} on {short_date} at {start_time}"),
-        money_lines=_cancellation_money(booking),
+        money_lines=lambda: _cancellation_money(booking),
     )
 
 
@@ -302,7 +303,7 @@ def tell_client_hold_expired(booking):
 def _tell_staff(booking, staff, template, kind, title, key_suffix, **extra):
     if staff is None or staff.user_id is None:
         return None
-    message = _render(booking, template, kind, title, **extra)
+    message = _render(booking, template, kind, title, to=staff.user, **extra)
     return notify(
         clinic=booking.clinic,
         user=staff.user,

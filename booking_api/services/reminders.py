@@ -214,10 +214,11 @@ def reminder_send(*, reminder_id, now=None) -> bool:
 
 def confirm_hint(booking) -> str:
     """The line an SMS reminder ends with where the clinic takes "C" for a yes."""
-    from django.utils import translation
     from django.utils.translation import gettext
+
+    from notifications.language import speaking_to
 
     if booking.status != lifecycle.BookingStatus.BOOKED:
         return ""  # already confirmed: nothing to ask
-    with translation.override(booking.clinic.language):
+    with speaking_to(booking.clinic, booking.client.user):
         return gettext("Reply C to confirm.")

@@ -196,18 +196,34 @@ def waitlist_offer_freed_slot(booking, *, freed_start=None, now=None) -> Waitlis
 
 
 def _tell(entry, clinic, service, day):
+    from branding import clinic_time
+    from notifications.language import speaking_to
     from notifications.services import Category, notify
 
-    with_whom = f" with {entry.staff}" if entry.staff_id else ""
+    with speaking_to(clinic, entry.client.user):
+        values = {
+            "service": service.name,
+            "staff": entry.staff.display_name if entry.staff_id else "",
+            "date": clinic_time.format_date(day, "long"),
+        }
+        title = gettext("A time opened up for %(service)s") % values
+        body = (
+            gettext(
+                "A %(service)s appointment with %(staff)s has become free on %(date)s. "
+                "Book soon: it goes to whoever books first."
+            )
+            if entry.staff_id
+            else gettext(
+                "A %(service)s appointment has become free on %(date)s. "
+                "Book soon: it goes to whoever books first."
+            )
+        ) % values
     notify(
         clinic=clinic,
         user=entry.client.user,
         kind="waitlist_offer",
         category=Category.BOOKING,
-        title=f"A time opened up for {service}",
-        body=(
-            f"A {service} appointment{with_whom} has become free on "
-            f"{day:%A} {day.day} {day:%B %Y}. Book soon: it goes to whoever books first."
-        ),
+        title=title,
+        body=body,
         idempotency_key=f"waitlist-{entry.pk}",
     )

@@ -14,6 +14,7 @@ from branding.pdf import render_pdf
 from branding.selectors import clinic_branding
 from commerce.desk.selectors import checkout_state
 from commerce.models import CheckoutStatus, DeskCheckout, TenderStatus
+from notifications.language import speaking_to
 from notifications.models import Category, Channel
 from notifications.services import notify
 from payments.receipts import logo_data_url
@@ -90,9 +91,10 @@ def desk_receipt_email(*, checkout_id):
     if checkout.status != CheckoutStatus.COMPLETED:
         return None
     clinic = checkout.clinic
-    with translation.override(clinic.language or "en"):
+    with translation.override(clinic.language or "en"):  # the clinic's document
+        pdf = render_pdf(TEMPLATE, desk_receipt_context(checkout))
+    with speaking_to(clinic, checkout.booking.client.user):
         context = desk_receipt_context(checkout)
-        pdf = render_pdf(TEMPLATE, context)
         rows = [f"{row['label']}: {row['amount']}" for row in context["lines"]]
         rows.append(f"{_('Total')}: {context['total']}")
         rows += [f"{row['label']}: {row['amount']}" for row in context["tenders"]]

@@ -14,7 +14,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from branding import clinic_time
 from branding.links import portal_reverse
@@ -214,12 +213,13 @@ def _declined(installment_id, message, now):
 
 
 def _tell_declined(installment):
+    from notifications.language import speaking_to
     from notifications.models import Category
     from notifications.services import notify
 
     plan = installment.plan
     clinic = plan.clinic
-    with override(clinic.language or None), clinic_time.override(clinic):
+    with speaking_to(clinic, plan.client.user):
         amount = format_money(installment.amount, plan.purchase.currency)
         count = plan.installments.count()
         if installment.status == InstallmentStatus.RETRYING:

@@ -13,7 +13,7 @@ import datetime
 from django.db import transaction
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branding import clinic_time
@@ -30,6 +30,7 @@ from commerce.memberships.selectors import (
     running_membership,
 )
 from commerce.models import Membership, MembershipStatus
+from notifications.language import speaking_to
 from notifications.models import Category, Channel
 from notifications.services import notify
 from payments.stripe_api import field, object_id
@@ -203,7 +204,7 @@ def _fix_card_url(membership):
 
 def _tell_card_failed(membership, key):
     client = membership.client
-    with translation.override(membership.clinic.language):
+    with speaking_to(membership.clinic, client.user):
         url = _fix_card_url(membership)
         notify(
             clinic=membership.clinic,

@@ -2,13 +2,13 @@
 ``order-<id>-<step>``, so a task that runs twice tells once), in the clinic's language,
 leading to the order's page in the portal."""
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from branding.links import portal_reverse
 from branding.money import format_money
 from commerce.models import Order, OrderStatus
 from commerce.purchases import purchase_refunded
+from notifications.language import speaking_to
 from notifications.models import Category
 from notifications.services import notify
 
@@ -43,7 +43,7 @@ def _body(order, step):
 def order_tell(*, order_id, step):
     order = Order.objects.select_related("clinic", "client__user", "purchase").get(pk=order_id)
     clinic = order.clinic
-    with translation.override(clinic.language or None):
+    with speaking_to(clinic, order.client.user):
         title = _("Order %(number)s: %(status)s") % {
             "number": order.number,
             "status": OrderStatus(step).label,

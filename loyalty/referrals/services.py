@@ -9,7 +9,7 @@ already has, records nothing and earns nothing.
 import datetime
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loyalty.errors import LoyaltyError, LoyaltyErrorCode
@@ -127,10 +127,11 @@ def referral_reward_for_booking(booking_id):
 
 
 def _tell_referrer(referral, programme):
+    from notifications.language import speaking_to
     from notifications.models import Category
     from notifications.services import notify
 
-    with translation.override(referral.clinic.language or None):
+    with speaking_to(referral.clinic, referral.referrer.user):
         notify(
             clinic=referral.clinic,
             user=referral.referrer.user,

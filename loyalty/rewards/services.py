@@ -8,7 +8,7 @@ loyalty account, so two redemptions racing for the last points cannot both succe
 import datetime
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loyalty.errors import LoyaltyError, LoyaltyErrorCode
@@ -176,10 +176,11 @@ def _pending_request(clinic, request_id):
 def _tell_client(request, *, title, body):
     """``title`` and ``body``: text, or functions giving it, called in the clinic's
     language (the staff member answering may read another)."""
+    from notifications.language import speaking_to
     from notifications.models import Category
     from notifications.services import notify
 
-    with translation.override(request.clinic.language or None):
+    with speaking_to(request.clinic, request.client.user):
         notify(
             clinic=request.clinic,
             user=request.client.user,

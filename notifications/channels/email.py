@@ -5,10 +5,10 @@ from email.utils import formataddr, parseaddr
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils import translation
 
 from branding.links import portal_url
 from branding.selectors import clinic_branding
+from notifications.language import speaking_to
 from notifications.unsubscribe import unsubscribe_url
 
 
@@ -27,7 +27,9 @@ def send_email(delivery):
         headers["List-Unsubscribe"] = f"<{unsubscribe}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     context["unsubscribe_url"] = unsubscribe
-    with translation.override(clinic.language):
+    # The layout in the person's language; an email to someone else on their behalf (a
+    # gift card) is in the clinic's, as its sender wrote it.
+    with speaking_to(clinic, None if delivery.extra.get("to") else notification.user):
         text = render_to_string("notifications/email.txt", context)
         html = render_to_string("notifications/email.html", context)
     message = EmailMultiAlternatives(

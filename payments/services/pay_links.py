@@ -15,12 +15,13 @@ card on file — by a link sent by email and/or SMS, paid on the patient's phone
 import datetime
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from booking_api.models import Booking
 from branding import clinic_time
 from branding.money import format_money
+from notifications.language import speaking_to
 from notifications.services import Category, Channel, channels_accepted, notify
 from payments import cards
 from payments.charges import (
@@ -173,7 +174,7 @@ def pay_link_create(
 def _send(link, send_by):
     booking, clinic = link.booking, link.clinic
     url = pay_link_url(link)
-    with translation.override(clinic.language or "en"), clinic_time.override(clinic):
+    with speaking_to(clinic, booking.client.user):
         values = {
             "name": booking.client.user.first_name or booking.client.name,
             "clinic": clinic.name,

@@ -27,7 +27,6 @@ import uuid
 import stripe
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from booking_api.lifecycle import BookingStatus
@@ -35,6 +34,7 @@ from booking_api.models import Booking
 from booking_api.selectors import booking_last_move
 from booking_api.services import booking_cancel, booking_event_record, booking_mark_refunded
 from branding.money import format_money
+from notifications.language import speaking_to
 from notifications.models import Category
 from notifications.services import notify
 from payments.errors import PaymentError, PaymentErrorCode, RefundTooLargeError, provider_error
@@ -357,7 +357,7 @@ def refund_late_payment(*, payment_id):
             else "The booking was cancelled before the payment went through."
         ),
     )
-    with translation.override(payment.clinic.language or "en"):
+    with speaking_to(payment.clinic, booking.client.user):
         values = {
             "service": booking.service.name,
             "amount": format_money(refund.amount, payment.currency),

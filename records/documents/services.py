@@ -13,6 +13,7 @@ from branding.errors import DomainError
 from branding.links import portal_reverse
 from branding.pdf import render_pdf
 from branding.validators import name_is_clean
+from notifications.language import speaking_to
 from notifications.services import Category, notify
 from people.services import request_origin
 from records.documents.answers import answer_display, answers_form_class, json_answers
@@ -166,7 +167,7 @@ def signed_form_create(
 def _remind(signed):
     clinic, user = signed.clinic, signed.client.user
     link = portal_reverse(clinic, "portal:document_sign", signed.template_id)
-    with transaction.atomic(), translation.override(clinic.language):
+    with transaction.atomic(), speaking_to(clinic, user):
         try:
             with transaction.atomic():  # a savepoint: a concurrent run may hold the row
                 FormReminder.objects.create(signed_form=signed)

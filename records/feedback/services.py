@@ -2,12 +2,13 @@
 and staff marking it followed up."""
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from booking_api.models import Booking, BookingStatus
 from branding.errors import ConflictError, DomainError
 from branding.links import portal_reverse
+from notifications.language import speaking_to
 from notifications.services import Category, notify, preferences_for
 from people.models import AuditAction
 from people.services import audit_record
@@ -41,7 +42,7 @@ def survey_invite(*, booking_id) -> bool:
     if not preferences_for(clinic, user).wants("surveys"):
         return False
     link = survey_url(booking)
-    with translation.override(clinic.language):
+    with speaking_to(clinic, user):
         notify(
             clinic=clinic,
             user=user,

@@ -9,6 +9,7 @@ from booking_api.appointment_extras import cancel_page_url
 from booking_api.client_selectors import client_pets_in_bookings, client_timeline_page
 from branding import clinic_time
 from branding.money import format_money
+from branding.selectors import clinic_languages
 from people.account_tabs import ClientAccountTab, client_overview, per_request
 from people.admin_toolkit.fields import date_picker_config
 from people.models import ClinicMembership
@@ -159,6 +160,10 @@ def preferences_context(request, clinic, account):
         ],
         "can_edit": may_edit(_role(request)),
         "update_url": reverse("clinic_workspace:client_preferences", args=[account.pk]),
+        # What the clinic's messages to them are written in (their choice in the portal
+        # or app, else the clinic's language).
+        "language": dict(clinic_languages(clinic)).get(prefs.language or clinic.language, ""),
+        "language_chosen": bool(prefs.language),
     }
 
 

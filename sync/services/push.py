@@ -14,6 +14,7 @@ from booking_api.lifecycle import BLOCKING_STATUSES, Role
 from booking_api.models import Booking
 from booking_api.services import booking_cancel
 from branding import clinic_time
+from notifications.language import speaking_to
 from notifications.services import Category, notify
 from people.models import ClientAccount, Pet
 from records.models import SignedForm
@@ -212,10 +213,8 @@ def booking_refused(*, link_id, answer) -> BookingLink:
 
 
 def _tell_patient(booking):
-    from django.utils import translation
-
     clinic = booking.clinic
-    with translation.override(clinic.language), clinic_time.override(clinic):
+    with speaking_to(clinic, booking.client.user):
         body = _(
             "Sorry — we could not book your %(service)s on %(day)s at %(time)s: that time "
             "was taken at the clinic just before your booking reached it. You have not "

@@ -110,3 +110,28 @@ def test_a_bad_unsubscribe_all_value_is_named_and_nothing_is_saved(patient_api):
         )
     assert response.status_code == 400
     assert response.json()["field"] == "communication.unsubscribed_all"
+
+
+def test_patch_sets_the_language_messages_are_written_in(patient_api, patient, clinic):
+    assert patient_api.get("/api/v1/preferences").json()["language"] == ""
+    response = patient_api.patch("/api/v1/preferences", {"language": "bg"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["language"] == "bg"
+    assert response.json()["languages"] == ["en", "bg"]
+    assert Preferences.objects.get(clinic=clinic, user=patient.user).language == "bg"
+
+
+def test_a_language_the_clinic_does_not_offer_is_refused_naming_the_field(
+    patient_api, patient, clinic
+):
+    patient_api.patch("/api/v1/preferences", {"language": "bg"}, format="json")
+    with nothing_changes(Preferences.objects.all()):
+        response = patient_api.patch(
+            "/api/v1/preferences",
+            {"language": "klingon", "communication": {"marketing_email": True}},
+            format="json",
+        )
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["code"], body["field"]) == ("language_not_offered", "language")
+    assert "klingon" in body["detail"]

@@ -633,6 +633,16 @@ def test_the_preferences_tab_shows_what_the_client_chose(clinic, staff_user, zoe
     panel = html[html.index('data-account-tab="preferences"') :].split("</section>")[0]
     assert 'name="surveys">' in panel  # not checked
     assert 'name="postcards" checked' in panel
+    assert "Language for messages: English (the clinic's language)." in panel
+
+
+def test_the_preferences_tab_shows_the_language_the_client_chose(clinic, staff_user, zoe):
+    Preferences.objects.create(clinic=clinic, user=zoe.user, language="bg")
+
+    html = signed_in(staff_user, clinic).get(f"{CLIENTS}{zoe.pk}/?tab=preferences").content.decode()
+
+    panel = html[html.index('data-account-tab="preferences"') :].split("</section>")[0]
+    assert "Language for messages: Bulgarian (the client's choice)." in panel
 
 
 # --- Audit -------------------------------------------------------------------------------
