@@ -4,7 +4,9 @@ lines, tenders and what is still due. A fixed number of queries."""
 from dataclasses import dataclass
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
+from branding.money import format_money
 from commerce.models import DeskCheckout, Product, TenderKind, TenderStatus
 from payments.selectors import booking_money, saved_cards_for_client
 
@@ -120,3 +122,13 @@ def products_for_desk(clinic):
 def desk_card_on_file(clinic, client):
     cards = saved_cards_for_client(clinic, client)
     return cards[0] if cards else None
+
+
+def tender_change_note(tender, currency) -> str:
+    """ "Cash tendered £50.00 · Change £7.50" for cash given above what was due, or ""."""
+    if not tender.change:
+        return ""
+    return _("Cash tendered %(given)s · Change %(change)s") % {
+        "given": format_money(tender.cash_given, currency),
+        "change": format_money(tender.change, currency),
+    }

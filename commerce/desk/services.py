@@ -232,6 +232,10 @@ def _tender_check(checkout, kind, amount):
         )
     state = checkout_state(checkout)
     amount = int(amount or 0)
+    cash_given = 0
+    if kind == TenderKind.CASH and 0 < state.due < amount:
+        # Cash above what is due: the due amount is kept, the rest goes back as change.
+        cash_given, amount = amount, state.due
     if amount <= 0 or amount > state.due:
         raise CommerceError(
             _("Give an amount from %(low)s to %(high)s.")
@@ -241,7 +245,7 @@ def _tender_check(checkout, kind, amount):
             field="amount",
             code=CommerceErrorCode.TENDER_INVALID,
         )
-    return state.allocate(amount)
+    return (*state.allocate(amount), cash_given)
 
 
 @transaction.atomic
@@ -311,13 +315,14 @@ def checkout_voucher_apply(*, checkout, voucher_ref, actor, request=None) -> Des
 
 def checkout_tender_add(*, checkout, kind, amount, actor, request=None) -> DeskTender:
     """Take ``amount`` by ``kind``. Cash and the terminal are recorded at once (a
-    payment with its method and who recorded it; no Stripe call). The card on file is
+    payment with its method and who recorded it; no Stripe call); cash above what is
+    due is kept as what is due, the rest given back as change (``cash_given``). The card on file is
     recorded as under way, committed, then charged off-session: a decline marks the
     tender declined and raises (the checkout stays open, other tenders stand)."""
     with transaction.atomic():
         checkout = _locked(checkout)
         booking = checkout.booking
-        visit, extras, tip = _tender_check(checkout, kind, amount)
+        visit, extras, tip, cash_given = _tender_check(checkout, kind, amount)
         amount = visit + extras + tip
         if kind == TenderKind.CARD_ON_FILE and not desk_card_on_file(
             checkout.clinic, booking.client
@@ -333,6 +338,7 @@ def checkout_tender_add(*, checkout, kind, amount, actor, request=None) -> DeskT
             amount=amount,
             tip=tip,
             extras=extras,
+            cash_given=cash_given,
             recorded_by=actor,
             status=TenderStatus.PENDING,
         )
@@ -343,7 +349,13 @@ def checkout_tender_add(*, checkout, kind, amount, actor, request=None) -> DeskT
             actor,
             f"Took {_fmt(checkout, amount)} by {label.lower()} at the desk checkout of "
             f"booking {booking.pk} (tender {tender.pk}; tip {_fmt(checkout, tip)}, "
-            f"products {_fmt(checkout, extras)})",
+            f"products {_fmt(checkout, extras)})"
+            + (
+                f"; cash tendered {_fmt(checkout, cash_given)}, change "
+                f"{_fmt(checkout, cash_given - amount)}"
+                if cash_given
+                else ""
+            ),
             request,
         )
         if kind in OFFLINE:

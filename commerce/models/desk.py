@@ -111,6 +111,9 @@ class DeskTender(models.Model):
     amount = models.PositiveIntegerField()
     tip = models.PositiveIntegerField(default=0)  # the part of ``amount`` that is the tip
     extras = models.PositiveIntegerField(default=0)  # the part for products
+    # Cash handed over when above what was due (``amount`` is what was kept; the
+    # difference went back as change). 0 when the client gave the exact amount.
+    cash_given = models.PositiveIntegerField(default=0)
     status = models.CharField(
         max_length=16, choices=TenderStatus.choices, default=TenderStatus.PENDING
     )
@@ -131,3 +134,8 @@ class DeskTender(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.amount} ({self.get_status_display()})"
+
+    @property
+    def change(self) -> int:
+        """The change given back from cash above what was due."""
+        return max(self.cash_given - self.amount, 0)

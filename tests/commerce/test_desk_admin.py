@@ -87,7 +87,7 @@ def test_a_staff_price_change_is_refused_and_a_tender_error_shown(clinic, visit,
     assert visit.price == 4500
     response = desk.post(
         f"/admin/desk/{visit.pk}/tender/",
-        {"tender-kind": "cash", "tender-amount": "99"},
+        {"tender-kind": "terminal", "tender-amount": "99"},
         follow=True,
     )
     assert "Give an amount from" in response.content.decode()
@@ -129,3 +129,22 @@ def test_the_checkout_says_whose_visit_it_is_and_for_which_pet(clinic, patient, 
     page = desk.get(f"/admin/desk/{visit.pk}/").content.decode()
     header = page[page.index("data-checkout-visit") :][:600]
     assert patient.name in header and "for Nori" in header
+
+
+def test_without_a_card_on_file_cash_is_the_default_and_card_on_file_not_offered(
+    clinic, visit, desk, patient
+):
+    """Found by a receptionist: "Card on file" was chosen for a client with no card."""
+    page = desk.get(f"/admin/desk/{visit.pk}/").content.decode()
+    form = page[page.index("data-tender-form") :]
+    form = form[: form.index("</form>")]
+    assert 'value="card_on_file"' not in form
+    assert re.search(r'<option value="cash"[^>]*selected', form), form
+
+
+def test_cash_above_what_is_due_shows_the_change_on_the_checkout(clinic, visit, desk):
+    desk.get(f"/admin/desk/{visit.pk}/")
+    desk.post(f"/admin/desk/{visit.pk}/tender/", {"tender-kind": "cash", "tender-amount": "50"})
+    page = desk.get(f"/admin/desk/{visit.pk}/").content.decode()
+    assert "Cash tendered £50.00 · Change £5.00" in page
+    assert Payment.objects.get().amount_captured == 4500

@@ -146,13 +146,38 @@ def test_a_declined_card_keeps_the_checkout_open_and_the_cash_taken(
     assert client_balance_totals(clinic, patient) == (3500, 0)
 
 
-def test_a_tender_over_what_is_due_is_refused_and_nothing_is_written(checkout, staff_user):
+def test_a_card_tender_over_what_is_due_is_refused_and_nothing_is_written(checkout, staff_user):
     with pytest.raises(CommerceError) as refused:
         services.checkout_tender_add(
-            checkout=checkout, kind=TenderKind.CASH, amount=4501, actor=staff_user
+            checkout=checkout, kind=TenderKind.TERMINAL, amount=4501, actor=staff_user
         )
     assert refused.value.field == "amount"
     assert not DeskTender.objects.exists() and not Payment.objects.exists()
+
+
+def test_cash_above_what_is_due_is_kept_as_what_is_due_with_change_given(
+    patient, checkout, staff_user, manager, django_capture_on_commit_callbacks
+):
+    """Found by a receptionist: a £50 note for a £42.50 visit was refused."""
+    services.checkout_price_set(
+        checkout=checkout, price=4250, actor=manager, reason="Shorter treatment"
+    )
+    tender = services.checkout_tender_add(
+        checkout=checkout, kind=TenderKind.CASH, amount=5000, actor=staff_user
+    )
+    assert (tender.status, tender.amount, tender.cash_given, tender.change) == (
+        TenderStatus.SUCCEEDED,
+        4250,
+        5000,
+        750,
+    )
+    # The takings are what was kept, not the note handed over.
+    assert Payment.objects.get().amount_captured == 4250
+    assert checkout_state(checkout).due == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        services.checkout_complete(checkout=checkout, actor=staff_user)
+    body = last_email_to(patient.user.email).body
+    assert "Cash tendered £50.00 · Change £7.50" in body
 
 
 def test_only_a_manager_changes_the_price_and_it_is_audited(
