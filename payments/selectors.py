@@ -22,6 +22,7 @@ from payments.models import (
     CardSetupStatus,
     Payment,
     PaymentKind,
+    PaymentLinkStatus,
     PaymentStatus,
     Refund,
     RefundStatus,
@@ -149,6 +150,21 @@ class ClientBalance:
     outstanding: int  # owed on bookings that went ahead or are coming up
     credit: int  # paid beyond the price, not yet refunded
     currency: str
+
+
+def link_paid_since(booking, since) -> int:
+    """What the booking's balance links paid since ``since`` captured (minor units; a
+    link sent from the desk checkout and paid while it was open). One query."""
+    return (
+        Payment.objects.filter(
+            booking=booking,
+            status=PaymentStatus.SUCCEEDED,
+            link__status=PaymentLinkStatus.PAID,
+            link__kind=PaymentKind.BALANCE,
+            succeeded_at__gte=since,
+        ).aggregate(total=Sum("amount_captured"))["total"]
+        or 0
+    )
 
 
 def client_balance_totals(clinic, client) -> tuple[int, int]:

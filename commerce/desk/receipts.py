@@ -52,6 +52,13 @@ def desk_receipt_context(checkout) -> dict:
     tenders = []
     if state.paid_before:
         tenders.append({"label": _("Paid before the visit"), "amount": fmt(state.paid_before)})
+    if state.paid_by_link:
+        tenders.append(
+            {
+                "label": _("Paid by payment link during checkout"),
+                "amount": fmt(state.paid_by_link),
+            }
+        )
     for tender in state.tenders:
         if tender.status != TenderStatus.SUCCEEDED:
             continue

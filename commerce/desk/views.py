@@ -200,6 +200,7 @@ class DeskCheckoutView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, Template
                 "tip": fmt(state.tip),
                 "total": fmt(state.total),
                 "paid_before": fmt(state.paid_before) if state.paid_before else "",
+                "paid_by_link": fmt(state.paid_by_link) if state.paid_by_link else "",
                 "taken": fmt(state.taken),
                 "due": fmt(state.due),
             },

@@ -512,3 +512,26 @@ def test_checking_out_a_visit_that_has_begun_completes_it_and_a_future_one_is_le
     services.checkout_complete(checkout=checkout, actor=staff_user)
     visit.refresh_from_db()
     assert visit.status == BookingStatus.STARTED
+
+
+def test_a_payment_link_paid_during_the_checkout_reads_as_paid_by_link(
+    clinic, patient, visit, checkout, staff_user, django_capture_on_commit_callbacks
+):
+    """Found by a receptionist: the link the client paid at the desk read "Paid before
+    the visit"."""
+    from payments.services.pay_links import pay_link_confirm
+
+    with django_capture_on_commit_callbacks(execute=True):
+        link = services.checkout_pay_link_send(
+            checkout=checkout, send_by=["email"], actor=staff_user
+        )
+    pay_link_confirm(
+        link=link, payment_method=test_cards.test_card_payment_method("success", clinic=clinic)
+    )
+    state = checkout_state(checkout)
+    assert (state.paid_by_link, state.paid_before, state.due) == (4500, 0, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.checkout_complete(checkout=checkout, actor=staff_user)
+    body = last_email_to(patient.user.email).body
+    assert "Paid by payment link during checkout: £45.00" in body
+    assert "Paid before the visit" not in body
