@@ -471,9 +471,10 @@ def balances_due(clinic, bookings) -> dict[int, int]:
 
 @dataclass(frozen=True)
 class Takings:
-    taken: int  # captured by payments that succeeded in the period
+    taken: int  # captured by payments that succeeded in the period, tips aside
     refunded: int  # refunds made in the period (not failed)
     currency: str
+    tips: int = 0  # tips taken at the desk: the staff member's, shown apart
 
     @property
     def net(self) -> int:
@@ -482,19 +483,22 @@ class Takings:
 
 def takings_between(clinic, start, end) -> Takings:
     """What the clinic took in ``[start, end)`` (aware datetimes): payments that
-    succeeded then, less the refunds made then. Two queries."""
-    taken = Payment.objects.filter(
+    succeeded then, less the refunds made then; tips apart (the staff member's, as in
+    the revenue report). Two queries."""
+    sums = Payment.objects.filter(
         clinic=clinic,
         status=PaymentStatus.SUCCEEDED,
         succeeded_at__gte=start,
         succeeded_at__lt=end,
-    ).aggregate(total=Sum("amount_captured"))["total"]
+    ).aggregate(total=Sum("amount_captured"), tips=Sum("tip"))
+    tips = sums["tips"] or 0
+    taken = (sums["total"] or 0) - tips
     refunded = (
         Refund.objects.filter(payment__clinic=clinic, created_at__gte=start, created_at__lt=end)
         .exclude(status=RefundStatus.FAILED)
         .aggregate(total=Sum("amount"))["total"]
     )
-    return Takings(taken=taken or 0, refunded=refunded or 0, currency=clinic.currency)
+    return Takings(taken=taken, refunded=refunded or 0, currency=clinic.currency, tips=tips)
 
 
 def client_paid_total(clinic, client) -> int:
