@@ -129,6 +129,11 @@ class CommerceErrorCode(ErrorCode):
         "The tender is zero, more than what is still due, or of an unknown kind; or the "
         "tip is below zero or below what was already taken for it (names the field).",
     )
+    PRICE_BELOW_PAID = (
+        "price_below_paid",
+        400,
+        "The visit's new price is below what was already paid for it (field `price`).",
+    )
 
 
 class CommerceError(DomainError):

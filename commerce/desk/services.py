@@ -104,8 +104,19 @@ def checkout_open(*, clinic, booking_id, actor, request=None) -> DeskCheckout:
 
 @transaction.atomic
 def checkout_price_set(*, checkout, price, actor, reason="", request=None) -> DeskCheckout:
-    """A manager changes the visit's price (``booking_price_adjust``: audited there)."""
+    """A manager changes the visit's price (``booking_price_adjust``: with a reason,
+    audited there); never below what was already paid for the visit (a deposit, a
+    tender, a voucher, a link): that would be a refund, made on the payments page."""
     checkout = _locked(checkout)
+    state = checkout_state(checkout)
+    paid = max(state.service_price - state.visit_due, 0)
+    if int(price) < paid:
+        raise CommerceError(
+            _("The price cannot be below the %(amount)s already paid for the visit.")
+            % {"amount": _fmt(checkout, paid)},
+            field="price",
+            code=CommerceErrorCode.PRICE_BELOW_PAID,
+        )
     booking_price_adjust(
         booking=checkout.booking, price=price, actor=actor, reason=reason, request=request
     )

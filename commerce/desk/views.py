@@ -42,7 +42,7 @@ from people.services import audit_record
 
 class PriceForm(forms.Form):
     price = AmountField(label=_("Price of the visit"))
-    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
 class ProductForm(forms.Form):

@@ -80,7 +80,9 @@ def test_the_desk_adds_a_product_a_tip_and_cash_and_completes(
 def test_a_staff_price_change_is_refused_and_a_tender_error_shown(clinic, visit, desk):
     desk.get(f"/admin/desk/{visit.pk}/")
     response = desk.post(
-        f"/admin/desk/{visit.pk}/price/", {"price-price": "10", "price-reason": ""}, follow=True
+        f"/admin/desk/{visit.pk}/price/",
+        {"price-price": "10", "price-reason": "Goodwill"},
+        follow=True,
     )
     assert "Only a manager can change the price" in response.content.decode()
     visit.refresh_from_db()
@@ -148,3 +150,16 @@ def test_cash_above_what_is_due_shows_the_change_on_the_checkout(clinic, visit, 
     page = desk.get(f"/admin/desk/{visit.pk}/").content.decode()
     assert "Cash tendered £50.00 · Change £5.00" in page
     assert Payment.objects.get().amount_captured == 4500
+
+
+def test_a_managers_price_change_without_a_reason_is_refused_naming_the_field(
+    clinic, visit, manager
+):
+    desk = admin_client_for(manager, clinic)
+    desk.get(f"/admin/desk/{visit.pk}/")
+    response = desk.post(
+        f"/admin/desk/{visit.pk}/price/", {"price-price": "30", "price-reason": ""}, follow=True
+    )
+    assert "Reason: This field is required." in response.content.decode()
+    visit.refresh_from_db()
+    assert visit.price == 4500

@@ -8,6 +8,7 @@ card leaves the checkout open with the other tenders standing."""
 import pytest
 
 from booking_api.models import BookingStatus
+from booking_api.services.errors import BookingError
 from branding.errors import NotAllowedError
 from commerce.desk import services
 from commerce.desk.selectors import checkout_state
@@ -184,7 +185,15 @@ def test_only_a_manager_changes_the_price_and_it_is_audited(
     checkout, visit, staff_user, manager, patient
 ):
     with pytest.raises(NotAllowedError):
-        services.checkout_price_set(checkout=checkout, price=3000, actor=staff_user)
+        services.checkout_price_set(
+            checkout=checkout, price=3000, actor=staff_user, reason="Shorter treatment"
+        )
+    visit.refresh_from_db()
+    assert visit.price == 4500
+    # A manager gives a reason, or the price stays.
+    with pytest.raises(BookingError) as refused:
+        services.checkout_price_set(checkout=checkout, price=3000, actor=manager, reason=" ")
+    assert refused.value.field == "reason"
     visit.refresh_from_db()
     assert visit.price == 4500
     services.checkout_price_set(
@@ -535,3 +544,25 @@ def test_a_payment_link_paid_during_the_checkout_reads_as_paid_by_link(
     body = last_email_to(patient.user.email).body
     assert "Paid by payment link during checkout: £45.00" in body
     assert "Paid before the visit" not in body
+
+
+def test_the_price_cannot_go_below_what_was_already_paid_for_the_visit(
+    checkout, visit, staff_user, manager, patient
+):
+    """Found by a receptionist: a manager set £10 on a visit £20 had been paid for."""
+    services.checkout_tender_add(
+        checkout=checkout, kind=TenderKind.CASH, amount=2000, actor=staff_user
+    )
+    with pytest.raises(CommerceError) as refused:
+        services.checkout_price_set(checkout=checkout, price=1000, actor=manager, reason="Goodwill")
+    assert (refused.value.field, refused.value.code) == ("price", "price_below_paid")
+    assert "£20.00" in refused.value.message
+    visit.refresh_from_db()
+    assert visit.price == 4500 and not visit.events.filter(kind="price_adjusted").exists()
+    # Down to what was paid is fine, and the reason is on the audit entry.
+    services.checkout_price_set(checkout=checkout, price=2000, actor=manager, reason="Goodwill")
+    visit.refresh_from_db()
+    assert visit.price == 2000
+    assert AuditEntry.objects.filter(
+        client=patient, actor=manager, summary__contains="(Goodwill)"
+    ).exists()
