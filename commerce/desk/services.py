@@ -120,6 +120,7 @@ def checkout_price_set(*, checkout, price, actor, reason="", request=None) -> De
     booking_price_adjust(
         booking=checkout.booking, price=price, actor=actor, reason=reason, request=request
     )
+    _tip_recompute(checkout, actor, request)
     return checkout
 
 
@@ -204,15 +205,45 @@ def checkout_product_remove(*, checkout, line_id, actor, request=None) -> None:
     )
 
 
+def _tip_of(state, percent) -> int:
+    """``percent`` of the services (the visit's price less reward discounts), products
+    aside."""
+    return round(max(state.service_price - state.discount, 0) * float(percent) / 100)
+
+
+def _tip_recompute(checkout, actor, request=None):
+    """A tip given as a percentage follows the visit's price (a cover, a manager's
+    change): worked out again from what the services now cost, never below what tenders
+    already took for it."""
+    if checkout.tip_percent is None:
+        return
+    state = checkout_state(checkout)
+    amount = max(_tip_of(state, checkout.tip_percent), state.tip - state.tip_due)
+    if amount == checkout.tip:
+        return
+    old = checkout.tip
+    checkout.tip = amount
+    checkout.tip_staff = checkout.booking.staff if amount else None
+    checkout.save(update_fields=["tip", "tip_staff"])
+    _audit(
+        checkout,
+        actor,
+        f"The {checkout.tip_percent}% tip of the desk checkout of booking "
+        f"{checkout.booking_id} follows the services' price: {_fmt(checkout, amount)}",
+        request,
+        changes={"tip": (old, amount)},
+    )
+
+
 @transaction.atomic
 def checkout_tip_set(*, checkout, amount=None, percent=None, actor, request=None):
-    """The tip, as an amount or a percentage of the visit and products, going to the
-    booking's staff member; never below what tenders already took for it."""
+    """The tip, as an amount or a percentage of the services (products aside; worked
+    out again if the visit's price changes), going to the booking's staff member; never
+    below what tenders already took for it."""
     checkout = _locked(checkout)
     state = checkout_state(checkout)
     if percent is not None:
-        base = state.service_price - state.discount + state.products_total
-        amount = round(base * float(percent) / 100)
+        amount = _tip_of(state, percent)
     amount = int(amount or 0)
     taken = state.tip - state.tip_due
     if amount < 0 or amount < taken:
@@ -223,8 +254,9 @@ def checkout_tip_set(*, checkout, amount=None, percent=None, actor, request=None
         )
     old = checkout.tip
     checkout.tip = amount
+    checkout.tip_percent = percent if percent is not None and amount else None
     checkout.tip_staff = checkout.booking.staff if amount else None
-    checkout.save(update_fields=["tip", "tip_staff"])
+    checkout.save(update_fields=["tip", "tip_percent", "tip_staff"])
     _audit(
         checkout,
         actor,
@@ -276,6 +308,7 @@ def checkout_cover_apply(*, checkout, ref, actor, request=None) -> DeskCheckout:
     checkout.cover_label = str(covered.get("label", ""))[:300]
     checkout.cover_price = covered.get("price", 0)
     checkout.save(update_fields=["cover_label", "cover_price"])
+    _tip_recompute(checkout, actor, request)
     return checkout
 
 

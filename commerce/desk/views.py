@@ -53,7 +53,11 @@ class ProductForm(forms.Form):
 class TipForm(forms.Form):
     tip = AmountField(label=_("Tip amount"), required=False)
     percent = forms.DecimalField(
-        label=_("or tip %"), required=False, min_value=0, max_value=100, decimal_places=1
+        label=_("or tip % of the services (products aside)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        decimal_places=1,
     )
 
 

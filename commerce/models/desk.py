@@ -35,6 +35,9 @@ class DeskCheckout(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The tip as a percentage of the services (products aside), when given so: it is
+    # worked out again when the visit's price changes (a cover, a manager's change).
+    tip_percent = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
     balance_left = models.PositiveIntegerField(default=0)  # still due when completed
     # A package session or membership credit that covered the visit at the desk.
     cover_label = models.CharField(max_length=300, blank=True)

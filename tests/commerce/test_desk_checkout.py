@@ -228,6 +228,24 @@ def test_a_tip_as_a_percentage_goes_to_the_bookings_staff_member(checkout, staff
     assert (checkout.tip, checkout.tip_staff) == (450, emma)
 
 
+def test_a_tip_percentage_is_of_the_services_only_and_follows_a_cover(
+    checkout, serum, staff_user, bought
+):
+    """Found by a receptionist: 10% was worked out on the serum too, and stayed £7.50
+    after a package session covered the visit."""
+    services.checkout_product_add(
+        checkout=checkout, product_id=serum.pk, quantity=1, actor=staff_user
+    )
+    services.checkout_tip_set(checkout=checkout, percent=10, actor=staff_user)
+    assert checkout_state(checkout).tip == 450  # 10% of the £45 visit, not of £75
+    services.checkout_cover_apply(
+        checkout=checkout, ref=f"commerce:package:{bought.pk}", actor=staff_user
+    )
+    state = checkout_state(checkout)
+    # No services left to pay for: 10% of nothing; the serum is still due.
+    assert (state.tip, state.due) == (0, 3000)
+
+
 def test_a_completed_checkout_is_not_completed_again_nor_paid_into(checkout, staff_user):
     services.checkout_tender_add(
         checkout=checkout, kind=TenderKind.CASH, amount=4500, actor=staff_user
