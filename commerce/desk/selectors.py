@@ -68,7 +68,8 @@ def checkout_state(checkout) -> CheckoutState:
     counted = [t for t in tenders if t.status in COUNTED]
     # A voucher or gift card at the desk is a discount in the booking's money
     # (``payments``) and a tender here: told apart so it is not counted twice.
-    vouchers = sum(t.amount for t in counted if t.kind == TenderKind.VOUCHER)
+    # (A gift card paying products once the visit was covered is their part: extras.)
+    vouchers = sum(t.amount - t.extras - t.tip for t in counted if t.kind == TenderKind.VOUCHER)
     desk_visit = sum(t.amount - t.tip - t.extras for t in counted if t.kind != TenderKind.VOUCHER)
     pending_visit = sum(
         t.amount - t.tip - t.extras for t in counted if t.status == TenderStatus.PENDING

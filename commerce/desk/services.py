@@ -22,6 +22,9 @@ from commerce.desk.selectors import checkout_state, desk_card_on_file
 from commerce.errors import CommerceError, CommerceErrorCode
 from commerce.giftcards.checkout import PREFIX as GIFT_CARD_PREFIX
 from commerce.giftcards.checkout import take_at_desk as gift_card_take_at_desk
+from commerce.giftcards.checkout import (
+    take_for_products_at_desk as gift_card_take_for_products,
+)
 from commerce.models import (
     CheckoutStatus,
     DeskCheckout,
@@ -317,9 +320,12 @@ def checkout_voucher_apply(*, checkout, voucher_ref, actor, request=None) -> Des
     """A reward voucher (loyalty's) or a gift card (by its code) takes what it can off
     what is still due for the visit, through ``payments.discounts`` (the voucher's own
     provider reserves it under its lock). Refused, with nothing written, when it would
-    take more than is due for the visit."""
+    take more than is due for the visit. Once nothing is due for the visit, a gift card
+    pays the products still due."""
     checkout = _locked(checkout)
     state = checkout_state(checkout)
+    if not state.visit_due and state.products_due:
+        return _gift_card_for_products(checkout, state, voucher_ref, actor, request)
     tender = DeskTender.objects.create(
         checkout=checkout,
         kind=TenderKind.VOUCHER,
@@ -352,6 +358,43 @@ def checkout_voucher_apply(*, checkout, voucher_ref, actor, request=None) -> Des
         actor,
         f"Took {_fmt(checkout, payment.discount)} off the visit with {payment.discount_label} "
         f"at the desk checkout of booking {checkout.booking_id} (tender {tender.pk})",
+        request,
+    )
+    return tender
+
+
+def _gift_card_for_products(checkout, state, voucher_ref, actor, request):
+    """Nothing due for the visit (a package or membership covered it) but products are:
+    a gift card pays what it can of them (``commerce.giftcards``, under the card's lock);
+    a reward voucher only ever takes off the visit."""
+    if not str(voucher_ref).startswith(GIFT_CARD_PREFIX):
+        raise CommerceError(
+            _("A reward voucher only takes off the visit, and nothing is due for it."),
+            field="voucher",
+            code=CommerceErrorCode.TENDER_INVALID,
+        )
+    tender = DeskTender.objects.create(
+        checkout=checkout,
+        kind=TenderKind.VOUCHER,
+        amount=state.products_due,  # set to what the card took, below
+        recorded_by=actor,
+    )
+    taken = gift_card_take_for_products(
+        clinic=checkout.clinic,
+        voucher_ref=voucher_ref,
+        key=f"desk-{checkout.pk}-tender-{tender.pk}",
+        limit=state.products_due,
+        actor=actor,
+    )
+    tender.amount = tender.extras = taken.amount
+    tender.status = TenderStatus.SUCCEEDED
+    tender.message = taken.label[:300]
+    tender.save(update_fields=["amount", "extras", "status", "message"])
+    _audit(
+        checkout,
+        actor,
+        f"Took {_fmt(checkout, taken.amount)} for products with {taken.label} at the desk "
+        f"checkout of booking {checkout.booking_id} (tender {tender.pk})",
         request,
     )
     return tender

@@ -192,6 +192,10 @@ class DeskCheckoutView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, Template
         def fmt(value):
             return format_money(value, state.currency)
 
+        forms = _forms(self.clinic, state.currency, booking=booking, card=card)
+        if not state.visit_due:  # a reward voucher takes off the visit only
+            del forms["voucher"].fields["voucher"]
+            forms["voucher"].fields["gift_card"].label = _("Gift card code")
         context.update(
             checkout=checkout,
             booking=booking,
@@ -217,7 +221,7 @@ class DeskCheckoutView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, Template
                 }
                 for t in state.tenders
             ],
-            forms=_forms(self.clinic, state.currency, booking=booking, card=card),
+            forms=forms,
             may_price=request_admin_role(self.request) in MANAGERS,
             card=card,
             visit_due=fmt(state.visit_due),

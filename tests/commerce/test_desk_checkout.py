@@ -584,3 +584,34 @@ def test_the_price_cannot_go_below_what_was_already_paid_for_the_visit(
     assert AuditEntry.objects.filter(
         client=patient, actor=manager, summary__contains="(Goodwill)"
     ).exists()
+
+
+def test_after_a_package_covers_the_visit_a_gift_card_still_pays_the_products(
+    clinic, patient, visit, serum, checkout, staff_user, bought, gift_card
+):
+    """Found by a receptionist: once a package covered the visit, the gift card and
+    payment link sections vanished though the serum was still due."""
+    from commerce.giftcards.checkout import ref_for
+    from commerce.giftcards.selectors import gift_card_balance
+    from tests.fixtures.clinics import admin_client_for
+
+    services.checkout_product_add(
+        checkout=checkout, product_id=serum.pk, quantity=1, actor=staff_user
+    )
+    services.checkout_cover_apply(
+        checkout=checkout, ref=f"commerce:package:{bought.pk}", actor=staff_user
+    )
+    page = admin_client_for(staff_user, clinic).get(f"/admin/desk/{visit.pk}/").content.decode()
+    assert "data-voucher-form" in page and "Gift card code" in page
+    assert "data-tender-form" in page
+    tender = services.checkout_voucher_apply(
+        checkout=checkout, voucher_ref=ref_for(gift_card.code), actor=staff_user
+    )
+    assert (tender.status, tender.amount, tender.extras) == (TenderStatus.SUCCEEDED, 3000, 3000)
+    assert gift_card_balance(gift_card) == 3000
+    state = checkout_state(checkout)
+    assert (state.due, state.discount, state.products_due) == (0, 0, 0)
+    services.checkout_complete(checkout=checkout, actor=staff_user)
+    assert client_balance_totals(clinic, patient) == (0, 0)
+    # The card's money was counted when it was sold: no payment, nothing spent again.
+    assert not Payment.objects.exists() and client_paid_total(clinic, patient) == 0
