@@ -21,7 +21,7 @@ from booking_api.selectors import booking_last_move
 from branding import clinic_time
 from branding.errors import FeatureDisabledError
 from branding.selectors import feature_enabled
-from commerce.errors import CommerceError, CommerceErrorCode, staff_reason
+from commerce.errors import CommerceError, CommerceErrorCode, staff_credit_check, staff_reason
 from commerce.models import (
     EntryKind,
     Package,
@@ -247,7 +247,8 @@ def package_session_after_no_show(*, booking_id):
 
 @transaction.atomic
 def package_adjust(*, clinic, package_id, amount, actor, reason, request=None):
-    """Staff add or take sessions with a reason (audited); the balance stays ≥ 0."""
+    """Staff add or take sessions with a reason (audited); the balance stays ≥ 0. Only
+    a manager adds (``staff_credit_check``); the front desk may take off."""
     reason = staff_reason(reason)
     package = Package.objects.select_for_update().filter(clinic=clinic, pk=package_id).first()
     if package is None:
@@ -260,6 +261,7 @@ def package_adjust(*, clinic, package_id, amount, actor, reason, request=None):
             field="amount",
             code=CommerceErrorCode.SESSIONS_INVALID,
         )
+    staff_credit_check(clinic, actor, amount)
     if package_balance(package) + amount < 0:
         raise CommerceError(
             _("That would leave fewer than zero sessions."),

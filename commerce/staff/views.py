@@ -27,7 +27,12 @@ from commerce.selectors import client_purchases, purchase_for_staff
 from commerce.staff.overview import packages_for
 from people.account_tabs import client_tab_url
 from people.admin_toolkit.fields import MoneyField, WholeNumberField
-from people.admin_toolkit.workspace import FRONT_DESK, ClinicWorkspaceMixin, request_admin_role
+from people.admin_toolkit.workspace import (
+    FRONT_DESK,
+    MANAGERS,
+    ClinicWorkspaceMixin,
+    request_admin_role,
+)
 from people.models import AuditAction, ClientAccount
 from people.services import audit_record
 
@@ -85,6 +90,8 @@ def tab_context(request, clinic, account):
         "sell_form": SellForm(clinic=clinic) if feature_enabled(clinic, "packages") else None,
         "urls": {name: action(name) for name in ("sell", "adjust", "refund", "retry")},
         "currency": clinic.currency,
+        # Adding sessions is a manager's; the front desk takes them off.
+        "may_credit": request_admin_role(request) in MANAGERS,
     }
 
 

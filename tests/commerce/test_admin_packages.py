@@ -128,3 +128,21 @@ def test_another_clinics_client_and_the_therapist_get_nothing(
     assert refused.status_code in (302, 403) and Package.objects.count() == 1  # Wagtail's refusal
     html = therapist.get(f"/admin/clinic/clients/{patient.pk}/").content.decode()
     assert 'data-account-tab="packages"' not in html
+
+
+def test_only_a_manager_adds_sessions_and_the_desk_takes_them_off(
+    desk, manager_admin, patient, bought, staff_user
+):
+    """Found by a receptionist: the front desk could add sessions without a manager."""
+    answer = desk.post(
+        action(patient, "adjust"),
+        {"package": bought.pk, "amount": "2", "reason": "goodwill"},
+        follow=True,
+    )
+    assert "Only a manager can add sessions or credits" in answer.content.decode()
+    assert package_balance(bought) == 3
+    assert not AuditEntry.objects.filter(actor=staff_user, summary__contains="sessions").exists()
+    manager_admin.post(
+        action(patient, "adjust"), {"package": bought.pk, "amount": "2", "reason": "goodwill"}
+    )
+    assert package_balance(bought) == 5
