@@ -53,7 +53,7 @@ class ProductForm(forms.Form):
 class TipForm(forms.Form):
     tip = AmountField(label=_("Tip amount"), required=False)
     percent = forms.DecimalField(
-        label=_("or tip % of the services (products aside)"),
+        label=_("or tip % of the services only"),
         required=False,
         min_value=0,
         max_value=100,
