@@ -19,7 +19,7 @@ from branding.selectors import feature_enabled
 from commerce import receipts
 from commerce.installments.selectors import client_installment_plans
 from commerce.installments.services import installment_retry_now
-from commerce.models import Installment, PackagePlan, PurchaseStatus
+from commerce.models import DeskSaleMethod, Installment, PackagePlan, PurchaseStatus
 from commerce.packages.selectors import package_entries
 from commerce.packages.services import package_adjust, package_sell
 from commerce.purchases import purchase_refund, purchase_refunded
@@ -39,6 +39,8 @@ from people.services import audit_record
 
 class SellForm(forms.Form):
     plan = forms.ModelChoiceField(label=_("Package"), queryset=PackagePlan.objects.none())
+    # The money is taken now, by a way staff choose (recorded on the purchase).
+    method = forms.ChoiceField(label=_("Paid by"), choices=DeskSaleMethod.choices)
 
     def __init__(self, *args, clinic, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,6 +125,7 @@ class ClientShopActionView(ClinicWorkspaceMixin, View):
                     clinic=clinic,
                     client=client,
                     plan_id=d["plan"].pk,
+                    method=d["method"],
                     actor=request.user,
                     request=request,
                 ),
