@@ -93,7 +93,8 @@ class BookingErrorCode(ErrorCode):
     PRICE_INVALID = (
         "price_invalid",
         400,
-        "The visit's price cannot be set so (below zero, or the booking is cancelled).",
+        "The visit's price cannot be set so (below zero, the booking is cancelled, or no "
+        "reason given: field `reason`).",
     )
     ROLE_NOT_ALLOWED = (
         "role_not_allowed",

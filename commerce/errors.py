@@ -2,7 +2,8 @@
 
 from django.utils.translation import gettext as _
 
-from branding.errors import DomainError, ErrorCode
+from branding.errors import DomainError, ErrorCode, NotAllowedError
+from people.selectors import clinic_role_for_user
 
 
 class CommerceErrorCode(ErrorCode):
@@ -129,6 +130,17 @@ class CommerceErrorCode(ErrorCode):
         "The tender is zero, more than what is still due, or of an unknown kind; or the "
         "tip is below zero or below what was already taken for it (names the field).",
     )
+    CREDIT_MANAGER_ONLY = (
+        "credit_manager_only",
+        403,
+        "Only a manager adds package sessions or membership credits; the front desk may "
+        "take them off (field `amount`).",
+    )
+    PRICE_BELOW_PAID = (
+        "price_below_paid",
+        400,
+        "The visit's new price is below what was already paid for it (field `price`).",
+    )
 
 
 class CommerceError(DomainError):
@@ -143,3 +155,15 @@ def staff_reason(reason) -> str:
             _("Give a reason."), field="reason", code=CommerceErrorCode.REASON_REQUIRED
         )
     return reason
+
+
+def staff_credit_check(clinic, actor, amount) -> None:
+    """Adding package sessions or membership credits by hand gives away visits: a
+    manager's decision. Taking them off (one used outside the portal) stays the front
+    desk's."""
+    if amount > 0 and clinic_role_for_user(clinic, actor) != "manager":
+        raise NotAllowedError(
+            _("Only a manager can add sessions or credits; the front desk can take them off."),
+            field="amount",
+            code=CommerceErrorCode.CREDIT_MANAGER_ONLY,
+        )

@@ -13,7 +13,7 @@ def client_purchases(clinic, client, *, paid_only=False):
     if paid_only:
         purchases = purchases.filter(status=PurchaseStatus.SUCCEEDED)
     return list(
-        purchases.select_related("installment_plan").prefetch_related(
+        purchases.select_related("installment_plan", "actor").prefetch_related(
             Prefetch("refunds", queryset=PurchaseRefund.objects.order_by("id")),
             "installment_plan__installments",
         )

@@ -28,6 +28,7 @@ from payments.models import (
     CardSetupStatus,
     Payment,
     PaymentKind,
+    PaymentLinkStatus,
     PaymentStatus,
     Refund,
     RefundStatus,
@@ -155,6 +156,21 @@ class ClientBalance:
     outstanding: int  # owed on bookings that went ahead or are coming up
     credit: int  # paid beyond the price, not yet refunded
     currency: str
+
+
+def link_paid_since(booking, since) -> int:
+    """What the booking's balance links paid since ``since`` captured (minor units; a
+    link sent from the desk checkout and paid while it was open). One query."""
+    return (
+        Payment.objects.filter(
+            booking=booking,
+            status=PaymentStatus.SUCCEEDED,
+            link__status=PaymentLinkStatus.PAID,
+            link__kind=PaymentKind.BALANCE,
+            succeeded_at__gte=since,
+        ).aggregate(total=Sum("amount_captured"))["total"]
+        or 0
+    )
 
 
 def client_balance_totals(clinic, client) -> tuple[int, int]:
@@ -498,9 +514,10 @@ def balances_due(clinic, bookings) -> dict[int, int]:
 
 @dataclass(frozen=True)
 class Takings:
-    taken: int  # captured by payments that succeeded in the period
+    taken: int  # captured by payments that succeeded in the period, tips aside
     refunded: int  # refunds made in the period (not failed)
     currency: str
+    tips: int = 0  # tips taken at the desk: the staff member's, shown apart
 
     @property
     def net(self) -> int:
@@ -509,19 +526,22 @@ class Takings:
 
 def takings_between(clinic, start, end) -> Takings:
     """What the clinic took in ``[start, end)`` (aware datetimes): payments that
-    succeeded then, less the refunds made then. Two queries."""
-    taken = Payment.objects.filter(
+    succeeded then, less the refunds made then; tips apart (the staff member's, as in
+    the revenue report). Two queries."""
+    sums = Payment.objects.filter(
         clinic=clinic,
         status=PaymentStatus.SUCCEEDED,
         succeeded_at__gte=start,
         succeeded_at__lt=end,
-    ).aggregate(total=Sum("amount_captured"))["total"]
+    ).aggregate(total=Sum("amount_captured"), tips=Sum("tip"))
+    tips = sums["tips"] or 0
+    taken = (sums["total"] or 0) - tips
     refunded = (
         Refund.objects.filter(payment__clinic=clinic, created_at__gte=start, created_at__lt=end)
         .exclude(status=RefundStatus.FAILED)
         .aggregate(total=Sum("amount"))["total"]
     )
-    return Takings(taken=taken or 0, refunded=refunded or 0, currency=clinic.currency)
+    return Takings(taken=taken, refunded=refunded or 0, currency=clinic.currency, tips=tips)
 
 
 def client_paid_total(clinic, client) -> int:

@@ -54,12 +54,21 @@ def build_revenue(query):
     by_day = selectors.revenue_by_day(clinic, period, location=query.location)
     prev_buckets = buckets(period.previous, query.granularity)
     rows = []
-    totals = {"cur_taken": 0, "cur_refunded": 0, "prev_taken": 0, "prev_refunded": 0}
+    totals = {
+        "cur_taken": 0,
+        "cur_refunded": 0,
+        "cur_tips": 0,
+        "prev_taken": 0,
+        "prev_refunded": 0,
+        "prev_tips": 0,
+    }
     for index, (label, dates) in enumerate(buckets(period, query.granularity)):
-        taken = sum(by_day.get(d, (0, 0))[0] for d in dates)
-        refunded = sum(by_day.get(d, (0, 0))[1] for d in dates)
+        taken = sum(by_day.get(d, (0, 0, 0))[0] for d in dates)
+        refunded = sum(by_day.get(d, (0, 0, 0))[1] for d in dates)
         prev_dates = prev_buckets[index][1] if index < len(prev_buckets) else []
-        prev_net = sum(by_day.get(d, (0, 0))[0] - by_day.get(d, (0, 0))[1] for d in prev_dates)
+        prev_net = sum(
+            by_day.get(d, (0, 0, 0))[0] - by_day.get(d, (0, 0, 0))[1] for d in prev_dates
+        )
         rows.append(
             {
                 "label": label,
@@ -69,10 +78,11 @@ def build_revenue(query):
                 "prev_net": prev_net,
             }
         )
-    for day, (taken, refunded) in by_day.items():
+    for day, (taken, refunded, tips) in by_day.items():
         prefix = "cur" if period.contains(day) else "prev"
         totals[f"{prefix}_taken"] += taken
         totals[f"{prefix}_refunded"] += refunded
+        totals[f"{prefix}_tips"] += tips
     cur_net = totals["cur_taken"] - totals["cur_refunded"]
     prev_net = totals["prev_taken"] - totals["prev_refunded"]
     over_time = Table(
@@ -118,18 +128,45 @@ def build_revenue(query):
                 series=("cur", "prev"),
             )
         )
+    # Tips are the staff member's, not the clinic's takings: a line of their own, as on
+    # the Today panel (``payments.selectors.takings_between``).
+    tips = {}
+    for d in dims:
+        if d["cur_tips"] or d["prev_tips"]:
+            entry = tips.setdefault(d["staff_id"], {"label": d["staff"], "cur": 0, "prev": 0})
+            entry["cur"] += d["cur_tips"]
+            entry["prev"] += d["prev_tips"]
+    if tips:
+        tip_rows = sorted(tips.values(), key=lambda r: (-r["cur"], str(r["label"])))
+        for r in tip_rows:
+            r["change"] = change(r["cur"], r["prev"])
+        tables.append(
+            Table(
+                key="tips_by_staff",
+                title=_("Tips by staff member"),
+                columns=[
+                    Column("label", _("Staff member"), TEXT),
+                    Column("cur", _("Tips, this period"), MONEY),
+                    Column("prev", _("Tips, previous period"), MONEY),
+                    Column("change", _("Change"), PERCENT),
+                ],
+                rows=tip_rows,
+                series=("cur", "prev"),
+            )
+        )
     return ReportResult(
         figures=[
             Figure(_("Net taken"), cur_net, prev_net, MONEY),
             Figure(_("Payments taken"), totals["cur_taken"], totals["prev_taken"], MONEY),
             Figure(_("Refunded"), totals["cur_refunded"], totals["prev_refunded"], MONEY),
+            Figure(_("Tips"), totals["cur_tips"], totals["prev_tips"], MONEY),
         ],
         tables=tables,
         notes=[
             _(
                 "Payments count on the day they succeeded, for what was captured; refunds "
                 "count on the day they were made. Fees for no-shows and late cancellations "
-                "are included."
+                "are included; tips taken at the desk are not (they are shown apart)."
             )
         ],
     )

@@ -114,7 +114,8 @@ def _refunds(clinic, location):
 
 
 def revenue_by_day(clinic, period, *, location=None):
-    """{local date: (taken, refunded)} over both periods: two grouped queries."""
+    """{local date: (taken, refunded, tips)} over both periods: two grouped queries.
+    Taken is without tips; tips are told apart (the Today panel's takings alike)."""
     days = {}
     taken = (
         _payments(clinic, location)
@@ -123,10 +124,10 @@ def revenue_by_day(clinic, period, *, location=None):
         .order_by()
         .values("day")
         # Takings: a tip taken at the desk (``Payment.tip``) is the staff member's.
-        .annotate(total=Sum(F("amount_captured") - F("tip")))
+        .annotate(total=Sum(F("amount_captured") - F("tip")), tips=Sum("tip"))
     )
     for row in taken:
-        days[row["day"]] = [row["total"] or 0, 0]
+        days[row["day"]] = [row["total"] or 0, 0, row["tips"] or 0]
     refunded = (
         _refunds(clinic, location)
         .filter(_span("created_at", period))
@@ -136,14 +137,15 @@ def revenue_by_day(clinic, period, *, location=None):
         .annotate(total=Sum("amount"))
     )
     for row in refunded:
-        days.setdefault(row["day"], [0, 0])[1] = row["total"] or 0
+        days.setdefault(row["day"], [0, 0, 0])[1] = row["total"] or 0
     return {day: tuple(v) for day, v in days.items()}
 
 
 def revenue_by_dimension(clinic, period, *, location=None):
     """Net money taken per (service, staff, location), current and previous, in two
     grouped queries: [{service_id, service, staff_id, staff, location_id, location,
-    cur_taken, prev_taken, cur_refunded, prev_refunded}]."""
+    cur_taken, prev_taken, cur_refunded, prev_refunded, cur_tips, prev_tips}] (taken
+    without tips)."""
     keys = {}
 
     def add(rows, prefix, kind):
@@ -166,10 +168,15 @@ def revenue_by_dimension(clinic, period, *, location=None):
                     "prev_taken": 0,
                     "cur_refunded": 0,
                     "prev_refunded": 0,
+                    "cur_tips": 0,
+                    "prev_tips": 0,
                 },
             )
             entry[f"cur_{kind}"] += row["cur"] or 0
             entry[f"prev_{kind}"] += row["prev"] or 0
+            if kind == "taken":
+                entry["cur_tips"] += row["cur_tips"] or 0
+                entry["prev_tips"] += row["prev_tips"] or 0
 
     names = (
         "service_id",
@@ -187,6 +194,8 @@ def revenue_by_dimension(clinic, period, *, location=None):
         .annotate(
             cur=_sum(_current("succeeded_at", period), F("amount_captured") - F("tip")),
             prev=_sum(_previous("succeeded_at", period), F("amount_captured") - F("tip")),
+            cur_tips=_sum(_current("succeeded_at", period), F("tip")),
+            prev_tips=_sum(_previous("succeeded_at", period), F("tip")),
         ),
         "booking__",
         "taken",

@@ -408,13 +408,20 @@ def booking_price_adjust(*, booking, price, actor, reason="", request=None) -> B
     """A manager changes what the visit costs (at the desk's checkout: a longer
     treatment, a goodwill reduction): the new price in minor units, recorded as a
     ``price_adjusted`` event with the old and new price, and on the client's audit trail
-    in the same transaction. Only a manager; never below zero, never on a cancelled or
-    refunded booking."""
+    in the same transaction. Only a manager, with a reason (kept on the event and the
+    audit entry); never below zero, never on a cancelled or refunded booking."""
     booking = locked_booking(booking)
     if actor_role(booking, actor) != Role.MANAGER:
         raise NotAllowedError(
             _("Only a manager can change the price of a visit."),
             code=BookingErrorCode.ROLE_NOT_ALLOWED,
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise BookingError(
+            _("Give a reason for changing the price."),
+            field="reason",
+            code=BookingErrorCode.PRICE_INVALID,
         )
     price = int(price)
     if price < 0:
@@ -444,7 +451,7 @@ def booking_price_adjust(*, booking, price, actor, reason="", request=None) -> B
         client=booking.client,
         summary=f"Changed the price of {booking.service.name} (booking {booking.pk}) from "
         f"{format_money(old, booking.currency)} to {format_money(price, booking.currency)} "
-        f"({reason or 'no reason given'})",
+        f"({reason})",
         changes={"price": (old, price)},
         request=request,
     )

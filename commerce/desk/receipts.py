@@ -12,7 +12,7 @@ from branding import clinic_time
 from branding.money import format_money
 from branding.pdf import render_pdf
 from branding.selectors import clinic_branding
-from commerce.desk.selectors import checkout_state
+from commerce.desk.selectors import checkout_state, tender_change_note
 from commerce.models import CheckoutStatus, DeskCheckout, TenderStatus
 from notifications.language import speaking_to
 from notifications.models import Category, Channel
@@ -53,11 +53,21 @@ def desk_receipt_context(checkout) -> dict:
     tenders = []
     if state.paid_before:
         tenders.append({"label": _("Paid before the visit"), "amount": fmt(state.paid_before)})
-    tenders += [
-        {"label": tender.get_kind_display(), "amount": fmt(tender.amount)}
-        for tender in state.tenders
-        if tender.status == TenderStatus.SUCCEEDED
-    ]
+    if state.paid_by_link:
+        tenders.append(
+            {
+                "label": _("Paid by payment link during checkout"),
+                "amount": fmt(state.paid_by_link),
+            }
+        )
+    for tender in state.tenders:
+        if tender.status != TenderStatus.SUCCEEDED:
+            continue
+        label = tender.get_kind_display()
+        change = tender_change_note(tender, state.currency)
+        tenders.append(
+            {"label": f"{label} ({change})" if change else label, "amount": fmt(tender.amount)}
+        )
     branding = clinic_branding(clinic)
     with clinic_time.override(clinic):
         when = clinic_time.format_datetime(booking.start, "weekday")

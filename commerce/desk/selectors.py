@@ -4,9 +4,11 @@ lines, tenders and what is still due. A fixed number of queries."""
 from dataclasses import dataclass
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
+from branding.money import format_money
 from commerce.models import DeskCheckout, Product, TenderKind, TenderStatus
-from payments.selectors import booking_money, saved_cards_for_client
+from payments.selectors import booking_money, link_paid_since, saved_cards_for_client
 
 COUNTED = (TenderStatus.PENDING, TenderStatus.SUCCEEDED)
 
@@ -18,6 +20,7 @@ class CheckoutState:
     service_price: int
     discount: int  # reward vouchers taken off the price at an earlier checkout
     paid_before: int  # paid for the visit before the desk (a deposit, online)
+    paid_by_link: int  # paid by a payment link sent while the checkout was open
     lines: list
     products_total: int
     tip: int
@@ -53,8 +56,8 @@ class CheckoutState:
 
 
 def checkout_state(checkout) -> CheckoutState:
-    """Five queries: the checkout as it is now, the booking's money (two), the lines,
-    the tenders."""
+    """Six queries: the checkout as it is now, the booking's money (two), what links
+    paid during the checkout, the lines, the tenders."""
     checkout = DeskCheckout.objects.select_related(
         "booking__client", "booking__service", "booking__staff", "clinic"
     ).get(pk=checkout.pk)
@@ -65,20 +68,24 @@ def checkout_state(checkout) -> CheckoutState:
     counted = [t for t in tenders if t.status in COUNTED]
     # A voucher or gift card at the desk is a discount in the booking's money
     # (``payments``) and a tender here: told apart so it is not counted twice.
-    vouchers = sum(t.amount for t in counted if t.kind == TenderKind.VOUCHER)
+    # (A gift card paying products once the visit was covered is their part: extras.)
+    vouchers = sum(t.amount - t.extras - t.tip for t in counted if t.kind == TenderKind.VOUCHER)
     desk_visit = sum(t.amount - t.tip - t.extras for t in counted if t.kind != TenderKind.VOUCHER)
     pending_visit = sum(
         t.amount - t.tip - t.extras for t in counted if t.status == TenderStatus.PENDING
     )
     products_total = sum(line.total for line in lines)
     due_for_visit = max(money.balance_due, 0) if money.owes_visit else 0
+    paid_outside = max(booking.price - money.discount - money.balance_due - desk_visit, 0)
+    # A link sent from this checkout and paid on the client's phone is not "before".
+    paid_by_link = min(link_paid_since(booking, checkout.created_at), paid_outside)
     return CheckoutState(
         checkout=checkout,
         currency=booking.currency,
         service_price=booking.price,
         discount=money.discount - vouchers,
-        paid_before=max(booking.price - money.discount - money.balance_due - desk_visit, 0)
-        + pending_visit,
+        paid_before=paid_outside - paid_by_link + pending_visit,
+        paid_by_link=paid_by_link,
         lines=lines,
         products_total=products_total,
         tip=checkout.tip,
@@ -120,3 +127,13 @@ def products_for_desk(clinic):
 def desk_card_on_file(clinic, client):
     cards = saved_cards_for_client(clinic, client)
     return cards[0] if cards else None
+
+
+def tender_change_note(tender, currency) -> str:
+    """ "Cash tendered £50.00 · Change £7.50" for cash given above what was due, or ""."""
+    if not tender.change:
+        return ""
+    return _("Cash tendered %(given)s · Change %(change)s") % {
+        "given": format_money(tender.cash_given, currency),
+        "change": format_money(tender.change, currency),
+    }

@@ -22,6 +22,9 @@ from commerce.desk.selectors import checkout_state, desk_card_on_file
 from commerce.errors import CommerceError, CommerceErrorCode
 from commerce.giftcards.checkout import PREFIX as GIFT_CARD_PREFIX
 from commerce.giftcards.checkout import take_at_desk as gift_card_take_at_desk
+from commerce.giftcards.checkout import (
+    take_for_products_at_desk as gift_card_take_for_products,
+)
 from commerce.models import (
     CheckoutStatus,
     DeskCheckout,
@@ -104,11 +107,23 @@ def checkout_open(*, clinic, booking_id, actor, request=None) -> DeskCheckout:
 
 @transaction.atomic
 def checkout_price_set(*, checkout, price, actor, reason="", request=None) -> DeskCheckout:
-    """A manager changes the visit's price (``booking_price_adjust``: audited there)."""
+    """A manager changes the visit's price (``booking_price_adjust``: with a reason,
+    audited there); never below what was already paid for the visit (a deposit, a
+    tender, a voucher, a link): that would be a refund, made on the payments page."""
     checkout = _locked(checkout)
+    state = checkout_state(checkout)
+    paid = max(state.service_price - state.visit_due, 0)
+    if int(price) < paid:
+        raise CommerceError(
+            _("The price cannot be below the %(amount)s already paid for the visit.")
+            % {"amount": _fmt(checkout, paid)},
+            field="price",
+            code=CommerceErrorCode.PRICE_BELOW_PAID,
+        )
     booking_price_adjust(
         booking=checkout.booking, price=price, actor=actor, reason=reason, request=request
     )
+    _tip_recompute(checkout, actor, request)
     return checkout
 
 
@@ -193,15 +208,45 @@ def checkout_product_remove(*, checkout, line_id, actor, request=None) -> None:
     )
 
 
+def _tip_of(state, percent) -> int:
+    """``percent`` of the services (the visit's price less reward discounts), products
+    aside."""
+    return round(max(state.service_price - state.discount, 0) * float(percent) / 100)
+
+
+def _tip_recompute(checkout, actor, request=None):
+    """A tip given as a percentage follows the visit's price (a cover, a manager's
+    change): worked out again from what the services now cost, never below what tenders
+    already took for it."""
+    if checkout.tip_percent is None:
+        return
+    state = checkout_state(checkout)
+    amount = max(_tip_of(state, checkout.tip_percent), state.tip - state.tip_due)
+    if amount == checkout.tip:
+        return
+    old = checkout.tip
+    checkout.tip = amount
+    checkout.tip_staff = checkout.booking.staff if amount else None
+    checkout.save(update_fields=["tip", "tip_staff"])
+    _audit(
+        checkout,
+        actor,
+        f"The {checkout.tip_percent}% tip of the desk checkout of booking "
+        f"{checkout.booking_id} follows the services' price: {_fmt(checkout, amount)}",
+        request,
+        changes={"tip": (old, amount)},
+    )
+
+
 @transaction.atomic
 def checkout_tip_set(*, checkout, amount=None, percent=None, actor, request=None):
-    """The tip, as an amount or a percentage of the visit and products, going to the
-    booking's staff member; never below what tenders already took for it."""
+    """The tip, as an amount or a percentage of the services (products aside; worked
+    out again if the visit's price changes), going to the booking's staff member; never
+    below what tenders already took for it."""
     checkout = _locked(checkout)
     state = checkout_state(checkout)
     if percent is not None:
-        base = state.service_price - state.discount + state.products_total
-        amount = round(base * float(percent) / 100)
+        amount = _tip_of(state, percent)
     amount = int(amount or 0)
     taken = state.tip - state.tip_due
     if amount < 0 or amount < taken:
@@ -212,8 +257,9 @@ def checkout_tip_set(*, checkout, amount=None, percent=None, actor, request=None
         )
     old = checkout.tip
     checkout.tip = amount
+    checkout.tip_percent = percent if percent is not None and amount else None
     checkout.tip_staff = checkout.booking.staff if amount else None
-    checkout.save(update_fields=["tip", "tip_staff"])
+    checkout.save(update_fields=["tip", "tip_percent", "tip_staff"])
     _audit(
         checkout,
         actor,
@@ -232,6 +278,10 @@ def _tender_check(checkout, kind, amount):
         )
     state = checkout_state(checkout)
     amount = int(amount or 0)
+    cash_given = 0
+    if kind == TenderKind.CASH and 0 < state.due < amount:
+        # Cash above what is due: the due amount is kept, the rest goes back as change.
+        cash_given, amount = amount, state.due
     if amount <= 0 or amount > state.due:
         raise CommerceError(
             _("Give an amount from %(low)s to %(high)s.")
@@ -241,7 +291,7 @@ def _tender_check(checkout, kind, amount):
             field="amount",
             code=CommerceErrorCode.TENDER_INVALID,
         )
-    return state.allocate(amount)
+    return (*state.allocate(amount), cash_given)
 
 
 @transaction.atomic
@@ -261,6 +311,7 @@ def checkout_cover_apply(*, checkout, ref, actor, request=None) -> DeskCheckout:
     checkout.cover_label = str(covered.get("label", ""))[:300]
     checkout.cover_price = covered.get("price", 0)
     checkout.save(update_fields=["cover_label", "cover_price"])
+    _tip_recompute(checkout, actor, request)
     return checkout
 
 
@@ -269,9 +320,12 @@ def checkout_voucher_apply(*, checkout, voucher_ref, actor, request=None) -> Des
     """A reward voucher (loyalty's) or a gift card (by its code) takes what it can off
     what is still due for the visit, through ``payments.discounts`` (the voucher's own
     provider reserves it under its lock). Refused, with nothing written, when it would
-    take more than is due for the visit."""
+    take more than is due for the visit. Once nothing is due for the visit, a gift card
+    pays the products still due."""
     checkout = _locked(checkout)
     state = checkout_state(checkout)
+    if not state.visit_due and state.products_due:
+        return _gift_card_for_products(checkout, state, voucher_ref, actor, request)
     tender = DeskTender.objects.create(
         checkout=checkout,
         kind=TenderKind.VOUCHER,
@@ -309,15 +363,53 @@ def checkout_voucher_apply(*, checkout, voucher_ref, actor, request=None) -> Des
     return tender
 
 
+def _gift_card_for_products(checkout, state, voucher_ref, actor, request):
+    """Nothing due for the visit (a package or membership covered it) but products are:
+    a gift card pays what it can of them (``commerce.giftcards``, under the card's lock);
+    a reward voucher only ever takes off the visit."""
+    if not str(voucher_ref).startswith(GIFT_CARD_PREFIX):
+        raise CommerceError(
+            _("A reward voucher only takes off the visit, and nothing is due for it."),
+            field="voucher",
+            code=CommerceErrorCode.TENDER_INVALID,
+        )
+    tender = DeskTender.objects.create(
+        checkout=checkout,
+        kind=TenderKind.VOUCHER,
+        amount=state.products_due,  # set to what the card took, below
+        recorded_by=actor,
+    )
+    taken = gift_card_take_for_products(
+        clinic=checkout.clinic,
+        voucher_ref=voucher_ref,
+        key=f"desk-{checkout.pk}-tender-{tender.pk}",
+        limit=state.products_due,
+        actor=actor,
+    )
+    tender.amount = tender.extras = taken.amount
+    tender.status = TenderStatus.SUCCEEDED
+    tender.message = taken.label[:300]
+    tender.save(update_fields=["amount", "extras", "status", "message"])
+    _audit(
+        checkout,
+        actor,
+        f"Took {_fmt(checkout, taken.amount)} for products with {taken.label} at the desk "
+        f"checkout of booking {checkout.booking_id} (tender {tender.pk})",
+        request,
+    )
+    return tender
+
+
 def checkout_tender_add(*, checkout, kind, amount, actor, request=None) -> DeskTender:
     """Take ``amount`` by ``kind``. Cash and the terminal are recorded at once (a
-    payment with its method and who recorded it; no Stripe call). The card on file is
+    payment with its method and who recorded it; no Stripe call); cash above what is
+    due is kept as what is due, the rest given back as change (``cash_given``). The card on file is
     recorded as under way, committed, then charged off-session: a decline marks the
     tender declined and raises (the checkout stays open, other tenders stand)."""
     with transaction.atomic():
         checkout = _locked(checkout)
         booking = checkout.booking
-        visit, extras, tip = _tender_check(checkout, kind, amount)
+        visit, extras, tip, cash_given = _tender_check(checkout, kind, amount)
         amount = visit + extras + tip
         if kind == TenderKind.CARD_ON_FILE and not desk_card_on_file(
             checkout.clinic, booking.client
@@ -333,6 +425,7 @@ def checkout_tender_add(*, checkout, kind, amount, actor, request=None) -> DeskT
             amount=amount,
             tip=tip,
             extras=extras,
+            cash_given=cash_given,
             recorded_by=actor,
             status=TenderStatus.PENDING,
         )
@@ -343,7 +436,13 @@ def checkout_tender_add(*, checkout, kind, amount, actor, request=None) -> DeskT
             actor,
             f"Took {_fmt(checkout, amount)} by {label.lower()} at the desk checkout of "
             f"booking {booking.pk} (tender {tender.pk}; tip {_fmt(checkout, tip)}, "
-            f"products {_fmt(checkout, extras)})",
+            f"products {_fmt(checkout, extras)})"
+            + (
+                f"; cash tendered {_fmt(checkout, cash_given)}, change "
+                f"{_fmt(checkout, cash_given - amount)}"
+                if cash_given
+                else ""
+            ),
             request,
         )
         if kind in OFFLINE:

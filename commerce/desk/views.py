@@ -24,6 +24,7 @@ from commerce.desk.selectors import (
     checkout_state,
     desk_card_on_file,
     products_for_desk,
+    tender_change_note,
 )
 from commerce.giftcards.checkout import ref_for as gift_card_ref
 from commerce.models import TenderKind
@@ -41,7 +42,7 @@ from people.services import audit_record
 
 class PriceForm(forms.Form):
     price = AmountField(label=_("Price of the visit"))
-    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
 class ProductForm(forms.Form):
@@ -52,7 +53,11 @@ class ProductForm(forms.Form):
 class TipForm(forms.Form):
     tip = AmountField(label=_("Tip amount"), required=False)
     percent = forms.DecimalField(
-        label=_("or tip %"), required=False, min_value=0, max_value=100, decimal_places=1
+        label=_("or tip % of the services only"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        decimal_places=1,
     )
 
 
@@ -111,7 +116,7 @@ FORMS = {
 }
 
 
-def _forms(clinic, currency, data=None, booking=None):
+def _forms(clinic, currency, data=None, booking=None, card=None):
     made = {}
     for name, form_class in FORMS.items():
         form = form_class(data, prefix=name)
@@ -120,6 +125,10 @@ def _forms(clinic, currency, data=None, booking=None):
                 field.currency = currency
         made[name] = form
     made["pay_link"] = made["pay-link"]  # as templates can name it
+    if card is None:  # no card on file: not offered, and cash comes first
+        kind = made["tender"].fields["kind"]
+        kind.choices = [(k, label) for k, label in kind.choices if k != TenderKind.CARD_ON_FILE]
+        kind.initial = TenderKind.CASH
     made["cover"].fields["ref"].choices = [
         (o.ref, o.label)
         for o in (
@@ -178,10 +187,15 @@ class DeskCheckoutView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, Template
         checkout = self.checkout
         booking = checkout.booking
         state = checkout_state(checkout)
+        card = desk_card_on_file(self.clinic, booking.client)
 
         def fmt(value):
             return format_money(value, state.currency)
 
+        forms = _forms(self.clinic, state.currency, booking=booking, card=card)
+        if not state.visit_due:  # a reward voucher takes off the visit only
+            del forms["voucher"].fields["voucher"]
+            forms["voucher"].fields["gift_card"].label = _("Gift card code")
         context.update(
             checkout=checkout,
             booking=booking,
@@ -194,14 +208,22 @@ class DeskCheckoutView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, Template
                 "tip": fmt(state.tip),
                 "total": fmt(state.total),
                 "paid_before": fmt(state.paid_before) if state.paid_before else "",
+                "paid_by_link": fmt(state.paid_by_link) if state.paid_by_link else "",
                 "taken": fmt(state.taken),
                 "due": fmt(state.due),
             },
             lines=[{"line": line, "total": fmt(line.total)} for line in state.lines],
-            tenders=[{"tender": t, "amount": fmt(t.amount)} for t in state.tenders],
-            forms=_forms(self.clinic, state.currency, booking=booking),
+            tenders=[
+                {
+                    "tender": t,
+                    "amount": fmt(t.amount),
+                    "change": tender_change_note(t, state.currency),
+                }
+                for t in state.tenders
+            ],
+            forms=forms,
             may_price=request_admin_role(self.request) in MANAGERS,
-            card=desk_card_on_file(self.clinic, booking.client),
+            card=card,
             visit_due=fmt(state.visit_due),
             links=[
                 {"link": link, "amount": fmt(link.amount), "state": link_state(link)}
@@ -230,9 +252,12 @@ class DeskCheckoutActionView(ClinicWorkspaceMixin, View):
             )
         if action not in FORMS:
             raise Http404("No such action.")
-        form = _forms(self.clinic, checkout.booking.currency, request.POST, checkout.booking)[
-            action
-        ]
+        card = (
+            desk_card_on_file(self.clinic, checkout.booking.client) if action == "tender" else None
+        )
+        form = _forms(
+            self.clinic, checkout.booking.currency, request.POST, checkout.booking, card=card
+        )[action]
         if not form.is_valid():
             for name, errors in form.errors.items():
                 label = form.fields[name].label if name in form.fields else ""

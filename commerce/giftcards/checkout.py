@@ -150,12 +150,9 @@ def refund_to_card(*, payment, reason):
     return format_money(payment.discount, payment.currency)
 
 
-@transaction.atomic
-def take_at_desk(*, clinic, voucher_ref, payment, limit):
-    """At the desk checkout: take what the card holds, at most ``limit`` (what is still
-    due for the visit), for ``payment`` (``payments.services.desk.desk_voucher_apply``),
-    under the card's lock. Refused naming ``voucher`` when the card is unknown here,
-    voided or spent."""
+def _desk_card(clinic, voucher_ref, limit):
+    """The card of ``voucher_ref`` under its lock and what it can pay of ``limit``;
+    refused naming ``voucher`` when unknown here, voided or spent."""
     code = _code(voucher_ref)
     card = gift_card_by_code(clinic, code) if code else None
     if card is None or not feature_enabled(clinic, FEATURE):
@@ -166,6 +163,16 @@ def take_at_desk(*, clinic, voucher_ref, payment, limit):
     amount = min(gift_card_balance(card), limit)
     if amount <= 0:
         raise _unusable(_("This gift card has been spent."))
+    return card, amount
+
+
+@transaction.atomic
+def take_at_desk(*, clinic, voucher_ref, payment, limit):
+    """At the desk checkout: take what the card holds, at most ``limit`` (what is still
+    due for the visit), for ``payment`` (``payments.services.desk.desk_voucher_apply``),
+    under the card's lock. Refused naming ``voucher`` when the card is unknown here,
+    voided or spent."""
+    card, amount = _desk_card(clinic, voucher_ref, limit)
     _post(
         card=card,
         kind=GiftEntryKind.REDEEM,
@@ -174,4 +181,21 @@ def take_at_desk(*, clinic, voucher_ref, payment, limit):
         reason=_("Desk checkout"),
         payment=payment,
     )
-    return DiscountQuote(ref_for(code), amount, _label(card))
+    return DiscountQuote(ref_for(card.code), amount, _label(card))
+
+
+@transaction.atomic
+def take_for_products_at_desk(*, clinic, voucher_ref, key, limit, actor) -> DiscountQuote:
+    """At the desk checkout, once nothing is due for the visit (a package covered it):
+    the card pays what it can of the products still due (``limit``), under its lock. No
+    booking payment: the card's money was counted when the card was sold."""
+    card, amount = _desk_card(clinic, voucher_ref, limit)
+    _post(
+        card=card,
+        kind=GiftEntryKind.REDEEM,
+        amount=-amount,
+        key=key,
+        reason=_("Desk checkout: products"),
+        actor=actor,
+    )
+    return DiscountQuote(ref_for(card.code), amount, _label(card))

@@ -13,7 +13,7 @@ from booking_api.models import Booking
 from booking_api.selectors import booking_last_move
 from branding.errors import FeatureDisabledError
 from branding.selectors import feature_enabled
-from commerce.errors import CommerceError, CommerceErrorCode, staff_reason
+from commerce.errors import CommerceError, CommerceErrorCode, staff_credit_check, staff_reason
 from commerce.memberships.selectors import membership_balance
 from commerce.models import CreditKind, Membership, MembershipEntry, MembershipStatus
 from people.models import AuditAction
@@ -154,7 +154,8 @@ def membership_credit_after_cancel(*, booking_id):
 @transaction.atomic
 def membership_credits_adjust(*, clinic, membership_id, amount, actor, reason, request=None):
     """Staff add or take credits with a reason (audited), like a package's sessions: a
-    goodwill credit, a visit used at the desk outside the portal. Never below zero."""
+    goodwill credit, a visit used at the desk outside the portal. Never below zero. Only
+    a manager adds (``staff_credit_check``); the front desk may take off."""
     reason = staff_reason(reason)
     membership = (
         Membership.objects.select_for_update().filter(clinic=clinic, pk=membership_id).first()
@@ -167,6 +168,7 @@ def membership_credits_adjust(*, clinic, membership_id, amount, actor, reason, r
             field="amount",
             code=CommerceErrorCode.SESSIONS_INVALID,
         )
+    staff_credit_check(clinic, actor, amount)
     if membership_balance(membership) + amount < 0:
         raise CommerceError(
             _("That would leave fewer than zero credits."),

@@ -35,6 +35,7 @@ from commerce.models.orders import (
 )
 from commerce.models.packages import EntryKind, Package, PackageEntry, PackagePlan
 from commerce.models.purchases import (
+    DeskSaleMethod,
     Purchase,
     PurchaseKind,
     PurchaseMethod,
@@ -75,6 +76,7 @@ __all__ = [
     "ProductKind",
     "Purchase",
     "PurchaseKind",
+    "DeskSaleMethod",
     "PurchaseMethod",
     "PurchaseRefund",
     "PurchaseStatus",

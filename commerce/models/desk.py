@@ -35,6 +35,9 @@ class DeskCheckout(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The tip as a percentage of the services (products aside), when given so: it is
+    # worked out again when the visit's price changes (a cover, a manager's change).
+    tip_percent = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
     balance_left = models.PositiveIntegerField(default=0)  # still due when completed
     # A package session or membership credit that covered the visit at the desk.
     cover_label = models.CharField(max_length=300, blank=True)
@@ -111,6 +114,9 @@ class DeskTender(models.Model):
     amount = models.PositiveIntegerField()
     tip = models.PositiveIntegerField(default=0)  # the part of ``amount`` that is the tip
     extras = models.PositiveIntegerField(default=0)  # the part for products
+    # Cash handed over when above what was due (``amount`` is what was kept; the
+    # difference went back as change). 0 when the client gave the exact amount.
+    cash_given = models.PositiveIntegerField(default=0)
     status = models.CharField(
         max_length=16, choices=TenderStatus.choices, default=TenderStatus.PENDING
     )
@@ -131,3 +137,8 @@ class DeskTender(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.amount} ({self.get_status_display()})"
+
+    @property
+    def change(self) -> int:
+        """The change given back from cash above what was due."""
+        return max(self.cash_given - self.amount, 0)

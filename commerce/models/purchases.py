@@ -27,6 +27,13 @@ class PurchaseMethod(models.TextChoices):
     DESK = "desk", _("Paid at the desk")
 
 
+class DeskSaleMethod(models.TextChoices):
+    """How staff took the money for a sale at the desk (no Stripe call)."""
+
+    CASH = "cash", _("Cash")
+    TERMINAL = "terminal", _("External card terminal")
+
+
 class PurchaseStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting payment")
     REQUIRES_ACTION = "requires_action", _("Awaiting card authentication")
@@ -48,6 +55,8 @@ class Purchase(models.Model):
     amount = models.PositiveIntegerField(_("amount (minor units)"))
     currency = models.CharField(max_length=3)
     method = models.CharField(max_length=8, choices=PurchaseMethod.choices)
+    # A desk sale: how the money was taken (staff choose; blank online).
+    desk_method = models.CharField(max_length=16, choices=DeskSaleMethod.choices, blank=True)
     status = models.CharField(
         max_length=16, choices=PurchaseStatus.choices, default=PurchaseStatus.PENDING
     )

@@ -20,9 +20,11 @@ from booking_api.models import Booking
 from booking_api.selectors import booking_last_move
 from branding import clinic_time
 from branding.errors import FeatureDisabledError
+from branding.money import format_money
 from branding.selectors import feature_enabled
-from commerce.errors import CommerceError, CommerceErrorCode, staff_reason
+from commerce.errors import CommerceError, CommerceErrorCode, staff_credit_check, staff_reason
 from commerce.models import (
+    DeskSaleMethod,
     EntryKind,
     Package,
     PackageEntry,
@@ -78,9 +80,14 @@ def package_buy_start(*, clinic, client, plan_id):
 
 
 @transaction.atomic
-def package_sell(*, clinic, client, plan_id, actor, request=None):
-    """Staff sell a package at the desk (paid there): issued at once, audited."""
+def package_sell(*, clinic, client, plan_id, method, actor, request=None):
+    """Staff sell a package at the desk, paid there by ``method`` (cash or the card
+    terminal, as staff chose; recorded on the purchase): issued at once, audited."""
     _feature_on(clinic)
+    if method not in DeskSaleMethod.values:
+        raise CommerceError(
+            _("Choose how the client pays."), field="method", code=CommerceErrorCode.TENDER_INVALID
+        )
     plan = _plan_on_sale(clinic, plan_id)
     purchase = purchase_create(
         clinic=clinic,
@@ -91,6 +98,7 @@ def package_sell(*, clinic, client, plan_id, actor, request=None):
         method=PurchaseMethod.DESK,
         actor=actor,
         plan=plan,
+        desk_method=method,
     )
     purchase_paid_at_desk(purchase)
     audit_record(
@@ -98,7 +106,8 @@ def package_sell(*, clinic, client, plan_id, actor, request=None):
         actor=actor,
         action=AuditAction.CREATE,
         client=client,
-        summary=f"Sold package {plan.name} at the desk",
+        summary=f"Sold package {plan.name} at the desk, paid by "
+        f"{DeskSaleMethod(method).label.lower()} ({format_money(plan.price, clinic.currency)})",
         request=request,
     )
     return purchase.package
@@ -247,7 +256,8 @@ def package_session_after_no_show(*, booking_id):
 
 @transaction.atomic
 def package_adjust(*, clinic, package_id, amount, actor, reason, request=None):
-    """Staff add or take sessions with a reason (audited); the balance stays ≥ 0."""
+    """Staff add or take sessions with a reason (audited); the balance stays ≥ 0. Only
+    a manager adds (``staff_credit_check``); the front desk may take off."""
     reason = staff_reason(reason)
     package = Package.objects.select_for_update().filter(clinic=clinic, pk=package_id).first()
     if package is None:
@@ -260,6 +270,7 @@ def package_adjust(*, clinic, package_id, amount, actor, reason, request=None):
             field="amount",
             code=CommerceErrorCode.SESSIONS_INVALID,
         )
+    staff_credit_check(clinic, actor, amount)
     if package_balance(package) + amount < 0:
         raise CommerceError(
             _("That would leave fewer than zero sessions."),

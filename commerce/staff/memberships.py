@@ -132,7 +132,8 @@ def tab_context(request, clinic, account):
         membership.adjust_url = reverse(
             "commerce_membership_adjust", args=[account.pk, membership.pk]
         )
-    return {"memberships": memberships}
+    # Adding credits is a manager's; the front desk takes them off.
+    return {"memberships": memberships, "may_credit": request_admin_role(request) in MANAGERS}
 
 
 class CreditsAdjustForm(forms.Form):

@@ -19,7 +19,7 @@ from branding.selectors import feature_enabled
 from commerce import receipts
 from commerce.installments.selectors import client_installment_plans
 from commerce.installments.services import installment_retry_now
-from commerce.models import Installment, PackagePlan, PurchaseStatus
+from commerce.models import DeskSaleMethod, Installment, PackagePlan, PurchaseStatus
 from commerce.packages.selectors import package_entries
 from commerce.packages.services import package_adjust, package_sell
 from commerce.purchases import purchase_refund, purchase_refunded
@@ -27,13 +27,20 @@ from commerce.selectors import client_purchases, purchase_for_staff
 from commerce.staff.overview import packages_for
 from people.account_tabs import client_tab_url
 from people.admin_toolkit.fields import MoneyField, WholeNumberField
-from people.admin_toolkit.workspace import FRONT_DESK, ClinicWorkspaceMixin, request_admin_role
+from people.admin_toolkit.workspace import (
+    FRONT_DESK,
+    MANAGERS,
+    ClinicWorkspaceMixin,
+    request_admin_role,
+)
 from people.models import AuditAction, ClientAccount
 from people.services import audit_record
 
 
 class SellForm(forms.Form):
     plan = forms.ModelChoiceField(label=_("Package"), queryset=PackagePlan.objects.none())
+    # The money is taken now, by a way staff choose (recorded on the purchase).
+    method = forms.ChoiceField(label=_("Paid by"), choices=DeskSaleMethod.choices)
 
     def __init__(self, *args, clinic, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,6 +92,8 @@ def tab_context(request, clinic, account):
         "sell_form": SellForm(clinic=clinic) if feature_enabled(clinic, "packages") else None,
         "urls": {name: action(name) for name in ("sell", "adjust", "refund", "retry")},
         "currency": clinic.currency,
+        # Adding sessions is a manager's; the front desk takes them off.
+        "may_credit": request_admin_role(request) in MANAGERS,
     }
 
 
@@ -116,6 +125,7 @@ class ClientShopActionView(ClinicWorkspaceMixin, View):
                     clinic=clinic,
                     client=client,
                     plan_id=d["plan"].pk,
+                    method=d["method"],
                     actor=request.user,
                     request=request,
                 ),

@@ -102,3 +102,43 @@ def test_a_receptionist_checks_out_a_visit_part_cash_rest_on_the_card(
     assert methods == [(PaymentMethod.CARD, 5500), (PaymentMethod.CASH, 4000)]
     desktop.get_by_role("link", name="Back to the appointment").click()
     expect(desktop.locator("[data-payment-status]")).to_have_text("Paid")
+
+
+def test_a_client_without_a_card_pays_cash_with_a_note_and_gets_change(
+    live_server, clinic, desktop, axe
+):
+    """Found by a receptionist: "Card on file" was chosen for a client with no card, and a
+    £50 note for a £42.50 visit was refused."""
+    peel = ServiceFactory(clinic=clinic, name="Peel", duration_minutes=30, price=4250)
+    user = UserFactory(first_name="Grace", last_name="Hopper")
+    confirm_email(user)
+    grace = ClientAccountFactory(clinic=clinic, user=user)
+    start = timezone.now().replace(second=0, microsecond=0) - datetime.timedelta(minutes=40)
+    booking = add_booking(
+        clinic,
+        grace,
+        peel,
+        StaffFactory(clinic=clinic, display_name="Zara", services=[peel]),
+        start,
+        status=BookingStatus.STARTED,
+    )
+    receptionist = MembershipFactory(clinic=clinic, role="staff").user
+
+    desktop.goto(clinic_url(live_server, clinic, "/admin/login/"))
+    desktop.get_by_label("Email").fill(receptionist.email)
+    desktop.get_by_label("Password").fill(PASSWORD)
+    desktop.get_by_role("button", name="Sign in").click()
+    desktop.goto(clinic_url(live_server, clinic, f"/admin/desk/{booking.pk}/"))
+    paid_by = desktop.get_by_label("Paid by")
+    expect(paid_by).to_have_value("cash")
+    expect(paid_by.locator("option[value=card_on_file]")).to_have_count(0)
+    desktop.get_by_label("Amount", exact=True).fill("50")
+    desktop.get_by_role("button", name="Take the payment").click()
+    expect(desktop.locator("[data-due]")).to_have_text("£0.00")
+    expect(desktop.locator("[data-tender-change]")).to_have_text(
+        "Cash tendered £50.00 · Change £7.50"
+    )
+    axe(settled(desktop))
+    assert list(Payment.objects.values_list("method", "amount_captured")) == [
+        (PaymentMethod.CASH, 4250)
+    ]

@@ -93,19 +93,29 @@ def _credits_url(patient, member):
     return f"/admin/shop/clients/{patient.pk}/memberships/{member.pk}/credits/"
 
 
-def test_the_desk_adds_and_takes_credits_with_a_reason_never_below_zero(
-    desk, clinic, patient, member, staff_user
+def test_a_manager_adds_credits_the_desk_takes_them_with_a_reason_never_below_zero(
+    desk, manager_admin, clinic, patient, member, staff_user, manager
 ):
     from commerce.memberships.selectors import membership_balance
 
     tab = f"/admin/clinic/clients/{patient.pk}/?tab=memberships"
     assert "Change credits" in desk.get(tab).content.decode()
 
-    desk.post(_credits_url(patient, member), {"amount": "2", "reason": "Goodwill: late start"})
+    # Adding credits gives visits away: the manager's (as a package's sessions).
+    answer = desk.post(
+        _credits_url(patient, member), {"amount": "2", "reason": "Goodwill"}, follow=True
+    )
+    assert "Only a manager can add sessions or credits" in answer.content.decode()
+    assert membership_balance(member) == 1
+    manager_admin.post(
+        _credits_url(patient, member), {"amount": "3", "reason": "Goodwill: late start"}
+    )
+    desk.post(_credits_url(patient, member), {"amount": "-1", "reason": "Used at the desk"})
     assert membership_balance(member) == 3
     assert AuditEntry.objects.filter(
-        actor=staff_user, summary="Membership Glow club: credits +2 (Goodwill: late start)"
+        actor=manager, summary="Membership Glow club: credits +3 (Goodwill: late start)"
     ).exists()
+    assert AuditEntry.objects.filter(actor=staff_user, summary__contains="credits -1").exists()
     html = desk.get(tab).content.decode()
     assert "3 credits left" in html and "Adjusted: Goodwill: late start" in html
 

@@ -73,14 +73,21 @@ def test_a_manager_defines_a_package_with_the_clinics_services(
 def test_the_tab_shows_packages_and_the_desk_sells_one(desk, clinic, patient, plan, staff_user):
     html = desk.get(f"/admin/clinic/clients/{patient.pk}/?tab=packages").content.decode()
     assert 'data-account-tab="packages"' in html and "No packages." in html
-    desk.post(action(patient, "sell"), {"plan": plan.pk})
+    # Found by a receptionist: selling recorded "Paid at the desk" without saying how
+    # the money was taken. Staff choose; without a choice nothing is sold.
+    answer = desk.post(action(patient, "sell"), {"plan": plan.pk}, follow=True)
+    assert "Paid by: This field is required." in answer.content.decode()
+    assert not Package.objects.exists()
+    desk.post(action(patient, "sell"), {"plan": plan.pk, "method": "terminal"})
     package = Package.objects.get(client=patient)
     assert package_balance(package) == 3
+    assert package.purchase.desk_method == "terminal"
     assert AuditEntry.objects.filter(
-        client=patient, actor=staff_user, summary__contains="Sold"
+        client=patient, actor=staff_user, summary__contains="paid by external card terminal"
     ).exists()
     html = desk.get(f"/admin/clinic/clients/{patient.pk}/?tab=packages").content.decode()
-    assert "3 sessions left" in html and "Paid at the desk" in html
+    assert "3 sessions left" in html
+    assert f"Paid at the desk (External card terminal, {staff_user.get_full_name()})" in html
     assert "Bought: Bought" not in html  # the kind is not repeated as its reason
 
 
@@ -128,3 +135,21 @@ def test_another_clinics_client_and_the_therapist_get_nothing(
     assert refused.status_code in (302, 403) and Package.objects.count() == 1  # Wagtail's refusal
     html = therapist.get(f"/admin/clinic/clients/{patient.pk}/").content.decode()
     assert 'data-account-tab="packages"' not in html
+
+
+def test_only_a_manager_adds_sessions_and_the_desk_takes_them_off(
+    desk, manager_admin, patient, bought, staff_user
+):
+    """Found by a receptionist: the front desk could add sessions without a manager."""
+    answer = desk.post(
+        action(patient, "adjust"),
+        {"package": bought.pk, "amount": "2", "reason": "goodwill"},
+        follow=True,
+    )
+    assert "Only a manager can add sessions or credits" in answer.content.decode()
+    assert package_balance(bought) == 3
+    assert not AuditEntry.objects.filter(actor=staff_user, summary__contains="sessions").exists()
+    manager_admin.post(
+        action(patient, "adjust"), {"package": bought.pk, "amount": "2", "reason": "goodwill"}
+    )
+    assert package_balance(bought) == 5

@@ -80,14 +80,16 @@ def test_the_desk_adds_a_product_a_tip_and_cash_and_completes(
 def test_a_staff_price_change_is_refused_and_a_tender_error_shown(clinic, visit, desk):
     desk.get(f"/admin/desk/{visit.pk}/")
     response = desk.post(
-        f"/admin/desk/{visit.pk}/price/", {"price-price": "10", "price-reason": ""}, follow=True
+        f"/admin/desk/{visit.pk}/price/",
+        {"price-price": "10", "price-reason": "Goodwill"},
+        follow=True,
     )
     assert "Only a manager can change the price" in response.content.decode()
     visit.refresh_from_db()
     assert visit.price == 4500
     response = desk.post(
         f"/admin/desk/{visit.pk}/tender/",
-        {"tender-kind": "cash", "tender-amount": "99"},
+        {"tender-kind": "terminal", "tender-amount": "99"},
         follow=True,
     )
     assert "Give an amount from" in response.content.decode()
@@ -129,3 +131,35 @@ def test_the_checkout_says_whose_visit_it_is_and_for_which_pet(clinic, patient, 
     page = desk.get(f"/admin/desk/{visit.pk}/").content.decode()
     header = page[page.index("data-checkout-visit") :][:600]
     assert patient.name in header and "for Nori" in header
+
+
+def test_without_a_card_on_file_cash_is_the_default_and_card_on_file_not_offered(
+    clinic, visit, desk, patient
+):
+    """Found by a receptionist: "Card on file" was chosen for a client with no card."""
+    page = desk.get(f"/admin/desk/{visit.pk}/").content.decode()
+    form = page[page.index("data-tender-form") :]
+    form = form[: form.index("</form>")]
+    assert 'value="card_on_file"' not in form
+    assert re.search(r'<option value="cash"[^>]*selected', form), form
+
+
+def test_cash_above_what_is_due_shows_the_change_on_the_checkout(clinic, visit, desk):
+    desk.get(f"/admin/desk/{visit.pk}/")
+    desk.post(f"/admin/desk/{visit.pk}/tender/", {"tender-kind": "cash", "tender-amount": "50"})
+    page = desk.get(f"/admin/desk/{visit.pk}/").content.decode()
+    assert "Cash tendered £50.00 · Change £5.00" in page
+    assert Payment.objects.get().amount_captured == 4500
+
+
+def test_a_managers_price_change_without_a_reason_is_refused_naming_the_field(
+    clinic, visit, manager
+):
+    desk = admin_client_for(manager, clinic)
+    desk.get(f"/admin/desk/{visit.pk}/")
+    response = desk.post(
+        f"/admin/desk/{visit.pk}/price/", {"price-price": "30", "price-reason": ""}, follow=True
+    )
+    assert "Reason: This field is required." in response.content.decode()
+    visit.refresh_from_db()
+    assert visit.price == 4500

@@ -8,6 +8,7 @@ card leaves the checkout open with the other tenders standing."""
 import pytest
 
 from booking_api.models import BookingStatus
+from booking_api.services.errors import BookingError
 from branding.errors import NotAllowedError
 from commerce.desk import services
 from commerce.desk.selectors import checkout_state
@@ -146,20 +147,53 @@ def test_a_declined_card_keeps_the_checkout_open_and_the_cash_taken(
     assert client_balance_totals(clinic, patient) == (3500, 0)
 
 
-def test_a_tender_over_what_is_due_is_refused_and_nothing_is_written(checkout, staff_user):
+def test_a_card_tender_over_what_is_due_is_refused_and_nothing_is_written(checkout, staff_user):
     with pytest.raises(CommerceError) as refused:
         services.checkout_tender_add(
-            checkout=checkout, kind=TenderKind.CASH, amount=4501, actor=staff_user
+            checkout=checkout, kind=TenderKind.TERMINAL, amount=4501, actor=staff_user
         )
     assert refused.value.field == "amount"
     assert not DeskTender.objects.exists() and not Payment.objects.exists()
+
+
+def test_cash_above_what_is_due_is_kept_as_what_is_due_with_change_given(
+    patient, checkout, staff_user, manager, django_capture_on_commit_callbacks
+):
+    """Found by a receptionist: a £50 note for a £42.50 visit was refused."""
+    services.checkout_price_set(
+        checkout=checkout, price=4250, actor=manager, reason="Shorter treatment"
+    )
+    tender = services.checkout_tender_add(
+        checkout=checkout, kind=TenderKind.CASH, amount=5000, actor=staff_user
+    )
+    assert (tender.status, tender.amount, tender.cash_given, tender.change) == (
+        TenderStatus.SUCCEEDED,
+        4250,
+        5000,
+        750,
+    )
+    # The takings are what was kept, not the note handed over.
+    assert Payment.objects.get().amount_captured == 4250
+    assert checkout_state(checkout).due == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        services.checkout_complete(checkout=checkout, actor=staff_user)
+    body = last_email_to(patient.user.email).body
+    assert "Cash tendered £50.00 · Change £7.50" in body
 
 
 def test_only_a_manager_changes_the_price_and_it_is_audited(
     checkout, visit, staff_user, manager, patient
 ):
     with pytest.raises(NotAllowedError):
-        services.checkout_price_set(checkout=checkout, price=3000, actor=staff_user)
+        services.checkout_price_set(
+            checkout=checkout, price=3000, actor=staff_user, reason="Shorter treatment"
+        )
+    visit.refresh_from_db()
+    assert visit.price == 4500
+    # A manager gives a reason, or the price stays.
+    with pytest.raises(BookingError) as refused:
+        services.checkout_price_set(checkout=checkout, price=3000, actor=manager, reason=" ")
+    assert refused.value.field == "reason"
     visit.refresh_from_db()
     assert visit.price == 4500
     services.checkout_price_set(
@@ -192,6 +226,24 @@ def test_a_tip_as_a_percentage_goes_to_the_bookings_staff_member(checkout, staff
     services.checkout_tip_set(checkout=checkout, percent=10, actor=staff_user)
     checkout.refresh_from_db()
     assert (checkout.tip, checkout.tip_staff) == (450, emma)
+
+
+def test_a_tip_percentage_is_of_the_services_only_and_follows_a_cover(
+    checkout, serum, staff_user, bought
+):
+    """Found by a receptionist: 10% was worked out on the serum too, and stayed £7.50
+    after a package session covered the visit."""
+    services.checkout_product_add(
+        checkout=checkout, product_id=serum.pk, quantity=1, actor=staff_user
+    )
+    services.checkout_tip_set(checkout=checkout, percent=10, actor=staff_user)
+    assert checkout_state(checkout).tip == 450  # 10% of the £45 visit, not of £75
+    services.checkout_cover_apply(
+        checkout=checkout, ref=f"commerce:package:{bought.pk}", actor=staff_user
+    )
+    state = checkout_state(checkout)
+    # No services left to pay for: 10% of nothing; the serum is still due.
+    assert (state.tip, state.due) == (0, 3000)
 
 
 def test_a_completed_checkout_is_not_completed_again_nor_paid_into(checkout, staff_user):
@@ -487,3 +539,79 @@ def test_checking_out_a_visit_that_has_begun_completes_it_and_a_future_one_is_le
     services.checkout_complete(checkout=checkout, actor=staff_user)
     visit.refresh_from_db()
     assert visit.status == BookingStatus.STARTED
+
+
+def test_a_payment_link_paid_during_the_checkout_reads_as_paid_by_link(
+    clinic, patient, visit, checkout, staff_user, django_capture_on_commit_callbacks
+):
+    """Found by a receptionist: the link the client paid at the desk read "Paid before
+    the visit"."""
+    from payments.services.pay_links import pay_link_confirm
+
+    with django_capture_on_commit_callbacks(execute=True):
+        link = services.checkout_pay_link_send(
+            checkout=checkout, send_by=["email"], actor=staff_user
+        )
+    pay_link_confirm(
+        link=link, payment_method=test_cards.test_card_payment_method("success", clinic=clinic)
+    )
+    state = checkout_state(checkout)
+    assert (state.paid_by_link, state.paid_before, state.due) == (4500, 0, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.checkout_complete(checkout=checkout, actor=staff_user)
+    body = last_email_to(patient.user.email).body
+    assert "Paid by payment link during checkout: £45.00" in body
+    assert "Paid before the visit" not in body
+
+
+def test_the_price_cannot_go_below_what_was_already_paid_for_the_visit(
+    checkout, visit, staff_user, manager, patient
+):
+    """Found by a receptionist: a manager set £10 on a visit £20 had been paid for."""
+    services.checkout_tender_add(
+        checkout=checkout, kind=TenderKind.CASH, amount=2000, actor=staff_user
+    )
+    with pytest.raises(CommerceError) as refused:
+        services.checkout_price_set(checkout=checkout, price=1000, actor=manager, reason="Goodwill")
+    assert (refused.value.field, refused.value.code) == ("price", "price_below_paid")
+    assert "£20.00" in refused.value.message
+    visit.refresh_from_db()
+    assert visit.price == 4500 and not visit.events.filter(kind="price_adjusted").exists()
+    # Down to what was paid is fine, and the reason is on the audit entry.
+    services.checkout_price_set(checkout=checkout, price=2000, actor=manager, reason="Goodwill")
+    visit.refresh_from_db()
+    assert visit.price == 2000
+    assert AuditEntry.objects.filter(
+        client=patient, actor=manager, summary__contains="(Goodwill)"
+    ).exists()
+
+
+def test_after_a_package_covers_the_visit_a_gift_card_still_pays_the_products(
+    clinic, patient, visit, serum, checkout, staff_user, bought, gift_card
+):
+    """Found by a receptionist: once a package covered the visit, the gift card and
+    payment link sections vanished though the serum was still due."""
+    from commerce.giftcards.checkout import ref_for
+    from commerce.giftcards.selectors import gift_card_balance
+    from tests.fixtures.clinics import admin_client_for
+
+    services.checkout_product_add(
+        checkout=checkout, product_id=serum.pk, quantity=1, actor=staff_user
+    )
+    services.checkout_cover_apply(
+        checkout=checkout, ref=f"commerce:package:{bought.pk}", actor=staff_user
+    )
+    page = admin_client_for(staff_user, clinic).get(f"/admin/desk/{visit.pk}/").content.decode()
+    assert "data-voucher-form" in page and "Gift card code" in page
+    assert "data-tender-form" in page
+    tender = services.checkout_voucher_apply(
+        checkout=checkout, voucher_ref=ref_for(gift_card.code), actor=staff_user
+    )
+    assert (tender.status, tender.amount, tender.extras) == (TenderStatus.SUCCEEDED, 3000, 3000)
+    assert gift_card_balance(gift_card) == 3000
+    state = checkout_state(checkout)
+    assert (state.due, state.discount, state.products_due) == (0, 0, 0)
+    services.checkout_complete(checkout=checkout, actor=staff_user)
+    assert client_balance_totals(clinic, patient) == (0, 0)
+    # The card's money was counted when it was sold: no payment, nothing spent again.
+    assert not Payment.objects.exists() and client_paid_total(clinic, patient) == 0

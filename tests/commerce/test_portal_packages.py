@@ -32,7 +32,9 @@ def facials(clinic, skin_consult, packages_on):
 
 @pytest.fixture
 def my_package(clinic, patient, facials, manager):
-    return package_sell(clinic=clinic, client=patient, plan_id=facials.pk, actor=manager)
+    return package_sell(
+        method="cash", clinic=clinic, client=patient, plan_id=facials.pk, actor=manager
+    )
 
 
 def confirm(client, service, staff, start, **extra):

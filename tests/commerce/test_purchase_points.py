@@ -23,7 +23,9 @@ def test_a_package_earns_once_and_a_full_refund_takes_the_points_back(
     from commerce.packages.services import package_sell
 
     with django_capture_on_commit_callbacks(execute=True):
-        package = package_sell(clinic=clinic, client=patient, plan_id=plan.pk, actor=manager)
+        package = package_sell(
+            method="cash", clinic=clinic, client=patient, plan_id=plan.pk, actor=manager
+        )
     purchase = package.purchase
     purchase_points(purchase.pk)  # run again: still once
     assert list(LedgerEntry.objects.values_list("amount", flat=True)) == [100]

@@ -63,7 +63,9 @@ def test_a_clinics_payments_refunds_and_sales_run_one_by_one_without_gaps(
         second = pay(held("12:00"))
         refund_one = services.refund_create(payment=first, amount=1000)
         refund_two = services.refund_create(payment=second, amount=500)
-        sold = package_sell(clinic=clinic, client=patient, plan_id=plan.pk, actor=manager).purchase
+        sold = package_sell(
+            method="cash", clinic=clinic, client=patient, plan_id=plan.pk, actor=manager
+        ).purchase
         online = purchase_confirm(
             purchase=package_buy_start(clinic=clinic, client=patient, plan_id=plan.pk),
             payment_method="success",
@@ -105,7 +107,7 @@ def test_another_clinic_numbers_from_one_whatever_the_first_issued(
     full_policy, held, clinic, other_clinic, plan, patient, manager, other_manager
 ):
     pay(held("10:00"))
-    package_sell(clinic=clinic, client=patient, plan_id=plan.pk, actor=manager)
+    package_sell(method="cash", clinic=clinic, client=patient, plan_id=plan.pk, actor=manager)
     for _ in range(49):
         receipt_number_take(clinic=clinic, series=ReceiptSeries.PURCHASE)
 
@@ -116,13 +118,16 @@ def test_another_clinic_numbers_from_one_whatever_the_first_issued(
         clinic=other_clinic, name="Checks", sessions=2, price=5000, validity_days=365
     )
     sold = package_sell(
+        method="cash",
         clinic=other_clinic,
         client=ClientAccountFactory(clinic=other_clinic),
         plan_id=other_plan.pk,
         actor=other_manager,
     ).purchase
     assert sold.receipt_number == "RIVERSIDE-S1"
-    again = package_sell(clinic=clinic, client=patient, plan_id=plan.pk, actor=manager).purchase
+    again = package_sell(
+        method="cash", clinic=clinic, client=patient, plan_id=plan.pk, actor=manager
+    ).purchase
     assert again.receipt_number == "GLOW-S51"
 
 
@@ -133,7 +138,9 @@ def test_the_portal_the_balance_tab_and_the_api_show_the_stored_number(
     booking = held("10:00")
     payment = pay(booking)
     refund = services.refund_create(payment=payment, amount=1000)
-    sold = package_sell(clinic=clinic, client=patient, plan_id=plan.pk, actor=manager).purchase
+    sold = package_sell(
+        method="cash", clinic=clinic, client=patient, plan_id=plan.pk, actor=manager
+    ).purchase
     _past(booking)  # in the history
     # Stored numbers are what every door shows (not the ids).
     Payment.objects.filter(pk=payment.pk).update(receipt_number="GLOW-P7")

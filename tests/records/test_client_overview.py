@@ -128,7 +128,7 @@ def test_balance_visits_packages_loyalty_and_tags(
 
     features_update(clinic=clinic, rewards=True)
     last = book(clinic, zoe, days=-5, status=BookingStatus.COMPLETED, price=7000)
-    package_sell(clinic=clinic, client=zoe, plan_id=plan.pk, actor=staff_user)
+    package_sell(method="cash", clinic=clinic, client=zoe, plan_id=plan.pk, actor=staff_user)
     points_award(clinic=clinic, client=zoe, amount=120, reason="Welcome")
     zoe.tags = ["laser", "sensitive skin"]
     zoe.vip = True

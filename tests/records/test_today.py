@@ -4,6 +4,7 @@ requests waiting (reward requests, waitlist, unread messages), today's takings; 
 therapist, their own day. Only this clinic's, in a constant number of queries."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -231,3 +232,19 @@ def test_the_home_answers_in_a_constant_number_of_queries(
     assert many == few, (few, many)
     with django_assert_max_num_queries(40):
         desk.get(HOME)
+
+
+def test_takings_leave_tips_out_and_show_them_apart_as_the_revenue_report_does(
+    clinic, staff_user, day
+):
+    """Found by a receptionist: Today's takings counted tips the revenue report leaves
+    out."""
+    from payments.models import Payment
+
+    tipped = paid(day["cleo"], 5000)  # £45.00 for the visit and a £5.00 tip
+    Payment.objects.filter(pk=tipped.pk).update(kind=PaymentKind.DESK, tip=500)
+    html = home(staff_user, clinic)
+    takings = html[html.index("data-takings") :][:600]
+    # £20 (Ada) + £45 (Cleo's visit, tip aside); the tip on a line of its own.
+    assert "£65.00" in takings and "£70.00" not in takings
+    assert re.search(r"data-tips>Tips: £5.00", takings), takings

@@ -38,8 +38,14 @@ def test_tips_are_told_apart_from_takings(clinic):
         settings=report_settings(clinic),
     )
     result = build_revenue(query)
-    _net, taken, _refunded = result.figures
+    _net, taken, _refunded, tips = result.figures
     assert taken.current == 6000 + 4000
+    # The tips on a line of their own, as on the Today panel, and per staff member.
+    assert (str(tips.label), tips.current) == ("Tips", 700)
+    assert {r["label"]: r["cur"] for r in result.table("tips_by_staff").rows} == {
+        "Emma": 500,
+        "Zoe": 200,
+    }
     by_staff = {r["label"]: r["cur"] for r in result.table("by_staff").rows}
     assert by_staff == {"Emma": 6000, "Zoe": 4000}
     assert tips_by_staff(clinic, period) == [("Emma", 500), ("Zoe", 200)]

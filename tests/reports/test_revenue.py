@@ -86,7 +86,8 @@ def test_revenue_figures_by_day_service_staff_and_location(
     query = make_query(clinic)
     with django_assert_num_queries(4):  # payments and refunds by day, by dimension
         result = build_revenue(query)
-    net, taken, refunded = result.figures
+    net, taken, refunded, tips = result.figures
+    assert tips.current == tips.previous == 0
     assert (net.current, net.previous) == (15500, 3000)
     assert (taken.current, taken.previous) == (18000, 4000)
     assert (refunded.current, refunded.previous) == (2500, 1000)
