@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from booking_api.models import Booking
+from booking_api.services import booking_cancel
+from booking_api.services.messages import client_cancelled_message
 from branding.importing import import_clinic_file
 from branding.services import features_update
 from people.models import AuditEntry, Pet, Photo
@@ -303,6 +305,10 @@ def test_a_client_without_pets_names_theirs_when_booking_and_sees_it_everywhere(
     assert "<dt>For</dt><dd>Biscuit</dd>" in done
     confirmation = [m for m in mail.outbox if owner.user.email in m.to][-1]
     assert "For Biscuit" in confirmation.body
+    # And in the cancellation email, after what was cancelled (not in the greeting).
+    cancelled = client_cancelled_message(booking_cancel(booking=booking)).body
+    assert cancelled.startswith(f"Hello {owner.user.first_name},\n\n")
+    assert "has been cancelled. For Biscuit.\n" in cancelled
 
 
 def test_a_bad_pet_name_is_refused_naming_the_field_and_nothing_is_written(
