@@ -463,6 +463,18 @@ def paid_for_visit(booking) -> tuple[int, bool]:
     return max(net, 0), card.exists()
 
 
+def cancellation_refund_owed(booking, cancel) -> int:
+    """What a cancellation (``cancel``: its BookingEvent, or None) still has to give back
+    (minor units): what staff chose less what was refunded since, else the policy's due.
+    The refund task issues exactly this; the portal shows it as on its way until then."""
+    if cancel is not None and cancel.refund_decided is not None:
+        since = Refund.objects.filter(payment__booking=booking, created_at__gte=cancel.at).exclude(
+            status=RefundStatus.FAILED
+        )
+        return max(cancel.refund_decided - (since.aggregate(total=Sum("amount"))["total"] or 0), 0)
+    return cancellation_refund_due(booking, fee=cancel.fee if cancel else 0)
+
+
 def cancellation_refund_due(booking, *, fee) -> int:
     """What the cancellation policy gives back: everything captured for the visit (fees
     charged for the cancellation itself are never given back) less ``fee``, less what

@@ -735,13 +735,15 @@ class BookingMoneySummary:
     kept: int
     refunded: int
     currency: str
+    refunding: int = 0  # decided by the cancellation, not yet issued (the task follows)
 
 
 def booking_money_summary(booking) -> BookingMoneySummary:
-    from booking_api.lifecycle import CANCELLED_STATUSES, UPCOMING_STATUSES
+    from booking_api.lifecycle import CANCELLED_STATUSES, UPCOMING_STATUSES, BookingStatus
+    from booking_api.selectors import booking_last_move
     from booking_api.services.policy import cancellation_quote
     from branding import clinic_time
-    from payments.selectors import booking_money
+    from payments.selectors import booking_money, cancellation_refund_owed
 
     money = booking_money(booking)
     free_until = ""
@@ -751,12 +753,18 @@ def booking_money_summary(booking) -> BookingMoneySummary:
             with clinic_time.override(booking.clinic):
                 free_until = clinic_time.format_datetime(quote.window_ends_at, "weekday")
     cancelled = booking.status in CANCELLED_STATUSES
+    refunding = 0
+    cancel = booking_last_move(booking, BookingStatus.CANCELLED) if cancelled else None
+    if cancel is not None and money.net_paid > 0:
+        # Just cancelled: the refund is decided but issued by a task a moment later.
+        refunding = min(cancellation_refund_owed(booking, cancel), money.net_paid)
     return BookingMoneySummary(
         paid=money.net_paid,
         due_at_visit=max(money.balance_due, 0),
         free_until=free_until,
         cancelled=cancelled,
-        kept=money.net_paid if cancelled else 0,
+        kept=money.net_paid - refunding if cancelled else 0,
         refunded=money.refunded,
         currency=booking.currency,
+        refunding=refunding,
     )

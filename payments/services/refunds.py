@@ -43,6 +43,7 @@ from payments.selectors import (
     FEE_KINDS,
     booking_refundable,
     cancellation_refund_due,
+    cancellation_refund_owed,
     payment_refundable,
     payment_refunded,
 )
@@ -260,15 +261,10 @@ def _cancellation_refunds_record(*, booking_id, actor=None) -> list[Refund]:
     if actor is None and cancel is not None and cancel.actor_id != booking.client.user_id:
         actor = cancel.actor  # the staff member who cancelled gave it back
     paid = booking.payments.filter(status=PaymentStatus.SUCCEEDED).order_by("-id")
-    if cancel is not None and cancel.refund_decided is not None:
-        # What staff chose, less what was refunded since they chose it.
-        since = Refund.objects.filter(payment__booking=booking, created_at__gte=cancel.at).exclude(
-            status=RefundStatus.FAILED
-        )
-        due = cancel.refund_decided - (since.aggregate(total=Sum("amount"))["total"] or 0)
+    due = cancellation_refund_owed(booking, cancel)
+    if cancel is not None and cancel.refund_decided is not None:  # what staff chose
         reason = cancel.reason or "Cancelled by the clinic."
         return _spread(paid, due, actor=actor, reason=reason)
-    due = cancellation_refund_due(booking, fee=cancel.fee if cancel else 0)
     return _spread(
         paid.exclude(kind__in=FEE_KINDS),
         due,

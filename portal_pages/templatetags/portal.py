@@ -80,7 +80,9 @@ def notice_summary(body, length=120):
 
     text = re.sub(r"\S*https?://\S+|\S*[?&]token=\S+", "", body or "")
     text = " ".join(text.split())
-    first = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+    # A sentence ends at a stop followed by a capital: "8.12.2026 г. в 10:00" (Bulgarian
+    # dates end in "г.") and "Dr. Ito" go on.
+    first = re.split(r"(?<=[.!?])\s(?=[A-ZÀ-ÖØ-ÞА-ЯЁ])", text, maxsplit=1)[0]
     return Truncator(first).chars(int(length))
 
 

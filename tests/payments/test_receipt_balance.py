@@ -113,3 +113,22 @@ def test_the_cancellation_line_speaks_bulgarian(
     text = " ".join(pdf_text(receipts.payment_receipt_pdf(payment)).split())
     assert "Този час беше отменен на" in text and "с разписка GLOW-R1" in text
     assert "Остава за плащане" not in text
+
+
+def test_a_bulgarian_date_at_the_end_of_the_line_keeps_one_stop(
+    deposit_policy, held, clinic, django_capture_on_commit_callbacks
+):
+    """Patient trial: before the refund was issued the line read "… на 3.12.2026 г.." (the
+    Bulgarian date ends in a stop of its own)."""
+    from booking_api.models import Booking
+    from booking_api.services import booking_cancel
+
+    clinic.language = "bg"
+    clinic.save()
+    booking = held()
+    with django_capture_on_commit_callbacks(execute=True):
+        payment = pay(booking)
+    booking_cancel(booking=Booking.objects.get(pk=booking.pk))  # its refund not issued yet
+    text = " ".join(pdf_text(receipts.payment_receipt_pdf(payment)).split())
+    assert "Този час беше отменен на" in text
+    assert " г.." not in text and "г. " in text + " "

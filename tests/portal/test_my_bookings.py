@@ -88,6 +88,18 @@ def test_a_cancelled_bookings_page_says_what_was_kept_and_refunded(clinic, signe
     assert "data-money-due" not in html and "data-money-free-until" not in html
 
 
+def test_a_refund_on_its_way_is_not_shown_as_kept(clinic, signed_in, booking):
+    """Patient trial: right after cancelling, before the refund task ran, the page said
+    "Kept by the clinic £9.00" although the cancel page had promised it back."""
+    from booking_api.services import booking_cancel
+
+    paid(booking, 900)
+    booking_cancel(booking=booking)  # its refund is queued after commit: not yet issued
+    html = signed_in.get(f"/bookings/{booking.reference}/").content.decode()
+    assert "<dd data-money-refunding>£9.00</dd>" in html
+    assert "data-money-kept" not in html and "data-money-refunded" not in html
+
+
 def test_after_the_last_allowed_move_reschedule_is_not_offered_and_says_whom_to_contact(
     clinic, signed_in, booking
 ):
