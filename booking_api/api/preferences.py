@@ -84,7 +84,9 @@ class PreferencesSerializer(serializers.Serializer):
 
 class PreferencesUpdateSerializer(serializers.Serializer):
     communication = CommunicationUpdateSerializer(required=False)
-    language = serializers.CharField(required=False, allow_blank=True, help_text=LANGUAGE_HELP)
+    language = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, help_text=LANGUAGE_HELP
+    )
     booking = BookingPreferencesSerializer(required=False)
 
 
@@ -134,6 +136,8 @@ class PreferencesView(APIView):
         with transaction.atomic():
             if "language" in request.data:
                 language = request.data["language"]
+                if language is None:  # null, like "": back to the clinic's language
+                    language = ""
                 language_choose(
                     clinic=clinic,
                     user=request.user,

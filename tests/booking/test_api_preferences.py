@@ -119,6 +119,11 @@ def test_patch_sets_the_language_messages_are_written_in(patient_api, patient, c
     assert response.json()["language"] == "bg"
     assert response.json()["languages"] == ["en", "bg"]
     assert Preferences.objects.get(clinic=clinic, user=patient.user).language == "bg"
+    # null, like "", goes back to the clinic's language (the trial got "'none' is not a
+    # language offered here").
+    response = patient_api.patch("/api/v1/preferences", {"language": None}, format="json")
+    assert response.status_code == 200, response.content
+    assert Preferences.objects.get(clinic=clinic, user=patient.user).language == ""
 
 
 def test_a_language_the_clinic_does_not_offer_is_refused_naming_the_field(
