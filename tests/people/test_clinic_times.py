@@ -279,10 +279,11 @@ def test_moving_a_booking_says_when_in_the_clinic_format(scene):
         "london": ("10:00–10:30", "Moved to {d}, 10:00 with Tess."),
     }[scene.key]
     day = scene.days[1]
+    # The booking's day in the "weekday" style, as the patient reads it everywhere.
     day_text = (
-        f"{day:%b} {day.day}, {day.year}"
+        f"{day:%a}, {day:%b} {day.day}, {day.year}"
         if scene.key == "new_york"
-        else f"{day.day} {day:%b} {day.year}"
+        else f"{day:%a}, {day.day} {day:%b} {day.year}"
     )
     assert body["time"] == expected[0]
     assert body["detail"] == expected[1].format(d=day_text)

@@ -75,7 +75,7 @@ class BookingDetailView(CalendarAccessMixin, WagtailAdminTemplateMixin, Template
         booking = self.booking
         return (
             f"{booking.client.name} · {booking.service.name}, "
-            f"{clinic_time.format_datetime(booking.start)}"
+            f"{clinic_time.format_datetime(booking.start, 'weekday')}"
         )
 
     def get_context_data(self, **kwargs):

@@ -121,7 +121,7 @@ class MoveBookingView(CalendarAccessMixin, WagtailAdminTemplateMixin, FormView):
             return super().form_invalid(form)
         local = booking.start.astimezone(clinic_tz(self.clinic))
         message = _("Moved to %(when)s with %(staff)s.") % {
-            "when": clinic_time.format_datetime(local),
+            "when": clinic_time.format_datetime(local, "weekday"),
             "staff": booking.staff.display_name,
         }
         if booking.override_reason:

@@ -295,7 +295,7 @@ class NewBookingView(CalendarAccessMixin, WagtailAdminTemplateMixin, FormView):
             % {
                 "service": booking.service.name,
                 "client": booking.client.name,
-                "when": clinic_time.format_datetime(local),
+                "when": clinic_time.format_datetime(local, "weekday"),
             },
         )
         return redirect(
