@@ -80,6 +80,7 @@ def test_london_times_and_a_dd_mm_yyyy_picker_in_an_american_browser(
     expect(date).to_have_value(f"{later:%d/%m/%Y}")
     page.locator("input[name=time]").fill("11:00")
     page.get_by_role("button", name="Move").click()
-    expect(page.get_by_text(f"Moved to {later.day} {later:%b} {later.year}, 11:00")).to_be_visible()
+    moved = f"Moved to {later:%a}, {later.day} {later:%b} {later.year}, 11:00"
+    expect(page.get_by_text(moved)).to_be_visible()
     booking.refresh_from_db()
     assert booking.start == datetime.datetime.combine(later, datetime.time(11), tzinfo=LONDON)
