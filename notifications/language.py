@@ -9,6 +9,7 @@ inside it; the email channel renders its layout inside it too."""
 
 import contextlib
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext
@@ -64,3 +65,20 @@ def language_choose(*, clinic, user, language) -> Preferences:
         prefs.language = language
         prefs.save(update_fields=["language"])
     return prefs
+
+
+def language_cookie_set(response, language):
+    """The browser reads the portal in ``language`` (Django's language cookie, which
+    LocaleMiddleware follows); ``""``: no cookie, the clinic's language applies."""
+    if not language:
+        response.delete_cookie(settings.LANGUAGE_COOKIE_NAME, path=settings.LANGUAGE_COOKIE_PATH)
+        return
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+    )

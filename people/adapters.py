@@ -11,7 +11,7 @@ from branding.links import portal_url
 from branding.selectors import clinic_branding
 from branding.validators import name_is_clean
 from notifications.channels.email import clinic_sender
-from notifications.language import language_chosen
+from notifications.language import language_chosen, language_cookie_set
 from notifications.models import Category, Channel
 from notifications.services import sent_elsewhere_record
 from people.magic_link import sign_in_link
@@ -120,15 +120,7 @@ def _portal_speaks_their_language(request, response, clinic, user):
         return  # this browser's own choice stands
     language = language_chosen(clinic, user)
     if language:
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            language,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            path=settings.LANGUAGE_COOKIE_PATH,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        )
+        language_cookie_set(response, language)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

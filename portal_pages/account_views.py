@@ -4,7 +4,6 @@ writes through the owning app's services; a switched-off feature answers 404."""
 
 import json
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
@@ -18,7 +17,7 @@ from booking_api.services.cart import cart_add, cart_remove
 from booking_api.services.preferences import booking_preferences_update
 from branding.errors import DomainError
 from branding.selectors import clinic_languages
-from notifications.language import language_choose
+from notifications.language import language_choose, language_cookie_set
 from notifications.push import (
     push_enabled_for,
     push_subscription_delete,
@@ -49,18 +48,7 @@ def _form_error(form, error: DomainError):
 def _speak(response, language):
     """The portal follows the patient's choice too (Django's language cookie); the
     clinic's language is no cookie, so the clinic's default applies."""
-    if language:
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            language,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            path=settings.LANGUAGE_COOKIE_PATH,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        )
-    else:
-        response.delete_cookie(settings.LANGUAGE_COOKIE_NAME, path=settings.LANGUAGE_COOKIE_PATH)
+    language_cookie_set(response, language)
     return response
 
 
