@@ -4,6 +4,7 @@ from allauth.socialaccount.models import SocialApp
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from branding.client_address import client_ip
@@ -107,20 +108,22 @@ class AccountAdapter(DefaultAccountAdapter):
         clinic = getattr(request, "clinic", None)
         if clinic is not None:
             client_account_ensure(clinic=clinic, user=user)
-        response = super().post_login(request, user, **kwargs)
-        if clinic is not None and isinstance(response, HttpResponseRedirect):
-            _portal_speaks_their_language(request, response, clinic, user)
+        language = _language_for_a_new_browser(request, clinic, user)
+        # The "signed in" message is written now: in the language the page will be read in.
+        with translation.override(language or translation.get_language()):
+            response = super().post_login(request, user, **kwargs)
+        if language and isinstance(response, HttpResponseRedirect):
+            language_cookie_set(response, language)
         return response
 
 
-def _portal_speaks_their_language(request, response, clinic, user):
+def _language_for_a_new_browser(request, clinic, user) -> str:
     """Signed in on a browser that has no language of its own chosen yet (a new phone),
-    the portal speaks the language the person chose at this clinic, as its messages do."""
-    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME):
-        return  # this browser's own choice stands
-    language = language_chosen(clinic, user)
-    if language:
-        language_cookie_set(response, language)
+    the portal speaks the language the person chose at this clinic, as its messages do;
+    "" when the browser chose already or the person did not."""
+    if clinic is None or request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME):
+        return ""
+    return language_chosen(clinic, user)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

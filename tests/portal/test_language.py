@@ -109,6 +109,10 @@ def test_signing_in_on_a_new_browser_the_portal_speaks_the_language_they_chose(c
     response = phone.post("/accounts/login/", {"login": patient.user.email, "password": PASSWORD})
     assert response.status_code == 302
     assert phone.cookies[settings.LANGUAGE_COOKIE_NAME].value == "bg"
+    page = phone.get(response["Location"], follow=True).content.decode()
+    assert '<html lang="bg">' in page
+    # The "signed in" message is in it too (it was English on the Bulgarian page).
+    assert "Successfully signed in" not in page and "Успешно влязохте като" in page
     assert '<html lang="bg">' in phone.get("/account/").content.decode()
 
     # A browser that chose its own language keeps it.
