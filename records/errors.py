@@ -58,6 +58,16 @@ class RecordsErrorCode(ErrorCode):
         400,
         "The appointment was cancelled: there is no treatment to record.",
     )
+    PET_REQUIRED = (
+        "pet_required",
+        400,
+        "At a vet practice medical history belongs to a pet: name one (field `pet`).",
+    )
+    PET_UNKNOWN = (
+        "pet_unknown",
+        404,
+        "The pet is not one of the client's own active pets at this clinic (field `pet`).",
+    )
     PHOTO_CONSENT_REQUIRED = (
         "photo_consent_required",
         400,

@@ -40,12 +40,20 @@ def export_forms(*, clinic, client):
 
 
 def export_medical_history(*, clinic, client):
-    versions = MedicalHistoryVersion.objects.filter(clinic=clinic, client=client).order_by(
-        "created_at", "pk"
+    versions = (
+        MedicalHistoryVersion.objects.filter(clinic=clinic, client=client)
+        .select_related("pet")
+        .order_by("created_at", "pk")
     )
+    # Whose history each version is: the pet's name at a vet practice, else null (theirs).
     return {
         "data": [
-            {**version.as_dict(), "when": version.created_at.isoformat()} for version in versions
+            {
+                **version.as_dict(),
+                "pet": version.pet.name if version.pet else None,
+                "when": version.created_at.isoformat(),
+            }
+            for version in versions
         ]
     }
 

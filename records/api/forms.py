@@ -3,7 +3,7 @@ standing, one form's questions, signing it, the signed PDF, and the medical hist
 Another person's signed form, or another clinic's form, answers 404."""
 
 from django.http import Http404, HttpResponse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -19,7 +19,7 @@ from records.documents.selectors import (
     signed_form_for_client,
 )
 from records.documents.services import signed_form_create
-from records.medical.selectors import medical_history_current
+from records.medical.selectors import medical_history_current, medical_history_pet
 from records.medical.services import medical_history_update
 from records.models import MEDICAL_FIELDS
 from records.models.forms import FormKind
@@ -68,6 +68,11 @@ class SignSerializer(serializers.Serializer):
 
 
 class MedicalHistorySerializer(serializers.Serializer):
+    pet = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="The pet whose history this is (vet practices); null: the person's own.",
+    )
     allergies = serializers.CharField(allow_blank=True, required=False, max_length=2000)
     medications = serializers.CharField(allow_blank=True, required=False, max_length=2000)
     conditions = serializers.CharField(allow_blank=True, required=False, max_length=2000)
@@ -148,29 +153,46 @@ class SignedFormPdfView(APIView):
         return response
 
 
+PET_PARAMETER = OpenApiParameter(
+    "pet",
+    int,
+    description="At a vet practice (pets on), required: the id of one of your active pets, "
+    "whose history this is (400 `pet_required` without it, 404 `pet_unknown` for any other). "
+    "Elsewhere ignored: the history is your own.",
+)
+
+
 class MedicalHistoryView(APIView):
     permission_classes = [IsAuthenticated, ClinicRequired]
 
-    def _body(self, version):
+    def _body(self, version, pet):
         data = version.as_dict() if version else dict.fromkeys(MEDICAL_FIELDS, "")
         data["updated_at"] = version.created_at if version else None
+        data["pet"] = pet.pk if pet else None
         return MedicalHistorySerializer(data).data
 
-    @extend_schema(responses=MedicalHistorySerializer, tags=["forms"])
+    @extend_schema(parameters=[PET_PARAMETER], responses=MedicalHistorySerializer, tags=["forms"])
     def get(self, request):
         client = client_account_for_user(request.clinic, request.user)
-        return Response(self._body(medical_history_current(request.clinic, client)))
+        pet = medical_history_pet(request.clinic, client, request.query_params.get("pet"))
+        return Response(self._body(medical_history_current(request.clinic, client, pet), pet))
 
     @extend_schema(
-        request=MedicalHistorySerializer, responses=MedicalHistorySerializer, tags=["forms"]
+        parameters=[PET_PARAMETER],
+        request=MedicalHistorySerializer,
+        responses=MedicalHistorySerializer,
+        tags=["forms"],
     )
     def put(self, request):
+        client = client_account_for_user(request.clinic, request.user)
+        pet = medical_history_pet(request.clinic, client, request.query_params.get("pet"))
         payload = MedicalHistorySerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         version = medical_history_update(
             clinic=request.clinic,
-            client=client_account_ensure(clinic=request.clinic, user=request.user),
+            client=client or client_account_ensure(clinic=request.clinic, user=request.user),
             author=request.user,
+            pet=pet,
             **payload.validated_data,
         )
-        return Response(self._body(version))
+        return Response(self._body(version, pet))

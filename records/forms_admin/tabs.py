@@ -1,6 +1,6 @@
 """The Forms and Medical history tabs of the client account view. Staff download a
 signed PDF (an export, audited) and update the medical history (a new version, audited
-by the service)."""
+by the service); at a vet practice (pets on) each pet has its own history and form."""
 
 from django import forms
 from django.http import Http404, HttpResponse
@@ -10,8 +10,10 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from branding.errors import DomainError
+from branding.selectors import feature_enabled
 from people.account_tabs import ClientAccountTab, per_request
 from people.models import AuditAction
+from people.pet_selectors import pets_for_client
 from records.admin_tabs.base import ClientActionView, ClientRecordMixin
 from records.documents.selectors import (
     forms_for_client,
@@ -19,7 +21,11 @@ from records.documents.selectors import (
     signed_forms_for_client,
 )
 from records.errors import RecordsErrorCode
-from records.medical.selectors import medical_history_recent
+from records.medical.selectors import (
+    medical_history_by_pet,
+    medical_history_pet,
+    medical_history_recent,
+)
 from records.medical.services import medical_history_update
 from records.models import MEDICAL_FIELDS
 
@@ -67,16 +73,42 @@ def medical_versions(request, clinic, account):
     )
 
 
-def medical_tab_context(request, clinic, account):
-    versions = medical_versions(request, clinic, account)
+def _history_block(versions, update_url, auto_id="id_%s"):
     current = versions[0] if versions else None
     return {
         "current": current,
         "versions": versions,
-        "form": StaffMedicalHistoryForm(initial=current.as_dict() if current else None),
-        "fields": MEDICAL_FIELDS,
-        "update_url": reverse("client_forms:medical_update", kwargs={"client_pk": account.pk}),
+        "form": StaffMedicalHistoryForm(
+            initial=current.as_dict() if current else None, auto_id=auto_id
+        ),
+        "update_url": update_url,
     }
+
+
+def _pet_blocks(clinic, account, update_url):
+    """One history per pet: its versions, and a form for the active ones (a pet removed
+    from the app keeps its history, read-only)."""
+    pets = pets_for_client(clinic, account)
+    history = medical_history_by_pet(clinic, account, pets, limit=VERSIONS_SHOWN)
+    blocks = []
+    for pet in pets:
+        block = _history_block(
+            history[pet.pk], f"{update_url}?pet={pet.pk}", auto_id=f"id_pet{pet.pk}_%s"
+        )
+        blocks.append({**block, "pet": pet, "editable": pet.active})
+    return blocks
+
+
+def medical_tab_context(request, clinic, account):
+    update_url = reverse("client_forms:medical_update", kwargs={"client_pk": account.pk})
+    if feature_enabled(clinic, "pets"):
+        return {
+            "pets_on": True,
+            "pets": _pet_blocks(clinic, account, update_url),
+            "fields": MEDICAL_FIELDS,
+        }
+    block = _history_block(medical_versions(request, clinic, account), update_url)
+    return {**block, "fields": MEDICAL_FIELDS}
 
 
 def medical_tab():
@@ -117,14 +149,19 @@ class MedicalHistoryUpdateView(ClientActionView):
                 field=field,
                 code=RecordsErrorCode.FORM_ANSWER_INVALID,
             )
+        # At a vet practice the pet named (one of this client's active pets) or a refusal.
+        pet = medical_history_pet(self.clinic, self.account, self.request.GET.get("pet"))
         medical_history_update(
             clinic=self.clinic,
             client=self.account,
             author=self.request.user,
+            pet=pet,
             by_staff=True,
             request=self.request,
             **form.cleaned_data,
         )
+        if pet is not None:
+            return _("%(pet)s's medical history saved.") % {"pet": pet.name}
         return _("Medical history saved.")
 
 

@@ -1,5 +1,6 @@
-"""Medical history: a short questionnaire kept on the client. Every change is a new
-version (append-only); the newest is the current one."""
+"""Medical history: a short questionnaire kept on the client, or at a vet practice on
+each of the client's pets. Every change is a new version (append-only); the newest is
+the current one."""
 
 from django.conf import settings
 from django.db import models
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from branding.models import Clinic
 from people.models.accounts import ClientAccount
 from people.models.append_only import AppendOnlyModel
+from people.models.pets import Pet
 
 MEDICAL_FIELDS = ("allergies", "medications", "conditions", "notes")
 
@@ -17,6 +19,15 @@ class MedicalHistoryVersion(AppendOnlyModel):
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="medical_history")
     client = models.ForeignKey(
         ClientAccount, on_delete=models.RESTRICT, related_name="medical_history"
+    )
+    # Whose history: null is the client themself; at a vet practice every version has a pet.
+    pet = models.ForeignKey(
+        Pet,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="medical_history",
+        verbose_name=_("pet"),
     )
     allergies = models.TextField(_("allergies"), blank=True, max_length=2000)
     medications = models.TextField(_("current medications"), blank=True, max_length=2000)

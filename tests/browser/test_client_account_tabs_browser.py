@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from branding.services import features_update
 from records.medical.services import medical_history_update
 from tests.factories.clients import PASSWORD, ClientAccountFactory, MembershipFactory, UserFactory
+from tests.factories.records import PetFactory
 from tests.fixtures.browser import clinic_url
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -41,7 +42,9 @@ def test_the_tabs_fit_and_work_from_the_keyboard(live_server, clinic, browser, a
         phone="+447700900123",
     )
     manager = MembershipFactory(clinic=clinic, role="manager").user
-    medical_history_update(clinic=clinic, client=zoe, author=manager, allergies="Latex")
+    # With pets on, medical history is a pet's; the Overview names the pet.
+    nori = PetFactory(owner=zoe, name="Nori")
+    medical_history_update(clinic=clinic, client=zoe, pet=nori, author=manager, allergies="Latex")
 
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-GB")
     page = context.new_page()

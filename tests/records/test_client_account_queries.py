@@ -85,7 +85,9 @@ def test_the_client_account_page_answers_in_a_constant_number_of_queries(
 ):
     user = request.getfixturevalue(role)
     features_update(clinic=clinic, pets=True, selfies=True, rewards=True, gift_cards=True)
-    medical_history_update(clinic=clinic, client=patient, author=None, allergies="Latex")
+    # With pets on, medical history is a pet's (each pet's history on the Medical tab).
+    nori = PetFactory(owner=patient, name="Nori")
+    medical_history_update(clinic=clinic, client=patient, pet=nori, author=None, allergies="Latex")
     desk = Client(HTTP_HOST=clinic.site.hostname)
     desk.force_login(user)
     url = f"/admin/clinic/clients/{patient.pk}/"
