@@ -102,9 +102,13 @@ def _pet_blocks(clinic, account, update_url):
 def medical_tab_context(request, clinic, account):
     update_url = reverse("client_forms:medical_update", kwargs={"client_pk": account.pk})
     if feature_enabled(clinic, "pets"):
+        # What the owner answered about themself before histories were kept per pet
+        # stays readable (read-only) instead of vanishing.
+        earlier = medical_versions(request, clinic, account)
         return {
             "pets_on": True,
             "pets": _pet_blocks(clinic, account, update_url),
+            "earlier": {**_history_block(earlier, ""), "pet": None} if earlier else None,
             "fields": MEDICAL_FIELDS,
         }
     block = _history_block(medical_versions(request, clinic, account), update_url)

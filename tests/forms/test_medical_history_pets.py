@@ -120,3 +120,12 @@ def test_the_data_export_names_the_pet(vet, vet_portal, owner, nori):
     vet_portal.post(f"/medical-history/?pet={nori.pk}", {**EMPTY, "allergies": "Chicken"})
     [entry] = export_medical_history(clinic=vet, client=owner)["data"]
     assert entry["pet"] == "Nori" and entry["allergies"] == "Chicken"
+
+
+def test_staff_still_read_what_the_owner_recorded_before_histories_were_per_pet(
+    vet, vet_admin, owner, nori
+):
+    MedicalHistoryVersion.objects.create(clinic=vet, client=owner, allergies="Bee stings")
+    page = vet_admin.get(f"/admin/clinic/clients/{owner.pk}/?tab=medical").content.decode()
+    earlier = page.split("data-medical-earlier")[1]
+    assert "Bee stings" in earlier and "<form" not in earlier.split("</section>")[0]
