@@ -5,6 +5,8 @@ booking" without one; the booking, the checkout quote, the API and the policy pa
 say the same thing. The data migration keeps what each clinic's patients actually paid."""
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 
 from booking_api.models import BookingStatus
@@ -16,7 +18,6 @@ from payments.selectors import checkout_quote
 from portal_pages.services import policy_page_seed
 from tests.fixtures.booking import MONDAY, at
 from tests.fixtures.honesty import nothing_changes
-from tests.fixtures.migrations import migrate_to_latest, step_back
 
 pytestmark = pytest.mark.django_db
 
@@ -166,7 +167,8 @@ def test_a_deposit_at_booking_is_what_the_booking_the_quote_and_the_policy_say(
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_migration_keeps_what_patients_actually_paid(clinic, other_clinic):
     before = [("branding", "0004_booking_instructions")]
-    executor = step_back(before)
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
     try:
         old = executor.loader.project_state(before).apps.get_model(
             "branding", "BookingPolicySettings"
@@ -182,7 +184,8 @@ def test_the_migration_keeps_what_patients_actually_paid(clinic, other_clinic):
             defaults={"payment_mode": "deposit", "deposit_required": False, "deposit_percent": 20},
         )
     finally:
-        migrate_to_latest()
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
     rows = {
         p.site_id: (p.payment_mode, p.deposit_percent) for p in BookingPolicySettings.objects.all()
     }

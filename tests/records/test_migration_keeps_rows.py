@@ -14,6 +14,8 @@ import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 from django_q.models import Schedule
 from wagtail.models import ModelLogEntry
@@ -31,7 +33,6 @@ from records.models import (
 from tests.factories.booking import ServiceFactory, StaffFactory
 from tests.factories.clients import ClientAccountFactory, UserFactory
 from tests.fixtures.booking import add_booking
-from tests.fixtures.migrations import migrate_to_latest, step_back
 
 # serialized_rollback: the flush after each transactional test would drop Wagtail's root
 # page and locale, which the clinic fixture needs.
@@ -43,14 +44,22 @@ MOVED = ("feedback", "formreminder", "formtemplate", "medicalhistoryversion")
 MOVED += ("message", "messagethread", "signedform")
 
 
+def migrate(targets=None):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets or executor.loader.graph.leaf_nodes())
+    ContentType.objects.clear_cache()
+    return executor
+
+
 @pytest.fixture
 def before_the_move():
     """The database as it was before records existed; fully migrated again afterwards."""
-    executor = step_back(BEFORE)
+    executor = migrate(BEFORE)
     try:
         yield executor.loader.project_state(BEFORE[:1]).apps
     finally:
-        migrate_to_latest()
+        migrate()
         # Later serialized_rollback tests rebuild rows (Wagtail's tasks among them) that
         # look their content type up while the table is being refilled: with a cold
         # cache that would insert a second row. Warm it, as every other test leaves it.
@@ -159,7 +168,7 @@ def test_moving_to_records_keeps_every_row_permission_and_schedule(clinic, visit
         defaults={"func": "people.tasks.send_form_renewal_reminders", "schedule_type": "H"},
     )
 
-    migrate_to_latest()
+    migrate()
 
     # Every row, read through today's models.
     kept = FormTemplate.objects.get(pk=template.pk)

@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from booking_api.models import BookingStatus
@@ -15,20 +16,27 @@ from records.models import TreatmentRecord
 from tests.factories.booking import ServiceFactory, StaffFactory
 from tests.factories.clients import ClientAccountFactory, UserFactory
 from tests.fixtures.booking import add_booking
-from tests.fixtures.migrations import migrate_to_latest, step_back
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 BEFORE = [("booking_api", "0010_report_indexes"), ("records", "0004_thread_assignment")]
 
 
+def migrate(targets=None):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets or executor.loader.graph.leaf_nodes())
+    ContentType.objects.clear_cache()
+    return executor
+
+
 @pytest.fixture
 def with_session_notes():
-    executor = step_back(BEFORE)
+    executor = migrate(BEFORE)
     try:
         yield executor.loader.project_state(BEFORE).apps
     finally:
-        migrate_to_latest()
+        migrate()
         ContentType.objects.get_for_models(*django_apps.get_models(), for_concrete_models=False)
 
 
@@ -58,7 +66,7 @@ def test_every_session_note_becomes_a_treatment_record_with_its_first_version(
         follow_up_on=datetime.date(2099, 1, 1),
     )
 
-    migrate_to_latest()
+    migrate()
 
     record = TreatmentRecord.objects.get()
     assert (record.clinic_id, record.client_id, record.booking_id, record.author_id) == (
