@@ -147,9 +147,10 @@ def test_the_desks_allergy_marker_is_about_the_pet_that_comes_in(vet, owner, nor
         clinic=vet, client=owner, author=owner.user, pet=nori, allergies="Chicken"
     )
     service = ServiceFactory(clinic=vet)
-    staff = StaffFactory(clinic=vet, services=[service])
-    for_nori = _booking(vet, owner, nori, service, staff, days_ago=0)
-    for_miso = _booking(vet, owner, miso, service, staff, days_ago=0)
+    for_nori, for_miso = (
+        _booking(vet, owner, pet, service, StaffFactory(clinic=vet, services=[service]), 0)
+        for pet in (nori, miso)
+    )
     Booking.objects.filter(pk__in=[for_nori.pk, for_miso.pk]).update(status="confirmed")
 
     markers = Booking.objects.filter(clinic=vet).annotate(
