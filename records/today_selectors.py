@@ -18,7 +18,7 @@ from booking_api.lifecycle import BookingStatus
 from payments.selectors import Takings, balances_due, takings_between
 from people.models import ClientAccount
 from people.selectors import client_pinned_notes
-from records.medical.selectors import allergies_by_client
+from records.medical.selectors import allergies_by_booking_subject
 from records.message_selectors import staff_unread_clients
 
 LATE_AFTER = datetime.timedelta(minutes=15)  # not checked in this long after the start
@@ -93,7 +93,7 @@ def today_for(clinic, *, now, staff_ids=None, with_takings=True, unread_limit=5)
     bookings = day_bookings(clinic, day, staff_ids=staff_ids)
     client_ids = {b.client_id for b in bookings}
     pinned = client_pinned_notes(clinic, client_ids) if client_ids else {}
-    allergies = allergies_by_client(clinic, client_ids) if client_ids else {}
+    allergies = allergies_by_booking_subject(clinic, bookings) if client_ids else {}
     unpaid = balances_due(clinic, bookings)
     by_location = {}
     attention = []
@@ -101,7 +101,7 @@ def today_for(clinic, *, now, staff_ids=None, with_takings=True, unread_limit=5)
         arrival = Arrival(
             booking=booking,
             pinned=pinned.get(booking.client_id, []),
-            allergies=allergies.get(booking.client_id, ""),
+            allergies=allergies.get((booking.client_id, booking.pet_id), ""),
             unpaid=unpaid.get(booking.pk, 0),
         )
         arrival.attention = attention_reason(booking, now, arrival.unpaid)

@@ -1,4 +1,5 @@
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from branding.errors import DomainError
@@ -86,25 +87,30 @@ def medical_history_current_of_pets(clinic, client) -> list[tuple]:
     )
 
 
-def allergies_by_client(clinic, client_ids) -> dict[int, str]:
-    """client id → the allergies their newest medical history version lists (only those
-    with any), for these ids: the desk's allergy marker. One query."""
+def allergies_by_booking_subject(clinic, bookings) -> dict[tuple, str]:
+    """(client id, pet id or None) → the allergies the newest medical history version of
+    that subject lists (only those with any), for these bookings: the desk's allergy
+    marker is about who comes in (at a vet, the booking's pet). One query."""
+    client_ids = {b.client_id for b in bookings}
     newest = {}
     rows = (
-        MedicalHistoryVersion.objects.filter(clinic=clinic, client_id__in=list(client_ids))
-        .order_by("client_id", "-created_at", "-pk")
-        .values_list("client_id", "allergies")
+        MedicalHistoryVersion.objects.filter(clinic=clinic, client_id__in=client_ids)
+        .order_by("client_id", "pet_id", "-created_at", "-pk")
+        .values_list("client_id", "pet_id", "allergies")
     )
-    for client_id, allergies in rows:
-        newest.setdefault(client_id, allergies)
-    return {client_id: text.strip() for client_id, text in newest.items() if text.strip()}
+    for client_id, pet_id, allergies in rows:
+        newest.setdefault((client_id, pet_id), allergies)
+    return {key: text.strip() for key, text in newest.items() if text.strip()}
 
 
 def newest_allergies_expression(clinic):
-    """The allergies of a row's client's newest medical history version, as a subquery
-    on ``client_id`` (the calendar's quick view marker, in its one query)."""
+    """The allergies of the newest medical history version of a booking's subject (its
+    client, or at a vet its pet), as a subquery on ``client_id`` and ``pet_id`` (the
+    calendar's quick view marker, in its one query)."""
     return Subquery(
         MedicalHistoryVersion.objects.filter(clinic=clinic, client_id=OuterRef("client_id"))
+        .annotate(subject=Coalesce("pet_id", Value(0)))
+        .filter(subject=Coalesce(OuterRef("pet_id"), Value(0)))
         .order_by("-created_at", "-pk")
         .values("allergies")[:1]
     )

@@ -611,8 +611,9 @@ def _uuid_or_none(text):
 
 def _booking_follow(context, link, record):
     """The practice system's word on a booking made in the portal wins: cancelled
-    there is cancelled here, moved there is moved here. A move the portal cannot make
-    (the time is not free here) is left for staff, "needs attention"."""
+    there is cancelled here, moved there is moved here — unless the portal's own move is
+    still to be taken there. A move the portal cannot make (the time is not free here)
+    is left for staff, "needs attention"."""
     from booking_api.models import Booking
 
     booking = Booking.objects.select_related("clinic").get(pk=link.booking_id)
@@ -632,7 +633,9 @@ def _booking_follow(context, link, record):
                 data={"practice_system": True},
             )
             changed = True
-        elif record.start != booking.start:
+        elif record.start != booking.start and not link.action:
+            # (A portal move not yet taken there — pending, or refused and left to staff —
+            # is not undone by the practice's older time: staff decide.)
             staff = context.staff_for(record.resource_id)
             try:
                 with transaction.atomic():

@@ -129,3 +129,33 @@ def test_staff_still_read_what_the_owner_recorded_before_histories_were_per_pet(
     page = vet_admin.get(f"/admin/clinic/clients/{owner.pk}/?tab=medical").content.decode()
     earlier = page.split("data-medical-earlier")[1]
     assert "Bee stings" in earlier and "<form" not in earlier.split("</section>")[0]
+
+
+def test_the_desks_allergy_marker_is_about_the_pet_that_comes_in(vet, owner, nori, miso):
+    """Nori is allergic to chicken; Miso's visit showed Nori's allergy (the owner's newest
+    version, whichever pet it was about) on Today and in the calendar's quick view."""
+    from django.utils import timezone
+
+    from booking_api.models import Booking
+    from records.medical.selectors import newest_allergies_expression
+    from records.medical.services import medical_history_update
+    from records.today_selectors import today_for
+    from tests.factories.booking import ServiceFactory, StaffFactory
+    from tests.records.test_pets import _booking
+
+    medical_history_update(
+        clinic=vet, client=owner, author=owner.user, pet=nori, allergies="Chicken"
+    )
+    service = ServiceFactory(clinic=vet)
+    for_nori, for_miso = (
+        _booking(vet, owner, pet, service, StaffFactory(clinic=vet, services=[service]), 0)
+        for pet in (nori, miso)
+    )
+    Booking.objects.filter(pk__in=[for_nori.pk, for_miso.pk]).update(status="confirmed")
+
+    markers = Booking.objects.filter(clinic=vet).annotate(
+        allergies=newest_allergies_expression(vet)
+    )
+    assert {b.pk: b.allergies for b in markers} == {for_nori.pk: "Chicken", for_miso.pk: None}
+    arrivals = {a.booking.pk: a.allergies for a in today_for(vet, now=timezone.now()).arrivals}
+    assert arrivals == {for_nori.pk: "Chicken", for_miso.pk: ""}

@@ -155,3 +155,39 @@ def test_a_booking_cancelled_in_the_portal_is_cancelled_there(
         booking_cancel(booking=booking, actor=None, by_client=False)
     assert practice.data["appointments"][external_id]["status"] == "cancelled"
     assert BookingLink.objects.get(booking=booking).state == LinkState.SYNCED
+
+
+def test_a_desk_override_the_practice_refuses_is_left_for_staff_not_undone(
+    vet, owner, vet_desk, practice, practice_connection, django_capture_on_commit_callbacks
+):
+    """Receptionist trial: at Riverside a move made on purpose over another booking (with
+    a reason), which the practice system refuses, was put back by the next pull a moment
+    later (the client emailed twice, the link then "synced" with no word to staff)."""
+    from booking_api.services.staff_actions import staff_booking_move
+    from tests.factories.clients import ClientAccountFactory, MembershipFactory
+
+    service, sam = vet_desk
+    tz = datetime.timezone(datetime.timedelta(hours=-5))
+    nine, eleven = at(MONDAY, "09:00", tz=tz), at(MONDAY, "11:00", tz=tz)
+    other = ClientAccountFactory(clinic=vet)
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_create(clinic=vet, client=other, service=service, staff=sam, start=nine)
+        booking = booking_create(clinic=vet, client=owner, service=service, staff=sam, start=eleven)
+    link = BookingLink.objects.get(booking=booking)
+    desk = MembershipFactory(clinic=vet, role="staff").user
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_booking_move(
+            booking=booking, start=nine, actor=desk, override_reason="Owner can only come at 9"
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        connection_run(connection_id=practice_connection.pk)  # the move is refused there
+    # The appointment is pulled again (touched there, or a full pull): still at 11:00.
+    practice.edit("appointments", link.external_id, status="booked")
+    with django_capture_on_commit_callbacks(execute=True):
+        connection_run(connection_id=practice_connection.pk)
+    booking.refresh_from_db()
+    link.refresh_from_db()
+    assert booking.start == nine and booking.override_reason
+    assert not booking.events.filter(kind="rescheduled", actor=None).exists()
+    assert (link.state, link.action) == (LinkState.NEEDS_ATTENTION, "move")
+    assert "taken" in link.message
