@@ -110,7 +110,7 @@ class CancelBookingView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, FormVie
         booking = self.booking
         return (
             f"{booking.client.name} · {booking.service.name}, "
-            f"{clinic_time.format_datetime(booking.start)}"
+            f"{clinic_time.format_datetime(booking.start, 'weekday')}"
         )
 
     def get_form_kwargs(self):

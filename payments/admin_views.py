@@ -74,7 +74,7 @@ class BookingPaymentsView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, Templ
         booking = self.booking
         return (
             f"{booking.client.name} · {booking.service.name}, "
-            f"{clinic_time.format_datetime(booking.start)}"
+            f"{clinic_time.format_datetime(booking.start, 'weekday')}"
         )
 
     def get(self, request, pk):

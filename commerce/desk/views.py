@@ -162,7 +162,7 @@ class DeskCheckoutView(ClinicWorkspaceMixin, WagtailAdminTemplateMixin, Template
         booking = self.checkout.booking
         return (
             f"{booking.client.name} · {booking.service.name}, "
-            f"{clinic_time.format_datetime(booking.start)}"
+            f"{clinic_time.format_datetime(booking.start, 'weekday')}"
         )
 
     def get(self, request, pk):

@@ -53,10 +53,10 @@ def test_page_titles_name_the_page(clinic):
         return page.title.get_text(" ", strip=True)
 
     assert title(f"/admin/payments/bookings/{booking.pk}/").startswith(
-        "Payments: Zoe Adams · Facial, 4 Jul 2030, 14:00"
+        "Payments: Zoe Adams · Facial, Thu, 4 Jul 2030, 14:00"
     )
     assert title(f"/admin/bookings/calendar/{booking.pk}/").startswith(
-        "Appointment: Zoe Adams · Facial, 4 Jul 2030, 14:00"
+        "Appointment: Zoe Adams · Facial, Thu, 4 Jul 2030, 14:00"
     )
     assert title("/admin/bookings/calendar/?date=2030-07-04").startswith(
         "Calendar: Thu, 4 Jul 2030"

@@ -77,7 +77,8 @@ class MoveBookingView(CalendarAccessMixin, WagtailAdminTemplateMixin, FormView):
         return super().post(request, *args, **kwargs)
 
     def get_page_subtitle(self):
-        return f"{self.booking.service.name} · {self.booking.client.name}"
+        when = clinic_time.format_datetime(self.booking.start, "weekday")
+        return f"{self.booking.service.name} · {self.booking.client.name}, {when}"
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
