@@ -49,6 +49,26 @@ def buckets(period, granularity):
 # --- revenue -------------------------------------------------------------------------
 
 
+def _money_compared(key, title, label, cur_title, prev_title, grouped):
+    """A table of amounts per row (``grouped``: id → label, cur, prev), largest first,
+    with the change on the previous period."""
+    rows = sorted(grouped.values(), key=lambda r: (-r["cur"], str(r["label"])))
+    for r in rows:
+        r["change"] = change(r["cur"], r["prev"])
+    return Table(
+        key=key,
+        title=title,
+        columns=[
+            Column("label", label, TEXT),
+            Column("cur", cur_title, MONEY),
+            Column("prev", prev_title, MONEY),
+            Column("change", _("Change"), PERCENT),
+        ],
+        rows=rows,
+        series=("cur", "prev"),
+    )
+
+
 def build_revenue(query):
     clinic, period = query.clinic, query.period
     by_day = selectors.revenue_by_day(clinic, period, location=query.location)
@@ -111,21 +131,9 @@ def build_revenue(query):
             entry = grouped.setdefault(d[f"{key}_id"], {"label": d[key], "cur": 0, "prev": 0})
             entry["cur"] += d["cur_taken"] - d["cur_refunded"]
             entry["prev"] += d["prev_taken"] - d["prev_refunded"]
-        table_rows = sorted(grouped.values(), key=lambda r: (-r["cur"], str(r["label"])))
-        for r in table_rows:
-            r["change"] = change(r["cur"], r["prev"])
         tables.append(
-            Table(
-                key=f"by_{key}",
-                title=title,
-                columns=[
-                    Column("label", label, TEXT),
-                    Column("cur", _("Net, this period"), MONEY),
-                    Column("prev", _("Net, previous period"), MONEY),
-                    Column("change", _("Change"), PERCENT),
-                ],
-                rows=table_rows,
-                series=("cur", "prev"),
+            _money_compared(
+                f"by_{key}", title, label, _("Net, this period"), _("Net, previous period"), grouped
             )
         )
     # Tips are the staff member's, not the clinic's takings: a line of their own, as on
@@ -137,21 +145,14 @@ def build_revenue(query):
             entry["cur"] += d["cur_tips"]
             entry["prev"] += d["prev_tips"]
     if tips:
-        tip_rows = sorted(tips.values(), key=lambda r: (-r["cur"], str(r["label"])))
-        for r in tip_rows:
-            r["change"] = change(r["cur"], r["prev"])
         tables.append(
-            Table(
-                key="tips_by_staff",
-                title=_("Tips by staff member"),
-                columns=[
-                    Column("label", _("Staff member"), TEXT),
-                    Column("cur", _("Tips, this period"), MONEY),
-                    Column("prev", _("Tips, previous period"), MONEY),
-                    Column("change", _("Change"), PERCENT),
-                ],
-                rows=tip_rows,
-                series=("cur", "prev"),
+            _money_compared(
+                "tips_by_staff",
+                _("Tips by staff member"),
+                _("Staff member"),
+                _("Tips, this period"),
+                _("Tips, previous period"),
+                tips,
             )
         )
     return ReportResult(

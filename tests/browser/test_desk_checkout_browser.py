@@ -15,9 +15,9 @@ from payments import test_cards
 from payments.customers import card_save, customer_ensure
 from payments.models import Payment, PaymentMethod
 from tests.factories.booking import ServiceFactory, StaffFactory
-from tests.factories.clients import PASSWORD, ClientAccountFactory, MembershipFactory, UserFactory
+from tests.factories.clients import ClientAccountFactory, MembershipFactory, UserFactory
 from tests.fixtures.booking import add_booking
-from tests.fixtures.browser import clinic_url
+from tests.fixtures.browser import clinic_url, staff_sign_in
 from tests.fixtures.people import confirm_email
 
 pytestmark = [
@@ -69,10 +69,7 @@ def test_a_receptionist_checks_out_a_visit_part_cash_rest_on_the_card(
     )
     receptionist = MembershipFactory(clinic=clinic, role="staff").user
 
-    desktop.goto(clinic_url(live_server, clinic, "/admin/login/"))
-    desktop.get_by_label("Email").fill(receptionist.email)
-    desktop.get_by_label("Password").fill(PASSWORD)
-    desktop.get_by_role("button", name="Sign in").click()
+    staff_sign_in(desktop, live_server, clinic, receptionist)
     desktop.goto(clinic_url(live_server, clinic, f"/admin/bookings/calendar/{booking.pk}/"))
     desktop.get_by_role("link", name="Checkout").click()
     expect(desktop.locator("[data-total]")).to_have_text("£60.00")
@@ -124,10 +121,7 @@ def test_a_client_without_a_card_pays_cash_with_a_note_and_gets_change(
     )
     receptionist = MembershipFactory(clinic=clinic, role="staff").user
 
-    desktop.goto(clinic_url(live_server, clinic, "/admin/login/"))
-    desktop.get_by_label("Email").fill(receptionist.email)
-    desktop.get_by_label("Password").fill(PASSWORD)
-    desktop.get_by_role("button", name="Sign in").click()
+    staff_sign_in(desktop, live_server, clinic, receptionist)
     desktop.goto(clinic_url(live_server, clinic, f"/admin/desk/{booking.pk}/"))
     paid_by = desktop.get_by_label("Paid by")
     expect(paid_by).to_have_value("cash")
